@@ -1,0 +1,5 @@
+import { ShieldCheck } from '@strapi/icons';
+
+const PluginIcon = () => <ShieldCheck />;
+
+export { PluginIcon };

@@ -1,0 +1,35 @@
+import { getTranslation } from './utils/getTranslation';
+import { PLUGIN_ID } from './pluginId';
+import { Initializer } from './components/Initializer';
+import { PluginIcon } from './components/PluginIcon';
+import { PERMISSIONS } from './permissions';
+
+type TranslationModule = { default: Record<string, string> };
+
+export default {
+  register(app: any) {
+    app.addMenuLink({
+      to: `plugins/${PLUGIN_ID}`,
+      icon: PluginIcon,
+      intlLabel: { id: getTranslation('plugin.name'), defaultMessage: 'Consent' },
+      Component: () => import('./pages/App'),
+      permissions: PERMISSIONS.settings,
+    });
+
+    app.registerPlugin({ id: PLUGIN_ID, initializer: Initializer, isReady: false, name: PLUGIN_ID });
+  },
+
+  async registerTrads({ locales }: { locales: string[] }) {
+    return Promise.all(
+      locales.map(async (locale) => {
+        try {
+          const { default: data } = (await import(`./translations/${locale}.json`)) as TranslationModule;
+          const prefixed = Object.fromEntries(Object.entries(data).map(([k, v]) => [getTranslation(k), v]));
+          return { data: prefixed, locale };
+        } catch {
+          return { data: {}, locale };
+        }
+      })
+    );
+  },
+};

@@ -1,0 +1,24 @@
+const path = require('node:path');
+
+module.exports = ({ env }) => ({
+  consent: {
+    enabled: true,
+    // The repository root is the plugin package (built into dist/). The test harness points this at a
+    // shim that loads the TypeScript sources instead.
+    resolve: env('CONSENT_PLUGIN_PATH', path.resolve(__dirname, '..', '..')),
+    config: {
+      controller: {
+        name: 'Example Shop SAS',
+        address: '1 rue de l’Exemple, 75001 Paris, France',
+        contact: 'privacy@example.com',
+      },
+      secret: env('CONSENT_SECRET'),
+      publicUrl: env('PUBLIC_URL', 'http://localhost:1337'),
+      jurisdiction: 'fr',
+      email: { from: 'Example Shop <newsletter@example.com>' },
+    },
+  },
+  'users-permissions': {
+    config: { jwtSecret: env('JWT_SECRET', 'playground-users-permissions-jwt-secret') },
+  },
+});

@@ -1,0 +1,81 @@
+/**
+ * A plain HTML page with the demo form, rendered from the database: each purpose offered by the form is
+ * one unticked checkbox (A2, A4) with its current published notice, and the notice version and hash the
+ * person was shown travel with the submission (A9). It works without JavaScript (urlencoded POST).
+ */
+const LANGUAGES = ['en', 'de', 'fr'];
+
+const escape = (s) =>
+  String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
+
+const labels = {
+  en: { title: 'Stay in touch', email: 'Email', phone: 'Telephone (optional)', submit: 'Send', recipients: 'Recipients', data: 'Data', policy: 'Privacy policy', controller: 'Controller' },
+  de: { title: 'In Kontakt bleiben', email: 'E-Mail', phone: 'Telefon (optional)', submit: 'Absenden', recipients: 'Empfänger', data: 'Daten', policy: 'Datenschutzerklärung', controller: 'Verantwortlicher' },
+  fr: { title: 'Restons en contact', email: 'E-mail', phone: 'Téléphone (facultatif)', submit: 'Envoyer', recipients: 'Destinataires', data: 'Données', policy: 'Politique de confidentialité', controller: 'Responsable du traitement' },
+};
+
+const loadForm = async (strapi, formKey, language) => {
+  const form = await strapi.db.query('plugin::consent.form').findOne({ where: { key: formKey, active: true } });
+  if (!form) return null;
+  const purposes = await strapi.db.query('plugin::consent.purpose').findMany({ where: { key: { $in: form.purposes } } });
+  const items = [];
+  for (const key of form.purposes) {
+    const purpose = purposes.find((p) => p.key === key);
+    if (!purpose) continue;
+    const published = (lang) =>
+      strapi.db.query('plugin::consent.notice').findOne({ where: { purpose: key, language: lang, status: 'published' } });
+    const notice = (await published(language)) ?? (await published(purpose.defaultLanguage));
+    if (notice) items.push({ purpose, notice });
+  }
+  return { form, items };
+};
+
+const renderDemoPage = async (strapi, { language }) => {
+  const lang = LANGUAGES.includes(language) ? language : 'en';
+  const t = labels[lang];
+  const loaded = await loadForm(strapi, 'demo', lang);
+  if (!loaded) return null;
+  const { controller } = strapi.config.get('plugin::consent');
+  const boxes = loaded.items
+    .map(
+      ({ purpose, notice }) => `
+    <fieldset class="purpose">
+      <label><input type="checkbox" name="choices[${escape(purpose.key)}]" value="on"> <strong>${escape(notice.title)}</strong></label>
+      <p>${escape(notice.body)}</p>
+      <p class="small">${t.data}: ${escape((notice.dataCategories ?? []).join(', '))}${
+        notice.recipients?.length ? ` · ${t.recipients}: ${escape(notice.recipients.join(', '))}` : ''
+      }</p>
+      <input type="hidden" name="notices[${escape(purpose.key)}][version]" value="${notice.version}">
+      <input type="hidden" name="notices[${escape(purpose.key)}][hash]" value="${escape(notice.contentHash)}">
+    </fieldset>`
+    )
+    .join('');
+  const switcher = LANGUAGES.map((l) => (l === lang ? `<strong>${l}</strong>` : `<a href="/demo?locale=${l}">${l}</a>`)).join(' · ');
+  return `<!doctype html>
+<html lang="${lang}">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escape(t.title)} · strapi-plugin-consent demo</title>
+<style>
+  body { font-family: system-ui, sans-serif; max-width: 40rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.45; }
+  fieldset.purpose { border: 1px solid #ccc; border-radius: 6px; margin: 1rem 0; padding: .75rem 1rem; }
+  .small { font-size: .85rem; color: #555; }
+  label.field { display: block; margin: .75rem 0; }
+  input[type=email], input[type=tel] { width: 100%; padding: .4rem; }
+</style></head>
+<body>
+  <nav>${switcher}</nav>
+  <h1>${escape(t.title)}</h1>
+  <form id="consent-demo" method="post" action="/api/consent/submissions" accept-charset="utf-8">
+    <input type="hidden" name="form" value="${escape(loaded.form.key)}">
+    <input type="hidden" name="locale" value="${lang}">
+    <label class="field">${t.email} <input type="email" name="subject[email]" required autocomplete="email"></label>
+    <label class="field">${t.phone} <input type="tel" name="subject[phone]" autocomplete="tel"></label>
+    ${boxes}
+    <button type="submit">${escape(t.submit)}</button>
+  </form>
+  <p class="small">${t.controller}: ${escape(controller.name)}, ${escape(controller.address)}, ${escape(controller.contact)} ·
+  <a href="${escape(loaded.form.privacyPolicyUrl)}">${t.policy}</a></p>
+</body></html>`;
+};
+
+module.exports = { renderDemoPage };

@@ -1,0 +1,41 @@
+const { renderDemoPage } = require('./demo-page');
+const { seed, ensureAdmin } = require('./seed');
+
+const env = (name, fallback) => process.env[name] ?? fallback;
+
+module.exports = {
+  register({ strapi }) {
+    strapi.server.routes([
+      {
+        method: 'GET',
+        path: '/demo',
+        handler: async (ctx) => {
+          const html = await renderDemoPage(strapi, { language: String(ctx.query.locale ?? 'en') });
+          if (!html) return ctx.notFound('The demo form is not seeded (PLAYGROUND_SEED=false)');
+          ctx.type = 'html';
+          ctx.body = html;
+        },
+        config: { auth: false },
+      },
+    ]);
+  },
+
+  async bootstrap({ strapi }) {
+    if (env('PLAYGROUND_SEED', 'true') !== 'false') {
+      const seeded = await seed(strapi);
+      const admin = { email: env('PLAYGROUND_ADMIN_EMAIL', 'admin@example.com'), password: env('PLAYGROUND_ADMIN_PASSWORD', 'Playground1!') };
+      const created = await ensureAdmin(strapi, admin);
+      const base = strapi.config.get('plugin::consent.publicUrl') ?? 'http://localhost:1337';
+      strapi.log.info(
+        [
+          '',
+          '  strapi-plugin-consent playground',
+          `  Demo form:   ${base}/demo   (also ?locale=de, ?locale=fr)`,
+          `  Admin panel: ${base}/admin  (${admin.email} / ${created ? admin.password : 'password as set'})`,
+          seeded ? '  Demo purposes, notices (en, de, fr) and the form "demo" were seeded.' : '',
+          '',
+        ].join('\n')
+      );
+    }
+  },
+};

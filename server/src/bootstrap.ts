@@ -1,0 +1,19 @@
+import type { Core } from '@strapi/strapi';
+import { installLedgerTriggers } from './database/ledger-guard';
+import { registerPermissions } from './permissions';
+import { getService } from './utils/get-service';
+
+const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
+  await registerPermissions(strapi);
+  await getService('secrets').load();
+  await installLedgerTriggers(strapi);
+
+  if (process.env.NODE_ENV === 'production' && getService('settings').forceMigration()) {
+    strapi.log.error(
+      '[consent] database.settings.forceMigration is not false. If this plugin is ever disabled or removed, ' +
+        "Strapi's schema sync will DROP the consent ledger. Set it to false in config/database."
+    );
+  }
+};
+
+export default bootstrap;

@@ -1,0 +1,46 @@
+import type { IpStorage, Jurisdiction } from '../../../shared/contracts/domain';
+
+export interface EmailTemplate {
+  subject: string;
+  text: string;
+  html?: string;
+}
+
+export interface ConsentConfig {
+  /** Identity of the data controller, shown in notices and receipts (A7). */
+  controller: { name: string; address: string; contact: string };
+  /** Key material for signed tokens and keyed hashes. Required in production; generated in development. */
+  secret?: string;
+  /** Public base URL of this Strapi, used to build links in mails and List-Unsubscribe headers. */
+  publicUrl?: string;
+  jurisdiction: Jurisdiction;
+  ipStorage: IpStorage;
+  doubleOptIn: { tokenTtlSeconds: number; pendingTtlDays: number; resendAfterSeconds: number };
+  /** Per-client limit on the public routes; `false` disables it (only sensible behind a limiting proxy). */
+  rateLimit: false | { max: number; windowSeconds: number };
+  email: {
+    from?: string;
+    replyTo?: string;
+    /** Overrides per template name and locale: `{ confirmation: { de: { subject, text, html } } }`. */
+    templates: Record<string, Record<string, EmailTemplate>>;
+  };
+}
+
+export const SECRET_MIN_LENGTH = 32;
+
+export const defaultConfig: ConsentConfig = {
+  controller: { name: '', address: '', contact: '' },
+  secret: undefined,
+  publicUrl: undefined,
+  jurisdiction: 'eu',
+  ipStorage: 'truncated',
+  doubleOptIn: {
+    // 48 hours: long enough for a weekend, short enough that a forwarded mail goes stale (B4).
+    tokenTtlSeconds: 48 * 3600,
+    // Unconfirmed requests are purged after 14 days, the upper end of usual practice (B4).
+    pendingTtlDays: 14,
+    resendAfterSeconds: 300,
+  },
+  rateLimit: { max: 20, windowSeconds: 60 },
+  email: { from: undefined, replyTo: undefined, templates: {} },
+};

@@ -1,0 +1,95 @@
+import { yup } from '@strapi/utils';
+import { IP_STORAGE, JURISDICTIONS } from '../../../shared/contracts/domain';
+import { SECRET_MIN_LENGTH, type ConsentConfig } from './defaults';
+
+const positiveInt = () => yup.number().integer().min(1).required();
+const httpUrl = () =>
+  yup
+    .string()
+    .test('http-url', '${path} must be an absolute http(s) URL', (value) => {
+      if (value === undefined || value === null) return true;
+      try {
+        const url = new URL(value);
+        return url.protocol === 'https:' || url.protocol === 'http:';
+      } catch {
+        return false;
+      }
+    });
+
+const template = yup
+  .object({ subject: yup.string().required(), text: yup.string().required(), html: yup.string() })
+  .noUnknown(true, '${path} has unknown key(s): ${unknown}');
+
+/** Every key is known: a typo such as `ipstorage` must fail start-up rather than be silently ignored. */
+const schema = (production: boolean) =>
+  yup
+    .object({
+      controller: yup
+        .object({ name: yup.string().defined(), address: yup.string().defined(), contact: yup.string().defined() })
+        .noUnknown(true, '${path} has unknown key(s): ${unknown}'),
+      secret: production
+        ? yup
+            .string()
+            .required('${path} is required when NODE_ENV=production (set CONSENT_SECRET)')
+            .min(SECRET_MIN_LENGTH)
+        : yup.string().min(SECRET_MIN_LENGTH),
+      publicUrl: httpUrl(),
+      jurisdiction: yup.mixed().oneOf([...JURISDICTIONS]).required(),
+      ipStorage: yup.mixed().oneOf([...IP_STORAGE]).required(),
+      doubleOptIn: yup
+        .object({
+          tokenTtlSeconds: positiveInt(),
+          pendingTtlDays: positiveInt(),
+          resendAfterSeconds: yup.number().integer().min(0).required(),
+        })
+        .noUnknown(true, '${path} has unknown key(s): ${unknown}'),
+      rateLimit: yup
+        .mixed()
+        .test('rate-limit', '${path} must be false or { max, windowSeconds } with positive integers', (value) => {
+          if (value === false) return true;
+          if (!value || typeof value !== 'object') return false;
+          const { max, windowSeconds, ...rest } = value as Record<string, unknown>;
+          return (
+            Object.keys(rest).length === 0 &&
+            Number.isInteger(max) &&
+            (max as number) > 0 &&
+            Number.isInteger(windowSeconds) &&
+            (windowSeconds as number) > 0
+          );
+        }),
+      email: yup
+        .object({
+          from: yup.string(),
+          replyTo: yup.string(),
+          templates: yup
+            .object()
+            .test('templates', '${path} must map template names to { <locale>: { subject, text, html? } }', (value) =>
+              Object.values(value ?? {}).every(
+                (byLocale) =>
+                  !!byLocale &&
+                  typeof byLocale === 'object' &&
+                  Object.values(byLocale).every((t) => template.isValidSync(t, { strict: true }))
+              )
+            ),
+        })
+        .noUnknown(true, '${path} has unknown key(s): ${unknown}'),
+    })
+    .noUnknown(true, '${path} has unknown key(s): ${unknown}');
+
+/**
+ * Strapi calls this with the merged configuration at load; throwing stops the boot. The message names
+ * every offending key (prefixed `consent.`) so the site owner knows what to fix in config/plugins.
+ */
+export const validateConfig = (config: unknown, env: string | undefined = process.env.NODE_ENV): void => {
+  try {
+    schema(env === 'production').validateSync(config, { abortEarly: false, strict: true });
+  } catch (error) {
+    const inner = (error as { inner?: Array<{ path?: string; message: string }> }).inner;
+    const problems = (inner?.length ? inner : [error as { path?: string; message: string }]).map((e) =>
+      e.message.replace(/^this\b/, 'consent config')
+    );
+    throw new Error(`Invalid configuration for plugin "consent": ${problems.map((p) => `consent.${p}`).join('; ')}`);
+  }
+};
+
+export type { ConsentConfig };

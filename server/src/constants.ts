@@ -1,0 +1,47 @@
+/**
+ * Names shared across the server: plugin id, content-type uids, table names and RBAC action ids.
+ * Table names are explicit (not derived) because integrations, backups and the DB-level ledger guard
+ * refer to them; renaming one would orphan every existing row.
+ */
+export const PLUGIN_ID = 'consent' as const;
+
+export const UID = {
+  purpose: 'plugin::consent.purpose',
+  notice: 'plugin::consent.notice',
+  form: 'plugin::consent.form',
+  subject: 'plugin::consent.subject',
+  event: 'plugin::consent.consent-event',
+  state: 'plugin::consent.consent-state',
+  suppression: 'plugin::consent.suppression',
+} as const;
+
+export type ConsentUid = (typeof UID)[keyof typeof UID];
+
+export const TABLE = {
+  purpose: 'consent_purposes',
+  notice: 'consent_notices',
+  form: 'consent_forms',
+  subject: 'consent_subjects',
+  event: 'consent_events',
+  state: 'consent_states',
+  suppression: 'consent_suppressions',
+} as const;
+
+/** RBAC action uids (without the `plugin::consent.` prefix), one per guarded capability of spec 4.3. */
+export const ACTIONS = {
+  purposesRead: 'purposes.read',
+  purposesManage: 'purposes.manage',
+  noticesRead: 'notices.read',
+  noticesManage: 'notices.manage',
+  noticesPublish: 'notices.publish',
+  formsRead: 'forms.read',
+  formsManage: 'forms.manage',
+  recordsRead: 'records.read',
+  recordsExport: 'records.export',
+  subjectsErase: 'subjects.erase',
+  settingsRead: 'settings.read',
+} as const;
+
+export type ActionKey = keyof typeof ACTIONS;
+
+export const actionId = (key: ActionKey) => `plugin::${PLUGIN_ID}.${ACTIONS[key]}` as const;

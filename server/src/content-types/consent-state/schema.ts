@@ -1,0 +1,34 @@
+import { CHANNELS, LEGAL_BASES, STATES } from '../../../../shared/contracts/domain';
+import { hiddenFromEditors } from '../visibility';
+
+export default {
+  kind: 'collectionType',
+  collectionName: 'consent_states',
+  info: {
+    singularName: 'consent-state',
+    pluralName: 'consent-states',
+    displayName: 'Consent state',
+    description: 'Current state per subject, purpose and channel, derived from the ledger.',
+  },
+  options: { draftAndPublish: false },
+  pluginOptions: hiddenFromEditors,
+  attributes: {
+    subject: { type: "string", required: true, maxLength: 64 },
+    purpose: { type: "string", required: true, maxLength: 64 },
+    channel: { type: "enumeration", enum: [...CHANNELS], required: true },
+    state: { type: "enumeration", enum: [...STATES], required: true },
+    legalBasis: { type: "enumeration", enum: [...LEGAL_BASES], required: true },
+    noticeId: { type: "integer" },
+    noticeVersion: { type: "integer" },
+    lastEventSeq: { type: "biginteger", required: true },
+    changedAt: { type: "datetime", required: true },
+    grantedAt: { type: "datetime" },
+    expiresAt: { type: "datetime" },
+    reconsentRequired: { type: "boolean", default: false, required: true },
+  },
+  // Experimental Strapi key (also used by @strapi/upload): column names, not attribute names.
+  indexes: [
+    { name: 'consent_states_key_uq', columns: ['subject', 'purpose', 'channel'], type: 'unique' },
+    { name: 'consent_states_purpose_idx', columns: ['purpose', 'channel', 'state'] },
+  ],
+} as const;

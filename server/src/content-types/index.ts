@@ -1,0 +1,17 @@
+import purpose from './purpose';
+import notice from './notice';
+import form from './form';
+import subject from './subject';
+import consentEvent from './consent-event';
+import consentState from './consent-state';
+import suppression from './suppression';
+
+export default {
+  purpose,
+  notice,
+  form,
+  subject,
+  'consent-event': consentEvent,
+  'consent-state': consentState,
+  suppression,
+};

@@ -1,0 +1,36 @@
+import { AUDIENCES, LEGAL_BASES } from '../../../../shared/contracts/domain';
+import { hiddenFromEditors } from '../visibility';
+
+export default {
+  kind: 'collectionType',
+  collectionName: 'consent_purposes',
+  info: {
+    singularName: 'purpose',
+    pluralName: 'purposes',
+    displayName: 'Consent purpose',
+    description: 'A reason for processing or contacting a person.',
+  },
+  options: { draftAndPublish: false },
+  pluginOptions: hiddenFromEditors,
+  attributes: {
+    key: { type: "string", required: true, unique: true, maxLength: 64 },
+    name: { type: "string", required: true },
+    description: { type: "text" },
+    translations: { type: "json" },
+    legalBasis: { type: "enumeration", enum: [...LEGAL_BASES], required: true },
+    channels: { type: "json", required: true },
+    audience: { type: "enumeration", enum: [...AUDIENCES], default: "any", required: true },
+    doubleOptIn: { type: "boolean", default: false, required: true },
+    softOptIn: { type: "boolean", default: false, required: true },
+    honorGpc: { type: "boolean", default: false, required: true },
+    minimumAge: { type: "integer", min: 0 },
+    lifetimeDays: { type: "integer", min: 1 },
+    defaultLanguage: { type: "string", default: "en", required: true, maxLength: 16 },
+    active: { type: "boolean", default: true, required: true },
+    archivedAt: { type: "datetime" },
+  },
+  // Experimental Strapi key (also used by @strapi/upload): column names, not attribute names.
+  indexes: [
+    { name: 'consent_purposes_key_uq', columns: ['key'], type: 'unique' },
+  ],
+} as const;

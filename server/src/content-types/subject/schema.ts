@@ -1,0 +1,35 @@
+import { AUDIENCES, JURISDICTIONS } from '../../../../shared/contracts/domain';
+import { hiddenFromEditors } from '../visibility';
+
+export default {
+  kind: 'collectionType',
+  collectionName: 'consent_subjects',
+  info: {
+    singularName: 'subject',
+    pluralName: 'subjects',
+    displayName: 'Consent subject',
+    description: 'A person known to the ledger, by pseudonym.',
+  },
+  options: { draftAndPublish: false },
+  pluginOptions: hiddenFromEditors,
+  attributes: {
+    pseudonym: { type: "string", required: true, unique: true, maxLength: 64 },
+    emailHash: { type: "string", maxLength: 64 },
+    email: { type: "string", private: true },
+    phoneHash: { type: "string", maxLength: 64 },
+    phone: { type: "string", private: true },
+    externalIdHash: { type: "string", maxLength: 64 },
+    externalId: { type: "string", private: true },
+    language: { type: "string", maxLength: 16 },
+    audience: { type: "enumeration", enum: [...AUDIENCES], default: "any" },
+    jurisdiction: { type: "enumeration", enum: [...JURISDICTIONS] },
+    erasedAt: { type: "datetime" },
+  },
+  // Experimental Strapi key (also used by @strapi/upload): column names, not attribute names.
+  indexes: [
+    { name: 'consent_subjects_pseudonym_uq', columns: ['pseudonym'], type: 'unique' },
+    { name: 'consent_subjects_email_idx', columns: ['email_hash'] },
+    { name: 'consent_subjects_phone_idx', columns: ['phone_hash'] },
+    { name: 'consent_subjects_external_idx', columns: ['external_id_hash'] },
+  ],
+} as const;

@@ -1,0 +1,13 @@
+import { requireAction } from './policies';
+
+export default {
+  type: 'admin',
+  routes: [
+    {
+      method: 'GET',
+      path: '/settings',
+      handler: 'settings.find',
+      config: requireAction('settingsRead'),
+    },
+  ],
+};

@@ -1,0 +1,14 @@
+import type { NoticesService } from '../services/notices';
+import type { SecretsService } from '../services/secrets';
+import type { SettingsService } from '../services/settings';
+import { PLUGIN_ID } from '../constants';
+
+/** The plugin's services by name, so callers get typed results (the i18n plugin's pattern). */
+export interface Services {
+  notices: NoticesService;
+  secrets: SecretsService;
+  settings: SettingsService;
+}
+
+export const getService = <T extends keyof Services>(name: T): Services[T] =>
+  strapi.plugin(PLUGIN_ID).service(name) as Services[T];
