@@ -12,7 +12,7 @@ export const APP_DIR = path.resolve(__dirname, '../../playground');
 export const PLUGIN_SHIM = path.resolve(__dirname, '../plugin-shim');
 
 export interface BootOptions {
-  /** Deep-merged over the playground's `consent` plugin configuration. */
+  /** Deep-merged over the playground's `consent` plugin configuration (NODE_ENV=test boots only). */
   pluginConfig?: Record<string, unknown>;
   /** Extra environment for this boot (restored afterwards). */
   env?: Record<string, string | undefined>;
@@ -20,6 +20,8 @@ export interface BootOptions {
   database?: TestDatabase;
   /** Load the playground's demo content. Off by default so tests own their fixtures. */
   seed?: boolean;
+  /** Runs after the instance is created and before it loads (e.g. to spy on its logger). */
+  beforeLoad?: (strapi: Core.Strapi) => void;
 }
 
 export interface TestStrapi {
@@ -28,17 +30,6 @@ export interface TestStrapi {
   http: () => ReturnType<typeof request>;
   stop(options?: { keepDatabase?: boolean }): Promise<void>;
 }
-
-const isPlainObject = (v: unknown): v is Record<string, unknown> =>
-  !!v && typeof v === 'object' && !Array.isArray(v);
-
-const deepMerge = (base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> => {
-  const out: Record<string, unknown> = { ...base };
-  for (const [k, v] of Object.entries(over)) {
-    out[k] = isPlainObject(v) && isPlainObject(out[k]) ? deepMerge(out[k] as Record<string, unknown>, v) : v;
-  }
-  return out;
-};
 
 const applyEnv = (vars: Record<string, string | undefined>) => {
   const previous = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
@@ -74,16 +65,15 @@ export const bootStrapi = async (options: BootOptions = {}): Promise<TestStrapi>
     CONSENT_PLUGIN_PATH: PLUGIN_SHIM,
     PLAYGROUND_SEED: options.seed ? 'true' : 'false',
     CONSENT_SECRET: 'test-secret-test-secret-test-secret-0123456789',
+    CONSENT_TEST_PLUGIN_CONFIG: JSON.stringify(options.pluginConfig ?? {}),
     ...database.env,
     ...options.env,
   });
 
   const instance = createStrapi({ appDir: APP_DIR, distDir: APP_DIR, autoReload: false });
   instance.log.level = process.env.CONSENT_TEST_LOG ?? 'error';
-  if (options.pluginConfig) {
-    const current = (instance.config.get('plugins.consent.config') ?? {}) as Record<string, unknown>;
-    instance.config.set('plugins.consent.config', deepMerge(current, options.pluginConfig));
-  }
+
+  options.beforeLoad?.(instance);
 
   const stop = async ({ keepDatabase = false } = {}) => {
     try {

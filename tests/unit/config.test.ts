@@ -1,0 +1,57 @@
+/** Plugin configuration (spec 6): defaults are valid, and every invalid value names its key. */
+import { defaultConfig } from '../../server/src/config/defaults';
+import { validateConfig } from '../../server/src/config/validate';
+
+const SECRET = 'x'.repeat(32);
+const withDefaults = (over: Record<string, unknown>) => ({ ...defaultConfig, ...over });
+
+describe('validateConfig', () => {
+  it('accepts the defaults in development and test', () => {
+    expect(() => validateConfig(defaultConfig, 'development')).not.toThrow();
+    expect(() => validateConfig(defaultConfig, 'test')).not.toThrow();
+  });
+
+  it('requires the secret in production, naming the key and the variable', () => {
+    expect(() => validateConfig(defaultConfig, 'production')).toThrow(/consent\.secret is required when NODE_ENV=production.*CONSENT_SECRET/);
+    expect(() => validateConfig(withDefaults({ secret: SECRET }), 'production')).not.toThrow();
+  });
+
+  it('refuses a short secret in any environment', () => {
+    expect(() => validateConfig(withDefaults({ secret: 'short' }), 'development')).toThrow(/consent\.secret must be at least 32/);
+  });
+
+  it.each([
+    [{ ipStorage: 'partial' }, /consent\.ipStorage must be one of/],
+    [{ jurisdiction: 'us' }, /consent\.jurisdiction must be one of/],
+    [{ publicUrl: 'example.com' }, /consent\.publicUrl must be an absolute http\(s\) URL/],
+    [{ publicUrl: 'ftp://example.com' }, /consent\.publicUrl must be an absolute http\(s\) URL/],
+    [{ rateLimit: { max: 0, windowSeconds: 60 } }, /consent\.rateLimit must be false or/],
+    [{ rateLimit: true }, /consent\.rateLimit must be false or/],
+    [{ rateLimit: { max: 5, windowSeconds: 60, burst: 2 } }, /consent\.rateLimit must be false or/],
+    [{ doubleOptIn: { ...defaultConfig.doubleOptIn, tokenTtlSeconds: 0 } }, /consent\.doubleOptIn\.tokenTtlSeconds must be greater than or equal to 1/],
+    [{ doubleOptIn: { ...defaultConfig.doubleOptIn, pendingTtlDays: '14' } }, /consent\.doubleOptIn\.pendingTtlDays must be a `number`/],
+    [{ controller: { name: 'A', address: 'B', contact: 'C', phone: 'D' } }, /consent\.controller has unknown key\(s\): phone/],
+    [{ ipstorage: 'none' }, /consent config has unknown key\(s\): ipstorage/],
+    [{ email: { ...defaultConfig.email, templates: { confirmation: { en: { subject: 'Hi' } } } } }, /consent\.email\.templates must map/],
+  ])('refuses %j', (over, message) => {
+    expect(() => validateConfig(withDefaults(over), 'development')).toThrow(message);
+  });
+
+  it('accepts rateLimit: false and template overrides', () => {
+    expect(() =>
+      validateConfig(
+        withDefaults({
+          rateLimit: false,
+          email: { ...defaultConfig.email, templates: { confirmation: { de: { subject: 'Bitte bestätigen', text: '{link}' } } } },
+        }),
+        'development'
+      )
+    ).not.toThrow();
+  });
+
+  it('reports every problem at once', () => {
+    expect(() => validateConfig(withDefaults({ ipStorage: 'x', jurisdiction: 'y' }), 'development')).toThrow(
+      /ipStorage.*; .*jurisdiction|jurisdiction.*; .*ipStorage/
+    );
+  });
+});
