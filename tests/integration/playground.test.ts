@@ -1,0 +1,76 @@
+/**
+ * The playground a newcomer starts with `npm run playground`: demo purposes for the four regimes,
+ * published notices in English, German and French, one form, a first admin account from documented
+ * defaults, and a demo page whose consent boxes are never pre-ticked (A2) and carry the displayed notice
+ * version and hash (A9).
+ */
+import { UID } from '../../server/src/constants';
+import { login } from '../harness/admin';
+import { bootStrapi, type TestStrapi } from '../harness/strapi';
+
+let app: TestStrapi;
+beforeAll(async () => {
+  app = await bootStrapi({ seed: true });
+});
+afterAll(() => app?.stop());
+
+it('seeds the four demo purposes with their legal bases', async () => {
+  const purposes = await app.strapi.db.query(UID.purpose).findMany({ orderBy: { key: 'asc' } });
+  expect(purposes.map((p: { key: string; legalBasis: string }) => [p.key, p.legalBasis])).toEqual([
+    ['newsletter', 'consent'],
+    ['partner-offers', 'consent'],
+    ['phone-prospecting', 'consent'],
+    ['postal-mailing', 'legitimate-interest'],
+  ]);
+  expect(purposes.find((p: { key: string }) => p.key === 'newsletter')).toMatchObject({ doubleOptIn: true, channels: ['email'] });
+});
+
+it('publishes one notice per purpose in en, de and fr, each with the hash of its content', async () => {
+  const notices = await app.strapi.db.query(UID.notice).findMany({ where: { status: 'published' } });
+  expect(notices).toHaveLength(12);
+  const service = app.strapi.plugin('consent').service('notices');
+  for (const notice of notices) {
+    expect(notice.contentHash).toBe(service.contentHash(notice));
+    expect(notice.contentHash).toMatch(/^[0-9a-f]{64}$/);
+  }
+  for (const language of ['en', 'de', 'fr']) {
+    expect(notices.filter((n: { language: string }) => n.language === language)).toHaveLength(4);
+  }
+});
+
+it('seeding twice is a no-op (restart keeps one copy)', async () => {
+  const database = app.database;
+  await app.stop({ keepDatabase: true });
+  app = await bootStrapi({ seed: true, database });
+  expect(await app.strapi.db.query(UID.purpose).count()).toBe(4);
+  expect(await app.strapi.db.query(UID.form).count()).toBe(1);
+  // This boot reuses the database: drop it with the last stop.
+  const stop = app.stop;
+  app.stop = async () => {
+    await stop();
+    await database.drop();
+  };
+});
+
+it('creates the first admin from the documented defaults', async () => {
+  const token = await login(app.strapi, 'admin@example.com', 'Playground1!');
+  expect(token).toEqual(expect.any(String));
+});
+
+describe.each(['en', 'de', 'fr'])('GET /demo?locale=%s', (language) => {
+  it('serves the form with unticked boxes, each with its notice version and hash', async () => {
+    const res = await app.http().get(`/demo?locale=${language}`);
+    expect(res.status).toBe(200);
+    expect(res.type).toBe('text/html');
+    const html: string = res.text;
+    expect(html).toContain(`<html lang="${language}">`);
+    const boxes = html.match(/<input type="checkbox"[^>]*>/g) ?? [];
+    expect(boxes).toHaveLength(4);
+    for (const box of boxes) expect(box).not.toMatch(/checked/);
+    const notices = await app.strapi.db.query(UID.notice).findMany({ where: { language, status: 'published' } });
+    for (const notice of notices) {
+      expect(html).toContain(`name="notices[${notice.purpose}][hash]" value="${notice.contentHash}"`);
+    }
+    expect(html).toContain('action="/api/consent/submissions"');
+  });
+});
