@@ -115,7 +115,7 @@ const http = require('node:http');
   );
 
   run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], app);
-  run(join(app, 'node_modules', '.bin', 'strapi'), ['build', '--no-optimization'], app, { STRAPI_TELEMETRY_DISABLED: 'true' });
+  run(join(app, 'node_modules', '.bin', 'strapi'), ['build'], app, { STRAPI_TELEMETRY_DISABLED: 'true' });
   run(process.execPath, ['check.js'], app, { NODE_ENV: 'production', STRAPI_TELEMETRY_DISABLED: 'true' });
 } finally {
   if (keep) console.log(`app kept in ${app}`);

@@ -36,6 +36,13 @@ module.exports = ({ env }) => {
         ...(client === 'postgres' && env('DATABASE_SCHEMA') ? { schema: env('DATABASE_SCHEMA') } : {}),
       },
       pool: { min: 0, max: env.int('DATABASE_POOL_MAX', 10) },
+      // On MySQL/MariaDB knex warns at every DDL statement inside Strapi's schema-sync transaction
+      // ("implicitly committed"); that is expected there and drowns real warnings.
+      log: {
+        warn: (message) => {
+          if (!/implicitly committed/.test(String(message))) console.warn(message);
+        },
+      },
     },
     settings,
   };

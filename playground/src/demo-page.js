@@ -6,24 +6,58 @@
 const LANGUAGES = ['en', 'de', 'fr'];
 
 const escape = (s) =>
-  String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
+  String(s ?? '').replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]
+  );
 
 const labels = {
-  en: { title: 'Stay in touch', email: 'Email', phone: 'Telephone (optional)', submit: 'Send', recipients: 'Recipients', data: 'Data', policy: 'Privacy policy', controller: 'Controller' },
-  de: { title: 'In Kontakt bleiben', email: 'E-Mail', phone: 'Telefon (optional)', submit: 'Absenden', recipients: 'Empfänger', data: 'Daten', policy: 'Datenschutzerklärung', controller: 'Verantwortlicher' },
-  fr: { title: 'Restons en contact', email: 'E-mail', phone: 'Téléphone (facultatif)', submit: 'Envoyer', recipients: 'Destinataires', data: 'Données', policy: 'Politique de confidentialité', controller: 'Responsable du traitement' },
+  en: {
+    title: 'Stay in touch',
+    email: 'Email',
+    phone: 'Telephone (optional)',
+    submit: 'Send',
+    recipients: 'Recipients',
+    data: 'Data',
+    policy: 'Privacy policy',
+    controller: 'Controller',
+  },
+  de: {
+    title: 'In Kontakt bleiben',
+    email: 'E-Mail',
+    phone: 'Telefon (optional)',
+    submit: 'Absenden',
+    recipients: 'Empfänger',
+    data: 'Daten',
+    policy: 'Datenschutzerklärung',
+    controller: 'Verantwortlicher',
+  },
+  fr: {
+    title: 'Restons en contact',
+    email: 'E-mail',
+    phone: 'Téléphone (facultatif)',
+    submit: 'Envoyer',
+    recipients: 'Destinataires',
+    data: 'Données',
+    policy: 'Politique de confidentialité',
+    controller: 'Responsable du traitement',
+  },
 };
 
 const loadForm = async (strapi, formKey, language) => {
   const form = await strapi.db.query('plugin::consent.form').findOne({ where: { key: formKey, active: true } });
   if (!form) return null;
-  const purposes = await strapi.db.query('plugin::consent.purpose').findMany({ where: { key: { $in: form.purposes } } });
+  const purposes = await strapi.db
+    .query('plugin::consent.purpose')
+    .findMany({ where: { key: { $in: form.purposes } } });
   const items = [];
   for (const key of form.purposes) {
     const purpose = purposes.find((p) => p.key === key);
     if (!purpose) continue;
     const published = (lang) =>
-      strapi.db.query('plugin::consent.notice').findOne({ where: { purpose: key, language: lang, status: 'published' } });
+      strapi.db
+        .query('plugin::consent.notice')
+        .findOne({ where: { purpose: key, language: lang, status: 'published' } });
     const notice = (await published(language)) ?? (await published(purpose.defaultLanguage));
     if (notice) items.push({ purpose, notice });
   }
@@ -50,7 +84,9 @@ const renderDemoPage = async (strapi, { language }) => {
     </fieldset>`
     )
     .join('');
-  const switcher = LANGUAGES.map((l) => (l === lang ? `<strong>${l}</strong>` : `<a href="/demo?locale=${l}">${l}</a>`)).join(' · ');
+  const switcher = LANGUAGES.map((l) =>
+    l === lang ? `<strong>${l}</strong>` : `<a href="/demo?locale=${l}">${l}</a>`
+  ).join(' · ');
   return `<!doctype html>
 <html lang="${lang}">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">

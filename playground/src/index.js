@@ -23,7 +23,10 @@ module.exports = {
   async bootstrap({ strapi }) {
     if (env('PLAYGROUND_SEED', 'true') !== 'false') {
       const seeded = await seed(strapi);
-      const admin = { email: env('PLAYGROUND_ADMIN_EMAIL', 'admin@example.com'), password: env('PLAYGROUND_ADMIN_PASSWORD', 'Playground1!') };
+      const admin = {
+        email: env('PLAYGROUND_ADMIN_EMAIL', 'admin@example.com'),
+        password: env('PLAYGROUND_ADMIN_PASSWORD', 'Playground1!'),
+      };
       const created = await ensureAdmin(strapi, admin);
       const base = strapi.config.get('plugin::consent.publicUrl') ?? 'http://localhost:1337';
       strapi.log.info(

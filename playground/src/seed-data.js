@@ -26,8 +26,14 @@ const purposes = [
     name: 'Partner offers',
     description: 'Offers from our named partners, sent by us by email.',
     translations: {
-      de: { name: 'Angebote von Partnern', description: 'Angebote unserer namentlich genannten Partner, von uns per E-Mail versandt.' },
-      fr: { name: 'Offres des partenaires', description: 'Offres de nos partenaires nommés, envoyées par nous par e-mail.' },
+      de: {
+        name: 'Angebote von Partnern',
+        description: 'Angebote unserer namentlich genannten Partner, von uns per E-Mail versandt.',
+      },
+      fr: {
+        name: 'Offres des partenaires',
+        description: 'Offres de nos partenaires nommés, envoyées par nous par e-mail.',
+      },
     },
     legalBasis: 'consent',
     channels: ['email'],
@@ -41,7 +47,10 @@ const purposes = [
     description: 'Our catalogue by post. You can object at any time.',
     translations: {
       de: { name: 'Werbung per Post', description: 'Unser Katalog per Post. Sie können jederzeit widersprechen.' },
-      fr: { name: 'Courrier postal', description: 'Notre catalogue par courrier. Vous pouvez vous y opposer à tout moment.' },
+      fr: {
+        name: 'Courrier postal',
+        description: 'Notre catalogue par courrier. Vous pouvez vous y opposer à tout moment.',
+      },
     },
     legalBasis: 'legitimate-interest',
     channels: ['postal'],
@@ -53,7 +62,10 @@ const purposes = [
     description: 'Calls about our offers. Numbers on an opposition list (Bloctel) are never called.',
     translations: {
       de: { name: 'Telefonische Angebote', description: 'Anrufe zu unseren Angeboten.' },
-      fr: { name: 'Prospection téléphonique', description: 'Appels au sujet de nos offres. Les numéros inscrits sur Bloctel ne sont jamais appelés.' },
+      fr: {
+        name: 'Prospection téléphonique',
+        description: 'Appels au sujet de nos offres. Les numéros inscrits sur Bloctel ne sont jamais appelés.',
+      },
     },
     legalBasis: 'consent',
     channels: ['phone'],
@@ -64,24 +76,60 @@ const purposes = [
 
 const texts = {
   newsletter: {
-    en: ['Newsletter by email', 'I would like to receive the monthly newsletter of Example Shop SAS by email. You can unsubscribe at any time with the link in every email or in the preference centre; withdrawing does not affect the lawfulness of earlier sending.'],
-    de: ['Newsletter per E-Mail', 'Ich möchte den monatlichen Newsletter der Example Shop SAS per E-Mail erhalten. Sie können sich jederzeit über den Link in jeder E-Mail oder im Präferenzzentrum abmelden; der Widerruf berührt nicht die Rechtmäßigkeit des bisherigen Versands.'],
-    fr: ['Lettre d’information par e-mail', 'Je souhaite recevoir la lettre d’information mensuelle d’Example Shop SAS par e-mail. Vous pouvez vous désabonner à tout moment par le lien présent dans chaque e-mail ou dans le centre de préférences ; le retrait ne remet pas en cause la licéité des envois antérieurs.'],
+    en: [
+      'Newsletter by email',
+      'I would like to receive the monthly newsletter of Example Shop SAS by email. You can unsubscribe at any time with the link in every email or in the preference centre; withdrawing does not affect the lawfulness of earlier sending.',
+    ],
+    de: [
+      'Newsletter per E-Mail',
+      'Ich möchte den monatlichen Newsletter der Example Shop SAS per E-Mail erhalten. Sie können sich jederzeit über den Link in jeder E-Mail oder im Präferenzzentrum abmelden; der Widerruf berührt nicht die Rechtmäßigkeit des bisherigen Versands.',
+    ],
+    fr: [
+      'Lettre d’information par e-mail',
+      'Je souhaite recevoir la lettre d’information mensuelle d’Example Shop SAS par e-mail. Vous pouvez vous désabonner à tout moment par le lien présent dans chaque e-mail ou dans le centre de préférences ; le retrait ne remet pas en cause la licéité des envois antérieurs.',
+    ],
   },
   'partner-offers': {
-    en: ['Offers from our partners', 'I would like Example Shop SAS to email me offers from its partners listed below. My address is not passed on to them. I can withdraw this consent at any time.'],
-    de: ['Angebote unserer Partner', 'Ich möchte, dass mir die Example Shop SAS Angebote der unten genannten Partner per E-Mail sendet. Meine Adresse wird nicht an sie weitergegeben. Ich kann diese Einwilligung jederzeit widerrufen.'],
-    fr: ['Offres de nos partenaires', 'Je souhaite qu’Example Shop SAS m’envoie par e-mail les offres des partenaires listés ci-dessous. Mon adresse ne leur est pas transmise. Je peux retirer ce consentement à tout moment.'],
+    en: [
+      'Offers from our partners',
+      'I would like Example Shop SAS to email me offers from its partners listed below. My address is not passed on to them. I can withdraw this consent at any time.',
+    ],
+    de: [
+      'Angebote unserer Partner',
+      'Ich möchte, dass mir die Example Shop SAS Angebote der unten genannten Partner per E-Mail sendet. Meine Adresse wird nicht an sie weitergegeben. Ich kann diese Einwilligung jederzeit widerrufen.',
+    ],
+    fr: [
+      'Offres de nos partenaires',
+      'Je souhaite qu’Example Shop SAS m’envoie par e-mail les offres des partenaires listés ci-dessous. Mon adresse ne leur est pas transmise. Je peux retirer ce consentement à tout moment.',
+    ],
   },
   'postal-mailing': {
-    en: ['Catalogue by post', 'Example Shop SAS sends its catalogue by post to its customers (legitimate interest). You can object at any time, free of charge and without giving a reason, with one click in the preference centre.'],
-    de: ['Katalog per Post', 'Die Example Shop SAS sendet ihren Katalog per Post an ihre Kunden (berechtigtes Interesse). Sie können dem jederzeit kostenlos widersprechen, mit einem Klick im Präferenzzentrum.'],
-    fr: ['Catalogue par courrier', 'Example Shop SAS envoie son catalogue par courrier à ses clients (intérêt légitime). Vous pouvez vous y opposer à tout moment, gratuitement, en un clic dans le centre de préférences.'],
+    en: [
+      'Catalogue by post',
+      'Example Shop SAS sends its catalogue by post to its customers (legitimate interest). You can object at any time, free of charge and without giving a reason, with one click in the preference centre.',
+    ],
+    de: [
+      'Katalog per Post',
+      'Die Example Shop SAS sendet ihren Katalog per Post an ihre Kunden (berechtigtes Interesse). Sie können dem jederzeit kostenlos widersprechen, mit einem Klick im Präferenzzentrum.',
+    ],
+    fr: [
+      'Catalogue par courrier',
+      'Example Shop SAS envoie son catalogue par courrier à ses clients (intérêt légitime). Vous pouvez vous y opposer à tout moment, gratuitement, en un clic dans le centre de préférences.',
+    ],
   },
   'phone-prospecting': {
-    en: ['Offers by telephone', 'I agree that Example Shop SAS may call me about its offers. I can withdraw this consent at any time. You may also register your number free of charge on the Bloctel opposition list.'],
-    de: ['Angebote per Telefon', 'Ich bin einverstanden, dass die Example Shop SAS mich zu ihren Angeboten anruft. Ich kann diese Einwilligung jederzeit widerrufen.'],
-    fr: ['Offres par téléphone', 'J’accepte qu’Example Shop SAS m’appelle au sujet de ses offres. Je peux retirer ce consentement à tout moment. Vous pouvez aussi inscrire gratuitement votre numéro sur la liste d’opposition Bloctel.'],
+    en: [
+      'Offers by telephone',
+      'I agree that Example Shop SAS may call me about its offers. I can withdraw this consent at any time. You may also register your number free of charge on the Bloctel opposition list.',
+    ],
+    de: [
+      'Angebote per Telefon',
+      'Ich bin einverstanden, dass die Example Shop SAS mich zu ihren Angeboten anruft. Ich kann diese Einwilligung jederzeit widerrufen.',
+    ],
+    fr: [
+      'Offres par téléphone',
+      'J’accepte qu’Example Shop SAS m’appelle au sujet de ses offres. Je peux retirer ce consentement à tout moment. Vous pouvez aussi inscrire gratuitement votre numéro sur la liste d’opposition Bloctel.',
+    ],
   },
 };
 

@@ -23,16 +23,7 @@ export const ACTIONS = [
 ] as const;
 export type ConsentAction = (typeof ACTIONS)[number];
 
-export const STATES = [
-  'none',
-  'pending',
-  'granted',
-  'refused',
-  'withdrawn',
-  'objected',
-  'expired',
-  'revoked',
-] as const;
+export const STATES = ['none', 'pending', 'granted', 'refused', 'withdrawn', 'objected', 'expired', 'revoked'] as const;
 export type ConsentState = (typeof STATES)[number];
 
 export const METHODS = [

@@ -27,8 +27,16 @@ export const testDbEngine = (): TestDbEngine => {
 
 const server = {
   host: process.env.CONSENT_TEST_DB_HOST ?? '127.0.0.1',
-  postgres: { port: Number(process.env.CONSENT_TEST_PG_PORT ?? 5432), user: process.env.CONSENT_TEST_PG_USER ?? 'postgres', database: 'test' },
-  mysql: { port: Number(process.env.CONSENT_TEST_MYSQL_PORT ?? 3306), user: process.env.CONSENT_TEST_MYSQL_USER ?? 'root', database: 'test' },
+  postgres: {
+    port: Number(process.env.CONSENT_TEST_PG_PORT ?? 5432),
+    user: process.env.CONSENT_TEST_PG_USER ?? 'postgres',
+    database: 'test',
+  },
+  mysql: {
+    port: Number(process.env.CONSENT_TEST_MYSQL_PORT ?? 3306),
+    user: process.env.CONSENT_TEST_MYSQL_USER ?? 'root',
+    database: 'test',
+  },
 };
 
 const uniqueName = () => `consent_t${process.pid}_${randomBytes(4).toString('hex')}`;

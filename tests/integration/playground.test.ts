@@ -22,7 +22,10 @@ it('seeds the four demo purposes with their legal bases', async () => {
     ['phone-prospecting', 'consent'],
     ['postal-mailing', 'legitimate-interest'],
   ]);
-  expect(purposes.find((p: { key: string }) => p.key === 'newsletter')).toMatchObject({ doubleOptIn: true, channels: ['email'] });
+  expect(purposes.find((p: { key: string }) => p.key === 'newsletter')).toMatchObject({
+    doubleOptIn: true,
+    channels: ['email'],
+  });
 });
 
 it('publishes one notice per purpose in en, de and fr, each with the hash of its content', async () => {

@@ -20,6 +20,8 @@ describe('canonicalJson', () => {
   });
 
   it('hashes the canonical text with SHA-256 (value computed independently with sha256sum)', () => {
-    expect(sha256Hex(canonicalJson({ c: [1, 2], a: 'b' }))).toBe('eec6bbd268270c77db9f61fdca6360ec650c2540f9a9d7dd050969ce062083c6');
+    expect(sha256Hex(canonicalJson({ c: [1, 2], a: 'b' }))).toBe(
+      'eec6bbd268270c77db9f61fdca6360ec650c2540f9a9d7dd050969ce062083c6'
+    );
   });
 });

@@ -12,12 +12,16 @@ describe('validateConfig', () => {
   });
 
   it('requires the secret in production, naming the key and the variable', () => {
-    expect(() => validateConfig(defaultConfig, 'production')).toThrow(/consent\.secret is required when NODE_ENV=production.*CONSENT_SECRET/);
+    expect(() => validateConfig(defaultConfig, 'production')).toThrow(
+      /consent\.secret is required when NODE_ENV=production.*CONSENT_SECRET/
+    );
     expect(() => validateConfig(withDefaults({ secret: SECRET }), 'production')).not.toThrow();
   });
 
   it('refuses a short secret in any environment', () => {
-    expect(() => validateConfig(withDefaults({ secret: 'short' }), 'development')).toThrow(/consent\.secret must be at least 32/);
+    expect(() => validateConfig(withDefaults({ secret: 'short' }), 'development')).toThrow(
+      /consent\.secret must be at least 32/
+    );
   });
 
   it.each([
@@ -28,11 +32,23 @@ describe('validateConfig', () => {
     [{ rateLimit: { max: 0, windowSeconds: 60 } }, /consent\.rateLimit must be false or/],
     [{ rateLimit: true }, /consent\.rateLimit must be false or/],
     [{ rateLimit: { max: 5, windowSeconds: 60, burst: 2 } }, /consent\.rateLimit must be false or/],
-    [{ doubleOptIn: { ...defaultConfig.doubleOptIn, tokenTtlSeconds: 0 } }, /consent\.doubleOptIn\.tokenTtlSeconds must be greater than or equal to 1/],
-    [{ doubleOptIn: { ...defaultConfig.doubleOptIn, pendingTtlDays: '14' } }, /consent\.doubleOptIn\.pendingTtlDays must be a `number`/],
-    [{ controller: { name: 'A', address: 'B', contact: 'C', phone: 'D' } }, /consent\.controller has unknown key\(s\): phone/],
+    [
+      { doubleOptIn: { ...defaultConfig.doubleOptIn, tokenTtlSeconds: 0 } },
+      /consent\.doubleOptIn\.tokenTtlSeconds must be greater than or equal to 1/,
+    ],
+    [
+      { doubleOptIn: { ...defaultConfig.doubleOptIn, pendingTtlDays: '14' } },
+      /consent\.doubleOptIn\.pendingTtlDays must be a `number`/,
+    ],
+    [
+      { controller: { name: 'A', address: 'B', contact: 'C', phone: 'D' } },
+      /consent\.controller has unknown key\(s\): phone/,
+    ],
     [{ ipstorage: 'none' }, /consent config has unknown key\(s\): ipstorage/],
-    [{ email: { ...defaultConfig.email, templates: { confirmation: { en: { subject: 'Hi' } } } } }, /consent\.email\.templates must map/],
+    [
+      { email: { ...defaultConfig.email, templates: { confirmation: { en: { subject: 'Hi' } } } } },
+      /consent\.email\.templates must map/,
+    ],
   ])('refuses %j', (over, message) => {
     expect(() => validateConfig(withDefaults(over), 'development')).toThrow(message);
   });
@@ -42,7 +58,10 @@ describe('validateConfig', () => {
       validateConfig(
         withDefaults({
           rateLimit: false,
-          email: { ...defaultConfig.email, templates: { confirmation: { de: { subject: 'Bitte bestätigen', text: '{link}' } } } },
+          email: {
+            ...defaultConfig.email,
+            templates: { confirmation: { de: { subject: 'Bitte bestätigen', text: '{link}' } } },
+          },
         }),
         'development'
       )

@@ -1,5 +1,5 @@
-import { ShieldCheck } from '@strapi/icons';
+import { SealCheck } from '@strapi/icons';
 
-const PluginIcon = () => <ShieldCheck />;
+const PluginIcon = () => <SealCheck />;
 
 export { PluginIcon };

@@ -4,17 +4,15 @@ import { SECRET_MIN_LENGTH, type ConsentConfig } from './defaults';
 
 const positiveInt = () => yup.number().integer().min(1).required();
 const httpUrl = () =>
-  yup
-    .string()
-    .test('http-url', '${path} must be an absolute http(s) URL', (value) => {
-      if (value === undefined || value === null) return true;
-      try {
-        const url = new URL(value);
-        return url.protocol === 'https:' || url.protocol === 'http:';
-      } catch {
-        return false;
-      }
-    });
+  yup.string().test('http-url', '${path} must be an absolute http(s) URL', (value) => {
+    if (value === undefined || value === null) return true;
+    try {
+      const url = new URL(value);
+      return url.protocol === 'https:' || url.protocol === 'http:';
+    } catch {
+      return false;
+    }
+  });
 
 const template = yup
   .object({ subject: yup.string().required(), text: yup.string().required(), html: yup.string() })
@@ -34,8 +32,14 @@ const schema = (production: boolean) =>
             .min(SECRET_MIN_LENGTH)
         : yup.string().min(SECRET_MIN_LENGTH),
       publicUrl: httpUrl(),
-      jurisdiction: yup.mixed().oneOf([...JURISDICTIONS]).required(),
-      ipStorage: yup.mixed().oneOf([...IP_STORAGE]).required(),
+      jurisdiction: yup
+        .mixed()
+        .oneOf([...JURISDICTIONS])
+        .required(),
+      ipStorage: yup
+        .mixed()
+        .oneOf([...IP_STORAGE])
+        .required(),
       doubleOptIn: yup
         .object({
           tokenTtlSeconds: positiveInt(),

@@ -31,7 +31,9 @@ const settings = ({ strapi }: { strapi: Core.Strapi }) => ({
       );
     }
     if (!config.controller.name || !config.controller.contact) {
-      out.push('controller.name and controller.contact are empty: notices and receipts must identify the controller (A7).');
+      out.push(
+        'controller.name and controller.contact are empty: notices and receipts must identify the controller (A7).'
+      );
     }
     if (!config.publicUrl) out.push('publicUrl is not set: links in mails fall back to the server URL.');
     if (getService('secrets').source() !== 'config') out.push('secret is generated: set CONSENT_SECRET.');

@@ -13,15 +13,19 @@ export default {
   options: { draftAndPublish: false },
   pluginOptions: hiddenFromEditors,
   attributes: {
-    identifierHash: { type: "string", required: true, maxLength: 64 },
-    identifierType: { type: "enumeration", enum: [...IDENTIFIER_TYPES], required: true },
-    channel: { type: "enumeration", enum: [...SUPPRESSION_CHANNELS], required: true },
-    reason: { type: "enumeration", enum: [...SUPPRESSION_REASONS], required: true },
-    source: { type: "string", required: true, maxLength: 64 },
-    note: { type: "text" },
+    identifierHash: { type: 'string', required: true, maxLength: 64 },
+    identifierType: { type: 'enumeration', enum: [...IDENTIFIER_TYPES], required: true },
+    channel: { type: 'enumeration', enum: [...SUPPRESSION_CHANNELS], required: true },
+    reason: { type: 'enumeration', enum: [...SUPPRESSION_REASONS], required: true },
+    source: { type: 'string', required: true, maxLength: 64 },
+    note: { type: 'text' },
   },
   // Experimental Strapi key (also used by @strapi/upload): column names, not attribute names.
   indexes: [
-    { name: 'consent_suppressions_entry_uq', columns: ['identifier_hash', 'channel', 'reason', 'source'], type: 'unique' },
+    {
+      name: 'consent_suppressions_entry_uq',
+      columns: ['identifier_hash', 'channel', 'reason', 'source'],
+      type: 'unique',
+    },
   ],
 } as const;
