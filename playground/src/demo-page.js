@@ -44,43 +44,29 @@ const labels = {
   },
 };
 
-const loadForm = async (strapi, formKey, language) => {
-  const form = await strapi.db.query('plugin::consent.form').findOne({ where: { key: formKey, active: true } });
-  if (!form) return null;
-  const purposes = await strapi.db
-    .query('plugin::consent.purpose')
-    .findMany({ where: { key: { $in: form.purposes } } });
-  const items = [];
-  for (const key of form.purposes) {
-    const purpose = purposes.find((p) => p.key === key);
-    if (!purpose) continue;
-    const published = (lang) =>
-      strapi.db
-        .query('plugin::consent.notice')
-        .findOne({ where: { purpose: key, language: lang, status: 'published' } });
-    const notice = (await published(language)) ?? (await published(purpose.defaultLanguage));
-    if (notice) items.push({ purpose, notice });
-  }
-  return { form, items };
-};
-
 const renderDemoPage = async (strapi, { language }) => {
   const lang = LANGUAGES.includes(language) ? language : 'en';
   const t = labels[lang];
-  const loaded = await loadForm(strapi, 'demo', lang);
-  if (!loaded) return null;
-  const { controller } = strapi.config.get('plugin::consent');
-  const boxes = loaded.items
+  let form;
+  try {
+    // The same definition a front end gets from GET /api/consent/forms/demo?locale=…
+    form = await strapi.plugin('consent').service('forms').definition('demo', lang);
+  } catch {
+    return null;
+  }
+  const { controller } = form;
+  const boxes = form.purposes
     .map(
-      ({ purpose, notice }) => `
+      ({ key, notice }) => `
     <fieldset class="purpose">
-      <label><input type="checkbox" name="choices[${escape(purpose.key)}]" value="on"> <strong>${escape(notice.title)}</strong></label>
+      <label><input type="checkbox" name="choices[${escape(key)}]" value="on"> <strong>${escape(notice.title)}</strong></label>
       <p>${escape(notice.body)}</p>
-      <p class="small">${t.data}: ${escape((notice.dataCategories ?? []).join(', '))}${
-        notice.recipients?.length ? ` · ${t.recipients}: ${escape(notice.recipients.join(', '))}` : ''
+      <p>${escape(notice.withdrawal)}</p>
+      <p class="small">${t.data}: ${escape(notice.dataCategories.join(', '))}${
+        notice.recipients.length ? ` · ${t.recipients}: ${escape(notice.recipients.join(', '))}` : ''
       }</p>
-      <input type="hidden" name="notices[${escape(purpose.key)}][version]" value="${notice.version}">
-      <input type="hidden" name="notices[${escape(purpose.key)}][hash]" value="${escape(notice.contentHash)}">
+      <input type="hidden" name="notices[${escape(key)}][version]" value="${notice.version}">
+      <input type="hidden" name="notices[${escape(key)}][hash]" value="${escape(notice.hash)}">
     </fieldset>`
     )
     .join('');
@@ -102,7 +88,7 @@ const renderDemoPage = async (strapi, { language }) => {
   <nav>${switcher}</nav>
   <h1>${escape(t.title)}</h1>
   <form id="consent-demo" method="post" action="/api/consent/submissions" accept-charset="utf-8">
-    <input type="hidden" name="form" value="${escape(loaded.form.key)}">
+    <input type="hidden" name="form" value="${escape(form.key)}">
     <input type="hidden" name="locale" value="${lang}">
     <label class="field">${t.email} <input type="email" name="subject[email]" required autocomplete="email"></label>
     <label class="field">${t.phone} <input type="tel" name="subject[phone]" autocomplete="tel"></label>
@@ -110,7 +96,7 @@ const renderDemoPage = async (strapi, { language }) => {
     <button type="submit">${escape(t.submit)}</button>
   </form>
   <p class="small">${t.controller}: ${escape(controller.name)}, ${escape(controller.address)}, ${escape(controller.contact)} ·
-  <a href="${escape(loaded.form.privacyPolicyUrl)}">${t.policy}</a></p>
+  <a href="${escape(form.privacyPolicyUrl)}">${t.policy}</a></p>
 </body></html>`;
 };
 

@@ -1,5 +1,5 @@
 /**
- * The playground's demo content: four purposes that show the four regimes of the seed article
+ * The playground's demo content (in the shape of the admin API: spec 4.3): four purposes that show the four regimes of the seed article
  * (newsletter by email with double opt-in, partner offers, postal mailing under legitimate interest,
  * telephone prospecting), one notice per purpose in English, German and French, and one form.
  */
@@ -76,59 +76,47 @@ const purposes = [
 
 const texts = {
   newsletter: {
-    en: [
-      'Newsletter by email',
-      'I would like to receive the monthly newsletter of Example Shop SAS by email. You can unsubscribe at any time with the link in every email or in the preference centre; withdrawing does not affect the lawfulness of earlier sending.',
-    ],
-    de: [
-      'Newsletter per E-Mail',
-      'Ich möchte den monatlichen Newsletter der Example Shop SAS per E-Mail erhalten. Sie können sich jederzeit über den Link in jeder E-Mail oder im Präferenzzentrum abmelden; der Widerruf berührt nicht die Rechtmäßigkeit des bisherigen Versands.',
-    ],
+    en: ['Newsletter by email', 'I would like to receive the monthly newsletter of Example Shop SAS by email.'],
+    de: ['Newsletter per E-Mail', 'Ich möchte den monatlichen Newsletter der Example Shop SAS per E-Mail erhalten.'],
     fr: [
       'Lettre d’information par e-mail',
-      'Je souhaite recevoir la lettre d’information mensuelle d’Example Shop SAS par e-mail. Vous pouvez vous désabonner à tout moment par le lien présent dans chaque e-mail ou dans le centre de préférences ; le retrait ne remet pas en cause la licéité des envois antérieurs.',
+      'Je souhaite recevoir la lettre d’information mensuelle d’Example Shop SAS par e-mail.',
     ],
   },
   'partner-offers': {
     en: [
       'Offers from our partners',
-      'I would like Example Shop SAS to email me offers from its partners listed below. My address is not passed on to them. I can withdraw this consent at any time.',
+      'I would like Example Shop SAS to email me offers from its partners listed below. My address is not passed on to them.',
     ],
     de: [
       'Angebote unserer Partner',
-      'Ich möchte, dass mir die Example Shop SAS Angebote der unten genannten Partner per E-Mail sendet. Meine Adresse wird nicht an sie weitergegeben. Ich kann diese Einwilligung jederzeit widerrufen.',
+      'Ich möchte, dass mir die Example Shop SAS Angebote der unten genannten Partner per E-Mail sendet. Meine Adresse wird nicht an sie weitergegeben.',
     ],
     fr: [
       'Offres de nos partenaires',
-      'Je souhaite qu’Example Shop SAS m’envoie par e-mail les offres des partenaires listés ci-dessous. Mon adresse ne leur est pas transmise. Je peux retirer ce consentement à tout moment.',
+      'Je souhaite qu’Example Shop SAS m’envoie par e-mail les offres des partenaires listés ci-dessous. Mon adresse ne leur est pas transmise.',
     ],
   },
   'postal-mailing': {
-    en: [
-      'Catalogue by post',
-      'Example Shop SAS sends its catalogue by post to its customers (legitimate interest). You can object at any time, free of charge and without giving a reason, with one click in the preference centre.',
-    ],
+    en: ['Catalogue by post', 'Example Shop SAS sends its catalogue by post to its customers (legitimate interest).'],
     de: [
       'Katalog per Post',
-      'Die Example Shop SAS sendet ihren Katalog per Post an ihre Kunden (berechtigtes Interesse). Sie können dem jederzeit kostenlos widersprechen, mit einem Klick im Präferenzzentrum.',
+      'Die Example Shop SAS sendet ihren Katalog per Post an ihre Kunden (berechtigtes Interesse).',
     ],
     fr: [
       'Catalogue par courrier',
-      'Example Shop SAS envoie son catalogue par courrier à ses clients (intérêt légitime). Vous pouvez vous y opposer à tout moment, gratuitement, en un clic dans le centre de préférences.',
+      'Example Shop SAS envoie son catalogue par courrier à ses clients (intérêt légitime).',
     ],
   },
   'phone-prospecting': {
     en: [
       'Offers by telephone',
-      'I agree that Example Shop SAS may call me about its offers. I can withdraw this consent at any time. You may also register your number free of charge on the Bloctel opposition list.',
+      'I agree that Example Shop SAS may call me about its offers. You may also register your number free of charge on the Bloctel opposition list.',
     ],
-    de: [
-      'Angebote per Telefon',
-      'Ich bin einverstanden, dass die Example Shop SAS mich zu ihren Angeboten anruft. Ich kann diese Einwilligung jederzeit widerrufen.',
-    ],
+    de: ['Angebote per Telefon', 'Ich bin einverstanden, dass die Example Shop SAS mich zu ihren Angeboten anruft.'],
     fr: [
       'Offres par téléphone',
-      'J’accepte qu’Example Shop SAS m’appelle au sujet de ses offres. Je peux retirer ce consentement à tout moment. Vous pouvez aussi inscrire gratuitement votre numéro sur la liste d’opposition Bloctel.',
+      'J’accepte qu’Example Shop SAS m’appelle au sujet de ses offres. Vous pouvez aussi inscrire gratuitement votre numéro sur la liste d’opposition Bloctel.',
     ],
   },
 };
@@ -145,10 +133,9 @@ const recipients = {
 };
 
 const notices = Object.entries(texts).flatMap(([purpose, byLanguage]) =>
-  Object.entries(byLanguage).map(([language, [title, body]]) => ({
+  Object.entries(byLanguage).map(([locale, [title, body]]) => ({
     purpose,
-    language,
-    version: 1,
+    locale,
     title,
     body,
     dataCategories: dataCategories[purpose],

@@ -1,24 +1,20 @@
 const { purposes, notices, form } = require('./seed-data');
 
 /**
- * Loads the demo content once (an empty purposes table means a fresh playground). Notices are published
- * version 1 with their content hash computed by the plugin, exactly as a published notice is stored.
+ * Loads the demo content once (an empty purposes table means a fresh playground), through the plugin's
+ * own services, the same path as the admin API: notices are created as drafts and published, so their
+ * hashes and the A7 checks are the real ones.
  */
 const seed = async (strapi) => {
-  const purposeQuery = strapi.db.query('plugin::consent.purpose');
-  if ((await purposeQuery.count()) > 0) return false;
+  const plugin = strapi.plugin('consent');
+  if ((await plugin.service('purposes').list()).length > 0) return false;
 
-  const now = new Date();
-  const noticeService = strapi.plugin('consent').service('notices');
-  await strapi.db.transaction(async () => {
-    for (const purpose of purposes) await purposeQuery.create({ data: purpose });
-    for (const notice of notices) {
-      await strapi.db.query('plugin::consent.notice').create({
-        data: { ...notice, status: 'published', contentHash: noticeService.contentHash(notice), effectiveAt: now },
-      });
-    }
-    await strapi.db.query('plugin::consent.form').create({ data: form });
-  });
+  for (const purpose of purposes) await plugin.service('purposes').create(purpose);
+  for (const notice of notices) {
+    const draft = await plugin.service('notices').createDraft(notice);
+    await plugin.service('notices').publish(draft.id);
+  }
+  await plugin.service('forms').create(form);
   return true;
 };
 

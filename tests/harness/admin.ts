@@ -49,3 +49,15 @@ export const createAdminWithActions = async (
   });
   return login(strapi, email);
 };
+
+/** Supertest calls to the admin API with a bearer token. */
+export const adminApi = (strapi: Core.Strapi, token: string) => {
+  const http = () => request(strapi.server.httpServer);
+  const auth = (r: request.Test) => r.set('Authorization', `Bearer ${token}`);
+  return {
+    get: (path: string) => auth(http().get(path)),
+    post: (path: string, body?: object) => auth(http().post(path)).send(body ?? {}),
+    put: (path: string, body: object) => auth(http().put(path)).send(body),
+    del: (path: string) => auth(http().delete(path)),
+  };
+};

@@ -1,9 +1,8 @@
-import type { Core } from '@strapi/strapi';
-import type { GetSettings } from '../../../shared/contracts/settings';
+import type { Context } from 'koa';
 import { getService } from '../utils/get-service';
 
-const settings = (_: { strapi: Core.Strapi }) => ({
-  async find(ctx: { body: GetSettings.Response }) {
+const settings = () => ({
+  async find(ctx: Context) {
     ctx.body = { data: getService('settings').effective() };
   },
 });

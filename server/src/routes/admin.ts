@@ -1,13 +1,36 @@
+import type { ActionKey } from '../constants';
 import { requireAction } from './policies';
 
+const route = (method: string, path: string, handler: string, action: ActionKey) => ({
+  method,
+  path,
+  handler,
+  config: requireAction(action),
+});
+
+/** Admin API (spec 4.3), under /consent. Every route names the RBAC action it needs. */
 export default {
   type: 'admin',
   routes: [
-    {
-      method: 'GET',
-      path: '/settings',
-      handler: 'settings.find',
-      config: requireAction('settingsRead'),
-    },
+    route('GET', '/settings', 'settings.find', 'settingsRead'),
+
+    route('GET', '/purposes', 'purposes.find', 'purposesRead'),
+    route('POST', '/purposes', 'purposes.create', 'purposesManage'),
+    route('GET', '/purposes/:key', 'purposes.findOne', 'purposesRead'),
+    route('PUT', '/purposes/:key', 'purposes.update', 'purposesManage'),
+    route('DELETE', '/purposes/:key', 'purposes.delete', 'purposesManage'),
+
+    route('GET', '/notices', 'notices.find', 'noticesRead'),
+    route('POST', '/notices', 'notices.create', 'noticesManage'),
+    route('GET', '/notices/:id', 'notices.findOne', 'noticesRead'),
+    route('PUT', '/notices/:id', 'notices.update', 'noticesManage'),
+    route('DELETE', '/notices/:id', 'notices.delete', 'noticesManage'),
+    route('POST', '/notices/:id/publish', 'notices.publish', 'noticesPublish'),
+
+    route('GET', '/forms', 'forms.find', 'formsRead'),
+    route('POST', '/forms', 'forms.create', 'formsManage'),
+    route('GET', '/forms/:key', 'forms.findOne', 'formsRead'),
+    route('PUT', '/forms/:key', 'forms.update', 'formsManage'),
+    route('DELETE', '/forms/:key', 'forms.delete', 'formsManage'),
   ],
 };

@@ -1,5 +1,16 @@
-/** Public and server-to-server routes under /api/consent (spec 4.1 and 4.2). */
+/**
+ * Public and server-to-server routes under /api/consent (spec 4.1 and 4.2). Public routes are
+ * `auth: false`: they work right after installation, protected by validation (and, with the capture
+ * routes, origin checks, signed tokens and rate limits).
+ */
 export default {
   type: 'content-api',
-  routes: [] as unknown[],
+  routes: [
+    {
+      method: 'GET',
+      path: '/forms/:key',
+      handler: 'public-forms.findOne',
+      config: { auth: false },
+    },
+  ],
 };

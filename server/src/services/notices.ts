@@ -1,45 +1,202 @@
 import type { Core } from '@strapi/strapi';
-import { canonicalJson, sha256Hex } from '../utils/canonical-json';
-import { PLUGIN_ID } from '../constants';
+import { errors } from '@strapi/utils';
+import type { LegalBasis, NoticeStatus } from '../../../shared/contracts/domain';
+import type { Notice, NoticeInput } from '../../../shared/contracts/notices';
 import type { ConsentConfig } from '../config';
+import { PLUGIN_ID, UID } from '../constants';
+import { missingInformation, noticeHash, noticeText, type NoticeFields } from '../domain/notice-text';
+import { withdrawalTextFor } from '../domain/withdrawal-text';
+import { ConflictError } from '../errors';
 
-/** The fields of a notice version that a person reads, and therefore what its hash must cover (A9). */
-export interface NoticeContent {
-  purpose: string;
-  language: string;
-  version: number;
-  title: string;
-  body: string;
-  dataCategories: string[];
-  recipients: string[];
-  privacyPolicyUrl: string;
+interface NoticeRow extends NoticeFields {
+  id: number;
+  status: NoticeStatus;
+  material: boolean;
+  contentHash: string | null;
+  effectiveAt: string | Date | null;
+  retiredAt: string | Date | null;
+  createdAt: string | Date;
+  updatedAt: string | Date;
 }
 
-/**
- * Notices: the versioned texts behind each purpose. The content hash is SHA-256 over the canonical JSON
- * (see utils/canonical-json) of the notice content plus the controller identity it is shown with, so a
- * receipt's hash proves exactly which words and which controller the person saw.
- */
-const notices = ({ strapi }: { strapi: Core.Strapi }) => ({
-  canonicalForm(notice: NoticeContent): string {
-    const { controller } = strapi.config.get(`plugin::${PLUGIN_ID}`) as ConsentConfig;
-    return canonicalJson({
-      purpose: notice.purpose,
-      language: notice.language,
-      version: notice.version,
-      title: notice.title,
-      body: notice.body,
-      dataCategories: notice.dataCategories,
-      recipients: notice.recipients,
-      privacyPolicyUrl: notice.privacyPolicyUrl,
-      controller,
-    });
-  },
+const iso = (d: string | Date | null) => (d == null ? null : new Date(d).toISOString());
 
-  contentHash(notice: NoticeContent): string {
-    return sha256Hex(this.canonicalForm(notice));
-  },
-});
+/** API field → column attribute (`locale` is reserved by Strapi's i18n on every table). */
+const toRow = (input: Partial<NoticeInput>) => {
+  const { locale, ...rest } = input;
+  return { ...rest, ...(locale !== undefined ? { language: locale } : {}) };
+};
+
+/**
+ * Notices: the versioned texts behind each purpose, per language. draft → published → retired.
+ * Publishing fixes the content hash, retires the previous version, and, for a material change, marks the
+ * consents given under older versions as needing re-consent (A11). Published and retired versions never
+ * change and are never deleted (A9; database/notice-guard.ts enforces it on every Strapi path).
+ */
+const notices = ({ strapi }: { strapi: Core.Strapi }) => {
+  const query = () => strapi.db.query(UID.notice);
+  const controller = () => (strapi.config.get(`plugin::${PLUGIN_ID}`) as ConsentConfig).controller;
+
+  const basisOf = async (purpose: string): Promise<LegalBasis> => {
+    const row = await strapi.db.query(UID.purpose).findOne({ select: ['legalBasis'], where: { key: purpose } });
+    if (!row) throw new errors.ValidationError(`purpose: no purpose with key "${purpose}"`, { field: 'purpose' });
+    return row.legalBasis;
+  };
+
+  const toDto = (row: NoticeRow, basis: LegalBasis): Notice => ({
+    id: row.id,
+    purpose: row.purpose,
+    locale: row.language,
+    version: row.version,
+    status: row.status,
+    title: row.title,
+    body: row.body,
+    dataCategories: row.dataCategories ?? [],
+    recipients: row.recipients ?? [],
+    privacyPolicyUrl: row.privacyPolicyUrl ?? '',
+    withdrawalText: row.withdrawalText ?? '',
+    withdrawal: withdrawalTextFor(row, basis),
+    material: row.material,
+    hash: row.contentHash,
+    effectiveAt: iso(row.effectiveAt),
+    retiredAt: iso(row.retiredAt),
+    missing: row.status === 'draft' ? missingInformation(row, basis, controller()) : [],
+    createdAt: iso(row.createdAt)!,
+    updatedAt: iso(row.updatedAt)!,
+  });
+
+  const findRow = async (id: number): Promise<NoticeRow> => {
+    const row = await query().findOne({ where: { id } });
+    if (!row) throw new errors.NotFoundError(`No notice with id ${id}`, { id });
+    return row;
+  };
+
+  const requireDraft = (row: NoticeRow) => {
+    if (row.status !== 'draft') {
+      throw new ConflictError(
+        `Notice ${row.id} (version ${row.version}) is ${row.status} and can never change; create a new version instead`,
+        { id: row.id, status: row.status }
+      );
+    }
+  };
+
+  return {
+    /** The canonical content and its hash, for code that renders or checks a notice. */
+    text: (notice: NoticeFields, basis: LegalBasis) => noticeText(notice, basis, controller()),
+    contentHash: (notice: NoticeFields, basis: LegalBasis) => noticeHash(notice, basis, controller()),
+
+    async list(filter: { purpose?: string; locale?: string } = {}): Promise<Notice[]> {
+      const rows: NoticeRow[] = await query().findMany({
+        where: {
+          ...(filter.purpose ? { purpose: filter.purpose } : {}),
+          ...(filter.locale ? { language: filter.locale } : {}),
+        },
+        orderBy: [{ purpose: 'asc' }, { language: 'asc' }, { version: 'desc' }],
+      });
+      const bases = new Map<string, LegalBasis>();
+      for (const p of await strapi.db.query(UID.purpose).findMany({ select: ['key', 'legalBasis'] })) {
+        bases.set(p.key, p.legalBasis);
+      }
+      return rows.map((r) => toDto(r, bases.get(r.purpose) ?? 'consent'));
+    },
+
+    async find(id: number): Promise<Notice> {
+      const row = await findRow(id);
+      return toDto(row, await basisOf(row.purpose));
+    },
+
+    /** The published version of a purpose's notice in one language, if any. */
+    async current(purpose: string, language: string): Promise<NoticeRow | null> {
+      return query().findOne({ where: { purpose, language, status: 'published' } });
+    },
+
+    async createDraft(input: NoticeInput): Promise<Notice> {
+      const basis = await basisOf(input.purpose);
+      return strapi.db.transaction(async () => {
+        const existing = await query().findOne({
+          select: ['id'],
+          where: { purpose: input.purpose, language: input.locale, status: 'draft' },
+        });
+        if (existing) {
+          throw new ConflictError(
+            `A draft of the "${input.purpose}" notice in "${input.locale}" already exists (id ${existing.id}); edit it instead`,
+            { draftId: existing.id }
+          );
+        }
+        const latest = await query().findOne({
+          select: ['version'],
+          where: { purpose: input.purpose, language: input.locale },
+          orderBy: { version: 'desc' },
+        });
+        // The unique index on (purpose, language, version) turns a concurrent duplicate into an error.
+        const row = await query().create({
+          data: {
+            body: '',
+            ...toRow(input),
+            version: (latest?.version ?? 0) + 1,
+            status: 'draft',
+            material: !!input.material,
+          },
+        });
+        return toDto(row, basis);
+      });
+    },
+
+    async updateDraft(id: number, patch: Partial<NoticeInput>): Promise<Notice> {
+      return strapi.db.transaction(async () => {
+        const row = await findRow(id);
+        requireDraft(row);
+        const updated = await query().update({ where: { id }, data: toRow(patch) });
+        return toDto(updated, await basisOf(row.purpose));
+      });
+    },
+
+    async removeDraft(id: number): Promise<void> {
+      await strapi.db.transaction(async () => {
+        const row = await findRow(id);
+        requireDraft(row);
+        await query().delete({ where: { id } });
+      });
+    },
+
+    async publish(id: number): Promise<Notice & { reconsentMarked: number }> {
+      return strapi.db.transaction(async () => {
+        const row = await findRow(id);
+        requireDraft(row);
+        const basis = await basisOf(row.purpose);
+        const missing = missingInformation(row, basis, controller());
+        if (missing.length) {
+          throw new errors.ValidationError(`The notice cannot be published: missing ${missing.join(', ')} (A7)`, {
+            missing,
+          });
+        }
+        const now = new Date();
+        const previous: NoticeRow[] = await query().findMany({
+          select: ['id'],
+          where: { purpose: row.purpose, language: row.language, status: { $ne: 'draft' }, id: { $ne: id } },
+        });
+        await query().updateMany({
+          where: { purpose: row.purpose, language: row.language, status: 'published' },
+          data: { status: 'retired', retiredAt: now },
+        });
+        const published = await query().update({
+          where: { id },
+          data: { status: 'published', contentHash: noticeHash(row, basis, controller()), effectiveAt: now },
+        });
+        let reconsentMarked = 0;
+        if (row.material && previous.length) {
+          const result = await strapi.db.query(UID.state).updateMany({
+            where: { purpose: row.purpose, noticeId: { $in: previous.map((p) => p.id) }, reconsentRequired: false },
+            data: { reconsentRequired: true },
+          });
+          reconsentMarked = result.count;
+        }
+        return { ...toDto(published, basis), reconsentMarked };
+      });
+    },
+  };
+};
 
 export default notices;
 export type NoticesService = ReturnType<typeof notices>;
+export type { NoticeRow };

@@ -1,11 +1,15 @@
+import type { FormsService } from '../services/forms';
 import type { NoticesService } from '../services/notices';
+import type { PurposesService } from '../services/purposes';
 import type { SecretsService } from '../services/secrets';
 import type { SettingsService } from '../services/settings';
 import { PLUGIN_ID } from '../constants';
 
 /** The plugin's services by name, so callers get typed results (the i18n plugin's pattern). */
 export interface Services {
+  forms: FormsService;
   notices: NoticesService;
+  purposes: PurposesService;
   secrets: SecretsService;
   settings: SettingsService;
 }

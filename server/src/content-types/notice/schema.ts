@@ -22,6 +22,7 @@ export default {
     dataCategories: { type: 'json' },
     recipients: { type: 'json' },
     privacyPolicyUrl: { type: 'string' },
+    withdrawalText: { type: 'text' },
     material: { type: 'boolean', default: false, required: true },
     contentHash: { type: 'string', maxLength: 64 },
     effectiveAt: { type: 'datetime' },

@@ -1,0 +1,36 @@
+import { errors } from '@strapi/utils';
+
+/**
+ * HTTP errors that `@strapi/utils` has no class for (409, 410). Strapi's error middleware answers an
+ * `errors.HttpError` with its status and the standard body `{ data: null, error: { status, name, message,
+ * details } }` without logging it as a server error. That class is abstract (its constructor throws), so
+ * these extend Error and take HttpError's prototype in their chain.
+ */
+class StatusError extends Error {
+  readonly status: number;
+  readonly expose = true;
+  readonly details: Record<string, unknown>;
+
+  constructor(status: number, name: string, message: string, details: Record<string, unknown> = {}) {
+    super(message);
+    this.status = status;
+    this.name = name;
+    this.details = details;
+  }
+}
+
+Object.setPrototypeOf(StatusError.prototype, errors.HttpError.prototype);
+
+/** 409: the request is valid but contradicts the current state (a used key, a published notice …). */
+export class ConflictError extends StatusError {
+  constructor(message: string, details: Record<string, unknown> = {}, name = 'ConflictError') {
+    super(409, name, message, details);
+  }
+}
+
+/** 410: a link or token that was valid once and has expired. */
+export class GoneError extends StatusError {
+  constructor(message: string, details: Record<string, unknown> = {}, name = 'GoneError') {
+    super(410, name, message, details);
+  }
+}

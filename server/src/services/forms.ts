@@ -1,0 +1,163 @@
+import type { Core } from '@strapi/strapi';
+import { errors } from '@strapi/utils';
+import type { Form, FormInput, GetPublicForm, PublicPurpose } from '../../../shared/contracts/forms';
+import type { ConsentConfig } from '../config';
+import { PLUGIN_ID, UID } from '../constants';
+import { ConflictError } from '../errors';
+import { getService } from '../utils/get-service';
+
+interface FormRow {
+  id: number;
+  key: string;
+  name: string;
+  purposes: string[];
+  doubleOptIn: boolean;
+  allowedOrigins: string[] | null;
+  successUrl: string | null;
+  privacyPolicyUrl: string | null;
+  active: boolean;
+  createdAt: string | Date;
+  updatedAt: string | Date;
+}
+
+const toDto = (row: FormRow): Form => ({
+  key: row.key,
+  name: row.name,
+  purposes: row.purposes,
+  doubleOptIn: row.doubleOptIn,
+  allowedOrigins: row.allowedOrigins ?? [],
+  successUrl: row.successUrl ?? null,
+  privacyPolicyUrl: row.privacyPolicyUrl ?? null,
+  active: row.active,
+  createdAt: new Date(row.createdAt).toISOString(),
+  updatedAt: new Date(row.updatedAt).toISOString(),
+});
+
+/**
+ * Forms: collection points. A form offers purposes, each as its own optional box that is never pre-ticked
+ * (A2, A4, A6): the model has no field that could say otherwise, and the public definition always sends
+ * `defaultChecked: false`.
+ */
+const forms = ({ strapi }: { strapi: Core.Strapi }) => {
+  const query = () => strapi.db.query(UID.form);
+
+  const findRow = async (key: string): Promise<FormRow> => {
+    const row = await query().findOne({ where: { key } });
+    if (!row) throw new errors.NotFoundError(`No form with key "${key}"`, { key });
+    return row;
+  };
+
+  /** Every purpose a form offers must exist and be active; the error names each offending entry. */
+  const checkPurposes = async (keys: string[]) => {
+    const known = await getService('purposes').byKeys(keys);
+    const problems = keys.flatMap((key, i) => {
+      const purpose = known.get(key);
+      if (!purpose) return [{ path: ['purposes', String(i)], message: `purposes[${i}]: no purpose with key "${key}"` }];
+      if (!purpose.active)
+        return [{ path: ['purposes', String(i)], message: `purposes[${i}]: purpose "${key}" is archived` }];
+      return [];
+    });
+    if (problems.length) throw new errors.ValidationError(problems[0].message, { errors: problems });
+  };
+
+  return {
+    async list(): Promise<Form[]> {
+      return (await query().findMany({ orderBy: { key: 'asc' } })).map(toDto);
+    },
+
+    async find(key: string): Promise<Form> {
+      return toDto(await findRow(key));
+    },
+
+    async create(input: FormInput): Promise<Form> {
+      await checkPurposes(input.purposes);
+      return strapi.db.transaction(async () => {
+        if (await query().findOne({ where: { key: input.key } })) {
+          throw new ConflictError(`A form with key "${input.key}" already exists`, { field: 'key' });
+        }
+        return toDto(await query().create({ data: input }));
+      });
+    },
+
+    async update(key: string, patch: Partial<FormInput>): Promise<Form> {
+      if (patch.purposes) await checkPurposes(patch.purposes);
+      return strapi.db.transaction(async () => {
+        const row = await findRow(key);
+        if (patch.key && patch.key !== key && (await query().findOne({ where: { key: patch.key } }))) {
+          throw new ConflictError(`A form with key "${patch.key}" already exists`, { field: 'key' });
+        }
+        return toDto(await query().update({ where: { id: row.id }, data: patch }));
+      });
+    },
+
+    async remove(key: string): Promise<void> {
+      const row = await findRow(key);
+      // Events keep the form key as text, so proof stays readable after a form is deleted.
+      await query().delete({ where: { id: row.id } });
+    },
+
+    /**
+     * The public definition of an active form: each active purpose with its current published notice in
+     * the asked locale, else in the purpose's default locale (`localeFallback: true`). A purpose without
+     * any published notice is left out: nobody can be asked to consent without being informed (A7).
+     */
+    async definition(key: string, locale: string | undefined): Promise<GetPublicForm.Response['data']> {
+      const row = await query().findOne({ where: { key, active: true } });
+      if (!row) throw new errors.NotFoundError(`No active form with key "${key}"`, { key });
+      const purposes = await getService('purposes').byKeys(row.purposes);
+      const noticeService = getService('notices');
+      const config = strapi.config.get(`plugin::${PLUGIN_ID}`) as ConsentConfig;
+      const asked = locale ?? 'en';
+
+      const items: PublicPurpose[] = [];
+      for (const purposeKey of row.purposes) {
+        const purpose = purposes.get(purposeKey);
+        if (!purpose || !purpose.active) continue;
+        const candidates = [asked, asked.split('-')[0], purpose.defaultLocale].filter((l, i, a) => a.indexOf(l) === i);
+        let notice = null;
+        for (const candidate of candidates) {
+          notice = await noticeService.current(purposeKey, candidate);
+          if (notice) break;
+        }
+        if (!notice) continue;
+        const translated = purpose.translations[asked] ?? purpose.translations[asked.split('-')[0]];
+        const text = noticeService.text(notice, purpose.legalBasis);
+        items.push({
+          key: purpose.key,
+          name: translated?.name ?? purpose.name,
+          description: translated?.description ?? purpose.description,
+          legalBasis: purpose.legalBasis,
+          mechanism: purpose.mechanism,
+          channels: purpose.channels,
+          minimumAge: purpose.minimumAge,
+          defaultChecked: false,
+          notice: {
+            id: notice.id,
+            version: notice.version,
+            hash: notice.contentHash!,
+            locale: notice.language,
+            title: text.title,
+            body: text.body,
+            withdrawal: text.withdrawal ?? '',
+            dataCategories: text.dataCategories,
+            recipients: text.recipients,
+            privacyPolicyUrl: text.privacyPolicyUrl ?? '',
+          },
+          localeFallback: notice.language !== asked,
+        });
+      }
+      return {
+        key: row.key,
+        name: row.name,
+        locale: asked,
+        doubleOptIn: row.doubleOptIn,
+        privacyPolicyUrl: row.privacyPolicyUrl ?? null,
+        controller: config.controller,
+        purposes: items,
+      };
+    },
+  };
+};
+
+export default forms;
+export type FormsService = ReturnType<typeof forms>;

@@ -1,0 +1,191 @@
+import type { Core } from '@strapi/strapi';
+import { errors } from '@strapi/utils';
+import { mechanismOf, type LegalBasis } from '../../../shared/contracts/domain';
+import type { Purpose, PurposeInput } from '../../../shared/contracts/purposes';
+import { UID } from '../constants';
+import { ConflictError } from '../errors';
+
+interface PurposeRow {
+  id: number;
+  key: string;
+  name: string;
+  description: string | null;
+  translations: Record<string, { name: string; description?: string }> | null;
+  legalBasis: LegalBasis;
+  channels: Purpose['channels'];
+  audience: Purpose['audience'];
+  doubleOptIn: boolean;
+  softOptIn: boolean;
+  honorGpc: boolean;
+  minimumAge: number | null;
+  lifetimeDays: number | null;
+  defaultLanguage: string;
+  active: boolean;
+  archivedAt: string | Date | null;
+  createdAt: string | Date;
+  updatedAt: string | Date;
+}
+
+const iso = (d: string | Date | null) => (d == null ? null : new Date(d).toISOString());
+
+const toDto = (row: PurposeRow, used: boolean): Purpose => ({
+  key: row.key,
+  name: row.name,
+  description: row.description ?? '',
+  translations: row.translations ?? {},
+  legalBasis: row.legalBasis,
+  mechanism: mechanismOf(row.legalBasis),
+  channels: row.channels,
+  audience: row.audience,
+  doubleOptIn: row.doubleOptIn,
+  softOptIn: row.softOptIn,
+  honorGpc: row.honorGpc,
+  minimumAge: row.minimumAge ?? null,
+  lifetimeDays: row.lifetimeDays ?? null,
+  defaultLocale: row.defaultLanguage,
+  active: row.active,
+  used,
+  archivedAt: iso(row.archivedAt),
+  createdAt: iso(row.createdAt)!,
+  updatedAt: iso(row.updatedAt)!,
+});
+
+/** API field → column attribute (the API keeps the spec's `locale` naming). */
+const toRow = (input: Partial<PurposeInput>) => {
+  const { defaultLocale, ...rest } = input;
+  return { ...rest, ...(defaultLocale !== undefined ? { defaultLanguage: defaultLocale } : {}) };
+};
+
+/**
+ * Purposes: the reasons for processing or contacting a person. Once any ledger event refers to a purpose,
+ * its key and legal basis are frozen (a consent is never reused for a changed purpose, A11, and never
+ * switched to another basis, D9) and it can only be archived, never deleted.
+ */
+const purposes = ({ strapi }: { strapi: Core.Strapi }) => {
+  const query = () => strapi.db.query(UID.purpose);
+
+  const usedKeys = async (keys: string[]): Promise<Set<string>> => {
+    if (keys.length === 0) return new Set();
+    const rows = await strapi.db.query(UID.event).findMany({ select: ['purpose'], where: { purpose: { $in: keys } } });
+    return new Set(rows.map((r: { purpose: string }) => r.purpose));
+  };
+
+  const isUsed = async (key: string) => (await strapi.db.query(UID.event).count({ where: { purpose: key } })) > 0;
+
+  const hasPublishedNotice = async (key: string) =>
+    (await strapi.db.query(UID.notice).count({ where: { purpose: key, status: { $ne: 'draft' } } })) > 0;
+
+  const findRow = async (key: string): Promise<PurposeRow> => {
+    const row = await query().findOne({ where: { key } });
+    if (!row) throw new errors.NotFoundError(`No purpose with key "${key}"`, { key });
+    return row;
+  };
+
+  return {
+    isUsed,
+
+    async list(): Promise<Purpose[]> {
+      const rows: PurposeRow[] = await query().findMany({ orderBy: [{ active: 'desc' }, { key: 'asc' }] });
+      const used = await usedKeys(rows.map((r) => r.key));
+      return rows.map((r) => toDto(r, used.has(r.key)));
+    },
+
+    async find(key: string): Promise<Purpose> {
+      const row = await findRow(key);
+      return toDto(row, await isUsed(key));
+    },
+
+    /** Purposes by key, for forms; missing keys are simply absent from the map. */
+    async byKeys(keys: string[]): Promise<Map<string, Purpose>> {
+      const rows: PurposeRow[] = keys.length ? await query().findMany({ where: { key: { $in: keys } } }) : [];
+      return new Map(rows.map((r) => [r.key, toDto(r, false)]));
+    },
+
+    async create(input: PurposeInput): Promise<Purpose> {
+      return strapi.db.transaction(async () => {
+        if (await query().findOne({ where: { key: input.key } })) {
+          throw new ConflictError(`A purpose with key "${input.key}" already exists`, { key: input.key });
+        }
+        const row = await query().create({
+          data: { ...toRow(input), archivedAt: input.active === false ? new Date() : null },
+        });
+        return toDto(row, false);
+      });
+    },
+
+    async update(key: string, patch: Partial<PurposeInput>): Promise<Purpose> {
+      return strapi.db.transaction(async () => {
+        const row = await findRow(key);
+        const used = await isUsed(key);
+        const renaming = patch.key !== undefined && patch.key !== key;
+        if (renaming && (used || (await hasPublishedNotice(key)))) {
+          // A published notice's hash covers the purpose key, and events refer to it: both must stay valid.
+          throw new ConflictError(
+            `The key of purpose "${key}" cannot change: ${used ? 'consent events refer to it' : 'a notice for it is published'}`,
+            { field: 'key' }
+          );
+        }
+        if (patch.legalBasis !== undefined && patch.legalBasis !== row.legalBasis && used) {
+          throw new ConflictError(
+            `The legal basis of purpose "${key}" cannot change once consents were recorded under it; create a new purpose instead`,
+            { field: 'legalBasis' }
+          );
+        }
+        if (renaming && (await query().findOne({ where: { key: patch.key } }))) {
+          throw new ConflictError(`A purpose with key "${patch.key}" already exists`, { field: 'key' });
+        }
+        const archivedAt =
+          patch.active === false && row.active ? new Date() : patch.active === true ? null : row.archivedAt;
+        const updated = await query().update({ where: { id: row.id }, data: { ...toRow(patch), archivedAt } });
+        if (renaming) await renameReferences(key, patch.key!);
+        return toDto(updated, used);
+      });
+    },
+
+    /** Deletes a purpose never used nor published, with its drafts; any other can only be archived (`active: false`). */
+    async remove(key: string): Promise<void> {
+      await strapi.db.transaction(async () => {
+        const row = await findRow(key);
+        if (await isUsed(key)) {
+          throw new ConflictError(`Purpose "${key}" has consent events and cannot be deleted; archive it instead`, {
+            key,
+          });
+        }
+        if (await hasPublishedNotice(key)) {
+          throw new ConflictError(
+            `Purpose "${key}" has published notices, which are kept as proof; archive it instead`,
+            {
+              key,
+            }
+          );
+        }
+        const forms = (await strapi.db.query(UID.form).findMany({ select: ['key', 'purposes'] })).filter(
+          (f: { purposes: string[] }) => f.purposes.includes(key)
+        );
+        if (forms.length) {
+          throw new ConflictError(`Purpose "${key}" is offered by forms; remove it from them first`, {
+            forms: forms.map((f: { key: string }) => f.key),
+          });
+        }
+        await strapi.db.query(UID.notice).deleteMany({ where: { purpose: key, status: 'draft' } });
+        await query().delete({ where: { id: row.id } });
+      });
+    },
+  };
+
+  /** A purpose with no event and no published notice may be renamed; its drafts and forms follow. */
+  async function renameReferences(from: string, to: string) {
+    await strapi.db.query(UID.notice).updateMany({ where: { purpose: from }, data: { purpose: to } });
+    const forms = await strapi.db.query(UID.form).findMany({ select: ['id', 'purposes'] });
+    for (const form of forms as Array<{ id: number; purposes: string[] }>) {
+      if (!form.purposes.includes(from)) continue;
+      await strapi.db.query(UID.form).update({
+        where: { id: form.id },
+        data: { purposes: form.purposes.map((p) => (p === from ? to : p)) },
+      });
+    }
+  }
+};
+
+export default purposes;
+export type PurposesService = ReturnType<typeof purposes>;

@@ -1,0 +1,34 @@
+import { yup, validateYupSchema } from '@strapi/utils';
+import { absoluteUrl, locale, NO_UNKNOWN_ROOT, origin, slug, uniqueItems } from './common';
+
+/**
+ * No field can pre-tick a box: there is none, and unknown fields such as `defaultChecked` are refused (A2).
+ */
+const fields = {
+  key: slug(),
+  name: yup.string().trim().max(255),
+  purposes: yup
+    .array()
+    .of(slug().required())
+    .min(1, '${path} must offer at least one purpose')
+    .max(50)
+    .test(uniqueItems('purpose')),
+  doubleOptIn: yup.boolean(),
+  allowedOrigins: yup.array().of(origin().required()).max(50).test(uniqueItems('origin')),
+  successUrl: absoluteUrl().nullable(),
+  privacyPolicyUrl: absoluteUrl().nullable(),
+  active: yup.boolean(),
+};
+
+const createSchema = yup
+  .object({ ...fields, key: fields.key.required(), name: fields.name.required(), purposes: fields.purposes.required() })
+  .noUnknown(true, NO_UNKNOWN_ROOT);
+
+const updateSchema = yup.object(fields).noUnknown(true, NO_UNKNOWN_ROOT);
+
+export const validateCreateForm = validateYupSchema(createSchema);
+export const validateUpdateForm = validateYupSchema(updateSchema);
+export const validatePublicFormQuery = validateYupSchema(
+  yup.object({ locale: locale() }).noUnknown(true, NO_UNKNOWN_ROOT)
+);
+export const validateKeyParam = validateYupSchema(yup.object({ key: slug().required() }));

@@ -1,0 +1,78 @@
+import type { Channel, LegalBasis } from './domain';
+
+export interface FormInput {
+  key: string;
+  name: string;
+  /** Purpose keys offered, in display order. Each is its own unticked box. */
+  purposes: string[];
+  doubleOptIn?: boolean;
+  /** Origins (scheme://host[:port]) allowed to post this form. */
+  allowedOrigins?: string[];
+  successUrl?: string | null;
+  privacyPolicyUrl?: string | null;
+  active?: boolean;
+}
+
+export interface Form extends Required<FormInput> {
+  createdAt: string;
+  updatedAt: string;
+}
+
+export declare namespace ListForms {
+  export interface Response {
+    data: Form[];
+  }
+}
+export declare namespace GetForm {
+  export interface Response {
+    data: Form;
+  }
+}
+
+/** `GET /api/consent/forms/:key?locale=`: what a front end needs to render the form. */
+export interface PublicNotice {
+  id: number;
+  version: number;
+  hash: string;
+  locale: string;
+  title: string;
+  body: string;
+  withdrawal: string;
+  dataCategories: string[];
+  recipients: string[];
+  privacyPolicyUrl: string;
+}
+
+export interface PublicPurpose {
+  key: string;
+  name: string;
+  description: string;
+  legalBasis: LegalBasis;
+  mechanism: 'opt-in' | 'opt-out' | 'none';
+  channels: Channel[];
+  minimumAge: number | null;
+  /** Always false: a consent box is never pre-ticked (A2). */
+  defaultChecked: false;
+  notice: PublicNotice;
+  /** True when the notice is in the purpose's default locale because none exists in the one asked. */
+  localeFallback: boolean;
+}
+
+export declare namespace GetPublicForm {
+  export interface Request {
+    params: { key: string };
+    query: { locale?: string };
+  }
+  export interface Response {
+    data: {
+      key: string;
+      name: string;
+      /** The locale asked for (or the default); each purpose's notice says which locale was served. */
+      locale: string;
+      doubleOptIn: boolean;
+      privacyPolicyUrl: string | null;
+      controller: { name: string; address: string; contact: string };
+      purposes: PublicPurpose[];
+    };
+  }
+}
