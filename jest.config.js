@@ -22,5 +22,10 @@ module.exports = {
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/tests/unit/**/*.test.ts'] },
     { ...common, displayName: 'integration', testMatch: ['<rootDir>/tests/integration/**/*.test.ts'] },
+    // The admin UI in headless Chromium against the playground. It does not depend on the database
+    // engine, so it runs in the SQLite pass only.
+    ...(['sqlite', undefined].includes(process.env.CONSENT_TEST_DB)
+      ? [{ ...common, displayName: 'browser', testMatch: ['<rootDir>/tests/browser/**/*.test.ts'] }]
+      : []),
   ],
 };

@@ -13,8 +13,19 @@ export default {
       icon: PluginIcon,
       intlLabel: { id: getTranslation('plugin.name'), defaultMessage: 'Consent' },
       Component: () => import('./pages/App'),
-      permissions: PERMISSIONS.settings,
+      permissions: PERMISSIONS.menu,
     });
+
+    app.addSettingsLink(
+      { id: PLUGIN_ID, intlLabel: { id: getTranslation('plugin.name'), defaultMessage: 'Consent' } },
+      {
+        id: 'settings',
+        to: PLUGIN_ID,
+        intlLabel: { id: getTranslation('settings.link'), defaultMessage: 'Configuration' },
+        Component: () => import('./pages/SettingsPage'),
+        permissions: PERMISSIONS.settings,
+      }
+    );
 
     app.registerPlugin({ id: PLUGIN_ID, initializer: Initializer, isReady: false, name: PLUGIN_ID });
   },

@@ -3,4 +3,13 @@ const action = (uid: string) => [{ action: `plugin::consent.${uid}`, subject: nu
 
 export const PERMISSIONS = {
   settings: action('settings.read'),
+  purposesRead: action('purposes.read'),
+  purposesManage: action('purposes.manage'),
+  noticesRead: action('notices.read'),
+  noticesManage: action('notices.manage'),
+  noticesPublish: action('notices.publish'),
+  formsRead: action('forms.read'),
+  formsManage: action('forms.manage'),
+  /** The plugin menu entry shows for any role that can read one of the editor's models. */
+  menu: [...action('purposes.read'), ...action('notices.read'), ...action('forms.read')],
 };

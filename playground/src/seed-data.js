@@ -122,10 +122,10 @@ const texts = {
 };
 
 const dataCategories = {
-  newsletter: ['email address'],
-  'partner-offers': ['email address'],
-  'postal-mailing': ['name', 'postal address'],
-  'phone-prospecting': ['telephone number'],
+  newsletter: { en: ['email address'], de: ['E-Mail-Adresse'], fr: ['adresse e-mail'] },
+  'partner-offers': { en: ['email address'], de: ['E-Mail-Adresse'], fr: ['adresse e-mail'] },
+  'postal-mailing': { en: ['name', 'postal address'], de: ['Name', 'Postanschrift'], fr: ['nom', 'adresse postale'] },
+  'phone-prospecting': { en: ['telephone number'], de: ['Telefonnummer'], fr: ['numéro de téléphone'] },
 };
 
 const recipients = {
@@ -138,7 +138,7 @@ const notices = Object.entries(texts).flatMap(([purpose, byLanguage]) =>
     locale,
     title,
     body,
-    dataCategories: dataCategories[purpose],
+    dataCategories: dataCategories[purpose][locale],
     recipients: recipients[purpose] ?? [],
     privacyPolicyUrl: PRIVACY_POLICY_URL,
   }))

@@ -42,13 +42,19 @@ const routes = () =>
     ['post', `/consent/notices/${noticeId}/publish`, 'notices.publish'],
     ['get', '/consent/forms', 'forms.read'],
     ['get', '/consent/forms/f', 'forms.read'],
+    ['post', '/consent/forms/preview', 'forms.read'],
     ['post', '/consent/forms', 'forms.manage'],
     ['put', '/consent/forms/f', 'forms.manage'],
     ['del', '/consent/forms/f', 'forms.manage'],
   ] as const;
 
+const PREVIEW = { form: { purposes: ['p'] }, locale: 'en' };
 const call = (api: ReturnType<typeof adminApi>, method: 'get' | 'post' | 'put' | 'del', path: string) =>
-  method === 'put' ? api.put(path, {}) : method === 'post' ? api.post(path, {}) : api[method](path);
+  method === 'put'
+    ? api.put(path, {})
+    : method === 'post'
+      ? api.post(path, path.endsWith('/preview') ? PREVIEW : {})
+      : api[method](path);
 
 it("Strapi's own Author role gets 403 on every editor route", async () => {
   const author = await app.strapi.service('admin::role').getAuthor?.();
@@ -94,7 +100,7 @@ it('read actions allow reading', async () => {
       'plugin::consent.forms.read',
     ])
   );
-  for (const [method, path] of routes().filter(([m]) => m === 'get')) {
+  for (const [method, path] of routes().filter(([m, , a]) => m === 'get' || a.endsWith('.read'))) {
     expect([path, (await call(api, method, path)).status]).toEqual([path, 200]);
   }
 });

@@ -117,6 +117,20 @@ describe('admin API', () => {
   });
 });
 
+it('previews an unsaved form exactly as the public route would serve it', async () => {
+  const res = await api.post('/consent/forms/preview', {
+    form: { key: 'draft', name: 'Draft', purposes: ['calls', 'newsletter'] },
+    locale: 'de',
+  });
+  expect(res.status).toBe(200);
+  expect(res.body.data.purposes.map((p: { key: string; defaultChecked: boolean }) => [p.key, p.defaultChecked])).toEqual([
+    ['calls', false],
+    ['newsletter', false],
+  ]);
+  expect(await app.strapi.db.query(UID.form).count({ where: { key: 'draft' } })).toBe(0);
+  expect((await api.post('/consent/forms/preview', { form: { purposes: ['x'], defaultChecked: true } })).status).toBe(400);
+});
+
 describe('GET /api/consent/forms/:key (public, no auth)', () => {
   it('serves each purpose once, unticked, with its notice in the asked locale (A2, A4, A9)', async () => {
     const res = await app.http().get('/api/consent/forms/signup?locale=de');

@@ -42,7 +42,7 @@ const OverviewPage = () => {
     <Page.Main>
       <Page.Title>{t('plugin.name', 'Consent')}</Page.Title>
       <Layouts.Header
-        title={t('overview.title', 'Consent')}
+        title={t('overview.title', 'Consent configuration')}
         subtitle={t('overview.subtitle', 'Consent capture and proof of consent')}
       />
       <Layouts.Content>

@@ -1,7 +1,7 @@
 import type { Context } from 'koa';
 import type { FormInput } from '../../../shared/contracts/forms';
 import { getService } from '../utils/get-service';
-import { validateCreateForm, validateKeyParam, validateUpdateForm } from '../validation/form';
+import { validateCreateForm, validateFormPreview, validateKeyParam, validateUpdateForm } from '../validation/form';
 
 /** Admin: forms (spec 4.3). */
 const forms = () => ({
@@ -21,6 +21,22 @@ const forms = () => ({
     const { key } = await validateKeyParam(ctx.params);
     const patch = (await validateUpdateForm(ctx.request.body)) as Partial<FormInput>;
     ctx.body = { data: await getService('forms').update(key, patch) };
+  },
+  /** The public definition of the form as edited (saved or not), for the admin's live preview. */
+  async preview(ctx: Context) {
+    const { form, locale } = await validateFormPreview(ctx.request.body);
+    ctx.body = {
+      data: await getService('forms').render(
+        {
+          key: form.key ?? 'preview',
+          name: form.name ?? '',
+          purposes: form.purposes ?? [],
+          doubleOptIn: !!form.doubleOptIn,
+          privacyPolicyUrl: form.privacyPolicyUrl ?? null,
+        },
+        locale
+      ),
+    };
   },
   async delete(ctx: Context) {
     const { key } = await validateKeyParam(ctx.params);

@@ -29,6 +29,7 @@ export default {
 
     route('GET', '/forms', 'forms.find', 'formsRead'),
     route('POST', '/forms', 'forms.create', 'formsManage'),
+    route('POST', '/forms/preview', 'forms.preview', 'formsRead'),
     route('GET', '/forms/:key', 'forms.findOne', 'formsRead'),
     route('PUT', '/forms/:key', 'forms.update', 'formsManage'),
     route('DELETE', '/forms/:key', 'forms.delete', 'formsManage'),

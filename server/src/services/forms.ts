@@ -6,7 +6,7 @@ import { PLUGIN_ID, UID } from '../constants';
 import { ConflictError } from '../errors';
 import { getService } from '../utils/get-service';
 
-interface FormRow {
+export interface FormRow {
   id: number;
   key: string;
   name: string;
@@ -104,6 +104,14 @@ const forms = ({ strapi }: { strapi: Core.Strapi }) => {
     async definition(key: string, locale: string | undefined): Promise<GetPublicForm.Response['data']> {
       const row = await query().findOne({ where: { key, active: true } });
       if (!row) throw new errors.NotFoundError(`No active form with key "${key}"`, { key });
+      return this.render(row, locale);
+    },
+
+    /** The public definition of a form, saved or not (the admin's live preview renders unsaved edits). */
+    async render(
+      row: Pick<FormRow, 'key' | 'name' | 'purposes' | 'doubleOptIn' | 'privacyPolicyUrl'>,
+      locale: string | undefined
+    ): Promise<GetPublicForm.Response['data']> {
       const purposes = await getService('purposes').byKeys(row.purposes);
       const noticeService = getService('notices');
       const config = strapi.config.get(`plugin::${PLUGIN_ID}`) as ConsentConfig;

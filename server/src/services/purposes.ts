@@ -5,7 +5,7 @@ import type { Purpose, PurposeInput } from '../../../shared/contracts/purposes';
 import { UID } from '../constants';
 import { ConflictError } from '../errors';
 
-interface PurposeRow {
+export interface PurposeRow {
   id: number;
   key: string;
   name: string;

@@ -26,6 +26,11 @@ const createSchema = yup
 
 const updateSchema = yup.object(fields).noUnknown(true, NO_UNKNOWN_ROOT);
 
+const previewSchema = yup.object({ form: updateSchema.required(), locale: locale() }).noUnknown(true, NO_UNKNOWN_ROOT);
+
+export const validateFormPreview = validateYupSchema(previewSchema) as (
+  body: unknown
+) => Promise<{ form: Partial<import('../../../shared/contracts/forms').FormInput>; locale?: string }>;
 export const validateCreateForm = validateYupSchema(createSchema);
 export const validateUpdateForm = validateYupSchema(updateSchema);
 export const validatePublicFormQuery = validateYupSchema(

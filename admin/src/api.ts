@@ -1,0 +1,67 @@
+import { useCallback, useEffect, useState } from 'react';
+import { useFetchClient, useNotification } from '@strapi/strapi/admin';
+
+/** Field errors by path ("channels", "translations.de.name") from Strapi's ValidationError details. */
+export type FieldErrors = Record<string, string>;
+
+interface ApiErrorBody {
+  error?: { message?: string; details?: { errors?: Array<{ path: string[]; message: string }>; field?: string } };
+}
+
+export const fieldErrorsOf = (error: unknown): FieldErrors => {
+  const body = (error as { response?: { data?: ApiErrorBody } })?.response?.data;
+  const out: FieldErrors = {};
+  for (const e of body?.error?.details?.errors ?? []) out[e.path.join('.')] = e.message;
+  const field = body?.error?.details?.field;
+  if (field && body?.error?.message) out[field] = body.error.message;
+  return out;
+};
+
+export const messageOf = (error: unknown): string =>
+  (error as { response?: { data?: ApiErrorBody } })?.response?.data?.error?.message ??
+  (error as Error)?.message ??
+  'Request failed';
+
+/** Loads `url` once and on `reload()`; `data` stays null until the first answer. */
+export const useResource = <T>(url: string | null) => {
+  const { get } = useFetchClient();
+  const [data, setData] = useState<T | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [version, setVersion] = useState(0);
+
+  useEffect(() => {
+    if (!url) return;
+    let cancelled = false;
+    get<{ data: T }>(url)
+      .then((res) => !cancelled && (setData(res.data.data), setError(null)))
+      .catch((e) => !cancelled && setError(e));
+    return () => {
+      cancelled = true;
+    };
+  }, [get, url, version]);
+
+  return { data, error, reload: useCallback(() => setVersion((v) => v + 1), []) };
+};
+
+/** Runs a write, reports failure as a notification, and returns the field errors for the form. */
+export const useMutation = () => {
+  const client = useFetchClient();
+  const { toggleNotification } = useNotification();
+  return useCallback(
+    async <T>(
+      method: 'post' | 'put' | 'del',
+      url: string,
+      body?: unknown
+    ): Promise<{ data?: T; fieldErrors: FieldErrors }> => {
+      try {
+        const res =
+          method === 'del' ? await client.del<{ data: T }>(url) : await client[method]<{ data: T }>(url, body ?? {});
+        return { data: res.data.data, fieldErrors: {} };
+      } catch (error) {
+        toggleNotification({ type: 'danger', message: messageOf(error) });
+        return { fieldErrors: fieldErrorsOf(error) };
+      }
+    },
+    [client, toggleNotification]
+  );
+};

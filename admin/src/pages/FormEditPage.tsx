@@ -1,0 +1,214 @@
+import { useEffect, useState } from 'react';
+import { Box, Button, Flex, Grid, Typography } from '@strapi/design-system';
+import { Layouts, Page, useNotification, useRBAC } from '@strapi/strapi/admin';
+import { useNavigate, useParams } from 'react-router-dom';
+import type { Form, FormInput } from '../../../shared/contracts/forms';
+import type { Purpose } from '../../../shared/contracts/purposes';
+import { useMutation, useResource, type FieldErrors } from '../api';
+import { CheckboxGroup, linesToList, listToLines, TextAreaField, TextField, ToggleField } from '../components/Fields';
+import { FormPreview } from '../components/FormPreview';
+import { PluginNav } from '../components/PluginNav';
+import { PERMISSIONS } from '../permissions';
+import { pluginPath } from '../utils/pluginPath';
+import { useT } from '../utils/useT';
+
+interface Draft {
+  key: string;
+  name: string;
+  purposes: string[];
+  doubleOptIn: boolean;
+  allowedOrigins: string;
+  successUrl: string;
+  privacyPolicyUrl: string;
+  active: boolean;
+}
+
+const empty: Draft = {
+  key: '',
+  name: '',
+  purposes: [],
+  doubleOptIn: false,
+  allowedOrigins: '',
+  successUrl: '',
+  privacyPolicyUrl: '',
+  active: true,
+};
+
+const toInput = (d: Draft): FormInput => ({
+  ...d,
+  allowedOrigins: linesToList(d.allowedOrigins),
+  successUrl: d.successUrl.trim() || null,
+  privacyPolicyUrl: d.privacyPolicyUrl.trim() || null,
+});
+
+/** Create or edit a form, with a live preview of what a visitor will see. */
+const FormEditPage = () => {
+  const t = useT();
+  const navigate = useNavigate();
+  const { key } = useParams<{ key: string }>();
+  const isNew = !key;
+  const { toggleNotification } = useNotification();
+  const { allowedActions } = useRBAC({ manage: PERMISSIONS.formsManage });
+  const readOnly = !allowedActions.canManage;
+  const { data: form, error } = useResource<Form>(isNew ? null : `/consent/forms/${key}`);
+  const { data: purposes } = useResource<Purpose[]>('/consent/purposes');
+  const mutate = useMutation();
+  const [draft, setDraft] = useState<Draft>(empty);
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [previewLocale, setPreviewLocale] = useState('en');
+
+  useEffect(() => {
+    if (form) {
+      setDraft({
+        key: form.key,
+        name: form.name,
+        purposes: form.purposes,
+        doubleOptIn: form.doubleOptIn,
+        allowedOrigins: listToLines(form.allowedOrigins),
+        successUrl: form.successUrl ?? '',
+        privacyPolicyUrl: form.privacyPolicyUrl ?? '',
+        active: form.active,
+      });
+    }
+  }, [form]);
+
+  if (error) return <Page.Error />;
+  if ((!isNew && !form) || !purposes) return <Page.Loading />;
+
+  const set =
+    <K extends keyof Draft>(field: K) =>
+    (value: Draft[K]) =>
+      setDraft((d) => ({ ...d, [field]: value }));
+  // Keep the editor's order of choice, which is the order of the boxes on the form.
+  const offered = purposes.filter((p) => p.active || draft.purposes.includes(p.key));
+
+  const save = async () => {
+    const input = toInput(draft);
+    const { data, fieldErrors } = isNew
+      ? await mutate<Form>('post', '/consent/forms', input)
+      : await mutate<Form>('put', `/consent/forms/${key}`, input);
+    setErrors(fieldErrors);
+    if (data) {
+      toggleNotification({ type: 'success', message: t('forms.saved', 'Form saved') });
+      navigate(pluginPath(`forms/${data.key}`), { replace: true });
+    }
+  };
+
+  const title = isNew ? t('forms.new', 'New form') : form!.name;
+  return (
+    <Page.Main>
+      <Page.Title>{title}</Page.Title>
+      <Layouts.Header
+        title={title}
+        subtitle={t('forms.editHint', 'Every purpose is its own box, never ticked in advance.')}
+        primaryAction={!readOnly && <Button onClick={save}>{t('common.save', 'Save')}</Button>}
+      />
+      <Layouts.Content>
+        <PluginNav />
+        <Grid.Root gap={6}>
+          <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
+            <Box background="neutral0" hasRadius shadow="filterShadow" padding={6}>
+              <Flex direction="column" alignItems="stretch" gap={4}>
+                <TextField
+                  name="key"
+                  label={t('forms.key', 'Key')}
+                  required
+                  value={draft.key}
+                  onChange={set('key')}
+                  error={errors.key}
+                  disabled={readOnly}
+                  hint={t('forms.keyHint', 'Front ends ask for the form by this key, e.g. "newsletter-signup".')}
+                />
+                <TextField
+                  name="name"
+                  label={t('forms.name', 'Name')}
+                  required
+                  value={draft.name}
+                  onChange={set('name')}
+                  error={errors.name}
+                  disabled={readOnly}
+                />
+                <CheckboxGroup
+                  name="purposes"
+                  label={t('forms.purposes', 'Purposes offered')}
+                  required
+                  value={draft.purposes}
+                  onChange={set('purposes')}
+                  error={errors.purposes ?? Object.entries(errors).find(([k]) => k.startsWith('purposes.'))?.[1]}
+                  disabled={readOnly}
+                  options={offered.map((p) => ({ value: p.key, label: `${p.name} (${p.key})` }))}
+                  hint={t('forms.purposesHint', 'Each purpose brings its own published notice.')}
+                />
+                <ToggleField
+                  name="doubleOptIn"
+                  label={t('forms.doubleOptIn', 'Double opt-in for email')}
+                  value={draft.doubleOptIn}
+                  onChange={set('doubleOptIn')}
+                  disabled={readOnly}
+                />
+                <TextAreaField
+                  name="allowedOrigins"
+                  label={t('forms.allowedOrigins', 'Sites allowed to post this form (one per line)')}
+                  value={draft.allowedOrigins}
+                  onChange={set('allowedOrigins')}
+                  error={
+                    errors.allowedOrigins ?? Object.entries(errors).find(([k]) => k.startsWith('allowedOrigins.'))?.[1]
+                  }
+                  disabled={readOnly}
+                  placeholder="https://www.example.com"
+                />
+                <TextField
+                  name="successUrl"
+                  label={t('forms.successUrl', 'Page after sending (HTML forms)')}
+                  value={draft.successUrl}
+                  onChange={set('successUrl')}
+                  error={errors.successUrl}
+                  disabled={readOnly}
+                />
+                <TextField
+                  name="privacyPolicyUrl"
+                  label={t('forms.privacyPolicyUrl', 'Privacy policy link')}
+                  value={draft.privacyPolicyUrl}
+                  onChange={set('privacyPolicyUrl')}
+                  error={errors.privacyPolicyUrl}
+                  disabled={readOnly}
+                />
+                {!isNew && (
+                  <ToggleField
+                    name="active"
+                    label={t('forms.activeLabel', 'Active')}
+                    value={draft.active}
+                    onChange={set('active')}
+                    disabled={readOnly}
+                    hint={t('forms.activeHint', 'An inactive form is not served to front ends.')}
+                  />
+                )}
+              </Flex>
+            </Box>
+          </Grid.Item>
+          <Grid.Item col={6} s={12} direction="column" alignItems="stretch" gap={3}>
+            <Flex gap={2} alignItems="flex-end">
+              <Typography variant="delta" tag="h2">
+                {t('forms.preview', 'Preview')}
+              </Typography>
+              <Box width="8rem">
+                <TextField
+                  name="previewLocale"
+                  label={t('forms.previewLocale', 'Language')}
+                  value={previewLocale}
+                  onChange={setPreviewLocale}
+                />
+              </Box>
+            </Flex>
+            <FormPreview
+              form={toInput(draft)}
+              locale={/^[a-z]{2,3}(-[A-Z]{2})?$/.test(previewLocale) ? previewLocale : 'en'}
+            />
+          </Grid.Item>
+        </Grid.Root>
+      </Layouts.Content>
+    </Page.Main>
+  );
+};
+
+export { FormEditPage };
