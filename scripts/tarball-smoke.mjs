@@ -105,6 +105,9 @@ const http = require('node:http');
   const status = (path) => new Promise((resolve, reject) =>
     http.get({ host: '127.0.0.1', port: server.address().port, path }, (res) => { res.resume(); resolve(res.statusCode); }).on('error', reject));
   assert.equal(await status('/consent/settings'), 401, 'admin route is guarded');
+  assert.equal(await status('/consent/purposes'), 401, 'editor admin route is guarded');
+  assert.equal(await status('/api/consent/forms/unknown-form'), 404, 'public form route answers');
+  assert.equal(await status('/api/consent/forms/Bad%20Key'), 400, 'public form route validates');
   assert.equal(await status('/admin/'), 200, 'the built admin panel is served');
   server.close();
   await strapi.destroy();

@@ -7,6 +7,7 @@ const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
   await registerPermissions(strapi);
   await getService('secrets').load();
   await installLedgerTriggers(strapi);
+  await getService('ledger').ensureHead();
 
   if (process.env.NODE_ENV === 'production' && getService('settings').forceMigration()) {
     strapi.log.error(

@@ -13,6 +13,7 @@ export const UID = {
   event: 'plugin::consent.consent-event',
   state: 'plugin::consent.consent-state',
   suppression: 'plugin::consent.suppression',
+  ledgerHead: 'plugin::consent.ledger-head',
 } as const;
 
 export type ConsentUid = (typeof UID)[keyof typeof UID];
@@ -25,6 +26,7 @@ export const TABLE = {
   event: 'consent_events',
   state: 'consent_states',
   suppression: 'consent_suppressions',
+  ledgerHead: 'consent_ledger_heads',
 } as const;
 
 /** RBAC action uids (without the `plugin::consent.` prefix), one per guarded capability of spec 4.3. */

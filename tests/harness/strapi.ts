@@ -54,21 +54,24 @@ const preservingProcessListeners = async (fn: () => Promise<void>) => {
   }
 };
 
+/** The environment a test instance boots with (also used for instances in child processes). */
+export const strapiEnv = (database: TestDatabase, options: BootOptions = {}): Record<string, string | undefined> => ({
+  NODE_ENV: 'test',
+  HOST: '127.0.0.1',
+  PORT: '0',
+  CRON_ENABLED: 'false',
+  STRAPI_TELEMETRY_DISABLED: 'true',
+  CONSENT_PLUGIN_PATH: PLUGIN_SHIM,
+  PLAYGROUND_SEED: options.seed ? 'true' : 'false',
+  CONSENT_SECRET: 'test-secret-test-secret-test-secret-0123456789',
+  CONSENT_TEST_PLUGIN_CONFIG: JSON.stringify(options.pluginConfig ?? {}),
+  ...database.env,
+  ...options.env,
+});
+
 export const bootStrapi = async (options: BootOptions = {}): Promise<TestStrapi> => {
   const database = options.database ?? (await createTestDatabase());
-  const restoreEnv = applyEnv({
-    NODE_ENV: 'test',
-    HOST: '127.0.0.1',
-    PORT: '0',
-    CRON_ENABLED: 'false',
-    STRAPI_TELEMETRY_DISABLED: 'true',
-    CONSENT_PLUGIN_PATH: PLUGIN_SHIM,
-    PLAYGROUND_SEED: options.seed ? 'true' : 'false',
-    CONSENT_SECRET: 'test-secret-test-secret-test-secret-0123456789',
-    CONSENT_TEST_PLUGIN_CONFIG: JSON.stringify(options.pluginConfig ?? {}),
-    ...database.env,
-    ...options.env,
-  });
+  const restoreEnv = applyEnv(strapiEnv(database, options));
 
   const instance = createStrapi({ appDir: APP_DIR, distDir: APP_DIR, autoReload: false });
   instance.log.level = process.env.CONSENT_TEST_LOG ?? 'error';

@@ -123,16 +123,20 @@ it('previews an unsaved form exactly as the public route would serve it', async 
     locale: 'de',
   });
   expect(res.status).toBe(200);
-  expect(res.body.data.purposes.map((p: { key: string; defaultChecked: boolean }) => [p.key, p.defaultChecked])).toEqual([
+  expect(
+    res.body.data.purposes.map((p: { key: string; defaultChecked: boolean }) => [p.key, p.defaultChecked])
+  ).toEqual([
     ['calls', false],
     ['newsletter', false],
   ]);
   expect(await app.strapi.db.query(UID.form).count({ where: { key: 'draft' } })).toBe(0);
-  expect((await api.post('/consent/forms/preview', { form: { purposes: ['x'], defaultChecked: true } })).status).toBe(400);
+  expect((await api.post('/consent/forms/preview', { form: { purposes: ['x'], defaultChecked: true } })).status).toBe(
+    400
+  );
 });
 
 describe('GET /api/consent/forms/:key (public, no auth)', () => {
-  it('serves each purpose once, unticked, with its notice in the asked locale (A2, A4, A9)', async () => {
+  it('serves each purpose once, unticked, with its notice in the asked locale (A2, A4, A9, G1)', async () => {
     const res = await app.http().get('/api/consent/forms/signup?locale=de');
     expect(res.status).toBe(200);
     const { data } = res.body;
@@ -149,7 +153,8 @@ describe('GET /api/consent/forms/:key (public, no auth)', () => {
       notice: { locale: 'de', version: 1, title: 'Rundbrief', hash: expect.stringMatching(/^[0-9a-f]{64}$/) },
     });
     expect(newsletter.notice.withdrawal).toMatch(/widerrufen/);
-    // No German text for "calls": its default locale (fr) is served, and said so.
+    // No German text for "calls": its default locale (fr) is served, and said so. Its minimum age
+    // travels with it so the front end can ask for the age first (G1).
     expect(calls).toMatchObject({
       defaultChecked: false,
       localeFallback: true,

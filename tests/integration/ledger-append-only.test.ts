@@ -4,39 +4,26 @@
  * Content Manager's HTTP API, and raw SQL through knex (stopped by database triggers). After each attempt
  * the event is still there, byte for byte.
  */
-import { randomUUID } from 'node:crypto';
 import { TABLE, UID } from '../../server/src/constants';
 import { createSuperAdmin } from '../harness/admin';
 import { rejectionOf } from '../harness/errors';
+import { consentEvent } from '../harness/fixtures';
 import { bootStrapi, type TestStrapi } from '../harness/strapi';
 
 let app: TestStrapi;
-let seq = 0;
 
 beforeAll(async () => {
   app = await bootStrapi();
 });
 afterAll(() => app?.stop());
 
+/** Events come in through the ledger's write path, as in production. */
 const appendEvent = async () => {
-  seq += 1;
-  return app.strapi.db.query(UID.event).create({
-    data: {
-      seq,
-      eventId: randomUUID(),
-      subject: 'subj-1',
-      purpose: 'newsletter',
-      channel: 'email',
-      action: 'granted',
-      state: 'granted',
-      method: 'form',
-      legalBasis: 'consent',
-      actor: 'subject',
-      occurredAt: new Date(),
-      prevHash: '0'.repeat(64),
-      hash: 'a'.repeat(64),
-    },
-  });
+  const [stored] = await app.strapi
+    .plugin('consent')
+    .service('ledger')
+    .append([consentEvent({ subject: 'subj-1' })]);
+  return app.strapi.db.query(UID.event).findOne({ where: { eventId: stored.eventId } });
 };
 
 const snapshot = () => app.strapi.db.connection(TABLE.event).select('*').orderBy('id');

@@ -2,9 +2,9 @@
  * Purposes through the admin API (spec 3, 4.3): validation names the field, the mechanism is derived from
  * the legal basis, and a used purpose keeps its key and legal basis (A11, D9) and is archived, never deleted.
  */
-import { randomUUID } from 'node:crypto';
 import { UID } from '../../server/src/constants';
 import { adminApi, createSuperAdmin } from '../harness/admin';
+import { consentEvent } from '../harness/fixtures';
 import { bootStrapi, type TestStrapi } from '../harness/strapi';
 
 let app: TestStrapi;
@@ -25,25 +25,12 @@ const newsletter = {
   doubleOptIn: true,
 };
 
-/** A ledger event for the purpose, as the capture path will write it: the purpose is now "used". */
+/** A ledger event for the purpose, through the ledger's write path: the purpose is now "used". */
 const useInLedger = (purpose: string) =>
-  app.strapi.db.query(UID.event).create({
-    data: {
-      seq: Date.now(),
-      eventId: randomUUID(),
-      subject: 'subject-1',
-      purpose,
-      channel: 'email',
-      action: 'granted',
-      state: 'granted',
-      method: 'form',
-      legalBasis: 'consent',
-      actor: 'subject',
-      occurredAt: new Date(),
-      prevHash: '0'.repeat(64),
-      hash: '1'.repeat(64),
-    },
-  });
+  app.strapi
+    .plugin('consent')
+    .service('ledger')
+    .append([consentEvent({ purpose })]);
 
 it('creates a purpose with defaults and a derived mechanism', async () => {
   const res = await api.post('/consent/purposes', newsletter);

@@ -5,6 +5,7 @@ import subject from './subject';
 import consentEvent from './consent-event';
 import consentState from './consent-state';
 import suppression from './suppression';
+import ledgerHead from './ledger-head';
 
 export default {
   purpose,
@@ -14,4 +15,5 @@ export default {
   'consent-event': consentEvent,
   'consent-state': consentState,
   suppression,
+  'ledger-head': ledgerHead,
 };

@@ -13,6 +13,7 @@ export default {
   type: 'admin',
   routes: [
     route('GET', '/settings', 'settings.find', 'settingsRead'),
+    route('POST', '/ledger/verify', 'ledger.verify', 'recordsRead'),
 
     route('GET', '/purposes', 'purposes.find', 'purposesRead'),
     route('POST', '/purposes', 'purposes.create', 'purposesManage'),

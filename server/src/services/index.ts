@@ -1,7 +1,8 @@
 import forms from './forms';
+import ledger from './ledger';
 import notices from './notices';
 import purposes from './purposes';
 import secrets from './secrets';
 import settings from './settings';
 
-export default { forms, notices, purposes, secrets, settings };
+export default { forms, ledger, notices, purposes, secrets, settings };

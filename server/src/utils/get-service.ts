@@ -1,4 +1,5 @@
 import type { FormsService } from '../services/forms';
+import type { LedgerService } from '../services/ledger';
 import type { NoticesService } from '../services/notices';
 import type { PurposesService } from '../services/purposes';
 import type { SecretsService } from '../services/secrets';
@@ -8,6 +9,7 @@ import { PLUGIN_ID } from '../constants';
 /** The plugin's services by name, so callers get typed results (the i18n plugin's pattern). */
 export interface Services {
   forms: FormsService;
+  ledger: LedgerService;
   notices: NoticesService;
   purposes: PurposesService;
   secrets: SecretsService;

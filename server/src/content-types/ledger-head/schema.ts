@@ -1,0 +1,25 @@
+import { hiddenFromEditors } from '../visibility';
+
+/**
+ * The head of the hash chain: the last sequence number and hash. Every append locks this one row
+ * (SELECT … FOR UPDATE) before reading it, so appends from several Strapi instances on one database queue
+ * up instead of forking the chain. It is the only mutable part of the ledger and holds no personal data.
+ */
+export default {
+  kind: 'collectionType',
+  collectionName: 'consent_ledger_heads',
+  info: {
+    singularName: 'ledger-head',
+    pluralName: 'ledger-heads',
+    displayName: 'Ledger head',
+    description: 'Last sequence number and hash of the consent ledger.',
+  },
+  options: { draftAndPublish: false },
+  pluginOptions: hiddenFromEditors,
+  attributes: {
+    name: { type: 'string', required: true, unique: true, maxLength: 32 },
+    seq: { type: 'biginteger', required: true },
+    hash: { type: 'string', required: true, maxLength: 64 },
+  },
+  indexes: [{ name: 'consent_ledger_heads_name_uq', columns: ['name'], type: 'unique' }],
+} as const;

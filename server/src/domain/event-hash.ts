@@ -1,0 +1,49 @@
+import { canonicalJson, sha256Hex } from '../utils/canonical-json';
+
+/** The hash of the chain's first link's predecessor. */
+export const GENESIS_HASH = '0'.repeat(64);
+
+/** The fields of an event that its hash covers: all of them, except the database's own bookkeeping. */
+export const HASHED_FIELDS = [
+  'seq',
+  'eventId',
+  'subject',
+  'purpose',
+  'channel',
+  'action',
+  'state',
+  'method',
+  'legalBasis',
+  'noticeId',
+  'noticeVersion',
+  'noticeHash',
+  'noticeLanguage',
+  'formKey',
+  'pageUrl',
+  'context',
+  'evidence',
+  'actor',
+  'receiptId',
+  'occurredAt',
+  'prevHash',
+] as const;
+
+export type HashedEvent = Record<(typeof HASHED_FIELDS)[number], unknown>;
+
+/**
+ * SHA-256 over the canonical JSON (utils/canonical-json) of the hashed fields, with `undefined` read as
+ * null, numbers for `seq`, `noticeId` and `noticeVersion` (some drivers return big integers as strings),
+ * and `occurredAt` as an ISO-8601 UTC string with milliseconds. Each event covers `prevHash`, so editing,
+ * deleting or reordering any event breaks every later link (docs/ledger.md).
+ */
+export const eventHash = (event: Partial<HashedEvent>): string => {
+  const normalised: Record<string, unknown> = {};
+  for (const field of HASHED_FIELDS) {
+    const value = event[field];
+    if (value === undefined || value === null) normalised[field] = null;
+    else if (field === 'seq' || field === 'noticeId' || field === 'noticeVersion') normalised[field] = Number(value);
+    else if (field === 'occurredAt') normalised[field] = new Date(value as string | Date).toISOString();
+    else normalised[field] = value;
+  }
+  return sha256Hex(canonicalJson(normalised));
+};

@@ -1,0 +1,47 @@
+/**
+ * A second Strapi instance in its own process, for tests of several instances on one database (Strapi
+ * keeps process-wide state, so two instances cannot share one process). It compiles the plugin's
+ * TypeScript sources with @swc/core as they are required, boots the playground app with the environment
+ * it was given, and answers messages from the parent test: `{ id, type: 'append', batches }` appends each
+ * batch through the ledger service concurrently; `{ type: 'stop' }` shuts it down.
+ */
+const fs = require('node:fs');
+const path = require('node:path');
+const swc = require('@swc/core');
+
+require.extensions['.ts'] = (module, filename) => {
+  const { code } = swc.transformSync(fs.readFileSync(filename, 'utf8'), {
+    filename,
+    jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
+    module: { type: 'commonjs' },
+  });
+  module._compile(code, filename);
+};
+
+const { createStrapi } = require('@strapi/strapi');
+
+(async () => {
+  const appDir = path.resolve(__dirname, '../../playground');
+  const app = createStrapi({ appDir, distDir: appDir, autoReload: false });
+  app.log.level = 'error';
+  await app.load();
+  process.on('message', async (message) => {
+    if (message.type === 'stop') {
+      await app.destroy();
+      process.exit(0);
+    }
+    if (message.type === 'append') {
+      try {
+        const ledger = app.plugin('consent').service('ledger');
+        await Promise.all(message.batches.map((batch) => ledger.append(batch)));
+        process.send({ id: message.id, ok: true });
+      } catch (error) {
+        process.send({ id: message.id, error: String(error && error.message) });
+      }
+    }
+  });
+  process.send({ ready: true });
+})().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

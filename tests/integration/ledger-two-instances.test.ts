@@ -1,0 +1,53 @@
+/**
+ * Two Strapi instances on one database append at the same time (spec 2: safe behind a load balancer):
+ * one in this process, one in a child process. The chain must stay linear, gap-free and verifiable.
+ * SQLite is a single-process database, so this runs on PostgreSQL and MariaDB.
+ */
+import { TABLE } from '../../server/src/constants';
+import { startChildInstance, type ChildInstance } from '../harness/child-instance';
+import { consentEvent } from '../harness/fixtures';
+import { createTestDatabase, testDbEngine, type TestDatabase } from '../harness/database';
+import { bootStrapi, type TestStrapi } from '../harness/strapi';
+
+const serverDb = testDbEngine() !== 'sqlite';
+const maybe = serverDb ? describe : describe.skip;
+
+maybe('two instances, one database', () => {
+  let database: TestDatabase;
+  let a: TestStrapi;
+  let b: ChildInstance;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    a = await bootStrapi({ database });
+    b = await startChildInstance(database);
+  });
+  afterAll(async () => {
+    await b?.stop();
+    await a?.stop();
+    await database?.drop();
+  });
+
+  const event = (subject: string) => consentEvent({ subject });
+
+  it('keeps one chain when both append concurrently', async () => {
+    const ledgerA = a.strapi.plugin('consent').service('ledger');
+    const rounds = 25;
+    await Promise.all([
+      ...Array.from({ length: rounds }, (_, i) => ledgerA.append([event(`a-${i}`), event(`a-${i}-bis`)])),
+      b.append(Array.from({ length: rounds }, (_, i) => [event(`b-${i}`)])),
+    ]);
+    const seqs = (await a.strapi.db.connection(TABLE.event).select('seq').orderBy('seq')).map((r: { seq: unknown }) =>
+      Number(r.seq)
+    );
+    expect(seqs).toEqual(Array.from({ length: rounds * 3 }, (_, i) => i + 1));
+    expect(await ledgerA.verify()).toEqual({ ok: true, checked: rounds * 3, firstBadEvent: null });
+    // Both instances wrote: the subjects of each are in the ledger.
+    const subjects = new Set(
+      (await a.strapi.db.connection(TABLE.event).select('subject')).map((r: { subject: string }) => r.subject)
+    );
+    expect(subjects.has('a-0') && subjects.has('b-0')).toBe(true);
+  });
+});
+
+if (!serverDb) it('runs on PostgreSQL and MariaDB only', () => expect(serverDb).toBe(false));

@@ -1,0 +1,163 @@
+/**
+ * The ledger's single write path and its hash chain (spec 3; A9, A10, D1): every append is one transaction
+ * with its state change, events link by hash, and `verify` names the first event that was edited, deleted
+ * or moved through raw SQL.
+ */
+import { TABLE, UID } from '../../server/src/constants';
+import { eventHash, GENESIS_HASH } from '../../server/src/domain/event-hash';
+import type { NewEvent } from '../../server/src/services/ledger';
+import { adminApi, createAdminWithActions } from '../harness/admin';
+import { rejectionOf } from '../harness/errors';
+import { consentEvent } from '../harness/fixtures';
+import { bootStrapi, type TestStrapi } from '../harness/strapi';
+import { withoutLedgerTriggers } from '../harness/tamper';
+
+let app: TestStrapi;
+beforeAll(async () => {
+  app = await bootStrapi();
+});
+afterAll(() => app?.stop());
+
+const ledger = () => app.strapi.plugin('consent').service('ledger');
+const event = (over: Partial<NewEvent> = {}): NewEvent =>
+  consentEvent({
+    subject: 'subj-a',
+    noticeId: 7,
+    noticeVersion: 2,
+    noticeHash: 'f'.repeat(64),
+    noticeLanguage: 'de',
+    formKey: 'signup',
+    pageUrl: 'https://example.com/signup',
+    context: { ip: '203.0.113.0', userAgent: 'test', nested: { b: 1, a: 2 } },
+    ...over,
+  });
+const rows = () => app.strapi.db.connection(TABLE.event).select('*').orderBy('seq');
+const verify = () => ledger().verify();
+
+describe('appending', () => {
+  it('numbers events from 1, links each to the previous hash, and hashes what was stored (A10)', async () => {
+    const stored = await ledger().append([
+      event(),
+      event({ purpose: 'partners', action: 'refused', state: 'refused' }),
+    ]);
+    expect(stored.map((e: { seq: number }) => e.seq)).toEqual([1, 2]);
+    expect(stored[0].prevHash).toBe(GENESIS_HASH);
+    expect(stored[1].prevHash).toBe(stored[0].hash);
+    const read = await app.strapi.db.query(UID.event).findMany({ orderBy: { seq: 'asc' } });
+    for (const row of read) expect(eventHash(row)).toBe(row.hash);
+    expect(read[0]).toMatchObject({ noticeVersion: 2, noticeHash: 'f'.repeat(64), formKey: 'signup', method: 'form' });
+  });
+
+  it('writes the state in the same call (D1: effective for the next read)', async () => {
+    const state = await app.strapi.db
+      .query(UID.state)
+      .findOne({ where: { subject: 'subj-a', purpose: 'newsletter', channel: 'email' } });
+    expect(state).toMatchObject({ state: 'granted', noticeId: 7, noticeVersion: 2, reconsentRequired: false });
+    await ledger().append([event({ action: 'withdrawn', state: 'withdrawn', method: 'one-click', noticeId: null })]);
+    const after = await app.strapi.db
+      .query(UID.state)
+      .findOne({ where: { subject: 'subj-a', purpose: 'newsletter', channel: 'email' } });
+    expect(after).toMatchObject({ state: 'withdrawn', noticeId: 7 });
+    expect(Number(after.lastEventSeq)).toBe(3);
+  });
+
+  it('is all or nothing: a failure in the middle writes no event and no state', async () => {
+    const before = (await rows()).length;
+    const head = await app.strapi.db.connection(TABLE.ledgerHead).first();
+    const circular: Record<string, unknown> = {};
+    circular.self = circular;
+    const message = await rejectionOf(
+      ledger().append([event({ subject: 'subj-b' }), event({ subject: 'subj-b', context: circular })])
+    );
+    expect(message).toEqual(expect.any(String));
+    expect((await rows()).length).toBe(before);
+    expect(await app.strapi.db.query(UID.state).count({ where: { subject: 'subj-b' } })).toBe(0);
+    expect(await app.strapi.db.connection(TABLE.ledgerHead).first()).toEqual(head);
+  });
+
+  it('keeps one linear chain under concurrent appends', async () => {
+    await Promise.all(Array.from({ length: 20 }, (_, i) => ledger().append([event({ subject: `c-${i}` })])));
+    const seqs = (await rows()).map((r: { seq: number | string }) => Number(r.seq));
+    expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => i + 1));
+    expect(await verify()).toEqual({ ok: true, checked: seqs.length, firstBadEvent: null });
+  });
+});
+
+describe('verify detects tampering through raw SQL', () => {
+  const target = 4;
+  const at = (seq: number) => app.strapi.db.connection(TABLE.event).where({ seq });
+
+  afterEach(async () => {
+    // Each case restores what it broke: the chain is whole again.
+    expect((await verify()).ok).toBe(true);
+  });
+
+  it('an edited field', async () => {
+    const [original] = await at(target).select('state');
+    await withoutLedgerTriggers(app.strapi, async () => {
+      await at(target).update({ state: 'refused' });
+    });
+    expect(await verify()).toMatchObject({
+      ok: false,
+      firstBadEvent: { seq: target, problem: 'content does not match its hash' },
+    });
+    await withoutLedgerTriggers(app.strapi, async () => {
+      await at(target).update({ state: original.state });
+    });
+  });
+
+  it('a deleted event', async () => {
+    const [row] = await at(target).select('*');
+    await withoutLedgerTriggers(app.strapi, async () => {
+      await at(target).del();
+    });
+    expect(await verify()).toMatchObject({
+      ok: false,
+      firstBadEvent: { seq: target, problem: `event ${target} is missing` },
+    });
+    await app.strapi.db.connection(TABLE.event).insert(row);
+  });
+
+  it('two events swapped', async () => {
+    const [a] = await at(target).select('id');
+    const [b] = await at(target + 1).select('id');
+    const swap = async () =>
+      withoutLedgerTriggers(app.strapi, async () => {
+        const [ra] = await app.strapi.db.connection(TABLE.event).where({ id: a.id }).select('seq');
+        const [rb] = await app.strapi.db.connection(TABLE.event).where({ id: b.id }).select('seq');
+        await app.strapi.db.connection(TABLE.event).where({ id: a.id }).update({ seq: -1 });
+        await app.strapi.db.connection(TABLE.event).where({ id: b.id }).update({ seq: ra.seq });
+        await app.strapi.db.connection(TABLE.event).where({ id: a.id }).update({ seq: rb.seq });
+      });
+    await swap();
+    const result = await verify();
+    expect(result).toMatchObject({ ok: false, firstBadEvent: { seq: target } });
+    await swap();
+  });
+
+  it('a removed tail', async () => {
+    const last = await app.strapi.db.connection(TABLE.event).orderBy('seq', 'desc').first();
+    await withoutLedgerTriggers(app.strapi, async () => {
+      await app.strapi.db.connection(TABLE.event).where({ id: last.id }).del();
+    });
+    expect(await verify()).toMatchObject({ ok: false, firstBadEvent: { problem: expect.stringMatching(/head says/) } });
+    await app.strapi.db.connection(TABLE.event).insert(last);
+  });
+});
+
+describe('POST /consent/ledger/verify', () => {
+  it('answers { ok, checked, firstBadEvent } to a role with records.read, 403 otherwise', async () => {
+    const reader = adminApi(
+      app.strapi,
+      await createAdminWithActions(app.strapi, 'ledger-reader@consent.test', ['plugin::consent.records.read'])
+    );
+    const res = await reader.post('/consent/ledger/verify');
+    expect(res.status).toBe(200);
+    expect(res.body.data).toMatchObject({ ok: true, checked: expect.any(Number), firstBadEvent: null });
+    const other = adminApi(
+      app.strapi,
+      await createAdminWithActions(app.strapi, 'no-ledger@consent.test', ['plugin::consent.forms.read'])
+    );
+    expect((await other.post('/consent/ledger/verify')).status).toBe(403);
+  });
+});
