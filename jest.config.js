@@ -19,6 +19,8 @@ module.exports = {
   testTimeout: 180000,
   // Two workers: each integration file boots its own Strapi on its own throwaway database.
   maxWorkers: 2,
+  // A failing test can leave a Strapi instance running; exit instead of waiting for it forever.
+  forceExit: true,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/tests/unit/**/*.test.ts'] },
     { ...common, displayName: 'integration', testMatch: ['<rootDir>/tests/integration/**/*.test.ts'] },

@@ -6,6 +6,7 @@ import { getService } from './utils/get-service';
 const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
   await registerPermissions(strapi);
   await getService('secrets').load();
+  await getService('receipts').load();
   await installLedgerTriggers(strapi);
   await getService('ledger').ensureHead();
 

@@ -8,6 +8,12 @@ export default {
   routes: [
     {
       method: 'GET',
+      path: '/jwks.json',
+      handler: 'jwks.find',
+      config: { auth: false },
+    },
+    {
+      method: 'GET',
       path: '/forms/:key',
       handler: 'public-forms.findOne',
       config: { auth: false },

@@ -2,6 +2,7 @@ import type { FormsService } from '../services/forms';
 import type { LedgerService } from '../services/ledger';
 import type { NoticesService } from '../services/notices';
 import type { PurposesService } from '../services/purposes';
+import type { ReceiptsService } from '../services/receipts';
 import type { SecretsService } from '../services/secrets';
 import type { SettingsService } from '../services/settings';
 import { PLUGIN_ID } from '../constants';
@@ -12,6 +13,7 @@ export interface Services {
   ledger: LedgerService;
   notices: NoticesService;
   purposes: PurposesService;
+  receipts: ReceiptsService;
   secrets: SecretsService;
   settings: SettingsService;
 }

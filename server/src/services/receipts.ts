@@ -1,0 +1,43 @@
+import type { Core } from '@strapi/strapi';
+import { PLUGIN_ID } from '../constants';
+import { deriveSigningKey, signCompact, type PublicJwk, type SigningKey } from '../domain/jws';
+import { getService } from '../utils/get-service';
+
+const STORE_KEY = 'receipt-public-keys';
+
+/**
+ * Receipt signing. The current key comes from the plugin secret; every public key ever used is kept in
+ * Strapi's core store and published at /api/consent/jwks.json, so receipts signed before a secret
+ * rotation stay verifiable by anyone, without the plugin.
+ */
+const receipts = ({ strapi }: { strapi: Core.Strapi }) => {
+  let key: SigningKey | undefined;
+  const store = () => strapi.store({ type: 'plugin', name: PLUGIN_ID });
+
+  return {
+    /** Derives the key and records its public half (bootstrap, after the secret is loaded). */
+    async load() {
+      key = deriveSigningKey(getService('secrets').get());
+      const known = ((await store().get({ key: STORE_KEY })) as PublicJwk[] | null) ?? [];
+      if (!known.some((k) => k.kid === key!.publicJwk.kid)) {
+        await store().set({ key: STORE_KEY, value: [key.publicJwk, ...known] });
+      }
+    },
+
+    /** The JWK set: the current key first, then earlier ones. */
+    async jwks(): Promise<{ keys: PublicJwk[] }> {
+      const known = ((await store().get({ key: STORE_KEY })) as PublicJwk[] | null) ?? [];
+      const current = key ? [key.publicJwk] : [];
+      return { keys: [...current, ...known.filter((k) => k.kid !== key?.publicJwk.kid)] };
+    },
+
+    /** A receipt as JWS compact serialisation, EdDSA, `typ: consent-receipt+jwt`. */
+    sign(receipt: Record<string, unknown>): string {
+      if (!key) throw new Error('[consent] receipts are signed before the plugin bootstrap loaded the key');
+      return signCompact(receipt, key, 'consent-receipt+jwt');
+    },
+  };
+};
+
+export default receipts;
+export type ReceiptsService = ReturnType<typeof receipts>;
