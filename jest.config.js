@@ -1,4 +1,6 @@
 /** @type {import('jest').Config} */
+const sqlite = ['sqlite', undefined].includes(process.env.CONSENT_TEST_DB);
+
 const swc = [
   '@swc/jest',
   {
@@ -23,11 +25,15 @@ module.exports = {
   forceExit: true,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/tests/unit/**/*.test.ts'] },
-    { ...common, displayName: 'integration', testMatch: ['<rootDir>/tests/integration/**/*.test.ts'] },
+    {
+      ...common,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/tests/integration/**/*.test.ts'],
+      // Several Strapi processes on one database need a server database; SQLite has one writer process.
+      testPathIgnorePatterns: sqlite ? ['/node_modules/', 'ledger-two-instances'] : ['/node_modules/'],
+    },
     // The admin UI in headless Chromium against the playground. It does not depend on the database
     // engine, so it runs in the SQLite pass only.
-    ...(['sqlite', undefined].includes(process.env.CONSENT_TEST_DB)
-      ? [{ ...common, displayName: 'browser', testMatch: ['<rootDir>/tests/browser/**/*.test.ts'] }]
-      : []),
+    ...(sqlite ? [{ ...common, displayName: 'browser', testMatch: ['<rootDir>/tests/browser/**/*.test.ts'] }] : []),
   ],
 };

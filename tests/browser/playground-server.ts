@@ -79,6 +79,9 @@ export const startPlayground = async (): Promise<PlaygroundServer> => {
       child.kill('SIGTERM');
       await new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)));
       fs.rmSync(data, { recursive: true, force: true });
+      // The admin build is only for this run; leave the playground as a fresh clone has it.
+      if (process.env.CONSENT_BROWSER_SKIP_BUILD !== 'true')
+        fs.rmSync(path.join(PLAYGROUND, 'build'), { recursive: true, force: true });
     },
   };
 };
