@@ -14,6 +14,8 @@ export const UID = {
   state: 'plugin::consent.consent-state',
   suppression: 'plugin::consent.suppression',
   ledgerHead: 'plugin::consent.ledger-head',
+  receipt: 'plugin::consent.receipt',
+  rateLimit: 'plugin::consent.rate-limit',
 } as const;
 
 export type ConsentUid = (typeof UID)[keyof typeof UID];
@@ -27,6 +29,8 @@ export const TABLE = {
   state: 'consent_states',
   suppression: 'consent_suppressions',
   ledgerHead: 'consent_ledger_heads',
+  receipt: 'consent_receipts',
+  rateLimit: 'consent_rate_limits',
 } as const;
 
 /** RBAC action uids (without the `plugin::consent.` prefix), one per guarded capability of spec 4.3. */

@@ -11,6 +11,8 @@ import { createTestDatabase, type TestDatabase } from './database';
 export const APP_DIR = path.resolve(__dirname, '../../playground');
 export const PLUGIN_SHIM = path.resolve(__dirname, '../plugin-shim');
 
+export const RELAXED_RATE_LIMIT = { max: 100000, windowSeconds: 60, perIdentifier: 100000 };
+
 export interface BootOptions {
   /** Deep-merged over the playground's `consent` plugin configuration (NODE_ENV=test boots only). */
   pluginConfig?: Record<string, unknown>;
@@ -64,7 +66,8 @@ export const strapiEnv = (database: TestDatabase, options: BootOptions = {}): Re
   CONSENT_PLUGIN_PATH: PLUGIN_SHIM,
   PLAYGROUND_SEED: options.seed ? 'true' : 'false',
   CONSENT_SECRET: 'test-secret-test-secret-test-secret-0123456789',
-  CONSENT_TEST_PLUGIN_CONFIG: JSON.stringify(options.pluginConfig ?? {}),
+  // Tests post many submissions from 127.0.0.1; the rate-limit tests set their own, low limits.
+  CONSENT_TEST_PLUGIN_CONFIG: JSON.stringify({ rateLimit: RELAXED_RATE_LIMIT, ...options.pluginConfig }),
   ...database.env,
   ...options.env,
 });

@@ -16,8 +16,12 @@ export interface ConsentConfig {
   jurisdiction: Jurisdiction;
   ipStorage: IpStorage;
   doubleOptIn: { tokenTtlSeconds: number; pendingTtlDays: number; resendAfterSeconds: number };
-  /** Per-client limit on the public routes; `false` disables it (only sensible behind a limiting proxy). */
-  rateLimit: false | { max: number; windowSeconds: number };
+  /**
+   * Limits on the public routes, counted in the database so every instance shares them: `max` requests per
+   * client (IP) and `perIdentifier` submissions per email address or phone number (so nobody can flood a
+   * third party's inbox, B6) in each window. `false` disables both (only sensible behind a limiting proxy).
+   */
+  rateLimit: false | { max: number; windowSeconds: number; perIdentifier: number };
   email: {
     from?: string;
     replyTo?: string;
@@ -41,6 +45,6 @@ export const defaultConfig: ConsentConfig = {
     pendingTtlDays: 14,
     resendAfterSeconds: 300,
   },
-  rateLimit: { max: 20, windowSeconds: 60 },
+  rateLimit: { max: 20, windowSeconds: 60, perIdentifier: 5 },
   email: { from: undefined, replyTo: undefined, templates: {} },
 };

@@ -49,12 +49,14 @@ const schema = (production: boolean) =>
         .noUnknown(true, '${path} has unknown key(s): ${unknown}'),
       rateLimit: yup
         .mixed()
-        .test('rate-limit', '${path} must be false or { max, windowSeconds } with positive integers', (value) => {
+        .test('rate-limit', '${path} must be false or { max, windowSeconds, perIdentifier? } with positive integers', (value) => {
           if (value === false) return true;
           if (!value || typeof value !== 'object') return false;
-          const { max, windowSeconds, ...rest } = value as Record<string, unknown>;
+          const { max, windowSeconds, perIdentifier = 1, ...rest } = value as Record<string, unknown>;
           return (
             Object.keys(rest).length === 0 &&
+            Number.isInteger(perIdentifier) &&
+            (perIdentifier as number) > 0 &&
             Number.isInteger(max) &&
             (max as number) > 0 &&
             Number.isInteger(windowSeconds) &&

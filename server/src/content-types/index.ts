@@ -6,6 +6,8 @@ import consentEvent from './consent-event';
 import consentState from './consent-state';
 import suppression from './suppression';
 import ledgerHead from './ledger-head';
+import receipt from './receipt';
+import rateLimit from './rate-limit';
 
 export default {
   purpose,
@@ -16,4 +18,6 @@ export default {
   'consent-state': consentState,
   suppression,
   'ledger-head': ledgerHead,
+  receipt,
+  'rate-limit': rateLimit,
 };

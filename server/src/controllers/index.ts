@@ -5,5 +5,7 @@ import notices from './notices';
 import publicForms from './public-forms';
 import purposes from './purposes';
 import settings from './settings';
+import submissions from './submissions';
+import eligibility from './eligibility';
 
-export default { forms, jwks, ledger, notices, 'public-forms': publicForms, purposes, settings };
+export default { forms, jwks, ledger, notices, 'public-forms': publicForms, purposes, settings, submissions, eligibility };

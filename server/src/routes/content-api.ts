@@ -1,8 +1,13 @@
 /**
- * Public and server-to-server routes under /api/consent (spec 4.1 and 4.2). Public routes are
- * `auth: false`: they work right after installation, protected by validation (and, with the capture
- * routes, origin checks, signed tokens and rate limits).
+ * Public and server-to-server routes under /api/consent (spec 4.1 and 4.2).
+ *
+ * Public routes are `auth: false`: they work right after installation. Those that write go through the
+ * `public-route` guard (size limit, rate limit shared by every instance) and check origins or tokens.
+ * Server-to-server routes keep Strapi's content-API auth: an API token (full access, or custom with the
+ * plugin's actions) or a users-permissions JWT whose role has the action; otherwise 401/403.
  */
+const guard = (scope: string, maxBytes: number) => ({ name: 'plugin::consent.public-route', config: { scope, maxBytes } });
+
 export default {
   type: 'content-api',
   routes: [
@@ -17,6 +22,23 @@ export default {
       path: '/forms/:key',
       handler: 'public-forms.findOne',
       config: { auth: false },
+    },
+    {
+      method: 'POST',
+      path: '/submissions',
+      handler: 'submissions.create',
+      // 16 kB holds a form with 50 purposes and its extra fields; Strapi's own limit is 1 MB.
+      config: { auth: false, middlewares: [guard('submission', 16 * 1024)] },
+    },
+    {
+      method: 'GET',
+      path: '/eligibility',
+      handler: 'eligibility.check',
+    },
+    {
+      method: 'POST',
+      path: '/eligibility',
+      handler: 'eligibility.checkMany',
     },
   ],
 };

@@ -65,6 +65,11 @@ const forms = ({ strapi }: { strapi: Core.Strapi }) => {
       return (await query().findMany({ orderBy: { key: 'asc' } })).map(toDto);
     },
 
+    /** Where a plain HTML form post is sent after it was recorded (null: show the plugin's own page). */
+    async successUrl(key: string): Promise<string | null> {
+      return (await query().findOne({ where: { key }, select: ['successUrl'] }))?.successUrl ?? null;
+    },
+
     async find(key: string): Promise<Form> {
       return toDto(await findRow(key));
     },

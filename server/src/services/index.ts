@@ -5,5 +5,10 @@ import purposes from './purposes';
 import receipts from './receipts';
 import secrets from './secrets';
 import settings from './settings';
+import capture from './capture';
+import eligibility from './eligibility';
+import rateLimits from './rate-limits';
+import subjects from './subjects';
+import webhooks from './webhooks';
 
-export default { forms, ledger, notices, purposes, receipts, secrets, settings };
+export default { forms, ledger, notices, purposes, receipts, secrets, settings, capture, eligibility, 'rate-limits': rateLimits, subjects, webhooks };

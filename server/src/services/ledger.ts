@@ -4,6 +4,7 @@ import type { Channel, ConsentAction, ConsentMethod, ConsentState, LegalBasis } 
 import { TABLE, UID } from '../constants';
 import { nextState, type StateRow } from '../domain/consent-state';
 import { eventHash, GENESIS_HASH } from '../domain/event-hash';
+import { getService } from '../utils/get-service';
 
 /** What a caller records; the ledger adds the event id, sequence number, time and chain hashes. */
 export interface NewEvent {
@@ -79,16 +80,38 @@ const ledger = ({ strapi }: { strapi: Core.Strapi }) => {
     else await query.create({ data: { ...key, ...next } });
   };
 
+  /** Takes the chain head's row lock for the current transaction (a no-op for SQLite's single writer). */
+  const lockHead = async (trx: unknown) => {
+    const head = await knex()(TABLE.ledgerHead)
+      .transacting(trx as never)
+      .where({ name: HEAD })
+      .forUpdate()
+      .first();
+    if (!head) throw new Error('[consent] the ledger head is missing; was the plugin bootstrapped?');
+    return head;
+  };
+
   return {
     ensureHead,
+
+    /**
+     * Serialises the caller with every other ledger writer until its transaction ends: call it first in
+     * a `strapi.db.transaction` that reads state and then appends (find-or-create a subject, then record),
+     * so no concurrent writer can slip in between the read and the write.
+     */
+    async lock(): Promise<void> {
+      if (!strapi.db.inTransaction()) throw new Error('[consent] ledger.lock() needs a surrounding transaction');
+      await strapi.db.transaction(async ({ trx }) => {
+        await lockHead(trx);
+      });
+    },
 
     /** Appends events in order and updates their states, all or nothing. */
     async append(events: NewEvent[]): Promise<StoredEvent[]> {
       if (events.length === 0) return [];
-      return strapi.db.transaction(async ({ trx }) => {
+      return strapi.db.transaction(async ({ trx, onCommit }) => {
         // The row lock serialises appends across instances (PostgreSQL, MySQL); SQLite has one writer.
-        const head = await knex()(TABLE.ledgerHead).transacting(trx).where({ name: HEAD }).forUpdate().first();
-        if (!head) throw new Error('[consent] the ledger head is missing; was the plugin bootstrapped?');
+        const head = await lockHead(trx);
         let seq = Number(head.seq);
         let prevHash: string = head.hash;
         const stored: StoredEvent[] = [];
@@ -104,6 +127,9 @@ const ledger = ({ strapi }: { strapi: Core.Strapi }) => {
           prevHash = event.hash;
         }
         await knex()(TABLE.ledgerHead).transacting(trx).where({ name: HEAD }).update({ seq, hash: prevHash });
+        // Listeners and webhooks hear of events only once they are committed (with a surrounding
+        // transaction, such as the form hook's, when that one commits).
+        onCommit(() => getService('webhooks').emit(stored));
         return stored;
       });
     },

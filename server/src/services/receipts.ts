@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
-import { PLUGIN_ID } from '../constants';
+import type { Receipt } from '../../../shared/contracts/submissions';
+import { PLUGIN_ID, UID } from '../constants';
 import { deriveSigningKey, signCompact, type PublicJwk, type SigningKey } from '../domain/jws';
 import { getService } from '../utils/get-service';
 
@@ -35,6 +36,22 @@ const receipts = ({ strapi }: { strapi: Core.Strapi }) => {
     sign(receipt: Record<string, unknown>): string {
       if (!key) throw new Error('[consent] receipts are signed before the plugin bootstrap loaded the key');
       return signCompact(receipt, key, 'consent-receipt+jwt');
+    },
+
+    /** Signs a receipt and keeps it (inside the caller's transaction, with the events it covers). */
+    async issue(receipt: Receipt, formKey: string | null): Promise<Receipt & { jws: string }> {
+      const jws = this.sign(receipt as unknown as Record<string, unknown>);
+      await strapi.db.query(UID.receipt).create({
+        data: {
+          receiptId: receipt.receiptId,
+          subject: receipt.piiPrincipalId,
+          formKey,
+          issuedAt: new Date(receipt.issuedAt),
+          body: receipt,
+          jws,
+        },
+      });
+      return { ...receipt, jws };
     },
   };
 };

@@ -5,6 +5,11 @@ import type { PurposesService } from '../services/purposes';
 import type { ReceiptsService } from '../services/receipts';
 import type { SecretsService } from '../services/secrets';
 import type { SettingsService } from '../services/settings';
+import type { CaptureService } from '../services/capture';
+import type { EligibilityService } from '../services/eligibility';
+import type { RateLimitsService } from '../services/rate-limits';
+import type { SubjectsService } from '../services/subjects';
+import type { WebhooksService } from '../services/webhooks';
 import { PLUGIN_ID } from '../constants';
 
 /** The plugin's services by name, so callers get typed results (the i18n plugin's pattern). */
@@ -16,6 +21,11 @@ export interface Services {
   receipts: ReceiptsService;
   secrets: SecretsService;
   settings: SettingsService;
+  capture: CaptureService;
+  eligibility: EligibilityService;
+  'rate-limits': RateLimitsService;
+  subjects: SubjectsService;
+  webhooks: WebhooksService;
 }
 
 export const getService = <T extends keyof Services>(name: T): Services[T] =>

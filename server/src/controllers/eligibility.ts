@@ -1,0 +1,19 @@
+import type { Context } from 'koa';
+import { getService } from '../utils/get-service';
+import { validateEligibilityBulk, validateEligibilityQuery } from '../validation/eligibility';
+
+/** Server-to-server (API token): "may I contact this person for this purpose on this channel?" (spec 4.2). */
+const eligibility = () => ({
+  async check(ctx: Context) {
+    const { purpose, channel, ref } = await validateEligibilityQuery(ctx.query);
+    ctx.body = { data: await getService('eligibility').check(purpose, channel, ref) };
+  },
+
+  async checkMany(ctx: Context) {
+    const { purpose, channel, refs } = await validateEligibilityBulk((ctx.request as { body?: unknown }).body);
+    const answers = await getService('eligibility').checkMany(purpose, channel, refs);
+    ctx.body = { data: answers.map((answer, i) => ({ ref: refs[i], ...answer })) };
+  },
+});
+
+export default eligibility;

@@ -1,0 +1,35 @@
+import type { Context } from 'koa';
+import { pageLanguage } from '../pages/layout';
+import { submissionAcceptedPage } from '../pages/submission';
+import { captureRequest, isHtmlFormPost } from '../utils/capture-request';
+import { getService } from '../utils/get-service';
+import { fromUrlencoded, validateSubmission } from '../validation/submission';
+
+/** Public: `POST /api/consent/submissions` (spec 4.1), JSON or a plain HTML form. */
+const submissions = () => ({
+  async create(ctx: Context) {
+    const raw = (ctx.request as { body?: unknown }).body;
+    const form = !!ctx.is('application/x-www-form-urlencoded', 'multipart/form-data');
+    const body = await validateSubmission(form && raw && typeof raw === 'object' ? fromUrlencoded(raw as Record<string, unknown>) : raw);
+    const result = await getService('capture').submit(body, captureRequest(ctx));
+
+    if (isHtmlFormPost(ctx)) {
+      const successUrl = await getService('forms').successUrl(body.form);
+      if (successUrl) {
+        const target = new URL(successUrl);
+        target.searchParams.set('receipt', result.receipt.receiptId);
+        ctx.status = 303;
+        ctx.redirect(target.toString());
+        return;
+      }
+      ctx.status = 201;
+      ctx.type = 'html';
+      ctx.body = submissionAcceptedPage(pageLanguage(body.locale), result.receipt.receiptId, result.states);
+      return;
+    }
+    ctx.status = 201;
+    ctx.body = { data: { receipt: result.receipt, states: result.states } };
+  },
+});
+
+export default submissions;

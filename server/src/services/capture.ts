@@ -1,0 +1,358 @@
+import { randomUUID } from 'node:crypto';
+import type { Core } from '@strapi/strapi';
+import { errors } from '@strapi/utils';
+import type { Audience, ConsentState } from '../../../shared/contracts/domain';
+import type { CreateSubmission, Receipt } from '../../../shared/contracts/submissions';
+import type { ConsentConfig } from '../config';
+import { PLUGIN_ID, UID } from '../constants';
+import { planSubmission, stateKey, type CurrentState, type RulePurpose } from '../domain/capture-rules';
+import { buildReceipt, type ReceiptPurpose } from '../domain/receipt';
+import { minimisePageUrl, requestContext, type RequestContext } from '../domain/request-context';
+import { standardWithdrawalText } from '../domain/withdrawal-text';
+import { ConflictError } from '../errors';
+import { getService } from '../utils/get-service';
+import type { Purpose } from '../../../shared/contracts/purposes';
+import type { Identifiers } from './subjects';
+
+/** What a submission's HTTP request tells us besides its body. */
+export interface CaptureRequest {
+  origin?: string;
+  referer?: string;
+  /** This server's own origin (a form served by Strapi itself may always post). */
+  ownOrigins: string[];
+  ip?: string;
+  userAgent?: string;
+  gpc: boolean;
+}
+
+export type SubmissionBody = CreateSubmission.Request['body'];
+
+interface VerifiedNotice {
+  id: number;
+  version: number;
+  hash: string;
+  language: string;
+  dataCategories: string[];
+  recipients: string[];
+}
+
+/** A validated submission, ready to be recorded: everything the database was asked is in here. */
+export interface CapturePlan {
+  form: { key: string; doubleOptIn: boolean; privacyPolicyUrl: string | null };
+  locale: string;
+  identifiers: Identifiers;
+  audience?: Exclude<Audience, 'any'>;
+  offered: Purpose[];
+  gpcPurposes: Purpose[];
+  ticked: Set<string>;
+  notices: Map<string, VerifiedNotice>;
+  pageUrl: string | null;
+  context: RequestContext;
+  gpc: boolean;
+  fields: Record<string, unknown>;
+}
+
+export interface CaptureResult {
+  receipt: Receipt & { jws: string };
+  states: Record<string, ConsentState>;
+  subject: string;
+  eventIds: string[];
+}
+
+const toRulePurpose = (p: Purpose): RulePurpose => ({
+  key: p.key,
+  legalBasis: p.legalBasis,
+  mechanism: p.mechanism,
+  channels: p.channels,
+  doubleOptIn: p.doubleOptIn,
+  honorGpc: p.honorGpc,
+});
+
+const originOf = (url: string | undefined) => {
+  if (!url) return undefined;
+  try {
+    return new URL(url).origin;
+  } catch {
+    return 'null';
+  }
+};
+
+/**
+ * Opt-in capture (spec 4.1, A1–A10, F1–F6): checks a submission against its form, the purposes it offers
+ * and their current notices, then records every decision in the ledger with a signed receipt, in one
+ * transaction. The public route and the `plugin::consent.capture` form hook both come through here.
+ */
+const capture = ({ strapi }: { strapi: Core.Strapi }) => {
+  const config = () => strapi.config.get(`plugin::${PLUGIN_ID}`) as ConsentConfig;
+
+  const invalid = (path: string, message: string): never => {
+    throw new errors.ValidationError(message, { errors: [{ path: path.split('.'), message }] });
+  };
+
+  /** The notices the front end says it displayed must be the current published versions (A9). */
+  const verifyNotices = async (shown: Record<string, { version: number; hash: string }>) => {
+    const keys = Object.keys(shown);
+    const verified = new Map<string, VerifiedNotice>();
+    if (keys.length === 0) return verified;
+    const rows = await strapi.db.query(UID.notice).findMany({
+      where: { purpose: { $in: keys }, status: { $ne: 'draft' } },
+      orderBy: { version: 'desc' },
+    });
+    const outdated: Record<string, unknown>[] = [];
+    for (const key of keys) {
+      const { version, hash } = shown[key];
+      const match = rows.find((r: { purpose: string; contentHash: string }) => r.purpose === key && r.contentHash === hash);
+      if (!match || match.version !== version) {
+        invalid(`notices.${key}`, `notices.${key} is not a published version of the "${key}" notice`);
+      }
+      if (match.status !== 'published') {
+        const current = rows.find(
+          (r: { purpose: string; language: string; status: string }) =>
+            r.purpose === key && r.language === match.language && r.status === 'published'
+        );
+        outdated.push({
+          purpose: key,
+          shown: { version, hash },
+          current: current
+            ? { id: current.id, version: current.version, hash: current.contentHash, locale: current.language }
+            : null,
+        });
+        continue;
+      }
+      verified.set(key, {
+        id: match.id,
+        version: match.version,
+        hash: match.contentHash,
+        language: match.language,
+        dataCategories: match.dataCategories ?? [],
+        recipients: match.recipients ?? [],
+      });
+    }
+    if (outdated.length) {
+      throw new ConflictError(
+        `The text shown for ${outdated.map((o) => `"${o.purpose}"`).join(', ')} has changed since the page was loaded: show the current version and ask again`,
+        { outdated },
+        'NoticeOutdated'
+      );
+    }
+    return verified;
+  };
+
+  const checkOrigin = (form: { key: string; allowedOrigins: string[] | null }, request: CaptureRequest) => {
+    // Browsers send Origin with every POST (Referer as a fallback in old ones); a request with neither
+    // is not a browser acting for a visitor, so there is no cross-site forgery to stop.
+    const origin = request.origin ?? originOf(request.referer);
+    if (!origin) return;
+    const allowed = new Set([...(form.allowedOrigins ?? []), ...request.ownOrigins]);
+    if (!allowed.has(origin)) {
+      throw new errors.ForbiddenError(`Origin ${origin} may not post form "${form.key}"`, { origin, form: form.key });
+    }
+  };
+
+  return {
+    /** Everything that can refuse a submission, before anything is written. */
+    async prepare(body: SubmissionBody, request: CaptureRequest): Promise<CapturePlan> {
+      const form = await strapi.db.query(UID.form).findOne({ where: { key: body.form, active: true } });
+      if (!form) invalid('form', `form: no active form with key "${body.form}"`);
+      checkOrigin(form, request);
+
+      const choices = body.choices ?? {};
+      const shown = body.notices ?? {};
+      const offeredKeys: string[] = form.purposes;
+      for (const [field, keys] of [
+        ['choices', Object.keys(choices)],
+        ['notices', Object.keys(shown)],
+      ] as const) {
+        const stray = keys.find((k) => !offeredKeys.includes(k));
+        if (stray) invalid(`${field}.${stray}`, `${field}.${stray}: form "${form.key}" does not offer this purpose`);
+      }
+      const ticked = new Set(Object.keys(choices).filter((k) => choices[k] === true));
+      for (const key of Object.keys(choices)) {
+        if (!shown[key]) invalid(`notices.${key}`, `notices.${key} is required: send the notice version and hash you displayed`);
+      }
+
+      const purposeService = getService('purposes');
+      const byKey = await purposeService.byKeys(offeredKeys);
+      const offered = offeredKeys.map((k) => byKey.get(k)).filter((p): p is Purpose => !!p && p.active);
+      for (const key of ticked) {
+        const purpose = offered.find((p) => p.key === key);
+        if (!purpose) invalid(`choices.${key}`, `choices.${key}: purpose "${key}" is archived`);
+        if (purpose!.mechanism === 'none') {
+          invalid(`choices.${key}`, `choices.${key}: purpose "${key}" (${purpose!.legalBasis}) offers no choice`);
+        }
+      }
+
+      const notices = await verifyNotices(shown);
+      const identifiers = getService('subjects').normalise(body.subject ?? {});
+      if (!identifiers.email && !identifiers.phone && !identifiers.externalId) {
+        invalid('subject', 'subject needs an email, a phone or an externalId');
+      }
+      const needsEmail = [...ticked].find((k) => {
+        const p = offered.find((o) => o.key === k)!;
+        return p.mechanism === 'opt-in' && (p.doubleOptIn || form.doubleOptIn);
+      });
+      if (needsEmail && !identifiers.email) {
+        invalid('subject.email', `subject.email is required: "${needsEmail}" is confirmed by email (double opt-in)`);
+      }
+
+      const all = await strapi.db.query(UID.purpose).findMany({ where: { honorGpc: true, active: true }, select: ['key'] });
+      const gpcByKey = request.gpc ? await purposeService.byKeys(all.map((r: { key: string }) => r.key)) : new Map();
+
+      return {
+        form: { key: form.key, doubleOptIn: form.doubleOptIn, privacyPolicyUrl: form.privacyPolicyUrl ?? null },
+        locale: body.locale ?? 'en',
+        identifiers,
+        audience: body.subject?.audience,
+        offered,
+        gpcPurposes: [...gpcByKey.values()],
+        ticked,
+        notices,
+        pageUrl: minimisePageUrl(body.context?.url),
+        context: requestContext(request, config().ipStorage),
+        gpc: request.gpc,
+        fields: body.fields ?? {},
+      };
+    },
+
+    /** Per-identifier rate limit (B6): counted before anything is written, outside any transaction. */
+    async throttle(plan: CapturePlan) {
+      const subjects = getService('subjects');
+      for (const type of ['email', 'phone'] as const) {
+        const value = plan.identifiers[type];
+        if (value) await getService('rate-limits').identifier('submission', subjects.hash(type, value));
+      }
+    },
+
+    /**
+     * Records the plan: subject, events, states and receipt in one transaction (joining the caller's,
+     * such as the form hook's, when there is one). `evidence` is stored with every event (the form hook
+     * links the entry it created).
+     */
+    async commit(
+      plan: CapturePlan,
+      options: { evidence?: Record<string, unknown>; collectionMethod?: Receipt['collectionMethod'] } = {}
+    ): Promise<CaptureResult> {
+      const cfg = config();
+      return strapi.db.transaction(async () => {
+        const ledger = getService('ledger');
+        await ledger.lock();
+        const { subject } = await getService('subjects').resolve(plan.identifiers, {
+          language: plan.locale,
+          audience: plan.audience,
+        });
+        const purposesInPlay = [...plan.offered, ...plan.gpcPurposes.filter((g) => !plan.offered.some((o) => o.key === g.key))];
+        const rows = await strapi.db.query(UID.state).findMany({
+          where: { subject: subject.pseudonym, purpose: { $in: purposesInPlay.map((p) => p.key) } },
+        });
+        const states = new Map<string, CurrentState>(
+          rows.map((r: { purpose: string; channel: never; state: ConsentState; reconsentRequired: boolean }) => [
+            stateKey(r.purpose, r.channel),
+            { state: r.state, reconsentRequired: !!r.reconsentRequired },
+          ])
+        );
+
+        const planned = planSubmission({
+          offered: plan.offered.map(toRulePurpose),
+          gpcPurposes: plan.gpcPurposes.map(toRulePurpose),
+          ticked: plan.ticked,
+          displayed: new Set(plan.notices.keys()),
+          formDoubleOptIn: plan.form.doubleOptIn,
+          gpc: plan.gpc,
+          states,
+        });
+
+        const receiptId = randomUUID();
+        const byKey = new Map(purposesInPlay.map((p) => [p.key, p]));
+        const stored = await ledger.append(
+          planned.events.map((e) => {
+            const notice = plan.notices.get(e.purpose);
+            return {
+              ...e,
+              subject: subject.pseudonym,
+              actor: e.method === 'signal' ? 'signal' : 'subject',
+              noticeId: notice?.id ?? null,
+              noticeVersion: notice?.version ?? null,
+              noticeHash: notice?.hash ?? null,
+              noticeLanguage: notice?.language ?? null,
+              formKey: plan.form.key,
+              pageUrl: plan.pageUrl,
+              context: { ...plan.context },
+              evidence: options.evidence ?? null,
+              receiptId,
+              lifetimeDays: byKey.get(e.purpose)?.lifetimeDays ?? null,
+            };
+          })
+        );
+
+        const resultStates: Record<string, ConsentState> = {};
+        const receiptPurposes: ReceiptPurpose[] = [];
+        for (const purpose of purposesInPlay) {
+          const decision = planned.decisions.get(purpose.key) ?? 'unchanged';
+          if (!plan.offered.includes(purpose) && decision === 'unchanged') continue;
+          const channel = purpose.channels[0];
+          const latest = stored.filter((e) => e.purpose === purpose.key && e.channel === channel).pop();
+          const state = latest?.state ?? states.get(stateKey(purpose.key, channel))?.state ?? 'none';
+          resultStates[purpose.key] = state;
+          const notice = plan.notices.get(purpose.key) ?? null;
+          receiptPurposes.push({
+            key: purpose.key,
+            name: purpose.name,
+            legalBasis: purpose.legalBasis,
+            channels: purpose.channels,
+            lifetimeDays: purpose.lifetimeDays,
+            decision,
+            state,
+            method: latest ? (latest.method === 'signal' ? 'signal' : 'form') : null,
+            notice,
+          });
+        }
+
+        const base = cfg.publicUrl ?? '';
+        const receipt = await getService('receipts').issue(
+          buildReceipt({
+            receiptId,
+            issuedAt: stored[0]?.occurredAt ?? new Date(),
+            issuer: cfg.publicUrl ?? cfg.controller.name,
+            jurisdiction: cfg.jurisdiction,
+            language: plan.locale,
+            pseudonym: subject.pseudonym,
+            controller: cfg.controller,
+            policyUrl: plan.form.privacyPolicyUrl,
+            collectionMethod: options.collectionMethod ?? 'web-form',
+            form: plan.form.key,
+            pageUrl: plan.pageUrl,
+            withdrawalMethod: [
+              standardWithdrawalText(plan.locale, 'consent') ?? standardWithdrawalText('en', 'consent'),
+              base ? `${base.replace(/\/$/, '')}/api/consent/withdrawals` : null,
+            ]
+              .filter(Boolean)
+              .join(' '),
+            purposes: receiptPurposes,
+            eventIds: stored.map((e) => e.eventId),
+          }),
+          plan.form.key
+        );
+
+        return { receipt, states: resultStates, subject: subject.pseudonym, eventIds: stored.map((e) => e.eventId) };
+      });
+    },
+
+    /** The public route: prepare, throttle, commit; then tell `consent.submission` listeners. */
+    async submit(body: SubmissionBody, request: CaptureRequest): Promise<CaptureResult> {
+      const plan = await this.prepare(body, request);
+      await this.throttle(plan);
+      const result = await this.commit(plan);
+      strapi.eventHub.emit('consent.submission', {
+        form: plan.form.key,
+        subject: { id: result.subject, ...plan.identifiers },
+        receipt: result.receipt,
+        states: result.states,
+        fields: plan.fields,
+      });
+      return result;
+    },
+  };
+};
+
+export default capture;
+export type CaptureService = ReturnType<typeof capture>;

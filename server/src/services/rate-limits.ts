@@ -1,0 +1,76 @@
+import { createHmac } from 'node:crypto';
+import type { Core } from '@strapi/strapi';
+import { errors } from '@strapi/utils';
+import type { ConsentConfig } from '../config';
+import { PLUGIN_ID, TABLE } from '../constants';
+import { getService } from '../utils/get-service';
+
+type Knex = Core.Strapi['db']['connection'];
+
+/**
+ * Fixed-window rate limits counted in the database (`consent_rate_limits`), so that every Strapi instance
+ * behind a load balancer sees the same counts (spec 2: no state in process memory that another instance
+ * needs). One atomic upsert per hit; bucket keys are keyed hashes, so the table holds no IP address or
+ * identifier in clear.
+ */
+const rateLimits = ({ strapi }: { strapi: Core.Strapi }) => {
+  const knex = (): Knex => strapi.db.connection;
+  const config = () => (strapi.config.get(`plugin::${PLUGIN_ID}`) as ConsentConfig).rateLimit;
+
+  /** Adds one hit to the bucket's current window and answers the window's count. */
+  const hit = async (bucket: string, windowSeconds: number): Promise<number> => {
+    const now = Date.now();
+    const window = Math.floor(now / (windowSeconds * 1000));
+    const row = {
+      bucket: `${bucket}:${window}`,
+      hits: 1,
+      expires_at: new Date((window + 1) * windowSeconds * 1000),
+    };
+    // Outside any surrounding transaction: a refused request must still count, and a rolled-back
+    // submission must not hold a lock on a counter row.
+    const base = knex();
+    await base(TABLE.rateLimit)
+      .insert(row)
+      .onConflict('bucket')
+      .merge({ hits: base.raw('??.?? + 1', [TABLE.rateLimit, 'hits']) });
+    const stored = await base(TABLE.rateLimit).where({ bucket: row.bucket }).first('hits');
+    // Roughly once per hundred hits, clear windows that ended; no cron needed and never a large delete.
+    if (Math.random() < 0.01) await base(TABLE.rateLimit).where('expires_at', '<', new Date(now)).del();
+    return Number(stored?.hits ?? 1);
+  };
+
+  const keyed = (value: string) =>
+    createHmac('sha256', getService('secrets').get()).update(`rate-limit:${value}`).digest('hex').slice(0, 40);
+
+  return {
+    /**
+     * Counts one request of this client (IP) on a public route and throws RateLimitError (429) over the
+     * configured `max` per window.
+     */
+    async client(scope: string, ip: string | undefined) {
+      const limit = config();
+      if (!limit) return;
+      const hits = await hit(`${scope}:ip:${keyed(ip ?? 'unknown')}`, limit.windowSeconds);
+      if (hits > limit.max) {
+        throw new errors.RateLimitError('Too many requests, please try again later', {
+          retryAfterSeconds: limit.windowSeconds,
+        });
+      }
+    },
+
+    /** The same per identifier hash (an email address or phone number), `perIdentifier` per window (B6). */
+    async identifier(scope: string, identifierHash: string) {
+      const limit = config();
+      if (!limit) return;
+      const hits = await hit(`${scope}:id:${identifierHash.slice(0, 40)}`, limit.windowSeconds);
+      if (hits > limit.perIdentifier) {
+        throw new errors.RateLimitError('Too many requests for this address, please try again later', {
+          retryAfterSeconds: limit.windowSeconds,
+        });
+      }
+    },
+  };
+};
+
+export default rateLimits;
+export type RateLimitsService = ReturnType<typeof rateLimits>;

@@ -1,0 +1,134 @@
+import { randomUUID } from 'node:crypto';
+import type { Core } from '@strapi/strapi';
+import { errors } from '@strapi/utils';
+import type { Audience, IdentifierType, Jurisdiction } from '../../../shared/contracts/domain';
+import type { ConsentConfig } from '../config';
+import { PLUGIN_ID, UID } from '../constants';
+import {
+  defaultPhoneCountry,
+  identifierHash,
+  identifierKey,
+  normaliseEmail,
+  normaliseExternalId,
+  normalisePhone,
+} from '../domain/identifiers';
+import { getService } from '../utils/get-service';
+
+export type Identifiers = Partial<Record<IdentifierType, string>>;
+
+export interface SubjectRow {
+  id: number;
+  pseudonym: string;
+  email: string | null;
+  phone: string | null;
+  externalId: string | null;
+  emailHash: string | null;
+  phoneHash: string | null;
+  externalIdHash: string | null;
+  language: string | null;
+  audience: Audience;
+  jurisdiction: Jurisdiction | null;
+  erasedAt: string | Date | null;
+}
+
+const HASH_COLUMN = { email: 'emailHash', phone: 'phoneHash', externalId: 'externalIdHash' } as const;
+const ORDER: IdentifierType[] = ['email', 'phone', 'externalId'];
+
+/**
+ * People known to the ledger. The ledger refers to them by pseudonym only; identifiers live here,
+ * normalised, next to their keyed hashes (lookups go by hash), so erasure clears them in one place
+ * without touching the chain.
+ */
+const subjects = ({ strapi }: { strapi: Core.Strapi }) => {
+  const query = () => strapi.db.query(UID.subject);
+  let key: Buffer | undefined;
+  const hmacKey = () => (key ??= identifierKey(getService('secrets').get()));
+  const config = () => strapi.config.get(`plugin::${PLUGIN_ID}`) as ConsentConfig;
+
+  return {
+    /**
+     * Normalises each identifier given (email lowercased and trimmed, phone in E.164, external id trimmed)
+     * and throws one ValidationError naming every field that is not acceptable, under `path` (e.g. `subject`).
+     */
+    normalise(input: Identifiers, path = 'subject'): Identifiers {
+      const country = defaultPhoneCountry(config().jurisdiction);
+      const normalisers = {
+        email: normaliseEmail,
+        phone: (v: string) => normalisePhone(v, country),
+        externalId: normaliseExternalId,
+      };
+      const out: Identifiers = {};
+      const problems: { path: string[]; message: string }[] = [];
+      for (const type of ORDER) {
+        const value = input[type];
+        if (value === undefined || value === null || value === '') continue;
+        const result = normalisers[type](value);
+        if (result.ok) out[type] = result.value;
+        else problems.push({ path: [path, type], message: `${path}.${type} ${result.reason}` });
+      }
+      if (problems.length) throw new errors.ValidationError(problems[0].message, { errors: problems });
+      return out;
+    },
+
+    /** Keyed hash of an already normalised identifier (also the key of suppression entries). */
+    hash(type: IdentifierType, normalised: string): string {
+      return identifierHash(hmacKey(), type, normalised);
+    },
+
+    /** The subject any of these (normalised) identifiers belongs to, trying email, then phone, then id. */
+    async find(identifiers: Identifiers): Promise<SubjectRow | null> {
+      for (const type of ORDER) {
+        const value = identifiers[type];
+        if (!value) continue;
+        const row = await query().findOne({ where: { [HASH_COLUMN[type]]: this.hash(type, value) } });
+        if (row) return row;
+      }
+      return null;
+    },
+
+    async byPseudonym(pseudonym: string): Promise<SubjectRow | null> {
+      return query().findOne({ where: { pseudonym } });
+    },
+
+    /**
+     * The subject for these identifiers, created if new; identifiers it did not have yet are added unless
+     * another subject already holds them. Call it inside the ledger lock (`ledger.lock()`), which makes
+     * find-then-create safe with concurrent submissions on several instances.
+     */
+    async resolve(
+      identifiers: Identifiers,
+      profile: { language?: string; audience?: Audience }
+    ): Promise<{ subject: SubjectRow; created: boolean }> {
+      const existing = await this.find(identifiers);
+      const missing: Record<string, string> = {};
+      for (const type of ORDER) {
+        const value = identifiers[type];
+        if (!value || (existing && existing[type])) continue;
+        const hash = this.hash(type, value);
+        if (existing && (await query().count({ where: { [HASH_COLUMN[type]]: hash } })) > 0) continue;
+        missing[type] = value;
+        missing[HASH_COLUMN[type]] = hash;
+      }
+      if (existing) {
+        const patch: Record<string, unknown> = { ...missing };
+        if (profile.language && !existing.language) patch.language = profile.language;
+        if (profile.audience && profile.audience !== existing.audience) patch.audience = profile.audience;
+        if (Object.keys(patch).length === 0) return { subject: existing, created: false };
+        return { subject: await query().update({ where: { id: existing.id }, data: patch }), created: false };
+      }
+      const subject = await query().create({
+        data: {
+          pseudonym: randomUUID(),
+          ...missing,
+          language: profile.language ?? null,
+          audience: profile.audience ?? 'any',
+          jurisdiction: config().jurisdiction,
+        },
+      });
+      return { subject, created: true };
+    },
+  };
+};
+
+export default subjects;
+export type SubjectsService = ReturnType<typeof subjects>;

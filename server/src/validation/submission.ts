@@ -1,0 +1,121 @@
+import { errors, validateYupSchema, yup } from '@strapi/utils';
+import { AUDIENCES } from '../../../shared/contracts/domain';
+import type { CreateSubmission } from '../../../shared/contracts/submissions';
+import { locale, NO_UNKNOWN_ROOT, noUnknownMessage, slug } from './common';
+
+const HASH = /^[0-9a-f]{64}$/;
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** Purpose key → value, where every key is a purpose slug and every value passes `value`. */
+const byPurpose = (value: yup.AnySchema, what: string) =>
+  yup
+    .object()
+    .test('purpose-keys', '${path} keys must be purpose keys (lowercase slugs)', (v) =>
+      Object.keys(v ?? {}).every((k) => /^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(k) && k.length <= 64)
+    )
+    .test('purpose-count', '${path} has more than 50 purposes', (v) => Object.keys(v ?? {}).length <= 50)
+    .test('purpose-values', `\${path} values must be ${what}`, function test(v) {
+      for (const [key, item] of Object.entries(v ?? {})) {
+        try {
+          value.validateSync(item, { strict: true });
+        } catch (error) {
+          return this.createError({
+            path: `${this.path}.${key}`,
+            message: `${this.path}.${key} ${(error as yup.ValidationError).errors[0]?.replace(/^this\s*/, '') ?? `must be ${what}`}`,
+          });
+        }
+      }
+      return true;
+    });
+
+const noticeShown = yup
+  .object({
+    version: yup.number().strict().integer().min(1).required(),
+    hash: yup.string().strict().matches(HASH, 'hash must be the 64 hex characters of the notice hash').required(),
+  })
+  .noUnknown(true, 'has unknown field(s): ${unknown}')
+  .required();
+
+/**
+ * Strict: in JSON only `true` ticks a box; "yes", "on", 1 and every other non-boolean are refused rather
+ * than guessed at (A1). Urlencoded forms are translated to this shape first (`fromUrlencoded`).
+ */
+const schema = yup
+  .object({
+    form: slug().strict().required(),
+    locale: locale().strict(),
+    subject: yup
+      .object({
+        email: yup.string().strict().max(254),
+        phone: yup.string().strict().max(32),
+        externalId: yup.string().strict().max(128),
+        audience: yup.string().strict().oneOf(AUDIENCES.filter((a) => a !== 'any')),
+      })
+      .noUnknown(true, noUnknownMessage)
+      .required(),
+    choices: byPurpose(yup.boolean().strict().required('must be true or false'), 'true or false'),
+    notices: byPurpose(noticeShown, '{ version, hash }'),
+    context: yup
+      .object({ url: yup.string().strict().max(2000) })
+      .noUnknown(true, noUnknownMessage),
+    fields: yup
+      .object()
+      .test('fields-size', '${path} may hold at most 100 fields', (v) => Object.keys(v ?? {}).length <= 100),
+  })
+  .noUnknown(true, NO_UNKNOWN_ROOT);
+
+/** `__proto__`, `constructor` and `prototype` keys anywhere in a body are refused before anything reads it. */
+export const rejectPrototypeKeys = (value: unknown, path: string[] = []): void => {
+  if (!value || typeof value !== 'object') return;
+  for (const key of Object.keys(value)) {
+    if (FORBIDDEN_KEYS.has(key)) {
+      const at = [...path, key].join('.');
+      throw new errors.ValidationError(`${at}: this key is not allowed`, { errors: [{ path: [...path, key], message: `${at}: this key is not allowed` }] });
+    }
+    rejectPrototypeKeys((value as Record<string, unknown>)[key], [...path, key]);
+  }
+};
+
+const TICKED = new Set(['on', 'true']);
+const UNTICKED = new Set(['off', 'false', '0', '']);
+
+/**
+ * An HTML form without JavaScript sends strings: a ticked box sends `on` (or the `value` it was given,
+ * `true` here), an unticked one sends nothing. Version numbers arrive as text. Anything else stays as it
+ * is, so the strict schema names it.
+ */
+export const fromUrlencoded = (body: Record<string, unknown>): Record<string, unknown> => {
+  const out: Record<string, unknown> = { ...body };
+  if (body.choices && typeof body.choices === 'object' && !Array.isArray(body.choices)) {
+    out.choices = Object.fromEntries(
+      Object.entries(body.choices as Record<string, unknown>).map(([k, v]) => [
+        k,
+        typeof v === 'string' && TICKED.has(v) ? true : typeof v === 'string' && UNTICKED.has(v) ? false : v,
+      ])
+    );
+  }
+  if (body.notices && typeof body.notices === 'object' && !Array.isArray(body.notices)) {
+    out.notices = Object.fromEntries(
+      Object.entries(body.notices as Record<string, unknown>).map(([k, v]) => {
+        if (!v || typeof v !== 'object') return [k, v];
+        const { version, ...rest } = v as Record<string, unknown>;
+        return [k, { ...rest, version: typeof version === 'string' && /^\d{1,9}$/.test(version) ? Number(version) : version }];
+      })
+    );
+  }
+  // Empty text inputs (an optional phone left blank) mean "not given".
+  if (body.subject && typeof body.subject === 'object' && !Array.isArray(body.subject)) {
+    out.subject = Object.fromEntries(Object.entries(body.subject as Record<string, unknown>).filter(([, v]) => v !== ''));
+  }
+  return out;
+};
+
+const validate = validateYupSchema(schema, { strict: true });
+
+export const validateSubmission = async (body: unknown): Promise<CreateSubmission.Request['body']> => {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) {
+    throw new errors.ValidationError('The body must be an object');
+  }
+  rejectPrototypeKeys(body);
+  return (await validate(body)) as CreateSubmission.Request['body'];
+};

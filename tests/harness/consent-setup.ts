@@ -1,0 +1,69 @@
+import type { Core } from '@strapi/strapi';
+import type { PurposeInput } from '../../shared/contracts/purposes';
+import type { FormInput } from '../../shared/contracts/forms';
+
+/**
+ * Editor content for capture tests, created through the plugin's own services (as an editor would in
+ * the admin): purposes, one published notice per purpose and language, and a form offering them.
+ */
+export const PURPOSES: Record<string, PurposeInput> = {
+  newsletter: { key: 'newsletter', name: 'Newsletter', legalBasis: 'consent', channels: ['email'], honorGpc: true, lifetimeDays: 365 },
+  partners: { key: 'partners', name: 'Partner offers', legalBasis: 'consent', channels: ['email'] },
+  doi: { key: 'doi', name: 'Weekly digest', legalBasis: 'consent', channels: ['email'], doubleOptIn: true },
+  postal: { key: 'postal', name: 'Catalogue by post', legalBasis: 'legitimate-interest', channels: ['postal'] },
+  sms: { key: 'sms', name: 'Text offers', legalBasis: 'consent', channels: ['sms', 'phone'] },
+  service: { key: 'service', name: 'Service messages', legalBasis: 'contract', channels: ['email'] },
+};
+
+const service = (strapi: Core.Strapi, name: string) => strapi.plugin('consent').service(name);
+
+export const publishNotice = async (strapi: Core.Strapi, purpose: string, locale = 'en', title = `About ${purpose}`) => {
+  const draft = await service(strapi, 'notices').createDraft({
+    purpose,
+    locale,
+    title,
+    body: `We use your data for ${purpose}.`,
+    dataCategories: ['email address'],
+    recipients: purpose === 'partners' ? ['Partner GmbH'] : [],
+    privacyPolicyUrl: 'https://shop.example/privacy',
+  });
+  return service(strapi, 'notices').publish(draft.id);
+};
+
+export const setupForm = async (
+  strapi: Core.Strapi,
+  purposeKeys: (keyof typeof PURPOSES)[] = ['newsletter', 'partners', 'postal'],
+  form: Partial<FormInput> = {}
+) => {
+  for (const key of purposeKeys) {
+    if (!(await service(strapi, 'purposes').byKeys([key])).get(key)) {
+      await service(strapi, 'purposes').create(PURPOSES[key]);
+      await publishNotice(strapi, key);
+    }
+  }
+  const input: FormInput = {
+    key: 'signup',
+    name: 'Sign-up',
+    purposes: purposeKeys,
+    allowedOrigins: ['https://shop.example'],
+    successUrl: 'https://shop.example/thanks',
+    ...form,
+  };
+  await service(strapi, 'forms').create(input);
+  return service(strapi, 'forms').definition(input.key, 'en');
+};
+
+/** `notices` as a front end sends them: the version and hash of every purpose it displayed. */
+export const shownNotices = (definition: { purposes: { key: string; notice: { version: number; hash: string } }[] }) =>
+  Object.fromEntries(definition.purposes.map((p) => [p.key, { version: p.notice.version, hash: p.notice.hash }]));
+
+export const rowCounts = async (strapi: Core.Strapi) => {
+  const knex = strapi.db.connection;
+  const count = async (table: string) => Number(((await knex(table).count({ n: '*' })) as { n: number }[])[0].n);
+  return {
+    events: await count('consent_events'),
+    states: await count('consent_states'),
+    subjects: await count('consent_subjects'),
+    receipts: await count('consent_receipts'),
+  };
+};
