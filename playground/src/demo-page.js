@@ -21,6 +21,9 @@ const labels = {
     data: 'Data',
     policy: 'Privacy policy',
     controller: 'Controller',
+    object: 'I object:',
+    thanks: 'Thank you: your choices are recorded.',
+    receipt: 'Receipt',
   },
   de: {
     title: 'In Kontakt bleiben',
@@ -31,6 +34,9 @@ const labels = {
     data: 'Daten',
     policy: 'Datenschutzerklärung',
     controller: 'Verantwortlicher',
+    object: 'Ich widerspreche:',
+    thanks: 'Vielen Dank: Ihre Auswahl ist gespeichert.',
+    receipt: 'Beleg',
   },
   fr: {
     title: 'Restons en contact',
@@ -41,6 +47,9 @@ const labels = {
     data: 'Données',
     policy: 'Politique de confidentialité',
     controller: 'Responsable du traitement',
+    object: 'Je m’oppose :',
+    thanks: 'Merci : vos choix sont enregistrés.',
+    receipt: 'Reçu',
   },
 };
 
@@ -57,9 +66,12 @@ const renderDemoPage = async (strapi, { language }) => {
   const { controller } = form;
   const boxes = form.purposes
     .map(
-      ({ key, notice }) => `
+      ({ key, notice, mechanism }) => `
     <fieldset class="purpose">
-      <label><input type="checkbox" name="choices[${escape(key)}]" value="on"> <strong>${escape(notice.title)}</strong></label>
+      <label><input type="checkbox" name="choices[${escape(key)}]" value="on"> ${
+        // For a legitimate-interest purpose the box is the objection (spec 4.1): say so on the label.
+        mechanism === 'opt-out' ? `${escape(t.object)} ` : ''
+      }<strong>${escape(notice.title)}</strong></label>
       <p>${escape(notice.body)}</p>
       <p>${escape(notice.withdrawal)}</p>
       <p class="small">${t.data}: ${escape(notice.dataCategories.join(', '))}${
@@ -100,4 +112,13 @@ const renderDemoPage = async (strapi, { language }) => {
 </body></html>`;
 };
 
-module.exports = { renderDemoPage };
+/** Where the demo form's success URL points: the receipt id the plugin appended. */
+const renderThanksPage = ({ language, receipt }) => {
+  const t = labels[LANGUAGES.includes(language) ? language : 'en'];
+  return `<!doctype html><html><head><meta charset="utf-8"><title>${escape(t.title)}</title></head>
+<body style="font-family: system-ui, sans-serif; max-width: 40rem; margin: 2rem auto">
+<h1>${escape(t.thanks)}</h1><p>${escape(t.receipt)}: <code id="receipt">${escape(receipt)}</code></p>
+<p><a href="/demo">${escape(t.title)}</a></p></body></html>`;
+};
+
+module.exports = { renderDemoPage, renderThanksPage };

@@ -1,4 +1,4 @@
-const { renderDemoPage } = require('./demo-page');
+const { renderDemoPage, renderThanksPage } = require('./demo-page');
 const { seed, ensureAdmin } = require('./seed');
 
 const env = (name, fallback) => process.env[name] ?? fallback;
@@ -14,6 +14,15 @@ module.exports = {
           if (!html) return ctx.notFound('The demo form is not seeded (PLAYGROUND_SEED=false)');
           ctx.type = 'html';
           ctx.body = html;
+        },
+        config: { auth: false },
+      },
+      {
+        method: 'GET',
+        path: '/demo/thanks',
+        handler: async (ctx) => {
+          ctx.type = 'html';
+          ctx.body = renderThanksPage({ language: String(ctx.query.locale ?? 'en'), receipt: String(ctx.query.receipt ?? '') });
         },
         config: { auth: false },
       },
@@ -35,7 +44,7 @@ module.exports = {
           '  strapi-plugin-consent playground',
           `  Demo form:   ${base}/demo   (also ?locale=de, ?locale=fr)`,
           `  Admin panel: ${base}/admin  (${admin.email} / ${created ? admin.password : 'password as set'})`,
-          seeded ? '  Demo purposes, notices (en, de, fr) and the form "demo" were seeded.' : '',
+          seeded ? '  Demo purposes, notices (en, de, fr) and the forms "demo" and "contact" were seeded.' : '',
           '',
         ].join('\n')
       );

@@ -154,4 +154,13 @@ const form = {
   doubleOptIn: true,
 };
 
-module.exports = { purposes, notices, form };
+/** The form behind the contact-request route's consent hook (src/api/contact-request). */
+const contactForm = {
+  key: 'contact',
+  name: 'Contact form',
+  purposes: ['newsletter', 'partner-offers'],
+  allowedOrigins: form.allowedOrigins,
+  privacyPolicyUrl: PRIVACY_POLICY_URL,
+};
+
+module.exports = { purposes, notices, forms: [form, contactForm] };

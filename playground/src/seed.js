@@ -1,4 +1,4 @@
-const { purposes, notices, form } = require('./seed-data');
+const { purposes, notices, forms } = require('./seed-data');
 
 /**
  * Loads the demo content once (an empty purposes table means a fresh playground), through the plugin's
@@ -14,7 +14,7 @@ const seed = async (strapi) => {
     const draft = await plugin.service('notices').createDraft(notice);
     await plugin.service('notices').publish(draft.id);
   }
-  await plugin.service('forms').create(form);
+  for (const form of forms) await plugin.service('forms').create(form);
   return true;
 };
 

@@ -5,7 +5,7 @@
  */
 import { compactVerify, createLocalJWKSet } from 'jose';
 import { bootStrapi, type TestStrapi } from '../harness/strapi';
-import { rowCounts, setupForm, shownNotices } from '../harness/consent-setup';
+import { publishNotice, rowCounts, setupForm, shownNotices } from '../harness/consent-setup';
 
 let app: TestStrapi;
 let notices: Record<string, { version: number; hash: string }>;
@@ -133,5 +133,45 @@ describe('plain HTML form (no JavaScript)', () => {
     expect(res.headers.location).toMatch(/^https:\/\/shop\.example\/thanks\?receipt=[0-9a-f-]{36}$/);
     const subject = await app.strapi.db.connection('consent_subjects').where({ email: 'hana@example.com' }).first();
     expect(await states(subject.pseudonym)).toEqual({ newsletter: 'granted', partners: 'refused' });
+  });
+});
+
+describe('A9: the notice shown must be the current published version', () => {
+  let previous: { version: number; hash: string };
+  it('after a new version is published, the old one answers 409 NoticeOutdated with the current version, and nothing is written', async () => {
+    previous = notices.partners;
+    const next = await publishNotice(app.strapi, 'partners', 'en', 'Offers from our partners (v2)');
+    const before = await rowCounts(app.strapi);
+    const res = await submit({ form: 'signup', subject: { email: 'ivan@example.com' }, choices: { partners: true }, notices });
+    expect(res.status).toBe(409);
+    expect(res.body.error).toMatchObject({
+      status: 409,
+      name: 'NoticeOutdated',
+      details: { outdated: [{ purpose: 'partners', shown: notices.partners, current: { version: 2, hash: next.hash, locale: 'en' } }] },
+    });
+    expect(await rowCounts(app.strapi)).toEqual(before);
+
+    const retry = await submit({
+      form: 'signup',
+      subject: { email: 'ivan@example.com' },
+      choices: { partners: true },
+      notices: { ...notices, partners: { version: 2, hash: next.hash } },
+    });
+    expect(retry.status).toBe(201);
+    expect(retry.body.data.receipt.purposes.find((p: { purpose: string }) => p.purpose === 'partners').notice.version).toBe(2);
+    notices = { ...notices, partners: { version: 2, hash: next.hash } };
+  });
+
+  it('a plain HTML form with an outdated notice gets a page that asks to reload, with status 409', async () => {
+    const res = await app
+      .http()
+      .post('/api/consent/submissions')
+      .set({ Origin: ORIGIN, Accept: 'text/html', Referer: 'https://shop.example/join' })
+      .type('form')
+      .send(`form=signup&locale=fr&subject%5Bemail%5D=jo%40example.com&choices%5Bnewsletter%5D=on&notices%5Bnewsletter%5D%5Bversion%5D=1&notices%5Bnewsletter%5D%5Bhash%5D=${notices.newsletter.hash}&notices%5Bpartners%5D%5Bversion%5D=1&notices%5Bpartners%5D%5Bhash%5D=${previous.hash}`);
+    expect(res.status).toBe(409);
+    expect(res.headers['content-type']).toMatch(/text\/html/);
+    expect(res.text).toContain('Le texte du formulaire a changé');
+    expect(res.text).toContain('href="https://shop.example/join"');
   });
 });

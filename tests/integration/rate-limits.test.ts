@@ -1,0 +1,43 @@
+/**
+ * Rate limits on the public routes (spec 4.1; B6): per client and per identifier, counted in the database
+ * so that every instance shares them, answering 429 with Strapi's error body and writing nothing.
+ */
+import { rowCounts, setupForm, shownNotices } from '../harness/consent-setup';
+import { bootStrapi, type TestStrapi } from '../harness/strapi';
+
+let app: TestStrapi;
+let notices: Record<string, { version: number; hash: string }>;
+
+beforeAll(async () => {
+  app = await bootStrapi({ pluginConfig: { rateLimit: { max: 6, windowSeconds: 3600, perIdentifier: 2 } } });
+  notices = shownNotices(await setupForm(app.strapi, ['newsletter']));
+});
+afterAll(() => app?.stop());
+
+const submit = (email: string, ip: string) =>
+  app
+    .http()
+    .post('/api/consent/submissions')
+    .set({ Origin: 'https://shop.example', 'X-Forwarded-For': ip })
+    .send({ form: 'signup', subject: { email }, choices: { newsletter: true }, notices });
+
+it('B6: the same address is accepted perIdentifier times per window, then 429 with nothing written', async () => {
+  expect((await submit('target@example.com', '10.0.0.1')).status).toBe(201);
+  expect((await submit('TARGET@example.com', '10.0.0.1')).status).toBe(201);
+  const before = await rowCounts(app.strapi);
+  const res = await submit('target@example.com', '10.0.0.1');
+  expect(res.status).toBe(429);
+  expect(res.body).toMatchObject({ data: null, error: { status: 429, name: 'RateLimitError' } });
+  expect(await rowCounts(app.strapi)).toEqual(before);
+});
+
+it('a client is limited to max requests per window, whatever the address; the counters live in the database', async () => {
+  const statuses: number[] = [];
+  // Three requests of the six were already spent by the test above (same client as seen by Strapi).
+  for (let i = 0; i < 4; i++) statuses.push((await submit(`person${i}@example.com`, '10.0.0.1')).status);
+  expect(statuses).toEqual([201, 201, 201, 429]);
+  const rows = await app.strapi.db.connection('consent_rate_limits').select('bucket', 'hits');
+  expect(rows.length).toBeGreaterThan(0);
+  // Keyed hashes only: no address or IP in clear.
+  expect(JSON.stringify(rows)).not.toMatch(/example\.com|127\.0\.0\.1|10\.0\.0\.1/);
+});
