@@ -7,6 +7,8 @@ import { strapiEnv } from './strapi';
 /** A Strapi instance in a child process on the same test database (see child-process-main.js). */
 export interface ChildInstance {
   append(batches: NewEvent[][]): Promise<void>;
+  /** Calls `strapi.plugin('consent').service(service)[method](...args)` once per `calls` item, concurrently. */
+  call(service: string, method: string, calls: unknown[][]): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -19,19 +21,21 @@ export const startChildInstance = async (database: TestDatabase): Promise<ChildI
   });
   child.removeAllListeners('exit');
   let next = 0;
+  const call = (service: string, method: string, calls: unknown[][]) =>
+    new Promise<void>((resolve, reject) => {
+      const id = ++next;
+      const onMessage = (m: { id?: number; ok?: boolean; error?: string }) => {
+        if (m.id !== id) return;
+        child.off('message', onMessage);
+        if (m.ok) resolve();
+        else reject(new Error(m.error));
+      };
+      child.on('message', onMessage);
+      child.send({ id, type: 'call', service, method, calls });
+    });
   return {
-    append: (batches) =>
-      new Promise((resolve, reject) => {
-        const id = ++next;
-        const onMessage = (m: { id?: number; ok?: boolean; error?: string }) => {
-          if (m.id !== id) return;
-          child.off('message', onMessage);
-          if (m.ok) resolve();
-          else reject(new Error(m.error));
-        };
-        child.on('message', onMessage);
-        child.send({ id, type: 'append', batches });
-      }),
+    call,
+    append: (batches) => call('ledger', 'append', batches.map((batch) => [batch])),
     stop: () =>
       new Promise((resolve) => {
         child.once('exit', () => resolve());

@@ -2,8 +2,8 @@
  * A second Strapi instance in its own process, for tests of several instances on one database (Strapi
  * keeps process-wide state, so two instances cannot share one process). It compiles the plugin's
  * TypeScript sources with @swc/core as they are required, boots the playground app with the environment
- * it was given, and answers messages from the parent test: `{ id, type: 'append', batches }` appends each
- * batch through the ledger service concurrently; `{ type: 'stop' }` shuts it down.
+ * it was given, and answers messages from the parent test: `{ id, type: 'call', service, method, calls }`
+ * runs `service.method(...args)` for every `args` of `calls` concurrently; `{ type: 'stop' }` shuts it down.
  */
 const fs = require('node:fs');
 const path = require('node:path');
@@ -30,10 +30,10 @@ const { createStrapi } = require('@strapi/strapi');
       await app.destroy();
       process.exit(0);
     }
-    if (message.type === 'append') {
+    if (message.type === 'call') {
       try {
-        const ledger = app.plugin('consent').service('ledger');
-        await Promise.all(message.batches.map((batch) => ledger.append(batch)));
+        const service = app.plugin('consent').service(message.service);
+        await Promise.all(message.calls.map((args) => service[message.method](...args)));
         process.send({ id: message.id, ok: true });
       } catch (error) {
         process.send({ id: message.id, error: String(error && error.message) });

@@ -352,9 +352,10 @@ describe('bulk: POST /api/consent/eligibility', () => {
       const expected = known[ref.email.toLowerCase()] ?? { eligible: false, state: 'none', reasons: ['no-consent'] };
       expect({ i, ...item }).toEqual({ i, ref, basis: 'consent', ...expected });
     });
-    expect(data.filter((d) => d.eligible).length).toBeGreaterThan(100);
-    expect(data.filter((d) => d.state === 'refused').length).toBeGreaterThan(10);
-    expect(data.filter((d) => d.state === 'objected').length).toBeGreaterThan(1);
+    // The mix really is a mix: every kind of answer is in there, more than once.
+    const count = (state: string) => data.filter((d) => d.state === state).length;
+    expect([count('granted'), count('refused'), count('objected')].every((n) => n > 5)).toBe(true);
+    expect(data.filter((d) => invalid.includes(d.ref.email)).length).toBeGreaterThan(5);
   });
 
   it('refuses 10,001 subjects, an empty list and an entry with two identifiers (400)', async () => {

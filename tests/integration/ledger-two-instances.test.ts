@@ -6,6 +6,7 @@
 import { TABLE } from '../../server/src/constants';
 import { startChildInstance, type ChildInstance } from '../harness/child-instance';
 import { consentEvent } from '../harness/fixtures';
+import { setupForm, shownNotices } from '../harness/consent-setup';
 import { createTestDatabase, type TestDatabase } from '../harness/database';
 import { bootStrapi, type TestStrapi } from '../harness/strapi';
 
@@ -44,5 +45,33 @@ describe('two instances, one database', () => {
       (await a.strapi.db.connection(TABLE.event).select('subject')).map((r: { subject: string }) => r.subject)
     );
     expect(subjects.has('a-0') && subjects.has('b-0')).toBe(true);
+  });
+
+  it('submissions for the same new people on both instances make one subject each and one chain', async () => {
+    const notices = shownNotices(await setupForm(a.strapi, ['newsletter', 'partners']));
+    const request = { ownOrigins: [], gpc: false };
+    const body = (i: number) => ({
+      form: 'signup',
+      subject: { email: `person${i % 5}@example.com` },
+      choices: { newsletter: true },
+      notices,
+    });
+    const captureA = a.strapi.plugin('consent').service('capture');
+    await Promise.all([
+      ...Array.from({ length: 10 }, (_, i) => captureA.submit(body(i), request)),
+      b.call('capture', 'submit', Array.from({ length: 10 }, (_, i) => [body(i + 3), request])),
+    ]);
+    const subjects = await a.strapi.db.connection(TABLE.subject).select('email', 'pseudonym');
+    expect(subjects.map((s: { email: string }) => s.email).sort()).toEqual(
+      Array.from({ length: 5 }, (_, i) => `person${i}@example.com`)
+    );
+    const verified = await a.strapi.plugin('consent').service('ledger').verify();
+    expect(verified).toMatchObject({ ok: true, firstBadEvent: null });
+    // One state per person, purpose and channel, whichever instance wrote last.
+    const states = await a.strapi.db
+      .connection(TABLE.state)
+      .whereIn('subject', subjects.map((s: { pseudonym: string }) => s.pseudonym))
+      .andWhere({ purpose: 'newsletter' });
+    expect(states).toHaveLength(5);
   });
 });

@@ -1,0 +1,341 @@
+/**
+ * What one submission changes (spec 4.1; A1–A6, B1, C5, F1–F3): `planSubmission`, one row per rule.
+ */
+import type { ConsentState } from '../../shared/contracts/domain';
+import {
+  planSubmission,
+  stateKey,
+  type CurrentState,
+  type PlannedEvent,
+  type RulePurpose,
+  type SubmissionFacts,
+} from '../../server/src/domain/capture-rules';
+
+const optIn = (over: Partial<RulePurpose> = {}): RulePurpose => ({
+  key: 'newsletter',
+  legalBasis: 'consent',
+  mechanism: 'opt-in',
+  channels: ['email'],
+  doubleOptIn: false,
+  honorGpc: false,
+  ...over,
+});
+const newsletter = optIn();
+const digest = optIn({ key: 'digest', doubleOptIn: true });
+const gpcNewsletter = optIn({ key: 'newsletter', honorGpc: true });
+const tracking = optIn({ key: 'tracking', channels: ['web'], honorGpc: true });
+const postal: RulePurpose = { key: 'postal', legalBasis: 'legitimate-interest', mechanism: 'opt-out', channels: ['postal'], doubleOptIn: false, honorGpc: false };
+const service: RulePurpose = { key: 'service', legalBasis: 'contract', mechanism: 'none', channels: ['email'], doubleOptIn: false, honorGpc: false };
+const sms = optIn({ key: 'sms', channels: ['sms', 'phone'] });
+
+interface Row {
+  rule: string;
+  offered?: RulePurpose[];
+  gpcPurposes?: RulePurpose[];
+  ticked?: string[];
+  /** Defaults to the ticked purposes: a front end displays what it lets people tick. */
+  displayed?: string[];
+  formDoubleOptIn?: boolean;
+  gpc?: boolean;
+  /** `purpose:channel` → state, or [state, reconsentRequired]. */
+  states?: Record<string, ConsentState | [ConsentState, boolean]>;
+  events: [purpose: string, channel: string, action: string, state: string, method: string][];
+  decisions: Record<string, string>;
+}
+
+const run = (row: Row) =>
+  planSubmission({
+    offered: row.offered ?? [newsletter],
+    gpcPurposes: row.gpcPurposes ?? [],
+    ticked: new Set(row.ticked ?? []),
+    displayed: new Set(row.displayed ?? row.ticked ?? []),
+    formDoubleOptIn: row.formDoubleOptIn ?? false,
+    gpc: row.gpc ?? false,
+    states: new Map<string, CurrentState>(
+      Object.entries(row.states ?? {}).map(([k, v]) => [k, Array.isArray(v) ? { state: v[0], reconsentRequired: v[1] } : { state: v, reconsentRequired: false }])
+    ),
+  } satisfies SubmissionFacts);
+
+const NO_CONSENT: ConsentState[] = ['none', 'refused', 'withdrawn', 'expired', 'revoked'];
+const HAS_SOMETHING: ConsentState[] = ['granted', 'pending', 'objected'];
+
+const rows: Row[] = [
+  // Opt-in (A1, A3): only an explicit tick grants.
+  {
+    rule: 'A1: opt-in ticked → granted',
+    ticked: ['newsletter'],
+    events: [['newsletter', 'email', 'granted', 'granted', 'form']],
+    decisions: { newsletter: 'granted' },
+  },
+  {
+    rule: 'opt-in ticked again while granted → granted again (a renewed grant)',
+    ticked: ['newsletter'],
+    states: { 'newsletter:email': 'granted' },
+    events: [['newsletter', 'email', 'granted', 'granted', 'form']],
+    decisions: { newsletter: 'granted' },
+  },
+  {
+    rule: 'opt-in ticked after a withdrawal → granted',
+    ticked: ['newsletter'],
+    states: { 'newsletter:email': 'withdrawn' },
+    events: [['newsletter', 'email', 'granted', 'granted', 'form']],
+    decisions: { newsletter: 'granted' },
+  },
+  // Double opt-in (B1).
+  {
+    rule: 'B1: double opt-in purpose ticked → requested, pending',
+    offered: [digest],
+    ticked: ['digest'],
+    events: [['digest', 'email', 'requested', 'pending', 'form']],
+    decisions: { digest: 'pending' },
+  },
+  {
+    rule: 'B1: a double opt-in form makes every opt-in purpose pending',
+    formDoubleOptIn: true,
+    ticked: ['newsletter'],
+    events: [['newsletter', 'email', 'requested', 'pending', 'form']],
+    decisions: { newsletter: 'pending' },
+  },
+  {
+    rule: 'B1: double opt-in but already granted → granted (re-submitting never un-confirms)',
+    offered: [digest],
+    ticked: ['digest'],
+    states: { 'digest:email': 'granted' },
+    events: [['digest', 'email', 'granted', 'granted', 'form']],
+    decisions: { digest: 'granted' },
+  },
+  {
+    rule: 'B1 + A11: double opt-in, granted but re-consent required → pending (the new text needs confirming)',
+    offered: [digest],
+    ticked: ['digest'],
+    states: { 'digest:email': ['granted', true] },
+    events: [['digest', 'email', 'requested', 'pending', 'form']],
+    decisions: { digest: 'pending' },
+  },
+  {
+    rule: 'B1: double opt-in ticked while still pending → requested again',
+    offered: [digest],
+    ticked: ['digest'],
+    states: { 'digest:email': 'pending' },
+    events: [['digest', 'email', 'requested', 'pending', 'form']],
+    decisions: { digest: 'pending' },
+  },
+  {
+    rule: 'A11: single opt-in, re-consent required → granted (the grant records the new notice)',
+    ticked: ['newsletter'],
+    states: { 'newsletter:email': ['granted', true] },
+    events: [['newsletter', 'email', 'granted', 'granted', 'form']],
+    decisions: { newsletter: 'granted' },
+  },
+  // Unticked opt-in boxes.
+  ...NO_CONSENT.map(
+    (state): Row => ({
+      rule: `A3: opt-in displayed, unticked, state ${state} → refused`,
+      displayed: ['newsletter'],
+      states: state === 'none' ? {} : { 'newsletter:email': state },
+      events: [['newsletter', 'email', 'refused', 'refused', 'form']],
+      decisions: { newsletter: 'refused' },
+    })
+  ),
+  ...HAS_SOMETHING.map(
+    (state): Row => ({
+      rule: `opt-in displayed, unticked, state ${state} → nothing (withdrawing is its own act)`,
+      displayed: ['newsletter'],
+      states: { 'newsletter:email': state },
+      events: [],
+      decisions: { newsletter: 'unchanged' },
+    })
+  ),
+  {
+    rule: 'opt-in unticked and not displayed → nothing',
+    events: [],
+    decisions: { newsletter: 'unchanged' },
+  },
+  // Opt-out (legitimate interest, C5): the box is the objection.
+  {
+    rule: 'C5: legitimate interest ticked → objected',
+    offered: [postal],
+    ticked: ['postal'],
+    events: [['postal', 'postal', 'objected', 'objected', 'form']],
+    decisions: { postal: 'objected' },
+  },
+  {
+    rule: 'C5: legitimate interest ticked, already objected → nothing',
+    offered: [postal],
+    ticked: ['postal'],
+    states: { 'postal:postal': 'objected' },
+    events: [],
+    decisions: { postal: 'unchanged' },
+  },
+  {
+    rule: 'legitimate interest displayed, unticked → nothing (no objection is not a choice to record)',
+    offered: [postal],
+    displayed: ['postal'],
+    events: [],
+    decisions: { postal: 'unchanged' },
+  },
+  {
+    rule: 'legitimate interest unticked after an objection → nothing (the objection stands)',
+    offered: [postal],
+    displayed: ['postal'],
+    states: { 'postal:postal': 'objected' },
+    events: [],
+    decisions: { postal: 'unchanged' },
+  },
+  {
+    rule: 'contract purpose displayed → nothing (no choice to record)',
+    offered: [service],
+    displayed: ['service'],
+    events: [],
+    decisions: { service: 'unchanged' },
+  },
+  // GPC (F1–F3).
+  {
+    rule: 'F2: GPC objects, method signal, to an honour-GPC purpose on the form',
+    offered: [gpcNewsletter],
+    gpcPurposes: [gpcNewsletter],
+    displayed: ['newsletter'],
+    gpc: true,
+    events: [['newsletter', 'email', 'objected', 'objected', 'signal']],
+    decisions: { newsletter: 'objected' },
+  },
+  {
+    rule: 'F2: GPC objects to an honour-GPC purpose on no form at all',
+    offered: [newsletter],
+    gpcPurposes: [tracking],
+    gpc: true,
+    events: [['tracking', 'web', 'objected', 'objected', 'signal']],
+    decisions: { newsletter: 'unchanged', tracking: 'objected' },
+  },
+  {
+    rule: 'F2: GPC objects even to a consent already granted (the signal is an objection)',
+    offered: [gpcNewsletter],
+    gpcPurposes: [gpcNewsletter],
+    gpc: true,
+    states: { 'newsletter:email': 'granted' },
+    events: [['newsletter', 'email', 'objected', 'objected', 'signal']],
+    decisions: { newsletter: 'objected' },
+  },
+  {
+    rule: 'F3: an explicit tick in the same request wins over GPC',
+    offered: [gpcNewsletter],
+    gpcPurposes: [gpcNewsletter],
+    ticked: ['newsletter'],
+    gpc: true,
+    events: [['newsletter', 'email', 'granted', 'granted', 'form']],
+    decisions: { newsletter: 'granted' },
+  },
+  {
+    rule: 'F2: GPC, already objected → nothing (a repeated signal adds nothing)',
+    offered: [gpcNewsletter],
+    gpcPurposes: [gpcNewsletter, tracking],
+    gpc: true,
+    states: { 'newsletter:email': 'objected', 'tracking:web': 'objected' },
+    events: [],
+    decisions: { newsletter: 'unchanged', tracking: 'unchanged' },
+  },
+  {
+    rule: 'F2: GPC leaves purposes without "honour GPC" to the ordinary rules',
+    offered: [newsletter],
+    gpcPurposes: [],
+    displayed: ['newsletter'],
+    gpc: true,
+    events: [['newsletter', 'email', 'refused', 'refused', 'form']],
+    decisions: { newsletter: 'refused' },
+  },
+  {
+    rule: 'F1: without the signal, honour-GPC purposes follow the ordinary rules',
+    offered: [gpcNewsletter],
+    gpcPurposes: [gpcNewsletter, tracking],
+    displayed: ['newsletter'],
+    gpc: false,
+    events: [['newsletter', 'email', 'refused', 'refused', 'form']],
+    decisions: { newsletter: 'refused' },
+  },
+  // Several channels: one event each.
+  {
+    rule: 'a purpose on two channels, ticked → one grant per channel',
+    offered: [sms],
+    ticked: ['sms'],
+    events: [
+      ['sms', 'sms', 'granted', 'granted', 'form'],
+      ['sms', 'phone', 'granted', 'granted', 'form'],
+    ],
+    decisions: { sms: 'granted' },
+  },
+  {
+    rule: 'a purpose on two channels, unticked → refused only where there is no consent',
+    offered: [sms],
+    displayed: ['sms'],
+    states: { 'sms:sms': 'granted' },
+    events: [['sms', 'phone', 'refused', 'refused', 'form']],
+    decisions: { sms: 'refused' },
+  },
+  {
+    rule: 'a purpose on two channels with double opt-in, granted on one → granted there, pending on the other',
+    offered: [{ ...sms, doubleOptIn: true }],
+    ticked: ['sms'],
+    states: { 'sms:sms': 'granted' },
+    events: [
+      ['sms', 'sms', 'granted', 'granted', 'form'],
+      ['sms', 'phone', 'requested', 'pending', 'form'],
+    ],
+    decisions: { sms: 'granted' },
+  },
+  {
+    rule: 'GPC on a purpose on two channels → one objection per channel',
+    offered: [],
+    gpcPurposes: [{ ...sms, honorGpc: true }],
+    gpc: true,
+    events: [
+      ['sms', 'sms', 'objected', 'objected', 'signal'],
+      ['sms', 'phone', 'objected', 'objected', 'signal'],
+    ],
+    decisions: { sms: 'objected' },
+  },
+];
+
+describe('planSubmission', () => {
+  it.each(rows.map((r) => [r.rule, r] as const))('%s', (_rule, row) => {
+    const plan = run(row);
+    const shape = (e: PlannedEvent) => [e.purpose, e.channel, e.action, e.state, e.method];
+    expect(plan.events.map(shape)).toEqual(row.events);
+    expect(Object.fromEntries(plan.decisions)).toEqual(row.decisions);
+  });
+
+  it('every event carries the legal basis of its purpose', () => {
+    const plan = run({
+      rule: '',
+      offered: [newsletter, postal],
+      ticked: ['newsletter', 'postal'],
+      events: [],
+      decisions: {},
+    });
+    expect(plan.events.map((e) => [e.purpose, e.legalBasis])).toEqual([
+      ['newsletter', 'consent'],
+      ['postal', 'legitimate-interest'],
+    ]);
+  });
+
+  it('a GPC purpose that is also offered is recorded once, not twice', () => {
+    const plan = run({ rule: '', offered: [gpcNewsletter, postal], gpcPurposes: [gpcNewsletter], displayed: ['newsletter'], gpc: true, events: [], decisions: {} });
+    expect(plan.events).toHaveLength(1);
+    expect(plan.events[0]).toMatchObject({ purpose: 'newsletter', method: 'signal' });
+    expect(plan.decisions.get('postal')).toBe('unchanged');
+  });
+
+  it('the state of another channel or purpose is never read for this one', () => {
+    const plan = run({
+      rule: '',
+      displayed: ['newsletter'],
+      states: { 'newsletter:sms': 'granted', 'other:email': 'granted' },
+      events: [],
+      decisions: {},
+    });
+    expect(plan.events.map((e) => e.action)).toEqual(['refused']);
+  });
+
+  it('stateKey is purpose:channel', () => {
+    expect(stateKey('sms', 'phone')).toBe('sms:phone');
+  });
+});
