@@ -4,7 +4,8 @@
  * Packs the plugin, creates a plain Strapi 5 app in a temporary folder outside the repository, installs
  * the tarball there like any npm dependency (no `resolve:` path: Strapi must discover it from
  * package.json), builds that app's admin panel with the plugin's admin bundle, boots it, and checks that
- * the content types and tables exist, the ledger refuses updates, and the plugin's routes answer.
+ * the content types and tables exist, a submission, an eligibility check and the form hook work over HTTP,
+ * the ledger refuses updates, and the plugin's routes answer.
  * Pass --keep to leave the app folder for inspection.
  */
 import { spawnSync } from 'node:child_process';
@@ -74,6 +75,29 @@ try {
     `module.exports = () => ({ consent: { enabled: true, config: { secret: 'tarball-smoke-secret-0123456789abcdef', controller: { name: 'Smoke Ltd', address: 'Somewhere', contact: 'dpo@smoke.test' } } }, 'users-permissions': { config: { jwtSecret: 'j' } } });\n`
   );
   file('public/uploads/.gitkeep', '');
+  // The site owner's own route with the form hook (spec 5), as a plain app would declare it.
+  file(
+    'src/api/contact-request/content-types/contact-request/schema.json',
+    JSON.stringify({
+      kind: 'collectionType',
+      collectionName: 'contact_requests',
+      info: { singularName: 'contact-request', pluralName: 'contact-requests', displayName: 'Contact request' },
+      options: { draftAndPublish: false },
+      attributes: { name: { type: 'string', required: true }, message: { type: 'text', required: true } },
+    })
+  );
+  file(
+    'src/api/contact-request/controllers/contact-request.js',
+    `module.exports = require('@strapi/strapi').factories.createCoreController('api::contact-request.contact-request');\n`
+  );
+  file(
+    'src/api/contact-request/services/contact-request.js',
+    `module.exports = require('@strapi/strapi').factories.createCoreService('api::contact-request.contact-request');\n`
+  );
+  file(
+    'src/api/contact-request/routes/contact-request.js',
+    `module.exports = require('@strapi/strapi').factories.createCoreRouter('api::contact-request.contact-request', { only: ['create'], config: { create: { auth: false, middlewares: [{ name: 'plugin::consent.capture', config: { form: 'contact' } }] } } });\n`
+  );
   file(
     'check.js',
     `
@@ -87,23 +111,70 @@ const http = require('node:http');
   await strapi.load();
   assert.ok(strapi.plugin('consent'), 'the plugin is loaded');
   assert.match(require.resolve('strapi-plugin-consent/strapi-server'), /node_modules\\/strapi-plugin-consent\\/dist\\/server\\/index\\.js$/);
-  const uids = ['purpose', 'notice', 'form', 'subject', 'consent-event', 'consent-state', 'suppression'];
+  const uids = ['purpose', 'notice', 'form', 'subject', 'consent-event', 'consent-state', 'suppression', 'receipt', 'rate-limit'];
   for (const name of uids) {
     const ct = strapi.contentType('plugin::consent.' + name);
     assert.ok(ct, name + ' content type exists');
     assert.ok(await strapi.db.connection.schema.hasTable(ct.collectionName), ct.collectionName + ' table exists');
   }
-  const event = await strapi.db.query('plugin::consent.consent-event').create({ data: {
-    seq: 1, eventId: 'e1', subject: 's1', purpose: 'p', channel: 'email', action: 'granted', state: 'granted',
-    method: 'form', legalBasis: 'consent', actor: 'subject', occurredAt: new Date(), prevHash: '0'.repeat(64), hash: '1'.repeat(64) } });
-  await assert.rejects(strapi.db.query('plugin::consent.consent-event').update({ where: { id: event.id }, data: { state: 'withdrawn' } }), /append-only/);
-  await assert.rejects(strapi.db.connection('consent_events').where({ id: event.id }).del(), /append-only/);
+  const consent = strapi.plugin('consent');
+  await consent.service('purposes').create({ key: 'newsletter', name: 'Newsletter', legalBasis: 'consent', channels: ['email'] });
+  const draft = await consent.service('notices').createDraft({ purpose: 'newsletter', locale: 'en', title: 'Newsletter',
+    body: 'Smoke Ltd sends its newsletter by email.', dataCategories: ['email address'], recipients: [], privacyPolicyUrl: 'https://smoke.test/privacy' });
+  const notice = await consent.service('notices').publish(draft.id);
+  for (const key of ['signup', 'contact']) {
+    await consent.service('forms').create({ key, name: key, purposes: ['newsletter'], allowedOrigins: ['https://smoke.test'] });
+  }
+  const token = (await strapi.service('admin::api-token-content-api').create({ name: 'smoke', type: 'full-access', lifespan: null })).accessKey;
 
   strapi.server.mount();
   const server = strapi.server.httpServer.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
-  const status = (path) => new Promise((resolve, reject) =>
-    http.get({ host: '127.0.0.1', port: server.address().port, path }, (res) => { res.resume(); resolve(res.statusCode); }).on('error', reject));
+  const call = (method, path, body, headers = {}) => new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port: server.address().port, path, method,
+      headers: { 'content-type': 'application/json', origin: 'https://smoke.test', ...headers } }, (res) => {
+      let text = '';
+      res.on('data', (c) => (text += c));
+      res.on('end', () => resolve({ status: res.statusCode, text, json: () => JSON.parse(text) }));
+    });
+    req.on('error', reject);
+    req.end(body ? JSON.stringify(body) : undefined);
+  });
+  const status = async (path) => (await call('GET', path)).status;
+  const consentPart = { subject: { email: 'Ada@Smoke.test' }, choices: { newsletter: true },
+    notices: { newsletter: { version: notice.version, hash: notice.hash } } };
+
+  const submitted = await call('POST', '/api/consent/submissions', { form: 'signup', ...consentPart });
+  assert.equal(submitted.status, 201, 'submission accepted: ' + submitted.text);
+  const { receipt, states } = submitted.json().data;
+  assert.deepEqual(states, { newsletter: 'granted' });
+  // The receipt verifies with nothing but node:crypto and the published JWK set.
+  const jwks = (await call('GET', '/api/consent/jwks.json')).json();
+  const [h, b, sig] = receipt.jws.split('.');
+  const key = require('node:crypto').createPublicKey({ key: jwks.keys[0], format: 'jwk' });
+  assert.ok(require('node:crypto').verify(null, Buffer.from(h + '.' + b), key, Buffer.from(sig, 'base64url')), 'receipt signature verifies');
+
+  const eligible = await call('GET', '/api/consent/eligibility?purpose=newsletter&email=ada%40smoke.test', null, { authorization: 'Bearer ' + token });
+  assert.equal(eligible.status, 200, eligible.text);
+  assert.deepEqual(eligible.json().data, { eligible: true, state: 'granted', basis: 'consent', reasons: [] });
+  assert.equal((await call('GET', '/api/consent/eligibility?purpose=newsletter&email=ada%40smoke.test')).status, 403, 'eligibility needs a token');
+
+  const hooked = await call('POST', '/api/contact-requests', { data: { name: 'Ada', message: 'Hello' }, consent: consentPart });
+  assert.equal(hooked.status, 201, 'form hook: ' + hooked.text);
+  assert.equal(hooked.json().meta.consent.states.newsletter, 'granted');
+  const refused = await call('POST', '/api/contact-requests', { data: { name: 'Ada', message: 'Hello' }, consent: { ...consentPart, choices: { newsletter: 'yes' } } });
+  assert.equal(refused.status, 400, 'form hook refuses invalid consent');
+  assert.equal(await strapi.db.connection('contact_requests').count({ n: '*' }).then((r) => Number(r[0].n)), 1);
+  assert.deepEqual(await consent.service('ledger').verify(), { ok: true, checked: 2, firstBadEvent: null });
+
+  const event = await strapi.db.query('plugin::consent.consent-event').findOne({ where: { seq: 1 } });
+  assert.ok(event, 'the ledger holds the submission');
+  const guarded = await strapi.db.query('plugin::consent.consent-event').create({ data: {
+    seq: 1000, eventId: 'e1', subject: 's1', purpose: 'p', channel: 'email', action: 'granted', state: 'granted',
+    method: 'form', legalBasis: 'consent', actor: 'subject', occurredAt: new Date(), prevHash: '0'.repeat(64), hash: '1'.repeat(64) } });
+  await assert.rejects(strapi.db.query('plugin::consent.consent-event').update({ where: { id: guarded.id }, data: { state: 'withdrawn' } }), /append-only/);
+  await assert.rejects(strapi.db.connection('consent_events').where({ id: event.id }).del(), /append-only/);
+
   assert.equal(await status('/consent/settings'), 401, 'admin route is guarded');
   assert.equal(await status('/consent/purposes'), 401, 'editor admin route is guarded');
   assert.equal(await status('/api/consent/forms/unknown-form'), 404, 'public form route answers');
@@ -111,7 +182,7 @@ const http = require('node:http');
   assert.equal(await status('/admin/'), 200, 'the built admin panel is served');
   server.close();
   await strapi.destroy();
-  console.log('tarball smoke test: OK (' + uids.length + ' content types, ledger guarded, admin built and served)');
+  console.log('tarball smoke test: OK (' + uids.length + ' content types, submission with a verified receipt, eligibility by API token, form hook, ledger guarded, admin built and served)');
   process.exit(0);
 })().catch((e) => { console.error(e); process.exit(1); });
 `

@@ -13,17 +13,34 @@ export interface RequestContext {
   signal?: { name: 'Sec-GPC'; value: '1' };
 }
 
+/** The eight 16-bit groups of an IPv6 address, whatever its spelling (`::`, embedded IPv4, case). */
+const ipv6Groups = (ip: string): number[] => {
+  let text = ip.toLowerCase();
+  const v4 = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
+  if (v4) {
+    const [a, b, c, d] = v4.slice(1).map(Number);
+    text = `${text.slice(0, v4.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  const [head, tail] = text.split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  const groups = tail === undefined ? left : [...left, ...Array(8 - left.length - right.length).fill('0'), ...right];
+  return groups.map((g) => parseInt(g, 16));
+};
+
 /** IPv4 keeps its /24 network, IPv6 its /48: the provider and region, not the household. */
 export const truncateIp = (ip: string): string | undefined => {
-  const plain = ip.startsWith('::ffff:') && isIPv4(ip.slice(7)) ? ip.slice(7) : ip;
-  if (isIPv4(plain)) return plain.split('.').slice(0, 3).concat('0').join('.');
-  if (isIPv6(plain)) {
-    const [head] = plain.split('::');
-    const groups = head.split(':').filter(Boolean).slice(0, 3);
-    while (groups.length < 3) groups.push('0');
-    return `${groups.join(':')}::`;
+  if (isIPv4(ip)) return ip.split('.').slice(0, 3).concat('0').join('.');
+  if (!isIPv6(ip)) return undefined;
+  const groups = ipv6Groups(ip);
+  // An IPv4-mapped address (::ffff:a.b.c.d, however written) is an IPv4 client.
+  if (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff) {
+    return [groups[6] >> 8, groups[6] & 255, groups[7] >> 8, 0].join('.');
   }
-  return undefined;
+  return `${groups
+    .slice(0, 3)
+    .map((g) => g.toString(16))
+    .join(':')}::`;
 };
 
 export const storedIp = (ip: string | undefined, storage: IpStorage): string | undefined => {
