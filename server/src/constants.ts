@@ -16,6 +16,7 @@ export const UID = {
   ledgerHead: 'plugin::consent.ledger-head',
   receipt: 'plugin::consent.receipt',
   rateLimit: 'plugin::consent.rate-limit',
+  confirmation: 'plugin::consent.confirmation',
 } as const;
 
 export type ConsentUid = (typeof UID)[keyof typeof UID];
@@ -31,6 +32,7 @@ export const TABLE = {
   ledgerHead: 'consent_ledger_heads',
   receipt: 'consent_receipts',
   rateLimit: 'consent_rate_limits',
+  confirmation: 'consent_confirmations',
 } as const;
 
 /** RBAC action uids (without the `plugin::consent.` prefix), one per guarded capability of spec 4.3. */

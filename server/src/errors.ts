@@ -34,3 +34,14 @@ export class GoneError extends StatusError {
     super(410, name, message, details);
   }
 }
+
+/**
+ * 403 for a request the plugin refuses on its own grounds (an Origin a form does not allow). Not
+ * `errors.ForbiddenError`: Strapi's route authorisation replaces that one's message with a bare
+ * "Forbidden", and the client needs to know why.
+ */
+export class ForbiddenRequestError extends StatusError {
+  constructor(message: string, details: Record<string, unknown> = {}) {
+    super(403, 'ForbiddenError', message, details);
+  }
+}

@@ -1,12 +1,15 @@
 import type { Core } from '@strapi/strapi';
 import { subscribeLedgerGuard } from './database/ledger-guard';
 import { subscribeNoticeGuard } from './database/notice-guard';
+import { apiBoundary } from './middlewares/api-boundary';
 import { getService } from './utils/get-service';
 
 const register = ({ strapi }: { strapi: Core.Strapi }) => {
   subscribeLedgerGuard(strapi);
   subscribeNoticeGuard(strapi);
   getService('webhooks').register();
+  // Registered before Strapi's own middlewares, so it sees the body parser's answers (middlewares/api-boundary).
+  strapi.server.use(apiBoundary(strapi));
 };
 
 export default register;

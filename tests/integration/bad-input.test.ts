@@ -43,9 +43,12 @@ interface Case {
   name: string;
   send: () => request.Test;
   status: number;
-  /** Strapi error class name (`error.name`). */
-  error: string;
-  /** Strings the message or the details must contain: the offending field, where there is one. */
+  /** Strapi error class name (`error.name`); undefined where Strapi's body parser answers (any name). */
+  error: string | undefined;
+  /**
+   * Strings the message or the details must contain: the offending field, where there is one. The
+   * details' `errors[].path` arrays count as dotted paths (`subjects.0`).
+   */
   names?: string[];
 }
 
@@ -77,10 +80,10 @@ const urlNotices = (shown: Notices) =>
     .map(([k, n]) => `&notices%5B${k}%5D%5Bversion%5D=${n.version}&notices%5B${k}%5D%5Bhash%5D=${n.hash}`)
     .join('');
 
-const with_ = (patch: (body: ReturnType<typeof valid>) => unknown) => () => patch(valid());
+const changed = (patch: (body: ReturnType<typeof valid>) => unknown) => () => patch(valid());
 
-const ok = (status: number, error: string, ...names: string[]) => ({ status, error, names });
-const bad = (...names: string[]) => ok(400, 'ValidationError', ...names);
+const refused = (status: number, error: string | undefined, ...names: string[]) => ({ status, error, names });
+const bad = (...names: string[]) => refused(400, 'ValidationError', ...names);
 
 const expectRefused = async (c: Case) => {
   const before = await rowCounts(app.strapi);
@@ -90,10 +93,12 @@ const expectRefused = async (c: Case) => {
   expect(res.type).toBe('application/json');
   expect(res.body).toEqual({
     data: null,
-    error: { status: c.status, name: c.error, message: expect.any(String), details: expect.any(Object) },
+    error: { status: c.status, name: c.error ?? expect.any(String), message: expect.any(String), details: expect.any(Object) },
   });
   expect(res.status).toBe(c.status);
-  const said = `${res.body.error.message} ${JSON.stringify(res.body.error.details)}`;
+  const { message, details } = res.body.error as { message: string; details: { errors?: { path: string[] }[] } };
+  const paths = (details.errors ?? []).map((e) => e.path.join('.'));
+  const said = [message, JSON.stringify(details), ...paths].join(' ');
   for (const name of c.names ?? []) expect(said).toContain(name);
   expect(await rowCounts(app.strapi)).toEqual(before);
 };
@@ -104,68 +109,80 @@ const big = (n: number, ch = 'x') => ch.repeat(n);
 // POST /api/consent/submissions
 
 const submissionCases: Case[] = [
-  // The body itself.
-  { name: 'spec 4.1: malformed JSON', send: raw(() => '{"form":'), ...bad() },
-  { name: 'spec 4.1: JSON body that is an array', send: raw(() => JSON.stringify([valid()])), ...bad() },
-  { name: 'spec 4.1: JSON body that is a string', send: raw(() => '"signup"'), ...bad() },
-  { name: 'spec 4.1: JSON body null', send: raw(() => 'null'), ...bad() },
-  { name: 'spec 4.1: JSON body a number', send: raw(() => '42'), ...bad() },
-  { name: 'spec 4.1: empty JSON object', send: submit(() => ({})), ...bad('form') },
-  { name: 'spec 4.1: text/plain body', send: raw(() => JSON.stringify(valid()), 'text/plain'), ...bad() },
+  // The body as a whole. Strapi's body parser (koa-body: strict JSON, `__proto__` refused, 1 MB) answers
+  // the first ones before the route is reached; the plugin's API boundary gives them Strapi's error body.
+  { name: 'spec 4.1: malformed JSON', send: raw(() => '{"form":'), ...refused(400, 'ValidationError', 'body') },
+  { name: 'spec 4.1: JSON body that is a string', send: raw(() => '"signup"'), ...refused(400, 'ValidationError', 'body') },
+  { name: 'spec 4.1: JSON body null', send: raw(() => 'null'), ...refused(400, 'ValidationError', 'body') },
+  { name: 'spec 4.1: JSON body a number', send: raw(() => '42'), ...refused(400, 'ValidationError', 'body') },
   {
-    name: 'spec 4.1: body over 16 kB → 413',
-    send: submit(with_((b) => ({ ...b, fields: Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`f${i}`, big(400)])) }))),
-    ...ok(413, 'PayloadTooLargeError'),
+    name: "spec 4.1: body over Strapi's own 1 MB limit",
+    send: raw(() => JSON.stringify({ ...valid(), fields: { note: big(1024 * 1024) } })),
+    ...refused(413, 'PayloadTooLargeError', 'body'),
   },
-  { name: 'spec 4.1: unknown top-level key defaultChecked (A2)', send: submit(with_((b) => ({ ...b, defaultChecked: true }))), ...bad('defaultChecked') },
-  { name: 'spec 4.1: "constructor" key at top level', send: submit(with_((b) => ({ ...b, constructor: { name: 'x' } }))), ...bad('constructor') },
+  {
+    name: 'spec 4.1: Content-Encoding gzip with a body that is not gzip',
+    send: () => post().set({ 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' }).send(JSON.stringify(valid())),
+    ...refused(415, 'UnsupportedMediaTypeError', 'content-encoding'),
+  },
+  { name: 'spec 4.1: JSON body that is an array', send: raw(() => JSON.stringify([valid()])), ...bad() },
+  { name: 'spec 4.1: text/plain body', send: raw(() => JSON.stringify(valid()), 'text/plain'), ...bad() },
+  { name: 'spec 4.1: empty JSON object', send: submit(() => ({})), ...bad('form', 'subject') },
+  {
+    name: 'spec 4.1: body over 16 kB',
+    send: submit(changed((b) => ({ ...b, fields: Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`f${i}`, big(400)])) }))),
+    ...refused(413, 'PayloadTooLargeError'),
+  },
+  { name: 'spec 4.1: unknown top-level key defaultChecked (A2)', send: submit(changed((b) => ({ ...b, defaultChecked: true }))), ...bad('defaultChecked') },
+  { name: 'spec 4.1: "constructor" key at top level', send: submit(changed((b) => ({ ...b, constructor: { name: 'x' } }))), ...bad('constructor') },
+  // `__proto__` in JSON text is refused by Strapi's body parser; the plugin refuses the other two names.
   {
     name: 'spec 4.1: "__proto__" key at top level (raw JSON)',
     send: raw(() => JSON.stringify(valid()).replace(/^\{/, '{"__proto__":{"isAdmin":true},')),
-    ...bad('__proto__'),
+    ...refused(400, 'ValidationError', '__proto__'),
   },
 
   // form
-  { name: 'spec 4.1: form missing', send: submit(with_(({ form, ...b }) => b)), ...bad('form') },
-  { name: 'spec 4.1: form a number', send: submit(with_((b) => ({ ...b, form: 42 }))), ...bad('form') },
-  { name: 'spec 4.1: form an object', send: submit(with_((b) => ({ ...b, form: { key: 'signup' } }))), ...bad('form') },
-  { name: 'spec 4.1: form null', send: submit(with_((b) => ({ ...b, form: null }))), ...bad('form') },
-  { name: 'spec 4.1: unknown form', send: submit(with_((b) => ({ ...b, form: 'no-such-form' }))), ...bad('form', 'no-such-form') },
-  { name: 'spec 4.1: form key in uppercase', send: submit(with_((b) => ({ ...b, form: 'SIGNUP' }))), ...bad('form') },
-  { name: 'spec 4.1: form key with an underscore', send: submit(with_((b) => ({ ...b, form: 'sign_up' }))), ...bad('form') },
-  { name: 'spec 4.1: form key with a double hyphen', send: submit(with_((b) => ({ ...b, form: 'sign--up' }))), ...bad('form') },
-  { name: 'spec 4.1: form key of 65 characters', send: submit(with_((b) => ({ ...b, form: big(65, 'a') }))), ...bad('form') },
+  { name: 'spec 4.1: form missing', send: submit(changed(({ form, ...b }) => b)), ...bad('form') },
+  { name: 'spec 4.1: form a number', send: submit(changed((b) => ({ ...b, form: 42 }))), ...bad('form') },
+  { name: 'spec 4.1: form an object', send: submit(changed((b) => ({ ...b, form: { key: 'signup' } }))), ...bad('form') },
+  { name: 'spec 4.1: form null', send: submit(changed((b) => ({ ...b, form: null }))), ...bad('form') },
+  { name: 'spec 4.1: unknown form', send: submit(changed((b) => ({ ...b, form: 'no-such-form' }))), ...bad('form', 'no-such-form') },
+  { name: 'spec 4.1: form key in uppercase', send: submit(changed((b) => ({ ...b, form: 'SIGNUP' }))), ...bad('form') },
+  { name: 'spec 4.1: form key with an underscore', send: submit(changed((b) => ({ ...b, form: 'sign_up' }))), ...bad('form') },
+  { name: 'spec 4.1: form key with a double hyphen', send: submit(changed((b) => ({ ...b, form: 'sign--up' }))), ...bad('form') },
+  { name: 'spec 4.1: form key of 65 characters', send: submit(changed((b) => ({ ...b, form: big(65, 'a') }))), ...bad('form') },
 
   // locale
-  { name: 'spec 4.1: locale "english"', send: submit(with_((b) => ({ ...b, locale: 'english' }))), ...bad('locale') },
-  { name: 'spec 4.1: locale a number', send: submit(with_((b) => ({ ...b, locale: 1 }))), ...bad('locale') },
+  { name: 'spec 4.1: locale "english"', send: submit(changed((b) => ({ ...b, locale: 'english' }))), ...bad('locale') },
+  { name: 'spec 4.1: locale a number', send: submit(changed((b) => ({ ...b, locale: 1 }))), ...bad('locale') },
 
   // subject
-  { name: 'spec 4.1: subject missing', send: submit(with_(({ subject, ...b }) => b)), ...bad('subject') },
-  { name: 'spec 4.1: subject with no identifier', send: submit(with_((b) => ({ ...b, subject: {} }))), ...bad('subject') },
-  { name: 'spec 4.1: subject with only an audience', send: submit(with_((b) => ({ ...b, subject: { audience: 'consumer' } }))), ...bad('subject') },
-  { name: 'spec 4.1: subject a string', send: submit(with_((b) => ({ ...b, subject: 'valid@example.com' }))), ...bad('subject') },
-  { name: 'spec 4.1: subject an array', send: submit(with_((b) => ({ ...b, subject: [{ email: 'valid@example.com' }] }))), ...bad('subject') },
-  { name: 'spec 4.1: subject with an unknown field', send: submit(with_((b) => ({ ...b, subject: { email: 'valid@example.com', name: 'Val' } }))), ...bad('subject', 'name') },
-  { name: 'spec 4.1: email not an address', send: submit(with_((b) => ({ ...b, subject: { email: 'not-an-address' } }))), ...bad('subject.email') },
-  { name: 'spec 4.1: email without a domain dot', send: submit(with_((b) => ({ ...b, subject: { email: 'a@localhost' } }))), ...bad('subject.email') },
-  { name: 'spec 4.1: email a number', send: submit(with_((b) => ({ ...b, subject: { email: 12345 } }))), ...bad('subject.email') },
-  { name: 'spec 4.1: email with NUL (\\u0000)', send: submit(with_((b) => ({ ...b, subject: { email: 'val\u0000id@example.com' } }))), ...bad('subject.email') },
-  { name: 'spec 4.1: email with BEL (\\u0007)', send: submit(with_((b) => ({ ...b, subject: { email: 'valid\u0007@example.com' } }))), ...bad('subject.email') },
-  { name: 'spec 4.1: email with a zero-width joiner (\\u200d)', send: submit(with_((b) => ({ ...b, subject: { email: 'val\u200did@example.com' } }))), ...bad('subject.email') },
-  { name: 'spec 4.1: email with an RTL override (\\u202e)', send: submit(with_((b) => ({ ...b, subject: { email: '\u202emoc.elpmaxe@dilav' } }))), ...bad('subject.email') },
-  { name: 'spec 4.1: email with header injection (\\r\\nBcc:)', send: submit(with_((b) => ({ ...b, subject: { email: 'valid@example.com\r\nBcc: all@example.com' } }))), ...bad('subject.email') },
-  { name: 'spec 4.1: email of 255 characters', send: submit(with_((b) => ({ ...b, subject: { email: `${big(64, 'a')}@${big(186, 'b')}.com` } }))), ...bad('subject.email') },
-  { name: 'spec 4.1: phone "12"', send: submit(with_((b) => ({ ...b, choices: {}, subject: { phone: '12' } }))), ...bad('subject.phone') },
-  { name: 'spec 4.1: phone "abc"', send: submit(with_((b) => ({ ...b, choices: {}, subject: { phone: 'abc' } }))), ...bad('subject.phone') },
-  { name: 'spec 4.1: phone "+999999999999999"', send: submit(with_((b) => ({ ...b, choices: {}, subject: { phone: '+999999999999999' } }))), ...bad('subject.phone') },
-  { name: 'spec 4.1: phone with letters', send: submit(with_((b) => ({ ...b, choices: {}, subject: { phone: '+33 6 12 34 56 7B' } }))), ...bad('subject.phone') },
-  { name: 'spec 4.1: phone with a valid email next to it', send: submit(with_((b) => ({ ...b, subject: { email: 'valid@example.com', phone: '0000' } }))), ...bad('subject.phone') },
-  { name: 'spec 4.1: externalId of 129 characters', send: submit(with_((b) => ({ ...b, choices: {}, subject: { externalId: big(129, 'c') } }))), ...bad('subject.externalId') },
-  { name: 'spec 4.1: externalId with a control character', send: submit(with_((b) => ({ ...b, choices: {}, subject: { externalId: 'acct-\u0001-42' } }))), ...bad('subject.externalId') },
-  { name: 'spec 4.1: externalId of blanks only', send: submit(with_((b) => ({ ...b, choices: {}, subject: { externalId: '   ' } }))), ...bad('subject.externalId') },
-  { name: 'spec 4.1: audience "any"', send: submit(with_((b) => ({ ...b, subject: { ...b.subject, audience: 'any' } }))), ...bad('subject.audience') },
-  { name: 'spec 4.1: audience unknown', send: submit(with_((b) => ({ ...b, subject: { ...b.subject, audience: 'robot' } }))), ...bad('subject.audience') },
+  { name: 'spec 4.1: subject missing', send: submit(changed(({ subject, ...b }) => b)), ...bad('subject') },
+  { name: 'spec 4.1: subject with no identifier', send: submit(changed((b) => ({ ...b, subject: {} }))), ...bad('subject') },
+  { name: 'spec 4.1: subject with only an audience', send: submit(changed((b) => ({ ...b, subject: { audience: 'consumer' } }))), ...bad('subject') },
+  { name: 'spec 4.1: subject a string', send: submit(changed((b) => ({ ...b, subject: 'valid@example.com' }))), ...bad('subject') },
+  { name: 'spec 4.1: subject an array', send: submit(changed((b) => ({ ...b, subject: [{ email: 'valid@example.com' }] }))), ...bad('subject') },
+  { name: 'spec 4.1: subject with an unknown field', send: submit(changed((b) => ({ ...b, subject: { email: 'valid@example.com', name: 'Val' } }))), ...bad('subject', 'name') },
+  { name: 'spec 4.1: email not an address', send: submit(changed((b) => ({ ...b, subject: { email: 'not-an-address' } }))), ...bad('subject.email') },
+  { name: 'spec 4.1: email without a domain dot', send: submit(changed((b) => ({ ...b, subject: { email: 'a@localhost' } }))), ...bad('subject.email') },
+  { name: 'spec 4.1: email a number', send: submit(changed((b) => ({ ...b, subject: { email: 12345 } }))), ...bad('subject.email') },
+  { name: 'spec 4.1: email with NUL (\\u0000)', send: submit(changed((b) => ({ ...b, subject: { email: 'val\u0000id@example.com' } }))), ...bad('subject.email') },
+  { name: 'spec 4.1: email with BEL (\\u0007)', send: submit(changed((b) => ({ ...b, subject: { email: 'valid\u0007@example.com' } }))), ...bad('subject.email') },
+  { name: 'spec 4.1: email with a zero-width joiner (\\u200d)', send: submit(changed((b) => ({ ...b, subject: { email: 'val\u200did@example.com' } }))), ...bad('subject.email') },
+  { name: 'spec 4.1: email with an RTL override (\\u202e)', send: submit(changed((b) => ({ ...b, subject: { email: '\u202emoc.elpmaxe@dilav' } }))), ...bad('subject.email') },
+  { name: 'spec 4.1: email with header injection (\\r\\nBcc:)', send: submit(changed((b) => ({ ...b, subject: { email: 'valid@example.com\r\nBcc: all@example.com' } }))), ...bad('subject.email') },
+  { name: 'spec 4.1: email of 255 characters', send: submit(changed((b) => ({ ...b, subject: { email: `${big(64, 'a')}@${big(186, 'b')}.com` } }))), ...bad('subject.email') },
+  { name: 'spec 4.1: phone "12"', send: submit(changed((b) => ({ ...b, choices: {}, subject: { phone: '12' } }))), ...bad('subject.phone') },
+  { name: 'spec 4.1: phone "abc"', send: submit(changed((b) => ({ ...b, choices: {}, subject: { phone: 'abc' } }))), ...bad('subject.phone') },
+  { name: 'spec 4.1: phone "+999999999999999"', send: submit(changed((b) => ({ ...b, choices: {}, subject: { phone: '+999999999999999' } }))), ...bad('subject.phone') },
+  { name: 'spec 4.1: phone with letters', send: submit(changed((b) => ({ ...b, choices: {}, subject: { phone: '+33 6 12 34 56 7B' } }))), ...bad('subject.phone') },
+  { name: 'spec 4.1: phone with a valid email next to it', send: submit(changed((b) => ({ ...b, subject: { email: 'valid@example.com', phone: '0000' } }))), ...bad('subject.phone') },
+  { name: 'spec 4.1: externalId of 129 characters', send: submit(changed((b) => ({ ...b, choices: {}, subject: { externalId: big(129, 'c') } }))), ...bad('subject.externalId') },
+  { name: 'spec 4.1: externalId with a control character', send: submit(changed((b) => ({ ...b, choices: {}, subject: { externalId: 'acct-\u0001-42' } }))), ...bad('subject.externalId') },
+  { name: 'spec 4.1: externalId of blanks only', send: submit(changed((b) => ({ ...b, choices: {}, subject: { externalId: '   ' } }))), ...bad('subject.externalId') },
+  { name: 'spec 4.1: audience "any"', send: submit(changed((b) => ({ ...b, subject: { ...b.subject, audience: 'any' } }))), ...bad('subject.audience') },
+  { name: 'spec 4.1: audience unknown', send: submit(changed((b) => ({ ...b, subject: { ...b.subject, audience: 'robot' } }))), ...bad('subject.audience') },
 
   // choices (A1, A4)
   ...(
@@ -181,66 +198,67 @@ const submissionCases: Case[] = [
     ] as const
   ).map(([label, value]) => ({
     name: `A1: choices.newsletter = ${label} in JSON (only a boolean is a decision)`,
-    send: submit(with_((b) => ({ ...b, choices: { newsletter: value } }))),
+    send: submit(changed((b) => ({ ...b, choices: { newsletter: value } }))),
     ...bad('choices.newsletter'),
   })),
-  { name: 'A1: choices an array', send: submit(with_((b) => ({ ...b, choices: ['newsletter'] }))), ...bad('choices') },
-  { name: 'A1: choices a string', send: submit(with_((b) => ({ ...b, choices: 'newsletter' }))), ...bad('choices') },
-  { name: 'A4: one box for several purposes ("newsletter,partners")', send: submit(with_((b) => ({ ...b, choices: { 'newsletter,partners': true } }))), ...bad('choices') },
-  { name: 'A4: two decisions for one purpose ([true, true])', send: submit(with_((b) => ({ ...b, choices: { newsletter: [true, true] } }))), ...bad('choices.newsletter') },
-  { name: 'A4: a choice for a purpose the form does not offer', send: submit(with_((b) => ({ ...b, choices: { sms: true } }))), ...bad('choices.sms') },
-  { name: 'A4: a choice for a purpose that does not exist', send: submit(with_((b) => ({ ...b, choices: { 'no-such-purpose': true } }))), ...bad('choices.no-such-purpose') },
+  { name: 'A1: choices an array', send: submit(changed((b) => ({ ...b, choices: ['newsletter'] }))), ...bad('choices') },
+  { name: 'A1: choices a string', send: submit(changed((b) => ({ ...b, choices: 'newsletter' }))), ...bad('choices') },
+  { name: 'A4: one box for several purposes ("newsletter,partners")', send: submit(changed((b) => ({ ...b, choices: { 'newsletter,partners': true } }))), ...bad('choices') },
+  { name: 'A4: two decisions for one purpose ([true, true])', send: submit(changed((b) => ({ ...b, choices: { newsletter: [true, true] } }))), ...bad('choices.newsletter') },
+  { name: 'A4: a choice for a purpose the form does not offer', send: submit(changed((b) => ({ ...b, choices: { sms: true } }))), ...bad('choices.sms') },
+  { name: 'A4: a choice for a purpose that does not exist', send: submit(changed((b) => ({ ...b, choices: { 'no-such-purpose': true } }))), ...bad('choices.no-such-purpose') },
   {
     name: 'spec 4.1: choices "__proto__" key (raw JSON)',
     send: raw(() => JSON.stringify({ ...valid(), choices: {} }).replace('"choices":{}', '"choices":{"__proto__":{"newsletter":true}}')),
-    ...bad('choices.__proto__'),
+    // The parser refuses before the plugin sees the body, so the key is named, not its path.
+    ...refused(400, 'ValidationError', '__proto__'),
   },
-  { name: 'spec 4.1: choices "constructor" key', send: submit(with_((b) => ({ ...b, choices: { constructor: true } }))), ...bad('choices.constructor') },
-  { name: 'A9: a choice true without a notice for it', send: submit(with_((b) => ({ ...b, notices: { partners: signup.partners } }))), ...bad('notices.newsletter') },
-  { name: 'A9: a choice false without a notice for it', send: submit(with_((b) => ({ ...b, choices: { partners: false }, notices: {} }))), ...bad('notices.partners') },
+  { name: 'spec 4.1: choices "constructor" key', send: submit(changed((b) => ({ ...b, choices: { constructor: true } }))), ...bad('choices.constructor') },
+  { name: 'A9: a choice true without a notice for it', send: submit(changed((b) => ({ ...b, notices: { partners: signup.partners } }))), ...bad('notices.newsletter') },
+  { name: 'A9: a choice false without a notice for it', send: submit(changed((b) => ({ ...b, choices: { partners: false }, notices: {} }))), ...bad('notices.partners') },
   {
     name: 'spec 4.1: a choice true for a contract purpose (no choice to make)',
-    send: submit(with_((b) => ({ ...b, form: 'extras', choices: { service: true }, notices: extras }))),
+    send: submit(changed((b) => ({ ...b, form: 'extras', choices: { service: true }, notices: extras }))),
     ...bad('choices.service'),
   },
   {
     name: 'spec 4.1: a double-opt-in purpose ticked without an email (phone only)',
-    send: submit(with_((b) => ({ ...b, form: 'extras', subject: { phone: '+33612345678' }, choices: { doi: true }, notices: extras }))),
+    send: submit(changed((b) => ({ ...b, form: 'extras', subject: { phone: '+33612345678' }, choices: { doi: true }, notices: extras }))),
     ...bad('subject.email'),
   },
 
   // notices (A9)
-  { name: 'A9: notice version a string ("1")', send: submit(with_((b) => ({ ...b, notices: { ...signup, newsletter: { ...signup.newsletter, version: '1' } } }))), ...bad('notices.newsletter', 'version') },
-  { name: 'A9: notice version 0', send: submit(with_((b) => ({ ...b, notices: { ...signup, newsletter: { ...signup.newsletter, version: 0 } } }))), ...bad('notices.newsletter', 'version') },
-  { name: 'A9: notice version 1.5', send: submit(with_((b) => ({ ...b, notices: { ...signup, newsletter: { ...signup.newsletter, version: 1.5 } } }))), ...bad('notices.newsletter', 'version') },
-  { name: 'A9: notice version missing', send: submit(with_((b) => ({ ...b, notices: { ...signup, newsletter: { hash: signup.newsletter.hash } } }))), ...bad('notices.newsletter', 'version') },
-  { name: 'A9: notice version that was never published (2)', send: submit(with_((b) => ({ ...b, notices: { ...signup, newsletter: { ...signup.newsletter, version: 2 } } }))), ...bad('notices.newsletter') },
-  { name: 'A9: notice hash not hex', send: submit(with_((b) => ({ ...b, notices: { ...signup, newsletter: { ...signup.newsletter, hash: big(64, 'z') } } }))), ...bad('notices.newsletter', 'hash') },
-  { name: 'A9: notice hash in uppercase', send: submit(with_((b) => ({ ...b, notices: { ...signup, newsletter: { ...signup.newsletter, hash: signup.newsletter.hash.toUpperCase() } } }))), ...bad('notices.newsletter', 'hash') },
-  { name: 'A9: notice hash of unknown text', send: submit(with_((b) => ({ ...b, notices: { ...signup, newsletter: { ...signup.newsletter, hash: HEX } } }))), ...bad('notices.newsletter') },
-  { name: 'A9: notice hash of another purpose', send: submit(with_((b) => ({ ...b, notices: { ...signup, newsletter: signup.partners } }))), ...bad('notices.newsletter') },
-  { name: 'A9: notice with an unknown extra key', send: submit(with_((b) => ({ ...b, notices: { ...signup, newsletter: { ...signup.newsletter, text: 'We send news' } } }))), ...bad('notices.newsletter', 'text') },
-  { name: 'A9: notice a string', send: submit(with_((b) => ({ ...b, notices: { ...signup, newsletter: signup.newsletter.hash } }))), ...bad('notices.newsletter') },
-  { name: 'A9: notices key for a purpose the form does not offer', send: submit(with_((b) => ({ ...b, notices: { ...signup, sms: outdated.sms } }))), ...bad('notices.sms') },
-  { name: 'A9: notices an array', send: submit(with_((b) => ({ ...b, notices: [signup.newsletter] }))), ...bad('notices') },
+  { name: 'A9: notice version a string ("1")', send: submit(changed((b) => ({ ...b, notices: { ...signup, newsletter: { ...signup.newsletter, version: '1' } } }))), ...bad('notices.newsletter', 'version') },
+  { name: 'A9: notice version 0', send: submit(changed((b) => ({ ...b, notices: { ...signup, newsletter: { ...signup.newsletter, version: 0 } } }))), ...bad('notices.newsletter', 'version') },
+  { name: 'A9: notice version 1.5', send: submit(changed((b) => ({ ...b, notices: { ...signup, newsletter: { ...signup.newsletter, version: 1.5 } } }))), ...bad('notices.newsletter', 'version') },
+  { name: 'A9: notice version missing', send: submit(changed((b) => ({ ...b, notices: { ...signup, newsletter: { hash: signup.newsletter.hash } } }))), ...bad('notices.newsletter', 'version') },
+  { name: 'A9: notice version that was never published (2)', send: submit(changed((b) => ({ ...b, notices: { ...signup, newsletter: { ...signup.newsletter, version: 2 } } }))), ...bad('notices.newsletter') },
+  { name: 'A9: notice hash not hex', send: submit(changed((b) => ({ ...b, notices: { ...signup, newsletter: { ...signup.newsletter, hash: big(64, 'z') } } }))), ...bad('notices.newsletter', 'hash') },
+  { name: 'A9: notice hash in uppercase', send: submit(changed((b) => ({ ...b, notices: { ...signup, newsletter: { ...signup.newsletter, hash: signup.newsletter.hash.toUpperCase() } } }))), ...bad('notices.newsletter', 'hash') },
+  { name: 'A9: notice hash of unknown text', send: submit(changed((b) => ({ ...b, notices: { ...signup, newsletter: { ...signup.newsletter, hash: HEX } } }))), ...bad('notices.newsletter') },
+  { name: 'A9: notice hash of another purpose', send: submit(changed((b) => ({ ...b, notices: { ...signup, newsletter: signup.partners } }))), ...bad('notices.newsletter') },
+  { name: 'A9: notice with an unknown extra key', send: submit(changed((b) => ({ ...b, notices: { ...signup, newsletter: { ...signup.newsletter, text: 'We send news' } } }))), ...bad('notices.newsletter', 'text') },
+  { name: 'A9: notice a string', send: submit(changed((b) => ({ ...b, notices: { ...signup, newsletter: signup.newsletter.hash } }))), ...bad('notices.newsletter') },
+  { name: 'A9: notices key for a purpose the form does not offer', send: submit(changed((b) => ({ ...b, notices: { ...signup, sms: outdated.sms } }))), ...bad('notices.sms') },
+  { name: 'A9: notices an array', send: submit(changed((b) => ({ ...b, notices: [signup.newsletter] }))), ...bad('notices') },
 
   // context and fields
-  { name: 'spec 4.1: context.url over 2000 characters', send: submit(with_((b) => ({ ...b, context: { url: `https://shop.example/${big(2000)}` } }))), ...bad('context.url') },
-  { name: 'spec 4.1: context with an unknown key', send: submit(with_((b) => ({ ...b, context: { url: 'https://shop.example/', ip: '1.2.3.4' } }))), ...bad('context', 'ip') },
-  { name: 'spec 4.1: fields with 101 keys', send: submit(with_((b) => ({ ...b, fields: Object.fromEntries(Array.from({ length: 101 }, (_, i) => [`f${i}`, 1])) }))), ...bad('fields') },
-  { name: 'spec 4.1: fields a string', send: submit(with_((b) => ({ ...b, fields: 'name=Val' }))), ...bad('fields') },
-  { name: 'spec 4.1: "constructor" key nested in fields', send: submit(with_((b) => ({ ...b, fields: { profile: { constructor: { prototype: 1 } } } }))), ...bad('fields.profile.constructor') },
+  { name: 'spec 4.1: context.url over 2000 characters', send: submit(changed((b) => ({ ...b, context: { url: `https://shop.example/${big(2000)}` } }))), ...bad('context.url') },
+  { name: 'spec 4.1: context with an unknown key', send: submit(changed((b) => ({ ...b, context: { url: 'https://shop.example/', ip: '1.2.3.4' } }))), ...bad('context', 'ip') },
+  { name: 'spec 4.1: fields with 101 keys', send: submit(changed((b) => ({ ...b, fields: Object.fromEntries(Array.from({ length: 101 }, (_, i) => [`f${i}`, 1])) }))), ...bad('fields') },
+  { name: 'spec 4.1: fields a string', send: submit(changed((b) => ({ ...b, fields: 'name=Val' }))), ...bad('fields') },
+  { name: 'spec 4.1: "constructor" key nested in fields', send: submit(changed((b) => ({ ...b, fields: { profile: { constructor: { prototype: 1 } } } }))), ...bad('fields.profile.constructor') },
   {
     name: 'spec 4.1: "__proto__" key nested in fields (raw JSON)',
     send: raw(() => JSON.stringify({ ...valid(), fields: {} }).replace('"fields":{}', '"fields":{"a":{"__proto__":{"polluted":true}}}')),
-    ...bad('fields.a.__proto__'),
+    ...refused(400, 'ValidationError', '__proto__'),
   },
 
   // origin
-  { name: 'spec 4.1: a foreign Origin → 403', send: submit(valid, { Origin: 'https://evil.example' }), ...ok(403, 'ForbiddenError', 'origin') },
-  { name: 'spec 4.1: Origin "null" (sandboxed page) → 403', send: submit(valid, { Origin: 'null' }), ...ok(403, 'ForbiddenError', 'origin') },
-  { name: 'spec 4.1: Origin of a look-alike subdomain → 403', send: submit(valid, { Origin: 'https://shop.example.evil.example' }), ...ok(403, 'ForbiddenError', 'origin') },
-  { name: 'spec 4.1: Origin over http instead of https → 403', send: submit(valid, { Origin: 'http://shop.example' }), ...ok(403, 'ForbiddenError', 'origin') },
+  { name: 'spec 4.1: a foreign Origin', send: submit(valid, { Origin: 'https://evil.example' }), ...refused(403, 'ForbiddenError', 'origin') },
+  { name: 'spec 4.1: Origin "null" (sandboxed page)', send: submit(valid, { Origin: 'null' }), ...refused(403, 'ForbiddenError', 'origin') },
+  { name: 'spec 4.1: Origin of a look-alike subdomain', send: submit(valid, { Origin: 'https://shop.example.evil.example' }), ...refused(403, 'ForbiddenError', 'origin') },
+  { name: 'spec 4.1: Origin over http instead of https', send: submit(valid, { Origin: 'http://shop.example' }), ...refused(403, 'ForbiddenError', 'origin') },
 
   // plain HTML form posts (urlencoded)
   {
@@ -275,7 +293,7 @@ const submissionCases: Case[] = [
 ];
 
 describe('POST /api/consent/submissions (spec 4.1, A1, A4, A9): bad input is refused with a 4xx and writes nothing', () => {
-  it.each(submissionCases)('$name → $status $error', expectRefused);
+  it.each(submissionCases)('$name → $status', expectRefused);
 
   it('the valid body the cases start from is accepted (control)', async () => {
     const res = await post().send({ ...valid(), subject: { email: 'control@example.com' } });
@@ -289,7 +307,7 @@ describe('POST /api/consent/submissions (spec 4.1, A1, A4, A9): bad input is ref
 const get = (path: string) => () => app.http().get(path);
 
 const formCases: Case[] = [
-  { name: 'spec 4.1: unknown form → 404', send: get('/api/consent/forms/no-such-form'), ...ok(404, 'NotFoundError', 'key') },
+  { name: 'spec 4.1: unknown form', send: get('/api/consent/forms/no-such-form'), ...refused(404, 'NotFoundError', 'key') },
   { name: 'spec 4.1: form key in uppercase', send: get('/api/consent/forms/SIGNUP'), ...bad('key') },
   { name: 'spec 4.1: form key with a space', send: get('/api/consent/forms/sign%20up'), ...bad('key') },
   { name: 'spec 4.1: locale "english"', send: get('/api/consent/forms/signup?locale=english'), ...bad('locale') },
@@ -298,7 +316,7 @@ const formCases: Case[] = [
 ];
 
 describe('GET /api/consent/forms/:key (spec 4.1)', () => {
-  it.each(formCases)('$name → $status $error', expectRefused);
+  it.each(formCases)('$name → $status', expectRefused);
 });
 
 // ---------------------------------------------------------------------------------------------------
@@ -312,13 +330,15 @@ const checkManyRaw = (text: string) => () =>
   auth(app.http().post('/api/consent/eligibility')).set('Content-Type', 'application/json').send(text);
 
 const eligibilityCases: Case[] = [
-  { name: 'spec 4.2: GET without a token → 403', send: () => app.http().get('/api/consent/eligibility?purpose=newsletter&email=a%40example.com'), ...ok(403, 'ForbiddenError') },
+  // Without credentials Strapi falls back to the users-permissions Public role, which lacks the action: 403
+  // (401 only for credentials it cannot verify).
+  { name: 'spec 4.2: GET without a token', send: () => app.http().get('/api/consent/eligibility?purpose=newsletter&email=a%40example.com'), ...refused(403, 'ForbiddenError') },
   {
-    name: 'spec 4.2: GET with an unknown token → 401',
+    name: 'spec 4.2: GET with an unknown token',
     send: () => app.http().get('/api/consent/eligibility?purpose=newsletter&email=a%40example.com').set('Authorization', 'Bearer nope'),
-    ...ok(401, 'UnauthorizedError'),
+    ...refused(401, 'UnauthorizedError'),
   },
-  { name: 'spec 4.2: POST without a token → 403', send: () => app.http().post('/api/consent/eligibility').send({ purpose: 'newsletter', subjects: [{ email: 'a@example.com' }] }), ...ok(403, 'ForbiddenError') },
+  { name: 'spec 4.2: POST without a token', send: () => app.http().post('/api/consent/eligibility').send({ purpose: 'newsletter', subjects: [{ email: 'a@example.com' }] }), ...refused(403, 'ForbiddenError') },
   { name: 'spec 4.2: GET purpose missing', send: check('email=a%40example.com'), ...bad('purpose') },
   { name: 'spec 4.2: GET unknown purpose', send: check('purpose=no-such-purpose&email=a%40example.com'), ...bad('purpose') },
   { name: 'spec 4.2: GET purpose in uppercase', send: check('purpose=NEWSLETTER&email=a%40example.com'), ...bad('purpose') },
@@ -341,19 +361,19 @@ const eligibilityCases: Case[] = [
     send: checkMany(() => ({ purpose: 'newsletter', subjects: Array.from({ length: 10_001 }, (_, i) => ({ subject: `3f2504e0-4f89-41d3-9a0c-${String(i).padStart(12, '0')}` })) })),
     ...bad('subjects'),
   },
-  { name: 'spec 4.2: POST a subject with both email and phone', send: checkMany(() => ({ purpose: 'newsletter', subjects: [{ email: 'a@example.com', phone: '+33612345678' }] })), ...bad('subjects[0]') },
-  { name: 'spec 4.2: POST a subject with no identifier', send: checkMany(() => ({ purpose: 'newsletter', subjects: [{ email: 'a@example.com' }, {}] })), ...bad('subjects[1]') },
-  { name: 'spec 4.2: POST a subject id not a UUID', send: checkMany(() => ({ purpose: 'newsletter', subjects: [{ subject: UUID }, { subject: 'not-a-uuid' }] })), ...bad('subjects[1].subject') },
-  { name: 'spec 4.2: POST a subject with an unknown field', send: checkMany(() => ({ purpose: 'newsletter', subjects: [{ email: 'a@example.com', name: 'A' }] })), ...bad('subjects[0]', 'name') },
-  { name: 'spec 4.2: POST a subject email a number', send: checkMany(() => ({ purpose: 'newsletter', subjects: [{ email: 42 }] })), ...bad('subjects[0].email') },
+  { name: 'spec 4.2: POST a subject with both email and phone', send: checkMany(() => ({ purpose: 'newsletter', subjects: [{ email: 'a@example.com', phone: '+33612345678' }] })), ...bad('subjects.0') },
+  { name: 'spec 4.2: POST a subject with no identifier', send: checkMany(() => ({ purpose: 'newsletter', subjects: [{ email: 'a@example.com' }, {}] })), ...bad('subjects.1') },
+  { name: 'spec 4.2: POST a subject id not a UUID', send: checkMany(() => ({ purpose: 'newsletter', subjects: [{ subject: UUID }, { subject: 'not-a-uuid' }] })), ...bad('subjects.1.subject') },
+  { name: 'spec 4.2: POST a subject with an unknown field', send: checkMany(() => ({ purpose: 'newsletter', subjects: [{ email: 'a@example.com', name: 'A' }] })), ...bad('subjects.0', 'name') },
+  { name: 'spec 4.2: POST a subject email a number', send: checkMany(() => ({ purpose: 'newsletter', subjects: [{ email: 42 }] })), ...bad('subjects.0.email') },
   { name: 'spec 4.2: POST body an array', send: checkMany(() => [{ purpose: 'newsletter' }]), ...bad() },
-  { name: 'spec 4.2: POST malformed JSON', send: checkManyRaw('{"purpose":'), ...bad() },
+  { name: 'spec 4.2: POST malformed JSON', send: checkManyRaw('{"purpose":'), ...refused(400, 'ValidationError', 'body') },
   { name: 'spec 4.2: POST unknown top-level key', send: checkMany(() => ({ purpose: 'newsletter', subjects: [{ email: 'a@example.com' }], limit: 5 })), ...bad('limit') },
-  { name: 'spec 4.2: POST "__proto__" key (raw JSON)', send: checkManyRaw('{"purpose":"newsletter","subjects":[{"email":"a@example.com"}],"__proto__":{"x":1}}'), ...bad('__proto__') },
+  { name: 'spec 4.2: POST "__proto__" key (raw JSON)', send: checkManyRaw('{"purpose":"newsletter","subjects":[{"email":"a@example.com"}],"__proto__":{"x":1}}'), ...refused(400, 'ValidationError', '__proto__') },
 ];
 
 describe('GET and POST /api/consent/eligibility (spec 4.2)', () => {
-  it.each(eligibilityCases)('$name → $status $error', expectRefused);
+  it.each(eligibilityCases)('$name → $status', expectRefused);
 
   it('a valid question with the token is answered (control)', async () => {
     const res = await check('purpose=newsletter&email=a%40example.com')();
@@ -375,14 +395,14 @@ describe('A9: a notice published after the page was loaded → 409 NoticeOutdate
     {
       name: 'A9: ticked under the previous notice version',
       send: submit(() => ({ form: 'outdated', subject: { email: 'late@example.com' }, choices: { sms: true }, notices: outdated })),
-      ...ok(409, 'NoticeOutdated', 'sms'),
+      ...refused(409, 'NoticeOutdated', 'sms'),
     },
     {
       name: 'A9: left unticked under the previous notice version',
       send: submit(() => ({ form: 'outdated', subject: { email: 'late@example.com' }, choices: { sms: false }, notices: outdated })),
-      ...ok(409, 'NoticeOutdated', 'sms'),
+      ...refused(409, 'NoticeOutdated', 'sms'),
     },
   ];
 
-  it.each(outdatedCases)('$name → $status $error', expectRefused);
+  it.each(outdatedCases)('$name → $status', expectRefused);
 });

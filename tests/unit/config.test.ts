@@ -49,6 +49,10 @@ describe('validateConfig', () => {
       { email: { ...defaultConfig.email, templates: { confirmation: { en: { subject: 'Hi' } } } } },
       /consent\.email\.templates must map/,
     ],
+    [
+      { email: { templates: { confirmation: { en: { subject: 'Confirm', text: 'Click the link' } } } } },
+      /consent\.email\.templates\.confirmation templates must contain \{\{link\}\}/,
+    ],
   ])('refuses %j', (over, message) => {
     expect(() => validateConfig(withDefaults(over), 'development')).toThrow(message);
   });
@@ -60,7 +64,7 @@ describe('validateConfig', () => {
           rateLimit: false,
           email: {
             ...defaultConfig.email,
-            templates: { confirmation: { de: { subject: 'Bitte bestätigen', text: '{link}' } } },
+            templates: { confirmation: { de: { subject: 'Bitte bestätigen', text: 'Bitte hier bestätigen: {{link}}' } } },
           },
         }),
         'development'

@@ -76,6 +76,14 @@ const schema = (production: boolean) =>
                   typeof byLocale === 'object' &&
                   Object.values(byLocale).every((t) => template.isValidSync(t, { strict: true }))
               )
+            )
+            .test(
+              'confirmation-link',
+              '${path}.confirmation templates must contain {{link}} in text (and in html when given)',
+              (value) =>
+                Object.values((value as Record<string, Record<string, { text?: string; html?: string }>> | undefined)?.confirmation ?? {}).every(
+                  (t) => !!t?.text?.includes('{{link}}') && (t.html === undefined || t.html.includes('{{link}}'))
+                )
             ),
         })
         .noUnknown(true, '${path} has unknown key(s): ${unknown}'),

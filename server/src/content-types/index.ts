@@ -8,6 +8,7 @@ import suppression from './suppression';
 import ledgerHead from './ledger-head';
 import receipt from './receipt';
 import rateLimit from './rate-limit';
+import confirmation from './confirmation';
 
 export default {
   purpose,
@@ -20,4 +21,5 @@ export default {
   'ledger-head': ledgerHead,
   receipt,
   'rate-limit': rateLimit,
+  confirmation,
 };

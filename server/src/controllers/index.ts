@@ -7,5 +7,6 @@ import purposes from './purposes';
 import settings from './settings';
 import submissions from './submissions';
 import eligibility from './eligibility';
+import confirmations from './confirmations';
 
-export default { forms, jwks, ledger, notices, 'public-forms': publicForms, purposes, settings, submissions, eligibility };
+export default { forms, jwks, ledger, notices, 'public-forms': publicForms, purposes, settings, submissions, eligibility, confirmations };

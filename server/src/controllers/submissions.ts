@@ -28,7 +28,13 @@ const submissions = () => ({
       return;
     }
     ctx.status = 201;
-    ctx.body = { data: { receipt: result.receipt, states: result.states } };
+    ctx.body = {
+      data: {
+        receipt: result.receipt,
+        states: result.states,
+        ...(result.confirmation ? { confirmation: result.confirmation } : {}),
+      },
+    };
   },
 });
 

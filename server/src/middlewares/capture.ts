@@ -27,7 +27,12 @@ const capture = (config: CaptureConfig) => {
         errors: [{ path: ['consent'], message: 'consent is required' }],
       });
     }
-    const submission = await validateSubmission({ ...consent, form: config.form }).catch((error) => {
+    await getService('rate-limits').client('capture', ctx.ip);
+    const service = getService('capture');
+    const plan = await (async () => {
+      const submission = await validateSubmission({ ...consent, form: config.form });
+      return service.prepare(submission, captureRequest(ctx));
+    })().catch((error) => {
       // Name the fields as the client sent them: under `consent`.
       if (error instanceof errors.ValidationError) {
         const details = error.details as { errors?: { path: string[]; message: string }[] };
@@ -38,16 +43,13 @@ const capture = (config: CaptureConfig) => {
       }
       throw error;
     });
-    await getService('rate-limits').client('capture', ctx.ip);
-    const service = getService('capture');
-    const plan = await service.prepare(submission, captureRequest(ctx));
     await service.throttle(plan);
     // The content API validates `data` only, but the consent part is no business of the route.
     delete body.consent;
 
-    await strapi.db.transaction(async () => {
+    const result = await strapi.db.transaction(async () => {
       await next();
-      if (ctx.status >= 400) return;
+      if (ctx.status >= 400) return null;
       const data = (ctx.body as { data?: { id?: number; documentId?: string } } | undefined)?.data;
       const route = (ctx.state as { route?: { handler?: unknown } }).route;
       const result = await service.commit(plan, {
@@ -62,7 +64,10 @@ const capture = (config: CaptureConfig) => {
       });
       const response = (ctx.body ?? {}) as { meta?: Record<string, unknown> };
       ctx.body = { ...response, meta: { ...response.meta, consent: { receipt: result.receipt, states: result.states } } };
+      return result;
     });
+    // Mail only once the entry and the consent are committed.
+    if (result) await service.deliver(result);
   };
 };
 

@@ -32,6 +32,24 @@ export default {
     },
     {
       method: 'GET',
+      path: '/confirm/:token',
+      handler: 'confirmations.show',
+      config: { auth: false, middlewares: [guard('confirm', 4 * 1024)] },
+    },
+    {
+      method: 'POST',
+      path: '/confirm/:token',
+      handler: 'confirmations.confirm',
+      config: { auth: false, middlewares: [guard('confirm', 4 * 1024)] },
+    },
+    {
+      method: 'POST',
+      path: '/confirm/:token/resend',
+      handler: 'confirmations.resend',
+      config: { auth: false, middlewares: [guard('confirm', 4 * 1024)] },
+    },
+    {
+      method: 'GET',
       path: '/eligibility',
       handler: 'eligibility.check',
     },

@@ -9,9 +9,10 @@ import { planSubmission, stateKey, type CurrentState, type RulePurpose } from '.
 import { buildReceipt, type ReceiptPurpose } from '../domain/receipt';
 import { minimisePageUrl, requestContext, type RequestContext } from '../domain/request-context';
 import { standardWithdrawalText } from '../domain/withdrawal-text';
-import { ConflictError } from '../errors';
+import { ConflictError, ForbiddenRequestError } from '../errors';
 import { getService } from '../utils/get-service';
 import type { Purpose } from '../../../shared/contracts/purposes';
+import type { PendingMail } from './confirmations';
 import type { Identifiers } from './subjects';
 
 /** What a submission's HTTP request tells us besides its body. */
@@ -57,6 +58,8 @@ export interface CaptureResult {
   states: Record<string, ConsentState>;
   subject: string;
   eventIds: string[];
+  /** The confirmation mail to send once committed (double opt-in), if one was requested. */
+  mail: PendingMail | null;
 }
 
 const toRulePurpose = (p: Purpose): RulePurpose => ({
@@ -145,7 +148,7 @@ const capture = ({ strapi }: { strapi: Core.Strapi }) => {
     if (!origin) return;
     const allowed = new Set([...(form.allowedOrigins ?? []), ...request.ownOrigins]);
     if (!allowed.has(origin)) {
-      throw new errors.ForbiddenError(`Origin ${origin} may not post form "${form.key}"`, { origin, form: form.key });
+      throw new ForbiddenRequestError(`Origin ${origin} may not post form "${form.key}"`, { origin, form: form.key });
     }
   };
 
@@ -263,9 +266,36 @@ const capture = ({ strapi }: { strapi: Core.Strapi }) => {
 
         const receiptId = randomUUID();
         const byKey = new Map(purposesInPlay.map((p) => [p.key, p]));
+
+        // Double opt-in: one confirmation request for every purpose this submission left pending.
+        const requested = [...new Set(planned.events.filter((e) => e.action === 'requested').map((e) => e.purpose))];
+        let mail: PendingMail | null = null;
+        let doubleOptIn: Record<string, unknown> | null = null;
+        if (requested.length && plan.identifiers.email) {
+          const created = await getService('confirmations').create({
+            subject: subject.pseudonym,
+            receiptId,
+            formKey: plan.form.key,
+            language: plan.locale,
+            purposes: requested.map((purpose) => {
+              const notice = plan.notices.get(purpose);
+              return {
+                purpose,
+                noticeId: notice?.id ?? null,
+                noticeVersion: notice?.version ?? null,
+                noticeHash: notice?.hash ?? null,
+                noticeLanguage: notice?.language ?? null,
+              };
+            }),
+          });
+          mail = { token: created.token, email: plan.identifiers.email, language: plan.locale, purposes: requested };
+          doubleOptIn = { tokenHash: created.tokenHash, expiresAt: created.expiresAt.toISOString() };
+        }
+
         const stored = await ledger.append(
           planned.events.map((e) => {
             const notice = plan.notices.get(e.purpose);
+            const evidence = e.action === 'requested' && doubleOptIn ? { ...options.evidence, doubleOptIn } : options.evidence;
             return {
               ...e,
               subject: subject.pseudonym,
@@ -277,7 +307,7 @@ const capture = ({ strapi }: { strapi: Core.Strapi }) => {
               formKey: plan.form.key,
               pageUrl: plan.pageUrl,
               context: { ...plan.context },
-              evidence: options.evidence ?? null,
+              evidence: evidence ?? null,
               receiptId,
               lifetimeDays: byKey.get(e.purpose)?.lifetimeDays ?? null,
             };
@@ -307,12 +337,12 @@ const capture = ({ strapi }: { strapi: Core.Strapi }) => {
           });
         }
 
-        const base = cfg.publicUrl ?? '';
+        const base = getService('settings').publicUrl();
         const receipt = await getService('receipts').issue(
           buildReceipt({
             receiptId,
             issuedAt: stored[0]?.occurredAt ?? new Date(),
-            issuer: cfg.publicUrl ?? cfg.controller.name,
+            issuer: base,
             jurisdiction: cfg.jurisdiction,
             language: plan.locale,
             pseudonym: subject.pseudonym,
@@ -323,7 +353,7 @@ const capture = ({ strapi }: { strapi: Core.Strapi }) => {
             pageUrl: plan.pageUrl,
             withdrawalMethod: [
               standardWithdrawalText(plan.locale, 'consent') ?? standardWithdrawalText('en', 'consent'),
-              base ? `${base.replace(/\/$/, '')}/api/consent/withdrawals` : null,
+              `${base}/api/consent/withdrawals`,
             ]
               .filter(Boolean)
               .join(' '),
@@ -333,15 +363,32 @@ const capture = ({ strapi }: { strapi: Core.Strapi }) => {
           plan.form.key
         );
 
-        return { receipt, states: resultStates, subject: subject.pseudonym, eventIds: stored.map((e) => e.eventId) };
+        return { receipt, states: resultStates, subject: subject.pseudonym, eventIds: stored.map((e) => e.eventId), mail };
       });
     },
 
-    /** The public route: prepare, throttle, commit; then tell `consent.submission` listeners. */
-    async submit(body: SubmissionBody, request: CaptureRequest): Promise<CaptureResult> {
+    /**
+     * After the commit: the confirmation mail, at most one per address per `resendAfterSeconds` (B6). A
+     * second sign-up within that time is recorded but mails nothing (the first mail's link still works).
+     */
+    async deliver(result: CaptureResult): Promise<{ mailSent: boolean } | null> {
+      if (!result.mail) return null;
+      const confirmations = getService('confirmations');
+      try {
+        await confirmations.throttle(result.mail.email);
+      } catch (error) {
+        if (error instanceof errors.RateLimitError) return { mailSent: false };
+        throw error;
+      }
+      return { mailSent: await confirmations.send(result.mail) };
+    },
+
+    /** The public route: prepare, throttle, commit, mail; then tell `consent.submission` listeners. */
+    async submit(body: SubmissionBody, request: CaptureRequest): Promise<CaptureResult & { confirmation: { mailSent: boolean } | null }> {
       const plan = await this.prepare(body, request);
       await this.throttle(plan);
-      const result = await this.commit(plan);
+      const committed = await this.commit(plan);
+      const result = { ...committed, confirmation: await this.deliver(committed) };
       strapi.eventHub.emit('consent.submission', {
         form: plan.form.key,
         subject: { id: result.subject, ...plan.identifiers },

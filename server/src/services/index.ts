@@ -10,5 +10,6 @@ import eligibility from './eligibility';
 import rateLimits from './rate-limits';
 import subjects from './subjects';
 import webhooks from './webhooks';
+import confirmations from './confirmations';
 
-export default { forms, ledger, notices, purposes, receipts, secrets, settings, capture, eligibility, 'rate-limits': rateLimits, subjects, webhooks };
+export default { forms, ledger, notices, purposes, receipts, secrets, settings, capture, eligibility, 'rate-limits': rateLimits, subjects, webhooks, confirmations };

@@ -42,32 +42,33 @@ const rateLimits = ({ strapi }: { strapi: Core.Strapi }) => {
   const keyed = (value: string) =>
     createHmac('sha256', getService('secrets').get()).update(`rate-limit:${value}`).digest('hex').slice(0, 40);
 
+  /** One hit in `scope` for `key`; RateLimitError (429) past `max` in the current window. */
+  const limit = async (scope: string, key: string, max: number, windowSeconds: number, message: string) => {
+    const hits = await hit(`${scope}:${key.slice(0, 40)}`, windowSeconds);
+    if (hits > max) throw new errors.RateLimitError(message, { retryAfterSeconds: windowSeconds });
+  };
+
   return {
     /**
      * Counts one request of this client (IP) on a public route and throws RateLimitError (429) over the
      * configured `max` per window.
      */
     async client(scope: string, ip: string | undefined) {
-      const limit = config();
-      if (!limit) return;
-      const hits = await hit(`${scope}:ip:${keyed(ip ?? 'unknown')}`, limit.windowSeconds);
-      if (hits > limit.max) {
-        throw new errors.RateLimitError('Too many requests, please try again later', {
-          retryAfterSeconds: limit.windowSeconds,
-        });
-      }
+      const cfg = config();
+      if (!cfg) return;
+      await limit(`${scope}:ip`, keyed(ip ?? 'unknown'), cfg.max, cfg.windowSeconds, 'Too many requests, please try again later');
     },
 
     /** The same per identifier hash (an email address or phone number), `perIdentifier` per window (B6). */
     async identifier(scope: string, identifierHash: string) {
-      const limit = config();
-      if (!limit) return;
-      const hits = await hit(`${scope}:id:${identifierHash.slice(0, 40)}`, limit.windowSeconds);
-      if (hits > limit.perIdentifier) {
-        throw new errors.RateLimitError('Too many requests for this address, please try again later', {
-          retryAfterSeconds: limit.windowSeconds,
-        });
-      }
+      const cfg = config();
+      if (!cfg) return;
+      await limit(`${scope}:id`, identifierHash, cfg.perIdentifier, cfg.windowSeconds, 'Too many requests for this address, please try again later');
+    },
+
+    /** A limit of its own (e.g. one confirmation mail per address per `resendAfterSeconds`). */
+    async window(scope: string, key: string, max: number, windowSeconds: number) {
+      await limit(scope, key, max, windowSeconds, 'Please wait before asking again');
     },
   };
 };

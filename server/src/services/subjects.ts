@@ -127,6 +127,23 @@ const subjects = ({ strapi }: { strapi: Core.Strapi }) => {
       });
       return { subject, created: true };
     },
+
+    /**
+     * Clears the identifiers of a person the plugin no longer needs to reach or to recognise: no grant,
+     * no pending request, no objection or withdrawal to honour (B4: an address never confirmed is not
+     * kept). The pseudonym and the ledger stay; a later sign-up makes a new subject.
+     */
+    async forgetIfUnneeded(pseudonym: string): Promise<boolean> {
+      const needed = await strapi.db
+        .query(UID.state)
+        .count({ where: { subject: pseudonym, state: { $in: ['granted', 'pending', 'objected', 'withdrawn'] } } });
+      if (needed > 0) return false;
+      await query().update({
+        where: { pseudonym },
+        data: { email: null, emailHash: null, phone: null, phoneHash: null, externalId: null, externalIdHash: null },
+      });
+      return true;
+    },
   };
 };
 

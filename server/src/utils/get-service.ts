@@ -10,6 +10,7 @@ import type { EligibilityService } from '../services/eligibility';
 import type { RateLimitsService } from '../services/rate-limits';
 import type { SubjectsService } from '../services/subjects';
 import type { WebhooksService } from '../services/webhooks';
+import type { ConfirmationsService } from '../services/confirmations';
 import { PLUGIN_ID } from '../constants';
 
 /** The plugin's services by name, so callers get typed results (the i18n plugin's pattern). */
@@ -26,6 +27,7 @@ export interface Services {
   'rate-limits': RateLimitsService;
   subjects: SubjectsService;
   webhooks: WebhooksService;
+  confirmations: ConfirmationsService;
 }
 
 export const getService = <T extends keyof Services>(name: T): Services[T] =>

@@ -48,9 +48,10 @@ const checkSubjects = (subjects: unknown[]) => {
   subjects.forEach((item, i) => {
     if (!item || typeof item !== 'object' || Array.isArray(item)) return fail(['subjects', i], 'must be an object');
     const keys = Object.keys(item);
-    if (keys.length !== 1 || !Object.prototype.hasOwnProperty.call(IDENTIFIER_MAX, keys[0])) {
-      return fail(['subjects', i], 'needs exactly one of email, phone or subject');
-    }
+    // Named, as the single check and yup's noUnknown do: "needs exactly one of …" would hide a typo'd key.
+    const unknown = keys.filter((k) => !Object.prototype.hasOwnProperty.call(IDENTIFIER_MAX, k));
+    if (unknown.length) return fail(['subjects', i], `has unknown field(s): ${unknown.join(', ')}`);
+    if (keys.length !== 1) return fail(['subjects', i], 'needs exactly one of email, phone or subject');
     const value = (item as Record<string, unknown>)[keys[0]];
     if (typeof value !== 'string') return fail(['subjects', i, keys[0]], 'must be a string');
     if (value.length > IDENTIFIER_MAX[keys[0]]) fail(['subjects', i, keys[0]], `must be at most ${IDENTIFIER_MAX[keys[0]]} characters`);

@@ -1,0 +1,103 @@
+import { errors } from '@strapi/utils';
+import type { Context } from 'koa';
+import { GoneError } from '../errors';
+import { pageLanguage } from '../pages/layout';
+import {
+  confirmDonePage,
+  confirmExpiredPage,
+  confirmInvalidPage,
+  confirmQuestionPage,
+  confirmResentPage,
+} from '../pages/confirmation';
+import { captureRequest } from '../utils/capture-request';
+import { getService } from '../utils/get-service';
+import { validateTokenParam } from '../validation/token';
+
+/** A person in a browser (the mail link, the page's button) gets pages; an API client gets JSON. */
+const wantsHtml = (ctx: Context) => ctx.accepts('json', 'html') === 'html';
+
+/**
+ * Renders an expected refusal (bad or expired link) as a page for browsers; JSON clients get Strapi's
+ * error body as usual.
+ */
+const asPage = async (ctx: Context, token: string, run: () => Promise<void>) => {
+  try {
+    await run();
+  } catch (error) {
+    if (!wantsHtml(ctx)) throw error;
+    const language = pageLanguage(ctx.query.locale ?? ctx.acceptsLanguages('en', 'de', 'fr'));
+    if (error instanceof GoneError) {
+      ctx.status = 410;
+      ctx.type = 'html';
+      const resend = (error.details as { resend?: boolean }).resend ? `/api/consent/confirm/${token}/resend` : null;
+      ctx.body = confirmExpiredPage(language, resend);
+      return;
+    }
+    if (error instanceof errors.ValidationError) {
+      ctx.status = 400;
+      ctx.type = 'html';
+      ctx.body = confirmInvalidPage(language);
+      return;
+    }
+    throw error;
+  }
+};
+
+/** Public double opt-in links (spec 4.1; B1–B6). */
+const confirmations = () => ({
+  /** GET: shows the question; changes nothing, because mail scanners open links too. */
+  async show(ctx: Context) {
+    const { token } = await validateTokenParam(ctx.params);
+    await asPage(ctx, token, async () => {
+      const view = await getService('confirmations').describe(token);
+      if (view.expired && !view.confirmed) {
+        throw new GoneError('This confirmation link has expired. You can ask for a new one.', { resend: true });
+      }
+      if (wantsHtml(ctx)) {
+        ctx.type = 'html';
+        ctx.body = view.confirmed
+          ? confirmDonePage(view.language, 'already-confirmed', view.purposes)
+          : confirmQuestionPage(view.language, `/api/consent/confirm/${token}`, view.purposes);
+        return;
+      }
+      ctx.body = { data: { confirmed: view.confirmed, purposes: view.purposes, language: view.language } };
+    });
+  },
+
+  /** POST: confirms. A second confirmation answers 200 "already confirmed". */
+  async confirm(ctx: Context) {
+    const { token } = await validateTokenParam(ctx.params);
+    await asPage(ctx, token, async () => {
+      const outcome = await getService('confirmations').confirm(token, captureRequest(ctx));
+      if (wantsHtml(ctx)) {
+        ctx.type = 'html';
+        ctx.body = confirmDonePage(outcome.language, outcome.status, outcome.purposes.map((p) => p.name));
+        return;
+      }
+      ctx.body = {
+        data: {
+          status: outcome.status,
+          states: Object.fromEntries(outcome.purposes.map((p) => [p.key, p.state])),
+        },
+      };
+    });
+  },
+
+  /** POST: a new link for the same request, throttled per address (429). */
+  async resend(ctx: Context) {
+    const { token } = await validateTokenParam(ctx.params);
+    await asPage(ctx, token, async () => {
+      await getService('confirmations').resend(token);
+      ctx.status = 202;
+      if (wantsHtml(ctx)) {
+        ctx.type = 'html';
+        ctx.body = confirmResentPage(pageLanguage(ctx.acceptsLanguages('en', 'de', 'fr')));
+        return;
+      }
+      // The same answer whether or not a mail went out: a link must not tell who signed up.
+      ctx.body = { data: { status: 'accepted' } };
+    });
+  },
+});
+
+export default confirmations;

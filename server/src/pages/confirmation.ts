@@ -1,0 +1,71 @@
+import { escapeHtml, page } from './layout';
+
+const TEXT = {
+  en: {
+    title: 'Confirm your request',
+    intro: 'Please confirm that you want us to contact you at this address for:',
+    button: 'Confirm',
+    confirmed: 'Thank you, your request is confirmed.',
+    already: 'This request was already confirmed. Nothing else to do.',
+    expiredTitle: 'This link has expired',
+    expired: 'The confirmation link has expired. We can send you a new one.',
+    resend: 'Send me a new link',
+    resent: 'If the request is still open, a new link is on its way to your mailbox.',
+    invalidTitle: 'This link is not valid',
+    invalid: 'The link is incomplete or was changed. Please use the link from the mail exactly as it is.',
+    gone: 'This request no longer exists. Please sign up again.',
+  },
+  de: {
+    title: 'Anfrage bestätigen',
+    intro: 'Bitte bestätigen Sie, dass wir Sie unter dieser Adresse kontaktieren dürfen für:',
+    button: 'Bestätigen',
+    confirmed: 'Vielen Dank, Ihre Anfrage ist bestätigt.',
+    already: 'Diese Anfrage wurde bereits bestätigt. Es ist nichts weiter zu tun.',
+    expiredTitle: 'Dieser Link ist abgelaufen',
+    expired: 'Der Bestätigungslink ist abgelaufen. Wir können Ihnen einen neuen senden.',
+    resend: 'Neuen Link senden',
+    resent: 'Wenn die Anfrage noch offen ist, ist ein neuer Link auf dem Weg in Ihr Postfach.',
+    invalidTitle: 'Dieser Link ist ungültig',
+    invalid: 'Der Link ist unvollständig oder wurde verändert. Bitte verwenden Sie den Link aus der E-Mail unverändert.',
+    gone: 'Diese Anfrage existiert nicht mehr. Bitte melden Sie sich erneut an.',
+  },
+  fr: {
+    title: 'Confirmez votre demande',
+    intro: 'Merci de confirmer que vous souhaitez être contacté à cette adresse pour :',
+    button: 'Confirmer',
+    confirmed: 'Merci, votre demande est confirmée.',
+    already: 'Cette demande a déjà été confirmée. Il n’y a rien d’autre à faire.',
+    expiredTitle: 'Ce lien a expiré',
+    expired: 'Le lien de confirmation a expiré. Nous pouvons vous en envoyer un nouveau.',
+    resend: 'M’envoyer un nouveau lien',
+    resent: 'Si la demande est toujours ouverte, un nouveau lien est en route vers votre boîte aux lettres.',
+    invalidTitle: 'Ce lien n’est pas valide',
+    invalid: 'Le lien est incomplet ou a été modifié. Veuillez utiliser le lien de l’e-mail tel quel.',
+    gone: 'Cette demande n’existe plus. Veuillez vous inscrire de nouveau.',
+  },
+} as const;
+
+type Language = keyof typeof TEXT;
+const t = (language: string) => TEXT[(language in TEXT ? language : 'en') as Language];
+const list = (items: string[]) => `<ul>${items.map((i) => `<li>${escapeHtml(i)}</li>`).join('')}</ul>`;
+const button = (action: string, label: string) =>
+  `<form method="post" action="${escapeHtml(action)}"><button type="submit">${escapeHtml(label)}</button></form>`;
+
+/** GET: the question and a button that POSTs; opening the link changes nothing. */
+export const confirmQuestionPage = (language: string, action: string, purposes: string[]) =>
+  page(language, t(language).title, `<p>${t(language).intro}</p>${list(purposes)}${button(action, t(language).button)}`);
+
+export const confirmDonePage = (language: string, status: 'confirmed' | 'already-confirmed', purposes: string[]) =>
+  page(language, t(language).title, `<p>${status === 'confirmed' ? t(language).confirmed : t(language).already}</p>${list(purposes)}`);
+
+export const confirmExpiredPage = (language: string, resendAction: string | null) =>
+  page(
+    language,
+    t(language).expiredTitle,
+    resendAction ? `<p>${t(language).expired}</p>${button(resendAction, t(language).resend)}` : `<p>${t(language).gone}</p>`
+  );
+
+export const confirmResentPage = (language: string) => page(language, t(language).title, `<p>${t(language).resent}</p>`);
+
+export const confirmInvalidPage = (language: string) =>
+  page(language, t(language).invalidTitle, `<p>${t(language).invalid}</p>`);

@@ -1,0 +1,345 @@
+import { randomBytes } from 'node:crypto';
+import type { Core } from '@strapi/strapi';
+import { errors } from '@strapi/utils';
+import type { ConsentState } from '../../../shared/contracts/domain';
+import type { ConsentConfig } from '../config';
+import { PLUGIN_ID, UID } from '../constants';
+import { pickTemplate, renderMail } from '../domain/mail-templates';
+import { requestContext } from '../domain/request-context';
+import { signToken, tokenHash, tokenKey, verifyToken } from '../domain/tokens';
+import { GoneError } from '../errors';
+import { getService } from '../utils/get-service';
+import type { CaptureRequest } from './capture';
+import type { NewEvent } from './ledger';
+
+/** One purpose asked for in a confirmation request, with the notice the person was shown (B3). */
+export interface RequestedPurpose {
+  purpose: string;
+  noticeId: number | null;
+  noticeVersion: number | null;
+  noticeHash: string | null;
+  noticeLanguage: string | null;
+}
+
+interface ConfirmationRow {
+  id: number;
+  tokenHash: string;
+  subject: string;
+  receiptId: string | null;
+  formKey: string | null;
+  purposes: RequestedPurpose[];
+  language: string | null;
+  requestedAt: string | Date;
+  mailSentAt: string | Date | null;
+  confirmedAt: string | Date | null;
+  expiresAt: string | Date;
+}
+
+export interface ConfirmOutcome {
+  status: 'confirmed' | 'already-confirmed';
+  language: string;
+  purposes: { key: string; name: string; state: ConsentState }[];
+}
+
+/** A new token and its row, to be mailed once the transaction that created them has committed. */
+export interface PendingMail {
+  token: string;
+  email: string;
+  language: string;
+  purposes: string[];
+}
+
+const BATCH = 100;
+const iso = (d: string | Date | null) => (d == null ? null : new Date(d).toISOString());
+
+/**
+ * Email double opt-in (B1–B6). A submission that asks for a double opt-in purpose leaves it `pending` and
+ * creates a confirmation request here; the mail carries a signed token bound to the person, the purposes
+ * and the request, stored only as a hash. Opening the link shows a page and changes nothing (mail scanners
+ * follow links); only the POST of its button confirms, and only the email channel (B5).
+ */
+const confirmations = ({ strapi }: { strapi: Core.Strapi }) => {
+  const config = () => strapi.config.get(`plugin::${PLUGIN_ID}`) as ConsentConfig;
+  const query = () => strapi.db.query(UID.confirmation);
+  let key: Buffer | undefined;
+  const hmacKey = () => (key ??= tokenKey(getService('secrets').get()));
+
+  /** The row a token belongs to; 400 for anything not issued by this plugin, 410 for a purged request. */
+  const load = async (token: string) => {
+    const check = verifyToken(hmacKey(), token, 'confirm');
+    if (!check.ok) {
+      throw new errors.ValidationError('This confirmation link is not valid', { reason: check.reason });
+    }
+    const row: ConfirmationRow | null = await query().findOne({ where: { tokenHash: tokenHash(token) } });
+    if (!row) {
+      throw new GoneError('This confirmation link has expired and the request was deleted. Please sign up again.', {
+        resend: false,
+      });
+    }
+    return { row, expired: check.expired || new Date(row.expiresAt).getTime() <= Date.now() };
+  };
+
+  const purposeNames = async (keys: string[], language: string) => {
+    const purposes = await getService('purposes').byKeys(keys);
+    return keys.map((k) => {
+      const p = purposes.get(k);
+      return p ? (p.translations[language]?.name ?? p.translations[language.split('-')[0]]?.name ?? p.name) : k;
+    });
+  };
+
+  return {
+    /**
+     * Creates a confirmation request for the `requested` purposes of a submission (inside its
+     * transaction) and returns the token, whose hash the `requested` events carry as evidence.
+     */
+    async create(input: {
+      subject: string;
+      receiptId: string;
+      formKey: string | null;
+      language: string;
+      purposes: RequestedPurpose[];
+      now?: Date;
+    }): Promise<{ token: string; tokenHash: string; expiresAt: Date }> {
+      const now = input.now ?? new Date();
+      const expiresAt = new Date(now.getTime() + config().doubleOptIn.tokenTtlSeconds * 1000);
+      const token = signToken(hmacKey(), {
+        use: 'confirm',
+        sub: input.subject,
+        purposes: input.purposes.map((p) => p.purpose),
+        ref: input.receiptId,
+        exp: Math.floor(expiresAt.getTime() / 1000),
+        nonce: randomBytes(9).toString('base64url'),
+      });
+      const hash = tokenHash(token);
+      await query().create({
+        data: {
+          tokenHash: hash,
+          subject: input.subject,
+          receiptId: input.receiptId,
+          formKey: input.formKey,
+          purposes: input.purposes,
+          language: input.language,
+          requestedAt: now,
+          expiresAt,
+        },
+      });
+      return { token, tokenHash: hash, expiresAt };
+    },
+
+    /**
+     * Sends the confirmation mail through Strapi's email plugin (any provider the site configured) and
+     * records when it went out. A failed send is logged, not thrown: the request stands and can be resent.
+     */
+    async send(mail: PendingMail): Promise<boolean> {
+      const cfg = config();
+      const settings = getService('settings');
+      const { template, language } = pickTemplate('confirmation', mail.language, cfg.email.templates);
+      const rendered = renderMail(template, {
+        link: `${settings.publicUrl()}/api/consent/confirm/${mail.token}`,
+        purposes: (await purposeNames(mail.purposes, language)).map((n) => `- ${n}`).join('\n'),
+        controllerName: cfg.controller.name,
+        controllerAddress: cfg.controller.address,
+        controllerContact: cfg.controller.contact,
+        expiresHours: String(Math.round(cfg.doubleOptIn.tokenTtlSeconds / 3600)),
+      });
+      try {
+        await strapi.plugin('email').service('email').send({
+          to: mail.email,
+          ...(cfg.email.from ? { from: cfg.email.from } : {}),
+          ...(cfg.email.replyTo ? { replyTo: cfg.email.replyTo } : {}),
+          ...rendered,
+        });
+      } catch (error) {
+        strapi.log.error(`[consent] the confirmation mail could not be sent: ${(error as Error).message}`);
+        return false;
+      }
+      await query().update({ where: { tokenHash: tokenHash(mail.token) }, data: { mailSentAt: new Date() } });
+      return true;
+    },
+
+    /** What the confirmation page shows; changes nothing (GET). */
+    async describe(token: string) {
+      const { row, expired } = await load(token);
+      const language = row.language ?? 'en';
+      const keys = row.purposes.map((p) => p.purpose);
+      return {
+        language,
+        expired,
+        confirmed: !!row.confirmedAt,
+        purposes: await purposeNames(keys, language),
+      };
+    },
+
+    /**
+     * Confirms a pending request: a `confirmed` event (state `granted`, method `double-opt-in`) on the
+     * email channel of every purpose still pending, carrying the request, mail and confirmation times,
+     * the token hash and the notice agreed to (B3). Idempotent: a second confirmation changes nothing.
+     */
+    async confirm(token: string, request: CaptureRequest): Promise<ConfirmOutcome> {
+      const first = await load(token);
+      if (first.expired && !first.row.confirmedAt) {
+        throw new GoneError('This confirmation link has expired. You can ask for a new one.', { resend: true });
+      }
+      const language = first.row.language ?? 'en';
+      const result = await strapi.db.transaction(async () => {
+        await getService('ledger').lock();
+        const row: ConfirmationRow | null = await query().findOne({ where: { id: first.row.id } });
+        if (!row) throw new GoneError('This confirmation request was deleted. Please sign up again.', { resend: false });
+        if (row.confirmedAt) return 'already-confirmed' as const;
+
+        const keys = row.purposes.map((p) => p.purpose);
+        const purposes = await getService('purposes').byKeys(keys);
+        const states = await strapi.db.query(UID.state).findMany({
+          where: { subject: row.subject, channel: 'email', purpose: { $in: keys } },
+        });
+        const confirmedAt = new Date();
+        const context = requestContext(request, config().ipStorage);
+        const events: NewEvent[] = row.purposes
+          .filter((p) => states.some((s: { purpose: string; state: string }) => s.purpose === p.purpose && s.state === 'pending'))
+          .map((p) => ({
+            subject: row.subject,
+            purpose: p.purpose,
+            channel: 'email',
+            action: 'confirmed',
+            state: 'granted',
+            method: 'double-opt-in',
+            legalBasis: purposes.get(p.purpose)?.legalBasis ?? 'consent',
+            actor: 'subject',
+            noticeId: p.noticeId,
+            noticeVersion: p.noticeVersion,
+            noticeHash: p.noticeHash,
+            noticeLanguage: p.noticeLanguage,
+            formKey: row.formKey,
+            context: { ...context },
+            evidence: {
+              doubleOptIn: {
+                tokenHash: row.tokenHash,
+                requestedAt: iso(row.requestedAt),
+                mailSentAt: iso(row.mailSentAt),
+                confirmedAt: confirmedAt.toISOString(),
+              },
+            },
+            receiptId: row.receiptId,
+            lifetimeDays: purposes.get(p.purpose)?.lifetimeDays ?? null,
+            occurredAt: confirmedAt,
+          }));
+        await getService('ledger').append(events);
+        await query().update({ where: { id: row.id }, data: { confirmedAt } });
+        return 'confirmed' as const;
+      });
+
+      const keys = first.row.purposes.map((p) => p.purpose);
+      const names = await purposeNames(keys, language);
+      const states = await strapi.db.query(UID.state).findMany({
+        where: { subject: first.row.subject, channel: 'email', purpose: { $in: keys } },
+      });
+      return {
+        status: result,
+        language,
+        purposes: keys.map((k, i) => ({
+          key: k,
+          name: names[i],
+          state: (states.find((s: { purpose: string }) => s.purpose === k)?.state ?? 'none') as ConsentState,
+        })),
+      };
+    },
+
+    /**
+     * A new confirmation mail for the request behind a (possibly expired) link. Throttled per address
+     * (`doubleOptIn.resendAfterSeconds`, B6); nothing is sent for a request already confirmed or whose
+     * purposes are no longer pending.
+     */
+    async resend(token: string): Promise<{ sent: boolean }> {
+      const { row } = await load(token).catch((error) => {
+        if (error instanceof GoneError) return { row: null as ConfirmationRow | null, expired: true };
+        throw error;
+      });
+      if (!row || row.confirmedAt) return { sent: false };
+      const subject = await getService('subjects').byPseudonym(row.subject);
+      if (!subject?.email) return { sent: false };
+      await this.throttle(subject.email);
+      const still = await strapi.db.query(UID.state).findMany({
+        where: { subject: row.subject, channel: 'email', state: 'pending', purpose: { $in: row.purposes.map((p) => p.purpose) } },
+      });
+      const purposes = row.purposes.filter((p) => still.some((s: { purpose: string }) => s.purpose === p.purpose));
+      if (purposes.length === 0) return { sent: false };
+      const created = await this.create({
+        subject: row.subject,
+        receiptId: row.receiptId ?? '',
+        formKey: row.formKey,
+        language: row.language ?? 'en',
+        purposes,
+      });
+      return { sent: await this.send({ token: created.token, email: subject.email, language: row.language ?? 'en', purposes: purposes.map((p) => p.purpose) }) };
+    },
+
+    /** One confirmation mail per address per `resendAfterSeconds`, counted like the rate limits. */
+    async throttle(email: string) {
+      const seconds = config().doubleOptIn.resendAfterSeconds;
+      if (seconds <= 0) return;
+      await getService('rate-limits').window('confirmation-mail', getService('subjects').hash('email', email), 1, seconds);
+    },
+
+    /**
+     * The retention job (B4): requests unconfirmed after `pendingTtlDays` expire. Their pending states
+     * become `expired` in the ledger, the request rows are deleted, and a person left with nothing to honour
+     * (no grant, no pending request, no objection or withdrawal) loses the unverified address. Safe to run
+     * on several instances at once and to run again: each request is handled under the ledger lock and
+     * re-read there.
+     */
+    async expirePending(now = new Date()): Promise<{ expired: number; requests: number }> {
+      const cutoff = new Date(now.getTime() - config().doubleOptIn.pendingTtlDays * 86_400_000);
+      let expired = 0;
+      let requests = 0;
+      for (;;) {
+        const rows: ConfirmationRow[] = await query().findMany({
+          where: { confirmedAt: { $null: true }, requestedAt: { $lt: cutoff } },
+          orderBy: { id: 'asc' },
+          limit: BATCH,
+        });
+        if (rows.length === 0) break;
+        for (const candidate of rows) {
+          expired += await strapi.db.transaction(async () => {
+            await getService('ledger').lock();
+            const row: ConfirmationRow | null = await query().findOne({ where: { id: candidate.id } });
+            if (!row || row.confirmedAt) return 0;
+            const keys = row.purposes.map((p) => p.purpose);
+            const newer = await query().count({
+              where: { subject: row.subject, confirmedAt: { $null: true }, requestedAt: { $gte: cutoff } },
+            });
+            const pending = newer
+              ? []
+              : await strapi.db.query(UID.state).findMany({
+                  where: { subject: row.subject, state: 'pending', purpose: { $in: keys } },
+                });
+            const purposes = await getService('purposes').byKeys(keys);
+            await getService('ledger').append(
+              pending.map((s: { purpose: string; channel: NewEvent['channel'] }) => ({
+                subject: row.subject,
+                purpose: s.purpose,
+                channel: s.channel,
+                action: 'expired',
+                state: 'expired',
+                method: 'double-opt-in',
+                legalBasis: purposes.get(s.purpose)?.legalBasis ?? 'consent',
+                actor: 'system',
+                formKey: row.formKey,
+                receiptId: row.receiptId,
+                evidence: { reason: 'not-confirmed', requestedAt: iso(row.requestedAt), tokenHash: row.tokenHash },
+                occurredAt: now,
+              }))
+            );
+            await query().delete({ where: { id: row.id } });
+            await getService('subjects').forgetIfUnneeded(row.subject);
+            requests += 1;
+            return pending.length;
+          });
+        }
+      }
+      return { expired, requests };
+    },
+  };
+};
+
+export default confirmations;
+export type ConfirmationsService = ReturnType<typeof confirmations>;
