@@ -18,6 +18,19 @@ module.exports = ({ env }) => ({
       email: { from: 'Example Shop <newsletter@example.com>' },
     },
   },
+  // Mail goes to the playground's own mailbox (src/mailbox.js): read it at /demo/mails.
+  email: {
+    config: {
+      provider: 'nodemailer',
+      providerOptions: {
+        host: '127.0.0.1',
+        port: Number(env('PLAYGROUND_SMTP_PORT', '1025')),
+        secure: false,
+        ignoreTLS: true,
+      },
+      settings: { defaultFrom: 'Example Shop <newsletter@example.com>' },
+    },
+  },
   'users-permissions': {
     config: { jwtSecret: env('JWT_SECRET', 'playground-users-permissions-jwt-secret') },
   },

@@ -1,11 +1,27 @@
 const { renderDemoPage, renderThanksPage } = require('./demo-page');
 const { seed, ensureAdmin } = require('./seed');
+const { startMailbox, renderMailbox } = require('./mailbox');
 
 const env = (name, fallback) => process.env[name] ?? fallback;
 
+let mailbox = { mails: [], stop: async () => undefined };
+
 module.exports = {
   register({ strapi }) {
+    // Tests send mail to their own SMTP listener (config/env/test/plugins.js).
+    if (process.env.NODE_ENV !== 'test' && env('PLAYGROUND_MAILBOX', 'true') !== 'false') {
+      mailbox = startMailbox({ port: Number(env('PLAYGROUND_SMTP_PORT', '1025')), log: (m) => strapi.log.info(m) });
+    }
     strapi.server.routes([
+      {
+        method: 'GET',
+        path: '/demo/mails',
+        handler: async (ctx) => {
+          ctx.type = 'html';
+          ctx.body = renderMailbox(mailbox.mails);
+        },
+        config: { auth: false },
+      },
       {
         method: 'GET',
         path: '/demo',
@@ -29,6 +45,10 @@ module.exports = {
     ]);
   },
 
+  async destroy() {
+    await mailbox.stop();
+  },
+
   async bootstrap({ strapi }) {
     if (env('PLAYGROUND_SEED', 'true') !== 'false') {
       const seeded = await seed(strapi);
@@ -44,6 +64,7 @@ module.exports = {
           '  strapi-plugin-consent playground',
           `  Demo form:   ${base}/demo   (also ?locale=de, ?locale=fr)`,
           `  Admin panel: ${base}/admin  (${admin.email} / ${created ? admin.password : 'password as set'})`,
+          `  Mailbox:     ${base}/demo/mails  (the confirmation mails the playground sends)`,
           seeded ? '  Demo purposes, notices (en, de, fr) and the forms "demo" and "contact" were seeded.' : '',
           '',
         ].join('\n')

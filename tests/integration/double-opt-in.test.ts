@@ -193,12 +193,23 @@ describe('tampered, forged and expired links', () => {
 });
 
 describe('B5: an email confirmation confirms the email channel only', () => {
-  it('a purpose on email and sms: email granted after confirmation, sms stays pending', async () => {
-    await submit('eve@example.com', { alerts: true });
+  it('a purpose on email and sms: only email waits for the mail; the confirmation adds an event on email only', async () => {
+    const res = await submit('eve@example.com', { alerts: true });
+    expect(await stateOf('eve@example.com', 'alerts', 'email')).toBe('pending');
+    // The sms consent is the tick itself (method form), never "verified" by the email confirmation.
+    expect(await stateOf('eve@example.com', 'alerts', 'sms')).toBe('granted');
     const link = confirmationLink(await mailTo('eve@example.com'));
     await app.http().post(link.path);
     expect(await stateOf('eve@example.com', 'alerts', 'email')).toBe('granted');
-    expect(await eligibility('eve@example.com', 'alerts', 'sms')).toMatchObject({ eligible: false, reasons: ['pending-confirmation'] });
+    const events = await app.strapi.db
+      .connection('consent_events')
+      .where({ purpose: 'alerts', subject: res.body.data.receipt.piiPrincipalId })
+      .orderBy('seq');
+    expect(events.map((e: { channel: string; action: string; method: string }) => `${e.channel}:${e.action}:${e.method}`)).toEqual([
+      'email:requested:form',
+      'sms:granted:form',
+      'email:confirmed:double-opt-in',
+    ]);
   });
 });
 

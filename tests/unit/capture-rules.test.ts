@@ -272,13 +272,23 @@ const rows: Row[] = [
     decisions: { sms: 'refused' },
   },
   {
-    rule: 'a purpose on two channels with double opt-in, granted on one → granted there, pending on the other',
+    rule: 'B5: double opt-in holds back the email channel only; another channel is granted by the tick',
+    offered: [{ ...sms, channels: ['email', 'sms'], doubleOptIn: true }],
+    ticked: ['sms'],
+    events: [
+      ['sms', 'email', 'requested', 'pending', 'form'],
+      ['sms', 'sms', 'granted', 'granted', 'form'],
+    ],
+    decisions: { sms: 'pending' },
+  },
+  {
+    rule: 'B5: double opt-in on a purpose without an email channel changes nothing',
     offered: [{ ...sms, doubleOptIn: true }],
     ticked: ['sms'],
-    states: { 'sms:sms': 'granted' },
+    formDoubleOptIn: true,
     events: [
       ['sms', 'sms', 'granted', 'granted', 'form'],
-      ['sms', 'phone', 'requested', 'pending', 'form'],
+      ['sms', 'phone', 'granted', 'granted', 'form'],
     ],
     decisions: { sms: 'granted' },
   },

@@ -5,8 +5,10 @@ import type { Channel, ConsentAction, ConsentMethod, ConsentState, LegalBasis } 
  * requirements A1–A6 and F1–F3 in one place, so they can be read (and tested) as a whole.
  *
  * - Opt-in purposes (legal basis `consent`): only an explicit tick grants (A1, A3). With double opt-in the
- *   grant waits as `pending` until confirmed (B1), except for a person whose consent is already granted:
- *   re-submitting never un-confirms them. An unticked box the person was shown is recorded as `refused`
+ *   email channel waits as `pending` until the address is confirmed (B1), except for a person whose
+ *   consent is already granted: re-submitting never un-confirms them. Double opt-in is an email
+ *   procedure: it neither holds back nor proves another channel of the same purpose (B5), which is
+ *   granted by the tick like any other consent (method `form`, without a confirmation). An unticked box the person was shown is recorded as `refused`
  *   when they have no consent, and never changes a consent already given, pending or objected to:
  *   withdrawing is its own deliberate act.
  * - Opt-out purposes (legitimate interest): the box is the objection. Ticking it objects (C5); leaving it
@@ -94,7 +96,7 @@ export const planSubmission = (facts: SubmissionFacts): SubmissionPlan => {
       record(purpose, (channel) => {
         const { state, reconsentRequired } = current(purpose.key, channel);
         const alreadyGiven = state === 'granted' && !reconsentRequired;
-        return doubleOptIn && !alreadyGiven
+        return doubleOptIn && channel === 'email' && !alreadyGiven
           ? { action: 'requested', state: 'pending', method: 'form' }
           : { action: 'granted', state: 'granted', method: 'form' };
       });

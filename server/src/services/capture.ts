@@ -192,7 +192,7 @@ const capture = ({ strapi }: { strapi: Core.Strapi }) => {
       }
       const needsEmail = [...ticked].find((k) => {
         const p = offered.find((o) => o.key === k)!;
-        return p.mechanism === 'opt-in' && (p.doubleOptIn || form.doubleOptIn);
+        return p.mechanism === 'opt-in' && (p.doubleOptIn || form.doubleOptIn) && p.channels.includes('email');
       });
       if (needsEmail && !identifiers.email) {
         invalid('subject.email', `subject.email is required: "${needsEmail}" is confirmed by email (double opt-in)`);
