@@ -11,5 +11,6 @@ import rateLimits from './rate-limits';
 import subjects from './subjects';
 import webhooks from './webhooks';
 import confirmations from './confirmations';
+import suppression from './suppression';
 
-export default { forms, ledger, notices, purposes, receipts, secrets, settings, capture, eligibility, 'rate-limits': rateLimits, subjects, webhooks, confirmations };
+export default { forms, ledger, notices, purposes, receipts, secrets, settings, capture, eligibility, 'rate-limits': rateLimits, subjects, webhooks, confirmations, suppression };

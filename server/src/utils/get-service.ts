@@ -11,6 +11,7 @@ import type { RateLimitsService } from '../services/rate-limits';
 import type { SubjectsService } from '../services/subjects';
 import type { WebhooksService } from '../services/webhooks';
 import type { ConfirmationsService } from '../services/confirmations';
+import type { SuppressionService } from '../services/suppression';
 import { PLUGIN_ID } from '../constants';
 
 /** The plugin's services by name, so callers get typed results (the i18n plugin's pattern). */
@@ -28,6 +29,7 @@ export interface Services {
   subjects: SubjectsService;
   webhooks: WebhooksService;
   confirmations: ConfirmationsService;
+  suppression: SuppressionService;
 }
 
 export const getService = <T extends keyof Services>(name: T): Services[T] =>
