@@ -25,6 +25,8 @@ export interface ConsentConfig {
   email: {
     from?: string;
     replyTo?: string;
+    /** A mailbox that unsubscribes its senders, listed after the HTTPS URI in `List-Unsubscribe` (E1). */
+    unsubscribeMailto?: string;
     /** Overrides per template name and locale: `{ confirmation: { de: { subject, text, html } } }`. */
     templates: Record<string, Record<string, EmailTemplate>>;
   };

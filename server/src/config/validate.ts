@@ -67,6 +67,7 @@ const schema = (production: boolean) =>
         .object({
           from: yup.string(),
           replyTo: yup.string(),
+          unsubscribeMailto: yup.string().email(),
           templates: yup
             .object()
             .test('templates', '${path} must map template names to { <locale>: { subject, text, html? } }', (value) =>

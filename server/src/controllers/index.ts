@@ -2,11 +2,13 @@ import forms from './forms';
 import jwks from './jwks';
 import ledger from './ledger';
 import notices from './notices';
+import oppositionLists from './opposition-lists';
 import publicForms from './public-forms';
 import purposes from './purposes';
 import settings from './settings';
 import submissions from './submissions';
 import eligibility from './eligibility';
 import confirmations from './confirmations';
+import optOut from './opt-out';
 
-export default { forms, jwks, ledger, notices, 'public-forms': publicForms, purposes, settings, submissions, eligibility, confirmations };
+export default { forms, jwks, ledger, notices, 'public-forms': publicForms, purposes, settings, submissions, eligibility, confirmations, 'opt-out': optOut, 'opposition-lists': oppositionLists };

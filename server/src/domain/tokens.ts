@@ -15,6 +15,8 @@ export interface TokenPayload {
   sub: string;
   /** Purpose keys covered. */
   purposes: string[];
+  /** The channel a link acts on (an unsubscribe link in an email acts on `email`). */
+  channel?: string;
   /** The request it belongs to (a receipt id, for confirmations). */
   ref?: string;
   /** Expiry, seconds since the epoch; absent for links that must keep working (RFC 8058 unsubscribe). */

@@ -50,6 +50,49 @@ export default {
     },
     {
       method: 'GET',
+      path: '/unsubscribe/:token',
+      handler: 'opt-out.unsubscribePage',
+      config: { auth: false, middlewares: [guard('opt-out', 4 * 1024)] },
+    },
+    {
+      // RFC 8058 one-click: no cookie, auth, CSRF or Origin check; the token is the authority.
+      method: 'POST',
+      path: '/unsubscribe/:token',
+      handler: 'opt-out.unsubscribe',
+      config: { auth: false, middlewares: [guard('opt-out', 4 * 1024)] },
+    },
+    {
+      method: 'GET',
+      path: '/preferences/:token',
+      handler: 'opt-out.preferences',
+      config: { auth: false, middlewares: [guard('opt-out', 4 * 1024)] },
+    },
+    {
+      method: 'PUT',
+      path: '/preferences/:token',
+      handler: 'opt-out.updatePreferences',
+      config: { auth: false, middlewares: [guard('opt-out', 16 * 1024)] },
+    },
+    {
+      // The preference page's own form (HTML forms cannot PUT).
+      method: 'POST',
+      path: '/preferences/:token',
+      handler: 'opt-out.updatePreferences',
+      config: { auth: false, middlewares: [guard('opt-out', 16 * 1024)] },
+    },
+    {
+      method: 'POST',
+      path: '/withdrawals',
+      handler: 'opt-out.withdraw',
+      config: { auth: false, middlewares: [guard('opt-out', 4 * 1024)] },
+    },
+    {
+      method: 'GET',
+      path: '/headers',
+      handler: 'opt-out.headers',
+    },
+    {
+      method: 'GET',
       path: '/eligibility',
       handler: 'eligibility.check',
     },

@@ -153,6 +153,9 @@ const capture = ({ strapi }: { strapi: Core.Strapi }) => {
   };
 
   return {
+    /** Checks the notices a front end displayed against the current published versions (A9). */
+    verifyNotices,
+
     /** Everything that can refuse a submission, before anything is written. */
     async prepare(body: SubmissionBody, request: CaptureRequest): Promise<CapturePlan> {
       const form = await strapi.db.query(UID.form).findOne({ where: { key: body.form, active: true } });

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import type { ConsentState } from '../../../shared/contracts/domain';
@@ -6,7 +5,7 @@ import type { ConsentConfig } from '../config';
 import { PLUGIN_ID, UID } from '../constants';
 import { pickTemplate, renderMail } from '../domain/mail-templates';
 import { requestContext } from '../domain/request-context';
-import { signToken, tokenHash, tokenKey, verifyToken } from '../domain/tokens';
+import { tokenHash } from '../domain/tokens';
 import { GoneError } from '../errors';
 import { getService } from '../utils/get-service';
 import type { CaptureRequest } from './capture';
@@ -61,15 +60,10 @@ const iso = (d: string | Date | null) => (d == null ? null : new Date(d).toISOSt
 const confirmations = ({ strapi }: { strapi: Core.Strapi }) => {
   const config = () => strapi.config.get(`plugin::${PLUGIN_ID}`) as ConsentConfig;
   const query = () => strapi.db.query(UID.confirmation);
-  let key: Buffer | undefined;
-  const hmacKey = () => (key ??= tokenKey(getService('secrets').get()));
 
   /** The row a token belongs to; 400 for anything not issued by this plugin, 410 for a purged request. */
   const load = async (token: string) => {
-    const check = verifyToken(hmacKey(), token, 'confirm');
-    if (!check.ok) {
-      throw new errors.ValidationError('This confirmation link is not valid', { reason: check.reason });
-    }
+    const check = getService('tokens').read(token, 'confirm');
     const row: ConfirmationRow | null = await query().findOne({ where: { tokenHash: tokenHash(token) } });
     if (!row) {
       throw new GoneError('This confirmation link has expired and the request was deleted. Please sign up again.', {
@@ -102,13 +96,12 @@ const confirmations = ({ strapi }: { strapi: Core.Strapi }) => {
     }): Promise<{ token: string; tokenHash: string; expiresAt: Date }> {
       const now = input.now ?? new Date();
       const expiresAt = new Date(now.getTime() + config().doubleOptIn.tokenTtlSeconds * 1000);
-      const token = signToken(hmacKey(), {
+      const token = getService('tokens').issue({
         use: 'confirm',
         sub: input.subject,
         purposes: input.purposes.map((p) => p.purpose),
         ref: input.receiptId,
         exp: Math.floor(expiresAt.getTime() / 1000),
-        nonce: randomBytes(9).toString('base64url'),
       });
       const hash = tokenHash(token);
       await query().create({

@@ -12,5 +12,9 @@ import subjects from './subjects';
 import webhooks from './webhooks';
 import confirmations from './confirmations';
 import suppression from './suppression';
+import tokens from './tokens';
+import links from './links';
+import optOut from './opt-out';
+import preferences from './preferences';
 
-export default { forms, ledger, notices, purposes, receipts, secrets, settings, capture, eligibility, 'rate-limits': rateLimits, subjects, webhooks, confirmations, suppression };
+export default { forms, ledger, notices, purposes, receipts, secrets, settings, capture, eligibility, 'rate-limits': rateLimits, subjects, webhooks, confirmations, suppression, tokens, links, 'opt-out': optOut, preferences };

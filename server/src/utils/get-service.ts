@@ -12,6 +12,10 @@ import type { SubjectsService } from '../services/subjects';
 import type { WebhooksService } from '../services/webhooks';
 import type { ConfirmationsService } from '../services/confirmations';
 import type { SuppressionService } from '../services/suppression';
+import type { TokensService } from '../services/tokens';
+import type { LinksService } from '../services/links';
+import type { OptOutService } from '../services/opt-out';
+import type { PreferencesService } from '../services/preferences';
 import { PLUGIN_ID } from '../constants';
 
 /** The plugin's services by name, so callers get typed results (the i18n plugin's pattern). */
@@ -30,6 +34,10 @@ export interface Services {
   webhooks: WebhooksService;
   confirmations: ConfirmationsService;
   suppression: SuppressionService;
+  tokens: TokensService;
+  links: LinksService;
+  'opt-out': OptOutService;
+  preferences: PreferencesService;
 }
 
 export const getService = <T extends keyof Services>(name: T): Services[T] =>

@@ -1,0 +1,139 @@
+import { errors } from '@strapi/utils';
+import type { Context } from 'koa';
+import { pageLanguage } from '../pages/layout';
+import { invalidLinkPage, preferencesPage, unsubscribedPage, unsubscribePage } from '../pages/opt-out';
+import { captureRequest } from '../utils/capture-request';
+import { getService } from '../utils/get-service';
+import { validateTokenParam } from '../validation/token';
+import { validateHeadersQuery, validateOneClick, validatePreferences, validateWithdrawal } from '../validation/opt-out';
+
+const wantsHtml = (ctx: Context) => ctx.accepts('json', 'html') === 'html';
+const language = (ctx: Context) => pageLanguage(ctx.query.locale ?? ctx.acceptsLanguages('en', 'de', 'fr'));
+
+/** Browsers get a page for a bad link; API clients get Strapi's error body. */
+const linkPage = async (ctx: Context, run: () => Promise<void>) => {
+  try {
+    await run();
+  } catch (error) {
+    if (!wantsHtml(ctx) || !(error instanceof errors.ValidationError)) throw error;
+    ctx.status = 400;
+    ctx.type = 'html';
+    ctx.body = invalidLinkPage(language(ctx));
+  }
+};
+
+/**
+ * The page form of the preference centre posts every box it showed (`shown[]`) and the ticked ones
+ * (`choices[key]=on`). For a consent purpose a ticked box grants and an unticked one withdraws; for a
+ * legitimate-interest purpose the box is the objection. "Unsubscribe from everything" unticks all.
+ */
+const fromPreferencesPage = async (token: string, body: Record<string, unknown>) => {
+  const view = await getService('preferences').view(token);
+  const shown = new Set(Array.isArray(body.shown) ? (body.shown as string[]) : []);
+  const ticked = (body.choices ?? {}) as Record<string, string>;
+  const leaveAll = body.action === 'leave-all';
+  const choices: Record<string, boolean> = {};
+  for (const p of view.purposes) {
+    if (!shown.has(p.key)) continue;
+    const on = !leaveAll && (ticked[p.key] === 'on' || ticked[p.key] === 'true');
+    if (p.mechanism === 'opt-in') choices[p.key] = on;
+    else if (leaveAll || on) choices[p.key] = false;
+  }
+  const notices = Object.fromEntries(
+    Object.entries((body.notices ?? {}) as Record<string, { version?: string; hash?: string }>).map(([k, n]) => [
+      k,
+      { version: Number(n?.version), hash: String(n?.hash ?? '') },
+    ])
+  );
+  return { choices, notices };
+};
+
+/** Public opt-out routes (spec 4.1; D1–D5, E2–E4) and the List-Unsubscribe header values (spec 4.2; E1). */
+const optOut = () => ({
+  /** GET of the one-click link: a page with the button; changes nothing (E4). */
+  async unsubscribePage(ctx: Context) {
+    const { token } = await validateTokenParam(ctx.params);
+    await linkPage(ctx, async () => {
+      const { payload } = getService('tokens').read(token, 'unsubscribe');
+      const purposes = await getService('purposes').byKeys(payload.purposes);
+      const names = payload.purposes.map((k) => purposes.get(k)?.name ?? k);
+      const preferencesUrl = `${getService('settings').publicUrl()}/api/consent/preferences/${getService('tokens').issue({
+        use: 'preferences',
+        sub: payload.sub,
+        purposes: [],
+      })}`;
+      if (!wantsHtml(ctx)) {
+        ctx.body = { data: { purposes: payload.purposes, channel: payload.channel ?? null, preferencesUrl } };
+        return;
+      }
+      ctx.type = 'html';
+      ctx.body = unsubscribePage(language(ctx), `/api/consent/unsubscribe/${token}`, names, preferencesUrl);
+    });
+  },
+
+  /**
+   * RFC 8058 one-click POST: `List-Unsubscribe=One-Click`, urlencoded or multipart, no cookie, no auth, no
+   * CSRF or Origin check; 200 without a redirect (E3).
+   */
+  async unsubscribe(ctx: Context) {
+    const { token } = await validateTokenParam(ctx.params);
+    await linkPage(ctx, async () => {
+      validateOneClick((ctx.request as { body?: unknown }).body);
+      const result = await getService('opt-out').unsubscribe(token, captureRequest(ctx));
+      ctx.status = 200;
+      if (wantsHtml(ctx)) {
+        ctx.type = 'html';
+        ctx.body = unsubscribedPage(language(ctx));
+        return;
+      }
+      ctx.body = { data: { status: 'unsubscribed', changed: result.changed } };
+    });
+  },
+
+  async preferences(ctx: Context) {
+    const { token } = await validateTokenParam(ctx.params);
+    await linkPage(ctx, async () => {
+      const locale = typeof ctx.query.locale === 'string' ? ctx.query.locale : undefined;
+      const view = await getService('preferences').view(token, locale);
+      if (wantsHtml(ctx)) {
+        ctx.type = 'html';
+        ctx.body = preferencesPage(view, `/api/consent/preferences/${token}`);
+        return;
+      }
+      ctx.body = { data: view };
+    });
+  },
+
+  /** PUT (JSON) or POST (the page's form): grants and withdrawals in one call. */
+  async updatePreferences(ctx: Context) {
+    const { token } = await validateTokenParam(ctx.params);
+    await linkPage(ctx, async () => {
+      const raw = (ctx.request as { body?: unknown }).body;
+      const fromPage = !!ctx.is('application/x-www-form-urlencoded', 'multipart/form-data');
+      const change = fromPage ? await fromPreferencesPage(token, (raw ?? {}) as Record<string, unknown>) : await validatePreferences(raw);
+      const states = await getService('preferences').update(token, change, captureRequest(ctx));
+      if (wantsHtml(ctx)) {
+        ctx.type = 'html';
+        ctx.body = preferencesPage(await getService('preferences').view(token), `/api/consent/preferences/${token}`, true);
+        return;
+      }
+      ctx.body = { data: { states } };
+    });
+  },
+
+  /** Withdrawal or objection by identifier: always 202, known or not (no enumeration, D2). */
+  async withdraw(ctx: Context) {
+    const input = await validateWithdrawal((ctx.request as { body?: unknown }).body);
+    await getService('opt-out').withdraw(input, { method: 'form', actor: 'subject', request: captureRequest(ctx), source: 'withdrawal-route' });
+    ctx.status = 202;
+    ctx.body = { data: { status: 'accepted' } };
+  },
+
+  /** Server-to-server: the header values and visible links for one outgoing message (E1, E6). */
+  async headers(ctx: Context) {
+    const { purpose, channel, email, phone } = await validateHeadersQuery(ctx.query);
+    ctx.body = { data: await getService('links').forMessage({ email, phone }, purpose, channel) };
+  },
+});
+
+export default optOut;

@@ -1,0 +1,141 @@
+import type { Core } from '@strapi/strapi';
+import { errors } from '@strapi/utils';
+import type { Channel, ConsentState } from '../../../shared/contracts/domain';
+import type { PublicPurpose } from '../../../shared/contracts/forms';
+import type { ConsentConfig } from '../config';
+import { PLUGIN_ID, UID } from '../constants';
+import { requestContext } from '../domain/request-context';
+import { GoneError } from '../errors';
+import { getService } from '../utils/get-service';
+import type { CaptureRequest } from './capture';
+import type { NewEvent } from './ledger';
+
+export interface PreferenceView {
+  language: string;
+  purposes: (PublicPurpose & { states: Partial<Record<Channel, ConsentState>> })[];
+}
+
+export interface PreferenceChange {
+  locale?: string;
+  choices: Record<string, boolean>;
+  notices?: Record<string, { version: number; hash: string }>;
+}
+
+/**
+ * The preference centre (D5): every active purpose with a choice, its current state per channel, and the
+ * notice to show for granting it again. A `true` for a consent purpose grants it (with the notice shown,
+ * like any opt-in, A9; the link came by mail to the person, so no second confirmation); a `false` withdraws
+ * or objects. Leaving everything is one call with every purpose `false`.
+ */
+const preferences = ({ strapi }: { strapi: Core.Strapi }) => {
+  const config = () => strapi.config.get(`plugin::${PLUGIN_ID}`) as ConsentConfig;
+
+  const subjectOf = async (token: string) => {
+    const { payload } = getService('tokens').read(token, 'preferences');
+    const subject = await getService('subjects').byPseudonym(payload.sub);
+    if (!subject) throw new GoneError('This person is no longer known', {});
+    return subject;
+  };
+
+  const choosable = async () => {
+    const rows = await strapi.db.query(UID.purpose).findMany({ select: ['key'], where: { active: true }, orderBy: { key: 'asc' } });
+    const purposes = await getService('purposes').byKeys(rows.map((r: { key: string }) => r.key));
+    return [...purposes.values()].filter((p) => p.mechanism !== 'none');
+  };
+
+  return {
+    async view(token: string, locale?: string): Promise<PreferenceView> {
+      const subject = await subjectOf(token);
+      const language = locale ?? subject.language ?? 'en';
+      const purposes = await choosable();
+      const definition = await getService('forms').render(
+        { key: 'preferences', name: '', purposes: purposes.map((p) => p.key), doubleOptIn: false, privacyPolicyUrl: null },
+        language
+      );
+      const states = await strapi.db.query(UID.state).findMany({ where: { subject: subject.pseudonym } });
+      return {
+        language,
+        purposes: definition.purposes.map((p) => ({
+          ...p,
+          states: Object.fromEntries(
+            p.channels.map((channel) => [
+              channel,
+              states.find((s: { purpose: string; channel: string }) => s.purpose === p.key && s.channel === channel)?.state ?? 'none',
+            ])
+          ),
+        })),
+      };
+    },
+
+    async update(token: string, change: PreferenceChange, request: CaptureRequest): Promise<Record<string, ConsentState>> {
+      const subject = await subjectOf(token);
+      const purposes = await choosable();
+      const byKey = new Map(purposes.map((p) => [p.key, p]));
+      for (const key of Object.keys(change.choices)) {
+        if (!byKey.has(key)) {
+          throw new errors.ValidationError(`choices.${key}: no purpose with a choice has this key`, {
+            errors: [{ path: ['choices', key], message: 'no purpose with a choice has this key' }],
+          });
+        }
+      }
+      const grants = Object.keys(change.choices).filter((k) => change.choices[k] && byKey.get(k)!.mechanism === 'opt-in');
+      const missing = grants.find((k) => !change.notices?.[k]);
+      if (missing) {
+        throw new errors.ValidationError(`notices.${missing} is required to grant "${missing}": send the notice shown`, {
+          errors: [{ path: ['notices', missing], message: 'required to grant' }],
+        });
+      }
+      const notices = await getService('capture').verifyNotices(
+        Object.fromEntries(grants.map((k) => [k, change.notices![k]]))
+      );
+      const context = { ...requestContext(request, config().ipStorage) };
+
+      await strapi.db.transaction(async () => {
+        await getService('ledger').lock();
+        const rows = await strapi.db.query(UID.state).findMany({ where: { subject: subject.pseudonym } });
+        const current = (purpose: string, channel: string) =>
+          rows.find((r: { purpose: string; channel: string }) => r.purpose === purpose && r.channel === channel);
+        const events: NewEvent[] = [];
+        for (const key of grants) {
+          const purpose = byKey.get(key)!;
+          const notice = notices.get(key)!;
+          for (const channel of purpose.channels) {
+            const row = current(key, channel);
+            if (row?.state === 'granted' && !row.reconsentRequired && row.noticeVersion === notice.version) continue;
+            events.push({
+              subject: subject.pseudonym,
+              purpose: key,
+              channel,
+              action: 'granted',
+              state: 'granted',
+              method: 'preference-center',
+              legalBasis: purpose.legalBasis,
+              actor: 'subject',
+              noticeId: notice.id,
+              noticeVersion: notice.version,
+              noticeHash: notice.hash,
+              noticeLanguage: notice.language,
+              context,
+              lifetimeDays: purpose.lifetimeDays,
+            });
+          }
+        }
+        await getService('ledger').append(events);
+        const leaving = Object.keys(change.choices).filter((k) => change.choices[k] === false).map((k) => byKey.get(k)!);
+        await getService('opt-out').record(subject.pseudonym, leaving, { method: 'preference-center', actor: 'subject', context });
+      });
+
+      const after = await strapi.db.query(UID.state).findMany({ where: { subject: subject.pseudonym } });
+      return Object.fromEntries(
+        purposes.map((p) => [
+          p.key,
+          (after.find((s: { purpose: string; channel: string }) => s.purpose === p.key && s.channel === p.channels[0])?.state ??
+            'none') as ConsentState,
+        ])
+      );
+    },
+  };
+};
+
+export default preferences;
+export type PreferencesService = ReturnType<typeof preferences>;
