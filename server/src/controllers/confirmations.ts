@@ -9,12 +9,10 @@ import {
   confirmQuestionPage,
   confirmResentPage,
 } from '../pages/confirmation';
-import { captureRequest } from '../utils/capture-request';
+import { captureRequest, wantsHtml } from '../utils/capture-request';
 import { getService } from '../utils/get-service';
 import { validateTokenParam } from '../validation/token';
 
-/** A person in a browser (the mail link, the page's button) gets pages; an API client gets JSON. */
-const wantsHtml = (ctx: Context) => ctx.accepts('json', 'html') === 'html';
 
 /**
  * Renders an expected refusal (bad or expired link) as a page for browsers; JSON clients get Strapi's

@@ -2,12 +2,11 @@ import { errors } from '@strapi/utils';
 import type { Context } from 'koa';
 import { pageLanguage } from '../pages/layout';
 import { invalidLinkPage, preferencesPage, unsubscribedPage, unsubscribePage } from '../pages/opt-out';
-import { captureRequest } from '../utils/capture-request';
+import { captureRequest, wantsHtml } from '../utils/capture-request';
 import { getService } from '../utils/get-service';
 import { validateTokenParam } from '../validation/token';
 import { validateHeadersQuery, validateOneClick, validatePreferences, validateWithdrawal } from '../validation/opt-out';
 
-const wantsHtml = (ctx: Context) => ctx.accepts('json', 'html') === 'html';
 const language = (ctx: Context) => pageLanguage(ctx.query.locale ?? ctx.acceptsLanguages('en', 'de', 'fr'));
 
 /** Browsers get a page for a bad link; API clients get Strapi's error body. */

@@ -1,4 +1,5 @@
 import type { EmailTemplate } from '../config/defaults';
+import { escapeHtml } from '../utils/escape-html';
 
 /**
  * The plugin's own mails. A confirmation mail holds the confirmation request and the sender's identity,
@@ -61,8 +62,6 @@ const confirmation: Record<'en' | 'de' | 'fr', EmailTemplate> = {
 
 export const DEFAULT_TEMPLATES: Record<string, Record<string, EmailTemplate>> = { confirmation };
 
-const escapeHtml = (value: string) =>
-  value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
 
 const fill = (template: string, values: MailValues, escape: (v: string) => string) =>
   template.replace(/\{\{(\w+)\}\}/g, (whole, name: string) =>

@@ -4,6 +4,16 @@ import type { Receipt, ReceiptDecision } from '../../../shared/contracts/submiss
 
 export const RECEIPT_SCHEMA_VERSION = 'iso27560:2023;strapi-plugin-consent:1';
 
+/** The exact notice a decision was made under (A9), as verified against the published versions. */
+export interface VerifiedNotice {
+  id: number;
+  version: number;
+  hash: string;
+  language: string;
+  dataCategories: string[];
+  recipients: string[];
+}
+
 export interface ReceiptPurpose {
   key: string;
   name: string;
@@ -13,14 +23,7 @@ export interface ReceiptPurpose {
   decision: ReceiptDecision;
   state: ConsentState;
   method: 'form' | 'signal' | null;
-  notice: {
-    id: number;
-    version: number;
-    hash: string;
-    language: string;
-    dataCategories: string[];
-    recipients: string[];
-  } | null;
+  notice: VerifiedNotice | null;
 }
 
 export interface ReceiptInput {

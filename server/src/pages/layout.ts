@@ -3,11 +3,9 @@
  * HTML, and later the confirmation, unsubscribe and preference links in mails. No script, no cookie, no
  * external resource (K1).
  */
-export const escapeHtml = (value: unknown) =>
-  String(value ?? '').replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string
-  );
+import { escapeHtml } from '../utils/escape-html';
+
+export { escapeHtml };
 
 export const page = (language: string, title: string, body: string) => `<!doctype html>
 <html lang="${escapeHtml(language)}">

@@ -6,7 +6,7 @@ import type { CreateSubmission, Receipt } from '../../../shared/contracts/submis
 import type { ConsentConfig } from '../config';
 import { PLUGIN_ID, UID } from '../constants';
 import { planSubmission, stateKey, type CurrentState, type RulePurpose } from '../domain/capture-rules';
-import { buildReceipt, type ReceiptPurpose } from '../domain/receipt';
+import { buildReceipt, type ReceiptPurpose, type VerifiedNotice } from '../domain/receipt';
 import { minimisePageUrl, requestContext, type RequestContext } from '../domain/request-context';
 import { standardWithdrawalText } from '../domain/withdrawal-text';
 import { ConflictError, ForbiddenRequestError } from '../errors';
@@ -27,15 +27,6 @@ export interface CaptureRequest {
 }
 
 export type SubmissionBody = CreateSubmission.Request['body'];
-
-interface VerifiedNotice {
-  id: number;
-  version: number;
-  hash: string;
-  language: string;
-  dataCategories: string[];
-  recipients: string[];
-}
 
 /** A validated submission, ready to be recorded: everything the database was asked is in here. */
 export interface CapturePlan {

@@ -25,6 +25,9 @@ export const captureRequest = (ctx: Context): CaptureRequest => {
   };
 };
 
+/** A person in a browser (a mail link, a page's button) gets pages; an API client gets JSON. */
+export const wantsHtml = (ctx: Context) => ctx.accepts('json', 'html') === 'html';
+
 /** A plain HTML form post (no JavaScript): urlencoded or multipart, from a browser that wants a page. */
 export const isHtmlFormPost = (ctx: Context) =>
-  !!ctx.is('application/x-www-form-urlencoded', 'multipart/form-data') && ctx.accepts('json', 'html') === 'html';
+  !!ctx.is('application/x-www-form-urlencoded', 'multipart/form-data') && wantsHtml(ctx);
