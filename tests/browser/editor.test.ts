@@ -22,7 +22,8 @@ beforeAll(async () => {
   browser = await launchBrowser();
   page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
   page.setDefaultTimeout(20_000);
-});
+  // Building the plugin and the playground's admin takes one to three minutes, more on a busy machine.
+}, 600_000);
 
 afterAll(async () => {
   await browser?.close();
