@@ -74,4 +74,12 @@ describe('two instances, one database', () => {
       .andWhere({ purpose: 'newsletter' });
     expect(states).toHaveLength(5);
   });
+
+  it('rate limits count the hits of both instances together (spec 2: no state in process memory)', async () => {
+    const limits = a.strapi.plugin('consent').service('rate-limits');
+    // Five hits on the other instance, then this one: the limit of eight is shared.
+    await b.call('rate-limits', 'window', Array.from({ length: 5 }, () => ['shared-test', 'client-key', 8, 3600]));
+    for (let i = 0; i < 3; i++) await limits.window('shared-test', 'client-key', 8, 3600);
+    await expect(limits.window('shared-test', 'client-key', 8, 3600)).rejects.toMatchObject({ name: 'RateLimitError' });
+  });
 });
