@@ -48,6 +48,7 @@ export const ACTIONS = {
   recordsExport: 'records.export',
   subjectsErase: 'subjects.erase',
   settingsRead: 'settings.read',
+  suppressionsManage: 'suppressions.manage',
 } as const;
 
 export type ActionKey = keyof typeof ACTIONS;

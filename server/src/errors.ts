@@ -35,6 +35,13 @@ export class GoneError extends StatusError {
   }
 }
 
+/** 415: a body in a format (or encoding) the route does not read. */
+export class UnsupportedMediaTypeError extends StatusError {
+  constructor(message: string, details: Record<string, unknown> = {}) {
+    super(415, 'UnsupportedMediaTypeError', message, details);
+  }
+}
+
 /**
  * 403 for a request the plugin refuses on its own grounds (an Origin a form does not allow). Not
  * `errors.ForbiddenError`: Strapi's route authorisation replaces that one's message with a bare

@@ -24,6 +24,7 @@ export const RBAC_ACTIONS = [
   pluginAction(ACTIONS.recordsRead, 'Read consent records', 'records'),
   pluginAction(ACTIONS.recordsExport, 'Export consent records', 'records'),
   pluginAction(ACTIONS.subjectsErase, 'Erase data subjects', 'subjects'),
+  pluginAction(ACTIONS.suppressionsManage, 'Import opposition lists (do-not-contact)', 'suppressions'),
   {
     section: 'settings',
     category: 'consent',

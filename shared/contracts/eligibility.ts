@@ -1,11 +1,16 @@
-import type { Channel, ConsentState, LegalBasis } from './domain';
+import type { Channel, ConsentState, Jurisdiction, LegalBasis } from './domain';
 
 /** The answer to "may I contact this person for this purpose on this channel?" (spec 4.2). */
 export interface Eligibility {
   eligible: boolean;
   state: ConsentState;
   basis: LegalBasis;
-  /** Stable codes: `no-consent`, `refused`, `pending-confirmation`, `withdrawn`, `objected`, `expired`, … */
+  /**
+   * Stable codes, every one that applies: `purpose-archived`, `channel-not-covered`; the consent state
+   * (`no-consent`, `refused`, `pending-confirmation`, `withdrawn`, `objected`, `expired`, `revoked`,
+   * `re-consent-required`); the law of the channel, audience and jurisdiction (`jurisdiction-rule`,
+   * `soft-opt-in-incomplete`); the suppression list (`opposition-list`, `suppressed`). docs/eligibility.md.
+   */
   reasons: string[];
 }
 
@@ -14,7 +19,8 @@ export type SubjectRef = { email: string } | { phone: string } | { subject: stri
 
 export declare namespace CheckEligibility {
   export interface Request {
-    query: { purpose: string; channel?: Channel } & Partial<Record<'email' | 'phone' | 'subject', string>>;
+    /** `jurisdiction` overrides the person's and the site's for this check. */
+    query: { purpose: string; channel?: Channel; jurisdiction?: Jurisdiction } & Partial<Record<'email' | 'phone' | 'subject', string>>;
   }
   export interface Response {
     data: Eligibility;
@@ -23,7 +29,8 @@ export declare namespace CheckEligibility {
 
 export declare namespace CheckEligibilityBulk {
   export interface Request {
-    body: { purpose: string; channel?: Channel; subjects: SubjectRef[] };
+    /** `jurisdiction` overrides the people's and the site's for every subject of the call. */
+    body: { purpose: string; channel?: Channel; jurisdiction?: Jurisdiction; subjects: SubjectRef[] };
   }
   export interface Response {
     /** In the order asked; each item echoes the reference it answers. */

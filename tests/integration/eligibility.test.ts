@@ -282,7 +282,8 @@ describe('channels', () => {
     expect(answer.eligible).toBe(false);
     expect(answer.reasons).toContain('channel-not-covered');
     const li = await check({ purpose: 'postal', channel: 'email', email: 'wrongchannel@example.com' });
-    expect(li).toMatchObject({ eligible: false, reasons: ['channel-not-covered'] });
+    // Every reason that applies: legitimate interest is not enough for email to a consumer in France either.
+    expect(li).toMatchObject({ eligible: false, reasons: ['channel-not-covered', 'jurisdiction-rule'] });
   });
 
   it('an unknown channel name is 400', async () => {

@@ -183,8 +183,51 @@ describe('D2, C5: withdrawal and objection by identifier', () => {
     ]);
   });
 
+  it('I2: the suppression entry outlives the identifiers (erasure) and still blocks the address', async () => {
+    await submit('hal@example.com', { newsletter: true });
+    await app.http().post('/api/consent/withdrawals').send({ subject: { email: 'hal@example.com' }, purposes: 'all' });
+    // What erasure does to the subject row: identifiers gone, pseudonym kept.
+    await app.strapi.db
+      .connection('consent_subjects')
+      .where({ email: 'hal@example.com' })
+      .update({ email: null, email_hash: null, phone: null, phone_hash: null });
+    expect(await app.strapi.db.connection('consent_subjects').where({ email: 'hal@example.com' })).toHaveLength(0);
+    for (const purpose of ['newsletter', 'postal']) {
+      expect(await check('hal@example.com', purpose)).toMatchObject({ eligible: false, reasons: expect.arrayContaining(['suppressed']) });
+    }
+  });
+
+  it("the person's own later opt-in lifts their \"all\" entry for that consent purpose, and only that one", async () => {
+    await app.http().post('/api/consent/withdrawals').send({ subject: { email: 'ivy@example.com' }, purposes: 'all' });
+    expect((await check('ivy@example.com', 'newsletter')).eligible).toBe(false);
+    await new Promise((r) => setTimeout(r, 5));
+    await submit('ivy@example.com', { newsletter: true });
+    expect(await check('ivy@example.com', 'newsletter')).toMatchObject({ eligible: true, reasons: [] });
+    expect((await check('ivy@example.com', 'partners')).eligible).toBe(false);
+    expect((await check('ivy@example.com', 'postal')).eligible).toBe(false);
+  });
+
   it('needs nothing but the identifier: missing identifier or a bad body → 400', async () => {
     expect((await app.http().post('/api/consent/withdrawals').send({ subject: {}, purposes: 'all' })).status).toBe(400);
     expect((await app.http().post('/api/consent/withdrawals').send({ subject: { email: 'x@example.com' }, purposes: 'some' })).status).toBe(400);
+  });
+});
+
+describe('C5: an objection received by letter or phone, entered by an admin', () => {
+  it('takes the same path (method admin, the admin as actor) and blocks every channel; needs suppressions.manage', async () => {
+    const { adminApi, createAdminWithActions, createSuperAdmin } = await import('../harness/admin');
+    const admin = adminApi(app.strapi, await createSuperAdmin(app.strapi, 'staff@consent.test'));
+    await submit('jo@example.com', { newsletter: true });
+    const res = await admin.post('/consent/objections', { subject: { email: 'jo@example.com' }, purposes: 'all', note: 'Letter of 2026-11-20' });
+    expect(res.status).toBe(201);
+    expect(res.body.data.changed).toEqual(
+      expect.arrayContaining([{ purpose: 'newsletter', channel: 'email', action: 'withdrawn' }, { purpose: 'postal', channel: 'postal', action: 'objected' }])
+    );
+    const event = await app.strapi.db.connection('consent_events').where({ action: 'objected', method: 'admin' }).first();
+    expect(event.actor).toMatch(/^admin:\d+$/);
+    for (const purpose of ['newsletter', 'partners', 'postal']) expect((await check('jo@example.com', purpose)).eligible).toBe(false);
+
+    const reader = adminApi(app.strapi, await createAdminWithActions(app.strapi, 'reader@consent.test', ['plugin::consent.records.read']));
+    expect((await reader.post('/consent/objections', { subject: { email: 'x@example.com' }, purposes: 'all' })).status).toBe(403);
   });
 });

@@ -1,11 +1,20 @@
 /**
  * "May I contact this person for this purpose on this channel?" (spec 4.2): `decideEligibility`, a row per
  * state and legal basis, expiry at its exact boundary, re-consent (A11), archived purposes, channels.
+ * The law of each channel and jurisdiction is tested row by row in contact-rules.test.ts; here the
+ * legitimate-interest cases use postal mail, which is opt-out everywhere, so only the consent state speaks.
  */
 import { STATES, type Channel, type ConsentState, type LegalBasis } from '../../shared/contracts/domain';
-import { decideEligibility, REASONS, type EligibilityPurpose, type EligibilityState } from '../../server/src/domain/eligibility-rules';
+import {
+  decideEligibility,
+  REASONS,
+  type EligibilityContext,
+  type EligibilityPurpose,
+  type EligibilityState,
+} from '../../server/src/domain/eligibility-rules';
 
 const now = new Date('2026-06-01T12:00:00.000Z');
+const context: EligibilityContext = { jurisdiction: 'eu' };
 const purpose = (legalBasis: LegalBasis, over: Partial<EligibilityPurpose> = {}): EligibilityPurpose => ({
   legalBasis,
   channels: ['email'],
@@ -19,7 +28,7 @@ const stored = (state: ConsentState, over: Partial<EligibilityState> = {}): Elig
   ...over,
 });
 const decide = (basis: LegalBasis, state: ConsentState | null, over: Partial<EligibilityState> = {}, channel: Channel = 'email') =>
-  decideEligibility(purpose(basis), channel, state ? stored(state, over) : null, now);
+  decideEligibility(purpose(basis, { channels: [channel] }), channel, state ? stored(state, over) : null, now, context);
 
 describe('decideEligibility: consent', () => {
   const rows: [ConsentState | null, boolean, string[]][] = [
@@ -44,7 +53,7 @@ describe('decideEligibility: consent', () => {
 
 describe('decideEligibility: legitimate interest (only an objection stops contact)', () => {
   it.each(STATES.map((s) => [s, s !== 'objected'] as const))('state %s → eligible %s', (state, eligible) => {
-    expect(decide('legitimate-interest', state)).toEqual({
+    expect(decide('legitimate-interest', state, {}, 'postal')).toEqual({
       eligible,
       state,
       basis: 'legitimate-interest',
@@ -53,13 +62,16 @@ describe('decideEligibility: legitimate interest (only an objection stops contac
   });
 
   it('nobody on record → eligible, state none', () => {
-    expect(decide('legitimate-interest', null)).toEqual({ eligible: true, state: 'none', basis: 'legitimate-interest', reasons: [] });
+    expect(decide('legitimate-interest', null, {}, 'postal')).toEqual({ eligible: true, state: 'none', basis: 'legitimate-interest', reasons: [] });
   });
 });
 
-describe.each(['contract', 'legal-obligation'] as const)('decideEligibility: %s (no choice to respect)', (basis) => {
-  it.each([null, ...STATES])('state %s → eligible', (state) => {
+describe.each(['contract', 'legal-obligation'] as const)('decideEligibility: %s (no marketing choice; an objection still stops contact, C4)', (basis) => {
+  it.each([null, ...STATES.filter((s) => s !== 'objected')])('state %s → eligible', (state) => {
     expect(decide(basis, state)).toEqual({ eligible: true, state: state ?? 'none', basis, reasons: [] });
+  });
+  it('state objected → not eligible, objected', () => {
+    expect(decide(basis, 'objected')).toEqual({ eligible: false, state: 'objected', basis, reasons: ['objected'] });
   });
 });
 
@@ -76,7 +88,7 @@ describe('expiry (I7): a grant past its lifetime is expired, even before the exp
     expect(decide('consent', 'granted', at(-1))).toMatchObject({ eligible: false, state: 'expired', reasons: ['expired'] });
   });
   it('no expiry date → never expires', () => {
-    expect(decideEligibility(purpose('consent'), 'email', stored('granted'), new Date('2999-01-01'))).toMatchObject({ eligible: true });
+    expect(decideEligibility(purpose('consent'), 'email', stored('granted'), new Date('2999-01-01'), context)).toMatchObject({ eligible: true });
   });
   it('only a grant expires: another state keeps its own reason', () => {
     expect(decide('consent', 'withdrawn', at(-1000))).toMatchObject({ state: 'withdrawn', reasons: ['withdrawn'] });
@@ -100,7 +112,7 @@ describe('re-consent (A11)', () => {
     expect(decide('consent', 'refused', { reconsentRequired: true })).toMatchObject({ reasons: ['refused'] });
   });
   it('the flag does not affect legitimate interest', () => {
-    expect(decide('legitimate-interest', 'none', { reconsentRequired: true })).toMatchObject({ eligible: true });
+    expect(decide('legitimate-interest', 'none', { reconsentRequired: true }, 'postal')).toMatchObject({ eligible: true });
   });
 });
 
@@ -108,7 +120,7 @@ describe('archived purposes and channels', () => {
   it('an archived purpose is never eligible, whatever the state or basis', () => {
     for (const basis of ['consent', 'legitimate-interest', 'contract', 'legal-obligation'] as const) {
       const state = basis === 'consent' ? stored('granted') : null;
-      expect(decideEligibility(purpose(basis, { active: false }), 'email', state, now)).toMatchObject({
+      expect(decideEligibility(purpose(basis, { active: false, channels: ['postal'] }), 'postal', state, now, context)).toMatchObject({
         eligible: false,
         basis,
         reasons: ['purpose-archived'],
@@ -117,12 +129,17 @@ describe('archived purposes and channels', () => {
   });
 
   it('a channel the purpose does not cover → channel-not-covered', () => {
-    expect(decide('consent', 'granted', {}, 'sms')).toEqual({ eligible: false, state: 'granted', basis: 'consent', reasons: ['channel-not-covered'] });
-    expect(decide('contract', null, {}, 'postal')).toMatchObject({ eligible: false, reasons: ['channel-not-covered'] });
+    expect(decideEligibility(purpose('consent'), 'sms', stored('granted'), now, context)).toEqual({
+      eligible: false,
+      state: 'granted',
+      basis: 'consent',
+      reasons: ['channel-not-covered'],
+    });
+    expect(decideEligibility(purpose('contract'), 'postal', null, now, context)).toMatchObject({ eligible: false, reasons: ['channel-not-covered'] });
   });
 
   it('every reason applies at once, in a stable order', () => {
-    expect(decideEligibility(purpose('consent', { active: false }), 'sms', stored('withdrawn'), now).reasons).toEqual([
+    expect(decideEligibility(purpose('consent', { active: false }), 'sms', stored('withdrawn'), now, context).reasons).toEqual([
       'purpose-archived',
       'channel-not-covered',
       'withdrawn',
@@ -131,8 +148,8 @@ describe('archived purposes and channels', () => {
 
   it('a purpose on several channels is checked per channel', () => {
     const multi = purpose('consent', { channels: ['sms', 'phone'] });
-    expect(decideEligibility(multi, 'phone', stored('granted'), now)).toMatchObject({ eligible: true });
-    expect(decideEligibility(multi, 'email', stored('granted'), now).reasons).toEqual(['channel-not-covered']);
+    expect(decideEligibility(multi, 'phone', stored('granted'), now, context)).toMatchObject({ eligible: true });
+    expect(decideEligibility(multi, 'email', stored('granted'), now, context).reasons).toEqual(['channel-not-covered']);
   });
 });
 
@@ -147,7 +164,8 @@ describe('reason codes', () => {
               purpose(basis, { active }),
               'sms',
               state ? stored(state, { reconsentRequired, expiresAt: new Date(now.getTime() - 1) }) : null,
-              now
+              now,
+              context
             );
             verdict.reasons.forEach((r) => given.add(r));
             expect(verdict.eligible).toBe(verdict.reasons.length === 0);

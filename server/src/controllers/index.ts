@@ -3,6 +3,7 @@ import jwks from './jwks';
 import ledger from './ledger';
 import notices from './notices';
 import oppositionLists from './opposition-lists';
+import objections from './objections';
 import publicForms from './public-forms';
 import purposes from './purposes';
 import settings from './settings';
@@ -11,4 +12,18 @@ import eligibility from './eligibility';
 import confirmations from './confirmations';
 import optOut from './opt-out';
 
-export default { forms, jwks, ledger, notices, 'public-forms': publicForms, purposes, settings, submissions, eligibility, confirmations, 'opt-out': optOut, 'opposition-lists': oppositionLists };
+export default {
+  forms,
+  jwks,
+  ledger,
+  notices,
+  'public-forms': publicForms,
+  purposes,
+  settings,
+  submissions,
+  eligibility,
+  confirmations,
+  'opt-out': optOut,
+  'opposition-lists': oppositionLists,
+  objections,
+};

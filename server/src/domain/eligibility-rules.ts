@@ -1,29 +1,58 @@
-import type { Channel, ConsentState, LegalBasis } from '../../../shared/contracts/domain';
+import type { Audience, Channel, ConsentState, Jurisdiction, LegalBasis, SuppressionReason } from '../../../shared/contracts/domain';
+import {
+  CONTACT_REASONS,
+  contactAudience,
+  findContactRule,
+  legalDate,
+  missingSoftOptInElements,
+  suppressionReasons,
+  type SoftOptInEvidence,
+} from './contact-rules';
 
 /**
- * "May I contact this person for this purpose on this channel?" from the consent state alone (spec 4.2).
- * The reason codes are stable: integrations branch on them.
+ * "May I contact this person for this purpose on this channel?" (spec 4.2). The reason codes are stable:
+ * integrations branch on them. Two layers:
+ *
+ * 1. The consent state (this module):
  *
  * | legal basis          | eligible when                                          |
  * | -------------------- | ------------------------------------------------------ |
  * | consent              | state `granted`, not expired, no re-consent required   |
  * | legitimate interest  | no objection (`objected`) on record                    |
- * | contract, obligation | always (no choice to respect)                          |
+ * | contract, obligation | no objection (`objected`) on record                    |
  *
- * A consent purpose never falls back to legitimate interest once consent is withdrawn (D9): the basis is
- * the purpose's, fixed once used. Suppression lists and jurisdiction rules (C1–C8) come on top of this.
+ * An objection is absolute (Art. 21(2)–(3), C4): whatever the basis, `objected` refuses contact. A consent
+ * purpose never falls back to legitimate interest once consent is withdrawn (D9): the basis is the
+ * purpose's, fixed once used.
+ *
+ * 2. The law of the channel, audience and jurisdiction (contact-rules.ts, the table a lawyer reviews) and
+ * the suppression lists, on top.
+ *
+ * Every reason that applies is given, in this order: purpose, channel, consent state, law, suppression.
  */
 export const REASONS = [
+  /** The person never consented (or nobody is on record under this identifier). */
   'no-consent',
+  /** The person was shown the choice and did not tick it. */
   'refused',
+  /** Double opt-in: the confirmation link was not used yet (B1). */
   'pending-confirmation',
+  /** The person withdrew their consent (Art. 7(3)). */
   'withdrawn',
+  /** The person objected (Art. 21): refuses contact on every basis. */
   'objected',
+  /** The grant is older than the purpose's consent lifetime. */
   'expired',
+  /** The controller revoked the consent (e.g. proof found lacking). */
   'revoked',
+  /** The notice changed materially since the grant (A11). */
   're-consent-required',
+  /** The purpose does not cover the channel asked about. */
   'channel-not-covered',
+  /** The purpose is archived. */
   'purpose-archived',
+  // jurisdiction-rule, soft-opt-in-incomplete, opposition-list, suppressed: see contact-rules.ts.
+  ...CONTACT_REASONS,
 ] as const;
 export type Reason = (typeof REASONS)[number];
 
@@ -31,12 +60,30 @@ export interface EligibilityPurpose {
   legalBasis: LegalBasis;
   channels: Channel[];
   active: boolean;
+  /** Who the purpose addresses; `professional` also means its messages concern the recipient's profession. */
+  audience?: Audience;
+  /** "Soft opt-in allowed": the purpose claims the existing-customer exception (C1). */
+  softOptIn?: boolean;
 }
 
 export interface EligibilityState {
   state: ConsentState;
   expiresAt: Date | null;
   reconsentRequired: boolean;
+  /** When the current grant was given (or confirmed). */
+  grantedAt?: Date | null;
+}
+
+/** What the check knows about the person beyond their consent state. */
+export interface EligibilityContext {
+  /** The jurisdiction whose rules apply (already resolved: per-check override, the person's, the site's). */
+  jurisdiction: Jurisdiction;
+  /** The person's audience as recorded (`any` or unknown: the purpose's audience decides, else consumer). */
+  subjectAudience?: Audience | null;
+  /** Suppression entries matching the person's identifiers on this channel (or on every channel). */
+  suppressions?: readonly { reason: SuppressionReason; createdAt?: Date | null }[];
+  /** The latest `evidence.softOptIn` on the person's ledger for this purpose and channel. */
+  softOptIn?: SoftOptInEvidence | null;
 }
 
 export interface Verdict {
@@ -61,21 +108,52 @@ export const decideEligibility = (
   purpose: EligibilityPurpose,
   channel: Channel,
   stored: EligibilityState | null,
-  now: Date
+  now: Date,
+  context: EligibilityContext
 ): Verdict => {
   const expired = stored?.state === 'granted' && !!stored.expiresAt && stored.expiresAt.getTime() <= now.getTime();
   const state: ConsentState = expired ? 'expired' : (stored?.state ?? 'none');
+  const basis = purpose.legalBasis;
   const reasons: Reason[] = [];
 
   if (!purpose.active) reasons.push('purpose-archived');
   if (!purpose.channels.includes(channel)) reasons.push('channel-not-covered');
 
-  if (purpose.legalBasis === 'consent') {
+  if (state === 'objected') reasons.push('objected');
+  else if (basis === 'consent') {
     if (state !== 'granted') reasons.push(CONSENT_REASONS[state] ?? 'no-consent');
     else if (stored?.reconsentRequired) reasons.push('re-consent-required');
-  } else if (purpose.legalBasis === 'legitimate-interest') {
-    if (state === 'objected') reasons.push('objected');
   }
 
-  return { eligible: reasons.length === 0, state, basis: purpose.legalBasis, reasons };
+  const rule = findContactRule({
+    jurisdiction: context.jurisdiction,
+    channel,
+    audience: contactAudience(context.subjectAudience, purpose.audience),
+    basis,
+    date: legalDate(now, context.jurisdiction),
+    softOptInPurpose: !!purpose.softOptIn,
+    aboutProfession: purpose.audience === 'professional',
+  });
+  if (rule.outcome === 'not-allowed') reasons.push(rule.reason ?? 'jurisdiction-rule');
+  if (rule.outcome === 'soft-opt-in' && missingSoftOptInElements(context.softOptIn).length > 0) {
+    reasons.push(rule.reason ?? 'soft-opt-in-incomplete');
+  }
+
+  // The person's own opt-in, given after they left everything ("unsubscribe"/"objection" entries of
+  // `withdrawals: all`), is their newer word for this consent purpose. Opposition lists and bounces are not
+  // theirs to lift this way, and a legitimate-interest purpose has no opt-in that could.
+  const grantedAt = state === 'granted' ? stored?.grantedAt : null;
+  const standing = (context.suppressions ?? []).filter(
+    (e) =>
+      !(
+        basis === 'consent' &&
+        grantedAt &&
+        e.createdAt &&
+        (e.reason === 'unsubscribe' || e.reason === 'objection') &&
+        e.createdAt.getTime() < grantedAt.getTime()
+      )
+  );
+  reasons.push(...suppressionReasons(basis, standing));
+
+  return { eligible: reasons.length === 0, state, basis, reasons };
 };

@@ -34,5 +34,9 @@ export default {
     route('GET', '/forms/:key', 'forms.findOne', 'formsRead'),
     route('PUT', '/forms/:key', 'forms.update', 'formsManage'),
     route('DELETE', '/forms/:key', 'forms.delete', 'formsManage'),
+
+    // The body is streamed, not parsed: see middlewares/raw-body (registered in register.ts).
+    route('POST', '/opposition-lists/import', 'opposition-lists.import', 'suppressionsManage'),
+    route('POST', '/objections', 'objections.create', 'suppressionsManage'),
   ],
 };

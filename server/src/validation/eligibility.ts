@@ -1,5 +1,5 @@
 import { errors, validateYupSchema, yup } from '@strapi/utils';
-import { CHANNELS } from '../../../shared/contracts/domain';
+import { CHANNELS, JURISDICTIONS, type Jurisdiction } from '../../../shared/contracts/domain';
 import { BULK_ELIGIBILITY_MAX, type SubjectRef } from '../../../shared/contracts/eligibility';
 import { NO_UNKNOWN_ROOT, slug } from './common';
 import { rejectPrototypeKeys } from './submission';
@@ -19,8 +19,11 @@ const exactlyOne = (path: string) => ({
     !!v && ['email', 'phone', 'subject'].filter((k) => v[k] !== undefined).length === 1,
 });
 
+// Per-check override of the person's and the site's jurisdiction (contact-rules.ts).
+const jurisdiction = () => yup.string().strict().oneOf([...JURISDICTIONS]);
+
 const querySchema = yup
-  .object({ purpose: slug().required(), channel: yup.string().oneOf([...CHANNELS]), ...identifier })
+  .object({ purpose: slug().required(), channel: yup.string().oneOf([...CHANNELS]), jurisdiction: jurisdiction(), ...identifier })
   .noUnknown(true, NO_UNKNOWN_ROOT)
   .test(exactlyOne('the query'));
 
@@ -28,6 +31,7 @@ const bulkSchema = yup
   .object({
     purpose: slug().strict().required(),
     channel: yup.string().strict().oneOf([...CHANNELS]),
+    jurisdiction: jurisdiction(),
     subjects: yup.array().required(),
   })
   .noUnknown(true, NO_UNKNOWN_ROOT);
@@ -67,13 +71,13 @@ const toRef = (v: Record<string, string | undefined>): SubjectRef =>
 
 export const validateEligibilityQuery = async (query: unknown) => {
   const v = (await validateQuery(query)) as Record<string, string | undefined>;
-  return { purpose: v.purpose!, channel: v.channel as never, ref: toRef(v) };
+  return { purpose: v.purpose!, channel: v.channel as never, ref: toRef(v), jurisdiction: v.jurisdiction as Jurisdiction | undefined };
 };
 
 export const validateEligibilityBulk = async (body: unknown) => {
   if (!body || typeof body !== 'object' || Array.isArray(body)) throw new errors.ValidationError('The body must be an object');
   rejectPrototypeKeys(body);
-  const v = (await validateBulk(body)) as { purpose: string; channel?: string; subjects: Record<string, string>[] };
+  const v = (await validateBulk(body)) as { purpose: string; channel?: string; jurisdiction?: Jurisdiction; subjects: Record<string, string>[] };
   checkSubjects(v.subjects);
-  return { purpose: v.purpose, channel: v.channel as never, refs: v.subjects.map(toRef) };
+  return { purpose: v.purpose, channel: v.channel as never, refs: v.subjects.map(toRef), jurisdiction: v.jurisdiction };
 };
