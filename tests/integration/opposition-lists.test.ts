@@ -91,7 +91,7 @@ describe('importing (C6)', () => {
 
   it('phone eligibility finds the entries by keyed hash, on the phone channel only', async () => {
     expect(await suppression().matching([phoneHash('+33612345678')], 'phone')).toEqual([
-      { identifierHash: phoneHash('+33612345678'), reason: 'opposition-list', source: 'bloctel' },
+      { identifierHash: phoneHash('+33612345678'), reason: 'opposition-list', source: 'bloctel', createdAt: expect.any(Date) },
     ]);
     expect(await suppression().matching([phoneHash('+33612345678')], 'email')).toEqual([]);
     expect(await suppression().matching([phoneHash('+33612345679')], 'phone')).toEqual([]);
