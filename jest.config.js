@@ -34,6 +34,17 @@ module.exports = {
     },
     // The admin UI in headless Chromium against the playground. It does not depend on the database
     // engine, so it runs in the SQLite pass only.
-    ...(sqlite ? [{ ...common, displayName: 'browser', testMatch: ['<rootDir>/tests/browser/**/*.test.ts'] }] : []),
+    ...(sqlite
+      ? [
+          {
+            ...common,
+            displayName: 'browser',
+            testMatch: ['<rootDir>/tests/browser/**/*.test.ts'],
+            // One build for all browser files (they run in parallel and share dist/ and playground/build).
+            globalSetup: '<rootDir>/tests/browser/global-setup.js',
+            globalTeardown: '<rootDir>/tests/browser/global-teardown.js',
+          },
+        ]
+      : []),
   ],
 };

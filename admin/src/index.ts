@@ -27,6 +27,22 @@ export default {
       }
     );
 
+    // Home-page widgets exist from Strapi 5.13; older admins have no `widgets` and would crash on the call.
+    if ('widgets' in app) {
+      app.widgets.register({
+        id: 'last-7-days',
+        pluginId: PLUGIN_ID,
+        icon: PluginIcon,
+        title: { id: getTranslation('widget.title'), defaultMessage: 'Consent, last 7 days' },
+        component: async () => (await import('./components/HomeWidget')).HomeWidget,
+        link: {
+          label: { id: getTranslation('widget.link'), defaultMessage: 'Open the dashboard' },
+          href: `/plugins/${PLUGIN_ID}/dashboard`,
+        },
+        permissions: PERMISSIONS.recordsRead,
+      });
+    }
+
     app.registerPlugin({ id: PLUGIN_ID, initializer: Initializer, isReady: false, name: PLUGIN_ID });
   },
 

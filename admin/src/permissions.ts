@@ -10,6 +10,9 @@ export const PERMISSIONS = {
   noticesPublish: action('notices.publish'),
   formsRead: action('forms.read'),
   formsManage: action('forms.manage'),
-  /** The plugin menu entry shows for any role that can read one of the editor's models. */
-  menu: [...action('purposes.read'), ...action('notices.read'), ...action('forms.read')],
+  recordsRead: action('records.read'),
+  recordsExport: action('records.export'),
+  subjectsErase: action('subjects.erase'),
+  /** The plugin menu entry shows for any role that can read one of the editor's models or the records. */
+  menu: [...action('purposes.read'), ...action('notices.read'), ...action('forms.read'), ...action('records.read')],
 };

@@ -20,6 +20,30 @@ const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
       },
       options: { rule: '7 * * * *' },
     },
+    // Retention (I7, I4, I3): nightly at quiet hours (server time), staggered so the expiry of grants
+    // comes before the prospect purge. Eligibility never waits for them (a grant past its lifetime answers
+    // `expired` at once); each is idempotent and safe on every instance at once (services/retention.ts).
+    'consent:consent-expiry': {
+      task: async () => {
+        const { expired } = await getService('retention').expireConsents();
+        if (expired) strapi.log.info(`[consent] ${expired} grant(s) past their lifetime expired`);
+      },
+      options: { rule: '17 3 * * *' },
+    },
+    'consent:prospect-purge': {
+      task: async () => {
+        const { purged, expired } = await getService('retention').purgeProspects();
+        if (purged) strapi.log.info(`[consent] ${purged} inactive prospect(s) purged (${expired} grant(s) expired first)`);
+      },
+      options: { rule: '37 3 * * *' },
+    },
+    'consent:suppression-retention': {
+      task: async () => {
+        const { deleted } = await getService('retention').pruneSuppressions();
+        if (deleted) strapi.log.info(`[consent] ${deleted} suppression entr(y/ies) past retention.suppressionMaxMonths deleted`);
+      },
+      options: { rule: '57 3 * * *' },
+    },
   });
 
   if (process.env.NODE_ENV === 'production' && getService('settings').forceMigration()) {

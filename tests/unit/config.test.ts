@@ -72,6 +72,40 @@ describe('validateConfig', () => {
     ).not.toThrow();
   });
 
+  describe('retention (I3, I4)', () => {
+    const retention = (over: Record<string, unknown>) => withDefaults({ retention: { ...defaultConfig.retention, ...over } });
+
+    it('defaults: prospects 36 months, suppression entries at least 36 months and kept forever', () => {
+      expect(defaultConfig.retention).toEqual({ prospectMonths: 36, suppressionMinMonths: 36, suppressionMaxMonths: null });
+    });
+
+    it.each([
+      [{ prospectMonths: 0 }, /consent\.retention\.prospectMonths must be greater than or equal to 1/],
+      [{ prospectMonths: 1.5 }, /consent\.retention\.prospectMonths must be an integer/],
+      [{ suppressionMinMonths: '36' }, /consent\.retention\.suppressionMinMonths must be a `number`/],
+      [{ suppressionMaxMonths: 24 }, /consent\.retention\.suppressionMaxMonths must be null or at least retention\.suppressionMinMonths \(36\)/],
+      [{ suppressionMaxMonths: undefined }, /consent\.retention\.suppressionMaxMonths must be defined/],
+      [{ keepForever: true }, /consent\.retention has unknown key\(s\): keepForever/],
+    ])('refuses %j', (over, message) => {
+      expect(() => validateConfig(retention(over), 'development')).toThrow(message);
+    });
+
+    it('accepts a maximum at or above the minimum, and a shorter minimum outside France', () => {
+      expect(() => validateConfig(retention({ suppressionMaxMonths: 36 }), 'development')).not.toThrow();
+      expect(() => validateConfig(retention({ suppressionMaxMonths: 120 }), 'development')).not.toThrow();
+      expect(() =>
+        validateConfig({ ...retention({ suppressionMinMonths: 24, suppressionMaxMonths: 24 }), jurisdiction: 'de' }, 'development')
+      ).not.toThrow();
+    });
+
+    it('I3: with jurisdiction fr, suppression entries are kept at least 36 months', () => {
+      expect(() => validateConfig({ ...retention({ suppressionMinMonths: 12 }), jurisdiction: 'fr' }, 'development')).toThrow(
+        /consent\.retention\.suppressionMinMonths must be at least 36 with jurisdiction "fr"/
+      );
+      expect(() => validateConfig({ ...retention({ suppressionMinMonths: 36 }), jurisdiction: 'fr' }, 'development')).not.toThrow();
+    });
+  });
+
   it('reports every problem at once', () => {
     expect(() => validateConfig(withDefaults({ ipStorage: 'x', jurisdiction: 'y' }), 'development')).toThrow(
       /ipStorage.*; .*jurisdiction|jurisdiction.*; .*ipStorage/

@@ -30,6 +30,13 @@ export interface ConsentConfig {
     /** Overrides per template name and locale: `{ confirmation: { de: { subject, text, html } } }`. */
     templates: Record<string, Record<string, EmailTemplate>>;
   };
+  /**
+   * The retention jobs (I3, I4): `prospectMonths` after a person's last own activity (or their collection),
+   * someone with no current grant loses their identifiers; suppression entries are kept at least
+   * `suppressionMinMonths` and, when `suppressionMaxMonths` is set, deleted after it (opposition lists
+   * excepted); `null` keeps them forever.
+   */
+  retention: { prospectMonths: number; suppressionMinMonths: number; suppressionMaxMonths: number | null };
 }
 
 export const SECRET_MIN_LENGTH = 32;
@@ -49,4 +56,11 @@ export const defaultConfig: ConsentConfig = {
   },
   rateLimit: { max: 20, windowSeconds: 60, perIdentifier: 5 },
   email: { from: undefined, replyTo: undefined, templates: {} },
+  retention: {
+    // CNIL référentiel 2021-131: prospect data 3 years after collection or the last contact they initiated (I4).
+    prospectMonths: 36,
+    // At least 3 years from the objection in France (I3); no maximum by default: nothing is ever aged out.
+    suppressionMinMonths: 36,
+    suppressionMaxMonths: null,
+  },
 };

@@ -2,6 +2,8 @@ import { yup } from '@strapi/utils';
 import { IP_STORAGE, JURISDICTIONS } from '../../../shared/contracts/domain';
 import { SECRET_MIN_LENGTH, type ConsentConfig } from './defaults';
 
+const FR_SUPPRESSION_MIN_MONTHS = 36;
+
 const positiveInt = () => yup.number().integer().min(1).required();
 const httpUrl = () =>
   yup.string().test('http-url', '${path} must be an absolute http(s) URL', (value) => {
@@ -88,8 +90,32 @@ const schema = (production: boolean) =>
             ),
         })
         .noUnknown(true, '${path} has unknown key(s): ${unknown}'),
+      retention: yup
+        .object({
+          prospectMonths: positiveInt(),
+          suppressionMinMonths: positiveInt(),
+          // null (the default) keeps suppression entries forever.
+          suppressionMaxMonths: yup
+            .number()
+            .integer()
+            .nullable()
+            .defined()
+            .min(yup.ref('suppressionMinMonths'), '${path} must be null or at least retention.suppressionMinMonths (${min})'),
+        })
+        .noUnknown(true, '${path} has unknown key(s): ${unknown}'),
     })
-    .noUnknown(true, '${path} has unknown key(s): ${unknown}');
+    .noUnknown(true, '${path} has unknown key(s): ${unknown}')
+    .test('fr-suppression-minimum', function frSuppressionMinimum(value) {
+      // CNIL: a French objection is honoured at least 3 years (I3); a shorter minimum would let the job
+      // (with a maximum set) forget objections too early.
+      const config = value as { jurisdiction?: string; retention?: { suppressionMinMonths?: unknown } } | undefined;
+      const min = config?.retention?.suppressionMinMonths;
+      if (config?.jurisdiction !== 'fr' || typeof min !== 'number' || min >= FR_SUPPRESSION_MIN_MONTHS) return true;
+      return this.createError({
+        path: 'retention.suppressionMinMonths',
+        message: `\${path} must be at least ${FR_SUPPRESSION_MIN_MONTHS} with jurisdiction "fr" (3 years from the objection, CNIL)`,
+      });
+    });
 
 /**
  * Strapi calls this with the merged configuration at load; throwing stops the boot. The message names

@@ -11,6 +11,10 @@ import submissions from './submissions';
 import eligibility from './eligibility';
 import confirmations from './confirmations';
 import optOut from './opt-out';
+import subjects from './subjects';
+import imports from './imports';
+import audiences from './audiences';
+import records from './records';
 
 export default {
   forms,
@@ -26,4 +30,8 @@ export default {
   'opt-out': optOut,
   'opposition-lists': oppositionLists,
   objections,
+  subjects,
+  imports,
+  audiences,
+  records,
 };

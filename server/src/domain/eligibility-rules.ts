@@ -45,6 +45,8 @@ export const REASONS = [
   'expired',
   /** The controller revoked the consent (e.g. proof found lacking). */
   'revoked',
+  /** An imported grant lacked the proof J2 asks for (form, per-person time, named recipients, UI): revoked at once. */
+  'unproven-import',
   /** The notice changed materially since the grant (A11). */
   're-consent-required',
   /** The purpose does not cover the channel asked about. */
@@ -72,6 +74,8 @@ export interface EligibilityState {
   reconsentRequired: boolean;
   /** When the current grant was given (or confirmed). */
   grantedAt?: Date | null;
+  /** For a revoked state, why: `proof-incomplete` is an import without its proof (J2). */
+  revokedFor?: string | null;
 }
 
 /** What the check knows about the person beyond their consent state. */
@@ -121,7 +125,8 @@ export const decideEligibility = (
 
   if (state === 'objected') reasons.push('objected');
   else if (basis === 'consent') {
-    if (state !== 'granted') reasons.push(CONSENT_REASONS[state] ?? 'no-consent');
+    if (state === 'revoked' && stored?.revokedFor === 'proof-incomplete') reasons.push('unproven-import');
+    else if (state !== 'granted') reasons.push(CONSENT_REASONS[state] ?? 'no-consent');
     else if (stored?.reconsentRequired) reasons.push('re-consent-required');
   }
 
@@ -140,8 +145,9 @@ export const decideEligibility = (
   }
 
   // The person's own opt-in, given after they left everything ("unsubscribe"/"objection" entries of
-  // `withdrawals: all`), is their newer word for this consent purpose. Opposition lists and bounces are not
-  // theirs to lift this way, and a legitimate-interest purpose has no opt-in that could.
+  // `withdrawals: all`) or had their data erased ("erasure": a new, freely given consent is valid, I1), is
+  // their newer word for this consent purpose. Opposition lists and bounces are not theirs to lift this way,
+  // and a legitimate-interest purpose has no opt-in that could.
   const grantedAt = state === 'granted' ? stored?.grantedAt : null;
   const standing = (context.suppressions ?? []).filter(
     (e) =>
@@ -149,7 +155,7 @@ export const decideEligibility = (
         basis === 'consent' &&
         grantedAt &&
         e.createdAt &&
-        (e.reason === 'unsubscribe' || e.reason === 'objection') &&
+        (e.reason === 'unsubscribe' || e.reason === 'objection' || e.reason === 'erasure') &&
         e.createdAt.getTime() < grantedAt.getTime()
       )
   );

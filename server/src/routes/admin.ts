@@ -14,6 +14,11 @@ export default {
   routes: [
     route('GET', '/settings', 'settings.find', 'settingsRead'),
     route('POST', '/ledger/verify', 'ledger.verify', 'recordsRead'),
+    route('GET', '/events', 'records.find', 'recordsRead'),
+    route('GET', '/events/export', 'records.export', 'recordsExport'),
+    route('GET', '/subjects', 'records.findSubject', 'recordsRead'),
+    route('GET', '/subjects/:pseudonym', 'records.findOneSubject', 'recordsRead'),
+    route('GET', '/stats', 'records.stats', 'recordsRead'),
 
     route('GET', '/purposes', 'purposes.find', 'purposesRead'),
     route('POST', '/purposes', 'purposes.create', 'purposesManage'),
@@ -38,5 +43,7 @@ export default {
     // The body is streamed, not parsed: see middlewares/raw-body (registered in register.ts).
     route('POST', '/opposition-lists/import', 'opposition-lists.import', 'suppressionsManage'),
     route('POST', '/objections', 'objections.create', 'suppressionsManage'),
+    route('GET', '/subjects/:pseudonym/export', 'subjects.adminExport', 'recordsExport'),
+    route('POST', '/subjects/:pseudonym/erase', 'subjects.adminErase', 'subjectsErase'),
   ],
 };

@@ -101,5 +101,14 @@ export default {
       path: '/eligibility',
       handler: 'eligibility.checkMany',
     },
+    { method: 'GET', path: '/subjects/export', handler: 'subjects.export' },
+    { method: 'POST', path: '/subjects/erase', handler: 'subjects.erase' },
+    { method: 'POST', path: '/events', handler: 'imports.create' },
+    {
+      // A stream of personal data: `stream`, not `find`, so a read-only API token does not get it.
+      method: 'GET',
+      path: '/audiences/:purpose',
+      handler: 'audiences.stream',
+    },
   ],
 };

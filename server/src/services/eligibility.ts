@@ -16,6 +16,9 @@ interface StateRow {
   expiresAt: string | Date | null;
   reconsentRequired: boolean;
   grantedAt: string | Date | null;
+  lastEventSeq?: number | string | null;
+  /** For a revoked state: the revoking event's `evidence.reason` (`proof-incomplete` for an unproven import, J2). */
+  revokedFor?: string | null;
 }
 
 /** What the rules need to know about a person besides their consent state. */
@@ -52,6 +55,7 @@ const toState = (row: StateRow | undefined): EligibilityState | null =>
         expiresAt: row.expiresAt ? new Date(row.expiresAt) : null,
         reconsentRequired: !!row.reconsentRequired,
         grantedAt: row.grantedAt ? new Date(row.grantedAt) : null,
+        revokedFor: row.revokedFor ?? null,
       }
     : null;
 
@@ -127,15 +131,33 @@ const eligibility = ({ strapi }: { strapi: Core.Strapi }) => {
     });
   };
 
+  /**
+   * Why the controller revoked a consent, read from the revoking event (the state's last one, by `seq`):
+   * an import without its proof (J2) answers its own reason code. One query per 500 revoked states, and
+   * none when there are none.
+   */
+  const readRevocations = async (states: StateRow[]) => {
+    const revoked = states.filter((s) => s.state === 'revoked' && s.lastEventSeq != null);
+    for (const part of chunks(revoked)) {
+      const events: { seq: number | string; evidence: unknown }[] = await strapi.db.query(UID.event).findMany({
+        select: ['seq', 'evidence'],
+        where: { seq: { $in: part.map((s) => s.lastEventSeq) } },
+      });
+      const bySeq = new Map(events.map((e) => [String(e.seq), typeof e.evidence === 'string' ? JSON.parse(e.evidence) : e.evidence]));
+      for (const s of part) s.revokedFor = (bySeq.get(String(s.lastEventSeq)) as { reason?: string } | null)?.reason ?? null;
+    }
+  };
+
   const statesOf = async (pseudonyms: string[], purpose: string, channel: Channel) => {
     const map = new Map<string, StateRow>();
     for (const part of chunks([...new Set(pseudonyms)])) {
       const rows: StateRow[] = await strapi.db.query(UID.state).findMany({
-        select: ['subject', 'state', 'expiresAt', 'reconsentRequired', 'grantedAt'],
+        select: ['subject', 'state', 'expiresAt', 'reconsentRequired', 'grantedAt', 'lastEventSeq'],
         where: { purpose, channel, subject: { $in: part } },
       });
       for (const row of rows) map.set(row.subject, row);
     }
+    await readRevocations([...map.values()]);
     return map;
   };
 
@@ -209,8 +231,48 @@ const eligibility = ({ strapi }: { strapi: Core.Strapi }) => {
         })
       );
     },
+
+    /** The purpose and channel of a check: 400 for an unknown purpose, or no channel when it has several. */
+    async purposeFor(purposeKey: string, channel: Channel | undefined) {
+      return purposeFor(purposeKey, channel);
+    },
+
+    /**
+     * checkMany's rules for a page of people already read from `consent_subjects` (audiences): no lookup
+     * by identifier, and `states` may be given when the caller read them with the page. A handful of
+     * queries per page whatever its size (states, suppression entries, soft opt-in evidence).
+     */
+    async checkPage(
+      purpose: Awaited<ReturnType<typeof purposeFor>>['purpose'],
+      channel: Channel,
+      people: PagePerson[],
+      options: CheckOptions & { states?: Map<string, PageState> } = {}
+    ): Promise<Eligibility[]> {
+      const { now, jurisdiction } = optionsOf(options);
+      const resolved: Resolved[] = people.map((subject) => ({ pseudonym: subject.pseudonym, askedHash: null, subject }));
+      const pseudonyms = people.map((p) => p.pseudonym);
+      const states = options.states ?? (await statesOf(pseudonyms, purpose.key, channel));
+      const marketing = purpose.legalBasis === 'consent' || purpose.legalBasis === 'legitimate-interest';
+      const suppressions = marketing ? await suppressionsOf(resolved, channel) : new Map();
+      const softOptInClaimed = purpose.legalBasis === 'legitimate-interest' && purpose.softOptIn && (channel === 'email' || channel === 'sms');
+      const softOptIn = softOptInClaimed ? await softOptInOf(pseudonyms, purpose.key, channel) : new Map();
+      const siteJurisdiction = config().jurisdiction;
+      return resolved.map((r) =>
+        decideEligibility(purpose, channel, toState(states.get(r.pseudonym!)), now, {
+          jurisdiction: jurisdiction ?? r.subject?.jurisdiction ?? siteJurisdiction,
+          subjectAudience: r.subject?.audience ?? null,
+          suppressions: [...new Set(hashesOf(r))].flatMap((h) => suppressions.get(h) ?? []),
+          softOptIn: softOptIn.get(r.pseudonym!)?.evidence ?? null,
+        })
+      );
+    },
   };
 };
+
+/** A person as checkPage reads them: the columns of `consent_subjects` the rules use. */
+export type PagePerson = SubjectInfo;
+/** A `consent_states` row as checkPage reads it. */
+export type PageState = StateRow;
 
 export default eligibility;
 export type EligibilityService = ReturnType<typeof eligibility>;

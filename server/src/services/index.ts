@@ -16,5 +16,10 @@ import tokens from './tokens';
 import links from './links';
 import optOut from './opt-out';
 import preferences from './preferences';
+import rights from './rights';
+import imports from './imports';
+import audiences from './audiences';
+import retention from './retention';
+import records from './records';
 
-export default { forms, ledger, notices, purposes, receipts, secrets, settings, capture, eligibility, 'rate-limits': rateLimits, subjects, webhooks, confirmations, suppression, tokens, links, 'opt-out': optOut, preferences };
+export default { forms, ledger, notices, purposes, receipts, secrets, settings, capture, eligibility, 'rate-limits': rateLimits, subjects, webhooks, confirmations, suppression, tokens, links, 'opt-out': optOut, preferences, rights, imports, audiences, retention, records };

@@ -90,9 +90,9 @@ const optOut = ({ strapi }: { strapi: Core.Strapi }) => {
       const purposes = await activePurposes(payload.purposes);
       return strapi.db.transaction(async () => {
         await getService('ledger').lock();
-        if (!(await getService('subjects').byPseudonym(payload.sub))) {
-          throw new GoneError('This person is no longer known', {});
-        }
+        const subject = await getService('subjects').byPseudonym(payload.sub);
+        // After erasure the person is gone; an old link must not act on what is left of them.
+        if (!subject || subject.erasedAt) throw new GoneError('This person is no longer known', {});
         return this.record(payload.sub, purposes, {
           channel: payload.channel as Channel | undefined,
           method: 'one-click',

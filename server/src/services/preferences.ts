@@ -33,7 +33,8 @@ const preferences = ({ strapi }: { strapi: Core.Strapi }) => {
   const subjectOf = async (token: string) => {
     const { payload } = getService('tokens').read(token, 'preferences');
     const subject = await getService('subjects').byPseudonym(payload.sub);
-    if (!subject) throw new GoneError('This person is no longer known', {});
+    // After erasure an old link must not show or change anything (a re-grant would have no address).
+    if (!subject || subject.erasedAt) throw new GoneError('This person is no longer known', {});
     return subject;
   };
 

@@ -144,6 +144,27 @@ const subjects = ({ strapi }: { strapi: Core.Strapi }) => {
       });
       return true;
     },
+
+    /**
+     * Erasure's part on this table (I1): identifiers, their keyed hashes and the profile go; the pseudonym
+     * stays, so the ledger and receipts keep their meaning without pointing at anyone.
+     */
+    async erase(pseudonym: string, erasedAt: Date): Promise<void> {
+      await query().update({
+        where: { pseudonym },
+        data: {
+          email: null,
+          emailHash: null,
+          phone: null,
+          phoneHash: null,
+          externalId: null,
+          externalIdHash: null,
+          language: null,
+          audience: null,
+          erasedAt,
+        },
+      });
+    },
   };
 };
 

@@ -16,6 +16,11 @@ import type { TokensService } from '../services/tokens';
 import type { LinksService } from '../services/links';
 import type { OptOutService } from '../services/opt-out';
 import type { PreferencesService } from '../services/preferences';
+import type { RightsService } from '../services/rights';
+import type { ImportsService } from '../services/imports';
+import type { AudiencesService } from '../services/audiences';
+import type { RetentionService } from '../services/retention';
+import type { RecordsService } from '../services/records';
 import { PLUGIN_ID } from '../constants';
 
 /** The plugin's services by name, so callers get typed results (the i18n plugin's pattern). */
@@ -38,6 +43,11 @@ export interface Services {
   links: LinksService;
   'opt-out': OptOutService;
   preferences: PreferencesService;
+  rights: RightsService;
+  imports: ImportsService;
+  audiences: AudiencesService;
+  retention: RetentionService;
+  records: RecordsService;
 }
 
 export const getService = <T extends keyof Services>(name: T): Services[T] =>

@@ -1,0 +1,388 @@
+import { randomUUID } from 'node:crypto';
+import type { Core } from '@strapi/strapi';
+import { errors } from '@strapi/utils';
+import type { ConsentState, IdentifierType } from '../../../shared/contracts/domain';
+import type { Purpose } from '../../../shared/contracts/purposes';
+import {
+  IMPORT_PROOF_ELEMENTS,
+  type ImportEvent,
+  type ImportEvents,
+  type ImportOutcome,
+  type ImportProof,
+  type ImportProofElement,
+} from '../../../shared/contracts/subjects';
+import type { ConsentConfig } from '../config';
+import { PLUGIN_ID, UID } from '../constants';
+import { getService } from '../utils/get-service';
+import type { NewEvent } from './ledger';
+import type { Identifiers } from './subjects';
+
+type ImportBody = ImportEvents.Request['body'];
+type Problem = { path: string[]; message: string };
+
+interface NoticeRef {
+  id: number;
+  version: number;
+  hash: string;
+  language: string;
+}
+
+/** One imported event once everything that needs the database has been checked. */
+interface Prepared {
+  index: number;
+  event: ImportEvent;
+  purpose: Purpose;
+  identifiers: Identifiers;
+  at: Date;
+  notice: NoticeRef | null;
+  /** Proof elements a consent grant lacks (J2); empty for every other event. */
+  missing: ImportProofElement[];
+}
+
+const CHUNK = 500;
+const HASH_COLUMN = { email: 'emailHash', phone: 'phoneHash', externalId: 'externalIdHash' } as const;
+const STATE_OF = { granted: 'granted', refused: 'refused', withdrawn: 'withdrawn', objected: 'objected' } as const;
+// An unticked box never withdraws (capture-rules): a refusal recorded elsewhere does not either.
+const REFUSAL_KEEPS: ConsentState[] = ['granted', 'pending', 'objected'];
+
+const plain = (name: string) => name.normalize('NFC').trim().replace(/\s+/g, ' ').toLowerCase();
+const sameName = (a: string, b: string) => plain(a) === plain(b);
+
+/** The J2 elements a grant's proof lacks, in a stable order. */
+export const missingProof = (proof: ImportProof | undefined, controllerName: string): ImportProofElement[] => {
+  const present: Record<ImportProofElement, boolean> = {
+    formVersion: !!(proof?.formVersion?.trim() || proof?.screenshot?.trim()),
+    timestamp: !!proof?.timestamp,
+    // "Our company" must be among the recipients the person was shown: without a configured controller
+    // name nothing can show that, so no import grant counts until `controller.name` is set.
+    recipients: !!controllerName.trim() && !!proof?.recipients?.some((r) => sameName(r, controllerName)),
+    uiEvidence: !!proof?.uiEvidence?.trim(),
+  };
+  return IMPORT_PROOF_ELEMENTS.filter((element) => !present[element]);
+};
+
+/** The event's evidence: where it came from and the proof as sent, soft opt-in evidence where eligibility reads it. */
+const evidenceOf = (source: ImportBody['source'], proof: ImportProof | undefined) => {
+  if (!proof) return { source: { type: source.type, name: source.name } };
+  const { softOptIn, ...rest } = proof;
+  return {
+    source: { type: source.type, name: source.name },
+    ...(Object.keys(rest).length ? { proof: rest } : {}),
+    ...(softOptIn ? { softOptIn: { ...softOptIn } } : {}),
+  };
+};
+
+/**
+ * Consent captured elsewhere (spec 4.2 `POST /api/consent/events`; J2): a call centre, paper forms, a
+ * partner or a lead seller. Each event is recorded through the ledger with method `import` (or `api`),
+ * actor `import:<source>`, and `{ source, proof }` as evidence. A consent grant without the proof J2 asks
+ * for is recorded and, in the same transaction, revoked by the plugin (`revoked`, reason
+ * `proof-incomplete`): the ledger keeps what was claimed, and the person stays ineligible
+ * (`unproven-import`) until they opt in themselves.
+ */
+const imports = ({ strapi }: { strapi: Core.Strapi }) => {
+  const config = () => strapi.config.get(`plugin::${PLUGIN_ID}`) as ConsentConfig;
+
+  const fail = (problems: Problem[]): never => {
+    throw new errors.ValidationError(problems[0].message, { errors: problems });
+  };
+
+  /** The notices the proofs point at, by id and by (purpose, hash), in two queries. */
+  const loadNotices = async (events: ImportEvent[]) => {
+    const ids = [...new Set(events.map((e) => e.proof?.noticeId).filter((id): id is number => id !== undefined))];
+    const hashes = [
+      ...new Set(
+        events
+          .filter((e) => e.proof?.noticeId === undefined)
+          .map((e) => e.proof?.noticeHash)
+          .filter((h): h is string => !!h)
+      ),
+    ];
+    const rows: {
+      id: number;
+      purpose: string;
+      version: number;
+      contentHash: string | null;
+      language: string;
+      status: string;
+    }[] = [];
+    if (ids.length) rows.push(...(await strapi.db.query(UID.notice).findMany({ where: { id: { $in: ids } } })));
+    if (hashes.length)
+      rows.push(...(await strapi.db.query(UID.notice).findMany({ where: { contentHash: { $in: hashes } } })));
+    return rows.filter((r) => r.status !== 'draft' && r.contentHash);
+  };
+
+  /** Everything that can refuse the call, before anything is written: 400 naming each field. */
+  const prepare = async (body: ImportBody): Promise<Prepared[]> => {
+    const purposes = await getService('purposes').byKeys([...new Set(body.events.map((e) => e.purpose))]);
+    const notices = await loadNotices(body.events);
+    const controllerName = config().controller.name;
+    const subjects = getService('subjects');
+    const problems: Problem[] = [];
+    const out: Prepared[] = [];
+
+    body.events.forEach((event, index) => {
+      const at = (...path: string[]) => ['events', String(index), ...path];
+      const problem = (path: string[], message: string) =>
+        problems.push({ path, message: `${path.join('.')}: ${message}` });
+      const purpose = purposes.get(event.purpose);
+      if (!purpose) return problem(at('purpose'), `no purpose with key "${event.purpose}"`);
+      if (!purpose.channels.includes(event.channel)) {
+        return problem(at('channel'), `"${event.purpose}" is not on ${event.channel} (${purpose.channels.join(', ')})`);
+      }
+      // Only consent is granted, refused or withdrawn; an objection stands against any basis (C4). A
+      // legitimate-interest "grant" records the existing-customer evidence of the soft opt-in (C1).
+      const softOptIn = !!event.proof?.softOptIn;
+      const allowed =
+        purpose.legalBasis === 'consent' ||
+        event.action === 'objected' ||
+        (purpose.legalBasis === 'legitimate-interest' && event.action === 'granted' && softOptIn);
+      if (!allowed) {
+        return problem(
+          at('action'),
+          purpose.legalBasis === 'legitimate-interest'
+            ? `"${event.purpose}" is on legitimate interest: only "objected", or "granted" with proof.softOptIn`
+            : `"${event.purpose}" (${purpose.legalBasis}) can only be objected to`
+        );
+      }
+      if (softOptIn && purpose.legalBasis !== 'legitimate-interest') {
+        return problem(at('proof', 'softOptIn'), `soft opt-in evidence is for legitimate-interest purposes`);
+      }
+
+      let notice: NoticeRef | null = null;
+      const { noticeId, noticeVersion, noticeHash } = event.proof ?? {};
+      if (noticeId !== undefined || noticeHash !== undefined || noticeVersion !== undefined) {
+        if (noticeId === undefined && noticeHash === undefined) {
+          return problem(at('proof', 'noticeVersion'), `needs proof.noticeId or proof.noticeHash beside it`);
+        }
+        const row = notices.find(
+          (n) =>
+            n.purpose === event.purpose &&
+            (noticeId === undefined || n.id === noticeId) &&
+            (noticeHash === undefined || n.contentHash === noticeHash) &&
+            (noticeVersion === undefined || n.version === noticeVersion)
+        );
+        if (!row) {
+          return problem(
+            at('proof', noticeId !== undefined ? 'noticeId' : 'noticeHash'),
+            `no published version of the "${event.purpose}" notice matches`
+          );
+        }
+        notice = { id: row.id, version: row.version, hash: row.contentHash!, language: row.language };
+      }
+
+      let identifiers: Identifiers;
+      try {
+        identifiers = subjects.normalise(event.subject, 'subject');
+      } catch (error) {
+        if (!(error instanceof errors.ValidationError)) throw error;
+        const details = (error.details as { errors?: Problem[] }).errors ?? [];
+        for (const d of details) {
+          const path = at(...d.path);
+          problems.push({ path, message: `${path.join('.')}${d.message.replace(/^subject(\.[A-Za-z]+)?/, '')}` });
+        }
+        return;
+      }
+
+      const grant = purpose.legalBasis === 'consent' && event.action === 'granted';
+      out.push({
+        index,
+        event,
+        purpose,
+        identifiers,
+        at: new Date(Math.floor(Date.parse(event.occurredAt))),
+        notice,
+        missing: grant ? missingProof(event.proof, controllerName) : [],
+      });
+    });
+
+    if (problems.length) fail(problems);
+    return out;
+  };
+
+  /**
+   * The pseudonym of every person of the call, by identifier set (JSON of the normalised identifiers).
+   * People none of whose identifiers the ledger or another item of the call knows are created in bulk, the
+   * usual case of a partner's list; the others go through `subjects.resolve` one by one, which links new
+   * identifiers to a known person. Runs under the ledger lock.
+   */
+  const resolveAll = async (people: Identifiers[]): Promise<Map<string, string>> => {
+    const subjects = getService('subjects');
+    const byKey = new Map(people.map((identifiers) => [JSON.stringify(identifiers), identifiers]));
+    const hashesOf = (identifiers: Identifiers) =>
+      (Object.keys(identifiers) as IdentifierType[]).map((type) => ({
+        type,
+        hash: subjects.hash(type, identifiers[type]!),
+      }));
+
+    const uses = new Map<string, number>();
+    for (const identifiers of byKey.values()) {
+      for (const { hash } of hashesOf(identifiers)) uses.set(hash, (uses.get(hash) ?? 0) + 1);
+    }
+    const known = new Set<string>();
+    for (const type of Object.keys(HASH_COLUMN) as IdentifierType[]) {
+      const wanted = [...byKey.values()].filter((i) => i[type]).map((i) => subjects.hash(type, i[type]!));
+      for (let i = 0; i < wanted.length; i += CHUNK) {
+        const rows: Record<string, string>[] = await strapi.db.query(UID.subject).findMany({
+          select: [HASH_COLUMN[type]],
+          where: { [HASH_COLUMN[type]]: { $in: wanted.slice(i, i + CHUNK) } },
+        });
+        for (const row of rows) known.add(row[HASH_COLUMN[type]]);
+      }
+    }
+
+    const pseudonyms = new Map<string, string>();
+    const fresh: Record<string, unknown>[] = [];
+    const jurisdiction = config().jurisdiction;
+    for (const [key, identifiers] of byKey) {
+      const hashes = hashesOf(identifiers);
+      if (hashes.some(({ hash }) => known.has(hash) || uses.get(hash)! > 1)) continue;
+      // As subjects.resolve creates a person (no profile: an import does not say the language or audience).
+      const pseudonym = randomUUID();
+      pseudonyms.set(key, pseudonym);
+      fresh.push({
+        pseudonym,
+        ...identifiers,
+        ...Object.fromEntries(hashes.map(({ type, hash }) => [HASH_COLUMN[type], hash])),
+        language: null,
+        audience: 'any',
+        jurisdiction,
+      });
+    }
+    for (let i = 0; i < fresh.length; i += CHUNK) {
+      await strapi.db.query(UID.subject).createMany({ data: fresh.slice(i, i + CHUNK) });
+    }
+    for (const [key, identifiers] of byKey) {
+      if (!pseudonyms.has(key)) pseudonyms.set(key, (await subjects.resolve(identifiers, {})).subject.pseudonym);
+    }
+    return pseudonyms;
+  };
+
+  const statesOf = async (pseudonyms: string[]) => {
+    const map = new Map<string, { state: ConsentState; changedAt: number }>();
+    const unique = [...new Set(pseudonyms)];
+    for (let i = 0; i < unique.length; i += CHUNK) {
+      const rows: {
+        subject: string;
+        purpose: string;
+        channel: string;
+        state: ConsentState;
+        changedAt: string | Date;
+      }[] = await strapi.db.query(UID.state).findMany({
+        select: ['subject', 'purpose', 'channel', 'state', 'changedAt'],
+        where: { subject: { $in: unique.slice(i, i + CHUNK) } },
+      });
+      for (const r of rows)
+        map.set(`${r.subject}|${r.purpose}|${r.channel}`, {
+          state: r.state,
+          changedAt: new Date(r.changedAt).getTime(),
+        });
+    }
+    return map;
+  };
+
+  return {
+    /**
+     * Records a validated import (at most IMPORT_MAX_EVENTS events) in one transaction: all or nothing.
+     * Events are recorded in the order of their `occurredAt` (the order sent for equal times), which is
+     * also the time the ledger keeps for them. An event older than what the ledger already holds for that
+     * person, purpose and channel is skipped: appended now, it would replace a newer decision (a
+     * withdrawal yesterday must not be undone by a grant from last year). So is a refusal where a grant,
+     * request or objection stands: withdrawing is its own act.
+     */
+    async record(body: ImportBody): Promise<ImportEvents.Response['data']> {
+      const prepared = await prepare(body);
+      const ordered = [...prepared].sort((a, b) => a.at.getTime() - b.at.getTime());
+      const actor = `import:${body.source.name.trim()}`;
+
+      return strapi.db.transaction(async () => {
+        await getService('ledger').lock();
+        const pseudonyms = await resolveAll(ordered.map((p) => p.identifiers));
+        const subjectOf = (p: Prepared) => pseudonyms.get(JSON.stringify(p.identifiers))!;
+        const states = await statesOf([...pseudonyms.values()]);
+
+        const events: NewEvent[] = [];
+        const outcomes = new Map<number, ImportOutcome & { eventIndex?: number }>();
+        for (const p of ordered) {
+          const subject = subjectOf(p);
+          const key = `${subject}|${p.purpose.key}|${p.event.channel}`;
+          const current = states.get(key) ?? { state: 'none' as ConsentState, changedAt: -Infinity };
+          const skip = (reason: ImportOutcome['reason']) =>
+            outcomes.set(p.index, { index: p.index, subject, status: 'skipped', state: current.state, reason });
+          if (p.at.getTime() < current.changedAt) {
+            skip('older-than-ledger');
+            continue;
+          }
+          if (p.event.action === 'refused' && REFUSAL_KEEPS.includes(current.state)) {
+            skip('refusal-does-not-withdraw');
+            continue;
+          }
+
+          const base = {
+            subject,
+            purpose: p.purpose.key,
+            channel: p.event.channel,
+            method: p.event.method,
+            legalBasis: p.purpose.legalBasis,
+            noticeId: p.notice?.id ?? null,
+            noticeVersion: p.notice?.version ?? null,
+            noticeHash: p.notice?.hash ?? null,
+            noticeLanguage: p.notice?.language ?? null,
+            lifetimeDays: p.purpose.lifetimeDays ?? null,
+            // The time it happened, not the time it reached us; the chain orders by `seq`, so a past time
+            // is fine, and the lifetime of a grant counts from when it was given.
+            occurredAt: p.at,
+          };
+          const state = STATE_OF[p.event.action];
+          outcomes.set(p.index, {
+            index: p.index,
+            subject,
+            status: p.missing.length ? 'unproven' : 'recorded',
+            state,
+            eventIndex: events.length,
+            ...(p.missing.length ? { missing: p.missing } : {}),
+          });
+          events.push({
+            ...base,
+            action: p.event.action,
+            state,
+            actor,
+            evidence: evidenceOf(body.source, p.event.proof),
+          });
+          if (p.missing.length) {
+            // Same instant as the grant: it was never valid, and a later event of this import (a
+            // withdrawal a year on) must still come after it.
+            events.push({
+              ...base,
+              action: 'revoked',
+              state: 'revoked',
+              actor: 'system',
+              evidence: { reason: 'proof-incomplete', missing: p.missing },
+            });
+          }
+          states.set(key, { state: p.missing.length ? 'revoked' : state, changedAt: p.at.getTime() });
+        }
+
+        const stored = await getService('ledger').append(events);
+        const result: ImportOutcome[] = prepared.map((p) => {
+          const { eventIndex, ...outcome } = outcomes.get(p.index)!;
+          const final = states.get(`${outcome.subject}|${p.purpose.key}|${p.event.channel}`)?.state ?? outcome.state;
+          return {
+            ...outcome,
+            state: final,
+            ...(eventIndex !== undefined ? { eventId: stored[eventIndex].eventId } : {}),
+          };
+        });
+        return {
+          recorded: result.filter((r) => r.status === 'recorded').length,
+          unproven: result.filter((r) => r.status === 'unproven').length,
+          skipped: result.filter((r) => r.status === 'skipped').length,
+          events: result,
+        };
+      });
+    },
+  };
+};
+
+export default imports;
+export type ImportsService = ReturnType<typeof imports>;

@@ -1,0 +1,305 @@
+import type { Core } from '@strapi/strapi';
+import { errors } from '@strapi/utils';
+import { ACTIONS, type ConsentAction, type IdentifierType, type LegalBasis } from '../../../shared/contracts/domain';
+import {
+  CSV_COLUMNS,
+  type ActionCounts,
+  type EventNotice,
+  type GetStats,
+  type GetSubject,
+  type LedgerEvent,
+  type ListEvents,
+  type SubjectState,
+} from '../../../shared/contracts/records';
+import { TABLE, UID } from '../constants';
+import { withdrawalTextFor } from '../domain/withdrawal-text';
+import { getService } from '../utils/get-service';
+import type { EventSelection } from '../validation/records';
+
+type Row = Record<string, any>;
+
+const PAGE = 1000;
+const DAY_MS = 86_400_000;
+
+const iso = (d: unknown) => (d == null ? null : new Date(d as string | Date).toISOString());
+const num = (v: unknown) => (v == null ? null : Number(v));
+// MySQL and SQLite hand JSON columns back as text.
+const json = (v: unknown) =>
+  (v == null ? null : typeof v === 'string' ? JSON.parse(v) : v) as Record<string, unknown> | null;
+
+const toEvent = (r: Row): LedgerEvent => ({
+  seq: Number(r.seq),
+  eventId: r.eventId,
+  occurredAt: iso(r.occurredAt)!,
+  subject: r.subject,
+  purpose: r.purpose,
+  channel: r.channel,
+  action: r.action,
+  state: r.state,
+  method: r.method,
+  legalBasis: r.legalBasis,
+  actor: r.actor,
+  noticeId: num(r.noticeId),
+  noticeVersion: num(r.noticeVersion),
+  noticeHash: r.noticeHash ?? null,
+  noticeLocale: r.noticeLanguage ?? null,
+  formKey: r.formKey ?? null,
+  pageUrl: r.pageUrl ?? null,
+  receiptId: r.receiptId ?? null,
+  context: json(r.context),
+  evidence: json(r.evidence),
+  prevHash: r.prevHash,
+  hash: r.hash,
+});
+
+/** RFC 4180: quote a field holding a quote, comma or line break, doubling its quotes. */
+const csvField = (v: unknown) => {
+  const s = v == null ? '' : String(v);
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+};
+export const csvLine = (values: unknown[]) => `${values.map(csvField).join(',')}\r\n`;
+
+const zeroCounts = (): ActionCounts => ({
+  ...(Object.fromEntries(ACTIONS.map((a) => [a, 0])) as Record<ConsentAction, number>),
+  confirmationRate: null,
+});
+const withRate = (c: ActionCounts) => {
+  c.confirmationRate = c.requested > 0 ? c.confirmed / c.requested : null;
+  return c;
+};
+
+/**
+ * Reading the ledger for admins: search and CSV export of events, one person's record with the notice
+ * text behind each event, and counts per purpose and day. Read-only; the ledger service writes.
+ */
+const records = ({ strapi }: { strapi: Core.Strapi }) => {
+  const events = () => strapi.db.query(UID.event);
+
+  /** The pseudonym an identifier belongs to, looked up by keyed hash as everywhere else. */
+  const pseudonymOf = async (type: IdentifierType, value: string): Promise<string | null> => {
+    let normalised;
+    try {
+      normalised = getService('subjects').normalise({ [type]: value }, 'query');
+    } catch (error) {
+      // normalise names `query.email`; on these routes the field is the query parameter itself.
+      if (!(error instanceof errors.ValidationError)) throw error;
+      const message = error.message.replace(/^query\./, '');
+      throw new errors.ValidationError(message, { errors: [{ path: [type], message }] });
+    }
+    return (await getService('subjects').find(normalised))?.pseudonym ?? null;
+  };
+
+  /** The query-engine filter of a selection, or null when it can match nothing (an unknown address). */
+  const whereOf = async (s: EventSelection): Promise<Row | null> => {
+    const where: Row = {};
+    if (s.email !== undefined) {
+      const pseudonym = await pseudonymOf('email', s.email);
+      if (!pseudonym) return null;
+      where.subject = pseudonym;
+    }
+    if (s.subject) where.subject = s.subject;
+    for (const key of ['purpose', 'channel', 'action', 'method'] as const) if (s[key]) where[key] = s[key];
+    if (s.since || s.until) {
+      where.occurredAt = { ...(s.since ? { $gte: s.since } : {}), ...(s.until ? { $lt: s.until } : {}) };
+    }
+    return where;
+  };
+
+  const noticesById = async (ids: number[]): Promise<Map<number, Row>> => {
+    const rows: Row[] = ids.length ? await strapi.db.query(UID.notice).findMany({ where: { id: { $in: ids } } }) : [];
+    return new Map(rows.map((r) => [Number(r.id), r]));
+  };
+
+  const noticeOf = (row: Row | undefined, basis: LegalBasis): EventNotice | null =>
+    row
+      ? {
+          id: Number(row.id),
+          version: Number(row.version),
+          locale: row.language,
+          hash: row.contentHash ?? null,
+          title: row.title,
+          body: row.body,
+          withdrawal: withdrawalTextFor(row as { language: string; withdrawalText?: string | null }, basis),
+          dataCategories: (row.dataCategories as string[] | null) ?? [],
+          recipients: (row.recipients as string[] | null) ?? [],
+          privacyPolicyUrl: row.privacyPolicyUrl ?? null,
+        }
+      : null;
+
+  return {
+    /** One page of the selection, newest first (by sequence number, the order of the chain). */
+    async search(selection: EventSelection, page: number, pageSize: number): Promise<ListEvents.Response> {
+      const where = await whereOf(selection);
+      const [rows, total] = where
+        ? await Promise.all([
+            events().findMany({ where, orderBy: { seq: 'desc' }, offset: (page - 1) * pageSize, limit: pageSize }),
+            events().count({ where }),
+          ])
+        : [[], 0];
+      return {
+        data: (rows as Row[]).map(toEvent),
+        meta: { pagination: { page, pageSize, total, pageCount: Math.ceil(total / pageSize) } },
+      };
+    },
+
+    /**
+     * The selection as CSV lines, read in pages of 1,000 in ledger order, so memory stays flat however
+     * large the export. The filter is resolved before the first line, so a bad address still answers 400.
+     * No context or evidence: those may hold an IP address or a staff note; the pseudonym is the only
+     * identifier an export carries.
+     */
+    async csv(selection: EventSelection): Promise<AsyncGenerator<string>> {
+      const where = await whereOf(selection);
+      return (async function* lines() {
+        yield csvLine([...CSV_COLUMNS]);
+        if (!where) return;
+        let after = 0;
+        for (;;) {
+          const rows: Row[] = await events().findMany({
+            where: { ...where, seq: { $gt: after } },
+            orderBy: { seq: 'asc' },
+            limit: PAGE,
+          });
+          if (rows.length === 0) return;
+          yield rows
+            .map(toEvent)
+            .map((e) => csvLine(CSV_COLUMNS.map((c) => e[c])))
+            .join('');
+          if (rows.length < PAGE) return;
+          after = Number(rows[rows.length - 1].seq);
+        }
+      })();
+    },
+
+    /** `{ pseudonym }` of whoever holds this identifier; 404 when nobody does. */
+    async findSubject(type: IdentifierType, value: string) {
+      const pseudonym = await pseudonymOf(type, value);
+      if (!pseudonym) throw new errors.NotFoundError(`No person with this ${type}`);
+      return { pseudonym };
+    },
+
+    /** A person: identifiers, current states, and every event (oldest first) with its notice text. */
+    async subject(pseudonym: string): Promise<GetSubject.Response['data']> {
+      const subject = (await getService('subjects').byPseudonym(pseudonym)) as Row | null;
+      if (!subject) throw new errors.NotFoundError(`No subject with pseudonym ${pseudonym}`);
+      const [states, rows]: [Row[], Row[]] = await Promise.all([
+        strapi.db.query(UID.state).findMany({
+          where: { subject: pseudonym },
+          orderBy: [{ purpose: 'asc' }, { channel: 'asc' }],
+        }),
+        events().findMany({ where: { subject: pseudonym }, orderBy: [{ occurredAt: 'asc' }, { seq: 'asc' }] }),
+      ]);
+      const timeline = rows.map(toEvent);
+      const notices = await noticesById([
+        ...new Set(timeline.map((e) => e.noticeId).filter((id) => id != null)),
+      ] as number[]);
+      return {
+        subject: {
+          pseudonym: subject.pseudonym,
+          email: subject.email ?? null,
+          phone: subject.phone ?? null,
+          externalId: subject.externalId ?? null,
+          language: subject.language ?? null,
+          audience: subject.audience ?? null,
+          jurisdiction: subject.jurisdiction ?? null,
+          createdAt: iso(subject.createdAt),
+          erasedAt: iso(subject.erasedAt),
+        },
+        states: states.map(
+          (s): SubjectState => ({
+            purpose: s.purpose,
+            channel: s.channel,
+            state: s.state,
+            legalBasis: s.legalBasis,
+            noticeVersion: num(s.noticeVersion),
+            changedAt: iso(s.changedAt)!,
+            grantedAt: iso(s.grantedAt),
+            expiresAt: iso(s.expiresAt),
+            reconsentRequired: !!s.reconsentRequired,
+          })
+        ),
+        timeline: timeline.map((e) => ({
+          ...e,
+          notice: e.noticeId == null ? null : noticeOf(notices.get(e.noticeId), e.legalBasis),
+        })),
+      };
+    },
+
+    /**
+     * Counts per purpose, UTC day and action over `days` days from `from`, grouped in the database.
+     * How a datetime is stored differs by driver and even by the server's time zone (SQLite: epoch
+     * milliseconds; PostgreSQL and MySQL: the Node process's wall time in a column without zone), so
+     * instead of a per-dialect date function each row is put in its day by comparing it with the day
+     * boundaries bound as Dates: the driver converts those exactly as it converted the stored value.
+     */
+    async stats(from: Date, days: number): Promise<GetStats.Response['data']> {
+      const knex = strapi.db.connection;
+      const dayKeys = Array.from({ length: days }, (_, i) =>
+        new Date(from.getTime() + i * DAY_MS).toISOString().slice(0, 10)
+      );
+      const bounds = dayKeys.slice(1).map((d) => new Date(`${d}T00:00:00.000Z`));
+      const end = new Date(from.getTime() + days * DAY_MS);
+      const bucket = bounds.length
+        ? `CASE ${bounds.map((_, i) => `WHEN occurred_at < ? THEN ${i}`).join(' ')} ELSE ${bounds.length} END`
+        : '0';
+
+      const purposes: Row[] = await strapi.db
+        .query(UID.purpose)
+        .findMany({ select: ['key', 'name'], orderBy: { key: 'asc' } });
+      const keys = purposes.map((p) => p.key as string);
+      // Purposes in use are never deleted, so every event's purpose is listed; filtering on them lets
+      // the (purpose, occurred_at) index serve the query.
+      const grouped: Row[] = keys.length
+        ? await knex
+            .select('bucket', 'purpose', 'action')
+            .count({ n: '*' })
+            .from(
+              knex(TABLE.event)
+                .select(knex.raw(`${bucket} as bucket`, bounds), 'purpose', 'action')
+                .whereIn('purpose', keys)
+                .andWhere('occurred_at', '>=', from)
+                .andWhere('occurred_at', '<', end)
+                .as('e')
+            )
+            .groupBy('bucket', 'purpose', 'action')
+        : [];
+
+      const totals = zeroCounts();
+      const byPurpose = new Map(
+        purposes.map((p) => [
+          p.key as string,
+          {
+            purpose: p.key as string,
+            name: (p.name as string) ?? null,
+            totals: zeroCounts(),
+            days: dayKeys.map((day) => ({ day, ...zeroCounts() })),
+          },
+        ])
+      );
+      for (const g of grouped) {
+        const stats = byPurpose.get(g.purpose);
+        const action = g.action as ConsentAction;
+        const n = Number(g.n);
+        if (!stats || !(action in totals)) continue;
+        stats.days[Number(g.bucket)][action] += n;
+        stats.totals[action] += n;
+        totals[action] += n;
+      }
+      const list = [...byPurpose.values()];
+      for (const p of list) {
+        withRate(p.totals);
+        p.days.forEach(withRate);
+      }
+      return {
+        from: dayKeys[0],
+        to: dayKeys[dayKeys.length - 1],
+        days: dayKeys,
+        totals: withRate(totals),
+        purposes: list,
+      };
+    },
+  };
+};
+
+export default records;
+export type RecordsService = ReturnType<typeof records>;

@@ -1,0 +1,364 @@
+import type { Core } from '@strapi/strapi';
+import type {
+  Channel,
+  ConsentState,
+  IdentifierType,
+  LegalBasis,
+  SuppressionReason,
+} from '../../../shared/contracts/domain';
+import type { ConsentConfig } from '../config';
+import { PLUGIN_ID, UID } from '../constants';
+import {
+  ACTIVITY_METHODS,
+  SYSTEM_ACTOR,
+  currentGrant,
+  isStaleProspect,
+  lifetimeOver,
+  maySuppressionGo,
+  monthsBefore,
+  suppressionDeleteBefore,
+} from '../domain/retention-rules';
+import { getService } from '../utils/get-service';
+import type { NewEvent } from './ledger';
+import type { SuppressionEntry } from './suppression';
+
+/** Rows read per candidate query. */
+const PAGE = 500;
+/**
+ * Rows handled per transaction. Each holds the ledger lock, which every capture also waits for: about a
+ * hundred appends keep that wait well under a second on every engine.
+ */
+const BATCH = 100;
+/** The `source` of suppression entries this job writes (an objection kept past a purge). */
+export const RETENTION_SOURCE = 'retention';
+
+interface StateRow {
+  id: number;
+  subject: string;
+  purpose: string;
+  channel: Channel;
+  state: ConsentState;
+  legalBasis: LegalBasis;
+  grantedAt: string | Date | null;
+  expiresAt: string | Date | null;
+}
+
+interface SubjectRow {
+  id: number;
+  pseudonym: string;
+  emailHash: string | null;
+  phoneHash: string | null;
+  externalIdHash: string | null;
+  createdAt: string | Date;
+}
+
+const HASHES: [IdentifierType, 'emailHash' | 'phoneHash' | 'externalIdHash'][] = [
+  ['email', 'emailHash'],
+  ['phone', 'phoneHash'],
+  ['externalId', 'externalIdHash'],
+];
+
+const IDENTIFIED = {
+  erasedAt: { $null: true },
+  $or: [{ emailHash: { $notNull: true } }, { phoneHash: { $notNull: true } }, { externalIdHash: { $notNull: true } }],
+};
+
+const iso = (d: string | Date | null) => (d == null ? null : new Date(d).toISOString());
+
+const chunks = <T>(items: T[], size: number): T[][] => {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+};
+
+/**
+ * The retention jobs (I3, I4, I7), run by Strapi's cron (bootstrap.ts) and callable with another `now`.
+ * Like the double opt-in expiry, each is idempotent and safe on every instance at once: candidates are
+ * read outside any transaction, then each batch is re-read inside a transaction that holds the ledger lock
+ * (`ledger.lock()`, the lock every ledger writer takes), so two instances never act twice on one row and
+ * nobody's new consent or objection slips in between the check and the change.
+ */
+const retention = ({ strapi }: { strapi: Core.Strapi }) => {
+  const config = () => (strapi.config.get(`plugin::${PLUGIN_ID}`) as ConsentConfig).retention;
+  const states = () => strapi.db.query(UID.state);
+  const subjects = () => strapi.db.query(UID.subject);
+
+  /**
+   * The `expired` event of a grant past its lifetime (I7). The ledger has no "system" method: `api`
+   * (recorded by server code, not by the person) with actor `system` is the closest, and keeps the job's
+   * events out of a person's activity (retention-rules.ts).
+   */
+  const expiryEvent = (row: StateRow, now: Date): NewEvent => ({
+    subject: row.subject,
+    purpose: row.purpose,
+    channel: row.channel,
+    action: 'expired',
+    state: 'expired',
+    method: 'api',
+    legalBasis: row.legalBasis,
+    actor: SYSTEM_ACTOR,
+    evidence: { reason: 'lifetime', grantedAt: iso(row.grantedAt), expiresAt: iso(row.expiresAt) },
+    occurredAt: now,
+  });
+
+  /** Inside the lock: appends `expired` for those of the pseudonyms' grants that are past their lifetime. */
+  const expireGrantsOf = async (where: Record<string, unknown>, now: Date): Promise<number> => {
+    const rows: StateRow[] = await states().findMany({
+      where: { ...where, state: 'granted', expiresAt: { $lte: now } },
+      orderBy: { id: 'asc' },
+    });
+    const due = rows.filter((r) => lifetimeOver(r, now));
+    await getService('ledger').append(due.map((r) => expiryEvent(r, now)));
+    return due.length;
+  };
+
+  /** I4: which of these people are stale prospects at `now` (a page at a time: two queries). */
+  const staleOf = async (people: SubjectRow[], cutoff: Date, now: Date): Promise<SubjectRow[]> => {
+    if (people.length === 0) return [];
+    const pseudonyms = people.map((p) => p.pseudonym);
+    const grants: StateRow[] = await states().findMany({
+      select: ['subject', 'state', 'expiresAt'],
+      where: { subject: { $in: pseudonyms }, state: 'granted' },
+    });
+    const granted = new Set(grants.filter((g) => currentGrant(g, now)).map((g) => g.subject));
+    const activity: { subject: string; occurredAt: string | Date }[] = await strapi.db.query(UID.event).findMany({
+      select: ['subject', 'occurredAt'],
+      where: {
+        subject: { $in: pseudonyms },
+        method: { $in: [...ACTIVITY_METHODS] },
+        actor: { $ne: SYSTEM_ACTOR },
+        occurredAt: { $gte: cutoff },
+      },
+    });
+    const last = new Map<string, Date>();
+    for (const a of activity) {
+      const at = new Date(a.occurredAt);
+      if ((last.get(a.subject)?.getTime() ?? 0) < at.getTime()) last.set(a.subject, at);
+    }
+    return people.filter((p) =>
+      isStaleProspect(
+        {
+          collectedAt: new Date(p.createdAt),
+          lastActivityAt: last.get(p.pseudonym) ?? null,
+          hasCurrentGrant: granted.has(p.pseudonym),
+          erased: false,
+        },
+        cutoff
+      )
+    );
+  };
+
+  /**
+   * The suppression entries that keep honouring these people's objections once their identifiers are
+   * gone (I1, C4): one `objection` entry per identifier hash and objected channel. An objection is per
+   * purpose, an entry per channel: after the purge it bars every marketing purpose on that channel, the
+   * safe side (a later opt-in of the person lifts it for consent purposes, eligibility-rules.ts).
+   */
+  const objectionEntries = async (people: SubjectRow[]): Promise<Map<string, SuppressionEntry[]>> => {
+    const out = new Map<string, SuppressionEntry[]>();
+    if (people.length === 0) return out;
+    const objected: { subject: string; channel: Channel }[] = await states().findMany({
+      select: ['subject', 'channel'],
+      where: { subject: { $in: people.map((p) => p.pseudonym) }, state: 'objected' },
+    });
+    for (const person of people) {
+      const channels = [...new Set(objected.filter((o) => o.subject === person.pseudonym).map((o) => o.channel))];
+      const entries: SuppressionEntry[] = [];
+      for (const channel of channels) {
+        for (const [type, column] of HASHES) {
+          const hash = person[column];
+          if (!hash) continue;
+          entries.push({
+            identifierHash: hash,
+            identifierType: type,
+            channel,
+            reason: 'objection',
+            source: RETENTION_SOURCE,
+          });
+        }
+      }
+      out.set(person.pseudonym, entries);
+    }
+    return out;
+  };
+
+  const entryKey = (e: SuppressionEntry) => `${e.identifierHash}|${e.channel}`;
+
+  /** The latest withdrawal or objection of whoever holds each identifier hash (people not erased). */
+  const lastOptOutByHash = async (hashes: string[]): Promise<Map<string, Date>> => {
+    const out = new Map<string, Date>();
+    const unique = [...new Set(hashes)];
+    if (unique.length === 0) return out;
+    const holders: Omit<SubjectRow, 'id' | 'createdAt'>[] = await subjects().findMany({
+      select: ['pseudonym', 'emailHash', 'phoneHash', 'externalIdHash'],
+      where: { $or: HASHES.map(([, column]) => ({ [column]: { $in: unique } })) },
+    });
+    if (holders.length === 0) return out;
+    const events: { subject: string; occurredAt: string | Date }[] = await strapi.db.query(UID.event).findMany({
+      select: ['subject', 'occurredAt'],
+      where: { subject: { $in: holders.map((h) => h.pseudonym) }, action: { $in: ['withdrawn', 'objected'] } },
+    });
+    const latest = new Map<string, Date>();
+    for (const e of events) {
+      const at = new Date(e.occurredAt);
+      if ((latest.get(e.subject)?.getTime() ?? 0) < at.getTime()) latest.set(e.subject, at);
+    }
+    for (const holder of holders) {
+      const at = latest.get(holder.pseudonym);
+      if (!at) continue;
+      for (const [, column] of HASHES) {
+        const hash = holder[column];
+        if (hash && (out.get(hash)?.getTime() ?? 0) < at.getTime()) out.set(hash, at);
+      }
+    }
+    return out;
+  };
+
+  return {
+    /**
+     * I7: every grant past its purpose's lifetime (`expiresAt`, set from `lifetimeDays` at the grant) gets
+     * an `expired` event (method `api`, actor `system`, evidence `{ reason: 'lifetime', grantedAt,
+     * expiresAt }`). Eligibility already answers `expired` from that instant; this makes the ledger say so.
+     */
+    async expireConsents(now = new Date()): Promise<{ expired: number }> {
+      let expired = 0;
+      let after = 0;
+      for (;;) {
+        const candidates: { id: number }[] = await states().findMany({
+          select: ['id'],
+          where: { id: { $gt: after }, state: 'granted', expiresAt: { $lte: now } },
+          orderBy: { id: 'asc' },
+          limit: BATCH,
+        });
+        if (candidates.length === 0) break;
+        after = candidates[candidates.length - 1].id;
+        expired += await strapi.db.transaction(async () => {
+          await getService('ledger').lock();
+          return expireGrantsOf({ id: { $in: candidates.map((c) => c.id) } }, now);
+        });
+        if (candidates.length < BATCH) break;
+      }
+      return { expired };
+    },
+
+    /**
+     * I4: a person with no current grant whose data was collected, and who last did anything themselves
+     * (retention-rules.ts `ACTIVITY_METHODS`: a form, a confirmation, a click, the preference centre, a
+     * signal, an import), more than `retention.prospectMonths` ago loses their identifiers, as erasure
+     * clears them: email, phone, external id, their keyed hashes, language and audience; `erasedAt` is set.
+     * The pseudonym, the ledger, receipts and existing suppression entries stay. Grants past their lifetime
+     * are expired first (I7); objections become suppression entries so they keep being honoured.
+     */
+    async purgeProspects(now = new Date()): Promise<{ purged: number; expired: number }> {
+      const cutoff = monthsBefore(now, config().prospectMonths);
+      let purged = 0;
+      let expired = 0;
+      let after = 0;
+      for (;;) {
+        const page: SubjectRow[] = await subjects().findMany({
+          select: ['id', 'pseudonym', 'emailHash', 'phoneHash', 'externalIdHash', 'createdAt'],
+          where: { id: { $gt: after }, createdAt: { $lt: cutoff }, ...IDENTIFIED },
+          orderBy: { id: 'asc' },
+          limit: PAGE,
+        });
+        if (page.length === 0) break;
+        after = page[page.length - 1].id;
+
+        for (const batch of chunks(await staleOf(page, cutoff, now), BATCH)) {
+          // Suppression writes go through their own connection, so they cannot sit inside the transaction
+          // (SQLite has one): written first, idempotent, and checked again under the lock below.
+          const planned = await objectionEntries(batch);
+          await getService('suppression').add([...planned.values()].flat());
+          const done = await strapi.db.transaction(async () => {
+            await getService('ledger').lock();
+            const fresh: SubjectRow[] = await subjects().findMany({
+              select: ['id', 'pseudonym', 'emailHash', 'phoneHash', 'externalIdHash', 'createdAt'],
+              where: { id: { $in: batch.map((b) => b.id) }, ...IDENTIFIED },
+            });
+            const stale = await staleOf(fresh, cutoff, now);
+            const needed = await objectionEntries(stale);
+            // Someone who objected again or gained an identifier since the entries were written waits for
+            // the next run rather than losing an objection.
+            const covered = (p: SubjectRow) => {
+              const have = new Set((planned.get(p.pseudonym) ?? []).map(entryKey));
+              return (needed.get(p.pseudonym) ?? []).every((e) => have.has(entryKey(e)));
+            };
+            const purging = stale.filter(covered);
+            if (purging.length === 0) return { purged: 0, expired: 0 };
+            const n = await expireGrantsOf({ subject: { $in: purging.map((p) => p.pseudonym) } }, now);
+            await subjects().updateMany({
+              where: { id: { $in: purging.map((p) => p.id) } },
+              data: {
+                email: null,
+                emailHash: null,
+                phone: null,
+                phoneHash: null,
+                externalId: null,
+                externalIdHash: null,
+                language: null,
+                audience: null,
+                erasedAt: now,
+              },
+            });
+            return { purged: purging.length, expired: n };
+          });
+          purged += done.purged;
+          expired += done.expired;
+        }
+        if (page.length < PAGE) break;
+      }
+      return { purged, expired };
+    },
+
+    /**
+     * I3: suppression entries are kept at least `retention.suppressionMinMonths`. By default
+     * (`suppressionMaxMonths: null`) nothing is ever deleted. With a maximum, entries older than it are
+     * deleted, except opposition-list entries (replaced by importing the list again) and entries whose
+     * person withdrew or objected again since (the period runs from the latest objection).
+     */
+    async pruneSuppressions(now = new Date()): Promise<{ deleted: number }> {
+      const { suppressionMinMonths, suppressionMaxMonths } = config();
+      const before = suppressionDeleteBefore(now, { minMonths: suppressionMinMonths, maxMonths: suppressionMaxMonths });
+      if (!before) return { deleted: 0 };
+      const query = () => strapi.db.query(UID.suppression);
+      let deleted = 0;
+      let after = 0;
+      for (;;) {
+        const candidates: { id: number }[] = await query().findMany({
+          select: ['id'],
+          where: { id: { $gt: after }, reason: { $ne: 'opposition-list' }, createdAt: { $lt: before } },
+          orderBy: { id: 'asc' },
+          limit: PAGE,
+        });
+        if (candidates.length === 0) break;
+        after = candidates[candidates.length - 1].id;
+        deleted += await strapi.db.transaction(async () => {
+          // A withdrawal appends under this lock before it adds its entry: either it is seen here (and the
+          // entry kept), or its entry is written after this delete, as a new row.
+          await getService('ledger').lock();
+          const rows: { id: number; identifierHash: string; reason: SuppressionReason; createdAt: string | Date }[] =
+            await query().findMany({
+              select: ['id', 'identifierHash', 'reason', 'createdAt'],
+              where: { id: { $in: candidates.map((c) => c.id) } },
+            });
+          const reaffirmed = await lastOptOutByHash(rows.map((r) => r.identifierHash));
+          const ids = rows
+            .filter((r) =>
+              maySuppressionGo(
+                { reason: r.reason, createdAt: new Date(r.createdAt), reaffirmedAt: reaffirmed.get(r.identifierHash) },
+                before
+              )
+            )
+            .map((r) => r.id);
+          if (ids.length) await query().deleteMany({ where: { id: { $in: ids } } });
+          return ids.length;
+        });
+        if (candidates.length < PAGE) break;
+      }
+      return { deleted };
+    },
+  };
+};
+
+export default retention;
+export type RetentionService = ReturnType<typeof retention>;

@@ -1,0 +1,330 @@
+import type { Core } from '@strapi/strapi';
+import { errors } from '@strapi/utils';
+import type { ConsentMethod, IdentifierType, LegalBasis } from '../../../shared/contracts/domain';
+import type { Purpose } from '../../../shared/contracts/purposes';
+import type { ErasureResult, SubjectExport, SubjectLookup } from '../../../shared/contracts/subjects';
+import type { ConsentConfig } from '../config';
+import { PLUGIN_ID, TABLE, UID } from '../constants';
+import { withdrawalTextFor } from '../domain/withdrawal-text';
+import { getService } from '../utils/get-service';
+import type { SubjectRow } from './subjects';
+
+type Knex = Core.Strapi['db']['connection'];
+// Rows of Strapi's query engine, whose results are untyped.
+type Row = Record<string, any>;
+
+const IDENTIFIERS: { type: IdentifierType; hash: 'emailHash' | 'phoneHash' | 'externalIdHash' }[] = [
+  { type: 'email', hash: 'emailHash' },
+  { type: 'phone', hash: 'phoneHash' },
+  { type: 'externalId', hash: 'externalIdHash' },
+];
+
+/** The suppression entry erasure leaves (one per identifier hash, every channel). */
+const ERASURE_ENTRY = { channel: 'all', reason: 'erasure', source: 'erasure' } as const;
+
+/** Events an erasure writes carry this and nothing else: the request is logged without personal content. */
+const ERASURE_EVIDENCE = { erasure: true };
+
+/** Emitted on the event hub (not a webhook) once an erasure is committed; see `erase`. */
+export const ERASURE_EVENT = 'consent.erasure';
+
+const iso = (d: unknown): string | null => (d == null ? null : new Date(d as string).toISOString());
+const json = <T>(v: unknown): T | null => (v == null ? null : ((typeof v === 'string' ? JSON.parse(v) : v) as T));
+const num = (v: unknown): number | null => (v == null ? null : Number(v));
+
+export interface ErasureBy {
+  method: Extract<ConsentMethod, 'api' | 'admin'>;
+  /** Who asked: `admin:<id>`, `api-token:<id>` … (never the person's identifiers). */
+  actor: string;
+}
+
+/**
+ * Data-subject rights over consent records (spec 4.2, 4.3): access and portability (Art. 15, 20; H1, H2)
+ * as one JSON document, and erasure (Art. 17; I1, I2) that removes what identifies the person while the
+ * pseudonymous proof and the suppression entries stay (legal-requirements §4).
+ */
+const rights = ({ strapi }: { strapi: Core.Strapi }) => {
+  const knex = (): Knex => strapi.db.connection;
+  const config = () => strapi.config.get(`plugin::${PLUGIN_ID}`) as ConsentConfig;
+
+  /** A lookup's identifier, normalised like every other route; a bad one is a 400 naming its field. */
+  const normalised = (lookup: SubjectLookup): { type: IdentifierType; value: string } | null => {
+    if ('subject' in lookup) return null;
+    const type = Object.keys(lookup)[0] as IdentifierType;
+    try {
+      const given = (lookup as Record<string, string>)[type];
+      const value = getService('subjects').normalise({ [type]: given }, 'subject')[type];
+      if (!value) throw new errors.ValidationError(`subject.${type} is empty`);
+      return { type, value };
+    } catch (error) {
+      if (!(error instanceof errors.ValidationError)) throw error;
+      const message = error.message.replace(/^subject\./, '');
+      throw new errors.ValidationError(message, { errors: [{ path: [type], message }] });
+    }
+  };
+
+  const findSubject = async (lookup: SubjectLookup): Promise<SubjectRow | null> => {
+    if ('subject' in lookup) return getService('subjects').byPseudonym(lookup.subject);
+    const id = normalised(lookup)!;
+    return getService('subjects').find({ [id.type]: id.value });
+  };
+
+  const hashesOf = (subject: SubjectRow) =>
+    IDENTIFIERS.filter((i) => subject[i.hash]).map((i) => ({ type: i.type, hash: subject[i.hash] as string }));
+
+  const allPurposes = async (): Promise<Purpose[]> => {
+    const rows: { key: string }[] = await strapi.db.query(UID.purpose).findMany({ select: ['key'] });
+    return [...(await getService('purposes').byKeys(rows.map((r) => r.key))).values()];
+  };
+
+  /**
+   * The erasure entry for each hash: created once, its `updated_at` moved to the latest erasure (a person
+   * erased, signing up again and erased again keeps one entry). Written with the transaction's own
+   * connection: suppression.add writes outside any transaction.
+   */
+  const suppress = async (trx: Knex, hashes: { type: IdentifierType; hash: string }[], at: Date) => {
+    for (const { type, hash } of hashes) {
+      const key = { identifier_hash: hash, ...ERASURE_ENTRY };
+      const existing = await knex()(TABLE.suppression)
+        .transacting(trx as never)
+        .where(key)
+        .first('id');
+      const table = () => knex()(TABLE.suppression).transacting(trx as never);
+      if (existing) await table().where({ id: existing.id }).update({ updated_at: at });
+      else await table().insert({ ...key, identifier_type: type, created_at: at, updated_at: at });
+    }
+  };
+
+  /** When an identifier nobody holds any more was erased, from its erasure entry (idempotent answers). */
+  const erasedUnder = async (trx: Knex, lookup: SubjectLookup): Promise<string | null> => {
+    const id = normalised(lookup);
+    if (!id) return null;
+    const row = await knex()(TABLE.suppression)
+      .transacting(trx as never)
+      .where({ identifier_hash: getService('subjects').hash(id.type, id.value), ...ERASURE_ENTRY })
+      .first('updated_at');
+    return row ? iso(row.updated_at) : null;
+  };
+
+  return {
+    /** The person a lookup names (an identifier, by keyed hash, or a pseudonym); null when nobody. */
+    async find(lookup: SubjectLookup): Promise<SubjectRow | null> {
+      return findSubject(lookup);
+    },
+
+    /**
+     * Everything about one person (H1, H2): identifiers and profile, every ledger event in order, the full
+     * text of every notice version they were shown, receipts as signed, current states, double opt-in
+     * requests and the suppression entries on their identifiers. Read-only.
+     */
+    async export(pseudonym: string): Promise<SubjectExport> {
+      const subject = await getService('subjects').byPseudonym(pseudonym);
+      if (!subject) throw new errors.NotFoundError('No person with this subject id', { subject: pseudonym });
+      const where = { subject: pseudonym };
+      const [events, states, receipts, confirmations]: Row[][] = await Promise.all([
+        strapi.db.query(UID.event).findMany({ where, orderBy: { seq: 'asc' } }),
+        strapi.db.query(UID.state).findMany({ where, orderBy: [{ purpose: 'asc' }, { channel: 'asc' }] }),
+        strapi.db.query(UID.receipt).findMany({ where, orderBy: { issuedAt: 'asc' } }),
+        strapi.db.query(UID.confirmation).findMany({ where, orderBy: { requestedAt: 'asc' } }),
+      ]);
+      const hashes = hashesOf(subject).map((h) => h.hash);
+      const suppressions: Row[] = hashes.length
+        ? await knex()(TABLE.suppression).whereIn('identifier_hash', hashes).orderBy('id', 'asc')
+        : [];
+
+      // Every notice version any record points to: the exact texts shown (H1).
+      const noticeIds = new Set<number>();
+      const add = (id: unknown) => id != null && noticeIds.add(Number(id));
+      events.forEach((e) => add(e.noticeId));
+      states.forEach((s) => add(s.noticeId));
+      receipts.forEach((r) =>
+        json<{ purposes?: { notice?: { id?: number } | null }[] }>(r.body)?.purposes?.forEach((p) => add(p.notice?.id))
+      );
+      confirmations.forEach((c) => json<{ noticeId?: number }[]>(c.purposes)?.forEach((p) => add(p.noticeId)));
+      const notices: Row[] = noticeIds.size
+        ? await strapi.db.query(UID.notice).findMany({ where: { id: { $in: [...noticeIds] } }, orderBy: { id: 'asc' } })
+        : [];
+
+      const purposeKeys = new Set<string>([
+        ...events.map((e) => e.purpose),
+        ...states.map((s) => s.purpose),
+        ...notices.map((n) => n.purpose),
+        ...confirmations.flatMap((c) => (json<{ purpose: string }[]>(c.purposes) ?? []).map((p) => p.purpose)),
+      ]);
+      const purposes = await getService('purposes').byKeys([...purposeKeys]);
+      const basisOf = (key: string): LegalBasis => purposes.get(key)?.legalBasis ?? 'consent';
+
+      return {
+        format: 'strapi-plugin-consent/subject-export@1',
+        exportedAt: new Date().toISOString(),
+        controller: { ...config().controller },
+        subject: {
+          pseudonym: subject.pseudonym,
+          email: subject.email ?? null,
+          phone: subject.phone ?? null,
+          externalId: subject.externalId ?? null,
+          language: subject.language ?? null,
+          audience: subject.audience ?? null,
+          jurisdiction: subject.jurisdiction ?? null,
+          createdAt: iso((subject as SubjectRow & { createdAt?: unknown }).createdAt),
+          erasedAt: iso(subject.erasedAt),
+        },
+        purposes: [...purposes.values()].map((p) => ({
+          key: p.key,
+          name: p.name,
+          legalBasis: p.legalBasis,
+          channels: p.channels,
+          lifetimeDays: p.lifetimeDays,
+        })),
+        states: states.map((s) => ({
+          purpose: s.purpose,
+          channel: s.channel,
+          state: s.state,
+          legalBasis: s.legalBasis,
+          noticeId: num(s.noticeId),
+          noticeVersion: num(s.noticeVersion),
+          changedAt: iso(s.changedAt)!,
+          grantedAt: iso(s.grantedAt),
+          expiresAt: iso(s.expiresAt),
+          reconsentRequired: !!s.reconsentRequired,
+        })),
+        events: events.map((e) => ({
+          seq: Number(e.seq),
+          eventId: e.eventId,
+          occurredAt: iso(e.occurredAt)!,
+          purpose: e.purpose,
+          channel: e.channel,
+          action: e.action,
+          state: e.state,
+          method: e.method,
+          legalBasis: e.legalBasis,
+          actor: e.actor,
+          notice:
+            e.noticeId != null
+              ? {
+                  id: Number(e.noticeId),
+                  version: num(e.noticeVersion),
+                  hash: e.noticeHash ?? null,
+                  locale: e.noticeLanguage ?? null,
+                }
+              : null,
+          formKey: e.formKey ?? null,
+          pageUrl: e.pageUrl ?? null,
+          receiptId: e.receiptId ?? null,
+          context: json(e.context),
+          evidence: json(e.evidence),
+          prevHash: e.prevHash,
+          hash: e.hash,
+        })),
+        notices: notices.map((n) => ({
+          id: n.id,
+          purpose: n.purpose,
+          locale: n.language,
+          version: n.version,
+          status: n.status,
+          title: n.title,
+          body: n.body,
+          withdrawal: withdrawalTextFor(n as { language: string; withdrawalText?: string | null }, basisOf(n.purpose)),
+          dataCategories: json<string[]>(n.dataCategories) ?? [],
+          recipients: json<string[]>(n.recipients) ?? [],
+          privacyPolicyUrl: n.privacyPolicyUrl ?? null,
+          hash: n.contentHash ?? null,
+          effectiveAt: iso(n.effectiveAt),
+          retiredAt: iso(n.retiredAt),
+        })),
+        receipts: receipts.map((r) => ({
+          receiptId: r.receiptId,
+          formKey: r.formKey ?? null,
+          issuedAt: iso(r.issuedAt)!,
+          receipt: json(r.body)!,
+          jws: r.jws,
+        })),
+        confirmations: confirmations.map((c) => ({
+          tokenHash: c.tokenHash,
+          receiptId: c.receiptId ?? null,
+          formKey: c.formKey ?? null,
+          purposes: json(c.purposes) ?? [],
+          language: c.language ?? null,
+          requestedAt: iso(c.requestedAt)!,
+          mailSentAt: iso(c.mailSentAt),
+          confirmedAt: iso(c.confirmedAt),
+          expiresAt: iso(c.expiresAt)!,
+        })),
+        suppressions: suppressions.map((s) => ({
+          identifierType: s.identifier_type,
+          identifierHash: s.identifier_hash,
+          channel: s.channel,
+          reason: s.reason,
+          source: s.source,
+          note: s.note ?? null,
+          createdAt: iso(s.created_at),
+        })),
+      };
+    },
+
+    /**
+     * Erasure (I1, I2), in one transaction under the ledger lock:
+     * - every consent is withdrawn and every legitimate-interest purpose objected to, through the ledger
+     *   (evidence `{ erasure: true }`), so the proof says the person left and when;
+     * - each identifier hash gets an `erasure` suppression entry on every channel: they are never
+     *   contacted again, and a later request under the same address is recognised;
+     * - the subject's identifiers, hashes and profile are cleared and `erasedAt` set;
+     * - their double opt-in requests and the rate-limit counters keyed by their identifier hashes go.
+     * Kept: the ledger and receipts (pseudonymous), the subject's pseudonym, the suppression entries.
+     * Idempotent: a second request answers the same and writes nothing.
+     */
+    async erase(lookup: SubjectLookup, by: ErasureBy): Promise<ErasureResult> {
+      const purposes = await allPurposes();
+      return strapi.db.transaction(async ({ trx, onCommit }) => {
+        // Under the lock, so a sign-up running at the same time either lands before (and is erased) or
+        // after (and makes a new subject): never half of each.
+        await getService('ledger').lock();
+        const subject = await findSubject(lookup);
+        if (!subject) {
+          const erasedAt = await erasedUnder(trx as Knex, lookup);
+          if (erasedAt) return { status: 'erased' as const, erasedAt };
+          throw new errors.NotFoundError('No person is known under this identifier');
+        }
+        if (subject.erasedAt) return { status: 'erased' as const, erasedAt: iso(subject.erasedAt)! };
+
+        const at = new Date();
+        const { changed } = await getService('opt-out').record(subject.pseudonym, purposes, {
+          method: by.method,
+          actor: by.actor,
+          evidence: ERASURE_EVIDENCE,
+        });
+        const hashes = hashesOf(subject);
+        await suppress(trx as Knex, hashes, at);
+        await strapi.db.query(UID.confirmation).deleteMany({ where: { subject: subject.pseudonym } });
+        // Rate-limit buckets are `<scope>:<first 40 hex of the identifier hash>:<window>` (services/rate-limits).
+        for (const { hash } of hashes) {
+          await knex()(TABLE.rateLimit)
+            .transacting(trx as never)
+            .where('bucket', 'like', `%:${hash.slice(0, 40)}:%`)
+            .del();
+        }
+        await getService('subjects').erase(subject.pseudonym, at);
+
+        const identifiers = Object.fromEntries(
+          IDENTIFIERS.filter((i) => subject[i.type]).map((i) => [i.type, subject[i.type] as string])
+        );
+        onCommit(() => {
+          strapi.log.info(
+            `[consent] erased subject ${subject.pseudonym} (${changed.length} ledger events, ${hashes.length} suppression entries)`
+          );
+          // The ledger's webhooks for the withdrawals above carry only the pseudonym (the identifiers are
+          // gone by then), so code that must pass the erasure on to other systems (Art. 17(2), 19) hears the
+          // identifiers here, once, in process; nothing of it is stored.
+          strapi.eventHub.emit(ERASURE_EVENT, {
+            subject: { id: subject.pseudonym, ...identifiers },
+            erasedAt: at.toISOString(),
+          });
+        });
+        return { status: 'erased' as const, erasedAt: at.toISOString() };
+      });
+    },
+  };
+};
+
+export default rights;
+export type RightsService = ReturnType<typeof rights>;

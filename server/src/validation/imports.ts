@@ -1,0 +1,132 @@
+import { errors, validateYupSchema, yup } from '@strapi/utils';
+import { CHANNELS } from '../../../shared/contracts/domain';
+import {
+  IMPORT_ACTIONS,
+  IMPORT_MAX_EVENTS,
+  IMPORT_METHODS,
+  IMPORT_SOURCE_TYPES,
+  type ImportEvents,
+} from '../../../shared/contracts/subjects';
+import { NO_UNKNOWN_ROOT, noUnknownMessage, slug } from './common';
+import { rejectPrototypeKeys } from './submission';
+
+// A time zone is required: "2024-03-01T10:00" means a different instant in Paris and in Berlin.
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})$/;
+// Clocks of the sending system and of this server differ a little; a minute is not "the future".
+const CLOCK_SKEW_MS = 60_000;
+// Control and format characters (zero-width, bidi) have no place in a name that ends up in the ledger.
+const PRINTABLE = /^[^\p{Cc}\p{Cf}]+$/u;
+
+const instant = () =>
+  yup
+    .string()
+    .strict()
+    .test('instant', '${path} must be an ISO 8601 date and time with a time zone, not in the future', (v) => {
+      if (v === undefined) return true;
+      if (!ISO_INSTANT.test(v)) return false;
+      const at = Date.parse(v);
+      return Number.isFinite(at) && at <= Date.now() + CLOCK_SKEW_MS;
+    });
+
+const text = (max: number) => yup.string().strict().max(max).matches(PRINTABLE, '${path} must be printable text');
+
+const softOptInSchema = yup
+  .object({
+    // (a) the sale: an order reference, or `true`.
+    sale: yup
+      .mixed()
+      .test(
+        'sale',
+        '${path} must be an order reference (1 to 200 characters) or true',
+        (v) => v === undefined || v === true || (typeof v === 'string' && v.trim().length > 0 && v.length <= 200)
+      ),
+    similarProducts: yup.boolean().strict(),
+    objectionOffered: yup.boolean().strict(),
+  })
+  .noUnknown(true, noUnknownMessage)
+  .default(undefined);
+
+const proofSchema = yup
+  .object({
+    formVersion: text(256),
+    screenshot: text(2000),
+    timestamp: instant(),
+    recipients: yup.array().of(text(200).required()).max(100),
+    uiEvidence: text(2000),
+    noticeId: yup.number().strict().integer().positive(),
+    noticeVersion: yup.number().strict().integer().positive(),
+    noticeHash: yup
+      .string()
+      .strict()
+      .matches(/^[0-9a-f]{64}$/, '${path} must be a notice hash (64 hex digits)'),
+    softOptIn: softOptInSchema,
+  })
+  .noUnknown(true, noUnknownMessage)
+  .default(undefined);
+
+const eventSchema = yup
+  .object({
+    subject: yup
+      .object({
+        email: yup.string().strict().max(254),
+        phone: yup.string().strict().max(32),
+        externalId: yup.string().strict().max(128),
+      })
+      .noUnknown(true, noUnknownMessage)
+      .test('one', '${path} needs an email, a phone or an externalId', (v) => !!v && Object.values(v).some((x) => x))
+      .required(),
+    purpose: slug().strict().required(),
+    channel: yup
+      .string()
+      .strict()
+      .oneOf([...CHANNELS])
+      .required(),
+    action: yup
+      .string()
+      .strict()
+      .oneOf([...IMPORT_ACTIONS])
+      .required(),
+    occurredAt: instant().required(),
+    method: yup
+      .string()
+      .strict()
+      .oneOf([...IMPORT_METHODS])
+      .required(),
+    proof: proofSchema,
+  })
+  .noUnknown(true, noUnknownMessage);
+
+const importSchema = yup
+  .object({
+    source: yup
+      .object({
+        type: yup
+          .string()
+          .strict()
+          .oneOf([...IMPORT_SOURCE_TYPES])
+          .required(),
+        name: text(64)
+          .test('name', '${path} must not be blank', (v) => v === undefined || v.trim().length > 0)
+          .required(),
+      })
+      .noUnknown(true, noUnknownMessage)
+      .required(),
+    events: yup.array().of(eventSchema).min(1).max(IMPORT_MAX_EVENTS).required(),
+  })
+  .noUnknown(true, NO_UNKNOWN_ROOT);
+
+const validateImportSchema = validateYupSchema(importSchema);
+
+/** `POST /api/consent/events`: the shape of every event; what needs the database is checked by the service. */
+export const validateImport = async (body: unknown): Promise<ImportEvents.Request['body']> => {
+  if (!body || typeof body !== 'object' || Array.isArray(body))
+    throw new errors.ValidationError('The body must be an object');
+  rejectPrototypeKeys(body);
+  // Refused before a thousand-odd items are checked one by one.
+  const events = (body as { events?: unknown }).events;
+  if (Array.isArray(events) && events.length > IMPORT_MAX_EVENTS) {
+    const message = `events holds at most ${IMPORT_MAX_EVENTS} events per call`;
+    throw new errors.ValidationError(message, { errors: [{ path: ['events'], message }] });
+  }
+  return (await validateImportSchema(body)) as ImportEvents.Request['body'];
+};

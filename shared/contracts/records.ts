@@ -1,0 +1,215 @@
+import type { Audience, Channel, ConsentAction, ConsentMethod, ConsentState, Jurisdiction, LegalBasis } from './domain';
+
+/**
+ * The ledger explorer, subject view and dashboard (spec 4.3), admin routes under `/consent` with the
+ * actions `records.read` (reading) and `records.export` (downloads).
+ */
+
+/** One ledger event as admins read it. Pseudonymous: the person's identifiers live on the subject. */
+export interface LedgerEvent {
+  seq: number;
+  eventId: string;
+  /** ISO 8601 UTC with milliseconds. */
+  occurredAt: string;
+  /** The person's pseudonym. */
+  subject: string;
+  purpose: string;
+  channel: Channel;
+  action: ConsentAction;
+  /** The state the event left the person in, for this purpose and channel. */
+  state: ConsentState;
+  method: ConsentMethod;
+  legalBasis: LegalBasis;
+  /** `subject`, `admin:<id>`, `system` … */
+  actor: string;
+  noticeId: number | null;
+  noticeVersion: number | null;
+  noticeHash: string | null;
+  noticeLocale: string | null;
+  formKey: string | null;
+  pageUrl: string | null;
+  receiptId: string | null;
+  /** Request context (IP as configured by `ipStorage`, user agent); not in CSV exports. */
+  context: Record<string, unknown> | null;
+  /** Evidence of the event (double opt-in times, form-hook entry, staff note); not in CSV exports. */
+  evidence: Record<string, unknown> | null;
+  prevHash: string;
+  hash: string;
+}
+
+/** Filters shared by the search and the CSV export. `subject` and `email` exclude each other. */
+export interface EventFilters {
+  subject?: string;
+  /** Normalised like submissions and looked up by keyed hash; an unknown address selects nothing. */
+  email?: string;
+  purpose?: string;
+  channel?: Channel;
+  action?: ConsentAction;
+  method?: ConsentMethod;
+  /** Inclusive: `YYYY-MM-DD` (start of that UTC day) or an ISO 8601 time. */
+  from?: string;
+  /** Inclusive: `YYYY-MM-DD` (the whole UTC day) or an ISO 8601 time. */
+  to?: string;
+}
+
+export interface Pagination {
+  page: number;
+  pageSize: number;
+  total: number;
+  pageCount: number;
+}
+
+export const EVENTS_PAGE_SIZE_MAX = 100;
+
+/** `GET /consent/events`: newest first (by `seq`). */
+export declare namespace ListEvents {
+  export interface Request {
+    query: EventFilters & { page?: number; pageSize?: number };
+  }
+  export interface Response {
+    data: LedgerEvent[];
+    meta: { pagination: Pagination };
+  }
+}
+
+/**
+ * `GET /consent/events/export?format=csv&…filters`: `text/csv` attachment, header row, CRLF, RFC 4180
+ * quoting, in ledger order (`seq` ascending). These columns only: no identifier but the pseudonym.
+ */
+export const CSV_COLUMNS = [
+  'seq',
+  'eventId',
+  'occurredAt',
+  'subject',
+  'purpose',
+  'channel',
+  'action',
+  'state',
+  'method',
+  'legalBasis',
+  'actor',
+  'noticeId',
+  'noticeVersion',
+  'noticeHash',
+  'noticeLocale',
+  'formKey',
+  'pageUrl',
+  'receiptId',
+  'prevHash',
+  'hash',
+] as const satisfies readonly (keyof LedgerEvent)[];
+
+export declare namespace ExportEvents {
+  export interface Request {
+    query: EventFilters & { format?: 'csv' };
+  }
+}
+
+/** The notice version an event was given under, as the person read it. */
+export interface EventNotice {
+  id: number;
+  version: number;
+  locale: string;
+  /** The content hash fixed at publication (docs/notices.md); equals the event's `noticeHash`. */
+  hash: string | null;
+  title: string;
+  body: string;
+  /** The withdrawal or objection sentence shown with the text. */
+  withdrawal: string | null;
+  dataCategories: string[];
+  recipients: string[];
+  privacyPolicyUrl: string | null;
+}
+
+export interface SubjectState {
+  purpose: string;
+  channel: Channel;
+  state: ConsentState;
+  legalBasis: LegalBasis;
+  noticeVersion: number | null;
+  changedAt: string;
+  grantedAt: string | null;
+  expiresAt: string | null;
+  reconsentRequired: boolean;
+}
+
+export interface SubjectRecord {
+  pseudonym: string;
+  /** Identifiers, shown to admins; null once erased or never given. */
+  email: string | null;
+  phone: string | null;
+  externalId: string | null;
+  language: string | null;
+  /** Null once erased. */
+  audience: Audience | null;
+  jurisdiction: Jurisdiction | null;
+  createdAt: string | null;
+  erasedAt: string | null;
+}
+
+/** `GET /consent/subjects/:pseudonym`: the person, their states and their timeline (oldest first). */
+export declare namespace GetSubject {
+  export interface Response {
+    data: {
+      subject: SubjectRecord;
+      states: SubjectState[];
+      timeline: (LedgerEvent & { notice: EventNotice | null })[];
+    };
+  }
+}
+
+/** `GET /consent/subjects?email=` (or `phone=`, `externalId=`): 404 when nobody has it. */
+export declare namespace FindSubject {
+  export interface Request {
+    query: { email?: string; phone?: string; externalId?: string };
+  }
+  export interface Response {
+    data: { pseudonym: string };
+  }
+}
+
+/** Counts per action; `confirmationRate` = confirmed / requested (null without requests). */
+export type ActionCounts = Record<ConsentAction, number> & { confirmationRate: number | null };
+
+export interface PurposeStats {
+  purpose: string;
+  /** The purpose's name, null for a key no longer in the purposes table. */
+  name: string | null;
+  totals: ActionCounts;
+  /** One entry per day of the period, in order (days without events count zero). */
+  days: (ActionCounts & { day: string })[];
+}
+
+/**
+ * `GET /consent/stats?from=YYYY-MM-DD&to=YYYY-MM-DD` (UTC days, inclusive; default the last 30 days, at
+ * most 366). Events are counted on the day they occurred. A double opt-in grant is counted as `confirmed`
+ * (its `requested` the day it was asked), a direct one as `granted`.
+ */
+export declare namespace GetStats {
+  export interface Request {
+    query: { from?: string; to?: string };
+  }
+  export interface Response {
+    data: {
+      from: string;
+      to: string;
+      days: string[];
+      totals: ActionCounts;
+      purposes: PurposeStats[];
+    };
+  }
+}
+
+export const STATS_MAX_DAYS = 366;
+export const STATS_DEFAULT_DAYS = 30;
+
+/** `POST /consent/ledger/verify` (`records.read`): the hash chain recomputed from the first event. */
+export declare namespace VerifyLedger {
+  export interface Response {
+    data: {
+      ok: boolean;
+      checked: number;
+      firstBadEvent: null | { seq: number; eventId: string | null; problem: string };
+    };
+  }
+}
