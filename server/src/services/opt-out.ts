@@ -114,30 +114,31 @@ const optOut = ({ strapi }: { strapi: Core.Strapi }) => {
     ): Promise<OptOutResult> {
       const identifiers = getService('subjects').normalise(input.subject);
       const purposes = await activePurposes(input.purposes === 'all' ? undefined : input.purposes);
+      // Events and suppression entries in one transaction: a failure leaves neither half behind.
       const result = await strapi.db.transaction(async () => {
         await getService('ledger').lock();
         const { subject } = await getService('subjects').resolve(identifiers, {});
-        return this.record(subject.pseudonym, purposes, {
+        const recorded = await this.record(subject.pseudonym, purposes, {
           channel: input.channel,
           method: options.method,
           actor: options.actor,
           context: options.request ? { ...requestContext(options.request, config().ipStorage) } : undefined,
           evidence: options.note ? { note: options.note } : undefined,
         });
+        if (input.purposes === 'all') {
+          const subjects = getService('subjects');
+          await getService('suppression').add(
+            IDENTIFIER_TYPES.filter((type) => identifiers[type]).map((type) => ({
+              identifierHash: subjects.hash(type, identifiers[type]!),
+              identifierType: type,
+              channel: input.channel ?? 'all',
+              reason: purposes.some((p) => p.legalBasis === 'legitimate-interest') ? 'objection' : 'unsubscribe',
+              source: options.source,
+            }))
+          );
+        }
+        return recorded;
       });
-      if (input.purposes === 'all') {
-        // Idempotent, so asking again completes it if this step ever failed after the ledger commit.
-        const subjects = getService('subjects');
-        await getService('suppression').add(
-          IDENTIFIER_TYPES.filter((type) => identifiers[type]).map((type) => ({
-            identifierHash: subjects.hash(type, identifiers[type]!),
-            identifierType: type,
-            channel: input.channel ?? 'all',
-            reason: purposes.some((p) => p.legalBasis === 'legitimate-interest') ? 'objection' : 'unsubscribe',
-            source: options.source,
-          }))
-        );
-      }
       return result;
     },
   };

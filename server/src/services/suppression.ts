@@ -115,14 +115,20 @@ const suppression = ({ strapi }: { strapi: Core.Strapi }) => {
   });
 
   return {
-    /** Adds entries, ignoring those already present; answers how many were new. */
+    /**
+     * Adds entries, ignoring those already present; answers how many were new. Joins the caller's
+     * transaction when there is one (a withdrawal writes its events and its entries together, and a raw
+     * query outside that transaction would wait for SQLite's single connection).
+     */
     async add(entries: SuppressionEntry[]): Promise<number> {
-      let added = 0;
-      const now = new Date();
-      for (let i = 0; i < entries.length; i += CHUNK) {
-        added += await insertIgnoring(entries.slice(i, i + CHUNK).map(toRow), now);
-      }
-      return added;
+      return strapi.db.transaction(async ({ trx }) => {
+        let added = 0;
+        const now = new Date();
+        for (let i = 0; i < entries.length; i += CHUNK) {
+          added += await insertIgnoring(entries.slice(i, i + CHUNK).map(toRow), now, trx as unknown as Knex);
+        }
+        return added;
+      });
     },
 
     async count(): Promise<number> {
