@@ -5,6 +5,7 @@
  * submissions (`POST /api/consent/submissions`), as a site's forms would make it.
  */
 import { PURPOSES, publishNotice, setupForm, shownNotices } from '../harness/consent-setup';
+import { createApiToken } from '../harness/api-token';
 import { bootStrapi, type TestStrapi } from '../harness/strapi';
 
 type Notices = Record<string, { version: number; hash: string }>;
@@ -16,13 +17,7 @@ let fullKey: string;
 const ORIGIN = 'https://shop.example';
 const ALL = ['newsletter', 'partners', 'doi', 'postal', 'sms', 'service'] as const;
 
-const createToken = async (name: string, attributes: Record<string, unknown>): Promise<string> => {
-  // `admin::api-token` is the deprecated alias of this service in Strapi 5.
-  const token = await app.strapi
-    .service('admin::api-token-content-api')
-    .create({ name, description: '', lifespan: null, ...attributes });
-  return token.accessKey as string;
-};
+const createToken = (name: string, attributes: Record<string, unknown>) => createApiToken(app.strapi, name, attributes);
 
 beforeAll(async () => {
   app = await bootStrapi();

@@ -79,8 +79,8 @@ const rights = ({ strapi }: { strapi: Core.Strapi }) => {
 
   /**
    * The erasure entry for each hash: created once, its `updated_at` moved to the latest erasure (a person
-   * erased, signing up again and erased again keeps one entry). Written with the transaction's own
-   * connection: suppression.add writes outside any transaction.
+   * erased, signing up again and erased again keeps one entry): unlike `suppression.add`, which ignores an
+   * existing entry, the erasure date must move.
    */
   const suppress = async (trx: Knex, hashes: { type: IdentifierType; hash: string }[], at: Date) => {
     for (const { type, hash } of hashes) {
