@@ -167,6 +167,27 @@ const http = require('node:http');
   assert.equal(await strapi.db.connection('contact_requests').count({ n: '*' }).then((r) => Number(r[0].n)), 1);
   assert.deepEqual(await consent.service('ledger').verify(), { ok: true, checked: 2, firstBadEvent: null });
 
+  // Audiences, then the person's rights: export (H1) and erasure (I1), which leaves them ineligible.
+  const bearer = { authorization: 'Bearer ' + token };
+  const audience = await call('GET', '/api/consent/audiences/newsletter?channel=email', null, bearer);
+  assert.equal(audience.status, 200, 'audience: ' + audience.text);
+  assert.deepEqual(audience.text.trim().split('\n').map((l) => JSON.parse(l).email), ['ada@smoke.test']);
+  const exported = await call('GET', '/api/consent/subjects/export?email=ada%40smoke.test', null, bearer);
+  assert.equal(exported.status, 200, 'export: ' + exported.text);
+  const document = exported.json().data;
+  assert.equal(document.format, 'strapi-plugin-consent/subject-export@1');
+  assert.equal(document.subject.email, 'ada@smoke.test');
+  assert.equal(document.events.length, 2);
+  assert.equal(document.notices[0].body, 'Smoke Ltd sends its newsletter by email.');
+  const erased = await call('POST', '/api/consent/subjects/erase', { email: 'ada@smoke.test' }, bearer);
+  assert.equal(erased.status, 200, 'erase: ' + erased.text);
+  assert.equal(erased.json().data.status, 'erased');
+  const after = await call('GET', '/api/consent/eligibility?purpose=newsletter&email=ada%40smoke.test', null, bearer);
+  assert.equal(after.json().data.eligible, false, 'erased: not eligible');
+  const subjects = await strapi.db.connection('consent_subjects').whereNotNull('email').count({ n: '*' });
+  assert.equal(Number(subjects[0].n), 0, 'no email left after erasure');
+  assert.equal((await consent.service('ledger').verify()).ok, true, 'the chain holds after erasure');
+
   const event = await strapi.db.query('plugin::consent.consent-event').findOne({ where: { seq: 1 } });
   assert.ok(event, 'the ledger holds the submission');
   const guarded = await strapi.db.query('plugin::consent.consent-event').create({ data: {
@@ -182,7 +203,7 @@ const http = require('node:http');
   assert.equal(await status('/admin/'), 200, 'the built admin panel is served');
   server.close();
   await strapi.destroy();
-  console.log('tarball smoke test: OK (' + uids.length + ' content types, submission with a verified receipt, eligibility by API token, form hook, ledger guarded, admin built and served)');
+  console.log('tarball smoke test: OK (' + uids.length + ' content types, submission with a verified receipt, eligibility by API token, form hook, audience, export, erasure, ledger guarded, admin built and served)');
   process.exit(0);
 })().catch((e) => { console.error(e); process.exit(1); });
 `

@@ -1,4 +1,5 @@
 import type { Audience, Channel, ConsentAction, ConsentMethod, ConsentState, Jurisdiction, LegalBasis } from './domain';
+import type { RecordedEvent } from './events';
 
 /**
  * The ledger explorer, subject view and dashboard (spec 4.3), admin routes under `/consent` with the
@@ -6,35 +7,13 @@ import type { Audience, Channel, ConsentAction, ConsentMethod, ConsentState, Jur
  */
 
 /** One ledger event as admins read it. Pseudonymous: the person's identifiers live on the subject. */
-export interface LedgerEvent {
-  seq: number;
-  eventId: string;
-  /** ISO 8601 UTC with milliseconds. */
-  occurredAt: string;
+export interface LedgerEvent extends RecordedEvent {
   /** The person's pseudonym. */
   subject: string;
-  purpose: string;
-  channel: Channel;
-  action: ConsentAction;
-  /** The state the event left the person in, for this purpose and channel. */
-  state: ConsentState;
-  method: ConsentMethod;
-  legalBasis: LegalBasis;
-  /** `subject`, `admin:<id>`, `system` … */
-  actor: string;
   noticeId: number | null;
   noticeVersion: number | null;
   noticeHash: string | null;
   noticeLocale: string | null;
-  formKey: string | null;
-  pageUrl: string | null;
-  receiptId: string | null;
-  /** Request context (IP as configured by `ipStorage`, user agent); not in CSV exports. */
-  context: Record<string, unknown> | null;
-  /** Evidence of the event (double opt-in times, form-hook entry, staff note); not in CSV exports. */
-  evidence: Record<string, unknown> | null;
-  prevHash: string;
-  hash: string;
 }
 
 /** Filters shared by the search and the CSV export. `subject` and `email` exclude each other. */

@@ -10,6 +10,8 @@ import type {
   SuppressionChannel,
   SuppressionReason,
 } from './domain';
+import type { RecordedEvent } from './events';
+import type { SubjectRecord } from './records';
 import type { Receipt } from './submissions';
 
 /**
@@ -20,28 +22,9 @@ import type { Receipt } from './submissions';
 /** Who a request is about: exactly one identifier, or the pseudonym (`piiPrincipalId` of a receipt). */
 export type SubjectLookup = { email: string } | { phone: string } | { externalId: string } | { subject: string };
 
-export interface ExportedEvent {
-  seq: number;
-  eventId: string;
-  /** ISO 8601 UTC; for imported events, the time the event happened elsewhere (not when it was recorded). */
-  occurredAt: string;
-  purpose: string;
-  channel: Channel;
-  action: ConsentAction;
-  state: ConsentState;
-  method: ConsentMethod;
-  legalBasis: LegalBasis;
-  /** `subject`, `admin:<id>`, `import:<source>`, `system` … */
-  actor: string;
+export interface ExportedEvent extends RecordedEvent {
   /** The text shown, when the event refers to one: its full text is under `notices` (by `id`). */
   notice: { id: number; version: number | null; hash: string | null; locale: string | null } | null;
-  formKey: string | null;
-  pageUrl: string | null;
-  receiptId: string | null;
-  context: Record<string, unknown> | null;
-  evidence: Record<string, unknown> | null;
-  prevHash: string;
-  hash: string;
 }
 
 export interface ExportedNotice {
@@ -70,18 +53,8 @@ export interface SubjectExport {
   exportedAt: string;
   /** Who holds the data (Art. 15(1)). */
   controller: { name: string; address: string; contact: string };
-  subject: {
-    pseudonym: string;
-    email: string | null;
-    phone: string | null;
-    externalId: string | null;
-    language: string | null;
-    audience: Audience | null;
-    jurisdiction: Jurisdiction | null;
-    createdAt: string | null;
-    /** Set once the person was erased: the identifiers and profile above are then null. */
-    erasedAt: string | null;
-  };
+  /** Once the person was erased (`erasedAt`), the identifiers and profile are null. */
+  subject: SubjectRecord;
   /** The purposes the records refer to, with their consent lifetime (how long a grant counts). */
   purposes: { key: string; name: string; legalBasis: LegalBasis; channels: Channel[]; lifetimeDays: number | null }[];
   /** The current state per purpose and channel. */

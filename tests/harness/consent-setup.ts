@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import type { PurposeInput } from '../../shared/contracts/purposes';
 import type { FormInput } from '../../shared/contracts/forms';
+import type { TestStrapi } from './strapi';
 
 /**
  * Editor content for capture tests, created through the plugin's own services (as an editor would in
@@ -66,4 +67,48 @@ export const rowCounts = async (strapi: Core.Strapi) => {
     subjects: await count('consent_subjects'),
     receipts: await count('consent_receipts'),
   };
+};
+
+export type Notices = Record<string, { version: number; hash: string }>;
+
+/** The allowed origin of the `signup` form that `setupForm` creates. */
+export const FORM_ORIGIN = 'https://shop.example';
+
+export interface SubmissionResult {
+  receipt: { piiPrincipalId: string; receiptId: string; jws: string };
+  states: Record<string, string>;
+}
+
+/**
+ * Posts a submission as the `signup` form's front end does, showing the notice of every purpose it
+ * decides on (or of `displayed`); throws unless it is recorded (201), so a fixture never fails silently.
+ */
+export const submitConsent = async (
+  app: TestStrapi,
+  subject: Record<string, string>,
+  choices: Record<string, boolean>,
+  shown: Notices,
+  { headers = {}, displayed = Object.keys(choices) }: { headers?: Record<string, string>; displayed?: string[] } = {}
+): Promise<SubmissionResult> => {
+  const res = await app
+    .http()
+    .post('/api/consent/submissions')
+    .set({ Origin: FORM_ORIGIN, ...headers })
+    .send({ form: 'signup', locale: 'en', subject, choices, notices: Object.fromEntries(displayed.map((k) => [k, shown[k]])) });
+  if (res.status !== 201) throw new Error(`submission failed (${res.status}): ${JSON.stringify(res.body)}`);
+  return res.body.data;
+};
+
+/** `POST /api/consent/withdrawals` for an email, expecting it accepted. */
+export const withdrawConsent = (app: TestStrapi, email: string, purposes: string[] | 'all') =>
+  app.http().post('/api/consent/withdrawals').send({ subject: { email }, purposes }).expect(202);
+
+/** A `consent_subjects` row's identifier columns once erased: values and keyed hashes all gone (I1). */
+export const ERASED_IDENTIFIERS = {
+  email: null,
+  email_hash: null,
+  phone: null,
+  phone_hash: null,
+  external_id: null,
+  external_id_hash: null,
 };

@@ -7,17 +7,15 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
-import v8 from 'node:v8';
-import vm from 'node:vm';
 import { TABLE } from '../../server/src/constants';
 import { nextState } from '../../server/src/domain/consent-state';
 import { eventHash } from '../../server/src/domain/event-hash';
 import { csvField } from '../../server/src/services/audiences';
 import { createApiToken } from '../harness/api-token';
-import { publishNotice, setupForm, shownNotices } from '../harness/consent-setup';
+import { ERASED_IDENTIFIERS, type Notices, publishNotice, setupForm, shownNotices, submitConsent, withdrawConsent } from '../harness/consent-setup';
+import { measureMemory } from '../harness/memory';
 import { bootStrapi, type TestStrapi } from '../harness/strapi';
 
-type Notices = Record<string, { version: number; hash: string }>;
 interface Member {
   subject: string;
   email?: string;
@@ -30,7 +28,6 @@ interface Member {
 let app: TestStrapi;
 let notices: Notices;
 let fullKey: string;
-const ORIGIN = 'https://shop.example';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 beforeAll(async () => {
@@ -53,24 +50,10 @@ afterAll(() => app?.stop());
 
 const consent = () => app.strapi.plugin('consent');
 
-const submit = async (subject: Record<string, string>, choices: Record<string, boolean>) => {
-  const res = await app
-    .http()
-    .post('/api/consent/submissions')
-    .set('Origin', ORIGIN)
-    .send({
-      form: 'signup',
-      locale: 'en',
-      subject,
-      choices,
-      notices: Object.fromEntries(Object.keys(choices).map((k) => [k, notices[k]])),
-    });
-  if (res.status !== 201) throw new Error(`submission failed (${res.status}): ${JSON.stringify(res.body)}`);
-  return res.body.data.receipt.piiPrincipalId as string;
-};
+const submit = async (subject: Record<string, string>, choices: Record<string, boolean>) =>
+  (await submitConsent(app, subject, choices, notices)).receipt.piiPrincipalId;
 
-const withdraw = (email: string, purposes: string[] | 'all') =>
-  app.http().post('/api/consent/withdrawals').send({ subject: { email }, purposes }).expect(202);
+const withdraw = (email: string, purposes: string[] | 'all') => withdrawConsent(app, email, purposes);
 
 /** The response as text, whatever its type (supertest parses only the types it knows). */
 const get = (path: string, key: string | null = fullKey) => {
@@ -220,14 +203,7 @@ describe('spec 4.2 audiences: who is never listed', () => {
   it('an erased person, and one whose identifiers were forgotten', async () => {
     const erin = await submit({ email: 'erin@example.com' }, { newsletter: true });
     const fred = await submit({ email: 'fred@example.com', phone: '+33611111111' }, { newsletter: true });
-    const cleared = {
-      email: null,
-      email_hash: null,
-      phone: null,
-      phone_hash: null,
-      external_id: null,
-      external_id_hash: null,
-    };
+    const cleared = ERASED_IDENTIFIERS;
     await app.strapi.db
       .connection(TABLE.subject)
       .where({ pseudonym: erin })
@@ -457,16 +433,6 @@ describe('spec 4.2 audiences: 100,000 people in constant memory', () => {
     return Date.now() - started;
   };
 
-  /** The garbage collector, to measure what streaming keeps alive (Jest runs without --expose-gc). */
-  const collectGarbage = (): (() => void) => {
-    v8.setFlagsFromString('--expose-gc');
-    return vm.runInNewContext('gc');
-  };
-  const live = () => {
-    const m = process.memoryUsage();
-    return m.heapUsed + m.arrayBuffers;
-  };
-
   /**
    * Reads the audience as a client would, line by line as it arrives, keeping nothing but counters and
    * one bit per expected person (allocated before the baseline): the measure is the server's.
@@ -579,39 +545,9 @@ describe('spec 4.2 audiences: 100,000 people in constant memory', () => {
 
       const port = await listening();
       const seen = new Uint8Array(N);
-      const gc = collectGarbage();
-      await new Promise((resolve) => setImmediate(resolve));
-      gc();
-      gc();
-      const before = process.memoryUsage();
-      const liveBefore = live();
-      let peakHeap = before.heapUsed;
-      let peakRss = before.rss;
-      let peakLive = liveBefore;
-      const sampler = setInterval(() => {
-        const m = process.memoryUsage();
-        peakHeap = Math.max(peakHeap, m.heapUsed);
-        peakRss = Math.max(peakRss, m.rss);
-      }, 20);
-      const liveSampler = setInterval(() => {
-        gc();
-        peakLive = Math.max(peakLive, live());
-      }, 2000);
-      const started = Date.now();
-      let result;
-      try {
-        result = await consume(port, seen);
-      } finally {
-        clearInterval(sampler);
-        clearInterval(liveSampler);
-      }
-      const elapsed = Date.now() - started;
-      console.log(
-        `[${app.database.engine}] 100k audience: seed ${seedMs} ms; stream ${elapsed} ms; ` +
-          `live heap+buffers after GC +${mb(peakLive - liveBefore)} MB at peak; ` +
-          `heapUsed ${mb(before.heapUsed)} → peak ${mb(peakHeap)} MB (+${mb(peakHeap - before.heapUsed)}); ` +
-          `rss ${mb(before.rss)} → peak ${mb(peakRss)} MB (+${mb(peakRss - before.rss)})`
-      );
+      const memory = await measureMemory(() => consume(port, seen));
+      const result = memory.result;
+      console.log(`[${app.database.engine}] 100k audience: seed ${seedMs} ms; stream ${memory.summary}`);
 
       expect(result).toEqual({
         status: 200,
@@ -624,8 +560,8 @@ describe('spec 4.2 audiences: 100,000 people in constant memory', () => {
       // Held at once, the rows, members and lines of 100,000 people take about 67 MB (measured with plain
       // objects shaped like them); one page is held at a time. Allocation includes garbage not yet
       // collected: the loose bound; what stays alive: the tight one.
-      expect(peakHeap - before.heapUsed).toBeLessThan(60 * 2 ** 20);
-      expect(peakLive - liveBefore).toBeLessThan(15 * 2 ** 20);
+      expect(memory.heapGrowth).toBeLessThan(60 * 2 ** 20);
+      expect(memory.liveGrowth).toBeLessThan(15 * 2 ** 20);
     },
     10 * 60_000
   );

@@ -4,17 +4,15 @@
  * Server-to-server, authenticated by a Strapi API token. Every consent here is made through real
  * submissions (`POST /api/consent/submissions`), as a site's forms would make it.
  */
-import { PURPOSES, publishNotice, setupForm, shownNotices } from '../harness/consent-setup';
+import { type Notices, publishNotice, PURPOSES, setupForm, shownNotices, submitConsent } from '../harness/consent-setup';
 import { createApiToken } from '../harness/api-token';
 import { bootStrapi, type TestStrapi } from '../harness/strapi';
 
-type Notices = Record<string, { version: number; hash: string }>;
 type Query = Record<string, string>;
 
 let app: TestStrapi;
 let notices: Notices;
 let fullKey: string;
-const ORIGIN = 'https://shop.example';
 const ALL = ['newsletter', 'partners', 'doi', 'postal', 'sms', 'service'] as const;
 
 const createToken = (name: string, attributes: Record<string, unknown>) => createApiToken(app.strapi, name, attributes);
@@ -27,19 +25,11 @@ beforeAll(async () => {
 afterAll(() => app?.stop());
 
 /** A submission as a front end sends it: the notices of the purposes it displayed (by default, those in `choices`). */
-const submit = async (
+const submit = (
   subject: Record<string, string>,
   choices: Record<string, boolean>,
   { headers = {}, displayed = Object.keys(choices), shown = notices }: { headers?: Record<string, string>; displayed?: string[]; shown?: Notices } = {}
-) => {
-  const res = await app
-    .http()
-    .post('/api/consent/submissions')
-    .set({ Origin: ORIGIN, ...headers })
-    .send({ form: 'signup', locale: 'en', subject, choices, notices: Object.fromEntries(displayed.map((k) => [k, shown[k]])) });
-  if (res.status !== 201) throw new Error(`submission failed (${res.status}): ${JSON.stringify(res.body)}`);
-  return res.body.data as { receipt: { piiPrincipalId: string; receiptId: string }; states: Record<string, string> };
-};
+) => submitConsent(app, subject, choices, shown, { headers, displayed });
 
 const get = (query: Query, key: string | null = fullKey) => {
   const req = app.http().get('/api/consent/eligibility').query(query);

@@ -4,10 +4,9 @@
  * body streamed past Strapi's 56 kB text limit, numbers normalised to E.164 in the jurisdiction's country,
  * idempotent, and 200,000 numbers in bounded memory on every database engine.
  */
-import v8 from 'node:v8';
-import vm from 'node:vm';
 import { TABLE } from '../../server/src/constants';
 import { adminApi, createAdminWithActions, createSuperAdmin } from '../harness/admin';
+import { mb, measureMemory } from '../harness/memory';
 import { bootStrapi, type TestStrapi } from '../harness/strapi';
 
 const ROUTE = '/consent/opposition-lists/import';
@@ -274,59 +273,15 @@ describe('200,000 numbers (C6)', () => {
   // Distinct valid French mobile numbers, half in national and half in international format.
   const number = (i: number) => `${i % 2 ? '0' : '+33'}61${String(i).padStart(7, '0')}`;
   const list = () => Buffer.from(Array.from({ length: N }, (_, i) => number(i)).join('\n') + '\n');
-  const mb = (n: number) => Math.round((n / 2 ** 20) * 10) / 10;
-
-  /**
-   * The garbage collector, to measure what the import keeps alive rather than how fast it allocates
-   * (V8 lets garbage pile up for tens of MB before collecting). Jest runs without --expose-gc.
-   */
-  const collectGarbage = (): (() => void) => {
-    v8.setFlagsFromString('--expose-gc');
-    return vm.runInNewContext('gc');
-  };
-  // Typed arrays and Buffers live outside V8's heap: counted too.
-  const live = () => {
-    const m = process.memoryUsage();
-    return m.heapUsed + m.arrayBuffers;
-  };
 
   it('streams the list: all counted and added, memory bounded', async () => {
     const body = list();
     expect(body.length).toBeGreaterThan(2_000_000); // far over koa-body's 56 kB text limit
 
-    const gc = collectGarbage();
-    // Off the stack that built the body, so that its strings are really gone from the baseline.
-    await new Promise((resolve) => setImmediate(resolve));
-    gc();
-    gc();
-    const before = process.memoryUsage();
-    const liveBefore = live();
-    let peakHeap = before.heapUsed;
-    let peakRss = before.rss;
-    let peakLive = liveBefore;
-    const sampler = setInterval(() => {
-      const m = process.memoryUsage();
-      peakHeap = Math.max(peakHeap, m.heapUsed);
-      peakRss = Math.max(peakRss, m.rss);
-    }, 20);
-    const liveSampler = setInterval(() => {
-      gc();
-      peakLive = Math.max(peakLive, live());
-    }, 2000);
-    const started = Date.now();
-    let res;
-    try {
-      res = await post('?source=bloctel-200k', body);
-    } finally {
-      clearInterval(sampler);
-      clearInterval(liveSampler);
-    }
-    const elapsed = Date.now() - started;
+    const memory = await measureMemory(() => post('?source=bloctel-200k', body));
+    const res = memory.result;
     console.log(
-      `[${app.database.engine}] 200k import: ${elapsed} ms (server durationMs ${res.body.data?.durationMs}); ` +
-        `live heap+buffers after GC +${mb(peakLive - liveBefore)} MB at peak; ` +
-        `heapUsed ${mb(before.heapUsed)} → peak ${mb(peakHeap)} MB (+${mb(peakHeap - before.heapUsed)}); ` +
-        `rss ${mb(before.rss)} → peak ${mb(peakRss)} MB (+${mb(peakRss - before.rss)}); body ${mb(body.length)} MB`
+      `[${app.database.engine}] 200k import (server durationMs ${res.body.data?.durationMs}, body ${mb(body.length)} MB): ${memory.summary}`
     );
 
     expect(res.status).toBe(200);
@@ -338,9 +293,9 @@ describe('200,000 numbers (C6)', () => {
     expect(Number(n)).toBe(N);
     // Only the lines of this list and the set of their hashes, as JS strings, take about 20 MB; the
     // import holds one group of entries (20,000) and 8 bytes per hash met.
-    expect(peakLive - liveBefore).toBeLessThan(12 * 2 ** 20);
+    expect(memory.liveGrowth).toBeLessThan(12 * 2 ** 20);
     // Allocation includes garbage not yet collected: a loose bound.
-    expect(peakHeap - before.heapUsed).toBeLessThan(100 * 2 ** 20);
+    expect(memory.heapGrowth).toBeLessThan(100 * 2 ** 20);
 
     const sample = [0, 1, 12_345, N - 1].map((i) => phoneHash(`+3361${String(i).padStart(7, '0')}`));
     expect(await suppression().matching(sample, 'phone')).toHaveLength(4);

@@ -5,27 +5,15 @@
  */
 import { ACTIONS } from '../../server/src/constants';
 import { adminApi, createAdminWithActions } from '../harness/admin';
-import { setupForm, shownNotices } from '../harness/consent-setup';
+import { type Notices, setupForm, shownNotices, submitConsent } from '../harness/consent-setup';
 import { bootStrapi, type TestStrapi } from '../harness/strapi';
 
 let app: TestStrapi;
 let ada: string;
 let eve: string;
 
-const submit = async (email: string, notices: Record<string, { version: number; hash: string }>) => {
-  const res = await app
-    .http()
-    .post('/api/consent/submissions')
-    .set('Origin', 'https://shop.example')
-    .send({
-      form: 'signup',
-      subject: { email },
-      choices: { newsletter: true },
-      notices: { newsletter: notices.newsletter },
-    });
-  if (res.status !== 201) throw new Error(`submission failed (${res.status}): ${JSON.stringify(res.body)}`);
-  return res.body.data.receipt.piiPrincipalId as string;
-};
+const submit = async (email: string, notices: Notices) =>
+  (await submitConsent(app, { email }, { newsletter: true }, notices)).receipt.piiPrincipalId;
 
 beforeAll(async () => {
   app = await bootStrapi();

@@ -8,33 +8,18 @@
 import { CSV_COLUMNS } from '../../shared/contracts/records';
 import type { NewEvent } from '../../server/src/services/ledger';
 import { adminApi, createSuperAdmin } from '../harness/admin';
-import { publishNotice, setupForm, shownNotices } from '../harness/consent-setup';
+import { type Notices, publishNotice, setupForm, shownNotices, submitConsent } from '../harness/consent-setup';
 import { consentEvent } from '../harness/fixtures';
 import { bootStrapi, type TestStrapi } from '../harness/strapi';
 
-type Notices = Record<string, { version: number; hash: string }>;
 
 let app: TestStrapi;
 let admin: ReturnType<typeof adminApi>;
 let notices: Notices;
-const ORIGIN = 'https://shop.example';
 const people: Record<string, string> = {};
 
-const submit = async (email: string, choices: Record<string, boolean>, shown: Notices = notices) => {
-  const res = await app
-    .http()
-    .post('/api/consent/submissions')
-    .set('Origin', ORIGIN)
-    .send({
-      form: 'signup',
-      locale: 'en',
-      subject: { email },
-      choices,
-      notices: Object.fromEntries(Object.keys(choices).map((k) => [k, shown[k]])),
-    });
-  if (res.status !== 201) throw new Error(`submission failed (${res.status}): ${JSON.stringify(res.body)}`);
-  return res.body.data.receipt.piiPrincipalId as string;
-};
+const submit = async (email: string, choices: Record<string, boolean>, shown: Notices = notices) =>
+  (await submitConsent(app, { email }, choices, shown)).receipt.piiPrincipalId;
 
 const ledger = () => app.strapi.plugin('consent').service('ledger');
 const at = (iso: string, over: Partial<NewEvent>) =>

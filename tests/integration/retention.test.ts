@@ -7,12 +7,11 @@
  */
 import { TABLE } from '../../server/src/constants';
 import { monthsBefore } from '../../server/src/domain/retention-rules';
-import { setupForm, shownNotices } from '../harness/consent-setup';
+import { ERASED_IDENTIFIERS, setupForm, shownNotices, submitConsent, withdrawConsent } from '../harness/consent-setup';
 import { bootStrapi, type TestStrapi } from '../harness/strapi';
 
 let app: TestStrapi;
 let notices: Record<string, { version: number; hash: string }>;
-const ORIGIN = 'https://shop.example';
 const DAY = 86_400_000;
 
 beforeAll(async () => {
@@ -26,22 +25,9 @@ const consent = () => app.strapi.plugin('consent');
 const retention = () => consent().service('retention');
 const knex = () => app.strapi.db.connection;
 
-const submit = async (email: string, choices: Record<string, boolean>) => {
-  const res = await app
-    .http()
-    .post('/api/consent/submissions')
-    .set('Origin', ORIGIN)
-    .send({
-      form: 'signup',
-      subject: { email },
-      choices,
-      notices: Object.fromEntries(Object.keys(choices).map((k) => [k, notices[k]])),
-    });
-  if (res.status !== 201) throw new Error(`submission failed (${res.status}): ${JSON.stringify(res.body)}`);
-  return res.body.data.receipt.piiPrincipalId as string;
-};
-const withdraw = (email: string, purposes: string[] | 'all') =>
-  app.http().post('/api/consent/withdrawals').send({ subject: { email }, purposes }).expect(202);
+const submit = async (email: string, choices: Record<string, boolean>) =>
+  (await submitConsent(app, { email }, choices, notices)).receipt.piiPrincipalId;
+const withdraw = (email: string, purposes: string[] | 'all') => withdrawConsent(app, email, purposes);
 const subjectRow = (pseudonym: string) => knex()(TABLE.subject).where({ pseudonym }).first();
 const eventsOf = (pseudonym: string) => knex()(TABLE.event).where({ subject: pseudonym }).orderBy('seq');
 const stateOf = async (pseudonym: string, purpose: string) =>
@@ -196,12 +182,7 @@ describe('I4: prospects inactive for retention.prospectMonths lose their identif
         name,
         expect.objectContaining({
           pseudonym: people[name],
-          email: null,
-          email_hash: null,
-          phone: null,
-          phone_hash: null,
-          external_id: null,
-          external_id_hash: null,
+          ...ERASED_IDENTIFIERS,
           language: null,
           audience: null,
           erased_at: expect.anything(),

@@ -7,14 +7,13 @@ import type { Core } from '@strapi/strapi';
 import { eventHash } from '../../server/src/domain/event-hash';
 import { adminApi, createAdminWithActions, createSuperAdmin } from '../harness/admin';
 import { createApiToken } from '../harness/api-token';
-import { rowCounts, setupForm, shownNotices } from '../harness/consent-setup';
+import { ERASED_IDENTIFIERS, rowCounts, setupForm, shownNotices, submitConsent } from '../harness/consent-setup';
 import { bootStrapi, type TestStrapi } from '../harness/strapi';
 
 let app: TestStrapi;
 let token: string;
 let superAdmin: ReturnType<typeof adminApi>;
 let notices: Record<string, { version: number; hash: string }>;
-const ORIGIN = 'https://shop.example';
 
 // The person as typed into the form, and as the plugin normalises them (the playground is in France, so
 // a national number is read as French).
@@ -35,18 +34,9 @@ afterAll(() => app?.stop());
 const consent = () => app.strapi.plugin('consent');
 const knex = () => app.strapi.db.connection;
 const hash = (type: 'email' | 'phone', value: string): string => consent().service('subjects').hash(type, value);
-const submit = async (subject: Record<string, string>, choices: Record<string, boolean>) => {
-  const res = await app
-    .http()
-    .post('/api/consent/submissions')
-    .set('Origin', ORIGIN)
-    .send({ form: 'signup', locale: 'en', subject, choices, notices });
-  if (res.status !== 201) throw new Error(`submission failed (${res.status}): ${JSON.stringify(res.body)}`);
-  return res.body.data as {
-    receipt: { piiPrincipalId: string; receiptId: string; jws: string };
-    states: Record<string, string>;
-  };
-};
+// Shows every notice of the form, as the page does: a purpose shown but not ticked is recorded refused.
+const submit = (subject: Record<string, string>, choices: Record<string, boolean>) =>
+  submitConsent(app, subject, choices, notices, { displayed: Object.keys(notices) });
 const exportBy = (query: Record<string, string>, key: string | null = token) => {
   const req = app.http().get('/api/consent/subjects/export').query(query);
   return key ? req.set('Authorization', `Bearer ${key}`) : req;
@@ -371,12 +361,7 @@ describe('I1, I2: erasure', () => {
     // Kept: the pseudonymous subject, its ledger and receipt; gone: identifiers, hashes, profile, requests.
     const row = await knex()('consent_subjects').where({ pseudonym }).first();
     expect(row).toMatchObject({
-      email: null,
-      email_hash: null,
-      phone: null,
-      phone_hash: null,
-      external_id: null,
-      external_id_hash: null,
+      ...ERASED_IDENTIFIERS,
       language: null,
       audience: null,
     });

@@ -28,6 +28,7 @@ import { PERMISSIONS } from '../permissions';
 import { useLabels } from '../utils/labels';
 import { pluginPath } from '../utils/pluginPath';
 import { STATE_TONE, useRecordLabels, utcDay } from '../utils/recordLabels';
+import { saveFile } from '../utils/saveFile';
 import { useT } from '../utils/useT';
 
 /** The filters live in the address bar, so a subject page's "back" and a shared link keep the selection. */
@@ -187,14 +188,7 @@ const LedgerPage = () => {
       const res = await get(`/consent/events/export?${apiQuery(applied)}`, { responseType: 'blob' });
       const name =
         /filename="([^"]+)"/.exec(res.headers?.get('Content-Disposition') ?? '')?.[1] ?? 'consent-events.csv';
-      const url = URL.createObjectURL(res.data);
-      const a = document.createElement('a');
-      a.href = url;
-      a.download = name;
-      document.body.appendChild(a);
-      a.click();
-      a.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      saveFile(res.data, name);
     } catch (err) {
       toggleNotification({ type: 'danger', message: messageOf(err) });
     } finally {

@@ -26,6 +26,7 @@ import { PERMISSIONS } from '../permissions';
 import { useLabels } from '../utils/labels';
 import { pluginPath } from '../utils/pluginPath';
 import { STATE_TONE, useRecordLabels } from '../utils/recordLabels';
+import { saveFile } from '../utils/saveFile';
 import { useT } from '../utils/useT';
 
 type Subject = GetSubject.Response['data'];
@@ -121,14 +122,10 @@ const SubjectPage = () => {
       const res = await get<ExportSubject.Response>(
         `/consent/subjects/${encodeURIComponent(subject.pseudonym)}/export`
       );
-      const url = URL.createObjectURL(new Blob([JSON.stringify(res.data.data, null, 2)], { type: 'application/json' }));
-      const a = document.createElement('a');
-      a.href = url;
-      a.download = `consent-subject-${subject.pseudonym}.json`;
-      document.body.appendChild(a);
-      a.click();
-      a.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      saveFile(
+        new Blob([JSON.stringify(res.data.data, null, 2)], { type: 'application/json' }),
+        `consent-subject-${subject.pseudonym}.json`
+      );
     } catch (err) {
       toggleNotification({ type: 'danger', message: messageOf(err) });
     } finally {

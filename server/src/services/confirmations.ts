@@ -10,6 +10,7 @@ import { GoneError } from '../errors';
 import { getService } from '../utils/get-service';
 import type { CaptureRequest } from './capture';
 import type { NewEvent } from './ledger';
+import { iso } from '../utils/row-values';
 
 /** One purpose asked for in a confirmation request, with the notice the person was shown (B3). */
 export interface RequestedPurpose {
@@ -49,7 +50,6 @@ export interface PendingMail {
 }
 
 const BATCH = 100;
-const iso = (d: string | Date | null) => (d == null ? null : new Date(d).toISOString());
 
 /**
  * Email double opt-in (B1–B6). A submission that asks for a double opt-in purpose leaves it `pending` and

@@ -7,6 +7,7 @@ import { PLUGIN_ID, UID } from '../constants';
 import { missingInformation, noticeHash, noticeText, type NoticeFields } from '../domain/notice-text';
 import { withdrawalTextFor } from '../domain/withdrawal-text';
 import { ConflictError } from '../errors';
+import { iso } from '../utils/row-values';
 
 interface NoticeRow extends NoticeFields {
   id: number;
@@ -19,7 +20,6 @@ interface NoticeRow extends NoticeFields {
   updatedAt: string | Date;
 }
 
-const iso = (d: string | Date | null) => (d == null ? null : new Date(d).toISOString());
 
 /** API field → column attribute (`locale` is reserved by Strapi's i18n on every table). */
 const toRow = (input: Partial<NoticeInput>) => {

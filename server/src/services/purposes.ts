@@ -4,6 +4,7 @@ import { mechanismOf, type LegalBasis } from '../../../shared/contracts/domain';
 import type { Purpose, PurposeInput } from '../../../shared/contracts/purposes';
 import { UID } from '../constants';
 import { ConflictError } from '../errors';
+import { iso } from '../utils/row-values';
 
 export interface PurposeRow {
   id: number;
@@ -26,7 +27,6 @@ export interface PurposeRow {
   updatedAt: string | Date;
 }
 
-const iso = (d: string | Date | null) => (d == null ? null : new Date(d).toISOString());
 
 const toDto = (row: PurposeRow, used: boolean): Purpose => ({
   key: row.key,

@@ -7,50 +7,20 @@ import {
   type EventNotice,
   type GetStats,
   type GetSubject,
-  type LedgerEvent,
   type ListEvents,
   type SubjectState,
 } from '../../../shared/contracts/records';
 import { TABLE, UID } from '../constants';
 import { withdrawalTextFor } from '../domain/withdrawal-text';
+import { toLedgerEvent as toEvent, toSubjectRecord } from '../utils/record-rows';
 import { getService } from '../utils/get-service';
+import { iso, json, num } from '../utils/row-values';
 import type { EventSelection } from '../validation/records';
 
 type Row = Record<string, any>;
 
 const PAGE = 1000;
 const DAY_MS = 86_400_000;
-
-const iso = (d: unknown) => (d == null ? null : new Date(d as string | Date).toISOString());
-const num = (v: unknown) => (v == null ? null : Number(v));
-// MySQL and SQLite hand JSON columns back as text.
-const json = (v: unknown) =>
-  (v == null ? null : typeof v === 'string' ? JSON.parse(v) : v) as Record<string, unknown> | null;
-
-const toEvent = (r: Row): LedgerEvent => ({
-  seq: Number(r.seq),
-  eventId: r.eventId,
-  occurredAt: iso(r.occurredAt)!,
-  subject: r.subject,
-  purpose: r.purpose,
-  channel: r.channel,
-  action: r.action,
-  state: r.state,
-  method: r.method,
-  legalBasis: r.legalBasis,
-  actor: r.actor,
-  noticeId: num(r.noticeId),
-  noticeVersion: num(r.noticeVersion),
-  noticeHash: r.noticeHash ?? null,
-  noticeLocale: r.noticeLanguage ?? null,
-  formKey: r.formKey ?? null,
-  pageUrl: r.pageUrl ?? null,
-  receiptId: r.receiptId ?? null,
-  context: json(r.context),
-  evidence: json(r.evidence),
-  prevHash: r.prevHash,
-  hash: r.hash,
-});
 
 /** RFC 4180: quote a field holding a quote, comma or line break, doubling its quotes. */
 const csvField = (v: unknown) => {
@@ -194,17 +164,7 @@ const records = ({ strapi }: { strapi: Core.Strapi }) => {
         ...new Set(timeline.map((e) => e.noticeId).filter((id) => id != null)),
       ] as number[]);
       return {
-        subject: {
-          pseudonym: subject.pseudonym,
-          email: subject.email ?? null,
-          phone: subject.phone ?? null,
-          externalId: subject.externalId ?? null,
-          language: subject.language ?? null,
-          audience: subject.audience ?? null,
-          jurisdiction: subject.jurisdiction ?? null,
-          createdAt: iso(subject.createdAt),
-          erasedAt: iso(subject.erasedAt),
-        },
+        subject: toSubjectRecord(subject),
         states: states.map(
           (s): SubjectState => ({
             purpose: s.purpose,

@@ -21,6 +21,7 @@ import {
 import { getService } from '../utils/get-service';
 import type { NewEvent } from './ledger';
 import type { SuppressionEntry } from './suppression';
+import { iso } from '../utils/row-values';
 
 /** Rows read per candidate query. */
 const PAGE = 500;
@@ -63,7 +64,6 @@ const IDENTIFIED = {
   $or: [{ emailHash: { $notNull: true } }, { phoneHash: { $notNull: true } }, { externalIdHash: { $notNull: true } }],
 };
 
-const iso = (d: string | Date | null) => (d == null ? null : new Date(d).toISOString());
 
 const chunks = <T>(items: T[], size: number): T[][] => {
   const out: T[][] = [];

@@ -6,7 +6,9 @@ import type { ErasureResult, SubjectExport, SubjectLookup } from '../../../share
 import type { ConsentConfig } from '../config';
 import { PLUGIN_ID, TABLE, UID } from '../constants';
 import { withdrawalTextFor } from '../domain/withdrawal-text';
+import { toLedgerEvent, toSubjectRecord } from '../utils/record-rows';
 import { getService } from '../utils/get-service';
+import { iso, json, num } from '../utils/row-values';
 import type { SubjectRow } from './subjects';
 
 type Knex = Core.Strapi['db']['connection'];
@@ -28,9 +30,6 @@ const ERASURE_EVIDENCE = { erasure: true };
 /** Emitted on the event hub (not a webhook) once an erasure is committed; see `erase`. */
 export const ERASURE_EVENT = 'consent.erasure';
 
-const iso = (d: unknown): string | null => (d == null ? null : new Date(d as string).toISOString());
-const json = <T>(v: unknown): T | null => (v == null ? null : ((typeof v === 'string' ? JSON.parse(v) : v) as T));
-const num = (v: unknown): number | null => (v == null ? null : Number(v));
 
 export interface ErasureBy {
   method: Extract<ConsentMethod, 'api' | 'admin'>;
@@ -158,17 +157,7 @@ const rights = ({ strapi }: { strapi: Core.Strapi }) => {
         format: 'strapi-plugin-consent/subject-export@1',
         exportedAt: new Date().toISOString(),
         controller: { ...config().controller },
-        subject: {
-          pseudonym: subject.pseudonym,
-          email: subject.email ?? null,
-          phone: subject.phone ?? null,
-          externalId: subject.externalId ?? null,
-          language: subject.language ?? null,
-          audience: subject.audience ?? null,
-          jurisdiction: subject.jurisdiction ?? null,
-          createdAt: iso((subject as SubjectRow & { createdAt?: unknown }).createdAt),
-          erasedAt: iso(subject.erasedAt),
-        },
+        subject: toSubjectRecord(subject),
         purposes: [...purposes.values()].map((p) => ({
           key: p.key,
           name: p.name,
@@ -188,34 +177,13 @@ const rights = ({ strapi }: { strapi: Core.Strapi }) => {
           expiresAt: iso(s.expiresAt),
           reconsentRequired: !!s.reconsentRequired,
         })),
-        events: events.map((e) => ({
-          seq: Number(e.seq),
-          eventId: e.eventId,
-          occurredAt: iso(e.occurredAt)!,
-          purpose: e.purpose,
-          channel: e.channel,
-          action: e.action,
-          state: e.state,
-          method: e.method,
-          legalBasis: e.legalBasis,
-          actor: e.actor,
-          notice:
-            e.noticeId != null
-              ? {
-                  id: Number(e.noticeId),
-                  version: num(e.noticeVersion),
-                  hash: e.noticeHash ?? null,
-                  locale: e.noticeLanguage ?? null,
-                }
-              : null,
-          formKey: e.formKey ?? null,
-          pageUrl: e.pageUrl ?? null,
-          receiptId: e.receiptId ?? null,
-          context: json(e.context),
-          evidence: json(e.evidence),
-          prevHash: e.prevHash,
-          hash: e.hash,
-        })),
+        events: events.map((row) => {
+          const { subject: _pseudonym, noticeId, noticeVersion, noticeHash, noticeLocale, ...event } = toLedgerEvent(row);
+          return {
+            ...event,
+            notice: noticeId == null ? null : { id: noticeId, version: noticeVersion, hash: noticeHash, locale: noticeLocale },
+          };
+        }),
         notices: notices.map((n) => ({
           id: n.id,
           purpose: n.purpose,

@@ -1,4 +1,4 @@
-import { yup } from '@strapi/utils';
+import { errors, yup } from '@strapi/utils';
 
 /** Stable machine keys (purposes, forms): lowercase words joined by hyphens, as used in URLs and form fields. */
 export const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
@@ -7,6 +7,10 @@ export const slug = () =>
     .string()
     .max(64)
     .matches(SLUG, '${path} must be lowercase letters, digits and single hyphens (e.g. "partner-offers")');
+
+/** A person's pseudonym (`piiPrincipalId` of a receipt): a UUID. */
+export const PSEUDONYM = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+export const pseudonym = () => yup.string().strict().matches(PSEUDONYM, '${path} must be a subject id (a UUID)');
 
 /** A BCP 47 language tag of the common forms: `de`, `fr`, `de-AT`. */
 export const LOCALE = /^[a-z]{2,3}(?:-[A-Z]{2})?$/;
@@ -47,3 +51,39 @@ export const uniqueItems = (label: string) => ({
 
 export const noUnknownMessage = '${path} has unknown field(s): ${unknown}';
 export const NO_UNKNOWN_ROOT = 'unknown field(s): ${unknown}';
+
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** `__proto__`, `constructor` and `prototype` keys anywhere in a body are refused before anything reads it. */
+export const rejectPrototypeKeys = (value: unknown, path: string[] = []): void => {
+  if (!value || typeof value !== 'object') return;
+  for (const key of Object.keys(value)) {
+    if (FORBIDDEN_KEYS.has(key)) {
+      const at = [...path, key].join('.');
+      throw new errors.ValidationError(`${at}: this key is not allowed`, { errors: [{ path: [...path, key], message: `${at}: this key is not allowed` }] });
+    }
+    rejectPrototypeKeys((value as Record<string, unknown>)[key], [...path, key]);
+  }
+};
+
+/** Every JSON body route starts here: an object (not an array, not a scalar) without prototype keys. */
+export const objectBody = <T extends object = Record<string, unknown>>(body: unknown): T => {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) throw new errors.ValidationError('The body must be an object');
+  rejectPrototypeKeys(body);
+  return body as T;
+};
+
+/** The identifiers a server-to-server caller names a person by (the same limits as a submission's). */
+export const identifierFields = () => ({
+  email: yup.string().strict().max(254),
+  phone: yup.string().strict().max(32),
+  externalId: yup.string().strict().max(128),
+});
+
+/** `subject: { email | phone | externalId }`: at least one given. */
+export const identifiedSubject = () =>
+  yup
+    .object(identifierFields())
+    .noUnknown(true, noUnknownMessage)
+    .test('one', '${path} needs an email, a phone or an externalId', (v) => !!v && Object.values(v).some((x) => x))
+    .required();

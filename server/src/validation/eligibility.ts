@@ -1,15 +1,13 @@
 import { errors, validateYupSchema, yup } from '@strapi/utils';
 import { CHANNELS, JURISDICTIONS, type Jurisdiction } from '../../../shared/contracts/domain';
 import { BULK_ELIGIBILITY_MAX, type SubjectRef } from '../../../shared/contracts/eligibility';
-import { NO_UNKNOWN_ROOT, slug } from './common';
-import { rejectPrototypeKeys } from './submission';
+import { NO_UNKNOWN_ROOT, objectBody, PSEUDONYM, pseudonym, slug } from './common';
 
-const PSEUDONYM = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 const identifier = {
   email: yup.string().strict().max(254),
   phone: yup.string().strict().max(32),
-  subject: yup.string().strict().matches(PSEUDONYM, '${path} must be a subject id (a UUID)'),
+  subject: pseudonym(),
 };
 
 const exactlyOne = (path: string) => ({
@@ -75,9 +73,7 @@ export const validateEligibilityQuery = async (query: unknown) => {
 };
 
 export const validateEligibilityBulk = async (body: unknown) => {
-  if (!body || typeof body !== 'object' || Array.isArray(body)) throw new errors.ValidationError('The body must be an object');
-  rejectPrototypeKeys(body);
-  const v = (await validateBulk(body)) as { purpose: string; channel?: string; jurisdiction?: Jurisdiction; subjects: Record<string, string>[] };
+  const v = (await validateBulk(objectBody(body))) as { purpose: string; channel?: string; jurisdiction?: Jurisdiction; subjects: Record<string, string>[] };
   checkSubjects(v.subjects);
   return { purpose: v.purpose, channel: v.channel as never, refs: v.subjects.map(toRef), jurisdiction: v.jurisdiction };
 };

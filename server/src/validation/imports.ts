@@ -7,8 +7,7 @@ import {
   IMPORT_SOURCE_TYPES,
   type ImportEvents,
 } from '../../../shared/contracts/subjects';
-import { NO_UNKNOWN_ROOT, noUnknownMessage, slug } from './common';
-import { rejectPrototypeKeys } from './submission';
+import { identifiedSubject, NO_UNKNOWN_ROOT, noUnknownMessage, objectBody, slug } from './common';
 
 // A time zone is required: "2024-03-01T10:00" means a different instant in Paris and in Berlin.
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})$/;
@@ -66,15 +65,7 @@ const proofSchema = yup
 
 const eventSchema = yup
   .object({
-    subject: yup
-      .object({
-        email: yup.string().strict().max(254),
-        phone: yup.string().strict().max(32),
-        externalId: yup.string().strict().max(128),
-      })
-      .noUnknown(true, noUnknownMessage)
-      .test('one', '${path} needs an email, a phone or an externalId', (v) => !!v && Object.values(v).some((x) => x))
-      .required(),
+    subject: identifiedSubject(),
     purpose: slug().strict().required(),
     channel: yup
       .string()
@@ -119,9 +110,7 @@ const validateImportSchema = validateYupSchema(importSchema);
 
 /** `POST /api/consent/events`: the shape of every event; what needs the database is checked by the service. */
 export const validateImport = async (body: unknown): Promise<ImportEvents.Request['body']> => {
-  if (!body || typeof body !== 'object' || Array.isArray(body))
-    throw new errors.ValidationError('The body must be an object');
-  rejectPrototypeKeys(body);
+  objectBody(body);
   // Refused before a thousand-odd items are checked one by one.
   const events = (body as { events?: unknown }).events;
   if (Array.isArray(events) && events.length > IMPORT_MAX_EVENTS) {

@@ -1,25 +1,10 @@
 import { errors, validateYupSchema, yup } from '@strapi/utils';
 import { CHANNELS } from '../../../shared/contracts/domain';
-import { locale, NO_UNKNOWN_ROOT, noUnknownMessage, slug, uniqueItems } from './common';
-import { rejectPrototypeKeys } from './submission';
-
-const object = (body: unknown) => {
-  if (!body || typeof body !== 'object' || Array.isArray(body)) throw new errors.ValidationError('The body must be an object');
-  rejectPrototypeKeys(body);
-  return body;
-};
+import { identifiedSubject, locale, NO_UNKNOWN_ROOT, noUnknownMessage, objectBody, slug, uniqueItems } from './common';
 
 const withdrawalSchema = yup
   .object({
-    subject: yup
-      .object({
-        email: yup.string().strict().max(254),
-        phone: yup.string().strict().max(32),
-        externalId: yup.string().strict().max(128),
-      })
-      .noUnknown(true, noUnknownMessage)
-      .test('one', '${path} needs an email, a phone or an externalId', (v) => !!v && Object.values(v).some((x) => x))
-      .required(),
+    subject: identifiedSubject(),
     purposes: yup
       .mixed()
       .test('purposes', '${path} must be "all" or a list of 1 to 50 purpose keys', (v) => {
@@ -33,7 +18,7 @@ const withdrawalSchema = yup
 
 const validateWithdrawalSchema = validateYupSchema(withdrawalSchema);
 export const validateWithdrawal = async (body: unknown) =>
-  (await validateWithdrawalSchema(object(body))) as {
+  (await validateWithdrawalSchema(objectBody(body))) as {
     subject: { email?: string; phone?: string; externalId?: string };
     purposes: string[] | 'all';
     channel?: (typeof CHANNELS)[number];
@@ -66,7 +51,7 @@ const preferencesSchema = yup
 
 const validatePreferencesSchema = validateYupSchema(preferencesSchema);
 export const validatePreferences = async (body: unknown) =>
-  (await validatePreferencesSchema(object(body))) as {
+  (await validatePreferencesSchema(objectBody(body))) as {
     locale?: string;
     choices: Record<string, boolean>;
     notices?: Record<string, { version: number; hash: string }>;

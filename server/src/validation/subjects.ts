@@ -1,10 +1,7 @@
 import { errors, validateYupSchema, yup } from '@strapi/utils';
 import type { SubjectLookup } from '../../../shared/contracts/subjects';
-import { NO_UNKNOWN_ROOT } from './common';
-import { rejectPrototypeKeys } from './submission';
+import { identifierFields, NO_UNKNOWN_ROOT, objectBody, pseudonym } from './common';
 
-const PSEUDONYM = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const pseudonym = () => yup.string().strict().matches(PSEUDONYM, '${path} must be a subject id (a UUID)');
 
 const KEYS = ['email', 'phone', 'externalId', 'subject'] as const;
 
@@ -12,9 +9,7 @@ const KEYS = ['email', 'phone', 'externalId', 'subject'] as const;
 // erasing or exporting the wrong one is not undone by a second call.
 const lookupSchema = yup
   .object({
-    email: yup.string().strict().max(254),
-    phone: yup.string().strict().max(32),
-    externalId: yup.string().strict().max(128),
+    ...identifierFields(),
     subject: pseudonym(),
   })
   .noUnknown(true, NO_UNKNOWN_ROOT)
@@ -37,10 +32,7 @@ export const validateSubjectQuery = async (query: unknown): Promise<SubjectLooku
 
 /** `POST /api/consent/subjects/erase` with `{ email }` (or `phone`, `externalId`, `subject`). */
 export const validateSubjectBody = async (body: unknown): Promise<SubjectLookup> => {
-  if (!body || typeof body !== 'object' || Array.isArray(body))
-    throw new errors.ValidationError('The body must be an object');
-  rejectPrototypeKeys(body);
-  return toLookup((await validateLookupSchema(body)) as Record<string, string>);
+  return toLookup((await validateLookupSchema(objectBody(body))) as Record<string, string>);
 };
 
 /** Admin routes: `/consent/subjects/:pseudonym/…`. */

@@ -1,10 +1,9 @@
 import { errors, validateYupSchema, yup } from '@strapi/utils';
 import { AUDIENCES } from '../../../shared/contracts/domain';
 import type { CreateSubmission } from '../../../shared/contracts/submissions';
-import { locale, NO_UNKNOWN_ROOT, noUnknownMessage, slug } from './common';
+import { identifierFields, locale, NO_UNKNOWN_ROOT, noUnknownMessage, objectBody, slug } from './common';
 
 const HASH = /^[0-9a-f]{64}$/;
-const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 /** Purpose key → value, where every key is a purpose slug and every value passes `value`. */
 const byPurpose = (value: yup.AnySchema, what: string) =>
@@ -46,9 +45,7 @@ const schema = yup
     locale: locale().strict(),
     subject: yup
       .object({
-        email: yup.string().strict().max(254),
-        phone: yup.string().strict().max(32),
-        externalId: yup.string().strict().max(128),
+        ...identifierFields(),
         audience: yup.string().strict().oneOf(AUDIENCES.filter((a) => a !== 'any')),
       })
       .noUnknown(true, noUnknownMessage)
@@ -63,18 +60,6 @@ const schema = yup
       .test('fields-size', '${path} may hold at most 100 fields', (v) => Object.keys(v ?? {}).length <= 100),
   })
   .noUnknown(true, NO_UNKNOWN_ROOT);
-
-/** `__proto__`, `constructor` and `prototype` keys anywhere in a body are refused before anything reads it. */
-export const rejectPrototypeKeys = (value: unknown, path: string[] = []): void => {
-  if (!value || typeof value !== 'object') return;
-  for (const key of Object.keys(value)) {
-    if (FORBIDDEN_KEYS.has(key)) {
-      const at = [...path, key].join('.');
-      throw new errors.ValidationError(`${at}: this key is not allowed`, { errors: [{ path: [...path, key], message: `${at}: this key is not allowed` }] });
-    }
-    rejectPrototypeKeys((value as Record<string, unknown>)[key], [...path, key]);
-  }
-};
 
 const TICKED = new Set(['on', 'true']);
 const UNTICKED = new Set(['off', 'false', '0', '']);
@@ -113,9 +98,5 @@ export const fromUrlencoded = (body: Record<string, unknown>): Record<string, un
 const validate = validateYupSchema(schema, { strict: true });
 
 export const validateSubmission = async (body: unknown): Promise<CreateSubmission.Request['body']> => {
-  if (!body || typeof body !== 'object' || Array.isArray(body)) {
-    throw new errors.ValidationError('The body must be an object');
-  }
-  rejectPrototypeKeys(body);
-  return (await validate(body)) as CreateSubmission.Request['body'];
+  return (await validate(objectBody(body))) as CreateSubmission.Request['body'];
 };

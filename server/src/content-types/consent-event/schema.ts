@@ -43,5 +43,7 @@ export default {
     { name: 'consent_events_subject_idx', columns: ['subject', 'purpose', 'channel'] },
     { name: 'consent_events_purpose_time_idx', columns: ['purpose', 'occurred_at'] },
     { name: 'consent_events_receipt_idx', columns: ['receipt_id'] },
+    // The ledger explorer's date filters and the dashboard's counts span every purpose.
+    { name: 'consent_events_time_idx', columns: ['occurred_at'] },
   ],
 } as const;
