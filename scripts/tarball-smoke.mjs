@@ -5,7 +5,9 @@
  * the tarball there like any npm dependency (no `resolve:` path: Strapi must discover it from
  * package.json), builds that app's admin panel with the plugin's admin bundle, boots it, and checks that
  * the content types and tables exist, a submission, an eligibility check and the form hook work over HTTP,
- * the ledger refuses updates, and the plugin's routes answer.
+ * the ledger refuses updates, and the plugin's routes answer. The front-end entries (`./client`, `./react`)
+ * import from plain ESM and CommonJS, their declarations type-check in a TypeScript project, and the client
+ * records a submission against the booted app.
  * Pass --keep to leave the app folder for inspection.
  */
 import { spawnSync } from 'node:child_process';
@@ -49,6 +51,9 @@ try {
           'react-dom': dev['react-dom'],
           'react-router-dom': dev['react-router-dom'],
           'styled-components': dev['styled-components'],
+          // A TypeScript front end's view of ./client and ./react (types-check.ts below).
+          typescript: dev.typescript,
+          '@types/react': dev['@types/react'],
           'strapi-plugin-consent': `file:./${tarball}`,
         },
         allowScripts: { 'better-sqlite3': true, esbuild: true, '@swc/core': true },
@@ -171,7 +176,7 @@ const http = require('node:http');
   const bearer = { authorization: 'Bearer ' + token };
   const audience = await call('GET', '/api/consent/audiences/newsletter?channel=email', null, bearer);
   assert.equal(audience.status, 200, 'audience: ' + audience.text);
-  assert.deepEqual(audience.text.trim().split('\n').map((l) => JSON.parse(l).email), ['ada@smoke.test']);
+  assert.deepEqual(audience.text.trim().split('\\n').map((l) => JSON.parse(l).email), ['ada@smoke.test']);
   const exported = await call('GET', '/api/consent/subjects/export?email=ada%40smoke.test', null, bearer);
   assert.equal(exported.status, 200, 'export: ' + exported.text);
   const document = exported.json().data;
@@ -188,6 +193,16 @@ const http = require('node:http');
   assert.equal(Number(subjects[0].n), 0, 'no email left after erasure');
   assert.equal((await consent.service('ledger').verify()).ok, true, 'the chain holds after erasure');
 
+  // The browser client, as installed, against this app: loads the form, sends one tick, gets the receipt.
+  const { createConsentForm } = require('strapi-plugin-consent/client');
+  const client = createConsentForm({ form: 'signup', locale: 'en', baseUrl: 'http://127.0.0.1:' + server.address().port, gpc: false, pageUrl: null });
+  assert.equal((await client.load()).status, 'ready', 'client loads the form');
+  assert.deepEqual(client.getState().choices, { newsletter: false }, 'boxes start unticked');
+  client.setChoice('newsletter', true);
+  const sent = await client.submit({ subject: { email: 'grace@smoke.test' } });
+  assert.equal(sent.status, 'submitted', 'client submission: ' + JSON.stringify(sent.error));
+  assert.equal(sent.result.states.newsletter, 'granted');
+
   const event = await strapi.db.query('plugin::consent.consent-event').findOne({ where: { seq: 1 } });
   assert.ok(event, 'the ledger holds the submission');
   const guarded = await strapi.db.query('plugin::consent.consent-event').create({ data: {
@@ -203,13 +218,41 @@ const http = require('node:http');
   assert.equal(await status('/admin/'), 200, 'the built admin panel is served');
   server.close();
   await strapi.destroy();
-  console.log('tarball smoke test: OK (' + uids.length + ' content types, submission with a verified receipt, eligibility by API token, form hook, audience, export, erasure, ledger guarded, admin built and served)');
+  console.log('tarball smoke test: OK (' + uids.length + ' content types, submission with a verified receipt, eligibility by API token, form hook, audience, export, erasure, browser client, ledger guarded, admin built and served)');
   process.exit(0);
 })().catch((e) => { console.error(e); process.exit(1); });
 `
   );
 
   run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], app);
+
+  // ./client and ./react from a plain Node project, both module systems, and their declarations.
+  const clientNames = ['createConsentForm', 'mountConsentPurposes', 'readGpc', 'ConsentApiError'];
+  const reactNames = ['useConsentForm', 'ConsentPurposes', 'ConsentPurpose', 'FieldError', 'createConsentForm'];
+  const expectFunctions = (c, r) =>
+    `for (const n of ${JSON.stringify(clientNames)}) if (typeof ${c}[n] !== 'function') throw new Error('client: ' + n);` +
+    `for (const n of ${JSON.stringify(reactNames)}) if (typeof ${r}[n] !== 'function') throw new Error('react: ' + n);`;
+  run(process.execPath, ['--input-type=module', '-e',
+    `import * as c from 'strapi-plugin-consent/client'; import * as r from 'strapi-plugin-consent/react'; ${expectFunctions('c', 'r')} console.log('ESM import of ./client and ./react: OK');`], app);
+  run(process.execPath, ['-e',
+    `const c = require('strapi-plugin-consent/client'); const r = require('strapi-plugin-consent/react'); ${expectFunctions('c', 'r')} console.log('require() of ./client and ./react: OK');`], app);
+  file(
+    'types-check.ts',
+    `import { createConsentForm, type ConsentFormState, type CreateSubmission, type FormDefinition, type Receipt } from 'strapi-plugin-consent/client';
+import { ConsentPurposes, useConsentForm, type UseConsentForm } from 'strapi-plugin-consent/react';
+const body: CreateSubmission.Request['body'] = { form: 'signup', subject: { email: 'ada@smoke.test' }, choices: { newsletter: true } };
+const state: ConsentFormState = createConsentForm({ form: body.form }).getState();
+const definition: FormDefinition | null = state.definition;
+const receipt: Receipt | undefined = state.result?.receipt;
+const hook: (options: { form: string }) => UseConsentForm = useConsentForm;
+export { definition, receipt, hook, ConsentPurposes };
+`
+  );
+  // What a bundler-based front end (Vite, Next) and a Node ESM/CJS consumer resolve, library files included.
+  for (const [module, resolution] of [['esnext', 'bundler'], ['nodenext', 'nodenext']]) {
+    run(join(app, 'node_modules', '.bin', 'tsc'), ['--noEmit', '--strict', '--skipLibCheck', 'false', '--target', 'es2022', '--jsx', 'react-jsx',
+      '--module', module, '--moduleResolution', resolution, '--types', 'react', 'types-check.ts'], app);
+  }
   run(join(app, 'node_modules', '.bin', 'strapi'), ['build'], app, { STRAPI_TELEMETRY_DISABLED: 'true' });
   run(process.execPath, ['check.js'], app, { NODE_ENV: 'production', STRAPI_TELEMETRY_DISABLED: 'true' });
 } finally {
