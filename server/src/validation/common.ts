@@ -81,7 +81,7 @@ export const identifierFields = () => ({
 });
 
 /** `subject: { email | phone | externalId }`: at least one given. */
-export const identifiedSubject = () =>
+export const identifiedSubject = (): yup.AnyObjectSchema =>
   yup
     .object(identifierFields())
     .noUnknown(true, noUnknownMessage)
