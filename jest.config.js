@@ -4,7 +4,8 @@ const sqlite = ['sqlite', undefined].includes(process.env.CONSENT_TEST_DB);
 const swc = [
   '@swc/jest',
   {
-    jsc: { parser: { syntax: 'typescript', tsx: true }, target: 'es2022' },
+    // The automatic JSX runtime, as the admin and react/ tsconfigs compile it (no `import React` needed).
+    jsc: { parser: { syntax: 'typescript', tsx: true }, target: 'es2022', transform: { react: { runtime: 'automatic' } } },
     module: { type: 'commonjs' },
   },
 ];

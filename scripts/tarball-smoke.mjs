@@ -51,9 +51,6 @@ try {
           'react-dom': dev['react-dom'],
           'react-router-dom': dev['react-router-dom'],
           'styled-components': dev['styled-components'],
-          // A TypeScript front end's view of ./client and ./react (types-check.ts below).
-          typescript: dev.typescript,
-          '@types/react': dev['@types/react'],
           'strapi-plugin-consent': `file:./${tarball}`,
         },
         allowScripts: { 'better-sqlite3': true, esbuild: true, '@swc/core': true },
@@ -226,17 +223,31 @@ const http = require('node:http');
 
   run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], app);
 
-  // ./client and ./react from a plain Node project, both module systems, and their declarations.
+  // ./client and ./react in a plain front-end project next to the app (not inside it: @types/react at the
+  // app's top level makes npm nest @radix-ui/react-tooltip, which the app's admin build must resolve).
+  // --legacy-peer-deps: a front end installs the client, not Strapi (the plugin's peers).
+  const front = join(app, 'front');
+  const frontFile = (path, content) => file(join('front', path), content);
+  frontFile(
+    'package.json',
+    JSON.stringify({
+      name: 'plain-front-end',
+      private: true,
+      version: '0.0.0',
+      dependencies: { react: dev.react, typescript: dev.typescript, '@types/react': dev['@types/react'], 'strapi-plugin-consent': `file:../${tarball}` },
+    })
+  );
+  run('npm', ['install', '--legacy-peer-deps', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], front);
   const clientNames = ['createConsentForm', 'mountConsentPurposes', 'readGpc', 'ConsentApiError'];
   const reactNames = ['useConsentForm', 'ConsentPurposes', 'ConsentPurpose', 'FieldError', 'createConsentForm'];
   const expectFunctions = (c, r) =>
     `for (const n of ${JSON.stringify(clientNames)}) if (typeof ${c}[n] !== 'function') throw new Error('client: ' + n);` +
     `for (const n of ${JSON.stringify(reactNames)}) if (typeof ${r}[n] !== 'function') throw new Error('react: ' + n);`;
   run(process.execPath, ['--input-type=module', '-e',
-    `import * as c from 'strapi-plugin-consent/client'; import * as r from 'strapi-plugin-consent/react'; ${expectFunctions('c', 'r')} console.log('ESM import of ./client and ./react: OK');`], app);
+    `import * as c from 'strapi-plugin-consent/client'; import * as r from 'strapi-plugin-consent/react'; ${expectFunctions('c', 'r')} console.log('ESM import of ./client and ./react: OK');`], front);
   run(process.execPath, ['-e',
-    `const c = require('strapi-plugin-consent/client'); const r = require('strapi-plugin-consent/react'); ${expectFunctions('c', 'r')} console.log('require() of ./client and ./react: OK');`], app);
-  file(
+    `const c = require('strapi-plugin-consent/client'); const r = require('strapi-plugin-consent/react'); ${expectFunctions('c', 'r')} console.log('require() of ./client and ./react: OK');`], front);
+  frontFile(
     'types-check.ts',
     `import { createConsentForm, type ConsentFormState, type CreateSubmission, type FormDefinition, type Receipt } from 'strapi-plugin-consent/client';
 import { ConsentPurposes, useConsentForm, type UseConsentForm } from 'strapi-plugin-consent/react';
@@ -250,9 +261,11 @@ export { definition, receipt, hook, ConsentPurposes };
   );
   // What a bundler-based front end (Vite, Next) and a Node ESM/CJS consumer resolve, library files included.
   for (const [module, resolution] of [['esnext', 'bundler'], ['nodenext', 'nodenext']]) {
-    run(join(app, 'node_modules', '.bin', 'tsc'), ['--noEmit', '--strict', '--skipLibCheck', 'false', '--target', 'es2022', '--jsx', 'react-jsx',
-      '--module', module, '--moduleResolution', resolution, '--types', 'react', 'types-check.ts'], app);
+    run(join(front, 'node_modules', '.bin', 'tsc'), ['--noEmit', '--strict', '--skipLibCheck', 'false', '--target', 'es2022', '--jsx', 'react-jsx',
+      '--module', module, '--moduleResolution', resolution, '--types', 'react', 'types-check.ts'], front);
   }
+  console.log('types of ./client and ./react: OK');
+
   run(join(app, 'node_modules', '.bin', 'strapi'), ['build'], app, { STRAPI_TELEMETRY_DISABLED: 'true' });
   run(process.execPath, ['check.js'], app, { NODE_ENV: 'production', STRAPI_TELEMETRY_DISABLED: 'true' });
 } finally {

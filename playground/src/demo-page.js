@@ -84,10 +84,14 @@ const renderDemoPage = async (strapi, { language }) => {
     .join('');
   const switcher = LANGUAGES.map((l) =>
     l === lang ? `<strong>${l}</strong>` : `<a href="/demo?locale=${l}">${l}</a>`
-  ).join(' · ');
+  ).join(' · ') + ` · <a href="/demo/client?locale=${lang}">JavaScript</a>`;
+  // Strapi answers with `Referrer-Policy: no-referrer`, under which a browser posts a form with
+  // `Origin: null`, and the plugin refuses a post whose origin it cannot check (403). The page's own
+  // policy lets the browser name this origin on the post (and on nothing cross-site).
   return `<!doctype html>
 <html lang="${lang}">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="same-origin">
 <title>${escape(t.title)} · strapi-plugin-consent demo</title>
 <style>
   body { font-family: system-ui, sans-serif; max-width: 40rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.45; }
@@ -121,4 +125,4 @@ const renderThanksPage = ({ language, receipt }) => {
 <p><a href="/demo">${escape(t.title)}</a></p></body></html>`;
 };
 
-module.exports = { renderDemoPage, renderThanksPage };
+module.exports = { renderDemoPage, renderThanksPage, labels, LANGUAGES, escape };

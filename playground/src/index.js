@@ -1,4 +1,5 @@
 const { renderDemoPage, renderThanksPage } = require('./demo-page');
+const { renderClientDemoPage, clientAsset } = require('./demo-page-client');
 const { seed, ensureAdmin } = require('./seed');
 const { startMailbox, renderMailbox } = require('./mailbox');
 
@@ -35,6 +36,26 @@ module.exports = {
       },
       {
         method: 'GET',
+        path: '/demo/client',
+        handler: async (ctx) => {
+          ctx.type = 'html';
+          ctx.body = renderClientDemoPage({ language: String(ctx.query.locale ?? 'en'), form: String(ctx.query.form ?? 'demo') });
+        },
+        config: { auth: false },
+      },
+      {
+        method: 'GET',
+        path: '/demo/assets/:name',
+        handler: async (ctx) => {
+          const source = clientAsset(ctx.params.name);
+          if (source === null) return ctx.notFound('Not found (the client bundle is built by `npm run build`)');
+          ctx.type = 'text/javascript';
+          ctx.body = source;
+        },
+        config: { auth: false },
+      },
+      {
+        method: 'GET',
         path: '/demo/thanks',
         handler: async (ctx) => {
           ctx.type = 'html';
@@ -63,6 +84,7 @@ module.exports = {
           '',
           '  strapi-plugin-consent playground',
           `  Demo form:   ${base}/demo   (also ?locale=de, ?locale=fr)`,
+          `  Client demo: ${base}/demo/client   (the same form rendered by strapi-plugin-consent/client)`,
           `  Admin panel: ${base}/admin  (${admin.email} / ${created ? admin.password : 'password as set'})`,
           `  Mailbox:     ${base}/demo/mails  (the confirmation mails the playground sends)`,
           seeded ? '  Demo purposes, notices (en, de, fr) and the forms "demo" and "contact" were seeded.' : '',

@@ -1,0 +1,71 @@
+import type { ConsentForm, ConsentFormState } from './consent-form';
+import { defaultLabels, type ConsentLabels } from './labels';
+import { purposeView, type PurposeView } from './view';
+
+const el = (tag: string, attrs: Record<string, string> = {}, text?: string | null) => {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs)) node.setAttribute(name, value);
+  // textContent, never innerHTML: notice text is shown exactly as published, and cannot inject markup.
+  if (text != null) node.textContent = text;
+  return node;
+};
+
+const purposeNode = (view: PurposeView, onChange: (key: string, ticked: boolean) => void) => {
+  const box = el('fieldset', { class: 'consent-purpose', 'data-purpose': view.key });
+  if (view.changed) box.setAttribute('data-changed', '');
+  if (view.changedMessage) box.append(el('p', { class: 'consent-changed', role: 'alert' }, view.changedMessage));
+  // A purpose without a choice has no box, so its title is not a label.
+  const label = view.choosable ? el('label', { for: view.inputId }) : el('p');
+  if (view.choosable) {
+    const input = el('input', {
+      type: 'checkbox',
+      id: view.inputId,
+      name: view.name,
+      value: 'on',
+      'aria-describedby': view.error ? `${view.noticeId} ${view.errorId}` : view.noticeId,
+    }) as HTMLInputElement;
+    input.checked = view.checked;
+    input.addEventListener('change', () => onChange(view.key, input.checked));
+    box.append(input, ' ');
+  }
+  if (view.prefix) label.append(`${view.prefix} `);
+  label.append(el('strong', {}, view.title));
+  box.append(label);
+  const notice = el('div', { id: view.noticeId, class: 'consent-notice' });
+  notice.append(el('p', {}, view.body), el('p', {}, view.withdrawal));
+  const small = [view.data, view.recipients].filter(Boolean).join(' · ');
+  if (small) notice.append(el('p', { class: 'consent-small' }, small));
+  const policy = el('p', { class: 'consent-small' });
+  policy.append(el('a', { href: view.policyUrl }, view.policyLabel));
+  notice.append(policy);
+  box.append(notice);
+  if (view.error) box.append(el('p', { id: view.errorId, class: 'consent-error', role: 'alert' }, view.error));
+  return box;
+};
+
+/**
+ * Renders the form's purposes into `container` and keeps them in step with `form`. The boxes are rebuilt
+ * only when the definition, the changed notices or the errors change, so ticking a box never steals focus.
+ * Returns the function that stops it.
+ */
+export const mountConsentPurposes = (
+  container: HTMLElement,
+  form: ConsentForm,
+  labels: Partial<ConsentLabels> = {}
+): (() => void) => {
+  const words = { ...defaultLabels, ...labels };
+  let shown: unknown[] = [];
+  const render = (state: ConsentFormState) => {
+    const key = [state.definition, state.changed, state.fieldErrors, state.gpc];
+    if (key.every((part, i) => part === shown[i])) return;
+    shown = key;
+    const nodes: Node[] = [];
+    if (state.gpc) nodes.push(el('p', { class: 'consent-gpc', role: 'note' }, words.gpc));
+    for (const purpose of state.definition?.purposes ?? []) {
+      nodes.push(purposeNode(purposeView(state, purpose, words), form.setChoice));
+    }
+    container.replaceChildren(...nodes);
+  };
+  render(form.getState());
+  return form.subscribe(render);
+};

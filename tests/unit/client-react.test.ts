@@ -1,0 +1,105 @@
+/**
+ * `strapi-plugin-consent/react` renders what the client decides (issue 8): one unticked box per purpose
+ * labelled with the notice title and the notice text as published (A2, A4, A8), the objection wording for
+ * an opt-out purpose, the re-ask message after a 409, field errors, and the GPC note (F1).
+ */
+import { createElement as h } from 'react';
+import { renderToStaticMarkup } from 'react-dom/server';
+import type { ConsentFormState, PublicPurpose } from '../../client/src';
+import { ConsentPurposes, FieldError } from '../../react/src';
+
+const purpose = (key: string, mechanism: PublicPurpose['mechanism'], title: string): PublicPurpose => ({
+  key,
+  name: key,
+  description: '',
+  legalBasis: mechanism === 'opt-in' ? 'consent' : 'legitimate-interest',
+  mechanism,
+  channels: ['email'],
+  minimumAge: null,
+  defaultChecked: false,
+  localeFallback: false,
+  notice: {
+    id: 1,
+    version: 1,
+    hash: 'a'.repeat(64),
+    locale: 'en',
+    title,
+    body: `Body of ${title} <b>as text</b>`,
+    withdrawal: 'Withdraw any time.',
+    dataCategories: ['email address'],
+    recipients: key === 'partners' ? ['Example Bank SA'] : [],
+    privacyPolicyUrl: 'https://example.com/privacy',
+  },
+});
+
+const state = (patch: Partial<ConsentFormState> = {}): ConsentFormState => ({
+  status: 'ready',
+  definition: {
+    key: 'demo',
+    name: 'Demo',
+    locale: 'en',
+    doubleOptIn: false,
+    privacyPolicyUrl: null,
+    controller: { name: 'Example', address: 'Somewhere', contact: 'dpo@example.com' },
+    purposes: [purpose('newsletter', 'opt-in', 'Newsletter'), purpose('partners', 'opt-in', 'Partner offers'), purpose('postal', 'opt-out', 'Catalogue')],
+  },
+  choices: { newsletter: false, partners: false, postal: false },
+  changed: [],
+  fieldErrors: {},
+  error: null,
+  result: null,
+  gpc: false,
+  ...patch,
+});
+
+const render = (s: ConsentFormState) => renderToStaticMarkup(h(ConsentPurposes, { state: s, onChange: () => undefined }));
+
+it('A2, A4, A8: one unticked checkbox per purpose, alike, with no accept-all and the notice as text', () => {
+  const html = render(state());
+  const boxes = html.match(/<input[^>]*>/g) ?? [];
+  expect(boxes).toHaveLength(3);
+  for (const box of boxes) {
+    expect(box).toMatch(/type="checkbox"/);
+    expect(box).not.toMatch(/checked/);
+    expect(box.replace(/consent-[a-z]+|choices\[[a-z]+\]/g, '')).toBe(boxes[0].replace(/consent-[a-z]+|choices\[[a-z]+\]/g, ''));
+  }
+  expect(html).toContain('<label for="consent-newsletter"><strong>Newsletter</strong></label>');
+  expect(html).toContain('Body of Newsletter &lt;b&gt;as text&lt;/b&gt;');
+  expect(html).toContain('Recipients: Example Bank SA');
+  expect(html).not.toMatch(/accept all|select all/i);
+  expect(html).not.toMatch(/<button/);
+});
+
+it('labels an opt-out purpose as the objection', () => {
+  expect(render(state())).toContain('<label for="consent-postal">I object: <strong>Catalogue</strong></label>');
+});
+
+it('A4: a purpose without a choice (contract) is shown with its notice, without a box', () => {
+  const s = state();
+  s.definition!.purposes = [{ ...purpose('orders', 'opt-in', 'Order updates'), legalBasis: 'contract', mechanism: 'none' }];
+  const html = render(s);
+  expect(html).not.toMatch(/<input|<label/);
+  expect(html).toContain('<p><strong>Order updates</strong></p>');
+  expect(html).toContain('Body of Order updates');
+});
+
+it('A9: after a 409 the changed purpose says so, unticked; the others keep their choice', () => {
+  const html = render(state({ status: 'notices-changed', changed: ['newsletter'], choices: { newsletter: false, partners: true, postal: false } }));
+  expect(html).toMatch(/data-purpose="newsletter" data-changed="">\s*<p class="consent-changed" role="alert">This text has changed/);
+  expect(html).toMatch(/id="consent-partners"[^>]*checked=""/);
+  expect(html).not.toMatch(/id="consent-newsletter"[^>]*checked/);
+});
+
+it('shows a field error next to its field and links it to the box', () => {
+  const s = state({ fieldErrors: { 'subject.email': 'must be a valid email', 'choices.partners': 'must be true or false' } });
+  expect(renderToStaticMarkup(h(FieldError, { state: s, path: 'subject.email' }))).toBe(
+    '<span class="consent-error" role="alert">must be a valid email</span>'
+  );
+  expect(renderToStaticMarkup(h(FieldError, { state: s, path: 'subject.phone' }))).toBe('');
+  expect(render(s)).toMatch(/aria-describedby="consent-partners-notice consent-partners-error"/);
+});
+
+it('F1: says that the Global Privacy Control signal is honoured when the browser sends it', () => {
+  expect(render(state({ gpc: true }))).toContain('<p class="consent-gpc" role="note">Your browser sends a Global Privacy Control signal');
+  expect(render(state())).not.toContain('consent-gpc');
+});
