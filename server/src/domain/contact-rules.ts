@@ -399,7 +399,11 @@ const TIME_ZONES: Record<Jurisdiction, string> = { fr: 'Europe/Paris', de: 'Euro
 const formatters = new Map<Jurisdiction, Intl.DateTimeFormat>();
 
 /** The calendar date (YYYY-MM-DD) of `now` in the jurisdiction's legal time zone. */
+// A bulk check or an audience judges every person at one instant: formatToParts is the costly part.
+const lastDate = { time: NaN, jurisdiction: '', date: '' };
+
 export const legalDate = (now: Date, jurisdiction: Jurisdiction): string => {
+  if (now.getTime() === lastDate.time && jurisdiction === lastDate.jurisdiction) return lastDate.date;
   let format = formatters.get(jurisdiction);
   if (!format) {
     format = new Intl.DateTimeFormat('en-US', {
@@ -411,7 +415,9 @@ export const legalDate = (now: Date, jurisdiction: Jurisdiction): string => {
     formatters.set(jurisdiction, format);
   }
   const parts = Object.fromEntries(format.formatToParts(now).map((p) => [p.type, p.value]));
-  return `${parts.year}-${parts.month}-${parts.day}`;
+  const date = `${parts.year}-${parts.month}-${parts.day}`;
+  Object.assign(lastDate, { time: now.getTime(), jurisdiction, date });
+  return date;
 };
 
 /**

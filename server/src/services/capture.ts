@@ -192,8 +192,13 @@ const capture = ({ strapi }: { strapi: Core.Strapi }) => {
         invalid('subject.email', `subject.email is required: "${needsEmail}" is confirmed by email (double opt-in)`);
       }
 
-      const all = await strapi.db.query(UID.purpose).findMany({ where: { honorGpc: true, active: true }, select: ['key'] });
-      const gpcByKey = request.gpc ? await purposeService.byKeys(all.map((r: { key: string }) => r.key)) : new Map();
+      const gpcByKey = request.gpc
+        ? await purposeService.byKeys(
+            (await strapi.db.query(UID.purpose).findMany({ where: { honorGpc: true, active: true }, select: ['key'] })).map(
+              (r: { key: string }) => r.key
+            )
+          )
+        : new Map();
 
       return {
         form: { key: form.key, doubleOptIn: form.doubleOptIn, privacyPolicyUrl: form.privacyPolicyUrl ?? null },

@@ -46,6 +46,143 @@ export interface VerifyResult {
 
 const HEAD = 'main';
 const PAGE = 1000;
+// Rows per statement: 24 columns × 500 stays under SQLite's 32,766 bound parameters.
+const CHUNK = 500;
+
+const json = (value: unknown) => (value == null ? null : JSON.stringify(value));
+const dateOrNull = (value: unknown) => (value == null ? null : new Date(value as string | number | Date));
+
+/** The columns `ledger.append` writes for an event (what the query engine would write, without a document id). */
+const toEventColumns = (e: StoredEvent, now: Date) => ({
+  seq: e.seq,
+  event_id: e.eventId,
+  subject: e.subject,
+  purpose: e.purpose,
+  channel: e.channel,
+  action: e.action,
+  state: e.state,
+  method: e.method,
+  legal_basis: e.legalBasis,
+  notice_id: e.noticeId ?? null,
+  notice_version: e.noticeVersion ?? null,
+  notice_hash: e.noticeHash ?? null,
+  notice_language: e.noticeLanguage ?? null,
+  form_key: e.formKey ?? null,
+  page_url: e.pageUrl ?? null,
+  context: json(e.context),
+  evidence: json(e.evidence),
+  actor: e.actor,
+  receipt_id: e.receiptId ?? null,
+  occurred_at: e.occurredAt,
+  prev_hash: e.prevHash,
+  hash: e.hash,
+  created_at: now,
+  updated_at: now,
+  published_at: now,
+});
+
+const EVENT_READ_COLUMNS = [
+  'seq',
+  'event_id',
+  'subject',
+  'purpose',
+  'channel',
+  'action',
+  'state',
+  'method',
+  'legal_basis',
+  'notice_id',
+  'notice_version',
+  'notice_hash',
+  'notice_language',
+  'form_key',
+  'page_url',
+  'context',
+  'evidence',
+  'actor',
+  'receipt_id',
+  'occurred_at',
+  'prev_hash',
+  'hash',
+];
+
+const parseJson = (value: unknown) => (typeof value === 'string' ? JSON.parse(value) : (value ?? null));
+
+/** An event row as read with knex, under the attribute names `eventHash` reads. */
+const fromEventColumns = (r: Record<string, any>) => ({
+  seq: r.seq,
+  eventId: r.event_id,
+  subject: r.subject,
+  purpose: r.purpose,
+  channel: r.channel,
+  action: r.action,
+  state: r.state,
+  method: r.method,
+  legalBasis: r.legal_basis,
+  noticeId: r.notice_id,
+  noticeVersion: r.notice_version,
+  noticeHash: r.notice_hash,
+  noticeLanguage: r.notice_language,
+  formKey: r.form_key,
+  pageUrl: r.page_url,
+  context: parseJson(r.context),
+  evidence: parseJson(r.evidence),
+  actor: r.actor,
+  receiptId: r.receipt_id,
+  occurredAt: r.occurred_at,
+  prevHash: r.prev_hash,
+  hash: r.hash as string,
+});
+
+const STATE_COLUMNS = [
+  'id',
+  'subject',
+  'purpose',
+  'channel',
+  'state',
+  'legal_basis',
+  'notice_id',
+  'notice_version',
+  'last_event_seq',
+  'changed_at',
+  'granted_at',
+  'expires_at',
+  'reconsent_required',
+];
+
+/** A state row as an append holds it: `id` null for a key without a row yet. */
+interface StateEntry {
+  id: number | null;
+  row: StateRow;
+  touched: boolean;
+}
+
+const stateKey = (r: { subject: string; purpose: string; channel: string }) => `${r.subject}\u0000${r.purpose}\u0000${r.channel}`;
+
+// Drivers answer big integers as strings, dates as Date or epoch milliseconds (SQLite), booleans as 0/1.
+const fromStateColumns = (r: Record<string, any>): StateRow => ({
+  state: r.state,
+  legalBasis: r.legal_basis,
+  noticeId: r.notice_id == null ? null : Number(r.notice_id),
+  noticeVersion: r.notice_version == null ? null : Number(r.notice_version),
+  lastEventSeq: Number(r.last_event_seq),
+  changedAt: new Date(r.changed_at),
+  grantedAt: dateOrNull(r.granted_at),
+  expiresAt: dateOrNull(r.expires_at),
+  reconsentRequired: !!r.reconsent_required,
+});
+
+const toStateColumns = (s: StateRow) => ({
+  state: s.state,
+  legal_basis: s.legalBasis,
+  notice_id: s.noticeId,
+  notice_version: s.noticeVersion,
+  last_event_seq: s.lastEventSeq,
+  changed_at: s.changedAt,
+  granted_at: s.grantedAt,
+  expires_at: s.expiresAt,
+  reconsent_required: s.reconsentRequired,
+});
 
 type Knex = Core.Strapi['db']['connection'];
 
@@ -56,6 +193,12 @@ type Knex = Core.Strapi['db']['connection'];
  */
 const ledger = ({ strapi }: { strapi: Core.Strapi }) => {
   const knex = (): Knex => strapi.db.connection;
+
+  const insertChunked = async (trx: unknown, table: string, rows: Record<string, unknown>[]) => {
+    for (let i = 0; i < rows.length; i += CHUNK) {
+      await knex()(table).transacting(trx as never).insert(rows.slice(i, i + CHUNK));
+    }
+  };
 
   /** Creates the head row once; several instances booting at once may race, the unique index settles it. */
   const ensureHead = async () => {
@@ -68,16 +211,23 @@ const ledger = ({ strapi }: { strapi: Core.Strapi }) => {
     }
   };
 
-  const upsertState = async (event: StoredEvent, lifetimeDays: number | null | undefined) => {
-    const key = { subject: event.subject, purpose: event.purpose, channel: event.channel };
-    const query = strapi.db.query(UID.state);
-    const current = await query.findOne({ where: key });
-    const previous: StateRow | null = current
-      ? { ...current, lastEventSeq: Number(current.lastEventSeq), changedAt: new Date(current.changedAt) }
-      : null;
-    const next = nextState(previous, { ...event, lifetimeDays });
-    if (current) await query.update({ where: { id: current.id }, data: next });
-    else await query.create({ data: { ...key, ...next } });
+  /**
+   * The current states of the subject × purpose × channel keys an append touches, read in one query per
+   * chunk of subjects (one for a submission) instead of one per event.
+   */
+  const readStates = async (trx: unknown, events: NewEvent[]) => {
+    const states = new Map<string, StateEntry>();
+    const subjects = [...new Set(events.map((e) => e.subject))];
+    const purposes = [...new Set(events.map((e) => e.purpose))];
+    for (let i = 0; i < subjects.length; i += CHUNK) {
+      const rows = await knex()(TABLE.state)
+        .transacting(trx as never)
+        .select(STATE_COLUMNS)
+        .whereIn('subject', subjects.slice(i, i + CHUNK))
+        .whereIn('purpose', purposes);
+      for (const r of rows) states.set(stateKey(r), { id: Number(r.id), row: fromStateColumns(r), touched: false });
+    }
+    return states;
   };
 
   /** Takes the chain head's row lock for the current transaction (a no-op for SQLite's single writer). */
@@ -114,6 +264,8 @@ const ledger = ({ strapi }: { strapi: Core.Strapi }) => {
         const head = await lockHead(trx);
         let seq = Number(head.seq);
         let prevHash: string = head.hash;
+        const states = await readStates(trx, events);
+        const now = new Date();
         const stored: StoredEvent[] = [];
         for (const { lifetimeDays, occurredAt, ...input } of events) {
           seq += 1;
@@ -121,11 +273,26 @@ const ledger = ({ strapi }: { strapi: Core.Strapi }) => {
           const at = new Date(Math.floor((occurredAt ?? new Date()).getTime()));
           const event: StoredEvent = { ...input, seq, eventId: randomUUID(), occurredAt: at, prevHash, hash: '' };
           event.hash = eventHash(event);
-          await strapi.db.query(UID.event).create({ data: event });
-          await upsertState(event, lifetimeDays);
+          const key = stateKey(event);
+          const current = states.get(key);
+          states.set(key, { id: current?.id ?? null, row: nextState(current?.row ?? null, { ...event, lifetimeDays }), touched: true });
           stored.push(event);
           prevHash = event.hash;
         }
+        // Plain multi-row INSERTs and keyed UPDATEs: the query engine would read every row back after
+        // writing it, and these rows are never read through the Document Service (no document id).
+        await insertChunked(trx, TABLE.event, stored.map((e) => toEventColumns(e, now)));
+        const created: Record<string, unknown>[] = [];
+        for (const [key, { id, row, touched }] of states) {
+          if (!touched) continue;
+          if (id != null) {
+            await knex()(TABLE.state).transacting(trx).where({ id }).update({ ...toStateColumns(row), updated_at: now });
+          } else {
+            const [subject, purpose, channel] = key.split('\u0000');
+            created.push({ subject, purpose, channel, ...toStateColumns(row), created_at: now, updated_at: now, published_at: now });
+          }
+        }
+        await insertChunked(trx, TABLE.state, created);
         await knex()(TABLE.ledgerHead).transacting(trx).where({ name: HEAD }).update({ seq, hash: prevHash });
         // Listeners and webhooks hear of events only once they are committed (with a surrounding
         // transaction, such as the form hook's, when that one commits).
@@ -151,11 +318,10 @@ const ledger = ({ strapi }: { strapi: Core.Strapi }) => {
       });
 
       for (;;) {
-        const rows = await strapi.db.query(UID.event).findMany({
-          where: { seq: { $gte: expectedSeq } },
-          orderBy: { seq: 'asc' },
-          limit: PAGE,
-        });
+        // Read with knex: hydrating pages through the query engine cost more than hashing them.
+        const rows = (
+          await knex()(TABLE.event).select(EVENT_READ_COLUMNS).where('seq', '>=', expectedSeq).orderBy('seq', 'asc').limit(PAGE)
+        ).map(fromEventColumns);
         for (const row of rows) {
           const seq = Number(row.seq);
           if (seq !== expectedSeq) return bad(expectedSeq, null, `event ${expectedSeq} is missing`);

@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import type { Receipt } from '../../../shared/contracts/submissions';
-import { PLUGIN_ID, UID } from '../constants';
+import { PLUGIN_ID, TABLE } from '../constants';
 import { deriveSigningKey, signCompact, type PublicJwk, type SigningKey } from '../domain/jws';
 import { getService } from '../utils/get-service';
 
@@ -41,15 +41,21 @@ const receipts = ({ strapi }: { strapi: Core.Strapi }) => {
     /** Signs a receipt and keeps it (inside the caller's transaction, with the events it covers). */
     async issue(receipt: Receipt, formKey: string | null): Promise<Receipt & { jws: string }> {
       const jws = this.sign(receipt as unknown as Record<string, unknown>);
-      await strapi.db.query(UID.receipt).create({
-        data: {
-          receiptId: receipt.receiptId,
+      // knex rather than the query engine, which would read the row back: this is on every submission's
+      // path. A nested strapi.db.transaction joins the caller's transaction (no savepoint).
+      await strapi.db.transaction(async ({ trx }) => {
+        const now = new Date();
+        await strapi.db.connection(TABLE.receipt).transacting(trx).insert({
+          receipt_id: receipt.receiptId,
           subject: receipt.piiPrincipalId,
-          formKey,
-          issuedAt: new Date(receipt.issuedAt),
-          body: receipt,
+          form_key: formKey,
+          issued_at: new Date(receipt.issuedAt),
+          body: JSON.stringify(receipt),
           jws,
-        },
+          created_at: now,
+          updated_at: now,
+          published_at: now,
+        });
       });
       return { ...receipt, jws };
     },

@@ -1,0 +1,5 @@
+module.exports = {
+  ping(ctx) {
+    ctx.body = { ok: true };
+  },
+};
