@@ -36,6 +36,9 @@ const loadDomain = () => {
     eventHash: require(path.join(SRC, 'domain/event-hash.ts')).eventHash,
     nextState: require(path.join(SRC, 'domain/consent-state.ts')).nextState,
     TABLE: require(path.join(SRC, 'constants.ts')).TABLE,
+    UID: require(path.join(SRC, 'constants.ts')).UID,
+    ledgerRows: require(path.join(SRC, 'database/ledger-rows.ts')),
+    documentIds: require(path.join(SRC, 'database/document-id.ts')).documentIds,
   };
 };
 
@@ -57,10 +60,11 @@ const emailOf = (i) => `user${i}@bench.example`;
 const phoneOf = (i) => `+336${String(10_000_000 + i).slice(-8)}`;
 const hasPhone = (i) => i % 5 < 2;
 
-const snake = (s) => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
 const createSeeder = (strapi, { engine, notices, purposes }) => {
-  const { eventHash, nextState, TABLE } = loadDomain();
+  const { eventHash, nextState, TABLE, UID, ledgerRows, documentIds } = loadDomain();
+  // Document ids as the query engine gives them, so seeded rows look like real ones.
+  const ids = { subject: documentIds(strapi, UID.subject), event: documentIds(strapi, UID.event), state: documentIds(strapi, UID.state) };
   const knex = strapi.db.connection;
   const consent = strapi.plugin('consent');
   const subjects = consent.service('subjects');
@@ -191,6 +195,7 @@ const createSeeder = (strapi, { engine, notices, purposes }) => {
             const email = emailOf(i);
             const phone = hasPhone(i) ? phoneOf(i) : null;
             subjectRows.push({
+              document_id: ids.subject(),
               pseudonym,
               email,
               email_hash: subjects.hash('email', email),
@@ -209,13 +214,7 @@ const createSeeder = (strapi, { engine, notices, purposes }) => {
               const event = { ...input, seq, eventId: randomUUID(), occurredAt, prevHash };
               event.hash = eventHash(event);
               prevHash = event.hash;
-              const row = {};
-              for (const [k, v] of Object.entries(event)) {
-                row[snake(k)] = (k === 'context' || k === 'evidence') && v != null ? JSON.stringify(v) : v;
-              }
-              row.created_at = now;
-              row.updated_at = now;
-              eventRows.push(row);
+              eventRows.push({ ...ledgerRows.toEventColumns(event, now), document_id: ids.event() });
               const key = `${event.purpose}|${event.channel}`;
               const lifetimeDays = purposes[event.purpose].lifetimeDays ?? null;
               states.set(key, nextState(states.get(key) ?? null, { ...event, lifetimeDays }));
@@ -226,17 +225,11 @@ const createSeeder = (strapi, { engine, notices, purposes }) => {
                 subject: pseudonym,
                 purpose,
                 channel,
-                state: s.state,
-                legal_basis: s.legalBasis,
-                notice_id: s.noticeId,
-                notice_version: s.noticeVersion,
-                last_event_seq: s.lastEventSeq,
-                changed_at: s.changedAt,
-                granted_at: s.grantedAt,
-                expires_at: s.expiresAt,
-                reconsent_required: s.reconsentRequired,
+                ...ledgerRows.toStateColumns(s),
+                document_id: ids.state(),
                 created_at: now,
                 updated_at: now,
+                published_at: now,
               });
             }
             people += 1;

@@ -61,6 +61,21 @@ describe('appending', () => {
     expect(Number(after.lastEventSeq)).toBe(3);
   });
 
+  it('writes rows as the query engine would: a distinct document id and timestamps on events and states', async () => {
+    const events = await rows();
+    const states = await app.strapi.db.connection(TABLE.state).select('*');
+    for (const row of [...events, ...states]) {
+      expect(row.document_id).toMatch(/^[a-z0-9]{24}$/);
+      expect(row.created_at).not.toBeNull();
+      expect(row.published_at).not.toBeNull();
+    }
+    const ids = [...events, ...states].map((r) => r.document_id);
+    expect(new Set(ids).size).toBe(ids.length);
+    // And the query engine reads them back like its own.
+    const first = await app.strapi.db.query(UID.event).findOne({ where: { seq: 1 } });
+    expect(first).toMatchObject({ documentId: events[0].document_id, context: { ip: '203.0.113.0', userAgent: 'test', nested: { b: 1, a: 2 } } });
+  });
+
   it('is all or nothing: a failure in the middle writes no event and no state', async () => {
     const before = (await rows()).length;
     const head = await app.strapi.db.connection(TABLE.ledgerHead).first();

@@ -4,6 +4,15 @@ import type { Channel, ConsentAction, ConsentMethod, ConsentState, LegalBasis } 
 import { TABLE, UID } from '../constants';
 import { nextState, type StateRow } from '../domain/consent-state';
 import { eventHash, GENESIS_HASH } from '../domain/event-hash';
+import {
+  EVENT_COLUMNS,
+  fromEventColumns,
+  fromStateColumns,
+  STATE_COLUMNS,
+  toEventColumns,
+  toStateColumns,
+} from '../database/ledger-rows';
+import { documentIds } from '../database/document-id';
 import { getService } from '../utils/get-service';
 
 /** What a caller records; the ledger adds the event id, sequence number, time and chain hashes. */
@@ -49,107 +58,6 @@ const PAGE = 1000;
 // Rows per statement: 24 columns × 500 stays under SQLite's 32,766 bound parameters.
 const CHUNK = 500;
 
-const json = (value: unknown) => (value == null ? null : JSON.stringify(value));
-const dateOrNull = (value: unknown) => (value == null ? null : new Date(value as string | number | Date));
-
-/** The columns `ledger.append` writes for an event (what the query engine would write, without a document id). */
-const toEventColumns = (e: StoredEvent, now: Date) => ({
-  seq: e.seq,
-  event_id: e.eventId,
-  subject: e.subject,
-  purpose: e.purpose,
-  channel: e.channel,
-  action: e.action,
-  state: e.state,
-  method: e.method,
-  legal_basis: e.legalBasis,
-  notice_id: e.noticeId ?? null,
-  notice_version: e.noticeVersion ?? null,
-  notice_hash: e.noticeHash ?? null,
-  notice_language: e.noticeLanguage ?? null,
-  form_key: e.formKey ?? null,
-  page_url: e.pageUrl ?? null,
-  context: json(e.context),
-  evidence: json(e.evidence),
-  actor: e.actor,
-  receipt_id: e.receiptId ?? null,
-  occurred_at: e.occurredAt,
-  prev_hash: e.prevHash,
-  hash: e.hash,
-  created_at: now,
-  updated_at: now,
-  published_at: now,
-});
-
-const EVENT_READ_COLUMNS = [
-  'seq',
-  'event_id',
-  'subject',
-  'purpose',
-  'channel',
-  'action',
-  'state',
-  'method',
-  'legal_basis',
-  'notice_id',
-  'notice_version',
-  'notice_hash',
-  'notice_language',
-  'form_key',
-  'page_url',
-  'context',
-  'evidence',
-  'actor',
-  'receipt_id',
-  'occurred_at',
-  'prev_hash',
-  'hash',
-];
-
-const parseJson = (value: unknown) => (typeof value === 'string' ? JSON.parse(value) : (value ?? null));
-
-/** An event row as read with knex, under the attribute names `eventHash` reads. */
-const fromEventColumns = (r: Record<string, any>) => ({
-  seq: r.seq,
-  eventId: r.event_id,
-  subject: r.subject,
-  purpose: r.purpose,
-  channel: r.channel,
-  action: r.action,
-  state: r.state,
-  method: r.method,
-  legalBasis: r.legal_basis,
-  noticeId: r.notice_id,
-  noticeVersion: r.notice_version,
-  noticeHash: r.notice_hash,
-  noticeLanguage: r.notice_language,
-  formKey: r.form_key,
-  pageUrl: r.page_url,
-  context: parseJson(r.context),
-  evidence: parseJson(r.evidence),
-  actor: r.actor,
-  receiptId: r.receipt_id,
-  occurredAt: r.occurred_at,
-  prevHash: r.prev_hash,
-  hash: r.hash as string,
-});
-
-const STATE_COLUMNS = [
-  'id',
-  'subject',
-  'purpose',
-  'channel',
-  'state',
-  'legal_basis',
-  'notice_id',
-  'notice_version',
-  'last_event_seq',
-  'changed_at',
-  'granted_at',
-  'expires_at',
-  'reconsent_required',
-];
-
 /** A state row as an append holds it: `id` null for a key without a row yet. */
 interface StateEntry {
   id: number | null;
@@ -158,31 +66,6 @@ interface StateEntry {
 }
 
 const stateKey = (r: { subject: string; purpose: string; channel: string }) => `${r.subject}\u0000${r.purpose}\u0000${r.channel}`;
-
-// Drivers answer big integers as strings, dates as Date or epoch milliseconds (SQLite), booleans as 0/1.
-const fromStateColumns = (r: Record<string, any>): StateRow => ({
-  state: r.state,
-  legalBasis: r.legal_basis,
-  noticeId: r.notice_id == null ? null : Number(r.notice_id),
-  noticeVersion: r.notice_version == null ? null : Number(r.notice_version),
-  lastEventSeq: Number(r.last_event_seq),
-  changedAt: new Date(r.changed_at),
-  grantedAt: dateOrNull(r.granted_at),
-  expiresAt: dateOrNull(r.expires_at),
-  reconsentRequired: !!r.reconsent_required,
-});
-
-const toStateColumns = (s: StateRow) => ({
-  state: s.state,
-  legal_basis: s.legalBasis,
-  notice_id: s.noticeId,
-  notice_version: s.noticeVersion,
-  last_event_seq: s.lastEventSeq,
-  changed_at: s.changedAt,
-  granted_at: s.grantedAt,
-  expires_at: s.expiresAt,
-  reconsent_required: s.reconsentRequired,
-});
 
 type Knex = Core.Strapi['db']['connection'];
 
@@ -193,6 +76,8 @@ type Knex = Core.Strapi['db']['connection'];
  */
 const ledger = ({ strapi }: { strapi: Core.Strapi }) => {
   const knex = (): Knex => strapi.db.connection;
+  const eventDocumentId = documentIds(strapi, UID.event);
+  const stateDocumentId = documentIds(strapi, UID.state);
 
   const insertChunked = async (trx: unknown, table: string, rows: Record<string, unknown>[]) => {
     for (let i = 0; i < rows.length; i += CHUNK) {
@@ -281,7 +166,7 @@ const ledger = ({ strapi }: { strapi: Core.Strapi }) => {
         }
         // Plain multi-row INSERTs and keyed UPDATEs: the query engine would read every row back after
         // writing it, and these rows are never read through the Document Service (no document id).
-        await insertChunked(trx, TABLE.event, stored.map((e) => toEventColumns(e, now)));
+        await insertChunked(trx, TABLE.event, stored.map((e) => ({ ...toEventColumns(e, now), document_id: eventDocumentId() })));
         const created: Record<string, unknown>[] = [];
         for (const [key, { id, row, touched }] of states) {
           if (!touched) continue;
@@ -289,7 +174,16 @@ const ledger = ({ strapi }: { strapi: Core.Strapi }) => {
             await knex()(TABLE.state).transacting(trx).where({ id }).update({ ...toStateColumns(row), updated_at: now });
           } else {
             const [subject, purpose, channel] = key.split('\u0000');
-            created.push({ subject, purpose, channel, ...toStateColumns(row), created_at: now, updated_at: now, published_at: now });
+            created.push({
+              subject,
+              purpose,
+              channel,
+              ...toStateColumns(row),
+              document_id: stateDocumentId(),
+              created_at: now,
+              updated_at: now,
+              published_at: now,
+            });
           }
         }
         await insertChunked(trx, TABLE.state, created);
@@ -320,7 +214,7 @@ const ledger = ({ strapi }: { strapi: Core.Strapi }) => {
       for (;;) {
         // Read with knex: hydrating pages through the query engine cost more than hashing them.
         const rows = (
-          await knex()(TABLE.event).select(EVENT_READ_COLUMNS).where('seq', '>=', expectedSeq).orderBy('seq', 'asc').limit(PAGE)
+          await knex()(TABLE.event).select(EVENT_COLUMNS).where('seq', '>=', expectedSeq).orderBy('seq', 'asc').limit(PAGE)
         ).map(fromEventColumns);
         for (const row of rows) {
           const seq = Number(row.seq);

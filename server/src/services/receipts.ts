@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import type { Receipt } from '../../../shared/contracts/submissions';
-import { PLUGIN_ID, TABLE } from '../constants';
+import { PLUGIN_ID, TABLE, UID } from '../constants';
+import { documentIds } from '../database/document-id';
 import { deriveSigningKey, signCompact, type PublicJwk, type SigningKey } from '../domain/jws';
 import { getService } from '../utils/get-service';
 
@@ -13,6 +14,7 @@ const STORE_KEY = 'receipt-public-keys';
  */
 const receipts = ({ strapi }: { strapi: Core.Strapi }) => {
   let key: SigningKey | undefined;
+  const receiptDocumentId = documentIds(strapi, UID.receipt);
   const store = () => strapi.store({ type: 'plugin', name: PLUGIN_ID });
 
   return {
@@ -46,6 +48,7 @@ const receipts = ({ strapi }: { strapi: Core.Strapi }) => {
       await strapi.db.transaction(async ({ trx }) => {
         const now = new Date();
         await strapi.db.connection(TABLE.receipt).transacting(trx).insert({
+          document_id: receiptDocumentId(),
           receipt_id: receipt.receiptId,
           subject: receipt.piiPrincipalId,
           form_key: formKey,

@@ -1,0 +1,80 @@
+import type { StateRow } from '../domain/consent-state';
+import { HASHED_FIELDS } from '../domain/event-hash';
+
+/**
+ * The rows of `consent_events` and `consent_states` as the ledger writes and reads them with knex: the
+ * query engine reads every created row back, which doubled the statements of a submission. Anything else
+ * that writes ledger rows in bulk (the benchmark's seed) uses these too, so its rows are the ledger's.
+ */
+
+const snake = (field: string) => field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+const JSON_FIELDS = new Set(['context', 'evidence']);
+
+/** Every field of an event: the hashed ones and the hash itself. */
+const EVENT_FIELDS = [...HASHED_FIELDS, 'hash'] as const;
+export const EVENT_COLUMNS = EVENT_FIELDS.map(snake);
+
+type EventFields = Record<(typeof EVENT_FIELDS)[number], unknown>;
+
+/** What the query engine would write for an event (no document id: these rows are never documents). */
+export const toEventColumns = (e: Partial<EventFields>, now: Date) => {
+  const row: Record<string, unknown> = { created_at: now, updated_at: now, published_at: now };
+  for (const field of EVENT_FIELDS) {
+    const value = e[field] ?? null;
+    row[snake(field)] = JSON_FIELDS.has(field) && value != null ? JSON.stringify(value) : value;
+  }
+  return row;
+};
+
+/** An event row read with knex, under the field names `eventHash` reads (MySQL and SQLite give JSON as text). */
+export const fromEventColumns = (r: Record<string, any>): EventFields & { eventId: string; hash: string } => {
+  const event: Record<string, unknown> = {};
+  for (const field of EVENT_FIELDS) {
+    const value = r[snake(field)];
+    event[field] = JSON_FIELDS.has(field) && typeof value === 'string' ? JSON.parse(value) : (value ?? null);
+  }
+  return event as EventFields & { eventId: string; hash: string };
+};
+
+export const STATE_COLUMNS = [
+  'id',
+  'subject',
+  'purpose',
+  'channel',
+  'state',
+  'legal_basis',
+  'notice_id',
+  'notice_version',
+  'last_event_seq',
+  'changed_at',
+  'granted_at',
+  'expires_at',
+  'reconsent_required',
+];
+
+const dateOrNull = (value: unknown) => (value == null ? null : new Date(value as string | number | Date));
+
+// Drivers answer big integers as strings, dates as Date or epoch milliseconds (SQLite), booleans as 0/1.
+export const fromStateColumns = (r: Record<string, any>): StateRow => ({
+  state: r.state,
+  legalBasis: r.legal_basis,
+  noticeId: r.notice_id == null ? null : Number(r.notice_id),
+  noticeVersion: r.notice_version == null ? null : Number(r.notice_version),
+  lastEventSeq: Number(r.last_event_seq),
+  changedAt: new Date(r.changed_at),
+  grantedAt: dateOrNull(r.granted_at),
+  expiresAt: dateOrNull(r.expires_at),
+  reconsentRequired: !!r.reconsent_required,
+});
+
+export const toStateColumns = (s: StateRow) => ({
+  state: s.state,
+  legal_basis: s.legalBasis,
+  notice_id: s.noticeId,
+  notice_version: s.noticeVersion,
+  last_event_seq: s.lastEventSeq,
+  changed_at: s.changedAt,
+  granted_at: s.grantedAt,
+  expires_at: s.expiresAt,
+  reconsent_required: s.reconsentRequired,
+});
