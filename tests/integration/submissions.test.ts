@@ -114,6 +114,14 @@ describe('origin and notice version', () => {
     expect(res.status).toBe(403);
     expect(await rowCounts(app.strapi)).toEqual(before);
   });
+
+  it('"Origin: null" (a no-referrer page) is refused with 403 naming the Referrer-Policy to use, and writes nothing', async () => {
+    const before = await rowCounts(app.strapi);
+    const res = await submit({ form: 'signup', subject: { email: 'x@example.com' }, choices: {}, notices }, { Origin: 'null' });
+    expect(res.status).toBe(403);
+    expect(res.body.error.message).toMatch(/Referrer-Policy "same-origin"/);
+    expect(await rowCounts(app.strapi)).toEqual(before);
+  });
 });
 
 describe('plain HTML form (no JavaScript)', () => {

@@ -138,6 +138,14 @@ const capture = ({ strapi }: { strapi: Core.Strapi }) => {
     const origin = request.origin ?? originOf(request.referer);
     if (!origin) return;
     const allowed = new Set([...(form.allowedOrigins ?? []), ...request.ownOrigins]);
+    if (origin === 'null') {
+      // What a browser sends from a page with `Referrer-Policy: no-referrer` (Strapi's own default) or from a
+      // sandboxed frame: the page cannot be told apart from any other, so it is refused with the fix.
+      throw new ForbiddenRequestError(
+        `The browser sent "Origin: null", so the page posting form "${form.key}" cannot be checked: serve it with Referrer-Policy "same-origin" or "strict-origin-when-cross-origin", not "no-referrer"`,
+        { origin, form: form.key }
+      );
+    }
     if (!allowed.has(origin)) {
       throw new ForbiddenRequestError(`Origin ${origin} may not post form "${form.key}"`, { origin, form: form.key });
     }
