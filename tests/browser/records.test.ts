@@ -163,6 +163,40 @@ it('the home page shows the last 7 days in the consent widget', async () => {
   await widget.getByText('Grants').waitFor();
 });
 
+it('subscribes a webhook to consent events from Settings → Consent, and changes its events in place (D7)', async () => {
+  const name = `CRM ${unique}`;
+  await page.goto(`${base}/admin/settings/consent`);
+  const panel = page.getByTestId('consent-webhooks');
+  await panel.getByText('Webhooks for consent events').waitFor();
+  await panel.getByLabel('Name').fill(name);
+  await panel.getByLabel('URL').fill('https://crm.example/hooks/consent');
+  // Nothing ticked: refused in the page, nothing created.
+  await panel.getByRole('button', { name: 'Create webhook' }).click();
+  await panel.getByText('Pick at least one event.').waitFor();
+  const newForm = panel.locator('form');
+  await newForm.getByRole('checkbox', { name: 'consent.withdrawn' }).click();
+  await newForm.getByRole('checkbox', { name: 'consent.objected' }).click();
+  await panel.getByRole('button', { name: 'Create webhook' }).click();
+  await page.getByText('Webhook created.').waitFor();
+
+  // Read back from Strapi's webhook store after a reload: the row lists the two events, ticked.
+  await page.reload();
+  const row = panel.locator('li', { hasText: name });
+  await row.waitFor();
+  expect(await row.getByRole('checkbox', { name: 'consent.withdrawn' }).getAttribute('aria-checked')).toBe('true');
+  expect(await row.getByRole('checkbox', { name: 'consent.granted' }).getAttribute('aria-checked')).toBe('false');
+  await Promise.all([
+    page.waitForResponse((r) => r.url().includes('/admin/webhooks/') && r.request().method() === 'PUT'),
+    row.getByRole('checkbox', { name: 'consent.granted' }).click(),
+  ]);
+  await page.reload();
+  await panel.locator('li', { hasText: name }).waitFor();
+  const after = panel.locator('li', { hasText: name });
+  for (const event of ['consent.granted', 'consent.withdrawn', 'consent.objected']) {
+    expect([event, await after.getByRole('checkbox', { name: event }).getAttribute('aria-checked')]).toEqual([event, 'true']);
+  }
+});
+
 /** Polls a locator's count (playwright-core ships no test runner's `expect`). */
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace

@@ -3,6 +3,7 @@ import { useIntl } from 'react-intl';
 import { Box, Flex, Grid, Typography } from '@strapi/design-system';
 import { Layouts, Page, useFetchClient } from '@strapi/strapi/admin';
 import type { GetSettings } from '../../../shared/contracts/settings';
+import { ConsentWebhooks } from '../components/ConsentWebhooks';
 import { getTranslation } from '../utils/getTranslation';
 
 type Settings = GetSettings.Response['data'];
@@ -92,6 +93,7 @@ const OverviewPage = () => {
               />
             </Grid.Root>
           </Box>
+          <ConsentWebhooks />
         </Flex>
       </Layouts.Content>
     </Page.Main>

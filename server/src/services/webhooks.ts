@@ -1,11 +1,11 @@
 import type { Core } from '@strapi/strapi';
-import { ACTIONS } from '../../../shared/contracts/domain';
+import { WEBHOOK_EVENT_NAMES } from '../../../shared/contracts/webhooks';
 import { UID } from '../constants';
 import type { StoredEvent } from './ledger';
 
 /** `consent.granted`, `consent.withdrawn`, …: one event name per ledger action (spec 5). */
 export const WEBHOOK_EVENTS = Object.fromEntries(
-  ACTIONS.map((action) => [`CONSENT_${action.toUpperCase()}`, `consent.${action}`])
+  WEBHOOK_EVENT_NAMES.map((name) => [name.replace('.', '_').toUpperCase(), name])
 ) as Record<string, string>;
 
 /** Emitted on the event hub only (not a webhook): a submission with the form's other `fields`. */
