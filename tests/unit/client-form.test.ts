@@ -3,43 +3,14 @@
  * ticks (A1), one decision per purpose with the notice shown (A4, A9), the 409 re-ask that never
  * resubmits, field errors, and GPC (F1).
  */
-import { createConsentForm, readGpc, type FormDefinition, type PublicPurpose } from '../../client/src';
+import { createConsentForm, readGpc, type PublicPurpose } from '../../client/src';
+import { formDefinition, publicPurpose } from '../harness/public-form';
 
 const HASH = (c: string) => c.repeat(64);
 
-const purpose = (key: string, mechanism: PublicPurpose['mechanism'], version = 1, hash = HASH('a')): PublicPurpose => ({
-  key,
-  name: key,
-  description: '',
-  legalBasis: mechanism === 'opt-in' ? 'consent' : mechanism === 'opt-out' ? 'legitimate-interest' : 'contract',
-  mechanism,
-  channels: ['email'],
-  minimumAge: null,
-  defaultChecked: false,
-  localeFallback: false,
-  notice: {
-    id: version,
-    version,
-    hash,
-    locale: 'en',
-    title: `${key} v${version}`,
-    body: `The ${key} text, version ${version}.`,
-    withdrawal: 'You can withdraw at any time.',
-    dataCategories: ['email address'],
-    recipients: [],
-    privacyPolicyUrl: 'https://example.com/privacy',
-  },
-});
-
-const definition = (purposes: PublicPurpose[]): FormDefinition => ({
-  key: 'demo',
-  name: 'Demo',
-  locale: 'en',
-  doubleOptIn: false,
-  privacyPolicyUrl: null,
-  controller: { name: 'Example', address: 'Somewhere', contact: 'dpo@example.com' },
-  purposes,
-});
+const purpose = (key: string, mechanism: PublicPurpose['mechanism'], version = 1, hash = HASH('a')) =>
+  publicPurpose(key, mechanism, { version, hash });
+const definition = formDefinition;
 
 type Call = { url: string; init: RequestInit; body: any };
 

@@ -7,42 +7,22 @@ import { createElement as h } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import type { ConsentFormState, PublicPurpose } from '../../client/src';
 import { ConsentPurposes, FieldError } from '../../react/src';
+import { formDefinition, publicPurpose } from '../harness/public-form';
 
-const purpose = (key: string, mechanism: PublicPurpose['mechanism'], title: string): PublicPurpose => ({
-  key,
-  name: key,
-  description: '',
-  legalBasis: mechanism === 'opt-in' ? 'consent' : 'legitimate-interest',
-  mechanism,
-  channels: ['email'],
-  minimumAge: null,
-  defaultChecked: false,
-  localeFallback: false,
-  notice: {
-    id: 1,
-    version: 1,
-    hash: 'a'.repeat(64),
-    locale: 'en',
-    title,
-    body: `Body of ${title} <b>as text</b>`,
-    withdrawal: 'Withdraw any time.',
-    dataCategories: ['email address'],
-    recipients: key === 'partners' ? ['Example Bank SA'] : [],
-    privacyPolicyUrl: 'https://example.com/privacy',
-  },
-});
+const purpose = (key: string, mechanism: PublicPurpose['mechanism'], title: string) =>
+  publicPurpose(
+    key,
+    mechanism,
+    { title, body: `Body of ${title} <b>as text</b>`, withdrawal: 'Withdraw any time.', recipients: key === 'partners' ? ['Example Bank SA'] : [] }
+  );
 
 const state = (patch: Partial<ConsentFormState> = {}): ConsentFormState => ({
   status: 'ready',
-  definition: {
-    key: 'demo',
-    name: 'Demo',
-    locale: 'en',
-    doubleOptIn: false,
-    privacyPolicyUrl: null,
-    controller: { name: 'Example', address: 'Somewhere', contact: 'dpo@example.com' },
-    purposes: [purpose('newsletter', 'opt-in', 'Newsletter'), purpose('partners', 'opt-in', 'Partner offers'), purpose('postal', 'opt-out', 'Catalogue')],
-  },
+  definition: formDefinition([
+    purpose('newsletter', 'opt-in', 'Newsletter'),
+    purpose('partners', 'opt-in', 'Partner offers'),
+    purpose('postal', 'opt-out', 'Catalogue'),
+  ]),
   choices: { newsletter: false, partners: false, postal: false },
   changed: [],
   fieldErrors: {},
