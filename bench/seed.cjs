@@ -15,23 +15,12 @@
  */
 const { randomUUID } = require('node:crypto');
 const path = require('node:path');
-const fs = require('node:fs');
 
 const SRC = path.resolve(__dirname, '..', 'server', 'src');
 
 /** The ledger's pure functions straight from the TypeScript sources (compiled with swc as required). */
 const loadDomain = () => {
-  if (!require.extensions['.ts']) {
-    const swc = require('@swc/core');
-    require.extensions['.ts'] = (module, filename) => {
-      const { code } = swc.transformSync(fs.readFileSync(filename, 'utf8'), {
-        filename,
-        jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
-        module: { type: 'commonjs' },
-      });
-      module._compile(code, filename);
-    };
-  }
+  require('../scripts/register-ts.cjs');
   return {
     eventHash: require(path.join(SRC, 'domain/event-hash.ts')).eventHash,
     nextState: require(path.join(SRC, 'domain/consent-state.ts')).nextState,

@@ -5,18 +5,8 @@
  * it was given, and answers messages from the parent test: `{ id, type: 'call', service, method, calls }`
  * runs `service.method(...args)` for every `args` of `calls` concurrently; `{ type: 'stop' }` shuts it down.
  */
-const fs = require('node:fs');
 const path = require('node:path');
-const swc = require('@swc/core');
-
-require.extensions['.ts'] = (module, filename) => {
-  const { code } = swc.transformSync(fs.readFileSync(filename, 'utf8'), {
-    filename,
-    jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
-    module: { type: 'commonjs' },
-  });
-  module._compile(code, filename);
-};
+require('../../scripts/register-ts.cjs');
 
 const { createStrapi } = require('@strapi/strapi');
 
