@@ -1,4 +1,5 @@
-import type { Channel, ConsentAction, ConsentMethod, ConsentState, LegalBasis } from '../../../shared/contracts/domain';
+import type { Channel, ConsentState, LegalBasis } from '../../../shared/contracts/domain';
+import type { EventDecision } from '../../../shared/contracts/events';
 
 /**
  * What one form submission changes, decided without touching the database: the rules of spec 4.1 and of
@@ -47,14 +48,7 @@ export interface SubmissionFacts {
   states: Map<string, CurrentState>;
 }
 
-export interface PlannedEvent {
-  purpose: string;
-  channel: Channel;
-  action: ConsentAction;
-  state: ConsentState;
-  method: ConsentMethod;
-  legalBasis: LegalBasis;
-}
+export type PlannedEvent = EventDecision;
 
 /** `granted` etc. when the purpose changed, `unchanged` when the submission left it as it was. */
 export type Decision = ConsentState | 'unchanged';

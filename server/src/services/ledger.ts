@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Core } from '@strapi/strapi';
-import type { Channel, ConsentAction, ConsentMethod, ConsentState, LegalBasis } from '../../../shared/contracts/domain';
+import type { EventDecision } from '../../../shared/contracts/events';
 import { TABLE, UID } from '../constants';
 import { nextState, type StateRow } from '../domain/consent-state';
 import { eventHash, GENESIS_HASH } from '../domain/event-hash';
@@ -16,14 +16,8 @@ import { documentIds } from '../database/document-id';
 import { getService } from '../utils/get-service';
 
 /** What a caller records; the ledger adds the event id, sequence number, time and chain hashes. */
-export interface NewEvent {
+export interface NewEvent extends EventDecision {
   subject: string;
-  purpose: string;
-  channel: Channel;
-  action: ConsentAction;
-  state: ConsentState;
-  method: ConsentMethod;
-  legalBasis: LegalBasis;
   actor: string;
   noticeId?: number | null;
   noticeVersion?: number | null;
