@@ -246,14 +246,17 @@ const capture = ({ strapi }: { strapi: Core.Strapi }) => {
       return strapi.db.transaction(async () => {
         const ledger = getService('ledger');
         await ledger.lock();
-        const { subject } = await getService('subjects').resolve(plan.identifiers, {
+        const { subject, created } = await getService('subjects').resolve(plan.identifiers, {
           language: plan.locale,
           audience: plan.audience,
         });
         const purposesInPlay = [...plan.offered, ...plan.gpcPurposes.filter((g) => !plan.offered.some((o) => o.key === g.key))];
-        const rows = await strapi.db.query(UID.state).findMany({
-          where: { subject: subject.pseudonym, purpose: { $in: purposesInPlay.map((p) => p.key) } },
-        });
+        // A person created just now (a new random pseudonym) has no state yet: most sign-ups skip the read.
+        const rows = created
+          ? []
+          : await strapi.db.query(UID.state).findMany({
+              where: { subject: subject.pseudonym, purpose: { $in: purposesInPlay.map((p) => p.key) } },
+            });
         const states = new Map<string, CurrentState>(
           rows.map((r: { purpose: string; channel: never; state: ConsentState; reconsentRequired: boolean }) => [
             stateKey(r.purpose, r.channel),

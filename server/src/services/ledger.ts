@@ -109,14 +109,21 @@ const ledger = ({ strapi }: { strapi: Core.Strapi }) => {
     return states;
   };
 
+  // The head as this transaction last locked or moved it. While the transaction holds the row lock no one
+  // else can move the head, so a second read (lock() then append(), or two appends) is saved.
+  const heads = new WeakMap<object, { seq: number | string; hash: string }>();
+
   /** Takes the chain head's row lock for the current transaction (a no-op for SQLite's single writer). */
   const lockHead = async (trx: unknown) => {
+    const known = heads.get(trx as object);
+    if (known) return known;
     const head = await knex()(TABLE.ledgerHead)
       .transacting(trx as never)
       .where({ name: HEAD })
       .forUpdate()
       .first();
     if (!head) throw new Error('[consent] the ledger head is missing; was the plugin bootstrapped?');
+    heads.set(trx as object, head);
     return head;
   };
 
@@ -159,7 +166,7 @@ const ledger = ({ strapi }: { strapi: Core.Strapi }) => {
           prevHash = event.hash;
         }
         // Plain multi-row INSERTs and keyed UPDATEs: the query engine would read every row back after
-        // writing it, and these rows are never read through the Document Service (no document id).
+        // writing it, and these rows are never read through the Document Service.
         await insertChunked(trx, TABLE.event, stored.map((e) => ({ ...toEventColumns(e, now), document_id: eventDocumentId() })));
         const created: Record<string, unknown>[] = [];
         for (const [key, { id, row, touched }] of states) {
@@ -182,6 +189,7 @@ const ledger = ({ strapi }: { strapi: Core.Strapi }) => {
         }
         await insertChunked(trx, TABLE.state, created);
         await knex()(TABLE.ledgerHead).transacting(trx).where({ name: HEAD }).update({ seq, hash: prevHash });
+        heads.set(trx, { seq, hash: prevHash });
         // Listeners and webhooks hear of events only once they are committed (with a surrounding
         // transaction, such as the form hook's, when that one commits).
         onCommit(() => getService('webhooks').emit(stored));
