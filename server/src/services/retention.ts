@@ -286,20 +286,7 @@ const retention = ({ strapi }: { strapi: Core.Strapi }) => {
             const purging = stale.filter(covered);
             if (purging.length === 0) return { purged: 0, expired: 0 };
             const n = await expireGrantsOf({ subject: { $in: purging.map((p) => p.pseudonym) } }, now);
-            await subjects().updateMany({
-              where: { id: { $in: purging.map((p) => p.id) } },
-              data: {
-                email: null,
-                emailHash: null,
-                phone: null,
-                phoneHash: null,
-                externalId: null,
-                externalIdHash: null,
-                language: null,
-                audience: null,
-                erasedAt: now,
-              },
-            });
+            await getService('subjects').eraseMany({ id: { $in: purging.map((p) => p.id) } }, now);
             return { purged: purging.length, expired: n };
           });
           purged += done.purged;

@@ -39,6 +39,9 @@ const ORDER: IdentifierType[] = ['email', 'phone', 'externalId'];
  * normalised, next to their keyed hashes (lookups go by hash), so erasure clears them in one place
  * without touching the chain.
  */
+/** A subject's identifiers and their keyed hashes, cleared. */
+const NO_IDENTIFIERS = { email: null, emailHash: null, phone: null, phoneHash: null, externalId: null, externalIdHash: null };
+
 const subjects = ({ strapi }: { strapi: Core.Strapi }) => {
   const query = () => strapi.db.query(UID.subject);
   let key: Buffer | undefined;
@@ -138,10 +141,7 @@ const subjects = ({ strapi }: { strapi: Core.Strapi }) => {
         .query(UID.state)
         .count({ where: { subject: pseudonym, state: { $in: ['granted', 'pending', 'objected', 'withdrawn'] } } });
       if (needed > 0) return false;
-      await query().update({
-        where: { pseudonym },
-        data: { email: null, emailHash: null, phone: null, phoneHash: null, externalId: null, externalIdHash: null },
-      });
+      await query().update({ where: { pseudonym }, data: NO_IDENTIFIERS });
       return true;
     },
 
@@ -150,20 +150,12 @@ const subjects = ({ strapi }: { strapi: Core.Strapi }) => {
      * stays, so the ledger and receipts keep their meaning without pointing at anyone.
      */
     async erase(pseudonym: string, erasedAt: Date): Promise<void> {
-      await query().update({
-        where: { pseudonym },
-        data: {
-          email: null,
-          emailHash: null,
-          phone: null,
-          phoneHash: null,
-          externalId: null,
-          externalIdHash: null,
-          language: null,
-          audience: null,
-          erasedAt,
-        },
-      });
+      await this.eraseMany({ pseudonym }, erasedAt);
+    },
+
+    /** `erase` for every subject `where` selects (the prospect purge erases a page of people at once). */
+    async eraseMany(where: Record<string, unknown>, erasedAt: Date): Promise<void> {
+      await query().updateMany({ where, data: { ...NO_IDENTIFIERS, language: null, audience: null, erasedAt } });
     },
   };
 };
