@@ -9,6 +9,7 @@ const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
   await getService('receipts').load();
   await installLedgerTriggers(strapi);
   await getService('ledger').ensureHead();
+  await getService('catalogue').ensureStamp();
 
   // Retention (B4). Strapi runs cron tasks only with `server.cron.enabled: true`; the task is safe on
   // every instance at once (docs: "Double opt-in").

@@ -9,6 +9,7 @@ const register = ({ strapi }: { strapi: Core.Strapi }) => {
   subscribeLedgerGuard(strapi);
   subscribeNoticeGuard(strapi);
   getService('webhooks').register();
+  getService('catalogue').register();
   // Registered before Strapi's own middlewares, so it sees the body parser's answers (middlewares/api-boundary).
   strapi.server.use(apiBoundary(strapi));
   // Also before them: keeps the body parser off the opposition list upload, streamed by its controller.

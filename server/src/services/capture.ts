@@ -9,11 +9,13 @@ import { planSubmission, stateKey, type CurrentState, type RulePurpose } from '.
 import { buildReceipt, type ReceiptPurpose, type VerifiedNotice } from '../domain/receipt';
 import { minimisePageUrl, requestContext, type RequestContext } from '../domain/request-context';
 import { standardWithdrawalText } from '../domain/withdrawal-text';
+import { groupCommit } from '../database/group-commit';
 import { ConflictError, ForbiddenRequestError } from '../errors';
 import { getService } from '../utils/get-service';
 import type { Purpose } from '../../../shared/contracts/purposes';
+import type { CatalogueView } from './catalogue';
 import type { PendingMail } from './confirmations';
-import type { Identifiers } from './subjects';
+import { identifiersOf, type Identifiers } from './subjects';
 
 /** What a submission's HTTP request tells us besides its body. */
 export interface CaptureRequest {
@@ -42,6 +44,12 @@ export interface CapturePlan {
   context: RequestContext;
   gpc: boolean;
   fields: Record<string, unknown>;
+}
+
+export interface CommitOptions {
+  /** Stored with every event (the form hook links the entry it created). */
+  evidence?: Record<string, unknown>;
+  collectionMethod?: Receipt['collectionMethod'];
 }
 
 export interface CaptureResult {
@@ -79,31 +87,26 @@ const originOf = (url: string | undefined) => {
 const capture = ({ strapi }: { strapi: Core.Strapi }) => {
   const config = () => strapi.config.get(`plugin::${PLUGIN_ID}`) as ConsentConfig;
 
-  const invalid = (path: string, message: string): never => {
+  // Typed as a whole so that TypeScript narrows after a call (a refused value never reaches the next line).
+  const invalid: (path: string, message: string) => never = (path, message) => {
     throw new errors.ValidationError(message, { errors: [{ path: path.split('.'), message }] });
   };
 
   /** The notices the front end says it displayed must be the current published versions (A9). */
-  const verifyNotices = async (shown: Record<string, { version: number; hash: string }>) => {
+  const verifyNotices = async (shown: Record<string, { version: number; hash: string }>, view?: CatalogueView) => {
     const keys = Object.keys(shown);
     const verified = new Map<string, VerifiedNotice>();
     if (keys.length === 0) return verified;
-    const rows = await strapi.db.query(UID.notice).findMany({
-      where: { purpose: { $in: keys }, status: { $ne: 'draft' } },
-      orderBy: { version: 'desc' },
-    });
+    const rows = await (view ?? (await getService('catalogue').view())).notices(keys);
     const outdated: Record<string, unknown>[] = [];
     for (const key of keys) {
       const { version, hash } = shown[key];
-      const match = rows.find((r: { purpose: string; contentHash: string }) => r.purpose === key && r.contentHash === hash);
+      const match = rows.find((r) => r.purpose === key && r.contentHash === hash);
       if (!match || match.version !== version) {
         invalid(`notices.${key}`, `notices.${key} is not a published version of the "${key}" notice`);
       }
       if (match.status !== 'published') {
-        const current = rows.find(
-          (r: { purpose: string; language: string; status: string }) =>
-            r.purpose === key && r.language === match.language && r.status === 'published'
-        );
+        const current = rows.find((r) => r.purpose === key && r.language === match.language && r.status === 'published');
         outdated.push({
           purpose: key,
           shown: { version, hash },
@@ -151,13 +154,153 @@ const capture = ({ strapi }: { strapi: Core.Strapi }) => {
     }
   };
 
+  /** Records one plan in the current transaction: subject, events, states and receipt. */
+  const record = async (plan: CapturePlan, options: CommitOptions): Promise<CaptureResult> => {
+    const cfg = config();
+    const ledger = getService('ledger');
+    await ledger.lock();
+    const { subject, created } = await getService('subjects').resolve(plan.identifiers, {
+      language: plan.locale,
+      audience: plan.audience,
+    });
+    const purposesInPlay = [...plan.offered, ...plan.gpcPurposes.filter((g) => !plan.offered.some((o) => o.key === g.key))];
+    // A person created just now (a new random pseudonym) has no state yet: most sign-ups skip the read.
+    const rows = created
+      ? []
+      : await strapi.db.query(UID.state).findMany({
+          where: { subject: subject.pseudonym, purpose: { $in: purposesInPlay.map((p) => p.key) } },
+        });
+    const states = new Map<string, CurrentState>(
+      rows.map((r: { purpose: string; channel: never; state: ConsentState; reconsentRequired: boolean }) => [
+        stateKey(r.purpose, r.channel),
+        { state: r.state, reconsentRequired: !!r.reconsentRequired },
+      ])
+    );
+
+    const planned = planSubmission({
+      offered: plan.offered.map(toRulePurpose),
+      gpcPurposes: plan.gpcPurposes.map(toRulePurpose),
+      ticked: plan.ticked,
+      displayed: new Set(plan.notices.keys()),
+      formDoubleOptIn: plan.form.doubleOptIn,
+      gpc: plan.gpc,
+      states,
+    });
+
+    const receiptId = randomUUID();
+    const byKey = new Map(purposesInPlay.map((p) => [p.key, p]));
+
+    // Double opt-in: one confirmation request for every purpose this submission left pending.
+    const requested = [...new Set(planned.events.filter((e) => e.action === 'requested').map((e) => e.purpose))];
+    let mail: PendingMail | null = null;
+    let doubleOptIn: Record<string, unknown> | null = null;
+    if (requested.length && plan.identifiers.email) {
+      const created = await getService('confirmations').create({
+        subject: subject.pseudonym,
+        receiptId,
+        formKey: plan.form.key,
+        language: plan.locale,
+        purposes: requested.map((purpose) => {
+          const notice = plan.notices.get(purpose);
+          return {
+            purpose,
+            noticeId: notice?.id ?? null,
+            noticeVersion: notice?.version ?? null,
+            noticeHash: notice?.hash ?? null,
+            noticeLanguage: notice?.language ?? null,
+          };
+        }),
+      });
+      mail = { token: created.token, email: plan.identifiers.email, language: plan.locale, purposes: requested };
+      doubleOptIn = { tokenHash: created.tokenHash, expiresAt: created.expiresAt.toISOString() };
+    }
+
+    const stored = await ledger.append(
+      planned.events.map((e) => {
+        const notice = plan.notices.get(e.purpose);
+        const evidence = e.action === 'requested' && doubleOptIn ? { ...options.evidence, doubleOptIn } : options.evidence;
+        return {
+          ...e,
+          subject: subject.pseudonym,
+          actor: e.method === 'signal' ? 'signal' : 'subject',
+          noticeId: notice?.id ?? null,
+          noticeVersion: notice?.version ?? null,
+          noticeHash: notice?.hash ?? null,
+          noticeLanguage: notice?.language ?? null,
+          formKey: plan.form.key,
+          pageUrl: plan.pageUrl,
+          context: { ...plan.context },
+          evidence: evidence ?? null,
+          receiptId,
+          lifetimeDays: byKey.get(e.purpose)?.lifetimeDays ?? null,
+        };
+      }),
+      new Map([[subject.pseudonym, { identifiers: identifiersOf(subject), created }]])
+    );
+
+    const resultStates: Record<string, ConsentState> = {};
+    const receiptPurposes: ReceiptPurpose[] = [];
+    for (const purpose of purposesInPlay) {
+      const decision = planned.decisions.get(purpose.key) ?? 'unchanged';
+      if (!plan.offered.includes(purpose) && decision === 'unchanged') continue;
+      const channel = purpose.channels[0];
+      const latest = stored.filter((e) => e.purpose === purpose.key && e.channel === channel).pop();
+      const state = latest?.state ?? states.get(stateKey(purpose.key, channel))?.state ?? 'none';
+      resultStates[purpose.key] = state;
+      const notice = plan.notices.get(purpose.key) ?? null;
+      receiptPurposes.push({
+        key: purpose.key,
+        name: purpose.name,
+        legalBasis: purpose.legalBasis,
+        channels: purpose.channels,
+        lifetimeDays: purpose.lifetimeDays,
+        decision,
+        state,
+        method: latest ? (latest.method === 'signal' ? 'signal' : 'form') : null,
+        notice,
+      });
+    }
+
+    const base = getService('settings').publicUrl();
+    const receipt = await getService('receipts').issue(
+      buildReceipt({
+        receiptId,
+        issuedAt: stored[0]?.occurredAt ?? new Date(),
+        issuer: base,
+        jurisdiction: cfg.jurisdiction,
+        language: plan.locale,
+        pseudonym: subject.pseudonym,
+        controller: cfg.controller,
+        policyUrl: plan.form.privacyPolicyUrl,
+        collectionMethod: options.collectionMethod ?? 'web-form',
+        form: plan.form.key,
+        pageUrl: plan.pageUrl,
+        withdrawalMethod: [
+          standardWithdrawalText(plan.locale, 'consent') ?? standardWithdrawalText('en', 'consent'),
+          `${base}/api/consent/withdrawals`,
+        ]
+          .filter(Boolean)
+          .join(' '),
+        purposes: receiptPurposes,
+        eventIds: stored.map((e) => e.eventId),
+      }),
+      plan.form.key
+    );
+
+    return { receipt, states: resultStates, subject: subject.pseudonym, eventIds: stored.map((e) => e.eventId), mail };
+  };
+
+  // Submissions arriving together share one transaction (and one ledger lock).
+  const grouped = groupCommit(strapi, ({ plan, options }: { plan: CapturePlan; options: CommitOptions }) => record(plan, options));
+
   return {
     /** Checks the notices a front end displayed against the current published versions (A9). */
     verifyNotices,
 
     /** Everything that can refuse a submission, before anything is written. */
     async prepare(body: SubmissionBody, request: CaptureRequest): Promise<CapturePlan> {
-      const form = await strapi.db.query(UID.form).findOne({ where: { key: body.form, active: true } });
+      const catalogue = await getService('catalogue').view();
+      const form = await catalogue.form(body.form);
       if (!form) invalid('form', `form: no active form with key "${body.form}"`);
       checkOrigin(form, request);
 
@@ -176,8 +319,7 @@ const capture = ({ strapi }: { strapi: Core.Strapi }) => {
         if (!shown[key]) invalid(`notices.${key}`, `notices.${key} is required: send the notice version and hash you displayed`);
       }
 
-      const purposeService = getService('purposes');
-      const byKey = await purposeService.byKeys(offeredKeys);
+      const byKey = await catalogue.purposes(offeredKeys);
       const offered = offeredKeys.map((k) => byKey.get(k)).filter((p): p is Purpose => !!p && p.active);
       for (const key of ticked) {
         const purpose = offered.find((p) => p.key === key);
@@ -187,7 +329,7 @@ const capture = ({ strapi }: { strapi: Core.Strapi }) => {
         }
       }
 
-      const notices = await verifyNotices(shown);
+      const notices = await verifyNotices(shown, catalogue);
       const identifiers = getService('subjects').normalise(body.subject ?? {});
       if (!identifiers.email && !identifiers.phone && !identifiers.externalId) {
         invalid('subject', 'subject needs an email, a phone or an externalId');
@@ -200,13 +342,6 @@ const capture = ({ strapi }: { strapi: Core.Strapi }) => {
         invalid('subject.email', `subject.email is required: "${needsEmail}" is confirmed by email (double opt-in)`);
       }
 
-      const gpcByKey = request.gpc
-        ? await purposeService.byKeys(
-            (await strapi.db.query(UID.purpose).findMany({ where: { honorGpc: true, active: true }, select: ['key'] })).map(
-              (r: { key: string }) => r.key
-            )
-          )
-        : new Map();
 
       return {
         form: { key: form.key, doubleOptIn: form.doubleOptIn, privacyPolicyUrl: form.privacyPolicyUrl ?? null },
@@ -214,7 +349,7 @@ const capture = ({ strapi }: { strapi: Core.Strapi }) => {
         identifiers,
         audience: body.subject?.audience,
         offered,
-        gpcPurposes: [...gpcByKey.values()],
+        gpcPurposes: request.gpc ? await catalogue.gpcPurposes() : [],
         ticked,
         notices,
         pageUrl: minimisePageUrl(body.context?.url),
@@ -234,147 +369,14 @@ const capture = ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     /**
-     * Records the plan: subject, events, states and receipt in one transaction (joining the caller's,
-     * such as the form hook's, when there is one). `evidence` is stored with every event (the form hook
-     * links the entry it created).
+     * Records the plan: subject, events, states and receipt in one transaction: the caller's when there is
+     * one (the form hook's), else one shared with the submissions that arrive at the same time (group
+     * commit). `evidence` is stored with every event (the form hook links the entry it created).
      */
-    async commit(
-      plan: CapturePlan,
-      options: { evidence?: Record<string, unknown>; collectionMethod?: Receipt['collectionMethod'] } = {}
-    ): Promise<CaptureResult> {
-      const cfg = config();
-      return strapi.db.transaction(async () => {
-        const ledger = getService('ledger');
-        await ledger.lock();
-        const { subject, created } = await getService('subjects').resolve(plan.identifiers, {
-          language: plan.locale,
-          audience: plan.audience,
-        });
-        const purposesInPlay = [...plan.offered, ...plan.gpcPurposes.filter((g) => !plan.offered.some((o) => o.key === g.key))];
-        // A person created just now (a new random pseudonym) has no state yet: most sign-ups skip the read.
-        const rows = created
-          ? []
-          : await strapi.db.query(UID.state).findMany({
-              where: { subject: subject.pseudonym, purpose: { $in: purposesInPlay.map((p) => p.key) } },
-            });
-        const states = new Map<string, CurrentState>(
-          rows.map((r: { purpose: string; channel: never; state: ConsentState; reconsentRequired: boolean }) => [
-            stateKey(r.purpose, r.channel),
-            { state: r.state, reconsentRequired: !!r.reconsentRequired },
-          ])
-        );
-
-        const planned = planSubmission({
-          offered: plan.offered.map(toRulePurpose),
-          gpcPurposes: plan.gpcPurposes.map(toRulePurpose),
-          ticked: plan.ticked,
-          displayed: new Set(plan.notices.keys()),
-          formDoubleOptIn: plan.form.doubleOptIn,
-          gpc: plan.gpc,
-          states,
-        });
-
-        const receiptId = randomUUID();
-        const byKey = new Map(purposesInPlay.map((p) => [p.key, p]));
-
-        // Double opt-in: one confirmation request for every purpose this submission left pending.
-        const requested = [...new Set(planned.events.filter((e) => e.action === 'requested').map((e) => e.purpose))];
-        let mail: PendingMail | null = null;
-        let doubleOptIn: Record<string, unknown> | null = null;
-        if (requested.length && plan.identifiers.email) {
-          const created = await getService('confirmations').create({
-            subject: subject.pseudonym,
-            receiptId,
-            formKey: plan.form.key,
-            language: plan.locale,
-            purposes: requested.map((purpose) => {
-              const notice = plan.notices.get(purpose);
-              return {
-                purpose,
-                noticeId: notice?.id ?? null,
-                noticeVersion: notice?.version ?? null,
-                noticeHash: notice?.hash ?? null,
-                noticeLanguage: notice?.language ?? null,
-              };
-            }),
-          });
-          mail = { token: created.token, email: plan.identifiers.email, language: plan.locale, purposes: requested };
-          doubleOptIn = { tokenHash: created.tokenHash, expiresAt: created.expiresAt.toISOString() };
-        }
-
-        const stored = await ledger.append(
-          planned.events.map((e) => {
-            const notice = plan.notices.get(e.purpose);
-            const evidence = e.action === 'requested' && doubleOptIn ? { ...options.evidence, doubleOptIn } : options.evidence;
-            return {
-              ...e,
-              subject: subject.pseudonym,
-              actor: e.method === 'signal' ? 'signal' : 'subject',
-              noticeId: notice?.id ?? null,
-              noticeVersion: notice?.version ?? null,
-              noticeHash: notice?.hash ?? null,
-              noticeLanguage: notice?.language ?? null,
-              formKey: plan.form.key,
-              pageUrl: plan.pageUrl,
-              context: { ...plan.context },
-              evidence: evidence ?? null,
-              receiptId,
-              lifetimeDays: byKey.get(e.purpose)?.lifetimeDays ?? null,
-            };
-          })
-        );
-
-        const resultStates: Record<string, ConsentState> = {};
-        const receiptPurposes: ReceiptPurpose[] = [];
-        for (const purpose of purposesInPlay) {
-          const decision = planned.decisions.get(purpose.key) ?? 'unchanged';
-          if (!plan.offered.includes(purpose) && decision === 'unchanged') continue;
-          const channel = purpose.channels[0];
-          const latest = stored.filter((e) => e.purpose === purpose.key && e.channel === channel).pop();
-          const state = latest?.state ?? states.get(stateKey(purpose.key, channel))?.state ?? 'none';
-          resultStates[purpose.key] = state;
-          const notice = plan.notices.get(purpose.key) ?? null;
-          receiptPurposes.push({
-            key: purpose.key,
-            name: purpose.name,
-            legalBasis: purpose.legalBasis,
-            channels: purpose.channels,
-            lifetimeDays: purpose.lifetimeDays,
-            decision,
-            state,
-            method: latest ? (latest.method === 'signal' ? 'signal' : 'form') : null,
-            notice,
-          });
-        }
-
-        const base = getService('settings').publicUrl();
-        const receipt = await getService('receipts').issue(
-          buildReceipt({
-            receiptId,
-            issuedAt: stored[0]?.occurredAt ?? new Date(),
-            issuer: base,
-            jurisdiction: cfg.jurisdiction,
-            language: plan.locale,
-            pseudonym: subject.pseudonym,
-            controller: cfg.controller,
-            policyUrl: plan.form.privacyPolicyUrl,
-            collectionMethod: options.collectionMethod ?? 'web-form',
-            form: plan.form.key,
-            pageUrl: plan.pageUrl,
-            withdrawalMethod: [
-              standardWithdrawalText(plan.locale, 'consent') ?? standardWithdrawalText('en', 'consent'),
-              `${base}/api/consent/withdrawals`,
-            ]
-              .filter(Boolean)
-              .join(' '),
-            purposes: receiptPurposes,
-            eventIds: stored.map((e) => e.eventId),
-          }),
-          plan.form.key
-        );
-
-        return { receipt, states: resultStates, subject: subject.pseudonym, eventIds: stored.map((e) => e.eventId), mail };
-      });
+    async commit(plan: CapturePlan, options: CommitOptions = {}): Promise<CaptureResult> {
+      // A caller's transaction (the form hook's) is joined, so its entry and this consent commit together.
+      if (strapi.db.inTransaction()) return strapi.db.transaction(() => record(plan, options));
+      return grouped({ plan, options });
     },
 
     /**

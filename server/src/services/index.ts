@@ -6,6 +6,7 @@ import receipts from './receipts';
 import secrets from './secrets';
 import settings from './settings';
 import capture from './capture';
+import catalogue from './catalogue';
 import eligibility from './eligibility';
 import rateLimits from './rate-limits';
 import subjects from './subjects';
@@ -22,4 +23,4 @@ import audiences from './audiences';
 import retention from './retention';
 import records from './records';
 
-export default { forms, ledger, notices, purposes, receipts, secrets, settings, capture, eligibility, 'rate-limits': rateLimits, subjects, webhooks, confirmations, suppression, tokens, links, 'opt-out': optOut, preferences, rights, imports, audiences, retention, records };
+export default { forms, ledger, notices, purposes, receipts, secrets, settings, capture, catalogue, eligibility, 'rate-limits': rateLimits, subjects, webhooks, confirmations, suppression, tokens, links, 'opt-out': optOut, preferences, rights, imports, audiences, retention, records };

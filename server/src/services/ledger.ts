@@ -14,6 +14,7 @@ import {
 } from '../database/ledger-rows';
 import { documentIds } from '../database/document-id';
 import { getService } from '../utils/get-service';
+import type { Identifiers } from './subjects';
 
 /** What a caller records; the ledger adds the event id, sequence number, time and chain hashes. */
 export interface NewEvent extends EventDecision {
@@ -39,6 +40,14 @@ export interface StoredEvent extends Omit<NewEvent, 'lifetimeDays' | 'occurredAt
   occurredAt: Date;
   prevHash: string;
   hash: string;
+}
+
+/** What a caller already knows of the people it records events for, by pseudonym. */
+export interface KnownSubject {
+  /** Their identifiers, for the listeners told of the events once committed. */
+  identifiers: Identifiers;
+  /** Created in this transaction: nothing to read of their states. */
+  created: boolean;
 }
 
 export interface VerifyResult {
@@ -94,9 +103,9 @@ const ledger = ({ strapi }: { strapi: Core.Strapi }) => {
    * The current states of the subject × purpose × channel keys an append touches, read in one query per
    * chunk of subjects (one for a submission) instead of one per event.
    */
-  const readStates = async (trx: unknown, events: NewEvent[]) => {
+  const readStates = async (trx: unknown, events: NewEvent[], known: Map<string, KnownSubject>) => {
     const states = new Map<string, StateEntry>();
-    const subjects = [...new Set(events.map((e) => e.subject))];
+    const subjects = [...new Set(events.map((e) => e.subject))].filter((p) => !known.get(p)?.created);
     const purposes = [...new Set(events.map((e) => e.purpose))];
     for (let i = 0; i < subjects.length; i += CHUNK) {
       const rows = await knex()(TABLE.state)
@@ -142,15 +151,18 @@ const ledger = ({ strapi }: { strapi: Core.Strapi }) => {
       });
     },
 
-    /** Appends events in order and updates their states, all or nothing. */
-    async append(events: NewEvent[]): Promise<StoredEvent[]> {
+    /**
+     * Appends events in order and updates their states, all or nothing. `known` saves reads: the
+     * identifiers of the people concerned and which of them were created in this transaction.
+     */
+    async append(events: NewEvent[], known: Map<string, KnownSubject> = new Map()): Promise<StoredEvent[]> {
       if (events.length === 0) return [];
       return strapi.db.transaction(async ({ trx, onCommit }) => {
         // The row lock serialises appends across instances (PostgreSQL, MySQL); SQLite has one writer.
         const head = await lockHead(trx);
         let seq = Number(head.seq);
         let prevHash: string = head.hash;
-        const states = await readStates(trx, events);
+        const states = await readStates(trx, events, known);
         const now = new Date();
         const stored: StoredEvent[] = [];
         for (const { lifetimeDays, occurredAt, ...input } of events) {
@@ -192,7 +204,8 @@ const ledger = ({ strapi }: { strapi: Core.Strapi }) => {
         heads.set(trx, { seq, hash: prevHash });
         // Listeners and webhooks hear of events only once they are committed (with a surrounding
         // transaction, such as the form hook's, when that one commits).
-        onCommit(() => getService('webhooks').emit(stored));
+        const identifiers = new Map([...known].map(([pseudonym, k]) => [pseudonym, k.identifiers]));
+        onCommit(() => getService('webhooks').emit(stored, identifiers));
         return stored;
       });
     },

@@ -3,7 +3,9 @@ import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import type { Audience, IdentifierType, Jurisdiction } from '../../../shared/contracts/domain';
 import type { ConsentConfig } from '../config';
-import { PLUGIN_ID, UID } from '../constants';
+import { PLUGIN_ID, TABLE, UID } from '../constants';
+import { documentIds } from '../database/document-id';
+import { onTable } from '../database/in-transaction';
 import {
   defaultPhoneCountry,
   identifierHash,
@@ -34,6 +36,28 @@ export interface SubjectRow {
 const HASH_COLUMN = { email: 'emailHash', phone: 'phoneHash', externalId: 'externalIdHash' } as const;
 const ORDER: IdentifierType[] = ['email', 'phone', 'externalId'];
 
+/** A subject row's columns under their attribute names: on the submission path subjects are read with knex. */
+const COLUMNS: Record<keyof SubjectRow, string> = {
+  id: 'id',
+  pseudonym: 'pseudonym',
+  email: 'email',
+  phone: 'phone',
+  externalId: 'external_id',
+  emailHash: 'email_hash',
+  phoneHash: 'phone_hash',
+  externalIdHash: 'external_id_hash',
+  language: 'language',
+  audience: 'audience',
+  jurisdiction: 'jurisdiction',
+  erasedAt: 'erased_at',
+};
+/** The identifiers a subject row holds (none once erased). */
+export const identifiersOf = (row: Pick<SubjectRow, IdentifierType>): Identifiers =>
+  Object.fromEntries(ORDER.filter((k) => row[k]).map((k) => [k, row[k] as string]));
+
+const toColumns = (data: Partial<SubjectRow>) =>
+  Object.fromEntries(Object.entries(data).map(([k, v]) => [COLUMNS[k as keyof SubjectRow], v]));
+
 /**
  * People known to the ledger. The ledger refers to them by pseudonym only; identifiers live here,
  * normalised, next to their keyed hashes (lookups go by hash), so erasure clears them in one place
@@ -44,6 +68,7 @@ const NO_IDENTIFIERS = { email: null, emailHash: null, phone: null, phoneHash: n
 
 const subjects = ({ strapi }: { strapi: Core.Strapi }) => {
   const query = () => strapi.db.query(UID.subject);
+  const documentId = documentIds(strapi, UID.subject);
   let key: Buffer | undefined;
   const hmacKey = () => (key ??= identifierKey(getService('secrets').get()));
   const config = () => strapi.config.get(`plugin::${PLUGIN_ID}`) as ConsentConfig;
@@ -80,11 +105,17 @@ const subjects = ({ strapi }: { strapi: Core.Strapi }) => {
 
     /** The subject any of these (normalised) identifiers belongs to, trying email, then phone, then id. */
     async find(identifiers: Identifiers): Promise<SubjectRow | null> {
-      for (const type of ORDER) {
-        const value = identifiers[type];
-        if (!value) continue;
-        const row = await query().findOne({ where: { [HASH_COLUMN[type]]: this.hash(type, value) } });
-        if (row) return row;
+      const hashes = ORDER.flatMap((type) => (identifiers[type] ? [[type, this.hash(type, identifiers[type]!)] as const] : []));
+      if (hashes.length === 0) return null;
+      // One query for every identifier given; the email's owner wins over the phone's, the phone's over the id's.
+      const rows = (await onTable(strapi, TABLE.subject, (q) =>
+        q.select(COLUMNS).where((w) => {
+          for (const [type, hash] of hashes) w.orWhere(COLUMNS[HASH_COLUMN[type]], hash);
+        })
+      )) as unknown as SubjectRow[];
+      for (const [type, hash] of hashes) {
+        const row = rows.find((r) => r[HASH_COLUMN[type]] === hash);
+        if (row) return { ...row, id: Number(row.id) };
       }
       return null;
     },
@@ -119,16 +150,28 @@ const subjects = ({ strapi }: { strapi: Core.Strapi }) => {
         if (Object.keys(patch).length === 0) return { subject: existing, created: false };
         return { subject: await query().update({ where: { id: existing.id }, data: patch }), created: false };
       }
-      const subject = await query().create({
-        data: {
-          pseudonym: randomUUID(),
-          ...missing,
-          language: profile.language ?? null,
-          audience: profile.audience ?? 'any',
-          jurisdiction: config().jurisdiction,
-        },
+      const data = {
+        pseudonym: randomUUID(),
+        email: null,
+        phone: null,
+        externalId: null,
+        emailHash: null,
+        phoneHash: null,
+        externalIdHash: null,
+        ...missing,
+        language: profile.language ?? null,
+        audience: profile.audience ?? 'any',
+        jurisdiction: config().jurisdiction,
+        erasedAt: null,
+      };
+      // knex rather than the query engine, which would read the new row back: this is on every sign-up's path.
+      const now = new Date();
+      const inserted = await onTable(strapi, TABLE.subject, (q) => {
+        const insert = q.insert({ ...toColumns(data), document_id: documentId(), created_at: now, updated_at: now, published_at: now });
+        return strapi.db.dialect.useReturning() ? insert.returning('id') : insert;
       });
-      return { subject, created: true };
+      const id = Number((inserted[0] as { id?: number })?.id ?? inserted[0]);
+      return { subject: { id, ...data }, created: true };
     },
 
     /**

@@ -2,6 +2,7 @@ import type { Core } from '@strapi/strapi';
 import { WEBHOOK_EVENT_NAMES } from '../../../shared/contracts/webhooks';
 import { UID } from '../constants';
 import type { StoredEvent } from './ledger';
+import { identifiersOf, type Identifiers, type SubjectRow } from './subjects';
 
 /** `consent.granted`, `consent.withdrawn`, …: one event name per ledger action (spec 5). */
 export const WEBHOOK_EVENTS = Object.fromEntries(
@@ -24,22 +25,21 @@ const webhooks = ({ strapi }: { strapi: Core.Strapi }) => ({
     for (const [key, value] of Object.entries(WEBHOOK_EVENTS)) store.addAllowedEvent(key, value);
   },
 
-  /** Never throws: the events are committed; a failing listener must not turn that into an error. */
-  async emit(events: StoredEvent[]): Promise<void> {
+  /**
+   * Never throws: the events are committed; a failing listener must not turn that into an error. `known`
+   * gives the identifiers of people the caller has at hand (the others are read).
+   */
+  async emit(events: StoredEvent[], known: Map<string, Identifiers> = new Map()): Promise<void> {
     try {
-      const pseudonyms = [...new Set(events.map((e) => e.subject))];
-      const subjects = await strapi.db.query(UID.subject).findMany({
-        select: ['pseudonym', 'email', 'phone', 'externalId'],
-        where: { pseudonym: { $in: pseudonyms } },
-      });
-      const identifiers = new Map<string, Record<string, string>>(
-        subjects.map((s: Record<string, string | null>) => [
-          s.pseudonym as string,
-          Object.fromEntries(
-            (['email', 'phone', 'externalId'] as const).filter((k) => s[k]).map((k) => [k, s[k] as string])
-          ),
-        ])
-      );
+      const identifiers = new Map(known);
+      const unknown = [...new Set(events.map((e) => e.subject))].filter((p) => !known.has(p));
+      const subjects = unknown.length
+        ? await strapi.db.query(UID.subject).findMany({
+            select: ['pseudonym', 'email', 'phone', 'externalId'],
+            where: { pseudonym: { $in: unknown } },
+          })
+        : [];
+      for (const s of subjects as SubjectRow[]) identifiers.set(s.pseudonym, identifiersOf(s));
       for (const event of events) {
         strapi.eventHub.emit(`consent.${event.action}`, {
           consent: {

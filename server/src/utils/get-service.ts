@@ -6,6 +6,7 @@ import type { ReceiptsService } from '../services/receipts';
 import type { SecretsService } from '../services/secrets';
 import type { SettingsService } from '../services/settings';
 import type { CaptureService } from '../services/capture';
+import type { CatalogueService } from '../services/catalogue';
 import type { EligibilityService } from '../services/eligibility';
 import type { RateLimitsService } from '../services/rate-limits';
 import type { SubjectsService } from '../services/subjects';
@@ -33,6 +34,7 @@ export interface Services {
   secrets: SecretsService;
   settings: SettingsService;
   capture: CaptureService;
+  catalogue: CatalogueService;
   eligibility: EligibilityService;
   'rate-limits': RateLimitsService;
   subjects: SubjectsService;

@@ -1,9 +1,11 @@
 import { hiddenFromEditors } from '../visibility';
 
 /**
- * The head of the hash chain: the last sequence number and hash. Every append locks this one row
- * (SELECT … FOR UPDATE) before reading it, so appends from several Strapi instances on one database queue
- * up instead of forking the chain. It is the only mutable part of the ledger and holds no personal data.
+ * Named heads, no personal data. `main` is the head of the hash chain: the last sequence number and hash.
+ * Every append locks this one row (SELECT … FOR UPDATE) before reading it, so appends from several Strapi
+ * instances on one database queue up instead of forking the chain; it is the only mutable part of the
+ * ledger. `catalogue` holds a random stamp replaced on every write to forms, purposes and notices, which
+ * tells each instance whether its in-memory copy of them is current (services/catalogue.ts).
  */
 export default {
   kind: 'collectionType',

@@ -1,0 +1,134 @@
+import { randomBytes } from 'node:crypto';
+import type { Core } from '@strapi/strapi';
+import type { Purpose } from '../../../shared/contracts/purposes';
+import { TABLE, UID } from '../constants';
+import { onTable } from '../database/in-transaction';
+import type { FormRow } from './forms';
+import { getService } from '../utils/get-service';
+
+/** A notice version as a submission is checked against it (published or retired; drafts are never shown). */
+export interface NoticeVersionRow {
+  id: number;
+  purpose: string;
+  language: string;
+  version: number;
+  status: 'published' | 'retired';
+  contentHash: string;
+  dataCategories: string[] | null;
+  recipients: string[] | null;
+}
+
+interface Snapshot {
+  stamp: string;
+  forms: Map<string, FormRow | null>;
+  purposes: Map<string, Purpose | null>;
+  notices: Map<string, NoticeVersionRow[]>;
+  gpc?: Purpose[];
+}
+
+/** The stamp's row in the heads table, beside the ledger's own head (`main`). */
+const STAMP = 'catalogue';
+const MODELS = [UID.form, UID.purpose, UID.notice];
+const WRITES = ['Create', 'CreateMany', 'Update', 'UpdateMany', 'Delete', 'DeleteMany'] as const;
+
+type Knex = Core.Strapi['db']['connection'];
+
+/**
+ * What the editors define and every submission is checked against: forms, purposes and notice versions.
+ * Read from memory instead of three queries per submission, and trusted only while the catalogue stamp
+ * they were read under is current. The stamp is a random value that every write to those tables, by any
+ * Strapi path, replaces in the same transaction (query-engine lifecycles), so an edit made on any instance
+ * is seen by every instance at its next submission. One primary-key read per submission checks it.
+ */
+const catalogue = ({ strapi }: { strapi: Core.Strapi }) => {
+  const knex = (): Knex => strapi.db.connection;
+  let snapshot: Snapshot | null = null;
+
+  const newStamp = () => randomBytes(16).toString('hex');
+
+  /** The current snapshot. The stamp is read before anything is cached under it, never after. */
+  const current = async (): Promise<Snapshot> => {
+    const row = await onTable(strapi, TABLE.ledgerHead, (q) => q.where({ name: STAMP }).first('hash'));
+    const stamp: string = row?.hash ?? '';
+    if (snapshot?.stamp !== stamp) snapshot = { stamp, forms: new Map(), purposes: new Map(), notices: new Map() };
+    return snapshot;
+  };
+
+  const bump = async () => {
+    snapshot = null;
+    // Joins the writer's transaction when there is one, so the stamp changes exactly when the data does.
+    await onTable(strapi, TABLE.ledgerHead, (q) => q.where({ name: STAMP }).update({ hash: newStamp() }));
+  };
+
+  return {
+    /** Subscribes to every write of forms, purposes and notices. */
+    register() {
+      strapi.db.lifecycles.subscribe({
+        models: MODELS,
+        ...Object.fromEntries(WRITES.map((w) => [`after${w}`, bump])),
+      });
+    },
+
+    /** Creates the stamp row once (at boot). */
+    async ensureStamp() {
+      if (await knex()(TABLE.ledgerHead).where({ name: STAMP }).first()) return;
+      try {
+        await knex()(TABLE.ledgerHead).insert({ name: STAMP, seq: 0, hash: newStamp() });
+      } catch (error) {
+        // Several instances booting at once: the unique name lets one insert win.
+        if (!(await knex()(TABLE.ledgerHead).where({ name: STAMP }).first())) throw error;
+      }
+    },
+
+    /**
+     * One consistent view for one submission: `form`, `purposes`, `notices` and `gpcPurposes` answer from
+     * memory once read, until the stamp changes.
+     */
+    async view() {
+      const s = await current();
+      return {
+        /** The active form with this key, or null. */
+        async form(key: string): Promise<FormRow | null> {
+          if (!s.forms.has(key)) s.forms.set(key, await strapi.db.query(UID.form).findOne({ where: { key, active: true } }));
+          return s.forms.get(key) ?? null;
+        },
+
+        /** Purposes by key (archived ones included); unknown keys are absent from the map. */
+        async purposes(keys: string[]): Promise<Map<string, Purpose>> {
+          const missing = keys.filter((k) => !s.purposes.has(k));
+          if (missing.length) {
+            const found = await getService('purposes').byKeys(missing);
+            for (const k of missing) s.purposes.set(k, found.get(k) ?? null);
+          }
+          return new Map(keys.flatMap((k) => (s.purposes.get(k) ? [[k, s.purposes.get(k)!] as const] : [])));
+        },
+
+        /** Every published or retired version of these purposes' notices, newest first. */
+        async notices(keys: string[]): Promise<NoticeVersionRow[]> {
+          const missing = keys.filter((k) => !s.notices.has(k));
+          if (missing.length) {
+            const rows: NoticeVersionRow[] = await strapi.db.query(UID.notice).findMany({
+              where: { purpose: { $in: missing }, status: { $ne: 'draft' } },
+              orderBy: { version: 'desc' },
+            });
+            for (const k of missing) s.notices.set(k, rows.filter((r) => r.purpose === k));
+          }
+          return keys.flatMap((k) => s.notices.get(k)!);
+        },
+
+        /** The active purposes that honour Global Privacy Control. */
+        async gpcPurposes(): Promise<Purpose[]> {
+          if (!s.gpc) {
+            const rows = await strapi.db.query(UID.purpose).findMany({ where: { honorGpc: true, active: true }, select: ['key'] });
+            s.gpc = [...(await getService('purposes').byKeys(rows.map((r: { key: string }) => r.key))).values()];
+          }
+          return s.gpc;
+        },
+      };
+    },
+  };
+};
+
+export default catalogue;
+export type CatalogueView = Awaited<ReturnType<ReturnType<typeof catalogue>['view']>>;
+export type CatalogueService = ReturnType<typeof catalogue>;

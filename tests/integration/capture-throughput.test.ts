@@ -1,0 +1,152 @@
+/**
+ * What makes submissions fast must not make them less right: submissions that arrive together share one
+ * transaction (group commit) yet each is recorded exactly once (A10, J1), a bad one fails alone and writes
+ * nothing; and the forms, purposes and notices read from memory are never staler than the database (A9).
+ */
+import { TABLE, UID } from '../../server/src/constants';
+import { FORM_ORIGIN, publishNotice, rowCounts, setupForm, shownNotices, type Notices } from '../harness/consent-setup';
+import { bootStrapi, type TestStrapi } from '../harness/strapi';
+
+let app: TestStrapi;
+let notices: Notices;
+
+beforeAll(async () => {
+  app = await bootStrapi();
+  notices = shownNotices(await setupForm(app.strapi, ['newsletter', 'partners']));
+});
+afterAll(() => app?.stop());
+
+const capture = () => app.strapi.plugin('consent').service('capture');
+const request = { ownOrigins: [], gpc: false, origin: FORM_ORIGIN };
+const body = (email: string, shown: Notices = notices) => ({
+  form: 'signup',
+  subject: { email },
+  choices: { newsletter: true },
+  notices: shown,
+});
+
+/** Counts the transactions the database is asked to open while `fn` runs. */
+const countTransactions = async (fn: () => Promise<unknown>) => {
+  let begins = 0;
+  const onQuery = (q: { sql: string }) => {
+    if (/^\s*(begin|start transaction)/i.test(q.sql)) begins += 1;
+  };
+  const client = app.strapi.db.connection.client;
+  client.on('query', onQuery);
+  try {
+    await fn();
+  } finally {
+    client.off('query', onQuery);
+  }
+  return begins;
+};
+
+describe('group commit (A10, J1)', () => {
+  it('records 30 simultaneous submissions once each, in fewer transactions, on one verifiable chain', async () => {
+    const before = await rowCounts(app.strapi);
+    const emails = Array.from({ length: 30 }, (_, i) => `burst${i}@example.com`);
+    let results: Array<{ subject: string; eventIds: string[] }> = [];
+    const transactions = await countTransactions(async () => {
+      results = await Promise.all(emails.map((e) => capture().submit(body(e), request)));
+    });
+    expect(transactions).toBeLessThan(emails.length);
+    expect(new Set(results.map((r) => r.subject)).size).toBe(30);
+    const after = await rowCounts(app.strapi);
+    expect(after.subjects - before.subjects).toBe(30);
+    expect(after.receipts - before.receipts).toBe(30);
+    // Newsletter granted and partners refused for each person: two events each, no more.
+    expect(after.events - before.events).toBe(60);
+    const ids = results.flatMap((r) => r.eventIds);
+    expect(new Set(ids).size).toBe(60);
+    expect(await app.strapi.plugin('consent').service('ledger').verify()).toMatchObject({ ok: true });
+  });
+
+  it('two submissions for the same new person in one burst make one subject', async () => {
+    const results = await Promise.all([
+      capture().submit(body('twice@example.com'), request),
+      capture().submit({ ...body('TWICE@example.com'), choices: { partners: true } }, request),
+    ]);
+    expect(results[0].subject).toBe(results[1].subject);
+    // In whichever order they were recorded, an unticked box withdrew nothing: both grants stand.
+    const states = await app.strapi.db.connection(TABLE.state).where({ subject: results[0].subject });
+    expect(Object.fromEntries(states.map((r: { purpose: string; state: string }) => [r.purpose, r.state]))).toEqual({
+      newsletter: 'granted',
+      partners: 'granted',
+    });
+  });
+
+  it('a submission that fails while recording fails alone and writes nothing; the others of its group are recorded', async () => {
+    const before = await rowCounts(app.strapi);
+    const plans = await Promise.all(
+      ['g1@example.com', 'g2@example.com', 'bad@example.com', 'g3@example.com'].map((e) => capture().prepare(body(e), request))
+    );
+    const circular: Record<string, unknown> = {};
+    circular.self = circular;
+    const outcomes = await Promise.allSettled(
+      plans.map((plan, i) => capture().commit(plan, i === 2 ? { evidence: circular } : {}))
+    );
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+    const after = await rowCounts(app.strapi);
+    expect(after.subjects - before.subjects).toBe(3);
+    expect(after.receipts - before.receipts).toBe(3);
+    expect(after.events - before.events).toBe(6);
+    const bad = await app.strapi.plugin('consent').service('subjects').find({ email: 'bad@example.com' });
+    expect(bad).toBeNull();
+    expect(await app.strapi.plugin('consent').service('ledger').verify()).toMatchObject({ ok: true });
+  });
+});
+
+describe('forms, purposes and notices read from memory (A9)', () => {
+  const submitHttp = (payload: Record<string, unknown>) =>
+    app.http().post('/api/consent/submissions').set({ Origin: FORM_ORIGIN }).send(payload);
+
+  it('a second submission reads none of them again', async () => {
+    await submitHttp(body('warm@example.com'));
+    const tables: string[] = [];
+    const onQuery = (q: { sql: string }) => {
+      const m = /from [`"]?(consent_forms|consent_purposes|consent_notices)\b/i.exec(q.sql);
+      if (m) tables.push(m[1]);
+    };
+    app.strapi.db.connection.client.on('query', onQuery);
+    try {
+      expect((await submitHttp(body('cached@example.com'))).status).toBe(201);
+    } finally {
+      app.strapi.db.connection.client.off('query', onQuery);
+    }
+    expect(tables).toEqual([]);
+  });
+
+  it('a new notice version published through any Strapi path makes the old one outdated at once', async () => {
+    await submitHttp(body('before@example.com'));
+    await publishNotice(app.strapi, 'newsletter', 'en', 'About the newsletter, revised');
+    const res = await submitHttp(body('after@example.com'));
+    expect(res.status).toBe(409);
+    expect(res.body.error.name).toBe('NoticeOutdated');
+    notices = shownNotices(await app.strapi.plugin('consent').service('forms').definition('signup', 'en'));
+    expect((await submitHttp(body('after@example.com'))).status).toBe(201);
+  });
+
+  it('a purpose archived with the query engine directly is refused at the next submission', async () => {
+    await app.strapi.plugin('consent').service('purposes').create({ key: 'flash', name: 'Flash sales', legalBasis: 'consent', channels: ['email'] });
+    await publishNotice(app.strapi, 'flash');
+    await app.strapi.plugin('consent').service('forms').update('signup', { purposes: ['newsletter', 'partners', 'flash'] });
+    notices = shownNotices(await app.strapi.plugin('consent').service('forms').definition('signup', 'en'));
+    expect((await submitHttp({ ...body('flash1@example.com'), choices: { flash: true } })).status).toBe(201);
+    await app.strapi.db.query(UID.purpose).update({ where: { key: 'flash' }, data: { active: false } });
+    const res = await submitHttp({ ...body('flash2@example.com'), choices: { flash: true } });
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toContain('archived');
+  });
+
+  it('an edit made by another instance (data and stamp changed in the database) is seen at the next submission', async () => {
+    const knex = app.strapi.db.connection;
+    await submitHttp(body('other1@example.com'));
+    // What another instance's write leaves behind: the row changed and the catalogue stamp replaced.
+    await knex(TABLE.form).where({ key: 'signup' }).update({ allowed_origins: JSON.stringify(['https://elsewhere.example']) });
+    await knex(TABLE.ledgerHead).where({ name: 'catalogue' }).update({ hash: 'changed-by-another-instance' });
+    const res = await submitHttp(body('other2@example.com'));
+    expect(res.status).toBe(403);
+    await app.strapi.plugin('consent').service('forms').update('signup', { allowedOrigins: [FORM_ORIGIN] });
+    expect((await submitHttp(body('other3@example.com'))).status).toBe(201);
+  });
+});
