@@ -6,6 +6,8 @@ interface Queued<In, Out> {
   reject: (error: unknown) => void;
 }
 
+/** The most items one transaction takes. */
+const MAX_ITEMS = 64;
 
 /**
  * Group commit: items queued while a transaction is running are written together in the next one, so a
@@ -15,21 +17,15 @@ interface Queued<In, Out> {
  *
  * Items are independent: if one fails, its group is rolled back and every item of it is retried in a
  * transaction of its own, so a bad item fails alone and the others are written exactly once.
+ *
+ * `write` records a group's inputs in the current transaction and answers one output per input, in order.
  */
-export const groupCommit = <In, Out>(
-  strapi: Core.Strapi,
-  write: (input: In) => Promise<Out>,
-  maxItems = 64
-) => {
+export const groupCommit = <In, Out>(strapi: Core.Strapi, write: (inputs: In[]) => Promise<Out[]>) => {
   const queue: Queued<In, Out>[] = [];
   let running = false;
 
   const transaction = (group: Queued<In, Out>[]) =>
-    strapi.db.transaction(async () => {
-      const results: Out[] = [];
-      for (const item of group) results.push(await write(item.input));
-      return results;
-    });
+    strapi.db.transaction(() => write(group.map((item) => item.input)));
 
   const run = async (group: Queued<In, Out>[]) => {
     try {
@@ -44,12 +40,13 @@ export const groupCommit = <In, Out>(
   const drain = async () => {
     running = true;
     try {
-      while (queue.length) await run(queue.splice(0, maxItems));
+      while (queue.length) await run(queue.splice(0, MAX_ITEMS));
     } finally {
       running = false;
     }
   };
 
+  /** Writes `input` in a group; answers its own output, or its own error. */
   return (input: In): Promise<Out> =>
     new Promise<Out>((resolve, reject) => {
       queue.push({ input, resolve, reject });

@@ -15,6 +15,7 @@ import { getService } from '../utils/get-service';
 import type { Purpose } from '../../../shared/contracts/purposes';
 import type { CatalogueView } from './catalogue';
 import type { PendingMail } from './confirmations';
+import type { KnownSubject } from './ledger';
 import { identifiersOf, type Identifiers } from './subjects';
 
 /** What a submission's HTTP request tells us besides its body. */
@@ -50,6 +51,11 @@ export interface CommitOptions {
   /** Stored with every event (the form hook links the entry it created). */
   evidence?: Record<string, unknown>;
   collectionMethod?: Receipt['collectionMethod'];
+}
+
+interface Commit {
+  plan: CapturePlan;
+  options: CommitOptions;
 }
 
 export interface CaptureResult {
@@ -154,144 +160,162 @@ const capture = ({ strapi }: { strapi: Core.Strapi }) => {
     }
   };
 
-  /** Records one plan in the current transaction: subject, events, states and receipt. */
-  const record = async (plan: CapturePlan, options: CommitOptions): Promise<CaptureResult> => {
+  /**
+   * Records plans in the current transaction, in order: subjects, events, states and receipts, with one
+   * read of the people and one INSERT per table for all of them (group commit). Each plan is decided
+   * against the states the plans before it left, so two submissions of one person in a group are
+   * recorded as if one after the other.
+   */
+  const record = async (items: Commit[]): Promise<CaptureResult[]> => {
     const cfg = config();
-    const ledger = getService('ledger');
-    await ledger.lock();
-    const { subject, created } = await getService('subjects').resolve(plan.identifiers, {
-      language: plan.locale,
-      audience: plan.audience,
-    });
-    const purposesInPlay = [...plan.offered, ...plan.gpcPurposes.filter((g) => !plan.offered.some((o) => o.key === g.key))];
-    // A person created just now (a new random pseudonym) has no state yet: most sign-ups skip the read.
-    const rows = created
-      ? []
-      : await strapi.db.query(UID.state).findMany({
-          where: { subject: subject.pseudonym, purpose: { $in: purposesInPlay.map((p) => p.key) } },
-        });
-    const states = new Map<string, CurrentState>(
-      rows.map((r: { purpose: string; channel: never; state: ConsentState; reconsentRequired: boolean }) => [
-        stateKey(r.purpose, r.channel),
-        { state: r.state, reconsentRequired: !!r.reconsentRequired },
-      ])
+    const base = getService('settings').publicUrl();
+    // The lock comes first: it makes finding and creating people safe against other instances.
+    await getService('ledger').lock();
+    const resolved = await getService('subjects').resolveMany(
+      items.map(({ plan }) => ({ identifiers: plan.identifiers, profile: { language: plan.locale, audience: plan.audience } }))
+    );
+    const known = new Map<string, KnownSubject>(
+      resolved.map(({ subject, created }) => [subject.pseudonym, { identifiers: identifiersOf(subject), created }])
+    );
+    const ledger = await getService('ledger').batch(known);
+    const inPlay = items.map(({ plan }) => [
+      ...plan.offered,
+      ...plan.gpcPurposes.filter((g) => !plan.offered.some((o) => o.key === g.key)),
+    ]);
+    await ledger.load(
+      resolved.map((r) => r.subject.pseudonym),
+      inPlay.flat().map((p) => p.key)
     );
 
-    const planned = planSubmission({
-      offered: plan.offered.map(toRulePurpose),
-      gpcPurposes: plan.gpcPurposes.map(toRulePurpose),
-      ticked: plan.ticked,
-      displayed: new Set(plan.notices.keys()),
-      formDoubleOptIn: plan.form.doubleOptIn,
-      gpc: plan.gpc,
-      states,
-    });
+    const results: Omit<CaptureResult, 'receipt'>[] = [];
+    const receipts: Array<{ receipt: Receipt; formKey: string }> = [];
+    for (const [i, { plan, options }] of items.entries()) {
+      const { pseudonym } = resolved[i].subject;
+      const purposesInPlay = inPlay[i];
+      const states = new Map<string, CurrentState>();
+      for (const purpose of purposesInPlay) {
+        for (const channel of purpose.channels) {
+          const row = ledger.state(pseudonym, purpose.key, channel);
+          if (row) states.set(stateKey(purpose.key, channel), { state: row.state, reconsentRequired: !!row.reconsentRequired });
+        }
+      }
 
-    const receiptId = randomUUID();
-    const byKey = new Map(purposesInPlay.map((p) => [p.key, p]));
+      const planned = planSubmission({
+        offered: plan.offered.map(toRulePurpose),
+        gpcPurposes: plan.gpcPurposes.map(toRulePurpose),
+        ticked: plan.ticked,
+        displayed: new Set(plan.notices.keys()),
+        formDoubleOptIn: plan.form.doubleOptIn,
+        gpc: plan.gpc,
+        states,
+      });
 
-    // Double opt-in: one confirmation request for every purpose this submission left pending.
-    const requested = [...new Set(planned.events.filter((e) => e.action === 'requested').map((e) => e.purpose))];
-    let mail: PendingMail | null = null;
-    let doubleOptIn: Record<string, unknown> | null = null;
-    if (requested.length && plan.identifiers.email) {
-      const created = await getService('confirmations').create({
-        subject: subject.pseudonym,
-        receiptId,
-        formKey: plan.form.key,
-        language: plan.locale,
-        purposes: requested.map((purpose) => {
-          const notice = plan.notices.get(purpose);
+      const receiptId = randomUUID();
+      const byKey = new Map(purposesInPlay.map((p) => [p.key, p]));
+
+      // Double opt-in: one confirmation request for every purpose this submission left pending.
+      const requested = [...new Set(planned.events.filter((e) => e.action === 'requested').map((e) => e.purpose))];
+      let mail: PendingMail | null = null;
+      let doubleOptIn: Record<string, unknown> | null = null;
+      if (requested.length && plan.identifiers.email) {
+        const created = await getService('confirmations').create({
+          subject: pseudonym,
+          receiptId,
+          formKey: plan.form.key,
+          language: plan.locale,
+          purposes: requested.map((purpose) => {
+            const notice = plan.notices.get(purpose);
+            return {
+              purpose,
+              noticeId: notice?.id ?? null,
+              noticeVersion: notice?.version ?? null,
+              noticeHash: notice?.hash ?? null,
+              noticeLanguage: notice?.language ?? null,
+            };
+          }),
+        });
+        mail = { token: created.token, email: plan.identifiers.email, language: plan.locale, purposes: requested };
+        doubleOptIn = { tokenHash: created.tokenHash, expiresAt: created.expiresAt.toISOString() };
+      }
+
+      const stored = ledger.add(
+        planned.events.map((e) => {
+          const notice = plan.notices.get(e.purpose);
+          const evidence = e.action === 'requested' && doubleOptIn ? { ...options.evidence, doubleOptIn } : options.evidence;
           return {
-            purpose,
+            ...e,
+            subject: pseudonym,
+            actor: e.method === 'signal' ? 'signal' : 'subject',
             noticeId: notice?.id ?? null,
             noticeVersion: notice?.version ?? null,
             noticeHash: notice?.hash ?? null,
             noticeLanguage: notice?.language ?? null,
+            formKey: plan.form.key,
+            pageUrl: plan.pageUrl,
+            context: { ...plan.context },
+            evidence: evidence ?? null,
+            receiptId,
+            lifetimeDays: byKey.get(e.purpose)?.lifetimeDays ?? null,
           };
+        })
+      );
+
+      const resultStates: Record<string, ConsentState> = {};
+      const receiptPurposes: ReceiptPurpose[] = [];
+      for (const purpose of purposesInPlay) {
+        const decision = planned.decisions.get(purpose.key) ?? 'unchanged';
+        if (!plan.offered.includes(purpose) && decision === 'unchanged') continue;
+        const channel = purpose.channels[0];
+        const latest = stored.filter((e) => e.purpose === purpose.key && e.channel === channel).pop();
+        const state = latest?.state ?? states.get(stateKey(purpose.key, channel))?.state ?? 'none';
+        resultStates[purpose.key] = state;
+        receiptPurposes.push({
+          key: purpose.key,
+          name: purpose.name,
+          legalBasis: purpose.legalBasis,
+          channels: purpose.channels,
+          lifetimeDays: purpose.lifetimeDays,
+          decision,
+          state,
+          method: latest ? (latest.method === 'signal' ? 'signal' : 'form') : null,
+          notice: plan.notices.get(purpose.key) ?? null,
+        });
+      }
+
+      receipts.push({
+        formKey: plan.form.key,
+        receipt: buildReceipt({
+          receiptId,
+          issuedAt: stored[0]?.occurredAt ?? new Date(),
+          issuer: base,
+          jurisdiction: cfg.jurisdiction,
+          language: plan.locale,
+          pseudonym,
+          controller: cfg.controller,
+          policyUrl: plan.form.privacyPolicyUrl,
+          collectionMethod: options.collectionMethod ?? 'web-form',
+          form: plan.form.key,
+          pageUrl: plan.pageUrl,
+          withdrawalMethod: [
+            standardWithdrawalText(plan.locale, 'consent') ?? standardWithdrawalText('en', 'consent'),
+            `${base}/api/consent/withdrawals`,
+          ]
+            .filter(Boolean)
+            .join(' '),
+          purposes: receiptPurposes,
+          eventIds: stored.map((e) => e.eventId),
         }),
       });
-      mail = { token: created.token, email: plan.identifiers.email, language: plan.locale, purposes: requested };
-      doubleOptIn = { tokenHash: created.tokenHash, expiresAt: created.expiresAt.toISOString() };
+      results.push({ states: resultStates, subject: pseudonym, eventIds: stored.map((e) => e.eventId), mail });
     }
 
-    const stored = await ledger.append(
-      planned.events.map((e) => {
-        const notice = plan.notices.get(e.purpose);
-        const evidence = e.action === 'requested' && doubleOptIn ? { ...options.evidence, doubleOptIn } : options.evidence;
-        return {
-          ...e,
-          subject: subject.pseudonym,
-          actor: e.method === 'signal' ? 'signal' : 'subject',
-          noticeId: notice?.id ?? null,
-          noticeVersion: notice?.version ?? null,
-          noticeHash: notice?.hash ?? null,
-          noticeLanguage: notice?.language ?? null,
-          formKey: plan.form.key,
-          pageUrl: plan.pageUrl,
-          context: { ...plan.context },
-          evidence: evidence ?? null,
-          receiptId,
-          lifetimeDays: byKey.get(e.purpose)?.lifetimeDays ?? null,
-        };
-      }),
-      new Map([[subject.pseudonym, { identifiers: identifiersOf(subject), created }]])
-    );
-
-    const resultStates: Record<string, ConsentState> = {};
-    const receiptPurposes: ReceiptPurpose[] = [];
-    for (const purpose of purposesInPlay) {
-      const decision = planned.decisions.get(purpose.key) ?? 'unchanged';
-      if (!plan.offered.includes(purpose) && decision === 'unchanged') continue;
-      const channel = purpose.channels[0];
-      const latest = stored.filter((e) => e.purpose === purpose.key && e.channel === channel).pop();
-      const state = latest?.state ?? states.get(stateKey(purpose.key, channel))?.state ?? 'none';
-      resultStates[purpose.key] = state;
-      const notice = plan.notices.get(purpose.key) ?? null;
-      receiptPurposes.push({
-        key: purpose.key,
-        name: purpose.name,
-        legalBasis: purpose.legalBasis,
-        channels: purpose.channels,
-        lifetimeDays: purpose.lifetimeDays,
-        decision,
-        state,
-        method: latest ? (latest.method === 'signal' ? 'signal' : 'form') : null,
-        notice,
-      });
-    }
-
-    const base = getService('settings').publicUrl();
-    const receipt = await getService('receipts').issue(
-      buildReceipt({
-        receiptId,
-        issuedAt: stored[0]?.occurredAt ?? new Date(),
-        issuer: base,
-        jurisdiction: cfg.jurisdiction,
-        language: plan.locale,
-        pseudonym: subject.pseudonym,
-        controller: cfg.controller,
-        policyUrl: plan.form.privacyPolicyUrl,
-        collectionMethod: options.collectionMethod ?? 'web-form',
-        form: plan.form.key,
-        pageUrl: plan.pageUrl,
-        withdrawalMethod: [
-          standardWithdrawalText(plan.locale, 'consent') ?? standardWithdrawalText('en', 'consent'),
-          `${base}/api/consent/withdrawals`,
-        ]
-          .filter(Boolean)
-          .join(' '),
-        purposes: receiptPurposes,
-        eventIds: stored.map((e) => e.eventId),
-      }),
-      plan.form.key
-    );
-
-    return { receipt, states: resultStates, subject: subject.pseudonym, eventIds: stored.map((e) => e.eventId), mail };
+    await ledger.write();
+    const issued = await getService('receipts').issueMany(receipts);
+    return results.map((result, i) => ({ ...result, receipt: issued[i] }));
   };
 
   // Submissions arriving together share one transaction (and one ledger lock).
-  const grouped = groupCommit(strapi, ({ plan, options }: { plan: CapturePlan; options: CommitOptions }) => record(plan, options));
+  const grouped = groupCommit(strapi, record);
 
   return {
     /** Checks the notices a front end displayed against the current published versions (A9). */
@@ -375,7 +399,7 @@ const capture = ({ strapi }: { strapi: Core.Strapi }) => {
      */
     async commit(plan: CapturePlan, options: CommitOptions = {}): Promise<CaptureResult> {
       // A caller's transaction (the form hook's) is joined, so its entry and this consent commit together.
-      if (strapi.db.inTransaction()) return strapi.db.transaction(() => record(plan, options));
+      if (strapi.db.inTransaction()) return strapi.db.transaction(async () => (await record([{ plan, options }]))[0]);
       return grouped({ plan, options });
     },
 

@@ -50,6 +50,18 @@ export interface KnownSubject {
   created: boolean;
 }
 
+/** Events of several callers chained in memory and written at once (see `ledger.batch`). */
+export interface LedgerBatch {
+  /** Reads the stored states of these people for these purposes (none for people created in this transaction). */
+  load(subjects: string[], purposes: string[]): Promise<void>;
+  /** A state as the events added so far leave it; null when it has none. Needs `load` first. */
+  state(subject: string, purpose: string, channel: string): StateRow | null;
+  /** Chains events after those added before (no I/O); returns them as they will be stored. */
+  add(events: NewEvent[]): StoredEvent[];
+  /** Writes the events added since the last write, their states and the head. */
+  write(): Promise<void>;
+}
+
 export interface VerifyResult {
   ok: boolean;
   checked: number;
@@ -100,22 +112,21 @@ const ledger = ({ strapi }: { strapi: Core.Strapi }) => {
   };
 
   /**
-   * The current states of the subject × purpose × channel keys an append touches, read in one query per
-   * chunk of subjects (one for a submission) instead of one per event.
+   * Reads into `states` the stored states of these people for these purposes, one query per chunk of
+   * people (one for a submission) instead of one per event. Keys already held are kept: they may have
+   * moved in memory since.
    */
-  const readStates = async (trx: unknown, events: NewEvent[], known: Map<string, KnownSubject>) => {
-    const states = new Map<string, StateEntry>();
-    const subjects = [...new Set(events.map((e) => e.subject))].filter((p) => !known.get(p)?.created);
-    const purposes = [...new Set(events.map((e) => e.purpose))];
+  const readStates = async (trx: unknown, states: Map<string, StateEntry>, subjects: string[], purposes: string[]) => {
     for (let i = 0; i < subjects.length; i += CHUNK) {
       const rows = await knex()(TABLE.state)
         .transacting(trx as never)
         .select(STATE_COLUMNS)
         .whereIn('subject', subjects.slice(i, i + CHUNK))
         .whereIn('purpose', purposes);
-      for (const r of rows) states.set(stateKey(r), { id: Number(r.id), row: fromStateColumns(r), touched: false });
+      for (const r of rows) {
+        if (!states.has(stateKey(r))) states.set(stateKey(r), { id: Number(r.id), row: fromStateColumns(r), touched: false });
+      }
     }
-    return states;
   };
 
   // The head as this transaction last locked or moved it. While the transaction holds the row lock no one
@@ -136,6 +147,89 @@ const ledger = ({ strapi }: { strapi: Core.Strapi }) => {
     return head;
   };
 
+  /**
+   * Starts a batch in the current transaction, holding the head's lock: events added to it are chained
+   * and their states moved in memory, then written by `write()` with one INSERT per table, however many
+   * submissions they come from. `known` saves reads: the identifiers of the people concerned and which of
+   * them were created in this transaction.
+   */
+  const batch = async (known: Map<string, KnownSubject> = new Map()): Promise<LedgerBatch> => {
+    if (!strapi.db.inTransaction()) throw new Error('[consent] ledger.batch() needs a surrounding transaction');
+    return strapi.db.transaction(async ({ trx, onCommit }) => {
+      // The row lock serialises appends across instances (PostgreSQL, MySQL); SQLite has one writer.
+      const head = await lockHead(trx);
+      let seq = Number(head.seq);
+      let prevHash: string = head.hash;
+      const states = new Map<string, StateEntry>();
+      const stored: StoredEvent[] = [];
+
+      return {
+        async load(subjects: string[], purposes: string[]) {
+          const stateful = [...new Set(subjects)].filter((p) => !known.get(p)?.created);
+          if (stateful.length && purposes.length) await readStates(trx, states, stateful, [...new Set(purposes)]);
+        },
+
+        state(subject: string, purpose: string, channel: string) {
+          return states.get(stateKey({ subject, purpose, channel }))?.row ?? null;
+        },
+
+        add(events: NewEvent[]) {
+          const added: StoredEvent[] = [];
+          for (const { lifetimeDays, occurredAt, ...input } of events) {
+            seq += 1;
+            // Milliseconds are the finest time every supported database keeps, so the hash survives a read-back.
+            const at = new Date(Math.floor((occurredAt ?? new Date()).getTime()));
+            const event: StoredEvent = { ...input, seq, eventId: randomUUID(), occurredAt: at, prevHash, hash: '' };
+            event.hash = eventHash(event);
+            const key = stateKey(event);
+            const current = states.get(key);
+            states.set(key, { id: current?.id ?? null, row: nextState(current?.row ?? null, { ...event, lifetimeDays }), touched: true });
+            added.push(event);
+            prevHash = event.hash;
+          }
+          stored.push(...added);
+          return added;
+        },
+
+        async write() {
+          if (stored.length === 0) return;
+          const now = new Date();
+          // Plain multi-row INSERTs and keyed UPDATEs: the query engine would read every row back after
+          // writing it, and these rows are never read through the Document Service.
+          await insertChunked(trx, TABLE.event, stored.map((e) => ({ ...toEventColumns(e, now), document_id: eventDocumentId() })));
+          const created: Record<string, unknown>[] = [];
+          for (const [key, entry] of states) {
+            if (!entry.touched) continue;
+            if (entry.id != null) {
+              await knex()(TABLE.state).transacting(trx).where({ id: entry.id }).update({ ...toStateColumns(entry.row), updated_at: now });
+            } else {
+              const [subject, purpose, channel] = key.split('\u0000');
+              created.push({
+                subject,
+                purpose,
+                channel,
+                ...toStateColumns(entry.row),
+                document_id: stateDocumentId(),
+                created_at: now,
+                updated_at: now,
+                published_at: now,
+              });
+            }
+            entry.touched = false;
+          }
+          await insertChunked(trx, TABLE.state, created);
+          await knex()(TABLE.ledgerHead).transacting(trx).where({ name: HEAD }).update({ seq, hash: prevHash });
+          heads.set(trx as object, { seq, hash: prevHash });
+          // Listeners and webhooks hear of events only once they are committed (with a surrounding
+          // transaction, such as the form hook's, when that one commits).
+          const written = stored.splice(0);
+          const identifiers = new Map([...known].map(([pseudonym, k]) => [pseudonym, k.identifiers]));
+          onCommit(() => getService('webhooks').emit(written, identifiers));
+        },
+      };
+    });
+  };
+
   return {
     ensureHead,
 
@@ -151,61 +245,19 @@ const ledger = ({ strapi }: { strapi: Core.Strapi }) => {
       });
     },
 
-    /**
-     * Appends events in order and updates their states, all or nothing. `known` saves reads: the
-     * identifiers of the people concerned and which of them were created in this transaction.
-     */
+    batch,
+
+    /** Appends events in order and updates their states, all or nothing. */
     async append(events: NewEvent[], known: Map<string, KnownSubject> = new Map()): Promise<StoredEvent[]> {
       if (events.length === 0) return [];
-      return strapi.db.transaction(async ({ trx, onCommit }) => {
-        // The row lock serialises appends across instances (PostgreSQL, MySQL); SQLite has one writer.
-        const head = await lockHead(trx);
-        let seq = Number(head.seq);
-        let prevHash: string = head.hash;
-        const states = await readStates(trx, events, known);
-        const now = new Date();
-        const stored: StoredEvent[] = [];
-        for (const { lifetimeDays, occurredAt, ...input } of events) {
-          seq += 1;
-          // Milliseconds are the finest time every supported database keeps, so the hash survives a read-back.
-          const at = new Date(Math.floor((occurredAt ?? new Date()).getTime()));
-          const event: StoredEvent = { ...input, seq, eventId: randomUUID(), occurredAt: at, prevHash, hash: '' };
-          event.hash = eventHash(event);
-          const key = stateKey(event);
-          const current = states.get(key);
-          states.set(key, { id: current?.id ?? null, row: nextState(current?.row ?? null, { ...event, lifetimeDays }), touched: true });
-          stored.push(event);
-          prevHash = event.hash;
-        }
-        // Plain multi-row INSERTs and keyed UPDATEs: the query engine would read every row back after
-        // writing it, and these rows are never read through the Document Service.
-        await insertChunked(trx, TABLE.event, stored.map((e) => ({ ...toEventColumns(e, now), document_id: eventDocumentId() })));
-        const created: Record<string, unknown>[] = [];
-        for (const [key, { id, row, touched }] of states) {
-          if (!touched) continue;
-          if (id != null) {
-            await knex()(TABLE.state).transacting(trx).where({ id }).update({ ...toStateColumns(row), updated_at: now });
-          } else {
-            const [subject, purpose, channel] = key.split('\u0000');
-            created.push({
-              subject,
-              purpose,
-              channel,
-              ...toStateColumns(row),
-              document_id: stateDocumentId(),
-              created_at: now,
-              updated_at: now,
-              published_at: now,
-            });
-          }
-        }
-        await insertChunked(trx, TABLE.state, created);
-        await knex()(TABLE.ledgerHead).transacting(trx).where({ name: HEAD }).update({ seq, hash: prevHash });
-        heads.set(trx, { seq, hash: prevHash });
-        // Listeners and webhooks hear of events only once they are committed (with a surrounding
-        // transaction, such as the form hook's, when that one commits).
-        const identifiers = new Map([...known].map(([pseudonym, k]) => [pseudonym, k.identifiers]));
-        onCommit(() => getService('webhooks').emit(stored, identifiers));
+      return strapi.db.transaction(async () => {
+        const open = await batch(known);
+        await open.load(
+          events.map((e) => e.subject),
+          events.map((e) => e.purpose)
+        );
+        const stored = open.add(events);
+        await open.write();
         return stored;
       });
     },

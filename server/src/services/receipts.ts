@@ -2,10 +2,13 @@ import type { Core } from '@strapi/strapi';
 import type { Receipt } from '../../../shared/contracts/submissions';
 import { PLUGIN_ID, TABLE, UID } from '../constants';
 import { documentIds } from '../database/document-id';
+import { onTable } from '../database/in-transaction';
 import { deriveSigningKey, signCompact, type PublicJwk, type SigningKey } from '../domain/jws';
 import { getService } from '../utils/get-service';
 
 const STORE_KEY = 'receipt-public-keys';
+// 10 columns × 500 rows stays under SQLite's bound-parameter limit.
+const INSERT_CHUNK = 500;
 
 /**
  * Receipt signing. The current key comes from the plugin secret; every public key ever used is kept in
@@ -40,27 +43,30 @@ const receipts = ({ strapi }: { strapi: Core.Strapi }) => {
       return signCompact(receipt, key, 'consent-receipt+jwt');
     },
 
-    /** Signs a receipt and keeps it (inside the caller's transaction, with the events it covers). */
-    async issue(receipt: Receipt, formKey: string | null): Promise<Receipt & { jws: string }> {
-      const jws = this.sign(receipt as unknown as Record<string, unknown>);
-      // knex rather than the query engine, which would read the row back: this is on every submission's
-      // path. A nested strapi.db.transaction joins the caller's transaction (no savepoint).
-      await strapi.db.transaction(async ({ trx }) => {
-        const now = new Date();
-        await strapi.db.connection(TABLE.receipt).transacting(trx).insert({
-          document_id: receiptDocumentId(),
-          receipt_id: receipt.receiptId,
-          subject: receipt.piiPrincipalId,
-          form_key: formKey,
-          issued_at: new Date(receipt.issuedAt),
-          body: JSON.stringify(receipt),
-          jws,
-          created_at: now,
-          updated_at: now,
-          published_at: now,
-        });
-      });
-      return { ...receipt, jws };
+    /**
+     * Signs receipts and keeps them, with one INSERT, inside the caller's transaction (with the events
+     * they cover).
+     */
+    async issueMany(list: Array<{ receipt: Receipt; formKey: string | null }>): Promise<Array<Receipt & { jws: string }>> {
+      const signed = list.map(({ receipt }) => ({ ...receipt, jws: this.sign(receipt as unknown as Record<string, unknown>) }));
+      const now = new Date();
+      const rows = signed.map((receipt, i) => ({
+        document_id: receiptDocumentId(),
+        receipt_id: receipt.receiptId,
+        subject: receipt.piiPrincipalId,
+        form_key: list[i].formKey,
+        issued_at: new Date(receipt.issuedAt),
+        body: JSON.stringify(list[i].receipt),
+        jws: receipt.jws,
+        created_at: now,
+        updated_at: now,
+        published_at: now,
+      }));
+      // knex rather than the query engine, which would read each row back: this is on every submission's path.
+      for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+        await onTable(strapi, TABLE.receipt, (q) => q.insert(rows.slice(i, i + INSERT_CHUNK)));
+      }
+      return signed;
     },
   };
 };

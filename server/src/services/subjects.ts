@@ -33,6 +33,26 @@ export interface SubjectRow {
   erasedAt: string | Date | null;
 }
 
+/** A subject as `resolve` gives it: one created in this transaction has no row id yet. */
+export type Subject = Omit<SubjectRow, 'id'>;
+export interface ResolvedSubject {
+  subject: Subject;
+  /** Created in this transaction (it has no stored consent state yet). */
+  created: boolean;
+}
+export interface SubjectProfile {
+  language?: string;
+  audience?: Audience;
+}
+export interface IdentifierKey {
+  type: IdentifierType;
+  value: string;
+  hash: string;
+}
+
+// 12 columns × 500 rows stays under SQLite's bound-parameter limit.
+const INSERT_CHUNK = 500;
+
 const HASH_COLUMN = { email: 'emailHash', phone: 'phoneHash', externalId: 'externalIdHash' } as const;
 const ORDER: IdentifierType[] = ['email', 'phone', 'externalId'];
 
@@ -55,7 +75,7 @@ const COLUMNS: Record<keyof SubjectRow, string> = {
 export const identifiersOf = (row: Pick<SubjectRow, IdentifierType>): Identifiers =>
   Object.fromEntries(ORDER.filter((k) => row[k]).map((k) => [k, row[k] as string]));
 
-const toColumns = (data: Partial<SubjectRow>) =>
+const toColumns = (data: Partial<Subject>) =>
   Object.fromEntries(Object.entries(data).map(([k, v]) => [COLUMNS[k as keyof SubjectRow], v]));
 
 /**
@@ -69,6 +89,20 @@ const NO_IDENTIFIERS = { email: null, emailHash: null, phone: null, phoneHash: n
 const subjects = ({ strapi }: { strapi: Core.Strapi }) => {
   const query = () => strapi.db.query(UID.subject);
   const documentId = documentIds(strapi, UID.subject);
+
+  /** Every subject holding one of these identifier hashes, in one query. */
+  const holders = async (keys: IdentifierKey[]): Promise<SubjectRow[]> => {
+    if (keys.length === 0) return [];
+    const rows = (await onTable(strapi, TABLE.subject, (q) =>
+      q.select(COLUMNS).where((w) => {
+        for (const type of ORDER) {
+          const hashes = [...new Set(keys.filter((k) => k.type === type).map((k) => k.hash))];
+          if (hashes.length) w.orWhereIn(COLUMNS[HASH_COLUMN[type]], hashes);
+        }
+      })
+    )) as unknown as SubjectRow[];
+    return rows.map((r) => ({ ...r, id: Number(r.id) }));
+  };
   let key: Buffer | undefined;
   const hmacKey = () => (key ??= identifierKey(getService('secrets').get()));
   const config = () => strapi.config.get(`plugin::${PLUGIN_ID}`) as ConsentConfig;
@@ -105,19 +139,21 @@ const subjects = ({ strapi }: { strapi: Core.Strapi }) => {
 
     /** The subject any of these (normalised) identifiers belongs to, trying email, then phone, then id. */
     async find(identifiers: Identifiers): Promise<SubjectRow | null> {
-      const hashes = ORDER.flatMap((type) => (identifiers[type] ? [[type, this.hash(type, identifiers[type]!)] as const] : []));
-      if (hashes.length === 0) return null;
-      // One query for every identifier given; the email's owner wins over the phone's, the phone's over the id's.
-      const rows = (await onTable(strapi, TABLE.subject, (q) =>
-        q.select(COLUMNS).where((w) => {
-          for (const [type, hash] of hashes) w.orWhere(COLUMNS[HASH_COLUMN[type]], hash);
-        })
-      )) as unknown as SubjectRow[];
-      for (const [type, hash] of hashes) {
+      const keys = this.keys(identifiers);
+      const rows = await holders(keys);
+      for (const { type, hash } of keys) {
         const row = rows.find((r) => r[HASH_COLUMN[type]] === hash);
-        if (row) return { ...row, id: Number(row.id) };
+        if (row) return row;
       }
       return null;
+    },
+
+    /** Each identifier given, normalised, with its keyed hash, in the order they are matched (email first). */
+    keys(identifiers: Identifiers): IdentifierKey[] {
+      return ORDER.flatMap((type) => {
+        const value = identifiers[type];
+        return value ? [{ type, value, hash: this.hash(type, value) }] : [];
+      });
     },
 
     async byPseudonym(pseudonym: string): Promise<SubjectRow | null> {
@@ -129,49 +165,69 @@ const subjects = ({ strapi }: { strapi: Core.Strapi }) => {
      * another subject already holds them. Call it inside the ledger lock (`ledger.lock()`), which makes
      * find-then-create safe with concurrent submissions on several instances.
      */
-    async resolve(
-      identifiers: Identifiers,
-      profile: { language?: string; audience?: Audience }
-    ): Promise<{ subject: SubjectRow; created: boolean }> {
-      const existing = await this.find(identifiers);
-      const missing: Record<string, string> = {};
-      for (const type of ORDER) {
-        const value = identifiers[type];
-        if (!value || (existing && existing[type])) continue;
-        const hash = this.hash(type, value);
-        if (existing && (await query().count({ where: { [HASH_COLUMN[type]]: hash } })) > 0) continue;
-        missing[type] = value;
-        missing[HASH_COLUMN[type]] = hash;
-      }
-      if (existing) {
-        const patch: Record<string, unknown> = { ...missing };
+    async resolve(identifiers: Identifiers, profile: SubjectProfile): Promise<ResolvedSubject> {
+      return (await this.resolveMany([{ identifiers, profile }]))[0];
+    },
+
+    /**
+     * `resolve` for several people at once, in order, with one read and one insert for all of them (group
+     * commit): a later entry with an identifier of an earlier one gets the same subject.
+     */
+    async resolveMany(requests: Array<{ identifiers: Identifiers; profile: SubjectProfile }>): Promise<ResolvedSubject[]> {
+      const keys = requests.map((r) => this.keys(r.identifiers));
+      const known: Subject[] = await holders(keys.flat());
+      const fresh = new Set<Subject>();
+      const holder = ({ type, hash }: IdentifierKey) => known.find((r) => r[HASH_COLUMN[type]] === hash);
+      const results: ResolvedSubject[] = [];
+      for (const [i, { profile }] of requests.entries()) {
+        const existing = keys[i].map(holder).find(Boolean) ?? null;
+        const missing: Partial<Subject> = {};
+        for (const key of keys[i]) {
+          if (existing && (existing[key.type] || holder(key))) continue;
+          missing[key.type] = key.value;
+          missing[HASH_COLUMN[key.type]] = key.hash;
+        }
+        if (!existing) {
+          const subject: Subject = {
+            pseudonym: randomUUID(),
+            ...NO_IDENTIFIERS,
+            ...missing,
+            language: profile.language ?? null,
+            audience: profile.audience ?? 'any',
+            jurisdiction: config().jurisdiction,
+            erasedAt: null,
+          };
+          known.push(subject);
+          fresh.add(subject);
+          results.push({ subject, created: true });
+          continue;
+        }
+        const patch: Partial<Subject> = { ...missing };
         if (profile.language && !existing.language) patch.language = profile.language;
         if (profile.audience && profile.audience !== existing.audience) patch.audience = profile.audience;
-        if (Object.keys(patch).length === 0) return { subject: existing, created: false };
-        return { subject: await query().update({ where: { id: existing.id }, data: patch }), created: false };
+        if (Object.keys(patch).length === 0 || fresh.has(existing)) {
+          // A subject created by an earlier entry is not written yet: it takes the patch in memory.
+          Object.assign(existing, patch);
+          results.push({ subject: existing, created: fresh.has(existing) });
+          continue;
+        }
+        const updated: SubjectRow = await query().update({ where: { id: (existing as SubjectRow).id }, data: patch });
+        known[known.indexOf(existing)] = updated;
+        results.push({ subject: updated, created: false });
       }
-      const data = {
-        pseudonym: randomUUID(),
-        email: null,
-        phone: null,
-        externalId: null,
-        emailHash: null,
-        phoneHash: null,
-        externalIdHash: null,
-        ...missing,
-        language: profile.language ?? null,
-        audience: profile.audience ?? 'any',
-        jurisdiction: config().jurisdiction,
-        erasedAt: null,
-      };
-      // knex rather than the query engine, which would read the new row back: this is on every sign-up's path.
+      // knex rather than the query engine, which would read every new row back: this is on every sign-up's path.
       const now = new Date();
-      const inserted = await onTable(strapi, TABLE.subject, (q) => {
-        const insert = q.insert({ ...toColumns(data), document_id: documentId(), created_at: now, updated_at: now, published_at: now });
-        return strapi.db.dialect.useReturning() ? insert.returning('id') : insert;
-      });
-      const id = Number((inserted[0] as { id?: number })?.id ?? inserted[0]);
-      return { subject: { id, ...data }, created: true };
+      const rows = [...fresh].map((subject) => ({
+        ...toColumns(subject),
+        document_id: documentId(),
+        created_at: now,
+        updated_at: now,
+        published_at: now,
+      }));
+      for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+        await onTable(strapi, TABLE.subject, (q) => q.insert(rows.slice(i, i + INSERT_CHUNK)));
+      }
+      return results;
     },
 
     /**
