@@ -1,5 +1,6 @@
 /**
- * Lists every SQL statement of one submission and of one Strapi REST create, with its time, on a fresh
+ * Lists every SQL statement of one submission beside one Strapi REST create, and of one eligibility check
+ * beside the trivial route behind the same API token, with its time, on a fresh
  * SQLite bench app (the built plugin): the first thing to look at before cutting statements from the
  * write path. `node bench/trace.mjs` (run `npm run build` first).
  */
@@ -63,7 +64,16 @@ try {
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ data: { name: 'Ada', email: 'ada@bench.example', message: 'Hello' } }),
   });
-  console.log(`Strapi create (${create.status}): ${create.statements.length} statements\n${create.statements.join('\n')}`);
+  console.log(`Strapi create (${create.status}): ${create.statements.length} statements\n${create.statements.join('\n')}\n`);
+  const auth = { authorization: `Bearer ${info.token}` };
+  const check = async () =>
+    call('trace', { method: 'GET', path: '/api/consent/eligibility?purpose=newsletter&channel=email&email=trace2%40bench.example', headers: auth });
+  await check();
+  const checked = await check();
+  console.log(`eligibility check (${checked.status}): ${checked.statements.length} statements\n${checked.statements.join('\n')}\n`);
+  await call('trace', { method: 'GET', path: '/api/bench/ping-auth', headers: auth });
+  const ping = await call('trace', { method: 'GET', path: '/api/bench/ping-auth', headers: auth });
+  console.log(`trivial route with the API token (${ping.status}): ${ping.statements.length} statements\n${ping.statements.join('\n')}`);
 } finally {
   await call('stop').catch(() => {});
   fs.rmSync(dir, { recursive: true, force: true });

@@ -3,7 +3,8 @@ import { errors } from '@strapi/utils';
 import type { Audience, Channel, Jurisdiction, SuppressionReason } from '../../../shared/contracts/domain';
 import type { Eligibility, SubjectRef } from '../../../shared/contracts/eligibility';
 import type { ConsentConfig } from '../config';
-import { PLUGIN_ID, UID } from '../constants';
+import { PLUGIN_ID, TABLE, UID } from '../constants';
+import { onTable } from '../database/in-transaction';
 import type { SoftOptInEvidence } from '../domain/contact-rules';
 import { decideEligibility, type EligibilityState } from '../domain/eligibility-rules';
 import { getService } from '../utils/get-service';
@@ -46,7 +47,24 @@ export interface CheckOptions {
   jurisdiction?: Jurisdiction;
 }
 
-const SUBJECT_FIELDS = ['pseudonym', 'emailHash', 'phoneHash', 'externalIdHash', 'audience', 'jurisdiction'];
+// Read with knex under their attribute names: a check is on a hot path, and the query engine costs more
+// than the lookup.
+const SUBJECT_COLUMNS = {
+  pseudonym: 'pseudonym',
+  emailHash: 'email_hash',
+  phoneHash: 'phone_hash',
+  externalIdHash: 'external_id_hash',
+  audience: 'audience',
+  jurisdiction: 'jurisdiction',
+};
+const STATE_COLUMNS = {
+  subject: 'subject',
+  state: 'state',
+  expiresAt: 'expires_at',
+  reconsentRequired: 'reconsent_required',
+  grantedAt: 'granted_at',
+  lastEventSeq: 'last_event_seq',
+};
 
 const toState = (row: StateRow | undefined): EligibilityState | null =>
   row
@@ -79,7 +97,7 @@ const eligibility = ({ strapi }: { strapi: Core.Strapi }) => {
   const config = () => strapi.config.get(`plugin::${PLUGIN_ID}`) as ConsentConfig;
 
   const purposeFor = async (key: string, channel: Channel | undefined) => {
-    const purpose = (await getService('purposes').byKeys([key])).get(key);
+    const purpose = (await (await getService('catalogue').view()).purposes([key])).get(key);
     if (!purpose) {
       throw new errors.ValidationError(`purpose: no purpose with key "${key}"`, {
         errors: [{ path: ['purpose'], message: `no purpose with key "${key}"` }],
@@ -93,10 +111,11 @@ const eligibility = ({ strapi }: { strapi: Core.Strapi }) => {
     return { purpose, channel: channel ?? purpose.channels[0] };
   };
 
-  const subjectsWhere = async (column: string, values: string[]): Promise<SubjectInfo[]> => {
+  const subjectsWhere = async (attribute: keyof typeof SUBJECT_COLUMNS, values: string[]): Promise<SubjectInfo[]> => {
     const out: SubjectInfo[] = [];
     for (const part of chunks([...new Set(values)])) {
-      out.push(...(await strapi.db.query(UID.subject).findMany({ select: SUBJECT_FIELDS, where: { [column]: { $in: part } } })));
+      const rows = await onTable(strapi, TABLE.subject, (q) => q.select(SUBJECT_COLUMNS).whereIn(SUBJECT_COLUMNS[attribute], part));
+      out.push(...(rows as unknown as SubjectInfo[]));
     }
     return out;
   };
@@ -151,10 +170,9 @@ const eligibility = ({ strapi }: { strapi: Core.Strapi }) => {
   const statesOf = async (pseudonyms: string[], purpose: string, channel: Channel) => {
     const map = new Map<string, StateRow>();
     for (const part of chunks([...new Set(pseudonyms)])) {
-      const rows: StateRow[] = await strapi.db.query(UID.state).findMany({
-        select: ['subject', 'state', 'expiresAt', 'reconsentRequired', 'grantedAt', 'lastEventSeq'],
-        where: { purpose, channel, subject: { $in: part } },
-      });
+      const rows = (await onTable(strapi, TABLE.state, (q) =>
+        q.select(STATE_COLUMNS).where({ purpose, channel }).whereIn('subject', part)
+      )) as unknown as StateRow[];
       for (const row of rows) map.set(row.subject, row);
     }
     await readRevocations([...map.values()]);
