@@ -13,7 +13,6 @@
  * catalogue; half of the people with a phone number grant SMS offers. About 2.6 events per person. Receipts
  * are not seeded (they are written by submissions only and read by nothing measured here).
  */
-const { randomUUID } = require('node:crypto');
 const path = require('node:path');
 
 const SRC = path.resolve(__dirname, '..', 'server', 'src');
@@ -28,6 +27,7 @@ const loadDomain = () => {
     UID: require(path.join(SRC, 'constants.ts')).UID,
     ledgerRows: require(path.join(SRC, 'database/ledger-rows.ts')),
     documentIds: require(path.join(SRC, 'database/document-id.ts')).documentIds,
+    orderedId: require(path.join(SRC, 'database/ordered-id.ts')).orderedId,
   };
 };
 
@@ -51,7 +51,7 @@ const hasPhone = (i) => i % 5 < 2;
 
 
 const createSeeder = (strapi, { engine, notices, purposes }) => {
-  const { eventHash, nextState, TABLE, UID, ledgerRows, documentIds } = loadDomain();
+  const { eventHash, nextState, TABLE, UID, ledgerRows, documentIds, orderedId } = loadDomain();
   // Document ids as the query engine gives them, so seeded rows look like real ones.
   const ids = { subject: documentIds(strapi, UID.subject), event: documentIds(strapi, UID.event), state: documentIds(strapi, UID.state) };
   const knex = strapi.db.connection;
@@ -102,7 +102,7 @@ const createSeeder = (strapi, { engine, notices, purposes }) => {
       ...extra,
     });
     if (random() < 0.75) {
-      const receiptId = randomUUID();
+      const receiptId = orderedId();
       const when = at();
       const form = (purpose) => ({
         noticeId: notice(purpose).id,
@@ -180,7 +180,7 @@ const createSeeder = (strapi, { engine, notices, purposes }) => {
           const start = Date.now() - 700 * DAY;
           while (seq < stop) {
             const i = nextSubject++;
-            const pseudonym = randomUUID();
+            const pseudonym = orderedId();
             const email = emailOf(i);
             const phone = hasPhone(i) ? phoneOf(i) : null;
             subjectRows.push({
@@ -200,7 +200,7 @@ const createSeeder = (strapi, { engine, notices, purposes }) => {
             for (const input of historyOf(i, pseudonym, start + Math.floor(random() * 30 * DAY))) {
               seq += 1;
               const occurredAt = new Date(Math.min(input.occurredAt.getTime(), Date.now()));
-              const event = { ...input, seq, eventId: randomUUID(), occurredAt, prevHash };
+              const event = { ...input, seq, eventId: orderedId(), occurredAt, prevHash };
               event.hash = eventHash(event);
               prevHash = event.hash;
               eventRows.push({ ...ledgerRows.toEventColumns(event, now), document_id: ids.event() });

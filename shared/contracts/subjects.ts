@@ -1,11 +1,7 @@
 import type {
-  Audience,
   Channel,
-  ConsentAction,
-  ConsentMethod,
   ConsentState,
   IdentifierType,
-  Jurisdiction,
   LegalBasis,
   SuppressionChannel,
   SuppressionReason,

@@ -1,10 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import type { Audience, ConsentState } from '../../../shared/contracts/domain';
 import type { CreateSubmission, Receipt } from '../../../shared/contracts/submissions';
 import type { ConsentConfig } from '../config';
-import { PLUGIN_ID, UID } from '../constants';
+import { PLUGIN_ID } from '../constants';
 import { planSubmission, stateKey, type CurrentState, type RulePurpose } from '../domain/capture-rules';
 import { buildReceipt, type ReceiptPurpose, type VerifiedNotice } from '../domain/receipt';
 import { minimisePageUrl, requestContext, type RequestContext } from '../domain/request-context';
@@ -17,6 +16,7 @@ import type { CatalogueView } from './catalogue';
 import type { PendingMail } from './confirmations';
 import type { KnownSubject } from './ledger';
 import { identifiersOf, type Identifiers } from './subjects';
+import { orderedId } from '../database/ordered-id';
 
 /** What a submission's HTTP request tells us besides its body. */
 export interface CaptureRequest {
@@ -210,7 +210,7 @@ const capture = ({ strapi }: { strapi: Core.Strapi }) => {
         states,
       });
 
-      const receiptId = randomUUID();
+      const receiptId = orderedId();
       const byKey = new Map(purposesInPlay.map((p) => [p.key, p]));
 
       // Double opt-in: one confirmation request for every purpose this submission left pending.

@@ -1,5 +1,4 @@
 import type { Core } from '@strapi/strapi';
-import { errors } from '@strapi/utils';
 import type { ConsentState } from '../../../shared/contracts/domain';
 import type { ConsentConfig } from '../config';
 import { PLUGIN_ID, UID } from '../constants';

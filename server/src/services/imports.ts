@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import type { ConsentState, IdentifierType } from '../../../shared/contracts/domain';
+import type { ConsentState } from '../../../shared/contracts/domain';
 import type { Purpose } from '../../../shared/contracts/purposes';
 import {
   IMPORT_PROOF_ELEMENTS,
@@ -40,7 +39,6 @@ interface Prepared {
 }
 
 const CHUNK = 500;
-const HASH_COLUMN = { email: 'emailHash', phone: 'phoneHash', externalId: 'externalIdHash' } as const;
 const STATE_OF = { granted: 'granted', refused: 'refused', withdrawn: 'withdrawn', objected: 'objected' } as const;
 // An unticked box never withdraws (capture-rules): a refusal recorded elsewhere does not either.
 const REFUSAL_KEEPS: ConsentState[] = ['granted', 'pending', 'objected'];
@@ -201,61 +199,15 @@ const imports = ({ strapi }: { strapi: Core.Strapi }) => {
   };
 
   /**
-   * The pseudonym of every person of the call, by identifier set (JSON of the normalised identifiers).
-   * People none of whose identifiers the ledger or another item of the call knows are created in bulk, the
-   * usual case of a partner's list; the others go through `subjects.resolve` one by one, which links new
-   * identifiers to a known person. Runs under the ledger lock.
+   * The pseudonym of every person of the call, by identifier set (JSON of the normalised identifiers):
+   * known people are found, new ones created in bulk, new identifiers linked to a known person
+   * (`subjects.resolveMany`; no profile: an import does not say the language or audience). Runs under the
+   * ledger lock.
    */
   const resolveAll = async (people: Identifiers[]): Promise<Map<string, string>> => {
-    const subjects = getService('subjects');
     const byKey = new Map(people.map((identifiers) => [JSON.stringify(identifiers), identifiers]));
-    const hashesOf = (identifiers: Identifiers) =>
-      (Object.keys(identifiers) as IdentifierType[]).map((type) => ({
-        type,
-        hash: subjects.hash(type, identifiers[type]!),
-      }));
-
-    const uses = new Map<string, number>();
-    for (const identifiers of byKey.values()) {
-      for (const { hash } of hashesOf(identifiers)) uses.set(hash, (uses.get(hash) ?? 0) + 1);
-    }
-    const known = new Set<string>();
-    for (const type of Object.keys(HASH_COLUMN) as IdentifierType[]) {
-      const wanted = [...byKey.values()].filter((i) => i[type]).map((i) => subjects.hash(type, i[type]!));
-      for (let i = 0; i < wanted.length; i += CHUNK) {
-        const rows: Record<string, string>[] = await strapi.db.query(UID.subject).findMany({
-          select: [HASH_COLUMN[type]],
-          where: { [HASH_COLUMN[type]]: { $in: wanted.slice(i, i + CHUNK) } },
-        });
-        for (const row of rows) known.add(row[HASH_COLUMN[type]]);
-      }
-    }
-
-    const pseudonyms = new Map<string, string>();
-    const fresh: Record<string, unknown>[] = [];
-    const jurisdiction = config().jurisdiction;
-    for (const [key, identifiers] of byKey) {
-      const hashes = hashesOf(identifiers);
-      if (hashes.some(({ hash }) => known.has(hash) || uses.get(hash)! > 1)) continue;
-      // As subjects.resolve creates a person (no profile: an import does not say the language or audience).
-      const pseudonym = randomUUID();
-      pseudonyms.set(key, pseudonym);
-      fresh.push({
-        pseudonym,
-        ...identifiers,
-        ...Object.fromEntries(hashes.map(({ type, hash }) => [HASH_COLUMN[type], hash])),
-        language: null,
-        audience: 'any',
-        jurisdiction,
-      });
-    }
-    for (let i = 0; i < fresh.length; i += CHUNK) {
-      await strapi.db.query(UID.subject).createMany({ data: fresh.slice(i, i + CHUNK) });
-    }
-    for (const [key, identifiers] of byKey) {
-      if (!pseudonyms.has(key)) pseudonyms.set(key, (await subjects.resolve(identifiers, {})).subject.pseudonym);
-    }
-    return pseudonyms;
+    const resolved = await getService('subjects').resolveMany([...byKey.values()].map((identifiers) => ({ identifiers, profile: {} })));
+    return new Map([...byKey.keys()].map((key, i) => [key, resolved[i].subject.pseudonym]));
   };
 
   const statesOf = async (pseudonyms: string[]) => {

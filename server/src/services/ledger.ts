@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import type { EventDecision } from '../../../shared/contracts/events';
 import { TABLE, UID } from '../constants';
@@ -15,6 +14,7 @@ import {
 import { documentIds } from '../database/document-id';
 import { getService } from '../utils/get-service';
 import type { Identifiers } from './subjects';
+import { orderedId } from '../database/ordered-id';
 
 /** What a caller records; the ledger adds the event id, sequence number, time and chain hashes. */
 export interface NewEvent extends EventDecision {
@@ -179,7 +179,7 @@ const ledger = ({ strapi }: { strapi: Core.Strapi }) => {
             seq += 1;
             // Milliseconds are the finest time every supported database keeps, so the hash survives a read-back.
             const at = new Date(Math.floor((occurredAt ?? new Date()).getTime()));
-            const event: StoredEvent = { ...input, seq, eventId: randomUUID(), occurredAt: at, prevHash, hash: '' };
+            const event: StoredEvent = { ...input, seq, eventId: orderedId(), occurredAt: at, prevHash, hash: '' };
             event.hash = eventHash(event);
             const key = stateKey(event);
             const current = states.get(key);

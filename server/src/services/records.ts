@@ -14,7 +14,7 @@ import { TABLE, UID } from '../constants';
 import { withdrawalTextFor } from '../domain/withdrawal-text';
 import { toLedgerEvent as toEvent, toSubjectRecord } from '../utils/record-rows';
 import { getService } from '../utils/get-service';
-import { iso, json, num } from '../utils/row-values';
+import { iso, num } from '../utils/row-values';
 import type { EventSelection } from '../validation/records';
 
 type Row = Record<string, any>;

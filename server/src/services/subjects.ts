@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import type { Audience, IdentifierType, Jurisdiction } from '../../../shared/contracts/domain';
@@ -15,6 +14,7 @@ import {
   normalisePhone,
 } from '../domain/identifiers';
 import { getService } from '../utils/get-service';
+import { orderedId } from '../database/ordered-id';
 
 export type Identifiers = Partial<Record<IdentifierType, string>>;
 
@@ -90,18 +90,19 @@ const subjects = ({ strapi }: { strapi: Core.Strapi }) => {
   const query = () => strapi.db.query(UID.subject);
   const documentId = documentIds(strapi, UID.subject);
 
-  /** Every subject holding one of these identifier hashes, in one query. */
+  /** Every subject holding one of these identifier hashes: one query (per 500 hashes of a type). */
   const holders = async (keys: IdentifierKey[]): Promise<SubjectRow[]> => {
-    if (keys.length === 0) return [];
-    const rows = (await onTable(strapi, TABLE.subject, (q) =>
-      q.select(COLUMNS).where((w) => {
-        for (const type of ORDER) {
-          const hashes = [...new Set(keys.filter((k) => k.type === type).map((k) => k.hash))];
-          if (hashes.length) w.orWhereIn(COLUMNS[HASH_COLUMN[type]], hashes);
-        }
-      })
-    )) as unknown as SubjectRow[];
-    return rows.map((r) => ({ ...r, id: Number(r.id) }));
+    const rows: SubjectRow[] = [];
+    for (const type of ORDER) {
+      const hashes = [...new Set(keys.filter((k) => k.type === type).map((k) => k.hash))];
+      for (let i = 0; i < hashes.length; i += INSERT_CHUNK) {
+        const found = await onTable(strapi, TABLE.subject, (q) =>
+          q.select(COLUMNS).whereIn(COLUMNS[HASH_COLUMN[type]], hashes.slice(i, i + INSERT_CHUNK))
+        );
+        rows.push(...(found as unknown as SubjectRow[]).map((r) => ({ ...r, id: Number(r.id) })));
+      }
+    }
+    return rows;
   };
   let key: Buffer | undefined;
   const hmacKey = () => (key ??= identifierKey(getService('secrets').get()));
@@ -175,21 +176,29 @@ const subjects = ({ strapi }: { strapi: Core.Strapi }) => {
      */
     async resolveMany(requests: Array<{ identifiers: Identifiers; profile: SubjectProfile }>): Promise<ResolvedSubject[]> {
       const keys = requests.map((r) => this.keys(r.identifiers));
-      const known: Subject[] = await holders(keys.flat());
+      // Who holds each identifier, kept current as people are created or given new identifiers below.
+      const byKey = new Map<string, Subject>();
+      const slot = ({ type, hash }: { type: IdentifierType; hash: string }) => `${type}:${hash}`;
+      const hold = (subject: Subject) => {
+        for (const type of ORDER) {
+          const hash = subject[HASH_COLUMN[type]];
+          if (hash) byKey.set(slot({ type, hash }), subject);
+        }
+      };
+      for (const row of await holders(keys.flat())) hold(row);
       const fresh = new Set<Subject>();
-      const holder = ({ type, hash }: IdentifierKey) => known.find((r) => r[HASH_COLUMN[type]] === hash);
       const results: ResolvedSubject[] = [];
       for (const [i, { profile }] of requests.entries()) {
-        const existing = keys[i].map(holder).find(Boolean) ?? null;
+        const existing = keys[i].map((k) => byKey.get(slot(k))).find(Boolean) ?? null;
         const missing: Partial<Subject> = {};
         for (const key of keys[i]) {
-          if (existing && (existing[key.type] || holder(key))) continue;
+          if (existing && (existing[key.type] || byKey.has(slot(key)))) continue;
           missing[key.type] = key.value;
           missing[HASH_COLUMN[key.type]] = key.hash;
         }
         if (!existing) {
           const subject: Subject = {
-            pseudonym: randomUUID(),
+            pseudonym: orderedId(),
             ...NO_IDENTIFIERS,
             ...missing,
             language: profile.language ?? null,
@@ -197,7 +206,7 @@ const subjects = ({ strapi }: { strapi: Core.Strapi }) => {
             jurisdiction: config().jurisdiction,
             erasedAt: null,
           };
-          known.push(subject);
+          hold(subject);
           fresh.add(subject);
           results.push({ subject, created: true });
           continue;
@@ -208,11 +217,12 @@ const subjects = ({ strapi }: { strapi: Core.Strapi }) => {
         if (Object.keys(patch).length === 0 || fresh.has(existing)) {
           // A subject created by an earlier entry is not written yet: it takes the patch in memory.
           Object.assign(existing, patch);
+          hold(existing);
           results.push({ subject: existing, created: fresh.has(existing) });
           continue;
         }
         const updated: SubjectRow = await query().update({ where: { id: (existing as SubjectRow).id }, data: patch });
-        known[known.indexOf(existing)] = updated;
+        hold(updated);
         results.push({ subject: updated, created: false });
       }
       // knex rather than the query engine, which would read every new row back: this is on every sign-up's path.

@@ -1,6 +1,6 @@
 import { errors, validateYupSchema, yup } from '@strapi/utils';
 import { CHANNELS } from '../../../shared/contracts/domain';
-import { identifiedSubject, locale, NO_UNKNOWN_ROOT, noUnknownMessage, objectBody, slug, uniqueItems } from './common';
+import { identifiedSubject, locale, NO_UNKNOWN_ROOT, objectBody, slug } from './common';
 
 const withdrawalSchema = yup
   .object({

@@ -1,4 +1,4 @@
-import { errors, validateYupSchema, yup } from '@strapi/utils';
+import { validateYupSchema, yup } from '@strapi/utils';
 import type { SubjectLookup } from '../../../shared/contracts/subjects';
 import { identifierFields, NO_UNKNOWN_ROOT, objectBody, pseudonym } from './common';
 

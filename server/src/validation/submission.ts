@@ -1,4 +1,4 @@
-import { errors, validateYupSchema, yup } from '@strapi/utils';
+import { validateYupSchema, yup } from '@strapi/utils';
 import { AUDIENCES } from '../../../shared/contracts/domain';
 import type { CreateSubmission } from '../../../shared/contracts/submissions';
 import { identifierFields, locale, NO_UNKNOWN_ROOT, noUnknownMessage, objectBody, slug } from './common';
