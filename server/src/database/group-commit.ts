@@ -24,7 +24,10 @@ const MAX_WAIT_MS = 5;
  */
 export const groupCommit = <In, Out>(strapi: Core.Strapi, write: (inputs: In[]) => Promise<Out[]>) => {
   const queue: Queued<In, Out>[] = [];
-  let running = false;
+  // Groups in flight at once. A second one overlaps its start (BEGIN, waiting for the ledger lock in the
+  // database) with the first one's commit; SQLite has a single connection, so it would only wait for it.
+  const lanes = () => (strapi.db.dialect.client === 'sqlite' ? 1 : 2);
+  let running = 0;
 
   const transaction = (group: Queued<In, Out>[]) =>
     strapi.db.transaction(() => write(group.map((item) => item.input)));
@@ -55,14 +58,13 @@ export const groupCommit = <In, Out>(strapi: Core.Strapi, write: (inputs: In[]) 
   };
 
   const drain = async () => {
-    running = true;
     try {
       while (queue.length) {
         await gather();
         await run(queue.splice(0, MAX_ITEMS));
       }
     } finally {
-      running = false;
+      running -= 1;
     }
   };
 
@@ -72,8 +74,8 @@ export const groupCommit = <In, Out>(strapi: Core.Strapi, write: (inputs: In[]) 
       queue.push({ input, resolve, reject });
       // Started on the next turn of the event loop, so that requests ready in the same turn share the first
       // transaction; later ones queue behind it and share the next.
-      if (!running) {
-        running = true;
+      if (running < lanes()) {
+        running += 1;
         setImmediate(() => void drain());
       }
     });

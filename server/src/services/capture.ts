@@ -171,9 +171,10 @@ const capture = ({ strapi }: { strapi: Core.Strapi }) => {
     const base = getService('settings').publicUrl();
     // The lock comes first: it makes finding and creating people safe against other instances.
     await getService('ledger').lock();
-    const resolved = await getService('subjects').resolveMany(
+    const people = await getService('subjects').prepareMany(
       items.map(({ plan }) => ({ identifiers: plan.identifiers, profile: { language: plan.locale, audience: plan.audience } }))
     );
+    const resolved = people.resolved;
     const known = new Map<string, KnownSubject>(
       resolved.map(({ subject, created }) => [subject.pseudonym, { identifiers: identifiersOf(subject), created }])
     );
@@ -309,8 +310,9 @@ const capture = ({ strapi }: { strapi: Core.Strapi }) => {
       results.push({ states: resultStates, subject: pseudonym, eventIds: stored.map((e) => e.eventId), mail });
     }
 
-    await ledger.write();
-    const issued = await getService('receipts').issueMany(receipts);
+    // Every row of the group in one go: the connection runs the statements back to back instead of waiting
+    // for this function's turn on a busy event loop between them (measured: the group's time on PostgreSQL).
+    const [, , issued] = await Promise.all([people.write(), ledger.write(), getService('receipts').issueMany(receipts)]);
     return results.map((result, i) => ({ ...result, receipt: issued[i] }));
   };
 

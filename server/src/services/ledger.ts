@@ -194,35 +194,39 @@ const ledger = ({ strapi }: { strapi: Core.Strapi }) => {
         async write() {
           if (stored.length === 0) return;
           const now = new Date();
-          // Plain multi-row INSERTs and keyed UPDATEs: the query engine would read every row back after
-          // writing it, and these rows are never read through the Document Service.
-          await insertChunked(trx, TABLE.event, stored.map((e) => ({ ...toEventColumns(e, now), document_id: eventDocumentId() })));
+          const written = stored.splice(0);
           const created: Record<string, unknown>[] = [];
+          // Plain multi-row INSERTs and keyed UPDATEs: the query engine would read every row back after
+          // writing it, and these rows are never read through the Document Service. Sent together: the
+          // connection runs them back to back.
+          const writes: Promise<unknown>[] = [
+            insertChunked(trx, TABLE.event, written.map((e) => ({ ...toEventColumns(e, now), document_id: eventDocumentId() }))),
+          ];
           for (const [key, entry] of states) {
             if (!entry.touched) continue;
-            if (entry.id != null) {
-              await knex()(TABLE.state).transacting(trx).where({ id: entry.id }).update({ ...toStateColumns(entry.row), updated_at: now });
-            } else {
-              const [subject, purpose, channel] = key.split('\u0000');
-              created.push({
-                subject,
-                purpose,
-                channel,
-                ...toStateColumns(entry.row),
-                document_id: stateDocumentId(),
-                created_at: now,
-                updated_at: now,
-                published_at: now,
-              });
-            }
             entry.touched = false;
+            if (entry.id != null) {
+              writes.push(knex()(TABLE.state).transacting(trx).where({ id: entry.id }).update({ ...toStateColumns(entry.row), updated_at: now }));
+              continue;
+            }
+            const [subject, purpose, channel] = key.split('\u0000');
+            created.push({
+              subject,
+              purpose,
+              channel,
+              ...toStateColumns(entry.row),
+              document_id: stateDocumentId(),
+              created_at: now,
+              updated_at: now,
+              published_at: now,
+            });
           }
-          await insertChunked(trx, TABLE.state, created);
-          await knex()(TABLE.ledgerHead).transacting(trx).where({ name: HEAD }).update({ seq, hash: prevHash });
+          writes.push(insertChunked(trx, TABLE.state, created));
+          writes.push(knex()(TABLE.ledgerHead).transacting(trx).where({ name: HEAD }).update({ seq, hash: prevHash }));
+          await Promise.all(writes);
           heads.set(trx as object, { seq, hash: prevHash });
           // Listeners and webhooks hear of events only once they are committed (with a surrounding
           // transaction, such as the form hook's, when that one commits).
-          const written = stored.splice(0);
           const identifiers = new Map([...known].map(([pseudonym, k]) => [pseudonym, k.identifiers]));
           onCommit(() => getService('webhooks').emit(written, identifiers));
         },

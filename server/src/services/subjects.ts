@@ -40,6 +40,10 @@ export interface ResolvedSubject {
   /** Created in this transaction (it has no stored consent state yet). */
   created: boolean;
 }
+export interface SubjectRequest {
+  identifiers: Identifiers;
+  profile: SubjectProfile;
+}
 export interface SubjectProfile {
   language?: string;
   audience?: Audience;
@@ -171,10 +175,21 @@ const subjects = ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     /**
-     * `resolve` for several people at once, in order, with one read and one insert for all of them (group
-     * commit): a later entry with an identifier of an earlier one gets the same subject.
+     * `resolve` for several people at once, in order, with one read and one insert for all of them: a
+     * later entry with an identifier of an earlier one gets the same subject.
      */
-    async resolveMany(requests: Array<{ identifiers: Identifiers; profile: SubjectProfile }>): Promise<ResolvedSubject[]> {
+    async resolveMany(requests: SubjectRequest[]): Promise<ResolvedSubject[]> {
+      const { resolved, write } = await this.prepareMany(requests);
+      await write();
+      return resolved;
+    },
+
+    /**
+     * `resolveMany` with the insert of the new people left to the caller (`write`), who can send it with
+     * its own writes (group commit). People to update are updated at once (rare: a known person with a
+     * new identifier, language or audience).
+     */
+    async prepareMany(requests: SubjectRequest[]): Promise<{ resolved: ResolvedSubject[]; write: () => Promise<void> }> {
       const keys = requests.map((r) => this.keys(r.identifiers));
       // Who holds each identifier, kept current as people are created or given new identifiers below.
       const byKey = new Map<string, Subject>();
@@ -234,10 +249,12 @@ const subjects = ({ strapi }: { strapi: Core.Strapi }) => {
         updated_at: now,
         published_at: now,
       }));
-      for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-        await onTable(strapi, TABLE.subject, (q) => q.insert(rows.slice(i, i + INSERT_CHUNK)));
-      }
-      return results;
+      const write = async () => {
+        for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+          await onTable(strapi, TABLE.subject, (q) => q.insert(rows.slice(i, i + INSERT_CHUNK)));
+        }
+      };
+      return { resolved: results, write };
     },
 
     /**
