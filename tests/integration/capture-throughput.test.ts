@@ -59,6 +59,10 @@ describe('group commit (A10, J1)', () => {
     const ids = results.flatMap((r) => r.eventIds);
     expect(new Set(ids).size).toBe(60);
     expect(await app.strapi.plugin('consent').service('ledger').verify()).toMatchObject({ ok: true });
+    // Ids sort like the chain (time-ordered, so every index insert lands at the end of its index).
+    const chain = await app.strapi.db.connection(TABLE.event).select('seq', 'event_id').orderBy('seq');
+    const eventIds = chain.map((r: { event_id: string }) => r.event_id);
+    expect([...eventIds].sort()).toEqual(eventIds);
   });
 
   it('two submissions for the same new person in one burst make one subject', async () => {

@@ -10,7 +10,7 @@ const LENGTH = 24;
  * it starts with the time, so each insert lands at the end of the table's `documents_idx` instead of on a
  * random page (see ordered-id.ts). The rest is random (about 72 bits).
  */
-const orderedDocumentId = (): string => {
+export const orderedDocumentId = (): string => {
   const time = Date.now().toString(36).padStart(9, '0');
   let random = '';
   while (random.length < LENGTH - 1 - time.length) random += BigInt(`0x${randomBytes(8).toString('hex')}`).toString(36);

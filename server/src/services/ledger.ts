@@ -12,6 +12,7 @@ import {
   toStateColumns,
 } from '../database/ledger-rows';
 import { documentIds } from '../database/document-id';
+import { writeAll, type TableWrite } from '../database/write-all';
 import { getService } from '../utils/get-service';
 import type { Identifiers } from './subjects';
 import { orderedId } from '../database/ordered-id';
@@ -58,7 +59,12 @@ export interface LedgerBatch {
   state(subject: string, purpose: string, channel: string): StateRow | null;
   /** Chains events after those added before (no I/O); returns them as they will be stored. */
   add(events: NewEvent[]): StoredEvent[];
-  /** Writes the events added since the last write, their states and the head. */
+  /**
+   * The writes of the events added since the last call, their states and the head, for the caller to run
+   * in this transaction with its own (`writeAll`); listeners hear of the events once it commits.
+   */
+  writes(): TableWrite[];
+  /** Runs `writes()`. */
   write(): Promise<void>;
 }
 
@@ -70,7 +76,7 @@ export interface VerifyResult {
 
 const HEAD = 'main';
 const PAGE = 1000;
-// Rows per statement: 24 columns × 500 stays under SQLite's 32,766 bound parameters.
+// People per state lookup.
 const CHUNK = 500;
 
 /** A state row as an append holds it: `id` null for a key without a row yet. */
@@ -93,12 +99,6 @@ const ledger = ({ strapi }: { strapi: Core.Strapi }) => {
   const knex = (): Knex => strapi.db.connection;
   const eventDocumentId = documentIds(strapi, UID.event);
   const stateDocumentId = documentIds(strapi, UID.state);
-
-  const insertChunked = async (trx: unknown, table: string, rows: Record<string, unknown>[]) => {
-    for (let i = 0; i < rows.length; i += CHUNK) {
-      await knex()(table).transacting(trx as never).insert(rows.slice(i, i + CHUNK));
-    }
-  };
 
   /** Creates the head row once; several instances booting at once may race, the unique index settles it. */
   const ensureHead = async () => {
@@ -163,7 +163,7 @@ const ledger = ({ strapi }: { strapi: Core.Strapi }) => {
       const states = new Map<string, StateEntry>();
       const stored: StoredEvent[] = [];
 
-      return {
+      const open: LedgerBatch = {
         async load(subjects: string[], purposes: string[]) {
           const stateful = [...new Set(subjects)].filter((p) => !known.get(p)?.created);
           if (stateful.length && purposes.length) await readStates(trx, states, stateful, [...new Set(purposes)]);
@@ -191,22 +191,21 @@ const ledger = ({ strapi }: { strapi: Core.Strapi }) => {
           return added;
         },
 
-        async write() {
-          if (stored.length === 0) return;
+        writes() {
+          if (stored.length === 0) return [];
           const now = new Date();
           const written = stored.splice(0);
-          const created: Record<string, unknown>[] = [];
           // Plain multi-row INSERTs and keyed UPDATEs: the query engine would read every row back after
-          // writing it, and these rows are never read through the Document Service. Sent together: the
-          // connection runs them back to back.
-          const writes: Promise<unknown>[] = [
-            insertChunked(trx, TABLE.event, written.map((e) => ({ ...toEventColumns(e, now), document_id: eventDocumentId() }))),
+          // writing it, and these rows are never read through the Document Service.
+          const writes: TableWrite[] = [
+            { table: TABLE.event, insert: written.map((e) => ({ ...toEventColumns(e, now), document_id: eventDocumentId() })) },
           ];
+          const created: Record<string, unknown>[] = [];
           for (const [key, entry] of states) {
             if (!entry.touched) continue;
             entry.touched = false;
             if (entry.id != null) {
-              writes.push(knex()(TABLE.state).transacting(trx).where({ id: entry.id }).update({ ...toStateColumns(entry.row), updated_at: now }));
+              writes.push({ table: TABLE.state, update: { where: { id: entry.id }, data: { ...toStateColumns(entry.row), updated_at: now } } });
               continue;
             }
             const [subject, purpose, channel] = key.split('\u0000');
@@ -221,16 +220,21 @@ const ledger = ({ strapi }: { strapi: Core.Strapi }) => {
               published_at: now,
             });
           }
-          writes.push(insertChunked(trx, TABLE.state, created));
-          writes.push(knex()(TABLE.ledgerHead).transacting(trx).where({ name: HEAD }).update({ seq, hash: prevHash }));
-          await Promise.all(writes);
+          writes.push({ table: TABLE.state, insert: created });
+          writes.push({ table: TABLE.ledgerHead, update: { where: { name: HEAD }, data: { seq, hash: prevHash } } });
+          // Both only matter once the writes are committed: if they fail, the transaction is rolled back,
+          // and with it this cache entry (keyed by the transaction) and the listeners' call.
           heads.set(trx as object, { seq, hash: prevHash });
-          // Listeners and webhooks hear of events only once they are committed (with a surrounding
-          // transaction, such as the form hook's, when that one commits).
           const identifiers = new Map([...known].map(([pseudonym, k]) => [pseudonym, k.identifiers]));
           onCommit(() => getService('webhooks').emit(written, identifiers));
+          return writes;
+        },
+
+        write() {
+          return writeAll(strapi, open.writes());
         },
       };
+      return open;
     });
   };
 

@@ -2,13 +2,11 @@ import type { Core } from '@strapi/strapi';
 import type { Receipt } from '../../../shared/contracts/submissions';
 import { PLUGIN_ID, TABLE, UID } from '../constants';
 import { documentIds } from '../database/document-id';
-import { onTable } from '../database/in-transaction';
+import type { TableWrite } from '../database/write-all';
 import { deriveSigningKey, signCompact, type PublicJwk, type SigningKey } from '../domain/jws';
 import { getService } from '../utils/get-service';
 
 const STORE_KEY = 'receipt-public-keys';
-// 10 columns × 500 rows stays under SQLite's bound-parameter limit.
-const INSERT_CHUNK = 500;
 
 /**
  * Receipt signing. The current key comes from the plugin secret; every public key ever used is kept in
@@ -44,10 +42,10 @@ const receipts = ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     /**
-     * Signs receipts and keeps them, with one INSERT, inside the caller's transaction (with the events
-     * they cover).
+     * Signs receipts; `writes` keeps them, to be run inside the caller's transaction with the events they
+     * cover (knex rather than the query engine, which would read each row back).
      */
-    async issueMany(list: Array<{ receipt: Receipt; formKey: string | null }>): Promise<Array<Receipt & { jws: string }>> {
+    signMany(list: Array<{ receipt: Receipt; formKey: string | null }>): { signed: Array<Receipt & { jws: string }>; writes: TableWrite[] } {
       const signed = list.map(({ receipt }) => ({ ...receipt, jws: this.sign(receipt as unknown as Record<string, unknown>) }));
       const now = new Date();
       const rows = signed.map((receipt, i) => ({
@@ -62,11 +60,7 @@ const receipts = ({ strapi }: { strapi: Core.Strapi }) => {
         updated_at: now,
         published_at: now,
       }));
-      // knex rather than the query engine, which would read each row back: this is on every submission's path.
-      for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-        await onTable(strapi, TABLE.receipt, (q) => q.insert(rows.slice(i, i + INSERT_CHUNK)));
-      }
-      return signed;
+      return { signed, writes: [{ table: TABLE.receipt, insert: rows }] };
     },
   };
 };

@@ -5,6 +5,7 @@ import type { ConsentConfig } from '../config';
 import { PLUGIN_ID, TABLE, UID } from '../constants';
 import { documentIds } from '../database/document-id';
 import { onTable } from '../database/in-transaction';
+import { writeAll, type TableWrite } from '../database/write-all';
 import {
   defaultPhoneCountry,
   identifierHash,
@@ -54,8 +55,8 @@ export interface IdentifierKey {
   hash: string;
 }
 
-// 12 columns × 500 rows stays under SQLite's bound-parameter limit.
-const INSERT_CHUNK = 500;
+// Hashes per lookup query.
+const LOOKUP_CHUNK = 500;
 
 const HASH_COLUMN = { email: 'emailHash', phone: 'phoneHash', externalId: 'externalIdHash' } as const;
 const ORDER: IdentifierType[] = ['email', 'phone', 'externalId'];
@@ -99,9 +100,9 @@ const subjects = ({ strapi }: { strapi: Core.Strapi }) => {
     const rows: SubjectRow[] = [];
     for (const type of ORDER) {
       const hashes = [...new Set(keys.filter((k) => k.type === type).map((k) => k.hash))];
-      for (let i = 0; i < hashes.length; i += INSERT_CHUNK) {
+      for (let i = 0; i < hashes.length; i += LOOKUP_CHUNK) {
         const found = await onTable(strapi, TABLE.subject, (q) =>
-          q.select(COLUMNS).whereIn(COLUMNS[HASH_COLUMN[type]], hashes.slice(i, i + INSERT_CHUNK))
+          q.select(COLUMNS).whereIn(COLUMNS[HASH_COLUMN[type]], hashes.slice(i, i + LOOKUP_CHUNK))
         );
         rows.push(...(found as unknown as SubjectRow[]).map((r) => ({ ...r, id: Number(r.id) })));
       }
@@ -179,17 +180,17 @@ const subjects = ({ strapi }: { strapi: Core.Strapi }) => {
      * later entry with an identifier of an earlier one gets the same subject.
      */
     async resolveMany(requests: SubjectRequest[]): Promise<ResolvedSubject[]> {
-      const { resolved, write } = await this.prepareMany(requests);
-      await write();
+      const { resolved, writes } = await this.prepareMany(requests);
+      await writeAll(strapi, writes);
       return resolved;
     },
 
     /**
-     * `resolveMany` with the insert of the new people left to the caller (`write`), who can send it with
+     * `resolveMany` with the insert of the new people left to the caller (`writes`), who sends it with
      * its own writes (group commit). People to update are updated at once (rare: a known person with a
      * new identifier, language or audience).
      */
-    async prepareMany(requests: SubjectRequest[]): Promise<{ resolved: ResolvedSubject[]; write: () => Promise<void> }> {
+    async prepareMany(requests: SubjectRequest[]): Promise<{ resolved: ResolvedSubject[]; writes: TableWrite[] }> {
       const keys = requests.map((r) => this.keys(r.identifiers));
       // Who holds each identifier, kept current as people are created or given new identifiers below.
       const byKey = new Map<string, Subject>();
@@ -249,12 +250,7 @@ const subjects = ({ strapi }: { strapi: Core.Strapi }) => {
         updated_at: now,
         published_at: now,
       }));
-      const write = async () => {
-        for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-          await onTable(strapi, TABLE.subject, (q) => q.insert(rows.slice(i, i + INSERT_CHUNK)));
-        }
-      };
-      return { resolved: results, write };
+      return { resolved: results, writes: [{ table: TABLE.subject, insert: rows }] };
     },
 
     /**

@@ -1,0 +1,55 @@
+import type { Core } from '@strapi/strapi';
+import { onTable } from './in-transaction';
+
+/** One write of a group: rows to insert into a table, or one keyed update. */
+export type TableWrite =
+  | { table: string; insert: Record<string, unknown>[] }
+  | { table: string; update: { where: Record<string, unknown>; data: Record<string, unknown> } };
+
+// SQLite binds at most 32,766 parameters per statement, PostgreSQL 65,535: far below both.
+const MAX_PARAMETERS = 30000;
+// knex inserts several rows into SQLite as one compound SELECT, which SQLite caps at 500 terms.
+const MAX_ROWS = 500;
+
+const parameters = (w: TableWrite) =>
+  'insert' in w
+    ? w.insert.reduce((n, row) => n + Object.keys(row).length, 0)
+    : Object.keys(w.update.where).length + Object.keys(w.update.data).length;
+
+/** A write split so that no statement binds more than MAX_PARAMETERS values or inserts more than MAX_ROWS rows. */
+const chunks = (w: TableWrite): TableWrite[] => {
+  if (!('insert' in w) || w.insert.length === 0) return 'insert' in w ? [] : [w];
+  const perRow = Object.keys(w.insert[0]).length;
+  const size = Math.max(1, Math.min(MAX_ROWS, Math.floor(MAX_PARAMETERS / perRow)));
+  const out: TableWrite[] = [];
+  for (let i = 0; i < w.insert.length; i += size) out.push({ table: w.table, insert: w.insert.slice(i, i + size) });
+  return out;
+};
+
+type Knex = Core.Strapi['db']['connection'];
+type QueryBuilder = ReturnType<Knex>;
+
+const apply = (q: QueryBuilder, w: TableWrite): PromiseLike<unknown> & QueryBuilder =>
+  ('insert' in w ? q.insert(w.insert) : q.where(w.update.where).update(w.update.data)) as unknown as PromiseLike<unknown> & QueryBuilder;
+
+/**
+ * Runs a group's writes in the current transaction. On PostgreSQL they go as one statement (data-modifying
+ * WITH clauses), so a group costs one round trip to write whatever it holds; a group's time under the
+ * ledger lock is what limits submissions there. Elsewhere (SQLite, MySQL, which have no data-modifying
+ * WITH), one statement per write, in order.
+ */
+export const writeAll = async (strapi: Core.Strapi, writes: TableWrite[]): Promise<void> => {
+  const all = writes.flatMap(chunks);
+  if (all.length === 0) return;
+  const combine = strapi.db.dialect.client === 'postgres' && all.reduce((n, w) => n + parameters(w), 0) <= MAX_PARAMETERS;
+  if (!combine) {
+    for (const w of all) await onTable(strapi, w.table, (q) => apply(q, w));
+    return;
+  }
+  const knex = strapi.db.connection;
+  const last = all[all.length - 1];
+  await onTable(strapi, last.table, (q) => {
+    all.slice(0, -1).forEach((w, i) => q.with(`w${i}`, apply(knex(w.table), w)));
+    return apply(q, last);
+  });
+};
