@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import type { Purpose } from '../../../shared/contracts/purposes';
 import { TABLE, UID } from '../constants';
+import { ensureHeadRow } from '../database/head-row';
 import { onTable } from '../database/in-transaction';
 import type { FormRow } from './forms';
 import { getService } from '../utils/get-service';
@@ -20,8 +21,8 @@ export interface NoticeVersionRow {
 
 interface Snapshot {
   stamp: string;
-  forms: Map<string, FormRow | null>;
-  purposes: Map<string, Purpose | null>;
+  forms: Map<string, FormRow>;
+  purposes: Map<string, Purpose>;
   notices: Map<string, NoticeVersionRow[]>;
   gpc?: Purpose[];
 }
@@ -31,8 +32,6 @@ const STAMP = 'catalogue';
 const MODELS = [UID.form, UID.purpose, UID.notice];
 const WRITES = ['Create', 'CreateMany', 'Update', 'UpdateMany', 'Delete', 'DeleteMany'] as const;
 
-type Knex = Core.Strapi['db']['connection'];
-
 /**
  * What the editors define and every submission is checked against: forms, purposes and notice versions.
  * Read from memory instead of three queries per submission, and trusted only while the catalogue stamp
@@ -41,7 +40,6 @@ type Knex = Core.Strapi['db']['connection'];
  * is seen by every instance at its next submission. One primary-key read per submission checks it.
  */
 const catalogue = ({ strapi }: { strapi: Core.Strapi }) => {
-  const knex = (): Knex => strapi.db.connection;
   let snapshot: Snapshot | null = null;
 
   const newStamp = () => randomBytes(16).toString('hex');
@@ -70,15 +68,7 @@ const catalogue = ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     /** Creates the stamp row once (at boot). */
-    async ensureStamp() {
-      if (await knex()(TABLE.ledgerHead).where({ name: STAMP }).first()) return;
-      try {
-        await knex()(TABLE.ledgerHead).insert({ name: STAMP, seq: 0, hash: newStamp() });
-      } catch (error) {
-        // Several instances booting at once: the unique name lets one insert win.
-        if (!(await knex()(TABLE.ledgerHead).where({ name: STAMP }).first())) throw error;
-      }
-    },
+    ensureStamp: () => ensureHeadRow(strapi, STAMP, newStamp()),
 
     /**
      * One consistent view for one submission: `form`, `purposes`, `notices` and `gpcPurposes` answer from
@@ -87,20 +77,24 @@ const catalogue = ({ strapi }: { strapi: Core.Strapi }) => {
     async view() {
       const s = await current();
       return {
-        /** The active form with this key, or null. */
+        /**
+         * The active form with this key, or null. Only forms found are kept: a public route must not let
+         * anyone grow this cache by asking for keys that do not exist.
+         */
         async form(key: string): Promise<FormRow | null> {
-          if (!s.forms.has(key)) s.forms.set(key, await strapi.db.query(UID.form).findOne({ where: { key, active: true } }));
-          return s.forms.get(key) ?? null;
+          if (s.forms.has(key)) return s.forms.get(key)!;
+          const row: FormRow | null = await strapi.db.query(UID.form).findOne({ where: { key, active: true } });
+          if (row) s.forms.set(key, row);
+          return row;
         },
 
-        /** Purposes by key (archived ones included); unknown keys are absent from the map. */
+        /** Purposes by key (archived ones included); unknown keys are absent from the map (and not kept). */
         async purposes(keys: string[]): Promise<Map<string, Purpose>> {
           const missing = keys.filter((k) => !s.purposes.has(k));
           if (missing.length) {
-            const found = await getService('purposes').byKeys(missing);
-            for (const k of missing) s.purposes.set(k, found.get(k) ?? null);
+            for (const [k, purpose] of await getService('purposes').byKeys(missing)) s.purposes.set(k, purpose);
           }
-          return new Map(keys.flatMap((k) => (s.purposes.get(k) ? [[k, s.purposes.get(k)!] as const] : [])));
+          return new Map(keys.flatMap((k) => (s.purposes.has(k) ? [[k, s.purposes.get(k)!] as const] : [])));
         },
 
         /** Every published or retired version of these purposes' notices, newest first. */

@@ -12,10 +12,11 @@ import {
   toStateColumns,
 } from '../database/ledger-rows';
 import { documentIds } from '../database/document-id';
+import { ensureHeadRow } from '../database/head-row';
+import { orderedId } from '../database/ordered-id';
 import { writeAll, type TableWrite } from '../database/write-all';
 import { getService } from '../utils/get-service';
 import type { Identifiers } from './subjects';
-import { orderedId } from '../database/ordered-id';
 
 /** What a caller records; the ledger adds the event id, sequence number, time and chain hashes. */
 export interface NewEvent extends EventDecision {
@@ -100,16 +101,8 @@ const ledger = ({ strapi }: { strapi: Core.Strapi }) => {
   const eventDocumentId = documentIds(strapi, UID.event);
   const stateDocumentId = documentIds(strapi, UID.state);
 
-  /** Creates the head row once; several instances booting at once may race, the unique index settles it. */
-  const ensureHead = async () => {
-    const exists = await knex()(TABLE.ledgerHead).where({ name: HEAD }).first();
-    if (exists) return;
-    try {
-      await strapi.db.query(UID.ledgerHead).create({ data: { name: HEAD, seq: 0, hash: GENESIS_HASH } });
-    } catch (error) {
-      if (!(await knex()(TABLE.ledgerHead).where({ name: HEAD }).first())) throw error;
-    }
-  };
+  /** Creates the head row once (at boot). */
+  const ensureHead = () => ensureHeadRow(strapi, HEAD, GENESIS_HASH);
 
   /**
    * Reads into `states` the stored states of these people for these purposes, one query per chunk of
