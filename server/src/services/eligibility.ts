@@ -5,6 +5,8 @@ import type { Eligibility, SubjectRef } from '../../../shared/contracts/eligibil
 import type { ConsentConfig } from '../config';
 import { PLUGIN_ID, TABLE, UID } from '../constants';
 import { onTable } from '../database/in-transaction';
+import { fromStateColumns, STATE_COLUMNS } from '../database/ledger-rows';
+import { subjectColumns } from '../database/subject-rows';
 import type { SoftOptInEvidence } from '../domain/contact-rules';
 import { decideEligibility, type EligibilityState } from '../domain/eligibility-rules';
 import { getService } from '../utils/get-service';
@@ -47,24 +49,8 @@ export interface CheckOptions {
   jurisdiction?: Jurisdiction;
 }
 
-// Read with knex under their attribute names: a check is on a hot path, and the query engine costs more
-// than the lookup.
-const SUBJECT_COLUMNS = {
-  pseudonym: 'pseudonym',
-  emailHash: 'email_hash',
-  phoneHash: 'phone_hash',
-  externalIdHash: 'external_id_hash',
-  audience: 'audience',
-  jurisdiction: 'jurisdiction',
-};
-const STATE_COLUMNS = {
-  subject: 'subject',
-  state: 'state',
-  expiresAt: 'expires_at',
-  reconsentRequired: 'reconsent_required',
-  grantedAt: 'granted_at',
-  lastEventSeq: 'last_event_seq',
-};
+// Read with knex: a check is on a hot path, and the query engine costs more than the lookup.
+const SUBJECT_COLUMNS = subjectColumns('pseudonym', 'emailHash', 'phoneHash', 'externalIdHash', 'audience', 'jurisdiction');
 
 const toState = (row: StateRow | undefined): EligibilityState | null =>
   row
@@ -170,10 +156,10 @@ const eligibility = ({ strapi }: { strapi: Core.Strapi }) => {
   const statesOf = async (pseudonyms: string[], purpose: string, channel: Channel) => {
     const map = new Map<string, StateRow>();
     for (const part of chunks([...new Set(pseudonyms)])) {
-      const rows = (await onTable(strapi, TABLE.state, (q) =>
+      const rows = await onTable(strapi, TABLE.state, (q) =>
         q.select(STATE_COLUMNS).where({ purpose, channel }).whereIn('subject', part)
-      )) as unknown as StateRow[];
-      for (const row of rows) map.set(row.subject, row);
+      );
+      for (const row of rows as Record<string, unknown>[]) map.set(row.subject as string, { subject: row.subject as string, ...fromStateColumns(row) });
     }
     await readRevocations([...map.values()]);
     return map;

@@ -4,7 +4,9 @@ import type { Audience, IdentifierType, Jurisdiction } from '../../../shared/con
 import type { ConsentConfig } from '../config';
 import { PLUGIN_ID, TABLE, UID } from '../constants';
 import { documentIds } from '../database/document-id';
+import { orderedId } from '../database/ordered-id';
 import { onTable } from '../database/in-transaction';
+import { SUBJECT_COLUMNS as COLUMNS } from '../database/subject-rows';
 import { writeAll, type TableWrite } from '../database/write-all';
 import {
   defaultPhoneCountry,
@@ -15,7 +17,6 @@ import {
   normalisePhone,
 } from '../domain/identifiers';
 import { getService } from '../utils/get-service';
-import { orderedId } from '../database/ordered-id';
 
 export type Identifiers = Partial<Record<IdentifierType, string>>;
 
@@ -61,21 +62,6 @@ const LOOKUP_CHUNK = 500;
 const HASH_COLUMN = { email: 'emailHash', phone: 'phoneHash', externalId: 'externalIdHash' } as const;
 const ORDER: IdentifierType[] = ['email', 'phone', 'externalId'];
 
-/** A subject row's columns under their attribute names: on the submission path subjects are read with knex. */
-const COLUMNS: Record<keyof SubjectRow, string> = {
-  id: 'id',
-  pseudonym: 'pseudonym',
-  email: 'email',
-  phone: 'phone',
-  externalId: 'external_id',
-  emailHash: 'email_hash',
-  phoneHash: 'phone_hash',
-  externalIdHash: 'external_id_hash',
-  language: 'language',
-  audience: 'audience',
-  jurisdiction: 'jurisdiction',
-  erasedAt: 'erased_at',
-};
 /** The identifiers a subject row holds (none once erased). */
 export const identifiersOf = (row: Pick<SubjectRow, IdentifierType>): Identifiers =>
   Object.fromEntries(ORDER.filter((k) => row[k]).map((k) => [k, row[k] as string]));
@@ -83,13 +69,14 @@ export const identifiersOf = (row: Pick<SubjectRow, IdentifierType>): Identifier
 const toColumns = (data: Partial<Subject>) =>
   Object.fromEntries(Object.entries(data).map(([k, v]) => [COLUMNS[k as keyof SubjectRow], v]));
 
+/** A subject's identifiers and their keyed hashes, cleared. */
+const NO_IDENTIFIERS = { email: null, emailHash: null, phone: null, phoneHash: null, externalId: null, externalIdHash: null };
+
 /**
  * People known to the ledger. The ledger refers to them by pseudonym only; identifiers live here,
  * normalised, next to their keyed hashes (lookups go by hash), so erasure clears them in one place
  * without touching the chain.
  */
-/** A subject's identifiers and their keyed hashes, cleared. */
-const NO_IDENTIFIERS = { email: null, emailHash: null, phone: null, phoneHash: null, externalId: null, externalIdHash: null };
 
 const subjects = ({ strapi }: { strapi: Core.Strapi }) => {
   const query = () => strapi.db.query(UID.subject);
