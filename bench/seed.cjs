@@ -52,7 +52,7 @@ const hasPhone = (i) => i % 5 < 2;
 
 const createSeeder = (strapi, { engine, notices, purposes }) => {
   const { eventHash, nextState, TABLE, UID, ledgerRows, documentIds, orderedId } = loadDomain();
-  // Document ids as the query engine gives them, so seeded rows look like real ones.
+  // Ids as the plugin gives its own rows (time-ordered), so seeded rows look like real ones.
   const ids = { subject: documentIds(strapi, UID.subject), event: documentIds(strapi, UID.event), state: documentIds(strapi, UID.state) };
   const knex = strapi.db.connection;
   const consent = strapi.plugin('consent');

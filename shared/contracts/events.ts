@@ -1,9 +1,5 @@
 import type { Channel, ConsentAction, ConsentMethod, ConsentState, LegalBasis } from './domain';
 
-/**
- * The fields of a ledger event that every reader shows the same way: the admin's ledger explorer
- * (`LedgerEvent`, contracts/records) and the person's own export (`ExportedEvent`, contracts/subjects).
- */
 /** What an event decides, from the capture rules' plan to the stored row. */
 export interface EventDecision {
   purpose: string;
@@ -15,6 +11,10 @@ export interface EventDecision {
   legalBasis: LegalBasis;
 }
 
+/**
+ * The fields of a ledger event that every reader shows the same way: the admin's ledger explorer
+ * (`LedgerEvent`, contracts/records) and the person's own export (`ExportedEvent`, contracts/subjects).
+ */
 export interface RecordedEvent extends EventDecision {
   seq: number;
   eventId: string;

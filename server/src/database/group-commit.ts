@@ -14,8 +14,8 @@ const MAX_WAIT_MS = 5;
 /**
  * Group commit: items queued while a transaction is running are written together in the next one, so a
  * burst of N submissions costs one commit (one journal sync on SQLite, one WAL flush and one lock
- * hand-over on PostgreSQL and MySQL) instead of N. An idle server commits an item alone, at once, so a
- * lone request waits for nothing.
+ * hand-over on PostgreSQL and MySQL) instead of N. An idle server commits an item alone after one timer
+ * turn (`gather`).
  *
  * Items are independent: if one fails, its group is rolled back and every item of it is retried in a
  * transaction of its own, so a bad item fails alone and the others are written exactly once.

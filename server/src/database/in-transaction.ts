@@ -1,7 +1,7 @@
 import type { Core } from '@strapi/strapi';
 
 type Knex = Core.Strapi['db']['connection'];
-type QueryBuilder = ReturnType<Knex>;
+export type QueryBuilder = ReturnType<Knex>;
 
 /**
  * Runs a knex query on `table` inside the caller's transaction when there is one, else on its own. A

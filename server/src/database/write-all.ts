@@ -1,5 +1,5 @@
 import type { Core } from '@strapi/strapi';
-import { onTable } from './in-transaction';
+import { onTable, type QueryBuilder } from './in-transaction';
 
 /** One write of a group: rows to insert into a table, or one keyed update. */
 export type TableWrite =
@@ -18,16 +18,13 @@ const parameters = (w: TableWrite) =>
 
 /** A write split so that no statement binds more than MAX_PARAMETERS values or inserts more than MAX_ROWS rows. */
 const chunks = (w: TableWrite): TableWrite[] => {
-  if (!('insert' in w) || w.insert.length === 0) return 'insert' in w ? [] : [w];
-  const perRow = Object.keys(w.insert[0]).length;
-  const size = Math.max(1, Math.min(MAX_ROWS, Math.floor(MAX_PARAMETERS / perRow)));
+  if (!('insert' in w)) return [w];
+  const perRow = Object.keys(w.insert[0] ?? {}).length;
+  const size = Math.max(1, Math.min(MAX_ROWS, Math.floor(MAX_PARAMETERS / Math.max(1, perRow))));
   const out: TableWrite[] = [];
   for (let i = 0; i < w.insert.length; i += size) out.push({ table: w.table, insert: w.insert.slice(i, i + size) });
   return out;
 };
-
-type Knex = Core.Strapi['db']['connection'];
-type QueryBuilder = ReturnType<Knex>;
 
 const apply = (q: QueryBuilder, w: TableWrite): PromiseLike<unknown> & QueryBuilder =>
   ('insert' in w ? q.insert(w.insert) : q.where(w.update.where).update(w.update.data)) as unknown as PromiseLike<unknown> & QueryBuilder;

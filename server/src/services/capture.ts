@@ -9,6 +9,7 @@ import { buildReceipt, type ReceiptPurpose, type VerifiedNotice } from '../domai
 import { minimisePageUrl, requestContext, type RequestContext } from '../domain/request-context';
 import { standardWithdrawalText } from '../domain/withdrawal-text';
 import { groupCommit } from '../database/group-commit';
+import { orderedId } from '../database/ordered-id';
 import { writeAll } from '../database/write-all';
 import { ConflictError, ForbiddenRequestError } from '../errors';
 import { getService } from '../utils/get-service';
@@ -17,7 +18,6 @@ import type { CatalogueView } from './catalogue';
 import type { PendingMail } from './confirmations';
 import type { KnownSubject } from './ledger';
 import { identifiersOf, type Identifiers } from './subjects';
-import { orderedId } from '../database/ordered-id';
 
 /** What a submission's HTTP request tells us besides its body. */
 export interface CaptureRequest {
@@ -368,7 +368,6 @@ const capture = ({ strapi }: { strapi: Core.Strapi }) => {
       if (needsEmail && !identifiers.email) {
         invalid('subject.email', `subject.email is required: "${needsEmail}" is confirmed by email (double opt-in)`);
       }
-
 
       return {
         form: { key: form.key, doubleOptIn: form.doubleOptIn, privacyPolicyUrl: form.privacyPolicyUrl ?? null },
