@@ -79,6 +79,34 @@ describe('group commit (A10, J1)', () => {
     });
   });
 
+  it('a person given a phone by a later submission of the same group is one subject holding both', async () => {
+    const results = await Promise.all([
+      capture().submit(body('phoned@example.com'), request),
+      capture().submit({ ...body('phoned@example.com'), subject: { email: 'phoned@example.com', phone: '+33 6 12 34 56 78' } }, request),
+    ]);
+    expect(results[0].subject).toBe(results[1].subject);
+    const rows = await app.strapi.db.connection(TABLE.subject).where({ pseudonym: results[0].subject });
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ email: 'phoned@example.com', phone: '+33612345678' });
+  });
+
+  it('listeners hear of grouped grants once committed, with the address each was given for', async () => {
+    const heard: Array<{ subject: { id: string; email?: string } }> = [];
+    const listener = ({ consent }: { consent: { subject: { id: string; email?: string } } }) => heard.push(consent);
+    app.strapi.eventHub.on('consent.granted', listener);
+    try {
+      const results = await Promise.all(['ear1@example.com', 'ear2@example.com'].map((e) => capture().submit(body(e), request)));
+      // The post-commit emit runs after the answers: wait for it.
+      for (let i = 0; i < 50 && heard.length < 2; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(heard.map((h) => h.subject).sort((a, b) => a.email!.localeCompare(b.email!))).toEqual([
+        { id: results[0].subject, email: 'ear1@example.com' },
+        { id: results[1].subject, email: 'ear2@example.com' },
+      ]);
+    } finally {
+      app.strapi.eventHub.off('consent.granted', listener);
+    }
+  });
+
   it('a submission that fails while recording fails alone and writes nothing; the others of its group are recorded', async () => {
     const before = await rowCounts(app.strapi);
     const plans = await Promise.all(
@@ -140,6 +168,30 @@ describe('forms, purposes and notices read from memory (A9)', () => {
     const res = await submitHttp({ ...body('flash2@example.com'), choices: { flash: true } });
     expect(res.status).toBe(400);
     expect(res.body.error.message).toContain('archived');
+  });
+
+  it('an eligibility check sees a purpose archived a moment ago (the check reads the same catalogue)', async () => {
+    const eligibility = app.strapi.plugin('consent').service('eligibility');
+    await app.strapi.plugin('consent').service('purposes').create({ key: 'digest', name: 'Digest', legalBasis: 'consent', channels: ['email'] });
+    expect((await eligibility.check('digest', 'email', { email: 'nobody@example.com' })).reasons).not.toContain('purpose-archived');
+    await app.strapi.plugin('consent').service('purposes').update('digest', { active: false });
+    expect((await eligibility.check('digest', 'email', { email: 'nobody@example.com' })).reasons).toContain('purpose-archived');
+  });
+
+  it('a deleted form is refused at the next submission', async () => {
+    await app.strapi.plugin('consent').service('forms').create({
+      key: 'short-lived',
+      name: 'Short-lived',
+      purposes: ['newsletter'],
+      allowedOrigins: [FORM_ORIGIN],
+      successUrl: `${FORM_ORIGIN}/thanks`,
+    });
+    const payload = { ...body('brief@example.com'), form: 'short-lived', notices: { newsletter: notices.newsletter } };
+    expect((await submitHttp(payload)).status).toBe(201);
+    await app.strapi.plugin('consent').service('forms').remove('short-lived');
+    const res = await submitHttp(payload);
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toContain('no active form');
   });
 
   it('an edit made by another instance (data and stamp changed in the database) is seen at the next submission', async () => {
