@@ -16,15 +16,15 @@
  * --profile (a CPU profile of the server per load figure, in bench/results/profiles/; read them with
  * bench/profile-summary.mjs or Chrome DevTools), --out <file>.
  */
-import { fork, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { startBenchServer } from './server-process.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const RESULTS = path.join(ROOT, 'bench', 'results');
@@ -121,58 +121,7 @@ const createDatabase = async () => {
 
 // ---------------------------------------------------------------- the server process
 
-const freePort = () =>
-  new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-
-const startServer = async (database) => {
-  const port = await freePort();
-  const execArgv = ['--expose-gc'];
-  const child = fork(path.join(ROOT, 'bench', 'server.cjs'), [], {
-    cwd: path.join(ROOT, 'bench', 'app'),
-    execArgv,
-    env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      STRAPI_TELEMETRY_DISABLED: 'true',
-      ...database.env,
-    },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  let nextId = 0;
-  const pending = new Map();
-  const ready = new Promise((resolve, reject) => {
-    child.on('message', (m) => {
-      if (m.ready) return resolve(m);
-      const p = pending.get(m.id);
-      if (!p) return;
-      pending.delete(m.id);
-      if (m.ok) p.resolve(m.result);
-      else p.reject(new Error(m.error));
-    });
-    child.on('exit', (code) => {
-      const error = new Error(`the server process exited (${code})`);
-      reject(error);
-      for (const p of pending.values()) p.reject(error);
-    });
-  });
-  const info = await ready;
-  const call = (type, args = {}) =>
-    new Promise((resolve, reject) => {
-      const id = ++nextId;
-      pending.set(id, { resolve, reject });
-      child.send({ id, type, ...args });
-    });
-  return { child, port, base: `http://127.0.0.1:${port}`, info, call };
-};
+const startServer = (database) => startBenchServer(database.env, { execArgv: ['--expose-gc'] });
 
 /** Resident memory of a process, from /proc (kB → bytes). */
 const procStatus = (pid, field) => {

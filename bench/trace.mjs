@@ -4,46 +4,13 @@
  * SQLite bench app (the built plugin): the first thing to look at before cutting statements from the
  * write path. `node bench/trace.mjs` (run `npm run build` first).
  */
-import { fork } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { startBenchServer } from './server-process.mjs';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'consent-trace-'));
-const port = 31000 + Math.floor(Math.random() * 1000);
-const child = fork(path.join(ROOT, 'bench', 'server.cjs'), [], {
-  cwd: path.join(ROOT, 'bench', 'app'),
-  env: {
-    ...process.env,
-    NODE_ENV: 'production',
-    HOST: '127.0.0.1',
-    PORT: String(port),
-    STRAPI_TELEMETRY_DISABLED: 'true',
-    DATABASE_CLIENT: 'sqlite',
-    DATABASE_FILENAME: path.join(dir, 'trace.db'),
-  },
-  stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-});
-
-let nextId = 0;
-const pending = new Map();
-const info = await new Promise((resolve) =>
-  child.on('message', (m) => {
-    if (m.ready) return resolve(m);
-    const p = pending.get(m.id);
-    pending.delete(m.id);
-    if (m.ok) p.resolve(m.result);
-    else p.reject(new Error(m.error));
-  })
-);
-const call = (type, args = {}) =>
-  new Promise((resolve, reject) => {
-    const id = ++nextId;
-    pending.set(id, { resolve, reject });
-    child.send({ id, type, ...args });
-  });
+const { port, info, call } = await startBenchServer({ DATABASE_CLIENT: 'sqlite', DATABASE_FILENAME: path.join(dir, 'trace.db') });
 
 try {
   const form = await (await fetch(`http://127.0.0.1:${port}/api/consent/forms/bench?locale=en`)).json();
