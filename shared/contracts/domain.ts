@@ -5,7 +5,8 @@
 export const LEGAL_BASES = ['consent', 'legitimate-interest', 'contract', 'legal-obligation'] as const;
 export type LegalBasis = (typeof LEGAL_BASES)[number];
 
-export const CHANNELS = ['email', 'sms', 'phone', 'postal', 'push', 'web'] as const;
+/** `automated-call`: calling machines without a human caller (ePrivacy Art. 13(1)); `fax`: telefax. */
+export const CHANNELS = ['email', 'sms', 'phone', 'postal', 'push', 'web', 'automated-call', 'fax'] as const;
 export type Channel = (typeof CHANNELS)[number];
 
 export const AUDIENCES = ['consumer', 'professional', 'any'] as const;
@@ -55,9 +56,21 @@ export type IdentifierType = (typeof IDENTIFIER_TYPES)[number];
 export const JURISDICTIONS = ['eu', 'fr', 'de'] as const;
 export type Jurisdiction = (typeof JURISDICTIONS)[number];
 
+/** Sectors with a rule of their own (the French ban on canvassing for energy-renovation works, Law 2020-901). */
+export const SECTORS = ['energy-renovation'] as const;
+export type Sector = (typeof SECTORS)[number];
+
 export const IP_STORAGE = ['none', 'truncated', 'full'] as const;
 export type IpStorage = (typeof IP_STORAGE)[number];
 
-/** The mechanism is derived from the legal basis and never set by hand (spec 3, purpose). */
-export const mechanismOf = (basis: LegalBasis): 'opt-in' | 'opt-out' | 'none' =>
-  basis === 'consent' ? 'opt-in' : basis === 'legitimate-interest' ? 'opt-out' : 'none';
+/**
+ * The mechanism is derived from the legal basis and never set by hand (spec 3, purpose). A contract purpose
+ * flagged as direct marketing (in-contract sales calls) can be objected to like legitimate interest
+ * (Art. 21(2)); which purposes are direct marketing is decided in server/src/domain/direct-marketing.ts.
+ */
+export const mechanismOf = (basis: LegalBasis, directMarketing = false): 'opt-in' | 'opt-out' | 'none' =>
+  basis === 'consent'
+    ? 'opt-in'
+    : basis === 'legitimate-interest' || (basis === 'contract' && directMarketing)
+      ? 'opt-out'
+      : 'none';

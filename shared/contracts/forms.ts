@@ -1,4 +1,4 @@
-import type { Channel, LegalBasis } from './domain';
+import type { Channel, Jurisdiction, LegalBasis } from './domain';
 
 export interface FormInput {
   key: string;
@@ -6,6 +6,10 @@ export interface FormInput {
   /** Purpose keys offered, in display order. Each is its own unticked box. */
   purposes: string[];
   doubleOptIn?: boolean;
+  /** Who the form collects, recorded on each person who signs up (C2); null: the submission says, else consumer. */
+  audience?: 'consumer' | 'professional' | null;
+  /** Whose law the form serves, recorded on each person (C2); null: the site's jurisdiction. */
+  jurisdiction?: Jurisdiction | null;
   /** Origins (scheme://host[:port]) allowed to post this form. */
   allowedOrigins?: string[];
   successUrl?: string | null;

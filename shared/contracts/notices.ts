@@ -8,6 +8,8 @@ export const A7_ELEMENTS = [
   'rightToWithdraw',
   'recipients',
   'privacyPolicyUrl',
+  // Not A7 itself: the balancing-test reference a legitimate-interest purpose needs before its notice is published (C3).
+  'balancingTest',
 ] as const;
 export type A7Element = (typeof A7_ELEMENTS)[number];
 

@@ -1,4 +1,4 @@
-import type { Audience, Channel, LegalBasis } from './domain';
+import type { Audience, Channel, LegalBasis, Sector } from './domain';
 
 export interface PurposeTranslation {
   name: string;
@@ -17,13 +17,24 @@ export interface PurposeInput {
   doubleOptIn?: boolean;
   softOptIn?: boolean;
   honorGpc?: boolean;
+  /**
+   * The purpose's messages sell (direct marketing): always true for consent and legitimate interest, never
+   * for legal obligation, the editor's choice for contract (in-contract sales calls). Frozen once used.
+   */
+  directMarketing?: boolean;
+  /** Legitimate interest: the reference of the balancing test (Art. 6(1)(f), C3); needed to publish a notice. */
+  balancingTest?: string | null;
+  /** A sector with a rule of its own, e.g. `energy-renovation` (never canvassed by phone in France). */
+  sector?: Sector | null;
   minimumAge?: number | null;
   lifetimeDays?: number | null;
   defaultLocale?: string;
   active?: boolean;
 }
 
-export interface Purpose extends Required<Omit<PurposeInput, 'minimumAge' | 'lifetimeDays'>> {
+export interface Purpose extends Required<Omit<PurposeInput, 'minimumAge' | 'lifetimeDays' | 'balancingTest' | 'sector'>> {
+  balancingTest: string | null;
+  sector: Sector | null;
   minimumAge: number | null;
   lifetimeDays: number | null;
   /** Derived from the legal basis, never set by hand. */

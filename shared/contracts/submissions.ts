@@ -9,7 +9,7 @@ export declare namespace CreateSubmission {
     body: {
       form: string;
       locale?: string;
-      subject: { email?: string; phone?: string; externalId?: string; audience?: Exclude<Audience, 'any'> };
+      subject: { email?: string; phone?: string; externalId?: string; audience?: Exclude<Audience, 'any'>; jurisdiction?: Jurisdiction };
       /** Purpose key → `true` when ticked. In JSON only booleans; `false` or absent is not ticked. */
       choices?: Record<string, boolean>;
       /** Purpose key → the notice the person was shown. */

@@ -12,6 +12,7 @@ import {
   type ConsentState,
   type Jurisdiction,
   type LegalBasis,
+  type Sector,
   type SuppressionReason,
 } from '../../shared/contracts/domain';
 import {
@@ -40,6 +41,13 @@ interface Input {
   at?: string;
   evidence?: SoftOptInEvidence | null;
   suppressions?: SuppressionReason[];
+  /** A current contract with the person is on record. */
+  contract?: boolean;
+  /** The purpose's direct-marketing flag (contract purposes). */
+  directMarketing?: boolean;
+  sector?: Sector;
+  /** A jurisdiction the check names besides the person's. */
+  asked?: Jurisdiction;
 }
 
 const BEFORE_SWITCH = '2026-08-10T12:00:00Z';
@@ -52,12 +60,22 @@ const defaultState = (basis: LegalBasis): ConsentState | null => (basis === 'con
 const decide = (i: Input) => {
   const state = i.state === undefined ? defaultState(i.basis) : i.state;
   return decideEligibility(
-    { legalBasis: i.basis, channels: [i.channel], active: true, audience: i.purposeAudience ?? 'any', softOptIn: !!i.softOptIn },
+    {
+      legalBasis: i.basis,
+      channels: [i.channel],
+      active: true,
+      audience: i.purposeAudience ?? 'any',
+      softOptIn: !!i.softOptIn,
+      directMarketing: i.directMarketing,
+      sector: i.sector ?? null,
+    },
     i.channel,
     state ? { state, expiresAt: null, reconsentRequired: false } : null,
     new Date(i.at ?? BEFORE_SWITCH),
     {
       jurisdiction: i.jurisdiction,
+      askedJurisdiction: i.asked ?? null,
+      currentContract: !!i.contract,
       subjectAudience: i.audience ?? null,
       suppressions: (i.suppressions ?? []).map((reason) => ({ reason })),
       softOptIn: i.evidence ?? null,
@@ -69,7 +87,7 @@ const ruleFor = (i: Input) =>
   findContactRule({
     jurisdiction: i.jurisdiction,
     channel: i.channel,
-    audience: contactAudience(i.audience, i.purposeAudience),
+    audience: contactAudience(i.audience),
     basis: i.basis,
     date: legalDate(new Date(i.at ?? BEFORE_SWITCH), i.jurisdiction),
     softOptInPurpose: !!i.softOptIn,
@@ -78,8 +96,9 @@ const ruleFor = (i: Input) =>
 
 const ROW_CASES: [row: string, input: Input, eligible: boolean, reasons: string[]][] = [
   ['legal-obligation', { jurisdiction: 'de', channel: 'phone', basis: 'legal-obligation', audience: 'consumer' }, true, []],
-  ['fr-phone-consumer-contract', { jurisdiction: 'fr', channel: 'phone', basis: 'contract', audience: 'consumer', at: AFTER_SWITCH }, true, []],
-  ['contract', { jurisdiction: 'de', channel: 'email', basis: 'contract', audience: 'consumer' }, true, []],
+  ['fr-phone-consumer-contract', { jurisdiction: 'fr', channel: 'phone', basis: 'contract', audience: 'consumer', at: AFTER_SWITCH, contract: true }, true, []],
+  ['contract', { jurisdiction: 'de', channel: 'email', basis: 'contract', audience: 'consumer', contract: true }, true, []],
+  ['automated-call-fax', { jurisdiction: 'fr', channel: 'automated-call', basis: 'legitimate-interest', audience: 'professional' }, false, ['jurisdiction-rule']],
   ['consent', { jurisdiction: 'de', channel: 'phone', basis: 'consent', audience: 'consumer' }, true, []],
   ['postal', { jurisdiction: 'de', channel: 'postal', basis: 'legitimate-interest', audience: 'consumer' }, true, []],
   [
@@ -156,7 +175,8 @@ describe('the table itself', () => {
     for (const row of CONTACT_RULES) {
       expect(row.source.trim()).not.toBe('');
       expect(row.rule.trim()).not.toBe('');
-      if (row.outcome === 'not-allowed' || row.outcome === 'soft-opt-in') expect(REASONS).toContain(row.reason);
+      if (row.outcome === 'not-allowed' || row.outcome === 'soft-opt-in' || row.outcome === 'with-contract') expect(REASONS).toContain(row.reason);
+      expect(row.outcome === 'with-contract').toBe(row.basis === 'contract');
       expect(row.outcome === 'allowed-with-consent').toBe(row.basis === 'consent');
     }
   });
@@ -174,7 +194,7 @@ describe('the table itself', () => {
                   expect([c, findContactRule(c).id]).not.toEqual([c, NO_RULE.id]);
                   cases += 1;
                 }
-    expect(cases).toBe(3 * 6 * 2 * 4 * 4 * 2 * 2);
+    expect(cases).toBe(JURISDICTIONS.length * CHANNELS.length * 2 * 4 * 4 * 2 * 2);
   });
 
   it('an unmapped case is refused with jurisdiction-rule (the safety net)', () => {
@@ -216,9 +236,17 @@ describe('C6, C7: French telephone to consumers switches from opt-out to consent
       expect(li(at, { basis: 'consent', state: null })).toMatchObject({ eligible: false, reasons: ['no-consent'] });
     }
   });
-  it('a current contract is enough on both days, Bloctel or not', () => {
+  it('C6: a current contract is enough on both days, Bloctel or not; without one, no-contract', () => {
     for (const at of [BEFORE_SWITCH, AFTER_SWITCH]) {
-      expect(li(at, { basis: 'contract', suppressions: ['opposition-list'] })).toMatchObject({ eligible: true, reasons: [] });
+      expect(li(at, { basis: 'contract', contract: true, suppressions: ['opposition-list'] })).toMatchObject({ eligible: true, reasons: [] });
+      expect(li(at, { basis: 'contract', contract: true, directMarketing: true, suppressions: ['opposition-list'] })).toMatchObject({
+        eligible: true,
+        reasons: [],
+      });
+      expect(li(at, { basis: 'contract', directMarketing: true, suppressions: ['opposition-list'] })).toMatchObject({
+        eligible: false,
+        reasons: ['no-contract', 'opposition-list'],
+      });
     }
   });
   it('before the switch a number on the opposition list is excluded (Bloctel screening)', () => {
@@ -289,10 +317,16 @@ describe('C2: French B2B email about the recipient’s profession', () => {
   const b2b = (over: Partial<Input>) =>
     decide({ jurisdiction: 'fr', channel: 'email', basis: 'legitimate-interest', purposeAudience: 'professional', ...over });
 
-  it('a professional (recorded, or by the purpose when the person has none) → eligible', () => {
+  it('a person recorded as a professional → eligible', () => {
     expect(b2b({ audience: 'professional' })).toMatchObject({ eligible: true });
-    expect(b2b({ audience: 'any' })).toMatchObject({ eligible: true });
-    expect(b2b({ audience: null })).toMatchObject({ eligible: true });
+  });
+  it('C2, N9: a person whose audience is unknown is a consumer, whatever the purpose addresses → consent needed', () => {
+    expect(b2b({ audience: 'any' })).toMatchObject({ eligible: false, reasons: ['jurisdiction-rule'] });
+    expect(b2b({ audience: null })).toMatchObject({ eligible: false, reasons: ['jurisdiction-rule'] });
+    expect(decide({ jurisdiction: 'de', channel: 'phone', basis: 'legitimate-interest', audience: null, purposeAudience: 'professional' })).toMatchObject({
+      eligible: false,
+      reasons: ['jurisdiction-rule'],
+    });
   });
   it('a person recorded as a consumer → consent needed', () => {
     expect(b2b({ audience: 'consumer' })).toMatchObject({ eligible: false, reasons: ['jurisdiction-rule'] });
@@ -306,16 +340,15 @@ describe('C2: French B2B email about the recipient’s profession', () => {
   });
 });
 
-describe('which audience the rules apply to', () => {
+describe('C2, N9: which audience the rules apply to: the person\'s own, unknown is consumer', () => {
   it.each([
-    ['consumer', 'professional', 'consumer'],
-    ['professional', 'consumer', 'professional'],
-    ['any', 'professional', 'professional'],
-    [null, 'consumer', 'consumer'],
-    ['any', 'any', 'consumer'],
-    [undefined, undefined, 'consumer'],
-  ] as [Audience | null | undefined, Audience | undefined, string][])('person %s, purpose %s → %s', (person, purpose, expected) => {
-    expect(contactAudience(person, purpose)).toBe(expected);
+    ['consumer', 'consumer'],
+    ['professional', 'professional'],
+    ['any', 'consumer'],
+    [null, 'consumer'],
+    [undefined, 'consumer'],
+  ] as [Audience | null | undefined, string][])('person %s → %s', (person, expected) => {
+    expect(contactAudience(person)).toBe(expected);
   });
 });
 
@@ -336,7 +369,7 @@ describe('C4, D9: an objection beats every basis, in every jurisdiction', () => 
   it('the opt-out rows give exactly objected', () => {
     expect(decide({ jurisdiction: 'fr', channel: 'postal', basis: 'legitimate-interest', state: 'objected' }).reasons).toEqual(['objected']);
     expect(decide({ jurisdiction: 'fr', channel: 'phone', basis: 'legitimate-interest', state: 'objected' }).reasons).toEqual(['objected']);
-    expect(decide({ jurisdiction: 'fr', channel: 'email', basis: 'contract', state: 'objected' }).reasons).toEqual(['objected']);
+    expect(decide({ jurisdiction: 'fr', channel: 'email', basis: 'contract', state: 'objected', contract: true }).reasons).toEqual(['objected']);
   });
 });
 
@@ -351,9 +384,9 @@ describe('suppression beats consent', () => {
     expect(granted(['opposition-list'])).toMatchObject({ eligible: false, reasons: ['opposition-list'] });
     expect(granted(['bounce', 'opposition-list'])).toMatchObject({ eligible: false, reasons: ['opposition-list', 'suppressed'] });
   });
-  it('legitimate interest is suppressed too; contract and legal obligation are not marketing and are not', () => {
+  it('legitimate interest is suppressed too; service messages and legal obligation are not marketing and are not', () => {
     expect(granted(['unsubscribe'], { basis: 'legitimate-interest', channel: 'postal', state: null })).toMatchObject({ reasons: ['suppressed'] });
-    expect(granted(['unsubscribe'], { basis: 'contract', state: null })).toMatchObject({ eligible: true, reasons: [] });
+    expect(granted(['unsubscribe'], { basis: 'contract', state: null, contract: true })).toMatchObject({ eligible: true, reasons: [] });
     expect(granted(['opposition-list'], { basis: 'legal-obligation', channel: 'phone', state: null })).toMatchObject({ eligible: true });
   });
   it('every reason applies at once, in a stable order: consent state, law, suppression', () => {
@@ -370,5 +403,102 @@ describe('C8: German telephone to consumers needs express consent', () => {
     expect(phone({ basis: 'legitimate-interest' })).toMatchObject({ eligible: false, reasons: ['jurisdiction-rule'] });
     expect(phone({ state: 'pending' })).toMatchObject({ eligible: false, reasons: ['pending-confirmation'] });
     expect(phone({ state: 'withdrawn' })).toMatchObject({ eligible: false, reasons: ['withdrawn'] });
+  });
+});
+
+describe('C4, C5, C7: a contract basis is not a free pass', () => {
+  const contract = (over: Partial<Input> = {}) =>
+    decide({ jurisdiction: 'de', channel: 'email', basis: 'contract', audience: 'consumer', state: null, ...over });
+
+  it('C7: without a current contract on record (unknown person, ended contract) → no-contract, in every jurisdiction and on every channel', () => {
+    for (const jurisdiction of JURISDICTIONS)
+      for (const channel of CHANNELS) {
+        expect(contract({ jurisdiction, channel })).toMatchObject({ eligible: false, reasons: ['no-contract'] });
+        expect(contract({ jurisdiction, channel, directMarketing: true })).toMatchObject({ eligible: false, reasons: ['no-contract'] });
+      }
+  });
+  it('with a current contract, service messages are allowed and no suppression entry applies to them', () => {
+    expect(contract({ contract: true, suppressions: ['unsubscribe', 'objection', 'opposition-list'] })).toMatchObject({ eligible: true, reasons: [] });
+  });
+  it('C4, C5: a direct-marketing contract purpose honours objections and "everything" suppression entries', () => {
+    expect(contract({ contract: true, directMarketing: true })).toMatchObject({ eligible: true, reasons: [] });
+    expect(contract({ contract: true, directMarketing: true, state: 'objected' })).toMatchObject({ eligible: false, reasons: ['objected'] });
+    for (const reason of ['unsubscribe', 'objection', 'erasure'] as SuppressionReason[]) {
+      expect(contract({ contract: true, directMarketing: true, suppressions: [reason] })).toMatchObject({ eligible: false, reasons: ['suppressed'] });
+    }
+  });
+  it('C6: the opposition list never applies to a call within a current contract; it does to legitimate interest', () => {
+    const call = { jurisdiction: 'fr', channel: 'phone', at: BEFORE_SWITCH, suppressions: ['opposition-list'] } as const;
+    expect(contract({ ...call, contract: true, directMarketing: true })).toMatchObject({ eligible: true });
+    expect(decide({ ...call, basis: 'legitimate-interest', audience: 'consumer', contract: true })).toMatchObject({
+      eligible: false,
+      reasons: ['opposition-list'],
+    });
+  });
+  it('an objection still stops a legal-obligation or service purpose (C4 is checked before the basis)', () => {
+    expect(contract({ contract: true, state: 'objected' })).toMatchObject({ eligible: false, reasons: ['objected'] });
+  });
+});
+
+describe('C1, C3: automated calling machines and fax need prior consent', () => {
+  it.each(['automated-call', 'fax'] as Channel[])('%s: legitimate interest is never enough, for anyone, anywhere; consent is', (channel) => {
+    for (const jurisdiction of JURISDICTIONS)
+      for (const audience of ['consumer', 'professional'] as const) {
+        expect(decide({ jurisdiction, channel, basis: 'legitimate-interest', audience, at: BEFORE_SWITCH })).toMatchObject({
+          eligible: false,
+          reasons: ['jurisdiction-rule'],
+        });
+        expect(decide({ jurisdiction, channel, basis: 'consent', audience, state: 'granted' })).toMatchObject({ eligible: true });
+      }
+  });
+});
+
+describe('C7: France bans canvassing for energy-renovation works', () => {
+  const reno = (over: Partial<Input>) =>
+    decide({ jurisdiction: 'fr', channel: 'phone', basis: 'consent', audience: 'consumer', state: 'granted', sector: 'energy-renovation', ...over });
+
+  it('a call is never eligible, whatever the consent, the audience, the date or a contract', () => {
+    for (const channel of ['phone', 'automated-call'] as Channel[])
+      for (const at of [BEFORE_SWITCH, AFTER_SWITCH]) {
+        expect(reno({ channel, at })).toMatchObject({ eligible: false, reasons: ['sector-ban'] });
+        const professional = reno({ channel, at, audience: 'professional', basis: 'legitimate-interest', state: null });
+        expect(professional.eligible).toBe(false);
+        expect(professional.reasons).toContain('sector-ban');
+        expect(reno({ channel, at, basis: 'contract', directMarketing: true, state: null, contract: true })).toMatchObject({
+          eligible: false,
+          reasons: ['sector-ban'],
+        });
+      }
+  });
+  it('email and SMS are banned too, except within a current contract', () => {
+    expect(reno({ channel: 'email' })).toMatchObject({ eligible: false, reasons: ['sector-ban'] });
+    expect(reno({ channel: 'sms', basis: 'contract', directMarketing: true, state: null, contract: true })).toMatchObject({ eligible: true });
+  });
+  it('postal mail is not concerned; other jurisdictions and other sectors are not concerned', () => {
+    expect(reno({ channel: 'postal' })).toMatchObject({ eligible: true });
+    expect(reno({ jurisdiction: 'de' })).toMatchObject({ eligible: true });
+    expect(decide({ jurisdiction: 'fr', channel: 'phone', basis: 'consent', audience: 'consumer', state: 'granted' })).toMatchObject({ eligible: true });
+  });
+});
+
+describe('C2: a check that names a jurisdiction can only make the answer stricter', () => {
+  it('a German consumer asked about under French rules stays under German rules too', () => {
+    // French telephone canvassing before 11 August 2026 is opt-out; German law asks for consent.
+    const call = { channel: 'phone', basis: 'legitimate-interest', audience: 'consumer', at: BEFORE_SWITCH } as const;
+    expect(decide({ ...call, jurisdiction: 'fr' })).toMatchObject({ eligible: true });
+    expect(decide({ ...call, jurisdiction: 'de', asked: 'fr' })).toMatchObject({ eligible: false, reasons: ['jurisdiction-rule'] });
+  });
+  it('a French professional asked about under German rules gets the German refusal (no B2B exception in Germany)', () => {
+    const mail = { channel: 'email', basis: 'legitimate-interest', audience: 'professional', purposeAudience: 'professional' } as const;
+    expect(decide({ ...mail, jurisdiction: 'fr' })).toMatchObject({ eligible: true });
+    expect(decide({ ...mail, jurisdiction: 'fr', asked: 'de' })).toMatchObject({ eligible: false, reasons: ['jurisdiction-rule'] });
+  });
+  it('naming the same jurisdiction, or one that allows as well, changes nothing; reasons are not repeated', () => {
+    const consent = { channel: 'email', basis: 'consent', state: 'granted', audience: 'consumer' } as const;
+    expect(decide({ ...consent, jurisdiction: 'de', asked: 'de' })).toMatchObject({ eligible: true });
+    expect(decide({ ...consent, jurisdiction: 'de', asked: 'fr' })).toMatchObject({ eligible: true });
+    expect(decide({ jurisdiction: 'de', channel: 'email', basis: 'legitimate-interest', audience: 'consumer', asked: 'eu' }).reasons).toEqual([
+      'jurisdiction-rule',
+    ]);
   });
 });

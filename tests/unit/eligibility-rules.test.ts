@@ -14,7 +14,8 @@ import {
 } from '../../server/src/domain/eligibility-rules';
 
 const now = new Date('2026-06-01T12:00:00.000Z');
-const context: EligibilityContext = { jurisdiction: 'eu' };
+// A current contract on record, so that contract purposes are judged on their state alone (C7 is tested below).
+const context: EligibilityContext = { jurisdiction: 'eu', currentContract: true };
 const purpose = (legalBasis: LegalBasis, over: Partial<EligibilityPurpose> = {}): EligibilityPurpose => ({
   legalBasis,
   channels: ['email'],
@@ -63,6 +64,14 @@ describe('decideEligibility: legitimate interest (only an objection stops contac
 
   it('nobody on record → eligible, state none', () => {
     expect(decide('legitimate-interest', null, {}, 'postal')).toEqual({ eligible: true, state: 'none', basis: 'legitimate-interest', reasons: [] });
+  });
+});
+
+describe('C7: decideEligibility: contract needs a current contract on record', () => {
+  it.each([null, ...STATES])('state %s, no current contract → not eligible, no-contract', (state) => {
+    const verdict = decideEligibility(purpose('contract'), 'email', state ? stored(state) : null, now, { jurisdiction: 'eu' });
+    expect(verdict.eligible).toBe(false);
+    expect(verdict.reasons).toContain('no-contract');
   });
 });
 

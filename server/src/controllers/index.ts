@@ -15,6 +15,7 @@ import subjects from './subjects';
 import imports from './imports';
 import audiences from './audiences';
 import records from './records';
+import relationships from './relationships';
 
 export default {
   forms,
@@ -34,4 +35,5 @@ export default {
   imports,
   audiences,
   records,
+  relationships,
 };

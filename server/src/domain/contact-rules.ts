@@ -5,8 +5,10 @@ import {
   type Channel,
   type Jurisdiction,
   type LegalBasis,
+  type Sector,
   type SuppressionReason,
 } from '../../../shared/contracts/domain';
+import { isDirectMarketing } from './direct-marketing';
 
 /**
  * WHO MAY BE CONTACTED, ON WHICH CHANNEL, ON WHICH LEGAL BASIS
@@ -28,7 +30,8 @@ import {
  *
  * Then the FIRST row of `CONTACT_RULES` whose columns all match the case decides what the law asks on
  * top: nothing more (`allowed`), a current consent (`allowed-with-consent`, the basis is consent), the
- * existing-customer evidence (`soft-opt-in`) or "this basis is not enough here" (`not-allowed`).
+ * existing-customer evidence (`soft-opt-in`), a current contract (`with-contract`, the basis is contract)
+ * or "this basis is not enough here" (`not-allowed`).
  *
  * THE COLUMNS
  *   jurisdictions  whose rules apply (`eu` = the EU baseline of ePrivacy Directive 2002/58 and the GDPR,
@@ -44,19 +47,23 @@ import {
  *   source         the legal text or authority
  *
  * THE INPUTS, AS THE PLUGIN READS THEM (choices made here; see docs/eligibility.md)
- *   - Jurisdiction: the one given with the check, else the person's own (stored with them), else the
- *     site's configured jurisdiction.
- *   - Audience: the person's own if it is recorded as consumer or professional; else the purpose's
- *     audience if that is consumer or professional; else consumer, the more protected group. A purpose
- *     whose audience is `professional` is read as "its messages concern the recipient's profession"
- *     (`aboutProfession`), the condition of the French B2B exception (C2).
+ *   - Jurisdiction: the person's own, recorded at collection (the form's, the submission's or the import's,
+ *     else the site's). A check that names another jurisdiction is judged under both, and is eligible only
+ *     if both allow: a check can make the answer stricter, never looser (C2).
+ *   - Audience: the person's own, recorded at collection (the form's, the submission's or the import's);
+ *     unknown is consumer, the more protected group. Never the purpose's: who a purpose addresses says
+ *     nothing of who this person is (C2, N9). A purpose whose audience is `professional` is read as "its
+ *     messages concern the recipient's profession" (`aboutProfession`), the other condition of the French
+ *     B2B exception.
  *   - Date: the calendar date of the check in the jurisdiction's legal time zone (Paris for `fr`, Berlin
  *     for `de`, Brussels for `eu`), so that "until 10 August 2026" ends at midnight in Paris, not in UTC.
- *   - Contract and legal obligation: messages that perform a contract (service messages) or that the law
- *     requires are not direct marketing, so the marketing rules and the suppression lists do not apply to
- *     them; an objection recorded against the purpose still does (point 1). Marketing to existing
- *     customers is legitimate interest with the soft opt-in, not `contract`. The one exception the law
- *     itself names, French calls within a current contract, has its own row.
+ *   - Contract: a contract purpose needs recorded evidence of a current contract with the person (a
+ *     relationship: reference, start, optional end); an unknown person or an ended contract is
+ *     `no-contract` (C7). Service messages (not direct marketing, direct-marketing.ts) are then allowed and
+ *     no suppression list applies to them. A contract purpose flagged as direct marketing (in-contract sales
+ *     calls) also honours objections and suppression entries, like every direct-marketing purpose (C4, C5);
+ *     the French opposition list does not apply to a call within a current contract (C6).
+ *   - Legal obligation: messages the law requires are not direct marketing.
  */
 
 export type ContactAudience = 'consumer' | 'professional';
@@ -70,8 +77,17 @@ export type ContactAudience = 'consumer' | 'professional';
  * - `opposition-list`: the identifier is on an opposition list (Bloctel or another imported list).
  * - `suppressed`: the identifier is on the suppression list for this channel or for every channel
  *   (unsubscribe from everything, objection, erasure, hard bounce).
+ * - `no-contract`: a contract purpose, and no current contract with the person is on record.
+ * - `sector-ban`: the purpose's sector may not be canvassed on this channel in this jurisdiction.
  */
-export const CONTACT_REASONS = ['jurisdiction-rule', 'soft-opt-in-incomplete', 'opposition-list', 'suppressed'] as const;
+export const CONTACT_REASONS = [
+  'jurisdiction-rule',
+  'soft-opt-in-incomplete',
+  'no-contract',
+  'sector-ban',
+  'opposition-list',
+  'suppressed',
+] as const;
 export type ContactReason = (typeof CONTACT_REASONS)[number];
 
 export type Outcome =
@@ -81,6 +97,8 @@ export type Outcome =
   | 'allowed-with-consent'
   /** Allowed only if the record shows every element of the existing-customer exception (C1). */
   | 'soft-opt-in'
+  /** Allowed only while a contract with the person is current (a recorded relationship, C7). */
+  | 'with-contract'
   /** The basis is not enough here: consent is required. */
   | 'not-allowed';
 
@@ -133,9 +151,10 @@ export const CONTACT_RULES: readonly ContactRule[] = [
     channels: ['phone'],
     audience: 'consumer',
     basis: 'contract',
-    outcome: 'allowed',
+    outcome: 'with-contract',
+    reason: 'no-contract',
     rule:
-      'A call within a current contract and related to it: Bloctel does not apply to it, and from 11 August 2026 it is the exception to prior consent.',
+      'A call within a current contract and related to it: Bloctel does not apply to it, and from 11 August 2026 it is the exception to prior consent. Without a current contract on record, no call.',
     source: 'Code conso. L223-1; Loi 2025-594 art. 13',
   },
   {
@@ -144,10 +163,11 @@ export const CONTACT_RULES: readonly ContactRule[] = [
     channels: ANY_CHANNEL,
     audience: 'any',
     basis: 'contract',
-    outcome: 'allowed',
+    outcome: 'with-contract',
+    reason: 'no-contract',
     rule:
-      'Messages that perform a contract (service messages) are not marketing; no marketing choice applies. Marketing to customers is legitimate interest with the soft opt-in.',
-    source: 'GDPR Art. 6(1)(b)',
+      'Contract is a basis only while a contract with the person is current. Service messages are not marketing; a contract purpose flagged as direct marketing also honours objections and suppression entries.',
+    source: 'GDPR Art. 6(1)(b), Art. 21(2)–(3)',
   },
 
   // ── Consent: enough on every channel, everywhere ──────────────────────────────────────────────────────
@@ -326,6 +346,19 @@ export const CONTACT_RULES: readonly ContactRule[] = [
     source: 'ePrivacy Art. 13(3)',
   },
 
+  // ── Legitimate interest: calling machines and fax ───────────────────────────────────────────────────
+  {
+    id: 'automated-call-fax',
+    jurisdictions: ANYWHERE,
+    channels: ['automated-call', 'fax'],
+    audience: 'any',
+    basis: 'legitimate-interest',
+    outcome: 'not-allowed',
+    reason: 'jurisdiction-rule',
+    rule: 'Automated calling machines and fax need prior consent of every addressee, professionals included.',
+    source: 'ePrivacy Art. 13(1); CPCE L34-5 (FR); UWG §7(2) Nr. 2 (DE)',
+  },
+
   // ── Legitimate interest: push notifications and on-site (web) ─────────────────────────────────────────
   {
     id: 'push',
@@ -421,15 +454,65 @@ export const legalDate = (now: Date, jurisdiction: Jurisdiction): string => {
 };
 
 /**
- * The audience the rules apply to: the person's own if recorded, else the purpose's, else consumer (the
- * more protected group: a wrong "consumer" only asks for more than the law does).
+ * The audience the rules apply to: the person's own, as recorded at collection; unknown is consumer (the
+ * more protected group: a wrong "consumer" only asks for more than the law does). The purpose's audience
+ * never decides it (C2, N9).
  */
-export const contactAudience = (subject: Audience | null | undefined, purpose: Audience | null | undefined): ContactAudience =>
-  subject === 'consumer' || subject === 'professional'
-    ? subject
-    : purpose === 'consumer' || purpose === 'professional'
-      ? purpose
-      : 'consumer';
+export const contactAudience = (subject: Audience | null | undefined): ContactAudience =>
+  subject === 'professional' ? 'professional' : 'consumer';
+
+/**
+ * SECTOR BANS. France bans canvassing by telephone, SMS, email and social networks for energy-renovation
+ * and home-adaptation works (Law 2020-901 of 24 July 2020, extended by Loi 2025-594 art. 13), whatever the
+ * consent, except within a current contract. Calls are never eligible, even within a contract: the plugin
+ * cannot tell whether a call "relates to" the contract, and a wrong "no" only costs a call.
+ */
+export interface SectorBan {
+  id: string;
+  jurisdictions: readonly Jurisdiction[];
+  sector: Sector;
+  channels: readonly Channel[];
+  /** A current contract and a contract-basis purpose lift the ban on these channels. */
+  exceptWithinContract: boolean;
+  source: string;
+}
+
+export const SECTOR_BANS: readonly SectorBan[] = [
+  {
+    id: 'fr-energy-renovation-calls',
+    jurisdictions: ['fr'],
+    sector: 'energy-renovation',
+    channels: ['phone', 'automated-call'],
+    exceptWithinContract: false,
+    source: 'Loi 2020-901 du 24 juillet 2020; Code conso. L223-1; Loi 2025-594 art. 13',
+  },
+  {
+    id: 'fr-energy-renovation-electronic',
+    jurisdictions: ['fr'],
+    sector: 'energy-renovation',
+    channels: ['email', 'sms', 'fax', 'push'],
+    exceptWithinContract: true,
+    source: 'Loi 2025-594 art. 13',
+  },
+];
+
+/** The ban that refuses this contact, if any. */
+export const sectorBan = (c: {
+  jurisdiction: Jurisdiction;
+  channel: Channel;
+  sector: Sector | null | undefined;
+  basis: LegalBasis;
+  currentContract: boolean;
+}): SectorBan | null =>
+  (c.sector &&
+    SECTOR_BANS.find(
+      (ban) =>
+        ban.sector === c.sector &&
+        ban.jurisdictions.includes(c.jurisdiction) &&
+        ban.channels.includes(c.channel) &&
+        !(ban.exceptWithinContract && c.basis === 'contract' && c.currentContract)
+    )) ||
+  null;
 
 /**
  * The existing-customer exception (C1), as recorded on the person's ledger (`evidence.softOptIn` of an
@@ -455,16 +538,26 @@ export const missingSoftOptInElements = (evidence: SoftOptInEvidence | null | un
     element === 'sale' ? !evidence?.sale : evidence?.[element] !== true
   );
 
+/** Whether suppression entries and opposition lists screen this purpose: direct marketing only (C4–C6). */
+export const screenedBySuppression = (basis: LegalBasis, directMarketing: boolean | null | undefined): boolean =>
+  isDirectMarketing(basis, directMarketing);
+
 /**
- * Suppression entries refuse marketing contact (consent and legitimate interest). Contract and legal
- * obligation messages are not marketing (see above), and Bloctel itself exempts calls within a current
- * contract. An opposition-list entry keeps blocking after 11 August 2026: the plugin cannot tell whether a
- * later consent post-dates the registration, so removing such entries is left to a deliberate decision.
+ * Suppression entries refuse direct-marketing contact, whatever the basis (C4, C5). Service messages and
+ * legal obligations are not marketing. An opposition list (Bloctel) exempts a call within a current
+ * contract, which is what a contract-basis purpose with a current contract is (C6). An opposition-list
+ * entry keeps blocking after 11 August 2026: the plugin cannot tell whether a later consent post-dates the
+ * registration, so removing such entries is left to a deliberate decision.
  */
-export const suppressionReasons = (basis: LegalBasis, entries: readonly { reason: SuppressionReason }[]): ContactReason[] => {
-  if (basis !== 'consent' && basis !== 'legitimate-interest') return [];
+export const suppressionReasons = (
+  purpose: { legalBasis: LegalBasis; directMarketing?: boolean | null },
+  entries: readonly { reason: SuppressionReason }[],
+  currentContract = false
+): ContactReason[] => {
+  if (!screenedBySuppression(purpose.legalBasis, purpose.directMarketing)) return [];
   const reasons: ContactReason[] = [];
-  if (entries.some((e) => e.reason === 'opposition-list')) reasons.push('opposition-list');
+  const withinContract = purpose.legalBasis === 'contract' && currentContract;
+  if (!withinContract && entries.some((e) => e.reason === 'opposition-list')) reasons.push('opposition-list');
   if (entries.some((e) => e.reason !== 'opposition-list')) reasons.push('suppressed');
   return reasons;
 };

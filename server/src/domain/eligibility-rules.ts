@@ -1,11 +1,13 @@
-import type { Audience, Channel, ConsentState, Jurisdiction, LegalBasis, SuppressionReason } from '../../../shared/contracts/domain';
+import type { Audience, Channel, ConsentState, Jurisdiction, LegalBasis, Sector, SuppressionReason } from '../../../shared/contracts/domain';
 import {
   CONTACT_REASONS,
   contactAudience,
   findContactRule,
   legalDate,
   missingSoftOptInElements,
+  sectorBan,
   suppressionReasons,
+  type ContactReason,
   type SoftOptInEvidence,
 } from './contact-rules';
 
@@ -19,7 +21,8 @@ import {
  * | -------------------- | ------------------------------------------------------ |
  * | consent              | state `granted`, not expired, no re-consent required   |
  * | legitimate interest  | no objection (`objected`) on record                    |
- * | contract, obligation | no objection (`objected`) on record                    |
+ * | contract             | a current contract on record, no objection             |
+ * | legal obligation     | no objection (`objected`) on record                    |
  *
  * An objection is absolute (Art. 21(2)–(3), C4): whatever the basis, `objected` refuses contact. A consent
  * purpose never falls back to legitimate interest once consent is withdrawn (D9): the basis is the
@@ -62,10 +65,14 @@ export interface EligibilityPurpose {
   legalBasis: LegalBasis;
   channels: Channel[];
   active: boolean;
-  /** Who the purpose addresses; `professional` also means its messages concern the recipient's profession. */
+  /** `professional` means the purpose's messages concern the recipient's profession (C2). */
   audience?: Audience;
   /** "Soft opt-in allowed": the purpose claims the existing-customer exception (C1). */
   softOptIn?: boolean;
+  /** For a contract purpose: its messages sell (direct-marketing.ts). */
+  directMarketing?: boolean | null;
+  /** A sector with a rule of its own (contact-rules.ts, SECTOR_BANS). */
+  sector?: Sector | null;
 }
 
 export interface EligibilityState {
@@ -80,10 +87,14 @@ export interface EligibilityState {
 
 /** What the check knows about the person beyond their consent state. */
 export interface EligibilityContext {
-  /** The jurisdiction whose rules apply (already resolved: per-check override, the person's, the site's). */
+  /** The person's jurisdiction, as recorded at collection (else the site's). */
   jurisdiction: Jurisdiction;
-  /** The person's audience as recorded (`any` or unknown: the purpose's audience decides, else consumer). */
+  /** A jurisdiction the check names: judged too, so that the answer is eligible only if both allow (C2). */
+  askedJurisdiction?: Jurisdiction | null;
+  /** The person's audience as recorded at collection (`any` or unknown: consumer, C2). */
   subjectAudience?: Audience | null;
+  /** A contract with the person is current (a recorded relationship, started and not ended). */
+  currentContract?: boolean;
   /** Suppression entries matching the person's identifiers on this channel (or on every channel). */
   suppressions?: readonly { reason: SuppressionReason; createdAt?: Date | null }[];
   /** The latest `evidence.softOptIn` on the person's ledger for this purpose and channel. */
@@ -130,19 +141,30 @@ export const decideEligibility = (
     else if (stored?.reconsentRequired) reasons.push('re-consent-required');
   }
 
-  const rule = findContactRule({
-    jurisdiction: context.jurisdiction,
-    channel,
-    audience: contactAudience(context.subjectAudience, purpose.audience),
-    basis,
-    date: legalDate(now, context.jurisdiction),
-    softOptInPurpose: !!purpose.softOptIn,
-    aboutProfession: purpose.audience === 'professional',
-  });
-  if (rule.outcome === 'not-allowed') reasons.push(rule.reason ?? 'jurisdiction-rule');
-  if (rule.outcome === 'soft-opt-in' && missingSoftOptInElements(context.softOptIn).length > 0) {
-    reasons.push(rule.reason ?? 'soft-opt-in-incomplete');
+  // The person's jurisdiction always applies; one the check names can only add its own refusals (C2).
+  const currentContract = !!context.currentContract;
+  const jurisdictions = [context.jurisdiction];
+  if (context.askedJurisdiction && context.askedJurisdiction !== context.jurisdiction) jurisdictions.push(context.askedJurisdiction);
+  const lawReasons = new Set<ContactReason>();
+  for (const jurisdiction of jurisdictions) {
+    const rule = findContactRule({
+      jurisdiction,
+      channel,
+      audience: contactAudience(context.subjectAudience),
+      basis,
+      date: legalDate(now, jurisdiction),
+      softOptInPurpose: !!purpose.softOptIn,
+      aboutProfession: purpose.audience === 'professional',
+    });
+    if (rule.outcome === 'not-allowed') lawReasons.add(rule.reason ?? 'jurisdiction-rule');
+    if (rule.outcome === 'soft-opt-in' && missingSoftOptInElements(context.softOptIn).length > 0) {
+      lawReasons.add(rule.reason ?? 'soft-opt-in-incomplete');
+    }
+    if (rule.outcome === 'with-contract' && !currentContract) lawReasons.add(rule.reason ?? 'no-contract');
+    if (sectorBan({ jurisdiction, channel, sector: purpose.sector, basis, currentContract })) lawReasons.add('sector-ban');
   }
+  // In the order of CONTACT_REASONS, so that answers are stable whichever jurisdiction refused first.
+  reasons.push(...CONTACT_REASONS.filter((r) => lawReasons.has(r) && r !== 'opposition-list' && r !== 'suppressed'));
 
   // The person's own opt-in, given after they left everything ("unsubscribe"/"objection" entries of
   // `withdrawals: all`) or had their data erased ("erasure": a new, freely given consent is valid, I1), is
@@ -159,7 +181,7 @@ export const decideEligibility = (
         e.createdAt.getTime() < grantedAt.getTime()
       )
   );
-  reasons.push(...suppressionReasons(basis, standing));
+  reasons.push(...suppressionReasons(purpose, standing, currentContract));
 
   return { eligible: reasons.length === 0, state, basis, reasons };
 };

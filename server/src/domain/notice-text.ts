@@ -27,22 +27,22 @@ export interface NoticeFields {
  * NFC strings; see docs/notices.md) is what the content hash covers, so a receipt's hash proves which
  * words, which data categories, which recipients and which controller the person saw (A9).
  */
-export const noticeText = (notice: NoticeFields, basis: LegalBasis, controller: Controller) => ({
+export const noticeText = (notice: NoticeFields, basis: LegalBasis, controller: Controller, directMarketing = false) => ({
   purpose: notice.purpose,
   language: notice.language,
   version: notice.version,
   legalBasis: basis,
   title: notice.title,
   body: notice.body,
-  withdrawal: withdrawalTextFor(notice, basis),
+  withdrawal: withdrawalTextFor(notice, basis, directMarketing),
   dataCategories: notice.dataCategories ?? [],
   recipients: notice.recipients ?? [],
   privacyPolicyUrl: notice.privacyPolicyUrl ?? null,
   controller: { name: controller.name, address: controller.address, contact: controller.contact },
 });
 
-export const noticeHash = (notice: NoticeFields, basis: LegalBasis, controller: Controller): string =>
-  sha256Hex(canonicalJson(noticeText(notice, basis, controller)));
+export const noticeHash = (notice: NoticeFields, basis: LegalBasis, controller: Controller, directMarketing = false): string =>
+  sha256Hex(canonicalJson(noticeText(notice, basis, controller, directMarketing)));
 
 /**
  * The A7 minimum information still missing from a notice (EDPB 05/2020 §3.3.1): the controller's identity
@@ -50,12 +50,22 @@ export const noticeHash = (notice: NoticeFields, basis: LegalBasis, controller: 
  * object (the editor's sentence or the standard one), the recipients (an explicit list, possibly empty),
  * and a link to the full privacy policy.
  */
-export const missingInformation = (notice: NoticeFields, basis: LegalBasis, controller: Controller): A7Element[] => {
+export const missingInformation = (
+  notice: NoticeFields,
+  basis: LegalBasis,
+  controller: Controller,
+  purpose: { directMarketing?: boolean; balancingTest?: string | null } = {}
+): A7Element[] => {
   const missing: A7Element[] = [];
   if (!controller.name.trim() || !(controller.contact.trim() || controller.address.trim())) missing.push('controller');
   if (!notice.title?.trim() || !notice.body?.trim()) missing.push('purpose');
   if (!notice.dataCategories?.length) missing.push('dataCategories');
-  if (needsWithdrawalText(basis) && !withdrawalTextFor(notice, basis)) missing.push('rightToWithdraw');
+  // The right to object must be shown at collection for legitimate interest (C2, C3, Art. 21(4)).
+  if (needsWithdrawalText(basis, purpose.directMarketing) && !withdrawalTextFor(notice, basis, purpose.directMarketing)) {
+    missing.push('rightToWithdraw');
+  }
+  // The balancing test behind a legitimate interest is referenced before anyone is told of it (C3).
+  if (basis === 'legitimate-interest' && !purpose.balancingTest?.trim()) missing.push('balancingTest');
   if (!Array.isArray(notice.recipients)) missing.push('recipients');
   if (!notice.privacyPolicyUrl?.trim()) missing.push('privacyPolicyUrl');
   return missing;

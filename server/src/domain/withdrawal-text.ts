@@ -27,10 +27,11 @@ const SENTENCES: Record<string, { withdraw: string; object: string }> = {
 };
 
 /** Whether a purpose on this basis gives a right the notice must state (withdrawal or objection). */
-export const needsWithdrawalText = (basis: LegalBasis) => mechanismOf(basis) !== 'none';
+// `directMarketing`: a contract purpose that sells can be objected to (domain/direct-marketing.ts).
+export const needsWithdrawalText = (basis: LegalBasis, directMarketing = false) => mechanismOf(basis, directMarketing) !== 'none';
 
-export const standardWithdrawalText = (language: string, basis: LegalBasis): string | null => {
-  const mechanism = mechanismOf(basis);
+export const standardWithdrawalText = (language: string, basis: LegalBasis, directMarketing = false): string | null => {
+  const mechanism = mechanismOf(basis, directMarketing);
   if (mechanism === 'none') return null;
   const sentences = SENTENCES[language] ?? SENTENCES[language.split('-')[0]];
   if (!sentences) return null;
@@ -40,9 +41,10 @@ export const standardWithdrawalText = (language: string, basis: LegalBasis): str
 /** The sentence a person is shown: the editor's own, else the standard one, else none. */
 export const withdrawalTextFor = (
   notice: { language: string; withdrawalText?: string | null },
-  basis: LegalBasis
+  basis: LegalBasis,
+  directMarketing = false
 ): string | null => {
-  if (!needsWithdrawalText(basis)) return null;
+  if (!needsWithdrawalText(basis, directMarketing)) return null;
   const own = notice.withdrawalText?.trim();
-  return own || standardWithdrawalText(notice.language, basis);
+  return own || standardWithdrawalText(notice.language, basis, directMarketing);
 };

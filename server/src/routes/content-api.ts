@@ -104,6 +104,8 @@ export default {
     { method: 'GET', path: '/subjects/export', handler: 'subjects.export' },
     { method: 'POST', path: '/subjects/erase', handler: 'subjects.erase' },
     { method: 'POST', path: '/events', handler: 'imports.create' },
+    // Evidence of a current contract, which every contract-basis purpose needs (C7).
+    { method: 'POST', path: '/relationships', handler: 'relationships.upsert' },
     {
       // A stream of personal data: `stream`, not `find`, so a read-only API token does not get it.
       method: 'GET',

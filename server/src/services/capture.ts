@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import type { Audience, ConsentState } from '../../../shared/contracts/domain';
+import type { Audience, ConsentState, Jurisdiction } from '../../../shared/contracts/domain';
 import type { CreateSubmission, Receipt } from '../../../shared/contracts/submissions';
 import type { ConsentConfig } from '../config';
 import { PLUGIN_ID } from '../constants';
@@ -38,6 +38,7 @@ export interface CapturePlan {
   locale: string;
   identifiers: Identifiers;
   audience?: Exclude<Audience, 'any'>;
+  jurisdiction?: Jurisdiction;
   offered: Purpose[];
   gpcPurposes: Purpose[];
   ticked: Set<string>;
@@ -173,7 +174,7 @@ const capture = ({ strapi }: { strapi: Core.Strapi }) => {
     // The lock comes first: it makes finding and creating people safe against other instances.
     await getService('ledger').lock();
     const people = await getService('subjects').prepareMany(
-      items.map(({ plan }) => ({ identifiers: plan.identifiers, profile: { language: plan.locale, audience: plan.audience } }))
+      items.map(({ plan }) => ({ identifiers: plan.identifiers, profile: { language: plan.locale, audience: plan.audience, jurisdiction: plan.jurisdiction } }))
     );
     const resolved = people.resolved;
     const known = new Map<string, KnownSubject>(
@@ -373,7 +374,10 @@ const capture = ({ strapi }: { strapi: Core.Strapi }) => {
         form: { key: form.key, doubleOptIn: form.doubleOptIn, privacyPolicyUrl: form.privacyPolicyUrl ?? null },
         locale: body.locale ?? 'en',
         identifiers,
-        audience: body.subject?.audience,
+        // The editor's declaration on the form outranks what the page sends: a visitor's browser cannot
+        // move a person into a looser regime (C2).
+        audience: form.audience ?? body.subject?.audience,
+        jurisdiction: form.jurisdiction ?? body.subject?.jurisdiction,
         offered,
         gpcPurposes: request.gpc ? await catalogue.gpcPurposes() : [],
         ticked,

@@ -7,8 +7,9 @@ import { PLUGIN_ID, TABLE, UID } from '../constants';
 import { onTable } from '../database/in-transaction';
 import { fromStateColumns, STATE_COLUMNS } from '../database/ledger-rows';
 import { subjectColumns } from '../database/subject-rows';
-import type { SoftOptInEvidence } from '../domain/contact-rules';
-import { decideEligibility, type EligibilityState } from '../domain/eligibility-rules';
+import { screenedBySuppression, type SoftOptInEvidence } from '../domain/contact-rules';
+import { decideEligibility, type EligibilityContext, type EligibilityState } from '../domain/eligibility-rules';
+import type { Purpose } from '../../../shared/contracts/purposes';
 import { getService } from '../utils/get-service';
 
 const CHUNK = 500;
@@ -45,7 +46,7 @@ interface Resolved {
 export interface CheckOptions {
   /** Defaults to now; tests and back-dated audits give another instant (the rules are date-effective). */
   now?: Date;
-  /** Overrides the person's and the site's jurisdiction for this check. */
+  /** Judged beside the person's own jurisdiction: the answer is eligible only if both allow (C2). */
   jurisdiction?: Jurisdiction;
 }
 
@@ -201,6 +202,31 @@ const eligibility = ({ strapi }: { strapi: Core.Strapi }) => {
     return latest;
   };
 
+  /**
+   * Everything the rules ask about these people besides their states, loaded only when the purpose needs
+   * it: suppression entries (direct marketing), soft opt-in evidence (claimed on email or SMS), current
+   * contracts (contract basis). One query per kind per 500 people.
+   */
+  const evidenceFor = async (purpose: Purpose, channel: Channel, resolved: Resolved[], pseudonyms: string[], now: Date) => {
+    const suppressions = screenedBySuppression(purpose.legalBasis, purpose.directMarketing)
+      ? await suppressionsOf(resolved, channel)
+      : new Map<string, { reason: SuppressionReason; createdAt: Date | null }[]>();
+    const softOptInClaimed = purpose.legalBasis === 'legitimate-interest' && purpose.softOptIn && (channel === 'email' || channel === 'sms');
+    const softOptIn = softOptInClaimed ? await softOptInOf(pseudonyms, purpose.key, channel) : new Map();
+    const contracts = purpose.legalBasis === 'contract' ? await getService('relationships').current(pseudonyms, now) : new Set<string>();
+    const siteJurisdiction = config().jurisdiction;
+    return {
+      context: (r: Resolved, asked: Jurisdiction | undefined): EligibilityContext => ({
+        jurisdiction: r.subject?.jurisdiction ?? siteJurisdiction,
+        askedJurisdiction: asked ?? null,
+        subjectAudience: r.subject?.audience ?? null,
+        currentContract: !!r.pseudonym && contracts.has(r.pseudonym),
+        suppressions: [...new Set(hashesOf(r))].flatMap((h) => suppressions.get(h) ?? []),
+        softOptIn: r.pseudonym ? (softOptIn.get(r.pseudonym)?.evidence ?? null) : null,
+      }),
+    };
+  };
+
   return {
     /** `options` is the check's instant, or `{ now, jurisdiction }`. */
     async check(purposeKey: string, channel: Channel | undefined, ref: SubjectRef, options?: Date | CheckOptions): Promise<Eligibility> {
@@ -219,20 +245,9 @@ const eligibility = ({ strapi }: { strapi: Core.Strapi }) => {
       const resolved = await resolve(refs);
       const known = resolved.map((r) => r.pseudonym).filter((p): p is string => !!p);
       const states = await statesOf(known, purpose.key, channel);
-      // Only marketing purposes are screened against the suppression list (contact-rules.ts).
-      const marketing = purpose.legalBasis === 'consent' || purpose.legalBasis === 'legitimate-interest';
-      const suppressions = marketing ? await suppressionsOf(resolved, channel) : new Map();
-      const softOptInClaimed = purpose.legalBasis === 'legitimate-interest' && purpose.softOptIn && (channel === 'email' || channel === 'sms');
-      const softOptIn = softOptInClaimed ? await softOptInOf(known, purpose.key, channel) : new Map();
-      const siteJurisdiction = config().jurisdiction;
-
+      const evidence = await evidenceFor(purpose, channel, resolved, known, now);
       return resolved.map((r) =>
-        decideEligibility(purpose, channel, toState(r.pseudonym ? states.get(r.pseudonym) : undefined), now, {
-          jurisdiction: jurisdiction ?? r.subject?.jurisdiction ?? siteJurisdiction,
-          subjectAudience: r.subject?.audience ?? null,
-          suppressions: [...new Set(hashesOf(r))].flatMap((h) => suppressions.get(h) ?? []),
-          softOptIn: r.pseudonym ? (softOptIn.get(r.pseudonym)?.evidence ?? null) : null,
-        })
+        decideEligibility(purpose, channel, toState(r.pseudonym ? states.get(r.pseudonym) : undefined), now, evidence.context(r, jurisdiction))
       );
     },
 
@@ -256,19 +271,8 @@ const eligibility = ({ strapi }: { strapi: Core.Strapi }) => {
       const resolved: Resolved[] = people.map((subject) => ({ pseudonym: subject.pseudonym, askedHash: null, subject }));
       const pseudonyms = people.map((p) => p.pseudonym);
       const states = options.states ?? (await statesOf(pseudonyms, purpose.key, channel));
-      const marketing = purpose.legalBasis === 'consent' || purpose.legalBasis === 'legitimate-interest';
-      const suppressions = marketing ? await suppressionsOf(resolved, channel) : new Map();
-      const softOptInClaimed = purpose.legalBasis === 'legitimate-interest' && purpose.softOptIn && (channel === 'email' || channel === 'sms');
-      const softOptIn = softOptInClaimed ? await softOptInOf(pseudonyms, purpose.key, channel) : new Map();
-      const siteJurisdiction = config().jurisdiction;
-      return resolved.map((r) =>
-        decideEligibility(purpose, channel, toState(states.get(r.pseudonym!)), now, {
-          jurisdiction: jurisdiction ?? r.subject?.jurisdiction ?? siteJurisdiction,
-          subjectAudience: r.subject?.audience ?? null,
-          suppressions: [...new Set(hashesOf(r))].flatMap((h) => suppressions.get(h) ?? []),
-          softOptIn: softOptIn.get(r.pseudonym!)?.evidence ?? null,
-        })
-      );
+      const evidence = await evidenceFor(purpose, channel, resolved, pseudonyms, now);
+      return resolved.map((r) => decideEligibility(purpose, channel, toState(states.get(r.pseudonym!)), now, evidence.context(r, jurisdiction)));
     },
   };
 };

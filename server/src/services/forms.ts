@@ -12,6 +12,8 @@ export interface FormRow {
   name: string;
   purposes: string[];
   doubleOptIn: boolean;
+  audience: 'consumer' | 'professional' | null;
+  jurisdiction: Form['jurisdiction'];
   allowedOrigins: string[] | null;
   successUrl: string | null;
   privacyPolicyUrl: string | null;
@@ -25,6 +27,8 @@ const toDto = (row: FormRow): Form => ({
   name: row.name,
   purposes: row.purposes,
   doubleOptIn: row.doubleOptIn,
+  audience: row.audience ?? null,
+  jurisdiction: row.jurisdiction ?? null,
   allowedOrigins: row.allowedOrigins ?? [],
   successUrl: row.successUrl ?? null,
   privacyPolicyUrl: row.privacyPolicyUrl ?? null,
@@ -134,7 +138,7 @@ const forms = ({ strapi }: { strapi: Core.Strapi }) => {
         }
         if (!notice) continue;
         const translated = purpose.translations[asked] ?? purpose.translations[asked.split('-')[0]];
-        const text = noticeService.text(notice, purpose.legalBasis);
+        const text = noticeService.text(notice, purpose.legalBasis, purpose.directMarketing);
         items.push({
           key: purpose.key,
           name: translated?.name ?? purpose.name,

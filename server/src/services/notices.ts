@@ -6,6 +6,7 @@ import type { ConsentConfig } from '../config';
 import { PLUGIN_ID, UID } from '../constants';
 import { missingInformation, noticeHash, noticeText, type NoticeFields } from '../domain/notice-text';
 import { withdrawalTextFor } from '../domain/withdrawal-text';
+import { isDirectMarketing } from '../domain/direct-marketing';
 import { ConflictError } from '../errors';
 import { iso } from '../utils/row-values';
 
@@ -33,17 +34,30 @@ const toRow = (input: Partial<NoticeInput>) => {
  * consents given under older versions as needing re-consent (A11). Published and retired versions never
  * change and are never deleted (A9; database/notice-guard.ts enforces it on every Strapi path).
  */
+/** What a notice needs to know of its purpose: the basis, whether it sells, and the balancing test (C3). */
+interface PurposeBasis {
+  legalBasis: LegalBasis;
+  directMarketing: boolean;
+  balancingTest: string | null;
+}
+const PURPOSE_BASIS = ['legalBasis', 'directMarketing', 'balancingTest'];
+const toBasis = (row: { legalBasis: LegalBasis; directMarketing?: boolean | null; balancingTest?: string | null }): PurposeBasis => ({
+  legalBasis: row.legalBasis,
+  directMarketing: isDirectMarketing(row.legalBasis, row.directMarketing),
+  balancingTest: row.balancingTest ?? null,
+});
+
 const notices = ({ strapi }: { strapi: Core.Strapi }) => {
   const query = () => strapi.db.query(UID.notice);
   const controller = () => (strapi.config.get(`plugin::${PLUGIN_ID}`) as ConsentConfig).controller;
 
-  const basisOf = async (purpose: string): Promise<LegalBasis> => {
-    const row = await strapi.db.query(UID.purpose).findOne({ select: ['legalBasis'], where: { key: purpose } });
+  const basisOf = async (purpose: string): Promise<PurposeBasis> => {
+    const row = await strapi.db.query(UID.purpose).findOne({ select: PURPOSE_BASIS, where: { key: purpose } });
     if (!row) throw new errors.ValidationError(`purpose: no purpose with key "${purpose}"`, { field: 'purpose' });
-    return row.legalBasis;
+    return toBasis(row);
   };
 
-  const toDto = (row: NoticeRow, basis: LegalBasis): Notice => ({
+  const toDto = (row: NoticeRow, purpose: PurposeBasis): Notice => ({
     id: row.id,
     purpose: row.purpose,
     locale: row.language,
@@ -55,12 +69,12 @@ const notices = ({ strapi }: { strapi: Core.Strapi }) => {
     recipients: row.recipients ?? [],
     privacyPolicyUrl: row.privacyPolicyUrl ?? '',
     withdrawalText: row.withdrawalText ?? '',
-    withdrawal: withdrawalTextFor(row, basis),
+    withdrawal: withdrawalTextFor(row, purpose.legalBasis, purpose.directMarketing),
     material: row.material,
     hash: row.contentHash,
     effectiveAt: iso(row.effectiveAt),
     retiredAt: iso(row.retiredAt),
-    missing: row.status === 'draft' ? missingInformation(row, basis, controller()) : [],
+    missing: row.status === 'draft' ? missingInformation(row, purpose.legalBasis, controller(), purpose) : [],
     createdAt: iso(row.createdAt)!,
     updatedAt: iso(row.updatedAt)!,
   });
@@ -82,8 +96,9 @@ const notices = ({ strapi }: { strapi: Core.Strapi }) => {
 
   return {
     /** The canonical content and its hash, for code that renders or checks a notice. */
-    text: (notice: NoticeFields, basis: LegalBasis) => noticeText(notice, basis, controller()),
-    contentHash: (notice: NoticeFields, basis: LegalBasis) => noticeHash(notice, basis, controller()),
+    text: (notice: NoticeFields, basis: LegalBasis, directMarketing = false) => noticeText(notice, basis, controller(), directMarketing),
+    contentHash: (notice: NoticeFields, basis: LegalBasis, directMarketing = false) =>
+      noticeHash(notice, basis, controller(), directMarketing),
 
     async list(filter: { purpose?: string; locale?: string } = {}): Promise<Notice[]> {
       const rows: NoticeRow[] = await query().findMany({
@@ -93,11 +108,11 @@ const notices = ({ strapi }: { strapi: Core.Strapi }) => {
         },
         orderBy: [{ purpose: 'asc' }, { language: 'asc' }, { version: 'desc' }],
       });
-      const bases = new Map<string, LegalBasis>();
-      for (const p of await strapi.db.query(UID.purpose).findMany({ select: ['key', 'legalBasis'] })) {
-        bases.set(p.key, p.legalBasis);
+      const bases = new Map<string, PurposeBasis>();
+      for (const p of await strapi.db.query(UID.purpose).findMany({ select: ['key', ...PURPOSE_BASIS] })) {
+        bases.set(p.key, toBasis(p));
       }
-      return rows.map((r) => toDto(r, bases.get(r.purpose) ?? 'consent'));
+      return rows.map((r) => toDto(r, bases.get(r.purpose) ?? toBasis({ legalBasis: 'consent' })));
     },
 
     async find(id: number): Promise<Notice> {
@@ -163,8 +178,8 @@ const notices = ({ strapi }: { strapi: Core.Strapi }) => {
       return strapi.db.transaction(async () => {
         const row = await findRow(id);
         requireDraft(row);
-        const basis = await basisOf(row.purpose);
-        const missing = missingInformation(row, basis, controller());
+        const purpose = await basisOf(row.purpose);
+        const missing = missingInformation(row, purpose.legalBasis, controller(), purpose);
         if (missing.length) {
           throw new errors.ValidationError(`The notice cannot be published: missing ${missing.join(', ')} (A7)`, {
             missing,
@@ -181,7 +196,11 @@ const notices = ({ strapi }: { strapi: Core.Strapi }) => {
         });
         const published = await query().update({
           where: { id },
-          data: { status: 'published', contentHash: noticeHash(row, basis, controller()), effectiveAt: now },
+          data: {
+            status: 'published',
+            contentHash: noticeHash(row, purpose.legalBasis, controller(), purpose.directMarketing),
+            effectiveAt: now,
+          },
         });
         let reconsentMarked = 0;
         if (row.material && previous.length) {
@@ -191,7 +210,7 @@ const notices = ({ strapi }: { strapi: Core.Strapi }) => {
           });
           reconsentMarked = result.count;
         }
-        return { ...toDto(published, basis), reconsentMarked };
+        return { ...toDto(published, purpose), reconsentMarked };
       });
     },
   };

@@ -3,6 +3,7 @@ import type { Channel, ConsentAction, ConsentMethod, ConsentState, IdentifierTyp
 import type { Purpose } from '../../../shared/contracts/purposes';
 import type { ConsentConfig } from '../config';
 import { PLUGIN_ID, UID } from '../constants';
+import { everythingSuppressionReason, optOutAction } from '../domain/opt-out-rules';
 import { requestContext } from '../domain/request-context';
 import { GoneError } from '../errors';
 import { getService } from '../utils/get-service';
@@ -16,12 +17,6 @@ export interface OptOutResult {
   changed: { purpose: string; channel: Channel; action: ConsentAction }[];
 }
 
-/**
- * The opt-out act on one purpose, by its legal basis: consent is withdrawn (Art. 7(3)), legitimate
- * interest is objected to (Art. 21); contract and legal obligation give no choice to take back.
- */
-export const optOutAction = (basis: Purpose['legalBasis']): 'withdrawn' | 'objected' | null =>
-  basis === 'consent' ? 'withdrawn' : basis === 'legitimate-interest' ? 'objected' : null;
 
 const IDENTIFIER_TYPES: IdentifierType[] = ['email', 'phone', 'externalId'];
 
@@ -58,7 +53,7 @@ const optOut = ({ strapi }: { strapi: Core.Strapi }) => {
         rows.find((r: { purpose: string; channel: string }) => r.purpose === purpose && r.channel === channel)?.state ?? 'none';
       const events: NewEvent[] = [];
       for (const purpose of purposes) {
-        const action = optOutAction(purpose.legalBasis);
+        const action = optOutAction(purpose);
         if (!action) continue;
         for (const channel of purpose.channels) {
           if (options.channel && channel !== options.channel) continue;
@@ -132,7 +127,7 @@ const optOut = ({ strapi }: { strapi: Core.Strapi }) => {
               identifierHash: subjects.hash(type, identifiers[type]!),
               identifierType: type,
               channel: input.channel ?? 'all',
-              reason: purposes.some((p) => p.legalBasis === 'legitimate-interest') ? 'objection' : 'unsubscribe',
+              reason: everythingSuppressionReason(purposes),
               source: options.source,
             }))
           );

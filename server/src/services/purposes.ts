@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import { mechanismOf, type LegalBasis } from '../../../shared/contracts/domain';
+import { mechanismOf, type LegalBasis, type Sector } from '../../../shared/contracts/domain';
+import { directMarketingProblem, isDirectMarketing } from '../domain/direct-marketing';
 import type { Purpose, PurposeInput } from '../../../shared/contracts/purposes';
 import { UID } from '../constants';
 import { ConflictError } from '../errors';
@@ -18,6 +19,9 @@ export interface PurposeRow {
   doubleOptIn: boolean;
   softOptIn: boolean;
   honorGpc: boolean;
+  directMarketing: boolean | null;
+  balancingTest: string | null;
+  sector: Sector | null;
   minimumAge: number | null;
   lifetimeDays: number | null;
   defaultLanguage: string;
@@ -34,12 +38,15 @@ const toDto = (row: PurposeRow, used: boolean): Purpose => ({
   description: row.description ?? '',
   translations: row.translations ?? {},
   legalBasis: row.legalBasis,
-  mechanism: mechanismOf(row.legalBasis),
+  mechanism: mechanismOf(row.legalBasis, isDirectMarketing(row.legalBasis, row.directMarketing)),
   channels: row.channels,
   audience: row.audience,
   doubleOptIn: row.doubleOptIn,
   softOptIn: row.softOptIn,
   honorGpc: row.honorGpc,
+  directMarketing: isDirectMarketing(row.legalBasis, row.directMarketing),
+  balancingTest: row.balancingTest ?? null,
+  sector: row.sector ?? null,
   minimumAge: row.minimumAge ?? null,
   lifetimeDays: row.lifetimeDays ?? null,
   defaultLocale: row.defaultLanguage,
@@ -49,6 +56,14 @@ const toDto = (row: PurposeRow, used: boolean): Purpose => ({
   createdAt: iso(row.createdAt)!,
   updatedAt: iso(row.updatedAt)!,
 });
+
+/** A `directMarketing` that contradicts the legal basis is a 400 naming the field. */
+const checkDirectMarketing = (basis: LegalBasis, flag: boolean | undefined) => {
+  const problem = directMarketingProblem(basis, flag);
+  if (problem) {
+    throw new errors.ValidationError(`directMarketing: ${problem}`, { errors: [{ path: ['directMarketing'], message: problem }] });
+  }
+};
 
 /** API field → column attribute (the API keeps the spec's `locale` naming). */
 const toRow = (input: Partial<PurposeInput>) => {
@@ -106,8 +121,13 @@ const purposes = ({ strapi }: { strapi: Core.Strapi }) => {
         if (await query().findOne({ where: { key: input.key } })) {
           throw new ConflictError(`A purpose with key "${input.key}" already exists`, { key: input.key });
         }
+        checkDirectMarketing(input.legalBasis, input.directMarketing);
         const row = await query().create({
-          data: { ...toRow(input), archivedAt: input.active === false ? new Date() : null },
+          data: {
+            ...toRow(input),
+            directMarketing: isDirectMarketing(input.legalBasis, input.directMarketing),
+            archivedAt: input.active === false ? new Date() : null,
+          },
         });
         return toDto(row, false);
       });
@@ -131,12 +151,22 @@ const purposes = ({ strapi }: { strapi: Core.Strapi }) => {
             { field: 'legalBasis' }
           );
         }
+        const basis = patch.legalBasis ?? row.legalBasis;
+        checkDirectMarketing(basis, patch.directMarketing);
+        const directMarketing = isDirectMarketing(basis, patch.directMarketing ?? (patch.legalBasis ? undefined : row.directMarketing));
+        if (directMarketing !== isDirectMarketing(row.legalBasis, row.directMarketing) && (used || (await hasPublishedNotice(key)))) {
+          // An objection recorded against the purpose, and the objection sentence of its notices, keep their meaning.
+          throw new ConflictError(
+            `Whether purpose "${key}" is direct marketing cannot change once ${used ? 'consent events refer to it' : 'a notice for it is published'}; create a new purpose instead`,
+            { field: 'directMarketing' }
+          );
+        }
         if (renaming && (await query().findOne({ where: { key: patch.key } }))) {
           throw new ConflictError(`A purpose with key "${patch.key}" already exists`, { field: 'key' });
         }
         const archivedAt =
           patch.active === false && row.active ? new Date() : patch.active === true ? null : row.archivedAt;
-        const updated = await query().update({ where: { id: row.id }, data: { ...toRow(patch), archivedAt } });
+        const updated = await query().update({ where: { id: row.id }, data: { ...toRow(patch), directMarketing, archivedAt } });
         if (renaming) await renameReferences(key, patch.key!);
         return toDto(updated, used);
       });

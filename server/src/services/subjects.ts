@@ -49,6 +49,8 @@ export interface SubjectRequest {
 export interface SubjectProfile {
   language?: string;
   audience?: Audience;
+  /** Whose law applies to the person, as the collection point states it (else the site's, C2). */
+  jurisdiction?: Jurisdiction;
 }
 export interface IdentifierKey {
   type: IdentifierType;
@@ -206,7 +208,7 @@ const subjects = ({ strapi }: { strapi: Core.Strapi }) => {
             ...missing,
             language: profile.language ?? null,
             audience: profile.audience ?? 'any',
-            jurisdiction: config().jurisdiction,
+            jurisdiction: profile.jurisdiction ?? config().jurisdiction,
             erasedAt: null,
           };
           hold(subject);
@@ -217,6 +219,7 @@ const subjects = ({ strapi }: { strapi: Core.Strapi }) => {
         const patch: Partial<Subject> = { ...missing };
         if (profile.language && !existing.language) patch.language = profile.language;
         if (profile.audience && profile.audience !== existing.audience) patch.audience = profile.audience;
+        if (profile.jurisdiction && profile.jurisdiction !== existing.jurisdiction) patch.jurisdiction = profile.jurisdiction;
         if (Object.keys(patch).length === 0 || fresh.has(existing)) {
           // A subject created by an earlier entry is not written yet: it takes the patch in memory.
           Object.assign(existing, patch);

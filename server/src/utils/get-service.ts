@@ -22,6 +22,7 @@ import type { ImportsService } from '../services/imports';
 import type { AudiencesService } from '../services/audiences';
 import type { RetentionService } from '../services/retention';
 import type { RecordsService } from '../services/records';
+import type { RelationshipsService } from '../services/relationships';
 import { PLUGIN_ID } from '../constants';
 
 /** The plugin's services by name, so callers get typed results (the i18n plugin's pattern). */
@@ -50,6 +51,7 @@ export interface Services {
   audiences: AudiencesService;
   retention: RetentionService;
   records: RecordsService;
+  relationships: RelationshipsService;
 }
 
 export const getService = <T extends keyof Services>(name: T): Services[T] =>

@@ -1,4 +1,5 @@
 import { yup, validateYupSchema } from '@strapi/utils';
+import { JURISDICTIONS } from '../../../shared/contracts/domain';
 import { absoluteUrl, locale, NO_UNKNOWN_ROOT, origin, slug, uniqueItems } from './common';
 
 /**
@@ -14,6 +15,8 @@ const fields = {
     .max(50)
     .test(uniqueItems('purpose')),
   doubleOptIn: yup.boolean(),
+  audience: yup.mixed().oneOf(['consumer', 'professional', null]).nullable(),
+  jurisdiction: yup.mixed().oneOf([...JURISDICTIONS, null]).nullable(),
   allowedOrigins: yup.array().of(origin().required()).max(50).test(uniqueItems('origin')),
   successUrl: absoluteUrl().nullable(),
   privacyPolicyUrl: absoluteUrl().nullable(),

@@ -1,5 +1,5 @@
 import { yup, validateYupSchema } from '@strapi/utils';
-import { AUDIENCES, CHANNELS, LEGAL_BASES } from '../../../shared/contracts/domain';
+import { AUDIENCES, CHANNELS, LEGAL_BASES, SECTORS } from '../../../shared/contracts/domain';
 import { LOCALE, locale, NO_UNKNOWN_ROOT, slug, uniqueItems } from './common';
 
 const translations = yup
@@ -38,6 +38,9 @@ const fields = {
   doubleOptIn: yup.boolean(),
   softOptIn: yup.boolean(),
   honorGpc: yup.boolean(),
+  directMarketing: yup.boolean(),
+  balancingTest: yup.string().trim().max(500).nullable(),
+  sector: yup.mixed().oneOf([...SECTORS, null]).nullable(),
   minimumAge: yup.number().integer().min(13).max(21).nullable(),
   lifetimeDays: yup.number().integer().min(1).max(36500).nullable(),
   defaultLocale: locale(),

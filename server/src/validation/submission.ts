@@ -1,5 +1,5 @@
 import { validateYupSchema, yup } from '@strapi/utils';
-import { AUDIENCES } from '../../../shared/contracts/domain';
+import { AUDIENCES, JURISDICTIONS } from '../../../shared/contracts/domain';
 import type { CreateSubmission } from '../../../shared/contracts/submissions';
 import { identifierFields, locale, NO_UNKNOWN_ROOT, noUnknownMessage, objectBody, slug } from './common';
 
@@ -47,6 +47,7 @@ const schema = yup
       .object({
         ...identifierFields(),
         audience: yup.string().strict().oneOf(AUDIENCES.filter((a) => a !== 'any')),
+        jurisdiction: yup.string().strict().oneOf([...JURISDICTIONS]),
       })
       .noUnknown(true, noUnknownMessage)
       .required(),

@@ -1,3 +1,4 @@
+import { JURISDICTIONS } from '../../../../shared/contracts/domain';
 import { hiddenFromEditors } from '../visibility';
 
 export default {
@@ -19,6 +20,10 @@ export default {
     successUrl: { type: 'string' },
     privacyPolicyUrl: { type: 'string' },
     doubleOptIn: { type: 'boolean', default: false, required: true },
+    // Who the form collects (recorded on the person, C2): null means the submission says, else consumer.
+    audience: { type: 'enumeration', enum: ['consumer', 'professional'] },
+    // Whose law the form serves (recorded on the person, C2): null means the site's configured jurisdiction.
+    jurisdiction: { type: 'enumeration', enum: [...JURISDICTIONS] },
     active: { type: 'boolean', default: true, required: true },
   },
   // Experimental Strapi key (also used by @strapi/upload): column names, not attribute names.

@@ -1,4 +1,4 @@
-import { AUDIENCES, LEGAL_BASES } from '../../../../shared/contracts/domain';
+import { AUDIENCES, LEGAL_BASES, SECTORS } from '../../../../shared/contracts/domain';
 import { hiddenFromEditors } from '../visibility';
 
 export default {
@@ -23,6 +23,10 @@ export default {
     doubleOptIn: { type: 'boolean', default: false, required: true },
     softOptIn: { type: 'boolean', default: false, required: true },
     honorGpc: { type: 'boolean', default: false, required: true },
+    // Null for purposes stored before the flag existed: read through domain/direct-marketing (contract: no).
+    directMarketing: { type: 'boolean' },
+    balancingTest: { type: 'string', maxLength: 500 },
+    sector: { type: 'enumeration', enum: [...SECTORS] },
     minimumAge: { type: 'integer', min: 0 },
     lifetimeDays: { type: 'integer', min: 1 },
     defaultLanguage: { type: 'string', default: 'en', required: true, maxLength: 16 },

@@ -1,0 +1,77 @@
+import type { Core } from '@strapi/strapi';
+import type { Relationship, UpsertRelationship } from '../../../shared/contracts/relationships';
+import { UID } from '../constants';
+import { isCurrentContract } from '../domain/contract';
+import { getService } from '../utils/get-service';
+
+const CHUNK = 500;
+
+interface RelationshipRow {
+  subject: string;
+  reference: string;
+  startedAt: string | Date;
+  endedAt: string | Date | null;
+}
+
+const toDto = (row: RelationshipRow, now: Date): Relationship => {
+  const startedAt = new Date(row.startedAt);
+  const endedAt = row.endedAt ? new Date(row.endedAt) : null;
+  return {
+    subject: row.subject,
+    reference: row.reference,
+    startedAt: startedAt.toISOString(),
+    endedAt: endedAt?.toISOString() ?? null,
+    current: isCurrentContract({ startedAt, endedAt }, now),
+  };
+};
+
+/**
+ * Relationships: the contracts the site has with people, the evidence a contract-basis purpose rests on
+ * (C7). This service owns `consent_relationships`. A relationship is evidence, not a consent: it is not on
+ * the ledger, and sending it again for the same person and reference updates it (a contract that ends).
+ */
+const relationships = ({ strapi }: { strapi: Core.Strapi }) => ({
+  /** Records or updates one relationship; the person is found or created from the identifiers given. */
+  async upsert(body: UpsertRelationship.Request['body'], source: string): Promise<Relationship> {
+    const subjects = getService('subjects');
+    const identifiers = subjects.normalise(body.subject, 'subject');
+    return strapi.db.transaction(async () => {
+      // subjects.resolve finds-then-creates: the ledger lock makes that safe against other instances.
+      await getService('ledger').lock();
+      const { subject } = await subjects.resolve(identifiers, { audience: body.audience, jurisdiction: body.jurisdiction });
+      const query = strapi.db.query(UID.relationship);
+      const data = {
+        startedAt: new Date(body.startedAt),
+        endedAt: body.endedAt ? new Date(body.endedAt) : null,
+        source,
+      };
+      const existing = await query.findOne({ select: ['id'], where: { subject: subject.pseudonym, reference: body.reference } });
+      const row: RelationshipRow = existing
+        ? await query.update({ where: { id: existing.id }, data })
+        : await query.create({ data: { ...data, subject: subject.pseudonym, reference: body.reference } });
+      return toDto(row, new Date());
+    });
+  },
+
+  /** The people among `pseudonyms` who have a current contract at `now`: one query per 500 people. */
+  async current(pseudonyms: string[], now: Date): Promise<Set<string>> {
+    const out = new Set<string>();
+    const unique = [...new Set(pseudonyms)];
+    for (let i = 0; i < unique.length; i += CHUNK) {
+      // The query engine, not knex: it stores and compares datetimes the same way on every database.
+      const rows = await strapi.db.query(UID.relationship).findMany({
+        select: ['subject'],
+        where: {
+          subject: { $in: unique.slice(i, i + CHUNK) },
+          startedAt: { $lte: now },
+          $or: [{ endedAt: { $null: true } }, { endedAt: { $gt: now } }],
+        },
+      });
+      for (const row of rows as { subject: string }[]) out.add(row.subject);
+    }
+    return out;
+  },
+});
+
+export default relationships;
+export type RelationshipsService = ReturnType<typeof relationships>;

@@ -1,0 +1,39 @@
+import { validateYupSchema, yup } from '@strapi/utils';
+import { AUDIENCES, JURISDICTIONS } from '../../../shared/contracts/domain';
+import type { UpsertRelationship } from '../../../shared/contracts/relationships';
+import { identifiedSubject, NO_UNKNOWN_ROOT, objectBody } from './common';
+
+// A time zone is required: a contract that ends "2026-12-31T23:59" ends at different instants in Paris and Berlin.
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})$/;
+const instant = () =>
+  yup
+    .string()
+    .strict()
+    .test('instant', '${path} must be an ISO 8601 date and time with a time zone', (v) => v == null || (ISO_INSTANT.test(v) && Number.isFinite(Date.parse(v))));
+
+const schema = yup
+  .object({
+    subject: identifiedSubject(),
+    reference: yup
+      .string()
+      .strict()
+      .trim()
+      .min(1)
+      .max(128)
+      .matches(/^[^\p{Cc}\p{Cf}]+$/u, '${path} must be printable text')
+      .required(),
+    startedAt: instant().required(),
+    endedAt: instant()
+      .nullable()
+      .test('after-start', '${path} must not be before startedAt', function test(v) {
+        return v == null || Date.parse(v) >= Date.parse(this.parent.startedAt ?? '');
+      }),
+    audience: yup.string().strict().oneOf(AUDIENCES.filter((a) => a !== 'any')),
+    jurisdiction: yup.string().strict().oneOf([...JURISDICTIONS]),
+  })
+  .noUnknown(true, NO_UNKNOWN_ROOT);
+
+const validate = validateYupSchema(schema, { strict: true });
+
+export const validateRelationship = async (body: unknown): Promise<UpsertRelationship.Request['body']> =>
+  (await validate(objectBody(body))) as UpsertRelationship.Request['body'];
