@@ -16,7 +16,7 @@ const ORIGIN = 'https://shop.bench.example';
 const PURPOSES = {
   newsletter: { key: 'newsletter', name: 'Newsletter', legalBasis: 'consent', channels: ['email'], lifetimeDays: 730 },
   partners: { key: 'partners', name: 'Partner offers', legalBasis: 'consent', channels: ['email'] },
-  postal: { key: 'postal', name: 'Catalogue by post', legalBasis: 'legitimate-interest', channels: ['postal'] },
+  postal: { key: 'postal', name: 'Catalogue by post', legalBasis: 'legitimate-interest', balancingTest: 'LIA-2026-01', channels: ['postal'] },
   sms: { key: 'sms', name: 'Text offers', legalBasis: 'consent', channels: ['sms'] },
 };
 

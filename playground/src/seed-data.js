@@ -53,6 +53,7 @@ const purposes = [
       },
     },
     legalBasis: 'legitimate-interest',
+    balancingTest: 'LIA-2026-01 (balancing test of 12 January 2026)',
     channels: ['postal'],
     audience: 'any',
   },

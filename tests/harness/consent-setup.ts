@@ -11,7 +11,7 @@ export const PURPOSES: Record<string, PurposeInput> = {
   newsletter: { key: 'newsletter', name: 'Newsletter', legalBasis: 'consent', channels: ['email'], honorGpc: true, lifetimeDays: 365 },
   partners: { key: 'partners', name: 'Partner offers', legalBasis: 'consent', channels: ['email'] },
   doi: { key: 'doi', name: 'Weekly digest', legalBasis: 'consent', channels: ['email'], doubleOptIn: true },
-  postal: { key: 'postal', name: 'Catalogue by post', legalBasis: 'legitimate-interest', channels: ['postal'] },
+  postal: { key: 'postal', name: 'Catalogue by post', legalBasis: 'legitimate-interest', balancingTest: 'LIA-2026-01', channels: ['postal'] },
   sms: { key: 'sms', name: 'Text offers', legalBasis: 'consent', channels: ['sms', 'phone'] },
   service: { key: 'service', name: 'Service messages', legalBasis: 'contract', channels: ['email'] },
 };

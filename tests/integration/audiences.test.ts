@@ -38,7 +38,7 @@ beforeAll(async () => {
   await purposes.create({
     key: 'b2b-news',
     name: 'Trade news',
-    legalBasis: 'legitimate-interest',
+    legalBasis: 'legitimate-interest', balancingTest: 'LIA-2026-01',
     channels: ['email'],
     audience: 'professional',
   });
@@ -179,7 +179,11 @@ describe('spec 4.2 audiences: who is never listed', () => {
     expect(emailsOf(postal)).toContain('olga@example.com');
     expect(emailsOf(postal)).not.toContain('otto@example.com');
     expect(postal.every((m) => m.state === 'none' && m.basis === 'legitimate-interest')).toBe(true);
-    // Service messages (contract) are not marketing, but an objection on record still counts.
+    // Service messages (contract) go to people with a current contract (C7); they are not marketing.
+    expect(emailsOf(await ndjson('/api/consent/audiences/service'))).not.toContain('olga@example.com');
+    await consent()
+      .service('relationships')
+      .upsert({ subject: { email: 'olga@example.com' }, reference: 'order-olga', startedAt: '2026-01-01T00:00:00Z' }, 'api');
     await withdraw('otto@example.com', ['service']);
     expect(emailsOf(await ndjson('/api/consent/audiences/service'))).toContain('olga@example.com');
   });
@@ -249,10 +253,13 @@ describe('spec 4.2 audiences: channel and jurisdiction', () => {
     expect(errorOf(res).details.errors[0].path).toEqual(['channel']);
   });
 
-  it('jurisdiction overrides the people’s own: French B2B email on legitimate interest, not in Germany (C2)', async () => {
-    await submit({ email: 'pro@example.com' }, { newsletter: true });
+  it('C2: a named jurisdiction only adds refusals: French B2B email on legitimate interest, not in Germany', async () => {
+    await submit({ email: 'pro@example.com', audience: 'professional' }, { newsletter: true });
+    // C2, N9: a person whose audience was never stated is a consumer.
+    await submit({ email: 'unknown-audience@example.com' }, { newsletter: true });
     const fr = await ndjson('/api/consent/audiences/b2b-news');
     expect(emailsOf(fr)).toContain('pro@example.com');
+    expect(emailsOf(fr)).not.toContain('unknown-audience@example.com');
     expect(await ndjson('/api/consent/audiences/b2b-news?jurisdiction=fr')).toEqual(fr);
     expect(await ndjson('/api/consent/audiences/b2b-news?jurisdiction=de')).toEqual([]);
     expect(await ndjson('/api/consent/audiences/b2b-news?jurisdiction=eu')).toEqual([]);

@@ -20,11 +20,11 @@ const AFTER = new Date('2026-08-11T12:00:00Z');
 const BLOCTEL_NUMBER = '+33612345678';
 
 const PURPOSES: PurposeInput[] = [
-  { key: 'calls', name: 'Sales calls', legalBasis: 'legitimate-interest', channels: ['phone'] },
+  { key: 'calls', name: 'Sales calls', legalBasis: 'legitimate-interest', balancingTest: 'LIA-2026-01', channels: ['phone'] },
   { key: 'call-consent', name: 'Calls and texts we may make', legalBasis: 'consent', channels: ['phone', 'sms'] },
   { key: 'service-calls', name: 'Calls about your contract', legalBasis: 'contract', channels: ['phone'] },
-  { key: 'b2b-news', name: 'News for your profession', legalBasis: 'legitimate-interest', channels: ['email'], audience: 'professional' },
-  { key: 'customer-offers', name: 'Offers for customers', legalBasis: 'legitimate-interest', channels: ['email', 'sms'], softOptIn: true },
+  { key: 'b2b-news', name: 'News for your profession', legalBasis: 'legitimate-interest', balancingTest: 'LIA-2026-01', channels: ['email'], audience: 'professional' },
+  { key: 'customer-offers', name: 'Offers for customers', legalBasis: 'legitimate-interest', balancingTest: 'LIA-2026-01', channels: ['email', 'sms'], softOptIn: true },
   { key: 'newsletter', name: 'Newsletter', legalBasis: 'consent', channels: ['email'] },
 ];
 
@@ -128,7 +128,7 @@ describe('the same person under French and German rules', () => {
     expect(await ask()).toEqual({ eligible: true, state: 'none', basis: 'legitimate-interest', reasons: [] });
   });
 
-  it('the per-check jurisdiction beats the person’s own (service and routes)', async () => {
+  it('C2: a per-check jurisdiction only adds its own refusals to the person’s (service and routes)', async () => {
     const [fr, de] = await createPeople([
       { email: 'pro-fr@acme.example', audience: 'professional', jurisdiction: 'fr' },
       { email: 'pro-de@acme.example', audience: 'professional', jurisdiction: 'de' },
@@ -138,11 +138,13 @@ describe('the same person under French and German rules', () => {
     expect(await ask(fr, 'de')).toMatchObject({ eligible: false, reasons: ['jurisdiction-rule'] });
     expect(await ask(fr, 'eu')).toMatchObject({ eligible: false, reasons: ['jurisdiction-rule'] });
     expect(await ask(de)).toMatchObject({ eligible: false, reasons: ['jurisdiction-rule'] });
-    expect(await ask(de, 'fr')).toMatchObject({ eligible: true });
+    // A German professional stays under German law, whatever the check names (no B2B exception there).
+    expect(await ask(de, 'fr')).toMatchObject({ eligible: false, reasons: ['jurisdiction-rule'] });
     // The same through the routes.
     expect((await get({ purpose: 'b2b-news', subject: fr, jurisdiction: 'de' })).body.data).toMatchObject({ eligible: false, reasons: ['jurisdiction-rule'] });
-    const bulk = await post({ purpose: 'b2b-news', jurisdiction: 'fr', subjects: [{ subject: de }] });
-    expect(bulk.body.data[0]).toMatchObject({ eligible: true });
+    const bulk = await post({ purpose: 'b2b-news', jurisdiction: 'fr', subjects: [{ subject: de }, { subject: fr }] });
+    expect(bulk.body.data[0]).toMatchObject({ eligible: false, reasons: ['jurisdiction-rule'] });
+    expect(bulk.body.data[1]).toMatchObject({ eligible: true });
   });
 
   it('C6, C8: a consumer’s phone before the French switch: opt-out in France, express consent in Germany', async () => {
@@ -190,10 +192,21 @@ describe('C6: an unknown number on the Bloctel opposition list', () => {
     expect(res.body.data.reasons).toContain('opposition-list');
   });
 
-  it('the entry is for the phone channel: texts are not screened by it; a contract call is not marketing', async () => {
+  it('the entry is for the phone channel: texts are not screened by it; C7: an unknown number has no contract', async () => {
     expect(await ask('call-consent', BLOCTEL_NUMBER, BEFORE, 'sms')).toMatchObject({ reasons: ['no-consent'] });
+    expect(await ask('service-calls', BLOCTEL_NUMBER, BEFORE)).toMatchObject({ eligible: false, basis: 'contract', reasons: ['no-contract'] });
+    expect(await ask('service-calls', BLOCTEL_NUMBER, AFTER)).toMatchObject({ eligible: false, basis: 'contract', reasons: ['no-contract'] });
+  });
+
+  it('C6: within a current contract the opposition list does not apply to a contract call', async () => {
+    await plugin('relationships').upsert(
+      { subject: { phone: BLOCTEL_NUMBER }, reference: 'contract-bloctel', startedAt: '2025-01-01T00:00:00Z' },
+      'api'
+    );
     expect(await ask('service-calls', BLOCTEL_NUMBER, BEFORE)).toMatchObject({ eligible: true, basis: 'contract', reasons: [] });
     expect(await ask('service-calls', BLOCTEL_NUMBER, AFTER)).toMatchObject({ eligible: true, basis: 'contract', reasons: [] });
+    // Not so for legitimate interest: Bloctel screens it, contract or not.
+    expect((await ask('calls', BLOCTEL_NUMBER, BEFORE)).reasons).toContain('opposition-list');
   });
 });
 
@@ -214,6 +227,9 @@ describe('C7: the French telephone switch for known people', () => {
     expect(await ask('calls', plain, AFTER)).toMatchObject({ eligible: false, reasons: ['jurisdiction-rule'] });
     expect(await ask('call-consent', granted, BEFORE)).toMatchObject({ eligible: true, state: 'granted' });
     expect(await ask('call-consent', granted, AFTER)).toMatchObject({ eligible: true, state: 'granted' });
+    expect(await ask('service-calls', plain, AFTER)).toMatchObject({ eligible: false, basis: 'contract', reasons: ['no-contract'] });
+    const [plainRow] = await app.strapi.db.query('plugin::consent.subject').findMany({ where: { pseudonym: plain } });
+    await plugin('relationships').upsert({ subject: { phone: plainRow.phone }, reference: 'c-1', startedAt: '2026-01-01T00:00:00Z' }, 'api');
     expect(await ask('service-calls', plain, AFTER)).toMatchObject({ eligible: true, basis: 'contract' });
     expect(await ask('calls', objector, BEFORE)).toMatchObject({ eligible: false, state: 'objected', reasons: ['objected'] });
     expect(await ask('calls', objector, AFTER)).toMatchObject({ eligible: false, reasons: ['objected', 'jurisdiction-rule'] });

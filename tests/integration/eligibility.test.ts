@@ -177,11 +177,17 @@ describe('one answer per state and legal basis', () => {
     });
   });
 
-  it('contract → always eligible, known or not', async () => {
+  it('C7: contract → eligible only with a current contract on record; known or not, without one → no-contract', async () => {
     await submit({ email: 'customer@example.com' }, { newsletter: false }, { displayed: ['newsletter', 'service'] });
     for (const email of ['customer@example.com', 'never-seen@example.com']) {
-      expect(await check({ purpose: 'service', email })).toEqual({ eligible: true, state: 'none', basis: 'contract', reasons: [] });
+      expect(await check({ purpose: 'service', email })).toEqual({ eligible: false, state: 'none', basis: 'contract', reasons: ['no-contract'] });
     }
+    await app.strapi
+      .plugin('consent')
+      .service('relationships')
+      .upsert({ subject: { email: 'customer@example.com' }, reference: 'order-1', startedAt: '2026-01-01T00:00:00Z' }, 'api');
+    expect(await check({ purpose: 'service', email: 'customer@example.com' })).toEqual({ eligible: true, state: 'none', basis: 'contract', reasons: [] });
+    expect(await check({ purpose: 'service', email: 'never-seen@example.com' })).toMatchObject({ eligible: false, reasons: ['no-contract'] });
   });
 });
 

@@ -22,7 +22,7 @@ beforeAll(async () => {
     .create({
       key: 'customer-offers',
       name: 'Offers for customers',
-      legalBasis: 'legitimate-interest',
+      legalBasis: 'legitimate-interest', balancingTest: 'LIA-2026-01',
       channels: ['email', 'sms'],
       softOptIn: true,
     });

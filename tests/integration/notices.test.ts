@@ -24,7 +24,7 @@ beforeAll(async () => {
   await api.post('/consent/purposes', {
     key: 'catalogue',
     name: 'Catalogue',
-    legalBasis: 'legitimate-interest',
+    legalBasis: 'legitimate-interest', balancingTest: 'LIA-2026-01',
     channels: ['postal'],
   });
 });

@@ -143,9 +143,12 @@ export const decideEligibility = (
 
   // The person's jurisdiction always applies; one the check names can only add its own refusals (C2).
   const currentContract = !!context.currentContract;
-  const jurisdictions = [context.jurisdiction];
-  if (context.askedJurisdiction && context.askedJurisdiction !== context.jurisdiction) jurisdictions.push(context.askedJurisdiction);
-  const lawReasons = new Set<ContactReason>();
+  const asked = context.askedJurisdiction;
+  const jurisdictions = asked && asked !== context.jurisdiction ? [context.jurisdiction, asked] : [context.jurisdiction];
+  const lawReasons: ContactReason[] = [];
+  const add = (reason: ContactReason) => {
+    if (!lawReasons.includes(reason)) lawReasons.push(reason);
+  };
   for (const jurisdiction of jurisdictions) {
     const rule = findContactRule({
       jurisdiction,
@@ -156,15 +159,16 @@ export const decideEligibility = (
       softOptInPurpose: !!purpose.softOptIn,
       aboutProfession: purpose.audience === 'professional',
     });
-    if (rule.outcome === 'not-allowed') lawReasons.add(rule.reason ?? 'jurisdiction-rule');
+    if (rule.outcome === 'not-allowed') add(rule.reason ?? 'jurisdiction-rule');
     if (rule.outcome === 'soft-opt-in' && missingSoftOptInElements(context.softOptIn).length > 0) {
-      lawReasons.add(rule.reason ?? 'soft-opt-in-incomplete');
+      add(rule.reason ?? 'soft-opt-in-incomplete');
     }
-    if (rule.outcome === 'with-contract' && !currentContract) lawReasons.add(rule.reason ?? 'no-contract');
-    if (sectorBan({ jurisdiction, channel, sector: purpose.sector, basis, currentContract })) lawReasons.add('sector-ban');
+    if (rule.outcome === 'with-contract' && !currentContract) add(rule.reason ?? 'no-contract');
+    if (purpose.sector && sectorBan({ jurisdiction, channel, sector: purpose.sector, basis, currentContract })) add('sector-ban');
   }
   // In the order of CONTACT_REASONS, so that answers are stable whichever jurisdiction refused first.
-  reasons.push(...CONTACT_REASONS.filter((r) => lawReasons.has(r) && r !== 'opposition-list' && r !== 'suppressed'));
+  if (lawReasons.length > 1) lawReasons.sort((a, b) => CONTACT_REASONS.indexOf(a) - CONTACT_REASONS.indexOf(b));
+  reasons.push(...lawReasons);
 
   // The person's own opt-in, given after they left everything ("unsubscribe"/"objection" entries of
   // `withdrawals: all`) or had their data erased ("erasure": a new, freely given consent is valid, I1), is
