@@ -24,6 +24,8 @@ export const useLabels = () => {
       postal: t('channel.postal', 'Post'),
       push: t('channel.push', 'Push'),
       web: t('channel.web', 'Web'),
+      'automated-call': t('channel.automated-call', 'Automated calls'),
+      fax: t('channel.fax', 'Fax'),
     } satisfies Record<Channel, string>,
     audience: {
       consumer: t('audience.consumer', 'Consumers'),
@@ -42,6 +44,7 @@ export const useLabels = () => {
       rightToWithdraw: t('a7.rightToWithdraw', 'The right to withdraw or object (standard sentence or your own)'),
       recipients: t('a7.recipients', 'Who receives the data (an empty list says: nobody)'),
       privacyPolicyUrl: t('a7.privacyPolicyUrl', 'A link to the full privacy policy'),
+      balancingTest: t('a7.balancingTest', 'The reference of the balancing test (set on the purpose)'),
     } satisfies Record<A7Element, string>,
   };
 };
