@@ -19,7 +19,9 @@ export interface ConsentConfig {
   /**
    * Limits on the public routes, counted in the database so every instance shares them: `max` requests per
    * client (IP) and `perIdentifier` submissions per email address or phone number (so nobody can flood a
-   * third party's inbox, B6) in each window. `false` disables both (only sensible behind a limiting proxy).
+   * third party's inbox, B6) in each window; withdrawals have a `perIdentifier` budget of their own. Which
+   * requests the client limit counts: domain/rate-limit-rules (a valid signed link never, E3). `false`
+   * disables both (only sensible behind a limiting proxy).
    */
   rateLimit: false | { max: number; windowSeconds: number; perIdentifier: number };
   email: {

@@ -120,9 +120,13 @@ const optOut = () => ({
     });
   },
 
-  /** Withdrawal or objection by identifier: always 202, known or not (no enumeration, D2). */
+  /**
+   * Withdrawal or objection by identifier: always 202, known or not (no enumeration, D2). Limited per
+   * identifier, never per client, so a shared address cannot cost anyone their withdrawal (N8).
+   */
   async withdraw(ctx: Context) {
     const input = await validateWithdrawal((ctx.request as { body?: unknown }).body);
+    await getService('opt-out').throttle(input.subject);
     await getService('opt-out').withdraw(input, { method: 'form', actor: 'subject', request: captureRequest(ctx), source: 'withdrawal-route' });
     ctx.status = 202;
     ctx.body = { data: { status: 'accepted' } };

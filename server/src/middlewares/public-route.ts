@@ -1,5 +1,7 @@
 import { errors } from '@strapi/utils';
 import type { Context, Next } from 'koa';
+import { chargeBefore, failedAfter, type ClientLimit } from '../domain/rate-limit-rules';
+import type { TokenPurpose } from '../domain/tokens';
 import { pageLanguage } from '../pages/layout';
 import { submissionErrorPage } from '../pages/submission';
 import { isHtmlFormPost } from '../utils/capture-request';
@@ -10,6 +12,12 @@ export interface PublicRouteConfig {
   scope: string;
   /** Largest accepted body, in bytes. */
   maxBytes: number;
+  /**
+   * How requests spend the client's budget (domain/rate-limit-rules); `failed-links` needs `token`, the
+   * use the route's `:token` must have. Default `every-request`.
+   */
+  limit?: ClientLimit;
+  token?: TokenPurpose;
 }
 
 const bodySize = (ctx: Context) => {
@@ -40,12 +48,29 @@ const statusOf = (error: unknown): number | undefined => {
   return code !== undefined && code >= 400 && code < 500 ? code : undefined;
 };
 
+/** Runs the route, then counts a link that the route found to lead nowhere (domain/rate-limit-rules). */
+const recheck = async (ctx: Context, next: Next, scope: string) => {
+  let status: number | undefined;
+  try {
+    await next();
+    status = ctx.status;
+  } catch (error) {
+    status = statusOf(error);
+    throw error;
+  } finally {
+    if (failedAfter(status)) await getService('rate-limits').countClient(scope, ctx.ip);
+  }
+};
+
 /**
  * The guard of every public (`auth: false`) route: a size limit far below Strapi's 1 MB default, then the
- * per-client rate limit shared by all instances (services/rate-limits). A plain HTML form post that is
+ * per-client rate limit shared by all instances (services/rate-limits), applied as
+ * domain/rate-limit-rules decides: a valid signed link is never counted. A plain HTML form post that is
  * refused gets a small page in its language instead of a JSON error body.
  */
 const publicRoute = (config: PublicRouteConfig) => {
+  const limit = config.limit ?? 'every-request';
+  if (limit === 'failed-links' && !config.token) throw new Error('[consent] public-route: `failed-links` needs `token`');
   return async (ctx: Context, next: Next) => {
     try {
       if (bodySize(ctx) > config.maxBytes) {
@@ -53,8 +78,16 @@ const publicRoute = (config: PublicRouteConfig) => {
           maxBytes: config.maxBytes,
         });
       }
-      await getService('rate-limits').client(config.scope, ctx.ip);
-      await next();
+      const check = config.token ? getService('tokens').check(String(ctx.params?.token ?? ''), config.token) : undefined;
+      const charge = chargeBefore(limit, check);
+      if (charge === 'count') {
+        await getService('rate-limits').client(config.scope, ctx.ip);
+        await next();
+      } else if (charge.recheck) {
+        await recheck(ctx, next, config.scope);
+      } else {
+        await next();
+      }
     } catch (error) {
       const status = statusOf(error);
       if (!isHtmlFormPost(ctx) || status === undefined) throw error;

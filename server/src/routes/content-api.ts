@@ -1,12 +1,22 @@
+import type { TokenPurpose } from '../domain/tokens';
+import type { PublicRouteConfig } from '../middlewares/public-route';
+
 /**
  * Public and server-to-server routes under /api/consent (spec 4.1 and 4.2).
  *
  * Public routes are `auth: false`: they work right after installation. Those that write go through the
  * `public-route` guard (size limit, rate limit shared by every instance) and check origins or tokens.
+ * Which requests the per-client limit counts is decided in domain/rate-limit-rules: a valid signed link
+ * never is (E3, D1, D2), nor a withdrawal (limited per person instead).
  * Server-to-server routes keep Strapi's content-API auth: an API token (full access, or custom with the
  * plugin's actions) or a users-permissions JWT whose role has the action; otherwise 401/403.
  */
-const guard = (scope: string, maxBytes: number) => ({ name: 'plugin::consent.public-route', config: { scope, maxBytes } });
+const guard = (scope: string, maxBytes: number, more: Partial<PublicRouteConfig> = {}) => ({
+  name: 'plugin::consent.public-route',
+  config: { scope, maxBytes, ...more } satisfies PublicRouteConfig,
+});
+/** A route whose `:token` is a signed link for `token`: only failed token checks are counted. */
+const linkGuard = (scope: string, maxBytes: number, token: TokenPurpose) => guard(scope, maxBytes, { limit: 'failed-links', token });
 
 export default {
   type: 'content-api',
@@ -34,57 +44,59 @@ export default {
       method: 'GET',
       path: '/confirm/:token',
       handler: 'confirmations.show',
-      config: { auth: false, middlewares: [guard('confirm', 4 * 1024)] },
+      config: { auth: false, middlewares: [linkGuard('confirm', 4 * 1024, 'confirm')] },
     },
     {
       method: 'POST',
       path: '/confirm/:token',
       handler: 'confirmations.confirm',
-      config: { auth: false, middlewares: [guard('confirm', 4 * 1024)] },
+      config: { auth: false, middlewares: [linkGuard('confirm', 4 * 1024, 'confirm')] },
     },
     {
       method: 'POST',
       path: '/confirm/:token/resend',
       handler: 'confirmations.resend',
+      // Sends a mail: every request counts (and one mail per address per window, services/confirmations).
       config: { auth: false, middlewares: [guard('confirm', 4 * 1024)] },
     },
     {
       method: 'GET',
       path: '/unsubscribe/:token',
       handler: 'opt-out.unsubscribePage',
-      config: { auth: false, middlewares: [guard('opt-out', 4 * 1024)] },
+      config: { auth: false, middlewares: [linkGuard('opt-out', 4 * 1024, 'unsubscribe')] },
     },
     {
       // RFC 8058 one-click: no cookie, auth, CSRF or Origin check; the token is the authority.
       method: 'POST',
       path: '/unsubscribe/:token',
       handler: 'opt-out.unsubscribe',
-      config: { auth: false, middlewares: [guard('opt-out', 4 * 1024)] },
+      config: { auth: false, middlewares: [linkGuard('opt-out', 4 * 1024, 'unsubscribe')] },
     },
     {
       method: 'GET',
       path: '/preferences/:token',
       handler: 'opt-out.preferences',
-      config: { auth: false, middlewares: [guard('opt-out', 4 * 1024)] },
+      config: { auth: false, middlewares: [linkGuard('opt-out', 4 * 1024, 'preferences')] },
     },
     {
       method: 'PUT',
       path: '/preferences/:token',
       handler: 'opt-out.updatePreferences',
-      config: { auth: false, middlewares: [guard('opt-out', 16 * 1024)] },
+      config: { auth: false, middlewares: [linkGuard('opt-out', 16 * 1024, 'preferences')] },
     },
     {
       // The preference page's own form (HTML forms cannot PUT).
       method: 'POST',
       path: '/preferences/:token',
       handler: 'opt-out.updatePreferences',
-      config: { auth: false, middlewares: [guard('opt-out', 16 * 1024)] },
+      config: { auth: false, middlewares: [linkGuard('opt-out', 16 * 1024, 'preferences')] },
     },
     {
       method: 'POST',
       path: '/withdrawals',
       handler: 'opt-out.withdraw',
-      config: { auth: false, middlewares: [guard('opt-out', 4 * 1024)] },
+      // Limited per person in the controller, never per client (domain/rate-limit-rules WITHDRAWAL_LIMIT).
+      config: { auth: false, middlewares: [guard('withdrawal', 4 * 1024, { limit: 'never' })] },
     },
     {
       method: 'GET',

@@ -4,6 +4,7 @@ import type { Purpose } from '../../../shared/contracts/purposes';
 import type { ConsentConfig } from '../config';
 import { PLUGIN_ID, UID } from '../constants';
 import { everythingSuppressionReason, optOutAction } from '../domain/opt-out-rules';
+import { WITHDRAWAL_LIMIT } from '../domain/rate-limit-rules';
 import { requestContext } from '../domain/request-context';
 import { GoneError } from '../errors';
 import { getService } from '../utils/get-service';
@@ -16,7 +17,6 @@ export interface OptOutResult {
   subject: string;
   changed: { purpose: string; channel: Channel; action: ConsentAction }[];
 }
-
 
 const IDENTIFIER_TYPES: IdentifierType[] = ['email', 'phone', 'externalId'];
 
@@ -95,6 +95,17 @@ const optOut = ({ strapi }: { strapi: Core.Strapi }) => {
           context: { ...requestContext(request, config().ipStorage) },
         });
       });
+    },
+
+    /**
+     * The public withdrawal route's limit: one hit per identifier given, counted before anything is read
+     * or written, known or not (domain/rate-limit-rules WITHDRAWAL_LIMIT); 429 past `perIdentifier`.
+     */
+    async throttle(subject: Identifiers) {
+      const subjects = getService('subjects');
+      for (const { hash } of subjects.keys(subjects.normalise(subject))) {
+        await getService('rate-limits').identifier(WITHDRAWAL_LIMIT.scope, hash);
+      }
     },
 
     /**

@@ -42,9 +42,12 @@ const rateLimits = ({ strapi }: { strapi: Core.Strapi }) => {
   const keyed = (value: string) =>
     createHmac('sha256', getService('secrets').get()).update(`rate-limit:${value}`).digest('hex').slice(0, 40);
 
-  /** One hit in `scope` for `key`; RateLimitError (429) past `max` in the current window. */
-  const limit = async (scope: string, key: string, max: number, windowSeconds: number, message: string) => {
-    const hits = await hit(`${scope}:${key.slice(0, 40)}`, windowSeconds);
+  const bucketOf = (scope: string, key: string) => `${scope}:${key.slice(0, 40)}`;
+  const clientBucket = (scope: string, ip: string | undefined) => bucketOf(`${scope}:ip`, keyed(ip ?? 'unknown'));
+
+  /** One hit in `bucket`; RateLimitError (429) past `max` in the current window. */
+  const limit = async (bucket: string, max: number, windowSeconds: number, message: string) => {
+    const hits = await hit(bucket, windowSeconds);
     if (hits > max) throw new errors.RateLimitError(message, { retryAfterSeconds: windowSeconds });
   };
 
@@ -56,19 +59,29 @@ const rateLimits = ({ strapi }: { strapi: Core.Strapi }) => {
     async client(scope: string, ip: string | undefined) {
       const cfg = config();
       if (!cfg) return;
-      await limit(`${scope}:ip`, keyed(ip ?? 'unknown'), cfg.max, cfg.windowSeconds, 'Too many requests, please try again later');
+      await limit(clientBucket(scope, ip), cfg.max, cfg.windowSeconds, 'Too many requests, please try again later');
+    },
+
+    /**
+     * Counts one request of this client in the same bucket as `client`, without refusing it: for a failure
+     * found only once the request was answered (domain/rate-limit-rules `failedAfter`).
+     */
+    async countClient(scope: string, ip: string | undefined) {
+      const cfg = config();
+      if (!cfg) return;
+      await hit(clientBucket(scope, ip), cfg.windowSeconds);
     },
 
     /** The same per identifier hash (an email address or phone number), `perIdentifier` per window (B6). */
     async identifier(scope: string, identifierHash: string) {
       const cfg = config();
       if (!cfg) return;
-      await limit(`${scope}:id`, identifierHash, cfg.perIdentifier, cfg.windowSeconds, 'Too many requests for this address, please try again later');
+      await limit(bucketOf(`${scope}:id`, identifierHash), cfg.perIdentifier, cfg.windowSeconds, 'Too many requests for this address, please try again later');
     },
 
     /** A limit of its own (e.g. one confirmation mail per address per `resendAfterSeconds`). */
     async window(scope: string, key: string, max: number, windowSeconds: number) {
-      await limit(scope, key, max, windowSeconds, 'Please wait before asking again');
+      await limit(bucketOf(scope, key), max, windowSeconds, 'Please wait before asking again');
     },
   };
 };

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import { signToken, tokenKey, verifyToken, type TokenPayload, type TokenPurpose } from '../domain/tokens';
+import { signToken, tokenKey, verifyToken, type TokenCheck, type TokenPayload, type TokenPurpose } from '../domain/tokens';
 import { getService } from '../utils/get-service';
 
 /**
@@ -17,6 +17,11 @@ const tokens = ({ strapi }: { strapi: Core.Strapi }) => {
   return {
     issue(payload: Omit<TokenPayload, 'nonce'>): string {
       return signToken(hmacKey(), { ...payload, nonce: randomBytes(9).toString('base64url') });
+    },
+
+    /** The signature check alone, without throwing (the public routes' guard counts failures, E3). */
+    check(token: string, use: TokenPurpose): TokenCheck {
+      return verifyToken(hmacKey(), token, use);
     },
 
     /** The payload of a valid token for `use`; 400 for anything else (changed, made up, another use). */
