@@ -2,10 +2,11 @@ import { useEffect, useState } from 'react';
 import { Box, Button, Flex, Grid, Typography } from '@strapi/design-system';
 import { Layouts, Page, useNotification, useRBAC } from '@strapi/strapi/admin';
 import { useNavigate, useParams } from 'react-router-dom';
+import { JURISDICTIONS, type Jurisdiction } from '../../../shared/contracts/domain';
 import type { Form, FormInput } from '../../../shared/contracts/forms';
 import type { Purpose } from '../../../shared/contracts/purposes';
 import { useMutation, useResource, type FieldErrors } from '../api';
-import { CheckboxGroup, linesToList, listToLines, TextAreaField, TextField, ToggleField } from '../components/Fields';
+import { CheckboxGroup, linesToList, listToLines, SelectField, TextAreaField, TextField, ToggleField } from '../components/Fields';
 import { FormPreview } from '../components/FormPreview';
 import { PluginNav } from '../components/PluginNav';
 import { PERMISSIONS } from '../permissions';
@@ -17,6 +18,9 @@ interface Draft {
   name: string;
   purposes: string[];
   doubleOptIn: boolean;
+  /** `none`: not stated by the form. */
+  audience: 'none' | 'consumer' | 'professional';
+  jurisdiction: 'none' | Jurisdiction;
   allowedOrigins: string;
   successUrl: string;
   privacyPolicyUrl: string;
@@ -28,6 +32,8 @@ const empty: Draft = {
   name: '',
   purposes: [],
   doubleOptIn: false,
+  audience: 'none',
+  jurisdiction: 'none',
   allowedOrigins: '',
   successUrl: '',
   privacyPolicyUrl: '',
@@ -36,6 +42,8 @@ const empty: Draft = {
 
 const toInput = (d: Draft): FormInput => ({
   ...d,
+  audience: d.audience === 'none' ? null : d.audience,
+  jurisdiction: d.jurisdiction === 'none' ? null : d.jurisdiction,
   allowedOrigins: linesToList(d.allowedOrigins),
   successUrl: d.successUrl.trim() || null,
   privacyPolicyUrl: d.privacyPolicyUrl.trim() || null,
@@ -64,6 +72,8 @@ const FormEditPage = () => {
         name: form.name,
         purposes: form.purposes,
         doubleOptIn: form.doubleOptIn,
+        audience: form.audience ?? 'none',
+        jurisdiction: form.jurisdiction ?? 'none',
         allowedOrigins: listToLines(form.allowedOrigins),
         successUrl: form.successUrl ?? '',
         privacyPolicyUrl: form.privacyPolicyUrl ?? '',
@@ -145,6 +155,24 @@ const FormEditPage = () => {
                   value={draft.doubleOptIn}
                   onChange={set('doubleOptIn')}
                   disabled={readOnly}
+                />
+                <SelectField
+                  name="audience"
+                  label={t('forms.audience', 'People this form collects')}
+                  value={draft.audience}
+                  onChange={(v) => set('audience')(v as Draft['audience'])}
+                  error={errors.audience}
+                  disabled={readOnly}
+                  options={(['none', 'consumer', 'professional'] as const).map((a) => ({ value: a, label: t(`forms.audience.${a}`, a) }))}
+                />
+                <SelectField
+                  name="jurisdiction"
+                  label={t('forms.jurisdiction', 'Law this form serves')}
+                  value={draft.jurisdiction}
+                  onChange={(v) => set('jurisdiction')(v as Draft['jurisdiction'])}
+                  error={errors.jurisdiction}
+                  disabled={readOnly}
+                  options={(['none', ...JURISDICTIONS] as const).map((j) => ({ value: j, label: t(`forms.jurisdiction.${j}`, j) }))}
                 />
                 <TextAreaField
                   name="allowedOrigins"

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { Box, Button, Flex, Grid, Typography } from '@strapi/design-system';
 import { Layouts, Page, useNotification, useRBAC } from '@strapi/strapi/admin';
 import { useNavigate, useParams } from 'react-router-dom';
-import { AUDIENCES, CHANNELS, LEGAL_BASES, mechanismOf, type LegalBasis } from '../../../shared/contracts/domain';
+import { AUDIENCES, CHANNELS, LEGAL_BASES, mechanismOf, SECTORS, type LegalBasis, type Sector } from '../../../shared/contracts/domain';
 import type { Purpose, PurposeInput } from '../../../shared/contracts/purposes';
 import { useMutation, useResource, type FieldErrors } from '../api';
 import { CheckboxGroup, SelectField, TextAreaField, TextField, ToggleField } from '../components/Fields';
@@ -13,7 +13,9 @@ import { useLabels } from '../utils/labels';
 import { pluginPath } from '../utils/pluginPath';
 import { useT } from '../utils/useT';
 
-type Draft = Required<Omit<PurposeInput, 'minimumAge' | 'lifetimeDays' | 'translations'>> & {
+type Draft = Required<Omit<PurposeInput, 'minimumAge' | 'lifetimeDays' | 'translations' | 'balancingTest' | 'sector'>> & {
+  balancingTest: string;
+  sector: Sector | '';
   minimumAge: string;
   lifetimeDays: string;
   de: { name: string; description: string };
@@ -30,6 +32,9 @@ const empty: Draft = {
   doubleOptIn: false,
   softOptIn: false,
   honorGpc: false,
+  directMarketing: false,
+  balancingTest: '',
+  sector: '',
   minimumAge: '',
   lifetimeDays: '',
   defaultLocale: 'en',
@@ -48,6 +53,9 @@ const fromPurpose = (p: Purpose): Draft => ({
   doubleOptIn: p.doubleOptIn,
   softOptIn: p.softOptIn,
   honorGpc: p.honorGpc,
+  directMarketing: p.directMarketing,
+  balancingTest: p.balancingTest ?? '',
+  sector: p.sector ?? '',
   defaultLocale: p.defaultLocale,
   active: p.active,
   minimumAge: p.minimumAge == null ? '' : String(p.minimumAge),
@@ -56,7 +64,7 @@ const fromPurpose = (p: Purpose): Draft => ({
   fr: { name: p.translations.fr?.name ?? '', description: p.translations.fr?.description ?? '' },
 });
 
-const toInput = ({ de, fr, minimumAge, lifetimeDays, ...rest }: Draft): PurposeInput => {
+const toInput = ({ de, fr, minimumAge, lifetimeDays, directMarketing, balancingTest, sector, ...rest }: Draft): PurposeInput => {
   const translations: PurposeInput['translations'] = {};
   for (const [code, tr] of [
     ['de', de],
@@ -71,6 +79,10 @@ const toInput = ({ de, fr, minimumAge, lifetimeDays, ...rest }: Draft): PurposeI
   return {
     ...rest,
     translations,
+    // The editor chooses only for contract purposes; the server derives it for every other basis.
+    ...(rest.legalBasis === 'contract' ? { directMarketing } : {}),
+    balancingTest: balancingTest.trim() === '' ? null : balancingTest.trim(),
+    sector: sector === '' ? null : sector,
     minimumAge: minimumAge.trim() === '' ? null : Number(minimumAge),
     lifetimeDays: lifetimeDays.trim() === '' ? null : Number(lifetimeDays),
   };
@@ -192,10 +204,41 @@ const PurposeEditPage = () => {
                   disabled={readOnly || used}
                   options={LEGAL_BASES.map((b) => ({ value: b, label: labels.legalBasis[b] }))}
                   hint={t('purposes.mechanismHint', 'Mechanism: {mechanism}', {
-                    mechanism: labels.mechanism[mechanismOf(draft.legalBasis)],
+                    mechanism: labels.mechanism[mechanismOf(draft.legalBasis, draft.legalBasis === 'contract' && draft.directMarketing)],
                   })}
                 />
               </Grid.Item>
+              {draft.legalBasis === 'contract' && (
+                <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
+                  <ToggleField
+                    name="directMarketing"
+                    label={t('purposes.directMarketing', 'Direct marketing')}
+                    value={draft.directMarketing}
+                    onChange={set('directMarketing')}
+                    disabled={readOnly || used}
+                    hint={t(
+                      'purposes.directMarketingHint',
+                      'The messages sell (e.g. upgrade calls to customers): people may object, and suppression lists apply. Off: service messages about the contract.'
+                    )}
+                  />
+                </Grid.Item>
+              )}
+              {draft.legalBasis === 'legitimate-interest' && (
+                <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
+                  <TextField
+                    name="balancingTest"
+                    label={t('purposes.balancingTest', 'Balancing test reference')}
+                    value={draft.balancingTest}
+                    onChange={set('balancingTest')}
+                    error={errors.balancingTest}
+                    disabled={readOnly}
+                    hint={t(
+                      'purposes.balancingTestHint',
+                      'Where your legitimate-interest assessment is documented, e.g. "LIA-2026-04". Needed before a notice can be published.'
+                    )}
+                  />
+                </Grid.Item>
+              )}
               <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
                 <SelectField
                   name="audience"
@@ -205,6 +248,20 @@ const PurposeEditPage = () => {
                   error={errors.audience}
                   disabled={readOnly}
                   options={AUDIENCES.map((a) => ({ value: a, label: labels.audience[a] }))}
+                />
+              </Grid.Item>
+              <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
+                <SelectField
+                  name="sector"
+                  label={t('purposes.sector', 'Regulated sector')}
+                  value={draft.sector === '' ? 'none' : draft.sector}
+                  onChange={(v) => set('sector')((v === 'none' ? '' : v) as Draft['sector'])}
+                  error={errors.sector}
+                  disabled={readOnly}
+                  options={[
+                    { value: 'none', label: t('purposes.sector.none', 'None') },
+                    ...SECTORS.map((s) => ({ value: s, label: t(`purposes.sector.${s}`, s) })),
+                  ]}
                 />
               </Grid.Item>
               <Grid.Item col={12} direction="column" alignItems="stretch">
