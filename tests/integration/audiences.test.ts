@@ -271,7 +271,7 @@ describe('spec 4.2 audiences: bad requests', () => {
     ['/api/consent/audiences/no-such-purpose', ['purpose']],
     ['/api/consent/audiences/Not%20A%20Key', ['purpose']],
     ['/api/consent/audiences/newsletter?format=xml', ['format']],
-    ['/api/consent/audiences/newsletter?channel=fax', ['channel']],
+    ['/api/consent/audiences/newsletter?channel=pigeon', ['channel']],
     ['/api/consent/audiences/newsletter?jurisdiction=us', ['jurisdiction']],
   ])('%s → 400 naming %j', async (path, field) => {
     const res = await get(path);
