@@ -1,11 +1,15 @@
 import { Box, Flex, Typography } from '@strapi/design-system';
 import { Check, Cross } from '@strapi/icons';
+import type { LegalBasis } from '../../../shared/contracts/domain';
 import { A7_ELEMENTS, type A7Element } from '../../../shared/contracts/notices';
 import { useLabels } from '../utils/labels';
 import { useT } from '../utils/useT';
 
-/** The A7 minimum information, ticked off element by element; publishing waits until all are there. */
-const Checklist = ({ missing }: { missing: A7Element[] | null }) => {
+/**
+ * The A7 minimum information, ticked off element by element; publishing waits until all are there. The
+ * balancing-test reference (C3) is listed for legitimate-interest purposes only.
+ */
+const Checklist = ({ missing, legalBasis }: { missing: A7Element[] | null; legalBasis?: LegalBasis }) => {
   const t = useT();
   const labels = useLabels();
   return (
@@ -17,7 +21,7 @@ const Checklist = ({ missing }: { missing: A7Element[] | null }) => {
         <Typography textColor="neutral600">{t('notices.checklistUnsaved', 'Save the draft to check it.')}</Typography>
       ) : (
         <Flex direction="column" alignItems="stretch" gap={1} paddingTop={2} tag="ul">
-          {A7_ELEMENTS.map((element) => {
+          {A7_ELEMENTS.filter((e) => e !== 'balancingTest' || legalBasis === 'legitimate-interest').map((element) => {
             const ok = !missing.includes(element);
             return (
               <Flex key={element} gap={2} tag="li" data-element={element} data-ok={ok}>

@@ -13,6 +13,7 @@ import {
 import { Layouts, Page, useNotification, useRBAC } from '@strapi/strapi/admin';
 import { useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import type { Notice, NoticeInput } from '../../../shared/contracts/notices';
+import type { Purpose } from '../../../shared/contracts/purposes';
 import { useMutation, useResource, type FieldErrors } from '../api';
 import { Checklist } from '../components/Checklist';
 import { linesToList, listToLines, TextAreaField, TextField, ToggleField } from '../components/Fields';
@@ -78,6 +79,7 @@ const NoticeEditPage = () => {
   const { allowedActions } = useRBAC({ manage: PERMISSIONS.noticesManage, publish: PERMISSIONS.noticesPublish });
   const { data: notice, error, reload } = useResource<Notice>(isNew ? null : `/consent/notices/${id}`);
   const purpose = notice?.purpose ?? search.get('purpose') ?? '';
+  const { data: purposeRow } = useResource<Purpose>(purpose ? `/consent/purposes/${encodeURIComponent(purpose)}` : null);
   const locale = notice?.locale ?? search.get('locale') ?? 'en';
   const { data: versions } = useResource<Notice[]>(
     purpose ? `/consent/notices?purpose=${encodeURIComponent(purpose)}&locale=${encodeURIComponent(locale)}` : null
@@ -307,7 +309,10 @@ const NoticeEditPage = () => {
             </Box>
           </Grid.Item>
           <Grid.Item col={4} s={12} direction="column" alignItems="stretch" gap={4}>
-            <Checklist missing={isNew ? null : notice!.status === 'draft' ? notice!.missing : []} />
+            <Checklist
+              missing={isNew ? null : notice!.status === 'draft' ? notice!.missing : []}
+              legalBasis={purposeRow?.legalBasis}
+            />
             {notice?.hash && (
               <Box padding={4} background="neutral100" hasRadius>
                 <Typography variant="sigma" tag="p">
