@@ -123,3 +123,30 @@ it('the notice page keeps its history once a second version exists, with a diff'
   await diff.locator('ins', { hasText: 'wöchentlich' }).waitFor();
   await diff.locator('del', { hasText: 'monatlich' }).waitFor();
 });
+
+it('C3, C4: a legitimate-interest purpose asks for its balancing test; a contract purpose offers the direct-marketing switch', async () => {
+  const liKey = `catalogue-${unique}`;
+  await page.goto(`${base}/admin/plugins/consent/purposes`);
+  await page.getByRole('button', { name: 'Create a purpose' }).click();
+  await field('Key').fill(liKey);
+  await field('Name').fill('Catalogue by post');
+  // Neither field is offered for a consent purpose.
+  expect(await page.getByText('Balancing test reference').count()).toBe(0);
+  expect(await page.getByText('Direct marketing', { exact: true }).count()).toBe(0);
+
+  await page.getByRole('combobox', { name: /Legal basis/ }).click();
+  await page.getByRole('option', { name: 'Contract' }).click();
+  await page.getByText('Direct marketing', { exact: true }).waitFor();
+  await page.getByText('Mechanism: No choice (contract or legal duty)').waitFor();
+  await page.getByRole('checkbox', { name: /Direct marketing/ }).click();
+  await page.getByText('Mechanism: Opt-out (people may object)').waitFor();
+
+  await page.getByRole('combobox', { name: /Legal basis/ }).click();
+  await page.getByRole('option', { name: 'Legitimate interest' }).click();
+  expect(await page.getByText('Direct marketing', { exact: true }).count()).toBe(0);
+  await field('Balancing test reference').fill('LIA-2026-04');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.waitForURL(`**/purposes/${liKey}`);
+  await page.reload();
+  expect(await field('Balancing test reference').inputValue()).toBe('LIA-2026-04');
+});
