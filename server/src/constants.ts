@@ -17,6 +17,7 @@ export const UID = {
   receipt: 'plugin::consent.receipt',
   rateLimit: 'plugin::consent.rate-limit',
   confirmation: 'plugin::consent.confirmation',
+  importBatch: 'plugin::consent.import-batch',
 } as const;
 
 export type ConsentUid = (typeof UID)[keyof typeof UID];
@@ -33,6 +34,7 @@ export const TABLE = {
   receipt: 'consent_receipts',
   rateLimit: 'consent_rate_limits',
   confirmation: 'consent_confirmations',
+  importBatch: 'consent_import_batches',
 } as const;
 
 /** RBAC action uids (without the `plugin::consent.` prefix), one per guarded capability of spec 4.3. */

@@ -9,6 +9,7 @@ import ledgerHead from './ledger-head';
 import receipt from './receipt';
 import rateLimit from './rate-limit';
 import confirmation from './confirmation';
+import importBatch from './import-batch';
 
 export default {
   purpose,
@@ -22,4 +23,5 @@ export default {
   receipt,
   'rate-limit': rateLimit,
   confirmation,
+  'import-batch': importBatch,
 };
