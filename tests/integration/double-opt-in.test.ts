@@ -194,7 +194,8 @@ describe('tampered, forged and expired links', () => {
 
 describe('B5: an email confirmation confirms the email channel only', () => {
   it('a purpose on email and sms: only email waits for the mail; the confirmation adds an event on email only', async () => {
-    const res = await submit('eve@example.com', { alerts: true });
+    // With the number the sms consent is about (no consent for a channel without its identifier, A4/N16).
+    const res = await submit('eve@example.com', { alerts: true }, { subject: { email: 'eve@example.com', phone: '+33611223344' } });
     expect(await stateOf('eve@example.com', 'alerts', 'email')).toBe('pending');
     // The sms consent is the tick itself (method form), never "verified" by the email confirmation.
     expect(await stateOf('eve@example.com', 'alerts', 'sms')).toBe('granted');
