@@ -22,7 +22,9 @@ beforeAll(async () => {
     .create({ key: 'omni', name: 'Offers by mail and phone', legalBasis: 'consent', channels: ['email', 'phone'] });
   await publishNotice(app.strapi, 'omni');
   notices = shownNotices(await setupForm(app.strapi, ['newsletter', 'sms', 'omni', 'postal']));
-  hookNotices = shownNotices(await setupForm(app.strapi, ['newsletter', 'sms'], { key: 'contact', allowedOrigins: [ORIGIN] }));
+  hookNotices = shownNotices(
+    await setupForm(app.strapi, ['newsletter', 'sms'], { key: 'contact', allowedOrigins: [ORIGIN] })
+  );
 });
 afterAll(() => app?.stop());
 
@@ -35,12 +37,18 @@ const submit = (subject: Record<string, string>, choices: Record<string, boolean
     .post('/api/consent/submissions')
     .set('Origin', ORIGIN)
     .send({ form: 'signup', subject, choices, notices: only(Object.keys(choices)) });
-const counts = async () => ({ ...(await rowCounts(app.strapi)), entries: Number((await knex()('contact_requests').count({ n: '*' }))[0].n) });
+const counts = async () => ({
+  ...(await rowCounts(app.strapi)),
+  entries: Number((await knex()('contact_requests').count({ n: '*' }))[0].n),
+});
 const paths = (res: { body: { error: { details: { errors: { path: string[] }[] } } } }) =>
   res.body.error.details.errors.map((e) => e.path.join('.'));
 const statesOf = async (subject: string, purpose: string) =>
   Object.fromEntries(
-    (await knex()('consent_states').where({ subject, purpose })).map((r: { channel: string; state: string }) => [r.channel, r.state])
+    (await knex()('consent_states').where({ subject, purpose })).map((r: { channel: string; state: string }) => [
+      r.channel,
+      r.state,
+    ])
   );
 
 describe('A4, B5, N16: a ticked purpose needs the identifier of its channel', () => {
@@ -76,7 +84,9 @@ describe('A4, B5, N16: a ticked purpose needs the identifier of its channel', ()
     expect(res.body.data.states.omni).toBe('granted');
     expect(await statesOf(subject, 'omni')).toEqual({ email: 'granted' });
     expect((await knex()('consent_events').where({ subject, purpose: 'omni', channel: 'phone' })).length).toBe(0);
-    expect((await consent().service('eligibility').check('omni', 'phone', { email: 'ben@example.com' })).reasons).toEqual(['no-consent']);
+    expect(
+      (await consent().service('eligibility').check('omni', 'phone', { email: 'ben@example.com' })).reasons
+    ).toEqual(['no-consent']);
   });
 
   it('A4/N16: with the number the same purpose is granted on both; an SMS purpose with it on both its channels', async () => {
@@ -129,14 +139,20 @@ describe('A4, B5, N16: the preference centre offers a channel only with its iden
 
   it('A4/B5/N16: PUT granting SMS without a number → 400 naming subject.phone, nothing written', async () => {
     const before = await counts();
-    const res = await app.http().put(url).send({ choices: { sms: true }, notices: { sms: notices.sms } });
+    const res = await app
+      .http()
+      .put(url)
+      .send({ choices: { sms: true }, notices: { sms: notices.sms } });
     expect(res.status).toBe(400);
     expect(paths(res)).toEqual(['subject.phone']);
     expect(await counts()).toEqual(before);
   });
 
   it('A4/N16: PUT granting the purpose on email and phone grants the email channel only', async () => {
-    const res = await app.http().put(url).send({ choices: { omni: true }, notices: { omni: notices.omni } });
+    const res = await app
+      .http()
+      .put(url)
+      .send({ choices: { omni: true }, notices: { omni: notices.omni } });
     expect(res.status).toBe(200);
     expect(res.body.data.states.omni).toBe('granted');
     expect(await statesOf(subject, 'omni')).toEqual({ email: 'granted' });

@@ -33,7 +33,12 @@ const knex = () => app.strapi.db.connection;
 const pause = (ms = 20) => new Promise((r) => setTimeout(r, ms));
 /** Now, as an import states it: a grant dated after everything recorded so far (the clock skew allows a second ahead). */
 const justNow = () => new Date(Date.now() + 1000).toISOString();
-const send = (body: unknown) => app.http().post('/api/consent/events').set('Authorization', `Bearer ${token}`).send(body as object);
+const send = (body: unknown) =>
+  app
+    .http()
+    .post('/api/consent/events')
+    .set('Authorization', `Bearer ${token}`)
+    .send(body as object);
 const grant = (email: string, extra: Record<string, unknown> = {}) => {
   const occurredAt = justNow();
   return {
@@ -47,11 +52,20 @@ const grant = (email: string, extra: Record<string, unknown> = {}) => {
     ...extra,
   };
 };
-const leaveAll = (email: string) => app.http().post('/api/consent/withdrawals').send({ subject: { email }, purposes: 'all' });
+const leaveAll = (email: string) =>
+  app.http().post('/api/consent/withdrawals').send({ subject: { email }, purposes: 'all' });
 const submit = (email: string, choices: Record<string, boolean>) =>
-  app.http().post('/api/consent/submissions').set('Origin', ORIGIN).send({ form: 'signup', subject: { email }, choices, notices });
-const check = (email: string, purpose = 'newsletter') => consent().service('eligibility').check(purpose, undefined, { email });
-const counts = async () => ({ ...(await rowCounts(app.strapi)), batches: Number((await knex()('consent_import_batches').count({ n: '*' }))[0].n) });
+  app
+    .http()
+    .post('/api/consent/submissions')
+    .set('Origin', ORIGIN)
+    .send({ form: 'signup', subject: { email }, choices, notices });
+const check = (email: string, purpose = 'newsletter') =>
+  consent().service('eligibility').check(purpose, undefined, { email });
+const counts = async () => ({
+  ...(await rowCounts(app.strapi)),
+  batches: Number((await knex()('consent_import_batches').count({ n: '*' }))[0].n),
+});
 
 describe('C4, J2, N7: an imported grant never lifts a suppression entry', () => {
   it('C4/J2/N7: a grant imported after "leave everything" (objection entry) is recorded, says suppression-not-lifted, and the person stays suppressed', async () => {
@@ -59,14 +73,25 @@ describe('C4, J2, N7: an imported grant never lifts a suppression entry', () => 
     await pause();
     const res = await send({ source: SOURCE, events: [grant('ann@example.com')] });
     expect(res.status).toBe(201);
-    expect(res.body.data.events[0]).toMatchObject({ status: 'recorded', state: 'granted', warnings: ['suppression-not-lifted'] });
-    expect(await check('ann@example.com')).toMatchObject({ eligible: false, state: 'granted', reasons: ['suppressed'] });
+    expect(res.body.data.events[0]).toMatchObject({
+      status: 'recorded',
+      state: 'granted',
+      warnings: ['suppression-not-lifted'],
+    });
+    expect(await check('ann@example.com')).toMatchObject({
+      eligible: false,
+      state: 'granted',
+      reasons: ['suppressed'],
+    });
   });
 
   it('C4/J2/N7: method api lifts nothing either; a person without any entry gets no warning', async () => {
     await leaveAll('ben@example.com');
     await pause();
-    const res = await send({ source: SOURCE, events: [grant('ben@example.com', { method: 'api' }), grant('cy@example.com')] });
+    const res = await send({
+      source: SOURCE,
+      events: [grant('ben@example.com', { method: 'api' }), grant('cy@example.com')],
+    });
     expect(res.status).toBe(201);
     expect(res.body.data.events[0].warnings).toEqual(['suppression-not-lifted']);
     expect(res.body.data.events[1].warnings).toBeUndefined();
@@ -96,8 +121,12 @@ describe('C4, J2, N7: an imported grant never lifts a suppression entry', () => 
     const pseudonym = imported.body.data.events[0].subject;
     expect((await check('eve@example.com')).eligible).toBe(false);
     await pause();
-    const url = new URL(consent().service('links').forSubject(pseudonym, 'newsletter', 'email').preferencesUrl).pathname;
-    const res = await app.http().put(url).send({ choices: { newsletter: true }, notices: { newsletter: notices.newsletter } });
+    const url = new URL(consent().service('links').forSubject(pseudonym, 'newsletter', 'email').preferencesUrl)
+      .pathname;
+    const res = await app
+      .http()
+      .put(url)
+      .send({ choices: { newsletter: true }, notices: { newsletter: notices.newsletter } });
     expect(res.status).toBe(200);
     expect(await check('eve@example.com')).toMatchObject({ eligible: true, reasons: [] });
   });
@@ -105,7 +134,16 @@ describe('C4, J2, N7: an imported grant never lifts a suppression entry', () => 
   it('C4/N7: an imported grant never replaces an objection on record: skipped, objection-stands, nothing written', async () => {
     const objected = await send({
       source: SOURCE,
-      events: [{ subject: { email: 'fay@example.com' }, purpose: 'newsletter', channel: 'email', action: 'objected', occurredAt: new Date().toISOString(), method: 'import' }],
+      events: [
+        {
+          subject: { email: 'fay@example.com' },
+          purpose: 'newsletter',
+          channel: 'email',
+          action: 'objected',
+          occurredAt: new Date().toISOString(),
+          method: 'import',
+        },
+      ],
     });
     expect(objected.body.data.events[0]).toMatchObject({ status: 'recorded', state: 'objected' });
     await pause();
@@ -121,7 +159,11 @@ describe('C4, J2, N7: an imported grant never lifts a suppression entry', () => 
 
 describe('J2, N7: a batch with a client reference is idempotent; nothing is written on any 4xx', () => {
   it('J2/N7: a retry with the same reference answers the same and writes nothing twice', async () => {
-    const body = { source: SOURCE, reference: 'leadco-2026-12-06.csv', events: [grant('gil@example.com'), grant('hana@example.com')] };
+    const body = {
+      source: SOURCE,
+      reference: 'leadco-2026-12-06.csv',
+      events: [grant('gil@example.com'), grant('hana@example.com')],
+    };
     const first = await send(body);
     expect(first.status).toBe(201);
     expect(first.body.data).toMatchObject({ recorded: 2, skipped: 0 });
@@ -132,7 +174,11 @@ describe('J2, N7: a batch with a client reference is idempotent; nothing is writ
     expect(again.body).toEqual(first.body);
     expect(await counts()).toEqual(after);
     // The same batch with its keys in another order is the same batch.
-    const reordered = { events: body.events.map((e) => Object.fromEntries(Object.entries(e).reverse())), reference: body.reference, source: SOURCE };
+    const reordered = {
+      events: body.events.map((e) => Object.fromEntries(Object.entries(e).reverse())),
+      reference: body.reference,
+      source: SOURCE,
+    };
     expect((await send(reordered)).body).toEqual(first.body);
     expect(await counts()).toEqual(after);
   });
@@ -144,7 +190,11 @@ describe('J2, N7: a batch with a client reference is idempotent; nothing is writ
     expect(res.status).toBe(409);
     expect(res.body.error).toMatchObject({ name: 'ImportReferenceReused', details: { path: ['reference'] } });
     expect(await counts()).toEqual(before);
-    const other = await send({ source: { type: 'first-party', name: 'Call centre' }, reference: 'batch-7', events: [grant('jon@example.com')] });
+    const other = await send({
+      source: { type: 'first-party', name: 'Call centre' },
+      reference: 'batch-7',
+      events: [grant('jon@example.com')],
+    });
     expect(other.status).toBe(201);
   });
 
@@ -163,10 +213,18 @@ describe('J2, N7: a batch with a client reference is idempotent; nothing is writ
 
   it('J2/N7: a batch refused for one bad row writes nothing, and its reference stays free for the corrected batch', async () => {
     const before = await counts();
-    const bad = await send({ source: SOURCE, reference: 'batch-9', events: [grant('lou@example.com'), grant('max@example.com', { purpose: 'nope' })] });
+    const bad = await send({
+      source: SOURCE,
+      reference: 'batch-9',
+      events: [grant('lou@example.com'), grant('max@example.com', { purpose: 'nope' })],
+    });
     expect(bad.status).toBe(400);
     expect(await counts()).toEqual(before);
-    const good = await send({ source: SOURCE, reference: 'batch-9', events: [grant('lou@example.com'), grant('max@example.com')] });
+    const good = await send({
+      source: SOURCE,
+      reference: 'batch-9',
+      events: [grant('lou@example.com'), grant('max@example.com')],
+    });
     expect(good.status).toBe(201);
     expect(good.body.data.recorded).toBe(2);
   });

@@ -27,14 +27,28 @@ describe('A4, B5, N16: the identifier each channel is about', () => {
 
 describe('A4, B5, N16: grantableChannels', () => {
   it('A4/N16: every channel without its identifier → refused, naming each missing field once', () => {
-    expect(grantableChannels(['sms', 'phone'], { email: 'a@example.com' })).toEqual({ ok: false, missing: ['subject.phone'] });
+    expect(grantableChannels(['sms', 'phone'], { email: 'a@example.com' })).toEqual({
+      ok: false,
+      missing: ['subject.phone'],
+    });
     expect(grantableChannels(['email'], { phone: '+33612345678' })).toEqual({ ok: false, missing: ['subject.email'] });
-    expect(grantableChannels(['email', 'phone'], {})).toEqual({ ok: false, missing: ['subject.email', 'subject.phone'] });
+    expect(grantableChannels(['email', 'phone'], {})).toEqual({
+      ok: false,
+      missing: ['subject.email', 'subject.phone'],
+    });
   });
 
   it('A4/B5: some channels with their identifier → recorded on those only (the reading chosen)', () => {
-    expect(grantableChannels(['email', 'phone'], { email: 'a@example.com' })).toEqual({ ok: true, channels: ['email'], dropped: ['phone'] });
-    expect(grantableChannels(['email', 'sms'], { phone: '+33612345678' })).toEqual({ ok: true, channels: ['sms'], dropped: ['email'] });
+    expect(grantableChannels(['email', 'phone'], { email: 'a@example.com' })).toEqual({
+      ok: true,
+      channels: ['email'],
+      dropped: ['phone'],
+    });
+    expect(grantableChannels(['email', 'sms'], { phone: '+33612345678' })).toEqual({
+      ok: true,
+      channels: ['sms'],
+      dropped: ['email'],
+    });
   });
 
   it('every identifier present, or channels that need none → every channel', () => {

@@ -29,7 +29,10 @@ export const IDENTIFIER_OF_CHANNEL: Readonly<Partial<Record<Channel, ChannelIden
 export const identifierFor = (channel: Channel): ChannelIdentifier | null => IDENTIFIER_OF_CHANNEL[channel] ?? null;
 
 /** Does the person have what consent on this channel is about? */
-export const channelReachable = (channel: Channel, identifiers: Partial<Record<ChannelIdentifier, string | null | undefined>>): boolean => {
+export const channelReachable = (
+  channel: Channel,
+  identifiers: Partial<Record<ChannelIdentifier, string | null | undefined>>
+): boolean => {
   const needed = identifierFor(channel);
   return !needed || !!identifiers[needed];
 };

@@ -1,4 +1,11 @@
-import type { Channel, ConsentAction, ConsentMethod, ConsentState, LegalBasis, SuppressionReason } from '../../../shared/contracts/domain';
+import type {
+  Channel,
+  ConsentAction,
+  ConsentMethod,
+  ConsentState,
+  LegalBasis,
+  SuppressionReason,
+} from '../../../shared/contracts/domain';
 
 /**
  * What may lift a suppression entry (C4, J2, N7; I1 for erasure). A suppression entry blocks every
@@ -20,7 +27,11 @@ import type { Channel, ConsentAction, ConsentMethod, ConsentState, LegalBasis, S
  */
 
 /** The methods by which a person's own act is recorded by the plugin. */
-export const LIFTING_METHODS = ['form', 'double-opt-in', 'preference-center'] as const satisfies readonly ConsentMethod[];
+export const LIFTING_METHODS = [
+  'form',
+  'double-opt-in',
+  'preference-center',
+] as const satisfies readonly ConsentMethod[];
 
 /** Entries the person made themselves (or that erasure of their data made): their own later opt-in lifts them. */
 export const LIFTABLE_REASONS = ['unsubscribe', 'objection', 'erasure'] as const satisfies readonly SuppressionReason[];
@@ -84,4 +95,5 @@ export const standingSuppressions = <E extends { reason: SuppressionReason; crea
 ): E[] => entries.filter((entry) => !liftsSuppression(entry, grant));
 
 /** Can an event recorded with this method ever lift a suppression entry? (Imports answer why not, per row.) */
-export const methodMayLift = (method: ConsentMethod): boolean => (LIFTING_METHODS as readonly string[]).includes(method);
+export const methodMayLift = (method: ConsentMethod): boolean =>
+  (LIFTING_METHODS as readonly string[]).includes(method);
