@@ -18,6 +18,7 @@ export const UID = {
   rateLimit: 'plugin::consent.rate-limit',
   confirmation: 'plugin::consent.confirmation',
   relationship: 'plugin::consent.relationship',
+  importBatch: 'plugin::consent.import-batch',
 } as const;
 
 export type ConsentUid = (typeof UID)[keyof typeof UID];
@@ -35,6 +36,7 @@ export const TABLE = {
   rateLimit: 'consent_rate_limits',
   confirmation: 'consent_confirmations',
   relationship: 'consent_relationships',
+  importBatch: 'consent_import_batches',
 } as const;
 
 /** RBAC action uids (without the `plugin::consent.` prefix), one per guarded capability of spec 4.3. */

@@ -183,12 +183,33 @@ export interface ImportOutcome {
   state: ConsentState;
   eventId?: string;
   missing?: ImportProofElement[];
-  reason?: 'older-than-ledger' | 'refusal-does-not-withdraw';
+  /**
+   * Why a `skipped` event was not recorded: `older-than-ledger`, `refusal-does-not-withdraw`, or
+   * `objection-stands` (a grant where the person objected: an import never undoes an objection, C4).
+   */
+  reason?: 'older-than-ledger' | 'refusal-does-not-withdraw' | 'objection-stands';
+  /**
+   * Notes on a recorded event. `suppression-not-lifted`: the person is on the suppression list for this
+   * channel (their unsubscribe, objection or erasure, or an opposition list or bounce); an imported grant
+   * never lifts an entry, only the person's own later opt-in through the plugin does (C4, J2, N7).
+   */
+  warnings?: ImportWarning[];
 }
+
+export const IMPORT_WARNINGS = ['suppression-not-lifted'] as const;
+export type ImportWarning = (typeof IMPORT_WARNINGS)[number];
+
+/** A client reference: the same source and reference again is a retry, answered without writing (idempotent). */
+export const IMPORT_REFERENCE_MAX = 128;
 
 export declare namespace ImportEvents {
   export interface Request {
-    body: { source: { type: (typeof IMPORT_SOURCE_TYPES)[number]; name: string }; events: ImportEvent[] };
+    body: {
+      source: { type: (typeof IMPORT_SOURCE_TYPES)[number]; name: string };
+      /** Optional client reference of the batch: a retry with the same source and reference writes nothing twice. */
+      reference?: string;
+      events: ImportEvent[];
+    };
   }
   export interface Response {
     data: { recorded: number; unproven: number; skipped: number; events: ImportOutcome[] };

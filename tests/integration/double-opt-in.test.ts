@@ -194,7 +194,8 @@ describe('tampered, forged and expired links', () => {
 
 describe('B5: an email confirmation confirms the email channel only', () => {
   it('a purpose on email and sms: only email waits for the mail; the confirmation adds an event on email only', async () => {
-    const res = await submit('eve@example.com', { alerts: true });
+    // With the number the sms consent is about (no consent for a channel without its identifier, A4/N16).
+    const res = await submit('eve@example.com', { alerts: true }, { subject: { email: 'eve@example.com', phone: '+33611223344' } });
     expect(await stateOf('eve@example.com', 'alerts', 'email')).toBe('pending');
     // The sms consent is the tick itself (method form), never "verified" by the email confirmation.
     expect(await stateOf('eve@example.com', 'alerts', 'sms')).toBe('granted');
@@ -247,5 +248,50 @@ describe('B4: unconfirmed requests expire and are purged by the retention task',
     expect(await stateOf('ada@example.com')).toBe('granted');
     expect(await service.expirePending(later)).toEqual({ expired: 0, requests: 0 });
     expect(await consent().service('ledger').verify()).toMatchObject({ ok: true });
+  });
+});
+
+describe('C4, B1: where double opt-in applies, only the confirmation lifts a person\'s "leave everything" entry', () => {
+  const leaveAll = (email: string) => app.http().post('/api/consent/withdrawals').send({ subject: { email }, purposes: 'all' });
+  const pause = () => new Promise((r) => setTimeout(r, 20));
+
+  it('C4/B1: the tick leaves them pending and suppressed; the confirmation lifts the entry for that purpose', async () => {
+    expect((await leaveAll('zoe@example.com')).status).toBe(202);
+    await pause();
+    expect((await submit('zoe@example.com', { doi: true })).status).toBe(201);
+    expect(await eligibility('zoe@example.com')).toMatchObject({ eligible: false, state: 'pending', reasons: ['pending-confirmation', 'suppressed'] });
+    await app.http().post(confirmationLink(await mailTo('zoe@example.com')).path);
+    expect(await eligibility('zoe@example.com')).toMatchObject({ eligible: true, state: 'granted', reasons: [] });
+    expect((await eligibility('zoe@example.com', 'newsletter')).eligible).toBe(false);
+  });
+
+  it('C4/J2/N7/B1: after an imported grant, a tick on the double opt-in purpose (recorded as granted, no confirmation asked) does not lift it', async () => {
+    const { createApiToken } = await import('../harness/api-token');
+    const token = await createApiToken(app.strapi, 'crm-doi');
+    expect((await leaveAll('yan@example.com')).status).toBe(202);
+    await pause();
+    const occurredAt = new Date(Date.now() + 1000).toISOString();
+    const imported = await app
+      .http()
+      .post('/api/consent/events')
+      .set('Authorization', `Bearer ${token}`)
+      .send({
+        source: { type: 'first-party', name: 'Call centre' },
+        events: [
+          {
+            subject: { email: 'yan@example.com' },
+            purpose: 'doi',
+            channel: 'email',
+            action: 'granted',
+            occurredAt,
+            method: 'import',
+            proof: { formVersion: 'paper-v1', timestamp: occurredAt, recipients: ['Example Shop SAS'], uiEvidence: 'scan-1' },
+          },
+        ],
+      });
+    expect(imported.body.data.events[0]).toMatchObject({ status: 'recorded', warnings: ['suppression-not-lifted'] });
+    await new Promise((r) => setTimeout(r, 1100));
+    expect((await submit('yan@example.com', { doi: true })).status).toBe(201);
+    expect(await eligibility('yan@example.com')).toMatchObject({ eligible: false, state: 'granted', reasons: ['suppressed'] });
   });
 });

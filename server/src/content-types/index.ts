@@ -10,6 +10,7 @@ import receipt from './receipt';
 import rateLimit from './rate-limit';
 import confirmation from './confirmation';
 import relationship from './relationship';
+import importBatch from './import-batch';
 
 export default {
   purpose,
@@ -24,4 +25,5 @@ export default {
   'rate-limit': rateLimit,
   confirmation,
   relationship,
+  'import-batch': importBatch,
 };

@@ -6,8 +6,11 @@ import { validateImport } from '../validation/imports';
 const imports = () => ({
   async create(ctx: Context) {
     const body = await validateImport((ctx.request as { body?: unknown }).body);
+    const { replayed, data } = await getService('imports').record(body);
+    // A retry with the same reference gets the first answer again, and nothing is written twice.
+    if (replayed) ctx.set('Idempotent-Replayed', 'true');
     ctx.status = 201;
-    ctx.body = { data: await getService('imports').record(body) };
+    ctx.body = { data };
   },
 });
 

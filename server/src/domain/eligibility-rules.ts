@@ -10,6 +10,7 @@ import {
   type ContactReason,
   type SoftOptInEvidence,
 } from './contact-rules';
+import { standingSuppressions } from './suppression-rules';
 
 /**
  * "May I contact this person for this purpose on this channel?" (spec 4.2). The reason codes are stable:
@@ -99,6 +100,8 @@ export interface EligibilityContext {
   suppressions?: readonly { reason: SuppressionReason; createdAt?: Date | null }[];
   /** The latest `evidence.softOptIn` on the person's ledger for this purpose and channel. */
   softOptIn?: SoftOptInEvidence | null;
+  /** When the person's own act last granted the consent that stands (suppression-rules `ownGrantAt`). */
+  ownGrantedAt?: Date | null;
 }
 
 export interface Verdict {
@@ -170,21 +173,10 @@ export const decideEligibility = (
   if (lawReasons.length > 1) lawReasons.sort((a, b) => CONTACT_REASONS.indexOf(a) - CONTACT_REASONS.indexOf(b));
   reasons.push(...lawReasons);
 
-  // The person's own opt-in, given after they left everything ("unsubscribe"/"objection" entries of
-  // `withdrawals: all`) or had their data erased ("erasure": a new, freely given consent is valid, I1), is
-  // their newer word for this consent purpose. Opposition lists and bounces are not theirs to lift this way,
-  // and a legitimate-interest purpose has no opt-in that could.
-  const grantedAt = state === 'granted' ? stored?.grantedAt : null;
-  const standing = (context.suppressions ?? []).filter(
-    (e) =>
-      !(
-        basis === 'consent' &&
-        grantedAt &&
-        e.createdAt &&
-        (e.reason === 'unsubscribe' || e.reason === 'objection' || e.reason === 'erasure') &&
-        e.createdAt.getTime() < grantedAt.getTime()
-      )
-  );
+  // The person's own later opt-in (suppression-rules.ts: form with the notice, confirmation, preference
+  // centre; never an import) lifts their own entry for this consent purpose (C4, J2, N7; I1).
+  const ownGrantedAt = state === 'granted' ? context.ownGrantedAt : null;
+  const standing = standingSuppressions(context.suppressions ?? [], { basis, ownGrantedAt });
   reasons.push(...suppressionReasons(purpose, standing, currentContract));
 
   return { eligible: reasons.length === 0, state, basis, reasons };

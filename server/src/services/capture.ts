@@ -1,10 +1,11 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import type { Audience, ConsentState, Jurisdiction } from '../../../shared/contracts/domain';
+import type { Audience, Channel, ConsentState, Jurisdiction } from '../../../shared/contracts/domain';
 import type { CreateSubmission, Receipt } from '../../../shared/contracts/submissions';
 import type { ConsentConfig } from '../config';
 import { PLUGIN_ID } from '../constants';
 import { planSubmission, stateKey, type CurrentState, type RulePurpose } from '../domain/capture-rules';
+import { grantableChannels } from '../domain/channel-identifiers';
 import { buildReceipt, type ReceiptPurpose, type VerifiedNotice } from '../domain/receipt';
 import { minimisePageUrl, requestContext, type RequestContext } from '../domain/request-context';
 import { standardWithdrawalText } from '../domain/withdrawal-text';
@@ -42,6 +43,11 @@ export interface CapturePlan {
   offered: Purpose[];
   gpcPurposes: Purpose[];
   ticked: Set<string>;
+  /**
+   * Ticked consent purposes granted on only some of their channels: those whose identifier the person
+   * gave (channel-identifiers.ts; A4, B5, N16). Absent: every channel.
+   */
+  grantChannels: Map<string, Channel[]>;
   notices: Map<string, VerifiedNotice>;
   pageUrl: string | null;
   context: RequestContext;
@@ -69,11 +75,11 @@ export interface CaptureResult {
   mail: PendingMail | null;
 }
 
-const toRulePurpose = (p: Purpose): RulePurpose => ({
+const toRulePurpose = (p: Purpose, channels: Channel[] = p.channels): RulePurpose => ({
   key: p.key,
   legalBasis: p.legalBasis,
   mechanism: p.mechanism,
-  channels: p.channels,
+  channels,
   doubleOptIn: p.doubleOptIn,
   honorGpc: p.honorGpc,
 });
@@ -204,8 +210,8 @@ const capture = ({ strapi }: { strapi: Core.Strapi }) => {
       }
 
       const planned = planSubmission({
-        offered: plan.offered.map(toRulePurpose),
-        gpcPurposes: plan.gpcPurposes.map(toRulePurpose),
+        offered: plan.offered.map((p) => toRulePurpose(p, plan.ticked.has(p.key) ? plan.grantChannels.get(p.key) : undefined)),
+        gpcPurposes: plan.gpcPurposes.map((p) => toRulePurpose(p)),
         ticked: plan.ticked,
         displayed: new Set(plan.notices.keys()),
         formDoubleOptIn: plan.form.doubleOptIn,
@@ -268,7 +274,7 @@ const capture = ({ strapi }: { strapi: Core.Strapi }) => {
       for (const purpose of purposesInPlay) {
         const decision = planned.decisions.get(purpose.key) ?? 'unchanged';
         if (!plan.offered.includes(purpose) && decision === 'unchanged') continue;
-        const channel = purpose.channels[0];
+        const channel = (plan.ticked.has(purpose.key) ? plan.grantChannels.get(purpose.key) : undefined)?.[0] ?? purpose.channels[0];
         const latest = stored.filter((e) => e.purpose === purpose.key && e.channel === channel).pop();
         const state = latest?.state ?? states.get(stateKey(purpose.key, channel))?.state ?? 'none';
         resultStates[purpose.key] = state;
@@ -362,9 +368,24 @@ const capture = ({ strapi }: { strapi: Core.Strapi }) => {
       if (!identifiers.email && !identifiers.phone && !identifiers.externalId) {
         invalid('subject', 'subject needs an email, a phone or an externalId');
       }
+      // No consent for a channel without its identifier (A4, B5, N16): a purpose none of whose channels
+      // has one is refused naming the field; one with some is granted on those channels only.
+      const grantChannels = new Map<string, Channel[]>();
+      for (const key of ticked) {
+        const p = offered.find((o) => o.key === key)!;
+        if (p.mechanism !== 'opt-in') continue; // an objection needs no address: it is recorded on every channel
+        const decision = grantableChannels(p.channels, identifiers);
+        if (!decision.ok) {
+          const message = `${decision.missing.join(' and ')} ${decision.missing.length > 1 ? 'are' : 'is'} required: "${key}" is consent to be contacted by ${p.channels.join(', ')}`;
+          throw new errors.ValidationError(message, {
+            errors: decision.missing.map((field) => ({ path: field.split('.'), message })),
+          });
+        }
+        if (decision.dropped.length) grantChannels.set(key, decision.channels);
+      }
       const needsEmail = [...ticked].find((k) => {
         const p = offered.find((o) => o.key === k)!;
-        return p.mechanism === 'opt-in' && (p.doubleOptIn || form.doubleOptIn) && p.channels.includes('email');
+        return p.mechanism === 'opt-in' && (p.doubleOptIn || form.doubleOptIn) && (grantChannels.get(k) ?? p.channels).includes('email');
       });
       if (needsEmail && !identifiers.email) {
         invalid('subject.email', `subject.email is required: "${needsEmail}" is confirmed by email (double opt-in)`);
@@ -381,6 +402,7 @@ const capture = ({ strapi }: { strapi: Core.Strapi }) => {
         offered,
         gpcPurposes: request.gpc ? await catalogue.gpcPurposes() : [],
         ticked,
+        grantChannels,
         notices,
         pageUrl: minimisePageUrl(body.context?.url),
         context: requestContext(request, config().ipStorage),

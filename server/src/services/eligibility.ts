@@ -9,6 +9,7 @@ import { fromStateColumns, STATE_COLUMNS } from '../database/ledger-rows';
 import { subjectColumns } from '../database/subject-rows';
 import { screenedBySuppression, type SoftOptInEvidence } from '../domain/contact-rules';
 import { decideEligibility, type EligibilityContext, type EligibilityState } from '../domain/eligibility-rules';
+import { LIFTABLE_REASONS, ownGrantAt, type GrantEvidenceEvent } from '../domain/suppression-rules';
 import type { Purpose } from '../../../shared/contracts/purposes';
 import { getService } from '../utils/get-service';
 
@@ -170,6 +171,11 @@ const eligibility = ({ strapi }: { strapi: Core.Strapi }) => {
   const hashesOf = (r: Resolved): string[] =>
     [r.askedHash, r.subject?.emailHash, r.subject?.phoneHash, r.subject?.externalIdHash].filter((h): h is string => !!h);
 
+  type Entries = Map<string, { reason: SuppressionReason; createdAt: Date | null }[]>;
+  const NONE: { reason: SuppressionReason; createdAt: Date | null }[] = [];
+  /** The suppression entries on any of the person's hashes. */
+  const entriesOf = (suppressions: Entries, r: Resolved) => [...new Set(hashesOf(r))].flatMap((h) => suppressions.get(h) ?? []);
+
   const suppressionsOf = async (resolved: Resolved[], channel: Channel) => {
     const map = new Map<string, { reason: SuppressionReason; createdAt: Date | null }[]>();
     const hashes = [...new Set(resolved.flatMap(hashesOf))];
@@ -203,26 +209,97 @@ const eligibility = ({ strapi }: { strapi: Core.Strapi }) => {
   };
 
   /**
+   * The evidence suppression-rules needs to decide whether the person's own act lifted their entry: when
+   * their own opt-in last granted the consent that stands (`ownGrantAt` over their events for this purpose
+   * and channel, with whether double opt-in applied to each form grant). Read only for people whose
+   * consent is granted and who have an entry their own act could lift: none at all on most checks, and one
+   * query per 500 such people (plus one for the forms named) otherwise.
+   */
+  const ownGrantsOf = async (
+    purpose: { key: string; legalBasis: string; doubleOptIn?: boolean },
+    channel: Channel,
+    resolved: Resolved[],
+    states: Map<string, StateRow>,
+    entries: { reason: SuppressionReason }[][]
+  ): Promise<Map<string, Date | null>> => {
+    const out = new Map<string, Date | null>();
+    if (purpose.legalBasis !== 'consent') return out;
+    const wanted = new Set<string>();
+    resolved.forEach((r, i) => {
+      if (!r.pseudonym || entries[i].length === 0 || states.get(r.pseudonym)?.state !== 'granted') return;
+      if (entries[i].some((e) => (LIFTABLE_REASONS as readonly string[]).includes(e.reason))) wanted.add(r.pseudonym);
+    });
+    if (wanted.size === 0) return out;
+    const rows: (Record<string, unknown> & { subject: string })[] = [];
+    for (const part of chunks([...wanted])) {
+      rows.push(
+        ...(await strapi.db.query(UID.event).findMany({
+          select: ['subject', 'seq', 'action', 'state', 'method', 'channel', 'noticeId', 'formKey', 'occurredAt'],
+          where: { purpose: purpose.key, channel, subject: { $in: part } },
+        }))
+      );
+    }
+    // Double opt-in applies to a form grant by the purpose's setting or its form's (an unknown form: assume it did).
+    const formKeys = [...new Set(rows.map((r) => r.formKey as string | null).filter((k): k is string => !!k))];
+    const formDoi = new Map<string, boolean>();
+    if (formKeys.length && channel === 'email' && !purpose.doubleOptIn) {
+      const forms: { key: string; doubleOptIn: boolean }[] = await strapi.db.query(UID.form).findMany({
+        select: ['key', 'doubleOptIn'],
+        where: { key: { $in: formKeys } },
+      });
+      for (const f of forms) formDoi.set(f.key, !!f.doubleOptIn);
+    }
+    const bySubject = new Map<string, GrantEvidenceEvent[]>();
+    for (const r of rows) {
+      const formKey = r.formKey as string | null;
+      const event: GrantEvidenceEvent = {
+        seq: Number(r.seq),
+        action: r.action as GrantEvidenceEvent['action'],
+        state: r.state as GrantEvidenceEvent['state'],
+        method: r.method as GrantEvidenceEvent['method'],
+        channel: r.channel as Channel,
+        noticeId: r.noticeId == null ? null : Number(r.noticeId),
+        occurredAt: new Date(r.occurredAt as string),
+        doubleOptIn: !!purpose.doubleOptIn || (formKey ? (formDoi.get(formKey) ?? true) : false),
+      };
+      bySubject.set(r.subject, [...(bySubject.get(r.subject) ?? []), event]);
+    }
+    for (const pseudonym of wanted) out.set(pseudonym, ownGrantAt(bySubject.get(pseudonym) ?? []));
+    return out;
+  };
+
+  /**
    * Everything the rules ask about these people besides their states, loaded only when the purpose needs
    * it: suppression entries (direct marketing), soft opt-in evidence (claimed on email or SMS), current
    * contracts (contract basis). One query per kind per 500 people.
    */
-  const evidenceFor = async (purpose: Purpose, channel: Channel, resolved: Resolved[], pseudonyms: string[], now: Date) => {
-    const suppressions = screenedBySuppression(purpose.legalBasis, purpose.directMarketing)
+  const evidenceFor = async (
+    purpose: Purpose,
+    channel: Channel,
+    resolved: Resolved[],
+    pseudonyms: string[],
+    now: Date,
+    states: Map<string, StateRow>
+  ) => {
+    const suppressions: Entries = screenedBySuppression(purpose.legalBasis, purpose.directMarketing)
       ? await suppressionsOf(resolved, channel)
-      : new Map<string, { reason: SuppressionReason; createdAt: Date | null }[]>();
+      : new Map();
     const softOptInClaimed = purpose.legalBasis === 'legitimate-interest' && purpose.softOptIn && (channel === 'email' || channel === 'sms');
     const softOptIn = softOptInClaimed ? await softOptInOf(pseudonyms, purpose.key, channel) : new Map();
     const contracts = purpose.legalBasis === 'contract' ? await getService('relationships').current(pseudonyms, now) : new Set<string>();
+    // Most pages meet no suppression entry: then nothing more is allocated or read per person.
+    const entries = suppressions.size ? resolved.map((r) => entriesOf(suppressions, r)) : null;
+    const ownGrants = entries ? await ownGrantsOf(purpose, channel, resolved, states, entries) : null;
     const siteJurisdiction = config().jurisdiction;
     return {
-      context: (r: Resolved, asked: Jurisdiction | undefined): EligibilityContext => ({
+      context: (r: Resolved, i: number, asked: Jurisdiction | undefined): EligibilityContext => ({
         jurisdiction: r.subject?.jurisdiction ?? siteJurisdiction,
         askedJurisdiction: asked ?? null,
         subjectAudience: r.subject?.audience ?? null,
         currentContract: !!r.pseudonym && contracts.has(r.pseudonym),
-        suppressions: [...new Set(hashesOf(r))].flatMap((h) => suppressions.get(h) ?? []),
+        suppressions: entries ? entries[i] : NONE,
         softOptIn: r.pseudonym ? (softOptIn.get(r.pseudonym)?.evidence ?? null) : null,
+        ownGrantedAt: r.pseudonym ? (ownGrants?.get(r.pseudonym) ?? null) : null,
       }),
     };
   };
@@ -245,9 +322,9 @@ const eligibility = ({ strapi }: { strapi: Core.Strapi }) => {
       const resolved = await resolve(refs);
       const known = resolved.map((r) => r.pseudonym).filter((p): p is string => !!p);
       const states = await statesOf(known, purpose.key, channel);
-      const evidence = await evidenceFor(purpose, channel, resolved, known, now);
-      return resolved.map((r) =>
-        decideEligibility(purpose, channel, toState(r.pseudonym ? states.get(r.pseudonym) : undefined), now, evidence.context(r, jurisdiction))
+      const evidence = await evidenceFor(purpose, channel, resolved, known, now, states);
+      return resolved.map((r, i) =>
+        decideEligibility(purpose, channel, toState(r.pseudonym ? states.get(r.pseudonym) : undefined), now, evidence.context(r, i, jurisdiction))
       );
     },
 
@@ -271,8 +348,8 @@ const eligibility = ({ strapi }: { strapi: Core.Strapi }) => {
       const resolved: Resolved[] = people.map((subject) => ({ pseudonym: subject.pseudonym, askedHash: null, subject }));
       const pseudonyms = people.map((p) => p.pseudonym);
       const states = options.states ?? (await statesOf(pseudonyms, purpose.key, channel));
-      const evidence = await evidenceFor(purpose, channel, resolved, pseudonyms, now);
-      return resolved.map((r) => decideEligibility(purpose, channel, toState(states.get(r.pseudonym!)), now, evidence.context(r, jurisdiction)));
+      const evidence = await evidenceFor(purpose, channel, resolved, pseudonyms, now, states);
+      return resolved.map((r, i) => decideEligibility(purpose, channel, toState(states.get(r.pseudonym!)), now, evidence.context(r, i, jurisdiction)));
     },
   };
 };

@@ -1,22 +1,27 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import type { ConsentState } from '../../../shared/contracts/domain';
+import type { ConsentState, SuppressionReason } from '../../../shared/contracts/domain';
 import type { Purpose } from '../../../shared/contracts/purposes';
 import {
   IMPORT_PROOF_ELEMENTS,
   type ImportEvent,
   type ImportEvents,
   type ImportOutcome,
+  type ImportWarning,
   type ImportProof,
   type ImportProofElement,
 } from '../../../shared/contracts/subjects';
 import type { ConsentConfig } from '../config';
 import { PLUGIN_ID, UID } from '../constants';
+import { methodMayLift, standingSuppressions } from '../domain/suppression-rules';
+import { ConflictError } from '../errors';
+import { canonicalJson, sha256Hex } from '../utils/canonical-json';
 import { getService } from '../utils/get-service';
 import type { NewEvent } from './ledger';
 import type { Identifiers } from './subjects';
 
 type ImportBody = ImportEvents.Request['body'];
+type ImportAnswer = ImportEvents.Response['data'];
 type Problem = { path: string[]; message: string };
 
 interface NoticeRef {
@@ -204,10 +209,55 @@ const imports = ({ strapi }: { strapi: Core.Strapi }) => {
    * (`subjects.resolveMany`; no profile: an import does not say the language or audience). Runs under the
    * ledger lock.
    */
-  const resolveAll = async (people: Identifiers[]): Promise<Map<string, string>> => {
+  const resolveAll = async (people: Identifiers[]): Promise<Map<string, { pseudonym: string; hashes: string[] }>> => {
     const byKey = new Map(people.map((identifiers) => [JSON.stringify(identifiers), identifiers]));
     const resolved = await getService('subjects').resolveMany([...byKey.values()].map((identifiers) => ({ identifiers, profile: {} })));
-    return new Map([...byKey.keys()].map((key, i) => [key, resolved[i].subject.pseudonym]));
+    return new Map(
+      [...byKey.keys()].map((key, i) => {
+        const { pseudonym, emailHash, phoneHash, externalIdHash } = resolved[i].subject;
+        return [key, { pseudonym, hashes: [emailHash, phoneHash, externalIdHash].filter((h): h is string => !!h) }];
+      })
+    );
+  };
+
+  /**
+   * The suppression entries on these identifier hashes for `channel` (or every channel), read through the
+   * query engine so that they are read inside the import's transaction.
+   */
+  const suppressionsOf = async (hashes: string[], channel: string) => {
+    const out = new Map<string, { reason: SuppressionReason }[]>();
+    const unique = [...new Set(hashes)];
+    for (let i = 0; i < unique.length; i += CHUNK) {
+      const rows: { identifierHash: string; reason: SuppressionReason }[] = await strapi.db.query(UID.suppression).findMany({
+        select: ['identifierHash', 'reason'],
+        where: { identifierHash: { $in: unique.slice(i, i + CHUNK) }, channel: { $in: [channel, 'all'] } },
+      });
+      for (const r of rows) out.set(r.identifierHash, [...(out.get(r.identifierHash) ?? []), { reason: r.reason }]);
+    }
+    return out;
+  };
+
+  /** The import already recorded under this source and reference, if any. */
+  const recordedBatch = async (body: ImportBody): Promise<{ requestHash: string; response: ImportAnswer } | null> => {
+    if (!body.reference) return null;
+    const row = await strapi.db.query(UID.importBatch).findOne({
+      select: ['requestHash', 'response'],
+      where: { source: body.source.name.trim(), reference: body.reference },
+    });
+    if (!row) return null;
+    return { requestHash: row.requestHash, response: typeof row.response === 'string' ? JSON.parse(row.response) : row.response };
+  };
+
+  /** A retry answers what the first call answered; the same reference for another batch is a 409. */
+  const replay = (found: { requestHash: string; response: ImportAnswer }, body: ImportBody, requestHash: string) => {
+    if (found.requestHash !== requestHash) {
+      throw new ConflictError(
+        `reference "${body.reference}" was already used by source "${body.source.name.trim()}" for another batch: send a new reference`,
+        { path: ['reference'], reference: body.reference },
+        'ImportReferenceReused'
+      );
+    }
+    return { replayed: true, data: found.response };
   };
 
   const statesOf = async (pseudonyms: string[]) => {
@@ -242,16 +292,24 @@ const imports = ({ strapi }: { strapi: Core.Strapi }) => {
      * withdrawal yesterday must not be undone by a grant from last year). So is a refusal where a grant,
      * request or objection stands: withdrawing is its own act.
      */
-    async record(body: ImportBody): Promise<ImportEvents.Response['data']> {
+    async record(body: ImportBody): Promise<{ replayed: boolean; data: ImportAnswer }> {
+      // The canonical body: a retry that sends the same batch with its keys in another order is the same batch.
+      const requestHash = sha256Hex(canonicalJson(body));
+      const earlier = await recordedBatch(body);
+      if (earlier) return replay(earlier, body, requestHash);
       const prepared = await prepare(body);
       const ordered = [...prepared].sort((a, b) => a.at.getTime() - b.at.getTime());
       const actor = `import:${body.source.name.trim()}`;
 
       return strapi.db.transaction(async () => {
         await getService('ledger').lock();
-        const pseudonyms = await resolveAll(ordered.map((p) => p.identifiers));
-        const subjectOf = (p: Prepared) => pseudonyms.get(JSON.stringify(p.identifiers))!;
-        const states = await statesOf([...pseudonyms.values()]);
+        // Under the lock: two retries sent at once are recorded once.
+        const raced = await recordedBatch(body);
+        if (raced) return replay(raced, body, requestHash);
+        const people = await resolveAll(ordered.map((p) => p.identifiers));
+        const personOf = (p: Prepared) => people.get(JSON.stringify(p.identifiers))!;
+        const subjectOf = (p: Prepared) => personOf(p).pseudonym;
+        const states = await statesOf([...people.values()].map((person) => person.pseudonym));
 
         const events: NewEvent[] = [];
         const outcomes = new Map<number, ImportOutcome & { eventIndex?: number }>();
@@ -267,6 +325,12 @@ const imports = ({ strapi }: { strapi: Core.Strapi }) => {
           }
           if (p.event.action === 'refused' && REFUSAL_KEEPS.includes(current.state)) {
             skip('refusal-does-not-withdraw');
+            continue;
+          }
+          // An objection is absolute (C4): a grant claimed by someone else never replaces it. Only the
+          // person's own opt-in through the plugin can (suppression-rules.ts).
+          if (p.event.action === 'granted' && current.state === 'objected' && !methodMayLift(p.event.method)) {
+            skip('objection-stands');
             continue;
           }
 
@@ -316,21 +380,44 @@ const imports = ({ strapi }: { strapi: Core.Strapi }) => {
         }
 
         const stored = await getService('ledger').append(events);
+
+        // A recorded grant leaves the person's suppression entries as they were: an import never lifts one
+        // (C4, J2, N7). Each such row says so.
+        const grants = prepared.filter((p) => p.event.action === 'granted' && outcomes.get(p.index)?.status === 'recorded');
+        const warned = new Set<number>();
+        for (const channel of new Set(grants.map((p) => p.event.channel))) {
+          const onChannel = grants.filter((p) => p.event.channel === channel);
+          const entries = await suppressionsOf(onChannel.flatMap((p) => personOf(p).hashes), channel);
+          for (const p of onChannel) {
+            const mine = personOf(p).hashes.flatMap((h) => entries.get(h) ?? []);
+            // An import is never the person's own act: no grant time of theirs to lift anything with.
+            if (standingSuppressions(mine, { basis: p.purpose.legalBasis, ownGrantedAt: null }).length) warned.add(p.index);
+          }
+        }
+
         const result: ImportOutcome[] = prepared.map((p) => {
           const { eventIndex, ...outcome } = outcomes.get(p.index)!;
           const final = states.get(`${outcome.subject}|${p.purpose.key}|${p.event.channel}`)?.state ?? outcome.state;
+          const warnings: ImportWarning[] = warned.has(p.index) ? ['suppression-not-lifted'] : [];
           return {
             ...outcome,
             state: final,
             ...(eventIndex !== undefined ? { eventId: stored[eventIndex].eventId } : {}),
+            ...(warnings.length ? { warnings } : {}),
           };
         });
-        return {
+        const data: ImportAnswer = {
           recorded: result.filter((r) => r.status === 'recorded').length,
           unproven: result.filter((r) => r.status === 'unproven').length,
           skipped: result.filter((r) => r.status === 'skipped').length,
           events: result,
         };
+        if (body.reference) {
+          await strapi.db.query(UID.importBatch).create({
+            data: { source: body.source.name.trim(), reference: body.reference, requestHash, response: data },
+          });
+        }
+        return { replayed: false, data };
       });
     },
   };

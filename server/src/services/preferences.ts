@@ -4,6 +4,7 @@ import type { Channel, ConsentState } from '../../../shared/contracts/domain';
 import type { PublicPurpose } from '../../../shared/contracts/forms';
 import type { ConsentConfig } from '../config';
 import { PLUGIN_ID, UID } from '../constants';
+import { grantableChannels } from '../domain/channel-identifiers';
 import { requestContext } from '../domain/request-context';
 import { GoneError } from '../errors';
 import { getService } from '../utils/get-service';
@@ -54,17 +55,21 @@ const preferences = ({ strapi }: { strapi: Core.Strapi }) => {
         language
       );
       const states = await strapi.db.query(UID.state).findMany({ where: { subject: subject.pseudonym } });
+      const stateOf = (purpose: string, channel: string): ConsentState =>
+        states.find((s: { purpose: string; channel: string }) => s.purpose === purpose && s.channel === channel)?.state ?? 'none';
       return {
         language,
-        purposes: definition.purposes.map((p) => ({
-          ...p,
-          states: Object.fromEntries(
-            p.channels.map((channel) => [
-              channel,
-              states.find((s: { purpose: string; channel: string }) => s.purpose === p.key && s.channel === channel)?.state ?? 'none',
-            ])
-          ),
-        })),
+        // A consent purpose is offered on the channels the person has an identifier for (A4, B5, N16); one
+        // with none is left out, unless a consent on it is still there to withdraw. An objection needs none.
+        purposes: definition.purposes.flatMap((p) => {
+          let channels = p.channels;
+          if (p.mechanism === 'opt-in') {
+            const decision = grantableChannels(p.channels, { email: subject.email, phone: subject.phone });
+            if (decision.ok) channels = decision.channels;
+            else if (!p.channels.some((c) => ['granted', 'pending'].includes(stateOf(p.key, c)))) return [];
+          }
+          return [{ ...p, channels, states: Object.fromEntries(channels.map((channel) => [channel, stateOf(p.key, channel)])) }];
+        }),
       };
     },
 
@@ -86,6 +91,18 @@ const preferences = ({ strapi }: { strapi: Core.Strapi }) => {
           errors: [{ path: ['notices', missing], message: 'required to grant' }],
         });
       }
+      // No consent for a channel without its identifier (A4, B5, N16): 400 naming the field when the purpose
+      // has none of them, else granted on the channels that have one.
+      const grantChannels = new Map<string, Channel[]>();
+      for (const key of grants) {
+        const purpose = byKey.get(key)!;
+        const decision = grantableChannels(purpose.channels, { email: subject.email, phone: subject.phone });
+        if (!decision.ok) {
+          const message = `${decision.missing.join(' and ')} ${decision.missing.length > 1 ? 'are' : 'is'} required to grant "${key}" (${purpose.channels.join(', ')}): the person has none on record`;
+          throw new errors.ValidationError(message, { errors: decision.missing.map((field) => ({ path: field.split('.'), message })) });
+        }
+        grantChannels.set(key, decision.channels);
+      }
       const notices = await getService('capture').verifyNotices(
         Object.fromEntries(grants.map((k) => [k, change.notices![k]]))
       );
@@ -100,7 +117,7 @@ const preferences = ({ strapi }: { strapi: Core.Strapi }) => {
         for (const key of grants) {
           const purpose = byKey.get(key)!;
           const notice = notices.get(key)!;
-          for (const channel of purpose.channels) {
+          for (const channel of grantChannels.get(key)!) {
             const row = current(key, channel);
             if (row?.state === 'granted' && !row.reconsentRequired && row.noticeVersion === notice.version) continue;
             events.push({
@@ -130,7 +147,7 @@ const preferences = ({ strapi }: { strapi: Core.Strapi }) => {
       return Object.fromEntries(
         purposes.map((p) => [
           p.key,
-          (after.find((s: { purpose: string; channel: string }) => s.purpose === p.key && s.channel === p.channels[0])?.state ??
+          (after.find((s: { purpose: string; channel: string }) => s.purpose === p.key && s.channel === (grantChannels.get(p.key) ?? p.channels)[0])?.state ??
             'none') as ConsentState,
         ])
       );

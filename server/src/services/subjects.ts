@@ -253,7 +253,9 @@ const subjects = ({ strapi }: { strapi: Core.Strapi }) => {
         .query(UID.state)
         .count({ where: { subject: pseudonym, state: { $in: ['granted', 'pending', 'objected', 'withdrawn'] } } });
       if (needed > 0) return false;
-      await query().update({ where: { pseudonym }, data: NO_IDENTIFIERS });
+      // A copy: the query engine adds `updatedAt` to the object it is given, and the shared constant then
+      // gave every person created afterwards a column named "undefined" (500 on every new sign-up).
+      await query().update({ where: { pseudonym }, data: { ...NO_IDENTIFIERS } });
       return true;
     },
 

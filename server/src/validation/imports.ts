@@ -4,6 +4,7 @@ import {
   IMPORT_ACTIONS,
   IMPORT_MAX_EVENTS,
   IMPORT_METHODS,
+  IMPORT_REFERENCE_MAX,
   IMPORT_SOURCE_TYPES,
   type ImportEvents,
 } from '../../../shared/contracts/subjects';
@@ -102,6 +103,12 @@ const importSchema = yup
       })
       .noUnknown(true, noUnknownMessage)
       .required(),
+    // The client's own name for this batch (a file name, a job id): a retry with it writes nothing twice.
+    reference: text(IMPORT_REFERENCE_MAX).test(
+      'reference',
+      '${path} must not be blank',
+      (v) => v === undefined || v.trim().length > 0
+    ),
     events: yup.array().of(eventSchema).min(1).max(IMPORT_MAX_EVENTS).required(),
   })
   .noUnknown(true, NO_UNKNOWN_ROOT);
