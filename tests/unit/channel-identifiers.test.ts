@@ -6,11 +6,13 @@ import { CHANNELS } from '../../shared/contracts/domain';
 import { channelReachable, grantableChannels, identifierFor } from '../../server/src/domain/channel-identifiers';
 
 describe('A4, B5, N16: the identifier each channel is about', () => {
-  it('email needs an address; sms and phone a number; postal, push and web none the plugin holds', () => {
+  it('email needs an address; sms, phone, automated calls and fax a number; postal, push and web none the plugin holds', () => {
     expect(Object.fromEntries(CHANNELS.map((c) => [c, identifierFor(c)]))).toEqual({
       email: 'email',
       sms: 'phone',
       phone: 'phone',
+      'automated-call': 'phone',
+      fax: 'phone',
       postal: null,
       push: null,
       web: null,
