@@ -1,5 +1,8 @@
 import { errors, yup } from '@strapi/utils';
 
+/** An ISO 8601 instant with a time zone: "2024-03-01T10:00" means a different instant in Paris and in Berlin. */
+export const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})$/;
+
 /** Stable machine keys (purposes, forms): lowercase words joined by hyphens, as used in URLs and form fields. */
 export const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 export const slug = () =>

@@ -8,10 +8,8 @@ import {
   IMPORT_SOURCE_TYPES,
   type ImportEvents,
 } from '../../../shared/contracts/subjects';
-import { identifiedSubject, NO_UNKNOWN_ROOT, noUnknownMessage, objectBody, slug } from './common';
+import { identifiedSubject, ISO_INSTANT, NO_UNKNOWN_ROOT, noUnknownMessage, objectBody, slug } from './common';
 
-// A time zone is required: "2024-03-01T10:00" means a different instant in Paris and in Berlin.
-const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})$/;
 // Clocks of the sending system and of this server differ a little; a minute is not "the future".
 const CLOCK_SKEW_MS = 60_000;
 // Control and format characters (zero-width, bidi) have no place in a name that ends up in the ledger.

@@ -1,10 +1,8 @@
 import { validateYupSchema, yup } from '@strapi/utils';
 import { AUDIENCES, JURISDICTIONS } from '../../../shared/contracts/domain';
 import type { UpsertRelationship } from '../../../shared/contracts/relationships';
-import { identifiedSubject, NO_UNKNOWN_ROOT, objectBody } from './common';
+import { identifiedSubject, ISO_INSTANT, NO_UNKNOWN_ROOT, objectBody } from './common';
 
-// A time zone is required: a contract that ends "2026-12-31T23:59" ends at different instants in Paris and Berlin.
-const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})$/;
 const instant = () =>
   yup
     .string()
