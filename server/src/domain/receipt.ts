@@ -18,6 +18,8 @@ export interface ReceiptPurpose {
   key: string;
   name: string;
   legalBasis: LegalBasis;
+  /** A contract purpose that sells is objected to like legitimate interest (direct-marketing.ts). */
+  directMarketing?: boolean;
   channels: Channel[];
   lifetimeDays: number | null;
   decision: ReceiptDecision;
@@ -70,7 +72,7 @@ export const buildReceipt = (input: ReceiptInput): Receipt => ({
   collectionPoint: { form: input.form, pageUrl: input.pageUrl },
   withdrawalMethod: input.withdrawalMethod,
   purposes: input.purposes.map((p) => {
-    const mechanism = mechanismOf(p.legalBasis);
+    const mechanism = mechanismOf(p.legalBasis, !!p.directMarketing);
     return {
       purpose: p.key,
       name: p.name,

@@ -282,6 +282,7 @@ const capture = ({ strapi }: { strapi: Core.Strapi }) => {
           key: purpose.key,
           name: purpose.name,
           legalBasis: purpose.legalBasis,
+          directMarketing: purpose.directMarketing,
           channels: purpose.channels,
           lifetimeDays: purpose.lifetimeDays,
           decision,
