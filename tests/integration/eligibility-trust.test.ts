@@ -240,6 +240,23 @@ describe('C1, C7: channels and sectors the table used to miss', () => {
   });
 });
 
+describe('bad input on the new fields: 400 naming the field, nothing written', () => {
+  it.each([
+    ['/consent/purposes', { key: 'bad-sector', name: 'X', legalBasis: 'consent', channels: ['email'], sector: 'tobacco' }, 'sector'],
+    ['/consent/purposes', { key: 'bad-channel', name: 'X', legalBasis: 'consent', channels: ['telegraph'] }, 'channels'],
+    ['/consent/purposes', { key: 'bad-dm', name: 'X', legalBasis: 'contract', channels: ['email'], directMarketing: 'yes' }, 'directMarketing'],
+    ['/consent/purposes', { key: 'bad-lia', name: 'X', legalBasis: 'legitimate-interest', channels: ['email'], balancingTest: 'x'.repeat(501) }, 'balancingTest'],
+    ['/consent/forms', { key: 'bad-aud', name: 'X', purposes: ['newsletter'], audience: 'any' }, 'audience'],
+    ['/consent/forms', { key: 'bad-jur', name: 'X', purposes: ['newsletter'], jurisdiction: 'us' }, 'jurisdiction'],
+  ])('POST %s %j → 400 naming %s', async (path, body, field) => {
+    const before = [await count('plugin::consent.purpose'), await count('plugin::consent.form')];
+    const res = await admin.post(path, body);
+    expect(res.status).toBe(400);
+    expect(JSON.stringify(res.body.error)).toContain(field);
+    expect([await count('plugin::consent.purpose'), await count('plugin::consent.form')]).toEqual(before);
+  });
+});
+
 describe('C3: a legitimate-interest notice needs the balancing test and the right to object before it is published', () => {
   it('publishing without a balancing-test reference is refused and names it; with one it publishes with the objection sentence', async () => {
     await admin.post('/consent/purposes', { key: 'catalogue', name: 'Catalogue', legalBasis: 'legitimate-interest', channels: ['postal'] }).expect(201);
