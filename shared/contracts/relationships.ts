@@ -8,16 +8,14 @@ import type { Audience, Jurisdiction } from './domain';
 export declare namespace UpsertRelationship {
   export interface Request {
     body: {
-      subject: { email?: string; phone?: string; externalId?: string };
+      /** `audience` and `jurisdiction`, when given, are recorded on the person (C2). */
+      subject: { email?: string; phone?: string; externalId?: string; audience?: Exclude<Audience, 'any'>; jurisdiction?: Jurisdiction };
       /** The contract's own reference in the site's systems (order, subscription or customer number). */
       reference: string;
       /** ISO 8601 with a time zone. */
       startedAt: string;
       /** ISO 8601 with a time zone; null or absent while the contract runs. */
       endedAt?: string | null;
-      /** Recorded on the person when given (C2). */
-      audience?: Exclude<Audience, 'any'>;
-      jurisdiction?: Jurisdiction;
     };
   }
   export interface Response {

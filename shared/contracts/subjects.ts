@@ -2,6 +2,7 @@ import type {
   Channel,
   ConsentState,
   IdentifierType,
+  Jurisdiction,
   LegalBasis,
   SuppressionChannel,
   SuppressionReason,
@@ -159,7 +160,8 @@ export interface ImportProof {
 }
 
 export interface ImportEvent {
-  subject: { email?: string; phone?: string; externalId?: string };
+  /** `audience` and `jurisdiction`, when given, are recorded on the person (C2). */
+  subject: { email?: string; phone?: string; externalId?: string; audience?: 'consumer' | 'professional'; jurisdiction?: Jurisdiction };
   purpose: string;
   channel: Channel;
   action: (typeof IMPORT_ACTIONS)[number];

@@ -109,7 +109,8 @@ describe('C7: a contract basis needs a current contract (POST /api/consent/relat
       [{ subject: { email: 'x@example.com' }, startedAt: '2026-01-01T00:00:00Z' }, 'reference'],
       [{ subject: {}, reference: 'R', startedAt: '2026-01-01T00:00:00Z' }, 'subject'],
       [{ subject: { email: 'x@example.com' }, reference: 'R', startedAt: '2026-02-01T00:00:00Z', endedAt: '2026-01-01T00:00:00Z' }, 'endedAt'],
-      [{ subject: { email: 'x@example.com' }, reference: 'R', startedAt: '2026-01-01T00:00:00Z', jurisdiction: 'us' }, 'jurisdiction'],
+      [{ subject: { email: 'x@example.com', jurisdiction: 'us' }, reference: 'R', startedAt: '2026-01-01T00:00:00Z' }, 'subject.jurisdiction'],
+      [{ subject: { email: 'x@example.com', audience: 'any' }, reference: 'R', startedAt: '2026-01-01T00:00:00Z' }, 'subject.audience'],
       [{ subject: { email: 'x@example.com' }, reference: 'R', startedAt: '2026-01-01T00:00:00Z', plan: 'gold' }, 'plan'],
       [{ subject: { email: 'not an address' }, reference: 'R', startedAt: '2026-01-01T00:00:00Z' }, 'subject'],
     ];
@@ -183,6 +184,51 @@ describe('C2, N9: the audience is the person’s, recorded at collection; unknow
     await submitted('pro-signup', { email: 'buyer@corp.example', audience: 'consumer' }, { newsletter: false });
     expect(await check({ purpose: 'b2b-news', email: 'buyer@corp.example' })).toMatchObject({ eligible: true, reasons: [] });
   });
+  it('an import row or a relationship may state the audience (and the jurisdiction)', async () => {
+    const imported = await app
+      .http()
+      .post('/api/consent/events')
+      .set('Authorization', `Bearer ${key}`)
+      .send({
+        source: { type: 'first-party', name: 'crm' },
+        events: [
+          {
+            subject: { email: 'imported-pro@corp.example', audience: 'professional' },
+            purpose: 'b2b-news',
+            channel: 'email',
+            action: 'objected',
+            occurredAt: '2026-01-01T00:00:00Z',
+            method: 'import',
+          },
+          {
+            subject: { email: 'imported-de-pro@corp.example', audience: 'professional', jurisdiction: 'de' },
+            purpose: 'newsletter',
+            channel: 'email',
+            action: 'withdrawn',
+            occurredAt: '2026-01-01T00:00:00Z',
+            method: 'import',
+          },
+        ],
+      });
+    expect([imported.status, JSON.stringify(imported.body.error ?? null)]).toEqual([201, 'null']);
+    // Recorded as a professional, then objected: the objection answers, not the audience.
+    expect(await check({ purpose: 'b2b-news', email: 'imported-pro@corp.example' })).toMatchObject({ reasons: ['objected'] });
+    // A German professional: no French B2B exception.
+    expect(await check({ purpose: 'b2b-news', email: 'imported-de-pro@corp.example' })).toMatchObject({ eligible: false, reasons: ['jurisdiction-rule'] });
+    await relationship({ subject: { email: 'rel-pro@corp.example', audience: 'professional' }, reference: 'R-pro', startedAt: '2026-01-01T00:00:00Z' }).expect(201);
+    expect(await check({ purpose: 'b2b-news', email: 'rel-pro@corp.example' })).toMatchObject({ eligible: true });
+    const bad = await app
+      .http()
+      .post('/api/consent/events')
+      .set('Authorization', `Bearer ${key}`)
+      .send({
+        source: { type: 'first-party', name: 'crm' },
+        events: [{ subject: { email: 'x@corp.example', audience: 'any' }, purpose: 'b2b-news', channel: 'email', action: 'objected', occurredAt: '2026-01-01T00:00:00Z', method: 'import' }],
+      });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body.error)).toContain('audience');
+  });
+
   it('a submission may state the audience when the form does not', async () => {
     await submitted('signup', { email: 'pro@corp.example', audience: 'professional' }, { newsletter: false });
     expect(await check({ purpose: 'b2b-news', email: 'pro@corp.example' })).toMatchObject({ eligible: true });
@@ -223,7 +269,7 @@ describe('C2: the jurisdiction is the person’s, recorded at collection; a chec
 
 describe('C1, C7: channels and sectors the table used to miss', () => {
   it('automated calls and fax need prior consent: legitimate interest is never enough', async () => {
-    await relationship({ subject: { phone: '+33611223344' }, reference: 'R-1', startedAt: '2026-01-01T00:00:00Z', audience: 'professional' }).expect(201);
+    await relationship({ subject: { phone: '+33611223344', audience: 'professional' }, reference: 'R-1', startedAt: '2026-01-01T00:00:00Z' }).expect(201);
     for (const channel of ['automated-call', 'fax']) {
       expect(await check({ purpose: 'robocalls', channel, phone: '+33611223344' })).toMatchObject({ eligible: false, reasons: ['jurisdiction-rule'] });
     }

@@ -18,7 +18,7 @@ import { ConflictError } from '../errors';
 import { canonicalJson, sha256Hex } from '../utils/canonical-json';
 import { getService } from '../utils/get-service';
 import type { NewEvent } from './ledger';
-import type { Identifiers } from './subjects';
+import type { Identifiers, SubjectProfile } from './subjects';
 
 type ImportBody = ImportEvents.Request['body'];
 type ImportAnswer = ImportEvents.Response['data'];
@@ -37,6 +37,8 @@ interface Prepared {
   event: ImportEvent;
   purpose: Purpose;
   identifiers: Identifiers;
+  /** What the row says of the person (C2): recorded on them. */
+  profile: SubjectProfile;
   at: Date;
   notice: NoticeRef | null;
   /** Proof elements a consent grant lacks (J2); empty for every other event. */
@@ -193,6 +195,7 @@ const imports = ({ strapi }: { strapi: Core.Strapi }) => {
         event,
         purpose,
         identifiers,
+        profile: { audience: event.subject.audience, jurisdiction: event.subject.jurisdiction },
         at: new Date(Math.floor(Date.parse(event.occurredAt))),
         notice,
         missing: grant ? missingProof(event.proof, controllerName) : [],
@@ -206,12 +209,20 @@ const imports = ({ strapi }: { strapi: Core.Strapi }) => {
   /**
    * The pseudonym of every person of the call, by identifier set (JSON of the normalised identifiers):
    * known people are found, new ones created in bulk, new identifiers linked to a known person
-   * (`subjects.resolveMany`; no profile: an import does not say the language or audience). Runs under the
-   * ledger lock.
+   * (`subjects.resolveMany`), with the audience and jurisdiction a row states (the latest row's, C2). Runs
+   * under the ledger lock.
    */
-  const resolveAll = async (people: Identifiers[]): Promise<Map<string, { pseudonym: string; hashes: string[] }>> => {
-    const byKey = new Map(people.map((identifiers) => [JSON.stringify(identifiers), identifiers]));
-    const resolved = await getService('subjects').resolveMany([...byKey.values()].map((identifiers) => ({ identifiers, profile: {} })));
+  const resolveAll = async (people: { identifiers: Identifiers; profile: SubjectProfile }[]): Promise<Map<string, { pseudonym: string; hashes: string[] }>> => {
+    const byKey = new Map<string, { identifiers: Identifiers; profile: SubjectProfile }>();
+    for (const { identifiers, profile } of people) {
+      const key = JSON.stringify(identifiers);
+      const known = byKey.get(key)?.profile ?? {};
+      byKey.set(key, {
+        identifiers,
+        profile: { audience: profile.audience ?? known.audience, jurisdiction: profile.jurisdiction ?? known.jurisdiction },
+      });
+    }
+    const resolved = await getService('subjects').resolveMany([...byKey.values()]);
     return new Map(
       [...byKey.keys()].map((key, i) => {
         const { pseudonym, emailHash, phoneHash, externalIdHash } = resolved[i].subject;
@@ -306,7 +317,7 @@ const imports = ({ strapi }: { strapi: Core.Strapi }) => {
         // Under the lock: two retries sent at once are recorded once.
         const raced = await recordedBatch(body);
         if (raced) return replay(raced, body, requestHash);
-        const people = await resolveAll(ordered.map((p) => p.identifiers));
+        const people = await resolveAll(ordered.map((p) => ({ identifiers: p.identifiers, profile: p.profile })));
         const personOf = (p: Prepared) => people.get(JSON.stringify(p.identifiers))!;
         const subjectOf = (p: Prepared) => personOf(p).pseudonym;
         const states = await statesOf([...people.values()].map((person) => person.pseudonym));

@@ -38,7 +38,7 @@ const relationships = ({ strapi }: { strapi: Core.Strapi }) => ({
     return strapi.db.transaction(async () => {
       // subjects.resolve finds-then-creates: the ledger lock makes that safe against other instances.
       await getService('ledger').lock();
-      const { subject } = await subjects.resolve(identifiers, { audience: body.audience, jurisdiction: body.jurisdiction });
+      const { subject } = await subjects.resolve(identifiers, { audience: body.subject.audience, jurisdiction: body.subject.jurisdiction });
       const query = strapi.db.query(UID.relationship);
       const data = {
         startedAt: new Date(body.startedAt),

@@ -1,4 +1,5 @@
 import { errors, yup } from '@strapi/utils';
+import { JURISDICTIONS } from '../../../shared/contracts/domain';
 
 /** An ISO 8601 instant with a time zone: "2024-03-01T10:00" means a different instant in Paris and in Berlin. */
 export const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})$/;
@@ -83,10 +84,21 @@ export const identifierFields = () => ({
   externalId: yup.string().strict().max(128),
 });
 
-/** `subject: { email | phone | externalId }`: at least one given. */
-export const identifiedSubject = (): yup.AnyObjectSchema =>
+/**
+ * `subject: { email | phone | externalId }`: at least one given. With `profile`, the caller may also state
+ * the person's audience and jurisdiction, recorded on them (C2).
+ */
+export const identifiedSubject = (options: { profile?: boolean } = {}): yup.AnyObjectSchema =>
   yup
-    .object(identifierFields())
+    .object({
+      ...identifierFields(),
+      ...(options.profile
+        ? {
+            audience: yup.string().strict().oneOf(['consumer', 'professional']),
+            jurisdiction: yup.string().strict().oneOf([...JURISDICTIONS]),
+          }
+        : {}),
+    })
     .noUnknown(true, noUnknownMessage)
-    .test('one', '${path} needs an email, a phone or an externalId', (v) => !!v && Object.values(v).some((x) => x))
+    .test('one', '${path} needs an email, a phone or an externalId', (v) => !!v && !!(v.email || v.phone || v.externalId))
     .required();

@@ -64,7 +64,7 @@ const proofSchema = yup
 
 const eventSchema = yup
   .object({
-    subject: identifiedSubject(),
+    subject: identifiedSubject({ profile: true }),
     purpose: slug().strict().required(),
     channel: yup
       .string()

@@ -1,5 +1,4 @@
 import { validateYupSchema, yup } from '@strapi/utils';
-import { AUDIENCES, JURISDICTIONS } from '../../../shared/contracts/domain';
 import type { UpsertRelationship } from '../../../shared/contracts/relationships';
 import { identifiedSubject, ISO_INSTANT, NO_UNKNOWN_ROOT, objectBody } from './common';
 
@@ -11,7 +10,7 @@ const instant = () =>
 
 const schema = yup
   .object({
-    subject: identifiedSubject(),
+    subject: identifiedSubject({ profile: true }),
     reference: yup
       .string()
       .strict()
@@ -26,8 +25,6 @@ const schema = yup
       .test('after-start', '${path} must not be before startedAt', function test(v) {
         return v == null || Date.parse(v) >= Date.parse(this.parent.startedAt ?? '');
       }),
-    audience: yup.string().strict().oneOf(AUDIENCES.filter((a) => a !== 'any')),
-    jurisdiction: yup.string().strict().oneOf([...JURISDICTIONS]),
   })
   .noUnknown(true, NO_UNKNOWN_ROOT);
 
