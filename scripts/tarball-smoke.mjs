@@ -113,7 +113,7 @@ const http = require('node:http');
   await strapi.load();
   assert.ok(strapi.plugin('consent'), 'the plugin is loaded');
   assert.match(require.resolve('strapi-plugin-consent/strapi-server'), /node_modules\\/strapi-plugin-consent\\/dist\\/server\\/index\\.js$/);
-  const uids = ['purpose', 'notice', 'form', 'subject', 'consent-event', 'consent-state', 'suppression', 'receipt', 'rate-limit'];
+  const uids = ['purpose', 'notice', 'form', 'subject', 'consent-event', 'consent-state', 'suppression', 'receipt', 'rate-limit', 'relationship', 'import-batch'];
   for (const name of uids) {
     const ct = strapi.contentType('plugin::consent.' + name);
     assert.ok(ct, name + ' content type exists');
@@ -121,6 +121,7 @@ const http = require('node:http');
   }
   const consent = strapi.plugin('consent');
   await consent.service('purposes').create({ key: 'newsletter', name: 'Newsletter', legalBasis: 'consent', channels: ['email'] });
+  await consent.service('purposes').create({ key: 'orders', name: 'Order updates', legalBasis: 'contract', channels: ['email'] });
   const draft = await consent.service('notices').createDraft({ purpose: 'newsletter', locale: 'en', title: 'Newsletter',
     body: 'Smoke Ltd sends its newsletter by email.', dataCategories: ['email address'], recipients: [], privacyPolicyUrl: 'https://smoke.test/privacy' });
   const notice = await consent.service('notices').publish(draft.id);
@@ -160,6 +161,13 @@ const http = require('node:http');
   assert.equal(eligible.status, 200, eligible.text);
   assert.deepEqual(eligible.json().data, { eligible: true, state: 'granted', basis: 'consent', reasons: [] });
   assert.equal((await call('GET', '/api/consent/eligibility?purpose=newsletter&email=ada%40smoke.test')).status, 403, 'eligibility needs a token');
+  // A contract purpose needs a current contract (C7), recorded server-to-server.
+  const orders = () => call('GET', '/api/consent/eligibility?purpose=orders&email=ada%40smoke.test', null, { authorization: 'Bearer ' + token });
+  assert.deepEqual((await orders()).json().data.reasons, ['no-contract']);
+  const contract = await call('POST', '/api/consent/relationships', { subject: { email: 'ada@smoke.test' }, reference: 'ORD-1', startedAt: '2026-01-01T00:00:00Z' },
+    { authorization: 'Bearer ' + token });
+  assert.equal(contract.status, 201, 'relationship: ' + contract.text);
+  assert.equal((await orders()).json().data.eligible, true, 'a current contract makes the contract purpose eligible');
 
   const hooked = await call('POST', '/api/contact-requests', { data: { name: 'Ada', message: 'Hello' }, consent: consentPart });
   assert.equal(hooked.status, 201, 'form hook: ' + hooked.text);
