@@ -248,6 +248,10 @@ const PurposeEditPage = () => {
                   error={errors.audience}
                   disabled={readOnly}
                   options={AUDIENCES.map((a) => ({ value: a, label: labels.audience[a] }))}
+                  hint={t(
+                    'purposes.audienceHint',
+                    'Professionals: the messages concern the recipient’s profession. Whether a person is a professional comes from the form or the import, never from here.'
+                  )}
                 />
               </Grid.Item>
               <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
