@@ -494,3 +494,20 @@ describe('planSubmission', () => {
     expect(stateKey('sms', 'phone')).toBe('sms:phone');
   });
 });
+
+describe('confirmedByPhoneVerification (C8, N16, B5)', () => {
+  it('confirms only pending phone and SMS consent, never email or any other state', () => {
+    const { confirmedByPhoneVerification } = jest.requireActual('../../server/src/domain/phone-verification');
+    const states = [
+      { purpose: 'sms', channel: 'sms', state: 'pending' },
+      { purpose: 'sms', channel: 'phone', state: 'pending' },
+      { purpose: 'newsletter', channel: 'email', state: 'pending' },
+      { purpose: 'calls', channel: 'phone', state: 'refused' },
+      { purpose: 'calls', channel: 'sms', state: 'withdrawn' },
+    ];
+    expect(confirmedByPhoneVerification(states).map((s: { purpose: string; channel: string }) => `${s.purpose}:${s.channel}`)).toEqual([
+      'sms:sms',
+      'sms:phone',
+    ]);
+  });
+});
