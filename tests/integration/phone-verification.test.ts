@@ -136,3 +136,17 @@ describe('phone verifications: bad input and auth', () => {
     expect(await rowCounts(app.strapi)).toEqual(before);
   });
 });
+
+describe('B5, N16: an unanswered email confirmation expires the email request only', () => {
+  it('B5/N16: after pendingTtlDays the email state expires; the phone/SMS consent still waits for verification', async () => {
+    const res = await submit('de-consumers', { email: 'mia@example.de', phone: '+4915112345604' }, { sms: true, newsletter: true });
+    expect(res.status).toBe(201);
+    const subject = res.body.data.receipt.piiPrincipalId;
+    await consent().service('confirmations').expirePending(new Date(Date.now() + 400 * 86_400_000));
+    expect(await statesOf(subject, 'newsletter')).toEqual({ email: 'expired' });
+    expect(await statesOf(subject, 'sms')).toEqual({ sms: 'pending', phone: 'pending' });
+    const verified = await verify({ subject: { phone: '+4915112345604' }, method: 'call', reference: 'call-9' });
+    expect(verified.body.data.confirmed).toHaveLength(2);
+    expect(await statesOf(subject, 'sms')).toEqual({ sms: 'granted', phone: 'granted' });
+  });
+});

@@ -361,7 +361,8 @@ const confirmations = ({ strapi }: { strapi: Core.Strapi }) => {
             const pending = newer
               ? []
               : await strapi.db.query(UID.state).findMany({
-                  where: { subject: row.subject, state: 'pending', purpose: { $in: keys } },
+                  // The email requests only: a number waiting for verification is not the mail's (B5, N16).
+                  where: { subject: row.subject, channel: 'email', state: 'pending', purpose: { $in: keys } },
                 });
             const purposes = await getService('purposes').byKeys(keys);
             await getService('ledger').append(
