@@ -15,6 +15,11 @@ export interface ConsentFormState {
   definition: FormDefinition | null;
   /** Purpose key → ticked. Every box starts unticked (A2); only an explicit `true` ticks (A1). */
   choices: Record<string, boolean>;
+  /**
+   * For a purpose offered one box per channel (`boxes`, A4): purpose key → channel → ticked. Sent as
+   * `choices.<purpose>` = `{ "<channel>": boolean }`, each channel recorded on its own.
+   */
+  channelChoices: Record<string, Record<string, boolean>>;
   /** Purposes whose notice changed since the person saw it (after a 409). */
   changed: string[];
   /** Field path ("subject.email", "choices.newsletter") → message, from a 400. */
@@ -49,7 +54,8 @@ export interface ConsentForm {
   /** Called after every change; returns the unsubscribe function. */
   subscribe(listener: (state: ConsentFormState) => void): () => void;
   load(): Promise<ConsentFormState>;
-  setChoice(purpose: string, ticked: boolean): void;
+  /** Ticks or unticks a purpose's box, or with `channel` one box of a purpose offered per channel. */
+  setChoice(purpose: string, ticked: boolean, channel?: string): void;
   submit(input: SubmitInput): Promise<ConsentFormState>;
 }
 
@@ -71,12 +77,21 @@ export const createConsentForm = (options: ConsentFormOptions): ConsentForm => {
     status: 'loading',
     definition: null,
     choices: {},
+    channelChoices: {},
     changed: [],
     fieldErrors: {},
     error: null,
     result: null,
     gpc,
   };
+
+  /** Every box of every purpose offered per channel, unticked (A2). */
+  const untickedBoxes = (definition: FormDefinition) =>
+    Object.fromEntries(
+      definition.purposes
+        .filter((p) => p.boxes?.length)
+        .map((p) => [p.key, Object.fromEntries(p.boxes!.map((b) => [b.channel, false]))])
+    );
 
   const set = (patch: Partial<ConsentFormState>) => {
     state = { ...state, ...patch };
@@ -109,7 +124,12 @@ export const createConsentForm = (options: ConsentFormOptions): ConsentForm => {
       .map((p) => p.key);
     const choices: Record<string, boolean> = {};
     for (const p of definition.purposes) choices[p.key] = !changed.includes(p.key) && state.choices[p.key] === true;
-    return set({ status: 'notices-changed', definition, choices, changed, fieldErrors: {}, error: null });
+    const channelChoices = untickedBoxes(definition);
+    for (const [key, boxes] of Object.entries(channelChoices)) {
+      if (changed.includes(key)) continue;
+      for (const channel of Object.keys(boxes)) boxes[channel] = state.channelChoices[key]?.[channel] === true;
+    }
+    return set({ status: 'notices-changed', definition, choices, channelChoices, changed, fieldErrors: {}, error: null });
   };
 
   return {
@@ -125,16 +145,26 @@ export const createConsentForm = (options: ConsentFormOptions): ConsentForm => {
       try {
         const definition = await fetchDefinition();
         const choices = Object.fromEntries(definition.purposes.map((p) => [p.key, false]));
-        return set({ status: 'ready', definition, choices, changed: [], fieldErrors: {}, result: null });
+        const channelChoices = untickedBoxes(definition);
+        return set({ status: 'ready', definition, choices, channelChoices, changed: [], fieldErrors: {}, result: null });
       } catch (error) {
         return fail(error);
       }
     },
 
-    setChoice(key, ticked) {
+    setChoice(key, ticked, channel) {
       const purpose = state.definition?.purposes.find((p) => p.key === key);
       if (!purpose || !isChoosable(purpose)) return;
-      const { [`choices.${key}`]: _cleared, ...fieldErrors } = state.fieldErrors;
+      const fieldErrors = Object.fromEntries(
+        Object.entries(state.fieldErrors).filter(([path]) => path !== `choices.${key}` && !path.startsWith(`choices.${key}.`))
+      );
+      if (purpose.boxes?.length) {
+        // A purpose offered per channel: one box at a time, or every box when no channel is named.
+        const boxes = { ...state.channelChoices[key] };
+        for (const box of purpose.boxes) if (channel === undefined || box.channel === channel) boxes[box.channel] = ticked === true;
+        set({ channelChoices: { ...state.channelChoices, [key]: boxes }, fieldErrors });
+        return;
+      }
       set({ choices: { ...state.choices, [key]: ticked === true }, fieldErrors });
     },
 
@@ -151,7 +181,10 @@ export const createConsentForm = (options: ConsentFormOptions): ConsentForm => {
       };
       for (const p of definition.purposes) {
         body.notices![p.key] = { version: p.notice.version, hash: p.notice.hash };
-        if (isChoosable(p)) body.choices![p.key] = state.choices[p.key] === true;
+        if (!isChoosable(p)) continue;
+        body.choices![p.key] = p.boxes?.length
+          ? Object.fromEntries(p.boxes.map((b) => [b.channel, state.channelChoices[p.key]?.[b.channel] === true]))
+          : state.choices[p.key] === true;
       }
       const pageUrl = options.pageUrl === undefined ? globalThis.location?.href : options.pageUrl;
       if (pageUrl) body.context = { url: pageUrl };

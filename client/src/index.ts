@@ -10,6 +10,6 @@ export { readGpc } from './gpc';
 export { defaultLabels } from './labels';
 export type { ConsentLabels } from './labels';
 export { purposeView } from './view';
-export type { PurposeView } from './view';
+export type { BoxView, PurposeView } from './view';
 export { mountConsentPurposes } from './render';
 export type * from './types';

@@ -10,13 +10,14 @@ const el = (tag: string, attrs: Record<string, string> = {}, text?: string | nul
   return node;
 };
 
-const purposeNode = (view: PurposeView, onChange: (key: string, ticked: boolean) => void) => {
+const purposeNode = (view: PurposeView, onChange: (key: string, ticked: boolean, channel?: string) => void) => {
   const box = el('fieldset', { class: 'consent-purpose', 'data-purpose': view.key });
   if (view.changed) box.setAttribute('data-changed', '');
   if (view.changedMessage) box.append(el('p', { class: 'consent-changed', role: 'alert' }, view.changedMessage));
-  // A purpose without a choice has no box, so its title is not a label.
-  const label = view.choosable ? el('label', { for: view.inputId }) : el('p');
-  if (view.choosable) {
+  // A purpose without a choice, or with one box per channel, has no single box: its title is not a label.
+  const single = view.choosable && !view.boxes;
+  const label = single ? el('label', { for: view.inputId }) : el('p');
+  if (single) {
     const input = el('input', {
       type: 'checkbox',
       id: view.inputId,
@@ -31,6 +32,21 @@ const purposeNode = (view: PurposeView, onChange: (key: string, ticked: boolean)
   if (view.prefix) label.append(`${view.prefix} `);
   label.append(el('strong', {}, view.title));
   box.append(label);
+  // One box per channel, each its own decision (A4).
+  for (const channel of view.boxes ?? []) {
+    const row = el('p', { class: 'consent-box', 'data-channel': channel.channel });
+    const input = el('input', {
+      type: 'checkbox',
+      id: channel.inputId,
+      name: channel.name,
+      value: 'on',
+      'aria-describedby': view.error ? `${view.noticeId} ${view.errorId}` : view.noticeId,
+    }) as HTMLInputElement;
+    input.checked = channel.checked;
+    input.addEventListener('change', () => onChange(view.key, input.checked, channel.channel));
+    row.append(input, ' ', el('label', { for: channel.inputId }, channel.label));
+    box.append(row);
+  }
   const notice = el('div', { id: view.noticeId, class: 'consent-notice' });
   notice.append(el('p', {}, view.body), el('p', {}, view.withdrawal));
   const small = [view.data, view.recipients].filter(Boolean).join(' · ');

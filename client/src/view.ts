@@ -27,10 +27,24 @@ export interface PurposeView {
   policyLabel: string;
   /** False for contract and legal-obligation purposes: information only, no box. */
   choosable: boolean;
+  /**
+   * A purpose on several channels: one box per channel, each its own decision (A4); the purpose's title
+   * is then a heading, not a label. Null: the purpose's single box.
+   */
+  boxes: BoxView[] | null;
   checked: boolean;
   changed: boolean;
   changedMessage: string | null;
   error: string | null;
+}
+
+export interface BoxView {
+  channel: string;
+  label: string;
+  inputId: string;
+  /** `choices[<key>][<channel>]`, as a plain HTML form sends it. */
+  name: string;
+  checked: boolean;
 }
 
 export const purposeView = (
@@ -57,9 +71,23 @@ export const purposeView = (
     policyUrl: notice.privacyPolicyUrl,
     policyLabel: labels.policy,
     choosable: isChoosable(purpose),
+    boxes:
+      isChoosable(purpose) && purpose.boxes?.length
+        ? purpose.boxes.map((b) => ({
+            channel: b.channel,
+            label: b.label,
+            inputId: `${id}-${b.channel}`,
+            name: `choices[${key}][${b.channel}]`,
+            checked: state.channelChoices?.[key]?.[b.channel] === true,
+          }))
+        : null,
     checked: state.choices[key] === true,
     changed,
     changedMessage: changed ? labels.changed : null,
-    error: state.fieldErrors[`choices.${key}`] ?? state.fieldErrors[`notices.${key}`] ?? null,
+    error:
+      state.fieldErrors[`choices.${key}`] ??
+      Object.entries(state.fieldErrors).find(([path]) => path.startsWith(`choices.${key}.`))?.[1] ??
+      state.fieldErrors[`notices.${key}`] ??
+      null,
   };
 };

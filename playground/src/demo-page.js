@@ -66,12 +66,22 @@ const renderDemoPage = async (strapi, { language }) => {
   const { controller } = form;
   const boxes = form.purposes
     .map(
-      ({ key, notice, mechanism }) => `
+      ({ key, notice, mechanism, boxes: perChannel }) => `
     <fieldset class="purpose">
-      <label><input type="checkbox" name="choices[${escape(key)}]" value="on"> ${
-        // For a legitimate-interest purpose the box is the objection (spec 4.1): say so on the label.
-        mechanism === 'opt-out' ? `${escape(t.object)} ` : ''
-      }<strong>${escape(notice.title)}</strong></label>
+      ${
+        perChannel
+          ? // One box per channel, each recorded on its own (A4): choices[purpose][channel]=on.
+            `<p>${mechanism === 'opt-out' ? `${escape(t.object)} ` : ''}<strong>${escape(notice.title)}</strong></p>${perChannel
+              .map(
+                (b) =>
+                  `<label><input type="checkbox" name="choices[${escape(key)}][${escape(b.channel)}]" value="on"> ${escape(b.label)}</label><br>`
+              )
+              .join('')}`
+          : `<label><input type="checkbox" name="choices[${escape(key)}]" value="on"> ${
+              // For a legitimate-interest purpose the box is the objection (spec 4.1): say so on the label.
+              mechanism === 'opt-out' ? `${escape(t.object)} ` : ''
+            }<strong>${escape(notice.title)}</strong></label>`
+      }
       <p>${escape(notice.body)}</p>
       <p>${escape(notice.withdrawal)}</p>
       <p class="small">${t.data}: ${escape(notice.dataCategories.join(', '))}${

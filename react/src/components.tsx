@@ -2,7 +2,7 @@ import { defaultLabels, purposeView, type ConsentFormState, type ConsentLabels, 
 
 export interface ConsentPurposeProps {
   view: PurposeView;
-  onChange: (key: string, ticked: boolean) => void;
+  onChange: (key: string, ticked: boolean, channel?: string) => void;
 }
 
 /** One purpose: its own unticked box labelled with the notice title, and the notice as published (A2, A4, A8). */
@@ -13,7 +13,7 @@ export const ConsentPurpose = ({ view, onChange }: ConsentPurposeProps) => (
         {view.changedMessage}
       </p>
     )}
-    {view.choosable && (
+    {view.choosable && !view.boxes && (
       <input
         type="checkbox"
         id={view.inputId}
@@ -24,17 +24,32 @@ export const ConsentPurpose = ({ view, onChange }: ConsentPurposeProps) => (
         aria-describedby={view.error ? `${view.noticeId} ${view.errorId}` : view.noticeId}
       />
     )}{' '}
-    {view.choosable ? (
+    {view.choosable && !view.boxes ? (
       <label htmlFor={view.inputId}>
         {view.prefix && `${view.prefix} `}
         <strong>{view.title}</strong>
       </label>
     ) : (
-      // No box, so the title is not a label.
+      // No single box (none, or one per channel), so the title is not a label.
       <p>
         <strong>{view.title}</strong>
       </p>
     )}
+    {/* One box per channel, each its own decision (A4). */}
+    {view.boxes?.map((box) => (
+      <p key={box.channel} className="consent-box" data-channel={box.channel}>
+        <input
+          type="checkbox"
+          id={box.inputId}
+          name={box.name}
+          value="on"
+          checked={box.checked}
+          onChange={(event) => onChange(view.key, event.target.checked, box.channel)}
+          aria-describedby={view.error ? `${view.noticeId} ${view.errorId}` : view.noticeId}
+        />{' '}
+        <label htmlFor={box.inputId}>{box.label}</label>
+      </p>
+    ))}
     <div id={view.noticeId} className="consent-notice">
       <p>{view.body}</p>
       <p>{view.withdrawal}</p>
@@ -55,7 +70,7 @@ export const ConsentPurpose = ({ view, onChange }: ConsentPurposeProps) => (
 
 export interface ConsentPurposesProps {
   state: ConsentFormState;
-  onChange: (key: string, ticked: boolean) => void;
+  onChange: (key: string, ticked: boolean, channel?: string) => void;
   labels?: Partial<ConsentLabels>;
 }
 

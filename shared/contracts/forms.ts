@@ -54,6 +54,11 @@ export interface PublicPurpose {
   legalBasis: LegalBasis;
   mechanism: 'opt-in' | 'opt-out' | 'none';
   channels: Channel[];
+  /**
+   * A purpose with a choice on more than one channel is offered one box per channel (A4, B5, N16), each
+   * recorded on its own: answer it with `choices.<purpose>` = `{ "<channel>": boolean }`. Absent: one box.
+   */
+  boxes?: { channel: Channel; label: string }[];
   minimumAge: number | null;
   /** Always false: a consent box is never pre-ticked (A2). */
   defaultChecked: false;

@@ -10,8 +10,11 @@ export declare namespace CreateSubmission {
       form: string;
       locale?: string;
       subject: { email?: string; phone?: string; externalId?: string; audience?: Exclude<Audience, 'any'>; jurisdiction?: Jurisdiction };
-      /** Purpose key → `true` when ticked. In JSON only booleans; `false` or absent is not ticked. */
-      choices?: Record<string, boolean>;
+      /**
+       * Purpose key → `true` when ticked. In JSON only booleans; `false` or absent is not ticked. A purpose
+       * the form offers box by box (`boxes`) may be answered per channel: `{ "<channel>": boolean }`.
+       */
+      choices?: Record<string, boolean | Partial<Record<Channel, boolean>>>;
       /** Purpose key → the notice the person was shown. */
       notices?: Record<string, { version: number; hash: string }>;
       context?: { url?: string };

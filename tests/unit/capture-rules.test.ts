@@ -1,7 +1,7 @@
 /**
  * What one submission changes (spec 4.1; A1–A6, B1, C5, F1–F3): `planSubmission`, one row per rule.
  */
-import type { ConsentState } from '../../shared/contracts/domain';
+import type { Channel, ConsentState } from '../../shared/contracts/domain';
 import {
   planSubmission,
   stateKey,
@@ -37,6 +37,11 @@ interface Row {
   displayed?: string[];
   formDoubleOptIn?: boolean;
   gpc?: boolean;
+  /** Purposes answered box by box: purpose → channels ticked (A4). */
+  boxes?: Record<string, string[]>;
+  identifiers?: { email?: string; phone?: string };
+  jurisdiction?: 'eu' | 'fr' | 'de';
+  audience?: 'consumer' | 'professional' | 'any';
   /** `purpose:channel` → state, or [state, reconsentRequired]. */
   states?: Record<string, ConsentState | [ConsentState, boolean]>;
   events: [purpose: string, channel: string, action: string, state: string, method: string][];
@@ -51,6 +56,10 @@ const run = (row: Row) =>
     displayed: new Set(row.displayed ?? row.ticked ?? []),
     formDoubleOptIn: row.formDoubleOptIn ?? false,
     gpc: row.gpc ?? false,
+    tickedChannels: row.boxes ? new Map(Object.entries(row.boxes).map(([k, v]) => [k, v as Channel[]])) : undefined,
+    identifiers: row.identifiers,
+    jurisdiction: row.jurisdiction,
+    audience: row.audience,
     states: new Map<string, CurrentState>(
       Object.entries(row.states ?? {}).map(([k, v]) => [k, Array.isArray(v) ? { state: v[0], reconsentRequired: v[1] } : { state: v, reconsentRequired: false }])
     ),
@@ -59,7 +68,143 @@ const run = (row: Row) =>
 const NO_CONSENT: ConsentState[] = ['none', 'refused', 'withdrawn', 'expired', 'revoked'];
 const HAS_SOMETHING: ConsentState[] = ['granted', 'pending', 'objected'];
 
+const multi = optIn({ key: 'offers', channels: ['email', 'sms', 'phone'] });
+const multiDoi = optIn({ key: 'offers', channels: ['email', 'sms', 'phone'], doubleOptIn: true });
+const postalPhone: RulePurpose = { ...postal, key: 'postal', channels: ['postal', 'phone'] };
+
 const rows: Row[] = [
+  // Per-channel boxes (A4, B5, N16): each channel recorded on its own.
+  {
+    rule: 'A4: one box per channel: ticked email → granted, unticked sms and phone shown → refused',
+    offered: [multi],
+    ticked: ['offers'],
+    boxes: { offers: ['email'] },
+    events: [
+      ['offers', 'email', 'granted', 'granted', 'form'],
+      ['offers', 'sms', 'refused', 'refused', 'form'],
+      ['offers', 'phone', 'refused', 'refused', 'form'],
+    ],
+    decisions: { offers: 'granted' },
+  },
+  {
+    rule: 'A4: an unticked channel never changes a consent already given on it',
+    offered: [multi],
+    ticked: ['offers'],
+    boxes: { offers: ['sms'] },
+    states: { 'offers:email': 'granted', 'offers:phone': 'pending' },
+    events: [['offers', 'sms', 'granted', 'granted', 'form']],
+    decisions: { offers: 'granted' },
+  },
+  {
+    rule: 'A4: every box unticked and shown → refused on every channel',
+    offered: [multi],
+    displayed: ['offers'],
+    boxes: { offers: [] },
+    events: [
+      ['offers', 'email', 'refused', 'refused', 'form'],
+      ['offers', 'sms', 'refused', 'refused', 'form'],
+      ['offers', 'phone', 'refused', 'refused', 'form'],
+    ],
+    decisions: { offers: 'refused' },
+  },
+  {
+    rule: 'B1, B5: double opt-in with boxes: ticked email → pending, ticked sms → granted (DOI proves no phone)',
+    offered: [multiDoi],
+    ticked: ['offers'],
+    boxes: { offers: ['email', 'sms'] },
+    events: [
+      ['offers', 'email', 'requested', 'pending', 'form'],
+      ['offers', 'sms', 'granted', 'granted', 'form'],
+      ['offers', 'phone', 'refused', 'refused', 'form'],
+    ],
+    decisions: { offers: 'pending' },
+  },
+  {
+    rule: 'N16: a ticked box whose identifier is missing records nothing (no phone number → no sms/phone consent)',
+    offered: [multi],
+    ticked: ['offers'],
+    boxes: { offers: ['email', 'sms'] },
+    identifiers: { email: 'a@example.com' },
+    events: [
+      ['offers', 'email', 'granted', 'granted', 'form'],
+      ['offers', 'phone', 'refused', 'refused', 'form'],
+    ],
+    decisions: { offers: 'granted' },
+  },
+  {
+    rule: 'A4: opt-out purpose per channel: only the ticked channel is objected to',
+    offered: [postalPhone],
+    ticked: ['postal'],
+    boxes: { postal: ['phone'] },
+    events: [['postal', 'phone', 'objected', 'objected', 'form']],
+    decisions: { postal: 'objected' },
+  },
+  // Germany (B1, B5, N16, C8): email always double opt-in, a consumer's phone/SMS pending until verified.
+  {
+    rule: 'B1: a person in de: email goes through double opt-in even when the form and purpose do not ask',
+    ticked: ['newsletter'],
+    jurisdiction: 'de',
+    events: [['newsletter', 'email', 'requested', 'pending', 'form']],
+    decisions: { newsletter: 'pending' },
+  },
+  {
+    rule: 'C8, N16: a consumer in de: phone and sms pending until the number is verified',
+    offered: [sms],
+    ticked: ['sms'],
+    jurisdiction: 'de',
+    events: [
+      ['sms', 'sms', 'requested', 'pending', 'form'],
+      ['sms', 'phone', 'requested', 'pending', 'form'],
+    ],
+    decisions: { sms: 'pending' },
+  },
+  {
+    rule: 'C2, C8: unknown audience (any) in de is a consumer: pending',
+    offered: [sms],
+    ticked: ['sms'],
+    jurisdiction: 'de',
+    audience: 'any',
+    events: [
+      ['sms', 'sms', 'requested', 'pending', 'form'],
+      ['sms', 'phone', 'requested', 'pending', 'form'],
+    ],
+    decisions: { sms: 'pending' },
+  },
+  {
+    rule: 'C8: a recorded professional in de: phone and sms granted by the tick',
+    offered: [sms],
+    ticked: ['sms'],
+    jurisdiction: 'de',
+    audience: 'professional',
+    events: [
+      ['sms', 'sms', 'granted', 'granted', 'form'],
+      ['sms', 'phone', 'granted', 'granted', 'form'],
+    ],
+    decisions: { sms: 'granted' },
+  },
+  {
+    rule: 'C8: a verified (granted) number in de stays granted when ticked again',
+    offered: [sms],
+    ticked: ['sms'],
+    jurisdiction: 'de',
+    states: { 'sms:sms': 'granted' },
+    events: [
+      ['sms', 'sms', 'granted', 'granted', 'form'],
+      ['sms', 'phone', 'requested', 'pending', 'form'],
+    ],
+    decisions: { sms: 'granted' },
+  },
+  {
+    rule: 'C8: fr consumer: phone and sms granted by the tick (verification is a German rule)',
+    offered: [sms],
+    ticked: ['sms'],
+    jurisdiction: 'fr',
+    events: [
+      ['sms', 'sms', 'granted', 'granted', 'form'],
+      ['sms', 'phone', 'granted', 'granted', 'form'],
+    ],
+    decisions: { sms: 'granted' },
+  },
   // Opt-in (A1, A3): only an explicit tick grants.
   {
     rule: 'A1: opt-in ticked → granted',
@@ -347,5 +492,22 @@ describe('planSubmission', () => {
 
   it('stateKey is purpose:channel', () => {
     expect(stateKey('sms', 'phone')).toBe('sms:phone');
+  });
+});
+
+describe('confirmedByPhoneVerification (C8, N16, B5)', () => {
+  it('confirms only pending phone and SMS consent, never email or any other state', () => {
+    const { confirmedByPhoneVerification } = jest.requireActual('../../server/src/domain/phone-verification');
+    const states = [
+      { purpose: 'sms', channel: 'sms', state: 'pending' },
+      { purpose: 'sms', channel: 'phone', state: 'pending' },
+      { purpose: 'newsletter', channel: 'email', state: 'pending' },
+      { purpose: 'calls', channel: 'phone', state: 'refused' },
+      { purpose: 'calls', channel: 'sms', state: 'withdrawn' },
+    ];
+    expect(confirmedByPhoneVerification(states).map((s: { purpose: string; channel: string }) => `${s.purpose}:${s.channel}`)).toEqual([
+      'sms:sms',
+      'sms:phone',
+    ]);
   });
 });

@@ -3,7 +3,7 @@
  * ticks (A1), one decision per purpose with the notice shown (A4, A9), the 409 re-ask that never
  * resubmits, field errors, and GPC (F1).
  */
-import { createConsentForm, readGpc, type PublicPurpose } from '../../client/src';
+import { createConsentForm, defaultLabels, purposeView, readGpc, type PublicPurpose } from '../../client/src';
 import { formDefinition, publicPurpose } from '../harness/public-form';
 
 const HASH = (c: string) => c.repeat(64);
@@ -64,6 +64,30 @@ describe('createConsentForm', () => {
     });
     expect(state.status).toBe('submitted');
     expect(state.result?.receipt.receiptId).toBe('r1');
+  });
+
+  it('A4, N16: a purpose offered per channel sends one boolean per box, and renders one box per channel', async () => {
+    const offers = {
+      ...purpose('offers', 'opt-in', 1, HASH('c')),
+      channels: ['email', 'sms'],
+      boxes: [
+        { channel: 'email', label: 'By email' },
+        { channel: 'sms', label: 'By text message (SMS)' },
+      ],
+    } as PublicPurpose;
+    const server = fakeServer([200, { data: definition([purpose('newsletter', 'opt-in'), offers]) }], [201, CREATED]);
+    const form = createConsentForm({ form: 'demo', fetch: server.fetch, gpc: false, pageUrl: null });
+    const loaded = await form.load();
+    expect(loaded.channelChoices).toEqual({ offers: { email: false, sms: false } });
+    const view = purposeView(form.getState(), offers, defaultLabels);
+    expect(view.boxes?.map((b) => [b.name, b.label, b.checked])).toEqual([
+      ['choices[offers][email]', 'By email', false],
+      ['choices[offers][sms]', 'By text message (SMS)', false],
+    ]);
+    form.setChoice('offers', true, 'sms');
+    expect(purposeView(form.getState(), offers, defaultLabels).boxes?.map((b) => b.checked)).toEqual([false, true]);
+    await form.submit({ subject: { email: 'ada@example.com', phone: '+33612345678' } });
+    expect(server.calls[1].body.choices).toEqual({ newsletter: false, offers: { email: false, sms: true } });
   });
 
   it('A4: a purpose without a choice (contract) is shown with its notice but gets no box and no choice', async () => {

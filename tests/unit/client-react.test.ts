@@ -24,6 +24,7 @@ const state = (patch: Partial<ConsentFormState> = {}): ConsentFormState => ({
     purpose('postal', 'opt-out', 'Catalogue'),
   ]),
   choices: { newsletter: false, partners: false, postal: false },
+  channelChoices: {},
   changed: [],
   fieldErrors: {},
   error: null,
@@ -82,4 +83,25 @@ it('shows a field error next to its field and links it to the box', () => {
 it('F1: says that the Global Privacy Control signal is honoured when the browser sends it', () => {
   expect(render(state({ gpc: true }))).toContain('<p class="consent-gpc" role="note">Your browser sends a Global Privacy Control signal');
   expect(render(state())).not.toContain('consent-gpc');
+});
+
+it('A4, N16: a purpose offered per channel renders one labelled checkbox per channel, named choices[key][channel]', () => {
+  const offers = {
+    ...purpose('offers', 'opt-in', 'Offers'),
+    channels: ['email', 'sms'],
+    boxes: [
+      { channel: 'email', label: 'By email' },
+      { channel: 'sms', label: 'By text message (SMS)' },
+    ],
+  } as PublicPurpose;
+  const html = render(state({ definition: formDefinition([offers]), choices: { offers: false }, channelChoices: { offers: { email: false, sms: true } } }));
+  const boxes = html.match(/<input[^>]*>/g) ?? [];
+  expect(boxes).toHaveLength(2);
+  expect(boxes[0]).toMatch(/name="choices\[offers\]\[email\]"/);
+  expect(boxes[0]).not.toMatch(/checked/);
+  expect(boxes[1]).toMatch(/name="choices\[offers\]\[sms\]"/);
+  expect(boxes[1]).toMatch(/checked/);
+  expect(html).toContain('<label for="consent-offers-sms">By text message (SMS)</label>');
+  // The title is a heading, not the label of a box.
+  expect(html).not.toMatch(/<label[^>]*><strong>Offers/);
 });

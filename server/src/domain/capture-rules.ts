@@ -1,5 +1,6 @@
-import type { Channel, ConsentState, LegalBasis } from '../../../shared/contracts/domain';
+import type { Audience, Channel, ConsentState, Jurisdiction, LegalBasis } from '../../../shared/contracts/domain';
 import type { EventDecision } from '../../../shared/contracts/events';
+import { channelReachable, type ChannelIdentifier } from './channel-identifiers';
 
 /**
  * What one form submission changes, decided without touching the database: the rules of spec 4.1 and of
@@ -14,6 +15,14 @@ import type { EventDecision } from '../../../shared/contracts/events';
  *   withdrawing is its own deliberate act.
  * - Opt-out purposes (legitimate interest): the box is the objection. Ticking it objects (C5); leaving it
  *   unticked changes nothing.
+ * - Per-channel boxes (A4, B5, N16): a purpose on several channels is offered as one box per channel and
+ *   each channel is decided on its own, exactly as a one-box purpose is: a ticked channel is granted (or
+ *   pending), an unticked channel the person was shown is refused where they have no consent. A plain
+ *   `true` ticks every channel. A ticked channel whose identifier the person did not give (no address
+ *   for email, no number for phone/SMS) records nothing (channel-identifiers.ts).
+ * - Germany (B1, B5, N16, C8; UWG §7 and §7a): for a person in jurisdiction `de`, email consent always goes
+ *   through double opt-in, and a consumer's phone or SMS consent stays `pending` until the number is
+ *   verified (`POST /api/consent/phone-verifications`): an email confirmation never proves it.
  * - Purposes without a choice (contract, legal obligation) cannot be ticked (the caller refuses that).
  * - GPC (F1–F3): the signal objects, with method `signal`, to every purpose flagged "honour GPC", on the
  *   form or not, unless the same request explicitly ticks that purpose. A purpose already objected to is
@@ -38,8 +47,18 @@ export interface SubmissionFacts {
   offered: RulePurpose[];
   /** Every active purpose flagged "honour GPC" (they may be on no form at all). */
   gpcPurposes: RulePurpose[];
-  /** Purpose keys the person ticked (explicit `true` only). */
+  /** Purpose keys the person ticked (explicit `true`, or at least one ticked box). */
   ticked: Set<string>;
+  /**
+   * Purposes answered box by box (`{ "<channel>": boolean }`): the channels whose box was ticked. Absent
+   * for a purpose: a tick covers every channel, no tick none.
+   */
+  tickedChannels?: Map<string, Channel[]>;
+  /** The identifiers the person gave; when present, a ticked channel without its identifier records nothing. */
+  identifiers?: Partial<Record<ChannelIdentifier, string | null | undefined>>;
+  /** The person's recorded jurisdiction and audience (C2): `de` changes email and phone consent (B1, C8). */
+  jurisdiction?: Jurisdiction | null;
+  audience?: Audience | null;
   /** Purpose keys whose notice the front end says it displayed (ticked or not). */
   displayed: Set<string>;
   formDoubleOptIn: boolean;
@@ -63,6 +82,36 @@ const NO_CONSENT: ConsentState[] = ['none', 'refused', 'withdrawn', 'expired', '
 
 export const stateKey = (purpose: string, channel: Channel) => `${purpose}:${channel}`;
 
+/** Channels a German consumer's consent waits on until the number is verified (C8, N16). */
+export const PHONE_VERIFIED_CHANNELS: readonly Channel[] = ['phone', 'sms'];
+
+/** Does email consent for this purpose go through double opt-in? Always for a person in `de` (B1). */
+export const doubleOptInApplies = (
+  purpose: { doubleOptIn: boolean },
+  formDoubleOptIn: boolean,
+  jurisdiction?: Jurisdiction | null
+): boolean => purpose.doubleOptIn || formDoubleOptIn || jurisdiction === 'de';
+
+/** Does a phone/SMS grant wait for the number to be verified? A consumer (unknown counts as one) in `de`. */
+export const phoneVerificationApplies = (
+  channel: Channel,
+  jurisdiction?: Jurisdiction | null,
+  audience?: Audience | null
+): boolean => jurisdiction === 'de' && audience !== 'professional' && PHONE_VERIFIED_CHANNELS.includes(channel);
+
+/**
+ * How a purpose was answered, box by box: the channels ticked and the channels left unticked. `true`
+ * ticks every channel; `false` or absent none.
+ */
+export const answeredChannels = (
+  channels: readonly Channel[],
+  ticked: boolean,
+  boxes?: readonly Channel[]
+): { ticked: Channel[]; unticked: Channel[] } => {
+  const on = boxes ? channels.filter((c) => boxes.includes(c)) : ticked ? [...channels] : [];
+  return { ticked: on, unticked: channels.filter((c) => !on.includes(c)) };
+};
+
 export const planSubmission = (facts: SubmissionFacts): SubmissionPlan => {
   const events: PlannedEvent[] = [];
   const decisions = new Map<string, Decision>();
@@ -75,7 +124,8 @@ export const planSubmission = (facts: SubmissionFacts): SubmissionPlan => {
       const planned = decide(channel);
       if (!planned) continue;
       events.push({ purpose: purpose.key, channel, legalBasis: purpose.legalBasis, ...planned });
-      if (decision === 'unchanged') decision = planned.state;
+      // A purpose answered box by box: what was given outranks what was refused.
+      if (decision === 'unchanged' || decision === 'refused') decision = planned.state;
     }
     decisions.set(purpose.key, decision);
   };
@@ -85,24 +135,26 @@ export const planSubmission = (facts: SubmissionFacts): SubmissionPlan => {
   for (const purpose of facts.offered) {
     const ticked = facts.ticked.has(purpose.key);
     if (gpcObjects(purpose)) continue; // handled with the other GPC purposes below
-    if (purpose.mechanism === 'opt-in' && ticked) {
-      const doubleOptIn = purpose.doubleOptIn || facts.formDoubleOptIn;
+    const answer = answeredChannels(purpose.channels, ticked, facts.tickedChannels?.get(purpose.key));
+    const shown = facts.displayed.has(purpose.key);
+    if (purpose.mechanism === 'opt-in' && (ticked || shown)) {
+      const doubleOptIn = doubleOptInApplies(purpose, facts.formDoubleOptIn, facts.jurisdiction);
       record(purpose, (channel) => {
         const { state, reconsentRequired } = current(purpose.key, channel);
-        const alreadyGiven = state === 'granted' && !reconsentRequired;
-        return doubleOptIn && channel === 'email' && !alreadyGiven
-          ? { action: 'requested', state: 'pending', method: 'form' }
-          : { action: 'granted', state: 'granted', method: 'form' };
+        if (answer.ticked.includes(channel)) {
+          if (facts.identifiers && !channelReachable(channel, facts.identifiers)) return null;
+          const alreadyGiven = state === 'granted' && !reconsentRequired;
+          const waits =
+            (doubleOptIn && channel === 'email') || phoneVerificationApplies(channel, facts.jurisdiction, facts.audience);
+          return waits && !alreadyGiven
+            ? { action: 'requested', state: 'pending', method: 'form' }
+            : { action: 'granted', state: 'granted', method: 'form' };
+        }
+        return shown && NO_CONSENT.includes(state) ? { action: 'refused', state: 'refused', method: 'form' } : null;
       });
-    } else if (purpose.mechanism === 'opt-in' && facts.displayed.has(purpose.key)) {
-      record(purpose, (channel) =>
-        NO_CONSENT.includes(current(purpose.key, channel).state)
-          ? { action: 'refused', state: 'refused', method: 'form' }
-          : null
-      );
     } else if (purpose.mechanism === 'opt-out' && ticked) {
       record(purpose, (channel) =>
-        current(purpose.key, channel).state === 'objected'
+        !answer.ticked.includes(channel) || current(purpose.key, channel).state === 'objected'
           ? null
           : { action: 'objected', state: 'objected', method: 'form' }
       );

@@ -118,6 +118,8 @@ export default {
     { method: 'POST', path: '/events', handler: 'imports.create' },
     // Evidence of a current contract, which every contract-basis purpose needs (C7).
     { method: 'POST', path: '/relationships', handler: 'relationships.upsert' },
+    // A verified phone number confirms pending phone/SMS consent (Germany, consumers: C8, N16).
+    { method: 'POST', path: '/phone-verifications', handler: 'phone-verifications.create' },
     {
       // A stream of personal data: `stream`, not `find`, so a read-only API token does not get it.
       method: 'GET',

@@ -4,7 +4,7 @@ import type { Audience, Channel, ConsentState, Jurisdiction } from '../../../sha
 import type { CreateSubmission, Receipt } from '../../../shared/contracts/submissions';
 import type { ConsentConfig } from '../config';
 import { PLUGIN_ID } from '../constants';
-import { planSubmission, stateKey, type CurrentState, type RulePurpose } from '../domain/capture-rules';
+import { answeredChannels, doubleOptInApplies, planSubmission, stateKey, type CurrentState, type RulePurpose } from '../domain/capture-rules';
 import { grantableChannels } from '../domain/channel-identifiers';
 import { buildReceipt, type ReceiptPurpose, type VerifiedNotice } from '../domain/receipt';
 import { minimisePageUrl, requestContext, type RequestContext } from '../domain/request-context';
@@ -44,10 +44,10 @@ export interface CapturePlan {
   gpcPurposes: Purpose[];
   ticked: Set<string>;
   /**
-   * Ticked consent purposes granted on only some of their channels: those whose identifier the person
-   * gave (channel-identifiers.ts; A4, B5, N16). Absent: every channel.
+   * Purposes answered box by box (`choices.<purpose>` = `{ "<channel>": boolean }`; A4, B5, N16): the
+   * channels ticked. Absent: a tick covers every channel.
    */
-  grantChannels: Map<string, Channel[]>;
+  tickedChannels: Map<string, Channel[]>;
   notices: Map<string, VerifiedNotice>;
   pageUrl: string | null;
   context: RequestContext;
@@ -210,9 +210,14 @@ const capture = ({ strapi }: { strapi: Core.Strapi }) => {
       }
 
       const planned = planSubmission({
-        offered: plan.offered.map((p) => toRulePurpose(p, plan.ticked.has(p.key) ? plan.grantChannels.get(p.key) : undefined)),
+        offered: plan.offered.map((p) => toRulePurpose(p)),
         gpcPurposes: plan.gpcPurposes.map((p) => toRulePurpose(p)),
         ticked: plan.ticked,
+        tickedChannels: plan.tickedChannels,
+        identifiers: plan.identifiers,
+        // What the person's record says (C2): the form's declaration, else the submission's, else the site's.
+        jurisdiction: resolved[i].subject.jurisdiction ?? plan.jurisdiction ?? cfg.jurisdiction,
+        audience: resolved[i].subject.audience ?? plan.audience ?? null,
         displayed: new Set(plan.notices.keys()),
         formDoubleOptIn: plan.form.doubleOptIn,
         gpc: plan.gpc,
@@ -222,8 +227,11 @@ const capture = ({ strapi }: { strapi: Core.Strapi }) => {
       const receiptId = orderedId();
       const byKey = new Map(purposesInPlay.map((p) => [p.key, p]));
 
-      // Double opt-in: one confirmation request for every purpose this submission left pending.
-      const requested = [...new Set(planned.events.filter((e) => e.action === 'requested').map((e) => e.purpose))];
+      // Double opt-in: one confirmation request for every purpose this submission left pending on email
+      // (a phone number waiting for verification is not confirmed by mail: B5, N16).
+      const requested = [
+        ...new Set(planned.events.filter((e) => e.action === 'requested' && e.channel === 'email').map((e) => e.purpose)),
+      ];
       let mail: PendingMail | null = null;
       let doubleOptIn: Record<string, unknown> | null = null;
       if (requested.length && plan.identifiers.email) {
@@ -250,7 +258,8 @@ const capture = ({ strapi }: { strapi: Core.Strapi }) => {
       const stored = ledger.add(
         planned.events.map((e) => {
           const notice = plan.notices.get(e.purpose);
-          const evidence = e.action === 'requested' && doubleOptIn ? { ...options.evidence, doubleOptIn } : options.evidence;
+          const evidence =
+            e.action === 'requested' && e.channel === 'email' && doubleOptIn ? { ...options.evidence, doubleOptIn } : options.evidence;
           return {
             ...e,
             subject: pseudonym,
@@ -274,7 +283,8 @@ const capture = ({ strapi }: { strapi: Core.Strapi }) => {
       for (const purpose of purposesInPlay) {
         const decision = planned.decisions.get(purpose.key) ?? 'unchanged';
         if (!plan.offered.includes(purpose) && decision === 'unchanged') continue;
-        const channel = (plan.ticked.has(purpose.key) ? plan.grantChannels.get(purpose.key) : undefined)?.[0] ?? purpose.channels[0];
+        // The state shown for the purpose: its first channel this submission recorded, else its first channel.
+        const channel = stored.find((e) => e.purpose === purpose.key)?.channel ?? purpose.channels[0];
         const latest = stored.filter((e) => e.purpose === purpose.key && e.channel === channel).pop();
         const state = latest?.state ?? states.get(stateKey(purpose.key, channel))?.state ?? 'none';
         resultStates[purpose.key] = state;
@@ -349,12 +359,26 @@ const capture = ({ strapi }: { strapi: Core.Strapi }) => {
         const stray = keys.find((k) => !offeredKeys.includes(k));
         if (stray) invalid(`${field}.${stray}`, `${field}.${stray}: form "${form.key}" does not offer this purpose`);
       }
-      const ticked = new Set(Object.keys(choices).filter((k) => choices[k] === true));
+      const byKey = await catalogue.purposes(offeredKeys);
+      // A purpose answered box by box: every key must be one of its channels (A4, B5, N16).
+      const tickedChannels = new Map<string, Channel[]>();
+      for (const [key, answer] of Object.entries(choices)) {
+        if (typeof answer !== 'object' || answer === null) continue;
+        const purpose = byKey.get(key);
+        for (const channel of Object.keys(answer)) {
+          if (!purpose?.channels.includes(channel as Channel)) {
+            invalid(`choices.${key}.${channel}`, `choices.${key}.${channel}: purpose "${key}" is not offered on channel "${channel}"`);
+          }
+        }
+        tickedChannels.set(key, Object.keys(answer).filter((c) => answer[c as Channel] === true) as Channel[]);
+      }
+      const ticked = new Set(
+        Object.keys(choices).filter((k) => choices[k] === true || (tickedChannels.get(k)?.length ?? 0) > 0)
+      );
       for (const key of Object.keys(choices)) {
         if (!shown[key]) invalid(`notices.${key}`, `notices.${key} is required: send the notice version and hash you displayed`);
       }
 
-      const byKey = await catalogue.purposes(offeredKeys);
       const offered = offeredKeys.map((k) => byKey.get(k)).filter((p): p is Purpose => !!p && p.active);
       for (const key of ticked) {
         const purpose = offered.find((p) => p.key === key);
@@ -369,25 +393,27 @@ const capture = ({ strapi }: { strapi: Core.Strapi }) => {
       if (!identifiers.email && !identifiers.phone && !identifiers.externalId) {
         invalid('subject', 'subject needs an email, a phone or an externalId');
       }
-      // No consent for a channel without its identifier (A4, B5, N16): a purpose none of whose channels
-      // has one is refused naming the field; one with some is granted on those channels only.
-      const grantChannels = new Map<string, Channel[]>();
+      // No consent for a channel without its identifier (A4, B5, N16): a purpose none of whose ticked
+      // channels has one is refused naming the field; one with some is granted on those channels only.
+      // Whose law applies decides double opt-in (B1: always in `de`); the person's stored jurisdiction
+      // can only make it stricter, which the capture rules apply again when recording.
+      const jurisdiction = form.jurisdiction ?? body.subject?.jurisdiction ?? config().jurisdiction;
+      let needsEmail: string | undefined;
       for (const key of ticked) {
         const p = offered.find((o) => o.key === key)!;
         if (p.mechanism !== 'opt-in') continue; // an objection needs no address: it is recorded on every channel
-        const decision = grantableChannels(p.channels, identifiers);
+        const channels = answeredChannels(p.channels, true, tickedChannels.get(key)).ticked;
+        const decision = grantableChannels(channels, identifiers);
         if (!decision.ok) {
-          const message = `${decision.missing.join(' and ')} ${decision.missing.length > 1 ? 'are' : 'is'} required: "${key}" is consent to be contacted by ${p.channels.join(', ')}`;
+          const message = `${decision.missing.join(' and ')} ${decision.missing.length > 1 ? 'are' : 'is'} required: "${key}" is consent to be contacted by ${channels.join(', ')}`;
           throw new errors.ValidationError(message, {
             errors: decision.missing.map((field) => ({ path: field.split('.'), message })),
           });
         }
-        if (decision.dropped.length) grantChannels.set(key, decision.channels);
+        if (!needsEmail && doubleOptInApplies(p, form.doubleOptIn, jurisdiction) && decision.channels.includes('email')) {
+          needsEmail = key;
+        }
       }
-      const needsEmail = [...ticked].find((k) => {
-        const p = offered.find((o) => o.key === k)!;
-        return p.mechanism === 'opt-in' && (p.doubleOptIn || form.doubleOptIn) && (grantChannels.get(k) ?? p.channels).includes('email');
-      });
       if (needsEmail && !identifiers.email) {
         invalid('subject.email', `subject.email is required: "${needsEmail}" is confirmed by email (double opt-in)`);
       }
@@ -403,7 +429,7 @@ const capture = ({ strapi }: { strapi: Core.Strapi }) => {
         offered,
         gpcPurposes: request.gpc ? await catalogue.gpcPurposes() : [],
         ticked,
-        grantChannels,
+        tickedChannels,
         notices,
         pageUrl: minimisePageUrl(body.context?.url),
         context: requestContext(request, config().ipStorage),

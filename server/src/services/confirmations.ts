@@ -1,14 +1,17 @@
 import type { Core } from '@strapi/strapi';
-import type { ConsentState } from '../../../shared/contracts/domain';
+import type { Channel, ConsentState } from '../../../shared/contracts/domain';
 import type { ConsentConfig } from '../config';
 import { PLUGIN_ID, UID } from '../constants';
 import { pickTemplate, renderMail } from '../domain/mail-templates';
 import { requestContext } from '../domain/request-context';
 import { tokenHash } from '../domain/tokens';
+import { confirmedByPhoneVerification } from '../domain/phone-verification';
 import { GoneError } from '../errors';
+import type { CreatePhoneVerification } from '../../../shared/contracts/phone-verifications';
 import { getService } from '../utils/get-service';
 import type { CaptureRequest } from './capture';
 import type { NewEvent } from './ledger';
+import { identifiersOf } from './subjects';
 import { iso } from '../utils/row-values';
 
 /** One purpose asked for in a confirmation request, with the notice the person was shown (B3). */
@@ -163,6 +166,62 @@ const confirmations = ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     /**
+     * A verified phone number (`POST /api/consent/phone-verifications`; B5, N16, C8): a `confirmed` event
+     * (state `granted`, method `api`) on every phone/SMS consent of the person still pending, carrying the
+     * verification (method, reference, time) and the notice of the request it confirms. Which states it
+     * confirms is the domain's (phone-verification.ts). Idempotent: nothing pending, nothing written; an
+     * unknown number gets the same empty answer.
+     */
+    async verifyPhone(body: CreatePhoneVerification.Request['body']): Promise<CreatePhoneVerification.Response['data']> {
+      const subjects = getService('subjects');
+      const identifiers = subjects.normalise({ phone: body.subject.phone }, 'subject');
+      const verifiedAt = body.occurredAt ? new Date(body.occurredAt) : new Date();
+      return strapi.db.transaction(async () => {
+        await getService('ledger').lock();
+        const subject = await subjects.find(identifiers);
+        if (!subject || !subject.phone) return { confirmed: [] };
+        const states = await strapi.db.query(UID.state).findMany({
+          where: { subject: subject.pseudonym, state: 'pending' },
+        });
+        const pending = confirmedByPhoneVerification(
+          states as { purpose: string; channel: Channel; state: ConsentState; lastEventSeq: number | string | null }[]
+        );
+        if (pending.length === 0) return { confirmed: [] };
+        const purposes = await getService('purposes').byKeys([...new Set(pending.map((s) => s.purpose))]);
+        const requests = await strapi.db.query(UID.event).findMany({
+          where: { seq: { $in: pending.map((s) => s.lastEventSeq).filter((v) => v != null) } },
+        });
+        const requestOf = (seq: number | string | null) =>
+          (requests as Record<string, unknown>[]).find((e) => seq != null && String(e.seq) === String(seq));
+        const events: NewEvent[] = pending.map((s) => {
+          const request = requestOf(s.lastEventSeq);
+          return {
+            subject: subject.pseudonym,
+            purpose: s.purpose,
+            channel: s.channel,
+            action: 'confirmed',
+            state: 'granted',
+            method: 'api',
+            legalBasis: purposes.get(s.purpose)?.legalBasis ?? 'consent',
+            actor: 'api',
+            noticeId: (request?.noticeId as number | null) ?? null,
+            noticeVersion: (request?.noticeVersion as number | null) ?? null,
+            noticeHash: (request?.noticeHash as string | null) ?? null,
+            noticeLanguage: (request?.noticeLanguage as string | null) ?? null,
+            formKey: (request?.formKey as string | null) ?? null,
+            evidence: {
+              verification: { method: body.method, reference: body.reference, verifiedAt: verifiedAt.toISOString() },
+            },
+            receiptId: (request?.receiptId as string | null) ?? null,
+            lifetimeDays: purposes.get(s.purpose)?.lifetimeDays ?? null,
+          };
+        });
+        await getService('ledger').append(events, new Map([[subject.pseudonym, { identifiers: identifiersOf(subject), created: false }]]));
+        return { confirmed: pending.map((s) => ({ purpose: s.purpose, channel: s.channel })) };
+      });
+    },
+
+    /**
      * Confirms a pending request: a `confirmed` event (state `granted`, method `double-opt-in`) on the
      * email channel of every purpose still pending, carrying the request, mail and confirmation times,
      * the token hash and the notice agreed to (B3). Idempotent: a second confirmation changes nothing.
@@ -302,7 +361,8 @@ const confirmations = ({ strapi }: { strapi: Core.Strapi }) => {
             const pending = newer
               ? []
               : await strapi.db.query(UID.state).findMany({
-                  where: { subject: row.subject, state: 'pending', purpose: { $in: keys } },
+                  // The email requests only: a number waiting for verification is not the mail's (B5, N16).
+                  where: { subject: row.subject, channel: 'email', state: 'pending', purpose: { $in: keys } },
                 });
             const purposes = await getService('purposes').byKeys(keys);
             await getService('ledger').append(

@@ -1,4 +1,5 @@
 import type { Core } from '@strapi/strapi';
+import { channelBoxes as boxesOf } from '../domain/channel-labels';
 import { errors } from '@strapi/utils';
 import type { Form, FormInput, GetPublicForm, PublicPurpose } from '../../../shared/contracts/forms';
 import type { ConsentConfig } from '../config';
@@ -146,6 +147,8 @@ const forms = ({ strapi }: { strapi: Core.Strapi }) => {
           legalBasis: purpose.legalBasis,
           mechanism: purpose.mechanism,
           channels: purpose.channels,
+          // One box per channel, each recorded on its own (A4, B5, N16).
+          ...(boxesOf(purpose, asked) ? { boxes: boxesOf(purpose, asked) } : {}),
           minimumAge: purpose.minimumAge,
           defaultChecked: false,
           notice: {

@@ -1,5 +1,5 @@
 import { validateYupSchema, yup } from '@strapi/utils';
-import { AUDIENCES, JURISDICTIONS } from '../../../shared/contracts/domain';
+import { AUDIENCES, CHANNELS, JURISDICTIONS } from '../../../shared/contracts/domain';
 import type { CreateSubmission } from '../../../shared/contracts/submissions';
 import { identifierFields, locale, NO_UNKNOWN_ROOT, noUnknownMessage, objectBody, slug } from './common';
 
@@ -27,6 +27,37 @@ const byPurpose = (value: yup.AnySchema, what: string) =>
       return true;
     });
 
+/**
+ * One purpose's answer: `true`/`false` for the whole purpose, or, for a purpose offered box by box, an
+ * object `{ "<channel>": true | false }` (A4). Channel keys are strict: anything else is named in the 400.
+ */
+const choiceAnswer = (key: string, value: unknown): { path: string; message: string } | null => {
+  if (typeof value === 'boolean') return null;
+  if (!value || typeof value !== 'object' || Array.isArray(value)) {
+    return { path: key, message: 'must be true or false, or { "<channel>": true | false }' };
+  }
+  const entries = Object.entries(value as Record<string, unknown>);
+  if (entries.length === 0) return { path: key, message: 'must answer at least one channel' };
+  for (const [channel, ticked] of entries) {
+    if (!(CHANNELS as readonly string[]).includes(channel)) {
+      return { path: `${key}.${channel}`, message: `is not a channel (${CHANNELS.join(', ')})` };
+    }
+    if (typeof ticked !== 'boolean') return { path: `${key}.${channel}`, message: 'must be true or false' };
+  }
+  return null;
+};
+
+const choicesSchema = byPurpose(yup.mixed(), 'true or false').test('choice-values', '', function test(v) {
+  for (const [key, value] of Object.entries((v ?? {}) as Record<string, unknown>)) {
+    const problem = choiceAnswer(key, value);
+    if (problem) {
+      const path = `${this.path}.${problem.path}`;
+      return this.createError({ path, message: `${path} ${problem.message}` });
+    }
+  }
+  return true;
+});
+
 const noticeShown = yup
   .object({
     version: yup.number().strict().integer().min(1).required(),
@@ -51,7 +82,7 @@ const schema = yup
       })
       .noUnknown(true, noUnknownMessage)
       .required(),
-    choices: byPurpose(yup.boolean().strict().required('must be true or false'), 'true or false'),
+    choices: choicesSchema,
     notices: byPurpose(noticeShown, '{ version, hash }'),
     context: yup
       .object({ url: yup.string().strict().max(2000) })
@@ -73,10 +104,15 @@ const UNTICKED = new Set(['off', 'false', '0', '']);
 export const fromUrlencoded = (body: Record<string, unknown>): Record<string, unknown> => {
   const out: Record<string, unknown> = { ...body };
   if (body.choices && typeof body.choices === 'object' && !Array.isArray(body.choices)) {
+    const box = (v: unknown) =>
+      typeof v === 'string' && TICKED.has(v) ? true : typeof v === 'string' && UNTICKED.has(v) ? false : v;
+    // `choices[purpose][channel]=on`: one box per channel (A4).
     out.choices = Object.fromEntries(
       Object.entries(body.choices as Record<string, unknown>).map(([k, v]) => [
         k,
-        typeof v === 'string' && TICKED.has(v) ? true : typeof v === 'string' && UNTICKED.has(v) ? false : v,
+        v && typeof v === 'object' && !Array.isArray(v)
+          ? Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([c, t]) => [c, box(t)]))
+          : box(v),
       ])
     );
   }
