@@ -16,6 +16,7 @@ import imports from './imports';
 import audiences from './audiences';
 import records from './records';
 import relationships from './relationships';
+import contacts from './contacts';
 
 export default {
   forms,
@@ -36,4 +37,5 @@ export default {
   audiences,
   records,
   relationships,
+  contacts,
 };

@@ -118,6 +118,8 @@ export default {
     { method: 'POST', path: '/events', handler: 'imports.create' },
     // Evidence of a current contract, which every contract-basis purpose needs (C7).
     { method: 'POST', path: '/relationships', handler: 'relationships.upsert' },
+    // Uses of a consent (C8) and the person's clicks (I4), reported by the site's back end.
+    { method: 'POST', path: '/contacts', handler: 'contacts.create' },
     {
       // A stream of personal data: `stream`, not `find`, so a read-only API token does not get it.
       method: 'GET',
