@@ -254,4 +254,30 @@ describe('I4, N8, N11: the three years count from the person\'s own activity; a 
     expect((await subjectRow(sentTo)).email).toBeNull();
     await replayMatches(clicker);
   });
+
+  it("I4/N11: French subscribers too: a grant 37 months old with no act since expires (reason inactivity) and the identifiers go; a German subscriber's grant keeps them", async () => {
+    const granted = [{ purpose: 'partners', channel: 'email', action: 'granted', at: new Date(now - DAY) }] as const;
+    const fr = await person({ email: 'abonne@example.fr' }, 'fr', [...granted]);
+    const frClicked = await person({ email: 'lecteur@example.fr' }, 'fr', [...granted]);
+    const de = await person({ email: 'abonnent@example.de' }, 'de', [...granted]);
+    await consent()
+      .service('contacts')
+      .record(
+        [{ subject: { email: 'lecteur@example.fr' }, purpose: 'partners', channel: 'email', occurredAt: at(2).toISOString(), kind: 'clicked' }],
+        'api-token:test'
+      );
+    // 37 months after the grant, 35 after lecteur's click.
+    await consent().service('retention').purgeProspects(at(37));
+    expect(await subjectRow(fr)).toMatchObject({ email: null, email_hash: null, erased_at: expect.anything() });
+    const expired = await knex()(TABLE.event).where({ subject: fr, action: 'expired' });
+    expect(expired).toHaveLength(1);
+    const evidence = typeof expired[0].evidence === 'string' ? JSON.parse(expired[0].evidence) : expired[0].evidence;
+    expect(evidence).toMatchObject({ reason: 'inactivity', months: 36 });
+    expect((await stateRows(fr))[0].state).toBe('expired');
+    await replayMatches(fr);
+    expect((await subjectRow(frClicked)).email).toBe('lecteur@example.fr');
+    expect((await stateRows(frClicked))[0].state).toBe('granted');
+    expect((await subjectRow(de)).email).toBe('abonnent@example.de');
+    expect(await consent().service('ledger').verify()).toMatchObject({ ok: true });
+  });
 });

@@ -137,16 +137,24 @@ export interface ProspectFacts {
   hasCurrentGrant: boolean;
   /** Identifiers already cleared (erased, or forgotten as an unconfirmed address): nothing to purge. */
   erased: boolean;
+  /**
+   * The three years apply to this person's grants too (their jurisdiction is in
+   * `retention.subscriberJurisdictions`, France by default: I4, N8, N11).
+   */
+  subscriberRule?: boolean;
 }
 
 /**
  * I4: a prospect's data is deleted 3 years (`prospectMonths`) after its collection or after the last
- * contact the person initiated, whichever is later. A person with a current grant is a subscriber who
- * keeps consenting, not a stale prospect: kept (their consent's own lifetime, I7, ends the grant if the
- * purpose has one, and then this rule applies).
+ * contact the person initiated, whichever is later: a grant, a confirmation, a preference change, a click
+ * reported by the site (`contacted`, kind `clicked`); never an open, a send or a call (N8, N11).
+ * Under `subscriberRule` (France) this applies to subscribers too: a grant is itself an act of the person,
+ * so the three years run from the latest one or from anything the person did since. Elsewhere a person
+ * with a current grant is kept (their consent's own lifetime, I7, ends the grant if the purpose has one,
+ * and then this rule applies).
  */
 export const isStaleProspect = (facts: ProspectFacts, cutoff: Date): boolean => {
-  if (facts.erased || facts.hasCurrentGrant) return false;
+  if (facts.erased || (facts.hasCurrentGrant && !facts.subscriberRule)) return false;
   const last = Math.max(facts.collectedAt.getTime(), facts.lastActivityAt?.getTime() ?? 0);
   return last < cutoff.getTime();
 };

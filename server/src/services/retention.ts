@@ -152,6 +152,23 @@ const retention = ({ strapi }: { strapi: Core.Strapi }) => {
     return held;
   };
 
+  /**
+   * Inside the lock: the grants still current of people purged under the subscriber rule (I4) get an
+   * `expired` event (reason `inactivity`), so the ledger says why their consent ended before the purge.
+   */
+  const expireInactiveGrants = async (pseudonyms: string[], now: Date): Promise<number> => {
+    if (pseudonyms.length === 0) return 0;
+    const rows: StateRow[] = await states().findMany({
+      where: { subject: { $in: pseudonyms }, state: 'granted' },
+      orderBy: { id: 'asc' },
+    });
+    const due = rows.filter((r) => currentGrant(r, now));
+    await getService('ledger').append(
+      due.map((r) => ({ ...expiryEvent(r, now), evidence: { reason: 'inactivity', grantedAt: iso(r.grantedAt), months: config().prospectMonths } }))
+    );
+    return due.length;
+  };
+
   /** I4: which of these people are stale prospects at `now` (a page at a time: three queries). */
   const staleOf = async (people: SubjectRow[], cutoff: Date, now: Date): Promise<SubjectRow[]> => {
     if (people.length === 0) return [];
@@ -184,6 +201,7 @@ const retention = ({ strapi }: { strapi: Core.Strapi }) => {
           lastActivityAt: last.get(p.pseudonym) ?? null,
           hasCurrentGrant: granted.has(p.pseudonym),
           erased: false,
+          subscriberRule: p.jurisdiction != null && config().subscriberJurisdictions.includes(p.jurisdiction),
         },
         cutoff
       )
@@ -294,9 +312,11 @@ const retention = ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     /**
-     * I4: a person with no current grant whose data was collected, and who last did anything themselves
+     * I4: a person with no current grant (or, in `retention.subscriberJurisdictions`, with one: their
+     * grants then expire with reason `inactivity`) whose data was collected, and who last did anything themselves
      * (retention-rules.ts `ACTIVITY_METHODS`: a form, a confirmation, a click, the preference centre, a
-     * signal, an import), more than `retention.prospectMonths` ago loses their identifiers, as erasure
+     * signal, an import, a click the site reported), more than `retention.prospectMonths` ago loses their
+     * identifiers, unless a proof of German telephone consent must still be kept (C8, I5), as erasure
      * clears them: email, phone, external id, their keyed hashes, language and audience; `erasedAt` is set.
      * The pseudonym, the ledger, receipts and existing suppression entries stay. Grants past their lifetime
      * are expired first (I7); objections become suppression entries so they keep being honoured.
@@ -337,7 +357,9 @@ const retention = ({ strapi }: { strapi: Core.Strapi }) => {
             };
             const purging = stale.filter(covered);
             if (purging.length === 0) return { purged: 0, expired: 0 };
-            const n = await expireGrantsOf({ subject: { $in: purging.map((p) => p.pseudonym) } }, now);
+            const n =
+              (await expireGrantsOf({ subject: { $in: purging.map((p) => p.pseudonym) } }, now)) +
+              (await expireInactiveGrants(purging.map((p) => p.pseudonym), now));
             await getService('subjects').eraseMany({ id: { $in: purging.map((p) => p.id) } }, now);
             return { purged: purging.length, expired: n };
           });
