@@ -1,5 +1,5 @@
 import { movesState, nextState, type StateRow } from '../../server/src/domain/consent-state';
-import { contactMethod, isPersonActivity, monthsAfter, proofKeptUntil, proofMustBeKept } from '../../server/src/domain/retention-rules';
+import { contactMethod, isPersonActivity, isStaleProspect, monthsAfter, proofKeptUntil, proofMustBeKept } from '../../server/src/domain/retention-rules';
 
 const t = (iso: string) => new Date(iso);
 const grant = { action: 'granted', state: 'granted', channel: 'phone', legalBasis: 'consent' } as const;
@@ -61,5 +61,17 @@ describe('contacted events (C8, I4, N8, N11)', () => {
 
   it('monthsAfter mirrors monthsBefore', () => {
     expect(monthsAfter(t('2026-01-31T12:00:00Z'), 1)).toEqual(t('2026-02-28T12:00:00Z'));
+  });
+});
+
+describe('isStaleProspect with the subscriber rule (I4, N8, N11)', () => {
+  const cutoff = t('2026-01-01T00:00:00Z');
+  const old = { collectedAt: t('2022-01-01T00:00:00Z'), lastActivityAt: t('2022-06-01T00:00:00Z'), hasCurrentGrant: true, erased: false };
+  it('I4/N11: a current grant keeps a person, unless the three years apply to subscribers (France)', () => {
+    expect(isStaleProspect(old, cutoff)).toBe(false);
+    expect(isStaleProspect({ ...old, subscriberRule: true }, cutoff)).toBe(true);
+  });
+  it("I4/N8: counted from the person's last own act, which a recent click moves", () => {
+    expect(isStaleProspect({ ...old, subscriberRule: true, lastActivityAt: t('2026-02-01T00:00:00Z') }, cutoff)).toBe(false);
   });
 });
