@@ -21,6 +21,8 @@ export const ACTIONS = [
   'objected',
   'expired',
   'revoked',
+  // A use of the consent: the site reports that it contacted the person (C8). Changes no state.
+  'contacted',
 ] as const;
 export type ConsentAction = (typeof ACTIONS)[number];
 

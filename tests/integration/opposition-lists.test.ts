@@ -187,6 +187,65 @@ describe('importing (C6)', () => {
   });
 });
 
+describe('mode=replace: the file is the source\'s whole list (issue 15 part 7, C6)', () => {
+  const hashesOf = async (source: string, channel = 'phone') =>
+    (await app.strapi.db.connection(TABLE.suppression).where({ source, channel }).pluck('identifier_hash')).sort();
+
+  beforeAll(async () => {
+    expect((await post('?source=replaced', '0611111101\n0611111102\n0611111103\n')).status).toBe(200);
+    // The same source on another channel, and another source: never touched by a replace of this one.
+    expect((await post('?source=replaced&channel=sms', '0611111101\n')).status).toBe(200);
+    expect((await post('?source=kept', '0611111101\n0611111102\n')).status).toBe(200);
+  });
+
+  it('C6: numbers that left the list are removed, new ones added, the rest kept; other sources and channels untouched', async () => {
+    const otherSource = await hashesOf('kept');
+    const otherChannel = await hashesOf('replaced', 'sms');
+    const res = await post('?source=replaced&mode=replace', '0611111102\n0611111103\n0611111104\nnot a number\n');
+    expect(res.status).toBe(200);
+    expect(res.body.data).toEqual({
+      read: 4,
+      added: 1,
+      alreadyPresent: 2,
+      duplicates: 0,
+      invalid: 1,
+      removed: 1,
+      durationMs: expect.any(Number),
+    });
+    expect(await hashesOf('replaced')).toEqual(['+33611111102', '+33611111103', '+33611111104'].map(phoneHash).sort());
+    expect(await hashesOf('kept')).toEqual(otherSource);
+    expect(await hashesOf('replaced', 'sms')).toEqual(otherChannel);
+    // Eligibility follows: the number that left is no longer barred by this list.
+    expect(await suppression().matching([phoneHash('+33611111101')], 'phone')).not.toContainEqual(
+      expect.objectContaining({ source: 'replaced' })
+    );
+  });
+
+  it('C6: the same file again removes nothing (idempotent)', async () => {
+    const res = await post('?source=replaced&mode=replace', '0611111102\n0611111103\n0611111104\n');
+    expect(res.body.data).toMatchObject({ added: 0, alreadyPresent: 3, removed: 0 });
+  });
+
+  it('C6: a failed import removes nothing: a missing column, a file without one valid number, an unknown mode', async () => {
+    const before = await hashesOf('replaced');
+    const noColumn = await post('?source=replaced&mode=replace&column=numero', 'telephone\n0611111105\n', 'text/csv');
+    expect(noColumn.status).toBe(400);
+    const nothingValid = await post('?source=replaced&mode=replace', 'not a number\n');
+    expect(nothingValid.status).toBe(400);
+    expect(nothingValid.body.error.message).toMatch(/mode=replace: the file holds no valid identifier/);
+    const badMode = await post('?source=replaced&mode=sync', '0611111102\n');
+    expect(badMode.status).toBe(400);
+    expect(badMode.body.error.message).toMatch(/mode must be one of/);
+    expect(await hashesOf('replaced')).toEqual(before);
+  });
+
+  it('without mode=replace an import only adds', async () => {
+    const res = await post('?source=replaced', '0611111199\n');
+    expect(res.body.data).not.toHaveProperty('removed');
+    expect(await hashesOf('replaced')).toHaveLength(4);
+  });
+});
+
 describe('bad requests', () => {
   it.each([
     ['?channel=fax&source=bloctel', 'channel'],

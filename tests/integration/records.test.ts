@@ -422,6 +422,7 @@ describe('GET /consent/stats', () => {
       objected: 1,
       expired: 0,
       revoked: 0,
+      contacted: 0,
       confirmationRate: 0.5,
     });
   });

@@ -15,7 +15,8 @@ let notices: Record<string, { version: number; hash: string }>;
 const DAY = 86_400_000;
 
 beforeAll(async () => {
-  app = await bootStrapi();
+  // The French three-year rule for subscribers is opt-in (I4, N8, N11): this file turns it on.
+  app = await bootStrapi({ pluginConfig: { retention: { subscriberJurisdictions: ['fr'] } } });
   // newsletter: consent, lifetime 365 days; partners: consent, no lifetime; postal: legitimate interest.
   notices = shownNotices(await setupForm(app.strapi, ['newsletter', 'partners', 'postal']));
 });
@@ -124,7 +125,8 @@ describe('I4: prospects inactive for retention.prospectMonths lose their identif
 
   beforeAll(async () => {
     people.pia = await submit('pia@example.com', { newsletter: false }); // refused: a prospect
-    people.gus = await submit('gus@example.com', { partners: true }); // a current grant, no lifetime
+    // A current grant, no lifetime: the site is French, so the three years end his subscription too (I4).
+    people.gus = await submit('gus@example.com', { partners: true });
     people.nina = await submit('nina@example.com', { newsletter: true }); // a grant that will lapse (365 days)
     people.olaf = await submit('olaf@example.com', { newsletter: false });
     await withdraw('olaf@example.com', ['postal']); // an objection to keep honouring
@@ -166,7 +168,7 @@ describe('I4: prospects inactive for retention.prospectMonths lose their identif
     expect((await subjectRow(people.pia)).email).toBe('pia@example.com');
   });
 
-  it('purges stale prospects as erasure clears them; keeps subscribers and the recently active', async () => {
+  it('purges stale prospects, and French subscribers with no act of their own for 3 years (I4), as erasure clears them; keeps the recently active', async () => {
     const eventsBefore = Number((await knex()(TABLE.event).count({ n: '*' }))[0].n);
     const receiptsBefore = Number((await knex()(TABLE.receipt).count({ n: '*' }))[0].n);
     const suppressionsBefore = await knex()(TABLE.suppression).whereNot({ source: 'retention' }).orderBy('id');
@@ -176,7 +178,7 @@ describe('I4: prospects inactive for retention.prospectMonths lose their identif
     const purged = a.purged + b.purged;
     expect(a.expired + b.expired).toBeGreaterThanOrEqual(1); // nina's lapsed grant, expired first
 
-    for (const name of ['pia', 'nina', 'olaf', 'hal', 'sys']) {
+    for (const name of ['pia', 'gus', 'nina', 'olaf', 'hal', 'sys']) {
       const row = await subjectRow(people[name]);
       expect([name, row]).toEqual([
         name,
@@ -191,15 +193,20 @@ describe('I4: prospects inactive for retention.prospectMonths lose their identif
       // The pseudonymous proof stays.
       expect((await eventsOf(people[name])).length).toBeGreaterThan(0);
     }
-    for (const name of ['gus', 'act']) expect((await subjectRow(people[name])).email).toBe(`${name}@example.com`);
-    // Each person once, though two runs raced (everyone else of this file too, but ann: partners).
+    expect((await subjectRow(people.act)).email).toBe('act@example.com');
+    // Each person once, though two runs raced (everyone else of this file too: ann is a French subscriber).
     expect(purged).toBe(Number((await knex()(TABLE.subject).whereNotNull('erased_at').count({ n: '*' }))[0].n));
-    expect(purged).toBeGreaterThanOrEqual(5);
+    expect(purged).toBeGreaterThanOrEqual(6);
 
     // Nina's grant lapsed: the ledger says so before her identifiers go.
     const nina = (await eventsOf(people.nina)).filter((e: { action: string }) => e.action === 'expired');
     expect(nina).toHaveLength(1);
     expect(evidenceOf(nina[0])).toMatchObject({ reason: 'lifetime' });
+    // Gus's grant ends for inactivity (I4, retention.subscriberJurisdictions: ['fr']) before his identifiers go.
+    const gus = (await eventsOf(people.gus)).filter((e: { action: string }) => e.action === 'expired');
+    expect(gus).toHaveLength(1);
+    expect(evidenceOf(gus[0])).toMatchObject({ reason: 'inactivity', months: 36 });
+    expect(await stateOf(people.gus, 'partners')).toBe('expired');
 
     // Nothing else written to the ledger, receipts kept, existing suppression entries kept as they are.
     expect(Number((await knex()(TABLE.event).count({ n: '*' }))[0].n)).toBe(eventsBefore + a.expired + b.expired);
@@ -275,6 +282,7 @@ describe('I3: suppression entries are kept at least suppressionMinMonths, by def
   it('by default (suppressionMaxMonths: null) nothing is ever deleted', async () => {
     expect(app.strapi.config.get('plugin::consent.retention')).toEqual({
       prospectMonths: 36,
+      subscriberJurisdictions: ['fr'],
       suppressionMinMonths: 36,
       suppressionMaxMonths: null,
     });

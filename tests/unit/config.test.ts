@@ -76,7 +76,12 @@ describe('validateConfig', () => {
     const retention = (over: Record<string, unknown>) => withDefaults({ retention: { ...defaultConfig.retention, ...over } });
 
     it('defaults: prospects 36 months, suppression entries at least 36 months and kept forever', () => {
-      expect(defaultConfig.retention).toEqual({ prospectMonths: 36, suppressionMinMonths: 36, suppressionMaxMonths: null });
+      expect(defaultConfig.retention).toEqual({
+        prospectMonths: 36,
+        subscriberJurisdictions: [],
+        suppressionMinMonths: 36,
+        suppressionMaxMonths: null,
+      });
     });
 
     it.each([
@@ -86,6 +91,7 @@ describe('validateConfig', () => {
       [{ suppressionMaxMonths: 24 }, /consent\.retention\.suppressionMaxMonths must be null or at least retention\.suppressionMinMonths \(36\)/],
       [{ suppressionMaxMonths: undefined }, /consent\.retention\.suppressionMaxMonths must be defined/],
       [{ keepForever: true }, /consent\.retention has unknown key\(s\): keepForever/],
+      [{ subscriberJurisdictions: ['us'] }, /consent\.retention\.subscriberJurisdictions\[0\] must be one of/],
     ])('refuses %j', (over, message) => {
       expect(() => validateConfig(retention(over), 'development')).toThrow(message);
     });

@@ -14,6 +14,7 @@ export const useRecordLabels = () => {
       objected: t('action.objected', 'Objected'),
       expired: t('action.expired', 'Expired'),
       revoked: t('action.revoked', 'Revoked'),
+      contacted: t('action.contacted', 'Contacted'),
     } satisfies Record<ConsentAction, string>,
     state: {
       none: t('state.none', 'No choice'),

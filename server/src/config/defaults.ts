@@ -38,7 +38,17 @@ export interface ConsentConfig {
    * `suppressionMinMonths` and, when `suppressionMaxMonths` is set, deleted after it (opposition lists
    * excepted); `null` keeps them forever.
    */
-  retention: { prospectMonths: number; suppressionMinMonths: number; suppressionMaxMonths: number | null };
+  retention: {
+    prospectMonths: number;
+    /**
+     * I4 applies to subscribers too where the person's jurisdiction is listed: after `prospectMonths`
+     * without an act of their own, their grants expire (reason `inactivity`) and their identifiers go.
+     * Elsewhere a current grant keeps the person. `[]` turns this off.
+     */
+    subscriberJurisdictions: Jurisdiction[];
+    suppressionMinMonths: number;
+    suppressionMaxMonths: number | null;
+  };
 }
 
 export const SECRET_MIN_LENGTH = 32;
@@ -61,6 +71,9 @@ export const defaultConfig: ConsentConfig = {
   retention: {
     // CNIL référentiel 2021-131: prospect data 3 years after collection or the last contact they initiated (I4).
     prospectMonths: 36,
+    // CNIL: the three years run from the person's last own contact, for customers and subscribers too (I4).
+    // Off until the re-permission request (I4) is built: an upgrade must not purge a site's subscribers unwarned.
+    subscriberJurisdictions: [],
     // At least 3 years from the objection in France (I3); no maximum by default: nothing is ever aged out.
     suppressionMinMonths: 36,
     suppressionMaxMonths: null,

@@ -93,6 +93,8 @@ const schema = (production: boolean) =>
       retention: yup
         .object({
           prospectMonths: positiveInt(),
+          // Whose subscribers the three-year rule also ends (I4): people of these jurisdictions.
+          subscriberJurisdictions: yup.array().of(yup.string().strict().oneOf([...JURISDICTIONS]).required()).defined(),
           suppressionMinMonths: positiveInt(),
           // null (the default) keeps suppression entries forever.
           suppressionMaxMonths: yup

@@ -17,6 +17,7 @@ import audiences from './audiences';
 import records from './records';
 import relationships from './relationships';
 import phoneVerifications from './phone-verifications';
+import contacts from './contacts';
 
 export default {
   forms,
@@ -38,4 +39,5 @@ export default {
   records,
   relationships,
   'phone-verifications': phoneVerifications,
+  contacts,
 };

@@ -28,10 +28,20 @@ export interface StateEvent {
 const DAY = 86_400_000;
 
 /**
+ * Whether an action moves the consent state. `contacted` records a use of the consent (C8: the site
+ * reports a call or a mailing); it is proof, not a decision of the person, so the state row stays as it
+ * was, `lastEventSeq` and `changedAt` included, and a key with no row gets none (the ledger service skips
+ * such events when it moves states; a replay must skip them too, which `nextState` does).
+ */
+export const movesState = (action: ConsentAction): boolean => action !== 'contacted';
+
+/**
  * The state an event leaves behind. The event carries its resulting state (decided by the capture rules);
  * this keeps the rest consistent: a new grant or confirmation records the notice and the grant time and
  * clears a re-consent flag; any other change keeps the notice the person last agreed to. Replaying the
  * ledger through this function gives `consent_states` back (spec 3: "always equal to replaying the ledger").
+ * An event that does not move the state (`movesState`) gives the previous row back unchanged; with no
+ * previous row it gives the `none` row a key without a row stands for (the ledger stores none).
  */
 export const nextState = (previous: StateRow | null, event: StateEvent): StateRow => {
   const affirmative = event.state === 'granted' && (event.action === 'granted' || event.action === 'confirmed');
@@ -46,6 +56,7 @@ export const nextState = (previous: StateRow | null, event: StateEvent): StateRo
     expiresAt: null,
     reconsentRequired: false,
   };
+  if (!movesState(event.action)) return base;
   const withNotice = event.noticeId != null && (affirmative || event.state === 'pending' || !previous);
   return {
     ...base,

@@ -1,4 +1,13 @@
-import type { ConsentMethod, ConsentState, SuppressionReason } from '../../../shared/contracts/domain';
+import type {
+  Audience,
+  Channel,
+  ConsentAction,
+  ConsentMethod,
+  ConsentState,
+  Jurisdiction,
+  LegalBasis,
+  SuppressionReason,
+} from '../../../shared/contracts/domain';
 
 /**
  * The date rules of the retention jobs (I3, I4, I7), pure so they can be reviewed and tested on their
@@ -17,6 +26,67 @@ export const monthsBefore = (now: Date, months: number): Date => {
   out.setUTCFullYear(year, month, Math.min(now.getUTCDate(), lastDay));
   return out;
 };
+
+/** `months` calendar months after `from` (the mirror of `monthsBefore`, same end-of-month rule). */
+export const monthsAfter = (from: Date, months: number): Date => monthsBefore(from, -months);
+
+// ── C8, I5: proof of German telephone consent ─────────────────────────────────────────────────────────
+
+/**
+ * §7a UWG (C8, I5): whoever advertises to a consumer by telephone call or automated calling machine keeps
+ * the proof of the prior express consent for five years from the grant and again from each use. The
+ * proof includes the link to the phone number: a purge must not clear the identifiers while it runs.
+ */
+export const PHONE_PROOF_MONTHS = 60;
+export const PHONE_PROOF_CHANNELS: readonly Channel[] = ['phone', 'automated-call'];
+/** The ledger actions that start the five years again: a grant, its confirmation, and each use. */
+export const PROOF_CLOCK_ACTIONS: readonly ConsentAction[] = ['granted', 'confirmed', 'contacted'];
+
+export interface ProofFacts {
+  jurisdiction: Jurisdiction | null;
+  /** The person's own audience; unknown (`any`, null) is a consumer, the protected side. */
+  audience: Audience | null;
+  /** Their ledger events that may start the clock (any channel, basis and action; filtered here). */
+  events: { action: ConsentAction; state: ConsentState; channel: Channel; legalBasis: LegalBasis; occurredAt: Date }[];
+}
+
+/**
+ * Until when the proof of this person's consent must be kept (C8, I5): five years after the latest grant,
+ * confirmation or use (`contacted`) of a consent for telephone contact (phone or automated calling
+ * machine), for a consumer whose jurisdiction is `de`. `null` when no such rule holds the proof.
+ * `contacted` counts whatever the state at the time (a use after a withdrawal is still a use to answer for).
+ */
+export const proofKeptUntil = (facts: ProofFacts, months = PHONE_PROOF_MONTHS): Date | null => {
+  if (facts.jurisdiction !== 'de' || facts.audience === 'professional') return null;
+  let latest = 0;
+  for (const e of facts.events) {
+    if (!PHONE_PROOF_CHANNELS.includes(e.channel) || e.legalBasis !== 'consent') continue;
+    if (!PROOF_CLOCK_ACTIONS.includes(e.action)) continue;
+    if (e.action !== 'contacted' && e.state !== 'granted') continue;
+    latest = Math.max(latest, e.occurredAt.getTime());
+  }
+  return latest ? monthsAfter(new Date(latest), months) : null;
+};
+
+/** Whether a purge at `now` must leave this person's identifiers alone (C8, I5). */
+export const proofMustBeKept = (facts: ProofFacts, now: Date, months = PHONE_PROOF_MONTHS): boolean => {
+  const until = proofKeptUntil(facts, months);
+  return until != null && until.getTime() > now.getTime();
+};
+
+// ── C8, I4: what a reported contact records ───────────────────────────────────────────────────────────
+
+/** What the site reports: a message or call it made (`sent`), or the person's click on one (`clicked`). */
+export const CONTACT_KINDS = ['sent', 'clicked'] as const;
+export type ContactKind = (typeof CONTACT_KINDS)[number];
+
+/**
+ * A reported contact becomes a `contacted` event that leaves the consent state as it is (consent-state.ts
+ * `movesState`). Its method says whose act it was: a click is the person's (`link`, one of
+ * `ACTIVITY_METHODS`: it restarts the three years of I4); a send or a call is the site's (`api`: it
+ * restarts the proof clock of C8, never the person's activity). Opens are not reported at all (N8, N11).
+ */
+export const contactMethod = (kind: ContactKind): ConsentMethod => (kind === 'clicked' ? 'link' : 'api');
 
 // ── I7: a grant past the purpose's consent lifetime ──────────────────────────────────────────────────────
 
@@ -67,16 +137,24 @@ export interface ProspectFacts {
   hasCurrentGrant: boolean;
   /** Identifiers already cleared (erased, or forgotten as an unconfirmed address): nothing to purge. */
   erased: boolean;
+  /**
+   * The three years apply to this person's grants too (their jurisdiction is in
+   * `retention.subscriberJurisdictions`, opt-in until the re-permission request exists: I4, N8, N11).
+   */
+  subscriberRule?: boolean;
 }
 
 /**
  * I4: a prospect's data is deleted 3 years (`prospectMonths`) after its collection or after the last
- * contact the person initiated, whichever is later. A person with a current grant is a subscriber who
- * keeps consenting, not a stale prospect: kept (their consent's own lifetime, I7, ends the grant if the
- * purpose has one, and then this rule applies).
+ * contact the person initiated, whichever is later: a grant, a confirmation, a preference change, a click
+ * reported by the site (`contacted`, kind `clicked`); never an open, a send or a call (N8, N11).
+ * Under `subscriberRule` (France) this applies to subscribers too: a grant is itself an act of the person,
+ * so the three years run from the latest one or from anything the person did since. Elsewhere a person
+ * with a current grant is kept (their consent's own lifetime, I7, ends the grant if the purpose has one,
+ * and then this rule applies).
  */
 export const isStaleProspect = (facts: ProspectFacts, cutoff: Date): boolean => {
-  if (facts.erased || facts.hasCurrentGrant) return false;
+  if (facts.erased || (facts.hasCurrentGrant && !facts.subscriberRule)) return false;
   const last = Math.max(facts.collectedAt.getTime(), facts.lastActivityAt?.getTime() ?? 0);
   return last < cutoff.getTime();
 };

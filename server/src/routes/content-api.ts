@@ -120,6 +120,8 @@ export default {
     { method: 'POST', path: '/relationships', handler: 'relationships.upsert' },
     // A verified phone number confirms pending phone/SMS consent (Germany, consumers: C8, N16).
     { method: 'POST', path: '/phone-verifications', handler: 'phone-verifications.create' },
+    // Uses of a consent (C8) and the person's clicks (I4), reported by the site's back end.
+    { method: 'POST', path: '/contacts', handler: 'contacts.create' },
     {
       // A stream of personal data: `stream`, not `find`, so a read-only API token does not get it.
       method: 'GET',

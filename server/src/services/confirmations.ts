@@ -382,7 +382,7 @@ const confirmations = ({ strapi }: { strapi: Core.Strapi }) => {
               }))
             );
             await query().delete({ where: { id: row.id } });
-            await getService('subjects').forgetIfUnneeded(row.subject);
+            await getService('subjects').forgetIfUnneeded(row.subject, now);
             requests += 1;
             return pending.length;
           });

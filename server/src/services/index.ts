@@ -23,5 +23,6 @@ import audiences from './audiences';
 import retention from './retention';
 import records from './records';
 import relationships from './relationships';
+import contacts from './contacts';
 
-export default { forms, ledger, notices, purposes, receipts, secrets, settings, capture, catalogue, eligibility, 'rate-limits': rateLimits, subjects, webhooks, confirmations, suppression, tokens, links, 'opt-out': optOut, preferences, rights, imports, audiences, retention, records, relationships };
+export default { forms, ledger, notices, purposes, receipts, secrets, settings, capture, catalogue, eligibility, 'rate-limits': rateLimits, subjects, webhooks, confirmations, suppression, tokens, links, 'opt-out': optOut, preferences, rights, imports, audiences, retention, records, relationships, contacts };

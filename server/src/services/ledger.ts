@@ -1,7 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import type { EventDecision } from '../../../shared/contracts/events';
 import { TABLE, UID } from '../constants';
-import { nextState, type StateRow } from '../domain/consent-state';
+import { movesState, nextState, type StateRow } from '../domain/consent-state';
 import { eventHash, GENESIS_HASH } from '../domain/event-hash';
 import {
   EVENT_COLUMNS,
@@ -174,9 +174,12 @@ const ledger = ({ strapi }: { strapi: Core.Strapi }) => {
             const at = new Date(Math.floor((occurredAt ?? new Date()).getTime()));
             const event: StoredEvent = { ...input, seq, eventId: orderedId(), occurredAt: at, prevHash, hash: '' };
             event.hash = eventHash(event);
-            const key = stateKey(event);
-            const current = states.get(key);
-            states.set(key, { id: current?.id ?? null, row: nextState(current?.row ?? null, { ...event, lifetimeDays }), touched: true });
+            // A use of the consent (`contacted`) leaves the state row as it is: not rewritten, not created.
+            if (movesState(event.action)) {
+              const key = stateKey(event);
+              const current = states.get(key);
+              states.set(key, { id: current?.id ?? null, row: nextState(current?.row ?? null, { ...event, lifetimeDays }), touched: true });
+            }
             added.push(event);
             prevHash = event.hash;
           }

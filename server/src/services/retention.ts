@@ -1,7 +1,10 @@
 import type { Core } from '@strapi/strapi';
 import type {
+  Audience,
   Channel,
+  ConsentAction,
   ConsentState,
+  Jurisdiction,
   IdentifierType,
   LegalBasis,
   SuppressionReason,
@@ -16,6 +19,10 @@ import {
   lifetimeOver,
   maySuppressionGo,
   monthsBefore,
+  PHONE_PROOF_CHANNELS,
+  PHONE_PROOF_MONTHS,
+  PROOF_CLOCK_ACTIONS,
+  proofMustBeKept,
   suppressionDeleteBefore,
 } from '../domain/retention-rules';
 import { getService } from '../utils/get-service';
@@ -50,8 +57,12 @@ interface SubjectRow {
   emailHash: string | null;
   phoneHash: string | null;
   externalIdHash: string | null;
+  jurisdiction: Jurisdiction | null;
+  audience: Audience | null;
   createdAt: string | Date;
 }
+
+const SUBJECT_SELECT = ['id', 'pseudonym', 'emailHash', 'phoneHash', 'externalIdHash', 'jurisdiction', 'audience', 'createdAt'];
 
 const HASHES: [IdentifierType, 'emailHash' | 'phoneHash' | 'externalIdHash'][] = [
   ['email', 'emailHash'],
@@ -112,9 +123,56 @@ const retention = ({ strapi }: { strapi: Core.Strapi }) => {
     return due.length;
   };
 
-  /** I4: which of these people are stale prospects at `now` (a page at a time: two queries). */
+  /**
+   * C8, I5: those of these people whose proof of a German telephone consent must still be kept at `now`
+   * (retention-rules.ts `proofMustBeKept`): their identifiers, the link of the proof to the number, stay.
+   * One query for the page: only grants and uses of the last five years can hold anything.
+   */
+  const proofHeldOf = async (
+    people: Pick<SubjectRow, 'pseudonym' | 'jurisdiction' | 'audience'>[],
+    now: Date
+  ): Promise<Set<string>> => {
+    const held = new Set<string>();
+    const german = people.filter((p) => p.jurisdiction === 'de');
+    if (german.length === 0) return held;
+    const events: { subject: string; action: ConsentAction; state: ConsentState; channel: Channel; legalBasis: LegalBasis; occurredAt: string | Date }[] =
+      await strapi.db.query(UID.event).findMany({
+        select: ['subject', 'action', 'state', 'channel', 'legalBasis', 'occurredAt'],
+        where: {
+          subject: { $in: german.map((p) => p.pseudonym) },
+          channel: { $in: [...PHONE_PROOF_CHANNELS] },
+          action: { $in: [...PROOF_CLOCK_ACTIONS] },
+          occurredAt: { $gt: monthsBefore(now, PHONE_PROOF_MONTHS) },
+        },
+      });
+    for (const person of german) {
+      const own = events.filter((e) => e.subject === person.pseudonym).map((e) => ({ ...e, occurredAt: new Date(e.occurredAt) }));
+      if (proofMustBeKept({ jurisdiction: person.jurisdiction, audience: person.audience, events: own }, now)) held.add(person.pseudonym);
+    }
+    return held;
+  };
+
+  /**
+   * Inside the lock: the grants still current of people purged under the subscriber rule (I4) get an
+   * `expired` event (reason `inactivity`), so the ledger says why their consent ended before the purge.
+   */
+  const expireInactiveGrants = async (pseudonyms: string[], now: Date): Promise<number> => {
+    if (pseudonyms.length === 0) return 0;
+    const rows: StateRow[] = await states().findMany({
+      where: { subject: { $in: pseudonyms }, state: 'granted' },
+      orderBy: { id: 'asc' },
+    });
+    const due = rows.filter((r) => currentGrant(r, now));
+    await getService('ledger').append(
+      due.map((r) => ({ ...expiryEvent(r, now), evidence: { reason: 'inactivity', grantedAt: iso(r.grantedAt), months: config().prospectMonths } }))
+    );
+    return due.length;
+  };
+
+  /** I4: which of these people are stale prospects at `now` (a page at a time: three queries). */
   const staleOf = async (people: SubjectRow[], cutoff: Date, now: Date): Promise<SubjectRow[]> => {
     if (people.length === 0) return [];
+    const proof = await proofHeldOf(people, now);
     const pseudonyms = people.map((p) => p.pseudonym);
     const grants: StateRow[] = await states().findMany({
       select: ['subject', 'state', 'expiresAt'],
@@ -136,12 +194,14 @@ const retention = ({ strapi }: { strapi: Core.Strapi }) => {
       if ((last.get(a.subject)?.getTime() ?? 0) < at.getTime()) last.set(a.subject, at);
     }
     return people.filter((p) =>
+      !proof.has(p.pseudonym) &&
       isStaleProspect(
         {
           collectedAt: new Date(p.createdAt),
           lastActivityAt: last.get(p.pseudonym) ?? null,
           hasCurrentGrant: granted.has(p.pseudonym),
           erased: false,
+          subscriberRule: p.jurisdiction != null && config().subscriberJurisdictions.includes(p.jurisdiction),
         },
         cutoff
       )
@@ -215,6 +275,16 @@ const retention = ({ strapi }: { strapi: Core.Strapi }) => {
   };
 
   return {
+    /** C8, I5: the pseudonyms among these whose telephone-consent proof must still be kept at `now`. */
+    async proofHeld(pseudonyms: string[], now = new Date()): Promise<Set<string>> {
+      if (pseudonyms.length === 0) return new Set();
+      const people = await subjects().findMany({
+        select: ['pseudonym', 'jurisdiction', 'audience'],
+        where: { pseudonym: { $in: [...new Set(pseudonyms)] } },
+      });
+      return proofHeldOf(people, now);
+    },
+
     /**
      * I7: every grant past its purpose's lifetime (`expiresAt`, set from `lifetimeDays` at the grant) gets
      * an `expired` event (method `api`, actor `system`, evidence `{ reason: 'lifetime', grantedAt,
@@ -242,9 +312,11 @@ const retention = ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     /**
-     * I4: a person with no current grant whose data was collected, and who last did anything themselves
+     * I4: a person with no current grant (or, in `retention.subscriberJurisdictions`, with one: their
+     * grants then expire with reason `inactivity`) whose data was collected, and who last did anything themselves
      * (retention-rules.ts `ACTIVITY_METHODS`: a form, a confirmation, a click, the preference centre, a
-     * signal, an import), more than `retention.prospectMonths` ago loses their identifiers, as erasure
+     * signal, an import, a click the site reported), more than `retention.prospectMonths` ago loses their
+     * identifiers, unless a proof of German telephone consent must still be kept (C8, I5), as erasure
      * clears them: email, phone, external id, their keyed hashes, language and audience; `erasedAt` is set.
      * The pseudonym, the ledger, receipts and existing suppression entries stay. Grants past their lifetime
      * are expired first (I7); objections become suppression entries so they keep being honoured.
@@ -256,7 +328,7 @@ const retention = ({ strapi }: { strapi: Core.Strapi }) => {
       let after = 0;
       for (;;) {
         const page: SubjectRow[] = await subjects().findMany({
-          select: ['id', 'pseudonym', 'emailHash', 'phoneHash', 'externalIdHash', 'createdAt'],
+          select: SUBJECT_SELECT,
           where: { id: { $gt: after }, createdAt: { $lt: cutoff }, ...IDENTIFIED },
           orderBy: { id: 'asc' },
           limit: PAGE,
@@ -272,7 +344,7 @@ const retention = ({ strapi }: { strapi: Core.Strapi }) => {
           const done = await strapi.db.transaction(async () => {
             await getService('ledger').lock();
             const fresh: SubjectRow[] = await subjects().findMany({
-              select: ['id', 'pseudonym', 'emailHash', 'phoneHash', 'externalIdHash', 'createdAt'],
+              select: SUBJECT_SELECT,
               where: { id: { $in: batch.map((b) => b.id) }, ...IDENTIFIED },
             });
             const stale = await staleOf(fresh, cutoff, now);
@@ -285,7 +357,9 @@ const retention = ({ strapi }: { strapi: Core.Strapi }) => {
             };
             const purging = stale.filter(covered);
             if (purging.length === 0) return { purged: 0, expired: 0 };
-            const n = await expireGrantsOf({ subject: { $in: purging.map((p) => p.pseudonym) } }, now);
+            const n =
+              (await expireGrantsOf({ subject: { $in: purging.map((p) => p.pseudonym) } }, now)) +
+              (await expireInactiveGrants(purging.map((p) => p.pseudonym), now));
             await getService('subjects').eraseMany({ id: { $in: purging.map((p) => p.id) } }, now);
             return { purged: purging.length, expired: n };
           });

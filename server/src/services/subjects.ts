@@ -246,13 +246,16 @@ const subjects = ({ strapi }: { strapi: Core.Strapi }) => {
     /**
      * Clears the identifiers of a person the plugin no longer needs to reach or to recognise: no grant,
      * no pending request, no objection or withdrawal to honour (B4: an address never confirmed is not
-     * kept). The pseudonym and the ledger stay; a later sign-up makes a new subject.
+     * kept), no proof that must still be kept (C8, I5). The pseudonym and the ledger stay; a later sign-up
+     * makes a new subject.
      */
-    async forgetIfUnneeded(pseudonym: string): Promise<boolean> {
+    async forgetIfUnneeded(pseudonym: string, now = new Date()): Promise<boolean> {
       const needed = await strapi.db
         .query(UID.state)
         .count({ where: { subject: pseudonym, state: { $in: ['granted', 'pending', 'objected', 'withdrawn'] } } });
       if (needed > 0) return false;
+      // Proof of a German telephone consent keeps its link to the number for five years (C8, I5).
+      if ((await getService('retention').proofHeld([pseudonym], now)).size > 0) return false;
       // A copy: the query engine adds `updatedAt` to the object it is given, and the shared constant then
       // gave every person created afterwards a column named "undefined" (500 on every new sign-up).
       await query().update({ where: { pseudonym }, data: { ...NO_IDENTIFIERS } });

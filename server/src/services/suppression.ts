@@ -32,6 +32,12 @@ export interface OppositionListImport {
   column?: string;
   /** The body's charset (Content-Type parameter); UTF-8 when absent. */
   charset?: string;
+  /**
+   * `add` (the default) adds the file's entries; `replace` also deletes the entries of this source and
+   * channel that are not in the file (numbers that left the list), once the whole file was read and
+   * written. A failed or interrupted import deletes nothing.
+   */
+  mode?: 'add' | 'replace';
 }
 
 export interface OppositionListResult {
@@ -43,6 +49,8 @@ export interface OppositionListResult {
   /** Lines repeating an identifier met earlier in the same list: one entry, counted once. */
   duplicates: number;
   invalid: number;
+  /** `mode=replace` only: entries of this source and channel deleted because the file no longer has them. */
+  removed?: number;
   durationMs: number;
 }
 
@@ -71,6 +79,31 @@ const kindOfChannel = (channel: SuppressionChannel): IdentifierKind | undefined 
  */
 const suppression = ({ strapi }: { strapi: Core.Strapi }) => {
   const knex = () => strapi.db.connection;
+
+  /**
+   * `mode=replace`, after the whole file was read and written: deletes this source's opposition-list
+   * entries on this channel whose hash the file did not hold (numbers that left the list). Read in pages
+   * by id, so memory stays flat; `seen` holds an 8-byte prefix of each hash of the file, so a (2^-64)
+   * prefix collision keeps an entry, the safe side.
+   */
+  const removeAbsent = async (options: OppositionListImport, seen: HashPrefixSet): Promise<number> => {
+    let removed = 0;
+    let after = 0;
+    for (;;) {
+      const rows: { id: number | string; identifier_hash: string }[] = await knex()(TABLE.suppression)
+        .select('id', 'identifier_hash')
+        .where({ reason: 'opposition-list', source: options.source, channel: options.channel })
+        .andWhere('id', '>', after)
+        .orderBy('id', 'asc')
+        .limit(INSERT_ROWS);
+      if (rows.length === 0) break;
+      after = Number(rows[rows.length - 1].id);
+      const gone = rows.filter((r) => !seen.has(r.identifier_hash)).map((r) => r.id);
+      if (gone.length) removed += Number(await knex()(TABLE.suppression).whereIn('id', gone).delete());
+      if (rows.length < INSERT_ROWS) break;
+    }
+    return removed;
+  };
 
   /**
    * Inserts rows, skipping those the unique index already holds, and answers how many were new, from the
@@ -266,7 +299,13 @@ const suppression = ({ strapi }: { strapi: Core.Strapi }) => {
         const message = 'The body is empty: send the list as text/plain or text/csv, one identifier per line';
         throw new errors.ValidationError(message, { errors: [{ path: ['body'], message }] });
       }
-      return { ...counts, durationMs: Date.now() - started };
+      if (options.mode !== 'replace') return { ...counts, durationMs: Date.now() - started };
+      if (seen.size === 0) {
+        // A file without one valid identifier would empty the list: surely the wrong file.
+        const message = 'mode=replace: the file holds no valid identifier, so it cannot replace the list (nothing was removed)';
+        throw new errors.ValidationError(message, { errors: [{ path: ['body'], message }] });
+      }
+      return { ...counts, removed: await removeAbsent(options, seen), durationMs: Date.now() - started };
     },
   };
 };

@@ -23,6 +23,7 @@ import type { AudiencesService } from '../services/audiences';
 import type { RetentionService } from '../services/retention';
 import type { RecordsService } from '../services/records';
 import type { RelationshipsService } from '../services/relationships';
+import type { ContactsService } from '../services/contacts';
 import { PLUGIN_ID } from '../constants';
 
 /** The plugin's services by name, so callers get typed results (the i18n plugin's pattern). */
@@ -52,6 +53,7 @@ export interface Services {
   retention: RetentionService;
   records: RecordsService;
   relationships: RelationshipsService;
+  contacts: ContactsService;
 }
 
 export const getService = <T extends keyof Services>(name: T): Services[T] =>

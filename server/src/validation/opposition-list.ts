@@ -13,6 +13,8 @@ const querySchema = yup
     channel: yup.string().oneOf([...OPPOSITION_LIST_CHANNELS]),
     source: slug().required(),
     column: yup.string().min(1).max(64),
+    // `replace`: the file is the source's whole list; its entries not in the file go (once all was read).
+    mode: yup.string().oneOf(['add', 'replace']),
   })
   .noUnknown(true, NO_UNKNOWN_ROOT);
 
@@ -35,6 +37,7 @@ export const validateOppositionListImport = async (request: ImportRequest) => {
     channel?: SuppressionChannel;
     source: string;
     column?: string;
+    mode?: 'add' | 'replace';
   };
 
   const [mediaType, ...params] = request.contentType.split(';').map((p) => p.trim());
@@ -72,5 +75,5 @@ export const validateOppositionListImport = async (request: ImportRequest) => {
   }
 
   // Validation is strict (no casting), so yup's defaults would not apply: Bloctel is the common case.
-  return { ...query, channel: query.channel ?? 'phone', charset: charset || undefined };
+  return { ...query, channel: query.channel ?? 'phone', mode: query.mode ?? 'add', charset: charset || undefined };
 };
