@@ -5,7 +5,7 @@ import vm from 'node:vm';
  * Peak memory while some work runs in this process (the in-process Strapi's), to test that streaming
  * paths hold a bounded amount whatever the size. Two figures: what is allocated (heapUsed, including
  * garbage V8 has not collected yet: a loose bound) and what stays alive after a forced collection every
- * two seconds (heap plus Buffers and typed arrays, which live outside V8's heap: the tight bound).
+ * half second (often enough that the loose bound does not depend on when V8 chooses to collect on a busy machine) (heap plus Buffers and typed arrays, which live outside V8's heap: the tight bound).
  */
 export interface MemoryPeaks<T> {
   result: T;
@@ -52,7 +52,7 @@ export const measureMemory = async <T>(work: () => Promise<T>): Promise<MemoryPe
   const liveSampler = setInterval(() => {
     gc();
     peakLive = Math.max(peakLive, live());
-  }, 2000);
+  }, 500);
   const started = Date.now();
   let result: T;
   try {

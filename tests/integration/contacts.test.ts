@@ -16,7 +16,8 @@ let token: string;
 const DAY = 86_400_000;
 
 beforeAll(async () => {
-  app = await bootStrapi();
+  // The French three-year rule for subscribers is opt-in (I4, N8, N11): this file turns it on.
+  app = await bootStrapi({ pluginConfig: { retention: { subscriberJurisdictions: ['fr'] } } });
   for (const key of ['sms', 'partners'] as const) {
     await app.strapi.plugin('consent').service('purposes').create(PURPOSES[key]);
     await publishNotice(app.strapi, key);
