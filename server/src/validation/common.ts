@@ -3,6 +3,25 @@ import { JURISDICTIONS } from '../../../shared/contracts/domain';
 
 /** An ISO 8601 instant with a time zone: "2024-03-01T10:00" means a different instant in Paris and in Berlin. */
 export const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})$/;
+// Clocks of the caller and of this server differ a little: a minute ahead is still "now".
+const CLOCK_SKEW_MS = 60_000;
+
+/** An ISO 8601 instant with a time zone; with `past`, not in the future (what was recorded has happened). */
+export const instant = ({ past = false }: { past?: boolean } = {}) => {
+  const schema = yup
+    .string()
+    .strict()
+    .test('instant', '${path} must be an ISO 8601 date and time with a time zone', (v) => v == null || (ISO_INSTANT.test(v) && Number.isFinite(Date.parse(v))));
+  return past
+    ? schema.test('past', '${path} must not be in the future', (v) => v == null || !(Date.parse(v) > Date.now() + CLOCK_SKEW_MS))
+    : schema;
+};
+
+// Control and format characters (zero-width, bidi) have no place in text that ends up in the ledger.
+export const PRINTABLE = /^[^\p{Cc}\p{Cf}]+$/u;
+
+/** A caller's own reference (an order number, a verification id): printable, 1 to 128 characters. */
+export const reference = () => yup.string().strict().trim().min(1).max(128).matches(PRINTABLE, '${path} must be printable text');
 
 /** Stable machine keys (purposes, forms): lowercase words joined by hyphens, as used in URLs and form fields. */
 export const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;

@@ -2,7 +2,7 @@ import { validateYupSchema, yup } from '@strapi/utils';
 import { CHANNELS } from '../../../shared/contracts/domain';
 import { CONTACT_KINDS, type ContactKind } from '../domain/retention-rules';
 import type { Identifiers } from '../services/subjects';
-import { identifiedSubject, NO_UNKNOWN_ROOT, noUnknownMessage, objectBody, slug } from './common';
+import { identifiedSubject, instant, NO_UNKNOWN_ROOT, noUnknownMessage, objectBody, slug } from './common';
 
 export interface ContactInput {
   subject: Identifiers;
@@ -15,23 +15,13 @@ export interface ContactInput {
 /** At most this many contacts per request (`{ contacts: [...] }`). */
 export const MAX_CONTACTS = 1000;
 
-// A time zone is required: "2026-12-01T10:00" is a different instant in Paris and Berlin.
-const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})$/;
-// Clocks of the caller and of this server differ a little: a minute ahead is still "now".
-const SKEW_MS = 60_000;
-
 const contact = () =>
   yup
     .object({
       subject: identifiedSubject(),
       purpose: slug().strict().required(),
       channel: yup.string().strict().oneOf([...CHANNELS]).required(),
-      occurredAt: yup
-        .string()
-        .strict()
-        .required()
-        .test('instant', '${path} must be an ISO 8601 date and time with a time zone', (v) => v == null || (ISO_INSTANT.test(v) && Number.isFinite(Date.parse(v))))
-        .test('past', '${path} must not be in the future', (v) => v == null || !Number.isFinite(Date.parse(v)) || Date.parse(v) <= Date.now() + SKEW_MS),
+      occurredAt: instant({ past: true }).required(),
       kind: yup.string().strict().oneOf([...CONTACT_KINDS]),
     })
     .noUnknown(true, noUnknownMessage);

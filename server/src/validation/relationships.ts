@@ -1,24 +1,11 @@
 import { validateYupSchema, yup } from '@strapi/utils';
 import type { UpsertRelationship } from '../../../shared/contracts/relationships';
-import { identifiedSubject, ISO_INSTANT, NO_UNKNOWN_ROOT, objectBody } from './common';
-
-const instant = () =>
-  yup
-    .string()
-    .strict()
-    .test('instant', '${path} must be an ISO 8601 date and time with a time zone', (v) => v == null || (ISO_INSTANT.test(v) && Number.isFinite(Date.parse(v))));
+import { identifiedSubject, instant, NO_UNKNOWN_ROOT, objectBody, reference } from './common';
 
 const schema = yup
   .object({
     subject: identifiedSubject({ profile: true }),
-    reference: yup
-      .string()
-      .strict()
-      .trim()
-      .min(1)
-      .max(128)
-      .matches(/^[^\p{Cc}\p{Cf}]+$/u, '${path} must be printable text')
-      .required(),
+    reference: reference().required(),
     startedAt: instant().required(),
     endedAt: instant()
       .nullable()
