@@ -19,7 +19,8 @@ export declare namespace UpsertRelationship {
     };
   }
   export interface Response {
-    data: Relationship;
+    /** One relationship for a single body; the list, in order, for `{ relationships: [...] }`. */
+    data: Relationship | Relationship[];
   }
 }
 

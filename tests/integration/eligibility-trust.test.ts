@@ -123,6 +123,48 @@ describe('C7: a contract basis needs a current contract (POST /api/consent/relat
   });
 });
 
+describe('C7: relationships imported in bulk ({ relationships: [...] }), all or nothing', () => {
+  const item = (email: string, reference: string, extra: Record<string, unknown> = {}) => ({
+    subject: { email },
+    reference,
+    startedAt: '2026-01-01T00:00:00Z',
+    ...extra,
+  });
+
+  it('records every relationship of the batch and answers them in order; a retry updates instead of adding', async () => {
+    const batch = { relationships: [item('bulk1@example.com', 'B-1'), item('bulk2@example.com', 'B-2'), item('bulk1@example.com', 'B-3', { endedAt: '2026-02-01T00:00:00Z' })] };
+    const res = await relationship(batch);
+    expect(res.status).toBe(201);
+    expect(res.body.data.map((r: { reference: string; current: boolean }) => [r.reference, r.current])).toEqual([
+      ['B-1', true],
+      ['B-2', true],
+      ['B-3', false],
+    ]);
+    const rows = () => app.strapi.db.query('plugin::consent.relationship').count({ where: { reference: { $in: ['B-1', 'B-2', 'B-3'] } } });
+    expect(await rows()).toBe(3);
+    await relationship(batch).expect(201);
+    expect(await rows()).toBe(3);
+    expect(await check({ purpose: 'orders', email: 'bulk2@example.com' })).toMatchObject({ eligible: true });
+  });
+
+  it('one bad row refuses the whole batch, naming it; nothing is written', async () => {
+    const before = await count('plugin::consent.relationship');
+    const subjects = await count('plugin::consent.subject');
+    for (const [body, field] of [
+      [{ relationships: [item('ok1@example.com', 'C-1'), item('not an address', 'C-2')] }, 'relationships.1.subject'],
+      [{ relationships: [item('ok1@example.com', 'C-1'), item('ok2@example.com', 'C-2', { startedAt: 'yesterday' })] }, 'relationships[1].startedAt'],
+      [{ relationships: [] }, 'relationships'],
+      [{ relationships: Array.from({ length: 1001 }, (_, i) => item(`n${i}@example.com`, `N-${i}`)) }, 'relationships'],
+      [{ relationships: [item('ok1@example.com', 'C-1')], dryRun: true }, 'dryRun'],
+    ] as [unknown, string][]) {
+      const res = await relationship(body);
+      expect([res.status, JSON.stringify(res.body.error)]).toEqual([400, expect.stringContaining(field)]);
+    }
+    expect(await count('plugin::consent.relationship')).toBe(before);
+    expect(await count('plugin::consent.subject')).toBe(subjects);
+  });
+});
+
 describe('C4, C5: a contract purpose that sells honours objections and "everything"; service messages do not', () => {
   beforeAll(async () => {
     for (const email of ['dora@example.com', 'emil@example.com', 'fritz@example.com']) {

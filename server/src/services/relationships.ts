@@ -1,4 +1,5 @@
 import type { Core } from '@strapi/strapi';
+import { errors } from '@strapi/utils';
 import type { Relationship, UpsertRelationship } from '../../../shared/contracts/relationships';
 import { UID } from '../constants';
 import { isCurrentContract } from '../domain/contract';
@@ -33,23 +34,46 @@ const toDto = (row: RelationshipRow, now: Date): Relationship => {
 const relationships = ({ strapi }: { strapi: Core.Strapi }) => ({
   /** Records or updates one relationship; the person is found or created from the identifiers given. */
   async upsert(body: UpsertRelationship.Request['body'], source: string): Promise<Relationship> {
+    return (await this.upsertMany([body], source))[0];
+  },
+
+  /**
+   * Records or updates relationships in one transaction, all or nothing: a bad identifier anywhere is a
+   * 400 naming `relationships.<i>.subject…` and writes nothing. People are found or created in one go.
+   */
+  async upsertMany(bodies: UpsertRelationship.Request['body'][], source: string): Promise<Relationship[]> {
     const subjects = getService('subjects');
-    const identifiers = subjects.normalise(body.subject, 'subject');
+    const identifiers = bodies.map((body, i) => {
+      try {
+        return subjects.normalise(body.subject, 'subject');
+      } catch (error) {
+        if (bodies.length === 1 || !(error instanceof errors.ValidationError)) throw error;
+        const message = `relationships.${i}.${error.message}`;
+        throw new errors.ValidationError(message, { errors: [{ path: ['relationships', String(i), 'subject'], message }] });
+      }
+    });
     return strapi.db.transaction(async () => {
-      // subjects.resolve finds-then-creates: the ledger lock makes that safe against other instances.
+      // Finding-then-creating people is safe against other instances under the ledger lock.
       await getService('ledger').lock();
-      const { subject } = await subjects.resolve(identifiers, { audience: body.subject.audience, jurisdiction: body.subject.jurisdiction });
+      const people = await subjects.resolveMany(
+        bodies.map((body, i) => ({
+          identifiers: identifiers[i],
+          profile: { audience: body.subject.audience, jurisdiction: body.subject.jurisdiction },
+        }))
+      );
       const query = strapi.db.query(UID.relationship);
-      const data = {
-        startedAt: new Date(body.startedAt),
-        endedAt: body.endedAt ? new Date(body.endedAt) : null,
-        source,
-      };
-      const existing = await query.findOne({ select: ['id'], where: { subject: subject.pseudonym, reference: body.reference } });
-      const row: RelationshipRow = existing
-        ? await query.update({ where: { id: existing.id }, data })
-        : await query.create({ data: { ...data, subject: subject.pseudonym, reference: body.reference } });
-      return toDto(row, new Date());
+      const now = new Date();
+      const out: Relationship[] = [];
+      for (const [i, body] of bodies.entries()) {
+        const subject = people[i].subject.pseudonym;
+        const data = { startedAt: new Date(body.startedAt), endedAt: body.endedAt ? new Date(body.endedAt) : null, source };
+        const existing = await query.findOne({ select: ['id'], where: { subject, reference: body.reference } });
+        const row: RelationshipRow = existing
+          ? await query.update({ where: { id: existing.id }, data })
+          : await query.create({ data: { ...data, subject, reference: body.reference } });
+        out.push(toDto(row, now));
+      }
+      return out;
     });
   },
 
