@@ -23,6 +23,9 @@ export const ACTIONS = [
   'revoked',
   // A use of the consent: the site reports that it contacted the person (C8). Changes no state.
   'contacted',
+  // The person was shown the notice of an opt-out purpose, with their right to object (C3, Art. 21(4)).
+  // Changes no state.
+  'informed',
 ] as const;
 export type ConsentAction = (typeof ACTIONS)[number];
 

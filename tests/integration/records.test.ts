@@ -423,6 +423,7 @@ describe('GET /consent/stats', () => {
       expired: 0,
       revoked: 0,
       contacted: 0,
+      informed: 0,
       confirmationRate: 0.5,
     });
   });

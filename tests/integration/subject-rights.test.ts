@@ -177,6 +177,8 @@ describe('H1, H2: the export', () => {
         'doi/email:requested',
         'newsletter/email:granted',
         'partners/email:refused',
+        // C3: the notice of the legitimate-interest purpose was shown, with the right to object.
+        'postal/postal:informed',
         'sms/phone:granted',
         'sms/sms:granted',
       ].sort()

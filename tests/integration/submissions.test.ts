@@ -29,7 +29,7 @@ const states = async (pseudonym: string) =>
   );
 
 describe('A1, A3, A6: only an explicit tick grants, and nothing is conditional on consent', () => {
-  it('ticked → granted, shown-but-unticked → refused, LI box untouched → no event; 201 with receipt', async () => {
+  it('ticked → granted, shown-but-unticked → refused, LI box untouched → only `informed` (C3); 201 with receipt', async () => {
     const res = await submit({
       form: 'signup',
       locale: 'en',
@@ -45,6 +45,8 @@ describe('A1, A3, A6: only an explicit tick grants, and nothing is conditional o
     expect(events.map((e: { purpose: string; action: string }) => [e.purpose, e.action])).toEqual([
       ['newsletter', 'granted'],
       ['partners', 'refused'],
+      // C3: the person was shown the right to object; proof only, no state.
+      ['postal', 'informed'],
     ]);
     // A10: collection point without the query string, notice reference, minimised context.
     expect(events[0]).toMatchObject({ form_key: 'signup', page_url: 'https://shop.example/join', notice_version: 1 });

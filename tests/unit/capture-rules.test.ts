@@ -2,7 +2,9 @@
  * What one submission changes (spec 4.1; A1–A6, B1, C5, F1–F3): `planSubmission`, one row per rule.
  */
 import type { Channel, ConsentState } from '../../shared/contracts/domain';
+import { movesState, nextState } from '../../server/src/domain/consent-state';
 import {
+  informsOfObjection,
   planSubmission,
   stateKey,
   type CurrentState,
@@ -132,11 +134,14 @@ const rows: Row[] = [
     decisions: { offers: 'granted' },
   },
   {
-    rule: 'A4: opt-out purpose per channel: only the ticked channel is objected to',
+    rule: 'A4, C3: opt-out purpose per channel: only the ticked channel is objected to, the other is informed',
     offered: [postalPhone],
     ticked: ['postal'],
     boxes: { postal: ['phone'] },
-    events: [['postal', 'phone', 'objected', 'objected', 'form']],
+    events: [
+      ['postal', 'postal', 'informed', 'none', 'form'],
+      ['postal', 'phone', 'objected', 'objected', 'form'],
+    ],
     decisions: { postal: 'objected' },
   },
   // Germany (B1, B5, N16, C8): email always double opt-in, a consumer's phone/SMS pending until verified.
@@ -313,11 +318,42 @@ const rows: Row[] = [
     decisions: { postal: 'unchanged' },
   },
   {
-    rule: 'legitimate interest displayed, unticked → nothing (no objection is not a choice to record)',
+    rule: 'C3: legitimate interest displayed, unticked, no state row → informed only (no objection is not a choice to record)',
     offered: [postal],
     displayed: ['postal'],
+    events: [['postal', 'postal', 'informed', 'none', 'form']],
+    decisions: { postal: 'unchanged' },
+  },
+  {
+    rule: 'C3: legitimate interest on two channels displayed, unticked → informed on each channel',
+    offered: [postalPhone],
+    displayed: ['postal'],
+    events: [
+      ['postal', 'postal', 'informed', 'none', 'form'],
+      ['postal', 'phone', 'informed', 'none', 'form'],
+    ],
+    decisions: { postal: 'unchanged' },
+  },
+  {
+    rule: 'C3: legitimate interest not displayed → nothing, not even informed',
+    offered: [postal],
+    displayed: [],
     events: [],
     decisions: { postal: 'unchanged' },
+  },
+  {
+    rule: 'C3: a contract purpose for direct marketing (opt-out) displayed → informed',
+    offered: [{ ...postal, key: 'calls', legalBasis: 'contract', channels: ['phone'] }],
+    displayed: ['calls'],
+    events: [['calls', 'phone', 'informed', 'none', 'form']],
+    decisions: { calls: 'unchanged' },
+  },
+  {
+    rule: 'C3: a contract purpose that is not direct marketing (no choice) displayed → nothing',
+    offered: [service],
+    displayed: ['service'],
+    events: [],
+    decisions: { service: 'unchanged' },
   },
   {
     rule: 'legitimate interest unticked after an objection → nothing (the objection stands)',
@@ -488,6 +524,31 @@ describe('planSubmission', () => {
       decisions: {},
     });
     expect(plan.events.map((e) => e.action)).toEqual(['refused']);
+  });
+
+  it('C3: informsOfObjection: opt-out, shown, no state row and not objecting now; nothing else', () => {
+    const none = undefined;
+    expect(informsOfObjection(postal, true, none, false)).toBe(true);
+    expect(informsOfObjection(postal, false, none, false)).toBe(false);
+    expect(informsOfObjection(postal, true, none, true)).toBe(false);
+    for (const state of ['objected', 'none', 'granted'] as ConsentState[]) {
+      expect(informsOfObjection(postal, true, { state, reconsentRequired: false }, false)).toBe(false);
+    }
+    expect(informsOfObjection(newsletter, true, none, false)).toBe(false);
+    expect(informsOfObjection(service, true, none, false)).toBe(false);
+  });
+
+  it('C3: a ticked objection is recorded without an informed event; GPC objections neither', () => {
+    expect(run({ rule: '', offered: [postal], ticked: ['postal'], events: [], decisions: {} }).events.map((e) => e.action)).toEqual(['objected']);
+    const gpcPostal = { ...postal, honorGpc: true };
+    const plan = run({ rule: '', offered: [gpcPostal], gpcPurposes: [gpcPostal], displayed: ['postal'], gpc: true, events: [], decisions: {} });
+    expect(plan.events.map((e) => [e.action, e.method])).toEqual([['objected', 'signal']]);
+  });
+
+  it('C3: informed never moves the state (replay skips it like contacted)', () => {
+    expect(movesState('informed')).toBe(false);
+    const row = nextState(null, { seq: 3, action: 'informed', state: 'none', legalBasis: 'legitimate-interest', occurredAt: new Date('2026-01-01T00:00:00Z') });
+    expect(row).toMatchObject({ state: 'none', lastEventSeq: 0, noticeId: null });
   });
 
   it('stateKey is purpose:channel', () => {

@@ -15,6 +15,7 @@ export const useRecordLabels = () => {
       expired: t('action.expired', 'Expired'),
       revoked: t('action.revoked', 'Revoked'),
       contacted: t('action.contacted', 'Contacted'),
+      informed: t('action.informed', 'Told of the right to object'),
     } satisfies Record<ConsentAction, string>,
     state: {
       none: t('state.none', 'No choice'),

@@ -14,7 +14,9 @@ import { channelReachable, type ChannelIdentifier } from './channel-identifiers'
  *   when they have no consent, and never changes a consent already given, pending or objected to:
  *   withdrawing is its own deliberate act.
  * - Opt-out purposes (legitimate interest): the box is the objection. Ticking it objects (C5); leaving it
- *   unticked changes nothing.
+ *   unticked changes no state, but a person shown the notice for the first time gets an `informed` event
+ *   per channel: the proof of when the right to object was first brought to their attention (C3,
+ *   `informsOfObjection`).
  * - Per-channel boxes (A4, B5, N16): a purpose on several channels is offered as one box per channel and
  *   each channel is decided on its own, exactly as a one-box purpose is: a ticked channel is granted (or
  *   pending), an unticked channel the person was shown is refused where they have no consent. A plain
@@ -112,6 +114,25 @@ export const answeredChannels = (
   return { ticked: on, unticked: channels.filter((c) => !on.includes(c)) };
 };
 
+/**
+ * Does showing an opt-out purpose's notice record an `informed` event on this channel (C3, Art. 21(4))?
+ * Only for a person with no state row for it (`current` absent), and not for a channel objected to in the
+ * same submission (the objection carries the notice itself).
+ *
+ * Why "no state row" and not "never informed": an `informed` event creates no state row, so the rule can
+ * be decided from the states capture already loads, without one more query per submission on the hot path.
+ * The price is that a person who keeps submitting forms without ever objecting gets one `informed` row
+ * per channel on each submission that shows the notice; the earliest one is the first-shown time the law
+ * asks for and the later ones are harmless proof of each display. Anyone with a row (an objection, or
+ * any state recorded for the purpose) already has events that carry the notice they were shown.
+ */
+export const informsOfObjection = (
+  purpose: Pick<RulePurpose, 'mechanism'>,
+  shown: boolean,
+  current: CurrentState | undefined,
+  objectingNow: boolean
+): boolean => purpose.mechanism === 'opt-out' && shown && !current && !objectingNow;
+
 export const planSubmission = (facts: SubmissionFacts): SubmissionPlan => {
   const events: PlannedEvent[] = [];
   const decisions = new Map<string, Decision>();
@@ -152,7 +173,12 @@ export const planSubmission = (facts: SubmissionFacts): SubmissionPlan => {
         }
         return shown && NO_CONSENT.includes(state) ? { action: 'refused', state: 'refused', method: 'form' } : null;
       });
-    } else if (purpose.mechanism === 'opt-out' && ticked) {
+    } else if (purpose.mechanism === 'opt-out' && (ticked || shown)) {
+      // Told first, then (if ticked) objected: the informed events never change the decision.
+      for (const channel of purpose.channels) {
+        if (!informsOfObjection(purpose, shown, facts.states.get(stateKey(purpose.key, channel)), answer.ticked.includes(channel))) continue;
+        events.push({ purpose: purpose.key, channel, legalBasis: purpose.legalBasis, action: 'informed', state: 'none', method: 'form' });
+      }
       record(purpose, (channel) =>
         !answer.ticked.includes(channel) || current(purpose.key, channel).state === 'objected'
           ? null

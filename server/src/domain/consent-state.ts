@@ -28,12 +28,18 @@ export interface StateEvent {
 const DAY = 86_400_000;
 
 /**
+ * Actions that are proof only. `contacted`: a use of the consent (C8). `informed`: the person was shown the
+ * notice of an opt-out purpose and their right to object (C3, Art. 21(4)); being told is not a decision.
+ */
+export const PROOF_ONLY_ACTIONS: readonly ConsentAction[] = ['contacted', 'informed'];
+
+/**
  * Whether an action moves the consent state. `contacted` records a use of the consent (C8: the site
  * reports a call or a mailing); it is proof, not a decision of the person, so the state row stays as it
  * was, `lastEventSeq` and `changedAt` included, and a key with no row gets none (the ledger service skips
  * such events when it moves states; a replay must skip them too, which `nextState` does).
  */
-export const movesState = (action: ConsentAction): boolean => action !== 'contacted';
+export const movesState = (action: ConsentAction): boolean => !PROOF_ONLY_ACTIONS.includes(action);
 
 /**
  * The state an event leaves behind. The event carries its resulting state (decided by the capture rules);

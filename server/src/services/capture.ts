@@ -5,6 +5,7 @@ import type { CreateSubmission, Receipt } from '../../../shared/contracts/submis
 import type { ConsentConfig } from '../config';
 import { PLUGIN_ID } from '../constants';
 import { answeredChannels, doubleOptInApplies, planSubmission, stateKey, type CurrentState, type RulePurpose } from '../domain/capture-rules';
+import { movesState } from '../domain/consent-state';
 import { grantableChannels } from '../domain/channel-identifiers';
 import { buildReceipt, type ReceiptPurpose, type VerifiedNotice } from '../domain/receipt';
 import { minimisePageUrl, requestContext, type RequestContext } from '../domain/request-context';
@@ -258,8 +259,15 @@ const capture = ({ strapi }: { strapi: Core.Strapi }) => {
       const stored = ledger.add(
         planned.events.map((e) => {
           const notice = plan.notices.get(e.purpose);
+          const purpose = byKey.get(e.purpose);
+          // C3: every record of an opt-out purpose (being told of the right to object, objecting) names
+          // the balancing test the purpose relies on, next to the form hook's evidence.
           const evidence =
-            e.action === 'requested' && e.channel === 'email' && doubleOptIn ? { ...options.evidence, doubleOptIn } : options.evidence;
+            e.action === 'requested' && e.channel === 'email' && doubleOptIn
+              ? { ...options.evidence, doubleOptIn }
+              : (e.action === 'informed' || e.action === 'objected') && purpose?.mechanism === 'opt-out'
+                ? { ...options.evidence, balancingTest: purpose.balancingTest ?? null }
+                : options.evidence;
           return {
             ...e,
             subject: pseudonym,
@@ -273,7 +281,7 @@ const capture = ({ strapi }: { strapi: Core.Strapi }) => {
             context: { ...plan.context },
             evidence: evidence ?? null,
             receiptId,
-            lifetimeDays: byKey.get(e.purpose)?.lifetimeDays ?? null,
+            lifetimeDays: purpose?.lifetimeDays ?? null,
           };
         })
       );
@@ -284,8 +292,10 @@ const capture = ({ strapi }: { strapi: Core.Strapi }) => {
         const decision = planned.decisions.get(purpose.key) ?? 'unchanged';
         if (!plan.offered.includes(purpose) && decision === 'unchanged') continue;
         // The state shown for the purpose: its first channel this submission recorded, else its first channel.
-        const channel = stored.find((e) => e.purpose === purpose.key)?.channel ?? purpose.channels[0];
-        const latest = stored.filter((e) => e.purpose === purpose.key && e.channel === channel).pop();
+        // An `informed` event (C3) is proof only: it decides neither the state nor the method shown.
+        const decided = stored.filter((e) => e.purpose === purpose.key && movesState(e.action));
+        const channel = decided[0]?.channel ?? purpose.channels[0];
+        const latest = decided.filter((e) => e.channel === channel).pop();
         const state = latest?.state ?? states.get(stateKey(purpose.key, channel))?.state ?? 'none';
         resultStates[purpose.key] = state;
         receiptPurposes.push({
