@@ -7,6 +7,7 @@
  * written. The identifier rule applies per ticked box.
  */
 import { publishNotice, rowCounts, setupForm, shownNotices } from '../harness/consent-setup';
+import { errorPaths, statesByChannel } from '../harness/ledger-replay';
 import { bootStrapi, type TestStrapi } from '../harness/strapi';
 
 let app: TestStrapi;
@@ -32,15 +33,8 @@ const submit = (subject: Record<string, string>, choices: Record<string, unknown
     .post('/api/consent/submissions')
     .set('Origin', ORIGIN)
     .send({ form: 'signup', subject, choices, notices: only(Object.keys(choices)) });
-const paths = (res: { body: { error: { details: { errors: { path: string[] }[] } } } }) =>
-  res.body.error.details.errors.map((e) => e.path.join('.'));
-const statesOf = async (subject: string, purpose: string) =>
-  Object.fromEntries(
-    (await knex()('consent_states').where({ subject, purpose })).map((r: { channel: string; state: string }) => [
-      r.channel,
-      r.state,
-    ])
-  );
+const paths = errorPaths;
+const statesOf = (subject: string, purpose: string) => statesByChannel(app.strapi, subject, purpose);
 
 describe('A4: the public form definition offers one box per channel', () => {
   it('A4: a purpose with several channels has boxes (channel and label, in the form language); one-channel purposes none', async () => {

@@ -7,6 +7,7 @@
  * the person has its identifier, and refuses a grant without it.
  */
 import { publishNotice, rowCounts, setupForm, shownNotices } from '../harness/consent-setup';
+import { errorPaths, statesByChannel } from '../harness/ledger-replay';
 import { bootStrapi, type TestStrapi } from '../harness/strapi';
 
 let app: TestStrapi;
@@ -41,15 +42,8 @@ const counts = async () => ({
   ...(await rowCounts(app.strapi)),
   entries: Number((await knex()('contact_requests').count({ n: '*' }))[0].n),
 });
-const paths = (res: { body: { error: { details: { errors: { path: string[] }[] } } } }) =>
-  res.body.error.details.errors.map((e) => e.path.join('.'));
-const statesOf = async (subject: string, purpose: string) =>
-  Object.fromEntries(
-    (await knex()('consent_states').where({ subject, purpose })).map((r: { channel: string; state: string }) => [
-      r.channel,
-      r.state,
-    ])
-  );
+const paths = errorPaths;
+const statesOf = (subject: string, purpose: string) => statesByChannel(app.strapi, subject, purpose);
 
 describe('A4, B5, N16: a ticked purpose needs the identifier of its channel', () => {
   it('A4/B5/N16: a ticked SMS/phone purpose without a phone number → 400 naming subject.phone, nothing written', async () => {

@@ -5,10 +5,10 @@
  * activity for the French three-year rule.
  */
 import { TABLE } from '../../server/src/constants';
-import { nextState, type StateRow } from '../../server/src/domain/consent-state';
 import { monthsAfter } from '../../server/src/domain/retention-rules';
 import { createApiToken } from '../harness/api-token';
 import { PURPOSES, publishNotice, rowCounts } from '../harness/consent-setup';
+import { expectStatesEqualReplay } from '../harness/ledger-replay';
 import { bootStrapi, type TestStrapi } from '../harness/strapi';
 
 let app: TestStrapi;
@@ -64,34 +64,7 @@ const person = async (
 const subjectRow = (pseudonym: string) => knex()(TABLE.subject).where({ pseudonym }).first();
 const stateRows = (pseudonym: string) => knex()(TABLE.state).where({ subject: pseudonym }).orderBy(['purpose', 'channel']);
 
-/** consent_states must always equal a replay of the ledger through nextState (spec 3). */
-const replayMatches = async (pseudonym: string) => {
-  const events = await knex()(TABLE.event).where({ subject: pseudonym }).orderBy('seq');
-  const replay = new Map<string, StateRow>();
-  for (const e of events) {
-    const key = `${e.purpose}|${e.channel}`;
-    const next = nextState(replay.get(key) ?? null, {
-      seq: Number(e.seq),
-      action: e.action,
-      state: e.state,
-      legalBasis: e.legal_basis,
-      noticeId: e.notice_id,
-      noticeVersion: e.notice_version,
-      occurredAt: new Date(e.occurred_at),
-    });
-    if (next.state !== 'none' || replay.has(key)) replay.set(key, next);
-  }
-  const stored = await stateRows(pseudonym);
-  expect(stored.map((r: Record<string, unknown>) => `${r.purpose}|${r.channel}`).sort()).toEqual([...replay.keys()].sort());
-  for (const row of stored) {
-    const want = replay.get(`${row.purpose}|${row.channel}`)!;
-    expect({ state: row.state, seq: Number(row.last_event_seq), changedAt: new Date(row.changed_at).getTime() }).toEqual({
-      state: want.state,
-      seq: want.lastEventSeq,
-      changedAt: want.changedAt.getTime(),
-    });
-  }
-};
+const replayMatches = (subject: string) => expectStatesEqualReplay(app.strapi, subject);
 
 describe('C8: POST /api/consent/contacts records a use of the consent', () => {
   let anna: string;

@@ -5,9 +5,9 @@
  * objection recorded by capture carries the balancing-test reference too.
  */
 import { TABLE } from '../../server/src/constants';
-import { nextState, type StateRow } from '../../server/src/domain/consent-state';
 import { createApiToken } from '../harness/api-token';
 import { type Notices, setupForm, shownNotices, submitConsent } from '../harness/consent-setup';
+import { expectStatesEqualReplay } from '../harness/ledger-replay';
 import { bootStrapi, type TestStrapi } from '../harness/strapi';
 
 let app: TestStrapi;
@@ -43,30 +43,7 @@ const evidenceOf = (row: EventRow) => (typeof row.evidence === 'string' ? JSON.p
 const stateRows = (subject: string, purpose: string) =>
   app.strapi.db.connection(TABLE.state).select('*').where({ subject, purpose });
 
-/** consent_states equal a replay of the person's ledger through nextState (spec 3). */
-const replayMatches = async (subject: string) => {
-  const events = await app.strapi.db.connection(TABLE.event).select('*').where({ subject }).orderBy('seq');
-  const replay = new Map<string, StateRow>();
-  for (const e of events) {
-    const key = `${e.purpose}|${e.channel}`;
-    const next = nextState(replay.get(key) ?? null, {
-      seq: Number(e.seq),
-      action: e.action,
-      state: e.state,
-      legalBasis: e.legal_basis,
-      noticeId: e.notice_id,
-      noticeVersion: e.notice_version,
-      occurredAt: new Date(e.occurred_at),
-    });
-    if (next.state !== 'none' || replay.has(key)) replay.set(key, next);
-  }
-  const stored = await app.strapi.db.connection(TABLE.state).select('*').where({ subject });
-  expect(stored.map((r: Record<string, unknown>) => `${r.purpose}|${r.channel}`).sort()).toEqual([...replay.keys()].sort());
-  for (const row of stored) {
-    const want = replay.get(`${row.purpose}|${row.channel}`)!;
-    expect({ state: row.state, seq: Number(row.last_event_seq) }).toEqual({ state: want.state, seq: want.lastEventSeq });
-  }
-};
+const replayMatches = (subject: string) => expectStatesEqualReplay(app.strapi, subject);
 
 const eligibility = async (email: string) => {
   const res = await app
