@@ -8,6 +8,7 @@ import type {
   SuppressionReason,
 } from './domain';
 import type { RecordedEvent } from './events';
+import type { PhoneVerificationMethod } from './phone-verifications';
 import type { SubjectRecord } from './records';
 import type { Receipt } from './submissions';
 
@@ -169,6 +170,13 @@ export interface ImportEvent {
   occurredAt: string;
   method: (typeof IMPORT_METHODS)[number];
   proof?: ImportProof;
+  /**
+   * Evidence that the person's number was verified before this call (a code typed back, a call
+   * answered), for a phone/SMS grant. Without it, a German consumer's phone/SMS grant is recorded
+   * `pending` until `POST /api/consent/phone-verifications` (B5, N16); with it, `granted`, the
+   * verification kept as the event's `evidence.verification`.
+   */
+  phoneVerification?: { method: PhoneVerificationMethod; reference: string; verifiedAt: string };
 }
 
 /** What became of one imported event, in the order sent. */
@@ -194,11 +202,13 @@ export interface ImportOutcome {
    * Notes on a recorded event. `suppression-not-lifted`: the person is on the suppression list for this
    * channel (their unsubscribe, objection or erasure, or an opposition list or bounce); an imported grant
    * never lifts an entry, only the person's own later opt-in through the plugin does (C4, J2, N7).
+   * `phone-verification-pending`: a German consumer's phone/SMS grant without `phoneVerification`,
+   * recorded `pending` until the site reports the number verified (B5, N16).
    */
   warnings?: ImportWarning[];
 }
 
-export const IMPORT_WARNINGS = ['suppression-not-lifted'] as const;
+export const IMPORT_WARNINGS = ['suppression-not-lifted', 'phone-verification-pending'] as const;
 export type ImportWarning = (typeof IMPORT_WARNINGS)[number];
 
 /** A client reference: the same source and reference again is a retry, answered without writing (idempotent). */

@@ -5,9 +5,12 @@
  * opt-in. The site reports a verification with `POST /api/consent/phone-verifications` (API token): a
  * `confirmed` event (method `api`, evidence `{ verification }`) on every pending phone/SMS consent of the
  * person, through the ledger. Eligibility answers `pending-confirmation` until then. The verification
- * never confirms email (B5), and a professional or a French consumer is granted by the tick.
+ * never confirms email (B5), and a professional or a French consumer is granted by the tick. The same
+ * rule (domain/phone-verification.ts) holds grants made in the preference centre and by import, unless an
+ * import row carries its own `phoneVerification`.
  */
 import { createApiToken } from '../harness/api-token';
+import { expectStatesEqualReplay } from '../harness/ledger-replay';
 import { rowCounts, setupForm, shownNotices } from '../harness/consent-setup';
 import { bootStrapi, type TestStrapi } from '../harness/strapi';
 
@@ -148,5 +151,133 @@ describe('B5, N16: an unanswered email confirmation expires the email request on
     const verified = await verify({ subject: { phone: '+4915112345604' }, method: 'call', reference: 'call-9' });
     expect(verified.body.data.confirmed).toHaveLength(2);
     expect(await statesOf(subject, 'sms')).toEqual({ sms: 'granted', phone: 'granted' });
+  });
+});
+
+describe('B5, N16: the preference centre and imports hold a German consumer’s phone/SMS grant like a form', () => {
+  const preferencesOf = (subject: string) =>
+    new URL(consent().service('links').forSubject(subject, 'newsletter', 'email').preferencesUrl).pathname;
+  const importSms = async (phone: string, extra: Record<string, unknown> = {}, subject: Record<string, string> = {}) =>
+    app
+      .http()
+      .post('/api/consent/events')
+      .set('Authorization', `Bearer ${key}`)
+      .send({
+        source: { type: 'first-party', name: 'Callcenter Berlin' },
+        events: [
+          {
+            subject: { phone, ...subject },
+            purpose: 'sms',
+            channel: 'sms',
+            action: 'granted',
+            occurredAt: new Date(Date.now() - 60_000).toISOString(),
+            method: 'import',
+            proof: {
+              formVersion: 'call-script-v2',
+              timestamp: new Date(Date.now() - 60_000).toISOString(),
+              recipients: ['Example Shop SAS'],
+              uiEvidence: 'recording-0042',
+            },
+            ...extra,
+          },
+        ],
+      });
+
+  it('B5/N16: a de consumer granting SMS in the preference centre gets pending on sms and phone, until the number is verified', async () => {
+    const phone = '+4915112345611';
+    // Signed up on the German form with the newsletter only: the SMS box was shown and left unticked.
+    const signup = await submit('de-consumers', { email: 'ute@example.de', phone }, { newsletter: false, sms: false });
+    expect(signup.status).toBe(201);
+    const subject = signup.body.data.receipt.piiPrincipalId;
+    const url = preferencesOf(subject);
+    const res = await app.http().put(url).send({ choices: { sms: true }, notices: { sms: notices.sms } });
+    expect(res.status).toBe(200);
+    expect(res.body.data.states.sms).toBe('pending');
+    expect(await statesOf(subject, 'sms')).toEqual({ sms: 'pending', phone: 'pending' });
+    const requested = await knex()('consent_events').where({ subject, purpose: 'sms', action: 'requested' });
+    expect(requested).toHaveLength(2);
+    expect(requested.every((e: { method: string }) => e.method === 'preference-center')).toBe(true);
+    expect((await consent().service('eligibility').check('sms', 'sms', { phone })).reasons).toContain('pending-confirmation');
+    // The view shows what waits.
+    const view = await app.http().get(url);
+    expect(view.body.data.purposes.find((p: { key: string }) => p.key === 'sms').states).toEqual({ sms: 'pending', phone: 'pending' });
+    // Sending the same choice again adds nothing.
+    const events = (await knex()('consent_events').where({ subject })).length;
+    expect((await app.http().put(url).send({ choices: { sms: true }, notices: { sms: notices.sms } })).status).toBe(200);
+    expect((await knex()('consent_events').where({ subject })).length).toBe(events);
+
+    const verified = await verify({ subject: { phone }, method: 'sms-code', reference: 'otp-pc-1' });
+    expect(verified.body.data.confirmed).toHaveLength(2);
+    expect(await statesOf(subject, 'sms')).toEqual({ sms: 'granted', phone: 'granted' });
+    expect((await consent().service('eligibility').check('sms', 'sms', { phone })).reasons).not.toContain('pending-confirmation');
+    // A verified grant given again stays granted (asking again never un-confirms).
+    expect((await app.http().put(url).send({ choices: { sms: true }, notices: { sms: notices.sms } })).body.data.states.sms).toBe('granted');
+    await expectStatesEqualReplay(app.strapi, subject);
+  });
+
+  it('B5/N16/C2: a French consumer granting SMS in the preference centre is granted at once', async () => {
+    const signup = await submit('fr-consumers', { email: 'zoe@example.fr', phone: '+33612345612' }, { sms: false });
+    const subject = signup.body.data.receipt.piiPrincipalId;
+    const res = await app.http().put(preferencesOf(subject)).send({ choices: { sms: true }, notices: { sms: notices.sms } });
+    expect(res.status).toBe(200);
+    expect(await statesOf(subject, 'sms')).toEqual({ sms: 'granted', phone: 'granted' });
+  });
+
+  it('B5/N16/J2: an imported SMS grant of a de consumer without phoneVerification is pending and the row says so', async () => {
+    const phone = '+4915112345613';
+    const res = await importSms(phone, {}, { jurisdiction: 'de' });
+    expect(res.status).toBe(201);
+    expect(res.body.data).toMatchObject({ recorded: 1, unproven: 0, skipped: 0 });
+    expect(res.body.data.events[0]).toMatchObject({ status: 'recorded', state: 'pending', warnings: ['phone-verification-pending'] });
+    const subject = res.body.data.events[0].subject;
+    expect(await statesOf(subject, 'sms')).toEqual({ sms: 'pending' });
+    const [event] = await knex()('consent_events').where({ subject, purpose: 'sms' });
+    expect(event).toMatchObject({ action: 'requested', method: 'import' });
+    expect((await consent().service('eligibility').check('sms', 'sms', { phone })).reasons).toContain('pending-confirmation');
+    // The site's later verification confirms it, like a form's.
+    expect((await verify({ subject: { phone }, method: 'call', reference: 'call-77' })).body.data.confirmed).toEqual([{ purpose: 'sms', channel: 'sms' }]);
+    expect(await statesOf(subject, 'sms')).toEqual({ sms: 'granted' });
+    await expectStatesEqualReplay(app.strapi, subject);
+  });
+
+  it('B5/N16/J2: with phoneVerification the imported grant is granted and the verification kept as evidence', async () => {
+    const phone = '+4915112345614';
+    const verifiedAt = new Date(Date.now() - 120_000).toISOString();
+    const res = await importSms(phone, { phoneVerification: { method: 'sms-code', reference: 'otp-cc-9', verifiedAt } }, { jurisdiction: 'de' });
+    expect(res.status).toBe(201);
+    expect(res.body.data.events[0]).toMatchObject({ status: 'recorded', state: 'granted' });
+    expect(res.body.data.events[0].warnings).toBeUndefined();
+    const subject = res.body.data.events[0].subject;
+    const [event] = await knex()('consent_events').where({ subject, purpose: 'sms' });
+    expect(event.action).toBe('granted');
+    const evidence = typeof event.evidence === 'string' ? JSON.parse(event.evidence) : event.evidence;
+    expect(evidence.verification).toEqual({ method: 'sms-code', reference: 'otp-cc-9', verifiedAt });
+    expect((await consent().service('eligibility').check('sms', 'sms', { phone })).eligible).toBe(true);
+  });
+
+  it('B5/N16/C2: an imported SMS grant of a professional in de, or of a person outside de, needs no verification', async () => {
+    const pro = await importSms('+4915112345615', {}, { jurisdiction: 'de', audience: 'professional' });
+    expect(pro.body.data.events[0]).toMatchObject({ status: 'recorded', state: 'granted' });
+    const fr = await importSms('+33612345616', {}, { jurisdiction: 'fr' });
+    expect(fr.body.data.events[0]).toMatchObject({ status: 'recorded', state: 'granted' });
+  });
+
+  it.each([
+    ['on an email grant', { purpose: 'newsletter', channel: 'email' }, 'events.0.phoneVerification'],
+    ['on a withdrawal', { action: 'withdrawn' }, 'events.0.phoneVerification'],
+    ['with an unknown method', { phoneVerification: { method: 'pigeon', reference: 'r', verifiedAt: '2026-01-01T10:00:00Z' } }, 'method'],
+    ['without a reference', { phoneVerification: { method: 'call', verifiedAt: '2026-01-01T10:00:00Z' } }, 'reference'],
+    ['in the future', { phoneVerification: { method: 'call', reference: 'r', verifiedAt: '2999-01-01T10:00:00Z' } }, 'verifiedAt'],
+    ['with an unknown field', { phoneVerification: { method: 'call', reference: 'r', verifiedAt: '2026-01-01T10:00:00Z', code: '1234' } }, 'code'],
+  ])('B5/N16: phoneVerification %s → 400 naming it, nothing written', async (_what, extra, field) => {
+    const before = await rowCounts(app.strapi);
+    const body = {
+      phoneVerification: { method: 'call', reference: 'r', verifiedAt: '2026-01-01T10:00:00Z' },
+      ...extra,
+    };
+    const res = await importSms('+4915112345617', body, { jurisdiction: 'de', email: 'x@example.de' });
+    expect(res.status).toBe(400);
+    expect(JSON.stringify(res.body.error)).toContain(field);
+    expect(await rowCounts(app.strapi)).toEqual(before);
   });
 });

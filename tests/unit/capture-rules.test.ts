@@ -572,3 +572,20 @@ describe('confirmedByPhoneVerification (C8, N16, B5)', () => {
     ]);
   });
 });
+
+describe('grantWaitsForPhoneVerification: one rule for forms, the preference centre and imports (B5, N16)', () => {
+  const { grantWaitsForPhoneVerification } = jest.requireActual('../../server/src/domain/phone-verification');
+  it.each([
+    ['B5/N16: a de consumer, sms, no state', { channel: 'sms', jurisdiction: 'de', audience: 'consumer' }, true],
+    ['B5/N16/C2: unknown audience counts as a consumer', { channel: 'phone', jurisdiction: 'de', audience: 'any' }, true],
+    ['B5/N16: already pending waits again', { channel: 'sms', jurisdiction: 'de', current: { state: 'pending' } }, true],
+    ['B5/N16: a granted consent needing re-consent waits', { channel: 'sms', jurisdiction: 'de', current: { state: 'granted', reconsentRequired: true } }, true],
+    ['B5/N16: a current grant is never un-confirmed', { channel: 'sms', jurisdiction: 'de', current: { state: 'granted', reconsentRequired: false } }, false],
+    ['B5/N16: a grant carrying its verification (import) does not wait', { channel: 'sms', jurisdiction: 'de', verified: true }, false],
+    ['B5/C2: a professional in de does not wait', { channel: 'sms', jurisdiction: 'de', audience: 'professional' }, false],
+    ['B5/C2: a French consumer does not wait', { channel: 'sms', jurisdiction: 'fr', audience: 'consumer' }, false],
+    ['B5: email never waits for a number', { channel: 'email', jurisdiction: 'de' }, false],
+  ])('%s', (_rule, grant, waits) => {
+    expect(grantWaitsForPhoneVerification(grant)).toBe(waits);
+  });
+});

@@ -1,6 +1,7 @@
 import type { Audience, Channel, ConsentState, Jurisdiction, LegalBasis } from '../../../shared/contracts/domain';
 import type { EventDecision } from '../../../shared/contracts/events';
 import { channelReachable, type ChannelIdentifier } from './channel-identifiers';
+import { grantWaitsForPhoneVerification } from './phone-verification';
 
 /**
  * What one form submission changes, decided without touching the database: the rules of spec 4.1 and of
@@ -24,7 +25,8 @@ import { channelReachable, type ChannelIdentifier } from './channel-identifiers'
  *   for email, no number for phone/SMS) records nothing (channel-identifiers.ts).
  * - Germany (B1, B5, N16, C8; UWG §7 and §7a): for a person in jurisdiction `de`, email consent always goes
  *   through double opt-in, and a consumer's phone or SMS consent stays `pending` until the number is
- *   verified (`POST /api/consent/phone-verifications`): an email confirmation never proves it.
+ *   verified (`POST /api/consent/phone-verifications`): an email confirmation never proves it. That rule
+ *   is phone-verification.ts's, shared with the preference centre and imports.
  * - Purposes without a choice (contract, legal obligation) cannot be ticked (the caller refuses that).
  * - GPC (F1–F3): the signal objects, with method `signal`, to every purpose flagged "honour GPC", on the
  *   form or not, unless the same request explicitly ticks that purpose. A purpose already objected to is
@@ -84,22 +86,12 @@ const NO_CONSENT: ConsentState[] = ['none', 'refused', 'withdrawn', 'expired', '
 
 export const stateKey = (purpose: string, channel: Channel) => `${purpose}:${channel}`;
 
-/** Channels a German consumer's consent waits on until the number is verified (C8, N16). */
-export const PHONE_VERIFIED_CHANNELS: readonly Channel[] = ['phone', 'sms'];
-
 /** Does email consent for this purpose go through double opt-in? Always for a person in `de` (B1). */
 export const doubleOptInApplies = (
   purpose: { doubleOptIn: boolean },
   formDoubleOptIn: boolean,
   jurisdiction?: Jurisdiction | null
 ): boolean => purpose.doubleOptIn || formDoubleOptIn || jurisdiction === 'de';
-
-/** Does a phone/SMS grant wait for the number to be verified? A consumer (unknown counts as one) in `de`. */
-export const phoneVerificationApplies = (
-  channel: Channel,
-  jurisdiction?: Jurisdiction | null,
-  audience?: Audience | null
-): boolean => jurisdiction === 'de' && audience !== 'professional' && PHONE_VERIFIED_CHANNELS.includes(channel);
 
 /**
  * How a purpose was answered, box by box: the channels ticked and the channels left unticked. `true`
@@ -166,8 +158,14 @@ export const planSubmission = (facts: SubmissionFacts): SubmissionPlan => {
           if (facts.identifiers && !channelReachable(channel, facts.identifiers)) return null;
           const alreadyGiven = state === 'granted' && !reconsentRequired;
           const waits =
-            (doubleOptIn && channel === 'email') || phoneVerificationApplies(channel, facts.jurisdiction, facts.audience);
-          return waits && !alreadyGiven
+            (doubleOptIn && channel === 'email' && !alreadyGiven) ||
+            grantWaitsForPhoneVerification({
+              channel,
+              jurisdiction: facts.jurisdiction,
+              audience: facts.audience,
+              current: { state, reconsentRequired },
+            });
+          return waits
             ? { action: 'requested', state: 'pending', method: 'form' }
             : { action: 'granted', state: 'granted', method: 'form' };
         }

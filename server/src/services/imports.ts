@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import type { ConsentState, SuppressionReason } from '../../../shared/contracts/domain';
+import type { Audience, ConsentState, Jurisdiction, SuppressionReason } from '../../../shared/contracts/domain';
 import type { Purpose } from '../../../shared/contracts/purposes';
 import {
   IMPORT_PROOF_ELEMENTS,
@@ -13,6 +13,7 @@ import {
 } from '../../../shared/contracts/subjects';
 import type { ConsentConfig } from '../config';
 import { PLUGIN_ID, UID } from '../constants';
+import { grantWaitsForPhoneVerification, PHONE_VERIFIED_CHANNELS } from '../domain/phone-verification';
 import { methodMayLift, standingSuppressions } from '../domain/suppression-rules';
 import { ConflictError } from '../errors';
 import { canonicalJson, sha256Hex } from '../utils/canonical-json';
@@ -45,6 +46,14 @@ interface Prepared {
   missing: ImportProofElement[];
 }
 
+/** A person of the call as recorded after it: the row's audience and jurisdiction applied (C2). */
+interface Person {
+  pseudonym: string;
+  hashes: string[];
+  audience: Audience | null;
+  jurisdiction: Jurisdiction | null;
+}
+
 const CHUNK = 500;
 const STATE_OF = { granted: 'granted', refused: 'refused', withdrawn: 'withdrawn', objected: 'objected' } as const;
 // An unticked box never withdraws (capture-rules): a refusal recorded elsewhere does not either.
@@ -66,14 +75,20 @@ export const missingProof = (proof: ImportProof | undefined, controllerName: str
   return IMPORT_PROOF_ELEMENTS.filter((element) => !present[element]);
 };
 
-/** The event's evidence: where it came from and the proof as sent, soft opt-in evidence where eligibility reads it. */
-const evidenceOf = (source: ImportBody['source'], proof: ImportProof | undefined) => {
-  if (!proof) return { source: { type: source.type, name: source.name } };
-  const { softOptIn, ...rest } = proof;
+/**
+ * The event's evidence: where it came from and the proof as sent, soft opt-in evidence where eligibility
+ * reads it, and a phone verification under the key the phone-verifications route uses (B5, N16).
+ */
+const evidenceOf = (source: ImportBody['source'], event: ImportEvent) => {
+  const { softOptIn, ...rest } = event.proof ?? {};
+  const verification = event.phoneVerification;
   return {
     source: { type: source.type, name: source.name },
     ...(Object.keys(rest).length ? { proof: rest } : {}),
     ...(softOptIn ? { softOptIn: { ...softOptIn } } : {}),
+    ...(verification
+      ? { verification: { method: verification.method, reference: verification.reference, verifiedAt: new Date(verification.verifiedAt).toISOString() } }
+      : {}),
   };
 };
 
@@ -83,7 +98,8 @@ const evidenceOf = (source: ImportBody['source'], proof: ImportProof | undefined
  * actor `import:<source>`, and `{ source, proof }` as evidence. A consent grant without the proof J2 asks
  * for is recorded and, in the same transaction, revoked by the plugin (`revoked`, reason
  * `proof-incomplete`): the ledger keeps what was claimed, and the person stays ineligible
- * (`unproven-import`) until they opt in themselves.
+ * (`unproven-import`) until they opt in themselves. A German consumer's phone/SMS grant is recorded
+ * `pending` (action `requested`) unless the row carries `phoneVerification` (B5, N16).
  */
 const imports = ({ strapi }: { strapi: Core.Strapi }) => {
   const config = () => strapi.config.get(`plugin::${PLUGIN_ID}`) as ConsentConfig;
@@ -153,6 +169,9 @@ const imports = ({ strapi }: { strapi: Core.Strapi }) => {
       if (softOptIn && purpose.legalBasis !== 'legitimate-interest') {
         return problem(at('proof', 'softOptIn'), `soft opt-in evidence is for legitimate-interest purposes`);
       }
+      if (event.phoneVerification && !(event.action === 'granted' && PHONE_VERIFIED_CHANNELS.includes(event.channel))) {
+        return problem(at('phoneVerification'), `is evidence for a grant on ${PHONE_VERIFIED_CHANNELS.join(' or ')} only`);
+      }
 
       let notice: NoticeRef | null = null;
       const { noticeId, noticeVersion, noticeHash } = event.proof ?? {};
@@ -212,7 +231,7 @@ const imports = ({ strapi }: { strapi: Core.Strapi }) => {
    * (`subjects.resolveMany`), with the audience and jurisdiction a row states (the latest row's, C2). Runs
    * under the ledger lock.
    */
-  const resolveAll = async (people: { identifiers: Identifiers; profile: SubjectProfile }[]): Promise<Map<string, { pseudonym: string; hashes: string[] }>> => {
+  const resolveAll = async (people: { identifiers: Identifiers; profile: SubjectProfile }[]): Promise<Map<string, Person>> => {
     const byKey = new Map<string, { identifiers: Identifiers; profile: SubjectProfile }>();
     for (const { identifiers, profile } of people) {
       const key = JSON.stringify(identifiers);
@@ -225,8 +244,11 @@ const imports = ({ strapi }: { strapi: Core.Strapi }) => {
     const resolved = await getService('subjects').resolveMany([...byKey.values()]);
     return new Map(
       [...byKey.keys()].map((key, i) => {
-        const { pseudonym, emailHash, phoneHash, externalIdHash } = resolved[i].subject;
-        return [key, { pseudonym, hashes: [emailHash, phoneHash, externalIdHash].filter((h): h is string => !!h) }];
+        const { pseudonym, emailHash, phoneHash, externalIdHash, audience, jurisdiction } = resolved[i].subject;
+        return [
+          key,
+          { pseudonym, hashes: [emailHash, phoneHash, externalIdHash].filter((h): h is string => !!h), audience, jurisdiction },
+        ];
       })
     );
   };
@@ -272,7 +294,7 @@ const imports = ({ strapi }: { strapi: Core.Strapi }) => {
   };
 
   const statesOf = async (pseudonyms: string[]) => {
-    const map = new Map<string, { state: ConsentState; changedAt: number }>();
+    const map = new Map<string, { state: ConsentState; changedAt: number; reconsentRequired?: boolean }>();
     const unique = [...new Set(pseudonyms)];
     for (let i = 0; i < unique.length; i += CHUNK) {
       const rows: {
@@ -281,14 +303,16 @@ const imports = ({ strapi }: { strapi: Core.Strapi }) => {
         channel: string;
         state: ConsentState;
         changedAt: string | Date;
+        reconsentRequired: boolean | null;
       }[] = await strapi.db.query(UID.state).findMany({
-        select: ['subject', 'purpose', 'channel', 'state', 'changedAt'],
+        select: ['subject', 'purpose', 'channel', 'state', 'changedAt', 'reconsentRequired'],
         where: { subject: { $in: unique.slice(i, i + CHUNK) } },
       });
       for (const r of rows)
         map.set(`${r.subject}|${r.purpose}|${r.channel}`, {
           state: r.state,
           changedAt: new Date(r.changedAt).getTime(),
+          reconsentRequired: !!r.reconsentRequired,
         });
     }
     return map;
@@ -360,7 +384,20 @@ const imports = ({ strapi }: { strapi: Core.Strapi }) => {
             // is fine, and the lifetime of a grant counts from when it was given.
             occurredAt: p.at,
           };
-          const state = STATE_OF[p.event.action];
+          // A German consumer's number is not proven by a claim: pending until verified, unless the row
+          // carries the verification (B5, N16; phone-verification.ts, the rule forms and the preference centre use).
+          const person = personOf(p);
+          const waits =
+            p.event.action === 'granted' &&
+            p.purpose.legalBasis === 'consent' &&
+            grantWaitsForPhoneVerification({
+              channel: p.event.channel,
+              jurisdiction: person.jurisdiction ?? config().jurisdiction,
+              audience: person.audience,
+              current,
+              verified: !!p.event.phoneVerification,
+            });
+          const state: ConsentState = waits ? 'pending' : STATE_OF[p.event.action];
           outcomes.set(p.index, {
             index: p.index,
             subject,
@@ -371,10 +408,10 @@ const imports = ({ strapi }: { strapi: Core.Strapi }) => {
           });
           events.push({
             ...base,
-            action: p.event.action,
+            action: waits ? 'requested' : p.event.action,
             state,
             actor,
-            evidence: evidenceOf(body.source, p.event.proof),
+            evidence: evidenceOf(body.source, p.event),
           });
           if (p.missing.length) {
             // Same instant as the grant: it was never valid, and a later event of this import (a
@@ -387,7 +424,7 @@ const imports = ({ strapi }: { strapi: Core.Strapi }) => {
               evidence: { reason: 'proof-incomplete', missing: p.missing },
             });
           }
-          states.set(key, { state: p.missing.length ? 'revoked' : state, changedAt: p.at.getTime() });
+          states.set(key, { state: p.missing.length ? 'revoked' : state, changedAt: p.at.getTime(), reconsentRequired: false });
         }
 
         const stored = await getService('ledger').append(events);
@@ -410,6 +447,7 @@ const imports = ({ strapi }: { strapi: Core.Strapi }) => {
           const { eventIndex, ...outcome } = outcomes.get(p.index)!;
           const final = states.get(`${outcome.subject}|${p.purpose.key}|${p.event.channel}`)?.state ?? outcome.state;
           const warnings: ImportWarning[] = warned.has(p.index) ? ['suppression-not-lifted'] : [];
+          if (outcome.status === 'recorded' && outcome.state === 'pending') warnings.push('phone-verification-pending');
           return {
             ...outcome,
             state: final,

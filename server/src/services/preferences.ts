@@ -5,6 +5,7 @@ import type { PublicPurpose } from '../../../shared/contracts/forms';
 import type { ConsentConfig } from '../config';
 import { PLUGIN_ID, UID } from '../constants';
 import { grantableChannels } from '../domain/channel-identifiers';
+import { grantWaitsForPhoneVerification } from '../domain/phone-verification';
 import { requestContext } from '../domain/request-context';
 import { GoneError } from '../errors';
 import { getService } from '../utils/get-service';
@@ -25,8 +26,9 @@ export interface PreferenceChange {
 /**
  * The preference centre (D5): every active purpose with a choice, its current state per channel, and the
  * notice to show for granting it again. A `true` for a consent purpose grants it (with the notice shown,
- * like any opt-in, A9; the link came by mail to the person, so no second confirmation); a `false` withdraws
- * or objects. Leaving everything is one call with every purpose `false`.
+ * like any opt-in, A9; the link came by mail to the person, so no second confirmation of the address); a
+ * German consumer's phone/SMS grant stays `pending` until the number is verified, as on a form (B5, N16).
+ * A `false` withdraws or objects. Leaving everything is one call with every purpose `false`.
  */
 const preferences = ({ strapi }: { strapi: Core.Strapi }) => {
   const config = () => strapi.config.get(`plugin::${PLUGIN_ID}`) as ConsentConfig;
@@ -107,6 +109,8 @@ const preferences = ({ strapi }: { strapi: Core.Strapi }) => {
         Object.fromEntries(grants.map((k) => [k, change.notices![k]]))
       );
       const context = { ...requestContext(request, config().ipStorage) };
+      // Whose law applies is the person's recorded jurisdiction (C2), else the site's.
+      const jurisdiction = subject.jurisdiction ?? config().jurisdiction;
 
       await strapi.db.transaction(async () => {
         await getService('ledger').lock();
@@ -119,13 +123,16 @@ const preferences = ({ strapi }: { strapi: Core.Strapi }) => {
           const notice = notices.get(key)!;
           for (const channel of grantChannels.get(key)!) {
             const row = current(key, channel);
-            if (row?.state === 'granted' && !row.reconsentRequired && row.noticeVersion === notice.version) continue;
+            // A German consumer's number is not proven by the link in a mail: pending until verified (B5, N16).
+            const waits = grantWaitsForPhoneVerification({ channel, jurisdiction, audience: subject.audience, current: row });
+            const state = waits ? 'pending' : 'granted';
+            if (row?.state === state && !row.reconsentRequired && row.noticeVersion === notice.version) continue;
             events.push({
               subject: subject.pseudonym,
               purpose: key,
               channel,
-              action: 'granted',
-              state: 'granted',
+              action: waits ? 'requested' : 'granted',
+              state,
               method: 'preference-center',
               legalBasis: purpose.legalBasis,
               actor: 'subject',

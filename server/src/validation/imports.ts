@@ -8,7 +8,8 @@ import {
   IMPORT_SOURCE_TYPES,
   type ImportEvents,
 } from '../../../shared/contracts/subjects';
-import { identifiedSubject, instant as anyInstant, NO_UNKNOWN_ROOT, noUnknownMessage, objectBody, PRINTABLE, slug } from './common';
+import { PHONE_VERIFICATION_METHODS } from '../../../shared/contracts/phone-verifications';
+import { identifiedSubject, instant as anyInstant, NO_UNKNOWN_ROOT, noUnknownMessage, objectBody, PRINTABLE, reference, slug } from './common';
 
 const instant = () => anyInstant({ past: true });
 
@@ -70,6 +71,15 @@ const eventSchema = yup
       .oneOf([...IMPORT_METHODS])
       .required(),
     proof: proofSchema,
+    // The number was verified before the import (B5, N16): the same facts the phone-verifications route takes.
+    phoneVerification: yup
+      .object({
+        method: yup.string().strict().oneOf([...PHONE_VERIFICATION_METHODS]).required(),
+        reference: reference().required(),
+        verifiedAt: instant().required(),
+      })
+      .noUnknown(true, noUnknownMessage)
+      .default(undefined),
   })
   .noUnknown(true, noUnknownMessage);
 
