@@ -164,4 +164,13 @@ const contactForm = {
   privacyPolicyUrl: PRIVACY_POLICY_URL,
 };
 
-module.exports = { purposes, notices, forms: [form, contactForm] };
+/** The form behind the order route's consent hook, which also records the order as a contract (src/api/order). */
+const checkoutForm = {
+  key: 'checkout',
+  name: 'Checkout',
+  purposes: ['newsletter'],
+  allowedOrigins: form.allowedOrigins,
+  privacyPolicyUrl: PRIVACY_POLICY_URL,
+};
+
+module.exports = { purposes, notices, forms: [form, contactForm, checkoutForm] };

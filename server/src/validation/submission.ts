@@ -1,4 +1,4 @@
-import { validateYupSchema, yup } from '@strapi/utils';
+import { errors, validateYupSchema, yup } from '@strapi/utils';
 import { AUDIENCES, CHANNELS, JURISDICTIONS } from '../../../shared/contracts/domain';
 import type { CreateSubmission } from '../../../shared/contracts/submissions';
 import { identifierFields, locale, NO_UNKNOWN_ROOT, noUnknownMessage, objectBody, slug } from './common';
@@ -134,6 +134,20 @@ export const fromUrlencoded = (body: Record<string, unknown>): Record<string, un
 
 const validate = validateYupSchema(schema, { strict: true });
 
+/**
+ * A contract is evidence only the site's server can give (C4–C7): a visitor who could send one would make
+ * every contract purpose eligible for themselves or anyone else. Named in the 400 rather than left to the
+ * generic "unknown field".
+ */
+export const refuseRelationship = (body: Record<string, unknown>, path: string[] = []): void => {
+  if (!('relationship' in body)) return;
+  const at = [...path, 'relationship'];
+  const message = `${at.join('.')}: a contract cannot be sent by a visitor; the site's server records it (the form hook's relationship option or POST /api/consent/relationships)`;
+  throw new errors.ValidationError(message, { errors: [{ path: at, message }] });
+};
+
 export const validateSubmission = async (body: unknown): Promise<CreateSubmission.Request['body']> => {
-  return (await validate(objectBody(body))) as CreateSubmission.Request['body'];
+  const object = objectBody(body) as Record<string, unknown>;
+  refuseRelationship(object);
+  return (await validate(object)) as CreateSubmission.Request['body'];
 };
