@@ -415,6 +415,28 @@ describe('I1, I2: erasure', () => {
     expect(heard).toEqual([{ subject: { id: pseudonym, email: EMAIL, phone: PHONE }, erasedAt: first.erasedAt }]);
   });
 
+  it('I1/C7: erasure deletes the person’s relationships (a contract reference may identify them); other people’s stay', async () => {
+    const relationships = consent().service('relationships');
+    const kim = await relationships.upsertMany(
+      [
+        { subject: { email: 'kim.lee@example.com' }, reference: 'CUST-kim.lee', startedAt: '2026-01-05T09:00:00Z' },
+        { subject: { email: 'kim.lee@example.com' }, reference: 'ORD-2002', startedAt: '2026-02-05T09:00:00Z' },
+      ],
+      'api'
+    );
+    const [other] = await relationships.upsertMany(
+      [{ subject: { email: 'lou@example.com' }, reference: 'ORD-2003', startedAt: '2026-02-05T09:00:00Z' }],
+      'api'
+    );
+    expect(await count('consent_relationships', { subject: kim[0].subject })).toBe(2);
+
+    const res = await erase({ email: 'kim.lee@example.com' });
+    expect(res.status).toBe(200);
+    expect(await count('consent_relationships', { subject: kim[0].subject })).toBe(0);
+    expect(await search(['CUST-kim.lee', 'kim.lee@example.com'])).toEqual([]);
+    expect(await count('consent_relationships', { subject: other.subject })).toBe(1);
+  });
+
   it('I1: erasing again answers the same and writes nothing (by the old address, by pseudonym, by an admin)', async () => {
     const before = await everything();
     for (const body of [{ email: RAW_EMAIL }, { phone: RAW_PHONE }, { subject: pseudonym }]) {

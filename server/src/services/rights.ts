@@ -237,7 +237,8 @@ const rights = ({ strapi }: { strapi: Core.Strapi }) => {
      * - each identifier hash gets an `erasure` suppression entry on every channel: they are never
      *   contacted again, and a later request under the same address is recognised;
      * - the subject's identifiers, hashes and profile are cleared and `erasedAt` set;
-     * - their double opt-in requests and the rate-limit counters keyed by their identifier hashes go.
+     * - their double opt-in requests, their relationships (contract references, C7) and the rate-limit
+     *   counters keyed by their identifier hashes go.
      * Kept: the ledger and receipts (pseudonymous), the subject's pseudonym, the suppression entries.
      * Idempotent: a second request answers the same and writes nothing.
      */
@@ -271,6 +272,8 @@ const rights = ({ strapi }: { strapi: Core.Strapi }) => {
             .where('bucket', 'like', `%:${hash.slice(0, 40)}:%`)
             .del();
         }
+        // A contract reference (an order or customer number) may identify the person as well as an address.
+        const contracts = await getService('relationships').eraseFor(subject.pseudonym);
         await getService('subjects').erase(subject.pseudonym, at);
 
         const identifiers = Object.fromEntries(
@@ -278,7 +281,7 @@ const rights = ({ strapi }: { strapi: Core.Strapi }) => {
         );
         onCommit(() => {
           strapi.log.info(
-            `[consent] erased subject ${subject.pseudonym} (${changed.length} ledger events, ${hashes.length} suppression entries)`
+            `[consent] erased subject ${subject.pseudonym} (${changed.length} ledger events, ${hashes.length} suppression entries, ${contracts} relationships deleted)`
           );
           // The ledger's webhooks for the withdrawals above carry only the pseudonym (the identifiers are
           // gone by then), so code that must pass the erasure on to other systems (Art. 17(2), 19) hears the
