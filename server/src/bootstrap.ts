@@ -45,6 +45,13 @@ const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
       },
       options: { rule: '57 3 * * *' },
     },
+    'consent:import-batch-retention': {
+      task: async () => {
+        const { deleted } = await getService('imports').purgeBatches();
+        if (deleted) strapi.log.info(`[consent] ${deleted} import batch reference(s) past retention.importBatchDays deleted`);
+      },
+      options: { rule: '7 4 * * *' },
+    },
   });
 
   if (process.env.NODE_ENV === 'production' && getService('settings').forceMigration()) {

@@ -229,3 +229,41 @@ describe('J2, N7: a batch with a client reference is idempotent; nothing is writ
     expect(good.body.data.recorded).toBe(2);
   });
 });
+
+describe('J2, N7: batch references are kept retention.importBatchDays (30 by default), then purged', () => {
+  const DAY = 86_400_000;
+  const purge = (now: Date) => consent().service('imports').purgeBatches(now);
+  const batches = (reference: string) => knex()('consent_import_batches').where({ reference });
+
+  it('J2/N7: the nightly purge keeps a reference younger than 30 days and deletes it after; the events stay on the ledger', async () => {
+    const body = { source: SOURCE, reference: 'leadco-retention.csv', events: [grant('ned@example.com')] };
+    const first = await send(body);
+    expect(first.status).toBe(201);
+    const subject = first.body.data.events[0].subject;
+    const created = new Date((await batches('leadco-retention.csv'))[0].created_at).getTime();
+
+    // Every batch of this file is younger than 29 days: nothing goes.
+    const total = Number((await knex()('consent_import_batches').count({ n: '*' }))[0].n);
+    expect(await purge(new Date(created + 29 * DAY))).toEqual({ deleted: 0 });
+    expect(await batches('leadco-retention.csv')).toHaveLength(1);
+    // A retry within the period is still a replay.
+    expect((await send(body)).headers['idempotent-replayed']).toBe('true');
+
+    expect(await purge(new Date(created + 31 * DAY))).toEqual({ deleted: total });
+    expect(await batches('leadco-retention.csv')).toHaveLength(0);
+    expect(await knex()('consent_events').where({ subject, action: 'granted' })).toHaveLength(1);
+    // Run again, nothing left to delete: idempotent on every instance at once.
+    expect(await purge(new Date(created + 31 * DAY))).toEqual({ deleted: 0 });
+
+    // After the period the reference is free: the same call is a new batch, answered afresh.
+    const later = await send({ ...body, events: [grant('ned@example.com')] });
+    expect(later.status).toBe(201);
+    expect(later.headers['idempotent-replayed']).toBeUndefined();
+    expect(await batches('leadco-retention.csv')).toHaveLength(1);
+  });
+
+  it('J2/N7: the nightly job is scheduled', () => {
+    const names = app.strapi.cron.jobs.map((j: { name?: string }) => j.name);
+    expect(names).toContain('consent:import-batch-retention');
+  });
+});

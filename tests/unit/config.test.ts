@@ -81,6 +81,7 @@ describe('validateConfig', () => {
         subscriberJurisdictions: [],
         suppressionMinMonths: 36,
         suppressionMaxMonths: null,
+        importBatchDays: 30,
       });
     });
 
@@ -92,6 +93,10 @@ describe('validateConfig', () => {
       [{ suppressionMaxMonths: undefined }, /consent\.retention\.suppressionMaxMonths must be defined/],
       [{ keepForever: true }, /consent\.retention has unknown key\(s\): keepForever/],
       [{ subscriberJurisdictions: ['us'] }, /consent\.retention\.subscriberJurisdictions\[0\] must be one of/],
+      [{ importBatchDays: 0 }, /consent\.retention\.importBatchDays must be at least 1 \(days an import reference is remembered for retries\)/],
+      [{ importBatchDays: 1.5 }, /consent\.retention\.importBatchDays must be a whole number of days/],
+      [{ importBatchDays: '30' }, /consent\.retention\.importBatchDays must be a `number`/],
+      [{ importBatchDays: undefined }, /consent\.retention\.importBatchDays is a required field/],
     ])('refuses %j', (over, message) => {
       expect(() => validateConfig(retention(over), 'development')).toThrow(message);
     });

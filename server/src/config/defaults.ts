@@ -48,6 +48,11 @@ export interface ConsentConfig {
     subscriberJurisdictions: Jurisdiction[];
     suppressionMinMonths: number;
     suppressionMaxMonths: number | null;
+    /**
+     * Days an import's client reference is remembered (`consent_import_batches`): a retry within them
+     * replays the first answer; afterwards the nightly job deletes the row and the reference is free.
+     */
+    importBatchDays: number;
   };
 }
 
@@ -77,5 +82,7 @@ export const defaultConfig: ConsentConfig = {
     // At least 3 years from the objection in France (I3); no maximum by default: nothing is ever aged out.
     suppressionMinMonths: 36,
     suppressionMaxMonths: null,
+    // Retries come within minutes or days; a month covers a failed job retried after a holiday.
+    importBatchDays: 30,
   },
 };

@@ -103,6 +103,11 @@ const schema = (production: boolean) =>
             .nullable()
             .defined()
             .min(yup.ref('suppressionMinMonths'), '${path} must be null or at least retention.suppressionMinMonths (${min})'),
+          importBatchDays: yup
+            .number()
+            .integer('${path} must be a whole number of days')
+            .min(1, '${path} must be at least 1 (days an import reference is remembered for retries)')
+            .required(),
         })
         .noUnknown(true, '${path} has unknown key(s): ${unknown}'),
     })

@@ -55,6 +55,7 @@ interface Person {
 }
 
 const CHUNK = 500;
+const DAY = 86_400_000;
 const STATE_OF = { granted: 'granted', refused: 'refused', withdrawn: 'withdrawn', objected: 'objected' } as const;
 // An unticked box never withdraws (capture-rules): a refusal recorded elsewhere does not either.
 const REFUSAL_KEEPS: ConsentState[] = ['granted', 'pending', 'objected'];
@@ -319,6 +320,17 @@ const imports = ({ strapi }: { strapi: Core.Strapi }) => {
   };
 
   return {
+    /**
+     * Forgets batch references older than `retention.importBatchDays` (nightly, `consent:import-batch-retention`):
+     * the idempotency of a retry (J2, N7) needs them for days, not forever (Art. 5(1)(e)). The events
+     * the batch recorded stay on the ledger; a call with the same reference afterwards is a new batch.
+     */
+    async purgeBatches(now = new Date()): Promise<{ deleted: number }> {
+      const cutoff = new Date(now.getTime() - config().retention.importBatchDays * DAY);
+      const { count } = await strapi.db.query(UID.importBatch).deleteMany({ where: { createdAt: { $lt: cutoff } } });
+      return { deleted: count };
+    },
+
     /**
      * Records a validated import (at most IMPORT_MAX_EVENTS events) in one transaction: all or nothing.
      * Events are recorded in the order of their `occurredAt` (the order sent for equal times), which is
