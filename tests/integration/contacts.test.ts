@@ -123,6 +123,60 @@ describe('C8: POST /api/consent/contacts records a use of the consent', () => {
     await replayMatches(anna);
   });
 
+  it('C8: a batch with mixed identifiers answers per row as single calls would, looking people up once per identifier type', async () => {
+    const bea = await person({ email: 'bea@example.de', phone: '+4915112345679' }, 'de', [
+      { purpose: 'sms', channel: 'sms', action: 'granted', at: new Date(Date.now() - 5 * DAY) },
+    ]);
+    const cem = await person({ externalId: 'crm-cem-42' }, 'de', [
+      { purpose: 'partners', channel: 'email', action: 'granted', at: new Date(Date.now() - 5 * DAY) },
+    ]);
+    const at = new Date(Date.now() - DAY).toISOString();
+    const rows = [
+      [{ phone: '+4915112345678' }, 'sms', 'phone', anna],
+      [{ email: 'bea@example.de' }, 'sms', 'sms', bea],
+      [{ externalId: 'crm-cem-42' }, 'partners', 'email', cem],
+      // An address nobody holds beside a known number: the number finds the person, as a single call would.
+      [{ email: 'unknown-bea@example.de', phone: '+49 151 12345679' }, 'sms', 'phone', bea],
+      // Two people's identifiers: the email is matched first, as a single call would.
+      [{ email: 'anna@example.de', phone: '+4915112345679' }, 'sms', 'sms', anna],
+      [{ email: 'ANNA@example.de' }, 'sms', 'phone', anna],
+    ] as const;
+    const selects: string[] = [];
+    const listen = (q: { sql: string }) => {
+      // Lookups by identifier (keyed hash), not the ledger's reads by pseudonym.
+      if (/^select/i.test(q.sql) && q.sql.includes(TABLE.subject) && /_hash\W+ in/i.test(q.sql)) selects.push(q.sql);
+    };
+    knex().on('query', listen);
+    const res = await Promise.resolve(
+      post({ contacts: rows.map(([subject, purpose, channel]) => ({ subject, purpose, channel, occurredAt: at })) })
+    ).finally(() => knex().off('query', listen));
+    expect(res.status).toBe(201);
+    const events = await knex()(TABLE.event).whereIn('event_id', res.body.data.eventIds);
+    const byId = new Map(events.map((e: { event_id: string }) => [e.event_id, e]));
+    expect(
+      res.body.data.eventIds.map((id: string) => {
+        const e = byId.get(id) as { subject: string; purpose: string; channel: string; action: string };
+        return [e.subject, e.purpose, e.channel, e.action];
+      })
+    ).toEqual(rows.map(([, purpose, channel, subject]) => [subject, purpose, channel, 'contacted']));
+    // Emails, phones and external ids: one query each for the six rows.
+    expect(selects).toHaveLength(3);
+    for (const subject of [anna, bea, cem]) await replayMatches(subject);
+
+    // An erased person in a batch is unknown, as alone: 404 naming the row, nothing written.
+    await consent().service('rights').erase({ externalId: 'crm-cem-42' }, { method: 'api', actor: 'api-token:test' });
+    const counts = await rowCounts(app.strapi);
+    const gone = await post({
+      contacts: [
+        { subject: { phone: '+4915112345678' }, purpose: 'sms', channel: 'phone', occurredAt: at },
+        { subject: { externalId: 'crm-cem-42' }, purpose: 'partners', channel: 'email', occurredAt: at },
+      ],
+    });
+    expect(gone.status).toBe(404);
+    expect(errorOf(gone).message).toMatch(/^contacts\.1\.subject: nobody/);
+    expect(await rowCounts(app.strapi)).toEqual(counts);
+  });
+
   it('bad input: 400 naming the problem, 404 for an unknown person, nothing written on any 4xx', async () => {
     const counts = await rowCounts(app.strapi);
     const ok = { subject: { phone: '+4915112345678' }, purpose: 'sms', channel: 'phone', occurredAt: new Date(Date.now() - DAY).toISOString() };

@@ -33,7 +33,8 @@ const contacts = ({ strapi }: { strapi: Core.Strapi }) => ({
     return strapi.db.transaction(async () => {
       const ledger = getService('ledger');
       await ledger.lock();
-      const people = await Promise.all(identifiers.map((ids) => subjects.find(ids)));
+      // One lookup per identifier type for the whole batch, not one per contact.
+      const people = await subjects.findMany(identifiers);
       const unknown = people.flatMap((p, i) => (p && !p.erasedAt ? [] : [i]));
       if (unknown.length) {
         const where = unknown.map((i) => [...path(i), 'subject'].join('.')).join(', ');

@@ -143,6 +143,24 @@ const subjects = ({ strapi }: { strapi: Core.Strapi }) => {
       return null;
     },
 
+    /**
+     * `find` for many identifier sets at once, in order: one query per identifier type (per 500 hashes)
+     * for all of them, each answered as `find` would (email first, then phone, then external id).
+     */
+    async findMany(list: Identifiers[]): Promise<(SubjectRow | null)[]> {
+      const keys = list.map((identifiers) => this.keys(identifiers));
+      const rows = await holders(keys.flat());
+      const bySlot = new Map<string, SubjectRow>();
+      // The first row holding a hash wins, as `find` takes the first.
+      for (const row of rows) {
+        for (const type of ORDER) {
+          const hash = row[HASH_COLUMN[type]];
+          if (hash && !bySlot.has(`${type}:${hash}`)) bySlot.set(`${type}:${hash}`, row);
+        }
+      }
+      return keys.map((own) => own.map(({ type, hash }) => bySlot.get(`${type}:${hash}`)).find(Boolean) ?? null);
+    },
+
     /** Each identifier given, normalised, with its keyed hash, in the order they are matched (email first). */
     keys(identifiers: Identifiers): IdentifierKey[] {
       return ORDER.flatMap((type) => {
