@@ -45,6 +45,7 @@ const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
       },
       options: { rule: '57 3 * * *' },
     },
+    // Import batch references (J2, N7) guard retries for days, not forever: `retention.importBatchDays`.
     'consent:import-batch-retention': {
       task: async () => {
         const { deleted } = await getService('imports').purgeBatches();

@@ -82,7 +82,7 @@ export const defaultConfig: ConsentConfig = {
     // At least 3 years from the objection in France (I3); no maximum by default: nothing is ever aged out.
     suppressionMinMonths: 36,
     suppressionMaxMonths: null,
-    // Retries come within minutes or days; a month covers a failed job retried after a holiday.
+    // Retries (J2, N7) come within minutes or days; a month covers a failed job retried after a holiday.
     importBatchDays: 30,
   },
 };

@@ -103,6 +103,7 @@ const schema = (production: boolean) =>
             .nullable()
             .defined()
             .min(yup.ref('suppressionMinMonths'), '${path} must be null or at least retention.suppressionMinMonths (${min})'),
+          // How long an import reference guards retries (J2, N7).
           importBatchDays: yup
             .number()
             .integer('${path} must be a whole number of days')
