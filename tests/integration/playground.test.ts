@@ -1,6 +1,6 @@
 /**
  * The playground a newcomer starts with `npm run playground`: demo purposes for the four regimes,
- * published notices in English, German and French, one form, a first admin account from documented
+ * published notices in English, German and French, its forms (demo, contact, checkout), a first admin account from documented
  * defaults, and a demo page whose consent boxes are never pre-ticked (A2) and carry the displayed notice
  * version and hash (A9).
  */
