@@ -52,7 +52,7 @@ it('seeding twice is a no-op (restart keeps one copy)', async () => {
   await app.stop({ keepDatabase: true });
   app = await bootStrapi({ seed: true, database });
   expect(await app.strapi.db.query(UID.purpose).count()).toBe(4);
-  expect(await app.strapi.db.query(UID.form).count()).toBe(2);
+  expect(await app.strapi.db.query(UID.form).count()).toBe(3);
   // This boot reuses the database: drop it with the last stop.
   const stop = app.stop;
   app.stop = async () => {
