@@ -53,6 +53,11 @@ describe('validateConfig', () => {
       { email: { templates: { confirmation: { en: { subject: 'Confirm', text: 'Click the link' } } } } },
       /consent\.email\.templates\.confirmation templates must contain \{\{link\}\}/,
     ],
+    [
+      // I4: the re-permission mail's link is the only way to answer it.
+      { email: { templates: { repermission: { fr: { subject: 'Toujours là ?', text: 'Répondez-nous' } } } } },
+      /consent\.email\.templates\.repermission templates must contain \{\{link\}\}/,
+    ],
   ])('refuses %j', (over, message) => {
     expect(() => validateConfig(withDefaults(over), 'development')).toThrow(message);
   });
@@ -75,10 +80,11 @@ describe('validateConfig', () => {
   describe('retention (I3, I4)', () => {
     const retention = (over: Record<string, unknown>) => withDefaults({ retention: { ...defaultConfig.retention, ...over } });
 
-    it('defaults: prospects 36 months, suppression entries at least 36 months and kept forever', () => {
+    it('defaults: prospects 36 months, French subscribers too after one re-permission request 30 days ahead (I4), suppression entries at least 36 months and kept forever', () => {
       expect(defaultConfig.retention).toEqual({
         prospectMonths: 36,
-        subscriberJurisdictions: [],
+        subscriberJurisdictions: ['fr'],
+        repermissionDays: 30,
         suppressionMinMonths: 36,
         suppressionMaxMonths: null,
       });
@@ -92,6 +98,9 @@ describe('validateConfig', () => {
       [{ suppressionMaxMonths: undefined }, /consent\.retention\.suppressionMaxMonths must be defined/],
       [{ keepForever: true }, /consent\.retention has unknown key\(s\): keepForever/],
       [{ subscriberJurisdictions: ['us'] }, /consent\.retention\.subscriberJurisdictions\[0\] must be one of/],
+      [{ repermissionDays: 3 }, /consent\.retention\.repermissionDays must be greater than or equal to 7/],
+      [{ repermissionDays: 400 }, /consent\.retention\.repermissionDays must be less than or equal to 365/],
+      [{ repermissionDays: '30' }, /consent\.retention\.repermissionDays must be a `number`/],
     ])('refuses %j', (over, message) => {
       expect(() => validateConfig(retention(over), 'development')).toThrow(message);
     });

@@ -46,6 +46,11 @@ export interface ConsentConfig {
      * Elsewhere a current grant keeps the person. `[]` turns this off.
      */
     subscriberJurisdictions: Jurisdiction[];
+    /**
+     * I4: the one re-permission request is mailed this many days before a subscriber's three years end,
+     * and their data goes only when it has stood this long without an answer.
+     */
+    repermissionDays: number;
     suppressionMinMonths: number;
     suppressionMaxMonths: number | null;
   };
@@ -72,8 +77,10 @@ export const defaultConfig: ConsentConfig = {
     // CNIL référentiel 2021-131: prospect data 3 years after collection or the last contact they initiated (I4).
     prospectMonths: 36,
     // CNIL: the three years run from the person's last own contact, for customers and subscribers too (I4).
-    // Off until the re-permission request (I4) is built: an upgrade must not purge a site's subscribers unwarned.
-    subscriberJurisdictions: [],
+    // Each is first asked once, by mail, whether they want to go on (services/repermission.ts).
+    subscriberJurisdictions: ['fr'],
+    // A month to answer: the CNIL sets no figure; a month covers holidays and a busy inbox.
+    repermissionDays: 30,
     // At least 3 years from the objection in France (I3); no maximum by default: nothing is ever aged out.
     suppressionMinMonths: 36,
     suppressionMaxMonths: null,

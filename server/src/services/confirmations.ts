@@ -75,13 +75,7 @@ const confirmations = ({ strapi }: { strapi: Core.Strapi }) => {
     return { row, expired: check.expired || new Date(row.expiresAt).getTime() <= Date.now() };
   };
 
-  const purposeNames = async (keys: string[], language: string) => {
-    const purposes = await getService('purposes').byKeys(keys);
-    return keys.map((k) => {
-      const p = purposes.get(k);
-      return p ? (p.translations[language]?.name ?? p.translations[language.split('-')[0]]?.name ?? p.name) : k;
-    });
-  };
+  const purposeNames = (keys: string[], language: string) => getService('purposes').namesIn(keys, language);
 
   return {
     /**

@@ -3,6 +3,7 @@ import { errors } from '@strapi/utils';
 import type { Relationship, UpsertRelationship } from '../../../shared/contracts/relationships';
 import { UID } from '../constants';
 import { isCurrentContract } from '../domain/contract';
+import type { ContractFacts } from '../domain/retention-rules';
 import { getService } from '../utils/get-service';
 
 const CHUNK = 500;
@@ -92,6 +93,32 @@ const relationships = ({ strapi }: { strapi: Core.Strapi }) => ({
         },
       });
       for (const row of rows as { subject: string }[]) out.add(row.subject);
+    }
+    return out;
+  },
+
+  /**
+   * I4 (customer data): for each of `pseudonyms` with any contract, whether one runs at `now` and when the
+   * latest one that ended did. One query per 500 people.
+   */
+  async contractsOf(pseudonyms: string[], now: Date): Promise<Map<string, ContractFacts>> {
+    const out = new Map<string, ContractFacts>();
+    const unique = [...new Set(pseudonyms)];
+    for (let i = 0; i < unique.length; i += CHUNK) {
+      const rows: RelationshipRow[] = await strapi.db.query(UID.relationship).findMany({
+        select: ['subject', 'startedAt', 'endedAt'],
+        where: { subject: { $in: unique.slice(i, i + CHUNK) } },
+      });
+      for (const row of rows) {
+        const startedAt = new Date(row.startedAt);
+        const endedAt = row.endedAt ? new Date(row.endedAt) : null;
+        const facts = out.get(row.subject) ?? { current: false, endedAt: null };
+        if (isCurrentContract({ startedAt, endedAt }, now)) facts.current = true;
+        else if (endedAt && endedAt.getTime() <= now.getTime() && (facts.endedAt?.getTime() ?? 0) < endedAt.getTime()) {
+          facts.endedAt = endedAt;
+        }
+        out.set(row.subject, facts);
+      }
     }
     return out;
   },
