@@ -152,7 +152,7 @@ export interface ProspectFacts {
   subscriberRule?: boolean;
   /** Their contracts (consent_relationships), if any. */
   contract?: ContractFacts | null;
-  /** An address the re-permission request can be mailed to (I4). */
+  /** An address the re-permission request can be mailed to (I4); only `false` means it cannot be sent. */
   askable?: boolean;
   /** The latest re-permission request sent to them (a `contacted` event of kind `re-permission`). */
   askedAt?: Date | null;
@@ -204,7 +204,8 @@ export const isStaleProspect = (facts: ProspectFacts, clock: RetentionClock): bo
   if (facts.erased || facts.contract?.current) return false;
   if (facts.hasCurrentGrant && !facts.subscriberRule) return false;
   if (lastOwnAct(facts).getTime() >= monthsBefore(clock.now, clock.months).getTime()) return false;
-  if (!facts.hasCurrentGrant || !facts.askable) return true;
+  // Unknown reachability counts as reachable: nobody is purged unasked by an omission.
+  if (!facts.hasCurrentGrant || facts.askable === false) return true;
   return askedSinceLastAct(facts) && facts.askedAt!.getTime() + clock.repermissionDays * DAY <= clock.now.getTime();
 };
 
@@ -214,7 +215,7 @@ export const isStaleProspect = (facts: ProspectFacts, clock: RetentionClock): bo
  * later), for a subscriber under the rule who can be asked and was not asked since their last own act.
  */
 export const repermissionDue = (facts: ProspectFacts, clock: RetentionClock): boolean => {
-  if (!subscriberUnderRule(facts) || !facts.askable || askedSinceLastAct(facts)) return false;
+  if (!subscriberUnderRule(facts) || facts.askable === false || askedSinceLastAct(facts)) return false;
   const end = monthsAfter(lastOwnAct(facts), clock.months);
   return end.getTime() - clock.repermissionDays * DAY <= clock.now.getTime();
 };
