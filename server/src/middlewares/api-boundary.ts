@@ -12,10 +12,21 @@ const bounded = (message: string) => {
   return text.length > MAX_MESSAGE ? `${text.slice(0, MAX_MESSAGE)}…` : text;
 };
 
+// Strapi's yup errors echo the rejected `value`: kept when short (it helps the caller), dropped otherwise.
+const MAX_VALUE = 100;
+
 const boundMessages = (error: ErrorBody['error']) => {
   if (typeof error.message === 'string') error.message = bounded(error.message);
-  const list = (error.details as { errors?: { message?: unknown }[] } | undefined)?.errors;
-  if (Array.isArray(list)) for (const item of list) if (typeof item?.message === 'string') item.message = bounded(item.message);
+  const list = (error.details as { errors?: { message?: unknown; value?: unknown }[] } | undefined)?.errors;
+  if (!Array.isArray(list)) return;
+  for (const item of list) {
+    if (!item || typeof item !== 'object') continue;
+    if (typeof item.message === 'string') item.message = bounded(item.message);
+    const { value } = item;
+    if (value !== undefined && value !== null && !(['number', 'boolean'].includes(typeof value) || (typeof value === 'string' && value.length <= MAX_VALUE))) {
+      delete item.value;
+    }
+  }
 };
 
 /**

@@ -34,7 +34,7 @@ const oneSchema = yup
     ...identifier,
   })
   .noUnknown(true, NO_UNKNOWN_ROOT)
-  .test(exactlyOne('the body'));
+  .test({ ...exactlyOne('the body'), message: 'the body needs exactly one of email, phone or subject, or a list in subjects' });
 
 const bulkSchema = yup
   .object({
