@@ -45,6 +45,9 @@ describe('validateConfig', () => {
       /consent\.controller has unknown key\(s\): phone/,
     ],
     [{ ipstorage: 'none' }, /consent config has unknown key\(s\): ipstorage/],
+    [{ http: { bodyTimeoutMs: 50 } }, /consent\.http\.bodyTimeoutMs must be greater than or equal to 100/],
+    [{ http: { bodyTimeoutMs: 600_000 } }, /consent\.http\.bodyTimeoutMs must be less than or equal to 300000/],
+    [{ http: { bodyTimeoutMs: 1000, headersTimeoutMs: 1000 } }, /consent\.http has unknown key\(s\): headersTimeoutMs/],
     [
       { email: { ...defaultConfig.email, templates: { confirmation: { en: { subject: 'Hi' } } } } },
       /consent\.email\.templates must map/,

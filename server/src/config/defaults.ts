@@ -24,6 +24,12 @@ export interface ConsentConfig {
    * disables both (only sensible behind a limiting proxy).
    */
   rateLimit: false | { max: number; windowSeconds: number; perIdentifier: number };
+  /**
+   * `bodyTimeoutMs`: how long a request to the plugin's routes may take to send its body once its headers
+   * are in; a slower one is answered 408 and its connection closed (middlewares/body-guard). Headers that
+   * never end are the server's own `headersTimeout` (docs/operations.md).
+   */
+  http: { bodyTimeoutMs: number };
   email: {
     from?: string;
     replyTo?: string;
@@ -72,6 +78,8 @@ export const defaultConfig: ConsentConfig = {
     resendAfterSeconds: 300,
   },
   rateLimit: { max: 20, windowSeconds: 60, perIdentifier: 5 },
+  // The largest body a public route takes is 16 kB: seconds on the slowest mobile link; 10 s is generous.
+  http: { bodyTimeoutMs: 10_000 },
   email: { from: undefined, replyTo: undefined, templates: {} },
   retention: {
     // CNIL référentiel 2021-131: prospect data 3 years after collection or the last contact they initiated (I4).

@@ -66,6 +66,12 @@ const schema = (production: boolean) =>
             (windowSeconds as number) > 0
           );
         }),
+      http: yup
+        .object({
+          // Under Node's own requestTimeout (300 s), which would end the request first.
+          bodyTimeoutMs: yup.number().integer().min(100).max(300_000).required(),
+        })
+        .noUnknown(true, '${path} has unknown key(s): ${unknown}'),
       email: yup
         .object({
           from: yup.string(),
