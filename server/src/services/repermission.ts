@@ -10,6 +10,7 @@ import { currentGrant, REPERMISSION_KIND, SYSTEM_ACTOR } from '../domain/retenti
 import { tokenHash } from '../domain/tokens';
 import { GoneError } from '../errors';
 import { getService } from '../utils/get-service';
+import { redactIdentifiers } from '../utils/redact';
 import { json } from '../utils/row-values';
 import type { CaptureRequest } from './capture';
 import type { NewEvent } from './ledger';
@@ -129,8 +130,8 @@ const repermission = ({ strapi }: { strapi: Core.Strapi }) => {
           ...rendered,
         });
       } catch (error) {
-        // No address in the log (issue 20: logs are not a place for personal data).
-        strapi.log.error(`[consent] a re-permission mail could not be sent (${person.pseudonym}): ${(error as Error).message}`);
+        // The pseudonym, never the address: an SMTP refusal may quote it (logs hold no identifiers).
+        strapi.log.error(`[consent] a re-permission mail could not be sent (${person.pseudonym}): ${redactIdentifiers((error as Error).message)}`);
         return 'failed';
       }
       await strapi.db.transaction(async () => {
