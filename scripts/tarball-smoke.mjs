@@ -208,6 +208,14 @@ const http = require('node:http');
   assert.equal(sent.status, 'submitted', 'client submission: ' + JSON.stringify(sent.error));
   assert.equal(sent.result.states.newsletter, 'granted');
 
+  // I4: a French subscriber is asked once before their three years end (a mail through this app's email
+  // plugin: sent or, without a mail server, failed and recorded nowhere); the answer link is served.
+  const french = await call('POST', '/api/consent/submissions', { form: 'signup', ...consentPart, subject: { email: 'bea@smoke.test', jurisdiction: 'fr' } });
+  assert.equal(french.status, 201, 'French sign-up: ' + french.text);
+  const asked = await consent.service('retention').requestRepermission(new Date(Date.now() + 1130 * 86400000));
+  assert.equal(asked.requested + asked.failed, 1, 're-permission: ' + JSON.stringify(asked));
+  assert.equal(await status('/api/consent/renew/' + 'a'.repeat(20) + '.' + 'b'.repeat(43)), 400, 'the re-permission link route answers');
+
   const event = await strapi.db.query('plugin::consent.consent-event').findOne({ where: { seq: 1 } });
   assert.ok(event, 'the ledger holds the submission');
   const guarded = await strapi.db.query('plugin::consent.consent-event').create({ data: {
@@ -223,7 +231,7 @@ const http = require('node:http');
   assert.equal(await status('/admin/'), 200, 'the built admin panel is served');
   server.close();
   await strapi.destroy();
-  console.log('tarball smoke test: OK (' + uids.length + ' content types, submission with a verified receipt, eligibility by API token, form hook, audience, export, erasure, browser client, ledger guarded, admin built and served)');
+  console.log('tarball smoke test: OK (' + uids.length + ' content types, submission with a verified receipt, eligibility by API token, form hook, audience, export, erasure, browser client, re-permission request, ledger guarded, admin built and served)');
   process.exit(0);
 })().catch((e) => { console.error(e); process.exit(1); });
 `

@@ -31,6 +31,16 @@ const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
       },
       options: { rule: '17 3 * * *' },
     },
+    // I4: a month (retention.repermissionDays) before a French subscriber's three years end, the one
+    // question whether they want to go on; the purge below acts only once it has stood unanswered that long.
+    'consent:re-permission': {
+      task: async () => {
+        const { requested, failed } = await getService('retention').requestRepermission();
+        if (requested) strapi.log.info(`[consent] ${requested} re-permission request(s) mailed`);
+        if (failed) strapi.log.warn(`[consent] ${failed} re-permission mail(s) could not be sent; retried next night`);
+      },
+      options: { rule: '27 3 * * *' },
+    },
     'consent:prospect-purge': {
       task: async () => {
         const { purged, expired } = await getService('retention').purgeProspects();

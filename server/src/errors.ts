@@ -52,3 +52,10 @@ export class ForbiddenRequestError extends StatusError {
     super(403, 'ForbiddenError', message, details);
   }
 }
+
+/** 408: the body did not arrive in time (`http.bodyTimeoutMs`); the connection is closed after the answer. */
+export class RequestTimeoutError extends StatusError {
+  constructor(message: string, details: Record<string, unknown> = {}) {
+    super(408, 'RequestTimeoutError', message, details);
+  }
+}

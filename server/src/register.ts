@@ -2,6 +2,7 @@ import type { Core } from '@strapi/strapi';
 import { subscribeLedgerGuard } from './database/ledger-guard';
 import { subscribeNoticeGuard } from './database/notice-guard';
 import { apiBoundary } from './middlewares/api-boundary';
+import { bodyGuard } from './middlewares/body-guard';
 import { rawBody } from './middlewares/raw-body';
 import { getService } from './utils/get-service';
 
@@ -12,6 +13,8 @@ const register = ({ strapi }: { strapi: Core.Strapi }) => {
   getService('catalogue').register();
   // Registered before Strapi's own middlewares, so it sees the body parser's answers (middlewares/api-boundary).
   strapi.server.use(apiBoundary(strapi));
+  // Inside the boundary, before the body parser: multipart and slow bodies (middlewares/body-guard).
+  strapi.server.use(bodyGuard(strapi));
   // Also before them: keeps the body parser off the opposition list upload, streamed by its controller.
   strapi.server.use(rawBody());
 };

@@ -27,6 +27,16 @@ export declare namespace CheckEligibility {
   }
 }
 
+/** `POST /eligibility` with one person in the body: the GET's question without identifiers in the URL. */
+export declare namespace CheckEligibilityOne {
+  export interface Request {
+    body: { purpose: string; channel?: Channel; jurisdiction?: Jurisdiction } & SubjectRef;
+  }
+  export interface Response {
+    data: Eligibility;
+  }
+}
+
 export declare namespace CheckEligibilityBulk {
   export interface Request {
     /** `jurisdiction` overrides the people's and the site's for every subject of the call. */

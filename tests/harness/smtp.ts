@@ -25,7 +25,7 @@ export interface SmtpListener {
  * A real SMTP server on loopback (the `smtp-server` package), so mail takes the whole path a site's
  * does: Strapi's email plugin, the nodemailer provider, SMTP. Messages are parsed with `mailparser`.
  */
-export const startSmtp = async (): Promise<SmtpListener> => {
+export const startSmtp = async (port = 0): Promise<SmtpListener> => {
   const mails: ReceivedMail[] = [];
   const server = new SMTPServer({
     authOptional: true,
@@ -47,7 +47,7 @@ export const startSmtp = async (): Promise<SmtpListener> => {
         .catch(done);
     },
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   return {
     port: (server.server.address() as AddressInfo).port,
     mails,

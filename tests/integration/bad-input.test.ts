@@ -5,8 +5,15 @@
  * subject or receipt). One table per route; each row is its own test.
  *
  * Requirement ids: A1 only an explicit `true` ticks a box, A4 one decision per purpose, A9 the exact
- * notice version shown.
+ * notice version shown, E3 the one-click POST (RFC 8058: urlencoded or multipart).
+ *
+ * The last tables send malformed bodies over raw sockets to every public route (issue 20): multipart
+ * without or with a wrong boundary, cut short, with bare `\n`; JSON nested thousands of levels; bodies
+ * that arrive too slowly. Each must be answered with a 4xx within a few seconds, never 5xx, never left
+ * hanging.
  */
+import net from 'node:net';
+import type { AddressInfo } from 'node:net';
 import type request from 'supertest';
 import { bootStrapi, type TestStrapi } from '../harness/strapi';
 import { publishNotice, rowCounts, setupForm, shownNotices } from '../harness/consent-setup';
@@ -22,8 +29,11 @@ let outdated: Notices;
 const ORIGIN = 'https://shop.example';
 const HEX = 'a'.repeat(64);
 
+// Short, so that the slow-body cases below are answered within a few seconds (default 10 s).
+const BODY_TIMEOUT_MS = 1000;
+
 beforeAll(async () => {
-  app = await bootStrapi();
+  app = await bootStrapi({ pluginConfig: { http: { bodyTimeoutMs: BODY_TIMEOUT_MS } } });
   signup = shownNotices(await setupForm(app.strapi, ['newsletter', 'partners', 'postal']));
   // A contract purpose (no choice to make) and a double-opt-in purpose.
   extras = shownNotices(await setupForm(app.strapi, ['newsletter', 'service', 'doi'], { key: 'extras', name: 'Extras' }));
@@ -33,6 +43,9 @@ beforeAll(async () => {
     .service('admin::api-token')
     .create({ name: 'bad-input', type: 'full-access', kind: 'content-api', lifespan: null });
   token = created.accessKey;
+  // The raw-socket cases below need a port; supertest reuses a listening server.
+  const server = app.strapi.server.httpServer;
+  if (!server.listening) await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 });
 afterAll(() => app?.stop());
 
@@ -369,6 +382,14 @@ const eligibilityCases: Case[] = [
   { name: 'spec 4.2: POST body an array', send: checkMany(() => [{ purpose: 'newsletter' }]), ...bad() },
   { name: 'spec 4.2: POST malformed JSON', send: checkManyRaw('{"purpose":'), ...refused(400, 'ValidationError', 'body') },
   { name: 'spec 4.2: POST unknown top-level key', send: checkMany(() => ({ purpose: 'newsletter', subjects: [{ email: 'a@example.com' }], limit: 5 })), ...bad('limit') },
+  // One subject in the body (no identifier in the URL, issue 20): the GET's rules, typed as JSON.
+  { name: 'spec 4.2: POST one subject with both email and phone', send: checkMany(() => ({ purpose: 'newsletter', email: 'a@example.com', phone: '+33612345678' })), ...bad('email', 'phone') },
+  { name: 'spec 4.2: POST one subject without an identifier', send: checkMany(() => ({ purpose: 'newsletter', channel: 'email' })), ...bad('email', 'phone', 'subject') },
+  { name: 'spec 4.2: POST one subject and a list', send: checkMany(() => ({ purpose: 'newsletter', email: 'a@example.com', subjects: [{ email: 'b@example.com' }] })), ...bad('email', 'subjects') },
+  { name: 'spec 4.2: POST one subject with an unknown field', send: checkMany(() => ({ purpose: 'newsletter', email: 'a@example.com', debug: 1 })), ...bad('debug') },
+  { name: 'spec 4.2: POST one subject, email a number', send: checkMany(() => ({ purpose: 'newsletter', email: 42 })), ...bad('email') },
+  { name: 'spec 4.2: POST one subject, unknown purpose', send: checkMany(() => ({ purpose: 'no-such-purpose', email: 'a@example.com' })), ...bad('purpose') },
+  { name: 'spec 4.2: POST one subject, subject id not a UUID', send: checkMany(() => ({ purpose: 'newsletter', subject: '42' })), ...bad('subject') },
   { name: 'spec 4.2: POST "__proto__" key (raw JSON)', send: checkManyRaw('{"purpose":"newsletter","subjects":[{"email":"a@example.com"}],"__proto__":{"x":1}}'), ...refused(400, 'ValidationError', '__proto__') },
 ];
 
@@ -405,4 +426,186 @@ describe('A9: a notice published after the page was loaded → 409 NoticeOutdate
   ];
 
   it.each(outdatedCases)('$name → $status', expectRefused);
+});
+
+// ---------------------------------------------------------------------------------------------------
+// Malformed and slow bodies on every public route, over raw sockets (issue 20, spec 4.1, E3)
+
+/** A made-up token: the body must be refused before or after the token check, never with a 500. */
+const FAKE = 'bWFkZS11cA.bWFkZS11cA';
+const PUBLIC_ROUTES: [method: string, path: string][] = [
+  ['GET', '/api/consent/jwks.json'],
+  ['GET', '/api/consent/forms/signup'],
+  ['POST', '/api/consent/submissions'],
+  ['GET', `/api/consent/confirm/${FAKE}`],
+  ['POST', `/api/consent/confirm/${FAKE}`],
+  ['POST', `/api/consent/confirm/${FAKE}/resend`],
+  ['GET', `/api/consent/unsubscribe/${FAKE}`],
+  ['POST', `/api/consent/unsubscribe/${FAKE}`],
+  ['GET', `/api/consent/preferences/${FAKE}`],
+  ['PUT', `/api/consent/preferences/${FAKE}`],
+  ['POST', `/api/consent/preferences/${FAKE}`],
+  ['POST', '/api/consent/withdrawals'],
+];
+const BODY_ROUTES = PUBLIC_ROUTES.filter(([method]) => method !== 'GET');
+const ONE_CLICK = (method: string, path: string) => method === 'POST' && path.startsWith('/api/consent/unsubscribe/');
+
+/** Long enough for a loaded machine, far shorter than a request left hanging. */
+const ANSWER_WITHIN_MS = BODY_TIMEOUT_MS + 4000;
+
+interface Exchange {
+  method: string;
+  path: string;
+  headers: Record<string, string | number>;
+  /** Sent right after the headers. */
+  body?: string;
+  /** Sent this long after the first part, when the server has not answered yet (a slow client). */
+  later?: { afterMs: number; body: string };
+}
+
+/** Speaks HTTP/1.1 on a socket and resolves with the status of the answer, or null if none came in time. */
+const exchange = ({ method, path, headers, body = '', later }: Exchange) =>
+  new Promise<{ status: number | null; ms: number }>((resolve) => {
+    const { port } = app.strapi.server.httpServer.address() as AddressInfo;
+    const started = Date.now();
+    const socket = net.connect(port, '127.0.0.1');
+    let received = '';
+    let settled = false;
+    const done = () => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      clearTimeout(trickle);
+      socket.destroy();
+      const status = /^HTTP\/1\.1 (\d{3})/.exec(received)?.[1];
+      resolve({ status: status ? Number(status) : null, ms: Date.now() - started });
+    };
+    const timer = setTimeout(done, ANSWER_WITHIN_MS);
+    const trickle = later ? setTimeout(() => !settled && socket.write(later.body), later.afterMs) : undefined;
+    socket.on('data', (chunk) => {
+      received += chunk.toString('latin1');
+      if (/^HTTP\/1\.1 \d{3}/.test(received)) done();
+    });
+    socket.on('error', done);
+    socket.on('close', done);
+    const head = Object.entries({ Host: '127.0.0.1', Origin: ORIGIN, Accept: 'application/json', ...headers })
+      .map(([k, v]) => `${k}: ${v}`)
+      .join('\r\n');
+    socket.write(`${method} ${path} HTTP/1.1\r\n${head}\r\n\r\n${body}`);
+  });
+
+const BOUNDARY = 'consent-test-boundary';
+const onePart = (eol: string, header = `Content-Disposition: form-data; name="List-Unsubscribe"`) =>
+  `--${BOUNDARY}${eol}${header}${eol}${eol}One-Click${eol}--${BOUNDARY}--${eol}`;
+const multipart = (body: string, type = `multipart/form-data; boundary=${BOUNDARY}`, length = Buffer.byteLength(body)) => ({
+  headers: { 'Content-Type': type, 'Content-Length': length },
+  body,
+});
+
+interface SocketCase {
+  name: string;
+  request: Pick<Exchange, 'headers' | 'body' | 'later'>;
+  /** The status for each route (the one-click route reads multipart, the others refuse it). */
+  status: (method: string, path: string) => number;
+}
+
+const multipartStatus = (ok: number) => (method: string, path: string) => (ONE_CLICK(method, path) ? ok : 415);
+
+const multipartCases: SocketCase[] = [
+  { name: 'multipart without a boundary', request: multipart(onePart('\r\n'), 'multipart/form-data'), status: multipartStatus(400) },
+  { name: 'multipart whose boundary is absent from the body', request: multipart(onePart('\r\n').replaceAll(BOUNDARY, 'another-one')), status: multipartStatus(400) },
+  { name: 'multipart cut short (no closing delimiter)', request: multipart(onePart('\r\n').replace(`--${BOUNDARY}--\r\n`, '')), status: multipartStatus(400) },
+  { name: 'multipart with bare \\n line breaks', request: multipart(onePart('\n')), status: multipartStatus(400) },
+  {
+    name: 'multipart with a line break inside a part header',
+    request: multipart(onePart('\r\n', 'Content-Disposition: form-data;\n name="List-Unsubscribe"')),
+    status: multipartStatus(400),
+  },
+  {
+    name: 'multipart whose body stops before its declared length',
+    request: multipart(onePart('\r\n').slice(0, 40), undefined, Buffer.byteLength(onePart('\r\n'))),
+    // The one-click route waits for the rest up to http.bodyTimeoutMs; the others refuse the type at once.
+    status: multipartStatus(408),
+  },
+  {
+    name: 'multipart with a file part',
+    request: multipart(onePart('\r\n', 'Content-Disposition: form-data; name="List-Unsubscribe"; filename="x.txt"')),
+    status: multipartStatus(415),
+  },
+];
+
+const deepJson = `{"form":"signup","fields":{"a":${'['.repeat(4000)}${']'.repeat(4000)}}}`;
+const slowCases: SocketCase[] = [
+  {
+    name: 'JSON nested 4,000 levels deep (8 kB)',
+    request: { headers: { 'Content-Type': 'application/json', 'Content-Length': deepJson.length }, body: deepJson },
+    status: () => 400,
+  },
+  {
+    name: 'a JSON body that stops before its declared length',
+    request: { headers: { 'Content-Type': 'application/json', 'Content-Length': 200 }, body: '{"form":"sign' },
+    status: () => 408,
+  },
+  {
+    name: 'a urlencoded body that trickles in slower than http.bodyTimeoutMs',
+    request: {
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Length': 60 },
+      body: 'form=signup&',
+      later: { afterMs: BODY_TIMEOUT_MS / 2, body: 'subject%5Bemail%5D=' },
+    },
+    status: () => 408,
+  },
+  {
+    name: 'a chunked JSON body that never ends',
+    request: { headers: { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' }, body: '5\r\n{"for\r\n' },
+    status: () => 408,
+  },
+];
+
+const expectAnswered = (c: SocketCase, method: string, path: string) => async () => {
+  const before = await rowCounts(app.strapi);
+  const { status, ms } = await exchange({ method, path, ...c.request });
+  expect({ status, answeredWithinLimit: ms < ANSWER_WITHIN_MS }).toEqual({ status: c.status(method, path), answeredWithinLimit: true });
+  expect(await rowCounts(app.strapi)).toEqual(before);
+};
+
+describe('malformed multipart on every public route (issue 20, E3): 400 or 415 at once, never 5xx or a hang', () => {
+  for (const c of multipartCases) {
+    describe(c.name, () => {
+      it.each(PUBLIC_ROUTES)('%s %s', (method, path) => expectAnswered(c, method, path)());
+    });
+  }
+
+  it('E3: a well-formed multipart one-click body reaches the route (a made-up token → 400 from the token check)', async () => {
+    const { status } = await exchange({ method: 'POST', path: `/api/consent/unsubscribe/${FAKE}`, ...multipart(onePart('\r\n')) });
+    expect(status).toBe(400);
+  });
+});
+
+describe('deep and slow bodies on every public route with a body (issue 20): 400 or 408, never 5xx or a hang', () => {
+  for (const c of slowCases) {
+    describe(c.name, () => {
+      it.each(BODY_ROUTES)('%s %s', (method, path) => expectAnswered(c, method, path)());
+    });
+  }
+
+  it('a deep body gets a short message that names the limit and does not repeat the body', async () => {
+    const res = await post().set('Content-Type', 'application/json').send(deepJson);
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatchObject({ name: 'ValidationError', message: expect.stringMatching(/too deeply nested \(more than 32 levels\)/) });
+    expect(JSON.stringify(res.body).length).toBeLessThan(500);
+  });
+
+  it('the same deep body to a server-to-server route (POST /eligibility) → 400 too', async () => {
+    const res = await checkManyRaw(`{"purpose":"newsletter","subjects":[${'['.repeat(4000)}${']'.repeat(4000)}]}`)();
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toMatch(/too deeply nested/);
+  });
+
+  it('a rejected value is never printed whole into the message (a 15 kB string where an object belongs)', async () => {
+    const res = await post().send({ ...valid(), fields: 'x'.repeat(15_000) });
+    expect(res.status).toBe(400);
+    expect(res.body.error.message.length).toBeLessThan(400);
+    expect(JSON.stringify(res.body)).not.toContain('x'.repeat(400));
+  });
 });

@@ -16,8 +16,8 @@ let token: string;
 const DAY = 86_400_000;
 
 beforeAll(async () => {
-  // The French three-year rule for subscribers is opt-in (I4, N8, N11): this file turns it on.
-  app = await bootStrapi({ pluginConfig: { retention: { subscriberJurisdictions: ['fr'] } } });
+  // The French three-year rule for subscribers (I4, N8, N11) is on by default.
+  app = await bootStrapi();
   for (const key of ['sms', 'partners'] as const) {
     await app.strapi.plugin('consent').service('purposes').create(PURPOSES[key]);
     await publishNotice(app.strapi, key);
@@ -294,7 +294,10 @@ describe('I4, N8, N11: the three years count from the person\'s own activity; a 
         [{ subject: { email: 'lecteur@example.fr' }, purpose: 'partners', channel: 'email', occurredAt: at(2).toISOString(), kind: 'clicked' }],
         'api-token:test'
       );
-    // 37 months after the grant, 35 after lecteur's click.
+    // A month before: the one re-permission request (I4), to abonne only (lecteur's click moved his three years).
+    const asked = await consent().service('retention').requestRepermission(new Date(at(37).getTime() - 31 * DAY));
+    expect(asked).toEqual({ requested: 1, failed: 0 });
+    // 37 months after the grant, 35 after lecteur's click: abonne did not answer.
     await consent().service('retention').purgeProspects(at(37));
     expect(await subjectRow(fr)).toMatchObject({ email: null, email_hash: null, erased_at: expect.anything() });
     const expired = await knex()(TABLE.event).where({ subject: fr, action: 'expired' });

@@ -15,8 +15,8 @@ let notices: Record<string, { version: number; hash: string }>;
 const DAY = 86_400_000;
 
 beforeAll(async () => {
-  // The French three-year rule for subscribers is opt-in (I4, N8, N11): this file turns it on.
-  app = await bootStrapi({ pluginConfig: { retention: { subscriberJurisdictions: ['fr'] } } });
+  // The French three-year rule for subscribers (I4, N8, N11) is on by default; this site is French.
+  app = await bootStrapi();
   // newsletter: consent, lifetime 365 days; partners: consent, no lifetime; postal: legitimate interest.
   notices = shownNotices(await setupForm(app.strapi, ['newsletter', 'partners', 'postal']));
 });
@@ -35,10 +35,10 @@ const stateOf = async (pseudonym: string, purpose: string) =>
   (await knex()(TABLE.state).where({ subject: pseudonym, purpose }).first())?.state;
 const evidenceOf = (e: { evidence: unknown }) => (typeof e.evidence === 'string' ? JSON.parse(e.evidence) : e.evidence);
 
-it('the three jobs are registered as Strapi cron tasks (run when server.cron.enabled)', () => {
+it('the four jobs are registered as Strapi cron tasks (run when server.cron.enabled)', () => {
   const names = app.strapi.cron.jobs.map((j: { name?: string }) => j.name);
   expect(names).toEqual(
-    expect.arrayContaining(['consent:consent-expiry', 'consent:prospect-purge', 'consent:suppression-retention'])
+    expect.arrayContaining(['consent:consent-expiry', 'consent:re-permission', 'consent:prospect-purge', 'consent:suppression-retention'])
   );
 });
 
@@ -168,6 +168,17 @@ describe('I4: prospects inactive for retention.prospectMonths lose their identif
     expect((await subjectRow(people.pia)).email).toBe('pia@example.com');
   });
 
+  it('I4: the re-permission request goes out to French subscribers before the purge (tests/integration/repermission.test.ts: the whole path)', async () => {
+    // 31 days before `later`: asked (a `contacted` event by the system, never the person's act).
+    const asked = await retention().requestRepermission(new Date(later().getTime() - 31 * DAY));
+    expect(asked.requested).toBeGreaterThanOrEqual(1);
+    const request = (await eventsOf(people.gus)).filter((e: { action: string }) => e.action === 'contacted');
+    expect(request).toEqual([expect.objectContaining({ method: 'api', actor: 'system', channel: 'email', purpose: 'partners' })]);
+    expect(evidenceOf(request[0])).toMatchObject({ kind: 're-permission' });
+    // Once: running again asks nobody twice.
+    expect(await retention().requestRepermission(new Date(later().getTime() - 30 * DAY))).toEqual({ requested: 0, failed: 0 });
+  });
+
   it('purges stale prospects, and French subscribers with no act of their own for 3 years (I4), as erasure clears them; keeps the recently active', async () => {
     const eventsBefore = Number((await knex()(TABLE.event).count({ n: '*' }))[0].n);
     const receiptsBefore = Number((await knex()(TABLE.receipt).count({ n: '*' }))[0].n);
@@ -202,7 +213,8 @@ describe('I4: prospects inactive for retention.prospectMonths lose their identif
     const nina = (await eventsOf(people.nina)).filter((e: { action: string }) => e.action === 'expired');
     expect(nina).toHaveLength(1);
     expect(evidenceOf(nina[0])).toMatchObject({ reason: 'lifetime' });
-    // Gus's grant ends for inactivity (I4, retention.subscriberJurisdictions: ['fr']) before his identifiers go.
+    // Gus's grant ends for inactivity (I4, retention.subscriberJurisdictions: ['fr']) before his identifiers go:
+    // he was asked 31 days before and did not answer.
     const gus = (await eventsOf(people.gus)).filter((e: { action: string }) => e.action === 'expired');
     expect(gus).toHaveLength(1);
     expect(evidenceOf(gus[0])).toMatchObject({ reason: 'inactivity', months: 36 });
@@ -283,6 +295,7 @@ describe('I3: suppression entries are kept at least suppressionMinMonths, by def
     expect(app.strapi.config.get('plugin::consent.retention')).toEqual({
       prospectMonths: 36,
       subscriberJurisdictions: ['fr'],
+      repermissionDays: 30,
       suppressionMinMonths: 36,
       suppressionMaxMonths: null,
       importBatchDays: 30,

@@ -45,6 +45,9 @@ describe('validateConfig', () => {
       /consent\.controller has unknown key\(s\): phone/,
     ],
     [{ ipstorage: 'none' }, /consent config has unknown key\(s\): ipstorage/],
+    [{ http: { bodyTimeoutMs: 50 } }, /consent\.http\.bodyTimeoutMs must be greater than or equal to 100/],
+    [{ http: { bodyTimeoutMs: 600_000 } }, /consent\.http\.bodyTimeoutMs must be less than or equal to 300000/],
+    [{ http: { bodyTimeoutMs: 1000, headersTimeoutMs: 1000 } }, /consent\.http has unknown key\(s\): headersTimeoutMs/],
     [
       { email: { ...defaultConfig.email, templates: { confirmation: { en: { subject: 'Hi' } } } } },
       /consent\.email\.templates must map/,
@@ -52,6 +55,11 @@ describe('validateConfig', () => {
     [
       { email: { templates: { confirmation: { en: { subject: 'Confirm', text: 'Click the link' } } } } },
       /consent\.email\.templates\.confirmation templates must contain \{\{link\}\}/,
+    ],
+    [
+      // I4: the re-permission mail's link is the only way to answer it.
+      { email: { templates: { repermission: { fr: { subject: 'Toujours là ?', text: 'Répondez-nous' } } } } },
+      /consent\.email\.templates\.repermission templates must contain \{\{link\}\}/,
     ],
   ])('refuses %j', (over, message) => {
     expect(() => validateConfig(withDefaults(over), 'development')).toThrow(message);
@@ -75,10 +83,11 @@ describe('validateConfig', () => {
   describe('retention (I3, I4)', () => {
     const retention = (over: Record<string, unknown>) => withDefaults({ retention: { ...defaultConfig.retention, ...over } });
 
-    it('defaults: prospects 36 months, suppression entries at least 36 months and kept forever', () => {
+    it('defaults: prospects 36 months, French subscribers too after one re-permission request 30 days ahead (I4), suppression entries at least 36 months and kept forever', () => {
       expect(defaultConfig.retention).toEqual({
         prospectMonths: 36,
-        subscriberJurisdictions: [],
+        subscriberJurisdictions: ['fr'],
+        repermissionDays: 30,
         suppressionMinMonths: 36,
         suppressionMaxMonths: null,
         importBatchDays: 30,
@@ -97,6 +106,9 @@ describe('validateConfig', () => {
       [{ importBatchDays: 1.5 }, /consent\.retention\.importBatchDays must be a whole number of days/],
       [{ importBatchDays: '30' }, /consent\.retention\.importBatchDays must be a `number`/],
       [{ importBatchDays: undefined }, /consent\.retention\.importBatchDays is a required field/],
+      [{ repermissionDays: 3 }, /consent\.retention\.repermissionDays must be greater than or equal to 7/],
+      [{ repermissionDays: 400 }, /consent\.retention\.repermissionDays must be less than or equal to 365/],
+      [{ repermissionDays: '30' }, /consent\.retention\.repermissionDays must be a `number`/],
     ])('refuses %j', (over, message) => {
       expect(() => validateConfig(retention(over), 'development')).toThrow(message);
     });

@@ -65,13 +65,17 @@ describe('contacted events (C8, I4, N8, N11)', () => {
 });
 
 describe('isStaleProspect with the subscriber rule (I4, N8, N11)', () => {
-  const cutoff = t('2026-01-01T00:00:00Z');
+  // Three years before 2029-01-01: the cutoff is 2026-01-01.
+  const clock = { now: t('2029-01-01T00:00:00Z'), months: 36, repermissionDays: 30 };
   const old = { collectedAt: t('2022-01-01T00:00:00Z'), lastActivityAt: t('2022-06-01T00:00:00Z'), hasCurrentGrant: true, erased: false };
-  it('I4/N11: a current grant keeps a person, unless the three years apply to subscribers (France)', () => {
-    expect(isStaleProspect(old, cutoff)).toBe(false);
-    expect(isStaleProspect({ ...old, subscriberRule: true }, cutoff)).toBe(true);
+  const asked = { askedAt: t('2028-11-01T00:00:00Z') };
+  it('I4/N11: a current grant keeps a person, unless the three years apply to subscribers (France) and the re-permission request went unanswered', () => {
+    expect(isStaleProspect({ ...old, ...asked }, clock)).toBe(false);
+    expect(isStaleProspect({ ...old, subscriberRule: true }, clock)).toBe(false);
+    expect(isStaleProspect({ ...old, subscriberRule: true, ...asked }, clock)).toBe(true);
+    expect(isStaleProspect({ ...old, subscriberRule: true, askable: false }, clock)).toBe(true);
   });
   it("I4/N8: counted from the person's last own act, which a recent click moves", () => {
-    expect(isStaleProspect({ ...old, subscriberRule: true, lastActivityAt: t('2026-02-01T00:00:00Z') }, cutoff)).toBe(false);
+    expect(isStaleProspect({ ...old, subscriberRule: true, ...asked, lastActivityAt: t('2026-02-01T00:00:00Z') }, clock)).toBe(false);
   });
 });

@@ -4,9 +4,11 @@ import {
   currentGrant,
   isPersonActivity,
   isStaleProspect,
+  lastOwnAct,
   lifetimeOver,
   maySuppressionGo,
   monthsBefore,
+  repermissionDue,
   suppressionDeleteBefore,
 } from '../../server/src/domain/retention-rules';
 import { METHODS } from '../../shared/contracts/domain';
@@ -84,28 +86,99 @@ describe('I4: what counts as the person’s own activity', () => {
 });
 
 describe('I4: a stale prospect', () => {
-  const cutoff = monthsBefore(at('2026-11-29T00:00:00.000Z'), 36); // 2023-11-29
+  const now = at('2026-11-29T00:00:00.000Z');
+  const clock = { now, months: 36, repermissionDays: 30 };
+  const cutoff = monthsBefore(now, 36); // 2023-11-29
   const old = at('2023-01-01T00:00:00.000Z');
   const recent = at('2024-01-01T00:00:00.000Z');
   const facts = { collectedAt: old, lastActivityAt: null, hasCurrentGrant: false, erased: false };
 
   it('collected before the cutoff, nothing since, no grant: stale', () => {
-    expect(isStaleProspect(facts, cutoff)).toBe(true);
-    expect(isStaleProspect({ ...facts, lastActivityAt: at('2023-11-28T23:59:59.999Z') }, cutoff)).toBe(true);
+    expect(isStaleProspect(facts, clock)).toBe(true);
+    expect(isStaleProspect({ ...facts, lastActivityAt: at('2023-11-28T23:59:59.999Z') }, clock)).toBe(true);
   });
 
   it('collected, or active, within the period: kept (3 years from collection or the last own contact)', () => {
-    expect(isStaleProspect({ ...facts, collectedAt: recent }, cutoff)).toBe(false);
-    expect(isStaleProspect({ ...facts, lastActivityAt: recent }, cutoff)).toBe(false);
-    expect(isStaleProspect({ ...facts, lastActivityAt: cutoff }, cutoff)).toBe(false);
+    expect(isStaleProspect({ ...facts, collectedAt: recent }, clock)).toBe(false);
+    expect(isStaleProspect({ ...facts, lastActivityAt: recent }, clock)).toBe(false);
+    expect(isStaleProspect({ ...facts, lastActivityAt: cutoff }, clock)).toBe(false);
   });
 
-  it('a current grant keeps the person: a subscriber, not a prospect', () => {
-    expect(isStaleProspect({ ...facts, hasCurrentGrant: true }, cutoff)).toBe(false);
+  it('a current grant keeps the person outside the subscriber rule: a subscriber, not a prospect', () => {
+    expect(isStaleProspect({ ...facts, hasCurrentGrant: true }, clock)).toBe(false);
+    expect(isStaleProspect({ ...facts, hasCurrentGrant: true, subscriberRule: false, askable: true, askedAt: recent }, clock)).toBe(false);
   });
 
   it('already erased: nothing to do', () => {
-    expect(isStaleProspect({ ...facts, erased: true }, cutoff)).toBe(false);
+    expect(isStaleProspect({ ...facts, erased: true }, clock)).toBe(false);
+  });
+
+  it('I4 customers: kept while a contract runs, and 3 years from its end', () => {
+    expect(isStaleProspect({ ...facts, contract: { current: true, endedAt: null } }, clock)).toBe(false);
+    expect(isStaleProspect({ ...facts, contract: { current: false, endedAt: recent } }, clock)).toBe(false);
+    expect(isStaleProspect({ ...facts, contract: { current: false, endedAt: at('2023-06-01T00:00:00.000Z') } }, clock)).toBe(true);
+  });
+});
+
+describe('I4: a subscriber under the three-year rule is asked once before their data goes', () => {
+  const now = at('2026-11-29T00:00:00.000Z');
+  const clock = { now, months: 36, repermissionDays: 30 };
+  const subscriber = {
+    collectedAt: at('2023-01-01T00:00:00.000Z'),
+    lastActivityAt: null,
+    hasCurrentGrant: true,
+    erased: false,
+    subscriberRule: true,
+    askable: true,
+    askedAt: null,
+  };
+
+  it('never purged unasked: three years without an own act are not enough while they can be asked', () => {
+    expect(isStaleProspect(subscriber, clock)).toBe(false);
+    expect(repermissionDue(subscriber, clock)).toBe(true);
+  });
+
+  it('the request goes out repermissionDays before the end of the three years, not earlier', () => {
+    // Last own act 2023-12-29: the three years end 2026-12-29, 30 days after `now`.
+    expect(repermissionDue({ ...subscriber, lastActivityAt: at('2023-12-29T00:00:00.000Z') }, clock)).toBe(true);
+    expect(repermissionDue({ ...subscriber, lastActivityAt: at('2023-12-29T00:00:00.001Z') }, clock)).toBe(false);
+    expect(repermissionDue({ ...subscriber, lastActivityAt: at('2025-01-01T00:00:00.000Z') }, clock)).toBe(false);
+  });
+
+  it('once: not again while the request stands for the current period', () => {
+    const asked = { ...subscriber, askedAt: at('2026-11-01T00:00:00.000Z') };
+    expect(repermissionDue(asked, clock)).toBe(false);
+  });
+
+  it('without an answer, the data goes repermissionDays after the request, not before', () => {
+    expect(isStaleProspect({ ...subscriber, askedAt: at('2026-10-30T00:00:00.000Z') }, clock)).toBe(true);
+    expect(isStaleProspect({ ...subscriber, askedAt: at('2026-10-30T00:00:00.001Z') }, clock)).toBe(false);
+  });
+
+  it('an own act after the request (the answer, a click, a form) starts a new period: the old request no longer counts', () => {
+    const answered = { ...subscriber, askedAt: at('2023-10-01T00:00:00.000Z'), lastActivityAt: at('2023-10-05T00:00:00.000Z') };
+    // Three years after the answer: asked anew, not purged on the strength of the old request.
+    expect(isStaleProspect(answered, clock)).toBe(false);
+    expect(repermissionDue(answered, clock)).toBe(true);
+  });
+
+  it('someone who cannot be asked (no email address) goes at the end of the three years', () => {
+    const unreachable = { ...subscriber, askable: false };
+    expect(repermissionDue(unreachable, clock)).toBe(false);
+    expect(isStaleProspect(unreachable, clock)).toBe(true);
+  });
+
+  it('nobody outside the rule, without a grant, with a running contract or erased is asked', () => {
+    expect(repermissionDue({ ...subscriber, subscriberRule: false }, clock)).toBe(false);
+    expect(repermissionDue({ ...subscriber, hasCurrentGrant: false }, clock)).toBe(false);
+    expect(repermissionDue({ ...subscriber, contract: { current: true, endedAt: null } }, clock)).toBe(false);
+    expect(repermissionDue({ ...subscriber, erased: true }, clock)).toBe(false);
+  });
+
+  it('the three years of a customer run from the end of their contract', () => {
+    const customer = { ...subscriber, contract: { current: false, endedAt: at('2024-06-01T00:00:00.000Z') } };
+    expect(lastOwnAct(customer)).toEqual(at('2024-06-01T00:00:00.000Z'));
+    expect(repermissionDue(customer, clock)).toBe(false);
   });
 });
 

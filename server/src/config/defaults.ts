@@ -24,6 +24,12 @@ export interface ConsentConfig {
    * disables both (only sensible behind a limiting proxy).
    */
   rateLimit: false | { max: number; windowSeconds: number; perIdentifier: number };
+  /**
+   * `bodyTimeoutMs`: how long a request to the plugin's routes may take to send its body once its headers
+   * are in; a slower one is answered 408 and its connection closed (middlewares/body-guard). Headers that
+   * never end are the server's own `headersTimeout` (docs/operations.md).
+   */
+  http: { bodyTimeoutMs: number };
   email: {
     from?: string;
     replyTo?: string;
@@ -46,6 +52,11 @@ export interface ConsentConfig {
      * Elsewhere a current grant keeps the person. `[]` turns this off.
      */
     subscriberJurisdictions: Jurisdiction[];
+    /**
+     * I4: the one re-permission request is mailed this many days before a subscriber's three years end,
+     * and their data goes only when it has stood this long without an answer.
+     */
+    repermissionDays: number;
     suppressionMinMonths: number;
     suppressionMaxMonths: number | null;
     /**
@@ -72,13 +83,17 @@ export const defaultConfig: ConsentConfig = {
     resendAfterSeconds: 300,
   },
   rateLimit: { max: 20, windowSeconds: 60, perIdentifier: 5 },
+  // The largest body a public route takes is 16 kB: seconds on the slowest mobile link; 10 s is generous.
+  http: { bodyTimeoutMs: 10_000 },
   email: { from: undefined, replyTo: undefined, templates: {} },
   retention: {
     // CNIL référentiel 2021-131: prospect data 3 years after collection or the last contact they initiated (I4).
     prospectMonths: 36,
     // CNIL: the three years run from the person's last own contact, for customers and subscribers too (I4).
-    // Off until the re-permission request (I4) is built: an upgrade must not purge a site's subscribers unwarned.
-    subscriberJurisdictions: [],
+    // Each is first asked once, by mail, whether they want to go on (services/repermission.ts).
+    subscriberJurisdictions: ['fr'],
+    // A month to answer: the CNIL sets no figure; a month covers holidays and a busy inbox.
+    repermissionDays: 30,
     // At least 3 years from the objection in France (I3); no maximum by default: nothing is ever aged out.
     suppressionMinMonths: 36,
     suppressionMaxMonths: null,

@@ -1,5 +1,6 @@
 import { yup } from '@strapi/utils';
 import { IP_STORAGE, JURISDICTIONS } from '../../../shared/contracts/domain';
+import { MAIL_TEMPLATES } from '../domain/mail-templates';
 import { SECRET_MIN_LENGTH, type ConsentConfig } from './defaults';
 
 const FR_SUPPRESSION_MIN_MONTHS = 36;
@@ -65,6 +66,12 @@ const schema = (production: boolean) =>
             (windowSeconds as number) > 0
           );
         }),
+      http: yup
+        .object({
+          // Under Node's own requestTimeout (300 s), which would end the request first.
+          bodyTimeoutMs: yup.number().integer().min(100).max(300_000).required(),
+        })
+        .noUnknown(true, '${path} has unknown key(s): ${unknown}'),
       email: yup
         .object({
           from: yup.string(),
@@ -80,14 +87,16 @@ const schema = (production: boolean) =>
                   Object.values(byLocale).every((t) => template.isValidSync(t, { strict: true }))
               )
             )
-            .test(
-              'confirmation-link',
-              '${path}.confirmation templates must contain {{link}} in text (and in html when given)',
-              (value) =>
-                Object.values((value as Record<string, Record<string, { text?: string; html?: string }>> | undefined)?.confirmation ?? {}).every(
+            .test('templates-link', '${path}.${name} templates must contain {{link}} in text (and in html when given)', function hasLink(value) {
+              const templates = (value ?? {}) as Record<string, Record<string, { text?: string; html?: string }>>;
+              for (const name of MAIL_TEMPLATES) {
+                const ok = Object.values(templates[name] ?? {}).every(
                   (t) => !!t?.text?.includes('{{link}}') && (t.html === undefined || t.html.includes('{{link}}'))
-                )
-            ),
+                );
+                if (!ok) return this.createError({ params: { name } });
+              }
+              return true;
+            }),
         })
         .noUnknown(true, '${path} has unknown key(s): ${unknown}'),
       retention: yup
@@ -95,6 +104,8 @@ const schema = (production: boolean) =>
           prospectMonths: positiveInt(),
           // Whose subscribers the three-year rule also ends (I4): people of these jurisdictions.
           subscriberJurisdictions: yup.array().of(yup.string().strict().oneOf([...JURISDICTIONS]).required()).defined(),
+          // Days between the re-permission request and the purge (I4): at least a week to answer, at most a year.
+          repermissionDays: yup.number().strict().integer().min(7).max(365).required(),
           suppressionMinMonths: positiveInt(),
           // null (the default) keeps suppression entries forever.
           suppressionMaxMonths: yup

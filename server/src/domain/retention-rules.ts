@@ -128,6 +128,14 @@ export const SYSTEM_ACTOR = 'system';
 export const isPersonActivity = (event: { method: ConsentMethod; actor: string }): boolean =>
   ACTIVITY_METHODS.includes(event.method) && event.actor !== SYSTEM_ACTOR;
 
+/** What a contract with the person says about their retention (I4: customer data). */
+export interface ContractFacts {
+  /** A contract runs at the instant judged: the person is a customer, whose data the contract needs. */
+  current: boolean;
+  /** The latest end of a contract that has ended: the three years for customers run from it. */
+  endedAt: Date | null;
+}
+
 export interface ProspectFacts {
   /** When the person became known (the subject row's creation): the collection of the data. */
   collectedAt: Date;
@@ -139,25 +147,81 @@ export interface ProspectFacts {
   erased: boolean;
   /**
    * The three years apply to this person's grants too (their jurisdiction is in
-   * `retention.subscriberJurisdictions`, opt-in until the re-permission request exists: I4, N8, N11).
+   * `retention.subscriberJurisdictions`: I4, N8, N11).
    */
   subscriberRule?: boolean;
+  /** Their contracts (consent_relationships), if any. */
+  contract?: ContractFacts | null;
+  /** An address the re-permission request can be mailed to (I4); only `false` means it cannot be sent. */
+  askable?: boolean;
+  /** The latest re-permission request sent to them (a `contacted` event of kind `re-permission`). */
+  askedAt?: Date | null;
 }
+
+/** The instant a job judges at, and the periods of `retention` it applies. */
+export interface RetentionClock {
+  now: Date;
+  /** `retention.prospectMonths`. */
+  months: number;
+  /** `retention.repermissionDays`: how long before the end the request goes out, and the least time to answer. */
+  repermissionDays: number;
+}
+
+const DAY = 86_400_000;
+
+/**
+ * Where the person's three years start: their collection, their latest own act, or the end of their last
+ * contract (I4: customer data is kept 3 years after the relationship ends), whichever is latest.
+ */
+export const lastOwnAct = (facts: ProspectFacts): Date =>
+  new Date(
+    Math.max(facts.collectedAt.getTime(), facts.lastActivityAt?.getTime() ?? 0, facts.contract?.endedAt?.getTime() ?? 0)
+  );
+
+/** A re-permission request answers for the current period only if sent after the person's last own act. */
+const askedSinceLastAct = (facts: ProspectFacts): boolean =>
+  facts.askedAt != null && facts.askedAt.getTime() > lastOwnAct(facts).getTime();
+
+/** The subscriber rule reaches this person: a current grant, in a listed jurisdiction, no running contract. */
+const subscriberUnderRule = (facts: ProspectFacts): boolean =>
+  !facts.erased && facts.hasCurrentGrant && !!facts.subscriberRule && !facts.contract?.current;
 
 /**
  * I4: a prospect's data is deleted 3 years (`prospectMonths`) after its collection or after the last
  * contact the person initiated, whichever is later: a grant, a confirmation, a preference change, a click
- * reported by the site (`contacted`, kind `clicked`); never an open, a send or a call (N8, N11).
+ * reported by the site (`contacted`, kind `clicked`); never an open, a send or a call (N8, N11). A customer
+ * is kept while a contract runs, and for 3 years after it ends.
+ *
  * Under `subscriberRule` (France) this applies to subscribers too: a grant is itself an act of the person,
- * so the three years run from the latest one or from anything the person did since. Elsewhere a person
+ * so the three years run from the latest one or from anything the person did since. But a subscriber is
+ * first asked once whether they want to go on (`repermissionDue`); their data goes only when that request,
+ * sent after their last own act, has had `repermissionDays` without an answer. Someone who cannot be asked
+ * (no email address: the plugin mails the request) goes at the end of the three years. Elsewhere a person
  * with a current grant is kept (their consent's own lifetime, I7, ends the grant if the purpose has one,
  * and then this rule applies).
  */
-export const isStaleProspect = (facts: ProspectFacts, cutoff: Date): boolean => {
-  if (facts.erased || (facts.hasCurrentGrant && !facts.subscriberRule)) return false;
-  const last = Math.max(facts.collectedAt.getTime(), facts.lastActivityAt?.getTime() ?? 0);
-  return last < cutoff.getTime();
+export const isStaleProspect = (facts: ProspectFacts, clock: RetentionClock): boolean => {
+  if (facts.erased || facts.contract?.current) return false;
+  if (facts.hasCurrentGrant && !facts.subscriberRule) return false;
+  if (lastOwnAct(facts).getTime() >= monthsBefore(clock.now, clock.months).getTime()) return false;
+  // Unknown reachability counts as reachable: nobody is purged unasked by an omission.
+  if (!facts.hasCurrentGrant || facts.askable === false) return true;
+  return askedSinceLastAct(facts) && facts.askedAt!.getTime() + clock.repermissionDays * DAY <= clock.now.getTime();
 };
+
+/**
+ * I4: the one re-permission request is due once the end of the person's three years is `repermissionDays`
+ * away (or past: a site that turns the rule on for old data asks first, and purges `repermissionDays`
+ * later), for a subscriber under the rule who can be asked and was not asked since their last own act.
+ */
+export const repermissionDue = (facts: ProspectFacts, clock: RetentionClock): boolean => {
+  if (!subscriberUnderRule(facts) || facts.askable === false || askedSinceLastAct(facts)) return false;
+  const end = monthsAfter(lastOwnAct(facts), clock.months);
+  return end.getTime() - clock.repermissionDays * DAY <= clock.now.getTime();
+};
+
+/** The `evidence.kind` of the `contacted` event that records a re-permission request (I4). */
+export const REPERMISSION_KIND = 're-permission';
 
 // ── I3: suppression entries ─────────────────────────────────────────────────────────────────────────────
 

@@ -1,12 +1,12 @@
 import { createHash, createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
 
 /**
- * Signed link tokens (confirmation, and later unsubscribe and preference links): a base64url JSON payload
+ * Signed link tokens (confirmation, unsubscribe, preference-centre and re-permission links): a base64url JSON payload
  * and an HMAC-SHA-256 over it with a key derived from the plugin secret. Whoever holds a link can act on
  * it, nobody can make one up or change what it covers (a purpose, a person, an expiry), and the server
  * keeps only a hash of each token it issued.
  */
-export type TokenPurpose = 'confirm' | 'unsubscribe' | 'preferences';
+export type TokenPurpose = 'confirm' | 'unsubscribe' | 'preferences' | 'renew';
 
 export interface TokenPayload {
   /** What the token is for: a confirmation token never unsubscribes anyone, and vice versa. */

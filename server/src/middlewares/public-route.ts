@@ -4,6 +4,7 @@ import { chargeBefore, failedAfter, type ClientLimit } from '../domain/rate-limi
 import type { TokenPurpose } from '../domain/tokens';
 import { pageLanguage } from '../pages/layout';
 import { submissionErrorPage } from '../pages/submission';
+import { rejectDeepBody } from '../utils/body-depth';
 import { isHtmlFormPost } from '../utils/capture-request';
 import { getService } from '../utils/get-service';
 
@@ -73,6 +74,8 @@ const publicRoute = (config: PublicRouteConfig) => {
   if (limit === 'failed-links' && !config.token) throw new Error('[consent] public-route: `failed-links` needs `token`');
   return async (ctx: Context, next: Next) => {
     try {
+      // Before measuring it: JSON.stringify of a chunked body recurses as deep as the body nests.
+      rejectDeepBody((ctx.request as { body?: unknown }).body);
       if (bodySize(ctx) > config.maxBytes) {
         throw new errors.PayloadTooLargeError(`The request body is larger than ${config.maxBytes} bytes`, {
           maxBytes: config.maxBytes,

@@ -60,6 +60,19 @@ export default {
       config: { auth: false, middlewares: [guard('confirm', 4 * 1024)] },
     },
     {
+      // The re-permission link (I4): the question; opening it changes nothing.
+      method: 'GET',
+      path: '/renew/:token',
+      handler: 'renewals.show',
+      config: { auth: false, middlewares: [linkGuard('confirm', 4 * 1024, 'renew')] },
+    },
+    {
+      method: 'POST',
+      path: '/renew/:token',
+      handler: 'renewals.renew',
+      config: { auth: false, middlewares: [linkGuard('confirm', 4 * 1024, 'renew')] },
+    },
+    {
       method: 'GET',
       path: '/unsubscribe/:token',
       handler: 'opt-out.unsubscribePage',

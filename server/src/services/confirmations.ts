@@ -13,6 +13,7 @@ import type { CaptureRequest } from './capture';
 import type { NewEvent } from './ledger';
 import { identifiersOf } from './subjects';
 import { iso } from '../utils/row-values';
+import { redactIdentifiers } from '../utils/redact';
 
 /** One purpose asked for in a confirmation request, with the notice the person was shown (B3). */
 export interface RequestedPurpose {
@@ -75,13 +76,7 @@ const confirmations = ({ strapi }: { strapi: Core.Strapi }) => {
     return { row, expired: check.expired || new Date(row.expiresAt).getTime() <= Date.now() };
   };
 
-  const purposeNames = async (keys: string[], language: string) => {
-    const purposes = await getService('purposes').byKeys(keys);
-    return keys.map((k) => {
-      const p = purposes.get(k);
-      return p ? (p.translations[language]?.name ?? p.translations[language.split('-')[0]]?.name ?? p.name) : k;
-    });
-  };
+  const purposeNames = (keys: string[], language: string) => getService('purposes').namesIn(keys, language);
 
   return {
     /**
@@ -145,7 +140,7 @@ const confirmations = ({ strapi }: { strapi: Core.Strapi }) => {
           ...rendered,
         });
       } catch (error) {
-        strapi.log.error(`[consent] the confirmation mail could not be sent: ${(error as Error).message}`);
+        strapi.log.error(`[consent] the confirmation mail could not be sent: ${redactIdentifiers((error as Error).message)}`);
         return false;
       }
       await query().update({ where: { tokenHash: tokenHash(mail.token) }, data: { mailSentAt: new Date() } });

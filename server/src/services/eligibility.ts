@@ -12,6 +12,7 @@ import { decideEligibility, type EligibilityContext, type EligibilityState } fro
 import { LIFTABLE_REASONS, ownGrantAt, type GrantEvidenceEvent } from '../domain/suppression-rules';
 import type { Purpose } from '../../../shared/contracts/purposes';
 import { getService } from '../utils/get-service';
+import { json } from '../utils/row-values';
 
 const CHUNK = 500;
 
@@ -150,7 +151,7 @@ const eligibility = ({ strapi }: { strapi: Core.Strapi }) => {
         select: ['seq', 'evidence'],
         where: { seq: { $in: part.map((s) => s.lastEventSeq) } },
       });
-      const bySeq = new Map(events.map((e) => [String(e.seq), typeof e.evidence === 'string' ? JSON.parse(e.evidence) : e.evidence]));
+      const bySeq = new Map(events.map((e) => [String(e.seq), json(e.evidence)]));
       for (const s of part) s.revokedFor = (bySeq.get(String(s.lastEventSeq)) as { reason?: string } | null)?.reason ?? null;
     }
   };
@@ -198,7 +199,7 @@ const eligibility = ({ strapi }: { strapi: Core.Strapi }) => {
         where: { purpose, channel, subject: { $in: part }, evidence: { $notNull: true } },
       });
       for (const row of rows) {
-        const evidence = typeof row.evidence === 'string' ? JSON.parse(row.evidence) : row.evidence;
+        const evidence = json(row.evidence);
         const softOptIn = (evidence as { softOptIn?: unknown } | null)?.softOptIn;
         if (!softOptIn || typeof softOptIn !== 'object') continue;
         const seq = Number(row.seq);

@@ -25,13 +25,18 @@ export interface MessageLinks {
 const links = ({ strapi }: { strapi: Core.Strapi }) => {
   const config = () => strapi.config.get(`plugin::${PLUGIN_ID}`) as ConsentConfig;
 
+  const base = () => `${getService('settings').publicUrl()}/api/consent`;
+
   return {
+    /** The person's preference centre (D5): every purpose, to leave or to come back to. */
+    preferences(pseudonym: string): string {
+      return `${base()}/preferences/${getService('tokens').issue({ use: 'preferences', sub: pseudonym, purposes: [] })}`;
+    },
+
     /** `channel`: the channel the unsubscribe link acts on; without one, every channel of the purpose. */
     forSubject(pseudonym: string, purpose: string, channel?: Channel): MessageLinks {
-      const tokens = getService('tokens');
-      const base = `${getService('settings').publicUrl()}/api/consent`;
-      const unsubscribeUrl = `${base}/unsubscribe/${tokens.issue({ use: 'unsubscribe', sub: pseudonym, purposes: [purpose], channel })}`;
-      const preferencesUrl = `${base}/preferences/${tokens.issue({ use: 'preferences', sub: pseudonym, purposes: [] })}`;
+      const unsubscribeUrl = `${base()}/unsubscribe/${getService('tokens').issue({ use: 'unsubscribe', sub: pseudonym, purposes: [purpose], channel })}`;
+      const preferencesUrl = this.preferences(pseudonym);
       const mailto = config().email.unsubscribeMailto;
       return {
         listUnsubscribe: [`<${unsubscribeUrl}>`, ...(mailto ? [`<mailto:${mailto}?subject=unsubscribe>`] : [])].join(', '),

@@ -116,6 +116,15 @@ const purposes = ({ strapi }: { strapi: Core.Strapi }) => {
       return new Map(rows.map((r) => [r.key, toDto(r, false)]));
     },
 
+    /** The names a person reads in mails and pages, in their language where translated, in key order. */
+    async namesIn(keys: string[], language: string): Promise<string[]> {
+      const purposes = await this.byKeys(keys);
+      return keys.map((k) => {
+        const p = purposes.get(k);
+        return p ? (p.translations[language]?.name ?? p.translations[language.split('-')[0]]?.name ?? p.name) : k;
+      });
+    },
+
     async create(input: PurposeInput): Promise<Purpose> {
       return strapi.db.transaction(async () => {
         if (await query().findOne({ where: { key: input.key } })) {

@@ -3,6 +3,7 @@ import { errors } from '@strapi/utils';
 import type { Relationship, UpsertRelationship } from '../../../shared/contracts/relationships';
 import { UID } from '../constants';
 import { isCurrentContract } from '../domain/contract';
+import type { ContractFacts } from '../domain/retention-rules';
 import { getService } from '../utils/get-service';
 
 const CHUNK = 500;
@@ -27,7 +28,7 @@ const toDto = (row: RelationshipRow, now: Date): Relationship => {
 };
 
 /** What a relationship says of a contract; dates as ISO strings or Dates. */
-export interface ContractFacts {
+export interface ContractTerms {
   reference: string;
   startedAt: string | Date;
   endedAt?: string | Date | null;
@@ -40,7 +41,7 @@ export interface ContractFacts {
  */
 const relationships = ({ strapi }: { strapi: Core.Strapi }) => {
   /** The one upsert of `consent_relationships`: the same person and reference again updates the row. */
-  const write = async (subject: string, contract: ContractFacts, source: string): Promise<RelationshipRow> => {
+  const write = async (subject: string, contract: ContractTerms, source: string): Promise<RelationshipRow> => {
     const query = strapi.db.query(UID.relationship);
     const data = {
       startedAt: new Date(contract.startedAt),
@@ -98,7 +99,7 @@ const relationships = ({ strapi }: { strapi: Core.Strapi }) => {
      * form hook's, whose route created the contract (an order, a subscription) and whose consent is
      * recorded beside it. The reference and dates are the server's, never a visitor's (C7).
      */
-    async recordFor(subject: string, contract: ContractFacts, source: string): Promise<Relationship> {
+    async recordFor(subject: string, contract: ContractTerms, source: string): Promise<Relationship> {
       return toDto(await write(subject, contract, source), new Date());
     },
 
@@ -123,6 +124,32 @@ const relationships = ({ strapi }: { strapi: Core.Strapi }) => {
           },
         });
         for (const row of rows as { subject: string }[]) out.add(row.subject);
+      }
+      return out;
+    },
+
+    /**
+     * I4 (customer data): for each of `pseudonyms` with any contract, whether one runs at `now` and when the
+     * latest one that ended did. One query per 500 people.
+     */
+    async contractsOf(pseudonyms: string[], now: Date): Promise<Map<string, ContractFacts>> {
+      const out = new Map<string, ContractFacts>();
+      const unique = [...new Set(pseudonyms)];
+      for (let i = 0; i < unique.length; i += CHUNK) {
+        const rows: RelationshipRow[] = await strapi.db.query(UID.relationship).findMany({
+          select: ['subject', 'startedAt', 'endedAt'],
+          where: { subject: { $in: unique.slice(i, i + CHUNK) } },
+        });
+        for (const row of rows) {
+          const startedAt = new Date(row.startedAt);
+          const endedAt = row.endedAt ? new Date(row.endedAt) : null;
+          const facts = out.get(row.subject) ?? { current: false, endedAt: null };
+          if (isCurrentContract({ startedAt, endedAt }, now)) facts.current = true;
+          else if (endedAt && endedAt.getTime() <= now.getTime() && (facts.endedAt?.getTime() ?? 0) < endedAt.getTime()) {
+            facts.endedAt = endedAt;
+          }
+          out.set(row.subject, facts);
+        }
       }
       return out;
     },

@@ -13,6 +13,7 @@ import type { ConsentConfig } from '../config';
 import { PLUGIN_ID, UID } from '../constants';
 import {
   ACTIVITY_METHODS,
+  REPERMISSION_KIND,
   SYSTEM_ACTOR,
   currentGrant,
   isStaleProspect,
@@ -23,12 +24,15 @@ import {
   PHONE_PROOF_MONTHS,
   PROOF_CLOCK_ACTIONS,
   proofMustBeKept,
+  repermissionDue,
   suppressionDeleteBefore,
+  type ProspectFacts,
+  type RetentionClock,
 } from '../domain/retention-rules';
 import { getService } from '../utils/get-service';
 import type { NewEvent } from './ledger';
 import type { SuppressionEntry } from './suppression';
-import { iso } from '../utils/row-values';
+import { iso, json } from '../utils/row-values';
 
 /** Rows read per candidate query. */
 const PAGE = 500;
@@ -51,9 +55,11 @@ interface StateRow {
   expiresAt: string | Date | null;
 }
 
-interface SubjectRow {
+export interface SubjectRow {
   id: number;
   pseudonym: string;
+  email: string | null;
+  language: string | null;
   emailHash: string | null;
   phoneHash: string | null;
   externalIdHash: string | null;
@@ -62,7 +68,7 @@ interface SubjectRow {
   createdAt: string | Date;
 }
 
-const SUBJECT_SELECT = ['id', 'pseudonym', 'emailHash', 'phoneHash', 'externalIdHash', 'jurisdiction', 'audience', 'createdAt'];
+const SUBJECT_SELECT = ['id', 'pseudonym', 'email', 'language', 'emailHash', 'phoneHash', 'externalIdHash', 'jurisdiction', 'audience', 'createdAt'];
 
 const HASHES: [IdentifierType, 'emailHash' | 'phoneHash' | 'externalIdHash'][] = [
   ['email', 'emailHash'],
@@ -75,6 +81,16 @@ const IDENTIFIED = {
   $or: [{ emailHash: { $notNull: true } }, { phoneHash: { $notNull: true } }, { externalIdHash: { $notNull: true } }],
 };
 
+
+/** The latest `occurredAt` of each subject's rows. */
+const latestBySubject = (rows: { subject: string; occurredAt: string | Date }[]): Map<string, Date> => {
+  const out = new Map<string, Date>();
+  for (const row of rows) {
+    const at = new Date(row.occurredAt);
+    if ((out.get(row.subject)?.getTime() ?? 0) < at.getTime()) out.set(row.subject, at);
+  }
+  return out;
+};
 
 const chunks = <T>(items: T[], size: number): T[][] => {
   const out: T[][] = [];
@@ -169,43 +185,74 @@ const retention = ({ strapi }: { strapi: Core.Strapi }) => {
     return due.length;
   };
 
-  /** I4: which of these people are stale prospects at `now` (a page at a time: three queries). */
-  const staleOf = async (people: SubjectRow[], cutoff: Date, now: Date): Promise<SubjectRow[]> => {
-    if (people.length === 0) return [];
-    const proof = await proofHeldOf(people, now);
+  /** The periods the I4 rules apply at `now`. */
+  const clockAt = (now: Date): RetentionClock => ({
+    now,
+    months: config().prospectMonths,
+    repermissionDays: config().repermissionDays,
+  });
+
+  /**
+   * I4: the facts the prospect and re-permission rules (retention-rules.ts) judge, for a page of people:
+   * a query each for grants, re-permission requests, contracts and the person's own acts.
+   */
+  const factsOf = async (people: SubjectRow[], clock: RetentionClock): Promise<Map<string, ProspectFacts>> => {
+    const out = new Map<string, ProspectFacts>();
+    if (people.length === 0) return out;
+    const { now } = clock;
     const pseudonyms = people.map((p) => p.pseudonym);
     const grants: StateRow[] = await states().findMany({
       select: ['subject', 'state', 'expiresAt'],
       where: { subject: { $in: pseudonyms }, state: 'granted' },
     });
     const granted = new Set(grants.filter((g) => currentGrant(g, now)).map((g) => g.subject));
+    const asked = await askedAtOf(pseudonyms);
+    const contracts = await getService('relationships').contractsOf(pseudonyms, now);
+    // Acts older than every instant compared below cannot change an answer (retention-rules.ts).
+    const horizon = Math.min(monthsBefore(now, clock.months).getTime(), ...[...asked.values()].map((d) => d.getTime()));
     const activity: { subject: string; occurredAt: string | Date }[] = await strapi.db.query(UID.event).findMany({
       select: ['subject', 'occurredAt'],
       where: {
         subject: { $in: pseudonyms },
         method: { $in: [...ACTIVITY_METHODS] },
         actor: { $ne: SYSTEM_ACTOR },
-        occurredAt: { $gte: cutoff },
+        occurredAt: { $gte: new Date(horizon) },
       },
     });
-    const last = new Map<string, Date>();
-    for (const a of activity) {
-      const at = new Date(a.occurredAt);
-      if ((last.get(a.subject)?.getTime() ?? 0) < at.getTime()) last.set(a.subject, at);
+    const last = latestBySubject(activity);
+    for (const p of people) {
+      out.set(p.pseudonym, {
+        collectedAt: new Date(p.createdAt),
+        lastActivityAt: last.get(p.pseudonym) ?? null,
+        hasCurrentGrant: granted.has(p.pseudonym),
+        erased: false,
+        subscriberRule: p.jurisdiction != null && config().subscriberJurisdictions.includes(p.jurisdiction),
+        contract: contracts.get(p.pseudonym) ?? null,
+        askable: !!p.email,
+        askedAt: asked.get(p.pseudonym) ?? null,
+      });
     }
-    return people.filter((p) =>
-      !proof.has(p.pseudonym) &&
-      isStaleProspect(
-        {
-          collectedAt: new Date(p.createdAt),
-          lastActivityAt: last.get(p.pseudonym) ?? null,
-          hasCurrentGrant: granted.has(p.pseudonym),
-          erased: false,
-          subscriberRule: p.jurisdiction != null && config().subscriberJurisdictions.includes(p.jurisdiction),
-        },
-        cutoff
-      )
-    );
+    return out;
+  };
+
+  /** I4: when each of these people was last sent the re-permission request, if ever. */
+  const askedAtOf = async (pseudonyms: string[]): Promise<Map<string, Date>> => {
+    const requests: { subject: string; occurredAt: string | Date; evidence: unknown }[] = await strapi.db
+      .query(UID.event)
+      .findMany({
+        select: ['subject', 'occurredAt', 'evidence'],
+        where: { subject: { $in: pseudonyms }, action: 'contacted', actor: SYSTEM_ACTOR },
+      });
+    return latestBySubject(requests.filter((r) => json(r.evidence)?.kind === REPERMISSION_KIND));
+  };
+
+  /** I4: which of these people are stale prospects at `now`, leaving out those whose proof must be kept. */
+  const staleOf = async (people: SubjectRow[], now: Date): Promise<SubjectRow[]> => {
+    if (people.length === 0) return [];
+    const proof = await proofHeldOf(people, now);
+    const clock = clockAt(now);
+    const facts = await factsOf(people, clock);
+    return people.filter((p) => !proof.has(p.pseudonym) && isStaleProspect(facts.get(p.pseudonym)!, clock));
   };
 
   /**
@@ -336,7 +383,7 @@ const retention = ({ strapi }: { strapi: Core.Strapi }) => {
         if (page.length === 0) break;
         after = page[page.length - 1].id;
 
-        for (const batch of chunks(await staleOf(page, cutoff, now), BATCH)) {
+        for (const batch of chunks(await staleOf(page, now), BATCH)) {
           // Suppression writes go through their own connection, so they cannot sit inside the transaction
           // (SQLite has one): written first, idempotent, and checked again under the lock below.
           const planned = await objectionEntries(batch);
@@ -347,7 +394,7 @@ const retention = ({ strapi }: { strapi: Core.Strapi }) => {
               select: SUBJECT_SELECT,
               where: { id: { $in: batch.map((b) => b.id) }, ...IDENTIFIED },
             });
-            const stale = await staleOf(fresh, cutoff, now);
+            const stale = await staleOf(fresh, now);
             const needed = await objectionEntries(stale);
             // Someone who objected again or gained an identifier since the entries were written waits for
             // the next run rather than losing an objection.
@@ -369,6 +416,49 @@ const retention = ({ strapi }: { strapi: Core.Strapi }) => {
         if (page.length < PAGE) break;
       }
       return { purged, expired };
+    },
+
+    /**
+     * I4: the one re-permission request. A subscriber under the three-year rule
+     * (`retention.subscriberJurisdictions`) with an email address, whose three years end within
+     * `retention.repermissionDays` (or already ended), and who was not asked since their last own act, is
+     * mailed once whether they want to go on (services/repermission.ts); the `contacted` event that records
+     * the request is what lets `purgeProspects` act `repermissionDays` later. A mail that cannot be sent
+     * records nothing, so nobody is purged unasked: the next run tries again.
+     */
+    async requestRepermission(now = new Date()): Promise<{ requested: number; failed: number }> {
+      const jurisdictions = config().subscriberJurisdictions;
+      if (jurisdictions.length === 0) return { requested: 0, failed: 0 };
+      const clock = clockAt(now);
+      // Collected at least (prospectMonths − repermissionDays) ago: nobody younger can be due.
+      const collectedBefore = new Date(monthsBefore(now, clock.months).getTime() + clock.repermissionDays * 86_400_000);
+      let requested = 0;
+      let failed = 0;
+      let after = 0;
+      for (;;) {
+        const page: SubjectRow[] = await subjects().findMany({
+          select: SUBJECT_SELECT,
+          where: {
+            id: { $gt: after },
+            createdAt: { $lt: collectedBefore },
+            erasedAt: { $null: true },
+            email: { $notNull: true },
+            jurisdiction: { $in: jurisdictions },
+          },
+          orderBy: { id: 'asc' },
+          limit: PAGE,
+        });
+        if (page.length === 0) break;
+        after = page[page.length - 1].id;
+        const facts = await factsOf(page, clock);
+        for (const person of page.filter((p) => repermissionDue(facts.get(p.pseudonym)!, clock))) {
+          const outcome = await getService('repermission').ask(person, now);
+          if (outcome === 'sent') requested += 1;
+          else if (outcome === 'failed') failed += 1;
+        }
+        if (page.length < PAGE) break;
+      }
+      return { requested, failed };
     },
 
     /**

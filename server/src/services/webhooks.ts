@@ -3,6 +3,7 @@ import { WEBHOOK_EVENT_NAMES } from '../../../shared/contracts/webhooks';
 import { UID } from '../constants';
 import type { StoredEvent } from './ledger';
 import { identifiersOf, type Identifiers, type SubjectRow } from './subjects';
+import { redactIdentifiers } from '../utils/redact';
 
 /** `consent.granted`, `consent.withdrawn`, …: one event name per ledger action (spec 5). */
 export const WEBHOOK_EVENTS = Object.fromEntries(
@@ -62,7 +63,7 @@ const webhooks = ({ strapi }: { strapi: Core.Strapi }) => ({
         });
       }
     } catch (error) {
-      strapi.log.error(`[consent] could not emit ledger events: ${(error as Error).message}`);
+      strapi.log.error(`[consent] could not emit ledger events: ${redactIdentifiers((error as Error).message)}`);
     }
   },
 });

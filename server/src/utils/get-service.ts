@@ -24,6 +24,7 @@ import type { RetentionService } from '../services/retention';
 import type { RecordsService } from '../services/records';
 import type { RelationshipsService } from '../services/relationships';
 import type { ContactsService } from '../services/contacts';
+import type { RepermissionService } from '../services/repermission';
 import { PLUGIN_ID } from '../constants';
 
 /** The plugin's services by name, so callers get typed results (the i18n plugin's pattern). */
@@ -54,6 +55,7 @@ export interface Services {
   records: RecordsService;
   relationships: RelationshipsService;
   contacts: ContactsService;
+  repermission: RepermissionService;
 }
 
 export const getService = <T extends keyof Services>(name: T): Services[T] =>

@@ -1,5 +1,5 @@
 import type { Context } from 'koa';
-import type { ContractFacts } from '../services/relationships';
+import type { ContractTerms } from '../services/relationships';
 import { PRINTABLE } from '../validation/common';
 
 /** What a site's function may say of the contract its route created; every field has a server-side default. */
@@ -32,7 +32,7 @@ const date = (value: unknown): Date | null => {
 export const contractFromRoute = async (
   option: RelationshipOption,
   args: { entry: Record<string, unknown> | undefined; ctx: Context; route: string; now: Date }
-): Promise<ContractFacts | null> => {
+): Promise<ContractTerms | null> => {
   const fail = (why: string): never => {
     throw new Error(`[consent] plugin::consent.capture on ${args.route}: relationship ${why}`);
   };

@@ -1,5 +1,6 @@
 import { errors, yup } from '@strapi/utils';
 import { JURISDICTIONS } from '../../../shared/contracts/domain';
+import { rejectDeepBody } from '../utils/body-depth';
 
 /** An ISO 8601 instant with a time zone: "2024-03-01T10:00" means a different instant in Paris and in Berlin. */
 export const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})$/;
@@ -89,9 +90,13 @@ export const rejectPrototypeKeys = (value: unknown, path: string[] = []): void =
   }
 };
 
-/** Every JSON body route starts here: an object (not an array, not a scalar) without prototype keys. */
+/**
+ * Every JSON body route starts here: an object (not an array, not a scalar), nested at most
+ * MAX_BODY_DEPTH levels, without prototype keys.
+ */
 export const objectBody = <T extends object = Record<string, unknown>>(body: unknown): T => {
   if (!body || typeof body !== 'object' || Array.isArray(body)) throw new errors.ValidationError('The body must be an object');
+  rejectDeepBody(body);
   rejectPrototypeKeys(body);
   return body as T;
 };

@@ -25,6 +25,17 @@ const querySchema = yup
   .noUnknown(true, NO_UNKNOWN_ROOT)
   .test(exactlyOne('the query'));
 
+// The GET's question in a body (spec 4.2): the same fields, typed as JSON, so no identifier is in the URL.
+const oneSchema = yup
+  .object({
+    purpose: slug().strict().required(),
+    channel: yup.string().strict().oneOf([...CHANNELS]),
+    jurisdiction: jurisdiction(),
+    ...identifier,
+  })
+  .noUnknown(true, NO_UNKNOWN_ROOT)
+  .test({ ...exactlyOne('the body'), message: 'the body needs exactly one of email, phone or subject, or a list in subjects' });
+
 const bulkSchema = yup
   .object({
     purpose: slug().strict().required(),
@@ -63,6 +74,7 @@ const checkSubjects = (subjects: unknown[]) => {
 
 const validateQuery = validateYupSchema(querySchema);
 const validateBulk = validateYupSchema(bulkSchema);
+const validateOne = validateYupSchema(oneSchema);
 
 const toRef = (v: Record<string, string | undefined>): SubjectRef =>
   v.email !== undefined ? { email: v.email } : v.phone !== undefined ? { phone: v.phone } : { subject: v.subject! };
@@ -76,4 +88,22 @@ export const validateEligibilityBulk = async (body: unknown) => {
   const v = (await validateBulk(objectBody(body))) as { purpose: string; channel?: string; jurisdiction?: Jurisdiction; subjects: Record<string, string>[] };
   checkSubjects(v.subjects);
   return { purpose: v.purpose, channel: v.channel as never, refs: v.subjects.map(toRef), jurisdiction: v.jurisdiction };
+};
+
+/**
+ * `POST /eligibility` asks about one person (`email`, `phone` or `subject` beside `purpose`) or a list
+ * (`subjects`); which one the body holds decides the answer's shape, and holding both is a 400.
+ */
+export const validateEligibilityBody = async (body: unknown) => {
+  const object = objectBody(body);
+  if (!Object.prototype.hasOwnProperty.call(object, 'subjects')) {
+    const v = (await validateOne(object)) as Record<string, string | undefined>;
+    return { one: { purpose: v.purpose!, channel: v.channel as never, ref: toRef(v), jurisdiction: v.jurisdiction as Jurisdiction | undefined } };
+  }
+  const mixed = Object.keys(identifier).filter((k) => Object.prototype.hasOwnProperty.call(object, k));
+  if (mixed.length) {
+    const message = `give either subjects (a list) or one of email, phone or subject, not both: ${mixed.join(', ')}`;
+    throw new errors.ValidationError(message, { errors: [{ path: [mixed[0]], message }, { path: ['subjects'], message }] });
+  }
+  return { many: await validateEligibilityBulk(object) };
 };

@@ -1,0 +1,64 @@
+import { errors } from '@strapi/utils';
+import type { Context } from 'koa';
+import { GoneError } from '../errors';
+import { pageLanguage } from '../pages/layout';
+import { renewDonePage, renewGonePage, renewInvalidPage, renewQuestionPage } from '../pages/renewal';
+import { captureRequest, wantsHtml } from '../utils/capture-request';
+import { getService } from '../utils/get-service';
+import { validateTokenParam } from '../validation/token';
+
+/** A refused link as a page for browsers, in the person's language when known; JSON clients get Strapi's error body. */
+const asPage = async (ctx: Context, run: () => Promise<void>) => {
+  try {
+    await run();
+  } catch (error) {
+    if (!wantsHtml(ctx)) throw error;
+    if (error instanceof GoneError) {
+      const known = (error.details as { language?: string }).language;
+      ctx.status = 410;
+      ctx.type = 'html';
+      ctx.body = renewGonePage(pageLanguage(known ?? ctx.acceptsLanguages('en', 'de', 'fr')));
+      return;
+    }
+    if (error instanceof errors.ValidationError) {
+      ctx.status = 400;
+      ctx.type = 'html';
+      ctx.body = renewInvalidPage(pageLanguage(ctx.acceptsLanguages('en', 'de', 'fr')));
+      return;
+    }
+    throw error;
+  }
+};
+
+/** The re-permission link of I4 (`/api/consent/renew/:token`), mailed before a subscriber's three years end. */
+const renewals = () => ({
+  /** GET: the question; changes nothing, because mail scanners open links too. */
+  async show(ctx: Context) {
+    const { token } = await validateTokenParam(ctx.params);
+    await asPage(ctx, async () => {
+      const view = await getService('repermission').describe(token);
+      if (wantsHtml(ctx)) {
+        ctx.type = 'html';
+        ctx.body = renewQuestionPage(view.language, `/api/consent/renew/${token}`, view.purposes);
+        return;
+      }
+      ctx.body = { data: view };
+    });
+  },
+
+  /** POST: the person's answer, "keep me subscribed". A second answer changes nothing. */
+  async renew(ctx: Context) {
+    const { token } = await validateTokenParam(ctx.params);
+    await asPage(ctx, async () => {
+      const outcome = await getService('repermission').renew(token, captureRequest(ctx));
+      if (wantsHtml(ctx)) {
+        ctx.type = 'html';
+        ctx.body = renewDonePage(outcome.language, outcome.status, outcome.purposes);
+        return;
+      }
+      ctx.body = { data: { status: outcome.status, purposes: outcome.purposes } };
+    });
+  },
+});
+
+export default renewals;

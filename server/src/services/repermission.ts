@@ -1,0 +1,234 @@
+import { createHash } from 'node:crypto';
+import type { Core } from '@strapi/strapi';
+import { errors } from '@strapi/utils';
+import type { Channel, ConsentState, LegalBasis } from '../../../shared/contracts/domain';
+import type { ConsentConfig } from '../config';
+import { PLUGIN_ID, UID } from '../constants';
+import { pickTemplate, renderMail } from '../domain/mail-templates';
+import { requestContext } from '../domain/request-context';
+import { currentGrant, REPERMISSION_KIND, SYSTEM_ACTOR } from '../domain/retention-rules';
+import { tokenHash } from '../domain/tokens';
+import { GoneError } from '../errors';
+import { getService } from '../utils/get-service';
+import { redactIdentifiers } from '../utils/redact';
+import { json } from '../utils/row-values';
+import type { CaptureRequest } from './capture';
+import type { NewEvent } from './ledger';
+import type { SubjectRow } from './retention';
+
+const DAY = 86_400_000;
+/** How long a re-permission link keeps working after the answer period: a late answer still counts if the data is there. */
+const LINK_GRACE_DAYS = 30;
+
+interface GrantRow {
+  purpose: string;
+  channel: Channel;
+  state: ConsentState;
+  legalBasis: LegalBasis;
+  noticeId: number | null;
+  noticeVersion: number | null;
+  grantedAt: string | Date | null;
+  expiresAt: string | Date | null;
+  reconsentRequired: boolean | null;
+}
+
+export type AskOutcome = 'sent' | 'failed' | 'skipped';
+
+export interface RenewOutcome {
+  /** `renewed`: the grants go on; `already-renewed`: an earlier answer did it; `nothing-to-renew`: no grant left. */
+  status: 'renewed' | 'already-renewed' | 'nothing-to-renew';
+  language: string;
+  purposes: string[];
+}
+
+/**
+ * I4, the one re-permission request: before a French subscriber's three years without an act of their own
+ * end (services/retention.ts decides who is due), they are mailed once whether they want to go on. The
+ * request is a `contacted` event (method `api`, actor `system`: not the person's act), the answer a
+ * `confirmed` event per grant (method `link`, the person's act), which starts their three years and their
+ * consents' lifetimes again. Silence lets the purge take their data `retention.repermissionDays` later.
+ * Like the confirmation link, opening the link changes nothing (mail scanners follow links): only the
+ * POST of its button answers.
+ */
+const repermission = ({ strapi }: { strapi: Core.Strapi }) => {
+  const config = () => strapi.config.get(`plugin::${PLUGIN_ID}`) as ConsentConfig;
+
+  /** The person's grants still current at `now`, among `purposes` when given. */
+  const grantsOf = async (pseudonym: string, now: Date, purposes?: string[]): Promise<GrantRow[]> => {
+    const rows: GrantRow[] = await strapi.db.query(UID.state).findMany({
+      where: { subject: pseudonym, state: 'granted', ...(purposes ? { purpose: { $in: purposes } } : {}) },
+      orderBy: { id: 'asc' },
+    });
+    return rows.filter((r) => currentGrant(r, now));
+  };
+
+  const uniqueKeys = (grants: GrantRow[]) => [...new Set(grants.map((g) => g.purpose))];
+
+  const deadlineText = (deadline: Date, language: string) => {
+    try {
+      return new Intl.DateTimeFormat(language, { dateStyle: 'long', timeZone: 'UTC' }).format(deadline);
+    } catch {
+      return deadline.toISOString().slice(0, 10);
+    }
+  };
+
+  /** A valid, unexpired link and the person it is for, still on file; 400 or 410 otherwise. */
+  const open = async (token: string) => {
+    const { payload, expired } = getService('tokens').read(token, 'renew');
+    const person = await getService('subjects').byPseudonym(payload.sub);
+    const language = person?.language ?? 'en';
+    if (expired || !person || person.erasedAt) {
+      throw new GoneError('This link has expired. To hear from us again, please sign up again.', { resend: false, language });
+    }
+    return { payload, person, language, requestedAt: new Date(payload.ref ?? 0) };
+  };
+
+  return {
+    /**
+     * Mails the request to this person and records it, one `contacted` event per purpose asked about, on
+     * the email channel it went out on. `skipped`: another instance is asking them right now, or they have
+     * no current grant left. `failed`: the mail could not be sent, and nothing is recorded.
+     */
+    async ask(person: Pick<SubjectRow, 'pseudonym' | 'email' | 'language'>, now = new Date()): Promise<AskOutcome> {
+      if (!person.email) return 'skipped';
+      try {
+        // Two instances running the same night's job send one mail: the first to count wins. The next
+        // night has a key of its own, so a mail that failed is tried again.
+        const claim = createHash('sha256').update(`${person.pseudonym}:${now.toISOString().slice(0, 10)}`).digest('hex');
+        await getService('rate-limits').window('re-permission', claim, 1, 86_400);
+      } catch (error) {
+        if (error instanceof errors.RateLimitError) return 'skipped';
+        throw error;
+      }
+      const grants = await grantsOf(person.pseudonym, now);
+      if (grants.length === 0) return 'skipped';
+      const cfg = config();
+      const keys = uniqueKeys(grants);
+      const deadline = new Date(now.getTime() + cfg.retention.repermissionDays * DAY);
+      const token = getService('tokens').issue({
+        use: 'renew',
+        sub: person.pseudonym,
+        purposes: keys,
+        ref: now.toISOString(),
+        exp: Math.floor((deadline.getTime() + LINK_GRACE_DAYS * DAY) / 1000),
+      });
+      const { template, language } = pickTemplate('repermission', person.language ?? 'en', cfg.email.templates);
+      const rendered = renderMail(template, {
+        link: `${getService('settings').publicUrl()}/api/consent/renew/${token}`,
+        preferencesLink: getService('links').preferences(person.pseudonym),
+        purposes: (await getService('purposes').namesIn(keys, language)).map((n) => `- ${n}`).join('\n'),
+        deadline: deadlineText(deadline, language),
+        controllerName: cfg.controller.name,
+        controllerAddress: cfg.controller.address,
+        controllerContact: cfg.controller.contact,
+      });
+      try {
+        await strapi.plugin('email').service('email').send({
+          to: person.email,
+          ...(cfg.email.from ? { from: cfg.email.from } : {}),
+          ...(cfg.email.replyTo ? { replyTo: cfg.email.replyTo } : {}),
+          ...rendered,
+        });
+      } catch (error) {
+        // The pseudonym, never the address: an SMTP refusal may quote it (logs hold no identifiers).
+        strapi.log.error(`[consent] a re-permission mail could not be sent (${person.pseudonym}): ${redactIdentifiers((error as Error).message)}`);
+        return 'failed';
+      }
+      await strapi.db.transaction(async () => {
+        const ledger = getService('ledger');
+        await ledger.lock();
+        const email: { purpose: string; state: ConsentState }[] = await strapi.db.query(UID.state).findMany({
+          select: ['purpose', 'state'],
+          where: { subject: person.pseudonym, channel: 'email', purpose: { $in: keys } },
+        });
+        await ledger.append(
+          keys.map((purpose) => ({
+            subject: person.pseudonym,
+            purpose,
+            channel: 'email',
+            action: 'contacted',
+            // What the mail relied on, unchanged: a `contacted` event never moves a state.
+            state: email.find((s) => s.purpose === purpose)?.state ?? 'none',
+            method: 'api',
+            legalBasis: grants.find((g) => g.purpose === purpose)!.legalBasis,
+            actor: SYSTEM_ACTOR,
+            evidence: { kind: REPERMISSION_KIND, tokenHash: tokenHash(token), answerBy: deadline.toISOString() },
+            occurredAt: now,
+          }))
+        );
+      });
+      return 'sent';
+    },
+
+    /** What the link's page shows; changes nothing (GET). */
+    async describe(token: string, now = new Date()) {
+      const { payload, language, person } = await open(token);
+      const grants = await grantsOf(person.pseudonym, now, payload.purposes);
+      return { language, purposes: await getService('purposes').namesIn(uniqueKeys(grants), language), renewable: grants.length > 0 };
+    },
+
+    /**
+     * The person's answer: a `confirmed` event (state `granted`, method `link`, actor `subject`) for each of
+     * their grants the request asked about that is still current, keeping the notice they agreed to. A
+     * grant waiting for re-consent on a changed notice is left as it is: going on is not agreeing to the new
+     * text. Idempotent: a grant renewed or given again since the request is not renewed twice.
+     */
+    async renew(token: string, request: CaptureRequest, now = new Date()): Promise<RenewOutcome> {
+      const { payload, language, person, requestedAt } = await open(token);
+      const hash = tokenHash(token);
+      const renewed = await strapi.db.transaction(async () => {
+        const ledger = getService('ledger');
+        await ledger.lock();
+        const grants = (await grantsOf(person.pseudonym, now, payload.purposes)).filter((g) => !g.reconsentRequired);
+        if (grants.length === 0) return { status: 'nothing-to-renew' as const, keys: [] };
+        // Given again since the request (a form, another answer to this link): nothing to renew.
+        const answered: { purpose: string; channel: Channel; evidence: unknown }[] = await strapi.db.query(UID.event).findMany({
+          select: ['purpose', 'channel', 'evidence'],
+          where: { subject: person.pseudonym, action: 'confirmed', method: 'link' },
+        });
+        const byThisLink = new Set(
+          answered.filter((e) => json(e.evidence)?.tokenHash === hash).map((e) => `${e.purpose}|${e.channel}`)
+        );
+        const due = grants.filter(
+          (g) =>
+            !byThisLink.has(`${g.purpose}|${g.channel}`) &&
+            (!g.grantedAt || new Date(g.grantedAt).getTime() < requestedAt.getTime())
+        );
+        if (due.length === 0) return { status: 'already-renewed' as const, keys: uniqueKeys(grants) };
+        const purposes = await getService('purposes').byKeys(uniqueKeys(due));
+        const notices: { id: number; language: string; contentHash: string | null }[] = await strapi.db.query(UID.notice).findMany({
+          select: ['id', 'language', 'contentHash'],
+          where: { id: { $in: due.map((g) => g.noticeId).filter((id): id is number => id != null) } },
+        });
+        const context = requestContext(request, config().ipStorage);
+        const events: NewEvent[] = due.map((g) => {
+          const notice = notices.find((n) => n.id === g.noticeId);
+          return {
+            subject: person.pseudonym,
+            purpose: g.purpose,
+            channel: g.channel,
+            action: 'confirmed',
+            state: 'granted',
+            method: 'link',
+            legalBasis: g.legalBasis,
+            actor: 'subject',
+            noticeId: g.noticeId,
+            noticeVersion: g.noticeVersion,
+            noticeHash: notice?.contentHash ?? null,
+            noticeLanguage: notice?.language ?? null,
+            context: { ...context },
+            evidence: { kind: REPERMISSION_KIND, tokenHash: hash, requestedAt: requestedAt.toISOString() },
+            lifetimeDays: purposes.get(g.purpose)?.lifetimeDays ?? null,
+            occurredAt: now,
+          };
+        });
+        await ledger.append(events);
+        return { status: 'renewed' as const, keys: uniqueKeys(due) };
+      });
+      return { status: renewed.status, language, purposes: await getService('purposes').namesIn(renewed.keys, language) };
+    },
+  };
+};
+
+export default repermission;
+export type RepermissionService = ReturnType<typeof repermission>;
