@@ -100,6 +100,15 @@ beforeAll(async () => {
   await consent()
     .service('relationships')
     .upsert({ subject: { email: 'cas@example.fr' }, reference: 'C-1', startedAt: endingIn(-400).toISOString() }, 'test');
+  // A former customer whose contract ended more than three years ago and who cannot be mailed: purged,
+  // and the contract's reference with them.
+  people.eve = await subscriber({ phone: '+33698765432' }, endingIn(-600), { purpose: 'sms', channel: 'sms' });
+  await consent()
+    .service('relationships')
+    .upsert(
+      { subject: { phone: '+33698765432' }, reference: 'C-2', startedAt: endingIn(-600).toISOString(), endedAt: endingIn(-5).toISOString() },
+      'test'
+    );
 });
 afterAll(async () => {
   await app?.stop();
@@ -246,6 +255,10 @@ describe('I4: silence', () => {
     expect((await subjectRow(people.kim)).email).toBe('kim@example.fr');
     expect((await subjectRow(people.dirk)).email).toBe('dirk@example.de');
     expect((await subjectRow(people.cas)).email).toBe('cas@example.fr');
+    // Eve's contract ended more than three years ago: she and its reference are gone; Cas's runs and stays.
+    expect((await subjectRow(people.eve)).phone).toBeNull();
+    expect(await knex()(TABLE.relationship).where({ subject: people.eve })).toEqual([]);
+    expect(await knex()(TABLE.relationship).where({ subject: people.cas })).toHaveLength(1);
   });
 
   it('a late answer after the purge leads nowhere (410), and writes nothing', async () => {

@@ -103,9 +103,14 @@ const relationships = ({ strapi }: { strapi: Core.Strapi }) => {
       return toDto(await write(subject, contract, source), new Date());
     },
 
-    /** Erasure (I1): the person's relationships go; their references (an order number) may identify them. */
-    async eraseFor(subject: string): Promise<number> {
-      const { count } = await strapi.db.query(UID.relationship).deleteMany({ where: { subject } });
+    /**
+     * Erasure (I1) and the prospect purge (I4): the people's relationships go; their references (an order
+     * number) may identify them.
+     */
+    async eraseFor(subjects: string | string[]): Promise<number> {
+      const list = Array.isArray(subjects) ? subjects : [subjects];
+      if (list.length === 0) return 0;
+      const { count } = await strapi.db.query(UID.relationship).deleteMany({ where: { subject: { $in: list } } });
       return count;
     },
 

@@ -365,7 +365,8 @@ const retention = ({ strapi }: { strapi: Core.Strapi }) => {
      * signal, an import, a click the site reported), more than `retention.prospectMonths` ago loses their
      * identifiers, unless a proof of German telephone consent must still be kept (C8, I5), as erasure
      * clears them: email, phone, external id, their keyed hashes, language and audience; `erasedAt` is set.
-     * The pseudonym, the ledger, receipts and existing suppression entries stay. Grants past their lifetime
+     * Their relationships (ended contracts) are deleted. The pseudonym, the ledger, receipts and existing
+     * suppression entries stay. Grants past their lifetime
      * are expired first (I7); objections become suppression entries so they keep being honoured.
      */
     async purgeProspects(now = new Date()): Promise<{ purged: number; expired: number }> {
@@ -408,6 +409,8 @@ const retention = ({ strapi }: { strapi: Core.Strapi }) => {
               (await expireGrantsOf({ subject: { $in: purging.map((p) => p.pseudonym) } }, now)) +
               (await expireInactiveGrants(purging.map((p) => p.pseudonym), now));
             await getService('subjects').eraseMany({ id: { $in: purging.map((p) => p.id) } }, now);
+            // Only ended contracts reach here (a running one keeps the person): their references go too.
+            await getService('relationships').eraseFor(purging.map((p) => p.pseudonym));
             return { purged: purging.length, expired: n };
           });
           purged += done.purged;
