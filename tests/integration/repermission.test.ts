@@ -197,6 +197,7 @@ describe('I4: the answer', () => {
     const stateBefore = await knex()(TABLE.state).where({ subject: people.yan, purpose: 'partners', channel: 'email' }).first();
     const page = await app.http().post(yan.renew).set('Accept', 'text/html').expect(200);
     expect(page.text).toContain('Thank you: you will go on hearing from us about:');
+    expect(page.text).toContain('<h1>You stay subscribed</h1>');
 
     const confirmed = (await eventsOf(people.yan)).filter((e: { action: string }) => e.action === 'confirmed');
     expect(confirmed).toEqual([

@@ -7,6 +7,7 @@ const TEXT = {
     intro: 'You agreed to hear from us about:',
     question: 'If you want to go on, press the button. Without an answer, we will stop and delete your contact details.',
     button: 'Keep me subscribed',
+    doneTitle: 'You stay subscribed',
     renewed: 'Thank you: you will go on hearing from us about:',
     already: 'You already answered: you will go on hearing from us about:',
     nothing: 'You are no longer subscribed to anything, so there is nothing to keep. You can sign up again on our site.',
@@ -21,6 +22,7 @@ const TEXT = {
     intro: 'Sie haben eingewilligt, Nachrichten von uns zu erhalten über:',
     question: 'Wenn Sie weiterhin Nachrichten erhalten möchten, klicken Sie auf die Schaltfläche. Ohne Antwort beenden wir den Versand und löschen Ihre Kontaktdaten.',
     button: 'Weiterhin erhalten',
+    doneTitle: 'Sie bleiben angemeldet',
     renewed: 'Vielen Dank: Sie erhalten weiterhin Nachrichten über:',
     already: 'Sie haben bereits geantwortet: Sie erhalten weiterhin Nachrichten über:',
     nothing: 'Sie haben nichts mehr abonniert, es gibt also nichts zu verlängern. Sie können sich auf unserer Website erneut anmelden.',
@@ -35,6 +37,7 @@ const TEXT = {
     intro: 'Vous avez accepté de recevoir nos messages pour :',
     question: 'Pour continuer, cliquez sur le bouton. Sans réponse de votre part, nous cesserons nos envois et supprimerons vos coordonnées.',
     button: 'Continuer à recevoir',
+    doneTitle: 'Vous restez abonné(e)',
     renewed: 'Merci : vous continuerez à recevoir nos messages pour :',
     already: 'Vous avez déjà répondu : vous continuerez à recevoir nos messages pour :',
     nothing: 'Vous n’êtes plus abonné à rien : il n’y a donc rien à prolonger. Vous pouvez vous inscrire de nouveau sur notre site.',
@@ -62,10 +65,11 @@ export const renewQuestionPage = (language: string, action: string, purposes: st
           `<p class="small">${t(language).preferences}</p>`
       );
 
+/** POST: what was done, under a heading that says so (the question is answered). */
 export const renewDonePage = (language: string, status: 'renewed' | 'already-renewed' | 'nothing-to-renew', purposes: string[]) =>
   page(
     language,
-    t(language).title,
+    status === 'nothing-to-renew' ? t(language).title : t(language).doneTitle,
     status === 'nothing-to-renew'
       ? `<p>${t(language).nothing}</p>`
       : `<p>${status === 'renewed' ? t(language).renewed : t(language).already}</p>${list(purposes)}<p class="small">${t(language).preferences}</p>`
