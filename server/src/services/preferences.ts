@@ -111,6 +111,7 @@ const preferences = ({ strapi }: { strapi: Core.Strapi }) => {
       await strapi.db.transaction(async () => {
         await getService('ledger').lock();
         const rows = await strapi.db.query(UID.state).findMany({ where: { subject: subject.pseudonym } });
+        const reconsent = await getService('catalogue').reconsent(grants);
         const current = (purpose: string, channel: string) =>
           rows.find((r: { purpose: string; channel: string }) => r.purpose === purpose && r.channel === channel);
         const events: NewEvent[] = [];
@@ -119,7 +120,7 @@ const preferences = ({ strapi }: { strapi: Core.Strapi }) => {
           const notice = notices.get(key)!;
           for (const channel of grantChannels.get(key)!) {
             const row = current(key, channel);
-            if (row?.state === 'granted' && !row.reconsentRequired && row.noticeVersion === notice.version) continue;
+            if (row?.state === 'granted' && !reconsent(row) && row.noticeVersion === notice.version) continue;
             events.push({
               subject: subject.pseudonym,
               purpose: key,
