@@ -18,6 +18,7 @@ import records from './records';
 import relationships from './relationships';
 import phoneVerifications from './phone-verifications';
 import contacts from './contacts';
+import wellKnown from './well-known';
 
 export default {
   forms,
@@ -40,4 +41,5 @@ export default {
   relationships,
   'phone-verifications': phoneVerifications,
   contacts,
+  'well-known': wellKnown,
 };
