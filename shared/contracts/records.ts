@@ -182,6 +182,36 @@ export declare namespace GetStats {
 export const STATS_MAX_DAYS = 366;
 export const STATS_DEFAULT_DAYS = 30;
 
+/**
+ * `POST /consent/ledger/replay` (`records.read`): every event replayed through the state rules and the
+ * result compared with `consent_states` (docs/ledger.md). `checked` counts keys (person × purpose ×
+ * channel); `mismatches` holds the first 100, `null` on the side that has no state for the key.
+ */
+export declare namespace ReplayLedger {
+  export interface State {
+    state: ConsentState;
+    legalBasis: LegalBasis;
+    noticeId: number | null;
+    noticeVersion: number | null;
+    lastEventSeq: number;
+    changedAt: string;
+    grantedAt: string | null;
+    expiresAt: string | null;
+  }
+  export interface Mismatch {
+    subject: string;
+    purpose: string;
+    channel: string;
+    /** The fields that differ (`state` alone when one side has no state). */
+    fields: string[];
+    expected: State | null;
+    actual: State | null;
+  }
+  export interface Response {
+    data: { ok: boolean; checked: number; mismatches: Mismatch[] };
+  }
+}
+
 /** `POST /consent/ledger/verify` (`records.read`): the hash chain recomputed from the first event. */
 export declare namespace VerifyLedger {
   export interface Response {

@@ -1,38 +1,28 @@
 import type { Core } from '@strapi/strapi';
 import { TABLE } from '../../server/src/constants';
-import { nextState, type StateRow } from '../../server/src/domain/consent-state';
+import type { TestStrapi } from './strapi';
 
 /**
- * consent_states must always equal a replay of the ledger through nextState (spec 3). Asserts it for one
- * person: the same keys, and per key the same state, last event and time of change.
+ * consent_states must always equal a replay of the ledger through nextState (spec 3). Asserts it with the
+ * plugin's own check (`ledger.replay`, also `POST /consent/ledger/replay`): for these people, or for the
+ * whole ledger. A failure lists the drifted keys with both sides.
  */
-export const expectStatesEqualReplay = async (strapi: Core.Strapi, subject: string) => {
-  const knex = strapi.db.connection;
-  const events = await knex(TABLE.event).select('*').where({ subject }).orderBy('seq');
-  const replay = new Map<string, StateRow>();
-  for (const e of events) {
-    const key = `${e.purpose}|${e.channel}`;
-    const next = nextState(replay.get(key) ?? null, {
-      seq: Number(e.seq),
-      action: e.action,
-      state: e.state,
-      legalBasis: e.legal_basis,
-      noticeId: e.notice_id,
-      noticeVersion: e.notice_version,
-      occurredAt: new Date(e.occurred_at),
-    });
-    // An event that moves no state (contacted, informed) leaves no row where there was none.
-    if (next.state !== 'none' || replay.has(key)) replay.set(key, next);
-  }
-  const stored = await knex(TABLE.state).select('*').where({ subject });
-  expect(stored.map((r: Record<string, unknown>) => `${r.purpose}|${r.channel}`).sort()).toEqual([...replay.keys()].sort());
-  for (const row of stored) {
-    const want = replay.get(`${row.purpose}|${row.channel}`)!;
-    expect({ state: row.state, seq: Number(row.last_event_seq), changedAt: new Date(row.changed_at).getTime() }).toEqual({
-      state: want.state,
-      seq: want.lastEventSeq,
-      changedAt: want.changedAt.getTime(),
-    });
+export const expectStatesEqualReplay = async (strapi: Core.Strapi, ...subjects: string[]) => {
+  const result = await strapi.plugin('consent').service('ledger').replay(subjects.length ? { subjects } : {});
+  expect(result.mismatches).toEqual([]);
+  expect(result.ok).toBe(true);
+};
+
+/**
+ * A test file's last step: the whole ledger replays to its states, then Strapi stops (even when the
+ * replay fails, so the file reports the drift instead of hanging).
+ */
+export const replayThenStop = async (app: TestStrapi | undefined) => {
+  if (!app) return;
+  try {
+    await expectStatesEqualReplay(app.strapi);
+  } finally {
+    await app.stop();
   }
 };
 

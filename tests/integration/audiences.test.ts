@@ -419,7 +419,6 @@ describe('spec 4.2 audiences: 100,000 people in constant memory', () => {
               changed_at: state.changedAt,
               granted_at: state.grantedAt,
               expires_at: state.expiresAt,
-              reconsent_required: state.reconsentRequired,
               created_at: at,
               updated_at: at,
             });

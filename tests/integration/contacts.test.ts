@@ -8,7 +8,7 @@ import { TABLE } from '../../server/src/constants';
 import { monthsAfter } from '../../server/src/domain/retention-rules';
 import { createApiToken } from '../harness/api-token';
 import { PURPOSES, publishNotice, rowCounts } from '../harness/consent-setup';
-import { expectStatesEqualReplay } from '../harness/ledger-replay';
+import { expectStatesEqualReplay, replayThenStop } from '../harness/ledger-replay';
 import { bootStrapi, type TestStrapi } from '../harness/strapi';
 
 let app: TestStrapi;
@@ -24,7 +24,7 @@ beforeAll(async () => {
   }
   token = await createApiToken(app.strapi, 'contacts', { type: 'custom', permissions: ['plugin::consent.contacts.create'] });
 });
-afterAll(() => app?.stop());
+afterAll(() => replayThenStop(app));
 
 const consent = () => app.strapi.plugin('consent');
 const knex = () => app.strapi.db.connection;

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { confirmationLink, startSmtp, type SmtpListener } from '../harness/smtp';
 import { publishNotice, rowCounts, setupForm, shownNotices } from '../harness/consent-setup';
+import { replayThenStop } from '../harness/ledger-replay';
 import { bootStrapi, type TestStrapi } from '../harness/strapi';
 
 let app: TestStrapi;
@@ -28,7 +29,7 @@ beforeAll(async () => {
   await publishNotice(app.strapi, 'doi', 'de', 'Wöchentliche Übersicht');
 });
 afterAll(async () => {
-  await app?.stop();
+  await replayThenStop(app);
   await smtp?.stop();
 });
 

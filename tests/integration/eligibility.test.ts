@@ -6,6 +6,7 @@
  */
 import { type Notices, publishNotice, PURPOSES, setupForm, shownNotices, submitConsent } from '../harness/consent-setup';
 import { createApiToken } from '../harness/api-token';
+import { replayThenStop } from '../harness/ledger-replay';
 import { bootStrapi, type TestStrapi } from '../harness/strapi';
 
 type Query = Record<string, string>;
@@ -22,7 +23,7 @@ beforeAll(async () => {
   notices = shownNotices(await setupForm(app.strapi, [...ALL]));
   fullKey = await createToken('full', { type: 'full-access' });
 });
-afterAll(() => app?.stop());
+afterAll(() => replayThenStop(app));
 
 /** A submission as a front end sends it: the notices of the purposes it displayed (by default, those in `choices`). */
 const submit = (

@@ -5,6 +5,7 @@
  */
 import { createApiToken } from '../harness/api-token';
 import { publishNotice, rowCounts, setupForm, shownNotices } from '../harness/consent-setup';
+import { replayThenStop } from '../harness/ledger-replay';
 import { bootStrapi, type TestStrapi } from '../harness/strapi';
 
 let app: TestStrapi;
@@ -29,7 +30,7 @@ beforeAll(async () => {
   await publishNotice(app.strapi, 'customer-offers');
   token = await createApiToken(app.strapi, 'crm');
 });
-afterAll(() => app?.stop());
+afterAll(() => replayThenStop(app));
 
 const consent = () => app.strapi.plugin('consent');
 const knex = () => app.strapi.db.connection;

@@ -8,6 +8,7 @@
  */
 import { createApiToken } from '../harness/api-token';
 import { rowCounts, setupForm, shownNotices } from '../harness/consent-setup';
+import { replayThenStop } from '../harness/ledger-replay';
 import { bootStrapi, type TestStrapi } from '../harness/strapi';
 
 let app: TestStrapi;
@@ -26,7 +27,7 @@ beforeAll(async () => {
   notices = shownNotices(await setupForm(app.strapi, ['newsletter', 'partners', 'postal']));
   token = await createApiToken(app.strapi, 'crm');
 });
-afterAll(() => app?.stop());
+afterAll(() => replayThenStop(app));
 
 const consent = () => app.strapi.plugin('consent');
 const knex = () => app.strapi.db.connection;

@@ -9,6 +9,7 @@ import type { NewEvent } from '../../server/src/services/ledger';
 import { adminApi, createAdminWithActions } from '../harness/admin';
 import { rejectionOf } from '../harness/errors';
 import { consentEvent } from '../harness/fixtures';
+import { replayThenStop } from '../harness/ledger-replay';
 import { bootStrapi, type TestStrapi } from '../harness/strapi';
 import { withoutLedgerTriggers } from '../harness/tamper';
 
@@ -16,7 +17,7 @@ let app: TestStrapi;
 beforeAll(async () => {
   app = await bootStrapi();
 });
-afterAll(() => app?.stop());
+afterAll(() => replayThenStop(app));
 
 const ledger = () => app.strapi.plugin('consent').service('ledger');
 const event = (over: Partial<NewEvent> = {}): NewEvent =>
@@ -52,7 +53,7 @@ describe('appending', () => {
     const state = await app.strapi.db
       .query(UID.state)
       .findOne({ where: { subject: 'subj-a', purpose: 'newsletter', channel: 'email' } });
-    expect(state).toMatchObject({ state: 'granted', noticeId: 7, noticeVersion: 2, reconsentRequired: false });
+    expect(state).toMatchObject({ state: 'granted', noticeId: 7, noticeVersion: 2 });
     await ledger().append([event({ action: 'withdrawn', state: 'withdrawn', method: 'one-click', noticeId: null })]);
     const after = await app.strapi.db
       .query(UID.state)
@@ -174,5 +175,85 @@ describe('POST /consent/ledger/verify', () => {
       await createAdminWithActions(app.strapi, 'no-ledger@consent.test', ['plugin::consent.forms.read'])
     );
     expect((await other.post('/consent/ledger/verify')).status).toBe(403);
+  });
+});
+
+describe('replay: the states equal the ledger (spec 3)', () => {
+  const stateOf = (subject: string) => app.strapi.db.connection(TABLE.state).where({ subject, purpose: 'newsletter', channel: 'email' });
+
+  it('finds nothing to report after the appends above', async () => {
+    const result = await ledger().replay();
+    expect(result).toEqual({ ok: true, checked: expect.any(Number), mismatches: [] });
+    // subj-a and the twenty concurrent people, at least.
+    expect(result.checked).toBeGreaterThanOrEqual(21);
+  });
+
+  it('names a state changed behind the ledger, with both sides, and only it', async () => {
+    const [original] = await stateOf('subj-a').select('*');
+    await stateOf('subj-a').update({ state: 'granted', granted_at: new Date() });
+    const result = await ledger().replay();
+    expect(result.ok).toBe(false);
+    expect(result.mismatches).toEqual([
+      {
+        subject: 'subj-a',
+        purpose: 'newsletter',
+        channel: 'email',
+        fields: ['state', 'grantedAt'],
+        expected: expect.objectContaining({ state: 'withdrawn', grantedAt: null, lastEventSeq: Number(original.last_event_seq) }),
+        actual: expect.objectContaining({ state: 'granted', grantedAt: expect.any(String) }),
+      },
+    ]);
+    await stateOf('subj-a').update({ state: original.state, granted_at: original.granted_at });
+    expect((await ledger().replay()).ok).toBe(true);
+  });
+
+  it('names a state without events and a key whose state is missing', async () => {
+    const [kept] = await stateOf('c-3').select('*');
+    await stateOf('c-3').del();
+    const { id: _id, document_id: _doc, ...copy } = kept;
+    await app.strapi.db.connection(TABLE.state).insert({ ...copy, subject: 'nobody-recorded', document_id: 'ghost00000000000000000000' });
+    const result = await ledger().replay();
+    expect(result.ok).toBe(false);
+    expect(result.mismatches).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ subject: 'c-3', fields: ['state'], expected: expect.objectContaining({ state: 'granted' }), actual: null }),
+        expect.objectContaining({ subject: 'nobody-recorded', fields: ['state'], expected: null, actual: expect.objectContaining({ state: 'granted' }) }),
+      ])
+    );
+    expect(result.mismatches).toHaveLength(2);
+    // The per-person check sees only its people.
+    expect((await ledger().replay({ subjects: ['subj-a'] })).ok).toBe(true);
+
+    await app.strapi.db.connection(TABLE.state).where({ subject: 'nobody-recorded' }).del();
+    await app.strapi.db.connection(TABLE.state).insert(kept);
+    expect((await ledger().replay()).ok).toBe(true);
+  });
+
+  it('accepts an expiry a whole number of days after the grant, and no other', async () => {
+    await ledger().append([event({ subject: 'subj-life', lifetimeDays: 30 })]);
+    expect((await ledger().replay({ subjects: ['subj-life'] })).ok).toBe(true);
+    const [row] = await stateOf('subj-life').select('expires_at');
+    await stateOf('subj-life').update({ expires_at: new Date(new Date(row.expires_at).getTime() + 1000) });
+    expect((await ledger().replay({ subjects: ['subj-life'] })).mismatches).toEqual([
+      expect.objectContaining({ subject: 'subj-life', fields: ['expiresAt'] }),
+    ]);
+    await stateOf('subj-life').update({ expires_at: row.expires_at });
+  });
+});
+
+describe('POST /consent/ledger/replay', () => {
+  it('answers { ok, checked, mismatches } to a role with records.read, 403 otherwise', async () => {
+    const reader = adminApi(
+      app.strapi,
+      await createAdminWithActions(app.strapi, 'replay-reader@consent.test', ['plugin::consent.records.read'])
+    );
+    const res = await reader.post('/consent/ledger/replay');
+    expect(res.status).toBe(200);
+    expect(res.body.data).toEqual({ ok: true, checked: expect.any(Number), mismatches: [] });
+    const other = adminApi(
+      app.strapi,
+      await createAdminWithActions(app.strapi, 'no-replay@consent.test', ['plugin::consent.forms.read'])
+    );
+    expect((await other.post('/consent/ledger/replay')).status).toBe(403);
   });
 });

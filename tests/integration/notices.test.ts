@@ -5,9 +5,11 @@
  * change marking older consents as needing re-consent (A11).
  */
 import { createHash } from 'node:crypto';
-import { UID } from '../../server/src/constants';
+import { TABLE, UID } from '../../server/src/constants';
 import { adminApi, createSuperAdmin } from '../harness/admin';
 import { rejectionOf } from '../harness/errors';
+import { consentEvent } from '../harness/fixtures';
+import { replayThenStop } from '../harness/ledger-replay';
 import { bootStrapi, type TestStrapi } from '../harness/strapi';
 
 let app: TestStrapi;
@@ -28,7 +30,7 @@ beforeAll(async () => {
     channels: ['postal'],
   });
 });
-afterAll(() => app?.stop());
+afterAll(() => replayThenStop(app));
 
 const complete = {
   purpose: 'newsletter',
@@ -205,34 +207,27 @@ describe('publishing (A9)', () => {
 });
 
 describe('a material change (A11)', () => {
-  const state = (subject: string, noticeId: number) =>
-    app.strapi.db.query(UID.state).create({
-      data: {
-        subject,
-        purpose: 'newsletter',
-        channel: 'email',
-        state: 'granted',
-        legalBasis: 'consent',
-        noticeId,
-        noticeVersion: 1,
-        lastEventSeq: 1,
-        changedAt: new Date(),
-      },
-    });
+  // Through the ledger, the one write path: the states stay a replay of it (checked after the file).
+  const state = (subject: string, notice: { id: number; version: number; locale: string }) =>
+    app.strapi
+      .plugin('consent')
+      .service('ledger')
+      .append([consentEvent({ subject, noticeId: notice.id, noticeVersion: notice.version, noticeLanguage: notice.locale })]);
 
   it('marks consents given under older versions of that text as needing re-consent, and only those', async () => {
     const versions = (await api.get('/consent/notices?purpose=newsletter&locale=de')).body.data;
     const current = versions.find((n: { status: string }) => n.status === 'published');
     const retired = versions.find((n: { status: string }) => n.status === 'retired');
     const english = (await api.get('/consent/notices?purpose=newsletter&locale=en')).body.data[0];
-    await state('under-retired', retired.id);
-    await state('under-current', current.id);
-    await state('under-english-draft', english.id);
+    await state('under-retired', retired);
+    await state('under-current', current);
+    await state('under-english-draft', english);
 
     const nonMaterial = await api.post('/consent/notices', { ...complete, body: 'Typo fixed.' });
     const r1 = await api.post(`/consent/notices/${nonMaterial.body.data.id}/publish`);
     expect(r1.body.data.reconsentMarked).toBe(0);
 
+    const statesBefore = await app.strapi.db.connection(TABLE.state).select('*').orderBy('id');
     const material = await api.post('/consent/notices', {
       ...complete,
       body: 'Now also partner offers.',
@@ -241,13 +236,18 @@ describe('a material change (A11)', () => {
     const r2 = await api.post(`/consent/notices/${material.body.data.id}/publish`);
     expect(r2.status).toBe(200);
     expect(r2.body.data.reconsentMarked).toBe(2);
+    // Publishing writes no state: the flag is derived from the notice versions when read.
+    expect(await app.strapi.db.connection(TABLE.state).select('*').orderBy('id')).toEqual(statesBefore);
 
+    const reconsent = await app.strapi.plugin('consent').service('catalogue').reconsent(['newsletter']);
     const flags = Object.fromEntries(
-      (await app.strapi.db.query(UID.state).findMany()).map((s: { subject: string; reconsentRequired: boolean }) => [
-        s.subject,
-        s.reconsentRequired,
-      ])
+      (await app.strapi.db.query(UID.state).findMany()).map((s: { subject: string; noticeId: number }) => [s.subject, reconsent(s)])
     );
     expect(flags).toEqual({ 'under-retired': true, 'under-current': true, 'under-english-draft': false });
+
+    // A second material version marks only those the first did not: the others already need re-consent.
+    const again = await api.post('/consent/notices', { ...complete, body: 'Now also phone calls.', material: true });
+    const r3 = await api.post(`/consent/notices/${again.body.data.id}/publish`);
+    expect(r3.body.data.reconsentMarked).toBe(0);
   });
 });

@@ -7,7 +7,7 @@
 import { TABLE } from '../../server/src/constants';
 import { createApiToken } from '../harness/api-token';
 import { type Notices, setupForm, shownNotices, submitConsent } from '../harness/consent-setup';
-import { expectStatesEqualReplay } from '../harness/ledger-replay';
+import { expectStatesEqualReplay, replayThenStop } from '../harness/ledger-replay';
 import { bootStrapi, type TestStrapi } from '../harness/strapi';
 
 let app: TestStrapi;
@@ -19,7 +19,7 @@ beforeAll(async () => {
   notices = shownNotices(await setupForm(app.strapi, ['newsletter', 'postal']));
   fullKey = await createApiToken(app.strapi, 'full');
 });
-afterAll(() => app?.stop());
+afterAll(() => replayThenStop(app));
 
 const consent = () => app.strapi.plugin('consent');
 

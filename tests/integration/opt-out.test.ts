@@ -5,6 +5,7 @@
  */
 import { createApiToken } from '../harness/api-token';
 import { rowCounts, setupForm, shownNotices } from '../harness/consent-setup';
+import { replayThenStop } from '../harness/ledger-replay';
 import { bootStrapi, type TestStrapi } from '../harness/strapi';
 
 let app: TestStrapi;
@@ -17,7 +18,7 @@ beforeAll(async () => {
   notices = shownNotices(await setupForm(app.strapi, ['newsletter', 'partners', 'postal']));
   token = await createApiToken(app.strapi, 'esp');
 });
-afterAll(() => app?.stop());
+afterAll(() => replayThenStop(app));
 
 const consent = () => app.strapi.plugin('consent');
 const submit = (email: string, choices: Record<string, boolean>) =>

@@ -8,6 +8,7 @@
 import { TABLE } from '../../server/src/constants';
 import { monthsBefore } from '../../server/src/domain/retention-rules';
 import { ERASED_IDENTIFIERS, setupForm, shownNotices, submitConsent, withdrawConsent } from '../harness/consent-setup';
+import { replayThenStop } from '../harness/ledger-replay';
 import { bootStrapi, type TestStrapi } from '../harness/strapi';
 
 let app: TestStrapi;
@@ -20,7 +21,7 @@ beforeAll(async () => {
   // newsletter: consent, lifetime 365 days; partners: consent, no lifetime; postal: legitimate interest.
   notices = shownNotices(await setupForm(app.strapi, ['newsletter', 'partners', 'postal']));
 });
-afterAll(() => app?.stop());
+afterAll(() => replayThenStop(app));
 
 const consent = () => app.strapi.plugin('consent');
 const retention = () => consent().service('retention');

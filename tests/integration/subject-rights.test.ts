@@ -8,6 +8,7 @@ import { eventHash } from '../../server/src/domain/event-hash';
 import { adminApi, createAdminWithActions, createSuperAdmin } from '../harness/admin';
 import { createApiToken } from '../harness/api-token';
 import { ERASED_IDENTIFIERS, rowCounts, setupForm, shownNotices, submitConsent } from '../harness/consent-setup';
+import { replayThenStop } from '../harness/ledger-replay';
 import { bootStrapi, type TestStrapi } from '../harness/strapi';
 
 let app: TestStrapi;
@@ -29,7 +30,7 @@ beforeAll(async () => {
   token = await createApiToken(app.strapi, 'crm');
   superAdmin = adminApi(app.strapi, await createSuperAdmin(app.strapi));
 });
-afterAll(() => app?.stop());
+afterAll(() => replayThenStop(app));
 
 const consent = () => app.strapi.plugin('consent');
 const knex = () => app.strapi.db.connection;

@@ -4,6 +4,7 @@
  * plain HTML form path.
  */
 import { compactVerify, createLocalJWKSet } from 'jose';
+import { replayThenStop } from '../harness/ledger-replay';
 import { bootStrapi, type TestStrapi } from '../harness/strapi';
 import { publishNotice, rowCounts, setupForm, shownNotices } from '../harness/consent-setup';
 
@@ -15,7 +16,7 @@ beforeAll(async () => {
   app = await bootStrapi();
   notices = shownNotices(await setupForm(app.strapi));
 });
-afterAll(() => app?.stop());
+afterAll(() => replayThenStop(app));
 
 const submit = (body: Record<string, unknown>, headers: Record<string, string> = {}) =>
   app.http().post('/api/consent/submissions').set({ Origin: ORIGIN, ...headers }).send(body);

@@ -1,5 +1,5 @@
-/** The state an event leaves behind (A11 re-consent flag, I7 expiry from the purpose lifetime). */
-import { nextState, type StateRow } from '../../server/src/domain/consent-state';
+/** The state an event leaves behind (A11 notice of the grant, I7 expiry from the purpose lifetime). */
+import { nextState } from '../../server/src/domain/consent-state';
 import { eventHash } from '../../server/src/domain/event-hash';
 
 const t0 = new Date('2026-01-01T00:00:00.000Z');
@@ -20,7 +20,6 @@ describe('nextState', () => {
       noticeId: 10,
       grantedAt: t0,
       expiresAt: new Date('2026-01-31T00:00:00.000Z'),
-      reconsentRequired: false,
       lastEventSeq: 1,
     });
   });
@@ -31,13 +30,11 @@ describe('nextState', () => {
     expect(withdrawn).toMatchObject({ state: 'withdrawn', noticeId: 10, grantedAt: null, lastEventSeq: 2 });
   });
 
-  it('a new grant clears a re-consent flag (A11)', () => {
-    const flagged: StateRow = { ...nextState(null, grant), reconsentRequired: true };
-    expect(nextState(flagged, { ...grant, seq: 3, noticeId: 11, noticeVersion: 2 })).toMatchObject({
-      reconsentRequired: false,
-      noticeId: 11,
-      noticeVersion: 2,
-    });
+  it('a new grant records the new notice; re-consent is not part of the state (A11, derived on read)', () => {
+    const granted = nextState(null, grant);
+    const again = nextState(granted, { ...grant, seq: 3, noticeId: 11, noticeVersion: 2 });
+    expect(again).toMatchObject({ noticeId: 11, noticeVersion: 2 });
+    expect(again).not.toHaveProperty('reconsentRequired');
   });
 
   it('pending keeps no grant time until confirmed', () => {

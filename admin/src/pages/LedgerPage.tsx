@@ -23,6 +23,7 @@ import type { FindSubject, GetStats, ListEvents } from '../../../shared/contract
 import { fieldErrorsOf, messageOf, type FieldErrors } from '../api';
 import { SelectField, TextField } from '../components/Fields';
 import { PluginNav } from '../components/PluginNav';
+import { ReplayLedger } from '../components/ReplayLedger';
 import { VerifyLedger } from '../components/VerifyLedger';
 import { PERMISSIONS } from '../permissions';
 import { useLabels } from '../utils/labels';
@@ -233,7 +234,10 @@ const LedgerPage = () => {
         <PluginNav />
         <Flex direction="column" alignItems="stretch" gap={4}>
           <Box background="neutral0" hasRadius shadow="filterShadow" padding={6}>
-            <VerifyLedger />
+            <Flex direction="column" alignItems="stretch" gap={4}>
+              <VerifyLedger />
+              <ReplayLedger />
+            </Flex>
           </Box>
           <FindPerson />
           <Box background="neutral0" hasRadius shadow="filterShadow" padding={6} tag="form" onSubmit={apply}>

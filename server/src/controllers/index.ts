@@ -19,6 +19,7 @@ import relationships from './relationships';
 import phoneVerifications from './phone-verifications';
 import contacts from './contacts';
 import renewals from './renewals';
+import wellKnown from './well-known';
 
 export default {
   forms,
@@ -42,4 +43,5 @@ export default {
   'phone-verifications': phoneVerifications,
   contacts,
   renewals,
+  'well-known': wellKnown,
 };

@@ -49,7 +49,6 @@ export const STATE_COLUMNS = [
   'changed_at',
   'granted_at',
   'expires_at',
-  'reconsent_required',
 ];
 
 const dateOrNull = (value: unknown) => (value == null ? null : new Date(value as string | number | Date));
@@ -64,7 +63,6 @@ export const fromStateColumns = (r: Record<string, any>): StateRow => ({
   changedAt: new Date(r.changed_at),
   grantedAt: dateOrNull(r.granted_at),
   expiresAt: dateOrNull(r.expires_at),
-  reconsentRequired: !!r.reconsent_required,
 });
 
 export const toStateColumns = (s: StateRow) => ({
@@ -76,5 +74,4 @@ export const toStateColumns = (s: StateRow) => ({
   changed_at: s.changedAt,
   granted_at: s.grantedAt,
   expires_at: s.expiresAt,
-  reconsent_required: s.reconsentRequired,
 });

@@ -10,7 +10,6 @@ export interface StateRow {
   changedAt: Date;
   grantedAt: Date | null;
   expiresAt: Date | null;
-  reconsentRequired: boolean;
 }
 
 export interface StateEvent {
@@ -43,8 +42,10 @@ export const movesState = (action: ConsentAction): boolean => !PROOF_ONLY_ACTION
 
 /**
  * The state an event leaves behind. The event carries its resulting state (decided by the capture rules);
- * this keeps the rest consistent: a new grant or confirmation records the notice and the grant time and
- * clears a re-consent flag; any other change keeps the notice the person last agreed to. Replaying the
+ * this keeps the rest consistent: a new grant or confirmation records the notice and the grant time; any
+ * other change keeps the notice the person last agreed to. Whether that notice still covers the consent
+ * (A11) is not part of the state: it depends on notices published later, so readers derive it
+ * (domain/reconsent.ts) and publishing a notice writes no state. Replaying the
  * ledger through this function gives `consent_states` back (spec 3: "always equal to replaying the ledger").
  * An event that does not move the state (`movesState`) gives the previous row back unchanged; with no
  * previous row it gives the `none` row a key without a row stands for (the ledger stores none).
@@ -60,7 +61,6 @@ export const nextState = (previous: StateRow | null, event: StateEvent): StateRo
     changedAt: event.occurredAt,
     grantedAt: null,
     expiresAt: null,
-    reconsentRequired: false,
   };
   if (!movesState(event.action)) return base;
   const withNotice = event.noticeId != null && (affirmative || event.state === 'pending' || !previous);
@@ -79,6 +79,5 @@ export const nextState = (previous: StateRow | null, event: StateEvent): StateRo
         : affirmative
           ? null
           : base.expiresAt,
-    reconsentRequired: affirmative ? false : base.reconsentRequired,
   };
 };

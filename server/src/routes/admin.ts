@@ -14,6 +14,7 @@ export default {
   routes: [
     route('GET', '/settings', 'settings.find', 'settingsRead'),
     route('POST', '/ledger/verify', 'ledger.verify', 'recordsRead'),
+    route('POST', '/ledger/replay', 'ledger.replay', 'recordsRead'),
     route('GET', '/events', 'records.find', 'recordsRead'),
     route('GET', '/events/export', 'records.export', 'recordsExport'),
     route('GET', '/subjects', 'records.findSubject', 'recordsRead'),

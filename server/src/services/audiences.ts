@@ -64,7 +64,7 @@ const toState = (r: Record<string, any>): PageState & { id: number } => ({
   subject: r.subject,
   state: r.state,
   expiresAt: r.expires_at == null ? null : new Date(r.expires_at),
-  reconsentRequired: !!r.reconsent_required,
+  noticeId: r.notice_id == null ? null : Number(r.notice_id),
   grantedAt: r.granted_at == null ? null : new Date(r.granted_at),
 });
 
@@ -121,7 +121,7 @@ const audiences = ({ strapi }: { strapi: Core.Strapi }) => {
           'st.id as state_id',
           'st.state',
           'st.expires_at',
-          'st.reconsent_required',
+          'st.notice_id',
           'st.granted_at',
           ...SUBJECT_COLUMNS.map((c) => `s.${c}`),
         ])

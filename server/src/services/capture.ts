@@ -6,6 +6,7 @@ import type { ConsentConfig } from '../config';
 import { PLUGIN_ID } from '../constants';
 import { answeredChannels, doubleOptInApplies, planSubmission, stateKey, type CurrentState, type RulePurpose } from '../domain/capture-rules';
 import { movesState } from '../domain/consent-state';
+import { needsReconsent } from '../domain/reconsent';
 import { grantableChannels } from '../domain/channel-identifiers';
 import { buildReceipt, type ReceiptPurpose, type VerifiedNotice } from '../domain/receipt';
 import { minimisePageUrl, requestContext, type RequestContext } from '../domain/request-context';
@@ -50,6 +51,8 @@ export interface CapturePlan {
    */
   tickedChannels: Map<string, Channel[]>;
   notices: Map<string, VerifiedNotice>;
+  /** The notice versions of the purposes in play that a material change outdated (A11, domain/reconsent.ts). */
+  outdatedNotices: ReadonlySet<number>;
   pageUrl: string | null;
   context: RequestContext;
   gpc: boolean;
@@ -206,7 +209,7 @@ const capture = ({ strapi }: { strapi: Core.Strapi }) => {
       for (const purpose of purposesInPlay) {
         for (const channel of purpose.channels) {
           const row = ledger.state(pseudonym, purpose.key, channel);
-          if (row) states.set(stateKey(purpose.key, channel), { state: row.state, reconsentRequired: !!row.reconsentRequired });
+          if (row) states.set(stateKey(purpose.key, channel), { state: row.state, reconsentRequired: needsReconsent(row.noticeId, plan.outdatedNotices) });
         }
       }
 
@@ -428,6 +431,9 @@ const capture = ({ strapi }: { strapi: Core.Strapi }) => {
         invalid('subject.email', `subject.email is required: "${needsEmail}" is confirmed by email (double opt-in)`);
       }
 
+      const gpcPurposes = request.gpc ? await catalogue.gpcPurposes() : [];
+      // From the catalogue's memory: whether a stored grant still covers the current text (A11).
+      const outdatedNotices = await catalogue.outdatedNotices([...offered, ...gpcPurposes].map((p) => p.key));
       return {
         form: { key: form.key, doubleOptIn: form.doubleOptIn, privacyPolicyUrl: form.privacyPolicyUrl ?? null },
         locale: body.locale ?? 'en',
@@ -437,10 +443,11 @@ const capture = ({ strapi }: { strapi: Core.Strapi }) => {
         audience: form.audience ?? body.subject?.audience,
         jurisdiction: form.jurisdiction ?? body.subject?.jurisdiction,
         offered,
-        gpcPurposes: request.gpc ? await catalogue.gpcPurposes() : [],
+        gpcPurposes,
         ticked,
         tickedChannels,
         notices,
+        outdatedNotices,
         pageUrl: minimisePageUrl(body.context?.url),
         context: requestContext(request, config().ipStorage),
         gpc: request.gpc,

@@ -4,6 +4,7 @@ import type { Purpose } from '../../../shared/contracts/purposes';
 import { TABLE, UID } from '../constants';
 import { ensureHeadRow } from '../database/head-row';
 import { onTable } from '../database/in-transaction';
+import { needsReconsent, outdatedNotices } from '../domain/reconsent';
 import type { FormRow } from './forms';
 import { getService } from '../utils/get-service';
 
@@ -14,6 +15,7 @@ export interface NoticeVersionRow {
   language: string;
   version: number;
   status: 'published' | 'retired';
+  material: boolean;
   contentHash: string;
   dataCategories: string[] | null;
   recipients: string[] | null;
@@ -24,6 +26,8 @@ interface Snapshot {
   forms: Map<string, FormRow>;
   purposes: Map<string, Purpose>;
   notices: Map<string, NoticeVersionRow[]>;
+  /** Per purpose: the notice versions a material change has outdated (A11, domain/reconsent.ts). */
+  outdated: Map<string, Set<number>>;
   gpc?: Purpose[];
 }
 
@@ -48,7 +52,7 @@ const catalogue = ({ strapi }: { strapi: Core.Strapi }) => {
   const current = async (): Promise<Snapshot> => {
     const row = await onTable(strapi, TABLE.ledgerHead, (q) => q.where({ name: STAMP }).first('hash'));
     const stamp: string = row?.hash ?? '';
-    if (snapshot?.stamp !== stamp) snapshot = { stamp, forms: new Map(), purposes: new Map(), notices: new Map() };
+    if (snapshot?.stamp !== stamp) snapshot = { stamp, forms: new Map(), purposes: new Map(), notices: new Map(), outdated: new Map() };
     return snapshot;
   };
 
@@ -56,6 +60,73 @@ const catalogue = ({ strapi }: { strapi: Core.Strapi }) => {
     snapshot = null;
     // Joins the writer's transaction when there is one, so the stamp changes exactly when the data does.
     await onTable(strapi, TABLE.ledgerHead, (q) => q.where({ name: STAMP }).update({ hash: newStamp() }));
+  };
+
+  /**
+   * One consistent view for one submission: `form`, `purposes`, `notices` and `gpcPurposes` answer from
+   * memory once read, until the stamp changes.
+   */
+  const view = async () => {
+    const s = await current();
+    const v = {
+      /**
+       * The active form with this key, or null. Only forms found are kept: a public route must not let
+       * anyone grow this cache by asking for keys that do not exist.
+       */
+      async form(key: string): Promise<FormRow | null> {
+        if (s.forms.has(key)) return s.forms.get(key)!;
+        const row: FormRow | null = await strapi.db.query(UID.form).findOne({ where: { key, active: true } });
+        if (row) s.forms.set(key, row);
+        return row;
+      },
+
+      /** Purposes by key (archived ones included); unknown keys are absent from the map (and not kept). */
+      async purposes(keys: string[]): Promise<Map<string, Purpose>> {
+        const missing = keys.filter((k) => !s.purposes.has(k));
+        if (missing.length) {
+          for (const [k, purpose] of await getService('purposes').byKeys(missing)) s.purposes.set(k, purpose);
+        }
+        return new Map(keys.flatMap((k) => (s.purposes.has(k) ? [[k, s.purposes.get(k)!] as const] : [])));
+      },
+
+      /** Every published or retired version of these purposes' notices, newest first. */
+      async notices(keys: string[]): Promise<NoticeVersionRow[]> {
+        const missing = keys.filter((k) => !s.notices.has(k));
+        if (missing.length) {
+          const rows: NoticeVersionRow[] = await strapi.db.query(UID.notice).findMany({
+            where: { purpose: { $in: missing }, status: { $ne: 'draft' } },
+            orderBy: { version: 'desc' },
+          });
+          for (const k of missing) s.notices.set(k, rows.filter((r) => r.purpose === k));
+        }
+        return keys.flatMap((k) => s.notices.get(k)!);
+      },
+
+      /**
+       * The notice versions of these purposes that a later material version outdated (A11): a state
+       * whose notice is among them needs re-consent. Computed once per purpose per stamp, so a check
+       * costs a set lookup.
+       */
+      async outdatedNotices(keys: string[]): Promise<ReadonlySet<number>> {
+        const missing = [...new Set(keys)].filter((k) => !s.outdated.has(k));
+        if (missing.length) {
+          const rows = await v.notices(missing);
+          for (const k of missing) s.outdated.set(k, outdatedNotices(rows.filter((r) => r.purpose === k)));
+        }
+        if (keys.length === 1) return s.outdated.get(keys[0])!;
+        return new Set(keys.flatMap((k) => [...s.outdated.get(k)!]));
+      },
+
+      /** The active purposes that honour Global Privacy Control. */
+      async gpcPurposes(): Promise<Purpose[]> {
+        if (!s.gpc) {
+          const rows = await strapi.db.query(UID.purpose).findMany({ where: { honorGpc: true, active: true }, select: ['key'] });
+          s.gpc = [...(await getService('purposes').byKeys(rows.map((r: { key: string }) => r.key))).values()];
+        }
+        return s.gpc;
+      },
+    };
+    return v;
   };
 
   return {
@@ -70,55 +141,12 @@ const catalogue = ({ strapi }: { strapi: Core.Strapi }) => {
     /** Creates the stamp row once (at boot). */
     ensureStamp: () => ensureHeadRow(strapi, STAMP, newStamp()),
 
-    /**
-     * One consistent view for one submission: `form`, `purposes`, `notices` and `gpcPurposes` answer from
-     * memory once read, until the stamp changes.
-     */
-    async view() {
-      const s = await current();
-      return {
-        /**
-         * The active form with this key, or null. Only forms found are kept: a public route must not let
-         * anyone grow this cache by asking for keys that do not exist.
-         */
-        async form(key: string): Promise<FormRow | null> {
-          if (s.forms.has(key)) return s.forms.get(key)!;
-          const row: FormRow | null = await strapi.db.query(UID.form).findOne({ where: { key, active: true } });
-          if (row) s.forms.set(key, row);
-          return row;
-        },
+    view,
 
-        /** Purposes by key (archived ones included); unknown keys are absent from the map (and not kept). */
-        async purposes(keys: string[]): Promise<Map<string, Purpose>> {
-          const missing = keys.filter((k) => !s.purposes.has(k));
-          if (missing.length) {
-            for (const [k, purpose] of await getService('purposes').byKeys(missing)) s.purposes.set(k, purpose);
-          }
-          return new Map(keys.flatMap((k) => (s.purposes.has(k) ? [[k, s.purposes.get(k)!] as const] : [])));
-        },
-
-        /** Every published or retired version of these purposes' notices, newest first. */
-        async notices(keys: string[]): Promise<NoticeVersionRow[]> {
-          const missing = keys.filter((k) => !s.notices.has(k));
-          if (missing.length) {
-            const rows: NoticeVersionRow[] = await strapi.db.query(UID.notice).findMany({
-              where: { purpose: { $in: missing }, status: { $ne: 'draft' } },
-              orderBy: { version: 'desc' },
-            });
-            for (const k of missing) s.notices.set(k, rows.filter((r) => r.purpose === k));
-          }
-          return keys.flatMap((k) => s.notices.get(k)!);
-        },
-
-        /** The active purposes that honour Global Privacy Control. */
-        async gpcPurposes(): Promise<Purpose[]> {
-          if (!s.gpc) {
-            const rows = await strapi.db.query(UID.purpose).findMany({ where: { honorGpc: true, active: true }, select: ['key'] });
-            s.gpc = [...(await getService('purposes').byKeys(rows.map((r: { key: string }) => r.key))).values()];
-          }
-          return s.gpc;
-        },
-      };
+    /** `view().outdatedNotices` as a test of state rows: whether each needs re-consent (A11). */
+    async reconsent(purposes: string[]): Promise<(state: { noticeId?: number | string | null }) => boolean> {
+      const outdated = purposes.length ? await (await view()).outdatedNotices(purposes) : new Set<number>();
+      return (state) => needsReconsent(state.noticeId, outdated);
     },
   };
 };

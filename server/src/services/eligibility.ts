@@ -9,6 +9,7 @@ import { fromStateColumns, STATE_COLUMNS } from '../database/ledger-rows';
 import { subjectColumns } from '../database/subject-rows';
 import { screenedBySuppression, type SoftOptInEvidence } from '../domain/contact-rules';
 import { decideEligibility, type EligibilityContext, type EligibilityState } from '../domain/eligibility-rules';
+import { needsReconsent } from '../domain/reconsent';
 import { LIFTABLE_REASONS, ownGrantAt, type GrantEvidenceEvent } from '../domain/suppression-rules';
 import type { Purpose } from '../../../shared/contracts/purposes';
 import { getService } from '../utils/get-service';
@@ -20,7 +21,8 @@ interface StateRow {
   subject: string;
   state: EligibilityState['state'];
   expiresAt: string | Date | null;
-  reconsentRequired: boolean;
+  /** The notice the state was recorded under: whether it still covers the consent is derived (A11). */
+  noticeId: number | null;
   grantedAt: string | Date | null;
   lastEventSeq?: number | string | null;
   /** For a revoked state: the revoking event's `evidence.reason` (`proof-incomplete` for an unproven import, J2). */
@@ -55,12 +57,12 @@ export interface CheckOptions {
 // Read with knex: a check is on a hot path, and the query engine costs more than the lookup.
 const SUBJECT_COLUMNS = subjectColumns('pseudonym', 'emailHash', 'phoneHash', 'externalIdHash', 'audience', 'jurisdiction');
 
-const toState = (row: StateRow | undefined): EligibilityState | null =>
+const toState = (row: StateRow | undefined, outdated: ReadonlySet<number>): EligibilityState | null =>
   row
     ? {
         state: row.state,
         expiresAt: row.expiresAt ? new Date(row.expiresAt) : null,
-        reconsentRequired: !!row.reconsentRequired,
+        reconsentRequired: needsReconsent(row.noticeId, outdated),
         grantedAt: row.grantedAt ? new Date(row.grantedAt) : null,
         revokedFor: row.revokedFor ?? null,
       }
@@ -86,7 +88,8 @@ const eligibility = ({ strapi }: { strapi: Core.Strapi }) => {
   const config = () => strapi.config.get(`plugin::${PLUGIN_ID}`) as ConsentConfig;
 
   const purposeFor = async (key: string, channel: Channel | undefined) => {
-    const purpose = (await (await getService('catalogue').view()).purposes([key])).get(key);
+    const view = await getService('catalogue').view();
+    const purpose = (await view.purposes([key])).get(key);
     if (!purpose) {
       throw new errors.ValidationError(`purpose: no purpose with key "${key}"`, {
         errors: [{ path: ['purpose'], message: `no purpose with key "${key}"` }],
@@ -97,7 +100,7 @@ const eligibility = ({ strapi }: { strapi: Core.Strapi }) => {
         errors: [{ path: ['channel'], message: 'channel is required for a purpose on several channels' }],
       });
     }
-    return { purpose, channel: channel ?? purpose.channels[0] };
+    return { purpose, channel: channel ?? purpose.channels[0], outdated: await view.outdatedNotices([key]) };
   };
 
   const subjectsWhere = async (attribute: keyof typeof SUBJECT_COLUMNS, values: string[]): Promise<SubjectInfo[]> => {
@@ -319,13 +322,13 @@ const eligibility = ({ strapi }: { strapi: Core.Strapi }) => {
       options?: Date | CheckOptions
     ): Promise<Eligibility[]> {
       const { now, jurisdiction } = optionsOf(options);
-      const { purpose, channel } = await purposeFor(purposeKey, channelAsked);
+      const { purpose, channel, outdated } = await purposeFor(purposeKey, channelAsked);
       const resolved = await resolve(refs);
       const known = resolved.map((r) => r.pseudonym).filter((p): p is string => !!p);
       const states = await statesOf(known, purpose.key, channel);
       const evidence = await evidenceFor(purpose, channel, resolved, known, now, states);
       return resolved.map((r, i) =>
-        decideEligibility(purpose, channel, toState(r.pseudonym ? states.get(r.pseudonym) : undefined), now, evidence.context(r, i, jurisdiction))
+        decideEligibility(purpose, channel, toState(r.pseudonym ? states.get(r.pseudonym) : undefined, outdated), now, evidence.context(r, i, jurisdiction))
       );
     },
 
@@ -350,7 +353,10 @@ const eligibility = ({ strapi }: { strapi: Core.Strapi }) => {
       const pseudonyms = people.map((p) => p.pseudonym);
       const states = options.states ?? (await statesOf(pseudonyms, purpose.key, channel));
       const evidence = await evidenceFor(purpose, channel, resolved, pseudonyms, now, states);
-      return resolved.map((r, i) => decideEligibility(purpose, channel, toState(states.get(r.pseudonym!)), now, evidence.context(r, i, jurisdiction)));
+      const outdated = await (await getService('catalogue').view()).outdatedNotices([purpose.key]);
+      return resolved.map((r, i) =>
+        decideEligibility(purpose, channel, toState(states.get(r.pseudonym!), outdated), now, evidence.context(r, i, jurisdiction))
+      );
     },
   };
 };

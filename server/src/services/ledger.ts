@@ -1,8 +1,10 @@
 import type { Core } from '@strapi/strapi';
 import type { EventDecision } from '../../../shared/contracts/events';
+import type { ReplayLedger } from '../../../shared/contracts/records';
 import { TABLE, UID } from '../constants';
 import { movesState, nextState, type StateRow } from '../domain/consent-state';
 import { eventHash, GENESIS_HASH } from '../domain/event-hash';
+import { replayKey, replayStates, stateDifferences, type Replayed, type ReplayEvent } from '../domain/state-replay';
 import {
   EVENT_COLUMNS,
   fromEventColumns,
@@ -75,8 +77,15 @@ export interface VerifyResult {
   firstBadEvent: null | { seq: number; eventId: string | null; problem: string };
 }
 
+export type ReplayMismatch = ReplayLedger.Mismatch;
+export type ReplayResult = ReplayLedger.Response['data'];
+
 const HEAD = 'main';
 const PAGE = 1000;
+// People per replay batch: their events and states are held in memory at once.
+const REPLAY_PEOPLE = 200;
+const MAX_MISMATCHES = 100;
+const REPLAY_EVENT_COLUMNS = ['seq', 'subject', 'purpose', 'channel', 'action', 'state', 'legal_basis', 'notice_id', 'notice_version', 'occurred_at'];
 // People per state lookup.
 const CHUNK = 500;
 
@@ -86,6 +95,28 @@ interface StateEntry {
   row: StateRow;
   touched: boolean;
 }
+
+const isoOrNull = (d: Date | null) => (d ? d.toISOString() : null);
+const snapshot = (row: StateRow): ReplayLedger.State => ({
+  ...row,
+  changedAt: row.changedAt.toISOString(),
+  grantedAt: isoOrNull(row.grantedAt),
+  expiresAt: isoOrNull(row.expiresAt),
+});
+
+/** An event row read with knex as the replay needs it (drivers answer big integers as strings). */
+const toReplayEvent = (r: Record<string, any>): ReplayEvent => ({
+  seq: Number(r.seq),
+  subject: r.subject,
+  purpose: r.purpose,
+  channel: r.channel,
+  action: r.action,
+  state: r.state,
+  legalBasis: r.legal_basis,
+  noticeId: r.notice_id == null ? null : Number(r.notice_id),
+  noticeVersion: r.notice_version == null ? null : Number(r.notice_version),
+  occurredAt: new Date(r.occurred_at),
+});
 
 const stateKey = (r: { subject: string; purpose: string; channel: string }) => `${r.subject}\u0000${r.purpose}\u0000${r.channel}`;
 
@@ -304,6 +335,88 @@ const ledger = ({ strapi }: { strapi: Core.Strapi }) => {
         return bad(checked + 1, null, `the chain ends at ${checked} but its head says ${headSeq}`);
       }
       return { ok: true, checked, firstBadEvent: null };
+    },
+
+    /**
+     * Replays the ledger through `nextState` and compares the result with `consent_states` (spec 3: the
+     * states always equal a replay; docs/ledger.md). People are taken a batch at a time in pseudonym
+     * order, with all their events and states, so memory stays flat whatever the ledger's size; each batch
+     * is read under the head's lock, so a write landing between the two reads cannot look like a drift.
+     * A state whose person has no event at all is found by one more query. `subjects` limits the check
+     * to these people (the tests' per-person check).
+     */
+    async replay(options: { subjects?: string[] } = {}): Promise<ReplayResult> {
+      const mismatches: ReplayMismatch[] = [];
+      let found = 0;
+      let checked = 0;
+      const report = (key: { subject: string; purpose: string; channel: string }, expected: Replayed | null, actual: StateRow | null) => {
+        const fields = stateDifferences(expected, actual);
+        if (fields.length === 0) return;
+        found += 1;
+        if (mismatches.length < MAX_MISMATCHES) {
+          mismatches.push({ ...key, fields, expected: expected && snapshot(expected.row), actual: actual && snapshot(actual) });
+        }
+      };
+
+      const checkBatch = (people: string[]) =>
+        strapi.db.transaction(async ({ trx }) => {
+          await lockHead(trx);
+          const events = await knex()(TABLE.event)
+            .transacting(trx as never)
+            .select(REPLAY_EVENT_COLUMNS)
+            .whereIn('subject', people)
+            .orderBy('seq', 'asc');
+          const replayed = replayStates(events.map(toReplayEvent));
+          const states = await knex()(TABLE.state).transacting(trx as never).select(STATE_COLUMNS).whereIn('subject', people);
+          const seen = new Set<string>();
+          for (const r of states) {
+            const key = { subject: r.subject, purpose: r.purpose, channel: r.channel };
+            seen.add(replayKey(key));
+            report(key, replayed.get(replayKey(key)) ?? null, fromStateColumns(r));
+          }
+          for (const [key, expected] of replayed) {
+            if (seen.has(key)) continue;
+            const [subject, purpose, channel] = key.split('\u0000');
+            report({ subject, purpose, channel }, expected, null);
+          }
+          checked += seen.size + [...replayed.keys()].filter((k) => !seen.has(k)).length;
+        });
+
+      if (options.subjects) {
+        const people = [...new Set(options.subjects)];
+        for (let i = 0; i < people.length; i += REPLAY_PEOPLE) await checkBatch(people.slice(i, i + REPLAY_PEOPLE));
+        return { ok: found === 0, checked, mismatches };
+      }
+
+      // Keyset over the people with events, in the database's own order (its collation, not JavaScript's).
+      let after: string | null = null;
+      for (;;) {
+        const q = knex()(TABLE.event).distinct('subject').orderBy('subject', 'asc').limit(REPLAY_PEOPLE);
+        if (after != null) q.where('subject', '>', after);
+        const people: string[] = (await q).map((r: { subject: string }) => r.subject);
+        if (people.length === 0) break;
+        await checkBatch(people);
+        after = people[people.length - 1];
+        if (people.length < REPLAY_PEOPLE) break;
+      }
+      // States of people without a single event: one statement, so consistent without the lock (an append
+      // writes a person's first event and state in one transaction).
+      let afterId = 0;
+      for (;;) {
+        const orphans = await knex()({ st: TABLE.state })
+          .select(STATE_COLUMNS.map((c) => `st.${c}`))
+          .where('st.id', '>', afterId)
+          .whereNotExists((sub) => sub.select('e.id').from({ e: TABLE.event }).where('e.subject', '=', knex().ref('st.subject')))
+          .orderBy('st.id', 'asc')
+          .limit(PAGE);
+        for (const r of orphans) {
+          checked += 1;
+          report({ subject: r.subject, purpose: r.purpose, channel: r.channel }, null, fromStateColumns(r));
+        }
+        if (orphans.length < PAGE) break;
+        afterId = Number(orphans[orphans.length - 1].id);
+      }
+      return { ok: found === 0, checked, mismatches };
     },
   };
 };

@@ -7,6 +7,7 @@ import { PLUGIN_ID, UID } from '../constants';
 import { missingInformation, noticeHash, noticeText, type NoticeFields } from '../domain/notice-text';
 import { withdrawalTextFor } from '../domain/withdrawal-text';
 import { isDirectMarketing } from '../domain/direct-marketing';
+import { outdatedNotices } from '../domain/reconsent';
 import { ConflictError } from '../errors';
 import { iso } from '../utils/row-values';
 
@@ -30,8 +31,9 @@ const toRow = (input: Partial<NoticeInput>) => {
 
 /**
  * Notices: the versioned texts behind each purpose, per language. draft → published → retired.
- * Publishing fixes the content hash, retires the previous version, and, for a material change, marks the
- * consents given under older versions as needing re-consent (A11). Published and retired versions never
+ * Publishing fixes the content hash and retires the previous version; after a material change, consents
+ * given under older versions of that language need re-consent (A11), which readers derive from the
+ * versions (domain/reconsent.ts): publishing writes no consent state. Published and retired versions never
  * change and are never deleted (A9; database/notice-guard.ts enforces it on every Strapi path).
  */
 /** What a notice needs to know of its purpose: the basis, whether it sells, and the balancing test (C3). */
@@ -187,7 +189,7 @@ const notices = ({ strapi }: { strapi: Core.Strapi }) => {
         }
         const now = new Date();
         const previous: NoticeRow[] = await query().findMany({
-          select: ['id'],
+          select: ['id', 'language', 'version', 'material'],
           where: { purpose: row.purpose, language: row.language, status: { $ne: 'draft' }, id: { $ne: id } },
         });
         await query().updateMany({
@@ -202,13 +204,16 @@ const notices = ({ strapi }: { strapi: Core.Strapi }) => {
             effectiveAt: now,
           },
         });
+        // Nothing is written to the states: re-consent is derived from the notices on every read (A11,
+        // domain/reconsent.ts), so they stay a replay of the ledger. The answer still says how many
+        // consents this version leaves needing re-consent that did not already.
         let reconsentMarked = 0;
         if (row.material && previous.length) {
-          const result = await strapi.db.query(UID.state).updateMany({
-            where: { purpose: row.purpose, noticeId: { $in: previous.map((p) => p.id) }, reconsentRequired: false },
-            data: { reconsentRequired: true },
-          });
-          reconsentMarked = result.count;
+          const before = outdatedNotices(previous);
+          const newly = [...outdatedNotices([...previous, row])].filter((noticeId) => !before.has(noticeId));
+          if (newly.length) {
+            reconsentMarked = await strapi.db.query(UID.state).count({ where: { purpose: row.purpose, noticeId: { $in: newly } } });
+          }
         }
         return { ...toDto(published, purpose), reconsentMarked };
       });

@@ -115,6 +115,7 @@ const preferences = ({ strapi }: { strapi: Core.Strapi }) => {
       await strapi.db.transaction(async () => {
         await getService('ledger').lock();
         const rows = await strapi.db.query(UID.state).findMany({ where: { subject: subject.pseudonym } });
+        const reconsent = await getService('catalogue').reconsent(grants);
         const current = (purpose: string, channel: string) =>
           rows.find((r: { purpose: string; channel: string }) => r.purpose === purpose && r.channel === channel);
         const events: NewEvent[] = [];
@@ -126,7 +127,7 @@ const preferences = ({ strapi }: { strapi: Core.Strapi }) => {
             // A German consumer's number is not proven by the link in a mail: pending until verified (B5, N16).
             const waits = grantWaitsForPhoneVerification({ channel, jurisdiction, audience: subject.audience, current: row });
             const state = waits ? 'pending' : 'granted';
-            if (row?.state === state && !row.reconsentRequired && row.noticeVersion === notice.version) continue;
+            if (row?.state === state && !reconsent(row) && row.noticeVersion === notice.version) continue;
             events.push({
               subject: subject.pseudonym,
               purpose: key,

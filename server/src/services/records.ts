@@ -160,6 +160,7 @@ const records = ({ strapi }: { strapi: Core.Strapi }) => {
         events().findMany({ where: { subject: pseudonym }, orderBy: [{ occurredAt: 'asc' }, { seq: 'asc' }] }),
       ]);
       const timeline = rows.map(toEvent);
+      const reconsent = await getService('catalogue').reconsent([...new Set(states.map((s) => s.purpose as string))]);
       const notices = await noticesById([
         ...new Set(timeline.map((e) => e.noticeId).filter((id) => id != null)),
       ] as number[]);
@@ -175,7 +176,7 @@ const records = ({ strapi }: { strapi: Core.Strapi }) => {
             changedAt: iso(s.changedAt)!,
             grantedAt: iso(s.grantedAt),
             expiresAt: iso(s.expiresAt),
-            reconsentRequired: !!s.reconsentRequired,
+            reconsentRequired: reconsent(s),
           })
         ),
         timeline: timeline.map((e) => ({

@@ -29,7 +29,6 @@ interface GrantRow {
   noticeVersion: number | null;
   grantedAt: string | Date | null;
   expiresAt: string | Date | null;
-  reconsentRequired: boolean | null;
 }
 
 export type AskOutcome = 'sent' | 'failed' | 'skipped';
@@ -179,7 +178,9 @@ const repermission = ({ strapi }: { strapi: Core.Strapi }) => {
       const renewed = await strapi.db.transaction(async () => {
         const ledger = getService('ledger');
         await ledger.lock();
-        const grants = (await grantsOf(person.pseudonym, now, payload.purposes)).filter((g) => !g.reconsentRequired);
+        const current = await grantsOf(person.pseudonym, now, payload.purposes);
+        const reconsent = await getService('catalogue').reconsent(uniqueKeys(current));
+        const grants = current.filter((g) => !reconsent(g));
         if (grants.length === 0) return { status: 'nothing-to-renew' as const, keys: [] };
         // Given again since the request (a form, another answer to this link): nothing to renew.
         const answered: { purpose: string; channel: Channel; evidence: unknown }[] = await strapi.db.query(UID.event).findMany({

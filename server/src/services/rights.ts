@@ -152,6 +152,7 @@ const rights = ({ strapi }: { strapi: Core.Strapi }) => {
       ]);
       const purposes = await getService('purposes').byKeys([...purposeKeys]);
       const basisOf = (key: string): LegalBasis => purposes.get(key)?.legalBasis ?? 'consent';
+      const reconsent = await getService('catalogue').reconsent([...new Set(states.map((s) => s.purpose as string))]);
 
       return {
         format: 'strapi-plugin-consent/subject-export@1',
@@ -175,7 +176,7 @@ const rights = ({ strapi }: { strapi: Core.Strapi }) => {
           changedAt: iso(s.changedAt)!,
           grantedAt: iso(s.grantedAt),
           expiresAt: iso(s.expiresAt),
-          reconsentRequired: !!s.reconsentRequired,
+          reconsentRequired: reconsent(s),
         })),
         events: events.map((row) => {
           const { subject: _pseudonym, noticeId, noticeVersion, noticeHash, noticeLocale, ...event } = toLedgerEvent(row);

@@ -24,7 +24,9 @@ export default {
     changedAt: { type: 'datetime', required: true },
     grantedAt: { type: 'datetime' },
     expiresAt: { type: 'datetime' },
-    reconsentRequired: { type: 'boolean', default: false, required: true },
+    // No longer written (0.3.0): re-consent is derived from the notices when read (domain/reconsent.ts), so
+    // the states stay a replay of the ledger. Kept so that no schema sync drops a column holding data.
+    reconsentRequired: { type: 'boolean' },
   },
   // Experimental Strapi key (also used by @strapi/upload): column names, not attribute names.
   indexes: [
