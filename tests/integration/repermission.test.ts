@@ -8,7 +8,7 @@
 import { TABLE, UID } from '../../server/src/constants';
 import { monthsBefore } from '../../server/src/domain/retention-rules';
 import { ERASED_IDENTIFIERS, publishNotice, setupForm } from '../harness/consent-setup';
-import { expectStatesEqualReplay } from '../harness/ledger-replay';
+import { expectStatesEqualReplay, replayThenStop } from '../harness/ledger-replay';
 import { startSmtp, type ReceivedMail, type SmtpListener } from '../harness/smtp';
 import { bootStrapi, type TestStrapi } from '../harness/strapi';
 
@@ -111,7 +111,7 @@ beforeAll(async () => {
     );
 });
 afterAll(async () => {
-  await app?.stop();
+  await replayThenStop(app);
   await smtp?.stop();
 });
 
@@ -269,6 +269,30 @@ describe('I4: silence', () => {
     expect(page.text).toContain('<html lang="en">');
     expect(page.text).toContain('This link has expired');
     expect(await eventCount()).toBe(before);
+  });
+
+  it('A11: a grant whose notice changed materially since is not renewed: going on is not agreeing to the new text', async () => {
+    const kim = linksOf(await smtp.waitFor((m) => m.to.includes('kim@example.fr')));
+    const notices = consent().service('notices');
+    const draft = await notices.createDraft({
+      purpose: 'partners',
+      locale: 'en',
+      title: 'About partners (now with more partners)',
+      body: 'We share your email address with our partners.',
+      dataCategories: ['email address'],
+      recipients: ['Partner GmbH', 'Other Partner SA'],
+      privacyPolicyUrl: 'https://shop.example/privacy',
+      material: true,
+    });
+    await notices.publish(draft.id);
+    const before = await eventCount();
+    const res = await app.http().post(kim.renew).expect(200);
+    expect(res.body.data).toEqual({ status: 'nothing-to-renew', purposes: [] });
+    expect(await eventCount()).toBe(before);
+    expect(await consent().service('eligibility').check('partners', 'email', { email: 'kim@example.fr' })).toMatchObject({
+      eligible: false,
+      reasons: ['re-consent-required'],
+    });
   });
 
   it('the chain verifies and every state equals a replay of the ledger', async () => {
