@@ -198,14 +198,11 @@ const NoticeEditPage = () => {
                         'notices.confirmBody',
                         'From now on, forms show this text, and it can never be changed: a later edit becomes a new version.'
                       )}
-                    </Typography>
-                    {inForce && (
-                      <Typography tag="p">
-                        {t('notices.confirmRetires', 'Version {version}, in force now, will be retired.', {
+                      {inForce &&
+                        ` ${t('notices.confirmRetires', 'Version {version}, in force now, will be retired.', {
                           version: inForce.version,
-                        })}
-                      </Typography>
-                    )}
+                        })}`}
+                    </Typography>
                     {notice!.material && (
                       <Typography textColor="danger600" tag="p">
                         {t(
