@@ -7,6 +7,7 @@ module.exports = [
   'strapi::query',
   'strapi::body',
   'strapi::session',
-  'strapi::favicon',
+  // Browsers ask every site for /favicon.ico; without the file Strapi answers 500.
+  { name: 'strapi::favicon', config: { path: 'favicon.ico' } },
   'strapi::public',
 ];

@@ -19,6 +19,27 @@ const line = (tag, text, attrs = {}) => {
   return node;
 };
 
+/** The last recorded submission, with the definition the person answered (its notice titles). */
+let last = null;
+
+/** What was recorded, per purpose, in the words the person read: the notice title and what happens next. */
+const summary = ({ result, definition }) => {
+  const receipt = line('p', `${t.receipt}: `);
+  receipt.append(line('code', result.receipt.receiptId, { id: 'receipt' }));
+  const list = document.createElement('ul');
+  for (const [purpose, state] of Object.entries(result.states)) {
+    const title = definition?.purposes.find((p) => p.key === purpose)?.notice.title ?? purpose;
+    const said =
+      state === 'pending'
+        ? result.confirmation?.mailSent
+          ? t.result.pending
+          : t.result.pendingUnsent
+        : t.result[state] ?? t.result.other;
+    list.append(line('li', `${title}: ${said}`, { 'data-state': purpose }));
+  }
+  return [line('h2', t.thanks), list, receipt];
+};
+
 form.subscribe((state) => {
   purposes.setAttribute('aria-busy', String(state.status === 'loading'));
   button.disabled = state.status === 'loading' || state.status === 'submitting';
@@ -37,24 +58,21 @@ form.subscribe((state) => {
     const messages = elsewhere.length ? elsewhere.map((path) => state.fieldErrors[path]).join(' ') : state.error?.message ?? '';
     nodes.push(line('p', `${t.failed} ${messages}`, { class: 'consent-error' }));
   }
-  if (state.status === 'submitted') {
-    nodes.push(line('h2', t.thanks));
-    const receipt = line('p', `${t.receipt}: `);
-    receipt.append(line('code', state.result.receipt.receiptId, { id: 'receipt' }));
-    nodes.push(receipt);
-    const list = document.createElement('ul');
-    for (const [purpose, value] of Object.entries(state.result.states)) {
-      list.append(line('li', `${purpose}: ${value}`, { 'data-state': purpose }));
-    }
-    nodes.push(list);
-  }
+  if (state.status === 'submitting') last = null;
+  if (state.status === 'submitted') last = { result: state.result, definition: state.definition };
+  // The result stays on screen while the cleared form reloads for the next person.
+  if (last && ['submitted', 'loading', 'ready'].includes(state.status)) nodes.push(...summary(last));
   status.replaceChildren(...nodes);
 });
 
-page.addEventListener('submit', (event) => {
+page.addEventListener('submit', async (event) => {
   event.preventDefault();
   const data = new FormData(page);
-  void form.submit({ subject: { email: String(data.get('email') ?? ''), phone: String(data.get('phone') ?? '') } });
+  const state = await form.submit({ subject: { email: String(data.get('email') ?? ''), phone: String(data.get('phone') ?? '') } });
+  if (state.status !== 'submitted') return;
+  // Recorded: clear the address and the boxes (a fresh load unticks every box, A2) for the next person.
+  page.reset();
+  await form.load();
 });
 
 void form.load();

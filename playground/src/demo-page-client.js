@@ -22,6 +22,16 @@ const labels = {
     gpc: 'Your browser sends a Global Privacy Control signal: we record it as your objection to the uses it covers, unless you tick them here.',
     failed: 'Sorry, your choices could not be recorded:',
     noscript: 'This page needs JavaScript. The same form without JavaScript:',
+    // What was recorded, after the notice title the person read (issue 17): never keys or state names.
+    result: {
+      granted: 'yes, recorded.',
+      refused: 'no, recorded.',
+      pending: 'confirmation mail sent. Please click the link in it to confirm.',
+      pendingUnsent: 'waiting for your confirmation by mail.',
+      objected: 'objection recorded.',
+      none: 'no change.',
+      other: 'recorded.',
+    },
   },
   de: {
     ...common.de,
@@ -32,6 +42,15 @@ const labels = {
     gpc: 'Ihr Browser sendet das Signal Global Privacy Control: Wir werten es als Ihren Widerspruch zu den betroffenen Verwendungen, sofern Sie diese hier nicht ankreuzen.',
     failed: 'Ihre Auswahl konnte leider nicht gespeichert werden:',
     noscript: 'Diese Seite benötigt JavaScript. Dasselbe Formular ohne JavaScript:',
+    result: {
+      granted: 'ja, gespeichert.',
+      refused: 'nein, gespeichert.',
+      pending: 'Bestätigungs-E-Mail gesendet. Bitte klicken Sie auf den Link darin, um zu bestätigen.',
+      pendingUnsent: 'wartet auf Ihre Bestätigung per E-Mail.',
+      objected: 'Widerspruch gespeichert.',
+      none: 'keine Änderung.',
+      other: 'gespeichert.',
+    },
   },
   fr: {
     ...common.fr,
@@ -42,6 +61,15 @@ const labels = {
     gpc: 'Votre navigateur envoie le signal Global Privacy Control : nous l’enregistrons comme votre opposition aux usages concernés, sauf si vous les cochez ici.',
     failed: 'Désolé, vos choix n’ont pas pu être enregistrés :',
     noscript: 'Cette page nécessite JavaScript. Le même formulaire sans JavaScript :',
+    result: {
+      granted: 'oui, enregistré.',
+      refused: 'non, enregistré.',
+      pending: 'e-mail de confirmation envoyé. Merci de cliquer sur le lien qu’il contient pour confirmer.',
+      pendingUnsent: 'en attente de votre confirmation par e-mail.',
+      objected: 'opposition enregistrée.',
+      none: 'aucun changement.',
+      other: 'enregistré.',
+    },
   },
 };
 

@@ -6,6 +6,7 @@
  * /demo page submits with JavaScript off; and a browser sending GPC records the objection (F1).
  * What was recorded is read back through the admin's ledger API.
  */
+import fs from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchBrowser } from './browser';
 import { ADMIN, startPlayground, type PlaygroundServer } from './playground-server';
@@ -105,11 +106,45 @@ it('A1–A4, A8, K1: a visitor ticks one of two purposes; the receipt shows and 
   await page.getByRole('button', { name: 'Send' }).click();
 
   await expect(page.locator('#receipt').textContent()).resolves.toMatch(/\S/);
-  await expect(page.locator('[data-state="partner-offers"]').textContent()).resolves.toBe('partner-offers: granted');
-  await expect(page.locator('[data-state="newsletter"]').textContent()).resolves.toBe('newsletter: refused');
+  // Issue 17: what was recorded, in the words the person read (the notice titles), not keys and states.
+  await expect(page.locator('[data-state="partner-offers"]').textContent()).resolves.toBe('Offers from our partners: yes, recorded.');
+  await expect(page.locator('[data-state="newsletter"]').textContent()).resolves.toBe('Newsletter by email: no, recorded.');
+  expect(await page.locator('#status').textContent()).not.toMatch(/partner-offers|granted|refused/);
+  // The form is cleared for the next person; the result stays.
+  expect(await page.getByRole('textbox', { name: 'Email' }).inputValue()).toBe('');
+  await page.getByRole('checkbox').first().waitFor();
+  for (const box of await page.getByRole('checkbox').all()) expect(await box.isChecked()).toBe(false);
   await expectNothingStored(context, page);
 
   expect(await decisions(email)).toEqual({ 'partner-offers': 'granted/form', newsletter: 'refused/form' });
+  await context.close();
+});
+
+it('issue 17: a purpose with double opt-in says the confirmation mail is sent, in the page’s language', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  page.setDefaultTimeout(20_000);
+  await page.goto(`${base}/demo/client?form=contact&locale=de`);
+  await page.locator('fieldset.consent-purpose').first().waitFor();
+  const email = `doi-${unique}@example.com`;
+  await page.getByRole('textbox', { name: 'E-Mail' }).fill(email);
+  const newsletter = page.locator('fieldset[data-purpose="newsletter"] input[type=checkbox]');
+  await newsletter.check();
+  const title = await page.locator('fieldset[data-purpose="newsletter"] label').first().textContent();
+  await page.getByRole('button', { name: 'Absenden' }).click();
+  await page.locator('#receipt').waitFor();
+  await expect(page.locator('[data-state="newsletter"]').textContent()).resolves.toBe(
+    `${title}: Bestätigungs-E-Mail gesendet. Bitte klicken Sie auf den Link darin, um zu bestätigen.`
+  );
+  await expect(page.locator('[data-state="partner-offers"]').textContent()).resolves.toMatch(/: nein, gespeichert\.$/);
+  expect(await page.getByRole('textbox', { name: 'E-Mail' }).inputValue()).toBe('');
+  expect(await newsletter.isChecked()).toBe(false);
+  const dir = process.env.CONSENT_SCREENSHOT_DIR;
+  if (dir) {
+    fs.mkdirSync(dir, { recursive: true });
+    await page.screenshot({ path: `${dir}/client-demo-result-de.png`, fullPage: true });
+  }
+  expect(await decisions(email)).toEqual({ newsletter: 'requested/form', 'partner-offers': 'refused/form' });
   await context.close();
 });
 

@@ -51,6 +51,8 @@ it('creates a purpose', async () => {
   await field('Key').fill(purposeKey);
   await field('Name').fill('Loyalty club');
   await field('Description').fill('Members’ offers by email');
+  // Nothing is preselected (A4): the editor picks the channel.
+  await page.getByRole('checkbox', { name: 'Email' }).click();
   await page.getByRole('button', { name: 'Save' }).click();
   await page.waitForURL(`**/purposes/${purposeKey}`);
   await page.getByText('No notice yet').waitFor();
@@ -145,6 +147,7 @@ it('C3, C4: a legitimate-interest purpose asks for its balancing test; a contrac
   await page.getByRole('option', { name: 'Legitimate interest' }).click();
   expect(await page.getByText('Direct marketing', { exact: true }).count()).toBe(0);
   await field('Balancing test reference').fill('LIA-2026-04');
+  await page.getByRole('checkbox', { name: 'Post' }).click();
   await page.getByRole('button', { name: 'Save' }).click();
   await page.waitForURL(`**/purposes/${liKey}`);
   await page.reload();

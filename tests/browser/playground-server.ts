@@ -37,6 +37,8 @@ export interface PlaygroundServer {
 
 export const startPlayground = async (): Promise<PlaygroundServer> => {
   const port = await freePort();
+  // Its own mailbox port too: several playgrounds (test files, other checkouts) may run at once.
+  const smtpPort = await freePort();
   const data = fs.mkdtempSync(path.join(os.tmpdir(), 'consent-browser-'));
   const url = `http://127.0.0.1:${port}`;
   const env: NodeJS.ProcessEnv = {
@@ -50,6 +52,7 @@ export const startPlayground = async (): Promise<PlaygroundServer> => {
     CONSENT_SECRET: 'browser-test-secret-0123456789abcdef0123',
     STRAPI_TELEMETRY_DISABLED: 'true',
     CRON_ENABLED: 'false',
+    PLAYGROUND_SMTP_PORT: String(smtpPort),
   };
   if (process.env.CONSENT_BROWSER_SKIP_BUILD !== 'true') {
     run('npm', ['run', 'build', '--silent'], ROOT, env);

@@ -61,6 +61,18 @@ it('seeding twice is a no-op (restart keeps one copy)', async () => {
   };
 });
 
+it('serves /favicon.ico (browsers ask every site for it; a missing file was a 500 with a stack trace)', async () => {
+  const res = await app.http().get('/favicon.ico').buffer(true).parse((r, done) => {
+    const chunks: Buffer[] = [];
+    r.on('data', (c: Buffer) => chunks.push(c));
+    r.on('end', () => done(null, Buffer.concat(chunks)));
+  });
+  expect(res.status).toBe(200);
+  expect(res.headers['content-type']).toBe('image/x-icon');
+  // An ICO file (reserved 0, type 1) holding one image.
+  expect([...(res.body as Buffer).subarray(0, 6)]).toEqual([0, 0, 1, 0, 1, 0]);
+});
+
 it('creates the first admin from the documented defaults', async () => {
   const token = await login(app.strapi, 'admin@example.com', 'Playground1!');
   expect(token).toEqual(expect.any(String));

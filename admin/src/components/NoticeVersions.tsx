@@ -1,7 +1,6 @@
 import { useState } from 'react';
 import { Badge, Box, Button, Flex, Table, Tbody, Td, Th, Thead, Tr, Typography } from '@strapi/design-system';
 import { Plus } from '@strapi/icons';
-import { useRBAC } from '@strapi/strapi/admin';
 import { useNavigate } from 'react-router-dom';
 import type { Notice } from '../../../shared/contracts/notices';
 import { useResource } from '../api';
@@ -10,13 +9,14 @@ import { useLabels } from '../utils/labels';
 import { pluginPath } from '../utils/pluginPath';
 import { useT } from '../utils/useT';
 import { TextField } from './Fields';
+import { useCan } from '../utils/useCan';
 
 /** Every version of a purpose's notices, by language, with a way to write the next one. */
 const NoticeVersions = ({ purpose }: { purpose: string }) => {
   const t = useT();
   const labels = useLabels();
   const navigate = useNavigate();
-  const { allowedActions } = useRBAC({ manage: PERMISSIONS.noticesManage });
+  const canManage = useCan(PERMISSIONS.noticesManage).can;
   const { data } = useResource<Notice[]>(`/consent/notices?purpose=${encodeURIComponent(purpose)}`);
   const [locale, setLocale] = useState('en');
 
@@ -82,7 +82,7 @@ const NoticeVersions = ({ purpose }: { purpose: string }) => {
           </Tbody>
         </Table>
       )}
-      {allowedActions.canManage && (
+      {canManage && (
         <Flex gap={2} alignItems="flex-end">
           <Box width="12rem">
             <TextField

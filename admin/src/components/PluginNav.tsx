@@ -1,20 +1,22 @@
 import { Flex, LinkButton } from '@strapi/design-system';
-import { useRBAC } from '@strapi/strapi/admin';
 import { NavLink, useLocation } from 'react-router-dom';
 import { PERMISSIONS } from '../permissions';
 import { pluginPath } from '../utils/pluginPath';
+import { useCan } from '../utils/useCan';
 import { useT } from '../utils/useT';
 
 /** The plugin's sections, one button each; the current one is highlighted. */
 const PluginNav = () => {
   const t = useT();
   const { pathname } = useLocation();
-  // The records sections show only to roles that may read records (an editor has no use for them).
-  const { allowedActions } = useRBAC({ records: PERMISSIONS.recordsRead });
+  // Each section shows only to roles that may open it (the server checks the same actions on its routes).
+  const purposes = useCan(PERMISSIONS.purposesRead).can;
+  const forms = useCan(PERMISSIONS.formsRead).can;
+  const records = useCan(PERMISSIONS.recordsRead).can;
   const items = [
-    { to: pluginPath('purposes'), match: '/purposes', label: t('nav.purposes', 'Purposes') },
-    { to: pluginPath('forms'), match: '/forms', label: t('nav.forms', 'Forms') },
-    ...(allowedActions.canRecords
+    ...(purposes ? [{ to: pluginPath('purposes'), match: '/purposes', label: t('nav.purposes', 'Purposes') }] : []),
+    ...(forms ? [{ to: pluginPath('forms'), match: '/forms', label: t('nav.forms', 'Forms') }] : []),
+    ...(records
       ? [
           { to: pluginPath('ledger'), match: '/ledger', label: t('nav.ledger', 'Ledger') },
           { to: pluginPath('dashboard'), match: '/dashboard', label: t('nav.dashboard', 'Dashboard') },

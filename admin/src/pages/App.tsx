@@ -1,5 +1,5 @@
 import type { ComponentType } from 'react';
-import { Page, useRBAC } from '@strapi/strapi/admin';
+import { Page } from '@strapi/strapi/admin';
 import { Navigate, Route, Routes } from 'react-router-dom';
 import { PERMISSIONS } from '../permissions';
 import { DashboardPage } from './DashboardPage';
@@ -10,6 +10,7 @@ import { NoticeEditPage } from './NoticeEditPage';
 import { PurposeEditPage } from './PurposeEditPage';
 import { PurposesPage } from './PurposesPage';
 import { SubjectPage } from './SubjectPage';
+import { useCan } from '../utils/useCan';
 
 /** Each page with the action a role needs to open it (the server checks the same actions on its routes). */
 const PAGES: Array<[path: string, Component: ComponentType, permissions: typeof PERMISSIONS.purposesRead]> = [
@@ -25,14 +26,14 @@ const PAGES: Array<[path: string, Component: ComponentType, permissions: typeof 
   ['dashboard', DashboardPage, PERMISSIONS.recordsRead],
 ];
 
-/** The plugin's start page: purposes for editors, the ledger for a role that may only read records. */
+/** The plugin's start page: the first section the role may open (purposes, forms, then the ledger). */
 const Index = () => {
-  const { allowedActions, isLoading } = useRBAC({
-    purposes: PERMISSIONS.purposesRead,
-    records: PERMISSIONS.recordsRead,
-  });
-  if (isLoading) return <Page.Loading />;
-  return <Navigate to={!allowedActions.canPurposes && allowedActions.canRecords ? 'ledger' : 'purposes'} replace />;
+  const purposes = useCan(PERMISSIONS.purposesRead);
+  const forms = useCan(PERMISSIONS.formsRead);
+  const records = useCan(PERMISSIONS.recordsRead);
+  if (purposes.isLoading || forms.isLoading || records.isLoading) return <Page.Loading />;
+  const start = purposes.can ? 'purposes' : forms.can ? 'forms' : records.can ? 'ledger' : 'purposes';
+  return <Navigate to={start} replace />;
 };
 
 const App = () => (

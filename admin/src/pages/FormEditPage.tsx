@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { Box, Button, Flex, Grid, Typography } from '@strapi/design-system';
-import { Layouts, Page, useNotification, useRBAC } from '@strapi/strapi/admin';
+import { Layouts, Page, useNotification } from '@strapi/strapi/admin';
 import { useNavigate, useParams } from 'react-router-dom';
 import { JURISDICTIONS, type Jurisdiction } from '../../../shared/contracts/domain';
 import type { Form, FormInput } from '../../../shared/contracts/forms';
@@ -12,6 +12,7 @@ import { PluginNav } from '../components/PluginNav';
 import { PERMISSIONS } from '../permissions';
 import { pluginPath } from '../utils/pluginPath';
 import { useT } from '../utils/useT';
+import { useCan } from '../utils/useCan';
 
 interface Draft {
   key: string;
@@ -56,8 +57,7 @@ const FormEditPage = () => {
   const { key } = useParams<{ key: string }>();
   const isNew = !key;
   const { toggleNotification } = useNotification();
-  const { allowedActions } = useRBAC({ manage: PERMISSIONS.formsManage });
-  const readOnly = !allowedActions.canManage;
+  const readOnly = !useCan(PERMISSIONS.formsManage).can;
   const { data: form, error } = useResource<Form>(isNew ? null : `/consent/forms/${key}`);
   const { data: purposes } = useResource<Purpose[]>('/consent/purposes');
   const mutate = useMutation();

@@ -1,16 +1,17 @@
 import { Badge, Typography } from '@strapi/design-system';
-import { Page, useRBAC } from '@strapi/strapi/admin';
+import { Page } from '@strapi/strapi/admin';
 import type { ListForms } from '../../../shared/contracts/forms';
 import { useResource } from '../api';
 import { ListPage } from '../components/ListPage';
 import { PERMISSIONS } from '../permissions';
 import { useT } from '../utils/useT';
+import { useCan } from '../utils/useCan';
 
 type Form = ListForms.Response['data'][number];
 
 const FormsPage = () => {
   const t = useT();
-  const { allowedActions } = useRBAC({ manage: PERMISSIONS.formsManage });
+  const canManage = useCan(PERMISSIONS.formsManage).can;
   const { data, error } = useResource<Form[]>('/consent/forms');
 
   if (error) return <Page.Error />;
@@ -23,7 +24,7 @@ const FormsPage = () => {
       empty={t('forms.empty', 'No forms yet. A form offers one or more purposes, each as its own unticked box.')}
       createLabel={t('forms.create', 'Create a form')}
       createPath="forms/new"
-      canCreate={allowedActions.canManage}
+      canCreate={canManage}
       rows={data}
       rowKey={(f) => f.key}
       rowPath={(f) => `forms/${f.key}`}

@@ -16,7 +16,7 @@ import {
   Typography,
 } from '@strapi/design-system';
 import { Download, Search } from '@strapi/icons';
-import { Layouts, Page, useFetchClient, useNotification, useRBAC } from '@strapi/strapi/admin';
+import { Layouts, Page, useFetchClient, useNotification } from '@strapi/strapi/admin';
 import { NavLink, useNavigate, useSearchParams } from 'react-router-dom';
 import { ACTIONS, METHODS } from '../../../shared/contracts/domain';
 import type { FindSubject, GetStats, ListEvents } from '../../../shared/contracts/records';
@@ -31,6 +31,7 @@ import { pluginPath } from '../utils/pluginPath';
 import { STATE_TONE, useRecordLabels, utcDay } from '../utils/recordLabels';
 import { saveFile } from '../utils/saveFile';
 import { useT } from '../utils/useT';
+import { useCan } from '../utils/useCan';
 
 /** The filters live in the address bar, so a subject page's "back" and a shared link keep the selection. */
 const FILTERS = ['who', 'purpose', 'action', 'method', 'from', 'to'] as const;
@@ -131,7 +132,7 @@ const LedgerPage = () => {
   const recordLabels = useRecordLabels();
   const { get } = useFetchClient();
   const { toggleNotification } = useNotification();
-  const { allowedActions } = useRBAC({ export: PERMISSIONS.recordsExport });
+  const canExport = useCan(PERMISSIONS.recordsExport).can;
   const [params, setParams] = useSearchParams();
   const applied = useMemo(() => filtersOf(params), [params]);
   const page = Math.max(1, Number(params.get('page')) || 1);
@@ -223,7 +224,7 @@ const LedgerPage = () => {
           'Every consent event as recorded, newest first: search, export and check the chain'
         )}
         primaryAction={
-          allowedActions.canExport && (
+          canExport && (
             <Button startIcon={<Download />} onClick={exportCsv} loading={exporting}>
               {t('ledger.export', 'Export CSV')}
             </Button>

@@ -10,7 +10,7 @@ import {
   Typography,
   Field,
 } from '@strapi/design-system';
-import { Layouts, Page, useNotification, useRBAC } from '@strapi/strapi/admin';
+import { Layouts, Page, useNotification } from '@strapi/strapi/admin';
 import { useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import type { Notice, NoticeInput } from '../../../shared/contracts/notices';
 import type { Purpose } from '../../../shared/contracts/purposes';
@@ -23,6 +23,7 @@ import { PERMISSIONS } from '../permissions';
 import { useLabels } from '../utils/labels';
 import { pluginPath } from '../utils/pluginPath';
 import { useT } from '../utils/useT';
+import { useCan } from '../utils/useCan';
 
 interface Draft {
   title: string;
@@ -76,7 +77,8 @@ const NoticeEditPage = () => {
   const [search] = useSearchParams();
   const isNew = id === 'new';
   const { toggleNotification } = useNotification();
-  const { allowedActions } = useRBAC({ manage: PERMISSIONS.noticesManage, publish: PERMISSIONS.noticesPublish });
+  const canManage = useCan(PERMISSIONS.noticesManage).can;
+  const canPublish = useCan(PERMISSIONS.noticesPublish).can;
   const { data: notice, error, reload } = useResource<Notice>(isNew ? null : `/consent/notices/${id}`);
   const purpose = notice?.purpose ?? search.get('purpose') ?? '';
   const { data: purposeRow } = useResource<Purpose>(purpose ? `/consent/purposes/${encodeURIComponent(purpose)}` : null);
@@ -101,7 +103,7 @@ const NoticeEditPage = () => {
   if (error) return <Page.Error />;
   if (!isNew && !notice) return <Page.Loading />;
 
-  const editable = (isNew || notice!.status === 'draft') && allowedActions.canManage;
+  const editable = (isNew || notice!.status === 'draft') && canManage;
   const set =
     <K extends keyof Draft>(field: K) =>
     (value: Draft[K]) =>
@@ -145,13 +147,17 @@ const NoticeEditPage = () => {
   };
 
   const other = versions?.find((v) => String(v.id) === compareTo);
+  // Editors know a purpose by its name; the key is for forms and integrations.
+  const purposeName = purposeRow?.name ?? purpose;
   const title = isNew
-    ? t('notices.newTitle', 'New notice for "{purpose}" ({locale})', { purpose, locale })
+    ? t('notices.newTitle', 'New notice for "{purpose}" ({locale})', { purpose: purposeName, locale })
     : t('notices.pageTitle', '"{purpose}" notice, {locale}, version {version}', {
-        purpose,
+        purpose: purposeName,
         locale,
         version: notice!.version,
       });
+  // Publishing retires the version in force, if there is one: the first publication retires nothing.
+  const inForce = versions?.find((v) => v.status === 'published' && v.id !== notice?.id);
 
   return (
     <Page.Main>
@@ -177,7 +183,7 @@ const NoticeEditPage = () => {
                 {t('notices.saveDraft', 'Save draft')}
               </Button>
             )}
-            {!isNew && notice!.status === 'draft' && allowedActions.canPublish && (
+            {!isNew && notice!.status === 'draft' && canPublish && (
               <Dialog.Root>
                 <Dialog.Trigger>
                   <Button disabled={notice!.missing.length > 0}>{t('notices.publish', 'Publish')}</Button>
@@ -187,11 +193,15 @@ const NoticeEditPage = () => {
                     {t('notices.confirmTitle', 'Publish version {version}?', { version: notice!.version })}
                   </Dialog.Header>
                   <Dialog.Body>
-                    <Typography>
+                    <Typography tag="p">
                       {t(
                         'notices.confirmBody',
-                        'From now on, forms show this text, and it can never be changed: a later edit becomes a new version. The version in force now will be retired.'
+                        'From now on, forms show this text, and it can never be changed: a later edit becomes a new version.'
                       )}
+                      {inForce &&
+                        ` ${t('notices.confirmRetires', 'Version {version}, in force now, will be retired.', {
+                          version: inForce.version,
+                        })}`}
                     </Typography>
                     {notice!.material && (
                       <Typography textColor="danger600" tag="p">
@@ -213,7 +223,7 @@ const NoticeEditPage = () => {
                 </Dialog.Content>
               </Dialog.Root>
             )}
-            {!isNew && notice!.status !== 'draft' && allowedActions.canManage && (
+            {!isNew && notice!.status !== 'draft' && canManage && (
               <Button onClick={newVersion}>{t('notices.newVersion', 'Edit as a new version')}</Button>
             )}
           </Flex>

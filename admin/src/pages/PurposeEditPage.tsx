@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { Box, Button, Flex, Grid, Typography } from '@strapi/design-system';
-import { Layouts, Page, useNotification, useRBAC } from '@strapi/strapi/admin';
+import { Layouts, Page, useNotification } from '@strapi/strapi/admin';
 import { useNavigate, useParams } from 'react-router-dom';
 import { AUDIENCES, CHANNELS, LEGAL_BASES, mechanismOf, SECTORS, type LegalBasis, type Sector } from '../../../shared/contracts/domain';
 import type { Purpose, PurposeInput } from '../../../shared/contracts/purposes';
@@ -12,6 +12,7 @@ import { PERMISSIONS } from '../permissions';
 import { useLabels } from '../utils/labels';
 import { pluginPath } from '../utils/pluginPath';
 import { useT } from '../utils/useT';
+import { useCan } from '../utils/useCan';
 
 type Draft = Required<Omit<PurposeInput, 'minimumAge' | 'lifetimeDays' | 'translations' | 'balancingTest' | 'sector'>> & {
   balancingTest: string;
@@ -27,7 +28,8 @@ const empty: Draft = {
   name: '',
   description: '',
   legalBasis: 'consent',
-  channels: ['email'],
+  // A4: consent is given per channel, so none is chosen for the editor.
+  channels: [],
   audience: 'any',
   doubleOptIn: false,
   softOptIn: false,
@@ -96,8 +98,7 @@ const PurposeEditPage = () => {
   const { key } = useParams<{ key: string }>();
   const isNew = !key;
   const { toggleNotification } = useNotification();
-  const { allowedActions } = useRBAC({ manage: PERMISSIONS.purposesManage });
-  const readOnly = !allowedActions.canManage;
+  const readOnly = !useCan(PERMISSIONS.purposesManage).can;
   const { data: purpose, error } = useResource<Purpose>(isNew ? null : `/consent/purposes/${key}`);
   const mutate = useMutation();
   const [draft, setDraft] = useState<Draft>(empty);
@@ -117,7 +118,14 @@ const PurposeEditPage = () => {
       setDraft((d) => ({ ...d, [field]: value }));
   const used = !!purpose?.used;
 
+  const noChannel = t('purposes.channelsRequired', 'Channels: tick at least one channel this purpose uses.');
   const save = async () => {
+    // Said before sending, in the editor's language, next to the boxes (the server's check stays the rule).
+    if (draft.channels.length === 0) {
+      setErrors({ channels: noChannel });
+      toggleNotification({ type: 'danger', message: noChannel });
+      return;
+    }
     setSaving(true);
     const input = toInput(draft);
     const { data, fieldErrors } = isNew
@@ -274,7 +282,10 @@ const PurposeEditPage = () => {
                   label={t('purposes.channels', 'Channels')}
                   required
                   value={draft.channels}
-                  onChange={(v) => set('channels')(v as Draft['channels'])}
+                  onChange={(v) => {
+                    set('channels')(v as Draft['channels']);
+                    setErrors(({ channels: _answered, ...rest }) => rest);
+                  }}
                   error={errors.channels ?? errors['channels.0']}
                   disabled={readOnly}
                   options={CHANNELS.map((c) => ({ value: c, label: labels.channel[c] }))}

@@ -1,18 +1,19 @@
 import { Badge, Flex, Typography } from '@strapi/design-system';
-import { Page, useRBAC } from '@strapi/strapi/admin';
+import { Page } from '@strapi/strapi/admin';
 import type { ListPurposes } from '../../../shared/contracts/purposes';
 import { useResource } from '../api';
 import { ListPage } from '../components/ListPage';
 import { PERMISSIONS } from '../permissions';
 import { useLabels } from '../utils/labels';
 import { useT } from '../utils/useT';
+import { useCan } from '../utils/useCan';
 
 type Purpose = ListPurposes.Response['data'][number];
 
 const PurposesPage = () => {
   const t = useT();
   const labels = useLabels();
-  const { allowedActions } = useRBAC({ manage: PERMISSIONS.purposesManage });
+  const canManage = useCan(PERMISSIONS.purposesManage).can;
   const { data, error } = useResource<Purpose[]>('/consent/purposes');
 
   if (error) return <Page.Error />;
@@ -31,7 +32,7 @@ const PurposesPage = () => {
       )}
       createLabel={t('purposes.create', 'Create a purpose')}
       createPath="purposes/new"
-      canCreate={allowedActions.canManage}
+      canCreate={canManage}
       rows={data}
       rowKey={(p) => p.key}
       rowPath={(p) => `purposes/${p.key}`}

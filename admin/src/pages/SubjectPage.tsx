@@ -16,7 +16,7 @@ import {
   Typography,
 } from '@strapi/design-system';
 import { ArrowLeft, ChevronDown, ChevronUp, Download, Trash } from '@strapi/icons';
-import { Layouts, Page, useFetchClient, useNotification, useRBAC } from '@strapi/strapi/admin';
+import { Layouts, Page, useFetchClient, useNotification } from '@strapi/strapi/admin';
 import { NavLink, useParams } from 'react-router-dom';
 import type { EventNotice, GetSubject } from '../../../shared/contracts/records';
 import type { EraseSubject, ExportSubject } from '../../../shared/contracts/subjects';
@@ -28,6 +28,7 @@ import { pluginPath } from '../utils/pluginPath';
 import { STATE_TONE, useRecordLabels } from '../utils/recordLabels';
 import { saveFile } from '../utils/saveFile';
 import { useT } from '../utils/useT';
+import { useCan } from '../utils/useCan';
 
 type Subject = GetSubject.Response['data'];
 
@@ -97,7 +98,8 @@ const SubjectPage = () => {
   const { get } = useFetchClient();
   const mutate = useMutation();
   const { toggleNotification } = useNotification();
-  const { allowedActions } = useRBAC({ export: PERMISSIONS.recordsExport, erase: PERMISSIONS.subjectsErase });
+  const canExport = useCan(PERMISSIONS.recordsExport).can;
+  const canErase = useCan(PERMISSIONS.subjectsErase).can;
   const { data, error, reload } = useResource<Subject>(`/consent/subjects/${encodeURIComponent(pseudonym ?? '')}`);
   const [open, setOpen] = useState<Set<string>>(new Set());
   const [exporting, setExporting] = useState(false);
@@ -146,12 +148,12 @@ const SubjectPage = () => {
 
   const actions = (
     <Flex gap={2}>
-      {allowedActions.canExport && (
+      {canExport && (
         <Button variant="secondary" startIcon={<Download />} onClick={exportSubject} loading={exporting}>
           {t('subject.export', 'Export')}
         </Button>
       )}
-      {allowedActions.canErase && !subject.erasedAt && (
+      {canErase && !subject.erasedAt && (
         <Dialog.Root>
           <Dialog.Trigger>
             <Button variant="danger-light" startIcon={<Trash />}>
