@@ -18,7 +18,13 @@ export const PURPOSES: Record<string, PurposeInput> = {
 
 const service = (strapi: Core.Strapi, name: string) => strapi.plugin('consent').service(name);
 
-export const publishNotice = async (strapi: Core.Strapi, purpose: string, locale = 'en', title = `About ${purpose}`) => {
+export const publishNotice = async (
+  strapi: Core.Strapi,
+  purpose: string,
+  locale = 'en',
+  title = `About ${purpose}`,
+  over: Record<string, unknown> = {}
+) => {
   const draft = await service(strapi, 'notices').createDraft({
     purpose,
     locale,
@@ -27,6 +33,7 @@ export const publishNotice = async (strapi: Core.Strapi, purpose: string, locale
     dataCategories: ['email address'],
     recipients: purpose === 'partners' ? ['Partner GmbH'] : [],
     privacyPolicyUrl: 'https://shop.example/privacy',
+    ...over,
   });
   return service(strapi, 'notices').publish(draft.id);
 };

@@ -273,18 +273,11 @@ describe('I4: silence', () => {
 
   it('A11: a grant whose notice changed materially since is not renewed: going on is not agreeing to the new text', async () => {
     const kim = linksOf(await smtp.waitFor((m) => m.to.includes('kim@example.fr')));
-    const notices = consent().service('notices');
-    const draft = await notices.createDraft({
-      purpose: 'partners',
-      locale: 'en',
-      title: 'About partners (now with more partners)',
+    await publishNotice(app.strapi, 'partners', 'en', 'About partners (now with more partners)', {
       body: 'We share your email address with our partners.',
-      dataCategories: ['email address'],
       recipients: ['Partner GmbH', 'Other Partner SA'],
-      privacyPolicyUrl: 'https://shop.example/privacy',
       material: true,
     });
-    await notices.publish(draft.id);
     const before = await eventCount();
     const res = await app.http().post(kim.renew).expect(200);
     expect(res.body.data).toEqual({ status: 'nothing-to-renew', purposes: [] });

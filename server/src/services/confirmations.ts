@@ -2,13 +2,13 @@ import type { Core } from '@strapi/strapi';
 import type { Channel, ConsentState } from '../../../shared/contracts/domain';
 import type { ConsentConfig } from '../config';
 import { PLUGIN_ID, UID } from '../constants';
-import { pickTemplate, renderMail } from '../domain/mail-templates';
 import { requestContext } from '../domain/request-context';
 import { tokenHash } from '../domain/tokens';
 import { confirmedByPhoneVerification } from '../domain/phone-verification';
 import { GoneError } from '../errors';
 import type { CreatePhoneVerification } from '../../../shared/contracts/phone-verifications';
 import { getService } from '../utils/get-service';
+import { sendPluginMail } from '../utils/plugin-mail';
 import type { CaptureRequest } from './capture';
 import type { NewEvent } from './ledger';
 import { identifiersOf } from './subjects';
@@ -122,27 +122,18 @@ const confirmations = ({ strapi }: { strapi: Core.Strapi }) => {
      */
     async send(mail: PendingMail): Promise<boolean> {
       const cfg = config();
-      const settings = getService('settings');
-      const { template, language } = pickTemplate('confirmation', mail.language, cfg.email.templates);
-      const rendered = renderMail(template, {
-        link: `${settings.publicUrl()}/api/consent/confirm/${mail.token}`,
-        purposes: (await purposeNames(mail.purposes, language)).map((n) => `- ${n}`).join('\n'),
-        controllerName: cfg.controller.name,
-        controllerAddress: cfg.controller.address,
-        controllerContact: cfg.controller.contact,
-        expiresHours: String(Math.round(cfg.doubleOptIn.tokenTtlSeconds / 3600)),
+      const sent = await sendPluginMail(strapi, {
+        template: 'confirmation',
+        to: mail.email,
+        language: mail.language,
+        about: 'the confirmation mail',
+        values: async (language) => ({
+          link: `${getService('settings').publicUrl()}/api/consent/confirm/${mail.token}`,
+          purposes: (await purposeNames(mail.purposes, language)).map((n) => `- ${n}`).join('\n'),
+          expiresHours: String(Math.round(cfg.doubleOptIn.tokenTtlSeconds / 3600)),
+        }),
       });
-      try {
-        await strapi.plugin('email').service('email').send({
-          to: mail.email,
-          ...(cfg.email.from ? { from: cfg.email.from } : {}),
-          ...(cfg.email.replyTo ? { replyTo: cfg.email.replyTo } : {}),
-          ...rendered,
-        });
-      } catch (error) {
-        strapi.log.error(`[consent] the confirmation mail could not be sent: ${redactIdentifiers((error as Error).message)}`);
-        return false;
-      }
+      if (!sent) return false;
       await query().update({ where: { tokenHash: tokenHash(mail.token) }, data: { mailSentAt: new Date() } });
       return true;
     },

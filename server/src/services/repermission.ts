@@ -4,13 +4,12 @@ import { errors } from '@strapi/utils';
 import type { Channel, ConsentState, LegalBasis } from '../../../shared/contracts/domain';
 import type { ConsentConfig } from '../config';
 import { PLUGIN_ID, UID } from '../constants';
-import { pickTemplate, renderMail } from '../domain/mail-templates';
 import { requestContext } from '../domain/request-context';
 import { currentGrant, REPERMISSION_KIND, SYSTEM_ACTOR } from '../domain/retention-rules';
 import { tokenHash } from '../domain/tokens';
 import { GoneError } from '../errors';
 import { getService } from '../utils/get-service';
-import { redactIdentifiers } from '../utils/redact';
+import { sendPluginMail } from '../utils/plugin-mail';
 import { json } from '../utils/row-values';
 import type { CaptureRequest } from './capture';
 import type { NewEvent } from './ledger';
@@ -111,28 +110,20 @@ const repermission = ({ strapi }: { strapi: Core.Strapi }) => {
         ref: now.toISOString(),
         exp: Math.floor((deadline.getTime() + LINK_GRACE_DAYS * DAY) / 1000),
       });
-      const { template, language } = pickTemplate('repermission', person.language ?? 'en', cfg.email.templates);
-      const rendered = renderMail(template, {
-        link: `${getService('settings').publicUrl()}/api/consent/renew/${token}`,
-        preferencesLink: getService('links').preferences(person.pseudonym),
-        purposes: (await getService('purposes').namesIn(keys, language)).map((n) => `- ${n}`).join('\n'),
-        deadline: deadlineText(deadline, language),
-        controllerName: cfg.controller.name,
-        controllerAddress: cfg.controller.address,
-        controllerContact: cfg.controller.contact,
+      // The pseudonym names the person in the log if the mail fails, never their address.
+      const sent = await sendPluginMail(strapi, {
+        template: 'repermission',
+        to: person.email,
+        language: person.language ?? 'en',
+        about: `a re-permission mail (${person.pseudonym})`,
+        values: async (language) => ({
+          link: `${getService('settings').publicUrl()}/api/consent/renew/${token}`,
+          preferencesLink: getService('links').preferences(person.pseudonym),
+          purposes: (await getService('purposes').namesIn(keys, language)).map((n) => `- ${n}`).join('\n'),
+          deadline: deadlineText(deadline, language),
+        }),
       });
-      try {
-        await strapi.plugin('email').service('email').send({
-          to: person.email,
-          ...(cfg.email.from ? { from: cfg.email.from } : {}),
-          ...(cfg.email.replyTo ? { replyTo: cfg.email.replyTo } : {}),
-          ...rendered,
-        });
-      } catch (error) {
-        // The pseudonym, never the address: an SMTP refusal may quote it (logs hold no identifiers).
-        strapi.log.error(`[consent] a re-permission mail could not be sent (${person.pseudonym}): ${redactIdentifiers((error as Error).message)}`);
-        return 'failed';
-      }
+      if (!sent) return 'failed';
       await strapi.db.transaction(async () => {
         const ledger = getService('ledger');
         await ledger.lock();
