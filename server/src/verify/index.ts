@@ -58,7 +58,7 @@ const readKeys = (path: string): Jwk[] => {
 const where = (p: ExportProblem) =>
   `line ${p.line}${p.seq !== null ? ` (event seq ${p.seq}${p.eventId ? `, ${p.eventId}` : ''})` : ''}: ${p.problem}`;
 
-const describeChecks = (s: ExportSummary): string[] => {
+const describeChecks = (s: ExportSummary, ok: boolean): string[] => {
   const h = s.header;
   const scope = !h
     ? 'no header'
@@ -68,12 +68,17 @@ const describeChecks = (s: ExportSummary): string[] => {
           .map(([k, v]) => `${k}=${v}`)
           .join(', ')})`;
   const range = s.firstSeq === null ? '' : `, seq ${s.firstSeq}-${s.lastSeq}`;
+  // A claim about the whole file only once the whole file held.
+  const order = !ok
+    ? ', stopped at the first problem'
+    : h?.filter === null
+      ? ', seqs contiguous from 1 to the head'
+      : ', seqs rising (gaps expected in a filtered export)';
   return [
-    `export: ${s.events} events${range}; ${scope}; head seq ${h?.head.seq ?? '?'} hash ${h?.head.hash ?? '?'}`,
-    `hash chain: ${s.hashesRecomputed} hashes recomputed, ${s.linksChecked} links checked` +
-      (h?.filter === null ? ', seqs contiguous from 1 to the head' : ', seqs rising (gaps expected in a filtered export)'),
+    `export: ${s.events} events${ok ? '' : ' good'}${range}; ${scope}; head seq ${h?.head.seq ?? '?'} hash ${h?.head.hash ?? '?'}`,
+    `hash chain: ${s.hashesRecomputed} hashes recomputed, ${s.linksChecked} links checked${order}`,
     s.receiptsChecked
-      ? `receipts: ${s.receiptsVerified} signatures verified (${s.eventsWithReceipt} events with a receipt) against ${s.keys} keys`
+      ? `receipts: ${s.receiptsVerified} signatures verified (${s.eventsWithReceipt} events with a receipt) against ${s.keys} key(s)`
       : `receipts: ${s.eventsWithReceipt} events with a receipt, signatures NOT checked (no --jwks)`,
   ];
 };
@@ -114,7 +119,7 @@ export const main = async (argv: string[], output: Output): Promise<number> => {
   problem ??= verifier.end();
 
   const summary = verifier.summary();
-  for (const line of describeChecks(summary)) output.out(line);
+  for (const line of describeChecks(summary, problem === null)) output.out(line);
   if (args.report) {
     const { header, ...counts } = summary;
     writeFileSync(
