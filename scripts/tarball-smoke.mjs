@@ -198,6 +198,28 @@ const http = require('node:http');
   assert.equal(Number(subjects[0].n), 0, 'no email left after erasure');
   assert.equal((await consent.service('ledger').verify()).ok, true, 'the chain holds after erasure');
 
+  // The proof, checked offline by the package's own command (npx, from this app's node_modules/.bin):
+  // the NDJSON export through the admin API, then the same file with one event edited.
+  const superAdmin = await strapi.service('admin::role').getSuperAdmin();
+  await strapi.service('admin::user').create({ email: 'admin@smoke.test', password: 'Smoke-password-1', firstname: 'Smoke', lastname: 'Admin',
+    isActive: true, registrationToken: null, roles: [superAdmin.id] });
+  const adminToken = (await call('POST', '/admin/login', { email: 'admin@smoke.test', password: 'Smoke-password-1' })).json().data.token;
+  const ndjson = await call('GET', '/consent/events/export?format=ndjson', null, { authorization: 'Bearer ' + adminToken });
+  assert.equal(ndjson.status, 200, 'NDJSON export: ' + ndjson.text);
+  const fs = require('node:fs');
+  fs.writeFileSync('ledger.ndjson', ndjson.text);
+  fs.writeFileSync('jwks.json', JSON.stringify(jwks));
+  const verifyCli = (file) => require('node:child_process').spawnSync('npx', ['--no', 'strapi-plugin-consent', 'verify', file, '--jwks', 'jwks.json'], { cwd: __dirname, encoding: 'utf8' });
+  const verified = verifyCli('ledger.ndjson');
+  assert.equal(verified.status, 0, 'npx strapi-plugin-consent verify: ' + verified.stdout + verified.stderr);
+  assert.match(verified.stdout, /receipts: [1-9]\\d* signatures verified/);
+  const lines = ndjson.text.split('\\n');
+  lines[1] = lines[1].replace('"granted"', '"refused"');
+  fs.writeFileSync('edited.ndjson', lines.join('\\n'));
+  const edited = verifyCli('edited.ndjson');
+  assert.equal(edited.status, 1, 'an edited export fails: ' + edited.stdout + edited.stderr);
+  assert.match(edited.stderr, /FAILED line 2 \\(event seq 1/);
+
   // The browser client, as installed, against this app: loads the form, sends one tick, gets the receipt.
   const { createConsentForm } = require('strapi-plugin-consent/client');
   const client = createConsentForm({ form: 'signup', locale: 'en', baseUrl: 'http://127.0.0.1:' + server.address().port, gpc: false, pageUrl: null });
@@ -231,7 +253,7 @@ const http = require('node:http');
   assert.equal(await status('/admin/'), 200, 'the built admin panel is served');
   server.close();
   await strapi.destroy();
-  console.log('tarball smoke test: OK (' + uids.length + ' content types, submission with a verified receipt, eligibility by API token, form hook, audience, export, erasure, browser client, re-permission request, ledger guarded, admin built and served)');
+  console.log('tarball smoke test: OK (' + uids.length + ' content types, submission with a verified receipt, eligibility by API token, form hook, audience, export, erasure, offline verify command, browser client, re-permission request, ledger guarded, admin built and served)');
   process.exit(0);
 })().catch((e) => { console.error(e); process.exit(1); });
 `

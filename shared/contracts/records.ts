@@ -80,8 +80,63 @@ export const CSV_COLUMNS = [
 
 export declare namespace ExportEvents {
   export interface Request {
-    query: EventFilters & { format?: 'csv' };
+    query: EventFilters & { format?: 'csv' | 'ndjson' };
   }
+}
+
+/**
+ * `GET /consent/events/export?format=ndjson&…filters` (`application/x-ndjson`): the proof, checkable
+ * offline with `npx strapi-plugin-consent verify` (docs/operations.md). Line 1 is the header; every other
+ * line is one event, in ledger order, with every field its hash covers.
+ */
+export const LEDGER_EXPORT_FORMAT = 'strapi-plugin-consent/ledger-export@1';
+
+export interface LedgerExportHeader {
+  format: typeof LEDGER_EXPORT_FORMAT;
+  exportedAt: string;
+  /** The chain's head when the export began; no later event is exported. */
+  head: { seq: number; hash: string };
+  /**
+   * The filters applied (an email as the person's pseudonym, `subject`), or null for the whole ledger.
+   * Only an unfiltered export can show that no event is missing.
+   */
+  filter: null | {
+    subject?: string;
+    purpose?: string;
+    channel?: string;
+    action?: string;
+    method?: string;
+    /** The time window as [since, until), ISO 8601 UTC. */
+    since?: string;
+    until?: string;
+  };
+}
+
+export interface LedgerExportEvent {
+  seq: number;
+  eventId: string;
+  subject: string;
+  purpose: string;
+  channel: string;
+  action: string;
+  state: string;
+  method: string;
+  legalBasis: string;
+  noticeId: number | null;
+  noticeVersion: number | null;
+  noticeHash: string | null;
+  noticeLanguage: string | null;
+  formKey: string | null;
+  pageUrl: string | null;
+  context: Record<string, unknown> | null;
+  evidence: Record<string, unknown> | null;
+  actor: string;
+  receiptId: string | null;
+  occurredAt: string;
+  prevHash: string;
+  hash: string;
+  /** The signed receipt (JWS compact) named by `receiptId`, or null. */
+  receipt: string | null;
 }
 
 /** The notice version an event was given under, as the person read it. */

@@ -32,6 +32,7 @@ const routes = (): Array<[Method, string, string]> => [
   ['get', '/consent/stats', 'records.read'],
   ['post', '/consent/ledger/verify', 'records.read'],
   ['get', '/consent/events/export?format=csv', 'records.export'],
+  ['get', '/consent/events/export?format=ndjson', 'records.export'],
   ['get', `/consent/subjects/${ada}/export`, 'records.export'],
   // Erasing is the same answer however often it is asked, so the 200 call may repeat.
   ['post', `/consent/subjects/${eve}/erase`, 'subjects.erase'],

@@ -17,12 +17,19 @@ const records = () => ({
   },
 
   async export(ctx: Context) {
-    const lines = await getService('records').csv(await validateExportEvents(ctx.query));
+    const { selection, format } = await validateExportEvents(ctx.query);
+    const day = new Date().toISOString().slice(0, 10);
+    if (format === 'ndjson') {
+      const lines = await getService('records').ndjson(selection);
+      ctx.set('Content-Type', 'application/x-ndjson; charset=utf-8');
+      ctx.set('Content-Disposition', `attachment; filename="consent-ledger-${day}.ndjson"`);
+      ctx.set('Cache-Control', 'no-store');
+      ctx.body = Readable.from(lines);
+      return;
+    }
+    const lines = await getService('records').csv(selection);
     ctx.set('Content-Type', 'text/csv; charset=utf-8');
-    ctx.set(
-      'Content-Disposition',
-      `attachment; filename="consent-events-${new Date().toISOString().slice(0, 10)}.csv"`
-    );
+    ctx.set('Content-Disposition', `attachment; filename="consent-events-${day}.csv"`);
     // Proxies must not buffer or keep a copy of an export.
     ctx.set('Cache-Control', 'no-store');
     ctx.body = Readable.from(lines);

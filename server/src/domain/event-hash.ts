@@ -31,12 +31,12 @@ export const HASHED_FIELDS = [
 export type HashedEvent = Record<(typeof HASHED_FIELDS)[number], unknown>;
 
 /**
- * SHA-256 over the canonical JSON (utils/canonical-json) of the hashed fields, with `undefined` read as
- * null, numbers for `seq`, `noticeId` and `noticeVersion` (some drivers return big integers as strings),
- * and `occurredAt` as an ISO-8601 UTC string with milliseconds. Each event covers `prevHash`, so editing,
- * deleting or reordering any event breaks every later link (docs/ledger.md).
+ * The hashed fields as the hash reads them: `undefined` as null, numbers for `seq`, `noticeId` and
+ * `noticeVersion` (some drivers return big integers as strings), and `occurredAt` as an ISO-8601 UTC string
+ * with milliseconds. The NDJSON export writes events in this form, so an offline verifier hashes exactly
+ * what the server hashed.
  */
-export const eventHash = (event: Partial<HashedEvent>): string => {
+export const hashedFieldsOf = (event: Partial<HashedEvent>): HashedEvent => {
   const normalised: Record<string, unknown> = {};
   for (const field of HASHED_FIELDS) {
     const value = event[field];
@@ -45,5 +45,12 @@ export const eventHash = (event: Partial<HashedEvent>): string => {
     else if (field === 'occurredAt') normalised[field] = new Date(value as string | Date).toISOString();
     else normalised[field] = value;
   }
-  return sha256Hex(canonicalJson(normalised));
+  return normalised as HashedEvent;
 };
+
+/**
+ * SHA-256 over the canonical JSON (utils/canonical-json) of the hashed fields (`hashedFieldsOf`). Each
+ * event covers `prevHash`, so editing, deleting or reordering any event breaks every later link
+ * (docs/ledger.md).
+ */
+export const eventHash = (event: Partial<HashedEvent>): string => sha256Hex(canonicalJson(hashedFieldsOf(event)));

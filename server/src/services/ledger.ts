@@ -282,6 +282,12 @@ const ledger = ({ strapi }: { strapi: Core.Strapi }) => {
 
     batch,
 
+    /** The chain's last sequence number and hash: what an export stops at and a verifier compares with. */
+    async head(): Promise<{ seq: number; hash: string }> {
+      const head = await knex()(TABLE.ledgerHead).where({ name: HEAD }).first();
+      return { seq: Number(head?.seq ?? 0), hash: head?.hash ?? GENESIS_HASH };
+    },
+
     /** Appends events in order and updates their states, all or nothing. */
     async append(events: NewEvent[], known: Map<string, KnownSubject> = new Map()): Promise<StoredEvent[]> {
       if (events.length === 0) return [];

@@ -7,14 +7,18 @@ import {
   type EventNotice,
   type GetStats,
   type GetSubject,
+  LEDGER_EXPORT_FORMAT,
+  type LedgerExportEvent,
+  type LedgerExportHeader,
   type ListEvents,
   type SubjectState,
 } from '../../../shared/contracts/records';
 import { TABLE, UID } from '../constants';
+import { HASHED_FIELDS, hashedFieldsOf } from '../domain/event-hash';
 import { withdrawalTextFor } from '../domain/withdrawal-text';
 import { toLedgerEvent as toEvent, toSubjectRecord } from '../utils/record-rows';
 import { getService } from '../utils/get-service';
-import { iso, num } from '../utils/row-values';
+import { iso, json, num } from '../utils/row-values';
 import type { EventSelection } from '../validation/records';
 
 type Row = Record<string, any>;
@@ -134,6 +138,68 @@ const records = ({ strapi }: { strapi: Core.Strapi }) => {
           yield rows
             .map(toEvent)
             .map((e) => csvLine(CSV_COLUMNS.map((c) => e[c])))
+            .join('');
+          if (rows.length < PAGE) return;
+          after = Number(rows[rows.length - 1].seq);
+        }
+      })();
+    },
+
+    /**
+     * J1, J3: the selection as NDJSON for the offline verifier (verify/index.ts): a header with the head
+     * and the filter, then one event per line with every hashed field as the hash reads it, its hash and
+     * its receipt's JWS. Unlike the CSV it carries context and evidence, which the hash covers (so
+     * possibly a truncated IP address or a staff note): without them no hash could be recomputed.
+     * Events appended after the head was read are left out, so an unfiltered export is a whole chain.
+     * Paged like the CSV, each page's receipts read in one query.
+     */
+    async ndjson(selection: EventSelection): Promise<AsyncGenerator<string>> {
+      const where = await whereOf(selection);
+      const head = await getService('ledger').head();
+      const filter: LedgerExportHeader['filter'] = {};
+      if (where?.subject ?? selection.subject) filter.subject = where?.subject ?? selection.subject;
+      for (const key of ['purpose', 'channel', 'action', 'method'] as const) if (selection[key]) filter[key] = selection[key];
+      if (selection.since) filter.since = selection.since.toISOString();
+      if (selection.until) filter.until = selection.until.toISOString();
+      // An unknown address still says it was filtered (to nobody), never that it is the whole ledger.
+      if (selection.email !== undefined && !where) filter.subject = '';
+      const header: LedgerExportHeader = {
+        format: LEDGER_EXPORT_FORMAT,
+        exportedAt: new Date().toISOString(),
+        head,
+        filter: Object.keys(filter).length ? filter : null,
+      };
+      const receiptsOf = async (ids: string[]): Promise<Map<string, string>> => {
+        const rows: Row[] = ids.length
+          ? await strapi.db.query(UID.receipt).findMany({ select: ['receiptId', 'jws'], where: { receiptId: { $in: ids } } })
+          : [];
+        return new Map(rows.map((r) => [r.receiptId as string, r.jws as string]));
+      };
+      return (async function* lines() {
+        yield `${JSON.stringify(header)}\n`;
+        if (!where) return;
+        let after = 0;
+        for (;;) {
+          const rows: Row[] = await events().findMany({
+            select: [...HASHED_FIELDS, 'hash'],
+            where: { ...where, seq: { $gt: after, $lte: head.seq } },
+            orderBy: { seq: 'asc' },
+            limit: PAGE,
+          });
+          if (rows.length === 0) return;
+          const jws = await receiptsOf([...new Set(rows.map((r) => r.receiptId).filter((id) => id != null))]);
+          yield rows
+            .map((r) => {
+              const line: LedgerExportEvent = {
+                ...(hashedFieldsOf({ ...r, context: json(r.context), evidence: json(r.evidence) }) as Omit<
+                  LedgerExportEvent,
+                  'hash' | 'receipt'
+                >),
+                hash: r.hash,
+                receipt: (r.receiptId != null && jws.get(r.receiptId)) || null,
+              };
+              return `${JSON.stringify(line)}\n`;
+            })
             .join('');
           if (rows.length < PAGE) return;
           after = Number(rows[rows.length - 1].seq);

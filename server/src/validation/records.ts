@@ -109,8 +109,15 @@ const validateList = validateYupSchema(
     .noUnknown(true, NO_UNKNOWN_ROOT)
 );
 
+export const EXPORT_FORMATS = ['csv', 'ndjson'] as const;
+
 const validateExport = validateYupSchema(
-  yup.object({ ...filterFields, format: yup.string().oneOf(['csv']) }).noUnknown(true, NO_UNKNOWN_ROOT)
+  yup
+    .object({
+      ...filterFields,
+      format: yup.string().oneOf([...EXPORT_FORMATS], `\${path} must be one of ${EXPORT_FORMATS.join(', ')}`),
+    })
+    .noUnknown(true, NO_UNKNOWN_ROOT)
 );
 
 export const validateListEvents = async (query: unknown) => {
@@ -122,8 +129,12 @@ export const validateListEvents = async (query: unknown) => {
   };
 };
 
-export const validateExportEvents = async (query: unknown) =>
-  toSelection((await validateExport(query ?? {})) as Record<string, string | undefined>);
+/** The selection and the file format (CSV unless `format=ndjson`). */
+export const validateExportEvents = async (query: unknown) => {
+  const q = (await validateExport(query ?? {})) as Record<string, string | undefined>;
+  const { format, ...filters } = q;
+  return { selection: toSelection(filters), format: (format ?? 'csv') as (typeof EXPORT_FORMATS)[number] };
+};
 
 export const validatePseudonym = validateYupSchema(
   yup.object({ pseudonym: yup.string().required().matches(PSEUDONYM, '${path} must be a subject pseudonym') })

@@ -1,0 +1,175 @@
+import {
+  LEDGER_EXPORT_FORMAT,
+  type LedgerExportEvent,
+  type LedgerExportHeader,
+} from '../../../shared/contracts/records';
+import { eventHash, GENESIS_HASH } from './event-hash';
+import { verifyCompactJws, type Jwk, type JwsCheck } from './jws-verify';
+
+/**
+ * J1, J3: checking an NDJSON ledger export (services/records.ts) with nothing but the file and the JWK
+ * set, one line at a time so a file of any size is checked in flat memory. Every event's hash is
+ * recomputed with the server's own code (event-hash.ts). An unfiltered export must be the whole chain:
+ * seq 1 to the header's head, each linked to the one before. A filtered export (one person, a purpose, a
+ * period) leaves gaps by design, so there each hash is checked, seqs must rise, and links are checked
+ * wherever two seqs are consecutive. Every receipt's signature is checked against the key set, and the
+ * receipt must be the one the event names, for the person the event names.
+ */
+
+export interface ExportProblem {
+  /** 1-based line of the file. */
+  line: number;
+  seq: number | null;
+  eventId: string | null;
+  problem: string;
+}
+
+export interface ExportSummary {
+  header: LedgerExportHeader | null;
+  events: number;
+  firstSeq: number | null;
+  lastSeq: number | null;
+  hashesRecomputed: number;
+  linksChecked: number;
+  /** Events naming a receipt, and the distinct receipts among them whose signature was checked. */
+  eventsWithReceipt: number;
+  receiptsVerified: number;
+  receiptsChecked: boolean;
+  keys: number;
+}
+
+const HEX64 = /^[0-9a-f]{64}$/;
+
+const describe = (value: unknown): string => (value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value);
+
+/** `keys` null: receipts are counted but their signatures not checked (no key set given). */
+export const exportVerifier = (keys: Jwk[] | null) => {
+  let header: LedgerExportHeader | null = null;
+  let lastLine = 0;
+  let prev: { seq: number; hash: string } | null = null;
+  const receipts = new Map<string, JwsCheck>();
+  const summary: ExportSummary = {
+    header: null,
+    events: 0,
+    firstSeq: null,
+    lastSeq: null,
+    hashesRecomputed: 0,
+    linksChecked: 0,
+    eventsWithReceipt: 0,
+    receiptsVerified: 0,
+    receiptsChecked: keys !== null,
+    keys: keys?.length ?? 0,
+  };
+
+  const readHeader = (value: unknown, line: number): ExportProblem | null => {
+    const h = value as Partial<LedgerExportHeader> | null;
+    const fail = (problem: string) => ({ line, seq: null, eventId: null, problem });
+    if (!h || typeof h !== 'object' || h.format !== LEDGER_EXPORT_FORMAT) {
+      return fail(`the first line is not a ledger export header (format ${LEDGER_EXPORT_FORMAT})`);
+    }
+    if (!h.head || !Number.isInteger(h.head.seq) || h.head.seq < 0 || typeof h.head.hash !== 'string') {
+      return fail('the header has no valid head { seq, hash }');
+    }
+    if (h.filter !== null && (typeof h.filter !== 'object' || Array.isArray(h.filter))) {
+      return fail('the header filter is neither null nor an object');
+    }
+    header = h as LedgerExportHeader;
+    summary.header = header;
+    return null;
+  };
+
+  const checkReceipt = (event: LedgerExportEvent, fail: (p: string) => ExportProblem): ExportProblem | null => {
+    if (event.receipt == null) return null;
+    if (typeof event.receipt !== 'string') return fail('its receipt is not a JWS string');
+    if (event.receiptId == null) return fail('it carries a receipt but names none');
+    summary.eventsWithReceipt += 1;
+    if (!keys) return null;
+    let check = receipts.get(event.receipt);
+    if (!check) {
+      check = verifyCompactJws(event.receipt, keys);
+      receipts.set(event.receipt, check);
+      if (check.ok) summary.receiptsVerified += 1;
+    }
+    if (!check.ok) return fail(`receipt ${event.receiptId}: ${check.problem} (forged or altered)`);
+    const payload = check.payload as { receiptId?: unknown; sub?: unknown } | null;
+    if (payload?.receiptId !== event.receiptId) {
+      return fail(`its receipt is ${String(payload?.receiptId)}, not the ${event.receiptId} it names`);
+    }
+    if (payload?.sub !== event.subject) return fail(`its receipt ${event.receiptId} is for another person`);
+    return null;
+  };
+
+  const readEvent = (value: unknown, line: number): ExportProblem | null => {
+    const h = header!;
+    const e = value as LedgerExportEvent;
+    const seq = e && typeof e === 'object' && Number.isInteger(e.seq) ? e.seq : null;
+    const eventId = e && typeof e === 'object' && typeof e.eventId === 'string' ? e.eventId : null;
+    const fail = (problem: string): ExportProblem => ({ line, seq, eventId, problem });
+    if (!e || typeof e !== 'object' || Array.isArray(e)) return fail(`not an event (${describe(e)})`);
+    if (seq === null || seq < 1) return fail('no valid seq');
+    if (typeof e.hash !== 'string' || !HEX64.test(e.hash)) return fail('no valid hash');
+    if (typeof e.prevHash !== 'string' || !HEX64.test(e.prevHash)) return fail('no valid prevHash');
+
+    if (seq > h.head.seq) return fail(`seq ${seq} is after the export's head (seq ${h.head.seq})`);
+    if (h.filter === null) {
+      const expected = (prev?.seq ?? 0) + 1;
+      if (seq !== expected) return fail(`expected seq ${expected}, found seq ${seq} (an event deleted or moved)`);
+    } else {
+      if (prev && seq <= prev.seq) return fail(`seq ${seq} after seq ${prev.seq} (events out of order)`);
+      if (h.filter.subject !== undefined && e.subject !== h.filter.subject) {
+        return fail(`belongs to another person than the export's (${h.filter.subject})`);
+      }
+    }
+    summary.hashesRecomputed += 1;
+    if (eventHash(e) !== e.hash) return fail('content does not match its hash (edited)');
+    // Unfiltered, every link; filtered, only where the previous seq is in the file (or is the genesis).
+    const linked = seq === 1 ? GENESIS_HASH : prev && prev.seq === seq - 1 ? prev.hash : null;
+    if (linked !== null) {
+      summary.linksChecked += 1;
+      if (e.prevHash !== linked) return fail('does not link to the previous event (prevHash)');
+    }
+    if (seq === h.head.seq && e.hash !== h.head.hash) return fail("is the head's seq but not the head's hash");
+    const receiptProblem = checkReceipt(e, fail);
+    if (receiptProblem) return receiptProblem;
+
+    prev = { seq, hash: e.hash };
+    summary.events += 1;
+    summary.firstSeq ??= seq;
+    summary.lastSeq = seq;
+    return null;
+  };
+
+  return {
+    /** Checks the file's line `line` (1-based); the first problem found, or null. Blank lines are skipped. */
+    line(text: string, line: number): ExportProblem | null {
+      lastLine = line;
+      if (text.trim() === '') return null;
+      let value: unknown;
+      try {
+        value = JSON.parse(text);
+      } catch {
+        return { line, seq: null, eventId: null, problem: 'not valid JSON' };
+      }
+      return header === null ? readHeader(value, line) : readEvent(value, line);
+    },
+
+    /** After the last line: an unfiltered export must reach the head, or its tail was cut. */
+    end(): ExportProblem | null {
+      const h = header as LedgerExportHeader | null;
+      const line = lastLine + 1;
+      if (h === null) return { line: Math.max(line - 1, 1), seq: null, eventId: null, problem: 'the file is empty' };
+      const lastSeq = prev?.seq ?? 0;
+      if (h.filter === null && lastSeq !== h.head.seq) {
+        return {
+          line,
+          seq: lastSeq + 1,
+          eventId: null,
+          problem: `the export ends at seq ${lastSeq} but its head is seq ${h.head.seq} (events deleted from the end)`,
+        };
+      }
+      return null;
+    },
+
+    summary: (): ExportSummary => ({ ...summary }),
+  };
+};

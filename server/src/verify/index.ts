@@ -1,0 +1,152 @@
+import { createReadStream, readFileSync, writeFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { exportVerifier, type ExportProblem, type ExportSummary } from '../domain/export-verification';
+import type { Jwk } from '../domain/jws-verify';
+
+/**
+ * `npx strapi-plugin-consent verify <file> [--jwks <jwks.json>] [--report <report.json>]`: checks an NDJSON
+ * ledger export with no Strapi, database or network (docs/operations.md). Built into dist/verify by the
+ * package's `./verify` export and run by bin/strapi-plugin-consent.js. Exit 0: everything checked holds;
+ * 1: the first bad line is named; 2: the command was used wrongly (unreadable file, bad key set).
+ */
+
+const USAGE = 'usage: strapi-plugin-consent verify <export.ndjson> [--jwks <jwks.json>] [--report <report.json>]';
+
+interface Output {
+  out: (text: string) => void;
+  err: (text: string) => void;
+}
+
+class UsageError extends Error {}
+
+const parseArgs = (argv: string[]) => {
+  const [command, ...rest] = argv;
+  if (command !== 'verify') throw new UsageError(command ? `unknown command ${command}` : 'no command');
+  let file: string | undefined;
+  let jwks: string | undefined;
+  let report: string | undefined;
+  for (let i = 0; i < rest.length; i += 1) {
+    const arg = rest[i];
+    if (arg === '--jwks' || arg === '--report') {
+      const value = rest[(i += 1)];
+      if (!value) throw new UsageError(`${arg} needs a file`);
+      if (arg === '--jwks') jwks = value;
+      else report = value;
+    } else if (arg.startsWith('--')) throw new UsageError(`unknown option ${arg}`);
+    else if (file) throw new UsageError(`one export file only (${file}, ${arg})`);
+    else file = arg;
+  }
+  if (!file) throw new UsageError('no export file');
+  return { file, jwks, report };
+};
+
+/** A JWK set file (`{ keys: [...] }`, as /api/consent/jwks.json serves it) or a single JWK. */
+const readKeys = (path: string): Jwk[] => {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new UsageError(`cannot read the JWK set ${path}: ${(error as Error).message}`);
+  }
+  const keys = (parsed as { keys?: unknown })?.keys ?? [parsed];
+  if (!Array.isArray(keys) || keys.some((k) => !k || typeof k !== 'object' || typeof k.kty !== 'string')) {
+    throw new UsageError(`${path} is not a JWK set`);
+  }
+  return keys as Jwk[];
+};
+
+const where = (p: ExportProblem) =>
+  `line ${p.line}${p.seq !== null ? ` (event seq ${p.seq}${p.eventId ? `, ${p.eventId}` : ''})` : ''}: ${p.problem}`;
+
+const describeChecks = (s: ExportSummary, ok: boolean): string[] => {
+  const h = s.header;
+  const scope = !h
+    ? 'no header'
+    : h.filter === null
+      ? 'the whole ledger'
+      : `filtered (${Object.entries(h.filter)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(', ')})`;
+  const range = s.firstSeq === null ? '' : `, seq ${s.firstSeq}-${s.lastSeq}`;
+  // A claim about the whole file only once the whole file held.
+  const order = !ok
+    ? ', stopped at the first problem'
+    : h?.filter === null
+      ? ', seqs contiguous from 1 to the head'
+      : ', seqs rising (gaps expected in a filtered export)';
+  return [
+    `export: ${s.events} events${ok ? '' : ' good'}${range}; ${scope}; head seq ${h?.head.seq ?? '?'} hash ${h?.head.hash ?? '?'}`,
+    `hash chain: ${s.hashesRecomputed} hashes recomputed, ${s.linksChecked} links checked${order}`,
+    s.receiptsChecked
+      ? `receipts: ${s.receiptsVerified} signatures verified (${s.eventsWithReceipt} events with a receipt) against ${s.keys} key(s)`
+      : `receipts: ${s.eventsWithReceipt} events with a receipt, signatures NOT checked (no --jwks)`,
+  ];
+};
+
+export const main = async (argv: string[], output: Output): Promise<number> => {
+  let args: ReturnType<typeof parseArgs>;
+  let keys: Jwk[] | null;
+  try {
+    args = parseArgs(argv);
+    keys = args.jwks ? readKeys(args.jwks) : null;
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    output.err(`${error.message}\n${USAGE}`);
+    return 2;
+  }
+
+  const verifier = exportVerifier(keys);
+  let problem: ExportProblem | null = null;
+  const input = createReadStream(args.file, 'utf8');
+  const opened = new Promise<void>((resolve, reject) => {
+    input.once('open', () => resolve());
+    input.once('error', reject);
+  });
+  try {
+    await opened;
+  } catch (error) {
+    output.err(`cannot read ${args.file}: ${(error as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  let n = 0;
+  // crlfDelay: a CR LF pair is one line break, whatever the file's line endings.
+  for await (const text of createInterface({ input, crlfDelay: Infinity })) {
+    n += 1;
+    problem = verifier.line(text, n);
+    if (problem) break;
+  }
+  input.destroy();
+  problem ??= verifier.end();
+
+  const summary = verifier.summary();
+  for (const line of describeChecks(summary, problem === null)) output.out(line);
+  if (args.report) {
+    const { header, ...counts } = summary;
+    writeFileSync(
+      args.report,
+      `${JSON.stringify({ ok: problem === null, file: args.file, header, checked: counts, firstProblem: problem }, null, 2)}\n`
+    );
+  }
+  if (problem) {
+    output.err(`FAILED ${where(problem)}`);
+    return 1;
+  }
+  output.out('OK: the export is intact' + (summary.receiptsChecked ? ' and every receipt is genuine' : ''));
+  return 0;
+};
+
+/** The command as the package's bin runs it. */
+export const run = (): void => {
+  main(process.argv.slice(2), {
+    out: (text) => process.stdout.write(`${text}\n`),
+    err: (text) => process.stderr.write(`${text}\n`),
+  }).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error) => {
+      process.stderr.write(`${(error as Error).stack ?? error}\n`);
+      process.exitCode = 2;
+    }
+  );
+};
