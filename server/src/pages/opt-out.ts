@@ -20,7 +20,7 @@ const TEXT = {
     receive: 'Yes, I want to receive this',
     objectBox: 'I object: do not contact me for this',
     now: 'Now:',
-    states: { granted: 'subscribed', pending: 'waiting for your confirmation', objected: 'you objected', none: 'not subscribed' },
+    states: { granted: 'subscribed', pending: 'waiting for your confirmation', objected: 'you objected', none: 'not subscribed', notObjected: 'you have not objected' },
     savedNext: 'They apply from now on. You can come back here at any time with the link in our messages.',
     invalid: 'This link is not valid. Please use the link from the message exactly as it is.',
   },
@@ -41,7 +41,7 @@ const TEXT = {
     receive: 'Ja, das möchte ich erhalten',
     objectBox: 'Ich widerspreche: Bitte kontaktieren Sie mich dafür nicht',
     now: 'Derzeit:',
-    states: { granted: 'angemeldet', pending: 'wartet auf Ihre Bestätigung', objected: 'Sie haben widersprochen', none: 'nicht angemeldet' },
+    states: { granted: 'angemeldet', pending: 'wartet auf Ihre Bestätigung', objected: 'Sie haben widersprochen', none: 'nicht angemeldet', notObjected: 'Sie haben nicht widersprochen' },
     savedNext: 'Sie gilt ab sofort. Über den Link in unseren Nachrichten können Sie jederzeit hierher zurückkehren.',
     invalid: 'Dieser Link ist ungültig. Bitte verwenden Sie den Link aus der Nachricht unverändert.',
   },
@@ -62,7 +62,7 @@ const TEXT = {
     receive: 'Oui, je souhaite recevoir ceci',
     objectBox: 'Je m’oppose : ne me contactez pas pour ceci',
     now: 'Actuellement :',
-    states: { granted: 'abonné(e)', pending: 'en attente de votre confirmation', objected: 'vous vous y êtes opposé(e)', none: 'non abonné(e)' },
+    states: { granted: 'abonné(e)', pending: 'en attente de votre confirmation', objected: 'vous vous y êtes opposé(e)', none: 'non abonné(e)', notObjected: 'vous ne vous y êtes pas opposé(e)' },
     savedNext: 'Ils s’appliquent dès maintenant. Vous pouvez revenir ici à tout moment avec le lien de nos messages.',
     invalid: 'Ce lien n’est pas valide. Veuillez utiliser le lien du message tel quel.',
   },
@@ -93,10 +93,11 @@ export const invalidLinkPage = (language: string) =>
   page(language, t(language).unsubscribeTitle, `<p>${t(language).invalid}</p>`);
 
 /** One state a purpose can show; a purpose on several channels shows the most committed one. */
-const shownState = (states: Partial<Record<string, ConsentState>>): keyof (typeof TEXT)['en']['states'] => {
+const shownState = (states: Partial<Record<string, ConsentState>>, mechanism: string): keyof (typeof TEXT)['en']['states'] => {
   const values = Object.values(states);
   for (const state of ['granted', 'pending', 'objected'] as const) if (values.includes(state)) return state;
-  return 'none';
+  // Without an objection a legitimate-interest purpose applies: "not subscribed" would be untrue.
+  return mechanism === 'opt-out' ? 'notObjected' : 'none';
 };
 
 /**
@@ -109,7 +110,7 @@ export const preferencesPage = (view: PreferenceView, action: string, saved = fa
   const tx = t(view.language);
   const items = view.purposes
     .map((p, i) => {
-      const state = shownState(p.states);
+      const state = shownState(p.states, p.mechanism);
       const checked = p.mechanism === 'opt-in' ? Object.values(p.states).includes('granted') : state === 'objected';
       const id = `purpose-${i}`;
       return `<fieldset class="purpose" aria-describedby="${id}-text">
