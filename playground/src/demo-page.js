@@ -23,6 +23,9 @@ const labels = {
     controller: 'Controller',
     object: 'I object:',
     thanks: 'Thank you: your choices are recorded.',
+    checkMail: 'One more step: check your mailbox. We have sent you a link to confirm',
+    untilConfirmed: 'Until you open it and press "Confirm", we will not write to you about this.',
+    next: 'Every message we send has a link to unsubscribe or to change your choices.',
     receipt: 'Receipt',
   },
   de: {
@@ -36,6 +39,9 @@ const labels = {
     controller: 'Verantwortlicher',
     object: 'Ich widerspreche:',
     thanks: 'Vielen Dank: Ihre Auswahl ist gespeichert.',
+    checkMail: 'Noch ein Schritt: Sehen Sie in Ihr Postfach. Wir haben Ihnen einen Link zur Bestätigung gesendet',
+    untilConfirmed: 'Bis Sie ihn öffnen und auf „Bestätigen“ klicken, schreiben wir Ihnen dazu nicht.',
+    next: 'Jede unserer Nachrichten enthält einen Link, um sich abzumelden oder Ihre Auswahl zu ändern.',
     receipt: 'Beleg',
   },
   fr: {
@@ -49,6 +55,9 @@ const labels = {
     controller: 'Responsable du traitement',
     object: 'Je m’oppose :',
     thanks: 'Merci : vos choix sont enregistrés.',
+    checkMail: 'Encore une étape : consultez votre boîte aux lettres. Nous vous avons envoyé un lien pour confirmer',
+    untilConfirmed: 'Tant que vous ne l’avez pas ouvert et cliqué sur « Confirmer », nous ne vous écrirons pas à ce sujet.',
+    next: 'Chacun de nos messages contient un lien pour vous désinscrire ou modifier vos choix.',
     receipt: 'Reçu',
   },
 };
@@ -126,13 +135,32 @@ const renderDemoPage = async (strapi, { language }) => {
 </body></html>`;
 };
 
-/** Where the demo form's success URL points: the receipt id the plugin appended. */
-const renderThanksPage = ({ language, receipt }) => {
-  const t = labels[LANGUAGES.includes(language) ? language : 'en'];
-  return `<!doctype html><html><head><meta charset="utf-8"><title>${escape(t.title)}</title></head>
-<body style="font-family: system-ui, sans-serif; max-width: 40rem; margin: 2rem auto">
-<h1>${escape(t.thanks)}</h1><p>${escape(t.receipt)}: <code id="receipt">${escape(receipt)}</code></p>
-<p><a href="/demo">${escape(t.title)}</a></p></body></html>`;
+/**
+ * Where the demo form's success URL points. The plugin appends `receipt`, `locale` (the form's language)
+ * and `pending` (the purposes waiting for the confirmation link, comma-separated keys): the page thanks
+ * in that language and, when something waits, says to open the mail, naming the purposes by the titles
+ * the form showed.
+ */
+const renderThanksPage = async (strapi, { language, receipt, pending }) => {
+  const lang = LANGUAGES.includes(language) ? language : 'en';
+  const t = labels[lang];
+  const keys = pending ? String(pending).split(',').filter(Boolean) : [];
+  let titles = keys;
+  if (keys.length) {
+    try {
+      const form = await strapi.plugin('consent').service('forms').definition('demo', lang);
+      titles = keys.map((k) => form.purposes.find((p) => p.key === k)?.notice.title ?? k);
+    } catch {
+      // The demo form is not seeded: keys are still better than nothing.
+    }
+  }
+  const waiting = keys.length
+    ? `<p id="check-mail"><strong>${escape(t.checkMail)}:</strong></p><ul>${titles.map((x) => `<li>${escape(x)}</li>`).join('')}</ul><p>${escape(t.untilConfirmed)}</p>`
+    : '';
+  return `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escape(t.title)}</title></head>
+<body style="font-family: system-ui, sans-serif; max-width: 40rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.5">
+<h1>${escape(t.thanks)}</h1>${waiting}<p>${escape(t.next)}</p><p>${escape(t.receipt)}: <code id="receipt">${escape(receipt)}</code></p>
+<p><a href="/demo?locale=${lang}">${escape(t.title)}</a></p></body></html>`;
 };
 
 module.exports = { renderDemoPage, renderThanksPage, labels, LANGUAGES, escape };

@@ -59,7 +59,11 @@ module.exports = {
         path: '/demo/thanks',
         handler: async (ctx) => {
           ctx.type = 'html';
-          ctx.body = renderThanksPage({ language: String(ctx.query.locale ?? 'en'), receipt: String(ctx.query.receipt ?? '') });
+          ctx.body = await renderThanksPage(strapi, {
+            language: String(ctx.query.locale ?? 'en'),
+            receipt: String(ctx.query.receipt ?? ''),
+            pending: ctx.query.pending ? String(ctx.query.pending) : '',
+          });
         },
         config: { auth: false },
       },

@@ -53,7 +53,8 @@ describe('B1, B2: pending until confirmed, and a mail that only asks for confirm
     expect(mail.subject).toBe('Please confirm your request');
     expect(mail.from).toContain('newsletter@example.com');
     // B2: the request and the sender's identity; the only link is the confirmation link.
-    expect(mail.text).toContain('Weekly digest');
+    // The purpose as the form labelled it: the title of the notice shown, not the purpose's name.
+    expect(mail.text).toContain('- About doi');
     expect(mail.text).toContain('Example Shop SAS');
     expect(mail.text).toContain('privacy@example.com');
     expect(mail.text.match(/https?:\/\/\S+/g)).toEqual([confirmationLink(mail).url]);
@@ -86,7 +87,7 @@ describe('spec 4.1 confirm routes: GET changes nothing, POST confirms once', () 
     const page = await app.http().get(link.path).set('Accept', 'text/html');
     expect(page.status).toBe(200);
     expect(page.text).toContain(`<form method="post" action="${link.path}">`);
-    expect(page.text).toContain('Weekly digest');
+    expect(page.text).toContain('<li>About doi</li>');
     const json = await app.http().get(link.path);
     expect(json.body.data).toMatchObject({ confirmed: false });
     expect(await rowCounts(app.strapi)).toEqual(before);

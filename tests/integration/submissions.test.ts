@@ -141,7 +141,7 @@ describe('plain HTML form (no JavaScript)', () => {
             .join('')
       );
     expect(res.status).toBe(303);
-    expect(res.headers.location).toMatch(/^https:\/\/shop\.example\/thanks\?receipt=[0-9a-f-]{36}$/);
+    expect(res.headers.location).toMatch(/^https:\/\/shop\.example\/thanks\?receipt=[0-9a-f-]{36}&locale=en$/);
     const subject = await app.strapi.db.connection('consent_subjects').where({ email: 'hana@example.com' }).first();
     expect(await states(subject.pseudonym)).toEqual({ newsletter: 'granted', partners: 'refused' });
   });

@@ -54,7 +54,7 @@ const confirmations = () => ({
       if (wantsHtml(ctx)) {
         ctx.type = 'html';
         ctx.body = view.confirmed
-          ? confirmDonePage(view.language, 'already-confirmed', view.purposes)
+          ? confirmDonePage(view.language, 'already-confirmed', view.purposes, view.preferencesUrl)
           : confirmQuestionPage(view.language, `/api/consent/confirm/${token}`, view.purposes);
         return;
       }
@@ -69,7 +69,7 @@ const confirmations = () => ({
       const outcome = await getService('confirmations').confirm(token, captureRequest(ctx));
       if (wantsHtml(ctx)) {
         ctx.type = 'html';
-        ctx.body = confirmDonePage(outcome.language, outcome.status, outcome.purposes.map((p) => p.name));
+        ctx.body = confirmDonePage(outcome.language, outcome.status, outcome.purposes.map((p) => p.name), outcome.preferencesUrl);
         return;
       }
       ctx.body = {
@@ -85,11 +85,11 @@ const confirmations = () => ({
   async resend(ctx: Context) {
     const { token } = await validateTokenParam(ctx.params);
     await asPage(ctx, token, async () => {
-      await getService('confirmations').resend(token);
+      const { language } = await getService('confirmations').resend(token);
       ctx.status = 202;
       if (wantsHtml(ctx)) {
         ctx.type = 'html';
-        ctx.body = confirmResentPage(pageLanguage(ctx.acceptsLanguages('en', 'de', 'fr')));
+        ctx.body = confirmResentPage(pageLanguage(language ?? ctx.query.locale ?? ctx.acceptsLanguages('en', 'de', 'fr')));
         return;
       }
       // The same answer whether or not a mail went out: a link must not tell who signed up.

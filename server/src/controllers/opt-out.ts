@@ -7,7 +7,21 @@ import { getService } from '../utils/get-service';
 import { validateTokenParam } from '../validation/token';
 import { validateHeadersQuery, validateOneClick, validatePreferences, validateWithdrawal } from '../validation/opt-out';
 
-const language = (ctx: Context) => pageLanguage(ctx.query.locale ?? ctx.acceptsLanguages('en', 'de', 'fr'));
+const language = (ctx: Context, known?: string | null) =>
+  pageLanguage(ctx.query.locale ?? known ?? ctx.acceptsLanguages('en', 'de', 'fr'));
+
+/** The person a link was issued for writes in the language of their form; their link pages follow it. */
+const personLanguage = async (ctx: Context, token: string, uses: ('unsubscribe' | 'preferences')[]) => {
+  for (const use of uses) {
+    try {
+      const { payload } = getService('tokens').read(token, use);
+      return language(ctx, await getService('preferences').languageOf(payload.sub));
+    } catch {
+      // not a link of this use: try the next one
+    }
+  }
+  return language(ctx);
+};
 
 /** Browsers get a page for a bad link; API clients get Strapi's error body. */
 const linkPage = async (ctx: Context, run: () => Promise<void>) => {
@@ -17,7 +31,7 @@ const linkPage = async (ctx: Context, run: () => Promise<void>) => {
     if (!wantsHtml(ctx) || !(error instanceof errors.ValidationError)) throw error;
     ctx.status = 400;
     ctx.type = 'html';
-    ctx.body = invalidLinkPage(language(ctx));
+    ctx.body = invalidLinkPage(await personLanguage(ctx, String(ctx.params?.token ?? ''), ['unsubscribe', 'preferences']));
   }
 };
 
@@ -54,19 +68,15 @@ const optOut = () => ({
     const { token } = await validateTokenParam(ctx.params);
     await linkPage(ctx, async () => {
       const { payload } = getService('tokens').read(token, 'unsubscribe');
-      const purposes = await getService('purposes').byKeys(payload.purposes);
-      const names = payload.purposes.map((k) => purposes.get(k)?.name ?? k);
-      const preferencesUrl = `${getService('settings').publicUrl()}/api/consent/preferences/${getService('tokens').issue({
-        use: 'preferences',
-        sub: payload.sub,
-        purposes: [],
-      })}`;
+      const preferencesUrl = getService('links').preferences(payload.sub);
       if (!wantsHtml(ctx)) {
         ctx.body = { data: { purposes: payload.purposes, channel: payload.channel ?? null, preferencesUrl } };
         return;
       }
+      const lang = await personLanguage(ctx, token, ['unsubscribe']);
+      const titles = await getService('preferences').titles(payload.purposes, lang);
       ctx.type = 'html';
-      ctx.body = unsubscribePage(language(ctx), `/api/consent/unsubscribe/${token}`, names, preferencesUrl);
+      ctx.body = unsubscribePage(lang, `/api/consent/unsubscribe/${token}`, titles, preferencesUrl);
     });
   },
 
@@ -81,8 +91,9 @@ const optOut = () => ({
       const result = await getService('opt-out').unsubscribe(token, captureRequest(ctx));
       ctx.status = 200;
       if (wantsHtml(ctx)) {
+        const { payload } = getService('tokens').read(token, 'unsubscribe');
         ctx.type = 'html';
-        ctx.body = unsubscribedPage(language(ctx));
+        ctx.body = unsubscribedPage(await personLanguage(ctx, token, ['unsubscribe']), getService('links').preferences(payload.sub));
         return;
       }
       ctx.body = { data: { status: 'unsubscribed', changed: result.changed } };

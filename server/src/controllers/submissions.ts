@@ -16,8 +16,14 @@ const submissions = () => ({
     if (isHtmlFormPost(ctx)) {
       const successUrl = await getService('forms').successUrl(body.form);
       if (successUrl) {
+        // The thanks page cannot call the API for a visitor without JavaScript: it gets what it needs to say
+        // what happens next, in the visitor's language (docs/front-ends.md). The URL's own parameters stay.
         const target = new URL(successUrl);
         target.searchParams.set('receipt', result.receipt.receiptId);
+        target.searchParams.set('locale', body.locale ?? 'en');
+        const pending = Object.keys(result.states).filter((key) => result.states[key] === 'pending');
+        if (pending.length) target.searchParams.set('pending', pending.join(','));
+        else target.searchParams.delete('pending');
         ctx.status = 303;
         ctx.redirect(target.toString());
         return;

@@ -94,11 +94,19 @@ const publicRoute = (config: PublicRouteConfig) => {
     } catch (error) {
       const status = statusOf(error);
       if (!isHtmlFormPost(ctx) || status === undefined) throw error;
-      const { name = 'Error', message = 'Bad request' } = error as { name?: string; message?: string };
-      const body = (ctx.request as { body?: { locale?: unknown } }).body;
+      const { name = 'Error', details } = error as { name?: string; details?: { errors?: { path?: unknown }[] } };
+      const body = (ctx.request as { body?: { locale?: unknown; subject?: Record<string, unknown> } }).body;
+      const paths = (details?.errors ?? []).map((e) =>
+        Array.isArray(e.path) ? e.path.map(String) : typeof e.path === 'string' ? e.path.split('.') : []
+      );
+      const typed = (field: string) => typeof body?.subject?.[field] === 'string' && body.subject[field] !== '';
       ctx.status = status;
       ctx.type = 'html';
-      ctx.body = submissionErrorPage(pageLanguage(body?.locale), { status, name, message }, ctx.get('referer') || undefined);
+      ctx.body = submissionErrorPage(
+        pageLanguage(body?.locale),
+        { status, name, paths, given: { email: typed('email'), phone: typed('phone') } },
+        ctx.get('referer') || undefined
+      );
     }
   };
 };

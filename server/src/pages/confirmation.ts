@@ -5,8 +5,12 @@ const TEXT = {
     title: 'Confirm your request',
     intro: 'Please confirm that you want us to contact you at this address for:',
     button: 'Confirm',
-    confirmed: 'Thank you, your request is confirmed.',
-    already: 'This request was already confirmed. Nothing else to do.',
+    afterConfirm: 'Nothing is sent to you before you confirm. Once confirmed, every message we send has a link to unsubscribe.',
+    doneTitle: 'Your request is confirmed',
+    confirmed: 'Thank you, your request is confirmed. From now on you will hear from us about:',
+    already: 'This request was already confirmed. Nothing else to do. You hear from us about:',
+    next: 'You can change your mind at any time, for one topic or for all of them, in your preferences. Every message we send also has a link to unsubscribe.',
+    preferences: 'Manage my preferences',
     expiredTitle: 'This link has expired',
     expired: 'The confirmation link has expired. We can send you a new one.',
     resend: 'Send me a new link',
@@ -19,8 +23,12 @@ const TEXT = {
     title: 'Anfrage bestätigen',
     intro: 'Bitte bestätigen Sie, dass wir Sie unter dieser Adresse kontaktieren dürfen für:',
     button: 'Bestätigen',
-    confirmed: 'Vielen Dank, Ihre Anfrage ist bestätigt.',
-    already: 'Diese Anfrage wurde bereits bestätigt. Es ist nichts weiter zu tun.',
+    afterConfirm: 'Vor Ihrer Bestätigung senden wir Ihnen nichts. Danach enthält jede unserer Nachrichten einen Link zum Abmelden.',
+    doneTitle: 'Ihre Anfrage ist bestätigt',
+    confirmed: 'Vielen Dank, Ihre Anfrage ist bestätigt. Ab jetzt erhalten Sie Nachrichten von uns über:',
+    already: 'Diese Anfrage wurde bereits bestätigt. Es ist nichts weiter zu tun. Sie erhalten Nachrichten von uns über:',
+    next: 'Sie können Ihre Entscheidung jederzeit in Ihren Einstellungen ändern, für ein Thema oder für alle. Jede unserer Nachrichten enthält außerdem einen Link zum Abmelden.',
+    preferences: 'Meine Einstellungen verwalten',
     expiredTitle: 'Dieser Link ist abgelaufen',
     expired: 'Der Bestätigungslink ist abgelaufen. Wir können Ihnen einen neuen senden.',
     resend: 'Neuen Link senden',
@@ -33,8 +41,12 @@ const TEXT = {
     title: 'Confirmez votre demande',
     intro: 'Merci de confirmer que vous souhaitez être contacté à cette adresse pour :',
     button: 'Confirmer',
-    confirmed: 'Merci, votre demande est confirmée.',
-    already: 'Cette demande a déjà été confirmée. Il n’y a rien d’autre à faire.',
+    afterConfirm: 'Nous ne vous envoyons rien avant votre confirmation. Ensuite, chacun de nos messages contient un lien de désinscription.',
+    doneTitle: 'Votre demande est confirmée',
+    confirmed: 'Merci, votre demande est confirmée. Vous recevrez désormais nos messages pour :',
+    already: 'Cette demande a déjà été confirmée. Il n’y a rien d’autre à faire. Vous recevez nos messages pour :',
+    next: 'Vous pouvez changer d’avis à tout moment, pour un sujet ou pour tous, dans vos préférences. Chacun de nos messages contient aussi un lien de désinscription.',
+    preferences: 'Gérer mes préférences',
     expiredTitle: 'Ce lien a expiré',
     expired: 'Le lien de confirmation a expiré. Nous pouvons vous en envoyer un nouveau.',
     resend: 'M’envoyer un nouveau lien',
@@ -53,10 +65,25 @@ const button = (action: string, label: string) =>
 
 /** GET: the question and a button that POSTs; opening the link changes nothing. */
 export const confirmQuestionPage = (language: string, action: string, purposes: string[]) =>
-  page(language, t(language).title, `<p>${t(language).intro}</p>${list(purposes)}${button(action, t(language).button)}`);
+  page(
+    language,
+    t(language).title,
+    `<p>${t(language).intro}</p>${list(purposes)}${button(action, t(language).button)}<p class="small">${t(language).afterConfirm}</p>`
+  );
 
-export const confirmDonePage = (language: string, status: 'confirmed' | 'already-confirmed', purposes: string[]) =>
-  page(language, t(language).title, `<p>${status === 'confirmed' ? t(language).confirmed : t(language).already}</p>${list(purposes)}`);
+/** After the button: the heading says it is done, and the way to change it (D5) is one link away. */
+export const confirmDonePage = (
+  language: string,
+  status: 'confirmed' | 'already-confirmed',
+  purposes: string[],
+  preferencesUrl: string
+) =>
+  page(
+    language,
+    t(language).doneTitle,
+    `<p>${status === 'confirmed' ? t(language).confirmed : t(language).already}</p>${list(purposes)}` +
+      `<p>${t(language).next}</p><p><a href="${escapeHtml(preferencesUrl)}">${t(language).preferences}</a></p>`
+  );
 
 export const confirmExpiredPage = (language: string, resendAction: string | null) =>
   page(

@@ -15,6 +15,12 @@ export const page = (language: string, title: string, body: string) => `<!doctyp
 <style>
   body { font-family: system-ui, sans-serif; max-width: 36rem; margin: 3rem auto; padding: 0 1rem; line-height: 1.5; }
   .small { font-size: .85rem; color: #555; }
+  fieldset.purpose { border: 1px solid #bbb; border-radius: 6px; margin: 1rem 0; padding: .5rem 1rem; }
+  fieldset.purpose legend { font-weight: 600; padding: 0 .25rem; }
+  .choice { display: flex; gap: .5rem; align-items: center; }
+  .choice input { width: 1.25rem; height: 1.25rem; margin: 0; }
+  .actions { display: flex; flex-wrap: wrap; gap: .75rem; }
+  button { font: inherit; padding: .4rem 1rem; }
 </style></head>
 <body>
 <h1>${escapeHtml(title)}</h1>

@@ -1,3 +1,4 @@
+import type { ConsentState } from '../../../shared/contracts/domain';
 import type { PreferenceView } from '../services/preferences';
 import { escapeHtml, page } from './layout';
 
@@ -14,6 +15,13 @@ const TEXT = {
     leaveAll: 'Unsubscribe from everything',
     saved: 'Your choices are saved.',
     object: 'I object:',
+    unsubscribedNext: 'This applies from now on. Changed your mind, or want to leave everything? It is all in your preferences.',
+    whose: 'Preferences of',
+    receive: 'Yes, I want to receive this',
+    objectBox: 'I object: do not contact me for this',
+    now: 'Now:',
+    states: { granted: 'subscribed', pending: 'waiting for your confirmation', objected: 'you objected', none: 'not subscribed', notObjected: 'you have not objected' },
+    savedNext: 'They apply from now on. You can come back here at any time with the link in our messages.',
     invalid: 'This link is not valid. Please use the link from the message exactly as it is.',
   },
   de: {
@@ -28,6 +36,13 @@ const TEXT = {
     leaveAll: 'Von allem abmelden',
     saved: 'Ihre Auswahl ist gespeichert.',
     object: 'Ich widerspreche:',
+    unsubscribedNext: 'Das gilt ab sofort. Haben Sie es sich anders überlegt oder möchten Sie sich von allem abmelden? Das finden Sie in Ihren Einstellungen.',
+    whose: 'Einstellungen für',
+    receive: 'Ja, das möchte ich erhalten',
+    objectBox: 'Ich widerspreche: Bitte kontaktieren Sie mich dafür nicht',
+    now: 'Derzeit:',
+    states: { granted: 'angemeldet', pending: 'wartet auf Ihre Bestätigung', objected: 'Sie haben widersprochen', none: 'nicht angemeldet', notObjected: 'Sie haben nicht widersprochen' },
+    savedNext: 'Sie gilt ab sofort. Über den Link in unseren Nachrichten können Sie jederzeit hierher zurückkehren.',
     invalid: 'Dieser Link ist ungültig. Bitte verwenden Sie den Link aus der Nachricht unverändert.',
   },
   fr: {
@@ -42,6 +57,13 @@ const TEXT = {
     leaveAll: 'Me désinscrire de tout',
     saved: 'Vos choix sont enregistrés.',
     object: 'Je m’oppose :',
+    unsubscribedNext: 'C’est effectif dès maintenant. Vous avez changé d’avis, ou souhaitez tout quitter ? Tout se trouve dans vos préférences.',
+    whose: 'Préférences de',
+    receive: 'Oui, je souhaite recevoir ceci',
+    objectBox: 'Je m’oppose : ne me contactez pas pour ceci',
+    now: 'Actuellement :',
+    states: { granted: 'abonné(e)', pending: 'en attente de votre confirmation', objected: 'vous vous y êtes opposé(e)', none: 'non abonné(e)', notObjected: 'vous ne vous y êtes pas opposé(e)' },
+    savedNext: 'Ils s’appliquent dès maintenant. Vous pouvez revenir ici à tout moment avec le lien de nos messages.',
     invalid: 'Ce lien n’est pas valide. Veuillez utiliser le lien du message tel quel.',
   },
 } as const;
@@ -59,39 +81,58 @@ export const unsubscribePage = (language: string, action: string, purposes: stri
       (preferencesUrl ? `<p><a href="${escapeHtml(preferencesUrl)}">${t(language).preferencesLink}</a></p>` : '')
   );
 
-export const unsubscribedPage = (language: string) =>
-  page(language, t(language).unsubscribeTitle, `<p>${t(language).unsubscribed}</p>`);
+export const unsubscribedPage = (language: string, preferencesUrl: string) =>
+  page(
+    language,
+    t(language).unsubscribeTitle,
+    `<p>${t(language).unsubscribed}</p><p>${t(language).unsubscribedNext}</p>` +
+      `<p><a href="${escapeHtml(preferencesUrl)}">${t(language).preferencesLink}</a></p>`
+  );
 
 export const invalidLinkPage = (language: string) =>
   page(language, t(language).unsubscribeTitle, `<p>${t(language).invalid}</p>`);
 
+/** One state a purpose can show; a purpose on several channels shows the most committed one. */
+const shownState = (states: Partial<Record<string, ConsentState>>, mechanism: string): keyof (typeof TEXT)['en']['states'] => {
+  const values = Object.values(states);
+  for (const state of ['granted', 'pending', 'objected'] as const) if (values.includes(state)) return state;
+  // Without an objection a legitimate-interest purpose applies: "not subscribed" would be untrue.
+  return mechanism === 'opt-out' ? 'notObjected' : 'none';
+};
+
 /**
- * The preference centre without JavaScript: one box per purpose showing its current state (a box is
- * ticked only where the person's consent is granted), the notice to read before ticking, and two buttons
- * with equal weight: save, or leave everything.
+ * The preference centre without JavaScript: whose preferences these are (masked, D5), then one fieldset
+ * per purpose, its legend the notice title the form showed, its box labelled with what ticking means and
+ * ticked only where the consent is granted (or, for a legitimate-interest purpose, the objection made);
+ * the notice to read before ticking; two buttons with equal weight: save, or leave everything.
  */
 export const preferencesPage = (view: PreferenceView, action: string, saved = false) => {
   const tx = t(view.language);
   const items = view.purposes
-    .map((p) => {
-      const granted = Object.values(p.states).some((s) => s === 'granted');
-      const objected = Object.values(p.states).some((s) => s === 'objected');
-      const checked = p.mechanism === 'opt-in' ? granted : objected;
-      return `<fieldset><label><input type="checkbox" name="choices[${escapeHtml(p.key)}]" value="on"${checked ? ' checked' : ''}> ${
-        p.mechanism === 'opt-out' ? `${tx.object} ` : ''
-      }<strong>${escapeHtml(p.notice.title)}</strong></label>
-<p>${escapeHtml(p.notice.body)}</p><p>${escapeHtml(p.notice.withdrawal)}</p>
+    .map((p, i) => {
+      const state = shownState(p.states, p.mechanism);
+      const checked = p.mechanism === 'opt-in' ? Object.values(p.states).includes('granted') : state === 'objected';
+      const id = `purpose-${i}`;
+      return `<fieldset class="purpose" aria-describedby="${id}-text">
+<legend>${p.mechanism === 'opt-out' ? `${tx.object} ` : ''}${escapeHtml(p.notice.title)}</legend>
+<p class="small">${tx.now} ${tx.states[state]}</p>
+<div id="${id}-text"><p>${escapeHtml(p.notice.body)}</p><p>${escapeHtml(p.notice.withdrawal)}</p></div>
+<p class="choice"><input type="checkbox" id="${id}" name="choices[${escapeHtml(p.key)}]" value="on"${checked ? ' checked' : ''}>
+<label for="${id}">${p.mechanism === 'opt-out' ? tx.objectBox : tx.receive}</label></p>
 <input type="hidden" name="shown[]" value="${escapeHtml(p.key)}">
 <input type="hidden" name="notices[${escapeHtml(p.key)}][version]" value="${p.notice.version}">
 <input type="hidden" name="notices[${escapeHtml(p.key)}][hash]" value="${escapeHtml(p.notice.hash)}"></fieldset>`;
     })
-    .join('');
+    .join('\n');
+  const whose = view.addresses.length
+    ? `<p class="whose">${tx.whose} <strong>${view.addresses.map(escapeHtml).join(' · ')}</strong></p>`
+    : '';
   return page(
     view.language,
     tx.preferencesTitle,
-    `${saved ? `<p><strong>${tx.saved}</strong></p>` : ''}<p>${tx.preferencesIntro}</p>
+    `${whose}${saved ? `<p role="status"><strong>${tx.saved}</strong> ${tx.savedNext}</p>` : ''}<p>${tx.preferencesIntro}</p>
 <form method="post" action="${escapeHtml(action)}">${items}
-<p><button type="submit" name="action" value="save">${tx.save}</button>
+<p class="actions"><button type="submit" name="action" value="save">${tx.save}</button>
 <button type="submit" name="action" value="leave-all">${tx.leaveAll}</button></p></form>`
   );
 };

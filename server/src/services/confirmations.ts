@@ -13,7 +13,6 @@ import type { CaptureRequest } from './capture';
 import type { NewEvent } from './ledger';
 import { identifiersOf } from './subjects';
 import { iso } from '../utils/row-values';
-import { redactIdentifiers } from '../utils/redact';
 
 /** One purpose asked for in a confirmation request, with the notice the person was shown (B3). */
 export interface RequestedPurpose {
@@ -41,7 +40,10 @@ interface ConfirmationRow {
 export interface ConfirmOutcome {
   status: 'confirmed' | 'already-confirmed';
   language: string;
+  /** `name`: the title the person saw on the form (the notice agreed to), else the purpose's name in their language. */
   purposes: { key: string; name: string; state: ConsentState }[];
+  /** The person's preference centre, where what was just confirmed can be changed (D5). */
+  preferencesUrl: string;
 }
 
 /** A new token and its row, to be mailed once the transaction that created them has committed. */
@@ -77,6 +79,20 @@ const confirmations = ({ strapi }: { strapi: Core.Strapi }) => {
   };
 
   const purposeNames = (keys: string[], language: string) => getService('purposes').namesIn(keys, language);
+
+  /**
+   * The titles the person saw: the form labels each box with its notice's title, so the mail and pages
+   * name a purpose the same way, from the notice version the request recorded. A request without one
+   * (or whose notice row is gone) falls back to the purpose's name in the person's language.
+   */
+  const titlesOf = async (requested: RequestedPurpose[], language: string): Promise<string[]> => {
+    const ids = requested.map((p) => p.noticeId).filter((id): id is number => id != null);
+    const rows: { id: number; title: string }[] = ids.length
+      ? await strapi.db.query(UID.notice).findMany({ select: ['id', 'title'], where: { id: { $in: ids } } })
+      : [];
+    const names = await purposeNames(requested.map((p) => p.purpose), language);
+    return requested.map((p, i) => rows.find((r) => String(r.id) === String(p.noticeId))?.title || names[i]);
+  };
 
   return {
     /**
@@ -122,6 +138,9 @@ const confirmations = ({ strapi }: { strapi: Core.Strapi }) => {
      */
     async send(mail: PendingMail): Promise<boolean> {
       const cfg = config();
+      // The titles the form showed, from the notices the request recorded (else the purposes' names).
+      const row: ConfirmationRow | null = await query().findOne({ where: { tokenHash: tokenHash(mail.token) } });
+      const requested = row?.purposes.filter((p) => mail.purposes.includes(p.purpose)) ?? [];
       const sent = await sendPluginMail(strapi, {
         template: 'confirmation',
         to: mail.email,
@@ -129,7 +148,9 @@ const confirmations = ({ strapi }: { strapi: Core.Strapi }) => {
         about: 'the confirmation mail',
         values: async (language) => ({
           link: `${getService('settings').publicUrl()}/api/consent/confirm/${mail.token}`,
-          purposes: (await purposeNames(mail.purposes, language)).map((n) => `- ${n}`).join('\n'),
+          purposes: (requested.length ? await titlesOf(requested, language) : await purposeNames(mail.purposes, language))
+            .map((n) => `- ${n}`)
+            .join('\n'),
           expiresHours: String(Math.round(cfg.doubleOptIn.tokenTtlSeconds / 3600)),
         }),
       });
@@ -142,12 +163,12 @@ const confirmations = ({ strapi }: { strapi: Core.Strapi }) => {
     async describe(token: string) {
       const { row, expired } = await load(token);
       const language = row.language ?? 'en';
-      const keys = row.purposes.map((p) => p.purpose);
       return {
         language,
         expired,
         confirmed: !!row.confirmedAt,
-        purposes: await purposeNames(keys, language),
+        purposes: await titlesOf(row.purposes, language),
+        preferencesUrl: getService('links').preferences(row.subject),
       };
     },
 
@@ -266,7 +287,7 @@ const confirmations = ({ strapi }: { strapi: Core.Strapi }) => {
       });
 
       const keys = first.row.purposes.map((p) => p.purpose);
-      const names = await purposeNames(keys, language);
+      const names = await titlesOf(first.row.purposes, language);
       const states = await strapi.db.query(UID.state).findMany({
         where: { subject: first.row.subject, channel: 'email', purpose: { $in: keys } },
       });
@@ -278,6 +299,7 @@ const confirmations = ({ strapi }: { strapi: Core.Strapi }) => {
           name: names[i],
           state: (states.find((s: { purpose: string }) => s.purpose === k)?.state ?? 'none') as ConsentState,
         })),
+        preferencesUrl: getService('links').preferences(first.row.subject),
       };
     },
 
@@ -286,20 +308,22 @@ const confirmations = ({ strapi }: { strapi: Core.Strapi }) => {
      * (`doubleOptIn.resendAfterSeconds`, B6); nothing is sent for a request already confirmed or whose
      * purposes are no longer pending.
      */
-    async resend(token: string): Promise<{ sent: boolean }> {
+    async resend(token: string): Promise<{ sent: boolean; language: string | null }> {
       const { row } = await load(token).catch((error) => {
         if (error instanceof GoneError) return { row: null as ConfirmationRow | null, expired: true };
         throw error;
       });
-      if (!row || row.confirmedAt) return { sent: false };
+      if (!row) return { sent: false, language: null };
+      const language = row.language;
+      if (row.confirmedAt) return { sent: false, language };
       const subject = await getService('subjects').byPseudonym(row.subject);
-      if (!subject?.email) return { sent: false };
+      if (!subject?.email) return { sent: false, language };
       await this.throttle(subject.email);
       const still = await strapi.db.query(UID.state).findMany({
         where: { subject: row.subject, channel: 'email', state: 'pending', purpose: { $in: row.purposes.map((p) => p.purpose) } },
       });
       const purposes = row.purposes.filter((p) => still.some((s: { purpose: string }) => s.purpose === p.purpose));
-      if (purposes.length === 0) return { sent: false };
+      if (purposes.length === 0) return { sent: false, language };
       const created = await this.create({
         subject: row.subject,
         receiptId: row.receiptId ?? '',
@@ -307,7 +331,7 @@ const confirmations = ({ strapi }: { strapi: Core.Strapi }) => {
         language: row.language ?? 'en',
         purposes,
       });
-      return { sent: await this.send({ token: created.token, email: subject.email, language: row.language ?? 'en', purposes: purposes.map((p) => p.purpose) }) };
+      return { language, sent: await this.send({ token: created.token, email: subject.email, language: row.language ?? 'en', purposes: purposes.map((p) => p.purpose) }) };
     },
 
     /** One confirmation mail per address per `resendAfterSeconds`, counted like the rate limits. */

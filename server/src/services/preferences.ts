@@ -5,6 +5,7 @@ import type { PublicPurpose } from '../../../shared/contracts/forms';
 import type { ConsentConfig } from '../config';
 import { PLUGIN_ID, UID } from '../constants';
 import { grantableChannels } from '../domain/channel-identifiers';
+import { maskedIdentifiers } from '../domain/masked-identifier';
 import { grantWaitsForPhoneVerification } from '../domain/phone-verification';
 import { requestContext } from '../domain/request-context';
 import { GoneError } from '../errors';
@@ -14,6 +15,8 @@ import type { NewEvent } from './ledger';
 
 export interface PreferenceView {
   language: string;
+  /** Whose preferences these are, partly masked (`a***@example.com`, `+33 6** ** ** 78`); see domain/masked-identifier. */
+  addresses: string[];
   purposes: (PublicPurpose & { states: Partial<Record<Channel, ConsentState>> })[];
 }
 
@@ -61,6 +64,7 @@ const preferences = ({ strapi }: { strapi: Core.Strapi }) => {
         states.find((s: { purpose: string; channel: string }) => s.purpose === purpose && s.channel === channel)?.state ?? 'none';
       return {
         language,
+        addresses: maskedIdentifiers(subject),
         // A consent purpose is offered on the channels the person has an identifier for (A4, B5, N16); one
         // with none is left out, unless a consent on it is still there to withdraw. An objection needs none.
         purposes: definition.purposes.flatMap((p) => {
@@ -73,6 +77,24 @@ const preferences = ({ strapi }: { strapi: Core.Strapi }) => {
           return [{ ...p, channels, states: Object.fromEntries(channels.map((channel) => [channel, stateOf(p.key, channel)])) }];
         }),
       };
+    },
+
+    /**
+     * What a link's page calls the purposes: the title of the notice the form shows in that language (the
+     * label the person ticked), else the purpose's name in it. `language` is the person's when known.
+     */
+    async titles(keys: string[], language: string): Promise<string[]> {
+      const definition = await getService('forms').render(
+        { key: 'unsubscribe', name: '', purposes: keys, doubleOptIn: false, privacyPolicyUrl: null },
+        language
+      );
+      const names = await getService('purposes').namesIn(keys, language);
+      return keys.map((k, i) => definition.purposes.find((p) => p.key === k)?.notice.title || names[i]);
+    },
+
+    /** The language of the person a link was issued for, if known (their form's language). */
+    async languageOf(pseudonym: string): Promise<string | null> {
+      return (await getService('subjects').byPseudonym(pseudonym))?.language ?? null;
     },
 
     async update(token: string, change: PreferenceChange, request: CaptureRequest): Promise<Record<string, ConsentState>> {
