@@ -1,4 +1,4 @@
-import { escapeHtml, page } from './layout';
+import { escapeHtml, htmlList, page, postButton } from './layout';
 
 const TEXT = {
   en: {
@@ -59,9 +59,8 @@ const TEXT = {
 
 type Language = keyof typeof TEXT;
 const t = (language: string) => TEXT[(language in TEXT ? language : 'en') as Language];
-const list = (items: string[]) => `<ul>${items.map((i) => `<li>${escapeHtml(i)}</li>`).join('')}</ul>`;
-const button = (action: string, label: string) =>
-  `<form method="post" action="${escapeHtml(action)}"><button type="submit">${escapeHtml(label)}</button></form>`;
+const list = htmlList;
+const button = postButton;
 
 /** GET: the question and a button that POSTs; opening the link changes nothing. */
 export const confirmQuestionPage = (language: string, action: string, purposes: string[]) =>

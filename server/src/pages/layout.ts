@@ -7,6 +7,13 @@ import { escapeHtml } from '../utils/escape-html';
 
 export { escapeHtml };
 
+/** A list of names (purposes, titles), escaped. */
+export const htmlList = (items: string[]) => `<ul>${items.map((i) => `<li>${escapeHtml(i)}</li>`).join('')}</ul>`;
+
+/** A form with one button that POSTs to `action`: the only way a page changes anything (links are opened by scanners). */
+export const postButton = (action: string, label: string) =>
+  `<form method="post" action="${escapeHtml(action)}"><button type="submit">${escapeHtml(label)}</button></form>`;
+
 export const page = (language: string, title: string, body: string) => `<!doctype html>
 <html lang="${escapeHtml(language)}">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">

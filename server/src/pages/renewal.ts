@@ -1,4 +1,4 @@
-import { escapeHtml, page } from './layout';
+import { htmlList, page, postButton } from './layout';
 
 /** The pages of the re-permission link (I4): a question with one button, then what was done. */
 const TEXT = {
@@ -51,7 +51,7 @@ const TEXT = {
 
 type Language = keyof typeof TEXT;
 const t = (language: string) => TEXT[(language in TEXT ? language : 'en') as Language];
-const list = (items: string[]) => `<ul>${items.map((i) => `<li>${escapeHtml(i)}</li>`).join('')}</ul>`;
+const list = htmlList;
 
 /** GET: the question and a button that POSTs; opening the link changes nothing. */
 export const renewQuestionPage = (language: string, action: string, purposes: string[]) =>
@@ -61,7 +61,7 @@ export const renewQuestionPage = (language: string, action: string, purposes: st
         language,
         t(language).title,
         `<p>${t(language).intro}</p>${list(purposes)}<p>${t(language).question}</p>` +
-          `<form method="post" action="${escapeHtml(action)}"><button type="submit">${escapeHtml(t(language).button)}</button></form>` +
+          postButton(action, t(language).button) +
           `<p class="small">${t(language).preferences}</p>`
       );
 
