@@ -1,4 +1,3 @@
-import { errors } from '@strapi/utils';
 import type { Context } from 'koa';
 import { GoneError } from '../errors';
 import { pageLanguage } from '../pages/layout';
@@ -10,36 +9,23 @@ import {
   confirmResentPage,
 } from '../pages/confirmation';
 import { captureRequest, wantsHtml } from '../utils/capture-request';
+import { asLinkPage } from '../utils/link-page';
 import { getService } from '../utils/get-service';
 import { validateTokenParam } from '../validation/token';
 
 
-/**
- * Renders an expected refusal (bad or expired link) as a page for browsers; JSON clients get Strapi's
- * error body as usual.
- */
-const asPage = async (ctx: Context, token: string, run: () => Promise<void>) => {
-  try {
-    await run();
-  } catch (error) {
-    if (!wantsHtml(ctx)) throw error;
-    const language = pageLanguage(ctx.query.locale ?? ctx.acceptsLanguages('en', 'de', 'fr'));
-    if (error instanceof GoneError) {
-      ctx.status = 410;
-      ctx.type = 'html';
-      const resend = (error.details as { resend?: boolean }).resend ? `/api/consent/confirm/${token}/resend` : null;
-      ctx.body = confirmExpiredPage(language, resend);
-      return;
-    }
-    if (error instanceof errors.ValidationError) {
-      ctx.status = 400;
-      ctx.type = 'html';
-      ctx.body = confirmInvalidPage(language);
-      return;
-    }
-    throw error;
-  }
-};
+/** A refused confirmation link as a page (an expired one offers a new link). */
+const asPage = (ctx: Context, token: string, run: () => Promise<void>) =>
+  asLinkPage(
+    ctx,
+    {
+      invalid: confirmInvalidPage,
+      gone: (language, error) =>
+        confirmExpiredPage(language, (error.details as { resend?: boolean }).resend ? `/api/consent/confirm/${token}/resend` : null),
+    },
+    () => pageLanguage(ctx.query.locale ?? ctx.acceptsLanguages('en', 'de', 'fr')),
+    run
+  );
 
 /** Public double opt-in links (spec 4.1; B1–B6). */
 const confirmations = () => ({

@@ -1,8 +1,8 @@
-import { errors } from '@strapi/utils';
 import type { Context } from 'koa';
 import { pageLanguage } from '../pages/layout';
 import { invalidLinkPage, preferencesPage, unsubscribedPage, unsubscribePage } from '../pages/opt-out';
 import { captureRequest, wantsHtml } from '../utils/capture-request';
+import { asLinkPage } from '../utils/link-page';
 import { getService } from '../utils/get-service';
 import { validateTokenParam } from '../validation/token';
 import { validateHeadersQuery, validateOneClick, validatePreferences, validateWithdrawal } from '../validation/opt-out';
@@ -23,17 +23,14 @@ const personLanguage = async (ctx: Context, token: string, uses: ('unsubscribe' 
   return language(ctx);
 };
 
-/** Browsers get a page for a bad link; API clients get Strapi's error body. */
-const linkPage = async (ctx: Context, run: () => Promise<void>) => {
-  try {
-    await run();
-  } catch (error) {
-    if (!wantsHtml(ctx) || !(error instanceof errors.ValidationError)) throw error;
-    ctx.status = 400;
-    ctx.type = 'html';
-    ctx.body = invalidLinkPage(await personLanguage(ctx, String(ctx.params?.token ?? ''), ['unsubscribe', 'preferences']));
-  }
-};
+/** Browsers get a page for a bad link, in the person's language when the token names them. */
+const linkPage = (ctx: Context, run: () => Promise<void>) =>
+  asLinkPage(
+    ctx,
+    { invalid: invalidLinkPage },
+    () => personLanguage(ctx, String(ctx.params?.token ?? ''), ['unsubscribe', 'preferences']),
+    run
+  );
 
 /**
  * The page form of the preference centre posts every box it showed (`shown[]`) and the ticked ones

@@ -1,34 +1,21 @@
-import { errors } from '@strapi/utils';
 import type { Context } from 'koa';
 import { GoneError } from '../errors';
 import { pageLanguage } from '../pages/layout';
 import { renewDonePage, renewGonePage, renewInvalidPage, renewQuestionPage } from '../pages/renewal';
 import { captureRequest, wantsHtml } from '../utils/capture-request';
+import { asLinkPage } from '../utils/link-page';
 import { getService } from '../utils/get-service';
 import { validateTokenParam } from '../validation/token';
 
-/** A refused link as a page for browsers, in the person's language when known; JSON clients get Strapi's error body. */
-const asPage = async (ctx: Context, run: () => Promise<void>) => {
-  try {
-    await run();
-  } catch (error) {
-    if (!wantsHtml(ctx)) throw error;
-    if (error instanceof GoneError) {
-      const known = (error.details as { language?: string }).language;
-      ctx.status = 410;
-      ctx.type = 'html';
-      ctx.body = renewGonePage(pageLanguage(known ?? ctx.acceptsLanguages('en', 'de', 'fr')));
-      return;
-    }
-    if (error instanceof errors.ValidationError) {
-      ctx.status = 400;
-      ctx.type = 'html';
-      ctx.body = renewInvalidPage(pageLanguage(ctx.acceptsLanguages('en', 'de', 'fr')));
-      return;
-    }
-    throw error;
-  }
-};
+/** A refused re-permission link as a page, in the person's language when the link still names them. */
+const asPage = (ctx: Context, run: () => Promise<void>) =>
+  asLinkPage(
+    ctx,
+    { invalid: renewInvalidPage, gone: renewGonePage },
+    (error) =>
+      pageLanguage((error instanceof GoneError && (error.details as { language?: string }).language) || ctx.acceptsLanguages('en', 'de', 'fr')),
+    run
+  );
 
 /** The re-permission link of I4 (`/api/consent/renew/:token`), mailed before a subscriber's three years end. */
 const renewals = () => ({
