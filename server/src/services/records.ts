@@ -13,6 +13,7 @@ import {
 import { TABLE, UID } from '../constants';
 import { withdrawalTextFor } from '../domain/withdrawal-text';
 import { toLedgerEvent as toEvent, toSubjectRecord } from '../utils/record-rows';
+import { csvRow } from '../utils/csv';
 import { getService } from '../utils/get-service';
 import { iso, num } from '../utils/row-values';
 import type { EventSelection } from '../validation/records';
@@ -22,12 +23,6 @@ type Row = Record<string, any>;
 const PAGE = 1000;
 const DAY_MS = 86_400_000;
 
-/** RFC 4180: quote a field holding a quote, comma or line break, doubling its quotes. */
-const csvField = (v: unknown) => {
-  const s = v == null ? '' : String(v);
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-};
-export const csvLine = (values: unknown[]) => `${values.map(csvField).join(',')}\r\n`;
 
 const zeroCounts = (): ActionCounts => ({
   ...(Object.fromEntries(ACTIONS.map((a) => [a, 0])) as Record<ConsentAction, number>),
@@ -121,7 +116,7 @@ const records = ({ strapi }: { strapi: Core.Strapi }) => {
     async csv(selection: EventSelection): Promise<AsyncGenerator<string>> {
       const where = await whereOf(selection);
       return (async function* lines() {
-        yield csvLine([...CSV_COLUMNS]);
+        yield csvRow([...CSV_COLUMNS]);
         if (!where) return;
         let after = 0;
         for (;;) {
@@ -133,7 +128,7 @@ const records = ({ strapi }: { strapi: Core.Strapi }) => {
           if (rows.length === 0) return;
           yield rows
             .map(toEvent)
-            .map((e) => csvLine(CSV_COLUMNS.map((c) => e[c])))
+            .map((e) => csvRow(CSV_COLUMNS.map((c) => e[c])))
             .join('');
           if (rows.length < PAGE) return;
           after = Number(rows[rows.length - 1].seq);
