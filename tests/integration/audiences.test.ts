@@ -571,8 +571,10 @@ describe('spec 4.2 audiences: 100,000 people in constant memory', () => {
       expect(seen.every((b) => b === 1)).toBe(true);
       // Held at once, the rows, members and lines of 100,000 people take about 67 MB (measured with plain
       // objects shaped like them); one page is held at a time. Allocation includes garbage not yet
-      // collected: the loose bound; what stays alive: the tight one.
-      expect(memory.heapGrowth).toBeLessThan(60 * 2 ** 20);
+      // collected: the loose bound, which follows V8's collection heuristics (Node 20 and 22 peak near
+      // +16 MB, Node 24 lets about +66 MB of garbage build up between collections); what stays alive: the
+      // tight one, which is what tells a stream from a list held in memory.
+      expect(memory.heapGrowth).toBeLessThan(100 * 2 ** 20);
       expect(memory.liveGrowth).toBeLessThan(15 * 2 ** 20);
     },
     10 * 60_000
