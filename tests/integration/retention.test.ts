@@ -1,11 +1,10 @@
 /**
  * The retention jobs (cron tasks `consent:consent-expiry`, `consent:prospect-purge`,
  * `consent:suppression-retention`; cron is off in tests, so the service methods are called with the
- * instant to judge at, and the plugin schedules its jobs only when `server.cron.enabled` is on): I7 grants past their lifetime expire in the ledger, I4 stale prospects lose their
+ * instant to judge at; configuration.test.ts checks that they are scheduled when cron is on): I7 grants past their lifetime expire in the ledger, I4 stale prospects lose their
  * identifiers, I3 suppression entries are kept at least 3 years and by default for ever. Each job is
  * idempotent and safe when two instances run it at once.
  */
-import type { Core } from '@strapi/strapi';
 import { TABLE } from '../../server/src/constants';
 import { monthsBefore } from '../../server/src/domain/retention-rules';
 import { ERASED_IDENTIFIERS, setupForm, shownNotices, submitConsent, withdrawConsent } from '../harness/consent-setup';
@@ -15,27 +14,9 @@ let app: TestStrapi;
 let notices: Record<string, { version: number; hash: string }>;
 const DAY = 86_400_000;
 
-const JOBS = [
-  'consent:double-opt-in-expiry',
-  'consent:consent-expiry',
-  'consent:re-permission',
-  'consent:prospect-purge',
-  'consent:suppression-retention',
-  'consent:import-batch-retention',
-];
-/** What the plugin warned at boot (the harness boots with `server.cron.enabled: false`). */
-const warnings: string[] = [];
-const captureWarnings = (strapi: Core.Strapi) => {
-  const warn = strapi.log.warn.bind(strapi.log);
-  strapi.log.warn = ((message: string, ...rest: unknown[]) => {
-    warnings.push(String(message));
-    return warn(message, ...rest);
-  }) as typeof strapi.log.warn;
-};
-
 beforeAll(async () => {
   // The French three-year rule for subscribers (I4, N8, N11) is on by default; this site is French.
-  app = await bootStrapi({ beforeLoad: captureWarnings });
+  app = await bootStrapi();
   // newsletter: consent, lifetime 365 days; partners: consent, no lifetime; postal: legitimate interest.
   notices = shownNotices(await setupForm(app.strapi, ['newsletter', 'partners', 'postal']));
 });
@@ -53,31 +34,6 @@ const eventsOf = (pseudonym: string) => knex()(TABLE.event).where({ subject: pse
 const stateOf = async (pseudonym: string, purpose: string) =>
   (await knex()(TABLE.state).where({ subject: pseudonym, purpose }).first())?.state;
 const evidenceOf = (e: { evidence: unknown }) => (typeof e.evidence === 'string' ? JSON.parse(e.evidence) : e.evidence);
-
-describe('B4, I3, I4, I7, N7: the jobs follow server.cron.enabled', () => {
-  it('off: no job is scheduled, and one warning at boot names every job and how to turn cron on', () => {
-    const names = app.strapi.cron.jobs.map((j: { name?: string }) => j.name);
-    expect(names.filter((n) => n?.startsWith('consent:'))).toEqual([]);
-    const ours = warnings.filter((w) => w.includes('server.cron.enabled'));
-    expect(ours).toHaveLength(1);
-    for (const job of JOBS) expect(ours[0]).toContain(job);
-    expect(ours[0]).toContain('cron: { enabled: true }');
-  });
-
-  it('on: every job is scheduled and nothing is warned', async () => {
-    const before = warnings.length;
-    const on = await bootStrapi({ env: { CRON_ENABLED: 'true' }, beforeLoad: captureWarnings });
-    try {
-      const names = on.strapi.cron.jobs.map((j: { name?: string }) => j.name);
-      expect(names).toEqual(expect.arrayContaining(JOBS));
-      expect(warnings.slice(before).filter((w) => w.includes('server.cron.enabled'))).toEqual([]);
-    } finally {
-      await on.stop();
-    }
-    // Strapi stops the jobs with the instance: none fires into a dropped database.
-    expect(on.strapi.cron.jobs).toEqual([]);
-  });
-});
 
 describe('I7: grants past their lifetime expire in the ledger', () => {
   let ann: string;
