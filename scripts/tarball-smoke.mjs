@@ -11,7 +11,7 @@
  * Pass --keep to leave the app folder for inspection.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -113,6 +113,12 @@ const http = require('node:http');
   await strapi.load();
   assert.ok(strapi.plugin('consent'), 'the plugin is loaded');
   assert.match(require.resolve('strapi-plugin-consent/strapi-server'), /node_modules\\/strapi-plugin-consent\\/dist\\/server\\/index\\.js$/);
+  // The root entries for tools and local-plugin setups: the same built modules as the export map's.
+  const pkgDir = require('node:path').dirname(require.resolve('strapi-plugin-consent/package.json'));
+  assert.equal(require(pkgDir + '/strapi-server.js'), require('strapi-plugin-consent/strapi-server'), 'root strapi-server.js');
+  assert.ok(require('node:fs').readFileSync(pkgDir + '/strapi-admin.js', 'utf8').includes("require('./dist/admin/index.js')"), 'root strapi-admin.js');
+  assert.ok(require('node:fs').existsSync(pkgDir + '/dist/admin/index.js'), 'strapi-admin.js points at a shipped file');
+  assert.ok(require('node:fs').existsSync(pkgDir + '/LICENSE'), 'LICENSE ships');
   const uids = ['purpose', 'notice', 'form', 'subject', 'consent-event', 'consent-state', 'suppression', 'receipt', 'rate-limit', 'relationship', 'import-batch'];
   for (const name of uids) {
     const ct = strapi.contentType('plugin::consent.' + name);
@@ -263,7 +269,7 @@ const http = require('node:http');
 
   // ./client and ./react in a plain front-end project next to the app (not inside it: @types/react at the
   // app's top level makes npm nest @radix-ui/react-tooltip, which the app's admin build must resolve).
-  // --legacy-peer-deps: a front end installs the client, not Strapi (the plugin's peers).
+  // A plain `npm install`: every peer of the plugin is optional, so a front end gets the client, not Strapi.
   const front = join(app, 'front');
   const frontFile = (path, content) => file(join('front', path), content);
   frontFile(
@@ -275,7 +281,11 @@ const http = require('node:http');
       dependencies: { react: dev.react, typescript: dev.typescript, '@types/react': dev['@types/react'], 'strapi-plugin-consent': `file:../${tarball}` },
     })
   );
-  run('npm', ['install', '--legacy-peer-deps', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], front);
+  run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], front);
+  for (const peer of ['@strapi/strapi', '@strapi/utils', '@strapi/design-system', 'styled-components', 'react-router-dom']) {
+    if (existsSync(join(front, 'node_modules', peer))) throw new Error(`the front end got ${peer} installed: the plugin's peers must be optional`);
+  }
+  console.log('front end: no Strapi peer installed: OK');
   const clientNames = ['createConsentForm', 'mountConsentPurposes', 'readGpc', 'ConsentApiError'];
   const reactNames = ['useConsentForm', 'ConsentPurposes', 'ConsentPurpose', 'FieldError', 'createConsentForm'];
   const expectFunctions = (c, r) =>

@@ -10,7 +10,6 @@ import { randomUUID } from 'node:crypto';
 import { TABLE } from '../../server/src/constants';
 import { nextState } from '../../server/src/domain/consent-state';
 import { eventHash } from '../../server/src/domain/event-hash';
-import { csvField } from '../../server/src/services/audiences';
 import { createApiToken } from '../harness/api-token';
 import { ERASED_IDENTIFIERS, type Notices, publishNotice, setupForm, shownNotices, submitConsent, withdrawConsent } from '../harness/consent-setup';
 import { measureMemory } from '../harness/memory';
@@ -152,14 +151,20 @@ describe('spec 4.2 audiences: CSV', () => {
     expect(text).toMatch(/,bob@example\.com,\+33612345678,crm-42,granted,consent\r\n/);
   });
 
-  it('quotes a field with a comma, a quote, CR or LF, and nothing else', () => {
-    expect(csvField('plain')).toBe('plain');
-    expect(csvField('a,b')).toBe('"a,b"');
-    expect(csvField('say "hi"')).toBe('"say ""hi"""');
-    expect(csvField('line\nbreak')).toBe('"line\nbreak"');
-    expect(csvField('cr\rhere')).toBe('"cr\rhere"');
-    expect(csvField(undefined)).toBe('');
-    expect(csvField(null)).toBe('');
+  it('a cell a spreadsheet would run as a formula gets a leading quote; an E.164 phone stays as it is', async () => {
+    await submit(
+      { email: 'eve@example.com', phone: '+33698765432', externalId: '=HYPERLINK("https://evil.example","Open")' },
+      { newsletter: true }
+    );
+    await submit({ email: 'fay@example.com', externalId: '@SUM(A1:A9)' }, { newsletter: true });
+    const res = await get('/api/consent/audiences/newsletter?format=csv');
+    expect(res.status).toBe(200);
+    const text = res.body as string;
+    expect(text).toMatch(/,eve@example\.com,\+33698765432,"'=HYPERLINK\(""https:\/\/evil\.example"",""Open""\)",granted,consent\r\n/);
+    expect(text).toMatch(/,fay@example\.com,,'@SUM\(A1:A9\),granted,consent\r\n/);
+    // NDJSON is for programs, not spreadsheets: the value as given.
+    const eve = (await ndjson('/api/consent/audiences/newsletter')).find((m) => m.email === 'eve@example.com');
+    expect(eve?.externalId).toBe('=HYPERLINK("https://evil.example","Open")');
   });
 });
 
@@ -565,8 +570,10 @@ describe('spec 4.2 audiences: 100,000 people in constant memory', () => {
       expect(seen.every((b) => b === 1)).toBe(true);
       // Held at once, the rows, members and lines of 100,000 people take about 67 MB (measured with plain
       // objects shaped like them); one page is held at a time. Allocation includes garbage not yet
-      // collected: the loose bound; what stays alive: the tight one.
-      expect(memory.heapGrowth).toBeLessThan(60 * 2 ** 20);
+      // collected: the loose bound, which follows V8's collection heuristics (Node 22 peaked
+      // at +16 MB, Node 24 at +66 MB: it lets more garbage build up between collections); what stays alive: the
+      // tight one, which is what tells a stream from a list held in memory.
+      expect(memory.heapGrowth).toBeLessThan(100 * 2 ** 20);
       expect(memory.liveGrowth).toBeLessThan(15 * 2 ** 20);
     },
     10 * 60_000

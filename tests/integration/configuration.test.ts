@@ -1,8 +1,9 @@
 /**
  * Configuration at start-up (spec 6): a bad value stops Strapi with a message naming the key; the secret
  * is required in production; in development a generated secret is persisted (same value after a restart)
- * and a warning is logged.
+ * and a warning is logged; the retention jobs follow `server.cron.enabled`, with a warning when it is off.
  */
+import type { Core } from '@strapi/strapi';
 import { createTestDatabase } from '../harness/database';
 import { bootStrapi } from '../harness/strapi';
 
@@ -60,4 +61,52 @@ it('development without a secret: generates one, persists it, warns', async () =
   } finally {
     await database.drop();
   }
+});
+
+describe('B4, I3, I4, I7, N7: the retention jobs follow server.cron.enabled', () => {
+  const JOBS = [
+    'consent:double-opt-in-expiry',
+    'consent:consent-expiry',
+    'consent:re-permission',
+    'consent:prospect-purge',
+    'consent:suppression-retention',
+    'consent:import-batch-retention',
+  ];
+  const bootCapturing = async (cron: 'true' | 'false') => {
+    const warnings: string[] = [];
+    const capture = (strapi: Core.Strapi) => {
+      const warn = strapi.log.warn.bind(strapi.log);
+      strapi.log.warn = ((message: string, ...rest: unknown[]) => {
+        warnings.push(String(message));
+        return warn(message, ...rest);
+      }) as typeof strapi.log.warn;
+    };
+    const app = await boot({ env: { CRON_ENABLED: cron }, beforeLoad: capture });
+    const names = app.strapi.cron.jobs.map((j: { name?: string }) => j.name ?? '');
+    return { app, names, ours: warnings.filter((w) => w.includes('server.cron.enabled')) };
+  };
+
+  it('off: no job is scheduled, and one warning at boot names every job and how to turn cron on', async () => {
+    const { app, names, ours } = await bootCapturing('false');
+    try {
+      expect(names.filter((n) => n.startsWith('consent:'))).toEqual([]);
+      expect(ours).toHaveLength(1);
+      for (const job of JOBS) expect(ours[0]).toContain(job);
+      expect(ours[0]).toContain('cron: { enabled: true }');
+    } finally {
+      await app.stop();
+    }
+  });
+
+  it('on: every job is scheduled, nothing is warned, and the jobs stop with the instance', async () => {
+    const { app, names, ours } = await bootCapturing('true');
+    try {
+      expect(names).toEqual(expect.arrayContaining(JOBS));
+      expect(ours).toEqual([]);
+    } finally {
+      await app.stop();
+    }
+    // No job fires later into a dropped database.
+    expect(app.strapi.cron.jobs).toEqual([]);
+  });
 });

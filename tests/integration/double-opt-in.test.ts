@@ -228,10 +228,6 @@ describe('B6: one confirmation mail per address per resendAfterSeconds', () => {
 });
 
 describe('B4: unconfirmed requests expire and are purged by the retention task', () => {
-  it('is registered as a Strapi cron task', () => {
-    expect(app.strapi.cron.jobs.map((j: { name?: string }) => j.name)).toContain('consent:double-opt-in-expiry');
-  });
-
   it('expires pending states, deletes the requests, forgets unconfirmed addresses; idempotent and safe to run twice at once', async () => {
     await submit('gus@example.com', { doi: true });
     await mailTo('gus@example.com');

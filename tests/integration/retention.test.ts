@@ -1,7 +1,7 @@
 /**
  * The retention jobs (cron tasks `consent:consent-expiry`, `consent:prospect-purge`,
  * `consent:suppression-retention`; cron is off in tests, so the service methods are called with the
- * instant to judge at): I7 grants past their lifetime expire in the ledger, I4 stale prospects lose their
+ * instant to judge at; configuration.test.ts checks that they are scheduled when cron is on): I7 grants past their lifetime expire in the ledger, I4 stale prospects lose their
  * identifiers, I3 suppression entries are kept at least 3 years and by default for ever. Each job is
  * idempotent and safe when two instances run it at once.
  */
@@ -35,13 +35,6 @@ const eventsOf = (pseudonym: string) => knex()(TABLE.event).where({ subject: pse
 const stateOf = async (pseudonym: string, purpose: string) =>
   (await knex()(TABLE.state).where({ subject: pseudonym, purpose }).first())?.state;
 const evidenceOf = (e: { evidence: unknown }) => (typeof e.evidence === 'string' ? JSON.parse(e.evidence) : e.evidence);
-
-it('the four jobs are registered as Strapi cron tasks (run when server.cron.enabled)', () => {
-  const names = app.strapi.cron.jobs.map((j: { name?: string }) => j.name);
-  expect(names).toEqual(
-    expect.arrayContaining(['consent:consent-expiry', 'consent:re-permission', 'consent:prospect-purge', 'consent:suppression-retention'])
-  );
-});
 
 describe('I7: grants past their lifetime expire in the ledger', () => {
   let ann: string;

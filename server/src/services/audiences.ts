@@ -9,6 +9,7 @@ import {
 } from '../../../shared/contracts/audiences';
 import type { Channel, Jurisdiction } from '../../../shared/contracts/domain';
 import { TABLE } from '../constants';
+import { csvRow } from '../utils/csv';
 import { getService } from '../utils/get-service';
 import type { PagePerson, PageState } from './eligibility';
 
@@ -74,15 +75,6 @@ export interface AudienceOptions {
   /** The instant every person is judged at (the rules are date-effective); defaults to the start. */
   now?: Date;
 }
-
-/** RFC 4180: a field holding a comma, a double quote, CR or LF is quoted, its quotes doubled. */
-export const csvField = (value: string | null | undefined): string => {
-  if (value == null) return '';
-  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
-};
-
-/** RFC 4180 records end with CRLF. */
-export const csvRow = (fields: (string | null | undefined)[]) => `${fields.map(csvField).join(',')}\r\n`;
 
 export const formatMember = (member: AudienceMember, format: AudienceFormat): string =>
   format === 'csv' ? csvRow(AUDIENCE_CSV_COLUMNS.map((c) => member[c])) : `${JSON.stringify(member)}\n`;

@@ -17,6 +17,7 @@ import { TABLE, UID } from '../constants';
 import { HASHED_FIELDS, hashedFieldsOf } from '../domain/event-hash';
 import { withdrawalTextFor } from '../domain/withdrawal-text';
 import { toLedgerEvent as toEvent, toSubjectRecord } from '../utils/record-rows';
+import { csvRow } from '../utils/csv';
 import { getService } from '../utils/get-service';
 import { iso, json, num } from '../utils/row-values';
 import type { EventSelection } from '../validation/records';
@@ -26,12 +27,6 @@ type Row = Record<string, any>;
 const PAGE = 1000;
 const DAY_MS = 86_400_000;
 
-/** RFC 4180: quote a field holding a quote, comma or line break, doubling its quotes. */
-const csvField = (v: unknown) => {
-  const s = v == null ? '' : String(v);
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-};
-export const csvLine = (values: unknown[]) => `${values.map(csvField).join(',')}\r\n`;
 
 const zeroCounts = (): ActionCounts => ({
   ...(Object.fromEntries(ACTIONS.map((a) => [a, 0])) as Record<ConsentAction, number>),
@@ -125,7 +120,7 @@ const records = ({ strapi }: { strapi: Core.Strapi }) => {
     async csv(selection: EventSelection): Promise<AsyncGenerator<string>> {
       const where = await whereOf(selection);
       return (async function* lines() {
-        yield csvLine([...CSV_COLUMNS]);
+        yield csvRow([...CSV_COLUMNS]);
         if (!where) return;
         let after = 0;
         for (;;) {
@@ -137,7 +132,7 @@ const records = ({ strapi }: { strapi: Core.Strapi }) => {
           if (rows.length === 0) return;
           yield rows
             .map(toEvent)
-            .map((e) => csvLine(CSV_COLUMNS.map((c) => e[c])))
+            .map((e) => csvRow(CSV_COLUMNS.map((c) => e[c])))
             .join('');
           if (rows.length < PAGE) return;
           after = Number(rows[rows.length - 1].seq);

@@ -1,0 +1,79 @@
+import type { Core } from '@strapi/strapi';
+import { getService } from './utils/get-service';
+
+/**
+ * The plugin's scheduled work: retention (B4, I7, I4, I3) and the expiry of unconfirmed double opt-in
+ * requests. Each task is idempotent and safe on every instance at once.
+ */
+export const cronTasks = (strapi: Core.Strapi) => ({
+  // Double opt-in (B4): hourly, so an unconfirmed request never outlives its token by much.
+  'consent:double-opt-in-expiry': {
+    task: async () => {
+      const { requests, expired } = await getService('confirmations').expirePending();
+      if (requests) strapi.log.info(`[consent] ${requests} unconfirmed request(s) purged, ${expired} state(s) expired`);
+    },
+    options: { rule: '7 * * * *' },
+  },
+  // Retention (I7, I4, I3): nightly at quiet hours (server time), staggered so the expiry of grants
+  // comes before the prospect purge. Eligibility never waits for them (a grant past its lifetime answers
+  // `expired` at once); each is idempotent and safe on every instance at once (services/retention.ts).
+  'consent:consent-expiry': {
+    task: async () => {
+      const { expired } = await getService('retention').expireConsents();
+      if (expired) strapi.log.info(`[consent] ${expired} grant(s) past their lifetime expired`);
+    },
+    options: { rule: '17 3 * * *' },
+  },
+  // I4: a month (retention.repermissionDays) before a French subscriber's three years end, the one
+  // question whether they want to go on; the purge below acts only once it has stood unanswered that long.
+  'consent:re-permission': {
+    task: async () => {
+      const { requested, failed } = await getService('retention').requestRepermission();
+      if (requested) strapi.log.info(`[consent] ${requested} re-permission request(s) mailed`);
+      if (failed) strapi.log.warn(`[consent] ${failed} re-permission mail(s) could not be sent; retried next night`);
+    },
+    options: { rule: '27 3 * * *' },
+  },
+  'consent:prospect-purge': {
+    task: async () => {
+      const { purged, expired } = await getService('retention').purgeProspects();
+      if (purged) strapi.log.info(`[consent] ${purged} inactive prospect(s) purged (${expired} grant(s) expired first)`);
+    },
+    options: { rule: '37 3 * * *' },
+  },
+  'consent:suppression-retention': {
+    task: async () => {
+      const { deleted } = await getService('retention').pruneSuppressions();
+      if (deleted) strapi.log.info(`[consent] ${deleted} suppression entr(y/ies) past retention.suppressionMaxMonths deleted`);
+    },
+    options: { rule: '57 3 * * *' },
+  },
+  // Import batch references (J2, N7) guard retries for days, not forever: `retention.importBatchDays`.
+  'consent:import-batch-retention': {
+    task: async () => {
+      const { deleted } = await getService('imports').purgeBatches();
+      if (deleted) strapi.log.info(`[consent] ${deleted} import batch reference(s) past retention.importBatchDays deleted`);
+    },
+    options: { rule: '7 4 * * *' },
+  },
+});
+
+/**
+ * Strapi 5 starts every job added through `strapi.cron.add` whatever `server.cron.enabled` says (only the
+ * app's own `server.cron.tasks` obey it), so the plugin asks the switch itself: an operator who turned cron
+ * off (on a replica, or to run retention elsewhere) gets no job from this instance. Retention that never
+ * runs keeps personal data past its lawful period without anyone noticing, hence one warning at every boot.
+ */
+export const scheduleRetention = (strapi: Core.Strapi) => {
+  const tasks = cronTasks(strapi);
+  // Strapi's own default when the key is absent: enabled.
+  if (strapi.config.get('server.cron.enabled', true)) {
+    strapi.cron.add(tasks);
+    return;
+  }
+  strapi.log.warn(
+    `[consent] server.cron.enabled is false: the retention jobs ${Object.keys(tasks).join(', ')} will not run on ` +
+      'this instance, so expired grants, unconfirmed requests and inactive prospects stay in the database. ' +
+      'Set `cron: { enabled: true }` in config/server on at least one instance (docs/operations.md).'
+  );
+};
