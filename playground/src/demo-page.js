@@ -76,7 +76,8 @@ const STYLE = `
   .site p { max-width: 38rem; margin: 0 auto; padding: .75rem 1rem; font-weight: 600; }
   main { max-width: 38rem; margin: 2rem auto; padding: 1.5rem; background: #fff; border: 1px solid #d1d5db; border-radius: 8px; }
   @media (max-width: 40rem) { main { margin: 0; border: 0; border-radius: 0; padding: 1rem; } }
-  h1 { font-size: 1.5rem; line-height: 1.25; }
+  h1 { font-size: 1.5rem; line-height: 1.25; margin: 0 0 1rem; }
+  nav { margin-bottom: 1rem; }
   a { color: #0b6e4f; }
   fieldset.purpose { border: 1px solid #9ca3af; border-radius: 6px; margin: 1rem 0; padding: .75rem 1rem; min-width: 0; }
   .small { font-size: .875rem; color: #4b5563; }

@@ -35,6 +35,26 @@ const adminGet = async (url: string) => {
   return (await res.json()).data;
 };
 
+/** A visitor ticks `boxes` on the demo form in `locale` and sends it. */
+const signUp = async (locale: string, address: string, boxes: string[]) => {
+  await page.goto(`${base}/demo?locale=${locale}`);
+  await page.locator('input[type=email]').fill(address);
+  for (const name of boxes) await page.getByRole('checkbox', { name }).check();
+  await page.locator('button[type=submit]').click();
+  await page.waitForURL(/\/demo\/thanks\?/);
+};
+
+/** The visitor opens the confirmation mail in the playground's mailbox and confirms. */
+const confirm = async (address: string) => {
+  await page.goto(`${base}/demo/mails`);
+  const link = await page.locator('article', { hasText: address }).first().getByRole('link').getAttribute('href');
+  await page.goto(link!.replace('http://localhost:1337', base));
+  const question = await page.locator('h1').textContent();
+  await page.locator('button[type=submit]').click();
+  // The heading changes once confirmed ("Your request is confirmed", in the visitor's language).
+  await page.waitForFunction((before) => document.querySelector('h1')?.textContent !== before, question);
+};
+
 beforeAll(async () => {
   if (process.env.CONSENT_BROWSER_URL) base = process.env.CONSENT_BROWSER_URL;
   else {
@@ -53,18 +73,20 @@ beforeAll(async () => {
     if (headers.location) headers.location = headers.location.replace('http://localhost:1337', base);
     await route.fulfill({ response, headers });
   });
-  await page.goto(`${base}/demo`);
-  await page.getByRole('textbox', { name: 'Email' }).fill(email);
-  await page.getByRole('checkbox', { name: 'Newsletter by email' }).check();
-  await page.getByRole('checkbox', { name: 'Partner offers by email' }).check();
-  await page.getByRole('button', { name: 'Send' }).click();
-  await page.waitForURL(/\/demo\/thanks\?/);
+  await signUp('en', email, ['Newsletter by email', 'Offers from our partners']);
+  await confirm(email);
+  await signUp('fr', `noe-${email}`, ['Lettre d’information par e-mail', 'Offres de nos partenaires']);
+  await signUp('de', `jonas-${email}`, ['Newsletter per E-Mail']);
+  await confirm(`jonas-${email}`);
 
   await page.goto(`${base}/admin/auth/login`);
   await page.getByLabel('Email').fill(ADMIN.email);
   await page.getByLabel('Password').fill(ADMIN.password);
   await page.getByRole('button', { name: 'Login' }).click();
   await page.waitForURL((url) => !url.pathname.includes('/auth/'));
+  // Strapi's own announcement banner would sit on top of every screenshot.
+  const close = page.getByRole('button', { name: /close|dismiss/i }).first();
+  await close.click({ timeout: 5_000 }).catch(() => undefined);
 }, 600_000);
 
 afterAll(async () => {
@@ -74,7 +96,7 @@ afterAll(async () => {
 
 it('the purposes list shows the four demo purposes', async () => {
   await page.goto(`${base}/admin/plugins/consent/purposes`);
-  for (const name of ['Newsletter', 'Partner offers', 'Postal mailing']) await page.getByRole('cell', { name, exact: true }).first().waitFor();
+  for (const name of ['Newsletter', 'Partner offers', 'Postal mailing']) await page.getByText(name, { exact: true }).first().waitFor();
   await shoot('admin-purposes');
 });
 
@@ -101,12 +123,16 @@ it('the form editor opens the demo form', async () => {
 
 it('the ledger lists the sign-up’s events', async () => {
   await page.goto(`${base}/admin/plugins/consent/ledger`);
-  await page.getByRole('cell', { name: 'newsletter' }).first().waitFor();
+  await page.locator('tbody').getByText('newsletter', { exact: true }).first().waitFor();
+  await page.locator('tbody').getByText('partner-offers', { exact: true }).first().waitFor();
+  // The filters and the first events in one screen.
+  await page.getByLabel('Email or pseudonym').evaluate((input) => input.closest('form')?.scrollIntoView({ block: 'start' }));
   await shoot('admin-ledger');
 });
 
 it('the dashboard', async () => {
   await page.goto(`${base}/admin/plugins/consent/dashboard`);
   await page.getByRole('heading', { name: 'Dashboard' }).first().waitFor();
+  await page.getByText('Newsletter (newsletter)').waitFor();
   await shoot('admin-dashboard');
 });
