@@ -3,7 +3,7 @@
  * 2.2 AA: body text #1f2328 and small text #4b5563 on white (over 7:1), the accent only where white text
  * sits on it or it sits on white (configuration refuses an accent under 4.5:1, config/validate), a visible
  * focus ring, 44 px targets, and nothing wider than a 320 px screen (long receipt ids and addresses wrap).
- * Every button looks the same: refusing or leaving must weigh as much as accepting (A8, D1).
+ * Every button looks the same: refusing or leaving must weigh as much as accepting (A8, D2).
  */
 export const DEFAULT_ACCENT = '#1d4ed8';
 
