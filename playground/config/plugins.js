@@ -16,6 +16,8 @@ module.exports = ({ env }) => ({
       publicUrl: env('PUBLIC_URL', 'http://localhost:1337'),
       jurisdiction: 'fr',
       email: { from: 'Example Shop <newsletter@example.com>' },
+      // The hosted pages (confirmation, unsubscribe, preference centre …) in the shop's name and colour.
+      pages: { siteName: 'Example Shop', accentColor: '#0b6e4f' },
     },
   },
   // Mail goes to the playground's own mailbox (src/mailbox.js): read it at /demo/mails.

@@ -14,6 +14,7 @@ const escape = (s) =>
 const labels = {
   en: {
     title: 'Stay in touch',
+    languages: 'Languages',
     email: 'Email',
     phone: 'Telephone (optional)',
     submit: 'Send',
@@ -30,6 +31,7 @@ const labels = {
   },
   de: {
     title: 'In Kontakt bleiben',
+    languages: 'Sprachen',
     email: 'E-Mail',
     phone: 'Telefon (optional)',
     submit: 'Absenden',
@@ -46,6 +48,7 @@ const labels = {
   },
   fr: {
     title: 'Restons en contact',
+    languages: 'Langues',
     email: 'E-mail',
     phone: 'Téléphone (facultatif)',
     submit: 'Envoyer',
@@ -61,6 +64,29 @@ const labels = {
     receipt: 'Reçu',
   },
 };
+
+/**
+ * The shop's own look, close to the plugin's hosted pages branded with `pages.accentColor` (config/plugins.js),
+ * so that a visitor going from the form to the confirmation page stays in one site. Accessible at 320 px.
+ */
+const STYLE = `
+  *, *::before, *::after { box-sizing: border-box; }
+  body { margin: 0; background: #f3f4f6; color: #1f2328; font: 1rem/1.5 system-ui, sans-serif; overflow-wrap: anywhere; }
+  .site { background: #fff; border-top: 4px solid #0b6e4f; border-bottom: 1px solid #d1d5db; }
+  .site p { max-width: 38rem; margin: 0 auto; padding: .75rem 1rem; font-weight: 600; }
+  main { max-width: 38rem; margin: 2rem auto; padding: 1.5rem; background: #fff; border: 1px solid #d1d5db; border-radius: 8px; }
+  @media (max-width: 40rem) { main { margin: 0; border: 0; border-radius: 0; padding: 1rem; } }
+  h1 { font-size: 1.5rem; line-height: 1.25; margin: 0 0 1rem; }
+  nav { margin-bottom: 1rem; }
+  a { color: #0b6e4f; }
+  fieldset.purpose { border: 1px solid #9ca3af; border-radius: 6px; margin: 1rem 0; padding: .75rem 1rem; min-width: 0; }
+  .small { font-size: .875rem; color: #4b5563; }
+  label.field { display: block; margin: .75rem 0; }
+  input[type=email], input[type=tel] { display: block; width: 100%; margin-top: .25rem; padding: .5rem; font: inherit; border: 1px solid #6b7280; border-radius: 4px; }
+  input[type=checkbox] { width: 1.1rem; height: 1.1rem; accent-color: #0b6e4f; vertical-align: -.15rem; }
+  button { font: inherit; font-weight: 600; min-height: 44px; padding: .5rem 1.25rem; border: 0; border-radius: 6px; background: #0b6e4f; color: #fff; cursor: pointer; }
+  :focus-visible { outline: 3px solid #0b6e4f; outline-offset: 2px; }
+`;
 
 const renderDemoPage = async (strapi, { language }) => {
   const lang = LANGUAGES.includes(language) ? language : 'en';
@@ -112,15 +138,11 @@ const renderDemoPage = async (strapi, { language }) => {
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="same-origin">
 <title>${escape(t.title)} · strapi-plugin-consent demo</title>
-<style>
-  body { font-family: system-ui, sans-serif; max-width: 40rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.45; }
-  fieldset.purpose { border: 1px solid #ccc; border-radius: 6px; margin: 1rem 0; padding: .75rem 1rem; }
-  .small { font-size: .85rem; color: #555; }
-  label.field { display: block; margin: .75rem 0; }
-  input[type=email], input[type=tel] { width: 100%; padding: .4rem; }
-</style></head>
+<style>${STYLE}</style></head>
 <body>
-  <nav>${switcher}</nav>
+  <header class="site"><p>Example Shop</p></header>
+  <main>
+  <nav aria-label="${escape(t.languages)}">${switcher}</nav>
   <h1>${escape(t.title)}</h1>
   <form id="consent-demo" method="post" action="/api/consent/submissions" accept-charset="utf-8">
     <input type="hidden" name="form" value="${escape(form.key)}">
@@ -132,6 +154,7 @@ const renderDemoPage = async (strapi, { language }) => {
   </form>
   <p class="small">${t.controller}: ${escape(controller.name)}, ${escape(controller.address)}, ${escape(controller.contact)} ·
   <a href="${escape(form.privacyPolicyUrl)}">${t.policy}</a></p>
+  </main>
 </body></html>`;
 };
 
@@ -157,10 +180,10 @@ const renderThanksPage = async (strapi, { language, receipt, pending }) => {
   const waiting = keys.length
     ? `<p id="check-mail"><strong>${escape(t.checkMail)}:</strong></p><ul>${titles.map((x) => `<li>${escape(x)}</li>`).join('')}</ul><p>${escape(t.untilConfirmed)}</p>`
     : '';
-  return `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escape(t.title)}</title></head>
-<body style="font-family: system-ui, sans-serif; max-width: 40rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.5">
+  return `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escape(t.title)}</title><style>${STYLE}</style></head>
+<body><header class="site"><p>Example Shop</p></header><main>
 <h1>${escape(t.thanks)}</h1>${waiting}<p>${escape(t.next)}</p><p>${escape(t.receipt)}: <code id="receipt">${escape(receipt)}</code></p>
-<p><a href="/demo?locale=${lang}">${escape(t.title)}</a></p></body></html>`;
+<p><a href="/demo?locale=${lang}">${escape(t.title)}</a></p></main></body></html>`;
 };
 
 module.exports = { renderDemoPage, renderThanksPage, labels, LANGUAGES, escape };

@@ -6,6 +6,24 @@ export interface EmailTemplate {
   html?: string;
 }
 
+/**
+ * The look of the hosted pages (thanks, errors, confirmation, unsubscribe, preference centre,
+ * re-permission). Empty by default: the pages load nothing from elsewhere (K1). A logo or stylesheet URL
+ * is an external resource the site owner opts into: the visitor's browser fetches it.
+ */
+export interface PagesConfig {
+  /** Shown above every page and after each page title. */
+  siteName?: string;
+  /** https:// or a path on this server (`/uploads/logo.png`); needs `siteName`, its text alternative. */
+  logoUrl?: string;
+  /** `#rrggbb` or `#rgb` for buttons, links and the top rule; white text on it needs at least 4.5:1. */
+  accentColor?: string;
+  /** A stylesheet loaded after the built-in one (https:// or a path on this server). */
+  stylesheetUrl?: string;
+  /** A whole HTML page replacing the built-in frame: `{{content}}` (required), `{{lang}}`, `{{title}}`, `{{head}}`. */
+  template?: string;
+}
+
 export interface ConsentConfig {
   /** Identity of the data controller, shown in notices and receipts (A7). */
   controller: { name: string; address: string; contact: string };
@@ -44,6 +62,7 @@ export interface ConsentConfig {
    * `suppressionMinMonths` and, when `suppressionMaxMonths` is set, deleted after it (opposition lists
    * excepted); `null` keeps them forever.
    */
+  pages: PagesConfig;
   retention: {
     prospectMonths: number;
     /**
@@ -86,6 +105,7 @@ export const defaultConfig: ConsentConfig = {
   // The largest body a public route takes is 16 kB: seconds on the slowest mobile link; 10 s is generous.
   http: { bodyTimeoutMs: 10_000 },
   email: { from: undefined, replyTo: undefined, templates: {} },
+  pages: {},
   retention: {
     // CNIL référentiel 2021-131: prospect data 3 years after collection or the last contact they initiated (I4).
     prospectMonths: 36,

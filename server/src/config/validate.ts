@@ -1,6 +1,7 @@
 import { yup } from '@strapi/utils';
 import { IP_STORAGE, JURISDICTIONS } from '../../../shared/contracts/domain';
 import { MAIL_TEMPLATES } from '../domain/mail-templates';
+import { contrastRatio, HEX_COLOUR, MIN_TEXT_CONTRAST } from '../utils/contrast';
 import { SECRET_MIN_LENGTH, type ConsentConfig } from './defaults';
 
 const FR_SUPPRESSION_MIN_MONTHS = 36;
@@ -16,6 +17,41 @@ const httpUrl = () =>
       return false;
     }
   });
+
+/** An address a visitor's browser fetches: https only (no mixed content), or a path on this server. */
+const pageResource = () =>
+  yup.string().test('page-resource', '${path} must be an https:// URL or a path starting with / on this server', (value) => {
+    if (value === undefined) return true;
+    if (/^\/(?![/\\])/.test(value)) return true;
+    try {
+      return new URL(value).protocol === 'https:';
+    } catch {
+      return false;
+    }
+  });
+
+const pages = yup
+  .object({
+    siteName: yup.string().trim().min(1).max(100),
+    logoUrl: pageResource().test('logo-name', '${path} needs pages.siteName: the name is the logo\'s text alternative', function named(value) {
+      return value === undefined || !!this.parent?.siteName;
+    }),
+    accentColor: yup
+      .string()
+      .matches(HEX_COLOUR, '${path} must be a CSS colour written #rrggbb or #rgb')
+      .test('accent-contrast', function readable(value) {
+        if (value === undefined || !HEX_COLOUR.test(value)) return true;
+        const ratio = contrastRatio(value, '#ffffff');
+        if (ratio >= MIN_TEXT_CONTRAST) return true;
+        // Refused, not darkened: a silently changed brand colour surprises more than a boot error.
+        return this.createError({
+          message: `\${path} ${value} has a contrast of ${ratio.toFixed(2)}:1 with the white text of buttons; WCAG AA needs at least ${MIN_TEXT_CONTRAST}:1, choose a darker colour`,
+        });
+      }),
+    stylesheetUrl: pageResource(),
+    template: yup.string().test('template-content', '${path} must contain {{content}}', (value) => value === undefined || value.includes('{{content}}')),
+  })
+  .noUnknown(true, '${path} has unknown key(s): ${unknown}');
 
 const template = yup
   .object({ subject: yup.string().required(), text: yup.string().required(), html: yup.string() })
@@ -99,6 +135,7 @@ const schema = (production: boolean) =>
             }),
         })
         .noUnknown(true, '${path} has unknown key(s): ${unknown}'),
+      pages,
       retention: yup
         .object({
           prospectMonths: positiveInt(),

@@ -1,0 +1,138 @@
+/**
+ * The main admin views as an editor first meets them on the playground's demo content (issue 17, "Done
+ * when": screenshots in docs/images): the purposes list, a purpose, its notice, the demo form, the ledger
+ * after a sign-up and the dashboard. Each view is checked to show the demo content, not a spinner or an
+ * error, before it is captured. Set CONSENT_SCREENSHOT_DIR (e.g. docs/images) to keep the screenshots.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser } from './browser';
+import { ADMIN, startPlayground, type PlaygroundServer } from './playground-server';
+
+let server: PlaygroundServer | undefined;
+let browser: Browser;
+let base: string;
+let page: Page;
+const email = `ines-${Date.now().toString(36)}@example.com`;
+
+const shoot = async (name: string) => {
+  const dir = process.env.CONSENT_SCREENSHOT_DIR;
+  if (!dir) return;
+  fs.mkdirSync(dir, { recursive: true });
+  await page.waitForLoadState('networkidle');
+  await page.screenshot({ path: path.join(dir, `${name}.png`), fullPage: false });
+};
+
+const adminGet = async (url: string) => {
+  const login = await fetch(`${base}/admin/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(ADMIN),
+  });
+  const token = (await login.json()).data.token;
+  const res = await fetch(`${base}${url}`, { headers: { Authorization: `Bearer ${token}` } });
+  return (await res.json()).data;
+};
+
+/** A visitor ticks `boxes` on the demo form in `locale` and sends it. */
+const signUp = async (locale: string, address: string, boxes: string[]) => {
+  await page.goto(`${base}/demo?locale=${locale}`);
+  await page.locator('input[type=email]').fill(address);
+  for (const name of boxes) await page.getByRole('checkbox', { name }).check();
+  await page.locator('button[type=submit]').click();
+  await page.waitForURL(/\/demo\/thanks\?/);
+};
+
+/** The visitor opens the confirmation mail in the playground's mailbox and confirms. */
+const confirm = async (address: string) => {
+  await page.goto(`${base}/demo/mails`);
+  const link = await page.locator('article', { hasText: address }).first().getByRole('link').getAttribute('href');
+  await page.goto(link!.replace('http://localhost:1337', base));
+  const question = await page.locator('h1').textContent();
+  await page.locator('button[type=submit]').click();
+  // The heading changes once confirmed ("Your request is confirmed", in the visitor's language).
+  await page.waitForFunction((before) => document.querySelector('h1')?.textContent !== before, question);
+};
+
+beforeAll(async () => {
+  if (process.env.CONSENT_BROWSER_URL) base = process.env.CONSENT_BROWSER_URL;
+  else {
+    server = await startPlayground();
+    base = server.url;
+  }
+  browser = await launchBrowser();
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  page = await context.newPage();
+  page.setDefaultTimeout(30_000);
+
+  // One sign-up through the demo form, so the ledger and the dashboard have something to show.
+  await context.route(`${base}/api/consent/submissions`, async (route) => {
+    const response = await route.fetch({ maxRedirects: 0 });
+    const headers = response.headers();
+    if (headers.location) headers.location = headers.location.replace('http://localhost:1337', base);
+    await route.fulfill({ response, headers });
+  });
+  await signUp('en', email, ['Newsletter by email', 'Offers from our partners']);
+  await confirm(email);
+  await signUp('fr', `noe-${email}`, ['Lettre d’information par e-mail', 'Offres de nos partenaires']);
+  await signUp('de', `jonas-${email}`, ['Newsletter per E-Mail']);
+  await confirm(`jonas-${email}`);
+
+  await page.goto(`${base}/admin/auth/login`);
+  await page.getByLabel('Email').fill(ADMIN.email);
+  await page.getByLabel('Password').fill(ADMIN.password);
+  await page.getByRole('button', { name: 'Login' }).click();
+  await page.waitForURL((url) => !url.pathname.includes('/auth/'));
+  // Strapi's own announcement banner would sit on top of every screenshot.
+  const close = page.getByRole('button', { name: /close|dismiss/i }).first();
+  await close.click({ timeout: 5_000 }).catch(() => undefined);
+}, 600_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+it('the purposes list shows the four demo purposes', async () => {
+  await page.goto(`${base}/admin/plugins/consent/purposes`);
+  for (const name of ['Newsletter', 'Partner offers', 'Postal mailing']) await page.getByText(name, { exact: true }).first().waitFor();
+  await shoot('admin-purposes');
+});
+
+it('the purpose editor opens the newsletter', async () => {
+  await page.goto(`${base}/admin/plugins/consent/purposes/newsletter`);
+  await expect(page.getByLabel(/^Name\*?$/).inputValue()).resolves.toBe('Newsletter');
+  await shoot('admin-purpose-editor');
+});
+
+it('the notice editor opens the newsletter’s English notice', async () => {
+  const notices: Array<{ id: number; purpose: string; locale: string }> = await adminGet('/consent/notices?purpose=newsletter');
+  const notice = notices.find((n) => n.purpose === 'newsletter' && n.locale === 'en');
+  expect(notice).toBeDefined();
+  await page.goto(`${base}/admin/plugins/consent/notices/${notice!.id}`);
+  await page.getByRole('heading', { name: /"Newsletter" notice, en, version \d+/ }).waitFor();
+  await shoot('admin-notice-editor');
+});
+
+it('the form editor opens the demo form', async () => {
+  await page.goto(`${base}/admin/plugins/consent/forms/demo`);
+  await page.getByRole('heading', { name: /demo/i }).first().waitFor();
+  await shoot('admin-form-editor');
+});
+
+it('the ledger lists the sign-up’s events', async () => {
+  await page.goto(`${base}/admin/plugins/consent/ledger`);
+  await page.locator('tbody').getByText('newsletter', { exact: true }).first().waitFor();
+  await page.locator('tbody').getByText('partner-offers', { exact: true }).first().waitFor();
+  // The filters and the first events in one screen.
+  await page.getByLabel('Email or pseudonym').evaluate((input) => input.closest('form')?.scrollIntoView({ block: 'start' }));
+  await shoot('admin-ledger');
+});
+
+it('the dashboard', async () => {
+  await page.goto(`${base}/admin/plugins/consent/dashboard`);
+  await page.getByRole('heading', { name: 'Dashboard' }).first().waitFor();
+  await page.getByText('Newsletter (newsletter)').waitFor();
+  await shoot('admin-dashboard');
+});
