@@ -10,6 +10,8 @@ import { useT } from '../utils/useT';
 
 export type Preview = PreviewForm.Response['data'];
 
+const gap = { margin: '6px 0' };
+
 /**
  * The form as the server defines it for the edited (unsaved) form, in one language, with the per-purpose,
  * per-language offers; debounced while the editor types.
@@ -74,10 +76,12 @@ const FormPreview = ({ preview, names }: { preview: Preview | null; names: Recor
         data-testid="form-preview"
         lang={preview.locale}
       >
-        <form onSubmit={(e) => e.preventDefault()} style={{ fontFamily: 'system-ui, sans-serif', lineHeight: 1.45 }}>
-          <h3 style={{ fontSize: '1.25rem', marginBottom: '.75rem' }}>{preview.name}</h3>
-          <label style={{ display: 'block', marginBottom: '.75rem' }}>
-            {labels.email} <input type="email" disabled style={{ width: '100%' }} />
+        {/* Plain HTML with its own sizes: the admin's stylesheet sets 1rem to 10px and strips margins. */}
+        <form onSubmit={(e) => e.preventDefault()} style={{ fontFamily: 'system-ui, sans-serif', fontSize: 15, lineHeight: 1.45 }}>
+          <h3 style={{ fontSize: 20, fontWeight: 600, margin: '0 0 12px' }}>{preview.name}</h3>
+          <label style={{ display: 'block', marginBottom: 12 }}>
+            {labels.email}{' '}
+            <input type="email" disabled style={{ width: '100%', padding: 6, border: '1px solid #aaa', borderRadius: 4 }} />
           </label>
           {preview.purposes.map((purpose) => {
             const view = purposeView(state, purpose, labels, 'preview');
@@ -92,7 +96,7 @@ const FormPreview = ({ preview, names }: { preview: Preview | null; names: Recor
               <fieldset
                 key={view.key}
                 data-purpose={view.key}
-                style={{ border: '1px solid #ccc', borderRadius: 6, margin: '0 0 .75rem', padding: '.5rem .75rem' }}
+                style={{ border: '1px solid #ccc', borderRadius: 6, margin: '0 0 12px', padding: '8px 12px' }}
               >
                 {single ? (
                   <label htmlFor={view.inputId}>
@@ -107,17 +111,17 @@ const FormPreview = ({ preview, names }: { preview: Preview | null; names: Recor
                     <label htmlFor={box.inputId}>{box.label}</label>
                   </p>
                 ))}
-                <p>{view.body}</p>
-                {view.withdrawal && <p>{view.withdrawal}</p>}
-                <p style={{ fontSize: '.85rem', color: '#555' }}>
+                <p style={gap}>{view.body}</p>
+                {view.withdrawal && <p style={gap}>{view.withdrawal}</p>}
+                <p style={{ ...gap, fontSize: 13, color: '#555' }}>
                   {[view.data, view.recipients].filter(Boolean).join(' · ')}
                 </p>
-                <p style={{ fontSize: '.85rem' }}>
+                <p style={{ ...gap, fontSize: 13 }}>
                   <a href={view.policyUrl} target="_blank" rel="noreferrer">
                     {view.policyLabel}
                   </a>
                 </p>
-                <p style={{ fontSize: '.75rem', color: '#777' }} data-testid="preview-notice-version">
+                <p style={{ ...gap, fontSize: 12, color: '#777' }} data-testid="preview-notice-version">
                   v{purpose.notice.version} ({purpose.notice.locale})
                   {purpose.localeFallback
                     ? ` · ${t('forms.previewFallback', 'no text in this language yet: the default language is shown')}`
@@ -127,13 +131,17 @@ const FormPreview = ({ preview, names }: { preview: Preview | null; names: Recor
             );
           })}
           {preview.privacyPolicyUrl && (
-            <p style={{ fontSize: '.85rem' }}>
+            <p style={{ ...gap, fontSize: 13 }}>
               <a href={preview.privacyPolicyUrl} target="_blank" rel="noreferrer">
                 {labels.policy}
               </a>
             </p>
           )}
-          <button type="submit" disabled>
+          <button
+            type="submit"
+            disabled
+            style={{ marginTop: 8, padding: '8px 18px', fontSize: 15, border: '1px solid #4945ff', borderRadius: 4, background: '#4945ff', color: '#fff' }}
+          >
             {labels.submit}
           </button>
         </form>

@@ -204,9 +204,6 @@ const FormEditPage = () => {
                   error={errors.privacyPolicyUrl}
                   disabled={readOnly}
                 />
-                {preview && draft.purposes.length > 0 && (
-                  <OfferTable offers={preview.offers} defaultLocales={preview.defaultLocales} names={names} />
-                )}
                 {!isNew && (
                   <ToggleField
                     name="active"
@@ -235,6 +232,11 @@ const FormEditPage = () => {
               </Box>
             </Flex>
             <FormPreview preview={preview} names={names} />
+            {preview && draft.purposes.length > 0 && (
+              <Box background="neutral0" hasRadius shadow="filterShadow" padding={4}>
+                <OfferTable offers={preview.offers} defaultLocales={preview.defaultLocales} names={names} />
+              </Box>
+            )}
           </Grid.Item>
         </Grid.Root>
       </Layouts.Content>

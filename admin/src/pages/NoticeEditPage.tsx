@@ -195,7 +195,13 @@ const NoticeEditPage = () => {
   // The same A7 rule the server applies when publishing, run on the text as typed (domain/a7-checklist.ts).
   const liveMissing =
     editable && purposeRow && checklistContext
-      ? missingInformation({ language: locale, ...toInput(draft) }, purposeRow.legalBasis, checklistContext.controller, purposeRow)
+      ? missingInformation(
+          // A link the API would refuse is not a link yet.
+          { language: locale, ...toInput(draft), privacyPolicyUrl: isWebLink(draft.privacyPolicyUrl.trim()) ? draft.privacyPolicyUrl : null },
+          purposeRow.legalBasis,
+          checklistContext.controller,
+          purposeRow
+        )
       : null;
   const missing = liveMissing ?? (isNew ? null : notice!.status === 'draft' ? notice!.missing : []);
   const unsaved = !isNew && !!notice && JSON.stringify(toInput(draft)) !== JSON.stringify(toInput({ ...fromNotice(notice), material: notice.material }));
