@@ -189,7 +189,7 @@ describe('a purpose left out of a language says why (A7)', () => {
       'not offered: no published notice in fr, nor in the purpose’s default language (de)'
     );
     expect(squash(await cell(germanOnly, 'de').textContent())).toBe(
-      'not offered: no published notice in de, nor in the purpose’s default language (de)'
+      'not offered: no published notice in de, the purpose’s default language'
     );
     expect(squash(await cell(unwritten, 'en').textContent())).toBe('not offered: no notice is published in any language');
     expect(squash(await cell('newsletter', 'fr').textContent())).toBe('offered');

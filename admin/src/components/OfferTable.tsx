@@ -22,6 +22,11 @@ export const useOfferText = () => {
       case 'no-published-notice':
         return t('forms.offer.no-published-notice', 'not offered: no notice is published in any language');
       case 'no-notice-in-language':
+        if (language === defaultLocale) {
+          return t('forms.offer.no-notice-in-default', 'not offered: no published notice in {language}, the purpose’s default language', {
+            language,
+          });
+        }
         return t(
           'forms.offer.no-notice-in-language',
           'not offered: no published notice in {language}, nor in the purpose’s default language ({defaultLocale})',
