@@ -43,8 +43,12 @@ export const useResource = <T>(url: string | null) => {
   return { data, error, reload: useCallback(() => setVersion((v) => v + 1), []) };
 };
 
-/** Runs a write, reports failure as a notification, and returns the field errors for the form. */
-export const useMutation = () => {
+/**
+ * Runs a write, reports failure as a notification, and returns the field errors for the form. With
+ * `describe`, a refusal that names fields is announced in the editor's words (the fields' labels, in the
+ * admin's language) instead of the API's message, which quotes field paths; the field errors stay inline.
+ */
+export const useMutation = (describe?: (fieldErrors: FieldErrors) => string | null) => {
   const client = useFetchClient();
   const { toggleNotification } = useNotification();
   return useCallback(
@@ -58,10 +62,12 @@ export const useMutation = () => {
           method === 'del' ? await client.del<{ data: T }>(url) : await client[method]<{ data: T }>(url, body ?? {});
         return { data: res.data.data, fieldErrors: {} };
       } catch (error) {
-        toggleNotification({ type: 'danger', message: messageOf(error) });
-        return { fieldErrors: fieldErrorsOf(error) };
+        const fieldErrors = fieldErrorsOf(error);
+        const described = describe && Object.keys(fieldErrors).length ? describe(fieldErrors) : null;
+        toggleNotification({ type: 'danger', message: described ?? messageOf(error) });
+        return { fieldErrors };
       }
     },
-    [client, toggleNotification]
+    [client, toggleNotification, describe]
   );
 };

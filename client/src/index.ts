@@ -7,7 +7,7 @@ export type { ConsentForm, ConsentFormOptions, ConsentFormState, ConsentFormStat
 export { ConsentApiError, fieldErrorsOf, outdatedOf } from './http';
 export type { FetchLike } from './http';
 export { readGpc } from './gpc';
-export { defaultLabels } from './labels';
+export { defaultLabels, labelsFor } from './labels';
 export type { ConsentLabels } from './labels';
 export { purposeView } from './view';
 export type { BoxView, PurposeView } from './view';

@@ -9,6 +9,9 @@ export interface ConsentLabels {
   changed: string;
   /** Shown when the browser sends Global Privacy Control (F1). */
   gpc: string;
+  /** The site's own email field and send button around the purposes (the client renders neither). */
+  email?: string;
+  submit?: string;
 }
 
 export const defaultLabels: ConsentLabels = {
@@ -18,4 +21,37 @@ export const defaultLabels: ConsentLabels = {
   policy: 'Privacy policy',
   changed: 'This text has changed since the page was opened. Please read it and choose again.',
   gpc: 'Your browser sends a Global Privacy Control signal: we record it as your objection to the uses it covers, unless you tick them here.',
+  email: 'Email',
+  submit: 'Send',
 };
+
+/**
+ * The same words in the languages the plugin ships (en, de, fr), so that a form, the admin's preview and
+ * the plugin's own pages say the same thing; anything else gets English.
+ */
+const TRANSLATED: Record<string, ConsentLabels> = {
+  en: defaultLabels,
+  de: {
+    object: 'Ich widerspreche:',
+    data: 'Daten',
+    recipients: 'Empfänger',
+    policy: 'Datenschutzerklärung',
+    changed: 'Dieser Text wurde geändert, seit die Seite geöffnet wurde. Bitte lesen Sie ihn und wählen Sie erneut.',
+    gpc: 'Ihr Browser sendet das Signal Global Privacy Control: Wir werten es als Ihren Widerspruch zu den betroffenen Verwendungen, sofern Sie diese hier nicht ankreuzen.',
+    email: 'E-Mail',
+    submit: 'Absenden',
+  },
+  fr: {
+    object: 'Je m’oppose :',
+    data: 'Données',
+    recipients: 'Destinataires',
+    policy: 'Politique de confidentialité',
+    changed: 'Ce texte a changé depuis l’ouverture de la page. Merci de le relire et de choisir à nouveau.',
+    gpc: 'Votre navigateur envoie le signal Global Privacy Control : nous l’enregistrons comme votre opposition aux usages concernés, sauf si vous les cochez ici.',
+    email: 'E-mail',
+    submit: 'Envoyer',
+  },
+};
+
+/** The labels for a form's locale (`de-AT` reads German). */
+export const labelsFor = (locale: string): ConsentLabels => TRANSLATED[locale] ?? TRANSLATED[locale.split('-')[0]] ?? defaultLabels;

@@ -85,3 +85,27 @@ export declare namespace GetPublicForm {
     };
   }
 }
+
+/**
+ * Whether a purpose is offered in one language, and if not, why (server/src/domain/notice-offer.ts):
+ * `unknown-purpose`, `archived`, `no-published-notice` (none in any language) or `no-notice-in-language`
+ * (neither in this language nor in the purpose's default language).
+ */
+export type PurposeOffer =
+  | { offered: true; noticeLanguage: string; fallback: boolean }
+  | { offered: false; reason: 'unknown-purpose' | 'archived' | 'no-published-notice' | 'no-notice-in-language' };
+
+export declare namespace PreviewForm {
+  export interface Request {
+    body: { form: Partial<FormInput>; locale?: string };
+  }
+  export interface Response {
+    /** The public definition of the edited form, plus what the editor needs to know and visitors do not. */
+    data: GetPublicForm.Response['data'] & {
+      /** Per purpose of the form, per language (en, de, fr and every language it has notices in). */
+      offers: Record<string, Record<string, PurposeOffer>>;
+      /** The purposes' default languages, which a missing translation falls back to. */
+      defaultLocales: Record<string, string>;
+    };
+  }
+}

@@ -22,7 +22,8 @@ export interface NoticeInput {
   dataCategories: string[];
   /** Named recipients or partners; `[]` states that there are none. */
   recipients: string[];
-  privacyPolicyUrl: string;
+  /** null (or '') in a draft that has no link yet; publishing waits for it (A7). */
+  privacyPolicyUrl: string | null;
   /**
    * The sentence on withdrawing (consent) or objecting (legitimate interest). Leave empty to use the
    * plugin's standard sentence for the locale (en, de, fr).
@@ -72,5 +73,11 @@ export declare namespace CreateNotice {
 export declare namespace PublishNotice {
   export interface Response {
     data: Notice & { reconsentMarked: number };
+  }
+}
+export declare namespace GetNoticeChecklist {
+  /** What the A7 checklist needs besides the notice's own fields (the admin runs the same rule live). */
+  export interface Response {
+    data: { controller: { name: string; address: string; contact: string } };
   }
 }

@@ -135,6 +135,31 @@ it('previews an unsaved form exactly as the public route would serve it', async 
   );
 });
 
+it('A7: the preview says, per purpose and language, whether the purpose is offered and why not', async () => {
+  // Default language German, but only an English notice: nothing a French or German visitor can read.
+  await api.post('/consent/purposes', { key: 'catalogue', name: 'Catalogue', legalBasis: 'consent', channels: ['postal'], defaultLocale: 'de' });
+  await publish(notice('catalogue', 'en', 'Catalogue'));
+  const res = await api.post('/consent/forms/preview', {
+    form: { purposes: ['newsletter', 'calls', 'no-text', 'catalogue'] },
+    locale: 'fr',
+  });
+  expect(res.status).toBe(200);
+  const { offers, defaultLocales, purposes } = res.body.data;
+  expect(Object.keys(offers.newsletter)).toEqual(['de', 'en', 'fr']);
+  expect(offers.newsletter.de).toEqual({ offered: true, noticeLanguage: 'de', fallback: false });
+  expect(offers.newsletter.fr).toEqual({ offered: true, noticeLanguage: 'en', fallback: true });
+  expect(offers.calls.en).toEqual({ offered: true, noticeLanguage: 'fr', fallback: true });
+  expect(offers['no-text'].en).toEqual({ offered: false, reason: 'no-published-notice' });
+  expect(offers.catalogue.en).toEqual({ offered: true, noticeLanguage: 'en', fallback: false });
+  expect(offers.catalogue.fr).toEqual({ offered: false, reason: 'no-notice-in-language' });
+  expect(offers.catalogue.de).toEqual({ offered: false, reason: 'no-notice-in-language' });
+  expect(defaultLocales).toEqual({ newsletter: 'en', calls: 'fr', 'no-text': 'en', catalogue: 'de' });
+  // The definition itself leaves out exactly the purposes not offered in the language asked.
+  expect(purposes.map((p: { key: string }) => p.key)).toEqual(['newsletter', 'calls']);
+  const pub = await app.http().get('/api/consent/forms/signup?locale=fr');
+  expect(pub.body.data.offers).toBeUndefined();
+});
+
 describe('GET /api/consent/forms/:key (public, no auth)', () => {
   it('serves each purpose once, unticked, with its notice in the asked locale (A2, A4, A9, G1)', async () => {
     const res = await app.http().get('/api/consent/forms/signup?locale=de');

@@ -91,6 +91,25 @@ describe('the A7 checklist (A7)', () => {
     expect(res.body.data.missing).toEqual(['purpose', 'dataCategories', 'recipients', 'privacyPolicyUrl']);
   });
 
+  it('A7: a draft saves without its privacy link; the checklist and publishing wait for it', async () => {
+    const res = await api.put(`/consent/notices/${id}`, { privacyPolicyUrl: null, body: 'Monthly news.' });
+    expect(res.status).toBe(200);
+    expect(res.body.data.missing).toEqual(['dataCategories', 'recipients', 'privacyPolicyUrl']);
+    expect((await api.put(`/consent/notices/${id}`, { privacyPolicyUrl: 'privacy.html' })).status).toBe(400);
+    await api.put(`/consent/notices/${id}`, { body: '' });
+  });
+
+  it('A7: gives the editor’s live checklist the configured controller', async () => {
+    const res = await api.get('/consent/notices/checklist');
+    expect(res.status).toBe(200);
+    expect(res.body.data.controller).toEqual({
+      name: expect.any(String),
+      address: expect.any(String),
+      contact: expect.any(String),
+    });
+    expect(res.body.data.controller.name).not.toBe('');
+  });
+
   it('refuses to publish, naming every missing element, and changes nothing', async () => {
     const res = await api.post(`/consent/notices/${id}/publish`);
     expect(res.status).toBe(400);

@@ -1,5 +1,6 @@
 /** The A7 checklist and the withdrawal sentence (A7), as pure functions. */
-import { missingInformation, noticeHash } from '../../server/src/domain/notice-text';
+import { missingInformation } from '../../server/src/domain/a7-checklist';
+import { noticeHash } from '../../server/src/domain/notice-text';
 import { standardWithdrawalText, withdrawalTextFor } from '../../server/src/domain/withdrawal-text';
 
 const controller = { name: 'Example SAS', address: 'Paris', contact: 'dpo@example.com' };

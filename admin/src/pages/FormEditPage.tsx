@@ -7,7 +7,8 @@ import type { Form, FormInput } from '../../../shared/contracts/forms';
 import type { Purpose } from '../../../shared/contracts/purposes';
 import { useMutation, useResource, type FieldErrors } from '../api';
 import { CheckboxGroup, linesToList, listToLines, SelectField, TextAreaField, TextField, ToggleField } from '../components/Fields';
-import { FormPreview } from '../components/FormPreview';
+import { FormPreview, useFormPreview } from '../components/FormPreview';
+import { OfferTable } from '../components/OfferTable';
 import { PluginNav } from '../components/PluginNav';
 import { PERMISSIONS } from '../permissions';
 import { pluginPath } from '../utils/pluginPath';
@@ -64,6 +65,7 @@ const FormEditPage = () => {
   const [draft, setDraft] = useState<Draft>(empty);
   const [errors, setErrors] = useState<FieldErrors>({});
   const [previewLocale, setPreviewLocale] = useState('en');
+  const preview = useFormPreview(toInput(draft), /^[a-z]{2,3}(-[A-Z]{2})?$/.test(previewLocale) ? previewLocale : 'en');
 
   useEffect(() => {
     if (form) {
@@ -91,6 +93,7 @@ const FormEditPage = () => {
       setDraft((d) => ({ ...d, [field]: value }));
   // Keep the editor's order of choice, which is the order of the boxes on the form.
   const offered = purposes.filter((p) => p.active || draft.purposes.includes(p.key));
+  const names = Object.fromEntries(purposes.map((p) => [p.key, p.name]));
 
   const save = async () => {
     const input = toInput(draft);
@@ -228,10 +231,12 @@ const FormEditPage = () => {
                 />
               </Box>
             </Flex>
-            <FormPreview
-              form={toInput(draft)}
-              locale={/^[a-z]{2,3}(-[A-Z]{2})?$/.test(previewLocale) ? previewLocale : 'en'}
-            />
+            <FormPreview preview={preview} names={names} />
+            {preview && draft.purposes.length > 0 && (
+              <Box background="neutral0" hasRadius shadow="filterShadow" padding={4}>
+                <OfferTable offers={preview.offers} defaultLocales={preview.defaultLocales} names={names} />
+              </Box>
+            )}
           </Grid.Item>
         </Grid.Root>
       </Layouts.Content>

@@ -12,7 +12,8 @@ import {
 } from '@strapi/design-system';
 import { Layouts, Page, useNotification } from '@strapi/strapi/admin';
 import { useNavigate, useParams, useSearchParams } from 'react-router-dom';
-import type { Notice, NoticeInput } from '../../../shared/contracts/notices';
+import type { GetNoticeChecklist, Notice, NoticeInput } from '../../../shared/contracts/notices';
+import { missingInformation } from '../../../server/src/domain/a7-checklist';
 import type { Purpose } from '../../../shared/contracts/purposes';
 import { useMutation, useResource, type FieldErrors } from '../api';
 import { Checklist } from '../components/Checklist';
@@ -40,7 +41,7 @@ const fromNotice = (n: Notice): Draft => ({
   body: n.body,
   dataCategories: listToLines(n.dataCategories),
   recipients: listToLines(n.recipients),
-  privacyPolicyUrl: n.privacyPolicyUrl,
+  privacyPolicyUrl: n.privacyPolicyUrl ?? '',
   withdrawalText: n.withdrawalText,
   material: false,
 });
@@ -50,7 +51,8 @@ const toInput = (d: Draft): Omit<NoticeInput, 'purpose' | 'locale'> => ({
   body: d.body,
   dataCategories: linesToList(d.dataCategories),
   recipients: linesToList(d.recipients),
-  privacyPolicyUrl: d.privacyPolicyUrl,
+  // An empty link is "not yet" in a draft: the checklist says so, and publishing waits for it (A7).
+  privacyPolicyUrl: d.privacyPolicyUrl.trim() || null,
   withdrawalText: d.withdrawalText,
   material: d.material,
 });
@@ -63,6 +65,15 @@ const blank: Draft = {
   privacyPolicyUrl: '',
   withdrawalText: '',
   material: false,
+};
+
+/** A link a visitor's browser can open: absolute, http or https (the API refuses anything else). */
+const isWebLink = (value: string) => {
+  try {
+    return ['http:', 'https:'].includes(new URL(value).protocol);
+  } catch {
+    return false;
+  }
 };
 
 /**
@@ -86,7 +97,21 @@ const NoticeEditPage = () => {
   const { data: versions } = useResource<Notice[]>(
     purpose ? `/consent/notices?purpose=${encodeURIComponent(purpose)}&locale=${encodeURIComponent(locale)}` : null
   );
-  const mutate = useMutation();
+  const { data: checklistContext } = useResource<GetNoticeChecklist.Response['data']>('/consent/notices/checklist');
+  // The editor's words for each field, so that a refusal names what the editor sees, in their language.
+  const fieldLabels: Record<string, string> = {
+    title: t('notices.titleField', 'Title'),
+    body: t('notices.body', 'Text'),
+    dataCategories: t('notices.dataCategories', 'Data processed (one per line)'),
+    recipients: t('notices.recipients', 'Recipients or partners (one per line)'),
+    privacyPolicyUrl: t('notices.privacyPolicyUrl', 'Privacy policy link'),
+    withdrawalText: t('notices.withdrawalText', 'Sentence on withdrawing or objecting (optional)'),
+  };
+  const fieldNames = (fieldErrors: FieldErrors) =>
+    [...new Set(Object.keys(fieldErrors).map((path) => fieldLabels[path.split('.')[0]] ?? path))].join(', ');
+  const mutate = useMutation((fieldErrors) =>
+    t('notices.checkFields', 'Not saved. Please check: {fields}', { fields: fieldNames(fieldErrors) })
+  );
   const [draft, setDraft] = useState<Draft>(blank);
   const [errors, setErrors] = useState<FieldErrors>({});
   const [compareTo, setCompareTo] = useState<string>('');
@@ -111,6 +136,17 @@ const NoticeEditPage = () => {
   const back = () => navigate(pluginPath(`purposes/${purpose}`));
 
   const save = async () => {
+    // Caught here, in the editor's language, before the API would refuse it.
+    const link = draft.privacyPolicyUrl.trim();
+    if (link && !isWebLink(link)) {
+      const own = { privacyPolicyUrl: t('notices.linkInvalid', 'Enter a full web address, starting with https://') };
+      setErrors(own);
+      toggleNotification({
+        type: 'danger',
+        message: t('notices.checkFields', 'Not saved. Please check: {fields}', { fields: fieldNames(own) }),
+      });
+      return;
+    }
     const { data, fieldErrors } = isNew
       ? await mutate<Notice>('post', '/consent/notices', { purpose, locale, ...toInput(draft) })
       : await mutate<Notice>('put', `/consent/notices/${id}`, toInput(draft));
@@ -156,6 +192,19 @@ const NoticeEditPage = () => {
         locale,
         version: notice!.version,
       });
+  // The same A7 rule the server applies when publishing, run on the text as typed (domain/a7-checklist.ts).
+  const liveMissing =
+    editable && purposeRow && checklistContext
+      ? missingInformation(
+          // A link the API would refuse is not a link yet.
+          { language: locale, ...toInput(draft), privacyPolicyUrl: isWebLink(draft.privacyPolicyUrl.trim()) ? draft.privacyPolicyUrl : null },
+          purposeRow.legalBasis,
+          checklistContext.controller,
+          purposeRow
+        )
+      : null;
+  const missing = liveMissing ?? (isNew ? null : notice!.status === 'draft' ? notice!.missing : []);
+  const unsaved = !isNew && !!notice && JSON.stringify(toInput(draft)) !== JSON.stringify(toInput({ ...fromNotice(notice), material: notice.material }));
   // Publishing retires the version in force, if there is one: the first publication retires nothing.
   const inForce = versions?.find((v) => v.status === 'published' && v.id !== notice?.id);
 
@@ -186,7 +235,7 @@ const NoticeEditPage = () => {
             {!isNew && notice!.status === 'draft' && canPublish && (
               <Dialog.Root>
                 <Dialog.Trigger>
-                  <Button disabled={notice!.missing.length > 0}>{t('notices.publish', 'Publish')}</Button>
+                  <Button disabled={notice!.missing.length > 0 || unsaved || (missing?.length ?? 0) > 0}>{t('notices.publish', 'Publish')}</Button>
                 </Dialog.Trigger>
                 <Dialog.Content>
                   <Dialog.Header>
@@ -259,6 +308,7 @@ const NoticeEditPage = () => {
                 />
                 <TextAreaField
                   name="dataCategories"
+                  required
                   label={t('notices.dataCategories', 'Data processed (one per line)')}
                   value={draft.dataCategories}
                   onChange={set('dataCategories')}
@@ -276,6 +326,7 @@ const NoticeEditPage = () => {
                 />
                 <TextField
                   name="privacyPolicyUrl"
+                  required
                   label={t('notices.privacyPolicyUrl', 'Privacy policy link')}
                   value={draft.privacyPolicyUrl}
                   onChange={set('privacyPolicyUrl')}
@@ -319,10 +370,7 @@ const NoticeEditPage = () => {
             </Box>
           </Grid.Item>
           <Grid.Item col={4} s={12} direction="column" alignItems="stretch" gap={4}>
-            <Checklist
-              missing={isNew ? null : notice!.status === 'draft' ? notice!.missing : []}
-              legalBasis={purposeRow?.legalBasis}
-            />
+            <Checklist missing={missing} legalBasis={purposeRow?.legalBasis} />
             {notice?.hash && (
               <Box padding={4} background="neutral100" hasRadius>
                 <Typography variant="sigma" tag="p">

@@ -26,7 +26,7 @@ const forms = () => ({
   async preview(ctx: Context) {
     const { form, locale } = await validateFormPreview(ctx.request.body);
     ctx.body = {
-      data: await getService('forms').render(
+      data: await getService('forms').preview(
         {
           key: form.key ?? 'preview',
           name: form.name ?? '',

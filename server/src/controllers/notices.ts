@@ -16,6 +16,10 @@ const notices = () => ({
     const filter = await validateListNotices(ctx.query);
     ctx.body = { data: await getService('notices').list(filter) };
   },
+  /** What the editor's live A7 checklist needs besides the text: the controller from the configuration. */
+  async checklist(ctx: Context) {
+    ctx.body = { data: { controller: getService('notices').controller() } };
+  },
   async findOne(ctx: Context) {
     ctx.body = { data: await getService('notices').find(await idOf(ctx)) };
   },

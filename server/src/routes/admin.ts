@@ -29,6 +29,7 @@ export default {
 
     route('GET', '/notices', 'notices.find', 'noticesRead'),
     route('POST', '/notices', 'notices.create', 'noticesManage'),
+    route('GET', '/notices/checklist', 'notices.checklist', 'noticesRead'),
     route('GET', '/notices/:id', 'notices.findOne', 'noticesRead'),
     route('PUT', '/notices/:id', 'notices.update', 'noticesManage'),
     route('DELETE', '/notices/:id', 'notices.delete', 'noticesManage'),

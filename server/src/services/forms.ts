@@ -1,7 +1,8 @@
 import type { Core } from '@strapi/strapi';
 import { channelBoxes as boxesOf } from '../domain/channel-labels';
+import { noticeOffer, type NoticeOffer } from '../domain/notice-offer';
 import { errors } from '@strapi/utils';
-import type { Form, FormInput, GetPublicForm, PublicPurpose } from '../../../shared/contracts/forms';
+import type { Form, FormInput, GetPublicForm, PreviewForm, PublicPurpose } from '../../../shared/contracts/forms';
 import type { ConsentConfig } from '../config';
 import { PLUGIN_ID, UID } from '../constants';
 import { ConflictError } from '../errors';
@@ -65,6 +66,20 @@ const forms = ({ strapi }: { strapi: Core.Strapi }) => {
     if (problems.length) throw new errors.ValidationError(problems[0].message, { errors: problems });
   };
 
+  /** The languages each purpose has a notice in force in: the evidence `noticeOffer` decides on. */
+  const publishedLanguages = async (keys: string[]): Promise<Map<string, string[]>> => {
+    const out = new Map<string, string[]>(keys.map((k) => [k, []]));
+    if (!keys.length) return out;
+    const rows: { purpose: string; language: string }[] = await strapi.db
+      .query(UID.notice)
+      .findMany({ select: ['purpose', 'language'], where: { purpose: { $in: keys }, status: 'published' } });
+    for (const row of rows) out.get(row.purpose)?.push(row.language);
+    return out;
+  };
+
+  // The languages the plugin ships texts for; an editor checks a form in each of them.
+  const SHIPPED_LANGUAGES = ['en', 'de', 'fr'];
+
   return {
     async list(): Promise<Form[]> {
       return (await query().findMany({ orderBy: { key: 'asc' } })).map(toDto);
@@ -127,16 +142,15 @@ const forms = ({ strapi }: { strapi: Core.Strapi }) => {
       const config = strapi.config.get(`plugin::${PLUGIN_ID}`) as ConsentConfig;
       const asked = locale ?? 'en';
 
+      const published = await publishedLanguages(row.purposes);
+
       const items: PublicPurpose[] = [];
       for (const purposeKey of row.purposes) {
         const purpose = purposes.get(purposeKey);
-        if (!purpose || !purpose.active) continue;
-        const candidates = [asked, asked.split('-')[0], purpose.defaultLocale].filter((l, i, a) => a.indexOf(l) === i);
-        let notice = null;
-        for (const candidate of candidates) {
-          notice = await noticeService.current(purposeKey, candidate);
-          if (notice) break;
-        }
+        const offer = noticeOffer(purpose, asked, published.get(purposeKey) ?? []);
+        if (!purpose || !offer.offered) continue;
+        const notice = await noticeService.current(purposeKey, offer.noticeLanguage);
+        // Retired between the two reads: the next request sees the new version.
         if (!notice) continue;
         const translated = purpose.translations[asked] ?? purpose.translations[asked.split('-')[0]];
         const text = noticeService.text(notice, purpose.legalBasis, purpose.directMarketing);
@@ -175,6 +189,32 @@ const forms = ({ strapi }: { strapi: Core.Strapi }) => {
         controller: config.controller,
         purposes: items,
       };
+    },
+
+    /**
+     * The admin's preview: the public definition, plus, per purpose and language, whether the purpose is
+     * offered and why not (a purpose must never vanish from a language without the editor being told).
+     */
+    async preview(
+      row: Pick<FormRow, 'key' | 'name' | 'purposes' | 'doubleOptIn' | 'privacyPolicyUrl'>,
+      locale: string | undefined
+    ): Promise<PreviewForm.Response['data']> {
+      const definition = await this.render(row, locale);
+      const purposes = await getService('purposes').byKeys(row.purposes);
+      const published = await publishedLanguages(row.purposes);
+      const languages = new Set([...SHIPPED_LANGUAGES, definition.locale]);
+      for (const list of published.values()) list.forEach((l) => languages.add(l));
+      for (const p of purposes.values()) languages.add(p.defaultLocale);
+      const offers: Record<string, Record<string, NoticeOffer>> = {};
+      const defaultLocales: Record<string, string> = {};
+      for (const key of row.purposes) {
+        const purpose = purposes.get(key);
+        if (purpose) defaultLocales[key] = purpose.defaultLocale;
+        offers[key] = Object.fromEntries(
+          [...languages].sort().map((l) => [l, noticeOffer(purpose, l, published.get(key) ?? [])])
+        );
+      }
+      return { ...definition, offers, defaultLocales };
     },
   };
 };

@@ -4,7 +4,8 @@ import type { LegalBasis, NoticeStatus } from '../../../shared/contracts/domain'
 import type { Notice, NoticeInput } from '../../../shared/contracts/notices';
 import type { ConsentConfig } from '../config';
 import { PLUGIN_ID, UID } from '../constants';
-import { missingInformation, noticeHash, noticeText, type NoticeFields } from '../domain/notice-text';
+import { missingInformation } from '../domain/a7-checklist';
+import { noticeHash, noticeText, type NoticeFields } from '../domain/notice-text';
 import { withdrawalTextFor } from '../domain/withdrawal-text';
 import { isDirectMarketing } from '../domain/direct-marketing';
 import { outdatedNotices } from '../domain/reconsent';
@@ -97,6 +98,12 @@ const notices = ({ strapi }: { strapi: Core.Strapi }) => {
   };
 
   return {
+    /** The controller every notice names (A7), as configured. */
+    controller: () => {
+      const { name, address, contact } = controller();
+      return { name, address, contact };
+    },
+
     /** The canonical content and its hash, for code that renders or checks a notice. */
     text: (notice: NoticeFields, basis: LegalBasis, directMarketing = false) => noticeText(notice, basis, controller(), directMarketing),
     contentHash: (notice: NoticeFields, basis: LegalBasis, directMarketing = false) =>

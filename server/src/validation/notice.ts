@@ -12,7 +12,8 @@ const fields = {
   body: yup.string().max(20000),
   dataCategories: stringList('data categories'),
   recipients: stringList('recipients'),
-  privacyPolicyUrl: absoluteUrl(),
+  // A draft may not have its link yet: null (or no field) leaves it to the A7 checklist, which blocks publishing.
+  privacyPolicyUrl: absoluteUrl().nullable(),
   withdrawalText: yup.string().max(2000).nullable(),
   material: yup.boolean(),
 };
