@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchBrowser } from './browser';
-import { ADMIN, startPlayground, type PlaygroundServer } from './playground-server';
+import { ADMIN, adminLogin, startPlayground, type PlaygroundServer } from './playground-server';
 
 let server: PlaygroundServer | undefined;
 let browser: Browser;
@@ -86,18 +86,9 @@ const sections = async (page: Page, navName = 'Consent sections') => {
 };
 
 beforeAll(async () => {
-  // CONSENT_BROWSER_URL points at an already running playground (for working on these tests).
-  if (process.env.CONSENT_BROWSER_URL) base = process.env.CONSENT_BROWSER_URL;
-  else {
-    server = await startPlayground();
-    base = server.url;
-  }
-  const login = await fetch(`${base}/admin/login`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify(ADMIN),
-  });
-  superToken = (await login.json()).data.token;
+  server = await startPlayground();
+  base = server.url;
+  superToken = await adminLogin(base);
   browser = await launchBrowser();
   // Building the plugin and the playground's admin takes one to three minutes, more on a busy machine.
 }, 600_000);

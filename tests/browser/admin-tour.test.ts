@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser } from './browser';
-import { ADMIN, startPlayground, type PlaygroundServer } from './playground-server';
+import { ADMIN, adminLogin, startPlayground, type PlaygroundServer } from './playground-server';
 
 let server: PlaygroundServer | undefined;
 let browser: Browser;
@@ -25,12 +25,7 @@ const shoot = async (name: string) => {
 };
 
 const adminGet = async (url: string) => {
-  const login = await fetch(`${base}/admin/login`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify(ADMIN),
-  });
-  const token = (await login.json()).data.token;
+  const token = await adminLogin(base);
   const res = await fetch(`${base}${url}`, { headers: { Authorization: `Bearer ${token}` } });
   return (await res.json()).data;
 };
@@ -56,11 +51,8 @@ const confirm = async (address: string) => {
 };
 
 beforeAll(async () => {
-  if (process.env.CONSENT_BROWSER_URL) base = process.env.CONSENT_BROWSER_URL;
-  else {
-    server = await startPlayground();
-    base = server.url;
-  }
+  server = await startPlayground();
+  base = server.url;
   browser = await launchBrowser();
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   page = await context.newPage();

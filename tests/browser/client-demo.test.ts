@@ -9,7 +9,7 @@
 import fs from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchBrowser } from './browser';
-import { ADMIN, startPlayground, type PlaygroundServer } from './playground-server';
+import { adminLogin, startPlayground, type PlaygroundServer } from './playground-server';
 
 let server: PlaygroundServer | undefined;
 let browser: Browser;
@@ -54,17 +54,9 @@ const openClientDemo = async (context: BrowserContext, form = 'contact') => {
 };
 
 beforeAll(async () => {
-  if (process.env.CONSENT_BROWSER_URL) base = process.env.CONSENT_BROWSER_URL;
-  else {
-    server = await startPlayground();
-    base = server.url;
-  }
-  const login = await fetch(`${base}/admin/login`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify(ADMIN),
-  });
-  adminToken = (await login.json()).data.token;
+  server = await startPlayground();
+  base = server.url;
+  adminToken = await adminLogin(base);
   browser = await launchBrowser();
 }, 600_000);
 

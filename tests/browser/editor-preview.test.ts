@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser } from './browser';
-import { ADMIN, startPlayground, type PlaygroundServer } from './playground-server';
+import { ADMIN, adminLogin, startPlayground, type PlaygroundServer } from './playground-server';
 
 let server: PlaygroundServer | undefined;
 let browser: Browser;
@@ -44,18 +44,9 @@ const item = (element: string) => page.getByTestId('a7-checklist').locator(`[dat
 const squash = (s: string | null) => (s ?? '').replace(/\s+/g, ' ').trim();
 
 beforeAll(async () => {
-  // CONSENT_BROWSER_URL points at an already running playground (for working on these tests).
-  if (process.env.CONSENT_BROWSER_URL) base = process.env.CONSENT_BROWSER_URL;
-  else {
-    server = await startPlayground();
-    base = server.url;
-  }
-  const login = await fetch(`${base}/admin/login`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify(ADMIN),
-  });
-  token = (await login.json()).data.token;
+  server = await startPlayground();
+  base = server.url;
+  token = await adminLogin(base);
   browser = await launchBrowser();
   page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
   page.setDefaultTimeout(20_000);

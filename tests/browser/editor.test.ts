@@ -13,12 +13,8 @@ let page: Page;
 let base: string;
 
 beforeAll(async () => {
-  // CONSENT_BROWSER_URL points at an already running playground (for working on these tests).
-  if (process.env.CONSENT_BROWSER_URL) base = process.env.CONSENT_BROWSER_URL;
-  else {
-    server = await startPlayground();
-    base = server.url;
-  }
+  server = await startPlayground();
+  base = server.url;
   browser = await launchBrowser();
   page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
   page.setDefaultTimeout(20_000);

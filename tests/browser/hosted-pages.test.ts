@@ -25,11 +25,8 @@ const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const WCAG_22_AA = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 
 beforeAll(async () => {
-  if (process.env.CONSENT_BROWSER_URL) base = process.env.CONSENT_BROWSER_URL;
-  else {
-    server = await startPlayground();
-    base = server.url;
-  }
+  server = await startPlayground();
+  base = server.url;
   browser = await launchBrowser();
 }, 600_000);
 

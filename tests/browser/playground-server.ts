@@ -35,7 +35,12 @@ export interface PlaygroundServer {
   stop(): Promise<void>;
 }
 
+/**
+ * The playground a browser test file runs against: the one at CONSENT_BROWSER_URL when set (already
+ * running, for working on the tests; left running), else a fresh one of its own.
+ */
 export const startPlayground = async (): Promise<PlaygroundServer> => {
+  if (process.env.CONSENT_BROWSER_URL) return { url: process.env.CONSENT_BROWSER_URL, stop: async () => undefined };
   const port = await freePort();
   // Its own mailbox port too: several playgrounds (test files, other checkouts) may run at once.
   const smtpPort = await freePort();
@@ -87,4 +92,14 @@ export const startPlayground = async (): Promise<PlaygroundServer> => {
         fs.rmSync(path.join(PLAYGROUND, 'build'), { recursive: true, force: true });
     },
   };
+};
+
+/** A Super Admin JWT for the playground's admin API (the seeded admin, `ADMIN`). */
+export const adminLogin = async (base: string): Promise<string> => {
+  const login = await fetch(`${base}/admin/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(ADMIN),
+  });
+  return (await login.json()).data.token;
 };

@@ -46,12 +46,8 @@ const signUp = async (address: string) => {
 };
 
 beforeAll(async () => {
-  // CONSENT_BROWSER_URL points at an already running playground (for working on these tests).
-  if (process.env.CONSENT_BROWSER_URL) base = process.env.CONSENT_BROWSER_URL;
-  else {
-    server = await startPlayground();
-    base = server.url;
-  }
+  server = await startPlayground();
+  base = server.url;
 
   pseudonym = await signUp(email);
 

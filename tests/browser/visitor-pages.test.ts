@@ -19,11 +19,8 @@ const unique = Date.now().toString(36);
 const SHOTS = process.env.CONSENT_SHOTS_DIR ?? '/tmp/consent-visitor-shots';
 
 beforeAll(async () => {
-  if (process.env.CONSENT_BROWSER_URL) base = process.env.CONSENT_BROWSER_URL;
-  else {
-    server = await startPlayground();
-    base = server.url;
-  }
+  server = await startPlayground();
+  base = server.url;
   browser = await launchBrowser();
   fs.mkdirSync(SHOTS, { recursive: true });
 }, 600_000);
