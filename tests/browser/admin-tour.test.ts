@@ -94,6 +94,10 @@ it('the purposes list shows the four demo purposes', async () => {
 
 it('the purpose editor opens the newsletter', async () => {
   await page.goto(`${base}/admin/plugins/consent/purposes/newsletter`);
+  // The field is on the page before the purpose has loaded into it: wait for its value, not its presence.
+  await page.waitForFunction(() =>
+    [...document.querySelectorAll('input')].some((input) => (input as HTMLInputElement).value === 'Newsletter')
+  );
   await expect(page.getByLabel(/^Name\*?$/).inputValue()).resolves.toBe('Newsletter');
   await shoot('admin-purpose-editor');
 });
