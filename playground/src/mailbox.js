@@ -43,7 +43,7 @@ const renderMailbox = (mails) => `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Playground mailbox</title>
 <style>body { font-family: system-ui, sans-serif; max-width: 48rem; margin: 2rem auto; padding: 0 1rem; }
 article { border: 1px solid #ccc; border-radius: 6px; margin: 1rem 0; padding: .75rem 1rem; }
-pre { white-space: pre-wrap; }</style></head>
+pre { white-space: pre-wrap; overflow-wrap: anywhere; }</style></head>
 <body><h1>Playground mailbox</h1>
 <p>Mails the playground sent (newest first). Nothing leaves this machine.</p>
 ${
