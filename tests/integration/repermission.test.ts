@@ -278,6 +278,8 @@ describe('I4: silence', () => {
       recipients: ['Partner GmbH', 'Other Partner SA'],
       material: true,
     });
+    // The page offers nothing the button would not do.
+    expect((await app.http().get(kim.renew).expect(200)).body.data).toEqual({ language: 'en', purposes: [], renewable: false });
     const before = await eventCount();
     const res = await app.http().post(kim.renew).expect(200);
     expect(res.body.data).toEqual({ status: 'nothing-to-renew', purposes: [] });

@@ -62,6 +62,17 @@ const repermission = ({ strapi }: { strapi: Core.Strapi }) => {
 
   const uniqueKeys = (grants: GrantRow[]) => [...new Set(grants.map((g) => g.purpose))];
 
+  /**
+   * The grants an answer can renew: current, among those the request asked about, and not waiting for
+   * re-consent on a materially changed notice (going on is not agreeing to the new text). The page and
+   * the answer use the same list, so the page never offers what the button will not do.
+   */
+  const renewableGrants = async (pseudonym: string, now: Date, purposes: string[]): Promise<GrantRow[]> => {
+    const current = await grantsOf(pseudonym, now, purposes);
+    const reconsent = await getService('catalogue').reconsent(uniqueKeys(current));
+    return current.filter((g) => !reconsent(g));
+  };
+
   const deadlineText = (deadline: Date, language: string) => {
     try {
       return new Intl.DateTimeFormat(language, { dateStyle: 'long', timeZone: 'UTC' }).format(deadline);
@@ -153,15 +164,14 @@ const repermission = ({ strapi }: { strapi: Core.Strapi }) => {
     /** What the link's page shows; changes nothing (GET). */
     async describe(token: string, now = new Date()) {
       const { payload, language, person } = await open(token);
-      const grants = await grantsOf(person.pseudonym, now, payload.purposes);
+      const grants = await renewableGrants(person.pseudonym, now, payload.purposes);
       return { language, purposes: await getService('purposes').namesIn(uniqueKeys(grants), language), renewable: grants.length > 0 };
     },
 
     /**
      * The person's answer: a `confirmed` event (state `granted`, method `link`, actor `subject`) for each of
-     * their grants the request asked about that is still current, keeping the notice they agreed to. A
-     * grant waiting for re-consent on a changed notice is left as it is: going on is not agreeing to the new
-     * text. Idempotent: a grant renewed or given again since the request is not renewed twice.
+     * their grants the request asked about that is still current (`renewableGrants`), keeping the notice
+     * they agreed to. Idempotent: a grant renewed or given again since the request is not renewed twice.
      */
     async renew(token: string, request: CaptureRequest, now = new Date()): Promise<RenewOutcome> {
       const { payload, language, person, requestedAt } = await open(token);
@@ -169,9 +179,7 @@ const repermission = ({ strapi }: { strapi: Core.Strapi }) => {
       const renewed = await strapi.db.transaction(async () => {
         const ledger = getService('ledger');
         await ledger.lock();
-        const current = await grantsOf(person.pseudonym, now, payload.purposes);
-        const reconsent = await getService('catalogue').reconsent(uniqueKeys(current));
-        const grants = current.filter((g) => !reconsent(g));
+        const grants = await renewableGrants(person.pseudonym, now, payload.purposes);
         if (grants.length === 0) return { status: 'nothing-to-renew' as const, keys: [] };
         // Given again since the request (a form, another answer to this link): nothing to renew.
         const answered: { purpose: string; channel: Channel; evidence: unknown }[] = await strapi.db.query(UID.event).findMany({
