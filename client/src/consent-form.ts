@@ -68,22 +68,29 @@ const cleanSubject = (subject: Subject): Subject =>
     Object.entries(subject ?? {}).filter(([, v]) => typeof v === 'string' && v.trim() !== '')
   ) as Subject;
 
+/** A form nobody has touched yet: nothing ticked (A2), no error, no changed notice. */
+export const untouchedState = (
+  status: ConsentFormState['status'],
+  definition: ConsentFormState['definition'],
+  gpc: boolean
+): ConsentFormState => ({
+  status,
+  definition,
+  choices: {},
+  channelChoices: {},
+  changed: [],
+  fieldErrors: {},
+  error: null,
+  result: null,
+  gpc,
+});
+
 export const createConsentForm = (options: ConsentFormOptions): ConsentForm => {
   const fetchImpl: FetchLike = options.fetch ?? ((input, init) => fetch(input, init));
   const base = (options.baseUrl ?? '').replace(/\/+$/, '');
   const gpc = options.gpc ?? readGpc();
   const listeners = new Set<(state: ConsentFormState) => void>();
-  let state: ConsentFormState = {
-    status: 'loading',
-    definition: null,
-    choices: {},
-    channelChoices: {},
-    changed: [],
-    fieldErrors: {},
-    error: null,
-    result: null,
-    gpc,
-  };
+  let state: ConsentFormState = untouchedState('loading', null, gpc);
 
   /** Every box of every purpose offered per channel, unticked (A2). */
   const untickedBoxes = (definition: FormDefinition) =>

@@ -4,7 +4,7 @@ import { useFetchClient } from '@strapi/strapi/admin';
 import type { FormInput, PreviewForm } from '../../../shared/contracts/forms';
 import { labelsFor } from '../../../client/src/labels';
 import { purposeView } from '../../../client/src/view';
-import type { ConsentFormState } from '../../../client/src/consent-form';
+import { untouchedState } from '../../../client/src/consent-form';
 import { useOfferText } from './OfferTable';
 import { useT } from '../utils/useT';
 
@@ -49,18 +49,8 @@ const FormPreview = ({ preview, names }: { preview: Preview | null; names: Recor
     );
   }
   const labels = labelsFor(preview.locale);
-  // A visitor who has not chosen anything yet: nothing ticked (A2), no error, no changed notice.
-  const state: ConsentFormState = {
-    status: 'ready',
-    definition: preview,
-    choices: {},
-    channelChoices: {},
-    changed: [],
-    fieldErrors: {},
-    error: null,
-    result: null,
-    gpc: false,
-  };
+  // A visitor who has not chosen anything yet, as the public form starts.
+  const state = untouchedState('ready', preview, false);
   const left = Object.entries(preview.offers).flatMap(([key, byLanguage]) => {
     const offer = byLanguage[preview.locale];
     return offer && !offer.offered ? [{ key, offer }] : [];
