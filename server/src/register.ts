@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { subscribeLedgerGuard } from './database/ledger-guard';
 import { subscribeNoticeGuard } from './database/notice-guard';
+import { subscribeReportGuard } from './database/report-guard';
 import { apiBoundary } from './middlewares/api-boundary';
 import { bodyGuard } from './middlewares/body-guard';
 import { rawBody } from './middlewares/raw-body';
@@ -9,6 +10,7 @@ import { getService } from './utils/get-service';
 const register = ({ strapi }: { strapi: Core.Strapi }) => {
   subscribeLedgerGuard(strapi);
   subscribeNoticeGuard(strapi);
+  subscribeReportGuard(strapi);
   getService('webhooks').register();
   getService('catalogue').register();
   // Registered before Strapi's own middlewares, so it sees the body parser's answers (middlewares/api-boundary).

@@ -84,6 +84,11 @@ export interface ConsentConfig {
      */
     importBatchDays: number;
   };
+  /**
+   * Compliance reports (issue 22): `maxSpanDays` is the longest period one report covers (both ends
+   * counted), `sampleSize` how many proofs (events with their receipts) each purpose's random sample holds.
+   */
+  reports: { maxSpanDays: number; sampleSize: number };
 }
 
 export const SECRET_MIN_LENGTH = 32;
@@ -120,4 +125,6 @@ export const defaultConfig: ConsentConfig = {
     // Retries (J2, N7) come within minutes or days; a month covers a failed job retried after a holiday.
     importBatchDays: 30,
   },
+  // A year and a day: a calendar year, leap years included, in one report; longer periods take longer to count.
+  reports: { maxSpanDays: 366, sampleSize: 5 },
 };

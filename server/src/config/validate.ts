@@ -159,6 +159,13 @@ const schema = (production: boolean) =>
             .required(),
         })
         .noUnknown(true, '${path} has unknown key(s): ${unknown}'),
+      reports: yup
+        .object({
+          // Ten years at most: the longest limitation period a report may need to cover, and a bound on its cost.
+          maxSpanDays: yup.number().integer('${path} must be a whole number of days').min(1).max(3660).required(),
+          sampleSize: yup.number().integer().min(0, '${path} must be 0 (no sample) or more').max(100).required(),
+        })
+        .noUnknown(true, '${path} has unknown key(s): ${unknown}'),
     })
     .noUnknown(true, '${path} has unknown key(s): ${unknown}')
     .test('fr-suppression-minimum', function frSuppressionMinimum(value) {

@@ -42,6 +42,15 @@ const receipts = ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     /**
+     * Any other signed document of the plugin (a compliance report): same key, so the same JWK set
+     * verifies it; its own `typ` keeps it from passing for a receipt.
+     */
+    signDocument(payload: Record<string, unknown>, typ: string): string {
+      if (!key) throw new Error('[consent] documents are signed before the plugin bootstrap loaded the key');
+      return signCompact(payload, key, typ);
+    },
+
+    /**
      * Signs receipts; `writes` keeps them, to be run inside the caller's transaction with the events they
      * cover (knex rather than the query engine, which would read each row back).
      */
