@@ -220,6 +220,7 @@ describe('POST /consent/reports, then GET /consent/reports/:id', () => {
     expect(decodeProtectedHeader(data.jws)).toMatchObject({ alg: 'EdDSA', typ: 'consent-report+jwt' });
     const list = await admin.get('/consent/reports');
     expect(list.status).toBe(200);
+    expect(list.body.meta.purposes.map((p: { key: string }) => p.key).sort()).toEqual(['newsletter', 'partners', 'postal']);
     expect(list.body.data[0]).toEqual({
       id,
       from,
@@ -236,6 +237,8 @@ describe('POST /consent/reports, then GET /consent/reports/:id', () => {
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe('application/pdf');
     const pdf = res.body as Buffer;
+    // To look at it (pdftoppm, a browser): CONSENT_REPORT_PDF=/tmp/report.pdf npx jest tests/integration/reports.test.ts
+    if (process.env.CONSENT_REPORT_PDF) writeFileSync(process.env.CONSENT_REPORT_PDF, pdf);
     expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
     const hash = reportHash(new TextDecoder().decode((await compactVerify(data.jws, createLocalJWKSet(jwks as never))).payload));
     const text = pdfText(pdf);

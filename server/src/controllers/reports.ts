@@ -19,7 +19,9 @@ const reports = () => ({
   },
 
   async find(ctx: Context) {
-    ctx.body = { data: await getService('reports').list() };
+    // The purposes a report may cover, for the admin page: a role holding only `reports.manage` reads no catalogue.
+    const purposes = (await getService('purposes').list()).map((p) => ({ key: p.key, name: p.name, active: p.active }));
+    ctx.body = { data: await getService('reports').list(), meta: { purposes } };
   },
 
   async findOne(ctx: Context) {

@@ -90,7 +90,7 @@ export const reportBlocks = (report: Json, hash: string, jwksUrl: string, kid: s
     b.push({ text: `Random sample of proofs (${p.sample.proofs.length} of ${p.sample.eventsInPeriod} events)`, style: 'subheading' });
     if (p.sample.proofs.length === 0) text('No event in the period.', 12);
     for (const { event, receipt } of p.sample.proofs) {
-      text(`#${event.seq} ${event.occurredAt} ${event.action} (${event.channel}, ${event.method}, notice v${orNone(event.noticeVersion)}) subject ${event.subject}`, 12);
+      text(`#${event.seq} ${event.occurredAt} ${event.action} (${event.channel}, ${event.method}, ${event.noticeVersion == null ? 'no notice' : `notice v${event.noticeVersion}`}) subject ${event.subject}`, 12);
       b.push({ text: `event ${event.eventId} hash ${event.hash}`, style: 'mono', indent: 24 });
       b.push({ text: receipt ? `receipt ${receipt}` : 'no receipt (not a form submission)', style: 'mono', indent: 24 });
     }
