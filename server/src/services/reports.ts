@@ -131,7 +131,8 @@ const reports = ({ strapi }: { strapi: Core.Strapi }) => {
     const count = Number(((await base().count({ n: '*' })) as Array<{ n: number | string }>)[0].n);
     const events = [];
     for (const offset of samplePositions(count, size)) {
-      const [row] = await base().select(EVENT_COLUMNS).orderBy('seq', 'asc').limit(1).offset(offset);
+      // In the (purpose, occurred_at) index's order: the offset is walked in the index, not over the whole ledger.
+      const [row] = await base().select(EVENT_COLUMNS).orderBy([{ column: 'occurred_at' }, { column: 'seq' }]).limit(1).offset(offset);
       if (row) events.push(fromEventColumns(row));
     }
     const receiptIds = [...new Set(events.map((e) => e.receiptId).filter((r): r is string => typeof r === 'string'))];
