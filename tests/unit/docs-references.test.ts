@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { configSchema } from '../../server/src/config/validate';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -40,6 +41,18 @@ describe('documentation references', () => {
       }
     }
     expect(Object.fromEntries(missing)).toEqual({});
+  });
+
+  it('every configuration key the validator knows is in docs/reference/configuration.md', () => {
+    type Description = { fields?: Record<string, Description> };
+    const leaves = (d: Description, prefix = ''): string[] =>
+      d.fields && Object.keys(d.fields).length
+        ? Object.entries(d.fields).flatMap(([k, v]) => leaves(v, prefix ? `${prefix}.${k}` : k))
+        : [prefix];
+    const reference = fs.readFileSync(path.join(ROOT, 'docs/reference/configuration.md'), 'utf8');
+    const keys = leaves(configSchema(false).describe() as Description);
+    expect(keys.length).toBeGreaterThan(20);
+    expect(keys.filter((key) => !reference.includes(`\`${key}\``))).toEqual([]);
   });
 
   it('every relative link in the Markdown files resolves to a file of the repository', () => {

@@ -58,7 +58,7 @@ const template = yup
   .noUnknown(true, '${path} has unknown key(s): ${unknown}');
 
 /** Every key is known: a typo such as `ipstorage` must fail start-up rather than be silently ignored. */
-const schema = (production: boolean) =>
+export const configSchema = (production: boolean) =>
   yup
     .object({
       controller: yup
@@ -179,7 +179,7 @@ const schema = (production: boolean) =>
  */
 export const validateConfig = (config: unknown, env: string | undefined = process.env.NODE_ENV): void => {
   try {
-    schema(env === 'production').validateSync(config, { abortEarly: false, strict: true });
+    configSchema(env === 'production').validateSync(config, { abortEarly: false, strict: true });
   } catch (error) {
     const inner = (error as { inner?: Array<{ path?: string; message: string }> }).inner;
     const problems = (inner?.length ? inner : [error as { path?: string; message: string }]).map((e) =>
