@@ -82,7 +82,7 @@ describe('B4, I3, I4, I7, N7: the retention jobs follow server.cron.enabled', ()
       }) as typeof strapi.log.warn;
     };
     const app = await boot({ env: { CRON_ENABLED: cron }, beforeLoad: capture });
-    const names = app.strapi.cron.jobs.map((j: { name?: string }) => j.name ?? '');
+    const names = app.strapi.cron.jobs.map((j) => (j as { name?: string }).name ?? '');
     return { app, names, ours: warnings.filter((w) => w.includes('server.cron.enabled')) };
   };
 
