@@ -15,6 +15,8 @@ describe('invalid configuration fails start-up', () => {
     [{ jurisdiction: 'mars' }, /consent\.jurisdiction must be one of/],
     [{ doubleOptIn: { tokenTtlSeconds: -5 } }, /consent\.doubleOptIn\.tokenTtlSeconds/],
     [{ unknownOption: true }, /unknown key\(s\): unknownOption/],
+    // I5: the proof period is whole years (1 to 30) or null.
+    [{ retention: { proofYears: 0 } }, /consent\.retention\.proofYears must be at least 1/],
   ])('%j', async (pluginConfig, message) => {
     await expect(boot({ pluginConfig })).rejects.toThrow(message);
   });

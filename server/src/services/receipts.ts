@@ -41,6 +41,12 @@ const receipts = ({ strapi }: { strapi: Core.Strapi }) => {
       return signCompact(receipt, key, 'consent-receipt+jwt');
     },
 
+    /** Another statement of the plugin under the same key and JWK set (a prune seal, I5), with its own `typ`. */
+    signAs(payload: Record<string, unknown>, typ: string): string {
+      if (!key) throw new Error('[consent] a statement is signed before the plugin bootstrap loaded the key');
+      return signCompact(payload, key, typ);
+    },
+
     /**
      * Signs receipts; `writes` keeps them, to be run inside the caller's transaction with the events they
      * cover (knex rather than the query engine, which would read each row back).
