@@ -7,9 +7,11 @@ import type { RecordedEvent } from './events';
  */
 
 /** One ledger event as admins read it. Pseudonymous: the person's identifiers live on the subject. */
-export interface LedgerEvent extends RecordedEvent {
-  /** The person's pseudonym. */
-  subject: string;
+export interface LedgerEvent extends Omit<RecordedEvent, 'actor'> {
+  /** The person's pseudonym; null once the event was pruned at the end of its proof period (I5). */
+  subject: string | null;
+  /** null once pruned (I5). */
+  actor: string | null;
   noticeId: number | null;
   noticeVersion: number | null;
   noticeHash: string | null;
