@@ -295,6 +295,7 @@ describe('I3: suppression entries are kept at least suppressionMinMonths, by def
       suppressionMinMonths: 36,
       suppressionMaxMonths: null,
       importBatchDays: 30,
+      proofYears: 5,
     });
     const count = await consent().service('suppression').count();
     expect(await retention().pruneSuppressions(new Date(now.getTime() + 100 * 365 * DAY))).toEqual({ deleted: 0 });

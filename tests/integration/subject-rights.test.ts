@@ -360,6 +360,7 @@ describe('I1, I2: erasure', () => {
     expect(await consent().service('ledger').verify()).toEqual({
       ok: true,
       checked: before.events + 5,
+      pruned: 0,
       firstBadEvent: null,
     });
 
