@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { TABLE } from '../../server/src/constants';
+import { TABLE, UID } from '../../server/src/constants';
 import { installLedgerTriggers } from '../../server/src/database/ledger-guard';
 import { monthsBefore } from '../../server/src/domain/retention-rules';
 import type { NewEvent } from '../../server/src/services/ledger';
@@ -118,6 +118,13 @@ beforeAll(async () => {
     { purpose: 'partners', channel: 'email', action: 'granted', at: yearsAgo(7) },
     { purpose: 'newsletter', channel: 'email', action: 'withdrawn', at: yearsAgo(6) },
   ]);
+  // Her receipts, as the form would have issued them (signed, naming her).
+  for (const i of [0, 1, 2]) {
+    const receiptId = `rcpt-olga@example.fr-${i}`;
+    await app.strapi.db.query(UID.receipt).create({
+      data: { receiptId, subject: olga, issuedAt: yearsAgo(7), body: { receiptId }, jws: consent().service('receipts').sign({ receiptId, sub: olga }) },
+    });
+  }
   // Ended two years ago.
   rita = await person('rita@example.fr', 'fr', [
     { purpose: 'newsletter', channel: 'email', action: 'granted', at: yearsAgo(7) },
@@ -151,7 +158,7 @@ describe('I5: pruning at the end of the proof period (default 5 years)', () => {
     expect(await allRows()).toEqual(before);
   });
 
-  it('I5: two instances at once prune the ended consent once; personal fields null, hashes and the rest unchanged', async () => {
+  it('I5: two instances at once prune the ended consent once; personal fields null, hashes and the rest unchanged, its receipts gone', async () => {
     const [first, second] = await Promise.all([retention().pruneProof(now), retention().pruneProof(now)]);
     expect(first.keys + second.keys).toBe(1);
     expect(first.events + second.events).toBe(2);
@@ -171,6 +178,9 @@ describe('I5: pruning at the end of the proof period (default 5 years)', () => {
       expect(time(row.pruned_at)).toBe(Math.floor(now.getTime()));
       expect(row.prune_seal).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
     }
+    // The receipts only the pruned events named went; the one of her running consent stayed.
+    const receipts = await knex()(TABLE.receipt).where({ subject: olga }).orderBy('receipt_id');
+    expect(receipts.map((r: { receipt_id: string }) => r.receipt_id)).toEqual(['rcpt-olga@example.fr-1']);
     // The ended key's state went with its proof; her running consent and the others stayed.
     expect(await stateOf(olga, 'newsletter')).toBeUndefined();
     expect((await stateOf(olga, 'partners')).state).toBe('granted');
@@ -232,6 +242,7 @@ describe('I5, J1: the NDJSON export and the offline verifier on a pruned ledger'
     const { status, stdout } = verifyFile(lines);
     expect(status).toBe(0);
     expect(stdout).toContain('pruned events: 2 (proof period over), 2 seals verified');
+    expect(stdout).toContain('receipts: 1 signatures verified');
     expect(stdout).toContain(`${lines.length - 3} hashes recomputed`);
   });
 

@@ -377,8 +377,9 @@ const ledger = ({ strapi }: { strapi: Core.Strapi }) => {
     /**
      * I5: prunes the proof of these keys (person × purpose × channel), whose proof period the caller
      * judged over (services/retention.ts, domain/proof-pruning.ts): every event of the key loses its
-     * `PRUNED_FIELDS`, gets `prunedAt` and a seal signed with the plugin's key over what remains, and the
-     * key's state row goes, so `consent_states` still equals a replay (which skips pruned events: they no
+     * `PRUNED_FIELDS`, gets `prunedAt` and a seal signed with the plugin's key over what remains, the
+     * receipts no event names any more are deleted (services/receipts.ts `forget`), and the key's state
+     * row goes, so `consent_states` still equals a replay (which skips pruned events: they no
      * longer name anyone). Hash, prevHash, seq and the rest stay, so the chain still verifies. The only
      * UPDATE the database triggers let through (database/ledger-guard.ts); runs under the head's lock in
      * the caller's transaction.
@@ -394,6 +395,7 @@ const ledger = ({ strapi }: { strapi: Core.Strapi }) => {
         const cleared = Object.fromEntries(PRUNED_FIELDS.map((f) => [snake(f), null]));
         let events = 0;
         let states = 0;
+        const receipts = new Set<string>();
         for (let i = 0; i < subjects.length; i += CHUNK) {
           const rows = await knex()(TABLE.event)
             .transacting(trx as never)
@@ -411,9 +413,21 @@ const ledger = ({ strapi }: { strapi: Core.Strapi }) => {
               .transacting(trx as never)
               .where({ id: r.id })
               .update({ ...cleared, pruned_at: prunedAt, prune_seal: seal });
+            if (r.receipt_id != null) receipts.add(r.receipt_id);
             events += 1;
           }
         }
+        // A receipt covers one submission; once no event names it, it only names the person: it goes too.
+        const named = new Set<string>();
+        const ids = [...receipts];
+        for (let i = 0; i < ids.length; i += CHUNK) {
+          const rows = await knex()(TABLE.event).transacting(trx as never).distinct('receipt_id').whereIn('receipt_id', ids.slice(i, i + CHUNK));
+          for (const r of rows) named.add(r.receipt_id);
+        }
+        await getService('receipts').forget(
+          ids.filter((id) => !named.has(id)),
+          trx
+        );
         for (const key of keys) {
           states += Number(
             await knex()(TABLE.state).transacting(trx as never).where({ subject: key.subject, purpose: key.purpose, channel: key.channel }).del()
