@@ -187,7 +187,7 @@ describe('POST /consent/reports, then GET /consent/reports/:id', () => {
     const head = await service('ledger').head();
     expect(data.report.ledger).toEqual({
       head,
-      verification: { ok: true, checked: head.seq, firstBadEvent: null },
+      verification: { ok: true, checked: head.seq, pruned: 0, firstBadEvent: null },
       replay: { ok: true, checked: expect.any(Number), mismatches: 0 },
     });
     expect(data.report.suppressions.groups).toEqual(
@@ -197,7 +197,7 @@ describe('POST /consent/reports, then GET /consent/reports/:id', () => {
       ])
     );
     expect(data.report.retention).toMatchObject({
-      settings: { prospectMonths: 36, suppressionMinMonths: 36, consentLifetimeDays: { newsletter: 365, postal: null } },
+      settings: { prospectMonths: 36, suppressionMinMonths: 36, proofYears: 5, consentLifetimeDays: { newsletter: 365, postal: null } },
       runsRecorded: false,
       ledgerTraces: { systemExpiriesInPeriod: 1, lastSystemExpiryInPeriod: at(-3, 3).toISOString() },
     });

@@ -12,6 +12,7 @@ import {
   reportHash,
   samplePositions,
 } from '../../server/src/domain/report-rules';
+import type { Jwk } from '../../server/src/domain/jws-verify';
 import { REPORT_TYP, reportDocument, verifyReport } from '../../server/src/domain/report-verification';
 import { pdfDocument, wrap } from '../../server/src/reports/pdf';
 import { pdfText } from '../harness/pdf-text';
@@ -112,7 +113,7 @@ describe('processingRecord', () => {
         { purpose: 'newsletter', dataCategories: ['email address', 'name'], recipients: null },
         { purpose: 'postal', dataCategories: ['postal address'], recipients: [] },
       ],
-      { prospectMonths: 36, suppressionMinMonths: 36, suppressionMaxMonths: null, pendingTtlDays: 14 }
+      { prospectMonths: 36, suppressionMinMonths: 36, suppressionMaxMonths: null, pendingTtlDays: 14, proofYears: 5 }
     );
     expect(record.controller.name).toBe('Shop GmbH');
     expect(record.activities[0]).toMatchObject({
@@ -124,7 +125,7 @@ describe('processingRecord', () => {
     });
     expect(record.activities[0].retention).toMatch(/365 days.*36 months.*14 days/);
     expect(record.activities[1]).toMatchObject({ legalBasis: 'Legitimate interest, GDPR Art. 6(1)(f)', balancingTest: 'LIA-1', dataSubjects: 'consumers', active: false });
-    expect(record.proofOfConsent.retention).toMatch(/at least 36 months, with no maximum/);
+    expect(record.proofOfConsent.retention).toMatch(/personal fields 5 years after .*; do-not-contact entries at least 36 months, with no maximum/);
   });
 });
 
@@ -133,10 +134,11 @@ describe('verifyReport', () => {
   const other = deriveSigningKey('another-secret-0123456789abcdef012345');
   const report = { reportId: 'r-1', period: { from: '2026-06-01', to: '2026-06-07' }, purposes: [{ key: 'newsletter', counts: { granted: 3 } }] };
   const jws = signCompact(report, key, REPORT_TYP);
+  const keys: Jwk[] = [{ ...key.publicJwk }];
 
   it('R3: a report as the API answers it verifies, with the SHA-256 of its signed JSON', () => {
     const doc = reportDocument({ data: { id: 'r-1', report, jws } })!;
-    expect(verifyReport(doc, [key.publicJwk])).toEqual({
+    expect(verifyReport(doc, keys)).toEqual({
       ok: true,
       reportId: 'r-1',
       period: report.period,
@@ -145,7 +147,7 @@ describe('verifyReport', () => {
     });
     // Key order in the file does not matter: the content does.
     const reordered = { purposes: report.purposes, period: report.period, reportId: 'r-1' };
-    expect(verifyReport({ report: reordered, jws }, [key.publicJwk]).ok).toBe(true);
+    expect(verifyReport({ report: reordered, jws }, keys).ok).toBe(true);
   });
 
   it.each([
@@ -155,7 +157,7 @@ describe('verifyReport', () => {
     ['an edited payload', { report, jws: jws.replace(/\.[^.]+\./, `.${Buffer.from(JSON.stringify({ ...report, reportId: 'r-2' })).toString('base64url')}.`) }, /signature does not verify/],
     ['no JWS', { report, jws: 42 }, /jws is not a string/],
   ])('R3: %s fails', (_name, doc, problem) => {
-    const check = verifyReport(doc, [key.publicJwk]);
+    const check = verifyReport(doc, keys);
     expect(check.ok).toBe(false);
     expect(!check.ok && check.problem).toMatch(problem);
   });

@@ -136,6 +136,8 @@ export interface RetentionFacts {
   suppressionMinMonths: number;
   suppressionMaxMonths: number | null;
   pendingTtlDays: number;
+  /** I5: years after a consent ended before its events lose their personal fields; null keeps them. */
+  proofYears: number | null;
 }
 
 const LEGAL_BASIS_TEXT: Record<LegalBasis, string> = {
@@ -192,7 +194,10 @@ export const processingRecord = (
     dataCategories: ['pseudonymous consent events', 'notice versions shown', 'signed receipts', 'keyed hashes of identifiers on the do-not-contact list'],
     recipients: [],
     retention:
-      `the ledger and receipts are kept while the installation runs (append-only); do-not-contact entries at least ${retention.suppressionMinMonths} months` +
+      (retention.proofYears === null
+        ? 'the ledger and receipts are kept while the installation runs (append-only)'
+        : `the events of an ended consent lose their personal fields ${retention.proofYears} years after its last event (hashes kept), and receipts no event names any more go`) +
+      `; do-not-contact entries at least ${retention.suppressionMinMonths} months` +
       (retention.suppressionMaxMonths === null ? ', with no maximum' : `, at most ${retention.suppressionMaxMonths} months`),
   },
 });

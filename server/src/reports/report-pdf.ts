@@ -49,7 +49,7 @@ export const reportBlocks = (report: Json, hash: string, jwksUrl: string, kid: s
 
   const { ledger } = report;
   b.push({ text: 'The whole ledger, checked when the report was generated', style: 'heading' });
-  field('Hash chain', ledger.verification.ok ? `intact (${ledger.verification.checked} events recomputed)` : `BROKEN at event ${ledger.verification.firstBadEvent?.seq}: ${ledger.verification.firstBadEvent?.problem}`);
+  field('Hash chain', ledger.verification.ok ? `intact (${ledger.verification.checked} events recomputed${ledger.verification.pruned ? `, ${ledger.verification.pruned} of them pruned at the end of their proof period` : ''})` : `BROKEN at event ${ledger.verification.firstBadEvent?.seq}: ${ledger.verification.firstBadEvent?.problem}`);
   field('Head', `sequence ${ledger.head.seq}`);
   b.push({ text: ledger.head.hash, style: 'mono', indent: 12 });
   field('Replay (states equal a replay of the ledger)', ledger.replay.ok ? `yes (${ledger.replay.checked} states)` : `NO: ${ledger.replay.mismatches} difference(s)`);

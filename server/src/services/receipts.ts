@@ -42,11 +42,20 @@ const receipts = ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     /**
-     * Any other signed document of the plugin (a compliance report): same key, so the same JWK set
-     * verifies it; its own `typ` keeps it from passing for a receipt.
+     * I5: deletes these receipts, inside the caller's transaction: the ledger calls it for receipts no
+     * event names any more once their events were pruned at the end of the proof period.
      */
-    signDocument(payload: Record<string, unknown>, typ: string): string {
-      if (!key) throw new Error('[consent] documents are signed before the plugin bootstrap loaded the key');
+    async forget(receiptIds: string[], trx: unknown): Promise<number> {
+      if (receiptIds.length === 0) return 0;
+      return Number(await strapi.db.connection(TABLE.receipt).transacting(trx as never).whereIn('receipt_id', receiptIds).del());
+    },
+
+    /**
+     * Another statement of the plugin under the same key and JWK set (a prune seal, I5; a compliance report),
+     * with its own `typ`, so it never passes for a receipt.
+     */
+    signAs(payload: Record<string, unknown>, typ: string): string {
+      if (!key) throw new Error('[consent] a statement is signed before the plugin bootstrap loaded the key');
       return signCompact(payload, key, typ);
     },
 

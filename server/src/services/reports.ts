@@ -194,6 +194,7 @@ const reports = ({ strapi }: { strapi: Core.Strapi }) => {
         suppressionMinMonths: retention.suppressionMinMonths,
         suppressionMaxMonths: retention.suppressionMaxMonths,
         importBatchDays: retention.importBatchDays,
+        proofYears: retention.proofYears,
         doubleOptInPendingTtlDays: doubleOptIn.pendingTtlDays,
         consentLifetimeDays: Object.fromEntries(purposes.map((p) => [p.key, p.lifetimeDays])),
       },
@@ -294,7 +295,7 @@ const reports = ({ strapi }: { strapi: Core.Strapi }) => {
       };
       // The JWS payload is this exact text: what is stored, hashed and printed is what was signed.
       const body = JSON.stringify(report);
-      const jws = getService('receipts').signDocument(report, REPORT_JWS_TYPE);
+      const jws = getService('receipts').signAs(report, REPORT_JWS_TYPE);
       await strapi.db.query(UID.report).create({
         data: { reportId: id, periodFrom: period.from, periodTo: period.to, purposes: keys, body, hash: reportHash(body), jws, generatedBy },
       });
