@@ -164,6 +164,44 @@ const suppression = ({ strapi }: { strapi: Core.Strapi }) => {
       });
     },
 
+    /**
+     * After a secret rotation (the rehash job): entries under a previous secret's hash of an identifier move
+     * to the current secret's hash (`moves`: old → new). An entry that the new hash already has (same
+     * channel, reason and source) is deleted instead, the unique index allows one. `created_at` is kept: it
+     * is when the objection was made, which the retention minimum counts from (I3). Answers how many moved
+     * or merged. Runs in the caller's transaction when there is one.
+     */
+    async rekey(moves: Map<string, string>): Promise<number> {
+      if (moves.size === 0) return 0;
+      return strapi.db.transaction(async ({ trx }) => {
+        const db = () => knex()(TABLE.suppression).transacting(trx as never);
+        const old = [...moves.keys()];
+        let changed = 0;
+        for (let i = 0; i < old.length; i += CHUNK) {
+          const rows: { id: number | string; identifier_hash: string; channel: string; reason: string; source: string }[] = await db()
+            .select('id', 'identifier_hash', 'channel', 'reason', 'source')
+            .whereIn('identifier_hash', old.slice(i, i + CHUNK));
+          if (rows.length === 0) continue;
+          const targets = [...new Set(rows.map((r) => moves.get(r.identifier_hash)!))];
+          const present: { identifier_hash: string; channel: string; reason: string; source: string }[] = await db()
+            .select('identifier_hash', 'channel', 'reason', 'source')
+            .whereIn('identifier_hash', targets);
+          const key = (hash: string, r: { channel: string; reason: string; source: string }) => `${hash}|${r.channel}|${r.reason}|${r.source}`;
+          const taken = new Set(present.map((r) => key(r.identifier_hash, r)));
+          for (const row of rows) {
+            const target = moves.get(row.identifier_hash)!;
+            if (taken.has(key(target, row))) await db().where({ id: row.id }).delete();
+            else {
+              await db().where({ id: row.id }).update({ identifier_hash: target });
+              taken.add(key(target, row));
+            }
+            changed++;
+          }
+        }
+        return changed;
+      });
+    },
+
     async count(): Promise<number> {
       const [{ n }] = (await knex()(TABLE.suppression).count({ n: '*' })) as { n: number | string }[];
       return Number(n);
