@@ -67,7 +67,7 @@ beforeAll(async () => {
   notices = shownNotices(await setupForm(app!.strapi, ['newsletter', 'doi']));
   apiToken = await createApiToken(app!.strapi, 'esp');
 
-  for (const email of ['ada@example.com', 'bob@example.com', 'cy@example.com', 'gus@example.com', 'hal@example.com']) {
+  for (const email of ['ada@example.com', 'bob@example.com', 'cy@example.com', 'gus@example.com', 'hal@example.com', 'ivy@example.com']) {
     const res = await submit(email, { newsletter: true, doi: email === 'ada@example.com' });
     expect(res.status).toBe(201);
     underA.receipts.push(res.body.data.receipt.jws);
@@ -77,8 +77,8 @@ beforeAll(async () => {
   underA.unsubscribeAda = (await links('ada@example.com')).unsubscribe;
   underA.unsubscribeBob = (await links('bob@example.com')).unsubscribe;
   underA.preferencesCy = (await links('cy@example.com')).preferences;
-  // Suppression entries under A: gus keeps his identifiers, hal's are erased afterwards (only the entry knows him).
-  for (const email of ['gus@example.com', 'hal@example.com']) {
+  // Suppression entries under A: gus and ivy keep their identifiers, hal's are erased afterwards (only the entry knows him).
+  for (const email of ['gus@example.com', 'hal@example.com', 'ivy@example.com']) {
     expect((await app!.http().post('/api/consent/withdrawals').send({ subject: { email }, purposes: 'all' })).status).toBe(202);
   }
   await app!.strapi.db
@@ -160,15 +160,20 @@ describe('secret B with previousSecrets [A]', () => {
   it('the rehash job moves everyone held in clear and their suppression entries to B, once', async () => {
     const subjects = consent().service('subjects');
     const entries = () => app!.strapi.db.connection('consent_suppressions').select('identifier_hash', 'reason', 'created_at').orderBy('id');
-    const [gusBefore, halBefore] = await entries();
+    // ivy withdraws again under B: her new entry has the same channel, reason and source as her entry under A.
+    expect((await app!.http().post('/api/consent/withdrawals').send({ subject: { email: 'ivy@example.com' }, purposes: 'all' })).status).toBe(202);
+    const [gusBefore, halBefore, , ivyUnderB] = await entries();
     const first = await subjects.rehash({ pageSize: 2 });
-    // bob, cy and gus were still under A (ada came back, dee is new, hal is erased).
-    expect(first).toMatchObject({ rehashed: 3, suppressionsRekeyed: 1 });
+    // bob, cy and gus were still under A (ada and ivy came back, dee is new, hal is erased); gus's entry
+    // moves, ivy's entry under A merges into the one under B (the unique index allows one).
+    expect(first).toMatchObject({ rehashed: 3, suppressionsRekeyed: 2 });
     for (const row of await subjectRows()) {
       if (row.email) expect(row.email_hash).toBe(subjects.hash('email', row.email));
     }
     // gus's entry moved, keeping the date the retention minimum counts from (I3); hal's stays under A.
-    const [gusAfter, halAfter] = await entries();
+    const [gusAfter, halAfter, ...ivyAfter] = await entries();
+    expect(ivyAfter).toEqual([ivyUnderB]);
+    expect(ivyUnderB.identifier_hash).toBe(subjects.hash('email', 'ivy@example.com'));
     expect(gusAfter).toEqual({ ...gusBefore, identifier_hash: subjects.hash('email', 'gus@example.com') });
     expect(gusAfter.identifier_hash).not.toBe(gusBefore.identifier_hash);
     expect(halAfter).toEqual(halBefore);

@@ -360,23 +360,32 @@ const subjects = ({ strapi }: { strapi: Core.Strapi }) => {
             for (const key of previous) moves.set(identifierHash(key, type, value), now);
           }
         }
+        const changes = rows
+          .map((row) => ({ row, patch: staleHashes(row, currentHashes(row)) }))
+          .filter((c) => Object.keys(c.patch).length > 0);
         await strapi.db.transaction(async ({ trx }) => {
-          for (const row of rows) {
-            const patch = staleHashes(row, currentHashes(row));
-            if (Object.keys(patch).length === 0) continue;
-            // Only if the identifiers are still the ones read: an erasure or a forget since then wins.
-            const unchanged = (q: ReturnType<ReturnType<typeof knex>>) => {
-              for (const type of ORDER) {
-                const column = COLUMNS[type];
-                if (row[type] === null) q.whereNull(column);
-                else q.where(column, row[type]);
-              }
-              return q;
-            };
-            const updated = await unchanged(knex()(TABLE.subject).transacting(trx as never).where('id', row.id)).update(
-              Object.fromEntries(Object.entries(patch).map(([k, v]) => [COLUMNS[k as keyof SubjectRow], v]))
-            );
-            if (Number(updated) > 0) result.rehashed++;
+          if (changes.length) {
+            // One statement per page (a round trip per row made 20,000 people take a minute on PostgreSQL).
+            // Each hash is rewritten only if its identifier is still the one read: an erasure or a
+            // forget since then wins, its null identifier matches no branch and the column keeps its value.
+            const data: Record<string, unknown> = {};
+            for (const type of ORDER) {
+              const column = COLUMNS[HASH_COLUMN[type]];
+              const list = changes.filter((c) => c.patch[HASH_COLUMN[type]]);
+              if (list.length === 0) continue;
+              data[column] = knex().raw(`case ${list.map(() => 'when ?? = ? and ?? = ? then ?').join(' ')} else ?? end`, [
+                ...list.flatMap((c) => ['id', c.row.id, COLUMNS[type], c.row[type], c.patch[HASH_COLUMN[type]]]),
+                column,
+              ]);
+            }
+            const updated = await knex()(TABLE.subject)
+              .transacting(trx as never)
+              .whereIn(
+                'id',
+                changes.map((c) => c.row.id)
+              )
+              .update(data);
+            result.rehashed += Number(updated);
           }
           result.suppressionsRekeyed += await getService('suppression').rekey(moves);
         });

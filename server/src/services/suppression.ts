@@ -188,15 +188,32 @@ const suppression = ({ strapi }: { strapi: Core.Strapi }) => {
             .whereIn('identifier_hash', targets);
           const key = (hash: string, r: { channel: string; reason: string; source: string }) => `${hash}|${r.channel}|${r.reason}|${r.source}`;
           const taken = new Set(present.map((r) => key(r.identifier_hash, r)));
+          const merged: (number | string)[] = [];
+          const moved: typeof rows = [];
           for (const row of rows) {
             const target = moves.get(row.identifier_hash)!;
-            if (taken.has(key(target, row))) await db().where({ id: row.id }).delete();
+            if (taken.has(key(target, row))) merged.push(row.id);
             else {
-              await db().where({ id: row.id }).update({ identifier_hash: target });
+              moved.push(row);
               taken.add(key(target, row));
             }
-            changed++;
           }
+          // A statement each for the merged and the moved entries of the chunk, not one per entry.
+          if (merged.length) await db().whereIn('id', merged).delete();
+          if (moved.length) {
+            await db()
+              .whereIn(
+                'id',
+                moved.map((r) => r.id)
+              )
+              .update({
+                identifier_hash: knex().raw(`case ${moved.map(() => 'when ?? = ? then ?').join(' ')} else ?? end`, [
+                  ...moved.flatMap((r) => ['id', r.id, moves.get(r.identifier_hash)!]),
+                  'identifier_hash',
+                ]),
+              });
+          }
+          changed += merged.length + moved.length;
         }
         return changed;
       });
