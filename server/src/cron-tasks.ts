@@ -2,7 +2,7 @@ import type { Core } from '@strapi/strapi';
 import { getService } from './utils/get-service';
 
 /**
- * The plugin's scheduled work: retention (B4, I7, I4, I3) and the expiry of unconfirmed double opt-in
+ * The plugin's scheduled work: retention (B4, I7, I4, I5, I3) and the expiry of unconfirmed double opt-in
  * requests. Each task is idempotent and safe on every instance at once.
  */
 export const cronTasks = (strapi: Core.Strapi) => ({
@@ -40,6 +40,14 @@ export const cronTasks = (strapi: Core.Strapi) => ({
       if (purged) strapi.log.info(`[consent] ${purged} inactive prospect(s) purged (${expired} grant(s) expired first)`);
     },
     options: { rule: '37 3 * * *' },
+  },
+  // I5: proof of consents ended more than retention.proofYears ago loses its personal fields (hashes stay).
+  'consent:proof-pruning': {
+    task: async () => {
+      const { keys, events } = await getService('retention').pruneProof();
+      if (keys) strapi.log.info(`[consent] proof of ${keys} ended consent(s) past retention.proofYears pruned (${events} event(s))`);
+    },
+    options: { rule: '47 3 * * *' },
   },
   'consent:suppression-retention': {
     task: async () => {

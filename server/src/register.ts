@@ -4,6 +4,7 @@ import { subscribeNoticeGuard } from './database/notice-guard';
 import { apiBoundary } from './middlewares/api-boundary';
 import { bodyGuard } from './middlewares/body-guard';
 import { rawBody } from './middlewares/raw-body';
+import { registerWithDocumentationPlugin } from './openapi/documentation-plugin';
 import { getService } from './utils/get-service';
 
 const register = ({ strapi }: { strapi: Core.Strapi }) => {
@@ -17,6 +18,7 @@ const register = ({ strapi }: { strapi: Core.Strapi }) => {
   strapi.server.use(bodyGuard(strapi));
   // Also before them: keeps the body parser off the opposition list upload, streamed by its controller.
   strapi.server.use(rawBody());
+  registerWithDocumentationPlugin(strapi);
 };
 
 export default register;

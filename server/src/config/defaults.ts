@@ -88,6 +88,12 @@ export interface ConsentConfig {
      * replays the first answer; afterwards the nightly job deletes the row and the reference is free.
      */
     importBatchDays: number;
+    /**
+     * I5: years the proof of an ended consent is kept after its last event; then the events' personal
+     * fields are pruned (domain/proof-pruning.ts). The German telephone minimum (5 years from the grant and
+     * each use) holds whatever this says. `null` keeps proof forever.
+     */
+    proofYears: number | null;
   };
 }
 
@@ -125,5 +131,7 @@ export const defaultConfig: ConsentConfig = {
     suppressionMaxMonths: null,
     // Retries (J2, N7) come within minutes or days; a month covers a failed job retried after a holiday.
     importBatchDays: 30,
+    // I5: the French civil limitation period (C. civ. 2224), which also covers the German 3 years from year-end.
+    proofYears: 5,
   },
 };

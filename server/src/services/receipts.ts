@@ -45,6 +45,21 @@ const receipts = ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     /**
+     * I5: deletes these receipts, inside the caller's transaction: the ledger calls it for receipts no
+     * event names any more once their events were pruned at the end of the proof period.
+     */
+    async forget(receiptIds: string[], trx: unknown): Promise<number> {
+      if (receiptIds.length === 0) return 0;
+      return Number(await strapi.db.connection(TABLE.receipt).transacting(trx as never).whereIn('receipt_id', receiptIds).del());
+    },
+
+    /** Another statement of the plugin under the same key and JWK set (a prune seal, I5), with its own `typ`. */
+    signAs(payload: Record<string, unknown>, typ: string): string {
+      if (!key) throw new Error('[consent] a statement is signed before the plugin bootstrap loaded the key');
+      return signCompact(payload, key, typ);
+    },
+
+    /**
      * Signs receipts; `writes` keeps them, to be run inside the caller's transaction with the events they
      * cover (knex rather than the query engine, which would read each row back).
      */

@@ -188,6 +188,8 @@ const rights = ({ strapi }: { strapi: Core.Strapi }) => {
           const { subject: _pseudonym, noticeId, noticeVersion, noticeHash, noticeLocale, ...event } = toLedgerEvent(row);
           return {
             ...event,
+            // Selected by the person's pseudonym: never a pruned event (I5), so the actor is there.
+            actor: event.actor ?? '',
             notice: noticeId == null ? null : { id: noticeId, version: noticeVersion, hash: noticeHash, locale: noticeLocale },
           };
         }),

@@ -80,6 +80,14 @@ const describeChecks = (s: ExportSummary, ok: boolean): string[] => {
     s.receiptsChecked
       ? `receipts: ${s.receiptsVerified} signatures verified (${s.eventsWithReceipt} events with a receipt) against ${s.keys} key(s)`
       : `receipts: ${s.eventsWithReceipt} events with a receipt, signatures NOT checked (no --jwks)`,
+    // I5: pruned events are checked by their seal, not their hash.
+    ...(s.prunedEvents === 0
+      ? []
+      : [
+          s.receiptsChecked
+            ? `pruned events: ${s.prunedEvents} (proof period over), ${s.prunedSealsVerified} seals verified`
+            : `pruned events: ${s.prunedEvents} (proof period over), seals NOT checked (no --jwks): their remaining fields are unchecked`,
+        ]),
   ];
 };
 
