@@ -29,6 +29,11 @@ export interface ConsentConfig {
   controller: { name: string; address: string; contact: string };
   /** Key material for signed tokens and keyed hashes. Required in production; generated in development. */
   secret?: string;
+  /**
+   * Secrets used before the current `secret`, newest first: what they made (identifier hashes, mailed
+   * links, receipts) is still recognised, nothing new is made with them (docs/operations.md, rotation).
+   */
+  previousSecrets: string[];
   /** Public base URL of this Strapi, used to build links in mails and List-Unsubscribe headers. */
   publicUrl?: string;
   jurisdiction: Jurisdiction;
@@ -102,6 +107,7 @@ export const SECRET_MIN_LENGTH = 32;
 export const defaultConfig: ConsentConfig = {
   controller: { name: '', address: '', contact: '' },
   secret: undefined,
+  previousSecrets: [],
   publicUrl: undefined,
   jurisdiction: 'eu',
   ipStorage: 'truncated',

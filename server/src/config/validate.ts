@@ -1,5 +1,6 @@
 import { yup } from '@strapi/utils';
 import { IP_STORAGE, JURISDICTIONS } from '../../../shared/contracts/domain';
+import { ringProblem } from '../domain/key-ring';
 import { MAIL_TEMPLATES } from '../domain/mail-templates';
 import { MAX_PROOF_YEARS } from '../domain/proof-pruning';
 import { contrastRatio, HEX_COLOUR, MIN_TEXT_CONTRAST } from '../utils/contrast';
@@ -71,6 +72,14 @@ export const configSchema = (production: boolean) =>
             .required('${path} is required when NODE_ENV=production (set CONSENT_SECRET)')
             .min(SECRET_MIN_LENGTH)
         : yup.string().min(SECRET_MIN_LENGTH),
+      previousSecrets: yup
+        .array()
+        .of(yup.string().strict().min(SECRET_MIN_LENGTH).required())
+        .defined()
+        .test('previous-secrets', function distinct(value) {
+          const problem = ringProblem((this.parent as { secret?: string })?.secret, (value ?? []).filter((v): v is string => typeof v === 'string'));
+          return problem ? this.createError({ path: `previousSecrets[${problem.index}]`, message: `\${path} ${problem.reason}` }) : true;
+        }),
       publicUrl: httpUrl(),
       jurisdiction: yup
         .mixed()
