@@ -1,5 +1,6 @@
 import { yup } from '@strapi/utils';
 import { IP_STORAGE, JURISDICTIONS } from '../../../shared/contracts/domain';
+import { COUNTRY_CODE, isThreshold, MAX_THRESHOLD, MIN_THRESHOLD } from '../domain/children-rules';
 import { MAIL_TEMPLATES } from '../domain/mail-templates';
 import { contrastRatio, HEX_COLOUR, MIN_TEXT_CONTRAST } from '../utils/contrast';
 import { SECRET_MIN_LENGTH, type ConsentConfig } from './defaults';
@@ -56,6 +57,25 @@ const pages = yup
 const template = yup
   .object({ subject: yup.string().required(), text: yup.string().required(), html: yup.string() })
   .noUnknown(true, '${path} has unknown key(s): ${unknown}');
+
+/** G1: every entry an ISO country code (upper case) with an age Art. 8(1) allows; the message names the key. */
+const thresholds = yup.object().test('thresholds', function valid(value) {
+  for (const [key, age] of Object.entries((value ?? {}) as Record<string, unknown>)) {
+    if (!COUNTRY_CODE.test(key)) {
+      return this.createError({
+        path: `${this.path}.${key}`,
+        message: `\${path} is not a country code: use ISO 3166-1 alpha-2 in upper case (e.g. DE, FR)`,
+      });
+    }
+    if (!isThreshold(age)) {
+      return this.createError({
+        path: `${this.path}.${key}`,
+        message: `\${path} must be a whole age between ${MIN_THRESHOLD} and ${MAX_THRESHOLD} (GDPR Art. 8(1))`,
+      });
+    }
+  }
+  return true;
+});
 
 /** Every key is known: a typo such as `ipstorage` must fail start-up rather than be silently ignored. */
 const schema = (production: boolean) =>
@@ -157,6 +177,14 @@ const schema = (production: boolean) =>
             .integer('${path} must be a whole number of days')
             .min(1, '${path} must be at least 1 (days an import reference is remembered for retries)')
             .required(),
+        })
+        .noUnknown(true, '${path} has unknown key(s): ${unknown}'),
+      children: yup
+        .object({
+          thresholds: thresholds.required(),
+          defaultAge: yup.number().strict().integer().min(MIN_THRESHOLD).max(MAX_THRESHOLD).required(),
+          directMarketing: yup.boolean().strict().required(),
+          parentalConsentTtlSeconds: positiveInt(),
         })
         .noUnknown(true, '${path} has unknown key(s): ${unknown}'),
     })
