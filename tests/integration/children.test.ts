@@ -247,3 +247,44 @@ describe('at or over the threshold, the person consents themselves', () => {
     expect(res.body.data.parentalConsent).toEqual({ mailSent: true });
   });
 });
+
+describe('G2: only the parent grants, and an unanswered request lapses', () => {
+  let smsNotices: Notices;
+  beforeAll(async () => {
+    smsNotices = shownNotices(await setupForm(app.strapi, ['sms'], { key: 'kids-sms', name: 'Kids texts', offeredToChildren: true }));
+  });
+
+  it("a verified phone number does not grant a child's request", async () => {
+    const res = await submit({ form: 'kids-sms', notices: smsNotices, subject: { phone: '+33612345601' }, choices: { sms: true }, age: 11, parentEmail: 'parent.noa@example.com' });
+    expect(res.status).toBe(201);
+    expect(res.body.data.states).toMatchObject({ sms: 'pending' });
+    const verified = await consent().service('confirmations').verifyPhone({ subject: { phone: '+33612345601' }, method: 'sms-code', reference: 'otp-1' });
+    expect(verified).toEqual({ confirmed: [] });
+    const check = await consent().service('eligibility').check('sms', 'sms', { phone: '+33612345601' });
+    expect(check).toMatchObject({ eligible: false, state: 'pending', reasons: ['parental-consent-pending'] });
+  });
+
+  it('B4, G2: once the link has expired, the hourly job expires the pending consent and deletes the request', async () => {
+    const res = await submit({ subject: { email: 'eli@example.com' }, choices: { newsletter: true }, age: 10, parentEmail: 'parent.eli@example.com' });
+    expect(res.status).toBe(201);
+    const pseudonym = (await subjectRow('eli@example.com')).pseudonym;
+    const service = consent().service('parental-consents');
+    // Before the link's week is over, nothing lapses.
+    expect(await service.expirePending(new Date())).toEqual({ expired: 0, requests: 0 });
+    const later = new Date(Date.now() + 8 * 86_400_000);
+    // Every open request of this file lapses then (Tom's and Noa's too), each once.
+    const open = Number(((await knex()('consent_parental_consents').whereNull('confirmed_at').count({ n: '*' })) as { n: number | string }[])[0].n);
+    const lapsed = await service.expirePending(later);
+    expect(lapsed.requests).toBe(open);
+    expect(lapsed.expired).toBeGreaterThanOrEqual(1);
+    expect(await consent().service('eligibility').check('newsletter', 'email', { subject: pseudonym })).toMatchObject({ eligible: false, state: 'expired' });
+    // B4: nothing left to honour, so the child's unconfirmed address goes too.
+    expect(await subjectRow('eli@example.com')).toBeUndefined();
+    const events = await eventsOf(pseudonym);
+    expect(events[events.length - 1]).toMatchObject({ action: 'expired', state: 'expired', actor: 'system' });
+    expect(evidence(events[events.length - 1].evidence)).toMatchObject({ reason: 'parent-did-not-confirm' });
+    expect(await knex()('consent_parental_consents').where({ subject: pseudonym })).toHaveLength(0);
+    expect(await service.expirePending(later)).toEqual({ expired: 0, requests: 0 });
+  });
+});
+

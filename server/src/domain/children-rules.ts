@@ -183,3 +183,11 @@ export const formAgeThreshold = (
   site: { jurisdiction: Jurisdiction; thresholds: Readonly<Record<string, number>>; defaultAge: number }
 ): AgeThreshold =>
   thresholdFor(form.childrenCountry ?? countryOfJurisdiction(form.jurisdiction ?? site.jurisdiction), site.thresholds, site.defaultAge);
+
+/**
+ * G2: a pending consent whose request waits for a parent (its `requested` event carries
+ * `evidence.parentalConsent`). Nothing but the parent's confirmation may grant it: not a double opt-in
+ * link from an earlier request, not a verified phone number.
+ */
+export const awaitsParent = (evidence: unknown): boolean =>
+  !!evidence && typeof evidence === 'object' && 'parentalConsent' in (evidence as Record<string, unknown>);

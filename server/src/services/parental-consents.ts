@@ -2,13 +2,13 @@ import type { Core } from '@strapi/strapi';
 import type { Channel, ConsentState } from '../../../shared/contracts/domain';
 import type { ConsentConfig } from '../config';
 import { PLUGIN_ID, UID } from '../constants';
-import { PARENT_ACTOR, PARENTAL_VERIFICATION } from '../domain/children-rules';
+import { awaitsParent, PARENT_ACTOR, PARENTAL_VERIFICATION } from '../domain/children-rules';
 import { requestContext } from '../domain/request-context';
 import { tokenHash } from '../domain/tokens';
 import { GoneError } from '../errors';
 import { getService } from '../utils/get-service';
 import { sendPluginMail } from '../utils/plugin-mail';
-import { iso } from '../utils/row-values';
+import { iso, json } from '../utils/row-values';
 import type { CaptureRequest } from './capture';
 import type { NewEvent } from './ledger';
 
@@ -230,6 +230,72 @@ const parentalConsents = ({ strapi }: { strapi: Core.Strapi }) => {
           state: states.find((s) => s.purpose === p.purpose && s.channel === p.channels[0])?.state ?? 'none',
         })),
       };
+    },
+
+    /**
+     * Requests no parent answered before the link expired (hourly, with the double opt-in expiry): the
+     * child's pending consents they cover become `expired` (actor `system`, `evidence.reason:
+     * 'parent-did-not-confirm'`), the request row and the parent's address go, and a child left with
+     * nothing to honour loses their identifiers (B4). Idempotent and safe on several instances: each
+     * request is re-read under the ledger lock.
+     */
+    async expirePending(now = new Date()): Promise<{ expired: number; requests: number }> {
+      let expired = 0;
+      let requests = 0;
+      for (;;) {
+        const rows: ParentalRow[] = await query().findMany({
+          where: { confirmedAt: { $null: true }, expiresAt: { $lte: now } },
+          orderBy: { id: 'asc' },
+          limit: 100,
+        });
+        if (rows.length === 0) break;
+        for (const candidate of rows) {
+          expired += await strapi.db.transaction(async () => {
+            await getService('ledger').lock();
+            const row: ParentalRow | null = await query().findOne({ where: { id: candidate.id } });
+            if (!row || row.confirmedAt) return 0;
+            const keys = row.purposes.map((p) => p.purpose);
+            const states: { purpose: string; channel: Channel; lastEventSeq: number | string }[] = await strapi.db
+              .query(UID.state)
+              .findMany({ where: { subject: row.subject, state: 'pending', purpose: { $in: keys } } });
+            const requested: { seq: number | string; evidence: unknown }[] = states.length
+              ? await strapi.db.query(UID.event).findMany({ select: ['seq', 'evidence'], where: { seq: { $in: states.map((s) => s.lastEventSeq) } } })
+              : [];
+            // Only what this request still holds: a newer request (or another kind of wait) is left alone.
+            const ours = new Set(
+              requested
+                .filter((e) => {
+                  const evidence = json(e.evidence);
+                  return awaitsParent(evidence) && (evidence?.parentalConsent as { tokenHash?: string })?.tokenHash === row.tokenHash;
+                })
+                .map((e) => String(e.seq))
+            );
+            const purposes = await getService('purposes').byKeys(keys);
+            const events: NewEvent[] = states
+              .filter((s) => ours.has(String(s.lastEventSeq)))
+              .map((s) => ({
+                subject: row.subject,
+                purpose: s.purpose,
+                channel: s.channel,
+                action: 'expired',
+                state: 'expired',
+                method: 'link',
+                legalBasis: purposes.get(s.purpose)?.legalBasis ?? 'consent',
+                actor: 'system',
+                formKey: row.formKey,
+                receiptId: row.receiptId,
+                evidence: { reason: 'parent-did-not-confirm', requestedAt: iso(row.requestedAt), tokenHash: row.tokenHash },
+                occurredAt: now,
+              }));
+            await getService('ledger').append(events);
+            await query().delete({ where: { id: row.id } });
+            await getService('subjects').forgetIfUnneeded(row.subject, now);
+            requests += 1;
+            return events.length;
+          });
+        }
+      }
+      return { expired, requests };
     },
   };
 };
