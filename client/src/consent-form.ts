@@ -196,14 +196,16 @@ export const createConsentForm = (options: ConsentFormOptions): ConsentForm => {
       set({ choices: { ...state.choices, [key]: ticked === true }, fieldErrors });
     },
 
+    // The errors object is replaced only when it held this field's error: a new object re-renders the
+    // fields, and re-rendering on every keystroke would take the focus from the input being typed in.
     setAge(age) {
-      const { age: _error, ...fieldErrors } = state.fieldErrors;
-      set({ age, fieldErrors });
+      const { age: had, ...fieldErrors } = state.fieldErrors;
+      set(had === undefined ? { age } : { age, fieldErrors });
     },
 
     setParentEmail(parentEmail) {
-      const { parentEmail: _error, ...fieldErrors } = state.fieldErrors;
-      set({ parentEmail, fieldErrors });
+      const { parentEmail: had, ...fieldErrors } = state.fieldErrors;
+      set(had === undefined ? { parentEmail } : { parentEmail, fieldErrors });
     },
 
     async submit({ subject, fields }) {

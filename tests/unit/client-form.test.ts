@@ -241,6 +241,10 @@ describe('G1, G2: a form offered to children', () => {
     expect(state.fieldErrors.age).toBe('age must be a number');
     form.setAge('12');
     expect(form.getState().fieldErrors.age).toBeUndefined();
+    // Typing on keeps the same errors object: the renderer does not rebuild the fields (focus stays).
+    const errors = form.getState().fieldErrors;
+    form.setAge('13');
+    expect(form.getState().fieldErrors).toBe(errors);
   });
 
   it('G1: a form not offered to children sends no age', async () => {
