@@ -28,6 +28,12 @@ export interface ConsentFormState {
   result: SubmissionResult | null;
   /** The browser sends Global Privacy Control (F1): the server records it as an objection. */
   gpc: boolean;
+  /**
+   * A form offered to children (`definition.ageQuestion`, G1): the age as typed, sent as a number, and
+   * below the threshold the address of a parent, who confirms the consent by mail (G2).
+   */
+  age: string;
+  parentEmail: string;
 }
 
 export interface ConsentFormOptions {
@@ -56,11 +62,24 @@ export interface ConsentForm {
   load(): Promise<ConsentFormState>;
   /** Ticks or unticks a purpose's box, or with `channel` one box of a purpose offered per channel. */
   setChoice(purpose: string, ticked: boolean, channel?: string): void;
+  /** The age question of a form offered to children (G1). */
+  setAge(age: string): void;
+  /** The parent's address, asked below the threshold (G2). */
+  setParentEmail(email: string): void;
   submit(input: SubmitInput): Promise<ConsentFormState>;
 }
 
 /** Purposes with a choice to make: opt-in (the box is consent) and opt-out (the box is the objection). */
 export const isChoosable = (purpose: { mechanism: string }) => purpose.mechanism !== 'none';
+
+/**
+ * G2: the age given is below the form's threshold, so a parent's address is asked for. Unanswered or not
+ * a number: not yet (the server names the age field).
+ */
+export const needsParent = (state: Pick<ConsentFormState, 'definition' | 'age'>): boolean => {
+  const question = state.definition?.ageQuestion;
+  return !!question && /^\d{1,3}$/.test(state.age.trim()) && Number(state.age.trim()) < question.threshold;
+};
 
 /** Drops blank identifiers: an empty optional field is "not given", not an invalid value. */
 const cleanSubject = (subject: Subject): Subject =>
@@ -83,6 +102,8 @@ export const untouchedState = (
   error: null,
   result: null,
   gpc,
+  age: '',
+  parentEmail: '',
 });
 
 export const createConsentForm = (options: ConsentFormOptions): ConsentForm => {
@@ -175,6 +196,18 @@ export const createConsentForm = (options: ConsentFormOptions): ConsentForm => {
       set({ choices: { ...state.choices, [key]: ticked === true }, fieldErrors });
     },
 
+    // The errors object is replaced only when it held this field's error: a new object re-renders the
+    // fields, and re-rendering on every keystroke would take the focus from the input being typed in.
+    setAge(age) {
+      const { age: had, ...fieldErrors } = state.fieldErrors;
+      set(had === undefined ? { age } : { age, fieldErrors });
+    },
+
+    setParentEmail(parentEmail) {
+      const { parentEmail: had, ...fieldErrors } = state.fieldErrors;
+      set(had === undefined ? { parentEmail } : { parentEmail, fieldErrors });
+    },
+
     async submit({ subject, fields }) {
       const { definition } = state;
       if (!definition || state.status === 'submitting') return state;
@@ -192,6 +225,12 @@ export const createConsentForm = (options: ConsentFormOptions): ConsentForm => {
         body.choices![p.key] = p.boxes?.length
           ? Object.fromEntries(p.boxes.map((b) => [b.channel, state.channelChoices[p.key]?.[b.channel] === true]))
           : state.choices[p.key] === true;
+      }
+      if (definition.ageQuestion) {
+        // A number when it is one; anything else as typed, so the server's 400 names the field (G1).
+        const age = state.age.trim();
+        if (age) body.age = (/^\d{1,3}$/.test(age) ? Number(age) : age) as number;
+        if (needsParent(state) && state.parentEmail.trim()) body.parentEmail = state.parentEmail.trim();
       }
       const pageUrl = options.pageUrl === undefined ? globalThis.location?.href : options.pageUrl;
       if (pageUrl) body.context = { url: pageUrl };

@@ -2,7 +2,7 @@
  * `strapi-plugin-consent/client`: the browser side of the plugin's public routes, framework-free and
  * dependency-free. It sets no cookie and writes no storage (K1).
  */
-export { createConsentForm, isChoosable } from './consent-form';
+export { createConsentForm, isChoosable, needsParent } from './consent-form';
 export type { ConsentForm, ConsentFormOptions, ConsentFormState, ConsentFormStatus, SubmitInput } from './consent-form';
 export { ConsentApiError, fieldErrorsOf, outdatedOf } from './http';
 export type { FetchLike } from './http';

@@ -9,6 +9,11 @@ export interface ConsentLabels {
   changed: string;
   /** Shown when the browser sends Global Privacy Control (F1). */
   gpc: string;
+  /** The age question of a form offered to children (G1), and the parent's address below the threshold (G2). */
+  age: string;
+  parentEmail: string;
+  /** `{threshold}` is replaced by the form's age of digital consent. */
+  parentHint: string;
   /** The site's own email field and send button around the purposes (the client renders neither). */
   email?: string;
   submit?: string;
@@ -21,6 +26,9 @@ export const defaultLabels: ConsentLabels = {
   policy: 'Privacy policy',
   changed: 'This text has changed since the page was opened. Please read it and choose again.',
   gpc: 'Your browser sends a Global Privacy Control signal: we record it as your objection to the uses it covers, unless you tick them here.',
+  age: 'Your age',
+  parentEmail: 'Email address of a parent or guardian',
+  parentHint: 'Under {threshold}, a parent or guardian must agree: we will send them an email to confirm.',
   email: 'Email',
   submit: 'Send',
 };
@@ -38,6 +46,9 @@ const TRANSLATED: Record<string, ConsentLabels> = {
     policy: 'Datenschutzerklärung',
     changed: 'Dieser Text wurde geändert, seit die Seite geöffnet wurde. Bitte lesen Sie ihn und wählen Sie erneut.',
     gpc: 'Ihr Browser sendet das Signal Global Privacy Control: Wir werten es als Ihren Widerspruch zu den betroffenen Verwendungen, sofern Sie diese hier nicht ankreuzen.',
+    age: 'Dein Alter',
+    parentEmail: 'E-Mail-Adresse eines Elternteils',
+    parentHint: 'Unter {threshold} Jahren muss ein Elternteil zustimmen: Wir schicken ihm eine E-Mail zur Bestätigung.',
     email: 'E-Mail',
     submit: 'Absenden',
   },
@@ -48,6 +59,9 @@ const TRANSLATED: Record<string, ConsentLabels> = {
     policy: 'Politique de confidentialité',
     changed: 'Ce texte a changé depuis l’ouverture de la page. Merci de le relire et de choisir à nouveau.',
     gpc: 'Votre navigateur envoie le signal Global Privacy Control : nous l’enregistrons comme votre opposition aux usages concernés, sauf si vous les cochez ici.',
+    age: 'Ton âge',
+    parentEmail: 'Adresse e-mail d’un parent',
+    parentHint: 'Avant {threshold} ans, un parent doit donner son accord : nous lui enverrons un e-mail de confirmation.',
     email: 'E-mail',
     submit: 'Envoyer',
   },

@@ -1,4 +1,4 @@
-import type { ConsentForm, ConsentFormState } from './consent-form';
+import { needsParent, type ConsentForm, type ConsentFormState } from './consent-form';
 import { defaultLabels, type ConsentLabels } from './labels';
 import { purposeView, type PurposeView } from './view';
 
@@ -59,6 +59,35 @@ const purposeNode = (view: PurposeView, onChange: (key: string, ticked: boolean,
   return box;
 };
 
+/** A labelled input with its error, for the age question and the parent's address. */
+const field = (id: string, type: string, label: string, value: string, error: string | undefined, onInput: (value: string) => void) => {
+  const row = el('p', { class: 'consent-field' });
+  const input = el('input', { id, name: id.replace('consent-', ''), type, ...(error ? { 'aria-invalid': 'true', 'aria-describedby': `${id}-error` } : {}) }) as HTMLInputElement;
+  if (type === 'number') Object.assign(input, { min: '0', max: '120', inputMode: 'numeric' });
+  input.value = value;
+  input.addEventListener('input', () => onInput(input.value));
+  row.append(el('label', { for: id }, label), ' ', input);
+  if (error) row.append(el('span', { id: `${id}-error`, class: 'consent-error', role: 'alert' }, error));
+  return row;
+};
+
+/**
+ * G1: the age question before the choices; below the threshold, the parent's address (G2), shown or
+ * hidden as the age is typed without rebuilding (typing never loses focus).
+ */
+const ageNode = (state: ConsentFormState, form: ConsentForm, words: ConsentLabels) => {
+  const box = el('fieldset', { class: 'consent-age' });
+  const parent = field('consent-parentEmail', 'email', words.parentEmail, state.parentEmail, state.fieldErrors.parentEmail, form.setParentEmail);
+  parent.append(el('span', { class: 'consent-small' }, ` ${words.parentHint.replace('{threshold}', String(state.definition!.ageQuestion!.threshold))}`));
+  parent.hidden = !needsParent(state);
+  const age = field('consent-age', 'number', words.age, state.age, state.fieldErrors.age, (value) => {
+    form.setAge(value);
+    parent.hidden = !needsParent(form.getState());
+  });
+  box.append(age, parent);
+  return box;
+};
+
 /**
  * Renders the form's purposes into `container` and keeps them in step with `form`. The boxes are rebuilt
  * only when the definition, the changed notices or the errors change, so ticking a box never steals focus.
@@ -77,6 +106,7 @@ export const mountConsentPurposes = (
     shown = key;
     const nodes: Node[] = [];
     if (state.gpc) nodes.push(el('p', { class: 'consent-gpc', role: 'note' }, words.gpc));
+    if (state.definition?.ageQuestion) nodes.push(ageNode(state, form, words));
     for (const purpose of state.definition?.purposes ?? []) {
       nodes.push(purposeNode(purposeView(state, purpose, words), form.setChoice));
     }

@@ -17,6 +17,9 @@ const labels = {
     languages: 'Languages',
     email: 'Email',
     phone: 'Telephone (optional)',
+    age: 'Your age',
+    parentEmail: 'Email address of a parent or guardian',
+    parentHint: (n) => `Under ${n}, a parent or guardian must agree: we will send them an email to confirm.`,
     submit: 'Send',
     recipients: 'Recipients',
     data: 'Data',
@@ -34,6 +37,9 @@ const labels = {
     languages: 'Sprachen',
     email: 'E-Mail',
     phone: 'Telefon (optional)',
+    age: 'Dein Alter',
+    parentEmail: 'E-Mail-Adresse eines Elternteils',
+    parentHint: (n) => `Unter ${n} Jahren muss ein Elternteil zustimmen: Wir schicken ihm eine E-Mail zur Bestätigung.`,
     submit: 'Absenden',
     recipients: 'Empfänger',
     data: 'Daten',
@@ -51,6 +57,9 @@ const labels = {
     languages: 'Langues',
     email: 'E-mail',
     phone: 'Téléphone (facultatif)',
+    age: 'Ton âge',
+    parentEmail: 'Adresse e-mail d’un parent',
+    parentHint: (n) => `Avant ${n} ans, un parent doit donner son accord : nous lui enverrons un e-mail de confirmation.`,
     submit: 'Envoyer',
     recipients: 'Destinataires',
     data: 'Données',
@@ -82,23 +91,32 @@ const STYLE = `
   fieldset.purpose { border: 1px solid #9ca3af; border-radius: 6px; margin: 1rem 0; padding: .75rem 1rem; min-width: 0; }
   .small { font-size: .875rem; color: #4b5563; }
   label.field { display: block; margin: .75rem 0; }
-  input[type=email], input[type=tel] { display: block; width: 100%; margin-top: .25rem; padding: .5rem; font: inherit; border: 1px solid #6b7280; border-radius: 4px; }
+  input[type=email], input[type=tel], input[type=number] { display: block; width: 100%; margin-top: .25rem; padding: .5rem; font: inherit; border: 1px solid #6b7280; border-radius: 4px; }
   input[type=checkbox] { width: 1.1rem; height: 1.1rem; accent-color: #0b6e4f; vertical-align: -.15rem; }
   button { font: inherit; font-weight: 600; min-height: 44px; padding: .5rem 1.25rem; border: 0; border-radius: 6px; background: #0b6e4f; color: #fff; cursor: pointer; }
   :focus-visible { outline: 3px solid #0b6e4f; outline-offset: 2px; }
 `;
 
-const renderDemoPage = async (strapi, { language }) => {
+const renderDemoPage = async (strapi, { language, form: formKey = 'demo' }) => {
   const lang = LANGUAGES.includes(language) ? language : 'en';
   const t = labels[lang];
   let form;
   try {
     // The same definition a front end gets from GET /api/consent/forms/demo?locale=…
-    form = await strapi.plugin('consent').service('forms').definition('demo', lang);
+    form = await strapi.plugin('consent').service('forms').definition(formKey, lang);
   } catch {
     return null;
   }
   const { controller } = form;
+  // A form offered to children (G1, G2): the age first, and the parent's address, which only a child below
+  // the threshold must give (without JavaScript the field cannot appear on demand, so it says when).
+  const ageQuestion = form.ageQuestion
+    ? `<fieldset class="purpose age">
+      <label class="field">${escape(t.age)} <input type="number" name="age" min="0" max="120" inputmode="numeric" required></label>
+      <label class="field">${escape(t.parentEmail)} <input type="email" name="parentEmail" autocomplete="off"></label>
+      <p class="small">${escape(t.parentHint(form.ageQuestion.threshold))}</p>
+    </fieldset>`
+    : '';
   const boxes = form.purposes
     .map(
       ({ key, notice, mechanism, boxes: perChannel }) => `
@@ -149,6 +167,7 @@ const renderDemoPage = async (strapi, { language }) => {
     <input type="hidden" name="locale" value="${lang}">
     <label class="field">${t.email} <input type="email" name="subject[email]" required autocomplete="email"></label>
     <label class="field">${t.phone} <input type="tel" name="subject[phone]" autocomplete="tel"></label>
+    ${ageQuestion}
     ${boxes}
     <button type="submit">${escape(t.submit)}</button>
   </form>

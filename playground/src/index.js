@@ -27,7 +27,7 @@ module.exports = {
         method: 'GET',
         path: '/demo',
         handler: async (ctx) => {
-          const html = await renderDemoPage(strapi, { language: String(ctx.query.locale ?? 'en') });
+          const html = await renderDemoPage(strapi, { language: String(ctx.query.locale ?? 'en'), form: String(ctx.query.form ?? 'demo') });
           if (!html) return ctx.notFound('The demo form is not seeded (PLAYGROUND_SEED=false)');
           ctx.type = 'html';
           ctx.body = html;

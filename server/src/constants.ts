@@ -20,6 +20,7 @@ export const UID = {
   relationship: 'plugin::consent.relationship',
   importBatch: 'plugin::consent.import-batch',
   report: 'plugin::consent.report',
+  parentalConsent: 'plugin::consent.parental-consent',
 } as const;
 
 export type ConsentUid = (typeof UID)[keyof typeof UID];
@@ -39,6 +40,7 @@ export const TABLE = {
   relationship: 'consent_relationships',
   importBatch: 'consent_import_batches',
   report: 'consent_reports',
+  parentalConsent: 'consent_parental_consents',
 } as const;
 
 /** RBAC action uids (without the `plugin::consent.` prefix), one per guarded capability of spec 4.3. */

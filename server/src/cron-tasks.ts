@@ -11,6 +11,11 @@ export const cronTasks = (strapi: Core.Strapi) => ({
     task: async () => {
       const { requests, expired } = await getService('confirmations').expirePending();
       if (requests) strapi.log.info(`[consent] ${requests} unconfirmed request(s) purged, ${expired} state(s) expired`);
+      // G2: a parent's link past its expiry: the child's request lapses the same way.
+      const parental = await getService('parental-consents').expirePending();
+      if (parental.requests) {
+        strapi.log.info(`[consent] ${parental.requests} unanswered parental request(s) purged, ${parental.expired} state(s) expired`);
+      }
     },
     options: { rule: '7 * * * *' },
   },

@@ -8,7 +8,8 @@ export interface Eligibility {
   /**
    * Stable codes, every one that applies: `purpose-archived`, `channel-not-covered`; the consent state
    * (`no-consent`, `refused`, `pending-confirmation`, `withdrawn`, `objected`, `expired`, `revoked`,
-   * `re-consent-required`); the law of the channel, audience and jurisdiction (`jurisdiction-rule`,
+   * `re-consent-required`; for children `parental-consent-pending`, `own-confirmation-required`,
+   * `child-marketing-off`); the law of the channel, audience and jurisdiction (`jurisdiction-rule`,
    * `soft-opt-in-incomplete`); the suppression list (`opposition-list`, `suppressed`). docs/eligibility.md.
    */
   reasons: string[];

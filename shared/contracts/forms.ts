@@ -14,6 +14,10 @@ export interface FormInput {
   allowedOrigins?: string[];
   successUrl?: string | null;
   privacyPolicyUrl?: string | null;
+  /** Offered directly to children (G1): the form asks for age before the choices. */
+  offeredToChildren?: boolean;
+  /** Whose age of digital consent applies (ISO 3166-1 alpha-2); null: the form's, else the site's, jurisdiction. */
+  childrenCountry?: string | null;
   active?: boolean;
 }
 
@@ -81,6 +85,11 @@ export declare namespace GetPublicForm {
       doubleOptIn: boolean;
       privacyPolicyUrl: string | null;
       controller: { name: string; address: string; contact: string };
+      /**
+       * Present on a form offered to children (G1): ask for `age` (or `birthYear`) before the choices;
+       * below `threshold`, ask for `parentEmail` too, whose holder confirms the consent (G2).
+       */
+      ageQuestion?: { threshold: number; country: string | null };
       purposes: PublicPurpose[];
     };
   }

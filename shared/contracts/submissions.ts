@@ -18,12 +18,26 @@ export declare namespace CreateSubmission {
       /** Purpose key → the notice the person was shown. */
       notices?: Record<string, { version: number; hash: string }>;
       context?: { url?: string };
+      /**
+       * A form offered to children (`ageQuestion` in its definition) needs one of these (G1): the
+       * person's age in completed years, or their birth year. Neither is stored: only whether the person
+       * is below the threshold and the day that ends.
+       */
+      age?: number;
+      birthYear?: number;
+      /** Below the threshold, the address of a holder of parental responsibility, who confirms (G2, G4). */
+      parentEmail?: string;
       /** The rest of the form, handed to `consent.submission` listeners; never stored by the plugin. */
       fields?: Record<string, unknown>;
     };
   }
   export interface Response {
-    data: { receipt: Receipt & { jws: string }; states: Record<string, ConsentState> };
+    data: {
+      receipt: Receipt & { jws: string };
+      states: Record<string, ConsentState>;
+      /** A child below the threshold ticked a consent: a mail went (or not) to the parent's address (G2). */
+      parentalConsent?: { mailSent: boolean };
+    };
   }
 }
 

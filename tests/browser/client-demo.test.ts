@@ -249,3 +249,51 @@ it('F1: a browser sending GPC sees that it is honoured, and its objection is rec
   }
   await context.close();
 });
+
+describe('G1, G2: a form offered to children asks for age before the choices', () => {
+  const kids = `kids-${unique}`;
+  beforeAll(async () => {
+    await admin('POST', '/consent/forms', {
+      key: kids,
+      name: 'Kids club',
+      purposes: ['newsletter'],
+      offeredToChildren: true,
+      allowedOrigins: [new URL(base).origin],
+    });
+  });
+
+  /** Whether `a` comes before `b` in the document. */
+  const before = (page: Page, a: string, b: string) =>
+    page.evaluate(
+      ([x, y]) => !!(document.querySelector(x)!.compareDocumentPosition(document.querySelector(y)!) & Node.DOCUMENT_POSITION_FOLLOWING),
+      [a, b]
+    );
+
+  it('the client shows the age question first, and the parent address once the age is below the threshold', async () => {
+    const context = await browser.newContext();
+    const page = await openClientDemo(context, kids);
+    const age = page.getByRole('spinbutton', { name: 'Your age' });
+    await expect(age.isVisible()).resolves.toBe(true);
+    await expect(before(page, 'input[name=age]', 'fieldset.consent-purpose')).resolves.toBe(true);
+    const parent = page.getByRole('textbox', { name: 'Email address of a parent or guardian' });
+    await expect(parent.isVisible()).resolves.toBe(false);
+    await age.fill('12');
+    await expect(parent.isVisible()).resolves.toBe(true);
+    // Typing never rebuilds the fields: the age input keeps the focus.
+    await expect(age.evaluate((node) => node === document.activeElement)).resolves.toBe(true);
+    await age.fill('16');
+    await expect(parent.isVisible()).resolves.toBe(false);
+    await context.close();
+  });
+
+  it('the plain HTML page asks for age (and a parent address) before the choices, without JavaScript', async () => {
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto(`${base}/demo?form=${kids}&locale=en`);
+    await expect(page.getByRole('spinbutton', { name: 'Your age' }).isVisible()).resolves.toBe(true);
+    await expect(before(page, 'input[name=age]', 'input[name="choices[newsletter]"]')).resolves.toBe(true);
+    await expect(before(page, 'input[name=parentEmail]', 'input[name="choices[newsletter]"]')).resolves.toBe(true);
+    await context.close();
+  });
+});
+

@@ -69,6 +69,22 @@ describe('public routes answer what the OpenAPI description says', () => {
     described(await app.http().post('/api/consent/confirm/made.up').set('Accept', 'application/json'), 400);
   });
 
+  it('children (G1, G2): the age question, the parent\'s page and confirmation', async () => {
+    await setupForm(app.strapi, ['newsletter'], { key: 'kids', name: 'Kids club', offeredToChildren: true });
+    described(await app.http().get('/api/consent/forms/kids'), 200);
+    const kid = await app
+      .http()
+      .post('/api/consent/submissions')
+      .set('Origin', FORM_ORIGIN)
+      .send({ form: 'kids', subject: { email: 'kid@example.com' }, age: 12, parentEmail: 'mum@example.com', choices: { newsletter: true }, notices: { newsletter: notices.newsletter } });
+    described(kid, 201);
+    const mail = await smtp.waitFor((m) => m.to.includes('mum@example.com'));
+    const link = /\/api\/consent\/parental-consent\/[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+/.exec(mail.text)![0];
+    described(await app.http().get(link).set('Accept', 'application/json'), 200);
+    described(await app.http().post(link).set('Accept', 'application/json'), 200);
+    described(await app.http().post('/api/consent/parental-consent/made.up').set('Accept', 'application/json'), 400);
+  });
+
   it('re-permission: the page and the answer', async () => {
     const pseudonym = (await submit('di@example.com', { newsletter: true })).body.data.receipt.piiPrincipalId;
     const renew = tokens().issue({ use: 'renew', sub: pseudonym, purposes: ['newsletter'], ref: new Date().toISOString(), exp: Math.floor(Date.now() / 1000) + 3600 });

@@ -3,7 +3,7 @@
  * ticks (A1), one decision per purpose with the notice shown (A4, A9), the 409 re-ask that never
  * resubmits, field errors, and GPC (F1).
  */
-import { createConsentForm, defaultLabels, purposeView, readGpc, type PublicPurpose } from '../../client/src';
+import { createConsentForm, defaultLabels, needsParent, purposeView, readGpc, type PublicPurpose } from '../../client/src';
 import { formDefinition, publicPurpose } from '../harness/public-form';
 
 const HASH = (c: string) => c.repeat(64);
@@ -205,6 +205,55 @@ describe('createConsentForm', () => {
     expect(form.getState().gpc).toBe(true);
     await form.submit({ subject: { email: 'ada@example.com' } });
     expect((server.calls[1].init.headers as Record<string, string>)['Sec-GPC']).toBe('1');
+  });
+});
+
+describe('G1, G2: a form offered to children', () => {
+  const KIDS = { ...definition([purpose('newsletter', 'opt-in')]), ageQuestion: { threshold: 15, country: 'FR' } };
+
+  it('G1: sends the age as a number; G2: the parent address only below the threshold', async () => {
+    const server = fakeServer([200, { data: KIDS }], [201, CREATED], [201, CREATED]);
+    const form = createConsentForm({ form: 'kids', fetch: server.fetch, gpc: false, pageUrl: null });
+    await form.load();
+    expect(needsParent(form.getState())).toBe(false);
+    form.setChoice('newsletter', true);
+    form.setAge(' 12 ');
+    form.setParentEmail('parent@example.com');
+    expect(needsParent(form.getState())).toBe(true);
+    await form.submit({ subject: { email: 'kid@example.com' } });
+    expect(server.calls[1].body).toMatchObject({ age: 12, parentEmail: 'parent@example.com' });
+
+    form.setAge('15');
+    expect(needsParent(form.getState())).toBe(false);
+    await form.submit({ subject: { email: 'kid@example.com' } });
+    expect(server.calls[2].body.age).toBe(15);
+    expect(server.calls[2].body.parentEmail).toBeUndefined();
+  });
+
+  it('G1: an age that is not a number is sent as typed, and the 400 naming it is shown on the field', async () => {
+    const refused = { data: null, error: { status: 400, name: 'ValidationError', message: 'age must be a number', details: { errors: [{ path: ['age'], message: 'age must be a number' }] } } };
+    const server = fakeServer([200, { data: KIDS }], [400, refused]);
+    const form = createConsentForm({ form: 'kids', fetch: server.fetch, gpc: false, pageUrl: null });
+    await form.load();
+    form.setAge('twelve');
+    const state = await form.submit({ subject: { email: 'kid@example.com' } });
+    expect(server.calls[1].body.age).toBe('twelve');
+    expect(state.fieldErrors.age).toBe('age must be a number');
+    form.setAge('12');
+    expect(form.getState().fieldErrors.age).toBeUndefined();
+    // Typing on keeps the same errors object: the renderer does not rebuild the fields (focus stays).
+    const errors = form.getState().fieldErrors;
+    form.setAge('13');
+    expect(form.getState().fieldErrors).toBe(errors);
+  });
+
+  it('G1: a form not offered to children sends no age', async () => {
+    const server = fakeServer([200, { data: TWO }], [201, CREATED]);
+    const form = createConsentForm({ form: 'demo', fetch: server.fetch, gpc: false, pageUrl: null });
+    await form.load();
+    form.setAge('12');
+    await form.submit({ subject: { email: 'ada@example.com' } });
+    expect(server.calls[1].body.age).toBeUndefined();
   });
 });
 

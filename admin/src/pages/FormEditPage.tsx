@@ -23,6 +23,9 @@ interface Draft {
   /** `none`: not stated by the form. */
   audience: 'none' | 'consumer' | 'professional';
   jurisdiction: 'none' | Jurisdiction;
+  offeredToChildren: boolean;
+  /** Empty: the country of the form's (else the site's) jurisdiction. */
+  childrenCountry: string;
   allowedOrigins: string;
   successUrl: string;
   privacyPolicyUrl: string;
@@ -36,6 +39,8 @@ const empty: Draft = {
   doubleOptIn: false,
   audience: 'none',
   jurisdiction: 'none',
+  offeredToChildren: false,
+  childrenCountry: '',
   allowedOrigins: '',
   successUrl: '',
   privacyPolicyUrl: '',
@@ -46,6 +51,7 @@ const toInput = (d: Draft): FormInput => ({
   ...d,
   audience: d.audience === 'none' ? null : d.audience,
   jurisdiction: d.jurisdiction === 'none' ? null : d.jurisdiction,
+  childrenCountry: d.offeredToChildren ? d.childrenCountry.trim().toUpperCase() || null : null,
   allowedOrigins: linesToList(d.allowedOrigins),
   successUrl: d.successUrl.trim() || null,
   privacyPolicyUrl: d.privacyPolicyUrl.trim() || null,
@@ -76,6 +82,8 @@ const FormEditPage = () => {
         doubleOptIn: form.doubleOptIn,
         audience: form.audience ?? 'none',
         jurisdiction: form.jurisdiction ?? 'none',
+        offeredToChildren: !!form.offeredToChildren,
+        childrenCountry: form.childrenCountry ?? '',
         allowedOrigins: listToLines(form.allowedOrigins),
         successUrl: form.successUrl ?? '',
         privacyPolicyUrl: form.privacyPolicyUrl ?? '',
@@ -177,6 +185,28 @@ const FormEditPage = () => {
                   disabled={readOnly}
                   options={(['none', ...JURISDICTIONS] as const).map((j) => ({ value: j, label: t(`forms.jurisdiction.${j}`, j) }))}
                 />
+                <ToggleField
+                  name="offeredToChildren"
+                  label={t('forms.offeredToChildren', 'Offered directly to children')}
+                  value={draft.offeredToChildren}
+                  onChange={set('offeredToChildren')}
+                  disabled={readOnly}
+                  hint={t(
+                    'forms.offeredToChildrenHint',
+                    'The form asks for age first. Below the age of digital consent, a parent confirms by email.'
+                  )}
+                />
+                {draft.offeredToChildren && (
+                  <TextField
+                    name="childrenCountry"
+                    label={t('forms.childrenCountry', 'Country whose age of consent applies')}
+                    value={draft.childrenCountry}
+                    onChange={set('childrenCountry')}
+                    error={errors.childrenCountry}
+                    disabled={readOnly}
+                    hint={t('forms.childrenCountryHint', 'Two-letter code. Empty: the country of the law this form serves, else 16.')}
+                  />
+                )}
                 <TextAreaField
                   name="allowedOrigins"
                   label={t('forms.allowedOrigins', 'Sites allowed to post this form (one per line)')}

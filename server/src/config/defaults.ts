@@ -1,4 +1,5 @@
 import type { IpStorage, Jurisdiction } from '../../../shared/contracts/domain';
+import { DEFAULT_THRESHOLDS, GDPR_DEFAULT_AGE } from '../domain/children-rules';
 
 export interface EmailTemplate {
   subject: string;
@@ -100,6 +101,18 @@ export interface ConsentConfig {
    * counted), `sampleSize` how many proofs (events with their receipts) each purpose's random sample holds.
    */
   reports: { maxSpanDays: number; sampleSize: number };
+  /**
+   * Children's consent (G1–G6): `thresholds` maps ISO country codes to the age of digital consent
+   * (13–16; merged over the plugin's table of member states' choices), `defaultAge` applies to a country
+   * not in it (GDPR Art. 8: 16). `directMarketing: true` lets direct marketing reach child-flagged people
+   * (G6: off by default). `parentalConsentTtlSeconds`: how long the parent's confirmation link works.
+   */
+  children: {
+    thresholds: Record<string, number>;
+    defaultAge: number;
+    directMarketing: boolean;
+    parentalConsentTtlSeconds: number;
+  };
 }
 
 export const SECRET_MIN_LENGTH = 32;
@@ -141,4 +154,12 @@ export const defaultConfig: ConsentConfig = {
   },
   // A year and a day: a calendar year, leap years included, in one report; longer periods take longer to count.
   reports: { maxSpanDays: 366, sampleSize: 5 },
+  children: {
+    thresholds: { ...DEFAULT_THRESHOLDS },
+    defaultAge: GDPR_DEFAULT_AGE,
+    // Recital 38: marketing aimed at children needs specific protection (G6).
+    directMarketing: false,
+    // A week: a parent may not read the mail the day the child signs up.
+    parentalConsentTtlSeconds: 7 * 86_400,
+  },
 };

@@ -1,6 +1,7 @@
 import { yup } from '@strapi/utils';
 import { IP_STORAGE, JURISDICTIONS } from '../../../shared/contracts/domain';
 import { ringProblem } from '../domain/key-ring';
+import { COUNTRY_CODE, isThreshold, MAX_THRESHOLD, MIN_THRESHOLD } from '../domain/children-rules';
 import { MAIL_TEMPLATES } from '../domain/mail-templates';
 import { MAX_PROOF_YEARS } from '../domain/proof-pruning';
 import { contrastRatio, HEX_COLOUR, MIN_TEXT_CONTRAST } from '../utils/contrast';
@@ -58,6 +59,25 @@ const pages = yup
 const template = yup
   .object({ subject: yup.string().required(), text: yup.string().required(), html: yup.string() })
   .noUnknown(true, '${path} has unknown key(s): ${unknown}');
+
+/** G1: every entry an ISO country code (upper case) with an age Art. 8(1) allows; the message names the key. */
+const thresholds = yup.object().test('thresholds', function valid(value) {
+  for (const [key, age] of Object.entries((value ?? {}) as Record<string, unknown>)) {
+    if (!COUNTRY_CODE.test(key)) {
+      return this.createError({
+        path: `${this.path}.${key}`,
+        message: `\${path} is not a country code: use ISO 3166-1 alpha-2 in upper case (e.g. DE, FR)`,
+      });
+    }
+    if (!isThreshold(age)) {
+      return this.createError({
+        path: `${this.path}.${key}`,
+        message: `\${path} must be a whole age between ${MIN_THRESHOLD} and ${MAX_THRESHOLD} (GDPR Art. 8(1))`,
+      });
+    }
+  }
+  return true;
+});
 
 /** Every key is known: a typo such as `ipstorage` must fail start-up rather than be silently ignored. */
 export const configSchema = (production: boolean) =>
@@ -182,6 +202,14 @@ export const configSchema = (production: boolean) =>
           // Ten years at most: the longest limitation period a report may need to cover, and a bound on its cost.
           maxSpanDays: yup.number().integer('${path} must be a whole number of days').min(1).max(3660).required(),
           sampleSize: yup.number().integer().min(0, '${path} must be 0 (no sample) or more').max(100).required(),
+        })
+        .noUnknown(true, '${path} has unknown key(s): ${unknown}'),
+      children: yup
+        .object({
+          thresholds: thresholds.required(),
+          defaultAge: yup.number().strict().integer().min(MIN_THRESHOLD).max(MAX_THRESHOLD).required(),
+          directMarketing: yup.boolean().strict().required(),
+          parentalConsentTtlSeconds: positiveInt(),
         })
         .noUnknown(true, '${path} has unknown key(s): ${unknown}'),
     })

@@ -12,6 +12,7 @@ import confirmation from './confirmation';
 import relationship from './relationship';
 import importBatch from './import-batch';
 import report from './report';
+import parentalConsent from './parental-consent';
 
 export default {
   purpose,
@@ -28,4 +29,5 @@ export default {
   relationship,
   'import-batch': importBatch,
   report,
+  'parental-consent': parentalConsent,
 };

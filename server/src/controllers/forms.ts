@@ -33,6 +33,10 @@ const forms = () => ({
           purposes: form.purposes ?? [],
           doubleOptIn: !!form.doubleOptIn,
           privacyPolicyUrl: form.privacyPolicyUrl ?? null,
+          // The preview shows the age question of a form offered to children (G1).
+          offeredToChildren: !!form.offeredToChildren,
+          childrenCountry: form.childrenCountry ?? null,
+          jurisdiction: form.jurisdiction ?? null,
         },
         locale
       ),

@@ -21,6 +21,7 @@ import contacts from './contacts';
 import renewals from './renewals';
 import reports from './reports';
 import wellKnown from './well-known';
+import parentalConsents from './parental-consents';
 
 export default {
   forms,
@@ -46,4 +47,5 @@ export default {
   renewals,
   reports,
   'well-known': wellKnown,
+  'parental-consents': parentalConsents,
 };

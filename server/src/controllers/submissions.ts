@@ -39,6 +39,7 @@ const submissions = () => ({
         receipt: result.receipt,
         states: result.states,
         ...(result.confirmation ? { confirmation: result.confirmation } : {}),
+        ...(result.parentalConsent ? { parentalConsent: result.parentalConsent } : {}),
       },
     };
   },

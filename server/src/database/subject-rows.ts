@@ -14,6 +14,8 @@ export const SUBJECT_COLUMNS = {
   language: 'language',
   audience: 'audience',
   jurisdiction: 'jurisdiction',
+  child: 'child',
+  childUntil: 'child_until',
   erasedAt: 'erased_at',
 } as const;
 

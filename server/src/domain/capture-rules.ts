@@ -28,6 +28,10 @@ import { grantWaitsForPhoneVerification } from './phone-verification';
  *   verified (`POST /api/consent/phone-verifications`): an email confirmation never proves it. That rule
  *   is phone-verification.ts's, shared with the preference centre and imports.
  * - Purposes without a choice (contract, legal obligation) cannot be ticked (the caller refuses that).
+ * - Children (G2, children-rules.ts): on a form offered to children, the tick of a person below the age of
+ *   digital consent only requests consent: every ticked channel waits as `pending` for a holder of
+ *   parental responsibility, whatever double opt-in says, and a consent already granted (by a parent) is
+ *   left as it is. Refusing needs nobody's consent and is recorded as for anyone.
  * - GPC (F1–F3): the signal objects, with method `signal`, to every purpose flagged "honour GPC", on the
  *   form or not, unless the same request explicitly ticks that purpose. A purpose already objected to is
  *   left alone, so a repeated signal adds nothing.
@@ -67,6 +71,8 @@ export interface SubmissionFacts {
   displayed: Set<string>;
   formDoubleOptIn: boolean;
   gpc: boolean;
+  /** G2: the person is below the age of digital consent on a children's form: a tick only requests. */
+  parentalConsent?: boolean;
   /** The subject's current state per `purpose:channel`; absent means `none`. */
   states: Map<string, CurrentState>;
 }
@@ -157,6 +163,7 @@ export const planSubmission = (facts: SubmissionFacts): SubmissionPlan => {
         if (answer.ticked.includes(channel)) {
           if (facts.identifiers && !channelReachable(channel, facts.identifiers)) return null;
           const alreadyGiven = state === 'granted' && !reconsentRequired;
+          if (facts.parentalConsent) return alreadyGiven ? null : { action: 'requested', state: 'pending', method: 'form' };
           const waits =
             (doubleOptIn && channel === 'email' && !alreadyGiven) ||
             grantWaitsForPhoneVerification({

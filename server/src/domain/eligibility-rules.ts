@@ -11,6 +11,8 @@ import {
   type SoftOptInEvidence,
 } from './contact-rules';
 import { standingSuppressions } from './suppression-rules';
+import { belowThreshold, childMarketingBlocked, needsOwnConfirmation, type ChildStatus } from './children-rules';
+import { isDirectMarketing } from './direct-marketing';
 
 /**
  * "May I contact this person for this purpose on this channel?" (spec 4.2). The reason codes are stable:
@@ -53,6 +55,12 @@ export const REASONS = [
   'unproven-import',
   /** The notice changed materially since the grant (A11). */
   're-consent-required',
+  /** A child below the age of digital consent asked; a holder of parental responsibility has not confirmed (G2). */
+  'parental-consent-pending',
+  /** A parent gave this consent and the person has since reached the age of digital consent: theirs to confirm (G5). */
+  'own-confirmation-required',
+  /** The person is below the age of digital consent: direct marketing is off (G6, `children.directMarketing`). */
+  'child-marketing-off',
   /** The purpose does not cover the channel asked about. */
   'channel-not-covered',
   /** The purpose is archived. */
@@ -84,6 +92,8 @@ export interface EligibilityState {
   grantedAt?: Date | null;
   /** For a revoked state, why: `proof-incomplete` is an import without its proof (J2). */
   revokedFor?: string | null;
+  /** The grant that stands was a parent's confirmation (G4), read from the granting event. */
+  grantedByParent?: boolean;
 }
 
 /** What the check knows about the person beyond their consent state. */
@@ -102,6 +112,10 @@ export interface EligibilityContext {
   softOptIn?: SoftOptInEvidence | null;
   /** When the person's own act last granted the consent that stands (suppression-rules `ownGrantAt`). */
   ownGrantedAt?: Date | null;
+  /** The age question's stored outcome (G1); null when the person was never asked. */
+  child?: ChildStatus | null;
+  /** `children.directMarketing`: the site owner allows direct marketing to people below the threshold (G6). */
+  childMarketingAllowed?: boolean;
 }
 
 export interface Verdict {
@@ -140,8 +154,13 @@ export const decideEligibility = (
   if (state === 'objected') reasons.push('objected');
   else if (basis === 'consent') {
     if (state === 'revoked' && stored?.revokedFor === 'proof-incomplete') reasons.push('unproven-import');
+    else if (state === 'pending' && belowThreshold(context.child, now)) reasons.push('parental-consent-pending');
     else if (state !== 'granted') reasons.push(CONSENT_REASONS[state] ?? 'no-consent');
     else if (stored?.reconsentRequired) reasons.push('re-consent-required');
+    else if (needsOwnConfirmation(context.child, stored?.grantedByParent, now)) reasons.push('own-confirmation-required');
+  }
+  if (childMarketingBlocked(context.child, isDirectMarketing(basis, purpose.directMarketing), !!context.childMarketingAllowed, now)) {
+    reasons.push('child-marketing-off');
   }
 
   // The person's jurisdiction always applies; one the check names can only add its own refusals (C2).

@@ -20,7 +20,7 @@ export const PLACEHOLDERS = [
 ] as const;
 export type MailValues = Partial<Record<(typeof PLACEHOLDERS)[number], string>>;
 /** The template names the plugin sends; each must contain `{{link}}`. */
-export const MAIL_TEMPLATES = ['confirmation', 'repermission'] as const;
+export const MAIL_TEMPLATES = ['confirmation', 'repermission', 'parental-consent'] as const;
 
 const confirmation: Record<'en' | 'de' | 'fr', EmailTemplate> = {
   en: {
@@ -131,7 +131,67 @@ const repermission: Record<'en' | 'de' | 'fr', EmailTemplate> = {
   },
 };
 
-export const DEFAULT_TEMPLATES: Record<string, Record<string, EmailTemplate>> = { confirmation, repermission };
+/**
+ * G2, G4: to the address a child gave as their parent's. It says that a child asked, what for, that nothing
+ * happens without the parent, and that ignoring it is enough. Only the confirming button on the page
+ * grants: the link alone changes nothing (mail scanners open links).
+ */
+const parentalConsent: Record<'en' | 'de' | 'fr', EmailTemplate> = {
+  en: {
+    subject: 'Your child asked to hear from {{controllerName}}: your consent is needed',
+    text: [
+      'Hello,',
+      '',
+      'a child gave this address as the address of a parent or guardian and asked {{controllerName}} to be contacted about:',
+      '{{purposes}}',
+      '',
+      'Because of the child\'s age, the law asks for the consent of a holder of parental responsibility. If you are, and you agree, open this link (valid for {{expiresHours}} hours) and press "I consent":',
+      '{{link}}',
+      '',
+      'If you do not agree, or you do not know this request, ignore this message: the child will not be contacted.',
+      '',
+      '{{controllerName}}, {{controllerAddress}}, {{controllerContact}}',
+    ].join('\n'),
+  },
+  de: {
+    subject: 'Ihr Kind möchte Nachrichten von {{controllerName}} erhalten: Ihre Einwilligung ist nötig',
+    text: [
+      'Guten Tag,',
+      '',
+      'ein Kind hat diese Adresse als Adresse eines Elternteils angegeben und {{controllerName}} gebeten, es zu kontaktieren über:',
+      '{{purposes}}',
+      '',
+      'Wegen des Alters des Kindes verlangt das Gesetz die Einwilligung eines Trägers der elterlichen Verantwortung. Wenn Sie das sind und einverstanden sind, öffnen Sie diesen Link ({{expiresHours}} Stunden gültig) und klicken Sie auf „Ich willige ein“:',
+      '{{link}}',
+      '',
+      'Wenn Sie nicht einverstanden sind oder diese Anfrage nicht kennen, ignorieren Sie diese Nachricht: Das Kind wird nicht kontaktiert.',
+      '',
+      '{{controllerName}}, {{controllerAddress}}, {{controllerContact}}',
+    ].join('\n'),
+  },
+  fr: {
+    subject: 'Votre enfant souhaite recevoir des messages de {{controllerName}} : votre consentement est nécessaire',
+    text: [
+      'Bonjour,',
+      '',
+      'un enfant a indiqué cette adresse comme celle d’un parent et a demandé à {{controllerName}} d’être contacté pour :',
+      '{{purposes}}',
+      '',
+      'En raison de l’âge de l’enfant, la loi exige le consentement d’un titulaire de l’autorité parentale. Si c’est votre cas et que vous êtes d’accord, ouvrez ce lien (valable {{expiresHours}} heures) et cliquez sur « Je consens » :',
+      '{{link}}',
+      '',
+      'Si vous n’êtes pas d’accord, ou si vous ne connaissez pas cette demande, ignorez ce message : l’enfant ne sera pas contacté.',
+      '',
+      '{{controllerName}}, {{controllerAddress}}, {{controllerContact}}',
+    ].join('\n'),
+  },
+};
+
+export const DEFAULT_TEMPLATES: Record<string, Record<string, EmailTemplate>> = {
+  confirmation,
+  repermission,
+  'parental-consent': parentalConsent,
+};
 
 
 const fill = (template: string, values: MailValues, escape: (v: string) => string) =>

@@ -6,7 +6,7 @@ import { createHash, createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
  * it, nobody can make one up or change what it covers (a purpose, a person, an expiry), and the server
  * keeps only a hash of each token it issued.
  */
-export type TokenPurpose = 'confirm' | 'unsubscribe' | 'preferences' | 'renew';
+export type TokenPurpose = 'confirm' | 'unsubscribe' | 'preferences' | 'renew' | 'parental';
 
 export interface TokenPayload {
   /** What the token is for: a confirmation token never unsubscribes anyone, and vice versa. */

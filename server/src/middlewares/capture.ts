@@ -94,7 +94,10 @@ const capture = (config: CaptureConfig) => {
       return result;
     });
     // Mail only once the entry and the consent are committed.
-    if (result) await service.deliver(result);
+    if (result) {
+      await service.deliver(result);
+      await service.deliverToParent(result);
+    }
   };
 };
 

@@ -130,6 +130,10 @@ const schemas: Record<string, Schema> = {
       privacyPolicyUrl: nullable(str()),
       controller: object({ name: str(), address: str(), contact: str() }),
       purposes: arrayOf(ref('PublicPurpose')),
+      ageQuestion: {
+        ...object({ threshold: int({ minimum: 13, maximum: 16 }), country: nullable(str()) }),
+        description: 'On a form offered to children (G1): ask for `age` or `birthYear` before the choices, and below `threshold` for `parentEmail`',
+      },
     },
     ['key', 'name', 'locale', 'doubleOptIn', 'purposes']
   ),
@@ -211,6 +215,9 @@ const paths: Record<string, Record<string, Schema>> = {
                 notices: { type: 'object', additionalProperties: object({ version: int(), hash: str() }) },
                 context: object({ url: str() }, []),
                 fields: { type: 'object' },
+                age: int({ minimum: 0, description: 'On a form offered to children (`ageQuestion`): the age, or `birthYear`' }),
+                birthYear: int(),
+                parentEmail: str({ format: 'email', description: 'Below the threshold: the holder of parental responsibility, who confirms (G2)' }),
               },
               ['form', 'subject']
             ),
@@ -257,6 +264,34 @@ const paths: Record<string, Record<string, Schema>> = {
       parameters: [token],
       responses: {
         202: { description: 'Accepted', content: { 'text/html': { schema: str() }, 'application/json': { schema: data(object({ status: { const: 'accepted' } })) } } },
+        ...errors(400, 404, 410, 429),
+      },
+    }),
+  },
+  '/consent/parental-consent/{token}': {
+    get: publicOp('The page mailed to a parent of a child below the age of digital consent (G2, G4; changes nothing)', {
+      parameters: [token, locale],
+      responses: {
+        200: {
+          description: 'HTML for browsers, JSON otherwise',
+          content: {
+            'text/html': { schema: str() },
+            'application/json': { schema: data(object({ confirmed: bool, purposes: arrayOf(str(), { description: 'The purposes\' names' }), language: str() })) },
+          },
+        },
+        ...errors(400, 404, 410, 429),
+      },
+    }),
+    post: publicOp('The parent consents for the child (idempotent)', {
+      parameters: [token],
+      responses: {
+        200: {
+          description: 'Confirmed, or already confirmed',
+          content: {
+            'text/html': { schema: str() },
+            'application/json': { schema: data(object({ status: enumOf(['confirmed', 'already-confirmed']), states: { type: 'object', additionalProperties: ref('State') } })) },
+          },
+        },
         ...errors(400, 404, 410, 429),
       },
     }),

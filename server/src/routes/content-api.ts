@@ -60,6 +60,19 @@ export default {
       config: { auth: false, middlewares: [guard('confirm', 4 * 1024)] },
     },
     {
+      // The link mailed to a parent (G2, G4): the question; opening it changes nothing.
+      method: 'GET',
+      path: '/parental-consent/:token',
+      handler: 'parental-consents.show',
+      config: { auth: false, middlewares: [linkGuard('confirm', 4 * 1024, 'parental')] },
+    },
+    {
+      method: 'POST',
+      path: '/parental-consent/:token',
+      handler: 'parental-consents.confirm',
+      config: { auth: false, middlewares: [linkGuard('confirm', 4 * 1024, 'parental')] },
+    },
+    {
       // The re-permission link (I4): the question; opening it changes nothing.
       method: 'GET',
       path: '/renew/:token',

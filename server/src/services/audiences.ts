@@ -34,6 +34,8 @@ const SUBJECT_COLUMNS = [
   'external_id_hash',
   'audience',
   'jurisdiction',
+  'child',
+  'child_until',
   'erased_at',
 ];
 
@@ -56,6 +58,8 @@ const toPerson = (r: Record<string, any>): SubjectPageRow => ({
   externalIdHash: r.external_id_hash,
   audience: r.audience,
   jurisdiction: r.jurisdiction,
+  child: r.child,
+  childUntil: r.child_until,
   erasedAt: r.erased_at,
 });
 
@@ -67,6 +71,7 @@ const toState = (r: Record<string, any>): PageState & { id: number } => ({
   expiresAt: r.expires_at == null ? null : new Date(r.expires_at),
   noticeId: r.notice_id == null ? null : Number(r.notice_id),
   grantedAt: r.granted_at == null ? null : new Date(r.granted_at),
+  lastEventSeq: r.last_event_seq ?? null,
 });
 
 export interface AudienceOptions {
@@ -115,6 +120,7 @@ const audiences = ({ strapi }: { strapi: Core.Strapi }) => {
           'st.expires_at',
           'st.notice_id',
           'st.granted_at',
+          'st.last_event_seq',
           ...SUBJECT_COLUMNS.map((c) => `s.${c}`),
         ])
         .where({ 'st.purpose': purpose, 'st.channel': channel, 'st.state': 'granted' })

@@ -3,10 +3,22 @@ import { errors } from '@strapi/utils';
 import type { Audience, Channel, ConsentState, Jurisdiction } from '../../../shared/contracts/domain';
 import type { CreateSubmission, Receipt } from '../../../shared/contracts/submissions';
 import type { ConsentConfig } from '../config';
-import { PLUGIN_ID } from '../constants';
+import { PLUGIN_ID, UID } from '../constants';
 import { answeredChannels, doubleOptInApplies, planSubmission, stateKey, type CurrentState, type RulePurpose } from '../domain/capture-rules';
 import { movesState } from '../domain/consent-state';
 import { needsReconsent } from '../domain/reconsent';
+import {
+  childStatus,
+  formAgeThreshold,
+  mergeChildStatus,
+  needsOwnConfirmation,
+  PARENT_ACTOR,
+  parentalConsentRequired,
+  reachedThreshold,
+  type AgeThreshold,
+  type ChildStatus,
+} from '../domain/children-rules';
+import { normaliseEmail } from '../domain/identifiers';
 import { grantableChannels } from '../domain/channel-identifiers';
 import { buildReceipt, type ReceiptPurpose, type VerifiedNotice } from '../domain/receipt';
 import { minimisePageUrl, requestContext, type RequestContext } from '../domain/request-context';
@@ -19,8 +31,9 @@ import { getService } from '../utils/get-service';
 import type { Purpose } from '../../../shared/contracts/purposes';
 import type { CatalogueView } from './catalogue';
 import type { PendingMail } from './confirmations';
+import type { ParentalMail } from './parental-consents';
 import type { KnownSubject } from './ledger';
-import { identifiersOf, type Identifiers } from './subjects';
+import { childStatusOf, identifiersOf, type Identifiers } from './subjects';
 
 /** What a submission's HTTP request tells us besides its body. */
 export interface CaptureRequest {
@@ -57,6 +70,16 @@ export interface CapturePlan {
   context: RequestContext;
   gpc: boolean;
   fields: Record<string, unknown>;
+  /**
+   * A form offered to children (G1): the outcome of the age question (merged with what the person's
+   * record already said), whether a tick waits for a parent (G2), and the parent's address to mail.
+   */
+  children: {
+    threshold: AgeThreshold;
+    status: ChildStatus;
+    parental: boolean;
+    parentEmail: string | null;
+  } | null;
 }
 
 export interface CommitOptions {
@@ -77,6 +100,8 @@ export interface CaptureResult {
   eventIds: string[];
   /** The confirmation mail to send once committed (double opt-in), if one was requested. */
   mail: PendingMail | null;
+  /** The mail to a parent to send once committed (G2), if a child below the threshold ticked. */
+  parentMail: ParentalMail | null;
 }
 
 const toRulePurpose = (p: Purpose, channels: Channel[] = p.channels): RulePurpose => ({
@@ -173,6 +198,27 @@ const capture = ({ strapi }: { strapi: Core.Strapi }) => {
   };
 
   /**
+   * G5: the granting events (by `seq`) of this person's grants that a parent gave. Read only for a person
+   * past the threshold, which almost no submission is.
+   */
+  const grantsByParent = async (
+    pseudonym: string,
+    purposes: Purpose[],
+    ledger: { state(subject: string, purpose: string, channel: string): { state: string; lastEventSeq: number } | null }
+  ): Promise<Set<number>> => {
+    const seqs = purposes
+      .flatMap((p) => p.channels.map((c) => ledger.state(pseudonym, p.key, c)))
+      .filter((row) => row?.state === 'granted')
+      .map((row) => row!.lastEventSeq);
+    if (!seqs.length) return new Set();
+    const events: { seq: number | string; actor: string }[] = await strapi.db.query(UID.event).findMany({
+      select: ['seq', 'actor'],
+      where: { seq: { $in: seqs } },
+    });
+    return new Set(events.filter((e) => e.actor === PARENT_ACTOR).map((e) => Number(e.seq)));
+  };
+
+  /**
    * Records plans in the current transaction, in order: subjects, events, states and receipts, with one
    * read of the people and one INSERT per table for all of them (group commit). Each plan is decided
    * against the states the plans before it left, so two submissions of one person in a group are
@@ -184,7 +230,10 @@ const capture = ({ strapi }: { strapi: Core.Strapi }) => {
     // The lock comes first: it makes finding and creating people safe against other instances.
     await getService('ledger').lock();
     const people = await getService('subjects').prepareMany(
-      items.map(({ plan }) => ({ identifiers: plan.identifiers, profile: { language: plan.locale, audience: plan.audience, jurisdiction: plan.jurisdiction } }))
+      items.map(({ plan }) => ({
+        identifiers: plan.identifiers,
+        profile: { language: plan.locale, audience: plan.audience, jurisdiction: plan.jurisdiction, childStatus: plan.children?.status },
+      }))
     );
     const resolved = people.resolved;
     const known = new Map<string, KnownSubject>(
@@ -206,10 +255,17 @@ const capture = ({ strapi }: { strapi: Core.Strapi }) => {
       const { pseudonym } = resolved[i].subject;
       const purposesInPlay = inPlay[i];
       const states = new Map<string, CurrentState>();
+      const child = childStatusOf(resolved[i].subject);
+      const now = new Date();
+      // A parent's grant to a person now past the threshold is theirs to confirm (G5): their tick renews it.
+      const parentGrants = reachedThreshold(child, now) ? await grantsByParent(pseudonym, purposesInPlay, ledger) : new Set<number>();
       for (const purpose of purposesInPlay) {
         for (const channel of purpose.channels) {
           const row = ledger.state(pseudonym, purpose.key, channel);
-          if (row) states.set(stateKey(purpose.key, channel), { state: row.state, reconsentRequired: needsReconsent(row.noticeId, plan.outdatedNotices) });
+          if (!row) continue;
+          const reconsentRequired =
+            needsReconsent(row.noticeId, plan.outdatedNotices) || needsOwnConfirmation(child, parentGrants.has(Number(row.lastEventSeq)), now);
+          states.set(stateKey(purpose.key, channel), { state: row.state, reconsentRequired });
         }
       }
 
@@ -225,6 +281,7 @@ const capture = ({ strapi }: { strapi: Core.Strapi }) => {
         displayed: new Set(plan.notices.keys()),
         formDoubleOptIn: plan.form.doubleOptIn,
         gpc: plan.gpc,
+        parentalConsent: !!plan.children?.parental,
         states,
       });
 
@@ -233,9 +290,10 @@ const capture = ({ strapi }: { strapi: Core.Strapi }) => {
 
       // Double opt-in: one confirmation request for every purpose this submission left pending on email
       // (a phone number waiting for verification is not confirmed by mail: B5, N16).
-      const requested = [
-        ...new Set(planned.events.filter((e) => e.action === 'requested' && e.channel === 'email').map((e) => e.purpose)),
-      ];
+      // A child's request waits for a parent instead (G2): the parent's confirmation is the mail that counts.
+      const requested = plan.children?.parental
+        ? []
+        : [...new Set(planned.events.filter((e) => e.action === 'requested' && e.channel === 'email').map((e) => e.purpose))];
       let mail: PendingMail | null = null;
       let doubleOptIn: Record<string, unknown> | null = null;
       if (requested.length && plan.identifiers.email) {
@@ -259,18 +317,60 @@ const capture = ({ strapi }: { strapi: Core.Strapi }) => {
         doubleOptIn = { tokenHash: created.tokenHash, expiresAt: created.expiresAt.toISOString() };
       }
 
+      // G2, G4: one request to the parent for every channel the child's ticks left pending.
+      let parentMail: ParentalMail | null = null;
+      let parentalConsent: Record<string, unknown> | null = null;
+      const forParent = plan.children?.parental ? planned.events.filter((e) => e.action === 'requested') : [];
+      if (forParent.length && plan.children?.parentEmail) {
+        const keys = [...new Set(forParent.map((e) => e.purpose))];
+        const created = await getService('parental-consents').create({
+          subject: pseudonym,
+          receiptId,
+          formKey: plan.form.key,
+          language: plan.locale,
+          parentEmail: plan.children.parentEmail,
+          threshold: plan.children.threshold.threshold,
+          country: plan.children.threshold.country,
+          purposes: keys.map((purpose) => {
+            const notice = plan.notices.get(purpose);
+            return {
+              purpose,
+              channels: forParent.filter((e) => e.purpose === purpose).map((e) => e.channel),
+              noticeId: notice?.id ?? null,
+              noticeVersion: notice?.version ?? null,
+              noticeHash: notice?.hash ?? null,
+              noticeLanguage: notice?.language ?? null,
+            };
+          }),
+        });
+        parentMail = { token: created.token, email: plan.children.parentEmail, language: plan.locale, purposes: keys };
+        parentalConsent = { tokenHash: created.tokenHash, expiresAt: created.expiresAt.toISOString(), parentEmailHash: created.parentEmailHash };
+      }
+      // G1: the age gate's outcome, never the age: proof that the question was asked and what it decided.
+      const ageCheck = plan.children
+        ? {
+            child: plan.children.status.child,
+            reachesThresholdOn: plan.children.status.childUntil?.toISOString().slice(0, 10) ?? null,
+            threshold: plan.children.threshold.threshold,
+            country: plan.children.threshold.country,
+          }
+        : null;
+
       const stored = ledger.add(
         planned.events.map((e) => {
           const notice = plan.notices.get(e.purpose);
           const purpose = byKey.get(e.purpose);
           // C3: every record of an opt-out purpose (being told of the right to object, objecting) names
           // the balancing test the purpose relies on, next to the form hook's evidence.
-          const evidence =
+          const base =
             e.action === 'requested' && e.channel === 'email' && doubleOptIn
               ? { ...options.evidence, doubleOptIn }
               : (e.action === 'informed' || e.action === 'objected') && purpose?.mechanism === 'opt-out'
                 ? { ...options.evidence, balancingTest: purpose.balancingTest ?? null }
                 : options.evidence;
+          const evidence = ageCheck
+            ? { ...base, ageCheck, ...(e.action === 'requested' && parentalConsent ? { parentalConsent } : {}) }
+            : base;
           return {
             ...e,
             subject: pseudonym,
@@ -339,7 +439,7 @@ const capture = ({ strapi }: { strapi: Core.Strapi }) => {
           eventIds: stored.map((e) => e.eventId),
         }),
       });
-      results.push({ states: resultStates, subject: pseudonym, eventIds: stored.map((e) => e.eventId), mail });
+      results.push({ states: resultStates, subject: pseudonym, eventIds: stored.map((e) => e.eventId), mail, parentMail });
     }
 
     // Every row of the group: people, events, states, head, receipts (one statement on PostgreSQL).
@@ -431,6 +531,8 @@ const capture = ({ strapi }: { strapi: Core.Strapi }) => {
         invalid('subject.email', `subject.email is required: "${needsEmail}" is confirmed by email (double opt-in)`);
       }
 
+      const children = await this.ageGate(form, body, identifiers, ticked, offered);
+
       const gpcPurposes = request.gpc ? await catalogue.gpcPurposes() : [];
       // From the catalogue's memory: whether a stored grant still covers the current text (A11).
       const outdatedNotices = await catalogue.outdatedNotices([...offered, ...gpcPurposes].map((p) => p.key));
@@ -452,7 +554,54 @@ const capture = ({ strapi }: { strapi: Core.Strapi }) => {
         context: requestContext(request, config().ipStorage),
         gpc: request.gpc,
         fields: body.fields ?? {},
+        children,
       };
+    },
+
+    /**
+     * G1, G2: a children's form's age question. Its answer must be there and be a number (the validator
+     * checked the type); a person below the threshold who ticks a consent needs a parent's address, not
+     * their own. A form not offered to children takes no age: it is not asked, so it is not collected.
+     */
+    async ageGate(
+      form: { key: string; offeredToChildren?: boolean | null; childrenCountry?: string | null; jurisdiction?: Jurisdiction | null },
+      body: SubmissionBody,
+      identifiers: Identifiers,
+      ticked: Set<string>,
+      offered: Purpose[]
+    ): Promise<CapturePlan['children']> {
+      if (!form.offeredToChildren) {
+        for (const field of ['age', 'birthYear', 'parentEmail'] as const) {
+          if (body[field] !== undefined) invalid(field, `${field}: form "${form.key}" is not offered to children and does not ask for it`);
+        }
+        return null;
+      }
+      if (body.age !== undefined && body.birthYear !== undefined) invalid('birthYear', 'birthYear: send age or birthYear, not both');
+      if (body.age === undefined && body.birthYear === undefined) {
+        invalid('age', `age is required: form "${form.key}" is offered to children (send age, or birthYear)`);
+      }
+      const cfg = config();
+      const threshold = formAgeThreshold(form, { jurisdiction: cfg.jurisdiction, thresholds: cfg.children.thresholds, defaultAge: cfg.children.defaultAge });
+      const now = new Date();
+      const answered = childStatus(body.age !== undefined ? { age: body.age } : { birthYear: body.birthYear! }, threshold.threshold, now);
+      // What the person's record already says stands if it is stricter (a child cannot answer their way out).
+      const known = await getService('subjects').find(identifiers);
+      const status = mergeChildStatus(known ? childStatusOf(known) : null, answered);
+      const parental = parentalConsentRequired(true, status, now);
+      const asksConsent = [...ticked].some((key) => offered.find((p) => p.key === key)?.mechanism === 'opt-in');
+      let parentEmail: string | null = null;
+      if (parental && asksConsent) {
+        if (!body.parentEmail) {
+          invalid('parentEmail', `parentEmail is required: below ${threshold.threshold}, a holder of parental responsibility confirms the consent`);
+        }
+        const normalised = normaliseEmail(body.parentEmail!);
+        if (!normalised.ok) invalid('parentEmail', `parentEmail ${normalised.reason}`);
+        if (normalised.value === identifiers.email) {
+          invalid('parentEmail', "parentEmail must be a parent's address, not the person's own");
+        }
+        parentEmail = normalised.value;
+      }
+      return { threshold, status, parental, parentEmail };
     },
 
     /** Per-identifier rate limit (B6): counted before anything is written, outside any transaction. */
@@ -491,12 +640,27 @@ const capture = ({ strapi }: { strapi: Core.Strapi }) => {
       return { mailSent: await confirmations.send(result.mail) };
     },
 
+    /** After the commit: the mail to the parent (G2), at most one per parent address per `resendAfterSeconds`. */
+    async deliverToParent(result: CaptureResult): Promise<{ mailSent: boolean } | null> {
+      if (!result.parentMail) return null;
+      try {
+        await getService('confirmations').throttle(result.parentMail.email);
+      } catch (error) {
+        if (error instanceof errors.RateLimitError) return { mailSent: false };
+        throw error;
+      }
+      return { mailSent: await getService('parental-consents').send(result.parentMail) };
+    },
+
     /** The public route: prepare, throttle, commit, mail; then tell `consent.submission` listeners. */
-    async submit(body: SubmissionBody, request: CaptureRequest): Promise<CaptureResult & { confirmation: { mailSent: boolean } | null }> {
+    async submit(
+      body: SubmissionBody,
+      request: CaptureRequest
+    ): Promise<CaptureResult & { confirmation: { mailSent: boolean } | null; parentalConsent: { mailSent: boolean } | null }> {
       const plan = await this.prepare(body, request);
       await this.throttle(plan);
       const committed = await this.commit(plan);
-      const result = { ...committed, confirmation: await this.deliver(committed) };
+      const result = { ...committed, confirmation: await this.deliver(committed), parentalConsent: await this.deliverToParent(committed) };
       strapi.eventHub.emit('consent.submission', {
         form: plan.form.key,
         subject: { id: result.subject, ...plan.identifiers },

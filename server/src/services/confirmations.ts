@@ -5,6 +5,7 @@ import { PLUGIN_ID, UID } from '../constants';
 import { requestContext } from '../domain/request-context';
 import { tokenHash } from '../domain/tokens';
 import { confirmedByPhoneVerification } from '../domain/phone-verification';
+import { awaitsParent } from '../domain/children-rules';
 import { GoneError } from '../errors';
 import type { CreatePhoneVerification } from '../../../shared/contracts/phone-verifications';
 import { getService } from '../utils/get-service';
@@ -12,7 +13,7 @@ import { sendPluginMail } from '../utils/plugin-mail';
 import type { CaptureRequest } from './capture';
 import type { NewEvent } from './ledger';
 import { identifiersOf } from './subjects';
-import { iso } from '../utils/row-values';
+import { iso, json } from '../utils/row-values';
 
 /** One purpose asked for in a confirmation request, with the notice the person was shown (B3). */
 export interface RequestedPurpose {
@@ -190,16 +191,19 @@ const confirmations = ({ strapi }: { strapi: Core.Strapi }) => {
         const states = await strapi.db.query(UID.state).findMany({
           where: { subject: subject.pseudonym, state: 'pending' },
         });
-        const pending = confirmedByPhoneVerification(
+        const candidates = confirmedByPhoneVerification(
           states as { purpose: string; channel: Channel; state: ConsentState; lastEventSeq: number | string | null }[]
         );
-        if (pending.length === 0) return { confirmed: [] };
-        const purposes = await getService('purposes').byKeys([...new Set(pending.map((s) => s.purpose))]);
+        if (candidates.length === 0) return { confirmed: [] };
         const requests = await strapi.db.query(UID.event).findMany({
-          where: { seq: { $in: pending.map((s) => s.lastEventSeq).filter((v) => v != null) } },
+          where: { seq: { $in: candidates.map((s) => s.lastEventSeq).filter((v) => v != null) } },
         });
         const requestOf = (seq: number | string | null) =>
           (requests as Record<string, unknown>[]).find((e) => seq != null && String(e.seq) === String(seq));
+        // A child's request waits for a parent (G2): a verified number does not grant it.
+        const pending = candidates.filter((s) => !awaitsParent(json(requestOf(s.lastEventSeq)?.evidence)));
+        if (pending.length === 0) return { confirmed: [] };
+        const purposes = await getService('purposes').byKeys([...new Set(pending.map((s) => s.purpose))]);
         const events: NewEvent[] = pending.map((s) => {
           const request = requestOf(s.lastEventSeq);
           return {
@@ -250,10 +254,21 @@ const confirmations = ({ strapi }: { strapi: Core.Strapi }) => {
         const states = await strapi.db.query(UID.state).findMany({
           where: { subject: row.subject, channel: 'email', purpose: { $in: keys } },
         });
+        // A child's request that waits for a parent (G2) is not this link's to confirm.
+        const pendingSeqs = states.filter((s: { state: string }) => s.state === 'pending').map((s: { lastEventSeq: unknown }) => s.lastEventSeq);
+        const requests: { seq: number | string; evidence: unknown }[] = pendingSeqs.length
+          ? await strapi.db.query(UID.event).findMany({ select: ['seq', 'evidence'], where: { seq: { $in: pendingSeqs } } })
+          : [];
+        const forParent = new Set(requests.filter((e) => awaitsParent(json(e.evidence))).map((e) => String(e.seq)));
         const confirmedAt = new Date();
         const context = requestContext(request, config().ipStorage);
         const events: NewEvent[] = row.purposes
-          .filter((p) => states.some((s: { purpose: string; state: string }) => s.purpose === p.purpose && s.state === 'pending'))
+          .filter((p) =>
+            states.some(
+              (s: { purpose: string; state: string; lastEventSeq: unknown }) =>
+                s.purpose === p.purpose && s.state === 'pending' && !forParent.has(String(s.lastEventSeq))
+            )
+          )
           .map((p) => ({
             subject: row.subject,
             purpose: p.purpose,

@@ -14,6 +14,8 @@ import { LIFTABLE_REASONS, ownGrantAt, type GrantEvidenceEvent } from '../domain
 import type { Purpose } from '../../../shared/contracts/purposes';
 import { getService } from '../utils/get-service';
 import { json } from '../utils/row-values';
+import { childStatusOf } from './subjects';
+import { PARENT_ACTOR, reachedThreshold } from '../domain/children-rules';
 
 const CHUNK = 500;
 
@@ -27,6 +29,8 @@ interface StateRow {
   lastEventSeq?: number | string | null;
   /** For a revoked state: the revoking event's `evidence.reason` (`proof-incomplete` for an unproven import, J2). */
   revokedFor?: string | null;
+  /** G5: the granting event was a parent's confirmation (read only for people past the threshold). */
+  grantedByParent?: boolean;
 }
 
 /** What the rules need to know about a person besides their consent state. */
@@ -40,6 +44,9 @@ interface SubjectInfo {
   externalIdHash: string | null;
   audience: Audience | null;
   jurisdiction: Jurisdiction | null;
+  /** G1's stored outcome (SQLite: 0/1 and epoch milliseconds). */
+  child?: boolean | number | null;
+  childUntil?: string | number | Date | null;
 }
 
 interface Resolved {
@@ -62,7 +69,21 @@ export interface CheckOptions {
 
 // Read with knex: a check is on a hot path, and the query engine costs more than the lookup.
 // The identifiers too: after a secret rotation their hashes under every secret are what suppression is checked on.
-const SUBJECT_COLUMNS = subjectColumns('pseudonym', 'email', 'phone', 'externalId', 'emailHash', 'phoneHash', 'externalIdHash', 'audience', 'jurisdiction');
+const SUBJECT_COLUMNS = subjectColumns(
+  'pseudonym',
+  'email',
+  'phone',
+  'externalId',
+  'emailHash',
+  'phoneHash',
+  'externalIdHash',
+  'audience',
+  'jurisdiction',
+  'child',
+  'childUntil'
+);
+
+const childOf = (subject: SubjectInfo) => childStatusOf({ child: (subject.child ?? null) as boolean | null, childUntil: subject.childUntil ?? null });
 
 const toState = (row: StateRow | undefined, outdated: ReadonlySet<number>): EligibilityState | null =>
   row
@@ -72,6 +93,7 @@ const toState = (row: StateRow | undefined, outdated: ReadonlySet<number>): Elig
         reconsentRequired: needsReconsent(row.noticeId, outdated),
         grantedAt: row.grantedAt ? new Date(row.grantedAt) : null,
         revokedFor: row.revokedFor ?? null,
+        grantedByParent: !!row.grantedByParent,
       }
     : null;
 
@@ -177,6 +199,25 @@ const eligibility = ({ strapi }: { strapi: Core.Strapi }) => {
     }
     await readRevocations([...map.values()]);
     return map;
+  };
+
+  /**
+   * G5: whether a grant that stands was a parent's, read from its granting event (the state's last one),
+   * only for people now past the threshold: none on almost every check, one query per 500 otherwise.
+   */
+  const readParentalGrants = async (resolved: Resolved[], states: Map<string, StateRow>, now: Date) => {
+    const wanted = resolved
+      .filter((r) => r.pseudonym && r.subject && reachedThreshold(childOf(r.subject), now))
+      .map((r) => states.get(r.pseudonym!))
+      .filter((s): s is StateRow => !!s && s.state === 'granted' && s.lastEventSeq != null);
+    for (const part of chunks(wanted)) {
+      const events: { seq: number | string; actor: string }[] = await strapi.db.query(UID.event).findMany({
+        select: ['seq', 'actor'],
+        where: { seq: { $in: part.map((s) => s.lastEventSeq) } },
+      });
+      const bySeq = new Map(events.map((e) => [String(e.seq), e.actor]));
+      for (const s of part) s.grantedByParent = bySeq.get(String(s.lastEventSeq)) === PARENT_ACTOR;
+    }
   };
 
   /** Every hash a person is known by: the one asked about (an unknown number may still be on Bloctel) and theirs. */
@@ -302,6 +343,7 @@ const eligibility = ({ strapi }: { strapi: Core.Strapi }) => {
     const entries = suppressions.size ? resolved.map((r) => entriesOf(suppressions, r)) : null;
     const ownGrants = entries ? await ownGrantsOf(purpose, channel, resolved, states, entries) : null;
     const siteJurisdiction = config().jurisdiction;
+    await readParentalGrants(resolved, states, now);
     return {
       context: (r: Resolved, i: number, asked: Jurisdiction | undefined): EligibilityContext => ({
         jurisdiction: r.subject?.jurisdiction ?? siteJurisdiction,
@@ -311,6 +353,8 @@ const eligibility = ({ strapi }: { strapi: Core.Strapi }) => {
         suppressions: entries ? entries[i] : NONE,
         softOptIn: r.pseudonym ? (softOptIn.get(r.pseudonym)?.evidence ?? null) : null,
         ownGrantedAt: r.pseudonym ? (ownGrants?.get(r.pseudonym) ?? null) : null,
+        child: r.subject ? childOf(r.subject) : null,
+        childMarketingAllowed: config().children.directMarketing,
       }),
     };
   };

@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { channelBoxes as boxesOf } from '../domain/channel-labels';
 import { noticeOffer, type NoticeOffer } from '../domain/notice-offer';
+import { formAgeThreshold } from '../domain/children-rules';
 import { errors } from '@strapi/utils';
 import type { Form, FormInput, GetPublicForm, PreviewForm, PublicPurpose } from '../../../shared/contracts/forms';
 import type { ConsentConfig } from '../config';
@@ -19,6 +20,8 @@ export interface FormRow {
   allowedOrigins: string[] | null;
   successUrl: string | null;
   privacyPolicyUrl: string | null;
+  offeredToChildren: boolean | null;
+  childrenCountry: string | null;
   active: boolean;
   createdAt: string | Date;
   updatedAt: string | Date;
@@ -34,6 +37,8 @@ const toDto = (row: FormRow): Form => ({
   allowedOrigins: row.allowedOrigins ?? [],
   successUrl: row.successUrl ?? null,
   privacyPolicyUrl: row.privacyPolicyUrl ?? null,
+  offeredToChildren: !!row.offeredToChildren,
+  childrenCountry: row.childrenCountry ?? null,
   active: row.active,
   createdAt: new Date(row.createdAt).toISOString(),
   updatedAt: new Date(row.updatedAt).toISOString(),
@@ -134,7 +139,8 @@ const forms = ({ strapi }: { strapi: Core.Strapi }) => {
 
     /** The public definition of a form, saved or not (the admin's live preview renders unsaved edits). */
     async render(
-      row: Pick<FormRow, 'key' | 'name' | 'purposes' | 'doubleOptIn' | 'privacyPolicyUrl'>,
+      row: Pick<FormRow, 'key' | 'name' | 'purposes' | 'doubleOptIn' | 'privacyPolicyUrl'> &
+        Partial<Pick<FormRow, 'offeredToChildren' | 'childrenCountry' | 'jurisdiction'>>,
       locale: string | undefined
     ): Promise<GetPublicForm.Response['data']> {
       const purposes = await getService('purposes').byKeys(row.purposes);
@@ -187,6 +193,16 @@ const forms = ({ strapi }: { strapi: Core.Strapi }) => {
         doubleOptIn: row.doubleOptIn,
         privacyPolicyUrl: row.privacyPolicyUrl ?? null,
         controller: config.controller,
+        // G1: asked before the choices; the threshold tells the front end when to ask for a parent's address.
+        ...(row.offeredToChildren
+          ? {
+              ageQuestion: formAgeThreshold(row, {
+                jurisdiction: config.jurisdiction,
+                thresholds: config.children.thresholds,
+                defaultAge: config.children.defaultAge,
+              }),
+            }
+          : {}),
         purposes: items,
       };
     },
@@ -196,7 +212,8 @@ const forms = ({ strapi }: { strapi: Core.Strapi }) => {
      * offered and why not (a purpose must never vanish from a language without the editor being told).
      */
     async preview(
-      row: Pick<FormRow, 'key' | 'name' | 'purposes' | 'doubleOptIn' | 'privacyPolicyUrl'>,
+      row: Pick<FormRow, 'key' | 'name' | 'purposes' | 'doubleOptIn' | 'privacyPolicyUrl'> &
+        Partial<Pick<FormRow, 'offeredToChildren' | 'childrenCountry' | 'jurisdiction'>>,
       locale: string | undefined
     ): Promise<PreviewForm.Response['data']> {
       const definition = await this.render(row, locale);

@@ -17,6 +17,7 @@ import {
   normaliseExternalId,
   normalisePhone,
 } from '../domain/identifiers';
+import { mergeChildStatus, type ChildStatus } from '../domain/children-rules';
 import { getService } from '../utils/get-service';
 
 export type Identifiers = Partial<Record<IdentifierType, string>>;
@@ -33,6 +34,10 @@ export interface SubjectRow {
   language: string | null;
   audience: Audience;
   jurisdiction: Jurisdiction | null;
+  /** G1: below the age of digital consent when asked (null: never asked). */
+  child: boolean | null;
+  /** G1: when that ends, at the latest (the driver's own type: Date, ISO text or epoch ms). */
+  childUntil: string | number | Date | null;
   erasedAt: string | Date | null;
 }
 
@@ -52,6 +57,8 @@ export interface SubjectProfile {
   audience?: Audience;
   /** Whose law applies to the person, as the collection point states it (else the site's, C2). */
   jurisdiction?: Jurisdiction;
+  /** The outcome of a children's form's age question (G1), merged with what the record already says. */
+  childStatus?: ChildStatus;
 }
 export interface IdentifierKey {
   type: IdentifierType;
@@ -83,6 +90,14 @@ const ORDER: IdentifierType[] = ['email', 'phone', 'externalId'];
 /** The identifiers a subject row holds (none once erased). */
 export const identifiersOf = (row: Pick<SubjectRow, IdentifierType>): Identifiers =>
   Object.fromEntries(ORDER.filter((k) => row[k]).map((k) => [k, row[k] as string]));
+
+/** A subject's stored age outcome (G1), or null when the person was never asked. */
+export const childStatusOf = (row: Pick<SubjectRow, 'child' | 'childUntil'>): ChildStatus | null => {
+  if (row.child == null) return null;
+  const until = row.childUntil == null ? null : new Date(typeof row.childUntil === 'string' && /^\d+$/.test(row.childUntil) ? Number(row.childUntil) : row.childUntil);
+  // SQLite gives booleans back as 0/1.
+  return { child: !!row.child && String(row.child) !== '0' && String(row.child) !== 'false', childUntil: until };
+};
 
 const toColumns = (data: Partial<Subject>) =>
   Object.fromEntries(Object.entries(data).map(([k, v]) => [COLUMNS[k as keyof SubjectRow], v]));
@@ -290,6 +305,8 @@ const subjects = ({ strapi }: { strapi: Core.Strapi }) => {
             language: profile.language ?? null,
             audience: profile.audience ?? 'any',
             jurisdiction: profile.jurisdiction ?? config().jurisdiction,
+            child: profile.childStatus ? profile.childStatus.child : null,
+            childUntil: profile.childStatus?.childUntil ?? null,
             erasedAt: null,
           };
           hold(subject);
@@ -302,6 +319,14 @@ const subjects = ({ strapi }: { strapi: Core.Strapi }) => {
         if (profile.language && !existing.language) patch.language = profile.language;
         if (profile.audience && profile.audience !== existing.audience) patch.audience = profile.audience;
         if (profile.jurisdiction && profile.jurisdiction !== existing.jurisdiction) patch.jurisdiction = profile.jurisdiction;
+        if (profile.childStatus) {
+          const before = childStatusOf(existing);
+          const merged = mergeChildStatus(before, profile.childStatus);
+          if (merged.child !== before?.child || merged.childUntil?.getTime() !== before?.childUntil?.getTime()) {
+            patch.child = merged.child;
+            patch.childUntil = merged.childUntil;
+          }
+        }
         if (Object.keys(patch).length === 0 || fresh.has(existing)) {
           // A subject created by an earlier entry is not written yet: it takes the patch in memory.
           Object.assign(existing, patch);
@@ -423,7 +448,7 @@ const subjects = ({ strapi }: { strapi: Core.Strapi }) => {
 
     /** `erase` for every subject `where` selects (the prospect purge erases a page of people at once). */
     async eraseMany(where: Record<string, unknown>, erasedAt: Date): Promise<void> {
-      await query().updateMany({ where, data: { ...NO_IDENTIFIERS, language: null, audience: null, erasedAt } });
+      await query().updateMany({ where, data: { ...NO_IDENTIFIERS, language: null, audience: null, child: null, childUntil: null, erasedAt } });
     },
   };
 };

@@ -20,6 +20,11 @@ const fields = {
   allowedOrigins: yup.array().of(origin().required()).max(50).test(uniqueItems('origin')),
   successUrl: absoluteUrl().nullable(),
   privacyPolicyUrl: absoluteUrl().nullable(),
+  offeredToChildren: yup.boolean(),
+  childrenCountry: yup
+    .string()
+    .matches(/^[A-Z]{2}$/, '${path} must be an ISO 3166-1 alpha-2 country code in upper case (e.g. DE, FR)')
+    .nullable(),
   active: yup.boolean(),
 };
 

@@ -87,6 +87,16 @@ const schema = yup
     context: yup
       .object({ url: yup.string().strict().max(2000) })
       .noUnknown(true, noUnknownMessage),
+    // G1: a number, never guessed from text ("12 years" is refused, naming the field).
+    age: yup
+      .mixed()
+      .test('age', '${path} must be a number: the age in whole years (0 to 120)', (v) => v === undefined || (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 120)),
+    birthYear: yup
+      .mixed()
+      .test('birth-year', '${path} must be a number: a year from 1900 to this year', (v) =>
+        v === undefined || (typeof v === 'number' && Number.isInteger(v) && v >= 1900 && v <= new Date().getUTCFullYear())
+      ),
+    parentEmail: yup.string().strict().max(254),
     fields: yup
       .object()
       .test('fields-size', '${path} may hold at most 100 fields', (v) => Object.keys(v ?? {}).length <= 100),
@@ -125,6 +135,13 @@ export const fromUrlencoded = (body: Record<string, unknown>): Record<string, un
       })
     );
   }
+  // A number field sends text: digits become the number; anything else stays text, so the schema names it.
+  for (const key of ['age', 'birthYear'] as const) {
+    const v = body[key];
+    if (v === '') delete out[key];
+    else if (typeof v === 'string' && /^\s*\d{1,4}\s*$/.test(v)) out[key] = Number(v);
+  }
+  if (body.parentEmail === '') delete out.parentEmail;
   // Empty text inputs (an optional phone left blank) mean "not given".
   if (body.subject && typeof body.subject === 'object' && !Array.isArray(body.subject)) {
     out.subject = Object.fromEntries(Object.entries(body.subject as Record<string, unknown>).filter(([, v]) => v !== ''));

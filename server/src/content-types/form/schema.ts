@@ -24,6 +24,11 @@ export default {
     audience: { type: 'enumeration', enum: ['consumer', 'professional'] },
     // Whose law the form serves (recorded on the person, C2): null means the site's configured jurisdiction.
     jurisdiction: { type: 'enumeration', enum: [...JURISDICTIONS] },
+    // Offered directly to children (G1): the form asks for age before the choices.
+    offeredToChildren: { type: 'boolean', default: false },
+    // Whose age of digital consent applies (ISO 3166-1 alpha-2); null: the country of the form's (else
+    // the site's) jurisdiction, else the GDPR default of 16 (docs/editors.md).
+    childrenCountry: { type: 'string', maxLength: 2 },
     active: { type: 'boolean', default: true, required: true },
   },
   // Experimental Strapi key (also used by @strapi/upload): column names, not attribute names.

@@ -23,6 +23,10 @@ export default {
     language: { type: 'string', maxLength: 16 },
     audience: { type: 'enumeration', enum: [...AUDIENCES], default: 'any' },
     jurisdiction: { type: 'enumeration', enum: [...JURISDICTIONS] },
+    // G1, minimised: below the age of digital consent when asked, and the day that ends (at the latest).
+    // Never the age or a birth date.
+    child: { type: 'boolean' },
+    childUntil: { type: 'datetime' },
     erasedAt: { type: 'datetime' },
   },
   // Experimental Strapi key (also used by @strapi/upload): column names, not attribute names.

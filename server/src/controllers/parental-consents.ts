@@ -1,0 +1,52 @@
+import type { Context } from 'koa';
+import { GoneError } from '../errors';
+import { pageLanguage } from '../pages/layout';
+import { parentalDonePage, parentalExpiredPage, parentalInvalidPage, parentalQuestionPage } from '../pages/parental-consent';
+import { captureRequest, wantsHtml } from '../utils/capture-request';
+import { asLinkPage } from '../utils/link-page';
+import { getService } from '../utils/get-service';
+import { validateTokenParam } from '../validation/token';
+
+const asPage = (ctx: Context, run: () => Promise<void>) =>
+  asLinkPage(
+    ctx,
+    { invalid: parentalInvalidPage, gone: (language) => parentalExpiredPage(language) },
+    () => pageLanguage(ctx.query.locale ?? ctx.acceptsLanguages('en', 'de', 'fr')),
+    run
+  );
+
+/** Public: the link mailed to a holder of parental responsibility (G2, G4). */
+const parentalConsents = () => ({
+  /** GET: the question; changes nothing, because mail scanners open links too. */
+  async show(ctx: Context) {
+    const { token } = await validateTokenParam(ctx.params);
+    await asPage(ctx, async () => {
+      const view = await getService('parental-consents').describe(token);
+      if (view.expired && !view.confirmed) throw new GoneError('This link has expired.', { resend: false });
+      if (wantsHtml(ctx)) {
+        ctx.type = 'html';
+        ctx.body = view.confirmed
+          ? parentalDonePage(view.language, 'already-confirmed', view.purposes)
+          : parentalQuestionPage(view.language, `/api/consent/parental-consent/${token}`, view.purposes);
+        return;
+      }
+      ctx.body = { data: { confirmed: view.confirmed, purposes: view.purposes, language: view.language } };
+    });
+  },
+
+  /** POST: the parent consents. A second press answers 200 "already confirmed". */
+  async confirm(ctx: Context) {
+    const { token } = await validateTokenParam(ctx.params);
+    await asPage(ctx, async () => {
+      const outcome = await getService('parental-consents').confirm(token, captureRequest(ctx));
+      if (wantsHtml(ctx)) {
+        ctx.type = 'html';
+        ctx.body = parentalDonePage(outcome.language, outcome.status, outcome.purposes.map((p) => p.name));
+        return;
+      }
+      ctx.body = { data: { status: outcome.status, states: Object.fromEntries(outcome.purposes.map((p) => [p.key, p.state])) } };
+    });
+  },
+});
+
+export default parentalConsents;

@@ -1,0 +1,304 @@
+import type { Core } from '@strapi/strapi';
+import type { Channel, ConsentState } from '../../../shared/contracts/domain';
+import type { ConsentConfig } from '../config';
+import { PLUGIN_ID, UID } from '../constants';
+import { awaitsParent, PARENT_ACTOR, PARENTAL_VERIFICATION } from '../domain/children-rules';
+import { requestContext } from '../domain/request-context';
+import { tokenHash } from '../domain/tokens';
+import { GoneError } from '../errors';
+import { getService } from '../utils/get-service';
+import { sendPluginMail } from '../utils/plugin-mail';
+import { iso, json } from '../utils/row-values';
+import type { CaptureRequest } from './capture';
+import type { NewEvent } from './ledger';
+
+/** One purpose a child asked for, with the channels left pending and the notice shown (B3, G2). */
+export interface ParentalPurpose {
+  purpose: string;
+  channels: Channel[];
+  noticeId: number | null;
+  noticeVersion: number | null;
+  noticeHash: string | null;
+  noticeLanguage: string | null;
+}
+
+interface ParentalRow {
+  id: number;
+  tokenHash: string;
+  subject: string;
+  receiptId: string | null;
+  formKey: string | null;
+  purposes: ParentalPurpose[];
+  language: string | null;
+  parentEmail: string | null;
+  parentEmailHash: string;
+  threshold: number;
+  country: string | null;
+  requestedAt: string | Date;
+  mailSentAt: string | Date | null;
+  confirmedAt: string | Date | null;
+  expiresAt: string | Date;
+}
+
+/** The mail to a parent, sent once the submission that created the request has committed. */
+export interface ParentalMail {
+  token: string;
+  email: string;
+  language: string;
+  purposes: string[];
+}
+
+export interface ParentalOutcome {
+  status: 'confirmed' | 'already-confirmed';
+  language: string;
+  purposes: { key: string; name: string; state: ConsentState }[];
+}
+
+/**
+ * Parental consent (G2, G4): a child below the age of digital consent ticks, the consent stays `pending`,
+ * and this mails the address the child gave for a holder of parental responsibility. Opening the link
+ * changes nothing; the page's button records a `confirmed` event (state `granted`, method `link`, actor
+ * `parent`) on every channel still pending, whose evidence says how parental responsibility was checked
+ * (`kind: 'parental-confirmation'`, the keyed hash of the address the mail went to, the request, mail and
+ * confirmation times). The child's own `requested` event stays on the ledger beside it, so both parties'
+ * acts are on record (G3). Owner of `consent_parental_consents`; events go through the ledger service.
+ */
+const parentalConsents = ({ strapi }: { strapi: Core.Strapi }) => {
+  const config = () => strapi.config.get(`plugin::${PLUGIN_ID}`) as ConsentConfig;
+  const query = () => strapi.db.query(UID.parentalConsent);
+
+  const load = async (token: string) => {
+    const check = getService('tokens').read(token, 'parental');
+    const row: ParentalRow | null = await query().findOne({ where: { tokenHash: tokenHash(token) } });
+    if (!row) throw new GoneError('This link has expired and the request was deleted.', { resend: false });
+    return { row, expired: check.expired || new Date(row.expiresAt).getTime() <= Date.now() };
+  };
+
+  const titles = async (requested: ParentalPurpose[], language: string): Promise<string[]> => {
+    const ids = requested.map((p) => p.noticeId).filter((id): id is number => id != null);
+    const rows: { id: number; title: string }[] = ids.length
+      ? await strapi.db.query(UID.notice).findMany({ select: ['id', 'title'], where: { id: { $in: ids } } })
+      : [];
+    const names = await getService('purposes').namesIn(requested.map((p) => p.purpose), language);
+    return requested.map((p, i) => rows.find((r) => String(r.id) === String(p.noticeId))?.title || names[i]);
+  };
+
+  return {
+    /** Inside the submission's transaction: the request row and its token. */
+    async create(input: {
+      subject: string;
+      receiptId: string;
+      formKey: string;
+      language: string;
+      purposes: ParentalPurpose[];
+      parentEmail: string;
+      threshold: number;
+      country: string | null;
+      now?: Date;
+    }): Promise<{ token: string; tokenHash: string; parentEmailHash: string; expiresAt: Date }> {
+      const now = input.now ?? new Date();
+      const expiresAt = new Date(now.getTime() + config().children.parentalConsentTtlSeconds * 1000);
+      const token = getService('tokens').issue({
+        use: 'parental',
+        sub: input.subject,
+        purposes: input.purposes.map((p) => p.purpose),
+        ref: input.receiptId,
+        exp: Math.floor(expiresAt.getTime() / 1000),
+      });
+      const hash = tokenHash(token);
+      const parentEmailHash = getService('subjects').hash('email', input.parentEmail);
+      await query().create({
+        data: {
+          tokenHash: hash,
+          subject: input.subject,
+          receiptId: input.receiptId,
+          formKey: input.formKey,
+          purposes: input.purposes,
+          language: input.language,
+          parentEmail: input.parentEmail,
+          parentEmailHash,
+          threshold: input.threshold,
+          country: input.country,
+          requestedAt: now,
+          expiresAt,
+        },
+      });
+      return { token, tokenHash: hash, parentEmailHash, expiresAt };
+    },
+
+    /** After the commit; a failed send is logged, not thrown (the request stands). */
+    async send(mail: ParentalMail): Promise<boolean> {
+      const row: ParentalRow | null = await query().findOne({ where: { tokenHash: tokenHash(mail.token) } });
+      if (!row) return false;
+      const sent = await sendPluginMail(strapi, {
+        template: 'parental-consent',
+        to: mail.email,
+        language: mail.language,
+        about: 'the parental consent mail',
+        values: async (language) => ({
+          link: `${getService('settings').publicUrl()}/api/consent/parental-consent/${mail.token}`,
+          purposes: (await titles(row.purposes, language)).map((n) => `- ${n}`).join('\n'),
+          expiresHours: String(Math.round(config().children.parentalConsentTtlSeconds / 3600)),
+        }),
+      });
+      if (!sent) return false;
+      await query().update({ where: { id: row.id }, data: { mailSentAt: new Date() } });
+      return true;
+    },
+
+    /** What the page shows; changes nothing (GET). */
+    async describe(token: string) {
+      const { row, expired } = await load(token);
+      const language = row.language ?? 'en';
+      return { language, expired, confirmed: !!row.confirmedAt, purposes: await titles(row.purposes, language) };
+    },
+
+    /**
+     * The parent's button: a `confirmed` event on every channel of the request still pending (G2, G4).
+     * Idempotent: a second press changes nothing. The parent's address is cleared from the request once
+     * used: the ledger keeps its keyed hash.
+     */
+    async confirm(token: string, request: CaptureRequest): Promise<ParentalOutcome> {
+      const first = await load(token);
+      if (first.expired && !first.row.confirmedAt) {
+        throw new GoneError('This link has expired.', { resend: false });
+      }
+      const language = first.row.language ?? 'en';
+      const result = await strapi.db.transaction(async () => {
+        await getService('ledger').lock();
+        const row: ParentalRow | null = await query().findOne({ where: { id: first.row.id } });
+        if (!row) throw new GoneError('This request was deleted.', { resend: false });
+        if (row.confirmedAt) return 'already-confirmed' as const;
+        const keys = row.purposes.map((p) => p.purpose);
+        const purposes = await getService('purposes').byKeys(keys);
+        const states: { purpose: string; channel: Channel; state: string }[] = await strapi.db.query(UID.state).findMany({
+          where: { subject: row.subject, purpose: { $in: keys }, state: 'pending' },
+        });
+        const confirmedAt = new Date();
+        const context = requestContext(request, config().ipStorage);
+        const events: NewEvent[] = row.purposes.flatMap((p) =>
+          p.channels
+            .filter((channel) => states.some((s) => s.purpose === p.purpose && s.channel === channel))
+            .map(
+              (channel): NewEvent => ({
+                subject: row.subject,
+                purpose: p.purpose,
+                channel,
+                action: 'confirmed',
+                state: 'granted',
+                method: 'link',
+                legalBasis: purposes.get(p.purpose)?.legalBasis ?? 'consent',
+                actor: PARENT_ACTOR,
+                noticeId: p.noticeId,
+                noticeVersion: p.noticeVersion,
+                noticeHash: p.noticeHash,
+                noticeLanguage: p.noticeLanguage,
+                formKey: row.formKey,
+                context: { ...context },
+                evidence: {
+                  kind: 'parental-confirmation',
+                  verification: PARENTAL_VERIFICATION,
+                  parent: { emailHash: row.parentEmailHash },
+                  ageThreshold: { threshold: row.threshold, country: row.country },
+                  tokenHash: row.tokenHash,
+                  requestedAt: iso(row.requestedAt),
+                  mailSentAt: iso(row.mailSentAt),
+                  confirmedAt: confirmedAt.toISOString(),
+                },
+                receiptId: row.receiptId,
+                lifetimeDays: purposes.get(p.purpose)?.lifetimeDays ?? null,
+                occurredAt: confirmedAt,
+              })
+            )
+        );
+        await getService('ledger').append(events);
+        await query().update({ where: { id: row.id }, data: { confirmedAt, parentEmail: null } });
+        return 'confirmed' as const;
+      });
+
+      const keys = first.row.purposes.map((p) => p.purpose);
+      const names = await titles(first.row.purposes, language);
+      const states: { purpose: string; channel: Channel; state: ConsentState }[] = await strapi.db.query(UID.state).findMany({
+        where: { subject: first.row.subject, purpose: { $in: keys } },
+      });
+      return {
+        status: result,
+        language,
+        purposes: first.row.purposes.map((p, i) => ({
+          key: p.purpose,
+          name: names[i],
+          state: states.find((s) => s.purpose === p.purpose && s.channel === p.channels[0])?.state ?? 'none',
+        })),
+      };
+    },
+
+    /**
+     * Requests no parent answered before the link expired (hourly, with the double opt-in expiry): the
+     * child's pending consents they cover become `expired` (actor `system`, `evidence.reason:
+     * 'parent-did-not-confirm'`), the request row and the parent's address go, and a child left with
+     * nothing to honour loses their identifiers (B4). Idempotent and safe on several instances: each
+     * request is re-read under the ledger lock.
+     */
+    async expirePending(now = new Date()): Promise<{ expired: number; requests: number }> {
+      let expired = 0;
+      let requests = 0;
+      for (;;) {
+        const rows: ParentalRow[] = await query().findMany({
+          where: { confirmedAt: { $null: true }, expiresAt: { $lte: now } },
+          orderBy: { id: 'asc' },
+          limit: 100,
+        });
+        if (rows.length === 0) break;
+        for (const candidate of rows) {
+          expired += await strapi.db.transaction(async () => {
+            await getService('ledger').lock();
+            const row: ParentalRow | null = await query().findOne({ where: { id: candidate.id } });
+            if (!row || row.confirmedAt) return 0;
+            const keys = row.purposes.map((p) => p.purpose);
+            const states: { purpose: string; channel: Channel; lastEventSeq: number | string }[] = await strapi.db
+              .query(UID.state)
+              .findMany({ where: { subject: row.subject, state: 'pending', purpose: { $in: keys } } });
+            const requested: { seq: number | string; evidence: unknown }[] = states.length
+              ? await strapi.db.query(UID.event).findMany({ select: ['seq', 'evidence'], where: { seq: { $in: states.map((s) => s.lastEventSeq) } } })
+              : [];
+            // Only what this request still holds: a newer request (or another kind of wait) is left alone.
+            const ours = new Set(
+              requested
+                .filter((e) => {
+                  const evidence = json(e.evidence);
+                  return awaitsParent(evidence) && (evidence?.parentalConsent as { tokenHash?: string })?.tokenHash === row.tokenHash;
+                })
+                .map((e) => String(e.seq))
+            );
+            const purposes = await getService('purposes').byKeys(keys);
+            const events: NewEvent[] = states
+              .filter((s) => ours.has(String(s.lastEventSeq)))
+              .map((s) => ({
+                subject: row.subject,
+                purpose: s.purpose,
+                channel: s.channel,
+                action: 'expired',
+                state: 'expired',
+                method: 'link',
+                legalBasis: purposes.get(s.purpose)?.legalBasis ?? 'consent',
+                actor: 'system',
+                formKey: row.formKey,
+                receiptId: row.receiptId,
+                evidence: { reason: 'parent-did-not-confirm', requestedAt: iso(row.requestedAt), tokenHash: row.tokenHash },
+                occurredAt: now,
+              }));
+            await getService('ledger').append(events);
+            await query().delete({ where: { id: row.id } });
+            await getService('subjects').forgetIfUnneeded(row.subject, now);
+            requests += 1;
+            return events.length;
+          });
+        }
+      }
+      return { expired, requests };
+    },
+  };
+};
+
+export default parentalConsents;
+export type ParentalConsentsService = ReturnType<typeof parentalConsents>;
