@@ -6,6 +6,7 @@
 import { createElement as h } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import type { ConsentFormState, PublicPurpose } from '../../client/src';
+import { untouchedState } from '../../client/src/consent-form';
 import { ConsentPurposes, FieldError } from '../../react/src';
 import { formDefinition, publicPurpose } from '../harness/public-form';
 
@@ -17,19 +18,16 @@ const purpose = (key: string, mechanism: PublicPurpose['mechanism'], title: stri
   );
 
 const state = (patch: Partial<ConsentFormState> = {}): ConsentFormState => ({
-  status: 'ready',
-  definition: formDefinition([
-    purpose('newsletter', 'opt-in', 'Newsletter'),
-    purpose('partners', 'opt-in', 'Partner offers'),
-    purpose('postal', 'opt-out', 'Catalogue'),
-  ]),
+  ...untouchedState(
+    'ready',
+    formDefinition([
+      purpose('newsletter', 'opt-in', 'Newsletter'),
+      purpose('partners', 'opt-in', 'Partner offers'),
+      purpose('postal', 'opt-out', 'Catalogue'),
+    ]),
+    false
+  ),
   choices: { newsletter: false, partners: false, postal: false },
-  channelChoices: {},
-  changed: [],
-  fieldErrors: {},
-  error: null,
-  result: null,
-  gpc: false,
   ...patch,
 });
 
