@@ -19,6 +19,8 @@ export const UID = {
   confirmation: 'plugin::consent.confirmation',
   relationship: 'plugin::consent.relationship',
   importBatch: 'plugin::consent.import-batch',
+  message: 'plugin::consent.message',
+  messageRecipient: 'plugin::consent.message-recipient',
 } as const;
 
 export type ConsentUid = (typeof UID)[keyof typeof UID];
@@ -37,6 +39,8 @@ export const TABLE = {
   confirmation: 'consent_confirmations',
   relationship: 'consent_relationships',
   importBatch: 'consent_import_batches',
+  message: 'consent_messages',
+  messageRecipient: 'consent_message_recipients',
 } as const;
 
 /** RBAC action uids (without the `plugin::consent.` prefix), one per guarded capability of spec 4.3. */
@@ -53,6 +57,7 @@ export const ACTIONS = {
   subjectsErase: 'subjects.erase',
   settingsRead: 'settings.read',
   suppressionsManage: 'suppressions.manage',
+  messagesRead: 'messages.read',
 } as const;
 
 export type ActionKey = keyof typeof ACTIONS;

@@ -25,6 +25,7 @@ export const RBAC_ACTIONS = [
   pluginAction(ACTIONS.recordsExport, 'Export consent records', 'records'),
   pluginAction(ACTIONS.subjectsErase, 'Erase data subjects', 'subjects'),
   pluginAction(ACTIONS.suppressionsManage, 'Import opposition lists (do-not-contact)', 'suppressions'),
+  pluginAction(ACTIONS.messagesRead, 'Read messages and their progress', 'messages'),
   {
     section: 'settings',
     category: 'consent',

@@ -11,6 +11,8 @@ import rateLimit from './rate-limit';
 import confirmation from './confirmation';
 import relationship from './relationship';
 import importBatch from './import-batch';
+import message from './message';
+import messageRecipient from './message-recipient';
 
 export default {
   purpose,
@@ -26,4 +28,6 @@ export default {
   confirmation,
   relationship,
   'import-batch': importBatch,
+  message,
+  'message-recipient': messageRecipient,
 };

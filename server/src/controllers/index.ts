@@ -20,6 +20,7 @@ import phoneVerifications from './phone-verifications';
 import contacts from './contacts';
 import renewals from './renewals';
 import wellKnown from './well-known';
+import messages from './messages';
 
 export default {
   forms,
@@ -38,6 +39,7 @@ export default {
   subjects,
   imports,
   audiences,
+  messages,
   records,
   relationships,
   'phone-verifications': phoneVerifications,

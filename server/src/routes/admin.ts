@@ -47,5 +47,7 @@ export default {
     route('POST', '/objections', 'objections.create', 'suppressionsManage'),
     route('GET', '/subjects/:pseudonym/export', 'subjects.adminExport', 'recordsExport'),
     route('POST', '/subjects/:pseudonym/erase', 'subjects.adminErase', 'subjectsErase'),
+
+    route('GET', '/messages', 'messages.list', 'messagesRead'),
   ],
 };

@@ -1,0 +1,540 @@
+import { randomUUID } from 'node:crypto';
+import type { Core } from '@strapi/strapi';
+import { errors } from '@strapi/utils';
+import type { ConsentConfig } from '../config';
+import { PLUGIN_ID, TABLE, UID } from '../constants';
+import { documentIds } from '../database/document-id';
+import { onTable } from '../database/in-transaction';
+import { writeAll } from '../database/write-all';
+import {
+  FAILURE_REASONS,
+  jobStatus,
+  missingOptOut,
+  recoveredStatus,
+  renderMessage,
+  type MessageKind,
+  type MessageTemplate,
+  type RecipientStatus,
+} from '../domain/message-rules';
+import { getService } from '../utils/get-service';
+import { redactIdentifiers } from '../utils/redact';
+import { json } from '../utils/row-values';
+import type { NewEvent } from './ledger';
+
+/** A recipient as an internal caller gives it: `placeholders` fill the template's own `{{names}}` (kind `system`). */
+export interface MessageRecipientInput {
+  email: string;
+  placeholders?: Record<string, string>;
+}
+
+export interface MessageInput {
+  purpose: string;
+  channel: 'email';
+  recipients?: MessageRecipientInput[];
+  /** A purpose key: the people its audience holds on email (services/audiences.ts), read page by page. */
+  audience?: string;
+  template: MessageTemplate;
+  kind?: MessageKind;
+}
+
+export interface MessageCounts {
+  total: number;
+  queued: number;
+  sending: number;
+  sent: number;
+  skipped: number;
+  failed: number;
+}
+
+interface RecipientRow {
+  id: number;
+  position: number;
+  email: string | null;
+  subject: string | null;
+  status: RecipientStatus;
+  reasons: string[] | null;
+  placeholders: Record<string, string> | null;
+}
+
+interface JobRow {
+  id: number;
+  purpose: string;
+  channel: string;
+  kind: MessageKind;
+  status: string;
+  subject: string;
+  html: string;
+  text: string;
+  audience: string | null;
+  total: number;
+  actor: string;
+  startedAt: string | Date | null;
+  finishedAt: string | Date | null;
+  createdAt: string | Date;
+}
+
+// Mails handed to the provider at once within a batch: enough to hide an SMTP round trip, few enough
+// not to open a connection per recipient on a provider without a pool.
+const SEND_CONCURRENCY = 8;
+// Recipient rows inserted per statement when a job is created.
+const INSERT_PAGE = 500;
+
+const toRecipient = (r: Record<string, any>): RecipientRow => ({
+  id: Number(r.id),
+  position: Number(r.position),
+  email: r.email ?? null,
+  subject: r.subject ?? null,
+  status: r.status,
+  reasons: json(r.reasons) ?? null,
+  placeholders: json(r.placeholders) ?? null,
+});
+
+const dateOf = (v: unknown): string | null => (v == null ? null : new Date(v as string).toISOString());
+
+/**
+ * Consent-gated sending (D4, E1–E7; issue 16): a message is a persistent job, one row per recipient.
+ * Workers (one per instance, started at bootstrap, stopped at destroy) take the recipients `batchSize` at
+ * a time with a conditional update (two instances never take the same row), check each batch's
+ * eligibility at that moment (services/eligibility `checkMany`), send each eligible person their own mail
+ * through Strapi's email plugin with the one-click headers (E1) and their own links in the body (E6), and
+ * record one `contacted` event per mail sent, a batch at a time, on the ledger. Sending is at most once:
+ * a row is marked `sending` before it is handed to the provider, and a row found `sending` after a stop
+ * is recorded `failed` (`interrupted`), never sent again (domain/message-rules `recoveredStatus`).
+ */
+const messages = ({ strapi }: { strapi: Core.Strapi }) => {
+  const config = () => (strapi.config.get(`plugin::${PLUGIN_ID}`) as ConsentConfig).messages;
+  const knex = () => strapi.db.connection;
+  const recipientDocumentId = documentIds(strapi, UID.messageRecipient);
+
+  let timer: NodeJS.Timeout | null = null;
+  let running: Promise<void> | null = null;
+  let stopped = true;
+  let again = false;
+
+  const invalid = (path: string, message: string): never => {
+    throw new errors.ValidationError(`${path}: ${message}`, { errors: [{ path: path.split('.'), message: `${path}: ${message}` }] });
+  };
+
+  const recipientRows = (message: number, from: number, list: { email: string; placeholders?: Record<string, string> }[]) => {
+    const now = new Date();
+    return list.map((r, i) => ({
+      document_id: recipientDocumentId(),
+      message,
+      position: from + i,
+      email: r.email,
+      status: 'queued',
+      placeholders: r.placeholders ? JSON.stringify(r.placeholders) : null,
+      created_at: now,
+      updated_at: now,
+      published_at: now,
+    }));
+  };
+
+  const countsOf = async (ids: number[]): Promise<Map<number, MessageCounts>> => {
+    const out = new Map<number, MessageCounts>(ids.map((id) => [id, { total: 0, queued: 0, sending: 0, sent: 0, skipped: 0, failed: 0 }]));
+    if (ids.length === 0) return out;
+    const rows: { message: number; status: RecipientStatus; n: number | string }[] = await knex()(TABLE.messageRecipient)
+      .select('message', 'status')
+      .count({ n: '*' })
+      .whereIn('message', ids)
+      .groupBy('message', 'status');
+    for (const r of rows) {
+      const c = out.get(Number(r.message))!;
+      const n = Number(r.n);
+      c.total += n;
+      if (r.status === 'claimed' || r.status === 'sending') c.sending += n;
+      else c[r.status] += n;
+    }
+    return out;
+  };
+
+  const publicStatus = (job: JobRow, c: MessageCounts) =>
+    job.status === 'preparing' ? 'queued' : jobStatus({ total: c.total, queued: c.queued, inFlight: c.sending }, !!job.startedAt);
+
+  const summary = (job: JobRow, c: MessageCounts) => ({
+    id: job.id,
+    purpose: job.purpose,
+    channel: job.channel,
+    kind: job.kind,
+    subject: job.subject,
+    audience: job.audience,
+    status: publicStatus(job, c),
+    counts: { total: c.total, sent: c.sent, skipped: c.skipped, failed: c.failed, queued: c.queued, sending: c.sending },
+    createdAt: dateOf(job.createdAt),
+    startedAt: dateOf(job.startedAt),
+    finishedAt: dateOf(job.finishedAt),
+  });
+
+  // ── the worker ──────────────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * Rows whose claim went stale (their instance stopped): `claimed` ones go back to the queue, `sending`
+   * ones become `failed` (at most once); sent rows whose `contacted` event was never written get it now.
+   */
+  const recover = async () => {
+    const cutoff = new Date(Date.now() - config().claimTimeoutSeconds * 1000);
+    const stale: Record<string, any>[] = await knex()(TABLE.messageRecipient)
+      .select('id', 'message', 'status')
+      .whereIn('status', ['claimed', 'sending'])
+      .where('claimed_at', '<', cutoff);
+    for (const status of ['claimed', 'sending'] as const) {
+      const ids = stale.filter((r) => r.status === status).map((r) => Number(r.id));
+      const next = recoveredStatus(status)!;
+      for (let i = 0; i < ids.length; i += INSERT_PAGE) {
+        await knex()(TABLE.messageRecipient)
+          .whereIn('id', ids.slice(i, i + INSERT_PAGE))
+          .where({ status })
+          .update({ status: next.status, claim: null, reasons: next.reason ? JSON.stringify([next.reason]) : null, updated_at: new Date() });
+      }
+      if (status === 'sending' && ids.length) strapi.log.warn(`[consent] ${ids.length} message recipient(s) were being sent when an instance stopped: recorded failed (interrupted), not sent again`);
+    }
+    // Sent, never recorded: the instance stopped between the mail and its ledger batch.
+    const unrecorded: Record<string, any>[] = await knex()(TABLE.messageRecipient)
+      .select('id', 'message', 'subject', 'sent_at')
+      .where({ status: 'sent' })
+      .whereNull('recorded_at')
+      .where('claimed_at', '<', cutoff)
+      .limit(10_000);
+    const byJob = new Map<number, Record<string, any>[]>();
+    for (const r of unrecorded) byJob.set(Number(r.message), [...(byJob.get(Number(r.message)) ?? []), r]);
+    for (const [id, rows] of byJob) {
+      const job = await strapi.db.query(UID.message).findOne({ where: { id } });
+      if (job) await recordContacts(job, rows.map((r) => ({ id: Number(r.id), subject: r.subject, sentAt: r.sent_at ? new Date(r.sent_at) : new Date() })));
+    }
+    // An audience being read when its instance stopped: nothing of it was sent; it is dropped.
+    const abandoned = await strapi.db.query(UID.message).findMany({ where: { status: 'preparing', createdAt: { $lt: cutoff } } });
+    for (const job of abandoned as JobRow[]) {
+      await knex()(TABLE.messageRecipient).where({ message: job.id }).delete();
+      await strapi.db.query(UID.message).delete({ where: { id: job.id } });
+      strapi.log.warn(`[consent] message ${job.id}: its audience was still being read when an instance stopped; nothing was sent, it is dropped`);
+    }
+  };
+
+  /** One `contacted` event per mail sent (C8, I5), in one ledger transaction, and the rows marked recorded. */
+  const recordContacts = async (job: JobRow, sent: { id: number; subject: string; sentAt: Date }[]) => {
+    if (sent.length === 0) return;
+    await strapi.db.transaction(async () => {
+      const ledger = getService('ledger');
+      await ledger.lock();
+      const open = await ledger.batch();
+      await open.load(
+        sent.map((s) => s.subject),
+        [job.purpose]
+      );
+      const purpose = (await getService('purposes').byKeys([job.purpose])).get(job.purpose);
+      const events: NewEvent[] = sent.map((s) => {
+        const current = open.state(s.subject, job.purpose, 'email');
+        return {
+          subject: s.subject,
+          purpose: job.purpose,
+          channel: 'email',
+          action: 'contacted',
+          // What the mail relied on, unchanged: a `contacted` event never moves a state.
+          state: current?.state ?? 'none',
+          method: 'api',
+          legalBasis: current?.legalBasis ?? purpose?.legalBasis ?? 'consent',
+          actor: job.actor,
+          evidence: { kind: 'sent', message: job.id },
+          occurredAt: s.sentAt,
+        };
+      });
+      open.add(events);
+      await writeAll(strapi, [
+        ...open.writes(),
+      ]);
+      for (let i = 0; i < sent.length; i += INSERT_PAGE) {
+        await onTable(strapi, TABLE.messageRecipient, (q) =>
+          q.whereIn('id', sent.slice(i, i + INSERT_PAGE).map((s) => s.id)).update({ recorded_at: new Date() })
+        );
+      }
+    });
+  };
+
+  /** A mail to one eligible person, with their own links: `true` once the provider accepted it. */
+  const deliver = async (job: JobRow, row: RecipientRow, pseudonym: string): Promise<boolean> => {
+    const cfg = strapi.config.get(`plugin::${PLUGIN_ID}`) as ConsentConfig;
+    const links = getService('links').forSubject(pseudonym, job.purpose, 'email');
+    const mail = renderMessage(
+      { subject: job.subject, html: job.html, text: job.text },
+      { ...(row.placeholders ?? {}), unsubscribeUrl: links.unsubscribeUrl, preferencesUrl: links.preferencesUrl }
+    );
+    try {
+      await strapi.plugin('email').service('email').send({
+        to: row.email,
+        ...(cfg.email.from ? { from: cfg.email.from } : {}),
+        ...(cfg.email.replyTo ? { replyTo: cfg.email.replyTo } : {}),
+        ...mail,
+        // E1: one HTTPS URI (then the mailto when configured), and the one-click key (RFC 8058).
+        headers: { 'List-Unsubscribe': links.listUnsubscribe, 'List-Unsubscribe-Post': links.listUnsubscribePost },
+      });
+      return true;
+    } catch (error) {
+      strapi.log.error(`[consent] message ${job.id}: a mail (${pseudonym}) could not be sent: ${redactIdentifiers((error as Error).message)}`);
+      return false;
+    }
+  };
+
+  const setRows = (ids: number[], data: Record<string, unknown>, where: Record<string, unknown> = {}) =>
+    ids.length ? knex()(TABLE.messageRecipient).whereIn('id', ids).where(where).update({ ...data, updated_at: new Date() }) : Promise.resolve(0);
+
+  /**
+   * Takes and sends one batch of `job`. Answers false when the job has nothing left to take (it is then
+   * marked done once no other instance holds a row of it).
+   */
+  const processBatch = async (job: JobRow): Promise<boolean> => {
+    const size = config().batchSize;
+    const candidates: number[] = (
+      await knex()(TABLE.messageRecipient).select('id').where({ message: job.id, status: 'queued' }).orderBy('position', 'asc').limit(size)
+    ).map((r: { id: number | string }) => Number(r.id));
+    if (candidates.length === 0) {
+      const open = await knex()(TABLE.messageRecipient).where({ message: job.id }).whereIn('status', ['queued', 'claimed', 'sending']).first('id');
+      if (!open) await strapi.db.query(UID.message).update({ where: { id: job.id, status: { $ne: 'done' } }, data: { status: 'done', finishedAt: new Date() } });
+      return false;
+    }
+    // The claim: a conditional update, so a row another instance took between the read and here is not ours.
+    const claim = randomUUID();
+    const claimedAt = new Date();
+    await setRows(candidates, { status: 'claimed', claim, claimed_at: claimedAt }, { status: 'queued' });
+    const rows = (
+      await knex()(TABLE.messageRecipient).select('*').where({ message: job.id, claim, status: 'claimed' }).orderBy('position', 'asc')
+    ).map(toRecipient);
+    if (rows.length === 0) return true;
+    if (job.status === 'queued') {
+      await strapi.db.query(UID.message).updateMany({ where: { id: job.id, status: 'queued' }, data: { status: 'sending', startedAt: claimedAt } });
+      job.status = 'sending';
+    }
+
+    // Eligibility at the moment of sending (D1): a withdrawal since the job was queued is honoured.
+    const addressed = rows.filter((r) => !!r.email);
+    await setRows(rows.filter((r) => !r.email).map((r) => r.id), { status: 'failed', reasons: JSON.stringify([FAILURE_REASONS.noAddress]) });
+    const verdicts = await getService('eligibility').checkMany(job.purpose, 'email', addressed.map((r) => ({ email: r.email! })));
+    const eligible: RecipientRow[] = [];
+    const skippedBy = new Map<string, number[]>();
+    addressed.forEach((r, i) => {
+      if (verdicts[i].eligible) eligible.push(r);
+      else {
+        const key = JSON.stringify(verdicts[i].reasons);
+        skippedBy.set(key, [...(skippedBy.get(key) ?? []), r.id]);
+      }
+    });
+    for (const [reasons, ids] of skippedBy) await setRows(ids, { status: 'skipped', reasons }, { claim });
+
+    // Their pseudonyms name them in their links and their events; someone eligible without a record yet
+    // (legitimate interest needs none) gets one, so their link works.
+    const subjects = eligible.length
+      ? await strapi.db.transaction(async () => {
+          await getService('ledger').lock();
+          return getService('subjects').resolveMany(eligible.map((r) => ({ identifiers: { email: r.email! }, profile: {} })));
+        })
+      : [];
+
+    const sent: { id: number; subject: string; sentAt: Date }[] = [];
+    let next = 0;
+    const worker = async () => {
+      while (next < eligible.length) {
+        const i = next++;
+        const row = eligible[i];
+        const pseudonym = subjects[i].subject.pseudonym;
+        // Marked before it leaves: if this instance stops now, the row is never sent again.
+        await setRows([row.id], { status: 'sending', subject: pseudonym, claimed_at: new Date() }, { claim });
+        const ok = await deliver(job, row, pseudonym);
+        const at = new Date();
+        if (ok) {
+          await setRows([row.id], { status: 'sent', sent_at: at }, { claim });
+          sent.push({ id: row.id, subject: pseudonym, sentAt: at });
+        } else {
+          await setRows([row.id], { status: 'failed', reasons: JSON.stringify([FAILURE_REASONS.provider]) }, { claim });
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(SEND_CONCURRENCY, eligible.length) }, worker));
+    await recordContacts(job, sent);
+    return true;
+  };
+
+  const nextJob = async (): Promise<JobRow | null> =>
+    (await strapi.db.query(UID.message).findOne({ where: { status: { $in: ['queued', 'sending'] } }, orderBy: { id: 'asc' } })) as JobRow | null;
+
+  /** Works until no job has a row left to take, or the worker is stopped. */
+  const drain = async () => {
+    await recover();
+    const finished = new Set<number>();
+    for (;;) {
+      if (stopped) return;
+      const job = (await strapi.db.query(UID.message).findOne({
+        where: { status: { $in: ['queued', 'sending'] }, id: { $notIn: [...finished, 0] } },
+        orderBy: { id: 'asc' },
+      })) as JobRow | null;
+      if (!job) return;
+      const more = await processBatch(job);
+      if (!more) finished.add(job.id);
+    }
+  };
+
+  const schedule = (delayMs: number) => {
+    if (stopped) return;
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(() => void service.wake(), delayMs);
+    // Never keeps the process alive by itself.
+    timer.unref();
+  };
+
+  const service = {
+    /**
+     * Checks and stores a message and its recipients, and wakes the worker: the id to follow it by.
+     * 400 naming the field: unknown purpose, a purpose not on email, an unknown audience, an address that
+     * is not one, a template without `{{unsubscribeUrl}}` (D4). Nothing is stored then.
+     */
+    async enqueue(input: MessageInput, actor: string): Promise<number> {
+      const kind = input.kind ?? 'marketing';
+      for (const part of missingOptOut(input.template, kind)) invalid(`template.${part}`, 'must contain the placeholder {{unsubscribeUrl}} (the opt-out link, D4)');
+      const purposes = await getService('purposes').byKeys([...new Set([input.purpose, ...(input.audience ? [input.audience] : [])])]);
+      const purpose = purposes.get(input.purpose);
+      if (!purpose) invalid('purpose', `no purpose with key "${input.purpose}"`);
+      if (!purpose!.channels.includes('email')) invalid('channel', `purpose "${input.purpose}" is not on email: it is on ${purpose!.channels.join(', ')}`);
+      if (input.audience) {
+        const audience = purposes.get(input.audience);
+        if (!audience) invalid('audience', `no audience "${input.audience}": an audience is named by its purpose key`);
+        if (!audience!.channels.includes('email')) invalid('audience', `the audience of "${input.audience}" is not on email`);
+      }
+      const subjects = getService('subjects');
+      const seen = new Set<string>();
+      const list: MessageRecipientInput[] = [];
+      (input.recipients ?? []).forEach((r, i) => {
+        const email = subjects.normalise({ email: r.email }, `recipients.${i}`).email;
+        if (!email) invalid(`recipients.${i}.email`, 'is required');
+        // The same person listed twice gets one mail.
+        if (seen.has(email!)) return;
+        seen.add(email!);
+        list.push({ email: email!, ...(r.placeholders ? { placeholders: r.placeholders } : {}) });
+      });
+
+      const base = {
+        purpose: input.purpose,
+        channel: 'email',
+        kind,
+        subject: input.template.subject,
+        html: input.template.html,
+        text: input.template.text,
+        actor,
+      };
+      let id: number;
+      if (!input.audience) {
+        id = await strapi.db.transaction(async () => {
+          const job = await strapi.db.query(UID.message).create({ data: { ...base, status: 'queued', audience: null, total: list.length } });
+          await writeAll(strapi, [{ table: TABLE.messageRecipient, insert: recipientRows(job.id, 1, list) }]);
+          return job.id as number;
+        });
+      } else {
+        // An audience can be 100,000 people: read and stored a page at a time (memory stays flat), under a
+        // job no worker takes (`preparing`) until it is complete.
+        const job = await strapi.db.query(UID.message).create({ data: { ...base, status: 'preparing', audience: input.audience, total: 0 } });
+        id = job.id;
+        try {
+          const { pages } = await getService('audiences').pages(input.audience, 'email');
+          let position = 1;
+          for await (const members of pages) {
+            const page = members.filter((m) => m.email).map((m) => ({ email: m.email! }));
+            await writeAll(strapi, [{ table: TABLE.messageRecipient, insert: recipientRows(id, position, page) }]);
+            position += page.length;
+          }
+          await strapi.db.query(UID.message).update({ where: { id }, data: { status: 'queued', total: position - 1 } });
+        } catch (error) {
+          await knex()(TABLE.messageRecipient).where({ message: id }).delete();
+          await strapi.db.query(UID.message).delete({ where: { id } });
+          throw error;
+        }
+      }
+      void service.wake();
+      return id;
+    },
+
+    /** The job and one page of its recipients (in the order given), or null for an unknown id. */
+    async find(id: number, { page = 1, pageSize = 100, status }: { page?: number; pageSize?: number; status?: string } = {}) {
+      const job = (await strapi.db.query(UID.message).findOne({ where: { id } })) as JobRow | null;
+      if (!job) return null;
+      const counts = (await countsOf([id])).get(id)!;
+      const query = knex()(TABLE.messageRecipient).select('*').where({ message: id });
+      if (status) query.where({ status });
+      const rows = (await query.orderBy('position', 'asc').offset((page - 1) * pageSize).limit(pageSize)).map((r: Record<string, any>) => ({
+        ...toRecipient(r),
+        sentAt: dateOf(r.sent_at),
+      }));
+      const filtered = status ? (status === 'claimed' || status === 'sending' ? counts.sending : (counts as any)[status] ?? 0) : counts.total;
+      return {
+        ...summary(job, counts),
+        recipients: rows.map((r: RecipientRow & { sentAt: string | null }) => ({
+          position: r.position,
+          email: r.email,
+          // In flight is `sending` to the caller, whichever step it is at.
+          status: r.status === 'claimed' ? 'sending' : r.status,
+          ...(r.reasons ? { reasons: r.reasons } : {}),
+          ...(r.sentAt ? { sentAt: r.sentAt } : {}),
+        })),
+        pagination: { page, pageSize, total: filtered, pageCount: Math.ceil(filtered / pageSize) },
+      };
+    },
+
+    /** The latest jobs and their progress, for the admin. */
+    async list({ limit = 50 }: { limit?: number } = {}) {
+      const jobs = (await strapi.db.query(UID.message).findMany({ where: { status: { $ne: 'preparing' } }, orderBy: { id: 'desc' }, limit })) as JobRow[];
+      const counts = await countsOf(jobs.map((j) => j.id));
+      return jobs.map((j) => summary(j, counts.get(j.id)!));
+    },
+
+    /** Starts this instance's worker (bootstrap): unfinished jobs resume at once. */
+    start() {
+      if (!config().worker) return;
+      stopped = false;
+      void service.wake();
+    },
+
+    /**
+     * Runs the worker now (or once more after its current run) and answers when it is idle again. Tests
+     * and callers that want to wait for their message use it; the worker calls it itself.
+     */
+    wake(): Promise<void> {
+      if (stopped) return Promise.resolve();
+      if (running) {
+        again = true;
+        return running;
+      }
+      running = (async () => {
+        try {
+          do {
+            again = false;
+            await drain();
+          } while (again && !stopped);
+        } catch (error) {
+          strapi.log.error(`[consent] message worker: ${redactIdentifiers((error as Error).message)}`);
+        } finally {
+          running = null;
+          // Idle: look again once a claim could have gone stale (another instance that stopped).
+          schedule(config().claimTimeoutSeconds * 1000);
+        }
+      })();
+      return running;
+    },
+
+    /** Stops the worker (destroy): the batch in hand is finished, nothing new is taken. */
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      timer = null;
+      await running;
+    },
+
+    /** Whether a message id exists (for a 404 before anything else). */
+    async exists(id: number) {
+      return !!(await strapi.db.query(UID.message).findOne({ select: ['id'], where: { id } }));
+    },
+
+    /** Internal: the stale-claim recovery, for tests that simulate a stopped instance. */
+    recover,
+    nextJob,
+  };
+  return service;
+};
+
+export default messages;
+export type MessagesService = ReturnType<typeof messages>;
