@@ -6,6 +6,7 @@ import { DashboardPage } from './DashboardPage';
 import { FormEditPage } from './FormEditPage';
 import { FormsPage } from './FormsPage';
 import { LedgerPage } from './LedgerPage';
+import { MessagesPage } from './MessagesPage';
 import { NoticeEditPage } from './NoticeEditPage';
 import { PurposeEditPage } from './PurposeEditPage';
 import { PurposesPage } from './PurposesPage';
@@ -24,15 +25,17 @@ const PAGES: Array<[path: string, Component: ComponentType, permissions: typeof 
   ['ledger', LedgerPage, PERMISSIONS.recordsRead],
   ['subjects/:pseudonym', SubjectPage, PERMISSIONS.recordsRead],
   ['dashboard', DashboardPage, PERMISSIONS.recordsRead],
+  ['messages', MessagesPage, PERMISSIONS.messagesRead],
 ];
 
-/** The plugin's start page: the first section the role may open (purposes, forms, then the ledger). */
+/** The plugin's start page: the first section the role may open (purposes, forms, the ledger, then messages). */
 const Index = () => {
   const purposes = useCan(PERMISSIONS.purposesRead);
   const forms = useCan(PERMISSIONS.formsRead);
   const records = useCan(PERMISSIONS.recordsRead);
-  if (purposes.isLoading || forms.isLoading || records.isLoading) return <Page.Loading />;
-  const start = purposes.can ? 'purposes' : forms.can ? 'forms' : records.can ? 'ledger' : 'purposes';
+  const messages = useCan(PERMISSIONS.messagesRead);
+  if (purposes.isLoading || forms.isLoading || records.isLoading || messages.isLoading) return <Page.Loading />;
+  const start = purposes.can ? 'purposes' : forms.can ? 'forms' : records.can ? 'ledger' : messages.can ? 'messages' : 'purposes';
   return <Navigate to={start} replace />;
 };
 
