@@ -110,6 +110,9 @@ const messages = ({ strapi }: { strapi: Core.Strapi }) => {
   let running: Promise<void> | null = null;
   let stopped = true;
   let again = false;
+  // Audiences being read into recipient rows by this instance (enqueue answers before they are complete).
+  const filling = new Set<Promise<void>>();
+  let closing = false;
 
   const invalid = (path: string, message: string): never => {
     throw new errors.ValidationError(`${path}: ${message}`, { errors: [{ path: path.split('.'), message: `${path}: ${message}` }] });
@@ -357,6 +360,7 @@ const messages = ({ strapi }: { strapi: Core.Strapi }) => {
 
   /** Works until no job has a row left to take, or the worker is stopped. */
   const drain = async () => {
+    await Promise.allSettled([...filling]);
     await recover();
     const finished = new Set<number>();
     for (;;) {
@@ -427,23 +431,34 @@ const messages = ({ strapi }: { strapi: Core.Strapi }) => {
         });
       } else {
         // An audience can be 100,000 people: read and stored a page at a time (memory stays flat), under a
-        // job no worker takes (`preparing`) until it is complete.
+        // job no worker takes (`preparing`) until it is complete. The audience's own checks (a 400) come
+        // before the answer; its pages are read after it, so the caller does not wait for them.
+        const { pages } = await getService('audiences').pages(input.audience, 'email');
         const job = await strapi.db.query(UID.message).create({ data: { ...base, status: 'preparing', audience: input.audience, total: 0 } });
         id = job.id;
-        try {
-          const { pages } = await getService('audiences').pages(input.audience, 'email');
-          let position = 1;
-          for await (const members of pages) {
-            const page = members.filter((m) => m.email).map((m) => ({ email: m.email! }));
-            await writeAll(strapi, [{ table: TABLE.messageRecipient, insert: recipientRows(id, position, page) }]);
-            position += page.length;
+        const fill = (async () => {
+          try {
+            let position = 1;
+            for await (const members of pages) {
+              // Shutting down: the job is dropped whole (nothing of it was sent) rather than left half read.
+              if (closing) throw new Error('the instance is stopping');
+              const page = members.filter((m) => m.email).map((m) => ({ email: m.email! }));
+              await writeAll(strapi, [{ table: TABLE.messageRecipient, insert: recipientRows(id, position, page) }]);
+              position += page.length;
+            }
+            await strapi.db.query(UID.message).update({ where: { id }, data: { status: 'queued', total: position - 1 } });
+          } catch (error) {
+            strapi.log.error(`[consent] message ${id}: its audience could not be read, nothing was sent: ${redactIdentifiers((error as Error).message)}`);
+            await knex()(TABLE.messageRecipient).where({ message: id }).delete();
+            await strapi.db.query(UID.message).delete({ where: { id } });
           }
-          await strapi.db.query(UID.message).update({ where: { id }, data: { status: 'queued', total: position - 1 } });
-        } catch (error) {
-          await knex()(TABLE.messageRecipient).where({ message: id }).delete();
-          await strapi.db.query(UID.message).delete({ where: { id } });
-          throw error;
-        }
+        })();
+        filling.add(fill);
+        void fill.finally(() => {
+          filling.delete(fill);
+          void service.wake();
+        });
+        return id;
       }
       void service.wake();
       return id;
@@ -484,6 +499,7 @@ const messages = ({ strapi }: { strapi: Core.Strapi }) => {
 
     /** Starts this instance's worker (bootstrap): unfinished jobs resume at once. */
     start() {
+      closing = false;
       if (!config().worker) return;
       stopped = false;
       void service.wake();
@@ -519,8 +535,10 @@ const messages = ({ strapi }: { strapi: Core.Strapi }) => {
     /** Stops the worker (destroy): the batch in hand is finished, nothing new is taken. */
     async stop() {
       stopped = true;
+      closing = true;
       if (timer) clearTimeout(timer);
       timer = null;
+      await Promise.allSettled([...filling]);
       await running;
     },
 
