@@ -270,6 +270,19 @@ describe('At most once: a restart never sends a row twice', () => {
     }
   });
 
+  it('Art. 17: erasing a person removes their address from every send; what was still to go to them is skipped (erased)', async () => {
+    const res = await post({ purpose: 'newsletter', channel: 'email', recipients: [{ email: emailOf(20) }, { email: emailOf(21) }], template: TEMPLATE });
+    const id = res.body.data.id as number;
+    await consent().service('rights').erase({ email: emailOf(20) }, { method: 'api', actor: 'api-token:test' });
+    const job = (await get(`/api/consent/messages/${id}`)).body.data;
+    expect(job.recipients).toEqual([
+      { position: 1, email: null, status: 'skipped', reasons: ['erased'] },
+      { position: 2, email: emailOf(21), status: 'queued' },
+    ]);
+    // Their earlier sends keep the outcome, without the address.
+    expect(await knex()(TABLE.messageRecipient).where({ email: emailOf(20) }).first()).toBeUndefined();
+  });
+
   it('two workers on one job take disjoint batches: every recipient mailed once', async () => {
     smtp.mails.length = 0;
     const res = await post({
@@ -290,7 +303,7 @@ describe('At most once: a restart never sends a row twice', () => {
       await runWorker();
       const job = (await get(`/api/consent/messages/${id}`)).body.data;
       expect(job).toMatchObject({ status: 'done', counts: { total: 300, sent: 300, skipped: 0, failed: 0 } });
-      const to = smtp.mails.flatMap((m) => m.to);
+      const to = smtp.mails.flatMap((m) => m.to).filter((a) => a !== emailOf(21));
       expect(to).toHaveLength(300);
       expect(new Set(to).size).toBe(300);
     } finally {

@@ -4,7 +4,7 @@ import { errors } from '@strapi/utils';
 import type { ConsentConfig } from '../config';
 import { PLUGIN_ID, TABLE, UID } from '../constants';
 import { documentIds } from '../database/document-id';
-import { onTable } from '../database/in-transaction';
+import { onTable, type QueryBuilder } from '../database/in-transaction';
 import { writeAll } from '../database/write-all';
 import {
   FAILURE_REASONS,
@@ -76,6 +76,8 @@ interface JobRow {
 // Mails handed to the provider at once within a batch: enough to hide an SMTP round trip, few enough
 // not to open a connection per recipient on a provider without a pool.
 const SEND_CONCURRENCY = 8;
+// Mails marked `sending` together: at most this many are recorded `interrupted` if an instance stops mid-send.
+const SEND_SLICE = 25;
 // Recipient rows inserted per statement when a job is created.
 const INSERT_PAGE = 500;
 
@@ -213,19 +215,22 @@ const messages = ({ strapi }: { strapi: Core.Strapi }) => {
     }
   };
 
-  /** One `contacted` event per mail sent (C8, I5), in one ledger transaction, and the rows marked recorded. */
-  const recordContacts = async (job: JobRow, sent: { id: number; subject: string; sentAt: Date }[]) => {
+  /**
+   * One `contacted` event per mail sent (C8, I5), appended in the caller's transaction under the ledger
+   * lock, with the rows it proves marked recorded.
+   */
+  const appendContacts = async (job: JobRow, sent: { id: number; subject: string; sentAt: Date }[]) => {
     if (sent.length === 0) return;
-    await strapi.db.transaction(async () => {
-      const ledger = getService('ledger');
-      await ledger.lock();
-      const open = await ledger.batch();
-      await open.load(
-        sent.map((s) => s.subject),
-        [job.purpose]
-      );
-      const purpose = (await getService('purposes').byKeys([job.purpose])).get(job.purpose);
-      const events: NewEvent[] = sent.map((s) => {
+    const ledger = getService('ledger');
+    await ledger.lock();
+    const open = await ledger.batch();
+    await open.load(
+      sent.map((s) => s.subject),
+      [job.purpose]
+    );
+    const purpose = (await getService('purposes').byKeys([job.purpose])).get(job.purpose);
+    open.add(
+      sent.map((s): NewEvent => {
         const current = open.state(s.subject, job.purpose, 'email');
         return {
           subject: s.subject,
@@ -240,18 +245,38 @@ const messages = ({ strapi }: { strapi: Core.Strapi }) => {
           evidence: { kind: 'sent', message: job.id },
           occurredAt: s.sentAt,
         };
-      });
-      open.add(events);
-      await writeAll(strapi, [
-        ...open.writes(),
-      ]);
-      for (let i = 0; i < sent.length; i += INSERT_PAGE) {
+      })
+    );
+    await writeAll(strapi, open.writes());
+    const now = new Date();
+    for (let i = 0; i < sent.length; i += INSERT_PAGE) {
+      await onTable(strapi, TABLE.messageRecipient, (q) =>
+        q.whereIn('id', sent.slice(i, i + INSERT_PAGE).map((s) => s.id)).update({ recorded_at: now, updated_at: now })
+      );
+    }
+  };
+
+  /** Rows sent but never recorded (their instance stopped in between): their events now. */
+  const recordContacts = (job: JobRow, sent: { id: number; subject: string; sentAt: Date }[]) =>
+    strapi.db.transaction(() => appendContacts(job, sent));
+
+  /** A slice's outcomes: sent rows with their person and time, failed ones, and the `contacted` events, at once. */
+  const settle = (job: JobRow, claim: string, outcomes: { id: number; subject: string; sentAt: Date; ok: boolean }[]) =>
+    strapi.db.transaction(async () => {
+      const sent = outcomes.filter((o) => o.ok);
+      const failed = outcomes.filter((o) => !o.ok).map((o) => o.id);
+      for (const o of sent) {
         await onTable(strapi, TABLE.messageRecipient, (q) =>
-          q.whereIn('id', sent.slice(i, i + INSERT_PAGE).map((s) => s.id)).update({ recorded_at: new Date() })
+          q.where({ id: o.id, claim }).update({ status: 'sent', subject: o.subject, sent_at: o.sentAt, updated_at: o.sentAt })
         );
       }
+      if (failed.length) {
+        await onTable(strapi, TABLE.messageRecipient, (q) =>
+          q.whereIn('id', failed).where({ claim }).update({ status: 'failed', reasons: JSON.stringify([FAILURE_REASONS.provider]), updated_at: new Date() })
+        );
+      }
+      await appendContacts(job, sent);
     });
-  };
 
   /** A mail to one eligible person, with their own links: `true` once the provider accepted it. */
   const deliver = async (job: JobRow, row: RecipientRow, pseudonym: string): Promise<boolean> => {
@@ -331,32 +356,26 @@ const messages = ({ strapi }: { strapi: Core.Strapi }) => {
         })
       : [];
 
-    const sent: { id: number; subject: string; sentAt: Date }[] = [];
-    let next = 0;
-    const worker = async () => {
-      while (next < eligible.length) {
-        const i = next++;
-        const row = eligible[i];
-        const pseudonym = subjects[i].subject.pseudonym;
-        // Marked before it leaves: if this instance stops now, the row is never sent again.
-        await setRows([row.id], { status: 'sending', subject: pseudonym, claimed_at: new Date() }, { claim });
-        const ok = await deliver(job, row, pseudonym);
-        const at = new Date();
-        if (ok) {
-          await setRows([row.id], { status: 'sent', sent_at: at }, { claim });
-          sent.push({ id: row.id, subject: pseudonym, sentAt: at });
-        } else {
-          await setRows([row.id], { status: 'failed', reasons: JSON.stringify([FAILURE_REASONS.provider]) }, { claim });
+    // A slice at a time: marked `sending` in one statement before any of it leaves, then the outcomes and
+    // their `contacted` events in one transaction. Two commits per slice instead of two per mail; if the
+    // instance stops in between, at most one slice is recorded `interrupted` (never sent twice).
+    for (let from = 0; from < eligible.length; from += SEND_SLICE) {
+      const slice = eligible.slice(from, from + SEND_SLICE).map((row, k) => ({ row, subject: subjects[from + k].subject.pseudonym }));
+      await setRows(slice.map((s) => s.row.id), { status: 'sending', claimed_at: new Date() }, { claim });
+      const outcomes: { id: number; subject: string; sentAt: Date; ok: boolean }[] = [];
+      let next = 0;
+      const worker = async () => {
+        while (next < slice.length) {
+          const { row, subject } = slice[next++];
+          const ok = await deliver(job, row, subject);
+          outcomes.push({ id: row.id, subject, sentAt: new Date(), ok });
         }
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(SEND_CONCURRENCY, eligible.length) }, worker));
-    await recordContacts(job, sent);
+      };
+      await Promise.all(Array.from({ length: Math.min(SEND_CONCURRENCY, slice.length) }, worker));
+      await settle(job, claim, outcomes);
+    }
     return true;
   };
-
-  const nextJob = async (): Promise<JobRow | null> =>
-    (await strapi.db.query(UID.message).findOne({ where: { status: { $in: ['queued', 'sending'] } }, orderBy: { id: 'asc' } })) as JobRow | null;
 
   /** Works until no job has a row left to take, or the worker is stopped. */
   const drain = async () => {
@@ -470,7 +489,8 @@ const messages = ({ strapi }: { strapi: Core.Strapi }) => {
       if (!job) return null;
       const counts = (await countsOf([id])).get(id)!;
       const query = knex()(TABLE.messageRecipient).select('*').where({ message: id });
-      if (status) query.where({ status });
+      // In flight is `sending` to the caller, whichever step it is at.
+      if (status) query.whereIn('status', status === 'sending' ? ['claimed', 'sending'] : [status]);
       const rows = (await query.orderBy('position', 'asc').offset((page - 1) * pageSize).limit(pageSize)).map((r: Record<string, any>) => ({
         ...toRecipient(r),
         sentAt: dateOf(r.sent_at),
@@ -542,14 +562,22 @@ const messages = ({ strapi }: { strapi: Core.Strapi }) => {
       await running;
     },
 
-    /** Whether a message id exists (for a 404 before anything else). */
-    async exists(id: number) {
-      return !!(await strapi.db.query(UID.message).findOne({ select: ['id'], where: { id } }));
+    /**
+     * Erasure (Art. 17): the person's address leaves every send, and what was still to be sent to them is
+     * skipped (`erased`). Runs in the eraser's transaction. Their `contacted` events stay (pseudonymous).
+     */
+    async eraseFor(pseudonym: string, email: string | null): Promise<void> {
+      const now = new Date();
+      const mine = (q: QueryBuilder) =>
+        q.where((w: any) => {
+          w.where({ subject: pseudonym });
+          if (email) w.orWhere({ email });
+        });
+      await onTable(strapi, TABLE.messageRecipient, (q) =>
+        mine(q.whereIn('status', ['queued'])).update({ status: 'skipped', reasons: JSON.stringify(['erased']), updated_at: now })
+      );
+      await onTable(strapi, TABLE.messageRecipient, (q) => mine(q).update({ email: null, updated_at: now }));
     },
-
-    /** Internal: the stale-claim recovery, for tests that simulate a stopped instance. */
-    recover,
-    nextJob,
   };
   return service;
 };

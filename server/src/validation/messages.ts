@@ -69,7 +69,7 @@ const pageSchema = yup
   .object({
     page: yup.string().matches(/^[1-9][0-9]{0,6}$/, '${path} must be a whole number from 1'),
     pageSize: yup.string().matches(/^[1-9][0-9]{0,3}$/, '${path} must be a whole number from 1 to 1000').test('max', '${path} must be at most 1000', (v) => v === undefined || Number(v) <= 1000),
-    status: yup.string().oneOf(['queued', 'claimed', 'sending', 'sent', 'skipped', 'failed']),
+    status: yup.string().oneOf(['queued', 'sending', 'sent', 'skipped', 'failed']),
   })
   .noUnknown(true, NO_UNKNOWN_ROOT);
 

@@ -40,5 +40,9 @@ export default {
   indexes: [
     { name: 'consent_message_recipients_status_idx', columns: ['message', 'status', 'position'] },
     { name: 'consent_message_recipients_pos_uq', columns: ['message', 'position'], type: 'unique' },
+    // Stale claims (recovery) and a person's rows (erasure) are found without reading every send.
+    { name: 'consent_message_recipients_claim_idx', columns: ['status', 'claimed_at'] },
+    { name: 'consent_message_recipients_email_idx', columns: ['email'] },
+    { name: 'consent_message_recipients_subject_idx', columns: ['subject'] },
   ],
 } as const;
