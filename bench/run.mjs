@@ -9,10 +9,11 @@
  *   3. bulk eligibility of 10,000 people: time per call;
  *   4. the audience export of everyone eligible: time and the server's peak RSS growth;
  *   5. ledger verification: time;
- *   6. how 1, 2 and 4 change with the ledger's size.
+ *   6. how 1, 2 and 4 change with the ledger's size;
+ *   7. a consent-gated send to the newsletter's audience: recipients per second, peak RSS growth.
  *
  * Options: --quick (10k only, short runs: a CI smoke), --db sqlite|postgres, --scales 10k,100k,1m,
- * --duration <s>, --connections <n>, --no-build, --only submit,create,check,ping,bulk,export,verify,
+ * --duration <s>, --connections <n>, --no-build, --only submit,create,check,ping,bulk,export,verify,send,
  * --profile (a CPU profile of the server per load figure, in bench/results/profiles/; read them with
  * bench/profile-summary.mjs or Chrome DevTools), --out <file>, --soak (bench/soak.mjs: two instances on
  * PostgreSQL under a mixed load for 30 minutes; --minutes, --connections, --timeout).
@@ -268,6 +269,8 @@ const measureScale = async (server, scale, runId) => {
   if (want('bulk')) await measureBulk(out, base, auth, someone);
   if (want('export')) await measureExport(out, server, auth);
   if (want('verify')) await measureVerify(out, call);
+  // Last: a send records `contacted` events, which the figures above should not see.
+  if (want('send')) await measureSend(out, server, auth);
   return out;
 };
 
@@ -331,6 +334,49 @@ const measureVerify = async (out, call) => {
   log(`  verify: ${verified.checked.toLocaleString('en')} events in ${out.verify.ms} ms`);
 };
 
+// 7. Consent-gated sending to the newsletter's whole audience: recipients per second through the worker
+// (eligibility at sending, one mail each through the email plugin, a `contacted` event each) and the
+// server's peak RSS growth. The bench app's mail provider is nodemailer's JSON transport: the figure is the
+// plugin's own cost, without an SMTP relay's.
+const measureSend = async (out, server, auth) => {
+  const { base, call } = server;
+  await call('gc');
+  const pid = server.child.pid;
+  const rssBefore = procStatus(pid, 'VmRSS');
+  fs.writeFileSync(`/proc/${pid}/clear_refs`, '5');
+  let peak = rssBefore;
+  const sampler = setInterval(() => (peak = Math.max(peak, procStatus(pid, 'VmRSS'))), 10);
+  const started = performance.now();
+  const template = {
+    subject: 'Bench news',
+    html: '<p>News</p><p><a href="{{unsubscribeUrl}}">Unsubscribe</a> <a href="{{preferencesUrl}}">Preferences</a></p>',
+    text: 'News\nUnsubscribe: {{unsubscribeUrl}}\nPreferences: {{preferencesUrl}}',
+  };
+  const created = await json(base, 'POST', '/api/consent/messages', { purpose: 'newsletter', channel: 'email', audience: 'newsletter', template }, auth);
+  if (created.status !== 202) throw new Error(`messages answered ${created.status}: ${JSON.stringify(created.body).slice(0, 300)}`);
+  const queuedMs = performance.now() - started;
+  let job;
+  for (;;) {
+    job = (await json(base, 'GET', `/api/consent/messages/${created.body.data.id}?pageSize=1`, undefined, auth)).body.data;
+    if (job.status === 'done') break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  const ms = performance.now() - started;
+  clearInterval(sampler);
+  peak = Math.max(peak, procStatus(pid, 'VmHWM'));
+  out.send = {
+    recipients: job.counts.total,
+    sent: job.counts.sent,
+    skipped: job.counts.skipped,
+    failed: job.counts.failed,
+    queuedMs: Math.round(queuedMs),
+    ms: Math.round(ms),
+    perSecond: Math.round((job.counts.total / ms) * 1000),
+    peakRssGrowthMb: Math.round(((peak - rssBefore) / 2 ** 20) * 10) / 10,
+  };
+  log(`  send: ${job.counts.total.toLocaleString('en')} recipients (${job.counts.sent} sent) in ${out.send.ms} ms (${out.send.perSecond}/s; queued in ${out.send.queuedMs} ms), peak RSS +${out.send.peakRssGrowthMb} MB`);
+};
+
 // ---------------------------------------------------------------- report
 
 const ratio = (a, b) => (a != null && b ? Math.round((a / b) * 100) / 100 : null);
@@ -388,6 +434,8 @@ const printTable = (result) => {
   add('4. export: people, ms', ...s.map((x) => x.export && `${x.export.members}, ${x.export.ms} ms`));
   add('   export peak RSS growth', ...s.map((x) => x.export && `+${x.export.peakRssGrowthMb} MB`));
   add('5. verify ledger (events, ms)', ...s.map((x) => x.verify && `${x.verify.events}, ${x.verify.ms} ms`));
+  add('7. send: recipients, per s', ...s.map((x) => x.send && `${x.send.recipients}, ${x.send.perSecond}/s`));
+  add('   send peak RSS growth', ...s.map((x) => x.send && `+${x.send.peakRssGrowthMb} MB`));
   if (s.length > 1) {
     add(`6. vs ${fmtScale(f.scale)}: submit req/s, p99`, ...s.map((x) => x.submit && `${times(ratio(x.submit.rps, f.submit?.rps))}, ${times(ratio(x.submit.p99, f.submit?.p99))}`));
     add('   check req/s, p99', ...s.map((x) => x.check && `${times(ratio(x.check.rps, f.check?.rps))}, ${times(ratio(x.check.p99, f.check?.p99))}`));

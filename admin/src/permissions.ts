@@ -14,6 +14,14 @@ export const PERMISSIONS = {
   recordsExport: action('records.export'),
   subjectsErase: action('subjects.erase'),
   reportsManage: action('reports.manage'),
-  /** The plugin menu entry shows for any role that can read one of the editor's models or the records, or make reports. */
-  menu: [...action('purposes.read'), ...action('notices.read'), ...action('forms.read'), ...action('records.read'), ...action('reports.manage')],
+  messagesRead: action('messages.read'),
+  /** The plugin menu entry shows for any role that can read one of the editor's models or the records, make reports or follow sends. */
+  menu: [
+    ...action('purposes.read'),
+    ...action('notices.read'),
+    ...action('forms.read'),
+    ...action('records.read'),
+    ...action('reports.manage'),
+    ...action('messages.read'),
+  ],
 };

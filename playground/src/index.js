@@ -1,7 +1,7 @@
 const { renderDemoPage, renderThanksPage } = require('./demo-page');
 const { renderClientDemoPage, clientAsset } = require('./demo-page-client');
 const { seed, ensureAdmin } = require('./seed');
-const { startMailbox, renderMailbox } = require('./mailbox');
+const { startMailbox, renderMailbox, DEMO_NEWSLETTER } = require('./mailbox');
 
 const env = (name, fallback) => process.env[name] ?? fallback;
 
@@ -19,7 +19,23 @@ module.exports = {
         path: '/demo/mails',
         handler: async (ctx) => {
           ctx.type = 'html';
-          ctx.body = renderMailbox(mailbox.mails);
+          const sent = /^\d+$/.test(String(ctx.query.sent ?? '')) ? Number(ctx.query.sent) : null;
+          const job = sent ? await strapi.plugin('consent').service('messages').find(sent, { pageSize: 1 }) : null;
+          ctx.body = renderMailbox(mailbox.mails, job);
+        },
+        config: { auth: false },
+      },
+      {
+        // The demo newsletter, sent through the messages service to everyone the newsletter's audience
+        // holds: each gets their own one-click unsubscribe link and preference centre (services/messages).
+        method: 'POST',
+        path: '/demo/newsletter',
+        handler: async (ctx) => {
+          const id = await strapi
+            .plugin('consent')
+            .service('messages')
+            .enqueue({ purpose: 'newsletter', channel: 'email', audience: 'newsletter', template: DEMO_NEWSLETTER }, 'playground');
+          ctx.redirect(`/demo/mails?sent=${id}`);
         },
         config: { auth: false },
       },
@@ -90,7 +106,7 @@ module.exports = {
           `  Demo form:   ${base}/demo   (also ?locale=de, ?locale=fr)`,
           `  Client demo: ${base}/demo/client   (the same form rendered by strapi-plugin-consent/client)`,
           `  Admin panel: ${base}/admin  (${admin.email} / ${created ? admin.password : 'password as set'})`,
-          `  Mailbox:     ${base}/demo/mails  (the confirmation mails the playground sends)`,
+          `  Mailbox:     ${base}/demo/mails  (the mails the playground sends; a button sends the demo newsletter)`,
           seeded ? '  Demo purposes, notices (en, de, fr) and the forms "demo" and "contact" were seeded.' : '',
           '',
         ].join('\n')

@@ -13,6 +13,8 @@ const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
   await getService('catalogue').ensureStamp();
 
   scheduleRetention(strapi);
+  // Unfinished sends resume (services/messages.ts); stopped again in destroy.
+  getService('messages').start();
 
   if (process.env.NODE_ENV === 'production' && getService('settings').forceMigration()) {
     strapi.log.error(

@@ -21,6 +21,8 @@ export const UID = {
   importBatch: 'plugin::consent.import-batch',
   report: 'plugin::consent.report',
   parentalConsent: 'plugin::consent.parental-consent',
+  message: 'plugin::consent.message',
+  messageRecipient: 'plugin::consent.message-recipient',
 } as const;
 
 export type ConsentUid = (typeof UID)[keyof typeof UID];
@@ -41,6 +43,8 @@ export const TABLE = {
   importBatch: 'consent_import_batches',
   report: 'consent_reports',
   parentalConsent: 'consent_parental_consents',
+  message: 'consent_messages',
+  messageRecipient: 'consent_message_recipients',
 } as const;
 
 /** RBAC action uids (without the `plugin::consent.` prefix), one per guarded capability of spec 4.3. */
@@ -58,6 +62,7 @@ export const ACTIONS = {
   settingsRead: 'settings.read',
   suppressionsManage: 'suppressions.manage',
   reportsManage: 'reports.manage',
+  messagesRead: 'messages.read',
 } as const;
 
 export type ActionKey = keyof typeof ACTIONS;

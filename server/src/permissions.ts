@@ -26,6 +26,7 @@ export const RBAC_ACTIONS = [
   pluginAction(ACTIONS.subjectsErase, 'Erase data subjects', 'subjects'),
   pluginAction(ACTIONS.suppressionsManage, 'Import opposition lists (do-not-contact)', 'suppressions'),
   pluginAction(ACTIONS.reportsManage, 'Generate and read compliance reports', 'reports'),
+  pluginAction(ACTIONS.messagesRead, 'Read messages and their progress', 'messages'),
   {
     section: 'settings',
     category: 'consent',

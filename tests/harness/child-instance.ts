@@ -2,7 +2,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import type { NewEvent } from '../../server/src/services/ledger';
 import type { TestDatabase } from './database';
-import { strapiEnv } from './strapi';
+import { strapiEnv, type BootOptions } from './strapi';
 
 /** A Strapi instance in a child process on the same test database (see child-process-main.js). */
 export interface ChildInstance {
@@ -12,8 +12,8 @@ export interface ChildInstance {
   stop(): Promise<void>;
 }
 
-export const startChildInstance = async (database: TestDatabase): Promise<ChildInstance> => {
-  const env = { ...process.env, ...strapiEnv(database) } as NodeJS.ProcessEnv;
+export const startChildInstance = async (database: TestDatabase, options: Pick<BootOptions, 'env' | 'pluginConfig'> = {}): Promise<ChildInstance> => {
+  const env = { ...process.env, ...strapiEnv(database, options) } as NodeJS.ProcessEnv;
   const child: ChildProcess = fork(path.join(__dirname, 'child-process-main.js'), [], { env, stdio: 'inherit' });
   await new Promise<void>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`the second instance exited (${code}) before it was ready`)));

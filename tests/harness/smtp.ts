@@ -11,6 +11,8 @@ export interface ReceivedMail {
   text: string;
   html: string | false;
   headers: Map<string, unknown>;
+  /** The header lines as received (`{ key, line }`, key lowercased), for headers mailparser restructures (List-*). */
+  headerLines: { key: string; line: string }[];
 }
 
 export interface SmtpListener {
@@ -33,7 +35,7 @@ export const startSmtp = async (port = 0): Promise<SmtpListener> => {
     logger: false,
     onData(stream: NodeJS.ReadableStream, session: { envelope: { rcptTo: { address: string }[] } }, done: (e?: Error) => void) {
       simpleParser(stream)
-        .then((parsed: { from?: { text: string }; subject?: string; text?: string; html?: string | false; headers: Map<string, unknown> }) => {
+        .then((parsed: { from?: { text: string }; subject?: string; text?: string; html?: string | false; headers: Map<string, unknown>; headerLines: { key: string; line: string }[] }) => {
           mails.push({
             to: session.envelope.rcptTo.map((r) => r.address),
             from: parsed.from?.text ?? '',
@@ -41,6 +43,7 @@ export const startSmtp = async (port = 0): Promise<SmtpListener> => {
             text: parsed.text ?? '',
             html: parsed.html ?? false,
             headers: parsed.headers,
+            headerLines: parsed.headerLines,
           });
           done();
         })

@@ -153,6 +153,23 @@ describe('server-to-server routes answer what the OpenAPI description says', () 
     described(await api('post', '/api/consent/contacts').send({ purpose: 'newsletter' }), 400);
   });
 
+  it('messages: queued, followed, refused without the opt-out link', async () => {
+    const template = { subject: 'News', html: '<p>Hi <a href="{{unsubscribeUrl}}">unsubscribe</a></p>', text: 'Hi. Unsubscribe: {{unsubscribeUrl}}' };
+    const queued = described(
+      await api('post', '/api/consent/messages').send({ purpose: 'newsletter', channel: 'email', recipients: [{ email: 'fa@example.com' }, { email: 'zz@example.com' }], template }),
+      202
+    );
+    const id = queued.body.data.id;
+    let job = described(await api('get', `/api/consent/messages/${id}`), 200);
+    for (let i = 0; i < 100 && job.body.data.status !== 'done'; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      job = described(await api('get', `/api/consent/messages/${id}`), 200);
+    }
+    expect(job.body.data.status).toBe('done');
+    described(await api('post', '/api/consent/messages').send({ purpose: 'newsletter', channel: 'email', recipients: [{ email: 'fa@example.com' }], template: { ...template, text: 'no link' } }), 400);
+    described(await api('get', '/api/consent/messages/999999'), 404);
+  });
+
   it('audiences stream as NDJSON or CSV; an unknown purpose is refused', async () => {
     described(await api('get', '/api/consent/audiences/newsletter?format=ndjson'), 200);
     described(await api('get', '/api/consent/audiences/newsletter?format=csv'), 200);

@@ -95,3 +95,21 @@ describe.each(['en', 'de', 'fr'])('GET /demo?locale=%s', (language) => {
     expect(html).toContain('action="/api/consent/submissions"');
   });
 });
+
+it('the mailbox sends the demo newsletter through the messages service to the newsletter\'s people (D4, E1)', async () => {
+  const consent = app.strapi.plugin('consent');
+  const pseudonym = await app.strapi.db.transaction(async () => {
+    await consent.service('ledger').lock();
+    return (await consent.service('subjects').resolve({ email: 'demo-reader@example.com' }, {})).subject.pseudonym as string;
+  });
+  await consent.service('ledger').append([
+    { subject: pseudonym, purpose: 'newsletter', channel: 'email', action: 'granted', state: 'granted', method: 'import', legalBasis: 'consent', actor: 'import:test' },
+  ]);
+  const page = await app.http().get('/demo/mails');
+  expect(page.text).toContain('<form method="post" action="/demo/newsletter"><button type="submit">Send the demo newsletter</button>');
+  const sent = await app.http().post('/demo/newsletter');
+  expect(sent.status).toBe(302);
+  const id = /\/demo\/mails\?sent=(\d+)$/.exec(sent.headers.location)![1];
+  await consent.service('messages').wake();
+  expect((await app.http().get(`/demo/mails?sent=${id}`)).text).toContain('Newsletter sent: 1 sent, 0 skipped (not eligible at sending), 0 failed, of 1.');
+});

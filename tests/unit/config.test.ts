@@ -80,6 +80,26 @@ describe('validateConfig', () => {
     ).not.toThrow();
   });
 
+  describe('messages (D4)', () => {
+    const messages = (over: Record<string, unknown>) => withDefaults({ messages: { ...defaultConfig.messages, ...over } });
+
+    it('defaults: 1,000 listed recipients per call, 256 kB templates, batches of 200, claims stale after 10 minutes, a worker on every instance', () => {
+      expect(defaultConfig.messages).toEqual({ maxRecipientsPerCall: 1000, maxTemplateBytes: 262144, batchSize: 200, claimTimeoutSeconds: 600, worker: true });
+    });
+
+    it.each([
+      [{ maxRecipientsPerCall: 0 }, /consent\.messages\.maxRecipientsPerCall must be greater than or equal to 1/],
+      [{ maxRecipientsPerCall: '10' }, /consent\.messages\.maxRecipientsPerCall must be a `number`/],
+      [{ maxTemplateBytes: 100 }, /consent\.messages\.maxTemplateBytes must be greater than or equal to 1024/],
+      [{ batchSize: 5000 }, /consent\.messages\.batchSize must be less than or equal to 1000/],
+      [{ claimTimeoutSeconds: 5 }, /consent\.messages\.claimTimeoutSeconds must be greater than or equal to 30/],
+      [{ worker: 'yes' }, /consent\.messages\.worker must be a `boolean`/],
+      [{ pollSeconds: 5 }, /consent\.messages has unknown key\(s\): pollSeconds/],
+    ])('refuses %j', (over, message) => {
+      expect(() => validateConfig(messages(over), 'development')).toThrow(message);
+    });
+  });
+
   describe('retention (I3, I4)', () => {
     const retention = (over: Record<string, unknown>) => withDefaults({ retention: { ...defaultConfig.retention, ...over } });
 

@@ -14,6 +14,7 @@ const PluginNav = () => {
   const forms = useCan(PERMISSIONS.formsRead).can;
   const records = useCan(PERMISSIONS.recordsRead).can;
   const reports = useCan(PERMISSIONS.reportsManage).can;
+  const messages = useCan(PERMISSIONS.messagesRead).can;
   const items = [
     ...(purposes ? [{ to: pluginPath('purposes'), match: '/purposes', label: t('nav.purposes', 'Purposes') }] : []),
     ...(forms ? [{ to: pluginPath('forms'), match: '/forms', label: t('nav.forms', 'Forms') }] : []),
@@ -24,6 +25,7 @@ const PluginNav = () => {
         ]
       : []),
     ...(reports ? [{ to: pluginPath('reports'), match: '/reports', label: t('nav.reports', 'Reports') }] : []),
+    ...(messages ? [{ to: pluginPath('messages'), match: '/messages', label: t('nav.messages', 'Messages') }] : []),
   ];
   return (
     <Flex gap={2} paddingBottom={4} tag="nav" aria-label={t('nav.label', 'Consent sections')}>

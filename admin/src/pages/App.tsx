@@ -6,6 +6,7 @@ import { DashboardPage } from './DashboardPage';
 import { FormEditPage } from './FormEditPage';
 import { FormsPage } from './FormsPage';
 import { LedgerPage } from './LedgerPage';
+import { MessagesPage } from './MessagesPage';
 import { NoticeEditPage } from './NoticeEditPage';
 import { PurposeEditPage } from './PurposeEditPage';
 import { PurposesPage } from './PurposesPage';
@@ -26,16 +27,28 @@ const PAGES: Array<[path: string, Component: ComponentType, permissions: typeof 
   ['subjects/:pseudonym', SubjectPage, PERMISSIONS.recordsRead],
   ['dashboard', DashboardPage, PERMISSIONS.recordsRead],
   ['reports', ReportsPage, PERMISSIONS.reportsManage],
+  ['messages', MessagesPage, PERMISSIONS.messagesRead],
 ];
 
-/** The plugin's start page: the first section the role may open (purposes, forms, the ledger, then reports). */
+/** The plugin's start page: the first section the role may open (purposes, forms, the ledger, reports, then messages). */
 const Index = () => {
   const purposes = useCan(PERMISSIONS.purposesRead);
   const forms = useCan(PERMISSIONS.formsRead);
   const records = useCan(PERMISSIONS.recordsRead);
   const reports = useCan(PERMISSIONS.reportsManage);
-  if (purposes.isLoading || forms.isLoading || records.isLoading || reports.isLoading) return <Page.Loading />;
-  const start = purposes.can ? 'purposes' : forms.can ? 'forms' : records.can ? 'ledger' : reports.can ? 'reports' : 'purposes';
+  const messages = useCan(PERMISSIONS.messagesRead);
+  if (purposes.isLoading || forms.isLoading || records.isLoading || reports.isLoading || messages.isLoading) return <Page.Loading />;
+  const start = purposes.can
+    ? 'purposes'
+    : forms.can
+      ? 'forms'
+      : records.can
+        ? 'ledger'
+        : reports.can
+          ? 'reports'
+          : messages.can
+            ? 'messages'
+            : 'purposes';
   return <Navigate to={start} replace />;
 };
 

@@ -69,6 +69,21 @@ export interface ConsentConfig {
    * excepted); `null` keeps them forever.
    */
   pages: PagesConfig;
+  /**
+   * Consent-gated sending (`POST /api/consent/messages`, services/messages.ts): at most
+   * `maxRecipientsPerCall` listed recipients per call (an audience has no limit), templates of at most
+   * `maxTemplateBytes` (subject, html and text together, UTF-8), recipients taken `batchSize` at a time,
+   * each batch checked for eligibility just before it is sent. A claim older than `claimTimeoutSeconds`
+   * belongs to a stopped instance: an idle worker looks for such work that often (and at boot). `worker:
+   * false` sends nothing from this instance (jobs are still accepted; another instance sends them).
+   */
+  messages: {
+    maxRecipientsPerCall: number;
+    maxTemplateBytes: number;
+    batchSize: number;
+    claimTimeoutSeconds: number;
+    worker: boolean;
+  };
   retention: {
     prospectMonths: number;
     /**
@@ -136,6 +151,16 @@ export const defaultConfig: ConsentConfig = {
   http: { bodyTimeoutMs: 10_000 },
   email: { from: undefined, replyTo: undefined, templates: {} },
   pages: {},
+  messages: {
+    // As many as `POST /contacts` takes; larger lists go as an audience, which is read page by page.
+    maxRecipientsPerCall: 1000,
+    // 256 kB: a rich newsletter is well under 100 kB; Gmail clips HTML past 102 kB anyway.
+    maxTemplateBytes: 256 * 1024,
+    batchSize: 200,
+    // Ten minutes: a batch of 200 goes out in seconds even to a slow relay.
+    claimTimeoutSeconds: 600,
+    worker: true,
+  },
   retention: {
     // CNIL référentiel 2021-131: prospect data 3 years after collection or the last contact they initiated (I4).
     prospectMonths: 36,

@@ -166,6 +166,16 @@ export const configSchema = (production: boolean) =>
         })
         .noUnknown(true, '${path} has unknown key(s): ${unknown}'),
       pages,
+      messages: yup
+        .object({
+          maxRecipientsPerCall: yup.number().strict().integer().min(1).max(100_000).required(),
+          // A template needs room for its two links; more than 5 MB is a mistake, not a newsletter.
+          maxTemplateBytes: yup.number().strict().integer().min(1024).max(5 * 1024 * 1024).required(),
+          batchSize: yup.number().strict().integer().min(1).max(1000).required(),
+          claimTimeoutSeconds: yup.number().strict().integer().min(30).required(),
+          worker: yup.boolean().strict().required(),
+        })
+        .noUnknown(true, '${path} has unknown key(s): ${unknown}'),
       retention: yup
         .object({
           prospectMonths: positiveInt(),

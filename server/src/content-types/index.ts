@@ -13,6 +13,8 @@ import relationship from './relationship';
 import importBatch from './import-batch';
 import report from './report';
 import parentalConsent from './parental-consent';
+import message from './message';
+import messageRecipient from './message-recipient';
 
 export default {
   purpose,
@@ -30,4 +32,6 @@ export default {
   'import-batch': importBatch,
   report,
   'parental-consent': parentalConsent,
+  message,
+  'message-recipient': messageRecipient,
 };

@@ -3,7 +3,7 @@ import { getService } from '../utils/get-service';
 import { validateContacts } from '../validation/contacts';
 
 /** Who called, for the event's `actor`: the credential, never a person's data (as subjects.ts). */
-const apiActor = (ctx: Context): string => {
+export const apiActor = (ctx: Context): string => {
   const auth = (ctx.state as { auth?: { strategy?: { name?: string }; credentials?: { id?: number | string } } }).auth;
   const id = auth?.credentials?.id;
   if (/api-token$/.test(auth?.strategy?.name ?? '') && id != null) return `api-token:${id}`;

@@ -22,6 +22,7 @@ import renewals from './renewals';
 import reports from './reports';
 import wellKnown from './well-known';
 import parentalConsents from './parental-consents';
+import messages from './messages';
 
 export default {
   forms,
@@ -40,6 +41,7 @@ export default {
   subjects,
   imports,
   audiences,
+  messages,
   records,
   relationships,
   'phone-verifications': phoneVerifications,

@@ -474,6 +474,72 @@ const paths: Record<string, Record<string, Schema>> = {
       },
     }),
   },
+  '/consent/messages': {
+    post: serverOp('Consent-gated sending (D4, E1–E7): queues a mail to those eligible at the moment of sending', {
+      description:
+        'Each recipient is checked for eligibility just before their batch is sent, gets `List-Unsubscribe` and ' +
+        '`List-Unsubscribe-Post` headers and their own `{{unsubscribeUrl}}` / `{{preferencesUrl}}`, and a `contacted` event. ' +
+        'At most once: a mail interrupted mid-send is reported `failed`, never sent twice.',
+      requestBody: jsonBody({
+        ...object(
+          {
+            purpose: str(),
+            channel: { const: 'email' },
+            recipients: arrayOf(object({ email: str({ format: 'email' }) }), { minItems: 1, description: 'At most `messages.maxRecipientsPerCall`; or `audience`' }),
+            audience: str({ description: 'A purpose key: everyone eligible for it by email' }),
+            template: object({
+              subject: str(),
+              html: str({ description: 'Must contain `{{unsubscribeUrl}}` (D4); `{{preferencesUrl}}` is offered too' }),
+              text: str({ description: 'Must contain `{{unsubscribeUrl}}` (D4)' }),
+            }),
+          },
+          ['purpose', 'channel', 'template']
+        ),
+      }),
+      responses: { 202: json(data(object({ id: int() })), 'Queued: follow it with GET /consent/messages/{id}'), ...errors(400, 401, 403, 413) },
+    }),
+  },
+  '/consent/messages/{id}': {
+    get: serverOp('A send: its status, counts and one page of recipients', {
+      parameters: [
+        pathParam('id', 'The id the POST answered'),
+        queryParam('page', str({ pattern: '^[1-9][0-9]*$' }), 'From 1'),
+        queryParam('pageSize', str({ pattern: '^[1-9][0-9]*$' }), '1–1000, default 100'),
+        queryParam('status', enumOf(['queued', 'sending', 'sent', 'skipped', 'failed']), 'Only recipients in this state'),
+      ],
+      responses: {
+        200: json(
+          data({
+            ...object(
+              {
+                id: int(),
+                purpose: str(),
+                channel: str(),
+                status: enumOf(['queued', 'sending', 'done']),
+                counts: object({ total: int(), sent: int(), skipped: int(), failed: int(), queued: int(), sending: int() }),
+                recipients: arrayOf(
+                  object(
+                    {
+                      position: int(),
+                      email: nullable(str()),
+                      status: enumOf(['queued', 'sending', 'sent', 'skipped', 'failed']),
+                      reasons: arrayOf(str(), { description: 'Why skipped (eligibility reason codes) or failed' }),
+                      sentAt: str({ format: 'date-time' }),
+                    },
+                    ['position', 'status']
+                  )
+                ),
+                pagination: object({ page: int(), pageSize: int(), total: int(), pageCount: int() }),
+              },
+              ['id', 'purpose', 'status', 'counts', 'recipients', 'pagination']
+            ),
+          }),
+          'The send'
+        ),
+        ...errors(400, 401, 403, 404),
+      },
+    }),
+  },
   '/consent/audiences/{purpose}': {
     get: serverOp('Streams everyone eligible now, constant memory', {
       parameters: [

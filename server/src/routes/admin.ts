@@ -53,5 +53,6 @@ export default {
     route('GET', '/reports', 'reports.find', 'reportsManage'),
     route('GET', '/reports/:id', 'reports.findOne', 'reportsManage'),
     route('GET', '/reports/:id/pdf', 'reports.pdf', 'reportsManage'),
+    route('GET', '/messages', 'messages.list', 'messagesRead'),
   ],
 };

@@ -148,6 +148,9 @@ export default {
     { method: 'POST', path: '/phone-verifications', handler: 'phone-verifications.create' },
     // Uses of a consent (C8) and the person's clicks (I4), reported by the site's back end.
     { method: 'POST', path: '/contacts', handler: 'contacts.create' },
+    // Consent-gated sending (D4, E1–E7): queued as a job, followed by its id.
+    { method: 'POST', path: '/messages', handler: 'messages.create' },
+    { method: 'GET', path: '/messages/:id', handler: 'messages.findOne' },
     {
       // A stream of personal data: `stream`, not `find`, so a read-only API token does not get it.
       method: 'GET',

@@ -27,5 +27,6 @@ import contacts from './contacts';
 import repermission from './repermission';
 import reports from './reports';
 import parentalConsents from './parental-consents';
+import messages from './messages';
 
-export default { forms, ledger, notices, purposes, receipts, secrets, settings, capture, catalogue, eligibility, 'rate-limits': rateLimits, subjects, webhooks, confirmations, suppression, tokens, links, 'opt-out': optOut, preferences, rights, imports, audiences, retention, records, relationships, contacts, repermission, reports, 'parental-consents': parentalConsents };
+export default { forms, ledger, notices, purposes, receipts, secrets, settings, capture, catalogue, eligibility, 'rate-limits': rateLimits, subjects, webhooks, confirmations, suppression, tokens, links, 'opt-out': optOut, preferences, rights, imports, audiences, retention, records, relationships, contacts, repermission, reports, 'parental-consents': parentalConsents, messages };

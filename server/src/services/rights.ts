@@ -283,6 +283,7 @@ const rights = ({ strapi }: { strapi: Core.Strapi }) => {
         }
         // A contract reference (an order or customer number) may identify the person as well as an address.
         const contracts = await getService('relationships').eraseFor(subject.pseudonym);
+        await getService('messages').eraseFor(subject.pseudonym, subject.email);
         await getService('subjects').erase(subject.pseudonym, at);
 
         const identifiers = Object.fromEntries(

@@ -27,6 +27,7 @@ import type { ContactsService } from '../services/contacts';
 import type { RepermissionService } from '../services/repermission';
 import type { ReportsService } from '../services/reports';
 import type { ParentalConsentsService } from '../services/parental-consents';
+import type { MessagesService } from '../services/messages';
 import { PLUGIN_ID } from '../constants';
 
 /** The plugin's services by name, so callers get typed results (the i18n plugin's pattern). */
@@ -60,6 +61,7 @@ export interface Services {
   repermission: RepermissionService;
   reports: ReportsService;
   'parental-consents': ParentalConsentsService;
+  messages: MessagesService;
 }
 
 export const getService = <T extends keyof Services>(name: T): Services[T] =>
