@@ -25,6 +25,7 @@ import type { RecordsService } from '../services/records';
 import type { RelationshipsService } from '../services/relationships';
 import type { ContactsService } from '../services/contacts';
 import type { RepermissionService } from '../services/repermission';
+import type { ShutdownService } from '../services/shutdown';
 import { PLUGIN_ID } from '../constants';
 
 /** The plugin's services by name, so callers get typed results (the i18n plugin's pattern). */
@@ -56,6 +57,7 @@ export interface Services {
   relationships: RelationshipsService;
   contacts: ContactsService;
   repermission: RepermissionService;
+  shutdown: ShutdownService;
 }
 
 export const getService = <T extends keyof Services>(name: T): Services[T] =>
