@@ -11,6 +11,8 @@ export interface ChildInstance {
   call(service: string, method: string, calls: unknown[][]): Promise<void>;
   /** The same, answering each call's result (serialised). */
   results<T = unknown>(service: string, method: string, calls: unknown[][]): Promise<T[]>;
+  /** Rows per table, read by this instance (null: the table does not exist), e.g. with the plugin disabled. */
+  count(tables: string[]): Promise<Record<string, number | null>>;
   /** The HTTP port, when started with `listen`. */
   port?: number;
   /** Sends a signal to the process (Strapi's own handler destroys the app on SIGTERM, then exits). */
@@ -44,7 +46,7 @@ export const startChildInstance = async (database: TestDatabase, options: ChildO
   });
   child.off('exit', early!);
   let next = 0;
-  const send = <T>(service: string, method: string, calls: unknown[][], results: boolean) =>
+  const request = <T>(message: Record<string, unknown>) =>
     new Promise<T[]>((resolve, reject) => {
       const id = ++next;
       const onMessage = (m: { id?: number; ok?: boolean; error?: string; results?: T[] }) => {
@@ -54,13 +56,16 @@ export const startChildInstance = async (database: TestDatabase, options: ChildO
         else reject(new Error(m.error));
       };
       child.on('message', onMessage);
-      child.send({ id, type: 'call', service, method, calls, results });
+      child.send({ ...message, id });
     });
+  const send = <T>(service: string, method: string, calls: unknown[][], results: boolean) =>
+    request<T>({ type: 'call', service, method, calls, results });
   const call = async (service: string, method: string, calls: unknown[][]) => void (await send(service, method, calls, false));
   return {
     call,
     results: <T>(service: string, method: string, calls: unknown[][]) => send<T>(service, method, calls, true),
     append: (batches) => call('ledger', 'append', batches.map((batch) => [batch])),
+    count: async (tables) => (await request<Record<string, number | null>>({ type: 'count', tables }))[0],
     port,
     signal: (signal) => void child.kill(signal),
     exited,

@@ -3,7 +3,8 @@
  * keeps process-wide state, so two instances cannot share one process). It compiles the plugin's
  * TypeScript sources with @swc/core as they are required, boots the playground app with the environment
  * it was given, and answers messages from the parent test: `{ id, type: 'call', service, method, calls }`
- * runs `service.method(...args)` for every `args` of `calls` concurrently; `{ type: 'stop' }` shuts it down.
+ * runs `service.method(...args)` for every `args` of `calls` concurrently; `{ id, type: 'count', tables }`
+ * answers the rows of each table (null when it does not exist); `{ type: 'stop' }` shuts it down.
  *
  * CONSENT_CHILD_APP_DIR boots another app folder (an older release's playground, with its plugin sources
  * through CONSENT_PLUGIN_PATH); CONSENT_CHILD_LISTEN=true also serves HTTP on a free port, reported with
@@ -29,6 +30,16 @@ const { createStrapi } = require('@strapi/strapi');
     if (message.type === 'stop') {
       await app.destroy();
       process.exit(0);
+    }
+    if (message.type === 'count') {
+      // Rows per table (null: no such table), read with the instance's own connection.
+      const counts = {};
+      for (const table of message.tables) {
+        counts[table] = (await app.db.connection.schema.hasTable(table))
+          ? Number((await app.db.connection(table).count({ n: '*' }))[0].n)
+          : null;
+      }
+      process.send({ id: message.id, ok: true, results: [counts] });
     }
     if (message.type === 'call') {
       try {
