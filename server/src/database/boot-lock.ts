@@ -32,6 +32,13 @@ export const takeBootLock = async (strapi: Core.Strapi) => {
   const client = strapi.db.dialect.client;
   if ((client !== 'postgres' && client !== 'mysql') || held.has(strapi)) return;
   const knex = strapi.db.connection;
+  // The lock's connection is kept aside until the start-up ends: with a pool of one, the schema sync would
+  // wait for it for ever.
+  const poolMax = Number((knex.client as { pool?: { max?: number } }).pool?.max ?? 2);
+  if (poolMax < 2) {
+    strapi.log.warn('[consent] database pool max is 1: no boot lock, so start instances on an empty database one at a time (docs/operations.md)');
+    return;
+  }
   const connection = await knex.client.acquireConnection();
   const raw = (sql: string, bindings: unknown[]) => knex.raw(sql, bindings as never[]).connection(connection);
   const name = lockName(strapi);
