@@ -64,6 +64,20 @@ export const cronTasks = (strapi: Core.Strapi) => ({
     },
     options: { rule: '7 4 * * *' },
   },
+  // After a secret rotation: people and suppression entries still under a previous secret are rewritten
+  // under the current one, so that secret can be retired (docs/operations.md). Nothing to do, and no
+  // query, without `previousSecrets`.
+  'consent:identifier-rehash': {
+    task: async () => {
+      const { scanned, rehashed, suppressionsRekeyed } = await getService('subjects').rehash();
+      if (rehashed || suppressionsRekeyed) {
+        strapi.log.info(
+          `[consent] ${rehashed} of ${scanned} person(s) and ${suppressionsRekeyed} suppression entr(y/ies) rehashed under the current secret`
+        );
+      }
+    },
+    options: { rule: '17 4 * * *' },
+  },
 });
 
 /**

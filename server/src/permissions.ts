@@ -25,6 +25,7 @@ export const RBAC_ACTIONS = [
   pluginAction(ACTIONS.recordsExport, 'Export consent records', 'records'),
   pluginAction(ACTIONS.subjectsErase, 'Erase data subjects', 'subjects'),
   pluginAction(ACTIONS.suppressionsManage, 'Import opposition lists (do-not-contact)', 'suppressions'),
+  pluginAction(ACTIONS.reportsManage, 'Generate and read compliance reports', 'reports'),
   {
     section: 'settings',
     category: 'consent',

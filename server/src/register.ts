@@ -2,6 +2,7 @@ import type { Core } from '@strapi/strapi';
 import { releaseBootLockWhenLoaded, takeBootLock } from './database/boot-lock';
 import { subscribeLedgerGuard } from './database/ledger-guard';
 import { subscribeNoticeGuard } from './database/notice-guard';
+import { subscribeReportGuard } from './database/report-guard';
 import { apiBoundary } from './middlewares/api-boundary';
 import { bodyGuard } from './middlewares/body-guard';
 import { rawBody } from './middlewares/raw-body';
@@ -12,6 +13,7 @@ import { getService } from './utils/get-service';
 const register = ({ strapi }: { strapi: Core.Strapi }) => {
   subscribeLedgerGuard(strapi);
   subscribeNoticeGuard(strapi);
+  subscribeReportGuard(strapi);
   getService('webhooks').register();
   getService('catalogue').register();
   // One boot at a time on a database, from the schema sync to the end of the load (database/boot-lock).

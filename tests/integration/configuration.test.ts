@@ -73,6 +73,7 @@ describe('B4, I3, I4, I7, N7: the retention jobs follow server.cron.enabled', ()
     'consent:prospect-purge',
     'consent:suppression-retention',
     'consent:import-batch-retention',
+    'consent:identifier-rehash',
   ];
   const bootCapturing = async (cron: 'true' | 'false') => {
     const warnings: string[] = [];

@@ -1,5 +1,6 @@
 import { yup } from '@strapi/utils';
 import { IP_STORAGE, JURISDICTIONS } from '../../../shared/contracts/domain';
+import { ringProblem } from '../domain/key-ring';
 import { MAIL_TEMPLATES } from '../domain/mail-templates';
 import { MAX_PROOF_YEARS } from '../domain/proof-pruning';
 import { contrastRatio, HEX_COLOUR, MIN_TEXT_CONTRAST } from '../utils/contrast';
@@ -71,6 +72,14 @@ export const configSchema = (production: boolean) =>
             .required('${path} is required when NODE_ENV=production (set CONSENT_SECRET)')
             .min(SECRET_MIN_LENGTH)
         : yup.string().min(SECRET_MIN_LENGTH),
+      previousSecrets: yup
+        .array()
+        .of(yup.string().strict().min(SECRET_MIN_LENGTH).required())
+        .defined()
+        .test('previous-secrets', function distinct(value) {
+          const problem = ringProblem((this.parent as { secret?: string })?.secret, (value ?? []).filter((v): v is string => typeof v === 'string'));
+          return problem ? this.createError({ path: `previousSecrets[${problem.index}]`, message: `\${path} ${problem.reason}` }) : true;
+        }),
       publicUrl: httpUrl(),
       jurisdiction: yup
         .mixed()
@@ -167,6 +176,13 @@ export const configSchema = (production: boolean) =>
             .max(MAX_PROOF_YEARS, '${path} must be at most ${max} (years) or null to keep proof forever')
             .nullable()
             .defined(),
+        })
+        .noUnknown(true, '${path} has unknown key(s): ${unknown}'),
+      reports: yup
+        .object({
+          // Ten years at most: the longest limitation period a report may need to cover, and a bound on its cost.
+          maxSpanDays: yup.number().integer('${path} must be a whole number of days').min(1).max(3660).required(),
+          sampleSize: yup.number().integer().min(0, '${path} must be 0 (no sample) or more').max(100).required(),
         })
         .noUnknown(true, '${path} has unknown key(s): ${unknown}'),
     })

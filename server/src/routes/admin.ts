@@ -47,5 +47,11 @@ export default {
     route('POST', '/objections', 'objections.create', 'suppressionsManage'),
     route('GET', '/subjects/:pseudonym/export', 'subjects.adminExport', 'recordsExport'),
     route('POST', '/subjects/:pseudonym/erase', 'subjects.adminErase', 'subjectsErase'),
+
+    // Compliance reports (issue 22): stored as signed, so there is no PUT or DELETE.
+    route('POST', '/reports', 'reports.create', 'reportsManage'),
+    route('GET', '/reports', 'reports.find', 'reportsManage'),
+    route('GET', '/reports/:id', 'reports.findOne', 'reportsManage'),
+    route('GET', '/reports/:id/pdf', 'reports.pdf', 'reportsManage'),
   ],
 };

@@ -25,6 +25,7 @@ import records from './records';
 import relationships from './relationships';
 import contacts from './contacts';
 import repermission from './repermission';
+import reports from './reports';
 import shutdown from './shutdown';
 
-export default { forms, ledger, notices, purposes, receipts, secrets, settings, capture, catalogue, eligibility, 'rate-limits': rateLimits, subjects, webhooks, confirmations, suppression, tokens, links, 'opt-out': optOut, preferences, rights, imports, audiences, retention, records, relationships, contacts, repermission, shutdown };
+export default { forms, ledger, notices, purposes, receipts, secrets, settings, capture, catalogue, eligibility, 'rate-limits': rateLimits, subjects, webhooks, confirmations, suppression, tokens, links, 'opt-out': optOut, preferences, rights, imports, audiences, retention, records, relationships, contacts, repermission, reports, shutdown };

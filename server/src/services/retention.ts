@@ -60,6 +60,8 @@ export interface SubjectRow {
   id: number;
   pseudonym: string;
   email: string | null;
+  phone: string | null;
+  externalId: string | null;
   language: string | null;
   emailHash: string | null;
   phoneHash: string | null;
@@ -69,7 +71,7 @@ export interface SubjectRow {
   createdAt: string | Date;
 }
 
-const SUBJECT_SELECT = ['id', 'pseudonym', 'email', 'language', 'emailHash', 'phoneHash', 'externalIdHash', 'jurisdiction', 'audience', 'createdAt'];
+const SUBJECT_SELECT = ['id', 'pseudonym', 'email', 'phone', 'externalId', 'language', 'emailHash', 'phoneHash', 'externalIdHash', 'jurisdiction', 'audience', 'createdAt'];
 
 const HASHES: [IdentifierType, 'emailHash' | 'phoneHash' | 'externalIdHash'][] = [
   ['email', 'emailHash'],
@@ -274,7 +276,8 @@ const retention = ({ strapi }: { strapi: Core.Strapi }) => {
       const entries: SuppressionEntry[] = [];
       for (const channel of channels) {
         for (const [type, column] of HASHES) {
-          const hash = person[column];
+          // Under the current secret when the identifier is still in clear: after the purge nothing can rehash it.
+          const hash = person[type] ? getService('subjects').hash(type, person[type]!) : person[column];
           if (!hash) continue;
           entries.push({
             identifierHash: hash,

@@ -25,6 +25,7 @@ import type { RecordsService } from '../services/records';
 import type { RelationshipsService } from '../services/relationships';
 import type { ContactsService } from '../services/contacts';
 import type { RepermissionService } from '../services/repermission';
+import type { ReportsService } from '../services/reports';
 import type { ShutdownService } from '../services/shutdown';
 import { PLUGIN_ID } from '../constants';
 
@@ -57,6 +58,7 @@ export interface Services {
   relationships: RelationshipsService;
   contacts: ContactsService;
   repermission: RepermissionService;
+  reports: ReportsService;
   shutdown: ShutdownService;
 }
 
