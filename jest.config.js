@@ -31,7 +31,7 @@ module.exports = {
       displayName: 'integration',
       testMatch: ['<rootDir>/tests/integration/**/*.test.ts'],
       // Several Strapi processes on one database need a server database; SQLite has one writer process.
-      testPathIgnorePatterns: sqlite ? ['/node_modules/', 'ledger-two-instances'] : ['/node_modules/'],
+      testPathIgnorePatterns: sqlite ? ['/node_modules/', 'ledger-two-instances', 'simultaneous-boot'] : ['/node_modules/'],
     },
     // The admin UI in headless Chromium against the playground. It does not depend on the database
     // engine, so it runs in the SQLite pass only.

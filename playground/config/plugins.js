@@ -2,7 +2,9 @@ const path = require('node:path');
 
 module.exports = ({ env }) => ({
   consent: {
-    enabled: true,
+    // CONSENT_ENABLED=false boots the app without the plugin (the disable test); its tables survive only
+    // with `forceMigration: false` (config/database.js, docs/operations.md).
+    enabled: env.bool('CONSENT_ENABLED', true),
     // The repository root is the plugin package (built into dist/). The test harness points this at a
     // shim that loads the TypeScript sources instead.
     resolve: env('CONSENT_PLUGIN_PATH', path.resolve(__dirname, '..', '..')),

@@ -59,3 +59,14 @@ export class RequestTimeoutError extends StatusError {
     super(408, 'RequestTimeoutError', message, details);
   }
 }
+
+/**
+ * 503: the instance is shutting down (SIGTERM) and takes no new work; nothing of the request was written.
+ * `retryAfterSeconds` is sent as `Retry-After` (middlewares/shutdown-gate): another instance, or this one
+ * restarted, will take it.
+ */
+export class ServiceUnavailableError extends StatusError {
+  constructor(message: string, details: Record<string, unknown> = {}) {
+    super(503, 'ServiceUnavailableError', message, details);
+  }
+}

@@ -48,6 +48,8 @@ describe('validateConfig', () => {
     [{ http: { bodyTimeoutMs: 50 } }, /consent\.http\.bodyTimeoutMs must be greater than or equal to 100/],
     [{ http: { bodyTimeoutMs: 600_000 } }, /consent\.http\.bodyTimeoutMs must be less than or equal to 300000/],
     [{ http: { bodyTimeoutMs: 1000, headersTimeoutMs: 1000 } }, /consent\.http has unknown key\(s\): headersTimeoutMs/],
+    [{ http: { bodyTimeoutMs: 1000, drainTimeoutMs: -1 } }, /consent\.http\.drainTimeoutMs must be greater than or equal to 0/],
+    [{ http: { bodyTimeoutMs: 1000, drainTimeoutMs: 600_000 } }, /consent\.http\.drainTimeoutMs must be less than or equal to 300000/],
     [
       { email: { ...defaultConfig.email, templates: { confirmation: { en: { subject: 'Hi' } } } } },
       /consent\.email\.templates must map/,

@@ -51,9 +51,11 @@ export interface ConsentConfig {
   /**
    * `bodyTimeoutMs`: how long a request to the plugin's routes may take to send its body once its headers
    * are in; a slower one is answered 408 and its connection closed (middlewares/body-guard). Headers that
-   * never end are the server's own `headersTimeout` (docs/operations.md).
+   * never end are the server's own `headersTimeout` (docs/operations.md). `drainTimeoutMs`: at shutdown
+   * (SIGTERM), how long the requests already admitted may take to finish before Strapi closes the database
+   * (services/shutdown).
    */
-  http: { bodyTimeoutMs: number };
+  http: { bodyTimeoutMs: number; drainTimeoutMs: number };
   email: {
     from?: string;
     replyTo?: string;
@@ -148,7 +150,8 @@ export const defaultConfig: ConsentConfig = {
   },
   rateLimit: { max: 20, windowSeconds: 60, perIdentifier: 5 },
   // The largest body a public route takes is 16 kB: seconds on the slowest mobile link; 10 s is generous.
-  http: { bodyTimeoutMs: 10_000 },
+  // A shutdown waits for the requests in flight at most 10 s: within Kubernetes' 30 s grace period.
+  http: { bodyTimeoutMs: 10_000, drainTimeoutMs: 10_000 },
   email: { from: undefined, replyTo: undefined, templates: {} },
   pages: {},
   messages: {

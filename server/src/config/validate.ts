@@ -136,6 +136,7 @@ export const configSchema = (production: boolean) =>
         .object({
           // Under Node's own requestTimeout (300 s), which would end the request first.
           bodyTimeoutMs: yup.number().integer().min(100).max(300_000).required(),
+          drainTimeoutMs: yup.number().integer().min(0).max(300_000).required(),
         })
         .noUnknown(true, '${path} has unknown key(s): ${unknown}'),
       email: yup

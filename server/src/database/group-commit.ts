@@ -1,4 +1,5 @@
 import type { Core } from '@strapi/strapi';
+import { ServiceUnavailableError } from '../errors';
 
 interface Queued<In, Out> {
   input: In;
@@ -21,6 +22,10 @@ const MAX_WAIT_MS = 5;
  * transaction of its own, so a bad item fails alone and the others are written exactly once.
  *
  * `write` records a group's inputs in the current transaction and answers one output per input, in order.
+ *
+ * `close()` (at shutdown) refuses new items with a 503, writes the items already queued and resolves once
+ * no transaction of the group is running: every item is either committed and answered, or refused before
+ * anything of it was written.
  */
 export const groupCommit = <In, Out>(strapi: Core.Strapi, write: (inputs: In[]) => Promise<Out[]>) => {
   const queue: Queued<In, Out>[] = [];
@@ -28,6 +33,8 @@ export const groupCommit = <In, Out>(strapi: Core.Strapi, write: (inputs: In[]) 
   // database) with the first one's commit; SQLite has a single connection, so it would only wait for it.
   const lanes = () => (strapi.db.dialect.client === 'sqlite' ? 1 : 2);
   let running = 0;
+  let closed = false;
+  let idle: Array<() => void> = [];
 
   const transaction = (group: Queued<In, Out>[]) =>
     strapi.db.transaction(() => write(group.map((item) => item.input)));
@@ -65,12 +72,20 @@ export const groupCommit = <In, Out>(strapi: Core.Strapi, write: (inputs: In[]) 
       }
     } finally {
       running -= 1;
+      if (running === 0 && queue.length === 0) {
+        for (const done of idle) done();
+        idle = [];
+      }
     }
   };
 
   /** Writes `input` in a group; answers its own output, or its own error. */
-  return (input: In): Promise<Out> =>
+  const submit = (input: In): Promise<Out> =>
     new Promise<Out>((resolve, reject) => {
+      if (closed) {
+        reject(new ServiceUnavailableError('The server is shutting down: send the request again', { retryAfterSeconds: 5 }));
+        return;
+      }
       queue.push({ input, resolve, reject });
       // Started on the next turn of the event loop, so that requests ready in the same turn share the first
       // transaction; later ones queue behind it and share the next.
@@ -79,4 +94,13 @@ export const groupCommit = <In, Out>(strapi: Core.Strapi, write: (inputs: In[]) 
         setImmediate(() => void drain());
       }
     });
+
+  /** Stops taking items and resolves when the queued ones are committed (or failed) and no group is running. */
+  const close = (): Promise<void> => {
+    closed = true;
+    if (running === 0 && queue.length === 0) return Promise.resolve();
+    return new Promise<void>((resolve) => idle.push(resolve));
+  };
+
+  return Object.assign(submit, { close });
 };

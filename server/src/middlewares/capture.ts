@@ -2,6 +2,7 @@ import { errors } from '@strapi/utils';
 import type { Context, Next } from 'koa';
 import { captureRequest } from '../utils/capture-request';
 import { getService } from '../utils/get-service';
+import { admitRequest } from './shutdown-gate';
 import { contractFromRoute, type RelationshipOption } from '../utils/route-contract';
 import { refuseRelationship, validateSubmission } from '../validation/submission';
 
@@ -31,7 +32,7 @@ const capture = (config: CaptureConfig) => {
   if (option !== undefined && option !== true && typeof option !== 'function') {
     throw new Error('[consent] plugin::consent.capture `relationship` must be true or a function ({ entry, ctx }) => { reference?, startedAt?, endedAt? } | null');
   }
-  return async (ctx: Context, next: Next) => {
+  const hook = async (ctx: Context, next: Next) => {
     const request = ctx.request as { body?: Record<string, unknown> };
     const body = request.body ?? {};
     // A contract is the site's server's to record, never the visitor's (C7).
@@ -97,6 +98,15 @@ const capture = (config: CaptureConfig) => {
     if (result) {
       await service.deliver(result);
       await service.deliverToParent(result);
+    }
+  };
+  // Work a shutdown waits for, like the plugin's own routes (middlewares/shutdown-gate); 503 once closing.
+  return async (ctx: Context, next: Next) => {
+    const done = admitRequest(ctx);
+    try {
+      await hook(ctx, next);
+    } finally {
+      done();
     }
   };
 };

@@ -452,6 +452,9 @@ const capture = ({ strapi }: { strapi: Core.Strapi }) => {
   const grouped = groupCommit(strapi, record);
 
   return {
+    /** At shutdown: refuses new submissions (503) and writes the queued ones (services/shutdown). */
+    close: () => grouped.close(),
+
     /** Checks the notices a front end displayed against the current published versions (A9). */
     verifyNotices,
 

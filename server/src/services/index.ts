@@ -28,5 +28,6 @@ import repermission from './repermission';
 import reports from './reports';
 import parentalConsents from './parental-consents';
 import messages from './messages';
+import shutdown from './shutdown';
 
-export default { forms, ledger, notices, purposes, receipts, secrets, settings, capture, catalogue, eligibility, 'rate-limits': rateLimits, subjects, webhooks, confirmations, suppression, tokens, links, 'opt-out': optOut, preferences, rights, imports, audiences, retention, records, relationships, contacts, repermission, reports, 'parental-consents': parentalConsents, messages };
+export default { forms, ledger, notices, purposes, receipts, secrets, settings, capture, catalogue, eligibility, 'rate-limits': rateLimits, subjects, webhooks, confirmations, suppression, tokens, links, 'opt-out': optOut, preferences, rights, imports, audiences, retention, records, relationships, contacts, repermission, reports, 'parental-consents': parentalConsents, messages, shutdown };

@@ -28,6 +28,7 @@ import type { RepermissionService } from '../services/repermission';
 import type { ReportsService } from '../services/reports';
 import type { ParentalConsentsService } from '../services/parental-consents';
 import type { MessagesService } from '../services/messages';
+import type { ShutdownService } from '../services/shutdown';
 import { PLUGIN_ID } from '../constants';
 
 /** The plugin's services by name, so callers get typed results (the i18n plugin's pattern). */
@@ -62,6 +63,7 @@ export interface Services {
   reports: ReportsService;
   'parental-consents': ParentalConsentsService;
   messages: MessagesService;
+  shutdown: ShutdownService;
 }
 
 export const getService = <T extends keyof Services>(name: T): Services[T] =>

@@ -1,4 +1,5 @@
 const { factories } = require('@strapi/strapi');
+const { consentHook } = require('../../../consent-hook');
 
 /**
  * The site owner's own route with the consent form hook (spec 5): `POST /api/contact-requests` with
@@ -10,7 +11,7 @@ module.exports = factories.createCoreRouter('api::contact-request.contact-reques
   config: {
     create: {
       auth: false,
-      middlewares: [{ name: 'plugin::consent.capture', config: { form: 'contact' } }],
+      middlewares: consentHook({ form: 'contact' }),
     },
   },
 });

@@ -1,5 +1,6 @@
 const { factories } = require('@strapi/strapi');
 const { errors: strapiErrors } = require('@strapi/utils');
+const { consentHook } = require('../../../consent-hook');
 
 /**
  * A checkout with the consent form hook and its `relationship` option (spec 5, C7): `POST /api/orders` with
@@ -19,18 +20,13 @@ module.exports = factories.createCoreRouter('api::order.order', {
   config: {
     create: {
       auth: false,
-      middlewares: [
-        {
-          name: 'plugin::consent.capture',
-          config: {
-            form: 'checkout',
-            relationship: ({ entry, ctx }) => {
-              charge(ctx.request.body?.data?.payment);
-              return { reference: `order-${entry.documentId}` };
-            },
-          },
+      middlewares: consentHook({
+        form: 'checkout',
+        relationship: ({ entry, ctx }) => {
+          charge(ctx.request.body?.data?.payment);
+          return { reference: `order-${entry.documentId}` };
         },
-      ],
+      }),
     },
   },
 });
