@@ -15,7 +15,6 @@ export default {
   config,
   contentTypes,
   controllers,
-  destroy,
   middlewares,
   routes,
   services,

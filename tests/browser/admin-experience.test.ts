@@ -100,10 +100,10 @@ afterAll(async () => {
 });
 
 describe('the section bar follows the role (spec 4.3)', () => {
-  it('the Super Admin sees every section: Purposes, Forms, Ledger, Dashboard and Reports', async () => {
+  it('the Super Admin sees every section: Purposes, Forms, Ledger, Dashboard, Reports and Messages', async () => {
     const page = await asSuperAdmin();
     await page.goto(`${base}/admin/plugins/consent/purposes`);
-    expect(await sections(page)).toEqual(['Purposes', 'Forms', 'Ledger', 'Dashboard', 'Reports']);
+    expect(await sections(page)).toEqual(['Purposes', 'Forms', 'Ledger', 'Dashboard', 'Reports', 'Messages']);
     await page.getByRole('link', { name: 'Dashboard' }).click();
     await page.waitForURL('**/plugins/consent/dashboard');
     await shoot(page, 'nav-super-admin');
@@ -114,6 +114,7 @@ describe('the section bar follows the role (spec 4.3)', () => {
     ['forms.read', ['Forms'], 'forms'],
     ['records.read', ['Ledger', 'Dashboard'], 'ledger'],
     ['reports.manage', ['Reports'], 'reports'],
+    ['messages.read', ['Messages'], 'messages'],
   ])('a role with only %s sees %j, and opening the plugin lands there', async (action, visible, start) => {
     const page = await loggedIn(await createEditor(action.replace('.', '-'), [action]));
     await page.goto(`${base}/admin/plugins/consent`);
