@@ -13,6 +13,8 @@ const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
   await getService('catalogue').ensureStamp();
 
   scheduleRetention(strapi);
+  // Last: the ledger head and the secrets it signs with are ready. Deliveries left pending go out now.
+  getService('webhook-outbox').start();
 
   if (process.env.NODE_ENV === 'production' && getService('settings').forceMigration()) {
     strapi.log.error(

@@ -19,6 +19,7 @@ export const UID = {
   confirmation: 'plugin::consent.confirmation',
   relationship: 'plugin::consent.relationship',
   importBatch: 'plugin::consent.import-batch',
+  webhookDelivery: 'plugin::consent.webhook-delivery',
 } as const;
 
 export type ConsentUid = (typeof UID)[keyof typeof UID];
@@ -37,6 +38,7 @@ export const TABLE = {
   confirmation: 'consent_confirmations',
   relationship: 'consent_relationships',
   importBatch: 'consent_import_batches',
+  webhookDelivery: 'consent_webhook_deliveries',
 } as const;
 
 /** RBAC action uids (without the `plugin::consent.` prefix), one per guarded capability of spec 4.3. */
@@ -53,6 +55,8 @@ export const ACTIONS = {
   subjectsErase: 'subjects.erase',
   settingsRead: 'settings.read',
   suppressionsManage: 'suppressions.manage',
+  deliveriesRead: 'webhook-deliveries.read',
+  deliveriesRetry: 'webhook-deliveries.retry',
 } as const;
 
 export type ActionKey = keyof typeof ACTIONS;

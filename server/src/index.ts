@@ -1,6 +1,7 @@
 import bootstrap from './bootstrap';
 import config from './config';
 import contentTypes from './content-types';
+import destroy from './destroy';
 import controllers from './controllers';
 import middlewares from './middlewares';
 import register from './register';
@@ -10,6 +11,7 @@ import services from './services';
 export default {
   register,
   bootstrap,
+  destroy,
   config,
   contentTypes,
   controllers,

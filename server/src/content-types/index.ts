@@ -11,6 +11,7 @@ import rateLimit from './rate-limit';
 import confirmation from './confirmation';
 import relationship from './relationship';
 import importBatch from './import-batch';
+import webhookDelivery from './webhook-delivery';
 
 export default {
   purpose,
@@ -26,4 +27,5 @@ export default {
   confirmation,
   relationship,
   'import-batch': importBatch,
+  'webhook-delivery': webhookDelivery,
 };

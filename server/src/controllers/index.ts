@@ -20,6 +20,7 @@ import phoneVerifications from './phone-verifications';
 import contacts from './contacts';
 import renewals from './renewals';
 import wellKnown from './well-known';
+import webhookDeliveries from './webhook-deliveries';
 
 export default {
   forms,
@@ -44,4 +45,5 @@ export default {
   contacts,
   renewals,
   'well-known': wellKnown,
+  'webhook-deliveries': webhookDeliveries,
 };

@@ -47,5 +47,8 @@ export default {
     route('POST', '/objections', 'objections.create', 'suppressionsManage'),
     route('GET', '/subjects/:pseudonym/export', 'subjects.adminExport', 'recordsExport'),
     route('POST', '/subjects/:pseudonym/erase', 'subjects.adminErase', 'subjectsErase'),
+
+    route('GET', '/webhook-deliveries', 'webhook-deliveries.find', 'deliveriesRead'),
+    route('POST', '/webhook-deliveries/:id/retry', 'webhook-deliveries.retry', 'deliveriesRetry'),
   ],
 };

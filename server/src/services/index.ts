@@ -11,6 +11,7 @@ import eligibility from './eligibility';
 import rateLimits from './rate-limits';
 import subjects from './subjects';
 import webhooks from './webhooks';
+import webhookOutbox from './webhook-outbox';
 import confirmations from './confirmations';
 import suppression from './suppression';
 import tokens from './tokens';
@@ -26,4 +27,4 @@ import relationships from './relationships';
 import contacts from './contacts';
 import repermission from './repermission';
 
-export default { forms, ledger, notices, purposes, receipts, secrets, settings, capture, catalogue, eligibility, 'rate-limits': rateLimits, subjects, webhooks, confirmations, suppression, tokens, links, 'opt-out': optOut, preferences, rights, imports, audiences, retention, records, relationships, contacts, repermission };
+export default { forms, ledger, notices, purposes, receipts, secrets, settings, capture, catalogue, eligibility, 'rate-limits': rateLimits, subjects, webhooks, 'webhook-outbox': webhookOutbox, confirmations, suppression, tokens, links, 'opt-out': optOut, preferences, rights, imports, audiences, retention, records, relationships, contacts, repermission };
