@@ -4,6 +4,7 @@
  * again with backoff, and shown to admins when it fails. A real HTTP receiver in the test gets them.
  */
 import { ACTIONS } from '../../server/src/constants';
+import webhookOutbox from '../../server/src/services/webhook-outbox';
 import { verifySignature } from '../../server/src/domain/webhook-signature';
 import { adminApi, createAdminWithActions, createSuperAdmin } from '../harness/admin';
 import { setupForm, shownNotices, submitConsent, type Notices } from '../harness/consent-setup';
@@ -124,6 +125,24 @@ describe('D7: a committed grant is delivered to each subscribed webhook', () => 
     expect(got.every((r) => verifySignature(r.headers['x-consent-signature'] as string, SIGNING_SECRET, r.raw))).toBe(true);
     receiver.setResponder((_, res) => res.end('ok'));
     await unsubscribe(hook);
+  });
+
+  it('two workers on one database (as two instances) post each delivery once', async () => {
+    // A second worker over the same database, as another Strapi instance runs: both claim due rows.
+    const second = webhookOutbox({ strapi: app.strapi });
+    second.start();
+    try {
+      const hook = await subscribe('/shared');
+      const people = Array.from({ length: 12 }, (_, i) => `shared${i}@example.com`);
+      await Promise.all(people.map((email) => submitConsent(app, { email }, { newsletter: true }, notices)));
+      await eventually(() => deliveries({ webhook_id: hook }), (rows) => rows.length === 12 && rows.every((r) => r.status === 'delivered'));
+      const got = receiver.at('/shared');
+      expect(got.map((r) => r.body.consent.subject.email).sort()).toEqual([...people].sort());
+      expect(new Set(got.map((r) => r.headers['x-consent-delivery'])).size).toBe(12);
+      await unsubscribe(hook);
+    } finally {
+      await second.stop();
+    }
   });
 
   it('only the events a webhook is subscribed to, and none for a disabled webhook', async () => {

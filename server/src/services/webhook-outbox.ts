@@ -120,15 +120,22 @@ const webhookOutbox = ({ strapi }: { strapi: Core.Strapi }) => {
       .where({ id: row.id, claim_token: row.claim_token })
       .update({ ...data, claim_token: null, claimed_until: null, updated_at: new Date() });
 
-  const fail = (row: Row, attempts: number, error: string, status: number | null) => {
+  const fail = async (row: Row, attempts: number, error: string, status: number | null) => {
     const next = afterFailure(attempts, new Date(), config());
-    return settle(row, {
+    const lastError = redactIdentifiers(error).slice(0, MAX_ERROR);
+    await settle(row, {
       attempts,
       status: next.status,
       next_attempt_at: next.status === 'pending' ? next.at : null,
       last_status: status,
-      last_error: redactIdentifiers(error).slice(0, MAX_ERROR),
+      last_error: lastError,
     });
+    if (next.status === 'failed') {
+      strapi.log.warn(
+        `[consent] webhook delivery ${row.delivery_id} (${row.event} to webhook ${row.webhook_id}) failed after ${attempts} attempt(s), ` +
+          `left for an admin to retry: ${lastError.slice(0, 200)}`
+      );
+    }
   };
 
   /** Gives up at once: retrying cannot help (the webhook is gone, off, or no longer wants the event). */
