@@ -40,7 +40,7 @@ export default {
   // Experimental Strapi key (also used by @strapi/upload): column names, not attribute names.
   indexes: [
     { name: 'consent_webhook_deliveries_due_idx', columns: ['status', 'next_attempt_at'] },
-    { name: 'consent_webhook_deliveries_uq', columns: ['event_id', 'webhook_id'], type: 'unique' },
+    { name: 'consent_webhook_deliveries_uq', columns: ['webhook_id', 'event_id'], type: 'unique' },
     { name: 'consent_webhook_deliveries_claim_idx', columns: ['claim_token'] },
   ],
 } as const;
