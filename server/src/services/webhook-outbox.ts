@@ -33,8 +33,8 @@ export interface OpenOutbox {
   writes(events: StoredEvent[], now: Date): TableWrite[];
 }
 
-// Deliveries a worker takes at once; each is one POST, sent side by side.
-const BATCH = 10;
+// Deliveries a worker takes at once; each is one POST, sent side by side, all within one claim.
+const BATCH = 25;
 // Kept in the admin's answer: a receiver's error page can be long.
 const MAX_ERROR = 500;
 const LIST_LIMIT = 50;
@@ -142,7 +142,8 @@ const webhookOutbox = ({ strapi }: { strapi: Core.Strapi }) => {
   const refuse = (row: Row, error: string) =>
     settle(row, { status: 'failed', next_attempt_at: null, last_status: null, last_error: error });
 
-  const post = async (row: Row, hook: { url: string; headers: Record<string, string> }, body: string) => {
+  /** One attempt: the receiver's 2xx status, or undefined once the failure is recorded. */
+  const post = async (row: Row, hook: { url: string; headers: Record<string, string> }, body: string): Promise<number | undefined> => {
     const attempts = Number(row.attempts) + 1;
     const abort = new AbortController();
     inFlight.add(abort);
@@ -161,21 +162,21 @@ const webhookOutbox = ({ strapi }: { strapi: Core.Strapi }) => {
         },
         signal: AbortSignal.any([abort.signal, AbortSignal.timeout(config().timeoutMs)]),
       });
-      if (res.ok) {
-        await settle(row, { attempts, status: 'delivered', delivered_at: new Date(), next_attempt_at: null, last_status: res.status, last_error: null });
-        return;
-      }
+      // Recorded with the batch's other successes (`drain`).
+      if (res.ok) return res.status;
       const text = await res.text().catch(() => '');
       await fail(row, attempts, `HTTP ${res.status}${text ? `: ${text}` : ''}`, res.status);
+      return undefined;
     } catch (error) {
       // Stopped at shutdown: not the receiver's failure. The row goes back as it was, for the next boot
       // or another instance.
       if (abort.signal.aborted) {
         await settle(row, {}).catch(() => undefined);
-        return;
+        return undefined;
       }
       const cause = (error as { cause?: { code?: string } }).cause?.code;
       await fail(row, attempts, `${(error as Error).message}${cause ? ` (${cause})` : ''}`, null);
+      return undefined;
     } finally {
       inFlight.delete(abort);
     }
@@ -192,10 +193,14 @@ const webhookOutbox = ({ strapi }: { strapi: Core.Strapi }) => {
         )
       );
       const identifiers = await readIdentifiers(strapi, [...new Set([...events.values()].map((e) => e.subject as string))]);
+      // One read per webhook, not per delivery: a batch mostly goes to the same few receivers.
       const store = strapi.get('webhookStore');
+      const hooks = new Map<string, Awaited<ReturnType<typeof store.findWebhook>>>();
+      for (const id of new Set(rows.map((r) => String(r.webhook_id)))) hooks.set(id, await store.findWebhook(id));
+      const delivered = new Map<number, Row[]>();
       await Promise.all(
         rows.map(async (row) => {
-          const hook = await store.findWebhook(row.webhook_id);
+          const hook = hooks.get(String(row.webhook_id));
           const event = events.get(row.event_id) as PayloadEvent | undefined;
           if (!hook) return refuse(row, 'the webhook was deleted');
           if (!hook.isEnabled) return refuse(row, 'the webhook is disabled');
@@ -208,9 +213,28 @@ const webhookOutbox = ({ strapi }: { strapi: Core.Strapi }) => {
             createdAt: dateOrNull(row.created_at),
             consent: consentPayload(event, identifiers.get(event.subject)),
           });
-          return post(row, hook, body);
+          const status = await post(row, hook, body);
+          if (status !== undefined) delivered.set(status, [...(delivered.get(status) ?? []), row]);
+          return undefined;
         })
       );
+      // The successes in one statement per status code (the rows share this batch's claim).
+      for (const [status, done] of delivered) {
+        await knex()(TABLE.webhookDelivery)
+          .whereIn('id', done.map((r) => r.id))
+          .where('claim_token', done[0].claim_token)
+          .update({
+            status: 'delivered',
+            attempts: knex().raw('?? + 1', ['attempts']),
+            delivered_at: new Date(),
+            next_attempt_at: null,
+            last_status: status,
+            last_error: null,
+            claim_token: null,
+            claimed_until: null,
+            updated_at: new Date(),
+          });
+      }
     }
   };
 
