@@ -147,6 +147,8 @@ const webhookOutbox = ({ strapi }: { strapi: Core.Strapi }) => {
     const attempts = Number(row.attempts) + 1;
     const abort = new AbortController();
     inFlight.add(abort);
+    // A batch read before `stop()` must not start posts that shutdown would then wait for.
+    if (stopped) abort.abort();
     try {
       const res = await strapi.fetch(hook.url, {
         method: 'POST',
