@@ -14,7 +14,8 @@
  * Options: --quick (10k only, short runs: a CI smoke), --db sqlite|postgres, --scales 10k,100k,1m,
  * --duration <s>, --connections <n>, --no-build, --only submit,create,check,ping,bulk,export,verify,
  * --profile (a CPU profile of the server per load figure, in bench/results/profiles/; read them with
- * bench/profile-summary.mjs or Chrome DevTools), --out <file>.
+ * bench/profile-summary.mjs or Chrome DevTools), --out <file>, --soak (bench/soak.mjs: two instances on
+ * PostgreSQL under a mixed load for 30 minutes; --minutes, --connections, --timeout).
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -412,6 +413,8 @@ const printTable = (result) => {
 
 const main = async () => {
   ensureBuilt();
+  // Two instances on PostgreSQL under a mixed load for half an hour: bench/soak.mjs reads its own options.
+  if (flag('soak')) return import('./soak.mjs');
   const database = await createDatabase();
   let server;
   try {

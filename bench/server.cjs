@@ -2,7 +2,8 @@
  * The Strapi under test, in its own process so the load generator never shares its event loop: the bench
  * app (bench/app) in production mode with the built plugin, listening on PORT. It sets up the editor's
  * content (purposes, published notices, the `bench` form) and an API token, then answers the parent's
- * messages: `seed` (the fast path, bench/seed.cjs), `verify` (ledger.verify()), `gc`, `counts`, `stop`.
+ * messages: `seed` (the fast path, bench/seed.cjs), `verify` (ledger.verify()), `replay` (the replay check), `gc`,
+ * `counts`, `stop`. With BENCH_JOIN set it joins content an instance on the same database already set up.
  */
 const fs = require('node:fs');
 const inspector = require('node:inspector');
@@ -18,6 +19,16 @@ const PURPOSES = {
   partners: { key: 'partners', name: 'Partner offers', legalBasis: 'consent', channels: ['email'] },
   postal: { key: 'postal', name: 'Catalogue by post', legalBasis: 'legitimate-interest', balancingTest: 'LIA-2026-01', channels: ['postal'] },
   sms: { key: 'sms', name: 'Text offers', legalBasis: 'consent', channels: ['sms'] },
+};
+
+/** The notices the `bench` form shows, as a front end reads them. */
+const currentNotices = async (strapi) => {
+  const notices = {};
+  for (const key of Object.keys(PURPOSES)) {
+    const row = await strapi.db.query('plugin::consent.notice').findOne({ where: { purpose: key, status: 'published' } });
+    notices[key] = { id: row.id, version: row.version, hash: row.contentHash };
+  }
+  return notices;
 };
 
 const setup = async (strapi) => {
@@ -45,19 +56,15 @@ const setup = async (strapi) => {
   const token = await strapi
     .service('admin::api-token-content-api')
     .create({ name: 'bench', description: '', type: 'full-access', lifespan: null });
-  const notices = {};
-  for (const key of Object.keys(PURPOSES)) {
-    const row = await strapi.db.query('plugin::consent.notice').findOne({ where: { purpose: key, status: 'published' } });
-    notices[key] = { id: row.id, version: row.version, hash: row.contentHash };
-  }
-  return { token: token.accessKey, notices };
+  return { token: token.accessKey, notices: await currentNotices(strapi) };
 };
 
 (async () => {
   const app = createStrapi({ appDir: APP_DIR, distDir: APP_DIR, autoReload: false });
   app.log.level = process.env.BENCH_LOG ?? 'warn';
   await app.start();
-  const { token, notices } = await setup(app);
+  // A second instance on the same database (the soak benchmark) joins the first one's content and token.
+  const { token, notices } = process.env.BENCH_JOIN ? { token: null, notices: await currentNotices(app) } : await setup(app);
   const engine = app.config.get('database.connection.client') === 'sqlite' ? 'sqlite' : 'postgres';
   const seeder = createSeeder(app, { engine, notices, purposes: PURPOSES });
   const knex = app.db.connection;
@@ -86,6 +93,11 @@ const setup = async (strapi) => {
     async verify() {
       const started = process.hrtime.bigint();
       const result = await app.plugin('consent').service('ledger').verify();
+      return { ...result, ms: Number(process.hrtime.bigint() - started) / 1e6 };
+    },
+    async replay() {
+      const started = process.hrtime.bigint();
+      const result = await app.plugin('consent').service('ledger').replay();
       return { ...result, ms: Number(process.hrtime.bigint() - started) / 1e6 };
     },
     gc() {

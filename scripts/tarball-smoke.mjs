@@ -119,6 +119,9 @@ const http = require('node:http');
   assert.ok(require('node:fs').readFileSync(pkgDir + '/strapi-admin.js', 'utf8').includes("require('./dist/admin/index.js')"), 'root strapi-admin.js');
   assert.ok(require('node:fs').existsSync(pkgDir + '/dist/admin/index.js'), 'strapi-admin.js points at a shipped file');
   assert.ok(require('node:fs').existsSync(pkgDir + '/LICENSE'), 'LICENSE ships');
+  const openapi = require('strapi-plugin-consent/openapi.json');
+  assert.equal(openapi.openapi, '3.1.0', 'the OpenAPI description ships as strapi-plugin-consent/openapi.json');
+  assert.ok(openapi.paths['/consent/submissions'], 'it describes the submissions route');
   const uids = ['purpose', 'notice', 'form', 'subject', 'consent-event', 'consent-state', 'suppression', 'receipt', 'rate-limit', 'relationship', 'import-batch'];
   for (const name of uids) {
     const ct = strapi.contentType('plugin::consent.' + name);

@@ -15,6 +15,7 @@ export const PERMISSIONS = {
   subjectsErase: action('subjects.erase'),
   deliveriesRead: action('webhook-deliveries.read'),
   deliveriesRetry: action('webhook-deliveries.retry'),
-  /** The plugin menu entry shows for any role that can read one of the editor's models or the records. */
-  menu: [...action('purposes.read'), ...action('notices.read'), ...action('forms.read'), ...action('records.read')],
+  reportsManage: action('reports.manage'),
+  /** The plugin menu entry shows for any role that can read one of the editor's models or the records, or make reports. */
+  menu: [...action('purposes.read'), ...action('notices.read'), ...action('forms.read'), ...action('records.read'), ...action('reports.manage')],
 };

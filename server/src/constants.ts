@@ -20,6 +20,7 @@ export const UID = {
   relationship: 'plugin::consent.relationship',
   importBatch: 'plugin::consent.import-batch',
   webhookDelivery: 'plugin::consent.webhook-delivery',
+  report: 'plugin::consent.report',
 } as const;
 
 export type ConsentUid = (typeof UID)[keyof typeof UID];
@@ -39,6 +40,7 @@ export const TABLE = {
   relationship: 'consent_relationships',
   importBatch: 'consent_import_batches',
   webhookDelivery: 'consent_webhook_deliveries',
+  report: 'consent_reports',
 } as const;
 
 /** RBAC action uids (without the `plugin::consent.` prefix), one per guarded capability of spec 4.3. */
@@ -57,6 +59,7 @@ export const ACTIONS = {
   suppressionsManage: 'suppressions.manage',
   deliveriesRead: 'webhook-deliveries.read',
   deliveriesRetry: 'webhook-deliveries.retry',
+  reportsManage: 'reports.manage',
 } as const;
 
 export type ActionKey = keyof typeof ACTIONS;

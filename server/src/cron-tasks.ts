@@ -2,7 +2,7 @@ import type { Core } from '@strapi/strapi';
 import { getService } from './utils/get-service';
 
 /**
- * The plugin's scheduled work: retention (B4, I7, I4, I3) and the expiry of unconfirmed double opt-in
+ * The plugin's scheduled work: retention (B4, I7, I4, I5, I3) and the expiry of unconfirmed double opt-in
  * requests. Each task is idempotent and safe on every instance at once.
  */
 export const cronTasks = (strapi: Core.Strapi) => ({
@@ -41,6 +41,14 @@ export const cronTasks = (strapi: Core.Strapi) => ({
     },
     options: { rule: '37 3 * * *' },
   },
+  // I5: proof of consents ended more than retention.proofYears ago loses its personal fields (hashes stay).
+  'consent:proof-pruning': {
+    task: async () => {
+      const { keys, events } = await getService('retention').pruneProof();
+      if (keys) strapi.log.info(`[consent] proof of ${keys} ended consent(s) past retention.proofYears pruned (${events} event(s))`);
+    },
+    options: { rule: '47 3 * * *' },
+  },
   'consent:suppression-retention': {
     task: async () => {
       const { deleted } = await getService('retention').pruneSuppressions();
@@ -55,6 +63,20 @@ export const cronTasks = (strapi: Core.Strapi) => ({
       if (deleted) strapi.log.info(`[consent] ${deleted} import batch reference(s) past retention.importBatchDays deleted`);
     },
     options: { rule: '7 4 * * *' },
+  },
+  // After a secret rotation: people and suppression entries still under a previous secret are rewritten
+  // under the current one, so that secret can be retired (docs/operations.md). Nothing to do, and no
+  // query, without `previousSecrets`.
+  'consent:identifier-rehash': {
+    task: async () => {
+      const { scanned, rehashed, suppressionsRekeyed } = await getService('subjects').rehash();
+      if (rehashed || suppressionsRekeyed) {
+        strapi.log.info(
+          `[consent] ${rehashed} of ${scanned} person(s) and ${suppressionsRekeyed} suppression entr(y/ies) rehashed under the current secret`
+        );
+      }
+    },
+    options: { rule: '17 4 * * *' },
   },
 });
 

@@ -27,6 +27,7 @@ export const RBAC_ACTIONS = [
   pluginAction(ACTIONS.suppressionsManage, 'Import opposition lists (do-not-contact)', 'suppressions'),
   pluginAction(ACTIONS.deliveriesRead, 'Read webhook deliveries and their failures', 'webhooks'),
   pluginAction(ACTIONS.deliveriesRetry, 'Retry failed webhook deliveries', 'webhooks'),
+  pluginAction(ACTIONS.reportsManage, 'Generate and read compliance reports', 'reports'),
   {
     section: 'settings',
     category: 'consent',

@@ -7,9 +7,11 @@ import type { RecordedEvent } from './events';
  */
 
 /** One ledger event as admins read it. Pseudonymous: the person's identifiers live on the subject. */
-export interface LedgerEvent extends RecordedEvent {
-  /** The person's pseudonym. */
-  subject: string;
+export interface LedgerEvent extends Omit<RecordedEvent, 'actor'> {
+  /** The person's pseudonym; null once the event was pruned at the end of its proof period (I5). */
+  subject: string | null;
+  /** null once pruned (I5). */
+  actor: string | null;
   noticeId: number | null;
   noticeVersion: number | null;
   noticeHash: string | null;
@@ -115,7 +117,8 @@ export interface LedgerExportHeader {
 export interface LedgerExportEvent {
   seq: number;
   eventId: string;
-  subject: string;
+  /** null once pruned (I5), like the other personal fields. */
+  subject: string | null;
   purpose: string;
   channel: string;
   action: string;
@@ -130,13 +133,17 @@ export interface LedgerExportEvent {
   pageUrl: string | null;
   context: Record<string, unknown> | null;
   evidence: Record<string, unknown> | null;
-  actor: string;
+  actor: string | null;
   receiptId: string | null;
   occurredAt: string;
   prevHash: string;
   hash: string;
   /** The signed receipt (JWS compact) named by `receiptId`, or null. */
   receipt: string | null;
+  /** I5: when the event's personal fields were pruned; absent on an event never pruned. */
+  prunedAt?: string;
+  /** I5: JWS (`typ: consent-prune+jwt`, the receipts' key) over what a pruned event keeps (domain/proof-pruning.ts). */
+  pruneSeal?: string;
 }
 
 /** The notice version an event was given under, as the person read it. */
@@ -273,6 +280,8 @@ export declare namespace VerifyLedger {
     data: {
       ok: boolean;
       checked: number;
+      /** Of those checked, the events pruned at the end of their proof period (I5): checked by their seal. */
+      pruned: number;
       firstBadEvent: null | { seq: number; eventId: string | null; problem: string };
     };
   }

@@ -100,10 +100,10 @@ afterAll(async () => {
 });
 
 describe('the section bar follows the role (spec 4.3)', () => {
-  it('the Super Admin sees every section: Purposes, Forms, Ledger and Dashboard', async () => {
+  it('the Super Admin sees every section: Purposes, Forms, Ledger, Dashboard and Reports', async () => {
     const page = await asSuperAdmin();
     await page.goto(`${base}/admin/plugins/consent/purposes`);
-    expect(await sections(page)).toEqual(['Purposes', 'Forms', 'Ledger', 'Dashboard']);
+    expect(await sections(page)).toEqual(['Purposes', 'Forms', 'Ledger', 'Dashboard', 'Reports']);
     await page.getByRole('link', { name: 'Dashboard' }).click();
     await page.waitForURL('**/plugins/consent/dashboard');
     await shoot(page, 'nav-super-admin');
@@ -113,6 +113,7 @@ describe('the section bar follows the role (spec 4.3)', () => {
     ['purposes.read', ['Purposes'], 'purposes'],
     ['forms.read', ['Forms'], 'forms'],
     ['records.read', ['Ledger', 'Dashboard'], 'ledger'],
+    ['reports.manage', ['Reports'], 'reports'],
   ])('a role with only %s sees %j, and opening the plugin lands there', async (action, visible, start) => {
     const page = await loggedIn(await createEditor(action.replace('.', '-'), [action]));
     await page.goto(`${base}/admin/plugins/consent`);

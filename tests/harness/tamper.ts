@@ -21,9 +21,17 @@ export const withoutLedgerTriggers = async (strapi: Core.Strapi, fn: () => Promi
     }
     return;
   }
-  for (const name of ['consent_events_no_update', 'consent_events_no_delete']) {
-    await knex.raw(`DROP TRIGGER IF EXISTS ${name}`);
-  }
+  // Every trigger on the table: the update one's name carries a version (database/ledger-guard.ts).
+  const names: string[] =
+    client === 'sqlite'
+      ? (await knex.raw(`SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?`, [table])).map((r: { name: string }) => r.name)
+      : (
+          await knex.raw(
+            'SELECT TRIGGER_NAME AS name FROM information_schema.TRIGGERS WHERE EVENT_OBJECT_SCHEMA = DATABASE() AND EVENT_OBJECT_TABLE = ?',
+            [table]
+          )
+        )[0].map((r: { name: string }) => r.name);
+  for (const name of names) await knex.raw(`DROP TRIGGER IF EXISTS ${name}`);
   try {
     await fn();
   } finally {

@@ -81,7 +81,7 @@ const ndjson = async (path: string): Promise<Member[]> => {
 };
 
 const errorOf = (res: { body: unknown }) => JSON.parse(res.body as string).error;
-const emailsOf = (members: Member[]) => members.map((m) => m.email).filter(Boolean);
+const emailsOf = (members: Member[]) => members.map((m) => m.email).filter((e): e is string => !!e);
 
 describe('spec 4.2 audiences: NDJSON', () => {
   let ada: string;

@@ -92,7 +92,9 @@ describe('group commit (A10, J1)', () => {
 
   it('listeners hear of grouped grants once committed, with the address each was given for', async () => {
     const heard: Array<{ subject: { id: string; email?: string } }> = [];
-    const listener = ({ consent }: { consent: { subject: { id: string; email?: string } } }) => heard.push(consent);
+    const listener = async ({ consent }: { consent: { subject: { id: string; email?: string } } }) => {
+      heard.push(consent);
+    };
     app.strapi.eventHub.on('consent.granted', listener);
     try {
       const results = await Promise.all(['ear1@example.com', 'ear2@example.com'].map((e) => capture().submit(body(e), request)));

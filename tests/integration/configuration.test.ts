@@ -15,6 +15,8 @@ describe('invalid configuration fails start-up', () => {
     [{ jurisdiction: 'mars' }, /consent\.jurisdiction must be one of/],
     [{ doubleOptIn: { tokenTtlSeconds: -5 } }, /consent\.doubleOptIn\.tokenTtlSeconds/],
     [{ unknownOption: true }, /unknown key\(s\): unknownOption/],
+    // I5: the proof period is whole years (1 to 30) or null.
+    [{ retention: { proofYears: 0 } }, /consent\.retention\.proofYears must be at least 1/],
   ])('%j', async (pluginConfig, message) => {
     await expect(boot({ pluginConfig })).rejects.toThrow(message);
   });
@@ -71,6 +73,7 @@ describe('B4, I3, I4, I7, N7: the retention jobs follow server.cron.enabled', ()
     'consent:prospect-purge',
     'consent:suppression-retention',
     'consent:import-batch-retention',
+    'consent:identifier-rehash',
   ];
   const bootCapturing = async (cron: 'true' | 'false') => {
     const warnings: string[] = [];
@@ -82,7 +85,7 @@ describe('B4, I3, I4, I7, N7: the retention jobs follow server.cron.enabled', ()
       }) as typeof strapi.log.warn;
     };
     const app = await boot({ env: { CRON_ENABLED: cron }, beforeLoad: capture });
-    const names = app.strapi.cron.jobs.map((j: { name?: string }) => j.name ?? '');
+    const names = app.strapi.cron.jobs.map((j) => (j as { name?: string }).name ?? '');
     return { app, names, ours: warnings.filter((w) => w.includes('server.cron.enabled')) };
   };
 

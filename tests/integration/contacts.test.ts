@@ -155,7 +155,7 @@ describe('C8: POST /api/consent/contacts records a use of the consent', () => {
     const byId = new Map(events.map((e: { event_id: string }) => [e.event_id, e]));
     expect(
       res.body.data.eventIds.map((id: string) => {
-        const e = byId.get(id) as { subject: string; purpose: string; channel: string; action: string };
+        const e = byId.get(id) as unknown as { subject: string; purpose: string; channel: string; action: string };
         return [e.subject, e.purpose, e.channel, e.action];
       })
     ).toEqual(rows.map(([, purpose, channel, subject]) => [subject, purpose, channel, 'contacted']));

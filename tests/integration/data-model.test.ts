@@ -49,7 +49,7 @@ describe.each(entries)('%s (%s)', (_key, uid, table) => {
     for (const index of declared) {
       const found = actual.find((i: { name: string }) => i.name === index.name);
       expect(found).toMatchObject({ columns: [...index.columns] });
-      if (index.type === 'unique') expect(found.type).toBe('unique');
+      if (index.type === 'unique') expect(found?.type).toBe('unique');
     }
   });
 });

@@ -114,7 +114,9 @@ describe('D7: consent events on the event hub and as Strapi webhooks', () => {
     expect(created.body).toMatchObject({ data: { id: expect.anything() } });
 
     const hub: string[] = [];
-    const listener = (payload: { consent: { action: string } }) => hub.push(payload.consent.action);
+    const listener = async (payload: { consent: { action: string } }) => {
+      hub.push(payload.consent.action);
+    };
     app.strapi.eventHub.on('consent.granted', listener);
     app.strapi.eventHub.on('consent.refused', listener);
 

@@ -69,7 +69,9 @@ describe('E3, E4: RFC 8058 one-click', () => {
 
   it('E3: POST List-Unsubscribe=One-Click (urlencoded) withdraws at once: 200, no redirect, no cookie (D1, D7)', async () => {
     const heard: string[] = [];
-    const listener = (p: { consent: { purpose: string; method: string } }) => heard.push(`${p.consent.purpose}:${p.consent.method}`);
+    const listener = async (p: { consent: { purpose: string; method: string } }) => {
+      heard.push(`${p.consent.purpose}:${p.consent.method}`);
+    };
     app.strapi.eventHub.on('consent.withdrawn', listener);
     const res = await app.http().post(url).type('form').send('List-Unsubscribe=One-Click');
     // Listeners hear of events once committed, without the response waiting for them.

@@ -79,7 +79,7 @@ beforeAll(async () => {
       channel: 'postal',
       action: 'objected',
       state: 'objected',
-      legalBasis: 'legitimate-interest', balancingTest: 'LIA-2026-01',
+      legalBasis: 'legitimate-interest',
     }),
     at('2025-03-03T00:00:00.000Z', { purpose: 'newsletter', subject: 'stats-3' }),
     // A page address that needs CSV quoting: a quote, a comma and a line break.

@@ -58,7 +58,9 @@ describe('I7: grants past their lifetime expire in the ledger', () => {
     expect(await stateOf(ann, 'newsletter')).toBe('granted');
 
     const heard: unknown[] = [];
-    const listener = (payload: unknown) => heard.push(payload);
+    const listener = async (payload: unknown) => {
+      heard.push(payload);
+    };
     app.strapi.eventHub.on('consent.expired', listener);
     try {
       // Two instances at once: each grant expires once.
@@ -266,7 +268,7 @@ describe('I3: suppression entries are kept at least suppressionMinMonths, by def
     (await knex()(TABLE.suppression).where({ identifier_hash: hash, source: 'i3-test' })).length > 0;
   const setRetention = (over: Record<string, unknown>) =>
     app.strapi.config.set('plugin::consent.retention', {
-      ...app.strapi.config.get('plugin::consent.retention'),
+      ...app.strapi.config.get<Record<string, unknown>>('plugin::consent.retention'),
       ...over,
     });
 
@@ -293,6 +295,7 @@ describe('I3: suppression entries are kept at least suppressionMinMonths, by def
       suppressionMinMonths: 36,
       suppressionMaxMonths: null,
       importBatchDays: 30,
+      proofYears: 5,
     });
     const count = await consent().service('suppression').count();
     expect(await retention().pruneSuppressions(new Date(now.getTime() + 100 * 365 * DAY))).toEqual({ deleted: 0 });

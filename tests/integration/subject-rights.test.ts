@@ -272,7 +272,7 @@ describe('H1, H2: the export', () => {
 
   it('H1: the same person by phone (any written form) or by pseudonym; the export changes nothing', async () => {
     const before = await everything();
-    for (const query of [{ phone: RAW_PHONE }, { phone: PHONE }, { subject: pseudonym }]) {
+    for (const query of [{ phone: RAW_PHONE }, { phone: PHONE }, { subject: pseudonym }] as Record<string, string>[]) {
       const res = await exportBy(query);
       expect([query, res.status, res.body.data.subject.pseudonym]).toEqual([query, 200, pseudonym]);
     }
@@ -281,7 +281,7 @@ describe('H1, H2: the export', () => {
 
   it('unknown person → 404; not exactly one identifier, a bad address or an unknown field → 400; no token → 403', async () => {
     expect((await exportBy({ email: 'nobody@example.com' })).status).toBe(404);
-    const bad = [
+    const bad: Record<string, string>[] = [
       {},
       { email: EMAIL, phone: PHONE },
       { email: 'not an address' },
@@ -332,7 +332,9 @@ describe('I1, I2: erasure', () => {
     expect((await throttled()).length).toBeGreaterThan(0);
     const before = await everything();
     const heard: unknown[] = [];
-    const listener = (payload: unknown) => heard.push(payload);
+    const listener = async (payload: unknown) => {
+      heard.push(payload);
+    };
     app.strapi.eventHub.on('consent.erasure', listener);
     const logged = jest.spyOn(app.strapi.log, 'info');
 
@@ -358,6 +360,7 @@ describe('I1, I2: erasure', () => {
     expect(await consent().service('ledger').verify()).toEqual({
       ok: true,
       checked: before.events + 5,
+      pruned: 0,
       firstBadEvent: null,
     });
 

@@ -42,7 +42,7 @@ it('A2, A4, A8: one unticked checkbox per purpose, alike, with no accept-all and
   for (const box of boxes) {
     expect(box).toMatch(/type="checkbox"/);
     expect(box).not.toMatch(/checked/);
-    expect(box.replace(/consent-[a-z]+|choices\[[a-z]+\]/g, '')).toBe(boxes[0].replace(/consent-[a-z]+|choices\[[a-z]+\]/g, ''));
+    expect(box.replace(/consent-[a-z]+|choices\[[a-z]+\]/g, '')).toBe(boxes[0]!.replace(/consent-[a-z]+|choices\[[a-z]+\]/g, ''));
   }
   expect(html).toContain('<label for="consent-newsletter"><strong>Newsletter</strong></label>');
   expect(html).toContain('Body of Newsletter &lt;b&gt;as text&lt;/b&gt;');

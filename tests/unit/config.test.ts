@@ -83,7 +83,7 @@ describe('validateConfig', () => {
   describe('retention (I3, I4)', () => {
     const retention = (over: Record<string, unknown>) => withDefaults({ retention: { ...defaultConfig.retention, ...over } });
 
-    it('defaults: prospects 36 months, French subscribers too after one re-permission request 30 days ahead (I4), suppression entries at least 36 months and kept forever', () => {
+    it('defaults: prospects 36 months, French subscribers too after one re-permission request 30 days ahead (I4), suppression entries at least 36 months and kept forever, proof 5 years after a consent ended (I5)', () => {
       expect(defaultConfig.retention).toEqual({
         prospectMonths: 36,
         subscriberJurisdictions: ['fr'],
@@ -91,6 +91,7 @@ describe('validateConfig', () => {
         suppressionMinMonths: 36,
         suppressionMaxMonths: null,
         importBatchDays: 30,
+        proofYears: 5,
       });
     });
 

@@ -428,7 +428,7 @@ describe('C4, C5, C7: a contract basis is not a free pass', () => {
     }
   });
   it('C6: the opposition list never applies to a call within a current contract; it does to legitimate interest', () => {
-    const call = { jurisdiction: 'fr', channel: 'phone', at: BEFORE_SWITCH, suppressions: ['opposition-list'] } as const;
+    const call = { jurisdiction: 'fr', channel: 'phone', at: BEFORE_SWITCH, suppressions: ['opposition-list'] as SuppressionReason[] } as const;
     expect(contract({ ...call, contract: true, directMarketing: true })).toMatchObject({ eligible: true });
     expect(decide({ ...call, basis: 'legitimate-interest', audience: 'consumer', contract: true })).toMatchObject({
       eligible: false,

@@ -8,11 +8,11 @@ import { LEDGER_EXPORT_FORMAT, type LedgerExportEvent, type LedgerExportHeader }
 import { exportVerifier } from '../../server/src/domain/export-verification';
 import { eventHash, GENESIS_HASH, hashedFieldsOf } from '../../server/src/domain/event-hash';
 import { base64url, deriveSigningKey, signCompact } from '../../server/src/domain/jws';
-import { verifyCompactJws } from '../../server/src/domain/jws-verify';
+import { verifyCompactJws, type Jwk } from '../../server/src/domain/jws-verify';
 
 const key = deriveSigningKey('unit-test-secret-0123456789abcdef0123');
 const other = deriveSigningKey('another-secret-0123456789abcdef012345');
-const keys = [key.publicJwk];
+const keys: Jwk[] = [{ ...key.publicJwk }];
 
 const receiptFor = (receiptId: string, sub: string) =>
   signCompact({ receiptId, sub, purposes: [{ purpose: 'newsletter', decision: 'granted' }] }, key, 'consent-receipt+jwt');

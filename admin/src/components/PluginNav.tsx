@@ -13,6 +13,7 @@ const PluginNav = () => {
   const purposes = useCan(PERMISSIONS.purposesRead).can;
   const forms = useCan(PERMISSIONS.formsRead).can;
   const records = useCan(PERMISSIONS.recordsRead).can;
+  const reports = useCan(PERMISSIONS.reportsManage).can;
   const items = [
     ...(purposes ? [{ to: pluginPath('purposes'), match: '/purposes', label: t('nav.purposes', 'Purposes') }] : []),
     ...(forms ? [{ to: pluginPath('forms'), match: '/forms', label: t('nav.forms', 'Forms') }] : []),
@@ -22,6 +23,7 @@ const PluginNav = () => {
           { to: pluginPath('dashboard'), match: '/dashboard', label: t('nav.dashboard', 'Dashboard') },
         ]
       : []),
+    ...(reports ? [{ to: pluginPath('reports'), match: '/reports', label: t('nav.reports', 'Reports') }] : []),
   ];
   return (
     <Flex gap={2} paddingBottom={4} tag="nav" aria-label={t('nav.label', 'Consent sections')}>

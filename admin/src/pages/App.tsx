@@ -9,6 +9,7 @@ import { LedgerPage } from './LedgerPage';
 import { NoticeEditPage } from './NoticeEditPage';
 import { PurposeEditPage } from './PurposeEditPage';
 import { PurposesPage } from './PurposesPage';
+import { ReportsPage } from './ReportsPage';
 import { SubjectPage } from './SubjectPage';
 import { useCan } from '../utils/useCan';
 
@@ -24,15 +25,17 @@ const PAGES: Array<[path: string, Component: ComponentType, permissions: typeof 
   ['ledger', LedgerPage, PERMISSIONS.recordsRead],
   ['subjects/:pseudonym', SubjectPage, PERMISSIONS.recordsRead],
   ['dashboard', DashboardPage, PERMISSIONS.recordsRead],
+  ['reports', ReportsPage, PERMISSIONS.reportsManage],
 ];
 
-/** The plugin's start page: the first section the role may open (purposes, forms, then the ledger). */
+/** The plugin's start page: the first section the role may open (purposes, forms, the ledger, then reports). */
 const Index = () => {
   const purposes = useCan(PERMISSIONS.purposesRead);
   const forms = useCan(PERMISSIONS.formsRead);
   const records = useCan(PERMISSIONS.recordsRead);
-  if (purposes.isLoading || forms.isLoading || records.isLoading) return <Page.Loading />;
-  const start = purposes.can ? 'purposes' : forms.can ? 'forms' : records.can ? 'ledger' : 'purposes';
+  const reports = useCan(PERMISSIONS.reportsManage);
+  if (purposes.isLoading || forms.isLoading || records.isLoading || reports.isLoading) return <Page.Loading />;
+  const start = purposes.can ? 'purposes' : forms.can ? 'forms' : records.can ? 'ledger' : reports.can ? 'reports' : 'purposes';
   return <Navigate to={start} replace />;
 };
 

@@ -340,14 +340,14 @@ const LedgerPage = () => {
                       <Typography>{e.seq}</Typography>
                     </Td>
                     <Td>
-                      <Link
-                        tag={NavLink}
-                        to={pluginPath(`subjects/${e.subject}`)}
-                        title={e.subject}
-                        aria-label={e.subject}
-                      >
-                        {short(e.subject)}
-                      </Link>
+                      {e.subject == null ? (
+                        // I5: past its proof period the event names nobody any more.
+                        <Typography textColor="neutral600">{t('ledger.pruned', 'Pruned')}</Typography>
+                      ) : (
+                        <Link tag={NavLink} to={pluginPath(`subjects/${e.subject}`)} title={e.subject} aria-label={e.subject}>
+                          {short(e.subject)}
+                        </Link>
+                      )}
                     </Td>
                     <Td>
                       <Typography>{e.purpose}</Typography>

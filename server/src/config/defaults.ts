@@ -29,6 +29,11 @@ export interface ConsentConfig {
   controller: { name: string; address: string; contact: string };
   /** Key material for signed tokens and keyed hashes. Required in production; generated in development. */
   secret?: string;
+  /**
+   * Secrets used before the current `secret`, newest first: what they made (identifier hashes, mailed
+   * links, receipts) is still recognised, nothing new is made with them (docs/operations.md, rotation).
+   */
+  previousSecrets: string[];
   /** Public base URL of this Strapi, used to build links in mails and List-Unsubscribe headers. */
   publicUrl?: string;
   jurisdiction: Jurisdiction;
@@ -98,7 +103,18 @@ export interface ConsentConfig {
      * replays the first answer; afterwards the nightly job deletes the row and the reference is free.
      */
     importBatchDays: number;
+    /**
+     * I5: years the proof of an ended consent is kept after its last event; then the events' personal
+     * fields are pruned (domain/proof-pruning.ts). The German telephone minimum (5 years from the grant and
+     * each use) holds whatever this says. `null` keeps proof forever.
+     */
+    proofYears: number | null;
   };
+  /**
+   * Compliance reports (issue 22): `maxSpanDays` is the longest period one report covers (both ends
+   * counted), `sampleSize` how many proofs (events with their receipts) each purpose's random sample holds.
+   */
+  reports: { maxSpanDays: number; sampleSize: number };
 }
 
 export const SECRET_MIN_LENGTH = 32;
@@ -106,6 +122,7 @@ export const SECRET_MIN_LENGTH = 32;
 export const defaultConfig: ConsentConfig = {
   controller: { name: '', address: '', contact: '' },
   secret: undefined,
+  previousSecrets: [],
   publicUrl: undefined,
   jurisdiction: 'eu',
   ipStorage: 'truncated',
@@ -144,5 +161,9 @@ export const defaultConfig: ConsentConfig = {
     suppressionMaxMonths: null,
     // Retries (J2, N7) come within minutes or days; a month covers a failed job retried after a holiday.
     importBatchDays: 30,
+    // I5: the French civil limitation period (C. civ. 2224), which also covers the German 3 years from year-end.
+    proofYears: 5,
   },
+  // A year and a day: a calendar year, leap years included, in one report; longer periods take longer to count.
+  reports: { maxSpanDays: 366, sampleSize: 5 },
 };

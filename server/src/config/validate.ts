@@ -1,6 +1,8 @@
 import { yup } from '@strapi/utils';
 import { IP_STORAGE, JURISDICTIONS } from '../../../shared/contracts/domain';
+import { ringProblem } from '../domain/key-ring';
 import { MAIL_TEMPLATES } from '../domain/mail-templates';
+import { MAX_PROOF_YEARS } from '../domain/proof-pruning';
 import { contrastRatio, HEX_COLOUR, MIN_TEXT_CONTRAST } from '../utils/contrast';
 import { SECRET_MIN_LENGTH, type ConsentConfig } from './defaults';
 
@@ -58,7 +60,7 @@ const template = yup
   .noUnknown(true, '${path} has unknown key(s): ${unknown}');
 
 /** Every key is known: a typo such as `ipstorage` must fail start-up rather than be silently ignored. */
-const schema = (production: boolean) =>
+export const configSchema = (production: boolean) =>
   yup
     .object({
       controller: yup
@@ -70,6 +72,14 @@ const schema = (production: boolean) =>
             .required('${path} is required when NODE_ENV=production (set CONSENT_SECRET)')
             .min(SECRET_MIN_LENGTH)
         : yup.string().min(SECRET_MIN_LENGTH),
+      previousSecrets: yup
+        .array()
+        .of(yup.string().strict().min(SECRET_MIN_LENGTH).required())
+        .defined()
+        .test('previous-secrets', function distinct(value) {
+          const problem = ringProblem((this.parent as { secret?: string })?.secret, (value ?? []).filter((v): v is string => typeof v === 'string'));
+          return problem ? this.createError({ path: `previousSecrets[${problem.index}]`, message: `\${path} ${problem.reason}` }) : true;
+        }),
       publicUrl: httpUrl(),
       jurisdiction: yup
         .mixed()
@@ -169,6 +179,21 @@ const schema = (production: boolean) =>
             .integer('${path} must be a whole number of days')
             .min(1, '${path} must be at least 1 (days an import reference is remembered for retries)')
             .required(),
+          // I5: years of proof after a consent ended; null keeps it forever.
+          proofYears: yup
+            .number()
+            .integer('${path} must be a whole number of years')
+            .min(1, '${path} must be at least 1 (years proof is kept after a consent ended) or null')
+            .max(MAX_PROOF_YEARS, '${path} must be at most ${max} (years) or null to keep proof forever')
+            .nullable()
+            .defined(),
+        })
+        .noUnknown(true, '${path} has unknown key(s): ${unknown}'),
+      reports: yup
+        .object({
+          // Ten years at most: the longest limitation period a report may need to cover, and a bound on its cost.
+          maxSpanDays: yup.number().integer('${path} must be a whole number of days').min(1).max(3660).required(),
+          sampleSize: yup.number().integer().min(0, '${path} must be 0 (no sample) or more').max(100).required(),
         })
         .noUnknown(true, '${path} has unknown key(s): ${unknown}'),
     })
@@ -191,7 +216,7 @@ const schema = (production: boolean) =>
  */
 export const validateConfig = (config: unknown, env: string | undefined = process.env.NODE_ENV): void => {
   try {
-    schema(env === 'production').validateSync(config, { abortEarly: false, strict: true });
+    configSchema(env === 'production').validateSync(config, { abortEarly: false, strict: true });
   } catch (error) {
     const inner = (error as { inner?: Array<{ path?: string; message: string }> }).inner;
     const problems = (inner?.length ? inner : [error as { path?: string; message: string }]).map((e) =>

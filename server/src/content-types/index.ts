@@ -12,6 +12,7 @@ import confirmation from './confirmation';
 import relationship from './relationship';
 import importBatch from './import-batch';
 import webhookDelivery from './webhook-delivery';
+import report from './report';
 
 export default {
   purpose,
@@ -28,4 +29,5 @@ export default {
   relationship,
   'import-batch': importBatch,
   'webhook-delivery': webhookDelivery,
+  report,
 };

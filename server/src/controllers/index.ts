@@ -19,6 +19,7 @@ import relationships from './relationships';
 import phoneVerifications from './phone-verifications';
 import contacts from './contacts';
 import renewals from './renewals';
+import reports from './reports';
 import wellKnown from './well-known';
 import webhookDeliveries from './webhook-deliveries';
 
@@ -44,6 +45,7 @@ export default {
   'phone-verifications': phoneVerifications,
   contacts,
   renewals,
+  reports,
   'well-known': wellKnown,
   'webhook-deliveries': webhookDeliveries,
 };

@@ -1,6 +1,8 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
+import { createHash } from 'node:crypto';
 import { TABLE, UID } from '../constants';
+import { PRUNED_FIELDS } from '../domain/proof-pruning';
 
 /**
  * The ledger is append-only (spec 3, consent-event). Two layers enforce it:
@@ -11,6 +13,10 @@ import { TABLE, UID } from '../constants';
  * 2. Database triggers refuse UPDATE and DELETE (and TRUNCATE on PostgreSQL) on the table itself, for
  *    code that talks to knex directly or a person with a SQL console. They are (re)installed at every
  *    boot, after Strapi's schema sync, because a table rebuild on SQLite drops them.
+ *
+ * The one exception is pruning at the end of the proof period (I5): the triggers let exactly that UPDATE
+ * through (`pruneOnlyCondition`). The lifecycles still refuse every update: the ledger service prunes with
+ * knex, below the query engine, so no Strapi path can prune, and nothing else can update an event.
  *
  * Erasure never needs to touch the ledger: identifiers live on `subject`, the ledger holds pseudonyms.
  */
@@ -32,21 +38,55 @@ export const subscribeLedgerGuard = (strapi: Core.Strapi) => {
 
 type Knex = Core.Strapi['db']['connection'];
 
-const TRIGGER = { update: 'consent_events_no_update', delete: 'consent_events_no_delete' } as const;
+const TRIGGER = { delete: 'consent_events_no_delete' } as const;
+/** Before 0.x (I5) every UPDATE was refused by this trigger; it is replaced by the prune-only one. */
+const OLD_UPDATE_TRIGGER = 'consent_events_no_update';
+const PRUNE_TRIGGER_PREFIX = 'consent_events_prune_only_';
 
-const sqliteStatements = (table: string) =>
-  (['update', 'delete'] as const).map(
-    (op) =>
-      `CREATE TRIGGER IF NOT EXISTS ${TRIGGER[op]} BEFORE ${op.toUpperCase()} ON ${table} ` +
-      `BEGIN SELECT RAISE(ABORT, '${LEDGER_APPEND_ONLY_MESSAGE}'); END`
-  );
+const snake = (field: string) => field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+/** The columns pruning clears (domain/proof-pruning.ts `PRUNED_FIELDS`). */
+export const PRUNED_COLUMNS = PRUNED_FIELDS.map(snake);
+const MARKER_COLUMNS = ['pruned_at', 'prune_seal'];
 
-const postgresStatements = (schema: string | undefined, table: string) => {
-  const q = (name: string) => (schema ? `"${schema}"."${name}"` : `"${name}"`);
-  const fn = q('consent_ledger_append_only');
+/**
+ * The one UPDATE the triggers let through (I5): an event not yet pruned gets `pruned_at` and its seal, its
+ * prunable columns become NULL, and every other column (the table's own, read at boot, so a column added
+ * later is guarded too) keeps its value. `same(c)` is the dialect's NULL-safe equality of NEW.c and OLD.c.
+ */
+const pruneOnlyCondition = (columns: string[], same: (column: string) => string, quote: (c: string) => string) => {
+  const guarded = columns.filter((c) => !PRUNED_COLUMNS.includes(c) && !MARKER_COLUMNS.includes(c));
   return [
+    `OLD.${quote('pruned_at')} IS NULL`,
+    `NEW.${quote('pruned_at')} IS NOT NULL`,
+    `NEW.${quote('prune_seal')} IS NOT NULL`,
+    ...PRUNED_COLUMNS.map((c) => `NEW.${quote(c)} IS NULL`),
+    ...guarded.map(same),
+  ].join(' AND ');
+};
+
+/** Versioned by the guarded column list: a schema change installs a new trigger before the old one goes. */
+const pruneTriggerName = (columns: string[]) =>
+  PRUNE_TRIGGER_PREFIX + createHash('sha256').update([...columns].sort().join(',')).digest('hex').slice(0, 12);
+
+const sqliteQuote = (c: string) => `"${c}"`;
+const sqliteStatements = (table: string, columns: string[]) => [
+  `CREATE TRIGGER IF NOT EXISTS ${TRIGGER.delete} BEFORE DELETE ON ${table} ` +
+    `BEGIN SELECT RAISE(ABORT, '${LEDGER_APPEND_ONLY_MESSAGE}'); END`,
+  `CREATE TRIGGER IF NOT EXISTS ${pruneTriggerName(columns)} BEFORE UPDATE ON ${table} ` +
+    `WHEN NOT (${pruneOnlyCondition(columns, (c) => `NEW.${sqliteQuote(c)} IS OLD.${sqliteQuote(c)}`, sqliteQuote)}) ` +
+    `BEGIN SELECT RAISE(ABORT, '${LEDGER_APPEND_ONLY_MESSAGE}'); END`,
+];
+
+const postgresStatements = (schema: string | undefined, table: string, columns: string[]) => {
+  const q = (name: string) => (schema ? `"${schema}"."${name}"` : `"${name}"`);
+  const c = (name: string) => `"${name}"`;
+  const fn = q('consent_ledger_append_only');
+  const allowed = pruneOnlyCondition(columns, (col) => `NEW.${c(col)} IS NOT DISTINCT FROM OLD.${c(col)}`, c);
+  return [
+    // NEW is NULL for DELETE and TRUNCATE: only an UPDATE reaches the prune test.
     `CREATE OR REPLACE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $$ ` +
-      `BEGIN RAISE EXCEPTION '${LEDGER_APPEND_ONLY_MESSAGE}' USING ERRCODE = 'insufficient_privilege'; END $$`,
+      `BEGIN IF TG_OP = 'UPDATE' THEN IF ${allowed} THEN RETURN NEW; END IF; END IF; ` +
+      `RAISE EXCEPTION '${LEDGER_APPEND_ONLY_MESSAGE}' USING ERRCODE = 'insufficient_privilege'; END $$`,
     `CREATE OR REPLACE TRIGGER consent_events_append_only BEFORE UPDATE OR DELETE ON ${q(table)} ` +
       `FOR EACH ROW EXECUTE FUNCTION ${fn}()`,
     `CREATE OR REPLACE TRIGGER consent_events_no_truncate BEFORE TRUNCATE ON ${q(table)} ` +
@@ -54,12 +94,16 @@ const postgresStatements = (schema: string | undefined, table: string) => {
   ];
 };
 
-const mysqlStatements = (table: string) =>
-  (['update', 'delete'] as const).map(
-    (op) =>
-      `CREATE TRIGGER ${TRIGGER[op]} BEFORE ${op.toUpperCase()} ON \`${table}\` FOR EACH ROW ` +
-      `SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = '${LEDGER_APPEND_ONLY_MESSAGE}'`
-  );
+const mysqlQuote = (c: string) => `\`${c}\``;
+const mysqlStatements = (table: string, columns: string[]): Record<string, string> => ({
+  [TRIGGER.delete]:
+    `CREATE TRIGGER ${TRIGGER.delete} BEFORE DELETE ON \`${table}\` FOR EACH ROW ` +
+    `SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = '${LEDGER_APPEND_ONLY_MESSAGE}'`,
+  [pruneTriggerName(columns)]:
+    `CREATE TRIGGER ${pruneTriggerName(columns)} BEFORE UPDATE ON \`${table}\` FOR EACH ROW BEGIN ` +
+    `IF NOT (${pruneOnlyCondition(columns, (c) => `NEW.${mysqlQuote(c)} <=> OLD.${mysqlQuote(c)}`, mysqlQuote)}) THEN ` +
+    `SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = '${LEDGER_APPEND_ONLY_MESSAGE}'; END IF; END`,
+});
 
 const mysqlExistingTriggers = async (knex: Knex, table: string): Promise<Set<string>> => {
   const [rows] = await knex.raw(
@@ -69,26 +113,44 @@ const mysqlExistingTriggers = async (knex: Knex, table: string): Promise<Set<str
   return new Set((rows as Array<{ name: string }>).map((r) => r.name));
 };
 
+/** Update triggers of earlier versions (the refuse-all one, prune-only ones for another column list). */
+const staleUpdateTriggers = (existing: Iterable<string>, current: string) =>
+  [...existing].filter((name) => name === OLD_UPDATE_TRIGGER || (name.startsWith(PRUNE_TRIGGER_PREFIX) && name !== current));
+
+const sqliteExistingTriggers = async (knex: Knex, table: string): Promise<Set<string>> => {
+  const rows = await knex.raw(`SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?`, [table]);
+  return new Set((rows as Array<{ name: string }>).map((r) => r.name));
+};
+
 export const installLedgerTriggers = async (strapi: Core.Strapi): Promise<boolean> => {
   const knex = strapi.db.connection;
   const client = strapi.db.dialect.client as string;
   const table = TABLE.event;
   try {
+    const columns = Object.keys(await knex(table).columnInfo());
+    const current = pruneTriggerName(columns);
     if (client === 'sqlite') {
-      for (const sql of sqliteStatements(table)) await knex.raw(sql);
+      for (const sql of sqliteStatements(table, columns)) await knex.raw(sql);
+      // The new trigger is in place before the old one goes: no instant without a guard.
+      for (const name of staleUpdateTriggers(await sqliteExistingTriggers(knex, table), current)) {
+        await knex.raw(`DROP TRIGGER IF EXISTS ${name}`);
+      }
     } else if (client === 'postgres') {
       const schema = strapi.db.getSchemaName?.() || undefined;
-      for (const sql of postgresStatements(schema, table)) await knex.raw(sql);
+      for (const sql of postgresStatements(schema, table, columns)) await knex.raw(sql);
     } else if (client === 'mysql') {
       const existing = await mysqlExistingTriggers(knex, table);
-      for (const [i, sql] of mysqlStatements(table).entries()) {
-        if (existing.has(Object.values(TRIGGER)[i])) continue;
+      for (const [name, sql] of Object.entries(mysqlStatements(table, columns))) {
+        if (existing.has(name)) continue;
         try {
           await knex.raw(sql);
         } catch (error) {
           // Another instance booting at the same time may have created it first.
-          if (!(await mysqlExistingTriggers(knex, table)).has(Object.values(TRIGGER)[i])) throw error;
+          if (!(await mysqlExistingTriggers(knex, table)).has(name)) throw error;
         }
+      }
+      for (const name of staleUpdateTriggers(await mysqlExistingTriggers(knex, table), current)) {
+        await knex.raw(`DROP TRIGGER IF EXISTS \`${name}\``);
       }
     } else {
       strapi.log.warn(`[consent] no ledger trigger for database client "${client}"; relying on Strapi lifecycles only`);

@@ -5,6 +5,7 @@ import {
 } from '../../../shared/contracts/records';
 import { eventHash, GENESIS_HASH } from './event-hash';
 import { verifyCompactJws, type Jwk, type JwsCheck } from './jws-verify';
+import { personalFieldsLeft, prunedEventProblem } from './proof-pruning';
 
 /**
  * J1, J3: checking an NDJSON ledger export (services/records.ts) with nothing but the file and the JWK
@@ -14,6 +15,10 @@ import { verifyCompactJws, type Jwk, type JwsCheck } from './jws-verify';
  * period) leaves gaps by design, so there each hash is checked, seqs must rise, and links are checked
  * wherever two seqs are consecutive. Every receipt's signature is checked against the key set, and the
  * receipt must be the one the event names, for the person the event names.
+ *
+ * An event pruned at the end of its proof period (I5: `prunedAt` set, personal fields null) cannot have
+ * its hash recomputed: the next event's hash covers it (as its prevHash), and its seal, signed with the
+ * receipts' key, covers what it keeps. With a key set the seal is checked; without one only its shape.
  */
 
 export interface ExportProblem {
@@ -36,6 +41,9 @@ export interface ExportSummary {
   receiptsVerified: number;
   receiptsChecked: boolean;
   keys: number;
+  /** Events pruned at the end of their proof period (I5), and how many of their seals were verified. */
+  prunedEvents: number;
+  prunedSealsVerified: number;
 }
 
 const HEX64 = /^[0-9a-f]{64}$/;
@@ -59,6 +67,25 @@ export const exportVerifier = (keys: Jwk[] | null) => {
     receiptsVerified: 0,
     receiptsChecked: keys !== null,
     keys: keys?.length ?? 0,
+    prunedEvents: 0,
+    prunedSealsVerified: 0,
+  };
+
+  /** I5: a pruned event, checked against its seal instead of its hash. */
+  const checkPruned = (event: LedgerExportEvent, fail: (p: string) => ExportProblem): ExportProblem | null => {
+    if (typeof event.pruneSeal !== 'string') return fail('pruned without a seal');
+    summary.prunedEvents += 1;
+    // Without the key set a seal proves nothing; what can still be said is that nothing personal remains.
+    if (!keys) {
+      const left = personalFieldsLeft(event);
+      return left ? fail(left) : null;
+    }
+    const check = verifyCompactJws(event.pruneSeal, keys);
+    if (!check.ok) return fail(`its prune seal is not genuine (${check.problem})`);
+    const problem = prunedEventProblem(event, check.payload);
+    if (problem) return fail(`${problem} (edited)`);
+    summary.prunedSealsVerified += 1;
+    return null;
   };
 
   const readHeader = (value: unknown, line: number): ExportProblem | null => {
@@ -120,8 +147,13 @@ export const exportVerifier = (keys: Jwk[] | null) => {
         return fail(`belongs to another person than the export's (${h.filter.subject})`);
       }
     }
-    summary.hashesRecomputed += 1;
-    if (eventHash(e) !== e.hash) return fail('content does not match its hash (edited)');
+    if (e.prunedAt != null) {
+      const prunedProblem = checkPruned(e, fail);
+      if (prunedProblem) return prunedProblem;
+    } else {
+      summary.hashesRecomputed += 1;
+      if (eventHash(e) !== e.hash) return fail('content does not match its hash (edited)');
+    }
     // Unfiltered, every link; filtered, only where the previous seq is in the file (or is the genesis).
     const linked = seq === 1 ? GENESIS_HASH : prev && prev.seq === seq - 1 ? prev.hash : null;
     if (linked !== null) {

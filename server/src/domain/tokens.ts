@@ -60,5 +60,19 @@ export const verifyToken = (key: Buffer, token: string, use: TokenPurpose, now =
   return { ok: true, payload, expired: payload.exp !== undefined && payload.exp * 1000 <= now };
 };
 
+/**
+ * `verifyToken` against a key ring, the current key first: a link mailed before a secret rotation keeps
+ * working while its secret is among the previous ones. Only a bad signature moves on to the next key; a
+ * token signed by one key answers that key's verdict (malformed, wrong use, expired).
+ */
+export const verifyTokenWithRing = (keys: readonly Buffer[], token: string, use: TokenPurpose, now = Date.now()): TokenCheck => {
+  let check: TokenCheck = { ok: false, reason: 'signature' };
+  for (const key of keys) {
+    check = verifyToken(key, token, use, now);
+    if (check.ok || check.reason !== 'signature') return check;
+  }
+  return check;
+};
+
 /** What is stored instead of a token (B3): its SHA-256, hex. */
 export const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex');

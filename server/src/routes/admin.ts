@@ -50,5 +50,10 @@ export default {
 
     route('GET', '/webhook-deliveries', 'webhook-deliveries.find', 'deliveriesRead'),
     route('POST', '/webhook-deliveries/:id/retry', 'webhook-deliveries.retry', 'deliveriesRetry'),
+    // Compliance reports (issue 22): stored as signed, so there is no PUT or DELETE.
+    route('POST', '/reports', 'reports.create', 'reportsManage'),
+    route('GET', '/reports', 'reports.find', 'reportsManage'),
+    route('GET', '/reports/:id', 'reports.findOne', 'reportsManage'),
+    route('GET', '/reports/:id/pdf', 'reports.pdf', 'reportsManage'),
   ],
 };

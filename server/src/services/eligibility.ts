@@ -32,6 +32,9 @@ interface StateRow {
 /** What the rules need to know about a person besides their consent state. */
 interface SubjectInfo {
   pseudonym: string;
+  email: string | null;
+  phone: string | null;
+  externalId: string | null;
   emailHash: string | null;
   phoneHash: string | null;
   externalIdHash: string | null;
@@ -42,8 +45,11 @@ interface SubjectInfo {
 interface Resolved {
   /** The pseudonym the states are looked up by (also for a `subject` ref nobody holds: it finds nothing). */
   pseudonym: string | null;
-  /** The keyed hash of the identifier asked about, checked against suppression even for an unknown person. */
-  askedHash: string | null;
+  /**
+   * The keyed hashes of the identifier asked about (one per secret of the ring), checked against
+   * suppression even for an unknown person.
+   */
+  askedHashes: string[];
   subject: SubjectInfo | null;
 }
 
@@ -55,7 +61,8 @@ export interface CheckOptions {
 }
 
 // Read with knex: a check is on a hot path, and the query engine costs more than the lookup.
-const SUBJECT_COLUMNS = subjectColumns('pseudonym', 'emailHash', 'phoneHash', 'externalIdHash', 'audience', 'jurisdiction');
+// The identifiers too: after a secret rotation their hashes under every secret are what suppression is checked on.
+const SUBJECT_COLUMNS = subjectColumns('pseudonym', 'email', 'phone', 'externalId', 'emailHash', 'phoneHash', 'externalIdHash', 'audience', 'jurisdiction');
 
 const toState = (row: StateRow | undefined, outdated: ReadonlySet<number>): EligibilityState | null =>
   row
@@ -120,14 +127,14 @@ const eligibility = ({ strapi }: { strapi: Core.Strapi }) => {
       const type = 'email' in ref ? 'email' : 'phone';
       try {
         const normalised = subjects.normalise({ [type]: (ref as Record<string, string>)[type] }, 'subject')[type];
-        return normalised ? { type, hash: subjects.hash(type, normalised) } : undefined;
+        return normalised ? { type, hashes: subjects.hashes(type, normalised) } : undefined;
       } catch {
         return undefined; // not a valid address: nobody can be eligible under it
       }
     });
     const byHash = new Map<string, SubjectInfo>();
     for (const type of ['email', 'phone'] as const) {
-      const wanted = hashes.filter((h) => h && h.type === type).map((h) => h!.hash);
+      const wanted = hashes.filter((h) => h && h.type === type).flatMap((h) => h!.hashes);
       for (const row of await subjectsWhere(`${type}Hash`, wanted)) byHash.set(`${type}:${row[`${type}Hash`]}`, row);
     }
     const byPseudonym = new Map<string, SubjectInfo>();
@@ -135,10 +142,11 @@ const eligibility = ({ strapi }: { strapi: Core.Strapi }) => {
     for (const row of await subjectsWhere('pseudonym', pseudonyms)) byPseudonym.set(row.pseudonym, row);
 
     return refs.map((ref, i) => {
-      if ('subject' in ref) return { pseudonym: ref.subject, askedHash: null, subject: byPseudonym.get(ref.subject) ?? null };
+      if ('subject' in ref) return { pseudonym: ref.subject, askedHashes: [], subject: byPseudonym.get(ref.subject) ?? null };
       const h = hashes[i];
-      const subject = h ? (byHash.get(`${h.type}:${h.hash}`) ?? null) : null;
-      return { pseudonym: subject?.pseudonym ?? null, askedHash: h?.hash ?? null, subject };
+      // The current secret's hash first: a person recorded under it wins over one under a previous secret.
+      const subject = h ? (h.hashes.map((hash) => byHash.get(`${h.type}:${hash}`)).find(Boolean) ?? null) : null;
+      return { pseudonym: subject?.pseudonym ?? null, askedHashes: h?.hashes ?? [], subject };
     });
   };
 
@@ -172,8 +180,7 @@ const eligibility = ({ strapi }: { strapi: Core.Strapi }) => {
   };
 
   /** Every hash a person is known by: the one asked about (an unknown number may still be on Bloctel) and theirs. */
-  const hashesOf = (r: Resolved): string[] =>
-    [r.askedHash, r.subject?.emailHash, r.subject?.phoneHash, r.subject?.externalIdHash].filter((h): h is string => !!h);
+  const hashesOf = (r: Resolved): string[] => [...r.askedHashes, ...(r.subject ? getService('subjects').allHashes(r.subject) : [])];
 
   type Entries = Map<string, { reason: SuppressionReason; createdAt: Date | null }[]>;
   const NONE: { reason: SuppressionReason; createdAt: Date | null }[] = [];
@@ -349,7 +356,7 @@ const eligibility = ({ strapi }: { strapi: Core.Strapi }) => {
       options: CheckOptions & { states?: Map<string, PageState> } = {}
     ): Promise<Eligibility[]> {
       const { now, jurisdiction } = optionsOf(options);
-      const resolved: Resolved[] = people.map((subject) => ({ pseudonym: subject.pseudonym, askedHash: null, subject }));
+      const resolved: Resolved[] = people.map((subject) => ({ pseudonym: subject.pseudonym, askedHashes: [], subject }));
       const pseudonyms = people.map((p) => p.pseudonym);
       const states = options.states ?? (await statesOf(pseudonyms, purpose.key, channel));
       const evidence = await evidenceFor(purpose, channel, resolved, pseudonyms, now, states);

@@ -245,11 +245,10 @@ const imports = ({ strapi }: { strapi: Core.Strapi }) => {
     const resolved = await getService('subjects').resolveMany([...byKey.values()]);
     return new Map(
       [...byKey.keys()].map((key, i) => {
-        const { pseudonym, emailHash, phoneHash, externalIdHash, audience, jurisdiction } = resolved[i].subject;
-        return [
-          key,
-          { pseudonym, hashes: [emailHash, phoneHash, externalIdHash].filter((h): h is string => !!h), audience, jurisdiction },
-        ];
+        const { subject } = resolved[i];
+        const { pseudonym, audience, jurisdiction } = subject;
+        // Under every secret of the ring: suppression entries made before a rotation still bar the import.
+        return [key, { pseudonym, hashes: getService('subjects').allHashes(subject), audience, jurisdiction }];
       })
     );
   };

@@ -26,5 +26,6 @@ import records from './records';
 import relationships from './relationships';
 import contacts from './contacts';
 import repermission from './repermission';
+import reports from './reports';
 
-export default { forms, ledger, notices, purposes, receipts, secrets, settings, capture, catalogue, eligibility, 'rate-limits': rateLimits, subjects, webhooks, 'webhook-outbox': webhookOutbox, confirmations, suppression, tokens, links, 'opt-out': optOut, preferences, rights, imports, audiences, retention, records, relationships, contacts, repermission };
+export default { forms, ledger, notices, purposes, receipts, secrets, settings, capture, catalogue, eligibility, 'rate-limits': rateLimits, subjects, webhooks, 'webhook-outbox': webhookOutbox, confirmations, suppression, tokens, links, 'opt-out': optOut, preferences, rights, imports, audiences, retention, records, relationships, contacts, repermission, reports };

@@ -4,6 +4,8 @@ import type { ReplayLedger } from '../../../shared/contracts/records';
 import { TABLE, UID } from '../constants';
 import { movesState, nextState, type StateRow } from '../domain/consent-state';
 import { eventHash, GENESIS_HASH } from '../domain/event-hash';
+import { verifyCompactJws, type Jwk } from '../domain/jws-verify';
+import { PRUNE_SEAL_TYPE, PRUNED_FIELDS, pruneSealOf, prunedEventProblem } from '../domain/proof-pruning';
 import { replayKey, replayStates, stateDifferences, type Replayed, type ReplayEvent } from '../domain/state-replay';
 import {
   EVENT_COLUMNS,
@@ -74,6 +76,7 @@ export interface LedgerBatch {
 export interface VerifyResult {
   ok: boolean;
   checked: number;
+  pruned: number;
   firstBadEvent: null | { seq: number; eventId: string | null; problem: string };
 }
 
@@ -119,6 +122,16 @@ const toReplayEvent = (r: Record<string, any>): ReplayEvent => ({
 });
 
 const stateKey = (r: { subject: string; purpose: string; channel: string }) => `${r.subject}\u0000${r.purpose}\u0000${r.channel}`;
+
+/** A person × purpose × channel whose proof ends (I5). */
+export interface ProofKey {
+  subject: string;
+  purpose: string;
+  channel: string;
+}
+
+const snake = (field: string) => field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+const PRUNE_MARKER_COLUMNS = ['pruned_at', 'prune_seal'];
 
 type Knex = Core.Strapi['db']['connection'];
 
@@ -319,25 +332,43 @@ const ledger = ({ strapi }: { strapi: Core.Strapi }) => {
      */
     async verify(): Promise<VerifyResult> {
       const head = await knex()(TABLE.ledgerHead).where({ name: HEAD }).first();
+      // Prune seals are checked against every key the plugin ever signed with, as receipts are.
+      let keys: Jwk[] | null = null;
       let expectedSeq = 1;
       let prevHash = GENESIS_HASH;
       let checked = 0;
+      let pruned = 0;
       const bad = (seq: number, eventId: string | null, problem: string): VerifyResult => ({
         ok: false,
         checked,
+        pruned,
         firstBadEvent: { seq, eventId, problem },
       });
 
       for (;;) {
         // Read with knex: hydrating pages through the query engine cost more than hashing them.
         const rows = (
-          await knex()(TABLE.event).select(EVENT_COLUMNS).where('seq', '>=', expectedSeq).orderBy('seq', 'asc').limit(PAGE)
-        ).map(fromEventColumns);
+          await knex()(TABLE.event)
+            .select([...EVENT_COLUMNS, ...PRUNE_MARKER_COLUMNS])
+            .where('seq', '>=', expectedSeq)
+            .orderBy('seq', 'asc')
+            .limit(PAGE)
+        ).map((r: Record<string, any>) => ({ ...fromEventColumns(r), prunedAt: r.pruned_at ?? null, pruneSeal: r.prune_seal ?? null }));
         for (const row of rows) {
           const seq = Number(row.seq);
           if (seq !== expectedSeq) return bad(expectedSeq, null, `event ${expectedSeq} is missing`);
           if (row.prevHash !== prevHash) return bad(seq, row.eventId, 'does not link to the previous event');
-          if (eventHash(row) !== row.hash) return bad(seq, row.eventId, 'content does not match its hash');
+          if (row.prunedAt != null) {
+            // I5: its hash cannot be recomputed; the next event's hash covers it (as its prevHash), and the
+            // seal covers what remains.
+            keys ??= (await getService('receipts').jwks()).keys as unknown as Jwk[];
+            const seal = typeof row.pruneSeal === 'string' ? verifyCompactJws(row.pruneSeal, keys) : null;
+            if (!seal) return bad(seq, row.eventId, 'pruned without a seal');
+            if (!seal.ok) return bad(seq, row.eventId, `its prune seal is not genuine (${seal.problem})`);
+            const problem = prunedEventProblem(row, seal.payload);
+            if (problem) return bad(seq, row.eventId, problem);
+            pruned += 1;
+          } else if (eventHash(row) !== row.hash) return bad(seq, row.eventId, 'content does not match its hash');
           prevHash = row.hash;
           expectedSeq += 1;
           checked += 1;
@@ -349,7 +380,70 @@ const ledger = ({ strapi }: { strapi: Core.Strapi }) => {
       if (headSeq !== checked || (head?.hash ?? GENESIS_HASH) !== prevHash) {
         return bad(checked + 1, null, `the chain ends at ${checked} but its head says ${headSeq}`);
       }
-      return { ok: true, checked, firstBadEvent: null };
+      return { ok: true, checked, pruned, firstBadEvent: null };
+    },
+
+    /**
+     * I5: prunes the proof of these keys (person × purpose × channel), whose proof period the caller
+     * judged over (services/retention.ts, domain/proof-pruning.ts): every event of the key loses its
+     * `PRUNED_FIELDS`, gets `prunedAt` and a seal signed with the plugin's key over what remains, the
+     * receipts no event names any more are deleted (services/receipts.ts `forget`), and the key's state
+     * row goes, so `consent_states` still equals a replay (which skips pruned events: they no
+     * longer name anyone). Hash, prevHash, seq and the rest stay, so the chain still verifies. The only
+     * UPDATE the database triggers let through (database/ledger-guard.ts); runs under the head's lock in
+     * the caller's transaction.
+     */
+    async prune(keys: ProofKey[], now = new Date()): Promise<{ events: number; states: number }> {
+      if (!strapi.db.inTransaction()) throw new Error('[consent] ledger.prune() needs a surrounding transaction');
+      if (keys.length === 0) return { events: 0, states: 0 };
+      return strapi.db.transaction(async ({ trx }) => {
+        await lockHead(trx);
+        const prunedAt = new Date(Math.floor(now.getTime()));
+        const wanted = new Set(keys.map(stateKey));
+        const subjects = [...new Set(keys.map((k) => k.subject))];
+        const cleared = Object.fromEntries(PRUNED_FIELDS.map((f) => [snake(f), null]));
+        let events = 0;
+        let states = 0;
+        const receipts = new Set<string>();
+        for (let i = 0; i < subjects.length; i += CHUNK) {
+          const rows = await knex()(TABLE.event)
+            .transacting(trx as never)
+            .select(['id', ...EVENT_COLUMNS])
+            .whereIn('subject', subjects.slice(i, i + CHUNK))
+            .whereNull('pruned_at')
+            .orderBy('seq', 'asc');
+          for (const r of rows) {
+            if (!wanted.has(stateKey(r))) continue;
+            const seal = getService('receipts').signAs(
+              pruneSealOf(fromEventColumns(r), prunedAt) as unknown as Record<string, unknown>,
+              PRUNE_SEAL_TYPE
+            );
+            await knex()(TABLE.event)
+              .transacting(trx as never)
+              .where({ id: r.id })
+              .update({ ...cleared, pruned_at: prunedAt, prune_seal: seal });
+            if (r.receipt_id != null) receipts.add(r.receipt_id);
+            events += 1;
+          }
+        }
+        // A receipt covers one submission; once no event names it, it only names the person: it goes too.
+        const named = new Set<string>();
+        const ids = [...receipts];
+        for (let i = 0; i < ids.length; i += CHUNK) {
+          const rows = await knex()(TABLE.event).transacting(trx as never).distinct('receipt_id').whereIn('receipt_id', ids.slice(i, i + CHUNK));
+          for (const r of rows) named.add(r.receipt_id);
+        }
+        await getService('receipts').forget(
+          ids.filter((id) => !named.has(id)),
+          trx
+        );
+        for (const key of keys) {
+          states += Number(
+            await knex()(TABLE.state).transacting(trx as never).where({ subject: key.subject, purpose: key.purpose, channel: key.channel }).del()
+          );
+        }
+        return { events, states };
+      });
     },
 
     /**
@@ -406,7 +500,8 @@ const ledger = ({ strapi }: { strapi: Core.Strapi }) => {
       // Keyset over the people with events, in the database's own order (its collation, not JavaScript's).
       let after: string | null = null;
       for (;;) {
-        const q = knex()(TABLE.event).distinct('subject').orderBy('subject', 'asc').limit(REPLAY_PEOPLE);
+        // Pruned events (I5) name nobody: they move no state, and their key's state went with them.
+        const q = knex()(TABLE.event).distinct('subject').whereNotNull('subject').orderBy('subject', 'asc').limit(REPLAY_PEOPLE);
         if (after != null) q.where('subject', '>', after);
         const people: string[] = (await q).map((r: { subject: string }) => r.subject);
         if (people.length === 0) break;

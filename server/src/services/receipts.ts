@@ -11,7 +11,8 @@ const STORE_KEY = 'receipt-public-keys';
 /**
  * Receipt signing. The current key comes from the plugin secret; every public key ever used is kept in
  * Strapi's core store and published at /api/consent/jwks.json, so receipts signed before a secret
- * rotation stay verifiable by anyone, without the plugin.
+ * rotation stay verifiable by anyone, without the plugin. New receipts are signed with the current secret's
+ * key only; a retired key's public half is never removed from the set.
  */
 const receipts = ({ strapi }: { strapi: Core.Strapi }) => {
   let key: SigningKey | undefined;
@@ -21,11 +22,13 @@ const receipts = ({ strapi }: { strapi: Core.Strapi }) => {
   return {
     /** Derives the key and records its public half (bootstrap, after the secret is loaded). */
     async load() {
-      key = deriveSigningKey(getService('secrets').get());
+      const [current, ...previous] = getService('secrets').all().map(deriveSigningKey);
+      key = current;
       const known = ((await store().get({ key: STORE_KEY })) as PublicJwk[] | null) ?? [];
-      if (!known.some((k) => k.kid === key!.publicJwk.kid)) {
-        await store().set({ key: STORE_KEY, value: [key.publicJwk, ...known] });
-      }
+      // The previous secrets' keys too: receipts they signed verify even when the store never saw them
+      // (a database restored from before their first boot, or a secret only ever set on another instance).
+      const missing = [current, ...previous].map((k) => k.publicJwk).filter((jwk) => !known.some((k) => k.kid === jwk.kid));
+      if (missing.length) await store().set({ key: STORE_KEY, value: [...missing, ...known] });
     },
 
     /** The JWK set: the current key first, then earlier ones. */
@@ -39,6 +42,24 @@ const receipts = ({ strapi }: { strapi: Core.Strapi }) => {
     sign(receipt: Record<string, unknown>): string {
       if (!key) throw new Error('[consent] receipts are signed before the plugin bootstrap loaded the key');
       return signCompact(receipt, key, 'consent-receipt+jwt');
+    },
+
+    /**
+     * I5: deletes these receipts, inside the caller's transaction: the ledger calls it for receipts no
+     * event names any more once their events were pruned at the end of the proof period.
+     */
+    async forget(receiptIds: string[], trx: unknown): Promise<number> {
+      if (receiptIds.length === 0) return 0;
+      return Number(await strapi.db.connection(TABLE.receipt).transacting(trx as never).whereIn('receipt_id', receiptIds).del());
+    },
+
+    /**
+     * Another statement of the plugin under the same key and JWK set (a prune seal, I5; a compliance report),
+     * with its own `typ`, so it never passes for a receipt.
+     */
+    signAs(payload: Record<string, unknown>, typ: string): string {
+      if (!key) throw new Error('[consent] a statement is signed before the plugin bootstrap loaded the key');
+      return signCompact(payload, key, typ);
     },
 
     /**

@@ -144,7 +144,8 @@ const records = ({ strapi }: { strapi: Core.Strapi }) => {
      * J1, J3: the selection as NDJSON for the offline verifier (verify/index.ts): a header with the head
      * and the filter, then one event per line with every hashed field as the hash reads it, its hash and
      * its receipt's JWS. Unlike the CSV it carries context and evidence, which the hash covers (so
-     * possibly a truncated IP address or a staff note): without them no hash could be recomputed.
+     * possibly a truncated IP address or a staff note): without them no hash could be recomputed. An event
+     * pruned at the end of its proof period (I5) has those fields null and carries `prunedAt` and its seal.
      * Events appended after the head was read are left out, so an unfiltered export is a whole chain.
      * Paged like the CSV, each page's receipts read in one query.
      */
@@ -176,7 +177,7 @@ const records = ({ strapi }: { strapi: Core.Strapi }) => {
         let after = 0;
         for (;;) {
           const rows: Row[] = await events().findMany({
-            select: [...HASHED_FIELDS, 'hash'],
+            select: [...HASHED_FIELDS, 'hash', 'prunedAt', 'pruneSeal'],
             where: { ...where, seq: { $gt: after, $lte: head.seq } },
             orderBy: { seq: 'asc' },
             limit: PAGE,
@@ -193,6 +194,8 @@ const records = ({ strapi }: { strapi: Core.Strapi }) => {
                 hash: r.hash,
                 receipt: (r.receiptId != null && jws.get(r.receiptId)) || null,
               };
+              // I5: a pruned event carries its seal, which the verifier checks instead of its hash.
+              if (r.prunedAt != null) Object.assign(line, { prunedAt: new Date(r.prunedAt as string).toISOString(), pruneSeal: r.pruneSeal });
               return `${JSON.stringify(line)}\n`;
             })
             .join('');

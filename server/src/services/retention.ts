@@ -29,8 +29,9 @@ import {
   type ProspectFacts,
   type RetentionClock,
 } from '../domain/retention-rules';
+import { ENDED_STATES, mayPruneProof } from '../domain/proof-pruning';
 import { getService } from '../utils/get-service';
-import type { NewEvent } from './ledger';
+import type { NewEvent, ProofKey } from './ledger';
 import type { SuppressionEntry } from './suppression';
 import { iso, json } from '../utils/row-values';
 
@@ -59,6 +60,8 @@ export interface SubjectRow {
   id: number;
   pseudonym: string;
   email: string | null;
+  phone: string | null;
+  externalId: string | null;
   language: string | null;
   emailHash: string | null;
   phoneHash: string | null;
@@ -68,7 +71,7 @@ export interface SubjectRow {
   createdAt: string | Date;
 }
 
-const SUBJECT_SELECT = ['id', 'pseudonym', 'email', 'language', 'emailHash', 'phoneHash', 'externalIdHash', 'jurisdiction', 'audience', 'createdAt'];
+const SUBJECT_SELECT = ['id', 'pseudonym', 'email', 'phone', 'externalId', 'language', 'emailHash', 'phoneHash', 'externalIdHash', 'jurisdiction', 'audience', 'createdAt'];
 
 const HASHES: [IdentifierType, 'emailHash' | 'phoneHash' | 'externalIdHash'][] = [
   ['email', 'emailHash'],
@@ -273,7 +276,8 @@ const retention = ({ strapi }: { strapi: Core.Strapi }) => {
       const entries: SuppressionEntry[] = [];
       for (const channel of channels) {
         for (const [type, column] of HASHES) {
-          const hash = person[column];
+          // Under the current secret when the identifier is still in clear: after the purge nothing can rehash it.
+          const hash = person[type] ? getService('subjects').hash(type, person[type]!) : person[column];
           if (!hash) continue;
           entries.push({
             identifierHash: hash,
@@ -462,6 +466,76 @@ const retention = ({ strapi }: { strapi: Core.Strapi }) => {
         if (page.length < PAGE) break;
       }
       return { requested, failed };
+    },
+
+    /**
+     * I5: the end of proof. A consent (basis `consent`) that ended (state withdrawn, expired, revoked or
+     * refused) more than `retention.proofYears` ago, counted from the key's last event, and whose German
+     * telephone minimum has passed (domain/proof-pruning.ts `mayPruneProof`), loses the personal fields of
+     * its events and its state row (`ledger.prune`). Candidates come from `consent_states` a page at a time
+     * (memory flat); each batch is re-read and judged again under the ledger lock, so a new grant that
+     * lands first keeps the key, and a second instance finds the work done.
+     */
+    async pruneProof(now = new Date()): Promise<{ keys: number; events: number }> {
+      const years = config().proofYears;
+      if (years == null) return { keys: 0, events: 0 };
+      // The last event is never earlier than the state's change: a key changed since cannot be due.
+      const changedBefore = monthsBefore(now, years * 12);
+      const due = { legalBasis: 'consent', state: { $in: [...ENDED_STATES] }, changedAt: { $lt: changedBefore } };
+      let keys = 0;
+      let events = 0;
+      let after = 0;
+      for (;;) {
+        const candidates: { id: number }[] = await states().findMany({
+          select: ['id'],
+          where: { id: { $gt: after }, ...due },
+          orderBy: { id: 'asc' },
+          limit: PAGE,
+        });
+        if (candidates.length === 0) break;
+        after = candidates[candidates.length - 1].id;
+        for (const batch of chunks(candidates, BATCH)) {
+          const done = await strapi.db.transaction(async () => {
+            await getService('ledger').lock();
+            const rows: StateRow[] = await states().findMany({ where: { id: { $in: batch.map((c) => c.id) }, ...due } });
+            if (rows.length === 0) return { keys: 0, events: 0 };
+            const pseudonyms = [...new Set(rows.map((r) => r.subject))];
+            const people: Pick<SubjectRow, 'pseudonym' | 'jurisdiction' | 'audience'>[] = await subjects().findMany({
+              select: ['pseudonym', 'jurisdiction', 'audience'],
+              where: { pseudonym: { $in: pseudonyms } },
+            });
+            const person = new Map(people.map((p) => [p.pseudonym, p]));
+            const history: { subject: string; purpose: string; action: ConsentAction; state: ConsentState; channel: Channel; legalBasis: LegalBasis; occurredAt: string | Date }[] =
+              await strapi.db.query(UID.event).findMany({
+                select: ['subject', 'purpose', 'channel', 'action', 'state', 'legalBasis', 'occurredAt'],
+                where: { subject: { $in: pseudonyms }, purpose: { $in: [...new Set(rows.map((r) => r.purpose))] }, prunedAt: { $null: true } },
+              });
+            const ending: ProofKey[] = rows
+              .filter((row) =>
+                mayPruneProof(
+                  {
+                    state: row.state,
+                    legalBasis: row.legalBasis,
+                    jurisdiction: person.get(row.subject)?.jurisdiction ?? null,
+                    audience: person.get(row.subject)?.audience ?? null,
+                    events: history
+                      .filter((e) => e.subject === row.subject && e.purpose === row.purpose && e.channel === row.channel)
+                      .map((e) => ({ ...e, occurredAt: new Date(e.occurredAt) })),
+                  },
+                  now,
+                  years
+                )
+              )
+              .map(({ subject, purpose, channel }) => ({ subject, purpose, channel }));
+            const pruned = await getService('ledger').prune(ending, now);
+            return { keys: ending.length, events: pruned.events };
+          });
+          keys += done.keys;
+          events += done.events;
+        }
+        if (candidates.length < PAGE) break;
+      }
+      return { keys, events };
     },
 
     /**

@@ -68,8 +68,12 @@ const rights = ({ strapi }: { strapi: Core.Strapi }) => {
     return getService('subjects').find({ [id.type]: id.value });
   };
 
+  /** The person's hashes under the current secret (from the identifiers in clear; stored ones if not held). */
   const hashesOf = (subject: SubjectRow) =>
-    IDENTIFIERS.filter((i) => subject[i.hash]).map((i) => ({ type: i.type, hash: subject[i.hash] as string }));
+    IDENTIFIERS.filter((i) => subject[i.hash]).map((i) => ({
+      type: i.type,
+      hash: subject[i.type] ? getService('subjects').hash(i.type, subject[i.type]!) : (subject[i.hash] as string),
+    }));
 
   const allPurposes = async (): Promise<Purpose[]> => {
     const rows: { key: string }[] = await strapi.db.query(UID.purpose).findMany({ select: ['key'] });
@@ -100,7 +104,9 @@ const rights = ({ strapi }: { strapi: Core.Strapi }) => {
     if (!id) return null;
     const row = await knex()(TABLE.suppression)
       .transacting(trx as never)
-      .where({ identifier_hash: getService('subjects').hash(id.type, id.value), ...ERASURE_ENTRY })
+      .where(ERASURE_ENTRY)
+      // Under any secret of the ring: an erasure from before a rotation still answers.
+      .whereIn('identifier_hash', getService('subjects').hashes(id.type, id.value))
       .first('updated_at');
     return row ? iso(row.updated_at) : null;
   };
@@ -126,7 +132,7 @@ const rights = ({ strapi }: { strapi: Core.Strapi }) => {
         strapi.db.query(UID.receipt).findMany({ where, orderBy: { issuedAt: 'asc' } }),
         strapi.db.query(UID.confirmation).findMany({ where, orderBy: { requestedAt: 'asc' } }),
       ]);
-      const hashes = hashesOf(subject).map((h) => h.hash);
+      const hashes = getService('subjects').allHashes(subject);
       const suppressions: Row[] = hashes.length
         ? await knex()(TABLE.suppression).whereIn('identifier_hash', hashes).orderBy('id', 'asc')
         : [];
@@ -182,6 +188,8 @@ const rights = ({ strapi }: { strapi: Core.Strapi }) => {
           const { subject: _pseudonym, noticeId, noticeVersion, noticeHash, noticeLocale, ...event } = toLedgerEvent(row);
           return {
             ...event,
+            // Selected by the person's pseudonym: never a pruned event (I5), so the actor is there.
+            actor: event.actor ?? '',
             notice: noticeId == null ? null : { id: noticeId, version: noticeVersion, hash: noticeHash, locale: noticeLocale },
           };
         }),

@@ -8,6 +8,7 @@ import { orderedId } from '../database/ordered-id';
 import { onTable } from '../database/in-transaction';
 import { SUBJECT_COLUMNS as COLUMNS } from '../database/subject-rows';
 import { writeAll, type TableWrite } from '../database/write-all';
+import { staleHashes } from '../domain/key-ring';
 import {
   defaultPhoneCountry,
   identifierHash,
@@ -55,11 +56,26 @@ export interface SubjectProfile {
 export interface IdentifierKey {
   type: IdentifierType;
   value: string;
+  /** Under the current secret: what is written. */
   hash: string;
+  /** Under every secret of the ring, the current one first: what is looked up. */
+  hashes: string[];
+}
+
+/** What one pass of the rehash job did (`rehash`). */
+export interface RehashResult {
+  /** Subject rows read (those holding at least one identifier). */
+  scanned: number;
+  /** Subject rows whose hashes were rewritten under the current secret. */
+  rehashed: number;
+  /** Suppression entries moved from a previous secret's hash to the current one. */
+  suppressionsRekeyed: number;
 }
 
 // Hashes per lookup query.
 const LOOKUP_CHUNK = 500;
+// Subject rows per page of the rehash job: one read, a few writes, in one short transaction.
+const REHASH_PAGE = 500;
 
 const HASH_COLUMN = { email: 'emailHash', phone: 'phoneHash', externalId: 'externalIdHash' } as const;
 const ORDER: IdentifierType[] = ['email', 'phone', 'externalId'];
@@ -84,22 +100,48 @@ const subjects = ({ strapi }: { strapi: Core.Strapi }) => {
   const query = () => strapi.db.query(UID.subject);
   const documentId = documentIds(strapi, UID.subject);
 
-  /** Every subject holding one of these identifier hashes: one query (per 500 hashes of a type). */
+  let ring: Buffer[] | undefined;
+  const hmacKeys = () => (ring ??= getService('secrets').all().map(identifierKey));
+  /**
+   * Hashes under the current secret, computed from the identifiers a row holds in clear, for the rows a
+   * rotation left with a previous secret's hashes: `prepareMany` writes them with its next update of the
+   * person (rehash on write), the rehash job writes them for everyone else.
+   */
+  const stale = new WeakMap<SubjectRow, Partial<Subject>>();
+
+  /** The hashes the current secret gives the identifiers a row holds in clear. */
+  const currentHashes = (row: Pick<SubjectRow, IdentifierType>) =>
+    Object.fromEntries(
+      ORDER.filter((type) => row[type]).map((type) => [HASH_COLUMN[type], identifierHash(hmacKeys()[0], type, row[type]!)])
+    ) as Partial<Record<(typeof HASH_COLUMN)[IdentifierType], string>>;
+
+  /** The row as the current secret would have hashed it (in memory); the difference is remembered in `stale`. */
+  const current = (row: SubjectRow): SubjectRow => {
+    if (hmacKeys().length === 1) return row;
+    const patch = staleHashes(row, currentHashes(row));
+    if (Object.keys(patch).length === 0) return row;
+    const out = { ...row, ...patch };
+    stale.set(out, patch);
+    return out;
+  };
+
+  /**
+   * Every subject holding one of these identifier hashes under any secret of the ring: one query (per 500
+   * hashes of a type), each row seen with its current-secret hashes.
+   */
   const holders = async (keys: IdentifierKey[]): Promise<SubjectRow[]> => {
     const rows: SubjectRow[] = [];
     for (const type of ORDER) {
-      const hashes = [...new Set(keys.filter((k) => k.type === type).map((k) => k.hash))];
+      const hashes = [...new Set(keys.filter((k) => k.type === type).flatMap((k) => k.hashes))];
       for (let i = 0; i < hashes.length; i += LOOKUP_CHUNK) {
         const found = await onTable(strapi, TABLE.subject, (q) =>
           q.select(COLUMNS).whereIn(COLUMNS[HASH_COLUMN[type]], hashes.slice(i, i + LOOKUP_CHUNK))
         );
-        rows.push(...(found as unknown as SubjectRow[]).map((r) => ({ ...r, id: Number(r.id) })));
+        rows.push(...(found as unknown as SubjectRow[]).map((r) => current({ ...r, id: Number(r.id) })));
       }
     }
     return rows;
   };
-  let key: Buffer | undefined;
-  const hmacKey = () => (key ??= identifierKey(getService('secrets').get()));
   const config = () => strapi.config.get(`plugin::${PLUGIN_ID}`) as ConsentConfig;
 
   return {
@@ -127,9 +169,28 @@ const subjects = ({ strapi }: { strapi: Core.Strapi }) => {
       return out;
     },
 
-    /** Keyed hash of an already normalised identifier (also the key of suppression entries). */
+    /** Keyed hash of an already normalised identifier under the current secret (also the key of suppression entries). */
     hash(type: IdentifierType, normalised: string): string {
-      return identifierHash(hmacKey(), type, normalised);
+      return identifierHash(hmacKeys()[0], type, normalised);
+    },
+
+    /**
+     * The keyed hashes of a normalised identifier under every secret of the ring, the current one first:
+     * what a lookup of something recorded before a rotation (a person, a suppression entry) tries.
+     */
+    hashes(type: IdentifierType, normalised: string): string[] {
+      return hmacKeys().map((key) => identifierHash(key, type, normalised));
+    },
+
+    /**
+     * Every hash a person's row can be known by: the stored ones and, after a rotation, those of the
+     * identifiers it holds in clear under every secret (suppression entries made before or after it).
+     */
+    allHashes(row: Partial<Pick<SubjectRow, IdentifierType | (typeof HASH_COLUMN)[IdentifierType]>>): string[] {
+      const stored = ORDER.map((type) => row[HASH_COLUMN[type]]).filter((h): h is string => !!h);
+      if (hmacKeys().length === 1) return stored;
+      const derived = ORDER.flatMap((type) => (row[type] ? this.hashes(type, row[type]!) : []));
+      return [...new Set([...stored, ...derived])];
     },
 
     /** The subject any of these (normalised) identifiers belongs to, trying email, then phone, then id. */
@@ -165,7 +226,9 @@ const subjects = ({ strapi }: { strapi: Core.Strapi }) => {
     keys(identifiers: Identifiers): IdentifierKey[] {
       return ORDER.flatMap((type) => {
         const value = identifiers[type];
-        return value ? [{ type, value, hash: this.hash(type, value) }] : [];
+        if (!value) return [];
+        const hashes = this.hashes(type, value);
+        return [{ type, value, hash: hashes[0], hashes }];
       });
     },
 
@@ -234,7 +297,8 @@ const subjects = ({ strapi }: { strapi: Core.Strapi }) => {
           results.push({ subject, created: true });
           continue;
         }
-        const patch: Partial<Subject> = { ...missing };
+        // A person recorded under a previous secret is rewritten under the current one (rehash on write).
+        const patch: Partial<Subject> = { ...(stale.get(existing as SubjectRow) ?? {}), ...missing };
         if (profile.language && !existing.language) patch.language = profile.language;
         if (profile.audience && profile.audience !== existing.audience) patch.audience = profile.audience;
         if (profile.jurisdiction && profile.jurisdiction !== existing.jurisdiction) patch.jurisdiction = profile.jurisdiction;
@@ -259,6 +323,75 @@ const subjects = ({ strapi }: { strapi: Core.Strapi }) => {
         published_at: now,
       }));
       return { resolved: results, writes: [{ table: TABLE.subject, insert: rows }] };
+    },
+
+    /**
+     * The rehash job, after a secret rotation: every person still holding a previous secret's hashes is
+     * rewritten under the current one (from the identifiers kept in clear beside them), and the suppression
+     * entries under a previous secret's hash of their identifiers move to the current one. Pages of
+     * `REHASH_PAGE` rows by id, each in its own short transaction; idempotent and safe beside live traffic
+     * (a row is only rewritten if its identifiers did not change since it was read, so an erasure in
+     * between is never undone). Nothing to do, and no query, when no previous secret is configured.
+     * What it cannot rehash: entries and rows whose identifier is no longer held in clear (erased people's
+     * suppression entries), which match only while their secret stays in `previousSecrets`.
+     */
+    async rehash({ pageSize = REHASH_PAGE }: { pageSize?: number } = {}): Promise<RehashResult> {
+      const result: RehashResult = { scanned: 0, rehashed: 0, suppressionsRekeyed: 0 };
+      const previous = hmacKeys().slice(1);
+      if (previous.length === 0) return result;
+      const knex = () => strapi.db.connection;
+      let after = 0;
+      for (;;) {
+        const rows = (await knex()(TABLE.subject)
+          .select(COLUMNS)
+          .where('id', '>', after)
+          .andWhere((q) => q.whereNotNull('email').orWhereNotNull('phone').orWhereNotNull('external_id'))
+          .orderBy('id', 'asc')
+          .limit(pageSize)) as unknown as SubjectRow[];
+        if (rows.length === 0) break;
+        after = Number(rows[rows.length - 1].id);
+        result.scanned += rows.length;
+        const moves = new Map<string, string>();
+        for (const row of rows) {
+          for (const type of ORDER) {
+            const value = row[type];
+            if (!value) continue;
+            const now = identifierHash(hmacKeys()[0], type, value);
+            for (const key of previous) moves.set(identifierHash(key, type, value), now);
+          }
+        }
+        const changes = rows
+          .map((row) => ({ row, patch: staleHashes(row, currentHashes(row)) }))
+          .filter((c) => Object.keys(c.patch).length > 0);
+        await strapi.db.transaction(async ({ trx }) => {
+          if (changes.length) {
+            // One statement per page (a round trip per row made 20,000 people take a minute on PostgreSQL).
+            // Each hash is rewritten only if its identifier is still the one read: an erasure or a
+            // forget since then wins, its null identifier matches no branch and the column keeps its value.
+            const data: Record<string, unknown> = {};
+            for (const type of ORDER) {
+              const column = COLUMNS[HASH_COLUMN[type]];
+              const list = changes.filter((c) => c.patch[HASH_COLUMN[type]]);
+              if (list.length === 0) continue;
+              data[column] = knex().raw(`case ${list.map(() => 'when ?? = ? and ?? = ? then ?').join(' ')} else ?? end`, [
+                ...list.flatMap((c) => ['id', c.row.id, COLUMNS[type], c.row[type], c.patch[HASH_COLUMN[type]]]),
+                column,
+              ]);
+            }
+            const updated = await knex()(TABLE.subject)
+              .transacting(trx as never)
+              .whereIn(
+                'id',
+                changes.map((c) => c.row.id)
+              )
+              .update(data);
+            result.rehashed += Number(updated);
+          }
+          result.suppressionsRekeyed += await getService('suppression').rekey(moves);
+        });
+        if (rows.length < pageSize) break;
+      }
+      return result;
     },
 
     /**

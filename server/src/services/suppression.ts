@@ -164,6 +164,61 @@ const suppression = ({ strapi }: { strapi: Core.Strapi }) => {
       });
     },
 
+    /**
+     * After a secret rotation (the rehash job): entries under a previous secret's hash of an identifier move
+     * to the current secret's hash (`moves`: old → new). An entry that the new hash already has (same
+     * channel, reason and source) is deleted instead, the unique index allows one. `created_at` is kept: it
+     * is when the objection was made, which the retention minimum counts from (I3). Answers how many moved
+     * or merged. Runs in the caller's transaction when there is one.
+     */
+    async rekey(moves: Map<string, string>): Promise<number> {
+      if (moves.size === 0) return 0;
+      return strapi.db.transaction(async ({ trx }) => {
+        const db = () => knex()(TABLE.suppression).transacting(trx as never);
+        const old = [...moves.keys()];
+        let changed = 0;
+        for (let i = 0; i < old.length; i += CHUNK) {
+          const rows: { id: number | string; identifier_hash: string; channel: string; reason: string; source: string }[] = await db()
+            .select('id', 'identifier_hash', 'channel', 'reason', 'source')
+            .whereIn('identifier_hash', old.slice(i, i + CHUNK));
+          if (rows.length === 0) continue;
+          const targets = [...new Set(rows.map((r) => moves.get(r.identifier_hash)!))];
+          const present: { identifier_hash: string; channel: string; reason: string; source: string }[] = await db()
+            .select('identifier_hash', 'channel', 'reason', 'source')
+            .whereIn('identifier_hash', targets);
+          const key = (hash: string, r: { channel: string; reason: string; source: string }) => `${hash}|${r.channel}|${r.reason}|${r.source}`;
+          const taken = new Set(present.map((r) => key(r.identifier_hash, r)));
+          const merged: (number | string)[] = [];
+          const moved: typeof rows = [];
+          for (const row of rows) {
+            const target = moves.get(row.identifier_hash)!;
+            if (taken.has(key(target, row))) merged.push(row.id);
+            else {
+              moved.push(row);
+              taken.add(key(target, row));
+            }
+          }
+          // A statement each for the merged and the moved entries of the chunk, not one per entry.
+          if (merged.length) await db().whereIn('id', merged).delete();
+          if (moved.length) {
+            await db()
+              .whereIn(
+                'id',
+                moved.map((r) => r.id)
+              )
+              .update({
+                identifier_hash: knex().raw(`case ${moved.map(() => 'when ?? = ? then ?').join(' ')} else ?? end`, [
+                  ...moved.flatMap((r) => ['id', r.id, moves.get(r.identifier_hash)!]),
+                  'identifier_hash',
+                ]),
+              });
+          }
+          changed += merged.length + moved.length;
+        }
+        return changed;
+      });
+    },
+
     async count(): Promise<number> {
       const [{ n }] = (await knex()(TABLE.suppression).count({ n: '*' })) as { n: number | string }[];
       return Number(n);

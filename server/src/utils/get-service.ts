@@ -26,6 +26,7 @@ import type { RecordsService } from '../services/records';
 import type { RelationshipsService } from '../services/relationships';
 import type { ContactsService } from '../services/contacts';
 import type { RepermissionService } from '../services/repermission';
+import type { ReportsService } from '../services/reports';
 import { PLUGIN_ID } from '../constants';
 
 /** The plugin's services by name, so callers get typed results (the i18n plugin's pattern). */
@@ -58,6 +59,7 @@ export interface Services {
   relationships: RelationshipsService;
   contacts: ContactsService;
   repermission: RepermissionService;
+  reports: ReportsService;
 }
 
 export const getService = <T extends keyof Services>(name: T): Services[T] =>

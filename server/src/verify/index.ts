@@ -1,16 +1,21 @@
-import { createReadStream, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, createReadStream, openSync, readFileSync, readSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { exportVerifier, type ExportProblem, type ExportSummary } from '../domain/export-verification';
 import type { Jwk } from '../domain/jws-verify';
+import { reportDocument, verifyReport } from '../domain/report-verification';
+import { LEDGER_EXPORT_FORMAT } from '../../../shared/contracts/records';
 
 /**
  * `npx strapi-plugin-consent verify <file> [--jwks <jwks.json>] [--report <report.json>]`: checks an NDJSON
- * ledger export with no Strapi, database or network (docs/operations.md). Built into dist/verify by the
+ * ledger export, or a compliance report's signature (docs/reports.md), with no Strapi, database or network
+ * (docs/operations.md). Built into dist/verify by the
  * package's `./verify` export and run by bin/strapi-plugin-consent.js. Exit 0: everything checked holds;
  * 1: the first bad line is named; 2: the command was used wrongly (unreadable file, bad key set).
  */
 
-const USAGE = 'usage: strapi-plugin-consent verify <export.ndjson> [--jwks <jwks.json>] [--report <report.json>]';
+const USAGE =
+  'usage: strapi-plugin-consent verify <export.ndjson> [--jwks <jwks.json>] [--report <result.json>]\n' +
+  '       strapi-plugin-consent verify <compliance-report.json> --jwks <jwks.json> [--report <result.json>]';
 
 interface Output {
   out: (text: string) => void;
@@ -80,7 +85,63 @@ const describeChecks = (s: ExportSummary, ok: boolean): string[] => {
     s.receiptsChecked
       ? `receipts: ${s.receiptsVerified} signatures verified (${s.eventsWithReceipt} events with a receipt) against ${s.keys} key(s)`
       : `receipts: ${s.eventsWithReceipt} events with a receipt, signatures NOT checked (no --jwks)`,
+    // I5: pruned events are checked by their seal, not their hash.
+    ...(s.prunedEvents === 0
+      ? []
+      : [
+          s.receiptsChecked
+            ? `pruned events: ${s.prunedEvents} (proof period over), ${s.prunedSealsVerified} seals verified`
+            : `pruned events: ${s.prunedEvents} (proof period over), seals NOT checked (no --jwks): their remaining fields are unchecked`,
+        ]),
   ];
+};
+
+// The start of a file, enough for an export's header line.
+const PEEK_BYTES = 64 * 1024;
+// A report is one JSON document of some megabytes; a file far larger is an export.
+const REPORT_MAX_BYTES = 256 * 1024 * 1024;
+
+/**
+ * The compliance report in `path`, or null when the file is an export (its first line is an export
+ * header) or no report at all (then the export check names what is wrong with line 1).
+ */
+const readReport = (path: string) => {
+  const fd = openSync(path, 'r');
+  let head: string;
+  try {
+    const buffer = Buffer.alloc(PEEK_BYTES);
+    head = buffer.subarray(0, readSync(fd, buffer, 0, PEEK_BYTES, 0)).toString('utf8');
+  } finally {
+    closeSync(fd);
+  }
+  try {
+    if ((JSON.parse(head.split('\n')[0]) as { format?: unknown })?.format === LEDGER_EXPORT_FORMAT) return null;
+  } catch {
+    // Not one line of JSON: a pretty-printed report, or a broken export.
+  }
+  if (!/^\s*\{/.test(head)) return null;
+  const text = readFileSync(path);
+  if (text.length > REPORT_MAX_BYTES) return null;
+  try {
+    return reportDocument(JSON.parse(text.toString('utf8')));
+  } catch {
+    return null;
+  }
+};
+
+/** R3: a report file's signature against the key set; exit codes as for an export. */
+const checkReport = (doc: { report: unknown; jws: unknown }, keys: Jwk[], args: { file: string; report?: string }, output: Output): number => {
+  const result = verifyReport(doc, keys);
+  if (args.report) writeFileSync(args.report, `${JSON.stringify({ file: args.file, kind: 'compliance-report', ...result }, null, 2)}\n`);
+  if (!result.ok) {
+    output.err(`FAILED compliance report: ${result.problem}`);
+    return 1;
+  }
+  output.out(`compliance report ${result.reportId ?? '?'}${result.period ? `, ${result.period.from} to ${result.period.to}` : ''}`);
+  output.out(`signature: verified with key ${result.kid ?? '(no kid)'} of ${keys.length} key(s); the report in the file is the one signed`);
+  output.out(`SHA-256 of the signed JSON: ${result.hash} (the PDF states the same)`);
+  output.out('OK: the report is genuine and unchanged');
+  return 0;
 };
 
 export const main = async (argv: string[], output: Output): Promise<number> => {
@@ -93,6 +154,21 @@ export const main = async (argv: string[], output: Output): Promise<number> => {
     if (!(error instanceof UsageError)) throw error;
     output.err(`${error.message}\n${USAGE}`);
     return 2;
+  }
+
+  let report: ReturnType<typeof readReport>;
+  try {
+    report = readReport(args.file);
+  } catch (error) {
+    output.err(`cannot read ${args.file}: ${(error as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  if (report) {
+    if (!keys) {
+      output.err(`a compliance report's signature needs the JWK set: --jwks <jwks.json>\n${USAGE}`);
+      return 2;
+    }
+    return checkReport(report, keys, args, output);
   }
 
   const verifier = exportVerifier(keys);

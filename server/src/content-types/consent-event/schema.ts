@@ -35,6 +35,10 @@ export default {
     occurredAt: { type: 'datetime', required: true },
     prevHash: { type: 'string', required: true, maxLength: 64 },
     hash: { type: 'string', required: true, maxLength: 64 },
+    // I5: set when the proof period ended and the personal fields were cleared (domain/proof-pruning.ts);
+    // the seal (JWS) keeps the remaining fields checkable. Outside the hash: added after it was computed.
+    prunedAt: { type: 'datetime' },
+    pruneSeal: { type: 'text' },
   },
   // Experimental Strapi key (also used by @strapi/upload): column names, not attribute names.
   indexes: [
