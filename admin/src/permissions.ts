@@ -13,6 +13,8 @@ export const PERMISSIONS = {
   recordsRead: action('records.read'),
   recordsExport: action('records.export'),
   subjectsErase: action('subjects.erase'),
+  deliveriesRead: action('webhook-deliveries.read'),
+  deliveriesRetry: action('webhook-deliveries.retry'),
   reportsManage: action('reports.manage'),
   messagesRead: action('messages.read'),
   /** The plugin menu entry shows for any role that can read one of the editor's models or the records, make reports or follow sends. */

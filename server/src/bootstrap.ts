@@ -15,6 +15,8 @@ const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
   scheduleRetention(strapi);
   // Unfinished sends resume (services/messages.ts); stopped again in destroy.
   getService('messages').start();
+  // Last: the ledger head and the secrets it signs with are ready. Deliveries left pending go out now.
+  getService('webhook-outbox').start();
 
   if (process.env.NODE_ENV === 'production' && getService('settings').forceMigration()) {
     strapi.log.error(

@@ -25,6 +25,8 @@ export const RBAC_ACTIONS = [
   pluginAction(ACTIONS.recordsExport, 'Export consent records', 'records'),
   pluginAction(ACTIONS.subjectsErase, 'Erase data subjects', 'subjects'),
   pluginAction(ACTIONS.suppressionsManage, 'Import opposition lists (do-not-contact)', 'suppressions'),
+  pluginAction(ACTIONS.deliveriesRead, 'Read webhook deliveries and their failures', 'webhooks'),
+  pluginAction(ACTIONS.deliveriesRetry, 'Retry failed webhook deliveries', 'webhooks'),
   pluginAction(ACTIONS.reportsManage, 'Generate and read compliance reports', 'reports'),
   pluginAction(ACTIONS.messagesRead, 'Read messages and their progress', 'messages'),
   {

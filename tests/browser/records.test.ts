@@ -193,6 +193,25 @@ it('subscribes a webhook to consent events from Settings → Consent, and change
   }
 });
 
+it('lists a delivery the receiver did not take in the panel, with its error and attempts (D7)', async () => {
+  // The webhook above posts to crm.example, a name that never resolves: the next grant's delivery fails
+  // its first attempt and waits for the next one (30 s later by default).
+  await signUp(`bea-${unique}@example.com`);
+  await page.goto(`${base}/admin/settings/consent`);
+  const failures = page.getByTestId('webhook-failures');
+  await failures.getByText('Failed deliveries').waitFor();
+  const row = failures.locator('tr', { hasText: 'consent.granted' });
+  for (let i = 0; i < 50 && (await row.count()) === 0; i++) {
+    await new Promise((r) => setTimeout(r, 200));
+    await page.reload();
+    await failures.getByText('Failed deliveries').waitFor();
+  }
+  await row.first().waitFor();
+  await row.first().getByText('retrying').waitFor();
+  await row.first().getByText(/fetch failed/).waitFor();
+  expect(await row.first().locator('td').nth(3).innerText()).toBe('1');
+});
+
 /** Polls a locator's count (playwright-core ships no test runner's `expect`). */
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace

@@ -5,6 +5,7 @@ import { useNotification, useRBAC } from '@strapi/strapi/admin';
 import { WEBHOOK_EVENT_NAMES, type Webhook } from '../../../shared/contracts/webhooks';
 import { useMutation, useResource, type FieldErrors } from '../api';
 import { CheckboxGroup, TextField } from './Fields';
+import { WebhookFailures } from './WebhookFailures';
 import { useT } from '../utils/useT';
 
 /** Strapi's own webhook permissions: the plugin adds no route, it calls `/admin/webhooks` as the Webhooks page does. */
@@ -124,7 +125,7 @@ const ConsentWebhooks = () => {
         <Typography textColor="neutral600">
           {t(
             'webhooks.intro',
-            'Post every committed consent event to your CRM or mailing tool, so that a withdrawal reaches it at once. The other settings of these webhooks (headers, enabling) are on Settings → Webhooks.'
+            'Post every committed consent event to your CRM or mailing tool, so that a withdrawal reaches it at once. Each event is kept until the receiver accepts it, tried again with growing delays, and signed (see the back-ends guide). The other settings of these webhooks (headers, enabling) are on Settings → Webhooks.'
           )}
         </Typography>
         {error ? (
@@ -140,6 +141,7 @@ const ConsentWebhooks = () => {
             ))}
           </ul>
         )}
+        <WebhookFailures />
         {allowedActions.canCreate && (
           <Box tag="form" onSubmit={create} borderColor="neutral200" hasRadius padding={4}>
             <Flex direction="column" alignItems="stretch" gap={3}>

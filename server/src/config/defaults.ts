@@ -56,6 +56,21 @@ export interface ConsentConfig {
    * (services/shutdown).
    */
   http: { bodyTimeoutMs: number; drainTimeoutMs: number };
+  /**
+   * Delivery of `consent.*` webhooks through the outbox (D6, D7; services/webhook-outbox): a failed POST
+   * is tried again after `baseDelayMs`, doubling up to `maxDelayMs`, `maxAttempts` times in all, then left
+   * failed for an admin to retry. Each POST is signed with `signingSecret` (HMAC-SHA256, docs/back-ends.md);
+   * unset, a key derived from `secret` signs and a warning says so. Every `pollIntervalMs` each instance
+   * looks for due deliveries; `timeoutMs` bounds one POST.
+   */
+  webhooks: {
+    signingSecret?: string;
+    maxAttempts: number;
+    baseDelayMs: number;
+    maxDelayMs: number;
+    pollIntervalMs: number;
+    timeoutMs: number;
+  };
   email: {
     from?: string;
     replyTo?: string;
@@ -152,6 +167,16 @@ export const defaultConfig: ConsentConfig = {
   // The largest body a public route takes is 16 kB: seconds on the slowest mobile link; 10 s is generous.
   // A shutdown waits for the requests in flight at most 10 s: within Kubernetes' 30 s grace period.
   http: { bodyTimeoutMs: 10_000, drainTimeoutMs: 10_000 },
+  // 12 attempts from 30 s doubling to 6 h apart: about 14.5 hours of retries, inside D6's 48 hours, so an
+  // admin still has a day to see the failure and retry it after the receiver is fixed.
+  webhooks: {
+    signingSecret: undefined,
+    maxAttempts: 12,
+    baseDelayMs: 30_000,
+    maxDelayMs: 6 * 3600_000,
+    pollIntervalMs: 5_000,
+    timeoutMs: 10_000,
+  },
   email: { from: undefined, replyTo: undefined, templates: {} },
   pages: {},
   messages: {

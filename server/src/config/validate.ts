@@ -139,6 +139,18 @@ export const configSchema = (production: boolean) =>
           drainTimeoutMs: yup.number().integer().min(0).max(300_000).required(),
         })
         .noUnknown(true, '${path} has unknown key(s): ${unknown}'),
+      webhooks: yup
+        .object({
+          signingSecret: yup.string().min(SECRET_MIN_LENGTH, `\${path} must be at least ${SECRET_MIN_LENGTH} characters`),
+          maxAttempts: yup.number().integer().min(1).max(50).required(),
+          // Milliseconds so tests can retry at once; a production value is seconds or more.
+          baseDelayMs: yup.number().integer().min(1).required(),
+          maxDelayMs: yup.number().integer().min(yup.ref('baseDelayMs'), '${path} must be at least webhooks.baseDelayMs').required(),
+          pollIntervalMs: yup.number().integer().min(10).max(3_600_000).required(),
+          // Under the delivery's claim (services/webhook-outbox), so a slow receiver is never posted to twice at once.
+          timeoutMs: yup.number().integer().min(100).max(60_000).required(),
+        })
+        .noUnknown(true, '${path} has unknown key(s): ${unknown}'),
       email: yup
         .object({
           from: yup.string(),

@@ -11,6 +11,7 @@ import rateLimit from './rate-limit';
 import confirmation from './confirmation';
 import relationship from './relationship';
 import importBatch from './import-batch';
+import webhookDelivery from './webhook-delivery';
 import report from './report';
 import parentalConsent from './parental-consent';
 import message from './message';
@@ -30,6 +31,7 @@ export default {
   confirmation,
   relationship,
   'import-batch': importBatch,
+  'webhook-delivery': webhookDelivery,
   report,
   'parental-consent': parentalConsent,
   message,

@@ -23,6 +23,7 @@ import reports from './reports';
 import wellKnown from './well-known';
 import parentalConsents from './parental-consents';
 import messages from './messages';
+import webhookDeliveries from './webhook-deliveries';
 
 export default {
   forms,
@@ -50,4 +51,5 @@ export default {
   reports,
   'well-known': wellKnown,
   'parental-consents': parentalConsents,
+  'webhook-deliveries': webhookDeliveries,
 };

@@ -48,6 +48,8 @@ export default {
     route('GET', '/subjects/:pseudonym/export', 'subjects.adminExport', 'recordsExport'),
     route('POST', '/subjects/:pseudonym/erase', 'subjects.adminErase', 'subjectsErase'),
 
+    route('GET', '/webhook-deliveries', 'webhook-deliveries.find', 'deliveriesRead'),
+    route('POST', '/webhook-deliveries/:id/retry', 'webhook-deliveries.retry', 'deliveriesRetry'),
     // Compliance reports (issue 22): stored as signed, so there is no PUT or DELETE.
     route('POST', '/reports', 'reports.create', 'reportsManage'),
     route('GET', '/reports', 'reports.find', 'reportsManage'),

@@ -11,6 +11,7 @@ import eligibility from './eligibility';
 import rateLimits from './rate-limits';
 import subjects from './subjects';
 import webhooks from './webhooks';
+import webhookOutbox from './webhook-outbox';
 import confirmations from './confirmations';
 import suppression from './suppression';
 import tokens from './tokens';
@@ -30,4 +31,4 @@ import parentalConsents from './parental-consents';
 import messages from './messages';
 import shutdown from './shutdown';
 
-export default { forms, ledger, notices, purposes, receipts, secrets, settings, capture, catalogue, eligibility, 'rate-limits': rateLimits, subjects, webhooks, confirmations, suppression, tokens, links, 'opt-out': optOut, preferences, rights, imports, audiences, retention, records, relationships, contacts, repermission, reports, 'parental-consents': parentalConsents, messages, shutdown };
+export default { forms, ledger, notices, purposes, receipts, secrets, settings, capture, catalogue, eligibility, 'rate-limits': rateLimits, subjects, webhooks, 'webhook-outbox': webhookOutbox, confirmations, suppression, tokens, links, 'opt-out': optOut, preferences, rights, imports, audiences, retention, records, relationships, contacts, repermission, reports, 'parental-consents': parentalConsents, messages, shutdown };

@@ -195,6 +195,10 @@ const ledger = ({ strapi }: { strapi: Core.Strapi }) => {
     return strapi.db.transaction(async ({ trx, onCommit }) => {
       // The row lock serialises appends across instances (PostgreSQL, MySQL); SQLite has one writer.
       const head = await lockHead(trx);
+      // The webhook deliveries of these events are written with them (D7): the outbox owns its rows, the
+      // ledger's transaction carries them, so a rolled back event leaves no delivery and a committed one
+      // is never lost.
+      const outbox = await getService('webhook-outbox').open(trx);
       let seq = Number(head.seq);
       let prevHash: string = head.hash;
       const states = new Map<string, StateEntry>();
@@ -261,12 +265,17 @@ const ledger = ({ strapi }: { strapi: Core.Strapi }) => {
             });
           }
           writes.push({ table: TABLE.state, insert: created });
+          const deliveries = outbox.writes(written, now);
+          writes.push(...deliveries);
           writes.push({ table: TABLE.ledgerHead, update: { where: { name: HEAD }, data: { seq, hash: prevHash } } });
           // Both only matter once the writes are committed: if they fail, the transaction is rolled back,
           // and with it this cache entry (keyed by the transaction) and the listeners' call.
           heads.set(trx as object, { seq, hash: prevHash });
           const identifiers = new Map([...known].map(([pseudonym, k]) => [pseudonym, k.identifiers]));
-          onCommit(() => getService('webhooks').emit(written, identifiers));
+          onCommit(() => {
+            if (deliveries.length) getService('webhook-outbox').kick();
+            return getService('webhooks').emit(written, identifiers);
+          });
           return writes;
         },
 

@@ -11,6 +11,7 @@ import type { EligibilityService } from '../services/eligibility';
 import type { RateLimitsService } from '../services/rate-limits';
 import type { SubjectsService } from '../services/subjects';
 import type { WebhooksService } from '../services/webhooks';
+import type { WebhookOutboxService } from '../services/webhook-outbox';
 import type { ConfirmationsService } from '../services/confirmations';
 import type { SuppressionService } from '../services/suppression';
 import type { TokensService } from '../services/tokens';
@@ -46,6 +47,7 @@ export interface Services {
   'rate-limits': RateLimitsService;
   subjects: SubjectsService;
   webhooks: WebhooksService;
+  'webhook-outbox': WebhookOutboxService;
   confirmations: ConfirmationsService;
   suppression: SuppressionService;
   tokens: TokensService;
