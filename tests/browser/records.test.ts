@@ -31,7 +31,7 @@ const signUp = async (address: string) => {
     body: JSON.stringify({
       form: 'demo',
       locale: 'en',
-      subject: { email: address, phone: `+336${String(Date.now()).slice(-8)}` },
+      subject: { email: address, phone: `+33612${String(Date.now()).slice(-6)}` },
       choices: { newsletter: false, 'partner-offers': false, 'phone-prospecting': true },
       notices: {
         newsletter: notice('newsletter'),
