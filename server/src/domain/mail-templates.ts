@@ -21,6 +21,11 @@ export const PLACEHOLDERS = [
 export type MailValues = Partial<Record<(typeof PLACEHOLDERS)[number], string>>;
 /** The template names the plugin sends; each must contain `{{link}}`. */
 export const MAIL_TEMPLATES = ['confirmation', 'repermission', 'parental-consent'] as const;
+/**
+ * D4, D10: the plugin's mails that are marketing, sent through the messages service, which fills in
+ * `{{unsubscribeUrl}}` (and `{{preferencesUrl}}`) per recipient: each must also contain `{{unsubscribeUrl}}`.
+ */
+export const MARKETING_TEMPLATES = ['repermission'] as const;
 
 const confirmation: Record<'en' | 'de' | 'fr', EmailTemplate> = {
   en: {
@@ -91,6 +96,7 @@ const repermission: Record<'en' | 'de' | 'fr', EmailTemplate> = {
       '',
       'Without an answer by {{deadline}}, we will stop and delete your contact details. Nothing else to do.',
       'To choose what you receive instead: {{preferencesLink}}',
+      'To stop hearing from us about this now: {{unsubscribeUrl}}',
       '',
       '{{controllerName}}, {{controllerAddress}}, {{controllerContact}}',
     ].join('\n'),
@@ -108,6 +114,7 @@ const repermission: Record<'en' | 'de' | 'fr', EmailTemplate> = {
       '',
       'Ohne Antwort bis zum {{deadline}} beenden wir den Versand und löschen Ihre Kontaktdaten. Sie müssen dafür nichts tun.',
       'Um stattdessen auszuwählen, was Sie erhalten: {{preferencesLink}}',
+      'Um diese Nachrichten sofort abzubestellen: {{unsubscribeUrl}}',
       '',
       '{{controllerName}}, {{controllerAddress}}, {{controllerContact}}',
     ].join('\n'),
@@ -125,6 +132,7 @@ const repermission: Record<'en' | 'de' | 'fr', EmailTemplate> = {
       '',
       'Sans réponse de votre part avant le {{deadline}}, nous cesserons nos envois et supprimerons vos coordonnées. Vous n’avez rien à faire pour cela.',
       'Pour choisir plutôt ce que vous recevez : {{preferencesLink}}',
+      'Pour ne plus recevoir ces messages dès maintenant : {{unsubscribeUrl}}',
       '',
       '{{controllerName}}, {{controllerAddress}}, {{controllerContact}}',
     ].join('\n'),
@@ -214,6 +222,28 @@ export const pickTemplate = (
   const fallback = overrides[name]?.en ?? DEFAULT_TEMPLATES[name].en;
   return { template: fallback, language: 'en' };
 };
+
+/**
+ * The HTML part of a plugin mail for the messages service, which sends both parts: the template's own, or
+ * its text, escaped, a paragraph per blank-line-separated block. Placeholders survive escaping (`{{…}}`
+ * has nothing to escape) and are filled in later, escaped again as values.
+ */
+export const htmlOf = (template: EmailTemplate): string =>
+  template.html ??
+  template.text
+    .split(/\n{2,}/)
+    .map((block) => `<p>${block.split('\n').map(escapeHtml).join('<br>')}</p>`)
+    .join('\n');
+
+/**
+ * Fills in what is the same for every recipient (`values`), leaving every other `{{placeholder}}` for the
+ * messages service to fill per recipient. Values are escaped in `html` as in `renderMail`.
+ */
+export const prefillForMessages = (template: EmailTemplate, values: MailValues) => ({
+  subject: fill(template.subject, values, (v) => v.replace(/[\r\n]+/g, ' ')),
+  text: fill(template.text, values, (v) => v),
+  html: fill(htmlOf(template), values, escapeHtml),
+});
 
 export const renderMail = (template: EmailTemplate, values: MailValues) => ({
   subject: fill(template.subject, values, (v) => v.replace(/[\r\n]+/g, ' ')),
