@@ -201,6 +201,35 @@ describe('I4, D10: the re-permission request is a message of the messages servic
     expect((await subjectRow(people.lena)).email).toBe('lena@example.fr');
   });
 
+  it('I4: asked about one purpose only (the other mail failed), a person is due for the other and not purged meanwhile', async () => {
+    people.mia = await subscriber('mia@example.fr', endingIn(5), ['newsletter', 'partners'], 'en');
+    // As the worker records a request that went out: the newsletter's only.
+    await consent()
+      .service('ledger')
+      .append([
+        {
+          subject: people.mia,
+          purpose: 'newsletter',
+          channel: 'email',
+          action: 'contacted',
+          state: 'granted',
+          method: 'api',
+          legalBasis: 'consent',
+          actor: 'system',
+          evidence: { kind: 're-permission', tokenHash: 'f'.repeat(64), answerBy: new Date(NOW.getTime() + 40 * DAY).toISOString(), message: 0 },
+          occurredAt: new Date(NOW.getTime() + 10 * DAY),
+        },
+      ]);
+    await retention().purgeProspects(new Date(NOW.getTime() + 60 * DAY));
+    expect((await subjectRow(people.mia)).email).toBe('mia@example.fr');
+    const run = await retention().requestRepermission(new Date(NOW.getTime() + 11 * DAY));
+    expect(run).toEqual({ requested: 1, messages: [expect.any(Number)] });
+    const [job] = await settled(run.messages);
+    expect(job).toMatchObject({ purpose: 'partners', counts: { sent: 1 } });
+    expect(mailsTo('mia@example.fr')).toHaveLength(1);
+    expect((await requestsOf(people.mia)).map((r: { purpose: string }) => r.purpose)).toEqual(['newsletter', 'partners']);
+  });
+
   it('the chain verifies and every state equals a replay of the ledger', async () => {
     expect(await consent().service('ledger').verify()).toMatchObject({ ok: true });
     for (const pseudonym of Object.values(people)) await expectStatesEqualReplay(app.strapi, pseudonym);
