@@ -6,7 +6,9 @@ import { escapeHtml } from '../utils/escape-html';
  * subscriber's three years end, whether they want to go on). Each holds its request and the sender's
  * identity, nothing else: no offer, no logo link, no "while you are here" (B2). Site owners can replace a
  * text per language in `email.templates.<name>.<locale>`; the placeholders below are filled in,
- * HTML-escaped in `html`. Both must keep `{{link}}`, the only way to answer.
+ * HTML-escaped in `html`. Each must keep `{{link}}`, the only way to answer. `repermission` is marketing
+ * (D10) and goes through the messages service, which also fills `{{unsubscribeUrl}}` (required there) and
+ * `{{preferencesUrl}}` per recipient.
  */
 export const PLACEHOLDERS = [
   'link',

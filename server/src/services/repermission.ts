@@ -40,7 +40,8 @@ export interface RenewOutcome {
 
 /**
  * I4, the one re-permission request: before a French subscriber's three years without an act of their own
- * end (services/retention.ts decides who is due), they are mailed once whether they want to go on. The
+ * end (services/retention.ts decides who is due), they are asked once per purpose whether they want to go
+ * on, by a marketing mail of the messages service (D10: sent only if they may still be mailed). The
  * request is a `contacted` event (method `api`, actor `system`: not the person's act), the answer a
  * `confirmed` event per grant (method `link`, the person's act), which starts their three years and their
  * consents' lifetimes again. Silence lets the purge take their data `retention.repermissionDays` later.
