@@ -33,9 +33,9 @@ export const cronTasks = (strapi: Core.Strapi) => ({
   // question whether they want to go on; the purge below acts only once it has stood unanswered that long.
   'consent:re-permission': {
     task: async () => {
-      const { requested, failed } = await getService('retention').requestRepermission();
-      if (requested) strapi.log.info(`[consent] ${requested} re-permission request(s) mailed`);
-      if (failed) strapi.log.warn(`[consent] ${failed} re-permission mail(s) could not be sent; retried next night`);
+      // Sent by the messages worker: a mail that fails records nothing and is asked again the next night.
+      const { requested, messages } = await getService('retention').requestRepermission();
+      if (requested) strapi.log.info(`[consent] ${requested} re-permission request(s) queued (message(s) ${messages.join(', ')})`);
     },
     options: { rule: '27 3 * * *' },
   },

@@ -296,7 +296,10 @@ describe('I4, N8, N11: the three years count from the person\'s own activity; a 
       );
     // A month before: the one re-permission request (I4), to abonne only (lecteur's click moved his three years).
     const asked = await consent().service('retention').requestRepermission(new Date(at(37).getTime() - 31 * DAY));
-    expect(asked).toEqual({ requested: 1, failed: 0 });
+    expect(asked).toEqual({ requested: 1, messages: [expect.any(Number)] });
+    // Sent by the messages worker, which records the request once the mail left.
+    await consent().service('messages').wake();
+    expect(await consent().service('messages').find(asked.messages[0])).toMatchObject({ status: 'done', counts: { sent: 1 } });
     // 37 months after the grant, 35 after lecteur's click: abonne did not answer.
     await consent().service('retention').purgeProspects(at(37));
     expect(await subjectRow(fr)).toMatchObject({ email: null, email_hash: null, erased_at: expect.anything() });

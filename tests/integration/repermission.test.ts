@@ -74,6 +74,26 @@ const linksOf = (mail: ReceivedMail) => {
   return { renew: renew[1], token: renew[2], preferences: preferences[1] };
 };
 
+/**
+ * The messages the nightly run queued, once the worker sent them: the request goes through the messages
+ * service (consent-gated sending), not synchronously.
+ */
+const settled = async (ids: number[]) => {
+  await consent().service('messages').wake();
+  const jobs = [];
+  for (const id of ids) {
+    let job = await consent().service('messages').find(id);
+    for (let tries = 0; job.status !== 'done' && tries < 200; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      await consent().service('messages').wake();
+      job = await consent().service('messages').find(id);
+    }
+    expect(job.status).toBe('done');
+    jobs.push(job);
+  }
+  return jobs;
+};
+
 const people: Record<string, string> = {};
 // The three years of someone whose last own act was `since` end 36 months later.
 const endingIn = (days: number) => new Date(monthsBefore(NOW, 36).getTime() + days * DAY);
@@ -120,7 +140,11 @@ describe('I4: one request, mailed before the three years end', () => {
     const port = smtp.port;
     await smtp.stop();
     const before = await eventCount();
-    expect(await retention().requestRepermission(NOW)).toEqual({ requested: 0, failed: 2 });
+    const run = await retention().requestRepermission(NOW);
+    // One message per purpose and language: zoe's in French, yan's in English.
+    expect(run).toEqual({ requested: 2, messages: [expect.any(Number), expect.any(Number)] });
+    const jobs = await settled(run.messages);
+    expect(jobs.map((j) => j.counts)).toEqual([expect.objectContaining({ total: 1, failed: 1, sent: 0 }), expect.objectContaining({ total: 1, failed: 1, sent: 0 })]);
     expect(await eventCount()).toBe(before);
     // Unasked, a subscriber is not purged even past the end of their three years.
     const late = new Date(NOW.getTime() + 45 * DAY);
@@ -131,10 +155,14 @@ describe('I4: one request, mailed before the three years end', () => {
 
   it('mails those due, once, in their language, with the way to answer, the deadline and the preference centre', async () => {
     const next = new Date(NOW.getTime() + DAY);
-    expect(await retention().requestRepermission(next)).toEqual({ requested: 2, failed: 0 });
+    const run = await retention().requestRepermission(next);
+    expect(run).toEqual({ requested: 2, messages: [expect.any(Number), expect.any(Number)] });
     // Two instances on the same night: nobody is mailed twice.
     const [a, b] = await Promise.all([retention().requestRepermission(next), retention().requestRepermission(next)]);
     expect(a.requested + b.requested).toBe(0);
+    const jobs = await settled(run.messages);
+    expect(jobs.map((j) => j.counts.sent)).toEqual([1, 1]);
+    expect(jobs.map((j) => [j.purpose, j.kind])).toEqual([['partners', 'marketing'], ['partners', 'marketing']]);
 
     const zoe = await smtp.waitFor((m) => m.to.includes('zoe@example.fr'));
     expect(zoe.subject).toBe('Souhaitez-vous continuer à recevoir nos messages ?');
@@ -155,16 +183,24 @@ describe('I4: one request, mailed before the three years end', () => {
     expect(requests).toEqual([
       expect.objectContaining({ purpose: 'partners', channel: 'email', method: 'api', actor: 'system', state: 'granted' }),
     ]);
-    expect(evidenceOf(requests[0])).toMatchObject({ kind: 're-permission', answerBy: new Date(next.getTime() + 30 * DAY).toISOString() });
+    expect(evidenceOf(requests[0])).toEqual({
+      kind: 're-permission',
+      tokenHash: expect.stringMatching(/^[0-9a-f]{64}$/),
+      answerBy: new Date(next.getTime() + 30 * DAY).toISOString(),
+      message: expect.any(Number),
+    });
+    expect(run.messages).toContain(evidenceOf(requests[0]).message);
     expect(await requestsOf(people.kim)).toEqual([]);
   });
 
   it('the next night asks nobody again', async () => {
-    expect(await retention().requestRepermission(new Date(NOW.getTime() + 2 * DAY))).toEqual({ requested: 0, failed: 0 });
+    expect(await retention().requestRepermission(new Date(NOW.getTime() + 2 * DAY))).toEqual({ requested: 0, messages: [] });
   });
 
   it('kim is asked when his own 30 days come', async () => {
-    expect(await retention().requestRepermission(new Date(NOW.getTime() + 31 * DAY))).toEqual({ requested: 1, failed: 0 });
+    const run = await retention().requestRepermission(new Date(NOW.getTime() + 31 * DAY));
+    expect(run).toEqual({ requested: 1, messages: [expect.any(Number)] });
+    await settled(run.messages);
     await smtp.waitFor((m) => m.to.includes('kim@example.fr'));
   });
 });

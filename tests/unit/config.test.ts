@@ -63,6 +63,19 @@ describe('validateConfig', () => {
       { email: { templates: { repermission: { fr: { subject: 'Toujours là ?', text: 'Répondez-nous' } } } } },
       /consent\.email\.templates\.repermission templates must contain \{\{link\}\}/,
     ],
+    [
+      // D4, D10: the re-permission mail is marketing, sent by the messages service with its opt-out link.
+      { email: { templates: { repermission: { de: { subject: 'Noch da?', text: 'Bitte hier: {{link}}' } } } } },
+      /consent\.email\.templates\.repermission templates must contain \{\{unsubscribeUrl\}\} in text/,
+    ],
+    [
+      {
+        email: {
+          templates: { repermission: { de: { subject: 'Noch da?', text: '{{link}} {{unsubscribeUrl}}', html: '<a href="{{link}}">Ja</a>' } } },
+        },
+      },
+      /consent\.email\.templates\.repermission templates must contain \{\{unsubscribeUrl\}\}/,
+    ],
   ])('refuses %j', (over, message) => {
     expect(() => validateConfig(withDefaults(over), 'development')).toThrow(message);
   });
@@ -74,7 +87,10 @@ describe('validateConfig', () => {
           rateLimit: false,
           email: {
             ...defaultConfig.email,
-            templates: { confirmation: { de: { subject: 'Bitte bestätigen', text: 'Bitte hier bestätigen: {{link}}' } } },
+            templates: {
+              confirmation: { de: { subject: 'Bitte bestätigen', text: 'Bitte hier bestätigen: {{link}}' } },
+              repermission: { de: { subject: 'Noch da?', text: 'Weiter: {{link}}\nAbbestellen: {{unsubscribeUrl}}' } },
+            },
           },
         }),
         'development'

@@ -2,7 +2,7 @@ import { yup } from '@strapi/utils';
 import { IP_STORAGE, JURISDICTIONS } from '../../../shared/contracts/domain';
 import { ringProblem } from '../domain/key-ring';
 import { COUNTRY_CODE, isThreshold, MAX_THRESHOLD, MIN_THRESHOLD } from '../domain/children-rules';
-import { MAIL_TEMPLATES } from '../domain/mail-templates';
+import { MAIL_TEMPLATES, MARKETING_TEMPLATES } from '../domain/mail-templates';
 import { MAX_PROOF_YEARS } from '../domain/proof-pruning';
 import { contrastRatio, HEX_COLOUR, MIN_TEXT_CONTRAST } from '../utils/contrast';
 import { SECRET_MIN_LENGTH, type ConsentConfig } from './defaults';
@@ -175,7 +175,21 @@ export const configSchema = (production: boolean) =>
                 if (!ok) return this.createError({ params: { name } });
               }
               return true;
-            }),
+            })
+            .test(
+              'templates-opt-out',
+              '${path}.${name} templates must contain {{unsubscribeUrl}} in text (and in html when given): the mail is marketing, sent with its opt-out link (D4, D10)',
+              function hasOptOut(value) {
+                const templates = (value ?? {}) as Record<string, Record<string, { text?: string; html?: string }>>;
+                for (const name of MARKETING_TEMPLATES) {
+                  const ok = Object.values(templates[name] ?? {}).every(
+                    (t) => !!t?.text?.includes('{{unsubscribeUrl}}') && (t.html === undefined || t.html.includes('{{unsubscribeUrl}}'))
+                  );
+                  if (!ok) return this.createError({ params: { name } });
+                }
+                return true;
+              }
+            ),
         })
         .noUnknown(true, '${path} has unknown key(s): ${unknown}'),
       pages,

@@ -6,7 +6,9 @@ import { escapeHtml } from '../utils/escape-html';
  * subscriber's three years end, whether they want to go on). Each holds its request and the sender's
  * identity, nothing else: no offer, no logo link, no "while you are here" (B2). Site owners can replace a
  * text per language in `email.templates.<name>.<locale>`; the placeholders below are filled in,
- * HTML-escaped in `html`. Both must keep `{{link}}`, the only way to answer.
+ * HTML-escaped in `html`. Each must keep `{{link}}`, the only way to answer. `repermission` is marketing
+ * (D10) and goes through the messages service, which also fills `{{unsubscribeUrl}}` (required there) and
+ * `{{preferencesUrl}}` per recipient.
  */
 export const PLACEHOLDERS = [
   'link',
@@ -21,6 +23,11 @@ export const PLACEHOLDERS = [
 export type MailValues = Partial<Record<(typeof PLACEHOLDERS)[number], string>>;
 /** The template names the plugin sends; each must contain `{{link}}`. */
 export const MAIL_TEMPLATES = ['confirmation', 'repermission', 'parental-consent'] as const;
+/**
+ * D4, D10: the plugin's mails that are marketing, sent through the messages service, which fills in
+ * `{{unsubscribeUrl}}` (and `{{preferencesUrl}}`) per recipient: each must also contain `{{unsubscribeUrl}}`.
+ */
+export const MARKETING_TEMPLATES = ['repermission'] as const;
 
 const confirmation: Record<'en' | 'de' | 'fr', EmailTemplate> = {
   en: {
@@ -91,6 +98,7 @@ const repermission: Record<'en' | 'de' | 'fr', EmailTemplate> = {
       '',
       'Without an answer by {{deadline}}, we will stop and delete your contact details. Nothing else to do.',
       'To choose what you receive instead: {{preferencesLink}}',
+      'To stop hearing from us about this now: {{unsubscribeUrl}}',
       '',
       '{{controllerName}}, {{controllerAddress}}, {{controllerContact}}',
     ].join('\n'),
@@ -108,6 +116,7 @@ const repermission: Record<'en' | 'de' | 'fr', EmailTemplate> = {
       '',
       'Ohne Antwort bis zum {{deadline}} beenden wir den Versand und löschen Ihre Kontaktdaten. Sie müssen dafür nichts tun.',
       'Um stattdessen auszuwählen, was Sie erhalten: {{preferencesLink}}',
+      'Um diese Nachrichten sofort abzubestellen: {{unsubscribeUrl}}',
       '',
       '{{controllerName}}, {{controllerAddress}}, {{controllerContact}}',
     ].join('\n'),
@@ -125,6 +134,7 @@ const repermission: Record<'en' | 'de' | 'fr', EmailTemplate> = {
       '',
       'Sans réponse de votre part avant le {{deadline}}, nous cesserons nos envois et supprimerons vos coordonnées. Vous n’avez rien à faire pour cela.',
       'Pour choisir plutôt ce que vous recevez : {{preferencesLink}}',
+      'Pour ne plus recevoir ces messages dès maintenant : {{unsubscribeUrl}}',
       '',
       '{{controllerName}}, {{controllerAddress}}, {{controllerContact}}',
     ].join('\n'),
@@ -214,6 +224,28 @@ export const pickTemplate = (
   const fallback = overrides[name]?.en ?? DEFAULT_TEMPLATES[name].en;
   return { template: fallback, language: 'en' };
 };
+
+/**
+ * The HTML part of a plugin mail for the messages service, which sends both parts: the template's own, or
+ * its text, escaped, a paragraph per blank-line-separated block. Placeholders survive escaping (`{{…}}`
+ * has nothing to escape) and are filled in later, escaped again as values.
+ */
+export const htmlOf = (template: EmailTemplate): string =>
+  template.html ??
+  template.text
+    .split(/\n{2,}/)
+    .map((block) => `<p>${block.split('\n').map(escapeHtml).join('<br>')}</p>`)
+    .join('\n');
+
+/**
+ * Fills in what is the same for every recipient (`values`), leaving every other `{{placeholder}}` for the
+ * messages service to fill per recipient. Values are escaped in `html` as in `renderMail`.
+ */
+export const prefillForMessages = (template: EmailTemplate, values: MailValues) => ({
+  subject: fill(template.subject, values, (v) => v.replace(/[\r\n]+/g, ' ')),
+  text: fill(template.text, values, (v) => v),
+  html: fill(htmlOf(template), values, escapeHtml),
+});
 
 export const renderMail = (template: EmailTemplate, values: MailValues) => ({
   subject: fill(template.subject, values, (v) => v.replace(/[\r\n]+/g, ' ')),

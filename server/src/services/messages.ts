@@ -25,6 +25,12 @@ import type { NewEvent } from './ledger';
 export interface MessageRecipientInput {
   email: string;
   placeholders?: Record<string, string>;
+  /**
+   * Added to the evidence of this recipient's `contacted` event (its `kind` replaces `sent`; `message` is
+   * always the job's id): what an internal caller needs to find the mail on the ledger again, e.g. the
+   * re-permission request's token hash and deadline (services/repermission.ts).
+   */
+  evidence?: Record<string, unknown>;
 }
 
 export interface MessageInput {
@@ -54,6 +60,15 @@ interface RecipientRow {
   status: RecipientStatus;
   reasons: string[] | null;
   placeholders: Record<string, string> | null;
+  evidence: Record<string, unknown> | null;
+}
+
+/** A mail that left, to be proven by a `contacted` event. */
+interface SentMail {
+  id: number;
+  subject: string;
+  sentAt: Date;
+  evidence: Record<string, unknown> | null;
 }
 
 interface JobRow {
@@ -89,6 +104,7 @@ const toRecipient = (r: Record<string, any>): RecipientRow => ({
   status: r.status,
   reasons: json(r.reasons) ?? null,
   placeholders: json(r.placeholders) ?? null,
+  evidence: json(r.evidence) ?? null,
 });
 
 const dateOf = (v: unknown): string | null => (v == null ? null : new Date(v as string).toISOString());
@@ -120,7 +136,7 @@ const messages = ({ strapi }: { strapi: Core.Strapi }) => {
     throw new errors.ValidationError(`${path}: ${message}`, { errors: [{ path: path.split('.'), message: `${path}: ${message}` }] });
   };
 
-  const recipientRows = (message: number, from: number, list: { email: string; placeholders?: Record<string, string> }[]) => {
+  const recipientRows = (message: number, from: number, list: MessageRecipientInput[]) => {
     const now = new Date();
     return list.map((r, i) => ({
       document_id: recipientDocumentId(),
@@ -129,6 +145,7 @@ const messages = ({ strapi }: { strapi: Core.Strapi }) => {
       email: r.email,
       status: 'queued',
       placeholders: r.placeholders ? JSON.stringify(r.placeholders) : null,
+      evidence: r.evidence ? JSON.stringify(r.evidence) : null,
       created_at: now,
       updated_at: now,
       published_at: now,
@@ -195,7 +212,7 @@ const messages = ({ strapi }: { strapi: Core.Strapi }) => {
     }
     // Sent, never recorded: the instance stopped between the mail and its ledger batch.
     const unrecorded: Record<string, any>[] = await knex()(TABLE.messageRecipient)
-      .select('id', 'message', 'subject', 'sent_at')
+      .select('id', 'message', 'subject', 'sent_at', 'evidence')
       .where({ status: 'sent' })
       .whereNull('recorded_at')
       .where('claimed_at', '<', cutoff)
@@ -204,7 +221,7 @@ const messages = ({ strapi }: { strapi: Core.Strapi }) => {
     for (const r of unrecorded) byJob.set(Number(r.message), [...(byJob.get(Number(r.message)) ?? []), r]);
     for (const [id, rows] of byJob) {
       const job = await strapi.db.query(UID.message).findOne({ where: { id } });
-      if (job) await recordContacts(job, rows.map((r) => ({ id: Number(r.id), subject: r.subject, sentAt: r.sent_at ? new Date(r.sent_at) : new Date() })));
+      if (job) await recordContacts(job, rows.map((r) => ({ id: Number(r.id), subject: r.subject, sentAt: r.sent_at ? new Date(r.sent_at) : new Date(), evidence: json(r.evidence) ?? null })));
     }
     // An audience being read when its instance stopped: nothing of it was sent; it is dropped.
     const abandoned = await strapi.db.query(UID.message).findMany({ where: { status: 'preparing', createdAt: { $lt: cutoff } } });
@@ -219,7 +236,7 @@ const messages = ({ strapi }: { strapi: Core.Strapi }) => {
    * One `contacted` event per mail sent (C8, I5), appended in the caller's transaction under the ledger
    * lock, with the rows it proves marked recorded.
    */
-  const appendContacts = async (job: JobRow, sent: { id: number; subject: string; sentAt: Date }[]) => {
+  const appendContacts = async (job: JobRow, sent: SentMail[]) => {
     if (sent.length === 0) return;
     const ledger = getService('ledger');
     await ledger.lock();
@@ -242,7 +259,7 @@ const messages = ({ strapi }: { strapi: Core.Strapi }) => {
           method: 'api',
           legalBasis: current?.legalBasis ?? purpose?.legalBasis ?? 'consent',
           actor: job.actor,
-          evidence: { kind: 'sent', message: job.id },
+          evidence: { kind: 'sent', ...(s.evidence ?? {}), message: job.id },
           occurredAt: s.sentAt,
         };
       })
@@ -257,11 +274,11 @@ const messages = ({ strapi }: { strapi: Core.Strapi }) => {
   };
 
   /** Rows sent but never recorded (their instance stopped in between): their events now. */
-  const recordContacts = (job: JobRow, sent: { id: number; subject: string; sentAt: Date }[]) =>
+  const recordContacts = (job: JobRow, sent: SentMail[]) =>
     strapi.db.transaction(() => appendContacts(job, sent));
 
   /** A slice's outcomes: sent rows with their person and time, failed ones, and the `contacted` events, at once. */
-  const settle = (job: JobRow, claim: string, outcomes: { id: number; subject: string; sentAt: Date; ok: boolean }[]) =>
+  const settle = (job: JobRow, claim: string, outcomes: (SentMail & { ok: boolean })[]) =>
     strapi.db.transaction(async () => {
       const sent = outcomes.filter((o) => o.ok);
       const failed = outcomes.filter((o) => !o.ok).map((o) => o.id);
@@ -362,13 +379,13 @@ const messages = ({ strapi }: { strapi: Core.Strapi }) => {
     for (let from = 0; from < eligible.length; from += SEND_SLICE) {
       const slice = eligible.slice(from, from + SEND_SLICE).map((row, k) => ({ row, subject: subjects[from + k].subject.pseudonym }));
       await setRows(slice.map((s) => s.row.id), { status: 'sending', claimed_at: new Date() }, { claim });
-      const outcomes: { id: number; subject: string; sentAt: Date; ok: boolean }[] = [];
+      const outcomes: (SentMail & { ok: boolean })[] = [];
       let next = 0;
       const worker = async () => {
         while (next < slice.length) {
           const { row, subject } = slice[next++];
           const ok = await deliver(job, row, subject);
-          outcomes.push({ id: row.id, subject, sentAt: new Date(), ok });
+          outcomes.push({ id: row.id, subject, sentAt: new Date(), evidence: row.evidence, ok });
         }
       };
       await Promise.all(Array.from({ length: Math.min(SEND_CONCURRENCY, slice.length) }, worker));
@@ -429,7 +446,7 @@ const messages = ({ strapi }: { strapi: Core.Strapi }) => {
         // The same person listed twice gets one mail.
         if (seen.has(email!)) return;
         seen.add(email!);
-        list.push({ email: email!, ...(r.placeholders ? { placeholders: r.placeholders } : {}) });
+        list.push({ email: email!, ...(r.placeholders ? { placeholders: r.placeholders } : {}), ...(r.evidence ? { evidence: r.evidence } : {}) });
       });
 
       const base = {
@@ -508,6 +525,25 @@ const messages = ({ strapi }: { strapi: Core.Strapi }) => {
         })),
         pagination: { page, pageSize, total: filtered, pageCount: Math.ceil(filtered / pageSize) },
       };
+    },
+
+    /**
+     * Among these addresses, those with a mail of `purpose` still to go (queued or in flight) whose
+     * recipient evidence is of `kind`: an internal caller that runs again before the worker got to them
+     * does not queue them twice.
+     */
+    async unsent(purpose: string, emails: string[], kind: string): Promise<Set<string>> {
+      const out = new Set<string>();
+      for (let i = 0; i < emails.length; i += INSERT_PAGE) {
+        const rows: { email: string; evidence: unknown }[] = await knex()(`${TABLE.messageRecipient} as r`)
+          .join(`${TABLE.message} as m`, 'm.id', 'r.message')
+          .select('r.email', 'r.evidence')
+          .where('m.purpose', purpose)
+          .whereIn('r.status', ['queued', 'claimed', 'sending'])
+          .whereIn('r.email', emails.slice(i, i + INSERT_PAGE));
+        for (const r of rows) if (json(r.evidence)?.kind === kind) out.add(r.email);
+      }
+      return out;
     },
 
     /** The latest jobs and their progress, for the admin. */

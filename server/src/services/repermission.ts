@@ -5,14 +5,15 @@ import type { Channel, ConsentState, LegalBasis } from '../../../shared/contract
 import type { ConsentConfig } from '../config';
 import { PLUGIN_ID, UID } from '../constants';
 import { requestContext } from '../domain/request-context';
+import { pickTemplate, prefillForMessages } from '../domain/mail-templates';
 import { currentGrant, REPERMISSION_KIND, SYSTEM_ACTOR } from '../domain/retention-rules';
 import { tokenHash } from '../domain/tokens';
 import { GoneError } from '../errors';
 import { getService } from '../utils/get-service';
-import { sendPluginMail } from '../utils/plugin-mail';
 import { json } from '../utils/row-values';
 import type { CaptureRequest } from './capture';
 import type { NewEvent } from './ledger';
+import type { MessageRecipientInput } from './messages';
 import type { SubjectRow } from './retention';
 
 const DAY = 86_400_000;
@@ -30,8 +31,6 @@ interface GrantRow {
   expiresAt: string | Date | null;
 }
 
-export type AskOutcome = 'sent' | 'failed' | 'skipped';
-
 export interface RenewOutcome {
   /** `renewed`: the grants go on; `already-renewed`: an earlier answer did it; `nothing-to-renew`: no grant left. */
   status: 'renewed' | 'already-renewed' | 'nothing-to-renew';
@@ -41,7 +40,8 @@ export interface RenewOutcome {
 
 /**
  * I4, the one re-permission request: before a French subscriber's three years without an act of their own
- * end (services/retention.ts decides who is due), they are mailed once whether they want to go on. The
+ * end (services/retention.ts decides who is due), they are asked once per purpose whether they want to go
+ * on, by a marketing mail of the messages service (D10: sent only if they may still be mailed). The
  * request is a `contacted` event (method `api`, actor `system`: not the person's act), the answer a
  * `confirmed` event per grant (method `link`, the person's act), which starts their three years and their
  * consents' lifetimes again. Silence lets the purge take their data `retention.repermissionDays` later.
@@ -94,71 +94,112 @@ const repermission = ({ strapi }: { strapi: Core.Strapi }) => {
 
   return {
     /**
-     * Mails the request to this person and records it, one `contacted` event per purpose asked about, on
-     * the email channel it went out on. `skipped`: another instance is asking them right now, or they have
-     * no current grant left. `failed`: the mail could not be sent, and nothing is recorded.
+     * One night's requests (`services/retention.ts` adds each person found due): per purpose the person
+     * holds a current email grant for and was not asked about since `since` (their last own act), a
+     * recipient of that night's message for the purpose in their language, with their own renew link for
+     * that purpose, the deadline and the purpose's name as placeholders, and the re-permission evidence
+     * (token hash, deadline) the worker puts on the `contacted` event it records once the mail left. The
+     * messages service sends it (eligibility at sending time: D10), so a mail that fails records nothing
+     * and the person is due again the next night. Skipped: someone whose mail for the purpose is still
+     * queued, or whom another instance claimed tonight (`rate-limits`, per person, purpose and day).
      */
-    async ask(person: Pick<SubjectRow, 'pseudonym' | 'email' | 'language'>, now = new Date()): Promise<AskOutcome> {
-      if (!person.email) return 'skipped';
-      try {
-        // Two instances running the same night's job send one mail: the first to count wins. The next
-        // night has a key of its own, so a mail that failed is tried again.
-        const claim = createHash('sha256').update(`${person.pseudonym}:${now.toISOString().slice(0, 10)}`).digest('hex');
-        await getService('rate-limits').window('re-permission', claim, 1, 86_400);
-      } catch (error) {
-        if (error instanceof errors.RateLimitError) return 'skipped';
-        throw error;
-      }
-      const grants = await grantsOf(person.pseudonym, now);
-      if (grants.length === 0) return 'skipped';
+    run(now = new Date()) {
       const cfg = config();
-      const keys = uniqueKeys(grants);
       const deadline = new Date(now.getTime() + cfg.retention.repermissionDays * DAY);
-      const token = getService('tokens').issue({
-        use: 'renew',
-        sub: person.pseudonym,
-        purposes: keys,
-        ref: now.toISOString(),
-        exp: Math.floor((deadline.getTime() + LINK_GRACE_DAYS * DAY) / 1000),
-      });
-      // The pseudonym names the person in the log if the mail fails, never their address.
-      const sent = await sendPluginMail(strapi, {
-        template: 'repermission',
-        to: person.email,
-        language: person.language ?? 'en',
-        about: `a re-permission mail (${person.pseudonym})`,
-        values: async (language) => ({
-          link: `${getService('settings').publicUrl()}/api/consent/renew/${token}`,
-          preferencesLink: getService('links').preferences(person.pseudonym),
-          purposes: (await getService('purposes').namesIn(keys, language)).map((n) => `- ${n}`).join('\n'),
-          deadline: deadlineText(deadline, language),
-        }),
-      });
-      if (!sent) return 'failed';
-      await strapi.db.transaction(async () => {
-        const ledger = getService('ledger');
-        await ledger.lock();
-        const email: { purpose: string; state: ConsentState }[] = await strapi.db.query(UID.state).findMany({
-          select: ['purpose', 'state'],
-          where: { subject: person.pseudonym, channel: 'email', purpose: { $in: keys } },
-        });
-        await ledger.append(
-          keys.map((purpose) => ({
-            subject: person.pseudonym,
-            purpose,
+      const day = now.toISOString().slice(0, 10);
+      const groups = new Map<string, { purpose: string; language: string; recipients: MessageRecipientInput[] }>();
+      const names = new Map<string, string>();
+      const messageIds: number[] = [];
+      let requested = 0;
+
+      const nameOf = async (purpose: string, language: string) => {
+        const key = `${purpose}|${language}`;
+        if (!names.has(key)) names.set(key, (await getService('purposes').namesIn([purpose], language))[0] ?? purpose);
+        return names.get(key)!;
+      };
+
+      const flush = async (key: string) => {
+        const group = groups.get(key);
+        groups.delete(key);
+        if (!group || group.recipients.length === 0) return;
+        const { template } = pickTemplate('repermission', group.language, cfg.email.templates);
+        const id = await getService('messages').enqueue(
+          {
+            purpose: group.purpose,
             channel: 'email',
-            action: 'contacted',
-            // What the mail relied on, unchanged: a `contacted` event never moves a state.
-            state: email.find((s) => s.purpose === purpose)?.state ?? 'none',
-            method: 'api',
-            legalBasis: grants.find((g) => g.purpose === purpose)!.legalBasis,
-            actor: SYSTEM_ACTOR,
-            evidence: { kind: REPERMISSION_KIND, tokenHash: tokenHash(token), answerBy: deadline.toISOString() },
-            occurredAt: now,
-          }))
+            recipients: group.recipients,
+            template: prefillForMessages(template, {
+              controllerName: cfg.controller.name,
+              controllerAddress: cfg.controller.address,
+              controllerContact: cfg.controller.contact,
+            }),
+            // D10: a re-permission mail is marketing: opt-out link and one-click headers like any other.
+            kind: 'marketing',
+          },
+          SYSTEM_ACTOR
         );
-      });
-      return 'sent';
+        messageIds.push(id);
+        requested += group.recipients.length;
+      };
+
+      /** Tonight's claim on asking this person about this purpose: false if another instance has it. */
+      const claim = async (pseudonym: string, purpose: string) => {
+        try {
+          const key = createHash('sha256').update(`${pseudonym}:${purpose}:${day}`).digest('hex');
+          await getService('rate-limits').window('re-permission', key, 1, 86_400);
+          return true;
+        } catch (error) {
+          if (error instanceof errors.RateLimitError) return false;
+          throw error;
+        }
+      };
+
+      return {
+        async add(person: Pick<SubjectRow, 'pseudonym' | 'email' | 'language'>, since: Date): Promise<void> {
+          if (!person.email) return;
+          const keys = uniqueKeys((await grantsOf(person.pseudonym, now)).filter((g) => g.channel === 'email'));
+          if (keys.length === 0) return;
+          const requests: { purpose: string; evidence: unknown }[] = await strapi.db.query(UID.event).findMany({
+            select: ['purpose', 'evidence'],
+            where: { subject: person.pseudonym, action: 'contacted', actor: SYSTEM_ACTOR, purpose: { $in: keys }, occurredAt: { $gt: since } },
+          });
+          const asked = new Set(requests.filter((r) => json(r.evidence)?.kind === REPERMISSION_KIND).map((r) => r.purpose));
+          const { language } = pickTemplate('repermission', person.language ?? 'en', cfg.email.templates);
+          for (const purpose of keys) {
+            if (asked.has(purpose)) continue;
+            if ((await getService('messages').unsent(purpose, [person.email], REPERMISSION_KIND)).size > 0) continue;
+            if (!(await claim(person.pseudonym, purpose))) continue;
+            const token = getService('tokens').issue({
+              use: 'renew',
+              sub: person.pseudonym,
+              purposes: [purpose],
+              ref: now.toISOString(),
+              exp: Math.floor((deadline.getTime() + LINK_GRACE_DAYS * DAY) / 1000),
+            });
+            const key = `${purpose}|${language}`;
+            if (!groups.has(key)) groups.set(key, { purpose, language, recipients: [] });
+            const group = groups.get(key)!;
+            group.recipients.push({
+              email: person.email,
+              placeholders: {
+                link: `${getService('settings').publicUrl()}/api/consent/renew/${token}`,
+                preferencesLink: getService('links').preferences(person.pseudonym),
+                purposes: `- ${await nameOf(purpose, language)}`,
+                deadline: deadlineText(deadline, language),
+              },
+              evidence: { kind: REPERMISSION_KIND, tokenHash: tokenHash(token), answerBy: deadline.toISOString() },
+            });
+            // Memory stays bounded on a first run over old data: a full message is queued at once.
+            if (group.recipients.length >= cfg.messages.maxRecipientsPerCall) await flush(key);
+          }
+        },
+
+        /** Queues what is left: the people asked tonight (one per purpose) and the messages that carry them. */
+        async finish(): Promise<{ requested: number; messages: number[] }> {
+          for (const key of [...groups.keys()]) await flush(key);
+          return { requested, messages: messageIds };
+        },
+      };
     },
 
     /** What the link's page shows; changes nothing (GET). */

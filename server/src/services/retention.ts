@@ -17,6 +17,7 @@ import {
   SYSTEM_ACTOR,
   currentGrant,
   isStaleProspect,
+  lastOwnAct,
   lifetimeOver,
   maySuppressionGo,
   monthsBefore,
@@ -205,14 +206,15 @@ const retention = ({ strapi }: { strapi: Core.Strapi }) => {
     const { now } = clock;
     const pseudonyms = people.map((p) => p.pseudonym);
     const grants: StateRow[] = await states().findMany({
-      select: ['subject', 'state', 'expiresAt'],
+      select: ['subject', 'purpose', 'channel', 'state', 'expiresAt'],
       where: { subject: { $in: pseudonyms }, state: 'granted' },
     });
-    const granted = new Set(grants.filter((g) => currentGrant(g, now)).map((g) => g.subject));
+    const current = grants.filter((g) => currentGrant(g, now));
+    const granted = new Set(current.map((g) => g.subject));
     const asked = await askedAtOf(pseudonyms);
     const contracts = await getService('relationships').contractsOf(pseudonyms, now);
     // Acts older than every instant compared below cannot change an answer (retention-rules.ts).
-    const horizon = Math.min(monthsBefore(now, clock.months).getTime(), ...[...asked.values()].map((d) => d.getTime()));
+    const horizon = Math.min(monthsBefore(now, clock.months).getTime(), ...[...asked.values()].flat().map((r) => r.at.getTime()));
     const activity: { subject: string; occurredAt: string | Date }[] = await strapi.db.query(UID.event).findMany({
       select: ['subject', 'occurredAt'],
       where: {
@@ -224,7 +226,7 @@ const retention = ({ strapi }: { strapi: Core.Strapi }) => {
     });
     const last = latestBySubject(activity);
     for (const p of people) {
-      out.set(p.pseudonym, {
+      const facts: ProspectFacts = {
         collectedAt: new Date(p.createdAt),
         lastActivityAt: last.get(p.pseudonym) ?? null,
         hasCurrentGrant: granted.has(p.pseudonym),
@@ -232,21 +234,38 @@ const retention = ({ strapi }: { strapi: Core.Strapi }) => {
         subscriberRule: p.jurisdiction != null && config().subscriberJurisdictions.includes(p.jurisdiction),
         contract: contracts.get(p.pseudonym) ?? null,
         askable: !!p.email,
-        askedAt: asked.get(p.pseudonym) ?? null,
+        askedAt: null,
+      };
+      // The request goes by email, one per purpose (D10: only where the person may be mailed about it).
+      const mailable = new Set(current.filter((g) => g.subject === p.pseudonym && g.channel === 'email').map((g) => g.purpose));
+      const since = lastOwnAct(facts).getTime();
+      const requests = (asked.get(p.pseudonym) ?? []).filter((r) => r.at.getTime() > since);
+      // Asked only once every purpose they may be mailed about was asked since their last own act: a
+      // purpose whose mail failed keeps them due (and unpurged) until it went out too.
+      const complete = [...mailable].every((purpose) => requests.some((r) => r.purpose === purpose));
+      const latest = (asked.get(p.pseudonym) ?? []).reduce<Date | null>((a, r) => (a && a.getTime() >= r.at.getTime() ? a : r.at), null);
+      out.set(p.pseudonym, {
+        ...facts,
+        askable: !!p.email && mailable.size > 0,
+        askedAt: complete ? latest : null,
       });
     }
     return out;
   };
 
-  /** I4: when each of these people was last sent the re-permission request, if ever. */
-  const askedAtOf = async (pseudonyms: string[]): Promise<Map<string, Date>> => {
-    const requests: { subject: string; occurredAt: string | Date; evidence: unknown }[] = await strapi.db
+  /** I4: the re-permission requests each of these people was sent (one per purpose), and when. */
+  const askedAtOf = async (pseudonyms: string[]): Promise<Map<string, { purpose: string; at: Date }[]>> => {
+    const requests: { subject: string; purpose: string; occurredAt: string | Date; evidence: unknown }[] = await strapi.db
       .query(UID.event)
       .findMany({
-        select: ['subject', 'occurredAt', 'evidence'],
+        select: ['subject', 'purpose', 'occurredAt', 'evidence'],
         where: { subject: { $in: pseudonyms }, action: 'contacted', actor: SYSTEM_ACTOR },
       });
-    return latestBySubject(requests.filter((r) => json(r.evidence)?.kind === REPERMISSION_KIND));
+    const out = new Map<string, { purpose: string; at: Date }[]>();
+    for (const r of requests.filter((e) => json(e.evidence)?.kind === REPERMISSION_KIND)) {
+      out.set(r.subject, [...(out.get(r.subject) ?? []), { purpose: r.purpose, at: new Date(r.occurredAt) }]);
+    }
+    return out;
   };
 
   /** I4: which of these people are stale prospects at `now`, leaving out those whose proof must be kept. */
@@ -429,18 +448,19 @@ const retention = ({ strapi }: { strapi: Core.Strapi }) => {
      * I4: the one re-permission request. A subscriber under the three-year rule
      * (`retention.subscriberJurisdictions`) with an email address, whose three years end within
      * `retention.repermissionDays` (or already ended), and who was not asked since their last own act, is
-     * mailed once whether they want to go on (services/repermission.ts); the `contacted` event that records
-     * the request is what lets `purgeProspects` act `repermissionDays` later. A mail that cannot be sent
-     * records nothing, so nobody is purged unasked: the next run tries again.
+     * asked once, per purpose they may be mailed about, whether they want to go on: queued on the messages
+     * service, one message per purpose and language (services/repermission.ts `run`), visible in
+     * *Consent → Messages*. The `contacted` event its worker records once a mail left is what lets
+     * `purgeProspects` act `repermissionDays` later. A mail that cannot be sent records nothing, so nobody
+     * is purged unasked: the next run asks again. Answers how many requests were queued, and the messages.
      */
-    async requestRepermission(now = new Date()): Promise<{ requested: number; failed: number }> {
+    async requestRepermission(now = new Date()): Promise<{ requested: number; messages: number[] }> {
       const jurisdictions = config().subscriberJurisdictions;
-      if (jurisdictions.length === 0) return { requested: 0, failed: 0 };
+      if (jurisdictions.length === 0) return { requested: 0, messages: [] };
       const clock = clockAt(now);
       // Collected at least (prospectMonths − repermissionDays) ago: nobody younger can be due.
       const collectedBefore = new Date(monthsBefore(now, clock.months).getTime() + clock.repermissionDays * 86_400_000);
-      let requested = 0;
-      let failed = 0;
+      const run = getService('repermission').run(now);
       let after = 0;
       for (;;) {
         const page: SubjectRow[] = await subjects().findMany({
@@ -459,13 +479,11 @@ const retention = ({ strapi }: { strapi: Core.Strapi }) => {
         after = page[page.length - 1].id;
         const facts = await factsOf(page, clock);
         for (const person of page.filter((p) => repermissionDue(facts.get(p.pseudonym)!, clock))) {
-          const outcome = await getService('repermission').ask(person, now);
-          if (outcome === 'sent') requested += 1;
-          else if (outcome === 'failed') failed += 1;
+          await run.add(person, lastOwnAct(facts.get(person.pseudonym)!));
         }
         if (page.length < PAGE) break;
       }
-      return { requested, failed };
+      return run.finish();
     },
 
     /**

@@ -31,6 +31,8 @@ export default {
     reasons: { type: 'json' },
     /** Extra placeholder values for this recipient (internal callers, e.g. a system mail's own link). */
     placeholders: { type: 'json' },
+    /** Extra evidence for this recipient's `contacted` event (internal callers, e.g. a re-permission request). */
+    evidence: { type: 'json' },
     claim: { type: 'string', maxLength: 40 },
     claimedAt: { type: 'datetime' },
     /** When the `contacted` event proving the send was written (null until then, e.g. after a crash). */
