@@ -54,6 +54,32 @@ const queryParam = (name: string, schema: Schema, description: string, required 
 const token = pathParam('token', 'The signed link from a mail (or from a submission\'s answer)');
 const locale = queryParam('locale', str({ examples: ['de'] }), 'The language of the page or text (en, de, fr, or any the notices exist in)');
 const jsonBody = (schema: Schema, required = true) => ({ required, content: { 'application/json': { schema } } });
+/** A hosted page's answer: HTML to browsers (`Accept: text/html`), `{ data }` JSON otherwise. */
+const pageOrJson = (description: string, schema: Schema) => ({
+  description,
+  content: { 'text/html': { schema: str() }, 'application/json': { schema: data(schema) } },
+});
+const linkErrors = errors(400, 404, 410, 429);
+/** A request answered by a mailed link: GET shows the question and changes nothing, POST answers it. */
+const linkAnswer = (question: string, answer: string) => ({
+  get: publicOp(`${question} (changes nothing: mail scanners follow GET links)`, {
+    parameters: [token, locale],
+    responses: {
+      200: pageOrJson('HTML for browsers, JSON otherwise', object({ confirmed: bool, purposes: arrayOf(str(), { description: 'The purposes\' names' }), language: str() })),
+      ...linkErrors,
+    },
+  }),
+  post: publicOp(`${answer} (idempotent)`, {
+    parameters: [token],
+    responses: {
+      200: pageOrJson(
+        'Confirmed, or already confirmed',
+        object({ status: enumOf(['confirmed', 'already-confirmed']), states: { type: 'object', additionalProperties: ref('State') } })
+      ),
+      ...linkErrors,
+    },
+  }),
+});
 
 const subjectInput = object(
   {
@@ -231,93 +257,33 @@ const paths: Record<string, Record<string, Schema>> = {
       },
     }),
   },
-  '/consent/confirm/{token}': {
-    get: publicOp('The double opt-in page (changes nothing: mail scanners follow GET links)', {
-      parameters: [token, locale],
-      responses: {
-        200: {
-          description: 'HTML for browsers, JSON otherwise',
-          content: {
-            'text/html': { schema: str() },
-            'application/json': { schema: data(object({ confirmed: bool, purposes: arrayOf(str(), { description: 'The purposes\' names' }), language: str() })) },
-          },
-        },
-        ...errors(400, 404, 410, 429),
-      },
-    }),
-    post: publicOp('Confirms a double opt-in (idempotent)', {
-      parameters: [token],
-      responses: {
-        200: {
-          description: 'Confirmed, or already confirmed',
-          content: {
-            'text/html': { schema: str() },
-            'application/json': { schema: data(object({ status: enumOf(['confirmed', 'already-confirmed']), states: { type: 'object', additionalProperties: ref('State') } })) },
-          },
-        },
-        ...errors(400, 404, 410, 429),
-      },
-    }),
-  },
+  '/consent/confirm/{token}': linkAnswer('The double opt-in page', 'Confirms a double opt-in'),
   '/consent/confirm/{token}/resend': {
     post: publicOp('Sends the confirmation mail again', {
       parameters: [token],
       responses: {
-        202: { description: 'Accepted', content: { 'text/html': { schema: str() }, 'application/json': { schema: data(object({ status: { const: 'accepted' } })) } } },
-        ...errors(400, 404, 410, 429),
+        202: pageOrJson('Accepted', object({ status: { const: 'accepted' } })),
+        ...linkErrors,
       },
     }),
   },
-  '/consent/parental-consent/{token}': {
-    get: publicOp('The page mailed to a parent of a child below the age of digital consent (G2, G4; changes nothing)', {
-      parameters: [token, locale],
-      responses: {
-        200: {
-          description: 'HTML for browsers, JSON otherwise',
-          content: {
-            'text/html': { schema: str() },
-            'application/json': { schema: data(object({ confirmed: bool, purposes: arrayOf(str(), { description: 'The purposes\' names' }), language: str() })) },
-          },
-        },
-        ...errors(400, 404, 410, 429),
-      },
-    }),
-    post: publicOp('The parent consents for the child (idempotent)', {
-      parameters: [token],
-      responses: {
-        200: {
-          description: 'Confirmed, or already confirmed',
-          content: {
-            'text/html': { schema: str() },
-            'application/json': { schema: data(object({ status: enumOf(['confirmed', 'already-confirmed']), states: { type: 'object', additionalProperties: ref('State') } })) },
-          },
-        },
-        ...errors(400, 404, 410, 429),
-      },
-    }),
-  },
+  '/consent/parental-consent/{token}': linkAnswer(
+    'The page mailed to a parent of a child below the age of digital consent (G2, G4)',
+    'The parent consents for the child'
+  ),
   '/consent/renew/{token}': {
     get: publicOp('The re-permission page (I4; changes nothing)', {
       parameters: [token, locale],
       responses: {
-        200: {
-          description: 'HTML for browsers, JSON otherwise',
-          content: { 'text/html': { schema: str() }, 'application/json': { schema: data(object({ language: str(), purposes: arrayOf(str()), renewable: bool })) } },
-        },
-        ...errors(400, 404, 410, 429),
+        200: pageOrJson('HTML for browsers, JSON otherwise', object({ language: str(), purposes: arrayOf(str()), renewable: bool })),
+        ...linkErrors,
       },
     }),
     post: publicOp('Keeps the person subscribed: an act of their own (I4)', {
       parameters: [token],
       responses: {
-        200: {
-          description: 'Renewed (idempotent)',
-          content: {
-            'text/html': { schema: str() },
-            'application/json': { schema: data(object({ status: enumOf(['renewed', 'already-renewed', 'nothing-to-renew']), purposes: arrayOf(str()) })) },
-          },
-        },
-        ...errors(400, 404, 410, 429),
+        200: pageOrJson('Renewed (idempotent)', object({ status: enumOf(['renewed', 'already-renewed', 'nothing-to-renew']), purposes: arrayOf(str()) })),
+        ...linkErrors,
       },
     }),
   },
@@ -325,10 +291,7 @@ const paths: Record<string, Record<string, Schema>> = {
     get: publicOp('The unsubscribe page with a one-click button (changes nothing)', {
       parameters: [token, locale],
       responses: {
-        200: {
-          description: 'HTML for browsers, JSON otherwise',
-          content: { 'text/html': { schema: str() }, 'application/json': { schema: data(object({ purposes: arrayOf(str()), channel: nullable(str()), preferencesUrl: str() })) } },
-        },
+        200: pageOrJson('HTML for browsers, JSON otherwise', object({ purposes: arrayOf(str()), channel: nullable(str()), preferencesUrl: str() })),
         ...errors(400, 410, 429),
       },
     }),
@@ -342,7 +305,7 @@ const paths: Record<string, Record<string, Schema>> = {
         },
       },
       responses: {
-        200: { description: 'Unsubscribed (no redirect)', content: { 'text/html': { schema: str() }, 'application/json': { schema: data(object({ status: { const: 'unsubscribed' }, changed: { type: 'array' } })) } } },
+        200: pageOrJson('Unsubscribed (no redirect)', object({ status: { const: 'unsubscribed' }, changed: { type: 'array' } })),
         ...errors(400, 410, 413, 429),
       },
     }),
@@ -350,7 +313,7 @@ const paths: Record<string, Record<string, Schema>> = {
   '/consent/preferences/{token}': {
     get: publicOp('The preference centre: the person\'s state per purpose', {
       parameters: [token, locale],
-      responses: { 200: { description: 'HTML for browsers, JSON otherwise', content: { 'text/html': { schema: str() }, 'application/json': { schema: data(ref('PreferenceView')) } } }, ...errors(400, 410, 429) },
+      responses: { 200: pageOrJson('HTML for browsers, JSON otherwise', ref('PreferenceView')), ...errors(400, 410, 429) },
     }),
     put: publicOp('Grants and withdraws per purpose in one call', {
       parameters: [token],
