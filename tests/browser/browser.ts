@@ -23,7 +23,8 @@ const findChromium = async (): Promise<string> => {
     return execFileSync(process.execPath, ['-e', script], { encoding: 'utf8', cwd: __dirname }).trim();
   } catch (error) {
     throw new Error(
-      `No Chromium for the browser tests: none on the system, and the one in @sparticuz/chromium (installed by npm ci) could not be unpacked (${(error as Error).message}); set CHROMIUM_PATH`
+      `No Chromium for the browser tests: none on the system, and the one in @sparticuz/chromium (installed by npm ci) could not be unpacked (${(error as Error).message}); set CHROMIUM_PATH`,
+      { cause: error }
     );
   }
 };

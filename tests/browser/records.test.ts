@@ -214,7 +214,6 @@ it('lists a delivery the receiver did not take in the panel, with its error and 
 
 /** Polls a locator's count (playwright-core ships no test runner's `expect`). */
 declare global {
-  // eslint-disable-next-line @typescript-eslint/no-namespace
   namespace jest {
     interface Matchers<R> {
       toHaveCountEventually(n: number): Promise<R>;

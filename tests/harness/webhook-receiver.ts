@@ -25,7 +25,10 @@ export const startReceiver = async () => {
       const hook = { path: req.url ?? '/', headers: req.headers, raw, body: JSON.parse(raw) };
       received.push(hook);
       respond(hook, res);
-      for (const w of waiting.splice(0)) (w.test() ? w.resolve() : waiting.push(w));
+      for (const w of waiting.splice(0)) {
+        if (w.test()) w.resolve();
+        else waiting.push(w);
+      }
     });
   });
   const open = new Set<import('node:net').Socket>();

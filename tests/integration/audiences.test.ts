@@ -323,7 +323,6 @@ describe('spec 4.2 audiences: 100,000 people in constant memory', () => {
   // MySQL's 65,535); one transaction per 10,000 people holds the ledger lock for a few seconds at most.
   const INSERT_ROWS = 1_000;
   const PER_TRANSACTION = 10_000;
-  const mb = (n: number) => Math.round((n / 2 ** 20) * 10) / 10;
   const emailOf = (i: number) => `bulk${i}@example.com`;
 
   /**

@@ -91,7 +91,7 @@ const post = (body: object) => app.http().post('/api/consent/eligibility').set('
 
 /** Counts the SQL statements a block sends: bulk answers must not cost a query per person. */
 const countQueries = async <T>(fn: () => Promise<T>): Promise<{ result: T; queries: number }> => {
-  const knex = app.strapi.db.connection as unknown as { on: Function; removeListener: Function };
+  const knex = app.strapi.db.connection as unknown as { on: (event: string, fn: () => void) => void; removeListener: (event: string, fn: () => void) => void };
   let queries = 0;
   const listener = () => (queries += 1);
   knex.on('query', listener);

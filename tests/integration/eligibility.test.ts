@@ -329,7 +329,6 @@ describe('bulk: POST /api/consent/eligibility', () => {
     const started = Date.now();
     const res = await post({ purpose: 'newsletter', subjects });
     const took = Date.now() - started;
-    // eslint-disable-next-line no-console
     console.log(`eligibility bulk (${app.database.engine}): 10,000 subjects in ${took} ms`);
 
     expect(res.status).toBe(200);

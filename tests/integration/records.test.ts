@@ -8,7 +8,7 @@
 import { CSV_COLUMNS } from '../../shared/contracts/records';
 import type { NewEvent } from '../../server/src/services/ledger';
 import { adminApi, createSuperAdmin } from '../harness/admin';
-import { type Notices, publishNotice, setupForm, shownNotices, submitConsent } from '../harness/consent-setup';
+import { type Notices, setupForm, shownNotices, submitConsent } from '../harness/consent-setup';
 import { consentEvent } from '../harness/fixtures';
 import { bootStrapi, type TestStrapi } from '../harness/strapi';
 
@@ -108,15 +108,27 @@ const parseCsv = (text: string): string[][] => {
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') ((field += '"'), i++);
-      else if (c === '"') quoted = false;
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') quoted = false;
       else field += c;
     } else if (c === '"') quoted = true;
-    else if (c === ',') (row.push(field), (field = ''));
-    else if (c === '\r' && text[i + 1] === '\n') (row.push(field), rows.push(row), (row = []), (field = ''), i++);
-    else field += c;
+    else if (c === ',') {
+      row.push(field);
+      field = '';
+    } else if (c === '\r' && text[i + 1] === '\n') {
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+      i++;
+    } else field += c;
   }
-  if (field || row.length) (row.push(field), rows.push(row));
+  if (field || row.length) {
+    row.push(field);
+    rows.push(row);
+  }
   return rows;
 };
 

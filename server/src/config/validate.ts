@@ -275,7 +275,7 @@ export const validateConfig = (config: unknown, env: string | undefined = proces
     const problems = (inner?.length ? inner : [error as { path?: string; message: string }]).map((e) =>
       e.message.replace(/^this\b/, 'consent config')
     );
-    throw new Error(`Invalid configuration for plugin "consent": ${problems.map((p) => `consent.${p}`).join('; ')}`);
+    throw new Error(`Invalid configuration for plugin "consent": ${problems.map((p) => `consent.${p}`).join('; ')}`, { cause: error });
   }
 };
 

@@ -78,7 +78,6 @@ export const wrap = (text: string, font: keyof typeof FONTS, size: number, width
         continue;
       }
       if (line) lines.push(line);
-      line = '';
       let rest = word;
       while (textWidth(rest, font, size) > width) {
         let cut = 1;

@@ -20,7 +20,7 @@ import {
 import { REPORT_TYP } from '../domain/report-verification';
 import { SYSTEM_ACTOR } from '../domain/retention-rules';
 import { getService } from '../utils/get-service';
-import { iso, json, num } from '../utils/row-values';
+import { iso, json } from '../utils/row-values';
 
 /** What identifies a report's format to a reader and to the offline verifier. */
 export const REPORT_FORMAT = 'strapi-plugin-consent/compliance-report@1';
