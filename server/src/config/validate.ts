@@ -275,7 +275,9 @@ export const validateConfig = (config: unknown, env: string | undefined = proces
     const problems = (inner?.length ? inner : [error as { path?: string; message: string }]).map((e) =>
       e.message.replace(/^this\b/, 'consent config')
     );
-    throw new Error(`Invalid configuration for plugin "consent": ${problems.map((p) => `consent.${p}`).join('; ')}`, { cause: error });
+    // The server targets a lib without Error's `cause`; every problem of the original is in the message.
+    // eslint-disable-next-line preserve-caught-error
+    throw new Error(`Invalid configuration for plugin "consent": ${problems.map((p) => `consent.${p}`).join('; ')}`);
   }
 };
 
