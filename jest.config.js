@@ -5,7 +5,11 @@ const swc = [
   '@swc/jest',
   {
     // The automatic JSX runtime, as the admin and react/ tsconfigs compile it (no `import React` needed).
-    jsc: { parser: { syntax: 'typescript', tsx: true }, target: 'es2022', transform: { react: { runtime: 'automatic' } } },
+    jsc: {
+      parser: { syntax: 'typescript', tsx: true },
+      target: 'es2022',
+      transform: { react: { runtime: 'automatic' } },
+    },
     module: { type: 'commonjs' },
   },
 ];
@@ -31,7 +35,9 @@ module.exports = {
       displayName: 'integration',
       testMatch: ['<rootDir>/tests/integration/**/*.test.ts'],
       // Several Strapi processes on one database need a server database; SQLite has one writer process.
-      testPathIgnorePatterns: sqlite ? ['/node_modules/', 'ledger-two-instances', 'simultaneous-boot'] : ['/node_modules/'],
+      testPathIgnorePatterns: sqlite
+        ? ['/node_modules/', 'ledger-two-instances', 'simultaneous-boot']
+        : ['/node_modules/'],
     },
     // The admin UI in headless Chromium against the playground. It does not depend on the database
     // engine, so it runs in the SQLite pass only.

@@ -48,7 +48,9 @@ const quick = flag('quick');
 const opts = {
   quick,
   db: option('db', 'sqlite'),
-  scales: option('scales', quick ? '10k' : '10k,100k,1m').split(',').map(parseScale),
+  scales: option('scales', quick ? '10k' : '10k,100k,1m')
+    .split(',')
+    .map(parseScale),
   duration: Number(option('duration', quick ? 3 : 10)),
   connections: Number(option('connections', 10)),
   bulkCalls: Number(option('bulk-calls', quick ? 3 : 5)),
@@ -77,7 +79,8 @@ const ensureBuilt = () => {
     !fs.existsSync(built) ||
     Math.max(newest(path.join(ROOT, 'server', 'src')), newest(path.join(ROOT, 'shared'))) > fs.statSync(built).mtimeMs;
   if (!stale) return;
-  if (!opts.build) throw new Error('dist/ is missing or older than server/src: run `npm run build` (or drop --no-build)');
+  if (!opts.build)
+    throw new Error('dist/ is missing or older than server/src: run `npm run build` (or drop --no-build)');
   log('building the plugin (npm run build) …');
   const res = spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
   if (res.status !== 0) throw new Error('npm run build failed');
@@ -182,10 +185,17 @@ const load = async (label, { url, method = 'GET', headers = {}, next, duration =
       ],
     });
   await run(1); // warm-up: JIT, connection pools, caches
-  const profile = opts.profile && path.join(RESULTS, 'profiles', `${fmtScale(scale)}-${label.replace(/[^a-z0-9]+/gi, '-').replace(/-$/, '')}.cpuprofile`);
+  const profile =
+    opts.profile &&
+    path.join(
+      RESULTS,
+      'profiles',
+      `${fmtScale(scale)}-${label.replace(/[^a-z0-9]+/gi, '-').replace(/-$/, '')}.cpuprofile`
+    );
   if (profile) await server.call('profileStart');
   const r = await run(duration);
-  if (profile) log(`  profile: ${path.relative(process.cwd(), (await server.call('profileStop', { file: profile })).file)}`);
+  if (profile)
+    log(`  profile: ${path.relative(process.cwd(), (await server.call('profileStop', { file: profile })).file)}`);
   const out = {
     label,
     rps: Math.round(r.requests.average),
@@ -195,7 +205,8 @@ const load = async (label, { url, method = 'GET', headers = {}, next, duration =
     non2xx: r.non2xx,
     errors: r.errors + r.timeouts,
   };
-  if (out.non2xx || out.errors) log(`  ! ${label}: ${out.non2xx} non-2xx answers, ${out.errors} errors; first: ${failure}`);
+  if (out.non2xx || out.errors)
+    log(`  ! ${label}: ${out.non2xx} non-2xx answers, ${out.errors} errors; first: ${failure}`);
   log(`  ${label}: ${out.rps} req/s, p50 ${out.p50} ms, p99 ${out.p99} ms`);
   return out;
 };
@@ -221,49 +232,72 @@ const measureScale = async (server, scale, runId) => {
   // What a front end displays: the current notice versions, from the public form definition.
   const form = await json(base, 'GET', '/api/consent/forms/bench?locale=en');
   if (form.status !== 200) throw new Error(`GET /api/consent/forms/bench answered ${form.status}`);
-  const shown = Object.fromEntries(form.body.data.purposes.map((p) => [p.key, { version: p.notice.version, hash: p.notice.hash }]));
-  if (want('submit')) out.submit = await load('submit (plugin)', { server, scale,
-    url: `${base}/api/consent/submissions`,
-    method: 'POST',
-    headers: { ...jsonHeaders, origin: info.origin, 'user-agent': 'Mozilla/5.0 (bench) autocannon' },
-    next: () => {
-      n += 1;
-      return {
-        body: JSON.stringify({
-          form: 'bench',
-          locale: 'en',
-          subject: { email: `new${n}-${tag}@bench.example` },
-          // Newsletter ticked, partner offers shown and left unticked, the postal objection box unticked.
-          choices: { newsletter: true },
-          notices: shown,
-          context: { url: 'https://shop.bench.example/join?utm_source=bench' },
-          fields: { firstName: 'Ada' },
-        }),
-      };
-    },
-  });
-  if (want('create')) out.create = await load('create (Strapi REST)', { server, scale,
-    url: `${base}/api/bench-entries`,
-    method: 'POST',
-    headers: jsonHeaders,
-    next: () => {
-      n += 1;
-      return {
-        body: JSON.stringify({
-          data: { name: 'Ada Lovelace', email: `new${n}-${tag}@bench.example`, message: 'Please call me back about my order.' },
-        }),
-      };
-    },
-  });
+  const shown = Object.fromEntries(
+    form.body.data.purposes.map((p) => [p.key, { version: p.notice.version, hash: p.notice.hash }])
+  );
+  if (want('submit'))
+    out.submit = await load('submit (plugin)', {
+      server,
+      scale,
+      url: `${base}/api/consent/submissions`,
+      method: 'POST',
+      headers: { ...jsonHeaders, origin: info.origin, 'user-agent': 'Mozilla/5.0 (bench) autocannon' },
+      next: () => {
+        n += 1;
+        return {
+          body: JSON.stringify({
+            form: 'bench',
+            locale: 'en',
+            subject: { email: `new${n}-${tag}@bench.example` },
+            // Newsletter ticked, partner offers shown and left unticked, the postal objection box unticked.
+            choices: { newsletter: true },
+            notices: shown,
+            context: { url: 'https://shop.bench.example/join?utm_source=bench' },
+            fields: { firstName: 'Ada' },
+          }),
+        };
+      },
+    });
+  if (want('create'))
+    out.create = await load('create (Strapi REST)', {
+      server,
+      scale,
+      url: `${base}/api/bench-entries`,
+      method: 'POST',
+      headers: jsonHeaders,
+      next: () => {
+        n += 1;
+        return {
+          body: JSON.stringify({
+            data: {
+              name: 'Ada Lovelace',
+              email: `new${n}-${tag}@bench.example`,
+              message: 'Please call me back about my order.',
+            },
+          }),
+        };
+      },
+    });
 
   // 2. Single checks beside the trivial route.
-  if (want('check')) out.check = await load('check (plugin)', { server, scale,
-    url: `${base}/api/consent/eligibility`,
-    headers: auth,
-    next: () => ({ path: `/api/consent/eligibility?purpose=newsletter&channel=email&email=${encodeURIComponent(someone())}` }),
-  });
+  if (want('check'))
+    out.check = await load('check (plugin)', {
+      server,
+      scale,
+      url: `${base}/api/consent/eligibility`,
+      headers: auth,
+      next: () => ({
+        path: `/api/consent/eligibility?purpose=newsletter&channel=email&email=${encodeURIComponent(someone())}`,
+      }),
+    });
   if (want('ping')) out.ping = await load('ping (trivial route)', { server, scale, url: `${base}/api/bench/ping` });
-  if (want('ping')) out.pingAuth = await load('ping with API token', { server, scale, url: `${base}/api/bench/ping-auth`, headers: auth });
+  if (want('ping'))
+    out.pingAuth = await load('ping with API token', {
+      server,
+      scale,
+      url: `${base}/api/bench/ping-auth`,
+      headers: auth,
+    });
 
   // 3. Bulk eligibility of 10,000 people.
   if (want('bulk')) await measureBulk(out, base, auth, someone);
@@ -279,12 +313,23 @@ const measureBulk = async (out, base, auth, someone) => {
   for (let i = 0; i < opts.bulkCalls; i++) {
     const subjects = Array.from({ length: 10_000 }, () => ({ email: someone() }));
     const started = performance.now();
-    const res = await json(base, 'POST', '/api/consent/eligibility', { purpose: 'newsletter', channel: 'email', subjects }, auth);
+    const res = await json(
+      base,
+      'POST',
+      '/api/consent/eligibility',
+      { purpose: 'newsletter', channel: 'email', subjects },
+      auth
+    );
     bulkMs.push(performance.now() - started);
-    if (res.status !== 200 || res.body.data.length !== 10_000) throw new Error(`bulk eligibility answered ${res.status}`);
+    if (res.status !== 200 || res.body.data.length !== 10_000)
+      throw new Error(`bulk eligibility answered ${res.status}`);
   }
   bulkMs.sort((a, b) => a - b);
-  out.bulk = { calls: bulkMs.length, medianMs: Math.round(bulkMs[bulkMs.length >> 1]), maxMs: Math.round(bulkMs.at(-1)) };
+  out.bulk = {
+    calls: bulkMs.length,
+    medianMs: Math.round(bulkMs[bulkMs.length >> 1]),
+    maxMs: Math.round(bulkMs.at(-1)),
+  };
   log(`  bulk 10,000: median ${out.bulk.medianMs} ms, max ${out.bulk.maxMs} ms`);
 };
 
@@ -323,7 +368,9 @@ const measureExport = async (out, server, auth) => {
     rssBeforeMb: Math.round(rssBefore / 2 ** 20),
     peakRssGrowthMb: Math.round(((peak - rssBefore) / 2 ** 20) * 10) / 10,
   };
-  log(`  export: ${exported.lines.toLocaleString('en')} people in ${out.export.ms} ms, peak RSS +${out.export.peakRssGrowthMb} MB`);
+  log(
+    `  export: ${exported.lines.toLocaleString('en')} people in ${out.export.ms} ms, peak RSS +${out.export.peakRssGrowthMb} MB`
+  );
 };
 
 // 5. Ledger verification.
@@ -352,12 +399,20 @@ const measureSend = async (out, server, auth) => {
     html: '<p>News</p><p><a href="{{unsubscribeUrl}}">Unsubscribe</a> <a href="{{preferencesUrl}}">Preferences</a></p>',
     text: 'News\nUnsubscribe: {{unsubscribeUrl}}\nPreferences: {{preferencesUrl}}',
   };
-  const created = await json(base, 'POST', '/api/consent/messages', { purpose: 'newsletter', channel: 'email', audience: 'newsletter', template }, auth);
-  if (created.status !== 202) throw new Error(`messages answered ${created.status}: ${JSON.stringify(created.body).slice(0, 300)}`);
+  const created = await json(
+    base,
+    'POST',
+    '/api/consent/messages',
+    { purpose: 'newsletter', channel: 'email', audience: 'newsletter', template },
+    auth
+  );
+  if (created.status !== 202)
+    throw new Error(`messages answered ${created.status}: ${JSON.stringify(created.body).slice(0, 300)}`);
   const queuedMs = performance.now() - started;
   let job;
   for (;;) {
-    job = (await json(base, 'GET', `/api/consent/messages/${created.body.data.id}?pageSize=1`, undefined, auth)).body.data;
+    job = (await json(base, 'GET', `/api/consent/messages/${created.body.data.id}?pageSize=1`, undefined, auth)).body
+      .data;
     if (job.status === 'done') break;
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -374,7 +429,9 @@ const measureSend = async (out, server, auth) => {
     perSecond: Math.round((job.counts.total / ms) * 1000),
     peakRssGrowthMb: Math.round(((peak - rssBefore) / 2 ** 20) * 10) / 10,
   };
-  log(`  send: ${job.counts.total.toLocaleString('en')} recipients (${job.counts.sent} sent) in ${out.send.ms} ms (${out.send.perSecond}/s; queued in ${out.send.queuedMs} ms), peak RSS +${out.send.peakRssGrowthMb} MB`);
+  log(
+    `  send: ${job.counts.total.toLocaleString('en')} recipients (${job.counts.sent} sent) in ${out.send.ms} ms (${out.send.perSecond}/s; queued in ${out.send.queuedMs} ms), peak RSS +${out.send.peakRssGrowthMb} MB`
+  );
 };
 
 // ---------------------------------------------------------------- report
@@ -421,7 +478,10 @@ const printTable = (result) => {
   const s = result.scales;
   const f = s[0];
   add('ledger events', ...s.map((x) => fmtScale(x.scale)));
-  add('seeding (s, events/s)', ...s.map((x) => `${(x.seed.ms / 1000).toFixed(1)} s, ${x.seed.eventsPerSecond ?? '–'}/s`));
+  add(
+    'seeding (s, events/s)',
+    ...s.map((x) => `${(x.seed.ms / 1000).toFixed(1)} s, ${x.seed.eventsPerSecond ?? '–'}/s`)
+  );
   add('1. submit req/s (p50 / p99 ms)', ...s.map((x) => rate(x.submit)));
   add('   Strapi create req/s (p50 / p99)', ...s.map((x) => rate(x.create)));
   add('   ratio submit / create', ...s.map((x) => times(ratio(x.submit?.rps, x.create?.rps))));
@@ -437,8 +497,18 @@ const printTable = (result) => {
   add('7. send: recipients, per s', ...s.map((x) => x.send && `${x.send.recipients}, ${x.send.perSecond}/s`));
   add('   send peak RSS growth', ...s.map((x) => x.send && `+${x.send.peakRssGrowthMb} MB`));
   if (s.length > 1) {
-    add(`6. vs ${fmtScale(f.scale)}: submit req/s, p99`, ...s.map((x) => x.submit && `${times(ratio(x.submit.rps, f.submit?.rps))}, ${times(ratio(x.submit.p99, f.submit?.p99))}`));
-    add('   check req/s, p99', ...s.map((x) => x.check && `${times(ratio(x.check.rps, f.check?.rps))}, ${times(ratio(x.check.p99, f.check?.p99))}`));
+    add(
+      `6. vs ${fmtScale(f.scale)}: submit req/s, p99`,
+      ...s.map(
+        (x) => x.submit && `${times(ratio(x.submit.rps, f.submit?.rps))}, ${times(ratio(x.submit.p99, f.submit?.p99))}`
+      )
+    );
+    add(
+      '   check req/s, p99',
+      ...s.map(
+        (x) => x.check && `${times(ratio(x.check.rps, f.check?.rps))}, ${times(ratio(x.check.p99, f.check?.p99))}`
+      )
+    );
     add('   export ms', ...s.map((x) => x.export && times(ratio(x.export.ms, f.export?.ms))));
   }
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
@@ -476,15 +546,26 @@ const main = async () => {
       date: new Date().toISOString(),
       db: opts.db,
       mode: opts.quick ? 'quick' : 'full',
-      machine: { cpus: cpus.length, cpu: cpus[0]?.model.trim(), memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version },
-      settings: { connections: opts.connections, durationSeconds: opts.duration, warmupSeconds: 1, bulkCalls: opts.bulkCalls },
+      machine: {
+        cpus: cpus.length,
+        cpu: cpus[0]?.model.trim(),
+        memoryGb: Math.round(os.totalmem() / 2 ** 30),
+        node: process.version,
+      },
+      settings: {
+        connections: opts.connections,
+        durationSeconds: opts.duration,
+        warmupSeconds: 1,
+        bulkCalls: opts.bulkCalls,
+      },
       server: { nodeEnv: server.info.env, rateLimit: server.info.rateLimit },
       scales,
       targets: summarise(scales),
     };
     printTable(result);
     fs.mkdirSync(RESULTS, { recursive: true });
-    const file = opts.out ?? path.join(RESULTS, `${result.date.slice(0, 19).replace(/:/g, '-')}-${opts.db}-${result.mode}.json`);
+    const file =
+      opts.out ?? path.join(RESULTS, `${result.date.slice(0, 19).replace(/:/g, '-')}-${opts.db}-${result.mode}.json`);
     fs.writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
     console.log(`\nwritten: ${path.relative(process.cwd(), file)}`);
   } finally {

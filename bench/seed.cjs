@@ -49,11 +49,14 @@ const emailOf = (i) => `user${i}@bench.example`;
 const phoneOf = (i) => `+336${String(10_000_000 + i).slice(-8)}`;
 const hasPhone = (i) => i % 5 < 2;
 
-
 const createSeeder = (strapi, { engine, notices, purposes }) => {
   const { eventHash, nextState, TABLE, UID, ledgerRows, documentIds, orderedId } = loadDomain();
   // Ids as the plugin gives its own rows (time-ordered), so seeded rows look like real ones.
-  const ids = { subject: documentIds(strapi, UID.subject), event: documentIds(strapi, UID.event), state: documentIds(strapi, UID.state) };
+  const ids = {
+    subject: documentIds(strapi, UID.subject),
+    event: documentIds(strapi, UID.event),
+    state: documentIds(strapi, UID.state),
+  };
   const knex = strapi.db.connection;
   const consent = strapi.plugin('consent');
   const subjects = consent.service('subjects');
@@ -130,22 +133,38 @@ const createSeeder = (strapi, { engine, notices, purposes }) => {
           })
         );
       } else {
-        out.push(base('newsletter', { ...form('newsletter'), ...(newsletter ? { action: 'granted', state: 'granted' } : { action: 'refused', state: 'refused' }) }));
+        out.push(
+          base('newsletter', {
+            ...form('newsletter'),
+            ...(newsletter ? { action: 'granted', state: 'granted' } : { action: 'refused', state: 'refused' }),
+          })
+        );
       }
       const partners = random() < 0.3;
-      out.push(base('partners', { ...form('partners'), ...(partners ? { action: 'granted', state: 'granted' } : { action: 'refused', state: 'refused' }) }));
+      out.push(
+        base('partners', {
+          ...form('partners'),
+          ...(partners ? { action: 'granted', state: 'granted' } : { action: 'refused', state: 'refused' }),
+        })
+      );
       if (newsletter && random() < 0.1) {
-        out.push(base('newsletter', { action: 'withdrawn', state: 'withdrawn', method: 'one-click', occurredAt: at() }));
+        out.push(
+          base('newsletter', { action: 'withdrawn', state: 'withdrawn', method: 'one-click', occurredAt: at() })
+        );
       }
       if (partners && random() < 0.05) {
         out.push(base('partners', { action: 'withdrawn', state: 'withdrawn', method: 'one-click', occurredAt: at() }));
       }
     }
     if (random() < 0.04) {
-      out.push(base('postal', { action: 'objected', state: 'objected', method: 'preference-center', occurredAt: at() }));
+      out.push(
+        base('postal', { action: 'objected', state: 'objected', method: 'preference-center', occurredAt: at() })
+      );
     }
     if (hasPhone(i) && random() < 0.5) {
-      out.push(base('sms', { action: 'granted', state: 'granted', method: 'form', formKey: 'bench', occurredAt: at() }));
+      out.push(
+        base('sms', { action: 'granted', state: 'granted', method: 'form', formKey: 'bench', occurredAt: at() })
+      );
     }
     return out;
   };

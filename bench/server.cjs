@@ -17,7 +17,13 @@ const ORIGIN = 'https://shop.bench.example';
 const PURPOSES = {
   newsletter: { key: 'newsletter', name: 'Newsletter', legalBasis: 'consent', channels: ['email'], lifetimeDays: 730 },
   partners: { key: 'partners', name: 'Partner offers', legalBasis: 'consent', channels: ['email'] },
-  postal: { key: 'postal', name: 'Catalogue by post', legalBasis: 'legitimate-interest', balancingTest: 'LIA-2026-01', channels: ['postal'] },
+  postal: {
+    key: 'postal',
+    name: 'Catalogue by post',
+    legalBasis: 'legitimate-interest',
+    balancingTest: 'LIA-2026-01',
+    channels: ['postal'],
+  },
   sms: { key: 'sms', name: 'Text offers', legalBasis: 'consent', channels: ['sms'] },
 };
 
@@ -25,7 +31,9 @@ const PURPOSES = {
 const currentNotices = async (strapi) => {
   const notices = {};
   for (const key of Object.keys(PURPOSES)) {
-    const row = await strapi.db.query('plugin::consent.notice').findOne({ where: { purpose: key, status: 'published' } });
+    const row = await strapi.db
+      .query('plugin::consent.notice')
+      .findOne({ where: { purpose: key, status: 'published' } });
     notices[key] = { id: row.id, version: row.version, hash: row.contentHash };
   }
   return notices;
@@ -64,7 +72,9 @@ const setup = async (strapi) => {
   app.log.level = process.env.BENCH_LOG ?? 'warn';
   await app.start();
   // A second instance on the same database (the soak benchmark) joins the first one's content and token.
-  const { token, notices } = process.env.BENCH_JOIN ? { token: null, notices: await currentNotices(app) } : await setup(app);
+  const { token, notices } = process.env.BENCH_JOIN
+    ? { token: null, notices: await currentNotices(app) }
+    : await setup(app);
   const engine = app.config.get('database.connection.client') === 'sqlite' ? 'sqlite' : 'postgres';
   const seeder = createSeeder(app, { engine, notices, purposes: PURPOSES });
   const knex = app.db.connection;
@@ -120,7 +130,8 @@ const setup = async (strapi) => {
       const onQuery = (q) => started.set(q.__knexQueryUid, { sql: q.sql, t: process.hrtime.bigint() });
       const onResponse = (_r, q) => {
         const s = started.get(q.__knexQueryUid);
-        if (s) statements.push(`${(Number(process.hrtime.bigint() - s.t) / 1e6).toFixed(2)} ms  ${s.sql.slice(0, 160)}`);
+        if (s)
+          statements.push(`${(Number(process.hrtime.bigint() - s.t) / 1e6).toFixed(2)} ms  ${s.sql.slice(0, 160)}`);
       };
       knex.client.on('query', onQuery).on('query-response', onResponse);
       try {

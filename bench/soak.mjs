@@ -50,11 +50,20 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 /** One request; resolves with the status and the parsed body, or rejects on a network error or timeout. */
 const request = (base, method, path, { body, form, headers = {} } = {}) =>
   new Promise((resolve, reject) => {
-    const data = form !== undefined ? Buffer.from(form) : body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+    const data =
+      form !== undefined ? Buffer.from(form) : body === undefined ? undefined : Buffer.from(JSON.stringify(body));
     const type = form !== undefined ? 'application/x-www-form-urlencoded' : 'application/json';
     const req = http.request(
       `${base}${path}`,
-      { method, agent, headers: { ...(data ? { 'content-type': type, 'content-length': data.length } : {}), accept: 'application/json', ...headers } },
+      {
+        method,
+        agent,
+        headers: {
+          ...(data ? { 'content-type': type, 'content-length': data.length } : {}),
+          accept: 'application/json',
+          ...headers,
+        },
+      },
       (res) => {
         const chunks = [];
         res.on('data', (c) => chunks.push(c));
@@ -95,11 +104,15 @@ const main = async () => {
     servers.push(await startBenchServer({ ...env, BENCH_JOIN: '1' }, { execArgv: ['--expose-gc'] }));
     const { token, notices, origin } = servers[0].info;
     const auth = { authorization: `Bearer ${token}` };
-    const shown = Object.fromEntries(['newsletter', 'partners', 'postal'].map((k) => [k, { version: notices[k].version, hash: notices[k].hash }]));
+    const shown = Object.fromEntries(
+      ['newsletter', 'partners', 'postal'].map((k) => [k, { version: notices[k].version, hash: notices[k].hash }])
+    );
 
     const rssStart = [];
     for (const s of servers) rssStart.push((await s.call('gc')).rss && rssOf(s.child.pid));
-    log(`two instances on PostgreSQL schema ${schema}; RSS at start ${rssStart.map(mb).join(', ')}; ${opts.minutes} min, ${opts.connections} concurrent requests`);
+    log(
+      `two instances on PostgreSQL schema ${schema}; RSS at start ${rssStart.map(mb).join(', ')}; ${opts.minutes} min, ${opts.connections} concurrent requests`
+    );
 
     const people = [];
     const counts = { submit: 0, check: 0, withdraw: 0, unsubscribe: 0 };
@@ -116,22 +129,46 @@ const main = async () => {
         const email = `soak-${randomBytes(6).toString('hex')}@example.com`;
         const res = await request(pick(), 'POST', '/api/consent/submissions', {
           headers: { origin },
-          body: { form: 'bench', locale: 'en', subject: { email }, choices: { newsletter: true, partners: Math.random() < 0.5, postal: false }, notices: shown },
+          body: {
+            form: 'bench',
+            locale: 'en',
+            subject: { email },
+            choices: { newsletter: true, partners: Math.random() < 0.5, postal: false },
+            notices: shown,
+          },
         });
         expect('submit', res, 201);
         if (res.status === 201) people.push(email);
       },
       async check() {
         const email = people[Math.floor(Math.random() * people.length)];
-        expect('check', await request(pick(), 'POST', '/api/consent/eligibility', { headers: auth, body: { purpose: 'newsletter', email } }), 200);
+        expect(
+          'check',
+          await request(pick(), 'POST', '/api/consent/eligibility', {
+            headers: auth,
+            body: { purpose: 'newsletter', email },
+          }),
+          200
+        );
       },
       async withdraw() {
         const email = people[Math.floor(Math.random() * people.length)];
-        expect('withdraw', await request(pick(), 'POST', '/api/consent/withdrawals', { body: { subject: { email }, purposes: ['partners'] } }), 202);
+        expect(
+          'withdraw',
+          await request(pick(), 'POST', '/api/consent/withdrawals', {
+            body: { subject: { email }, purposes: ['partners'] },
+          }),
+          202
+        );
       },
       async unsubscribe() {
         const email = people[Math.floor(Math.random() * people.length)];
-        const links = await request(pick(), 'GET', `/api/consent/headers?purpose=newsletter&email=${encodeURIComponent(email)}`, { headers: auth });
+        const links = await request(
+          pick(),
+          'GET',
+          `/api/consent/headers?purpose=newsletter&email=${encodeURIComponent(email)}`,
+          { headers: auth }
+        );
         if (links.status !== 200) return expect('unsubscribe', links, 200);
         const path = new URL(links.body.data.unsubscribeUrl).pathname;
         expect('unsubscribe', await request(pick(), 'POST', path, { form: 'List-Unsubscribe=One-Click' }), 200);
@@ -154,7 +191,9 @@ const main = async () => {
         if (Date.now() - lastReport > 60_000) {
           lastReport = Date.now();
           const minute = Math.round((opts.minutes * 60_000 - (ends - Date.now())) / 60_000);
-          log(`${minute} min: ${JSON.stringify(counts)}, errors ${errors.length}, RSS ${servers.map((s) => mb(rssOf(s.child.pid))).join(', ')}`);
+          log(
+            `${minute} min: ${JSON.stringify(counts)}, errors ${errors.length}, RSS ${servers.map((s) => mb(rssOf(s.child.pid))).join(', ')}`
+          );
         }
       }
     };
@@ -169,14 +208,28 @@ const main = async () => {
     const total = Object.values(counts).reduce((a, b) => a + b, 0);
 
     const growth = rssEnd.map((end, i) => end - rssStart[i]);
-    console.log(`\nSoak: two instances on PostgreSQL, ${(seconds / 60).toFixed(1)} min, ${opts.connections} concurrent requests`);
-    console.log(`requests       ${total.toLocaleString('en')} (${(total / seconds).toFixed(0)}/s): ${Object.entries(counts).map(([k, v]) => `${k} ${v.toLocaleString('en')}`).join(', ')}`);
-    console.log(`errors         ${errors.length} (target 0)${errors.length ? `; first: ${errors.slice(0, 3).join(' | ')}` : ''}`);
-    servers.forEach((_, i) =>
-      console.log(`instance ${i + 1}     RSS ${mb(rssStart[i])} → ${mb(rssEnd[i])} (growth ${mb(growth[i])}; target ≤ 50 MB: ${growth[i] <= 50 * 1048576 ? 'met' : 'NOT MET'})`)
+    console.log(
+      `\nSoak: two instances on PostgreSQL, ${(seconds / 60).toFixed(1)} min, ${opts.connections} concurrent requests`
     );
-    console.log(`verify         ${verify.ok ? 'intact' : 'BROKEN'}, ${verify.checked.toLocaleString('en')} events in ${(verify.ms / 1000).toFixed(1)} s`);
-    console.log(`replay check   ${replay.ok ? 'every state equals the replay' : `${replay.mismatches?.length} MISMATCHES`} (${replay.checked.toLocaleString('en')} states)`);
+    console.log(
+      `requests       ${total.toLocaleString('en')} (${(total / seconds).toFixed(0)}/s): ${Object.entries(counts)
+        .map(([k, v]) => `${k} ${v.toLocaleString('en')}`)
+        .join(', ')}`
+    );
+    console.log(
+      `errors         ${errors.length} (target 0)${errors.length ? `; first: ${errors.slice(0, 3).join(' | ')}` : ''}`
+    );
+    servers.forEach((_, i) =>
+      console.log(
+        `instance ${i + 1}     RSS ${mb(rssStart[i])} → ${mb(rssEnd[i])} (growth ${mb(growth[i])}; target ≤ 50 MB: ${growth[i] <= 50 * 1048576 ? 'met' : 'NOT MET'})`
+      )
+    );
+    console.log(
+      `verify         ${verify.ok ? 'intact' : 'BROKEN'}, ${verify.checked.toLocaleString('en')} events in ${(verify.ms / 1000).toFixed(1)} s`
+    );
+    console.log(
+      `replay check   ${replay.ok ? 'every state equals the replay' : `${replay.mismatches?.length} MISMATCHES`} (${replay.checked.toLocaleString('en')} states)`
+    );
     const passed = errors.length === 0 && verify.ok && replay.ok && growth.every((g) => g <= 50 * 1048576);
     process.exitCode = passed ? 0 : 1;
   } finally {

@@ -281,12 +281,24 @@ const http = require('node:http');
       name: 'plain-front-end',
       private: true,
       version: '0.0.0',
-      dependencies: { react: dev.react, typescript: dev.typescript, '@types/react': dev['@types/react'], 'strapi-plugin-consent': `file:../${tarball}` },
+      dependencies: {
+        react: dev.react,
+        typescript: dev.typescript,
+        '@types/react': dev['@types/react'],
+        'strapi-plugin-consent': `file:../${tarball}`,
+      },
     })
   );
   run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], front);
-  for (const peer of ['@strapi/strapi', '@strapi/utils', '@strapi/design-system', 'styled-components', 'react-router-dom']) {
-    if (existsSync(join(front, 'node_modules', peer))) throw new Error(`the front end got ${peer} installed: the plugin's peers must be optional`);
+  for (const peer of [
+    '@strapi/strapi',
+    '@strapi/utils',
+    '@strapi/design-system',
+    'styled-components',
+    'react-router-dom',
+  ]) {
+    if (existsSync(join(front, 'node_modules', peer)))
+      throw new Error(`the front end got ${peer} installed: the plugin's peers must be optional`);
   }
   console.log('front end: no Strapi peer installed: OK');
   const clientNames = ['createConsentForm', 'mountConsentPurposes', 'readGpc', 'ConsentApiError'];
@@ -294,10 +306,23 @@ const http = require('node:http');
   const expectFunctions = (c, r) =>
     `for (const n of ${JSON.stringify(clientNames)}) if (typeof ${c}[n] !== 'function') throw new Error('client: ' + n);` +
     `for (const n of ${JSON.stringify(reactNames)}) if (typeof ${r}[n] !== 'function') throw new Error('react: ' + n);`;
-  run(process.execPath, ['--input-type=module', '-e',
-    `import * as c from 'strapi-plugin-consent/client'; import * as r from 'strapi-plugin-consent/react'; ${expectFunctions('c', 'r')} console.log('ESM import of ./client and ./react: OK');`], front);
-  run(process.execPath, ['-e',
-    `const c = require('strapi-plugin-consent/client'); const r = require('strapi-plugin-consent/react'); ${expectFunctions('c', 'r')} console.log('require() of ./client and ./react: OK');`], front);
+  run(
+    process.execPath,
+    [
+      '--input-type=module',
+      '-e',
+      `import * as c from 'strapi-plugin-consent/client'; import * as r from 'strapi-plugin-consent/react'; ${expectFunctions('c', 'r')} console.log('ESM import of ./client and ./react: OK');`,
+    ],
+    front
+  );
+  run(
+    process.execPath,
+    [
+      '-e',
+      `const c = require('strapi-plugin-consent/client'); const r = require('strapi-plugin-consent/react'); ${expectFunctions('c', 'r')} console.log('require() of ./client and ./react: OK');`,
+    ],
+    front
+  );
   frontFile(
     'types-check.ts',
     `import { createConsentForm, type ConsentFormState, type CreateSubmission, type FormDefinition, type Receipt } from 'strapi-plugin-consent/client';
@@ -311,9 +336,31 @@ export { definition, receipt, hook, ConsentPurposes };
 `
   );
   // What a bundler-based front end (Vite, Next) and a Node ESM/CJS consumer resolve, library files included.
-  for (const [module, resolution] of [['esnext', 'bundler'], ['nodenext', 'nodenext']]) {
-    run(join(front, 'node_modules', '.bin', 'tsc'), ['--noEmit', '--strict', '--skipLibCheck', 'false', '--target', 'es2022', '--jsx', 'react-jsx',
-      '--module', module, '--moduleResolution', resolution, '--types', 'react', 'types-check.ts'], front);
+  for (const [module, resolution] of [
+    ['esnext', 'bundler'],
+    ['nodenext', 'nodenext'],
+  ]) {
+    run(
+      join(front, 'node_modules', '.bin', 'tsc'),
+      [
+        '--noEmit',
+        '--strict',
+        '--skipLibCheck',
+        'false',
+        '--target',
+        'es2022',
+        '--jsx',
+        'react-jsx',
+        '--module',
+        module,
+        '--moduleResolution',
+        resolution,
+        '--types',
+        'react',
+        'types-check.ts',
+      ],
+      front
+    );
   }
   console.log('types of ./client and ./react: OK');
 

@@ -8,7 +8,8 @@ import type { FormDefinition, Subject, SubmissionBody, SubmissionResult } from '
  * - `notices-changed`: a notice changed while the page was open (409). The new text is in `definition`,
  *   the changed purposes in `changed`, their boxes cleared: the person must be asked again.
  */
-export type ConsentFormStatus = 'loading' | 'ready' | 'submitting' | 'submitted' | 'invalid' | 'notices-changed' | 'error';
+export type ConsentFormStatus =
+  'loading' | 'ready' | 'submitting' | 'submitted' | 'invalid' | 'notices-changed' | 'error';
 
 export interface ConsentFormState {
   status: ConsentFormStatus;
@@ -157,7 +158,15 @@ export const createConsentForm = (options: ConsentFormOptions): ConsentForm => {
       if (changed.includes(key)) continue;
       for (const channel of Object.keys(boxes)) boxes[channel] = state.channelChoices[key]?.[channel] === true;
     }
-    return set({ status: 'notices-changed', definition, choices, channelChoices, changed, fieldErrors: {}, error: null });
+    return set({
+      status: 'notices-changed',
+      definition,
+      choices,
+      channelChoices,
+      changed,
+      fieldErrors: {},
+      error: null,
+    });
   };
 
   return {
@@ -174,7 +183,15 @@ export const createConsentForm = (options: ConsentFormOptions): ConsentForm => {
         const definition = await fetchDefinition();
         const choices = Object.fromEntries(definition.purposes.map((p) => [p.key, false]));
         const channelChoices = untickedBoxes(definition);
-        return set({ status: 'ready', definition, choices, channelChoices, changed: [], fieldErrors: {}, result: null });
+        return set({
+          status: 'ready',
+          definition,
+          choices,
+          channelChoices,
+          changed: [],
+          fieldErrors: {},
+          result: null,
+        });
       } catch (error) {
         return fail(error);
       }
@@ -184,12 +201,15 @@ export const createConsentForm = (options: ConsentFormOptions): ConsentForm => {
       const purpose = state.definition?.purposes.find((p) => p.key === key);
       if (!purpose || !isChoosable(purpose)) return;
       const fieldErrors = Object.fromEntries(
-        Object.entries(state.fieldErrors).filter(([path]) => path !== `choices.${key}` && !path.startsWith(`choices.${key}.`))
+        Object.entries(state.fieldErrors).filter(
+          ([path]) => path !== `choices.${key}` && !path.startsWith(`choices.${key}.`)
+        )
       );
       if (purpose.boxes?.length) {
         // A purpose offered per channel: one box at a time, or every box when no channel is named.
         const boxes = { ...state.channelChoices[key] };
-        for (const box of purpose.boxes) if (channel === undefined || box.channel === channel) boxes[box.channel] = ticked === true;
+        for (const box of purpose.boxes)
+          if (channel === undefined || box.channel === channel) boxes[box.channel] = ticked === true;
         set({ channelChoices: { ...state.channelChoices, [key]: boxes }, fieldErrors });
         return;
       }

@@ -33,7 +33,12 @@ export const requestJson = async <T>(fetchImpl: FetchLike, url: string, init: Re
   const body = (await res.json().catch(() => null)) as (T & Partial<ErrorBody>) | null;
   if (res.ok && body) return body;
   const error = body?.error;
-  throw new ConsentApiError(res.status, error?.name ?? 'HttpError', error?.message ?? res.statusText, error?.details ?? null);
+  throw new ConsentApiError(
+    res.status,
+    error?.name ?? 'HttpError',
+    error?.message ?? res.statusText,
+    error?.details ?? null
+  );
 };
 
 /**

@@ -61,11 +61,13 @@ const TRANSLATED: Record<string, ConsentLabels> = {
     gpc: 'Votre navigateur envoie le signal Global Privacy Control : nous l’enregistrons comme votre opposition aux usages concernés, sauf si vous les cochez ici.',
     age: 'Ton âge',
     parentEmail: 'Adresse e-mail d’un parent',
-    parentHint: 'Avant {threshold} ans, un parent doit donner son accord : nous lui enverrons un e-mail de confirmation.',
+    parentHint:
+      'Avant {threshold} ans, un parent doit donner son accord : nous lui enverrons un e-mail de confirmation.',
     email: 'E-mail',
     submit: 'Envoyer',
   },
 };
 
 /** The labels for a form's locale (`de-AT` reads German). */
-export const labelsFor = (locale: string): ConsentLabels => TRANSLATED[locale] ?? TRANSLATED[locale.split('-')[0]] ?? defaultLabels;
+export const labelsFor = (locale: string): ConsentLabels =>
+  TRANSLATED[locale] ?? TRANSLATED[locale.split('-')[0]] ?? defaultLabels;

@@ -60,9 +60,21 @@ const purposeNode = (view: PurposeView, onChange: (key: string, ticked: boolean,
 };
 
 /** A labelled input with its error, for the age question and the parent's address. */
-const field = (id: string, type: string, label: string, value: string, error: string | undefined, onInput: (value: string) => void) => {
+const field = (
+  id: string,
+  type: string,
+  label: string,
+  value: string,
+  error: string | undefined,
+  onInput: (value: string) => void
+) => {
   const row = el('p', { class: 'consent-field' });
-  const input = el('input', { id, name: id.replace('consent-', ''), type, ...(error ? { 'aria-invalid': 'true', 'aria-describedby': `${id}-error` } : {}) }) as HTMLInputElement;
+  const input = el('input', {
+    id,
+    name: id.replace('consent-', ''),
+    type,
+    ...(error ? { 'aria-invalid': 'true', 'aria-describedby': `${id}-error` } : {}),
+  }) as HTMLInputElement;
   if (type === 'number') Object.assign(input, { min: '0', max: '120', inputMode: 'numeric' });
   input.value = value;
   input.addEventListener('input', () => onInput(input.value));
@@ -77,8 +89,21 @@ const field = (id: string, type: string, label: string, value: string, error: st
  */
 const ageNode = (state: ConsentFormState, form: ConsentForm, words: ConsentLabels) => {
   const box = el('fieldset', { class: 'consent-age' });
-  const parent = field('consent-parentEmail', 'email', words.parentEmail, state.parentEmail, state.fieldErrors.parentEmail, form.setParentEmail);
-  parent.append(el('span', { class: 'consent-small' }, ` ${words.parentHint.replace('{threshold}', String(state.definition!.ageQuestion!.threshold))}`));
+  const parent = field(
+    'consent-parentEmail',
+    'email',
+    words.parentEmail,
+    state.parentEmail,
+    state.fieldErrors.parentEmail,
+    form.setParentEmail
+  );
+  parent.append(
+    el(
+      'span',
+      { class: 'consent-small' },
+      ` ${words.parentHint.replace('{threshold}', String(state.definition!.ageQuestion!.threshold))}`
+    )
+  );
   parent.hidden = !needsParent(state);
   const age = field('consent-age', 'number', words.age, state.age, state.fieldErrors.age, (value) => {
     form.setAge(value);

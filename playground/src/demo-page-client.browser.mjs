@@ -10,7 +10,14 @@ const status = document.getElementById('status');
 const button = page.querySelector('button[type=submit]');
 
 const form = createConsentForm({ form: config.form, locale: config.locale });
-mountConsentPurposes(purposes, form, { object: t.object, data: t.data, recipients: t.recipients, policy: t.policy, changed: t.changed, gpc: t.gpc });
+mountConsentPurposes(purposes, form, {
+  object: t.object,
+  data: t.data,
+  recipients: t.recipients,
+  policy: t.policy,
+  changed: t.changed,
+  gpc: t.gpc,
+});
 
 const line = (tag, text, attrs = {}) => {
   const node = document.createElement(tag);
@@ -34,7 +41,7 @@ const summary = ({ result, definition }) => {
         ? result.confirmation?.mailSent
           ? t.result.pending
           : t.result.pendingUnsent
-        : t.result[state] ?? t.result.other;
+        : (t.result[state] ?? t.result.other);
     list.append(line('li', `${title}: ${said}`, { 'data-state': purpose }));
   }
   return [line('h2', t.thanks), list, receipt];
@@ -54,8 +61,13 @@ form.subscribe((state) => {
   const nodes = [];
   if (state.status === 'submitting') nodes.push(line('p', t.sending));
   if (state.status === 'notices-changed') nodes.push(line('p', t.reask, { class: 'consent-changed' }));
-  if (state.status === 'error' || (state.status === 'invalid' && (!Object.keys(state.fieldErrors).length || elsewhere.length))) {
-    const messages = elsewhere.length ? elsewhere.map((path) => state.fieldErrors[path]).join(' ') : state.error?.message ?? '';
+  if (
+    state.status === 'error' ||
+    (state.status === 'invalid' && (!Object.keys(state.fieldErrors).length || elsewhere.length))
+  ) {
+    const messages = elsewhere.length
+      ? elsewhere.map((path) => state.fieldErrors[path]).join(' ')
+      : (state.error?.message ?? '');
     nodes.push(line('p', `${t.failed} ${messages}`, { class: 'consent-error' }));
   }
   if (state.status === 'submitting') last = null;
@@ -68,7 +80,9 @@ form.subscribe((state) => {
 page.addEventListener('submit', async (event) => {
   event.preventDefault();
   const data = new FormData(page);
-  const state = await form.submit({ subject: { email: String(data.get('email') ?? ''), phone: String(data.get('phone') ?? '') } });
+  const state = await form.submit({
+    subject: { email: String(data.get('email') ?? ''), phone: String(data.get('phone') ?? '') },
+  });
   if (state.status !== 'submitted') return;
   // Recorded: clear the address and the boxes (a fresh load unticks every box, A2) for the next person.
   page.reset();

@@ -18,7 +18,8 @@ const labels = {
     loading: 'Loading the form…',
     sending: 'Sending…',
     changed: 'This text has changed since the page was opened. Please read it and choose again.',
-    reask: 'A text changed while you were reading: nothing was recorded. Please read the marked purposes again, choose, and send.',
+    reask:
+      'A text changed while you were reading: nothing was recorded. Please read the marked purposes again, choose, and send.',
     gpc: 'Your browser sends a Global Privacy Control signal: we record it as your objection to the uses it covers, unless you tick them here.',
     failed: 'Sorry, your choices could not be recorded:',
     noscript: 'This page needs JavaScript. The same form without JavaScript:',
@@ -38,7 +39,8 @@ const labels = {
     loading: 'Formular wird geladen …',
     sending: 'Wird gesendet …',
     changed: 'Dieser Text wurde geändert, seit die Seite geöffnet wurde. Bitte lesen Sie ihn und wählen Sie erneut.',
-    reask: 'Ein Text wurde während des Lesens geändert: Es wurde nichts gespeichert. Bitte lesen Sie die markierten Zwecke erneut, wählen Sie und senden Sie ab.',
+    reask:
+      'Ein Text wurde während des Lesens geändert: Es wurde nichts gespeichert. Bitte lesen Sie die markierten Zwecke erneut, wählen Sie und senden Sie ab.',
     gpc: 'Ihr Browser sendet das Signal Global Privacy Control: Wir werten es als Ihren Widerspruch zu den betroffenen Verwendungen, sofern Sie diese hier nicht ankreuzen.',
     failed: 'Ihre Auswahl konnte leider nicht gespeichert werden:',
     noscript: 'Diese Seite benötigt JavaScript. Dasselbe Formular ohne JavaScript:',
@@ -57,7 +59,8 @@ const labels = {
     loading: 'Chargement du formulaire…',
     sending: 'Envoi…',
     changed: 'Ce texte a changé depuis l’ouverture de la page. Merci de le relire et de choisir à nouveau.',
-    reask: 'Un texte a changé pendant votre lecture : rien n’a été enregistré. Merci de relire les finalités signalées, de choisir, puis d’envoyer.',
+    reask:
+      'Un texte a changé pendant votre lecture : rien n’a été enregistré. Merci de relire les finalités signalées, de choisir, puis d’envoyer.',
     gpc: 'Votre navigateur envoie le signal Global Privacy Control : nous l’enregistrons comme votre opposition aux usages concernés, sauf si vous les cochez ici.',
     failed: 'Désolé, vos choix n’ont pas pu être enregistrés :',
     noscript: 'Cette page nécessite JavaScript. Le même formulaire sans JavaScript :',

@@ -59,7 +59,8 @@ const labels = {
     phone: 'Téléphone (facultatif)',
     age: 'Ton âge',
     parentEmail: 'Adresse e-mail d’un parent',
-    parentHint: (n) => `Avant ${n} ans, un parent doit donner son accord : nous lui enverrons un e-mail de confirmation.`,
+    parentHint: (n) =>
+      `Avant ${n} ans, un parent doit donner son accord : nous lui enverrons un e-mail de confirmation.`,
     submit: 'Envoyer',
     recipients: 'Destinataires',
     data: 'Données',
@@ -68,7 +69,8 @@ const labels = {
     object: 'Je m’oppose :',
     thanks: 'Merci : vos choix sont enregistrés.',
     checkMail: 'Encore une étape : consultez votre boîte aux lettres. Nous vous avons envoyé un lien pour confirmer',
-    untilConfirmed: 'Tant que vous ne l’avez pas ouvert et cliqué sur « Confirmer », nous ne vous écrirons pas à ce sujet.',
+    untilConfirmed:
+      'Tant que vous ne l’avez pas ouvert et cliqué sur « Confirmer », nous ne vous écrirons pas à ce sujet.',
     next: 'Chacun de nos messages contient un lien pour vous désinscrire ou modifier vos choix.',
     receipt: 'Reçu',
   },
@@ -145,9 +147,9 @@ const renderDemoPage = async (strapi, { language, form: formKey = 'demo' }) => {
     </fieldset>`
     )
     .join('');
-  const switcher = LANGUAGES.map((l) =>
-    l === lang ? `<strong>${l}</strong>` : `<a href="/demo?locale=${l}">${l}</a>`
-  ).join(' · ') + ` · <a href="/demo/client?locale=${lang}">JavaScript</a>`;
+  const switcher =
+    LANGUAGES.map((l) => (l === lang ? `<strong>${l}</strong>` : `<a href="/demo?locale=${l}">${l}</a>`)).join(' · ') +
+    ` · <a href="/demo/client?locale=${lang}">JavaScript</a>`;
   // Strapi answers with `Referrer-Policy: no-referrer`, under which a browser posts a form with
   // `Origin: null`, and the plugin refuses a post whose origin it cannot check (403). The page's own
   // policy lets the browser name this origin on the post (and on nothing cross-site).

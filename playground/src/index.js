@@ -34,7 +34,10 @@ module.exports = {
           const id = await strapi
             .plugin('consent')
             .service('messages')
-            .enqueue({ purpose: 'newsletter', channel: 'email', audience: 'newsletter', template: DEMO_NEWSLETTER }, 'playground');
+            .enqueue(
+              { purpose: 'newsletter', channel: 'email', audience: 'newsletter', template: DEMO_NEWSLETTER },
+              'playground'
+            );
           ctx.redirect(`/demo/mails?sent=${id}`);
         },
         config: { auth: false },
@@ -43,7 +46,10 @@ module.exports = {
         method: 'GET',
         path: '/demo',
         handler: async (ctx) => {
-          const html = await renderDemoPage(strapi, { language: String(ctx.query.locale ?? 'en'), form: String(ctx.query.form ?? 'demo') });
+          const html = await renderDemoPage(strapi, {
+            language: String(ctx.query.locale ?? 'en'),
+            form: String(ctx.query.form ?? 'demo'),
+          });
           if (!html) return ctx.notFound('The demo form is not seeded (PLAYGROUND_SEED=false)');
           ctx.type = 'html';
           ctx.body = html;
@@ -55,7 +61,10 @@ module.exports = {
         path: '/demo/client',
         handler: async (ctx) => {
           ctx.type = 'html';
-          ctx.body = renderClientDemoPage({ language: String(ctx.query.locale ?? 'en'), form: String(ctx.query.form ?? 'demo') });
+          ctx.body = renderClientDemoPage({
+            language: String(ctx.query.locale ?? 'en'),
+            form: String(ctx.query.form ?? 'demo'),
+          });
         },
         config: { auth: false },
       },

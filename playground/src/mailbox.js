@@ -29,7 +29,9 @@ const startMailbox = ({ port, log }) => {
           };
           mails.unshift(mail);
           mails.length = Math.min(mails.length, KEEP);
-          log(`\n  ✉  mail to ${mail.to}: ${mail.subject}\n${mail.text.replace(/^/gm, '     ')}\n     (also at /demo/mails)\n`);
+          log(
+            `\n  ✉  mail to ${mail.to}: ${mail.subject}\n${mail.text.replace(/^/gm, '     ')}\n     (also at /demo/mails)\n`
+          );
           done();
         })
         .catch(done);
@@ -41,7 +43,10 @@ const startMailbox = ({ port, log }) => {
 };
 
 const escape = (s) =>
-  String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
+  String(s ?? '').replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]
+  );
 
 /** The demo newsletter: a marketing template must carry {{unsubscribeUrl}} in both parts (D4). */
 const DEMO_NEWSLETTER = {

@@ -1,4 +1,10 @@
-import { defaultLabels, purposeView, type ConsentFormState, type ConsentLabels, type PurposeView } from '../../client/src';
+import {
+  defaultLabels,
+  purposeView,
+  type ConsentFormState,
+  type ConsentLabels,
+  type PurposeView,
+} from '../../client/src';
 
 export interface ConsentPurposeProps {
   view: PurposeView;

@@ -14,7 +14,9 @@ export const cronTasks = (strapi: Core.Strapi) => ({
       // G2: a parent's link past its expiry: the child's request lapses the same way.
       const parental = await getService('parental-consents').expirePending();
       if (parental.requests) {
-        strapi.log.info(`[consent] ${parental.requests} unanswered parental request(s) purged, ${parental.expired} state(s) expired`);
+        strapi.log.info(
+          `[consent] ${parental.requests} unanswered parental request(s) purged, ${parental.expired} state(s) expired`
+        );
       }
     },
     options: { rule: '7 * * * *' },
@@ -35,14 +37,16 @@ export const cronTasks = (strapi: Core.Strapi) => ({
     task: async () => {
       // Sent by the messages worker: a mail that fails records nothing and is asked again the next night.
       const { requested, messages } = await getService('retention').requestRepermission();
-      if (requested) strapi.log.info(`[consent] ${requested} re-permission request(s) queued (message(s) ${messages.join(', ')})`);
+      if (requested)
+        strapi.log.info(`[consent] ${requested} re-permission request(s) queued (message(s) ${messages.join(', ')})`);
     },
     options: { rule: '27 3 * * *' },
   },
   'consent:prospect-purge': {
     task: async () => {
       const { purged, expired } = await getService('retention').purgeProspects();
-      if (purged) strapi.log.info(`[consent] ${purged} inactive prospect(s) purged (${expired} grant(s) expired first)`);
+      if (purged)
+        strapi.log.info(`[consent] ${purged} inactive prospect(s) purged (${expired} grant(s) expired first)`);
     },
     options: { rule: '37 3 * * *' },
   },
@@ -50,14 +54,18 @@ export const cronTasks = (strapi: Core.Strapi) => ({
   'consent:proof-pruning': {
     task: async () => {
       const { keys, events } = await getService('retention').pruneProof();
-      if (keys) strapi.log.info(`[consent] proof of ${keys} ended consent(s) past retention.proofYears pruned (${events} event(s))`);
+      if (keys)
+        strapi.log.info(
+          `[consent] proof of ${keys} ended consent(s) past retention.proofYears pruned (${events} event(s))`
+        );
     },
     options: { rule: '47 3 * * *' },
   },
   'consent:suppression-retention': {
     task: async () => {
       const { deleted } = await getService('retention').pruneSuppressions();
-      if (deleted) strapi.log.info(`[consent] ${deleted} suppression entr(y/ies) past retention.suppressionMaxMonths deleted`);
+      if (deleted)
+        strapi.log.info(`[consent] ${deleted} suppression entr(y/ies) past retention.suppressionMaxMonths deleted`);
     },
     options: { rule: '57 3 * * *' },
   },
@@ -65,7 +73,8 @@ export const cronTasks = (strapi: Core.Strapi) => ({
   'consent:import-batch-retention': {
     task: async () => {
       const { deleted } = await getService('imports').purgeBatches();
-      if (deleted) strapi.log.info(`[consent] ${deleted} import batch reference(s) past retention.importBatchDays deleted`);
+      if (deleted)
+        strapi.log.info(`[consent] ${deleted} import batch reference(s) past retention.importBatchDays deleted`);
     },
     options: { rule: '7 4 * * *' },
   },

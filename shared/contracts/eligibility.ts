@@ -21,7 +21,9 @@ export type SubjectRef = { email: string } | { phone: string } | { subject: stri
 export declare namespace CheckEligibility {
   export interface Request {
     /** `jurisdiction` overrides the person's and the site's for this check. */
-    query: { purpose: string; channel?: Channel; jurisdiction?: Jurisdiction } & Partial<Record<'email' | 'phone' | 'subject', string>>;
+    query: { purpose: string; channel?: Channel; jurisdiction?: Jurisdiction } & Partial<
+      Record<'email' | 'phone' | 'subject', string>
+    >;
   }
   export interface Response {
     data: Eligibility;

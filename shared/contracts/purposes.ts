@@ -32,7 +32,9 @@ export interface PurposeInput {
   active?: boolean;
 }
 
-export interface Purpose extends Required<Omit<PurposeInput, 'minimumAge' | 'lifetimeDays' | 'balancingTest' | 'sector'>> {
+export interface Purpose extends Required<
+  Omit<PurposeInput, 'minimumAge' | 'lifetimeDays' | 'balancingTest' | 'sector'>
+> {
   balancingTest: string | null;
   sector: Sector | null;
   minimumAge: number | null;

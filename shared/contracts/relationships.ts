@@ -9,7 +9,13 @@ export declare namespace UpsertRelationship {
   export interface Request {
     body: {
       /** `audience` and `jurisdiction`, when given, are recorded on the person (C2). */
-      subject: { email?: string; phone?: string; externalId?: string; audience?: Exclude<Audience, 'any'>; jurisdiction?: Jurisdiction };
+      subject: {
+        email?: string;
+        phone?: string;
+        externalId?: string;
+        audience?: Exclude<Audience, 'any'>;
+        jurisdiction?: Jurisdiction;
+      };
       /** The contract's own reference in the site's systems (order, subscription or customer number). */
       reference: string;
       /** ISO 8601 with a time zone. */

@@ -162,7 +162,13 @@ export interface ImportProof {
 
 export interface ImportEvent {
   /** `audience` and `jurisdiction`, when given, are recorded on the person (C2). */
-  subject: { email?: string; phone?: string; externalId?: string; audience?: 'consumer' | 'professional'; jurisdiction?: Jurisdiction };
+  subject: {
+    email?: string;
+    phone?: string;
+    externalId?: string;
+    audience?: 'consumer' | 'professional';
+    jurisdiction?: Jurisdiction;
+  };
   purpose: string;
   channel: Channel;
   action: (typeof IMPORT_ACTIONS)[number];

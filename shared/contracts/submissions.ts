@@ -9,7 +9,13 @@ export declare namespace CreateSubmission {
     body: {
       form: string;
       locale?: string;
-      subject: { email?: string; phone?: string; externalId?: string; audience?: Exclude<Audience, 'any'>; jurisdiction?: Jurisdiction };
+      subject: {
+        email?: string;
+        phone?: string;
+        externalId?: string;
+        audience?: Exclude<Audience, 'any'>;
+        jurisdiction?: Jurisdiction;
+      };
       /**
        * Purpose key → `true` when ticked. In JSON only booleans; `false` or absent is not ticked. A purpose
        * the form offers box by box (`boxes`) may be answered per channel: `{ "<channel>": boolean }`.

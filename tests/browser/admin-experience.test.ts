@@ -34,7 +34,12 @@ const adminApi = async (method: string, url: string, body?: unknown, token = sup
 const createEditor = async (name: string, actions: string[]) => {
   const role = await adminApi('POST', '/admin/roles', { name: `${name} ${unique}`, description: 'browser test role' });
   await adminApi('PUT', `/admin/roles/${role.id}/permissions`, {
-    permissions: actions.map((a) => ({ action: `plugin::consent.${a}`, subject: null, properties: {}, conditions: [] })),
+    permissions: actions.map((a) => ({
+      action: `plugin::consent.${a}`,
+      subject: null,
+      properties: {},
+      conditions: [],
+    })),
   });
   const email = `${name}-${unique}@example.com`;
   const user = await adminApi('POST', '/admin/users', { firstname: name, lastname: 'Editor', email, roles: [role.id] });
@@ -141,7 +146,9 @@ describe('purposes', () => {
     expect(await error.textContent()).toBe('Channels: tick at least one channel this purpose uses.');
     await shoot(page, 'purpose-no-channel');
     expect(page.url()).toMatch(/\/purposes\/new$/);
-    expect((await fetch(`${base}/consent/purposes/${key}`, { headers: { Authorization: `Bearer ${superToken}` } })).status).toBe(404);
+    expect(
+      (await fetch(`${base}/consent/purposes/${key}`, { headers: { Authorization: `Bearer ${superToken}` } })).status
+    ).toBe(404);
 
     await page.getByRole('checkbox', { name: 'Email' }).click();
     await page.getByRole('button', { name: 'Save' }).click();
@@ -164,7 +171,12 @@ describe('notices', () => {
   let page: Page;
 
   beforeAll(async () => {
-    await adminApi('POST', '/consent/purposes', { key, name: 'Weekly quiz', legalBasis: 'consent', channels: ['email'] });
+    await adminApi('POST', '/consent/purposes', {
+      key,
+      name: 'Weekly quiz',
+      legalBasis: 'consent',
+      channels: ['email'],
+    });
     page = await asSuperAdmin();
   });
 
@@ -202,7 +214,9 @@ describe('notices', () => {
 
 describe('the admin in German', () => {
   it('a user who picks Deutsch as interface language sees the plugin in German, errors included', async () => {
-    const page = await loggedIn(await createEditor('de', ['purposes.read', 'purposes.manage', 'notices.read', 'forms.read']));
+    const page = await loggedIn(
+      await createEditor('de', ['purposes.read', 'purposes.manage', 'notices.read', 'forms.read'])
+    );
     // The user's own choice, on their profile page, as any editor makes it.
     await page.goto(`${base}/admin/me`);
     await page.getByRole('combobox', { name: 'Interface language' }).click();

@@ -82,7 +82,8 @@ afterAll(async () => {
 
 it('the purposes list shows the four demo purposes', async () => {
   await page.goto(`${base}/admin/plugins/consent/purposes`);
-  for (const name of ['Newsletter', 'Partner offers', 'Postal mailing']) await page.getByText(name, { exact: true }).first().waitFor();
+  for (const name of ['Newsletter', 'Partner offers', 'Postal mailing'])
+    await page.getByText(name, { exact: true }).first().waitFor();
   await shoot('admin-purposes');
 });
 
@@ -97,7 +98,9 @@ it('the purpose editor opens the newsletter', async () => {
 });
 
 it('the notice editor opens the newsletter’s English notice', async () => {
-  const notices: Array<{ id: number; purpose: string; locale: string }> = await adminGet('/consent/notices?purpose=newsletter');
+  const notices: Array<{ id: number; purpose: string; locale: string }> = await adminGet(
+    '/consent/notices?purpose=newsletter'
+  );
   const notice = notices.find((n) => n.purpose === 'newsletter' && n.locale === 'en');
   expect(notice).toBeDefined();
   await page.goto(`${base}/admin/plugins/consent/notices/${notice!.id}`);
@@ -116,7 +119,9 @@ it('the ledger lists the sign-up’s events', async () => {
   await page.locator('tbody').getByText('newsletter', { exact: true }).first().waitFor();
   await page.locator('tbody').getByText('partner-offers', { exact: true }).first().waitFor();
   // The filters and the first events in one screen.
-  await page.getByLabel('Email or pseudonym').evaluate((input) => input.closest('form')?.scrollIntoView({ block: 'start' }));
+  await page
+    .getByLabel('Email or pseudonym')
+    .evaluate((input) => input.closest('form')?.scrollIntoView({ block: 'start' }));
   await shoot('admin-ledger');
 });
 

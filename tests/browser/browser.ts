@@ -8,7 +8,12 @@ import { chromium, type Browser } from 'playwright-core';
  * `@sparticuz/chromium` (the binary ships compressed in the package and is unpacked to the temp folder),
  * so that `npm test` passes on a machine that has only Node and npm.
  */
-const SYSTEM_BROWSERS = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable'];
+const SYSTEM_BROWSERS = [
+  '/usr/bin/chromium',
+  '/usr/bin/chromium-browser',
+  '/usr/bin/google-chrome',
+  '/usr/bin/google-chrome-stable',
+];
 
 const findChromium = async (): Promise<string> => {
   if (process.env.CHROMIUM_PATH) {
@@ -19,7 +24,8 @@ const findChromium = async (): Promise<string> => {
   if (system) return system;
   try {
     // In a plain Node process: Jest's module loader picks the package's ES module build and cannot run it.
-    const script = "const c = require('@sparticuz/chromium'); (c.default ?? c).executablePath().then((p) => process.stdout.write(p))";
+    const script =
+      "const c = require('@sparticuz/chromium'); (c.default ?? c).executablePath().then((p) => process.stdout.write(p))";
     return execFileSync(process.execPath, ['-e', script], { encoding: 'utf8', cwd: __dirname }).trim();
   } catch (error) {
     throw new Error(

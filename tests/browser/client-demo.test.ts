@@ -30,7 +30,9 @@ const admin = async (method: string, path: string, body?: unknown) => {
 };
 
 /** The ledger events recorded for a person, read through the admin API (records.read). */
-const eventsOf = async (email: string): Promise<{ purpose: string; action: string; method: string; noticeVersion: number | null }[]> =>
+const eventsOf = async (
+  email: string
+): Promise<{ purpose: string; action: string; method: string; noticeVersion: number | null }[]> =>
   admin('GET', `/consent/events?email=${encodeURIComponent(email)}&pageSize=100`);
 
 /** Purpose → "action/method" of the person's events (each test records at most one per purpose). */
@@ -99,8 +101,12 @@ it('A1–A4, A8, K1: a visitor ticks one of two purposes; the receipt shows and 
 
   await expect(page.locator('#receipt').textContent()).resolves.toMatch(/\S/);
   // Issue 17: what was recorded, in the words the person read (the notice titles), not keys and states.
-  await expect(page.locator('[data-state="partner-offers"]').textContent()).resolves.toBe('Offers from our partners: yes, recorded.');
-  await expect(page.locator('[data-state="newsletter"]').textContent()).resolves.toBe('Newsletter by email: no, recorded.');
+  await expect(page.locator('[data-state="partner-offers"]').textContent()).resolves.toBe(
+    'Offers from our partners: yes, recorded.'
+  );
+  await expect(page.locator('[data-state="newsletter"]').textContent()).resolves.toBe(
+    'Newsletter by email: no, recorded.'
+  );
   expect(await page.locator('#status').textContent()).not.toMatch(/partner-offers|granted|refused/);
   // The form is cleared for the next person; the result stays.
   expect(await page.getByRole('textbox', { name: 'Email' }).inputValue()).toBe('');
@@ -186,7 +192,9 @@ it('A9: a notice published while the page is open is shown and asked again; noth
   await expect(changed.textContent()).resolves.toContain(`(revised ${unique})`);
   await expect(changed.locator('.consent-changed').textContent()).resolves.toMatch(/has changed/);
   // The changed purpose is asked again; the other choice is kept.
-  expect(await page.getByRole('checkbox', { name: 'Offers from our partners, now by SMS too' }).isChecked()).toBe(false);
+  expect(await page.getByRole('checkbox', { name: 'Offers from our partners, now by SMS too' }).isChecked()).toBe(
+    false
+  );
   expect(await page.getByRole('checkbox', { name: 'Newsletter by email' }).isChecked()).toBe(true);
   await expect(page.locator('#status').textContent()).resolves.toMatch(/nothing was recorded/);
   expect(await eventsOf(email)).toEqual([]);
@@ -265,7 +273,11 @@ describe('G1, G2: a form offered to children asks for age before the choices', (
   /** Whether `a` comes before `b` in the document. */
   const before = (page: Page, a: string, b: string) =>
     page.evaluate(
-      ([x, y]) => !!(document.querySelector(x)!.compareDocumentPosition(document.querySelector(y)!) & Node.DOCUMENT_POSITION_FOLLOWING),
+      ([x, y]) =>
+        !!(
+          document.querySelector(x)!.compareDocumentPosition(document.querySelector(y)!) &
+          Node.DOCUMENT_POSITION_FOLLOWING
+        ),
       [a, b]
     );
 
@@ -296,4 +308,3 @@ describe('G1, G2: a form offered to children asks for age before the choices', (
     await context.close();
   });
 });
-

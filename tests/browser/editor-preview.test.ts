@@ -119,7 +119,9 @@ describe('the notice checklist follows the text as typed (A7)', () => {
 describe('the form preview says what visitors read (C3, A8)', () => {
   /** Per purpose: the words before the notice text (box label, objection wording, title). */
   const headings = async (fieldsets: ReturnType<Page['locator']>) =>
-    (await fieldsets.evaluateAll((nodes) => nodes.map((n) => n.querySelector('label, p')?.textContent ?? ''))).map(squash);
+    (await fieldsets.evaluateAll((nodes) => nodes.map((n) => n.querySelector('label, p')?.textContent ?? ''))).map(
+      squash
+    );
 
   it('C3, A8: the French preview has "Je m’oppose :", the French policy link and send button, like the demo form', async () => {
     await page.goto(`${base}/demo?locale=fr`);
@@ -167,8 +169,17 @@ describe('a purpose left out of a language says why (A7)', () => {
       privacyPolicyUrl: 'https://example.com/privacy',
     });
     await api('POST', `/consent/notices/${notice.id}/publish`);
-    await api('POST', '/consent/purposes', { key: unwritten, name: 'Not written yet', legalBasis: 'consent', channels: ['email'] });
-    await api('POST', '/consent/forms', { key: formKey, name: 'Reasons', purposes: ['newsletter', germanOnly, unwritten] });
+    await api('POST', '/consent/purposes', {
+      key: unwritten,
+      name: 'Not written yet',
+      legalBasis: 'consent',
+      channels: ['email'],
+    });
+    await api('POST', '/consent/forms', {
+      key: formKey,
+      name: 'Reasons',
+      purposes: ['newsletter', germanOnly, unwritten],
+    });
 
     await page.goto(`${base}/admin/plugins/consent/forms/${formKey}`);
     const table = page.getByTestId('form-offers');
@@ -182,7 +193,9 @@ describe('a purpose left out of a language says why (A7)', () => {
     expect(squash(await cell(germanOnly, 'de').textContent())).toBe(
       'not offered: no published notice in de, the purpose’s default language'
     );
-    expect(squash(await cell(unwritten, 'en').textContent())).toBe('not offered: no notice is published in any language');
+    expect(squash(await cell(unwritten, 'en').textContent())).toBe(
+      'not offered: no notice is published in any language'
+    );
     expect(squash(await cell('newsletter', 'fr').textContent())).toBe('offered');
     await table.scrollIntoViewIfNeeded();
     await page.screenshot({ path: path.join(process.env.CONSENT_SCREENSHOT_DIR ?? '/tmp', 'form-offers.png') });

@@ -14,7 +14,11 @@ module.exports = async () => {
   const env = { ...process.env, NODE_ENV: 'production', STRAPI_TELEMETRY_DISABLED: 'true' };
   for (const [cmd, args, cwd] of [
     ['npm', ['run', 'build', '--silent'], ROOT],
-    [process.execPath, [path.join(ROOT, 'node_modules/@strapi/strapi/bin/strapi.js'), 'build'], path.join(ROOT, 'playground')],
+    [
+      process.execPath,
+      [path.join(ROOT, 'node_modules/@strapi/strapi/bin/strapi.js'), 'build'],
+      path.join(ROOT, 'playground'),
+    ],
   ]) {
     const r = spawnSync(cmd, args, { cwd, env, stdio: 'inherit' });
     if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status})`);

@@ -48,10 +48,16 @@ const violations = async (page: Page) => {
   await page.evaluate(AXE);
   const result = await page.evaluate(
     (tags) =>
-      (window as unknown as { axe: { run: (c: Document, o: object) => Promise<{ violations: Array<{ id: string; nodes: Array<{ target: string[] }> }> }> } }).axe.run(
-        document,
-        { runOnly: { type: 'tag', values: tags } }
-      ),
+      (
+        window as unknown as {
+          axe: {
+            run: (
+              c: Document,
+              o: object
+            ) => Promise<{ violations: Array<{ id: string; nodes: Array<{ target: string[] }> }> }>;
+          };
+        }
+      ).axe.run(document, { runOnly: { type: 'tag', values: tags } }),
     WCAG_22_AA
   );
   return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
@@ -75,7 +81,8 @@ const expectAccessible = async (page: Page) => {
 const focused = (page: Page) =>
   page.evaluate(() => {
     const el = document.activeElement as HTMLElement | null;
-    const label = el && 'labels' in el ? [...((el as HTMLInputElement).labels ?? [])].map((l) => l.textContent).join(' ') : '';
+    const label =
+      el && 'labels' in el ? [...((el as HTMLInputElement).labels ?? [])].map((l) => l.textContent).join(' ') : '';
     const style = el ? getComputedStyle(el) : null;
     return {
       tag: el?.tagName.toLowerCase() ?? '',
@@ -141,9 +148,9 @@ describe('from the demo form to the preference centre, with the keyboard only', 
     expect(loaded.filter((url) => !url.startsWith(link!))).toEqual([]);
     await expect(page.locator('header.site').innerText()).resolves.toBe('Example Shop');
     await expect(page.title()).resolves.toBe('Confirm your request · Example Shop');
-    await expect(page.getByRole('button', { name: 'Confirm' }).evaluate((b) => getComputedStyle(b).backgroundColor)).resolves.toBe(
-      'rgb(11, 110, 79)'
-    );
+    await expect(
+      page.getByRole('button', { name: 'Confirm' }).evaluate((b) => getComputedStyle(b).backgroundColor)
+    ).resolves.toBe('rgb(11, 110, 79)');
     await expectAccessible(page);
     await shoot(page, 'confirm');
     const button = await tabTo(page, 'button', /Confirm/);
@@ -200,8 +207,14 @@ describe('every other hosted page', () => {
     ['unsubscribe', unsubscribePage('en', '/api/consent/unsubscribe/t.s', purposes, '/api/consent/preferences/t.s')],
     ['unsubscribed', unsubscribedPage('de', '/api/consent/preferences/t.s')],
     ['invalid link', invalidLinkPage('fr')],
-    ['thanks without a success URL', submissionAcceptedPage('en', 'rcpt_01JGZ8X8Y6M4Q9K0V7T3N2B1ZA-a-long-receipt-id', { newsletter: 'pending' })],
-    ['refused submission', submissionErrorPage('fr', { status: 409, name: 'NoticeOutdated', paths: [], given: {} }, '/demo')],
+    [
+      'thanks without a success URL',
+      submissionAcceptedPage('en', 'rcpt_01JGZ8X8Y6M4Q9K0V7T3N2B1ZA-a-long-receipt-id', { newsletter: 'pending' }),
+    ],
+    [
+      'refused submission',
+      submissionErrorPage('fr', { status: 409, name: 'NoticeOutdated', paths: [], given: {} }, '/demo'),
+    ],
   ];
 
   let context: BrowserContext;
@@ -221,7 +234,9 @@ describe('every other hosted page', () => {
   afterAll(() => context.close());
 
   it('the check itself finds what it should: an unlabelled box, a page without a language, and overflow', async () => {
-    await page.setContent('<html><head><title>x</title></head><body><input type="checkbox"><div style="width: 400px">wide</div></body></html>');
+    await page.setContent(
+      '<html><head><title>x</title></head><body><input type="checkbox"><div style="width: 400px">wide</div></body></html>'
+    );
     const found = (await violations(page)).map((v) => v.split(':')[0]);
     expect(found).toEqual(expect.arrayContaining(['html-has-lang', 'label']));
     await expect(widthAt320(page)).resolves.toBeGreaterThan(320);
@@ -235,7 +250,9 @@ describe('every other hosted page', () => {
 
   it.each(pages)('%s, with a logo, a site name and a colour', async (_, html) => {
     const [, language, title, body] = /<html lang="(\w+)">[\s\S]*<h1>([^<]*)<\/h1>\n([\s\S]*)\n<\/main>/.exec(html)!;
-    await page.setContent(renderPage({ siteName: 'Example Shop', logoUrl: '/logo.svg', accentColor: '#7c2d12' }, language, title, body));
+    await page.setContent(
+      renderPage({ siteName: 'Example Shop', logoUrl: '/logo.svg', accentColor: '#7c2d12' }, language, title, body)
+    );
     await page.locator('header.site img').evaluate((img: HTMLImageElement) => img.decode());
     await expectAccessible(page);
   });

@@ -60,7 +60,10 @@ it('D4, E1: "Send the demo newsletter" delivers it with both one-click headers a
   const text = await newsletter.innerText();
   expect(text).toMatch(/List-Unsubscribe: <https?:\/\/[^>]+\/api\/consent\/unsubscribe\/[^>]+>/);
   expect(text).toContain('List-Unsubscribe-Post: List-Unsubscribe=One-Click');
-  const unsubscribe = await newsletter.getByRole('link', { name: /\/api\/consent\/unsubscribe\// }).first().getAttribute('href');
+  const unsubscribe = await newsletter
+    .getByRole('link', { name: /\/api\/consent\/unsubscribe\// })
+    .first()
+    .getAttribute('href');
   expect(unsubscribe).toBeTruthy();
 });
 
@@ -86,8 +89,14 @@ it('the admin sees the send under Consent → Messages: done, its progress bar f
 
 it('E3: the unsubscribe link from the newsletter unsubscribes with one click', async () => {
   const newsletter = await mailTo(/spring newsletter/);
-  const unsubscribe = (await newsletter.getByRole('link', { name: /\/api\/consent\/unsubscribe\// }).first().getAttribute('href'))!;
+  const unsubscribe = (await newsletter
+    .getByRole('link', { name: /\/api\/consent\/unsubscribe\// })
+    .first()
+    .getAttribute('href'))!;
   await page.goto(unsubscribe);
-  await page.getByRole('button', { name: /unsubscribe/i }).first().click();
+  await page
+    .getByRole('button', { name: /unsubscribe/i })
+    .first()
+    .click();
   await page.getByText('Done: you will not receive these messages any more.').waitFor();
 });

@@ -189,7 +189,10 @@ it('subscribes a webhook to consent events from Settings → Consent, and change
   await panel.locator('li', { hasText: name }).waitFor();
   const after = panel.locator('li', { hasText: name });
   for (const event of ['consent.granted', 'consent.withdrawn', 'consent.objected']) {
-    expect([event, await after.getByRole('checkbox', { name: event }).getAttribute('aria-checked')]).toEqual([event, 'true']);
+    expect([event, await after.getByRole('checkbox', { name: event }).getAttribute('aria-checked')]).toEqual([
+      event,
+      'true',
+    ]);
   }
 });
 
@@ -208,7 +211,10 @@ it('lists a delivery the receiver did not take in the panel, with its error and 
   }
   await row.first().waitFor();
   await row.first().getByText('retrying').waitFor();
-  await row.first().getByText(/fetch failed/).waitFor();
+  await row
+    .first()
+    .getByText(/fetch failed/)
+    .waitFor();
   expect(await row.first().locator('td').nth(3).innerText()).toBe('1');
 });
 

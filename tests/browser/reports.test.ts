@@ -38,7 +38,10 @@ afterAll(async () => {
 });
 
 const download = async (name: string) => {
-  const [file] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name, exact: true }).first().click()]);
+  const [file] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name, exact: true }).first().click(),
+  ]);
   return { name: file.suggestedFilename(), body: fs.readFileSync((await file.path())!) };
 };
 
@@ -56,7 +59,10 @@ it('R1: generates a report for a purpose over the default period and lists it', 
   const generate = page.getByRole('button', { name: 'Generate report' });
   // Nothing to report on until a purpose is ticked.
   expect(await generate.isDisabled()).toBe(true);
-  await page.getByRole('group', { name: 'Purposes' }).getByRole('checkbox', { name: /\(newsletter\)/ }).click();
+  await page
+    .getByRole('group', { name: 'Purposes' })
+    .getByRole('checkbox', { name: /\(newsletter\)/ })
+    .click();
   await generate.click();
   await page.getByText('Report generated and signed').waitFor();
   const row = page.locator('tbody tr').first();
@@ -84,5 +90,9 @@ it('R3: the JSON download verifies offline with the published key set, and the P
   expect(pdf.body.subarray(0, 5).toString('latin1')).toBe('%PDF-');
   expect(pdfText(pdf.body)).toContain(hash);
   // The list shows the start of the same hash.
-  await page.locator('tbody tr').first().getByText(`${hash.slice(0, 16)}…`).waitFor();
+  await page
+    .locator('tbody tr')
+    .first()
+    .getByText(`${hash.slice(0, 16)}…`)
+    .waitFor();
 });

@@ -72,7 +72,9 @@ it('point 9: a German form with a number that does not parse gets a German sente
   const text = await page.locator('body').innerText();
   expect(text).toContain('Die Telefonnummer scheint nicht zu stimmen.');
   expect(text).not.toMatch(/subject|phone/);
-  await expect(page.getByRole('link', { name: 'Zurück zum Formular' }).getAttribute('href')).resolves.toBe(`${base}/demo?locale=de`);
+  await expect(page.getByRole('link', { name: 'Zurück zum Formular' }).getAttribute('href')).resolves.toBe(
+    `${base}/demo?locale=de`
+  );
   await shot(page, 'error-de');
   await context.close();
 });
@@ -121,7 +123,9 @@ describe('points 10 and 11: from the mail to the preference centre', () => {
       await expect(page.locator(`label[for="${id}"]`).count()).resolves.toBe(1);
     }
     const newsletter = page.getByRole('group', { name: 'Lettre d’information par e-mail' });
-    await expect(newsletter.getByRole('checkbox', { name: 'Oui, je souhaite recevoir ceci' }).isChecked()).resolves.toBe(true);
+    await expect(
+      newsletter.getByRole('checkbox', { name: 'Oui, je souhaite recevoir ceci' }).isChecked()
+    ).resolves.toBe(true);
     await shot(page, 'preferences-fr');
     await page.setViewportSize({ width: 320, height: 800 });
     await shot(page, 'preferences-fr-320');

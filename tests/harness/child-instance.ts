@@ -29,7 +29,10 @@ export interface ChildOptions extends Pick<BootOptions, 'pluginConfig' | 'env' |
   appDir?: string;
 }
 
-export const startChildInstance = async (database: TestDatabase, options: ChildOptions = {}): Promise<ChildInstance> => {
+export const startChildInstance = async (
+  database: TestDatabase,
+  options: ChildOptions = {}
+): Promise<ChildInstance> => {
   const env = {
     ...process.env,
     ...strapiEnv(database, options),
@@ -37,7 +40,9 @@ export const startChildInstance = async (database: TestDatabase, options: ChildO
     ...(options.appDir ? { CONSENT_CHILD_APP_DIR: options.appDir } : {}),
   } as NodeJS.ProcessEnv;
   const child: ChildProcess = fork(path.join(__dirname, 'child-process-main.js'), [], { env, stdio: 'inherit' });
-  const exited = new Promise<number | string | null>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal)));
+  const exited = new Promise<number | string | null>((resolve) =>
+    child.once('exit', (code, signal) => resolve(code ?? signal))
+  );
   let early: (() => void) | undefined;
   const port = await new Promise<number | undefined>((resolve, reject) => {
     early = () => reject(new Error(`the second instance exited (${child.exitCode}) before it was ready`));
@@ -60,11 +65,17 @@ export const startChildInstance = async (database: TestDatabase, options: ChildO
     });
   const send = <T>(service: string, method: string, calls: unknown[][], results: boolean) =>
     request<T>({ type: 'call', service, method, calls, results });
-  const call = async (service: string, method: string, calls: unknown[][]) => void (await send(service, method, calls, false));
+  const call = async (service: string, method: string, calls: unknown[][]) =>
+    void (await send(service, method, calls, false));
   return {
     call,
     results: <T>(service: string, method: string, calls: unknown[][]) => send<T>(service, method, calls, true),
-    append: (batches) => call('ledger', 'append', batches.map((batch) => [batch])),
+    append: (batches) =>
+      call(
+        'ledger',
+        'append',
+        batches.map((batch) => [batch])
+      ),
     count: async (tables) => (await request<Record<string, number | null>>({ type: 'count', tables }))[0],
     port,
     signal: (signal) => void child.kill(signal),

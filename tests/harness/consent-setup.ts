@@ -8,10 +8,23 @@ import type { TestStrapi } from './strapi';
  * the admin): purposes, one published notice per purpose and language, and a form offering them.
  */
 export const PURPOSES: Record<string, PurposeInput> = {
-  newsletter: { key: 'newsletter', name: 'Newsletter', legalBasis: 'consent', channels: ['email'], honorGpc: true, lifetimeDays: 365 },
+  newsletter: {
+    key: 'newsletter',
+    name: 'Newsletter',
+    legalBasis: 'consent',
+    channels: ['email'],
+    honorGpc: true,
+    lifetimeDays: 365,
+  },
   partners: { key: 'partners', name: 'Partner offers', legalBasis: 'consent', channels: ['email'] },
   doi: { key: 'doi', name: 'Weekly digest', legalBasis: 'consent', channels: ['email'], doubleOptIn: true },
-  postal: { key: 'postal', name: 'Catalogue by post', legalBasis: 'legitimate-interest', balancingTest: 'LIA-2026-01', channels: ['postal'] },
+  postal: {
+    key: 'postal',
+    name: 'Catalogue by post',
+    legalBasis: 'legitimate-interest',
+    balancingTest: 'LIA-2026-01',
+    channels: ['postal'],
+  },
   sms: { key: 'sms', name: 'Text offers', legalBasis: 'consent', channels: ['sms', 'phone'] },
   service: { key: 'service', name: 'Service messages', legalBasis: 'contract', channels: ['email'] },
 };
@@ -101,7 +114,13 @@ export const submitConsent = async (
     .http()
     .post('/api/consent/submissions')
     .set({ Origin: FORM_ORIGIN, ...headers })
-    .send({ form: 'signup', locale: 'en', subject, choices, notices: Object.fromEntries(displayed.map((k) => [k, shown[k]])) });
+    .send({
+      form: 'signup',
+      locale: 'en',
+      subject,
+      choices,
+      notices: Object.fromEntries(displayed.map((k) => [k, shown[k]])),
+    });
   if (res.status !== 201) throw new Error(`submission failed (${res.status}): ${JSON.stringify(res.body)}`);
   return res.body.data;
 };

@@ -8,7 +8,10 @@ import type { TestStrapi } from './strapi';
  * whole ledger. A failure lists the drifted keys with both sides.
  */
 export const expectStatesEqualReplay = async (strapi: Core.Strapi, ...subjects: string[]) => {
-  const result = await strapi.plugin('consent').service('ledger').replay(subjects.length ? { subjects } : {});
+  const result = await strapi
+    .plugin('consent')
+    .service('ledger')
+    .replay(subjects.length ? { subjects } : {});
   expect(result.mismatches).toEqual([]);
   expect(result.ok).toBe(true);
 };
@@ -27,9 +30,15 @@ export const replayThenStop = async (app: TestStrapi | undefined) => {
 };
 
 /** A person's states for one purpose, by channel. */
-export const statesByChannel = async (strapi: Core.Strapi, subject: string, purpose: string): Promise<Record<string, string>> =>
+export const statesByChannel = async (
+  strapi: Core.Strapi,
+  subject: string,
+  purpose: string
+): Promise<Record<string, string>> =>
   Object.fromEntries(
-    (await strapi.db.connection(TABLE.state).where({ subject, purpose })).map((r: { channel: string; state: string }) => [r.channel, r.state])
+    (await strapi.db.connection(TABLE.state).where({ subject, purpose })).map(
+      (r: { channel: string; state: string }) => [r.channel, r.state]
+    )
   );
 
 /** The fields a 400 names (`details.errors[].path`, joined with dots). */

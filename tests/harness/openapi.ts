@@ -31,17 +31,24 @@ export const undescribed = (res: Response): string[] => {
   const { method, url } = res.request as unknown as { method: string; url: string };
   const template = templateOf(url);
   if (!template) return [`${method} ${url}: no path of the document matches`];
-  const operation = (document.paths[template] as Record<string, { responses: Record<string, { content?: Record<string, { schema: object }> }> }>)[
-    method.toLowerCase()
-  ];
+  const operation = (
+    document.paths[template] as Record<
+      string,
+      { responses: Record<string, { content?: Record<string, { schema: object }> }> }
+    >
+  )[method.toLowerCase()];
   if (!operation) return [`${method} ${template}: not described`];
   const response = operation.responses[String(res.status)];
   if (!response) return [`${method} ${template}: status ${res.status} not described`];
   if (!response.content) return [];
-  const type = String(res.headers['content-type'] ?? '').split(';')[0].trim();
+  const type = String(res.headers['content-type'] ?? '')
+    .split(';')[0]
+    .trim();
   const media = response.content[type];
   if (!media) return [`${method} ${template} ${res.status}: content type "${type}" not described`];
   if (type !== 'application/json') return [];
   const validate = validatorOf(media.schema);
-  return validate(res.body) ? [] : (validate.errors ?? []).map((e) => `${method} ${template} ${res.status}: ${e.instancePath || '/'} ${e.message}`);
+  return validate(res.body)
+    ? []
+    : (validate.errors ?? []).map((e) => `${method} ${template} ${res.status}: ${e.instancePath || '/'} ${e.message}`);
 };

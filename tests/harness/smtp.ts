@@ -33,20 +33,33 @@ export const startSmtp = async (port = 0): Promise<SmtpListener> => {
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
-    onData(stream: NodeJS.ReadableStream, session: { envelope: { rcptTo: { address: string }[] } }, done: (e?: Error) => void) {
+    onData(
+      stream: NodeJS.ReadableStream,
+      session: { envelope: { rcptTo: { address: string }[] } },
+      done: (e?: Error) => void
+    ) {
       simpleParser(stream)
-        .then((parsed: { from?: { text: string }; subject?: string; text?: string; html?: string | false; headers: Map<string, unknown>; headerLines: { key: string; line: string }[] }) => {
-          mails.push({
-            to: session.envelope.rcptTo.map((r) => r.address),
-            from: parsed.from?.text ?? '',
-            subject: parsed.subject ?? '',
-            text: parsed.text ?? '',
-            html: parsed.html ?? false,
-            headers: parsed.headers,
-            headerLines: parsed.headerLines,
-          });
-          done();
-        })
+        .then(
+          (parsed: {
+            from?: { text: string };
+            subject?: string;
+            text?: string;
+            html?: string | false;
+            headers: Map<string, unknown>;
+            headerLines: { key: string; line: string }[];
+          }) => {
+            mails.push({
+              to: session.envelope.rcptTo.map((r) => r.address),
+              from: parsed.from?.text ?? '',
+              subject: parsed.subject ?? '',
+              text: parsed.text ?? '',
+              html: parsed.html ?? false,
+              headers: parsed.headers,
+              headerLines: parsed.headerLines,
+            });
+            done();
+          }
+        )
         .catch(done);
     },
   });

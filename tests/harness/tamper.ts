@@ -24,7 +24,9 @@ export const withoutLedgerTriggers = async (strapi: Core.Strapi, fn: () => Promi
   // Every trigger on the table: the update one's name carries a version (database/ledger-guard.ts).
   const names: string[] =
     client === 'sqlite'
-      ? (await knex.raw(`SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?`, [table])).map((r: { name: string }) => r.name)
+      ? (await knex.raw(`SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?`, [table])).map(
+          (r: { name: string }) => r.name
+        )
       : (
           await knex.raw(
             'SELECT TRIGGER_NAME AS name FROM information_schema.TRIGGERS WHERE EVENT_OBJECT_SCHEMA = DATABASE() AND EVENT_OBJECT_TABLE = ?',

@@ -11,7 +11,15 @@ import { TABLE } from '../../server/src/constants';
 import { nextState } from '../../server/src/domain/consent-state';
 import { eventHash } from '../../server/src/domain/event-hash';
 import { createApiToken } from '../harness/api-token';
-import { ERASED_IDENTIFIERS, type Notices, publishNotice, setupForm, shownNotices, submitConsent, withdrawConsent } from '../harness/consent-setup';
+import {
+  ERASED_IDENTIFIERS,
+  type Notices,
+  publishNotice,
+  setupForm,
+  shownNotices,
+  submitConsent,
+  withdrawConsent,
+} from '../harness/consent-setup';
 import { measureMemory } from '../harness/memory';
 import { bootStrapi, type TestStrapi } from '../harness/strapi';
 
@@ -37,7 +45,8 @@ beforeAll(async () => {
   await purposes.create({
     key: 'b2b-news',
     name: 'Trade news',
-    legalBasis: 'legitimate-interest', balancingTest: 'LIA-2026-01',
+    legalBasis: 'legitimate-interest',
+    balancingTest: 'LIA-2026-01',
     channels: ['email'],
     audience: 'professional',
   });
@@ -160,7 +169,9 @@ describe('spec 4.2 audiences: CSV', () => {
     const res = await get('/api/consent/audiences/newsletter?format=csv');
     expect(res.status).toBe(200);
     const text = res.body as string;
-    expect(text).toMatch(/,eve@example\.com,\+33698765432,"'=HYPERLINK\(""https:\/\/evil\.example"",""Open""\)",granted,consent\r\n/);
+    expect(text).toMatch(
+      /,eve@example\.com,\+33698765432,"'=HYPERLINK\(""https:\/\/evil\.example"",""Open""\)",granted,consent\r\n/
+    );
     expect(text).toMatch(/,fay@example\.com,,'@SUM\(A1:A9\),granted,consent\r\n/);
     // NDJSON is for programs, not spreadsheets: the value as given.
     const eve = (await ndjson('/api/consent/audiences/newsletter')).find((m) => m.email === 'eve@example.com');
@@ -188,7 +199,10 @@ describe('spec 4.2 audiences: who is never listed', () => {
     expect(emailsOf(await ndjson('/api/consent/audiences/service'))).not.toContain('olga@example.com');
     await consent()
       .service('relationships')
-      .upsert({ subject: { email: 'olga@example.com' }, reference: 'order-olga', startedAt: '2026-01-01T00:00:00Z' }, 'api');
+      .upsert(
+        { subject: { email: 'olga@example.com' }, reference: 'order-olga', startedAt: '2026-01-01T00:00:00Z' },
+        'api'
+      );
     await withdraw('otto@example.com', ['service']);
     expect(emailsOf(await ndjson('/api/consent/audiences/service'))).toContain('olga@example.com');
   });

@@ -36,7 +36,9 @@ beforeAll(async () => {
   app = await bootStrapi({ pluginConfig: { http: { bodyTimeoutMs: BODY_TIMEOUT_MS } } });
   signup = shownNotices(await setupForm(app.strapi, ['newsletter', 'partners', 'postal']));
   // A contract purpose (no choice to make) and a double-opt-in purpose.
-  extras = shownNotices(await setupForm(app.strapi, ['newsletter', 'service', 'doi'], { key: 'extras', name: 'Extras' }));
+  extras = shownNotices(
+    await setupForm(app.strapi, ['newsletter', 'service', 'doi'], { key: 'extras', name: 'Extras' })
+  );
   // Its own purpose, so that publishing a second notice version (A9, last describe) leaves the others current.
   outdated = shownNotices(await setupForm(app.strapi, ['sms'], { key: 'outdated', name: 'Outdated' }));
   const created = await app.strapi
@@ -76,14 +78,22 @@ const valid = () => ({
 });
 
 const post = (headers: Record<string, string> = {}) =>
-  app.http().post('/api/consent/submissions').set({ Origin: ORIGIN, Accept: 'application/json', ...headers });
+  app
+    .http()
+    .post('/api/consent/submissions')
+    .set({ Origin: ORIGIN, Accept: 'application/json', ...headers });
 
 /** JSON body (serialised by supertest). */
-const submit = (body: () => unknown, headers: Record<string, string> = {}) => () =>
-  post(headers).send(body() as object);
+const submit =
+  (body: () => unknown, headers: Record<string, string> = {}) =>
+  () =>
+    post(headers).send(body() as object);
 
 /** A JSON text sent as is (malformed JSON, `__proto__` keys that an object literal would swallow). */
-const raw = (text: () => string, type = 'application/json') => () => post().set('Content-Type', type).send(text());
+const raw =
+  (text: () => string, type = 'application/json') =>
+  () =>
+    post().set('Content-Type', type).send(text());
 
 /** An HTML form post (urlencoded), by a client that asked for JSON. */
 const urlencoded = (text: () => string) => () => post().type('form').send(text());
@@ -106,7 +116,12 @@ const expectRefused = async (c: Case) => {
   expect(res.type).toBe('application/json');
   expect(res.body).toEqual({
     data: null,
-    error: { status: c.status, name: c.error ?? expect.any(String), message: expect.any(String), details: expect.any(Object) },
+    error: {
+      status: c.status,
+      name: c.error ?? expect.any(String),
+      message: expect.any(String),
+      details: expect.any(Object),
+    },
   });
   expect(res.status).toBe(c.status);
   const { message, details } = res.body.error as { message: string; details: { errors?: { path: string[] }[] } };
@@ -125,7 +140,11 @@ const submissionCases: Case[] = [
   // The body as a whole. Strapi's body parser (koa-body: strict JSON, `__proto__` refused, 1 MB) answers
   // the first ones before the route is reached; the plugin's API boundary gives them Strapi's error body.
   { name: 'spec 4.1: malformed JSON', send: raw(() => '{"form":'), ...refused(400, 'ValidationError', 'body') },
-  { name: 'spec 4.1: JSON body that is a string', send: raw(() => '"signup"'), ...refused(400, 'ValidationError', 'body') },
+  {
+    name: 'spec 4.1: JSON body that is a string',
+    send: raw(() => '"signup"'),
+    ...refused(400, 'ValidationError', 'body'),
+  },
   { name: 'spec 4.1: JSON body null', send: raw(() => 'null'), ...refused(400, 'ValidationError', 'body') },
   { name: 'spec 4.1: JSON body a number', send: raw(() => '42'), ...refused(400, 'ValidationError', 'body') },
   {
@@ -135,7 +154,8 @@ const submissionCases: Case[] = [
   },
   {
     name: 'spec 4.1: Content-Encoding gzip with a body that is not gzip',
-    send: () => post().set({ 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' }).send(JSON.stringify(valid())),
+    send: () =>
+      post().set({ 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' }).send(JSON.stringify(valid())),
     ...refused(415, 'UnsupportedMediaTypeError', 'content-encoding'),
   },
   { name: 'spec 4.1: JSON body that is an array', send: raw(() => JSON.stringify([valid()])), ...bad() },
@@ -143,11 +163,21 @@ const submissionCases: Case[] = [
   { name: 'spec 4.1: empty JSON object', send: submit(() => ({})), ...bad('form', 'subject') },
   {
     name: 'spec 4.1: body over 16 kB',
-    send: submit(changed((b) => ({ ...b, fields: Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`f${i}`, big(400)])) }))),
+    send: submit(
+      changed((b) => ({ ...b, fields: Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`f${i}`, big(400)])) }))
+    ),
     ...refused(413, 'PayloadTooLargeError'),
   },
-  { name: 'spec 4.1: unknown top-level key defaultChecked (A2)', send: submit(changed((b) => ({ ...b, defaultChecked: true }))), ...bad('defaultChecked') },
-  { name: 'spec 4.1: "constructor" key at top level', send: submit(changed((b) => ({ ...b, constructor: { name: 'x' } }))), ...bad('constructor') },
+  {
+    name: 'spec 4.1: unknown top-level key defaultChecked (A2)',
+    send: submit(changed((b) => ({ ...b, defaultChecked: true }))),
+    ...bad('defaultChecked'),
+  },
+  {
+    name: 'spec 4.1: "constructor" key at top level',
+    send: submit(changed((b) => ({ ...b, constructor: { name: 'x' } }))),
+    ...bad('constructor'),
+  },
   // `__proto__` in JSON text is refused by Strapi's body parser; the plugin refuses the other two names.
   {
     name: 'spec 4.1: "__proto__" key at top level (raw JSON)',
@@ -158,13 +188,33 @@ const submissionCases: Case[] = [
   // form
   { name: 'spec 4.1: form missing', send: submit(changed(({ form, ...b }) => b)), ...bad('form') },
   { name: 'spec 4.1: form a number', send: submit(changed((b) => ({ ...b, form: 42 }))), ...bad('form') },
-  { name: 'spec 4.1: form an object', send: submit(changed((b) => ({ ...b, form: { key: 'signup' } }))), ...bad('form') },
+  {
+    name: 'spec 4.1: form an object',
+    send: submit(changed((b) => ({ ...b, form: { key: 'signup' } }))),
+    ...bad('form'),
+  },
   { name: 'spec 4.1: form null', send: submit(changed((b) => ({ ...b, form: null }))), ...bad('form') },
-  { name: 'spec 4.1: unknown form', send: submit(changed((b) => ({ ...b, form: 'no-such-form' }))), ...bad('form', 'no-such-form') },
+  {
+    name: 'spec 4.1: unknown form',
+    send: submit(changed((b) => ({ ...b, form: 'no-such-form' }))),
+    ...bad('form', 'no-such-form'),
+  },
   { name: 'spec 4.1: form key in uppercase', send: submit(changed((b) => ({ ...b, form: 'SIGNUP' }))), ...bad('form') },
-  { name: 'spec 4.1: form key with an underscore', send: submit(changed((b) => ({ ...b, form: 'sign_up' }))), ...bad('form') },
-  { name: 'spec 4.1: form key with a double hyphen', send: submit(changed((b) => ({ ...b, form: 'sign--up' }))), ...bad('form') },
-  { name: 'spec 4.1: form key of 65 characters', send: submit(changed((b) => ({ ...b, form: big(65, 'a') }))), ...bad('form') },
+  {
+    name: 'spec 4.1: form key with an underscore',
+    send: submit(changed((b) => ({ ...b, form: 'sign_up' }))),
+    ...bad('form'),
+  },
+  {
+    name: 'spec 4.1: form key with a double hyphen',
+    send: submit(changed((b) => ({ ...b, form: 'sign--up' }))),
+    ...bad('form'),
+  },
+  {
+    name: 'spec 4.1: form key of 65 characters',
+    send: submit(changed((b) => ({ ...b, form: big(65, 'a') }))),
+    ...bad('form'),
+  },
 
   // locale
   { name: 'spec 4.1: locale "english"', send: submit(changed((b) => ({ ...b, locale: 'english' }))), ...bad('locale') },
@@ -172,30 +222,126 @@ const submissionCases: Case[] = [
 
   // subject
   { name: 'spec 4.1: subject missing', send: submit(changed(({ subject, ...b }) => b)), ...bad('subject') },
-  { name: 'spec 4.1: subject with no identifier', send: submit(changed((b) => ({ ...b, subject: {} }))), ...bad('subject') },
-  { name: 'spec 4.1: subject with only an audience', send: submit(changed((b) => ({ ...b, subject: { audience: 'consumer' } }))), ...bad('subject') },
-  { name: 'spec 4.1: subject a string', send: submit(changed((b) => ({ ...b, subject: 'valid@example.com' }))), ...bad('subject') },
-  { name: 'spec 4.1: subject an array', send: submit(changed((b) => ({ ...b, subject: [{ email: 'valid@example.com' }] }))), ...bad('subject') },
-  { name: 'spec 4.1: subject with an unknown field', send: submit(changed((b) => ({ ...b, subject: { email: 'valid@example.com', name: 'Val' } }))), ...bad('subject', 'name') },
-  { name: 'spec 4.1: email not an address', send: submit(changed((b) => ({ ...b, subject: { email: 'not-an-address' } }))), ...bad('subject.email') },
-  { name: 'spec 4.1: email without a domain dot', send: submit(changed((b) => ({ ...b, subject: { email: 'a@localhost' } }))), ...bad('subject.email') },
-  { name: 'spec 4.1: email a number', send: submit(changed((b) => ({ ...b, subject: { email: 12345 } }))), ...bad('subject.email') },
-  { name: 'spec 4.1: email with NUL (\\u0000)', send: submit(changed((b) => ({ ...b, subject: { email: 'val\u0000id@example.com' } }))), ...bad('subject.email') },
-  { name: 'spec 4.1: email with BEL (\\u0007)', send: submit(changed((b) => ({ ...b, subject: { email: 'valid\u0007@example.com' } }))), ...bad('subject.email') },
-  { name: 'spec 4.1: email with a zero-width joiner (\\u200d)', send: submit(changed((b) => ({ ...b, subject: { email: 'val\u200did@example.com' } }))), ...bad('subject.email') },
-  { name: 'spec 4.1: email with an RTL override (\\u202e)', send: submit(changed((b) => ({ ...b, subject: { email: '\u202emoc.elpmaxe@dilav' } }))), ...bad('subject.email') },
-  { name: 'spec 4.1: email with header injection (\\r\\nBcc:)', send: submit(changed((b) => ({ ...b, subject: { email: 'valid@example.com\r\nBcc: all@example.com' } }))), ...bad('subject.email') },
-  { name: 'spec 4.1: email of 255 characters', send: submit(changed((b) => ({ ...b, subject: { email: `${big(64, 'a')}@${big(186, 'b')}.com` } }))), ...bad('subject.email') },
-  { name: 'spec 4.1: phone "12"', send: submit(changed((b) => ({ ...b, choices: {}, subject: { phone: '12' } }))), ...bad('subject.phone') },
-  { name: 'spec 4.1: phone "abc"', send: submit(changed((b) => ({ ...b, choices: {}, subject: { phone: 'abc' } }))), ...bad('subject.phone') },
-  { name: 'spec 4.1: phone "+999999999999999"', send: submit(changed((b) => ({ ...b, choices: {}, subject: { phone: '+999999999999999' } }))), ...bad('subject.phone') },
-  { name: 'spec 4.1: phone with letters', send: submit(changed((b) => ({ ...b, choices: {}, subject: { phone: '+33 6 12 34 56 7B' } }))), ...bad('subject.phone') },
-  { name: 'spec 4.1: phone with a valid email next to it', send: submit(changed((b) => ({ ...b, subject: { email: 'valid@example.com', phone: '0000' } }))), ...bad('subject.phone') },
-  { name: 'spec 4.1: externalId of 129 characters', send: submit(changed((b) => ({ ...b, choices: {}, subject: { externalId: big(129, 'c') } }))), ...bad('subject.externalId') },
-  { name: 'spec 4.1: externalId with a control character', send: submit(changed((b) => ({ ...b, choices: {}, subject: { externalId: 'acct-\u0001-42' } }))), ...bad('subject.externalId') },
-  { name: 'spec 4.1: externalId of blanks only', send: submit(changed((b) => ({ ...b, choices: {}, subject: { externalId: '   ' } }))), ...bad('subject.externalId') },
-  { name: 'spec 4.1: audience "any"', send: submit(changed((b) => ({ ...b, subject: { ...b.subject, audience: 'any' } }))), ...bad('subject.audience') },
-  { name: 'spec 4.1: audience unknown', send: submit(changed((b) => ({ ...b, subject: { ...b.subject, audience: 'robot' } }))), ...bad('subject.audience') },
+  {
+    name: 'spec 4.1: subject with no identifier',
+    send: submit(changed((b) => ({ ...b, subject: {} }))),
+    ...bad('subject'),
+  },
+  {
+    name: 'spec 4.1: subject with only an audience',
+    send: submit(changed((b) => ({ ...b, subject: { audience: 'consumer' } }))),
+    ...bad('subject'),
+  },
+  {
+    name: 'spec 4.1: subject a string',
+    send: submit(changed((b) => ({ ...b, subject: 'valid@example.com' }))),
+    ...bad('subject'),
+  },
+  {
+    name: 'spec 4.1: subject an array',
+    send: submit(changed((b) => ({ ...b, subject: [{ email: 'valid@example.com' }] }))),
+    ...bad('subject'),
+  },
+  {
+    name: 'spec 4.1: subject with an unknown field',
+    send: submit(changed((b) => ({ ...b, subject: { email: 'valid@example.com', name: 'Val' } }))),
+    ...bad('subject', 'name'),
+  },
+  {
+    name: 'spec 4.1: email not an address',
+    send: submit(changed((b) => ({ ...b, subject: { email: 'not-an-address' } }))),
+    ...bad('subject.email'),
+  },
+  {
+    name: 'spec 4.1: email without a domain dot',
+    send: submit(changed((b) => ({ ...b, subject: { email: 'a@localhost' } }))),
+    ...bad('subject.email'),
+  },
+  {
+    name: 'spec 4.1: email a number',
+    send: submit(changed((b) => ({ ...b, subject: { email: 12345 } }))),
+    ...bad('subject.email'),
+  },
+  {
+    name: 'spec 4.1: email with NUL (\\u0000)',
+    send: submit(changed((b) => ({ ...b, subject: { email: 'val\u0000id@example.com' } }))),
+    ...bad('subject.email'),
+  },
+  {
+    name: 'spec 4.1: email with BEL (\\u0007)',
+    send: submit(changed((b) => ({ ...b, subject: { email: 'valid\u0007@example.com' } }))),
+    ...bad('subject.email'),
+  },
+  {
+    name: 'spec 4.1: email with a zero-width joiner (\\u200d)',
+    send: submit(changed((b) => ({ ...b, subject: { email: 'val\u200did@example.com' } }))),
+    ...bad('subject.email'),
+  },
+  {
+    name: 'spec 4.1: email with an RTL override (\\u202e)',
+    send: submit(changed((b) => ({ ...b, subject: { email: '\u202emoc.elpmaxe@dilav' } }))),
+    ...bad('subject.email'),
+  },
+  {
+    name: 'spec 4.1: email with header injection (\\r\\nBcc:)',
+    send: submit(changed((b) => ({ ...b, subject: { email: 'valid@example.com\r\nBcc: all@example.com' } }))),
+    ...bad('subject.email'),
+  },
+  {
+    name: 'spec 4.1: email of 255 characters',
+    send: submit(changed((b) => ({ ...b, subject: { email: `${big(64, 'a')}@${big(186, 'b')}.com` } }))),
+    ...bad('subject.email'),
+  },
+  {
+    name: 'spec 4.1: phone "12"',
+    send: submit(changed((b) => ({ ...b, choices: {}, subject: { phone: '12' } }))),
+    ...bad('subject.phone'),
+  },
+  {
+    name: 'spec 4.1: phone "abc"',
+    send: submit(changed((b) => ({ ...b, choices: {}, subject: { phone: 'abc' } }))),
+    ...bad('subject.phone'),
+  },
+  {
+    name: 'spec 4.1: phone "+999999999999999"',
+    send: submit(changed((b) => ({ ...b, choices: {}, subject: { phone: '+999999999999999' } }))),
+    ...bad('subject.phone'),
+  },
+  {
+    name: 'spec 4.1: phone with letters',
+    send: submit(changed((b) => ({ ...b, choices: {}, subject: { phone: '+33 6 12 34 56 7B' } }))),
+    ...bad('subject.phone'),
+  },
+  {
+    name: 'spec 4.1: phone with a valid email next to it',
+    send: submit(changed((b) => ({ ...b, subject: { email: 'valid@example.com', phone: '0000' } }))),
+    ...bad('subject.phone'),
+  },
+  {
+    name: 'spec 4.1: externalId of 129 characters',
+    send: submit(changed((b) => ({ ...b, choices: {}, subject: { externalId: big(129, 'c') } }))),
+    ...bad('subject.externalId'),
+  },
+  {
+    name: 'spec 4.1: externalId with a control character',
+    send: submit(changed((b) => ({ ...b, choices: {}, subject: { externalId: 'acct-\u0001-42' } }))),
+    ...bad('subject.externalId'),
+  },
+  {
+    name: 'spec 4.1: externalId of blanks only',
+    send: submit(changed((b) => ({ ...b, choices: {}, subject: { externalId: '   ' } }))),
+    ...bad('subject.externalId'),
+  },
+  {
+    name: 'spec 4.1: audience "any"',
+    send: submit(changed((b) => ({ ...b, subject: { ...b.subject, audience: 'any' } }))),
+    ...bad('subject.audience'),
+  },
+  {
+    name: 'spec 4.1: audience unknown',
+    send: submit(changed((b) => ({ ...b, subject: { ...b.subject, audience: 'robot' } }))),
+    ...bad('subject.audience'),
+  },
 
   // choices (A1, A4)
   ...(
@@ -214,21 +360,55 @@ const submissionCases: Case[] = [
     send: submit(changed((b) => ({ ...b, choices: { newsletter: value } }))),
     ...bad('choices.newsletter'),
   })),
-  { name: 'A1: choices an array', send: submit(changed((b) => ({ ...b, choices: ['newsletter'] }))), ...bad('choices') },
+  {
+    name: 'A1: choices an array',
+    send: submit(changed((b) => ({ ...b, choices: ['newsletter'] }))),
+    ...bad('choices'),
+  },
   { name: 'A1: choices a string', send: submit(changed((b) => ({ ...b, choices: 'newsletter' }))), ...bad('choices') },
-  { name: 'A4: one box for several purposes ("newsletter,partners")', send: submit(changed((b) => ({ ...b, choices: { 'newsletter,partners': true } }))), ...bad('choices') },
-  { name: 'A4: two decisions for one purpose ([true, true])', send: submit(changed((b) => ({ ...b, choices: { newsletter: [true, true] } }))), ...bad('choices.newsletter') },
-  { name: 'A4: a choice for a purpose the form does not offer', send: submit(changed((b) => ({ ...b, choices: { sms: true } }))), ...bad('choices.sms') },
-  { name: 'A4: a choice for a purpose that does not exist', send: submit(changed((b) => ({ ...b, choices: { 'no-such-purpose': true } }))), ...bad('choices.no-such-purpose') },
+  {
+    name: 'A4: one box for several purposes ("newsletter,partners")',
+    send: submit(changed((b) => ({ ...b, choices: { 'newsletter,partners': true } }))),
+    ...bad('choices'),
+  },
+  {
+    name: 'A4: two decisions for one purpose ([true, true])',
+    send: submit(changed((b) => ({ ...b, choices: { newsletter: [true, true] } }))),
+    ...bad('choices.newsletter'),
+  },
+  {
+    name: 'A4: a choice for a purpose the form does not offer',
+    send: submit(changed((b) => ({ ...b, choices: { sms: true } }))),
+    ...bad('choices.sms'),
+  },
+  {
+    name: 'A4: a choice for a purpose that does not exist',
+    send: submit(changed((b) => ({ ...b, choices: { 'no-such-purpose': true } }))),
+    ...bad('choices.no-such-purpose'),
+  },
   {
     name: 'spec 4.1: choices "__proto__" key (raw JSON)',
-    send: raw(() => JSON.stringify({ ...valid(), choices: {} }).replace('"choices":{}', '"choices":{"__proto__":{"newsletter":true}}')),
+    send: raw(() =>
+      JSON.stringify({ ...valid(), choices: {} }).replace('"choices":{}', '"choices":{"__proto__":{"newsletter":true}}')
+    ),
     // The parser refuses before the plugin sees the body, so the key is named, not its path.
     ...refused(400, 'ValidationError', '__proto__'),
   },
-  { name: 'spec 4.1: choices "constructor" key', send: submit(changed((b) => ({ ...b, choices: { constructor: true } }))), ...bad('choices.constructor') },
-  { name: 'A9: a choice true without a notice for it', send: submit(changed((b) => ({ ...b, notices: { partners: signup.partners } }))), ...bad('notices.newsletter') },
-  { name: 'A9: a choice false without a notice for it', send: submit(changed((b) => ({ ...b, choices: { partners: false }, notices: {} }))), ...bad('notices.partners') },
+  {
+    name: 'spec 4.1: choices "constructor" key',
+    send: submit(changed((b) => ({ ...b, choices: { constructor: true } }))),
+    ...bad('choices.constructor'),
+  },
+  {
+    name: 'A9: a choice true without a notice for it',
+    send: submit(changed((b) => ({ ...b, notices: { partners: signup.partners } }))),
+    ...bad('notices.newsletter'),
+  },
+  {
+    name: 'A9: a choice false without a notice for it',
+    send: submit(changed((b) => ({ ...b, choices: { partners: false }, notices: {} }))),
+    ...bad('notices.partners'),
+  },
   {
     name: 'spec 4.1: a choice true for a contract purpose (no choice to make)',
     send: submit(changed((b) => ({ ...b, form: 'extras', choices: { service: true }, notices: extras }))),
@@ -236,57 +416,176 @@ const submissionCases: Case[] = [
   },
   {
     name: 'spec 4.1: a double-opt-in purpose ticked without an email (phone only)',
-    send: submit(changed((b) => ({ ...b, form: 'extras', subject: { phone: '+33612345678' }, choices: { doi: true }, notices: extras }))),
+    send: submit(
+      changed((b) => ({
+        ...b,
+        form: 'extras',
+        subject: { phone: '+33612345678' },
+        choices: { doi: true },
+        notices: extras,
+      }))
+    ),
     ...bad('subject.email'),
   },
 
   // notices (A9)
-  { name: 'A9: notice version a string ("1")', send: submit(changed((b) => ({ ...b, notices: { ...signup, newsletter: { ...signup.newsletter, version: '1' } } }))), ...bad('notices.newsletter', 'version') },
-  { name: 'A9: notice version 0', send: submit(changed((b) => ({ ...b, notices: { ...signup, newsletter: { ...signup.newsletter, version: 0 } } }))), ...bad('notices.newsletter', 'version') },
-  { name: 'A9: notice version 1.5', send: submit(changed((b) => ({ ...b, notices: { ...signup, newsletter: { ...signup.newsletter, version: 1.5 } } }))), ...bad('notices.newsletter', 'version') },
-  { name: 'A9: notice version missing', send: submit(changed((b) => ({ ...b, notices: { ...signup, newsletter: { hash: signup.newsletter.hash } } }))), ...bad('notices.newsletter', 'version') },
-  { name: 'A9: notice version that was never published (2)', send: submit(changed((b) => ({ ...b, notices: { ...signup, newsletter: { ...signup.newsletter, version: 2 } } }))), ...bad('notices.newsletter') },
-  { name: 'A9: notice hash not hex', send: submit(changed((b) => ({ ...b, notices: { ...signup, newsletter: { ...signup.newsletter, hash: big(64, 'z') } } }))), ...bad('notices.newsletter', 'hash') },
-  { name: 'A9: notice hash in uppercase', send: submit(changed((b) => ({ ...b, notices: { ...signup, newsletter: { ...signup.newsletter, hash: signup.newsletter.hash.toUpperCase() } } }))), ...bad('notices.newsletter', 'hash') },
-  { name: 'A9: notice hash of unknown text', send: submit(changed((b) => ({ ...b, notices: { ...signup, newsletter: { ...signup.newsletter, hash: HEX } } }))), ...bad('notices.newsletter') },
-  { name: 'A9: notice hash of another purpose', send: submit(changed((b) => ({ ...b, notices: { ...signup, newsletter: signup.partners } }))), ...bad('notices.newsletter') },
-  { name: 'A9: notice with an unknown extra key', send: submit(changed((b) => ({ ...b, notices: { ...signup, newsletter: { ...signup.newsletter, text: 'We send news' } } }))), ...bad('notices.newsletter', 'text') },
-  { name: 'A9: notice a string', send: submit(changed((b) => ({ ...b, notices: { ...signup, newsletter: signup.newsletter.hash } }))), ...bad('notices.newsletter') },
-  { name: 'A9: notices key for a purpose the form does not offer', send: submit(changed((b) => ({ ...b, notices: { ...signup, sms: outdated.sms } }))), ...bad('notices.sms') },
-  { name: 'A9: notices an array', send: submit(changed((b) => ({ ...b, notices: [signup.newsletter] }))), ...bad('notices') },
+  {
+    name: 'A9: notice version a string ("1")',
+    send: submit(
+      changed((b) => ({ ...b, notices: { ...signup, newsletter: { ...signup.newsletter, version: '1' } } }))
+    ),
+    ...bad('notices.newsletter', 'version'),
+  },
+  {
+    name: 'A9: notice version 0',
+    send: submit(changed((b) => ({ ...b, notices: { ...signup, newsletter: { ...signup.newsletter, version: 0 } } }))),
+    ...bad('notices.newsletter', 'version'),
+  },
+  {
+    name: 'A9: notice version 1.5',
+    send: submit(
+      changed((b) => ({ ...b, notices: { ...signup, newsletter: { ...signup.newsletter, version: 1.5 } } }))
+    ),
+    ...bad('notices.newsletter', 'version'),
+  },
+  {
+    name: 'A9: notice version missing',
+    send: submit(changed((b) => ({ ...b, notices: { ...signup, newsletter: { hash: signup.newsletter.hash } } }))),
+    ...bad('notices.newsletter', 'version'),
+  },
+  {
+    name: 'A9: notice version that was never published (2)',
+    send: submit(changed((b) => ({ ...b, notices: { ...signup, newsletter: { ...signup.newsletter, version: 2 } } }))),
+    ...bad('notices.newsletter'),
+  },
+  {
+    name: 'A9: notice hash not hex',
+    send: submit(
+      changed((b) => ({ ...b, notices: { ...signup, newsletter: { ...signup.newsletter, hash: big(64, 'z') } } }))
+    ),
+    ...bad('notices.newsletter', 'hash'),
+  },
+  {
+    name: 'A9: notice hash in uppercase',
+    send: submit(
+      changed((b) => ({
+        ...b,
+        notices: { ...signup, newsletter: { ...signup.newsletter, hash: signup.newsletter.hash.toUpperCase() } },
+      }))
+    ),
+    ...bad('notices.newsletter', 'hash'),
+  },
+  {
+    name: 'A9: notice hash of unknown text',
+    send: submit(changed((b) => ({ ...b, notices: { ...signup, newsletter: { ...signup.newsletter, hash: HEX } } }))),
+    ...bad('notices.newsletter'),
+  },
+  {
+    name: 'A9: notice hash of another purpose',
+    send: submit(changed((b) => ({ ...b, notices: { ...signup, newsletter: signup.partners } }))),
+    ...bad('notices.newsletter'),
+  },
+  {
+    name: 'A9: notice with an unknown extra key',
+    send: submit(
+      changed((b) => ({ ...b, notices: { ...signup, newsletter: { ...signup.newsletter, text: 'We send news' } } }))
+    ),
+    ...bad('notices.newsletter', 'text'),
+  },
+  {
+    name: 'A9: notice a string',
+    send: submit(changed((b) => ({ ...b, notices: { ...signup, newsletter: signup.newsletter.hash } }))),
+    ...bad('notices.newsletter'),
+  },
+  {
+    name: 'A9: notices key for a purpose the form does not offer',
+    send: submit(changed((b) => ({ ...b, notices: { ...signup, sms: outdated.sms } }))),
+    ...bad('notices.sms'),
+  },
+  {
+    name: 'A9: notices an array',
+    send: submit(changed((b) => ({ ...b, notices: [signup.newsletter] }))),
+    ...bad('notices'),
+  },
 
   // context and fields
-  { name: 'spec 4.1: context.url over 2000 characters', send: submit(changed((b) => ({ ...b, context: { url: `https://shop.example/${big(2000)}` } }))), ...bad('context.url') },
-  { name: 'spec 4.1: context with an unknown key', send: submit(changed((b) => ({ ...b, context: { url: 'https://shop.example/', ip: '1.2.3.4' } }))), ...bad('context', 'ip') },
-  { name: 'spec 4.1: fields with 101 keys', send: submit(changed((b) => ({ ...b, fields: Object.fromEntries(Array.from({ length: 101 }, (_, i) => [`f${i}`, 1])) }))), ...bad('fields') },
+  {
+    name: 'spec 4.1: context.url over 2000 characters',
+    send: submit(changed((b) => ({ ...b, context: { url: `https://shop.example/${big(2000)}` } }))),
+    ...bad('context.url'),
+  },
+  {
+    name: 'spec 4.1: context with an unknown key',
+    send: submit(changed((b) => ({ ...b, context: { url: 'https://shop.example/', ip: '1.2.3.4' } }))),
+    ...bad('context', 'ip'),
+  },
+  {
+    name: 'spec 4.1: fields with 101 keys',
+    send: submit(
+      changed((b) => ({ ...b, fields: Object.fromEntries(Array.from({ length: 101 }, (_, i) => [`f${i}`, 1])) }))
+    ),
+    ...bad('fields'),
+  },
   { name: 'spec 4.1: fields a string', send: submit(changed((b) => ({ ...b, fields: 'name=Val' }))), ...bad('fields') },
-  { name: 'spec 4.1: "constructor" key nested in fields', send: submit(changed((b) => ({ ...b, fields: { profile: { constructor: { prototype: 1 } } } }))), ...bad('fields.profile.constructor') },
+  {
+    name: 'spec 4.1: "constructor" key nested in fields',
+    send: submit(changed((b) => ({ ...b, fields: { profile: { constructor: { prototype: 1 } } } }))),
+    ...bad('fields.profile.constructor'),
+  },
   {
     name: 'spec 4.1: "__proto__" key nested in fields (raw JSON)',
-    send: raw(() => JSON.stringify({ ...valid(), fields: {} }).replace('"fields":{}', '"fields":{"a":{"__proto__":{"polluted":true}}}')),
+    send: raw(() =>
+      JSON.stringify({ ...valid(), fields: {} }).replace(
+        '"fields":{}',
+        '"fields":{"a":{"__proto__":{"polluted":true}}}'
+      )
+    ),
     ...refused(400, 'ValidationError', '__proto__'),
   },
 
   // origin
-  { name: 'spec 4.1: a foreign Origin', send: submit(valid, { Origin: 'https://evil.example' }), ...refused(403, 'ForbiddenError', 'origin') },
-  { name: 'spec 4.1: Origin "null" (sandboxed page)', send: submit(valid, { Origin: 'null' }), ...refused(403, 'ForbiddenError', 'origin') },
-  { name: 'spec 4.1: Origin of a look-alike subdomain', send: submit(valid, { Origin: 'https://shop.example.evil.example' }), ...refused(403, 'ForbiddenError', 'origin') },
-  { name: 'spec 4.1: Origin over http instead of https', send: submit(valid, { Origin: 'http://shop.example' }), ...refused(403, 'ForbiddenError', 'origin') },
+  {
+    name: 'spec 4.1: a foreign Origin',
+    send: submit(valid, { Origin: 'https://evil.example' }),
+    ...refused(403, 'ForbiddenError', 'origin'),
+  },
+  {
+    name: 'spec 4.1: Origin "null" (sandboxed page)',
+    send: submit(valid, { Origin: 'null' }),
+    ...refused(403, 'ForbiddenError', 'origin'),
+  },
+  {
+    name: 'spec 4.1: Origin of a look-alike subdomain',
+    send: submit(valid, { Origin: 'https://shop.example.evil.example' }),
+    ...refused(403, 'ForbiddenError', 'origin'),
+  },
+  {
+    name: 'spec 4.1: Origin over http instead of https',
+    send: submit(valid, { Origin: 'http://shop.example' }),
+    ...refused(403, 'ForbiddenError', 'origin'),
+  },
 
   // plain HTML form posts (urlencoded)
   {
     name: 'A1: urlencoded choices[newsletter]=maybe',
-    send: urlencoded(() => `form=signup&subject%5Bemail%5D=valid%40example.com&choices%5Bnewsletter%5D=maybe${urlNotices(signup)}`),
+    send: urlencoded(
+      () => `form=signup&subject%5Bemail%5D=valid%40example.com&choices%5Bnewsletter%5D=maybe${urlNotices(signup)}`
+    ),
     ...bad('choices.newsletter'),
   },
   {
     name: 'A4: urlencoded choices[newsletter][]=on',
-    send: urlencoded(() => `form=signup&subject%5Bemail%5D=valid%40example.com&choices%5Bnewsletter%5D%5B%5D=on${urlNotices(signup)}`),
+    send: urlencoded(
+      () => `form=signup&subject%5Bemail%5D=valid%40example.com&choices%5Bnewsletter%5D%5B%5D=on${urlNotices(signup)}`
+    ),
     ...bad('choices.newsletter'),
   },
   {
     name: 'A4: urlencoded choices[newsletter] sent twice',
-    send: urlencoded(() => `form=signup&subject%5Bemail%5D=valid%40example.com&choices%5Bnewsletter%5D=on&choices%5Bnewsletter%5D=on${urlNotices(signup)}`),
+    send: urlencoded(
+      () =>
+        `form=signup&subject%5Bemail%5D=valid%40example.com&choices%5Bnewsletter%5D=on&choices%5Bnewsletter%5D=on${urlNotices(signup)}`
+    ),
     ...bad('choices.newsletter'),
   },
   {
@@ -320,11 +619,19 @@ describe('POST /api/consent/submissions (spec 4.1, A1, A4, A9): bad input is ref
 const get = (path: string) => () => app.http().get(path);
 
 const formCases: Case[] = [
-  { name: 'spec 4.1: unknown form', send: get('/api/consent/forms/no-such-form'), ...refused(404, 'NotFoundError', 'key') },
+  {
+    name: 'spec 4.1: unknown form',
+    send: get('/api/consent/forms/no-such-form'),
+    ...refused(404, 'NotFoundError', 'key'),
+  },
   { name: 'spec 4.1: form key in uppercase', send: get('/api/consent/forms/SIGNUP'), ...bad('key') },
   { name: 'spec 4.1: form key with a space', send: get('/api/consent/forms/sign%20up'), ...bad('key') },
   { name: 'spec 4.1: locale "english"', send: get('/api/consent/forms/signup?locale=english'), ...bad('locale') },
-  { name: 'spec 4.1: locale given twice', send: get('/api/consent/forms/signup?locale=en&locale=de'), ...bad('locale') },
+  {
+    name: 'spec 4.1: locale given twice',
+    send: get('/api/consent/forms/signup?locale=en&locale=de'),
+    ...bad('locale'),
+  },
   { name: 'spec 4.1: unknown query parameter', send: get('/api/consent/forms/signup?preview=true'), ...bad('preview') },
 ];
 
@@ -338,59 +645,193 @@ describe('GET /api/consent/forms/:key (spec 4.1)', () => {
 const UUID = '3f2504e0-4f89-41d3-9a0c-0305e82c3301';
 const auth = (t: request.Test) => t.set('Authorization', `Bearer ${token}`);
 const check = (query: string) => () => auth(app.http().get(`/api/consent/eligibility?${query}`));
-const checkMany = (body: () => unknown) => () => auth(app.http().post('/api/consent/eligibility')).send(body() as object);
+const checkMany = (body: () => unknown) => () =>
+  auth(app.http().post('/api/consent/eligibility')).send(body() as object);
 const checkManyRaw = (text: string) => () =>
   auth(app.http().post('/api/consent/eligibility')).set('Content-Type', 'application/json').send(text);
 
 const eligibilityCases: Case[] = [
   // Without credentials Strapi falls back to the users-permissions Public role, which lacks the action: 403
   // (401 only for credentials it cannot verify).
-  { name: 'spec 4.2: GET without a token', send: () => app.http().get('/api/consent/eligibility?purpose=newsletter&email=a%40example.com'), ...refused(403, 'ForbiddenError') },
+  {
+    name: 'spec 4.2: GET without a token',
+    send: () => app.http().get('/api/consent/eligibility?purpose=newsletter&email=a%40example.com'),
+    ...refused(403, 'ForbiddenError'),
+  },
   {
     name: 'spec 4.2: GET with an unknown token',
-    send: () => app.http().get('/api/consent/eligibility?purpose=newsletter&email=a%40example.com').set('Authorization', 'Bearer nope'),
+    send: () =>
+      app
+        .http()
+        .get('/api/consent/eligibility?purpose=newsletter&email=a%40example.com')
+        .set('Authorization', 'Bearer nope'),
     ...refused(401, 'UnauthorizedError'),
   },
-  { name: 'spec 4.2: POST without a token', send: () => app.http().post('/api/consent/eligibility').send({ purpose: 'newsletter', subjects: [{ email: 'a@example.com' }] }), ...refused(403, 'ForbiddenError') },
-  { name: 'spec 4.2: GET purpose missing', send: check('email=a%40example.com'), ...bad('purpose') },
-  { name: 'spec 4.2: GET unknown purpose', send: check('purpose=no-such-purpose&email=a%40example.com'), ...bad('purpose') },
-  { name: 'spec 4.2: GET purpose in uppercase', send: check('purpose=NEWSLETTER&email=a%40example.com'), ...bad('purpose') },
-  { name: 'spec 4.2: GET purpose given twice', send: check('purpose=newsletter&purpose=partners&email=a%40example.com'), ...bad('purpose') },
-  { name: 'spec 4.2: GET both email and phone', send: check('purpose=newsletter&email=a%40example.com&phone=%2B33612345678'), ...bad('email', 'phone') },
-  { name: 'spec 4.2: GET no identifier', send: check('purpose=newsletter'), ...bad('email', 'phone', 'subject') },
-  { name: 'spec 4.2: GET channel unknown', send: check('purpose=newsletter&channel=pigeon&email=a%40example.com'), ...bad('channel') },
-  { name: 'spec 4.2: GET channel missing for a purpose on several channels', send: check('purpose=sms&phone=%2B33612345678'), ...bad('channel') },
-  { name: 'spec 4.2: GET subject id not a UUID', send: check('purpose=newsletter&subject=42'), ...bad('subject') },
-  { name: 'spec 4.2: GET unknown query parameter', send: check('purpose=newsletter&email=a%40example.com&debug=1'), ...bad('debug') },
-  { name: 'spec 4.2: GET email of 255 characters', send: check(`purpose=newsletter&email=${big(250, 'a')}%40b.com`), ...bad('email') },
-  { name: 'spec 4.2: POST purpose missing', send: checkMany(() => ({ subjects: [{ email: 'a@example.com' }] })), ...bad('purpose') },
-  { name: 'spec 4.2: POST unknown purpose', send: checkMany(() => ({ purpose: 'no-such-purpose', subjects: [{ email: 'a@example.com' }] })), ...bad('purpose') },
-  { name: 'spec 4.2: POST channel unknown', send: checkMany(() => ({ purpose: 'newsletter', channel: 'pigeon', subjects: [{ email: 'a@example.com' }] })), ...bad('channel') },
-  { name: 'spec 4.2: POST subjects missing', send: checkMany(() => ({ purpose: 'newsletter' })), ...bad('subjects') },
-  { name: 'spec 4.2: POST subjects not an array', send: checkMany(() => ({ purpose: 'newsletter', subjects: { email: 'a@example.com' } })), ...bad('subjects') },
-  { name: 'spec 4.2: POST subjects empty', send: checkMany(() => ({ purpose: 'newsletter', subjects: [] })), ...bad('subjects') },
   {
-    name: 'spec 4.2: POST 10,001 subjects',
-    send: checkMany(() => ({ purpose: 'newsletter', subjects: Array.from({ length: 10_001 }, (_, i) => ({ subject: `3f2504e0-4f89-41d3-9a0c-${String(i).padStart(12, '0')}` })) })),
+    name: 'spec 4.2: POST without a token',
+    send: () =>
+      app
+        .http()
+        .post('/api/consent/eligibility')
+        .send({ purpose: 'newsletter', subjects: [{ email: 'a@example.com' }] }),
+    ...refused(403, 'ForbiddenError'),
+  },
+  { name: 'spec 4.2: GET purpose missing', send: check('email=a%40example.com'), ...bad('purpose') },
+  {
+    name: 'spec 4.2: GET unknown purpose',
+    send: check('purpose=no-such-purpose&email=a%40example.com'),
+    ...bad('purpose'),
+  },
+  {
+    name: 'spec 4.2: GET purpose in uppercase',
+    send: check('purpose=NEWSLETTER&email=a%40example.com'),
+    ...bad('purpose'),
+  },
+  {
+    name: 'spec 4.2: GET purpose given twice',
+    send: check('purpose=newsletter&purpose=partners&email=a%40example.com'),
+    ...bad('purpose'),
+  },
+  {
+    name: 'spec 4.2: GET both email and phone',
+    send: check('purpose=newsletter&email=a%40example.com&phone=%2B33612345678'),
+    ...bad('email', 'phone'),
+  },
+  { name: 'spec 4.2: GET no identifier', send: check('purpose=newsletter'), ...bad('email', 'phone', 'subject') },
+  {
+    name: 'spec 4.2: GET channel unknown',
+    send: check('purpose=newsletter&channel=pigeon&email=a%40example.com'),
+    ...bad('channel'),
+  },
+  {
+    name: 'spec 4.2: GET channel missing for a purpose on several channels',
+    send: check('purpose=sms&phone=%2B33612345678'),
+    ...bad('channel'),
+  },
+  { name: 'spec 4.2: GET subject id not a UUID', send: check('purpose=newsletter&subject=42'), ...bad('subject') },
+  {
+    name: 'spec 4.2: GET unknown query parameter',
+    send: check('purpose=newsletter&email=a%40example.com&debug=1'),
+    ...bad('debug'),
+  },
+  {
+    name: 'spec 4.2: GET email of 255 characters',
+    send: check(`purpose=newsletter&email=${big(250, 'a')}%40b.com`),
+    ...bad('email'),
+  },
+  {
+    name: 'spec 4.2: POST purpose missing',
+    send: checkMany(() => ({ subjects: [{ email: 'a@example.com' }] })),
+    ...bad('purpose'),
+  },
+  {
+    name: 'spec 4.2: POST unknown purpose',
+    send: checkMany(() => ({ purpose: 'no-such-purpose', subjects: [{ email: 'a@example.com' }] })),
+    ...bad('purpose'),
+  },
+  {
+    name: 'spec 4.2: POST channel unknown',
+    send: checkMany(() => ({ purpose: 'newsletter', channel: 'pigeon', subjects: [{ email: 'a@example.com' }] })),
+    ...bad('channel'),
+  },
+  { name: 'spec 4.2: POST subjects missing', send: checkMany(() => ({ purpose: 'newsletter' })), ...bad('subjects') },
+  {
+    name: 'spec 4.2: POST subjects not an array',
+    send: checkMany(() => ({ purpose: 'newsletter', subjects: { email: 'a@example.com' } })),
     ...bad('subjects'),
   },
-  { name: 'spec 4.2: POST a subject with both email and phone', send: checkMany(() => ({ purpose: 'newsletter', subjects: [{ email: 'a@example.com', phone: '+33612345678' }] })), ...bad('subjects.0') },
-  { name: 'spec 4.2: POST a subject with no identifier', send: checkMany(() => ({ purpose: 'newsletter', subjects: [{ email: 'a@example.com' }, {}] })), ...bad('subjects.1') },
-  { name: 'spec 4.2: POST a subject id not a UUID', send: checkMany(() => ({ purpose: 'newsletter', subjects: [{ subject: UUID }, { subject: 'not-a-uuid' }] })), ...bad('subjects.1.subject') },
-  { name: 'spec 4.2: POST a subject with an unknown field', send: checkMany(() => ({ purpose: 'newsletter', subjects: [{ email: 'a@example.com', name: 'A' }] })), ...bad('subjects.0', 'name') },
-  { name: 'spec 4.2: POST a subject email a number', send: checkMany(() => ({ purpose: 'newsletter', subjects: [{ email: 42 }] })), ...bad('subjects.0.email') },
+  {
+    name: 'spec 4.2: POST subjects empty',
+    send: checkMany(() => ({ purpose: 'newsletter', subjects: [] })),
+    ...bad('subjects'),
+  },
+  {
+    name: 'spec 4.2: POST 10,001 subjects',
+    send: checkMany(() => ({
+      purpose: 'newsletter',
+      subjects: Array.from({ length: 10_001 }, (_, i) => ({
+        subject: `3f2504e0-4f89-41d3-9a0c-${String(i).padStart(12, '0')}`,
+      })),
+    })),
+    ...bad('subjects'),
+  },
+  {
+    name: 'spec 4.2: POST a subject with both email and phone',
+    send: checkMany(() => ({ purpose: 'newsletter', subjects: [{ email: 'a@example.com', phone: '+33612345678' }] })),
+    ...bad('subjects.0'),
+  },
+  {
+    name: 'spec 4.2: POST a subject with no identifier',
+    send: checkMany(() => ({ purpose: 'newsletter', subjects: [{ email: 'a@example.com' }, {}] })),
+    ...bad('subjects.1'),
+  },
+  {
+    name: 'spec 4.2: POST a subject id not a UUID',
+    send: checkMany(() => ({ purpose: 'newsletter', subjects: [{ subject: UUID }, { subject: 'not-a-uuid' }] })),
+    ...bad('subjects.1.subject'),
+  },
+  {
+    name: 'spec 4.2: POST a subject with an unknown field',
+    send: checkMany(() => ({ purpose: 'newsletter', subjects: [{ email: 'a@example.com', name: 'A' }] })),
+    ...bad('subjects.0', 'name'),
+  },
+  {
+    name: 'spec 4.2: POST a subject email a number',
+    send: checkMany(() => ({ purpose: 'newsletter', subjects: [{ email: 42 }] })),
+    ...bad('subjects.0.email'),
+  },
   { name: 'spec 4.2: POST body an array', send: checkMany(() => [{ purpose: 'newsletter' }]), ...bad() },
-  { name: 'spec 4.2: POST malformed JSON', send: checkManyRaw('{"purpose":'), ...refused(400, 'ValidationError', 'body') },
-  { name: 'spec 4.2: POST unknown top-level key', send: checkMany(() => ({ purpose: 'newsletter', subjects: [{ email: 'a@example.com' }], limit: 5 })), ...bad('limit') },
+  {
+    name: 'spec 4.2: POST malformed JSON',
+    send: checkManyRaw('{"purpose":'),
+    ...refused(400, 'ValidationError', 'body'),
+  },
+  {
+    name: 'spec 4.2: POST unknown top-level key',
+    send: checkMany(() => ({ purpose: 'newsletter', subjects: [{ email: 'a@example.com' }], limit: 5 })),
+    ...bad('limit'),
+  },
   // One subject in the body (no identifier in the URL, issue 20): the GET's rules, typed as JSON.
-  { name: 'spec 4.2: POST one subject with both email and phone', send: checkMany(() => ({ purpose: 'newsletter', email: 'a@example.com', phone: '+33612345678' })), ...bad('email', 'phone') },
-  { name: 'spec 4.2: POST one subject without an identifier', send: checkMany(() => ({ purpose: 'newsletter', channel: 'email' })), ...bad('email', 'phone', 'subject') },
-  { name: 'spec 4.2: POST one subject and a list', send: checkMany(() => ({ purpose: 'newsletter', email: 'a@example.com', subjects: [{ email: 'b@example.com' }] })), ...bad('email', 'subjects') },
-  { name: 'spec 4.2: POST one subject with an unknown field', send: checkMany(() => ({ purpose: 'newsletter', email: 'a@example.com', debug: 1 })), ...bad('debug') },
-  { name: 'spec 4.2: POST one subject, email a number', send: checkMany(() => ({ purpose: 'newsletter', email: 42 })), ...bad('email') },
-  { name: 'spec 4.2: POST one subject, unknown purpose', send: checkMany(() => ({ purpose: 'no-such-purpose', email: 'a@example.com' })), ...bad('purpose') },
-  { name: 'spec 4.2: POST one subject, subject id not a UUID', send: checkMany(() => ({ purpose: 'newsletter', subject: '42' })), ...bad('subject') },
-  { name: 'spec 4.2: POST "__proto__" key (raw JSON)', send: checkManyRaw('{"purpose":"newsletter","subjects":[{"email":"a@example.com"}],"__proto__":{"x":1}}'), ...refused(400, 'ValidationError', '__proto__') },
+  {
+    name: 'spec 4.2: POST one subject with both email and phone',
+    send: checkMany(() => ({ purpose: 'newsletter', email: 'a@example.com', phone: '+33612345678' })),
+    ...bad('email', 'phone'),
+  },
+  {
+    name: 'spec 4.2: POST one subject without an identifier',
+    send: checkMany(() => ({ purpose: 'newsletter', channel: 'email' })),
+    ...bad('email', 'phone', 'subject'),
+  },
+  {
+    name: 'spec 4.2: POST one subject and a list',
+    send: checkMany(() => ({ purpose: 'newsletter', email: 'a@example.com', subjects: [{ email: 'b@example.com' }] })),
+    ...bad('email', 'subjects'),
+  },
+  {
+    name: 'spec 4.2: POST one subject with an unknown field',
+    send: checkMany(() => ({ purpose: 'newsletter', email: 'a@example.com', debug: 1 })),
+    ...bad('debug'),
+  },
+  {
+    name: 'spec 4.2: POST one subject, email a number',
+    send: checkMany(() => ({ purpose: 'newsletter', email: 42 })),
+    ...bad('email'),
+  },
+  {
+    name: 'spec 4.2: POST one subject, unknown purpose',
+    send: checkMany(() => ({ purpose: 'no-such-purpose', email: 'a@example.com' })),
+    ...bad('purpose'),
+  },
+  {
+    name: 'spec 4.2: POST one subject, subject id not a UUID',
+    send: checkMany(() => ({ purpose: 'newsletter', subject: '42' })),
+    ...bad('subject'),
+  },
+  {
+    name: 'spec 4.2: POST "__proto__" key (raw JSON)',
+    send: checkManyRaw('{"purpose":"newsletter","subjects":[{"email":"a@example.com"}],"__proto__":{"x":1}}'),
+    ...refused(400, 'ValidationError', '__proto__'),
+  },
 ];
 
 describe('GET and POST /api/consent/eligibility (spec 4.2)', () => {
@@ -415,12 +856,22 @@ describe('A9: a notice published after the page was loaded → 409 NoticeOutdate
   const outdatedCases: Case[] = [
     {
       name: 'A9: ticked under the previous notice version',
-      send: submit(() => ({ form: 'outdated', subject: { email: 'late@example.com' }, choices: { sms: true }, notices: outdated })),
+      send: submit(() => ({
+        form: 'outdated',
+        subject: { email: 'late@example.com' },
+        choices: { sms: true },
+        notices: outdated,
+      })),
       ...refused(409, 'NoticeOutdated', 'sms'),
     },
     {
       name: 'A9: left unticked under the previous notice version',
-      send: submit(() => ({ form: 'outdated', subject: { email: 'late@example.com' }, choices: { sms: false }, notices: outdated })),
+      send: submit(() => ({
+        form: 'outdated',
+        subject: { email: 'late@example.com' },
+        choices: { sms: false },
+        notices: outdated,
+      })),
       ...refused(409, 'NoticeOutdated', 'sms'),
     },
   ];
@@ -497,7 +948,11 @@ const exchange = ({ method, path, headers, body = '', later }: Exchange) =>
 const BOUNDARY = 'consent-test-boundary';
 const onePart = (eol: string, header = `Content-Disposition: form-data; name="List-Unsubscribe"`) =>
   `--${BOUNDARY}${eol}${header}${eol}${eol}One-Click${eol}--${BOUNDARY}--${eol}`;
-const multipart = (body: string, type = `multipart/form-data; boundary=${BOUNDARY}`, length = Buffer.byteLength(body)) => ({
+const multipart = (
+  body: string,
+  type = `multipart/form-data; boundary=${BOUNDARY}`,
+  length = Buffer.byteLength(body)
+) => ({
   headers: { 'Content-Type': type, 'Content-Length': length },
   body,
 });
@@ -512,9 +967,21 @@ interface SocketCase {
 const multipartStatus = (ok: number) => (method: string, path: string) => (ONE_CLICK(method, path) ? ok : 415);
 
 const multipartCases: SocketCase[] = [
-  { name: 'multipart without a boundary', request: multipart(onePart('\r\n'), 'multipart/form-data'), status: multipartStatus(400) },
-  { name: 'multipart whose boundary is absent from the body', request: multipart(onePart('\r\n').replaceAll(BOUNDARY, 'another-one')), status: multipartStatus(400) },
-  { name: 'multipart cut short (no closing delimiter)', request: multipart(onePart('\r\n').replace(`--${BOUNDARY}--\r\n`, '')), status: multipartStatus(400) },
+  {
+    name: 'multipart without a boundary',
+    request: multipart(onePart('\r\n'), 'multipart/form-data'),
+    status: multipartStatus(400),
+  },
+  {
+    name: 'multipart whose boundary is absent from the body',
+    request: multipart(onePart('\r\n').replaceAll(BOUNDARY, 'another-one')),
+    status: multipartStatus(400),
+  },
+  {
+    name: 'multipart cut short (no closing delimiter)',
+    request: multipart(onePart('\r\n').replace(`--${BOUNDARY}--\r\n`, '')),
+    status: multipartStatus(400),
+  },
   { name: 'multipart with bare \\n line breaks', request: multipart(onePart('\n')), status: multipartStatus(400) },
   {
     name: 'multipart with a line break inside a part header',
@@ -557,7 +1024,10 @@ const slowCases: SocketCase[] = [
   },
   {
     name: 'a chunked JSON body that never ends',
-    request: { headers: { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' }, body: '5\r\n{"for\r\n' },
+    request: {
+      headers: { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' },
+      body: '5\r\n{"for\r\n',
+    },
     status: () => 408,
   },
 ];
@@ -565,7 +1035,10 @@ const slowCases: SocketCase[] = [
 const expectAnswered = (c: SocketCase, method: string, path: string) => async () => {
   const before = await rowCounts(app.strapi);
   const { status, ms } = await exchange({ method, path, ...c.request });
-  expect({ status, answeredWithinLimit: ms < ANSWER_WITHIN_MS }).toEqual({ status: c.status(method, path), answeredWithinLimit: true });
+  expect({ status, answeredWithinLimit: ms < ANSWER_WITHIN_MS }).toEqual({
+    status: c.status(method, path),
+    answeredWithinLimit: true,
+  });
   expect(await rowCounts(app.strapi)).toEqual(before);
 };
 
@@ -577,7 +1050,11 @@ describe('malformed multipart on every public route (issue 20, E3): 400 or 415 a
   }
 
   it('E3: a well-formed multipart one-click body reaches the route (a made-up token → 400 from the token check)', async () => {
-    const { status } = await exchange({ method: 'POST', path: `/api/consent/unsubscribe/${FAKE}`, ...multipart(onePart('\r\n')) });
+    const { status } = await exchange({
+      method: 'POST',
+      path: `/api/consent/unsubscribe/${FAKE}`,
+      ...multipart(onePart('\r\n')),
+    });
     expect(status).toBe(400);
   });
 });
@@ -592,7 +1069,10 @@ describe('deep and slow bodies on every public route with a body (issue 20): 400
   it('a deep body gets a short message that names the limit and does not repeat the body', async () => {
     const res = await post().set('Content-Type', 'application/json').send(deepJson);
     expect(res.status).toBe(400);
-    expect(res.body.error).toMatchObject({ name: 'ValidationError', message: expect.stringMatching(/too deeply nested \(more than 32 levels\)/) });
+    expect(res.body.error).toMatchObject({
+      name: 'ValidationError',
+      message: expect.stringMatching(/too deeply nested \(more than 32 levels\)/),
+    });
     expect(JSON.stringify(res.body).length).toBeLessThan(500);
   });
 

@@ -82,7 +82,10 @@ describe('group commit (A10, J1)', () => {
   it('a person given a phone by a later submission of the same group is one subject holding both', async () => {
     const results = await Promise.all([
       capture().submit(body('phoned@example.com'), request),
-      capture().submit({ ...body('phoned@example.com'), subject: { email: 'phoned@example.com', phone: '+33 6 12 34 56 78' } }, request),
+      capture().submit(
+        { ...body('phoned@example.com'), subject: { email: 'phoned@example.com', phone: '+33 6 12 34 56 78' } },
+        request
+      ),
     ]);
     expect(results[0].subject).toBe(results[1].subject);
     const rows = await app.strapi.db.connection(TABLE.subject).where({ pseudonym: results[0].subject });
@@ -97,7 +100,9 @@ describe('group commit (A10, J1)', () => {
     };
     app.strapi.eventHub.on('consent.granted', listener);
     try {
-      const results = await Promise.all(['ear1@example.com', 'ear2@example.com'].map((e) => capture().submit(body(e), request)));
+      const results = await Promise.all(
+        ['ear1@example.com', 'ear2@example.com'].map((e) => capture().submit(body(e), request))
+      );
       // The post-commit emit runs after the answers: wait for it.
       for (let i = 0; i < 50 && heard.length < 2; i++) await new Promise((r) => setTimeout(r, 20));
       expect(heard.map((h) => h.subject).sort((a, b) => a.email!.localeCompare(b.email!))).toEqual([
@@ -112,7 +117,9 @@ describe('group commit (A10, J1)', () => {
   it('a submission that fails while recording fails alone and writes nothing; the others of its group are recorded', async () => {
     const before = await rowCounts(app.strapi);
     const plans = await Promise.all(
-      ['g1@example.com', 'g2@example.com', 'bad@example.com', 'g3@example.com'].map((e) => capture().prepare(body(e), request))
+      ['g1@example.com', 'g2@example.com', 'bad@example.com', 'g3@example.com'].map((e) =>
+        capture().prepare(body(e), request)
+      )
     );
     const circular: Record<string, unknown> = {};
     circular.self = circular;
@@ -161,9 +168,15 @@ describe('forms, purposes and notices read from memory (A9)', () => {
   });
 
   it('a purpose archived with the query engine directly is refused at the next submission', async () => {
-    await app.strapi.plugin('consent').service('purposes').create({ key: 'flash', name: 'Flash sales', legalBasis: 'consent', channels: ['email'] });
+    await app.strapi
+      .plugin('consent')
+      .service('purposes')
+      .create({ key: 'flash', name: 'Flash sales', legalBasis: 'consent', channels: ['email'] });
     await publishNotice(app.strapi, 'flash');
-    await app.strapi.plugin('consent').service('forms').update('signup', { purposes: ['newsletter', 'partners', 'flash'] });
+    await app.strapi
+      .plugin('consent')
+      .service('forms')
+      .update('signup', { purposes: ['newsletter', 'partners', 'flash'] });
     notices = shownNotices(await app.strapi.plugin('consent').service('forms').definition('signup', 'en'));
     expect((await submitHttp({ ...body('flash1@example.com'), choices: { flash: true } })).status).toBe(201);
     await app.strapi.db.query(UID.purpose).update({ where: { key: 'flash' }, data: { active: false } });
@@ -174,20 +187,30 @@ describe('forms, purposes and notices read from memory (A9)', () => {
 
   it('an eligibility check sees a purpose archived a moment ago (the check reads the same catalogue)', async () => {
     const eligibility = app.strapi.plugin('consent').service('eligibility');
-    await app.strapi.plugin('consent').service('purposes').create({ key: 'digest', name: 'Digest', legalBasis: 'consent', channels: ['email'] });
-    expect((await eligibility.check('digest', 'email', { email: 'nobody@example.com' })).reasons).not.toContain('purpose-archived');
+    await app.strapi
+      .plugin('consent')
+      .service('purposes')
+      .create({ key: 'digest', name: 'Digest', legalBasis: 'consent', channels: ['email'] });
+    expect((await eligibility.check('digest', 'email', { email: 'nobody@example.com' })).reasons).not.toContain(
+      'purpose-archived'
+    );
     await app.strapi.plugin('consent').service('purposes').update('digest', { active: false });
-    expect((await eligibility.check('digest', 'email', { email: 'nobody@example.com' })).reasons).toContain('purpose-archived');
+    expect((await eligibility.check('digest', 'email', { email: 'nobody@example.com' })).reasons).toContain(
+      'purpose-archived'
+    );
   });
 
   it('a deleted form is refused at the next submission', async () => {
-    await app.strapi.plugin('consent').service('forms').create({
-      key: 'short-lived',
-      name: 'Short-lived',
-      purposes: ['newsletter'],
-      allowedOrigins: [FORM_ORIGIN],
-      successUrl: `${FORM_ORIGIN}/thanks`,
-    });
+    await app.strapi
+      .plugin('consent')
+      .service('forms')
+      .create({
+        key: 'short-lived',
+        name: 'Short-lived',
+        purposes: ['newsletter'],
+        allowedOrigins: [FORM_ORIGIN],
+        successUrl: `${FORM_ORIGIN}/thanks`,
+      });
     const payload = { ...body('brief@example.com'), form: 'short-lived', notices: { newsletter: notices.newsletter } };
     expect((await submitHttp(payload)).status).toBe(201);
     await app.strapi.plugin('consent').service('forms').remove('short-lived');
@@ -200,11 +223,16 @@ describe('forms, purposes and notices read from memory (A9)', () => {
     const knex = app.strapi.db.connection;
     await submitHttp(body('other1@example.com'));
     // What another instance's write leaves behind: the row changed and the catalogue stamp replaced.
-    await knex(TABLE.form).where({ key: 'signup' }).update({ allowed_origins: JSON.stringify(['https://elsewhere.example']) });
+    await knex(TABLE.form)
+      .where({ key: 'signup' })
+      .update({ allowed_origins: JSON.stringify(['https://elsewhere.example']) });
     await knex(TABLE.ledgerHead).where({ name: 'catalogue' }).update({ hash: 'changed-by-another-instance' });
     const res = await submitHttp(body('other2@example.com'));
     expect(res.status).toBe(403);
-    await app.strapi.plugin('consent').service('forms').update('signup', { allowedOrigins: [FORM_ORIGIN] });
+    await app.strapi
+      .plugin('consent')
+      .service('forms')
+      .update('signup', { allowedOrigins: [FORM_ORIGIN] });
     expect((await submitHttp(body('other3@example.com'))).status).toBe(201);
   });
 });

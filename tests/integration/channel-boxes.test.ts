@@ -19,7 +19,12 @@ beforeAll(async () => {
   await app.strapi
     .plugin('consent')
     .service('purposes')
-    .create({ key: 'omni', name: 'Offers by mail and phone', legalBasis: 'consent', channels: ['email', 'sms', 'phone'] });
+    .create({
+      key: 'omni',
+      name: 'Offers by mail and phone',
+      legalBasis: 'consent',
+      channels: ['email', 'sms', 'phone'],
+    });
   await publishNotice(app.strapi, 'omni');
   notices = shownNotices(await setupForm(app.strapi, ['newsletter', 'omni', 'postal']));
 });
@@ -48,11 +53,9 @@ describe('A4: the public form definition offers one box per channel', () => {
     ]);
     expect(en.body.data.purposes.find((p: { key: string }) => p.key === 'newsletter').boxes).toBeUndefined();
     const de = await app.http().get('/api/consent/forms/signup?locale=de');
-    expect(de.body.data.purposes.find((p: { key: string }) => p.key === 'omni').boxes.map((b: { label: string }) => b.label)).toEqual([
-      'Per E-Mail',
-      'Per SMS',
-      'Per Telefonanruf',
-    ]);
+    expect(
+      de.body.data.purposes.find((p: { key: string }) => p.key === 'omni').boxes.map((b: { label: string }) => b.label)
+    ).toEqual(['Per E-Mail', 'Per SMS', 'Per Telefonanruf']);
     const fr = await app.http().get('/api/consent/forms/signup?locale=fr');
     expect(fr.body.data.purposes.find((p: { key: string }) => p.key === 'omni').boxes[0].label).toBe('Par e-mail');
   });
@@ -60,7 +63,10 @@ describe('A4: the public form definition offers one box per channel', () => {
 
 describe('A4, B5, N16: each box is recorded on its own', () => {
   it('A4: ticking email only grants email and refuses the unticked sms and phone boxes', async () => {
-    const res = await submit({ email: 'ana@example.com', phone: '+33612340001' }, { omni: { email: true, sms: false, phone: false } });
+    const res = await submit(
+      { email: 'ana@example.com', phone: '+33612340001' },
+      { omni: { email: true, sms: false, phone: false } }
+    );
     expect(res.status).toBe(201);
     const subject = res.body.data.receipt.piiPrincipalId;
     expect(res.body.data.states.omni).toBe('granted');
@@ -68,7 +74,10 @@ describe('A4, B5, N16: each box is recorded on its own', () => {
   });
 
   it('A4: a later submission ticking sms grants it and leaves the email consent given', async () => {
-    const res = await submit({ email: 'ana@example.com', phone: '+33612340001' }, { omni: { email: false, sms: true } });
+    const res = await submit(
+      { email: 'ana@example.com', phone: '+33612340001' },
+      { omni: { email: false, sms: true } }
+    );
     expect(res.status).toBe(201);
     const subject = res.body.data.receipt.piiPrincipalId;
     expect(await statesOf(subject, 'omni')).toEqual({ email: 'granted', sms: 'granted', phone: 'refused' });
@@ -77,7 +86,11 @@ describe('A4, B5, N16: each box is recorded on its own', () => {
   it('A4: a plain boolean still means every channel', async () => {
     const res = await submit({ email: 'bo@example.com', phone: '+33612340002' }, { omni: true });
     expect(res.status).toBe(201);
-    expect(await statesOf(res.body.data.receipt.piiPrincipalId, 'omni')).toEqual({ email: 'granted', sms: 'granted', phone: 'granted' });
+    expect(await statesOf(res.body.data.receipt.piiPrincipalId, 'omni')).toEqual({
+      email: 'granted',
+      sms: 'granted',
+      phone: 'granted',
+    });
   });
 
   it('A4/B5/N16: a ticked sms box without a phone number → 400 naming subject.phone, nothing written', async () => {
@@ -91,7 +104,10 @@ describe('A4, B5, N16: each box is recorded on its own', () => {
   it('A4/N16: email and sms ticked with an email only: email granted, nothing on sms, phone refused', async () => {
     const res = await submit({ email: 'dee@example.com' }, { omni: { email: true, sms: true, phone: false } });
     expect(res.status).toBe(201);
-    expect(await statesOf(res.body.data.receipt.piiPrincipalId, 'omni')).toEqual({ email: 'granted', phone: 'refused' });
+    expect(await statesOf(res.body.data.receipt.piiPrincipalId, 'omni')).toEqual({
+      email: 'granted',
+      phone: 'refused',
+    });
   });
 
   it('A4: urlencoded choices[omni][sms]=on ticks that box only', async () => {

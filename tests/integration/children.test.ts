@@ -22,12 +22,14 @@ const submit = (body: Record<string, unknown>) =>
     .post('/api/consent/submissions')
     .set('Origin', ORIGIN)
     .send({ form: 'kids', notices, ...body });
-const eligibility = (email: string, purpose = 'newsletter') => consent().service('eligibility').check(purpose, 'email', { email });
+const eligibility = (email: string, purpose = 'newsletter') =>
+  consent().service('eligibility').check(purpose, 'email', { email });
 const subjectRow = async (email: string) => {
   const hash = consent().service('subjects').hash('email', email);
   return knex()('consent_subjects').where({ email_hash: hash }).first();
 };
-const eventsOf = async (pseudonym: string, purpose = 'newsletter') => knex()('consent_events').where({ subject: pseudonym, purpose }).orderBy('seq', 'asc');
+const eventsOf = async (pseudonym: string, purpose = 'newsletter') =>
+  knex()('consent_events').where({ subject: pseudonym, purpose }).orderBy('seq', 'asc');
 const evidence = (value: unknown) => (typeof value === 'string' ? JSON.parse(value) : value) as Record<string, any>;
 const parentLink = (mail: ReceivedMail) => {
   const match = /https?:\/\/\S+(\/api\/consent\/parental-consent\/([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+))/.exec(mail.text);
@@ -35,7 +37,8 @@ const parentLink = (mail: ReceivedMail) => {
   return { path: match[1], token: match[2] };
 };
 /** G6 is read at every check: the tests about consent itself allow marketing to children, as a site owner can. */
-const allowChildMarketing = (allowed: boolean) => app.strapi.config.set('plugin::consent.children.directMarketing', allowed);
+const allowChildMarketing = (allowed: boolean) =>
+  app.strapi.config.set('plugin::consent.children.directMarketing', allowed);
 const dateIn = (years: number) => {
   const now = new Date();
   return new Date(Date.UTC(now.getUTCFullYear() + years, now.getUTCMonth(), now.getUTCDate()));
@@ -45,8 +48,15 @@ beforeAll(async () => {
   smtp = await startSmtp();
   app = await bootStrapi({ env: { CONSENT_TEST_SMTP_PORT: String(smtp.port) } });
   // The playground's jurisdiction is `fr`: a children's form without a country of its own applies FR's 15.
-  notices = shownNotices(await setupForm(app.strapi, ['newsletter', 'postal'], { key: 'kids', name: 'Kids club', offeredToChildren: true }));
-  await setupForm(app.strapi, ['newsletter'], { key: 'kids-at', name: 'Kids club AT', offeredToChildren: true, childrenCountry: 'AT' });
+  notices = shownNotices(
+    await setupForm(app.strapi, ['newsletter', 'postal'], { key: 'kids', name: 'Kids club', offeredToChildren: true })
+  );
+  await setupForm(app.strapi, ['newsletter'], {
+    key: 'kids-at',
+    name: 'Kids club AT',
+    offeredToChildren: true,
+    childrenCountry: 'AT',
+  });
   await setupForm(app.strapi, ['newsletter'], { key: 'adults', name: 'Newsletter' });
   await publishNotice(app.strapi, 'newsletter', 'de', 'Newsletter');
 });
@@ -70,7 +80,9 @@ describe('G1: a form offered to children asks for age, against the threshold of 
     const form = await consent().service('forms').find('kids-at');
     expect(form).toMatchObject({ offeredToChildren: true, childrenCountry: 'AT' });
     const { validateUpdateForm } = await import('../../server/src/validation/form');
-    await expect(validateUpdateForm({ childrenCountry: 'Austria' })).rejects.toThrow(/childrenCountry must be an ISO 3166-1 alpha-2/);
+    await expect(validateUpdateForm({ childrenCountry: 'Austria' })).rejects.toThrow(
+      /childrenCountry must be an ISO 3166-1 alpha-2/
+    );
   });
 });
 
@@ -89,11 +101,19 @@ describe('bad input: 400 naming the field, nothing written', () => {
     expect(errorPaths(res)).toContain(field);
     expect(res.body.error.message).toContain(field);
     expect(await rowCounts(app.strapi)).toEqual(before);
-    expect(Number(((await knex()('consent_parental_consents').count({ n: '*' })) as { n: number | string }[])[0].n)).toBe(0);
+    expect(
+      Number(((await knex()('consent_parental_consents').count({ n: '*' })) as { n: number | string }[])[0].n)
+    ).toBe(0);
   });
 
   it('an age sent to a form not offered to children', async () => {
-    const res = await submit({ form: 'adults', subject: { email: 'adult-bad@example.com' }, choices: { newsletter: true }, notices: { newsletter: notices.newsletter }, age: 30 });
+    const res = await submit({
+      form: 'adults',
+      subject: { email: 'adult-bad@example.com' },
+      choices: { newsletter: true },
+      notices: { newsletter: notices.newsletter },
+      age: 30,
+    });
     expect(res.status).toBe(400);
     expect(errorPaths(res)).toEqual(['age']);
   });
@@ -119,14 +139,23 @@ describe('G2, G4: below the threshold, the parent confirms', () => {
   let mail: ReceivedMail;
 
   it("the child's tick is pending, a mail goes to the parent, and the child is not eligible", async () => {
-    const res = await submit({ subject: { email: 'mia@example.com' }, choices: { newsletter: true }, age: 12, parentEmail: 'Parent.Mia@Example.com' });
+    const res = await submit({
+      subject: { email: 'mia@example.com' },
+      choices: { newsletter: true },
+      age: 12,
+      parentEmail: 'Parent.Mia@Example.com',
+    });
     expect(res.status).toBe(201);
     expect(res.body.data.states).toMatchObject({ newsletter: 'pending' });
     expect(res.body.data.parentalConsent).toEqual({ mailSent: true });
     expect(res.body.data.confirmation).toBeUndefined();
 
     allowChildMarketing(true);
-    expect(await eligibility('mia@example.com')).toMatchObject({ eligible: false, state: 'pending', reasons: ['parental-consent-pending'] });
+    expect(await eligibility('mia@example.com')).toMatchObject({
+      eligible: false,
+      state: 'pending',
+      reasons: ['parental-consent-pending'],
+    });
 
     mail = await smtp.waitFor((m) => m.to.includes('parent.mia@example.com'));
     expect(mail.subject).toContain('your consent is needed');
@@ -141,7 +170,9 @@ describe('G2, G4: below the threshold, the parent confirms', () => {
     pseudonym = row.pseudonym;
     expect(!!row.child && String(row.child) !== '0').toBe(true);
     // Age 12 against 15: three years from today at the latest.
-    expect(new Date(Number(row.child_until) || row.child_until).toISOString().slice(0, 10)).toBe(dateIn(3).toISOString().slice(0, 10));
+    expect(new Date(Number(row.child_until) || row.child_until).toISOString().slice(0, 10)).toBe(
+      dateIn(3).toISOString().slice(0, 10)
+    );
     expect(JSON.stringify(row)).not.toMatch(/"age"|birth/i);
     const [requested] = await eventsOf(pseudonym);
     expect(requested).toMatchObject({ action: 'requested', state: 'pending', actor: 'subject' });
@@ -157,7 +188,10 @@ describe('G2, G4: below the threshold, the parent confirms', () => {
     const page = await app.http().get(link.path).set('Accept', 'text/html');
     expect(page.status).toBe(200);
     expect(page.text).toContain('I consent');
-    expect(await eligibility('mia@example.com')).toMatchObject({ eligible: false, reasons: ['parental-consent-pending'] });
+    expect(await eligibility('mia@example.com')).toMatchObject({
+      eligible: false,
+      reasons: ['parental-consent-pending'],
+    });
 
     const confirmed = await app.http().post(link.path).set('Accept', 'application/json');
     expect(confirmed.status).toBe(200);
@@ -166,7 +200,14 @@ describe('G2, G4: below the threshold, the parent confirms', () => {
 
     const events = await eventsOf(pseudonym);
     const grant = events[events.length - 1];
-    expect(grant).toMatchObject({ action: 'confirmed', state: 'granted', method: 'link', actor: 'parent', purpose: 'newsletter', channel: 'email' });
+    expect(grant).toMatchObject({
+      action: 'confirmed',
+      state: 'granted',
+      method: 'link',
+      actor: 'parent',
+      purpose: 'newsletter',
+      channel: 'email',
+    });
     expect(evidence(grant.evidence)).toMatchObject({
       kind: 'parental-confirmation',
       verification: 'email-to-parent-with-confirmation-link',
@@ -174,7 +215,10 @@ describe('G2, G4: below the threshold, the parent confirms', () => {
       ageThreshold: { threshold: 15, country: 'FR' },
     });
     // G3: the child's request and the parent's consent are both on the ledger.
-    expect(events.map((e: { action: string; actor: string }) => `${e.action}:${e.actor}`)).toEqual(['requested:subject', 'confirmed:parent']);
+    expect(events.map((e: { action: string; actor: string }) => `${e.action}:${e.actor}`)).toEqual([
+      'requested:subject',
+      'confirmed:parent',
+    ]);
     // The parent's address is not kept once used.
     const request = await knex()('consent_parental_consents').where({ subject: pseudonym }).first();
     expect(request.parent_email).toBeNull();
@@ -185,7 +229,12 @@ describe('G2, G4: below the threshold, the parent confirms', () => {
   });
 
   it("G2: a child ticking again while a parent's grant stands changes nothing", async () => {
-    const res = await submit({ subject: { email: 'mia@example.com' }, choices: { newsletter: true }, age: 12, parentEmail: 'parent.mia@example.com' });
+    const res = await submit({
+      subject: { email: 'mia@example.com' },
+      choices: { newsletter: true },
+      age: 12,
+      parentEmail: 'parent.mia@example.com',
+    });
     expect(res.status).toBe(201);
     expect(res.body.data.states).toMatchObject({ newsletter: 'granted' });
     expect(res.body.data.parentalConsent).toBeUndefined();
@@ -194,15 +243,25 @@ describe('G2, G4: below the threshold, the parent confirms', () => {
 
   it('G6: by default, direct marketing to a child-flagged record is off, with its own reason', async () => {
     allowChildMarketing(false);
-    expect(await eligibility('mia@example.com')).toMatchObject({ eligible: false, state: 'granted', reasons: ['child-marketing-off'] });
+    expect(await eligibility('mia@example.com')).toMatchObject({
+      eligible: false,
+      state: 'granted',
+      reasons: ['child-marketing-off'],
+    });
     allowChildMarketing(true);
   });
 
   it('G5: once the person reaches the threshold, the parent’s consent is theirs to confirm, and their own tick does', async () => {
     // The stored date back-dated: the person reached the threshold yesterday.
-    await knex()('consent_subjects').where({ pseudonym }).update({ child_until: new Date(Date.now() - 86_400_000) });
+    await knex()('consent_subjects')
+      .where({ pseudonym })
+      .update({ child_until: new Date(Date.now() - 86_400_000) });
     allowChildMarketing(false);
-    expect(await eligibility('mia@example.com')).toMatchObject({ eligible: false, state: 'granted', reasons: ['own-confirmation-required'] });
+    expect(await eligibility('mia@example.com')).toMatchObject({
+      eligible: false,
+      state: 'granted',
+      reasons: ['own-confirmation-required'],
+    });
 
     const res = await submit({ subject: { email: 'mia@example.com' }, choices: { newsletter: true }, age: 15 });
     expect(res.status).toBe(201);
@@ -229,11 +288,22 @@ describe('at or over the threshold, the person consents themselves', () => {
   });
 
   it('age 14 on the Austrian form (14) is over; a birth year is judged conservatively', async () => {
-    const at = await submit({ form: 'kids-at', subject: { email: 'ana@example.com' }, choices: { newsletter: true }, notices: { newsletter: notices.newsletter }, age: 14 });
+    const at = await submit({
+      form: 'kids-at',
+      subject: { email: 'ana@example.com' },
+      choices: { newsletter: true },
+      notices: { newsletter: notices.newsletter },
+      age: 14,
+    });
     expect(at.body.data.states).toMatchObject({ newsletter: 'granted' });
     // Born in the year that turns 15 this year: a child until 31 December, whatever the birthday.
     const year = new Date().getUTCFullYear() - 15;
-    const res = await submit({ subject: { email: 'tom@example.com' }, choices: { newsletter: true }, birthYear: year, parentEmail: 'parent.tom@example.com' });
+    const res = await submit({
+      subject: { email: 'tom@example.com' },
+      choices: { newsletter: true },
+      birthYear: year,
+      parentEmail: 'parent.tom@example.com',
+    });
     expect(res.status).toBe(201);
     expect(res.body.data.states).toMatchObject({ newsletter: 'pending' });
     const row = await subjectRow('tom@example.com');
@@ -241,7 +311,12 @@ describe('at or over the threshold, the person consents themselves', () => {
   });
 
   it('a child who answers an older age later stays a child on the record', async () => {
-    const res = await submit({ subject: { email: 'tom@example.com' }, choices: { newsletter: true }, age: 40, parentEmail: 'parent.tom2@example.com' });
+    const res = await submit({
+      subject: { email: 'tom@example.com' },
+      choices: { newsletter: true },
+      age: 40,
+      parentEmail: 'parent.tom2@example.com',
+    });
     expect(res.status).toBe(201);
     expect(res.body.data.states).toMatchObject({ newsletter: 'pending' });
     expect(res.body.data.parentalConsent).toEqual({ mailSent: true });
@@ -251,21 +326,37 @@ describe('at or over the threshold, the person consents themselves', () => {
 describe('G2: only the parent grants, and an unanswered request lapses', () => {
   let smsNotices: Notices;
   beforeAll(async () => {
-    smsNotices = shownNotices(await setupForm(app.strapi, ['sms'], { key: 'kids-sms', name: 'Kids texts', offeredToChildren: true }));
+    smsNotices = shownNotices(
+      await setupForm(app.strapi, ['sms'], { key: 'kids-sms', name: 'Kids texts', offeredToChildren: true })
+    );
   });
 
   it("a verified phone number does not grant a child's request", async () => {
-    const res = await submit({ form: 'kids-sms', notices: smsNotices, subject: { phone: '+33612345601' }, choices: { sms: true }, age: 11, parentEmail: 'parent.noa@example.com' });
+    const res = await submit({
+      form: 'kids-sms',
+      notices: smsNotices,
+      subject: { phone: '+33612345601' },
+      choices: { sms: true },
+      age: 11,
+      parentEmail: 'parent.noa@example.com',
+    });
     expect(res.status).toBe(201);
     expect(res.body.data.states).toMatchObject({ sms: 'pending' });
-    const verified = await consent().service('confirmations').verifyPhone({ subject: { phone: '+33612345601' }, method: 'sms-code', reference: 'otp-1' });
+    const verified = await consent()
+      .service('confirmations')
+      .verifyPhone({ subject: { phone: '+33612345601' }, method: 'sms-code', reference: 'otp-1' });
     expect(verified).toEqual({ confirmed: [] });
     const check = await consent().service('eligibility').check('sms', 'sms', { phone: '+33612345601' });
     expect(check).toMatchObject({ eligible: false, state: 'pending', reasons: ['parental-consent-pending'] });
   });
 
   it('B4, G2: once the link has expired, the hourly job expires the pending consent and deletes the request', async () => {
-    const res = await submit({ subject: { email: 'eli@example.com' }, choices: { newsletter: true }, age: 10, parentEmail: 'parent.eli@example.com' });
+    const res = await submit({
+      subject: { email: 'eli@example.com' },
+      choices: { newsletter: true },
+      age: 10,
+      parentEmail: 'parent.eli@example.com',
+    });
     expect(res.status).toBe(201);
     const pseudonym = (await subjectRow('eli@example.com')).pseudonym;
     const service = consent().service('parental-consents');
@@ -273,11 +364,20 @@ describe('G2: only the parent grants, and an unanswered request lapses', () => {
     expect(await service.expirePending(new Date())).toEqual({ expired: 0, requests: 0 });
     const later = new Date(Date.now() + 8 * 86_400_000);
     // Every open request of this file lapses then (Tom's and Noa's too), each once.
-    const open = Number(((await knex()('consent_parental_consents').whereNull('confirmed_at').count({ n: '*' })) as { n: number | string }[])[0].n);
+    const open = Number(
+      (
+        (await knex()('consent_parental_consents').whereNull('confirmed_at').count({ n: '*' })) as {
+          n: number | string;
+        }[]
+      )[0].n
+    );
     const lapsed = await service.expirePending(later);
     expect(lapsed.requests).toBe(open);
     expect(lapsed.expired).toBeGreaterThanOrEqual(1);
-    expect(await consent().service('eligibility').check('newsletter', 'email', { subject: pseudonym })).toMatchObject({ eligible: false, state: 'expired' });
+    expect(await consent().service('eligibility').check('newsletter', 'email', { subject: pseudonym })).toMatchObject({
+      eligible: false,
+      state: 'expired',
+    });
     // B4: nothing left to honour, so the child's unconfirmed address goes too.
     expect(await subjectRow('eli@example.com')).toBeUndefined();
     const events = await eventsOf(pseudonym);
@@ -287,4 +387,3 @@ describe('G2: only the parent grants, and an unanswered request lapses', () => {
     expect(await service.expirePending(later)).toEqual({ expired: 0, requests: 0 });
   });
 });
-

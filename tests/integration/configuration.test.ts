@@ -19,8 +19,14 @@ describe('invalid configuration fails start-up', () => {
     [{ retention: { proofYears: 0 } }, /consent\.retention\.proofYears must be at least 1/],
     // G1: the age-of-consent table, each entry a country code with an age Art. 8(1) allows.
     [{ children: { thresholds: { germany: 16 } } }, /consent\.children\.thresholds\.germany is not a country code/],
-    [{ children: { thresholds: { DE: 12 } } }, /consent\.children\.thresholds\.DE must be a whole age between 13 and 16/],
-    [{ children: { thresholds: { FR: '15' } } }, /consent\.children\.thresholds\.FR must be a whole age between 13 and 16/],
+    [
+      { children: { thresholds: { DE: 12 } } },
+      /consent\.children\.thresholds\.DE must be a whole age between 13 and 16/,
+    ],
+    [
+      { children: { thresholds: { FR: '15' } } },
+      /consent\.children\.thresholds\.FR must be a whole age between 13 and 16/,
+    ],
   ])('%j', async (pluginConfig, message) => {
     await expect(boot({ pluginConfig })).rejects.toThrow(message);
   });

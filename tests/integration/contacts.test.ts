@@ -22,7 +22,10 @@ beforeAll(async () => {
     await app.strapi.plugin('consent').service('purposes').create(PURPOSES[key]);
     await publishNotice(app.strapi, key);
   }
-  token = await createApiToken(app.strapi, 'contacts', { type: 'custom', permissions: ['plugin::consent.contacts.create'] });
+  token = await createApiToken(app.strapi, 'contacts', {
+    type: 'custom',
+    permissions: ['plugin::consent.contacts.create'],
+  });
 });
 afterAll(() => replayThenStop(app));
 
@@ -38,7 +41,12 @@ const errorOf = (res: { body: { error?: { message: string } } }) => res.body.err
 const person = async (
   identifiers: Record<string, string>,
   jurisdiction: 'de' | 'fr',
-  events: { purpose: string; channel: 'sms' | 'phone' | 'email'; action: 'granted' | 'withdrawn' | 'refused' | 'expired'; at: Date }[]
+  events: {
+    purpose: string;
+    channel: 'sms' | 'phone' | 'email';
+    action: 'granted' | 'withdrawn' | 'refused' | 'expired';
+    at: Date;
+  }[]
 ) => {
   const { subject } = await app.strapi.db.transaction(async () => {
     await consent().service('ledger').lock();
@@ -62,7 +70,8 @@ const person = async (
   return subject.pseudonym as string;
 };
 const subjectRow = (pseudonym: string) => knex()(TABLE.subject).where({ pseudonym }).first();
-const stateRows = (pseudonym: string) => knex()(TABLE.state).where({ subject: pseudonym }).orderBy(['purpose', 'channel']);
+const stateRows = (pseudonym: string) =>
+  knex()(TABLE.state).where({ subject: pseudonym }).orderBy(['purpose', 'channel']);
 
 const replayMatches = (subject: string) => expectStatesEqualReplay(app.strapi, subject);
 
@@ -75,10 +84,18 @@ describe('C8: POST /api/consent/contacts records a use of the consent', () => {
   });
 
   it('C8: needs an API token with plugin::consent.contacts.create (403 without, 401 unknown, 403 other action)', async () => {
-    const body = { subject: { phone: '+4915112345678' }, purpose: 'sms', channel: 'phone', occurredAt: new Date().toISOString() };
+    const body = {
+      subject: { phone: '+4915112345678' },
+      purpose: 'sms',
+      channel: 'phone',
+      occurredAt: new Date().toISOString(),
+    };
     expect((await post(body, null)).status).toBe(403);
     expect((await post(body, 'f'.repeat(256))).status).toBe(401);
-    const other = await createApiToken(app.strapi, 'other', { type: 'custom', permissions: ['plugin::consent.relationships.upsert'] });
+    const other = await createApiToken(app.strapi, 'other', {
+      type: 'custom',
+      permissions: ['plugin::consent.relationships.upsert'],
+    });
     expect((await post(body, other)).status).toBe(403);
   });
 
@@ -102,7 +119,9 @@ describe('C8: POST /api/consent/contacts records a use of the consent', () => {
     expect(new Date(event.occurred_at).toISOString()).toBe(new Date(occurredAt).toISOString());
     expect(await stateRows(anna)).toEqual(before);
     // A contact on a channel with no state row yet (sms) creates none.
-    expect((await post({ subject: { email: 'anna@example.de' }, purpose: 'sms', channel: 'sms', occurredAt })).status).toBe(201);
+    expect(
+      (await post({ subject: { email: 'anna@example.de' }, purpose: 'sms', channel: 'sms', occurredAt })).status
+    ).toBe(201);
     expect(await stateRows(anna)).toEqual(before);
     await replayMatches(anna);
     expect(await consent().service('ledger').verify()).toMatchObject({ ok: true });
@@ -179,11 +198,20 @@ describe('C8: POST /api/consent/contacts records a use of the consent', () => {
 
   it('bad input: 400 naming the problem, 404 for an unknown person, nothing written on any 4xx', async () => {
     const counts = await rowCounts(app.strapi);
-    const ok = { subject: { phone: '+4915112345678' }, purpose: 'sms', channel: 'phone', occurredAt: new Date(Date.now() - DAY).toISOString() };
+    const ok = {
+      subject: { phone: '+4915112345678' },
+      purpose: 'sms',
+      channel: 'phone',
+      occurredAt: new Date(Date.now() - DAY).toISOString(),
+    };
     const cases: [unknown, number, RegExp][] = [
       [{ ...ok, extra: 1, other: 2 }, 400, /unknown field\(s\): extra, other/],
       [{ ...ok, subject: { phone: '+4915112345678', name: 'x' } }, 400, /subject has unknown field\(s\): name/],
-      [{ ...ok, occurredAt: '2026-01-01T10:00:00' }, 400, /occurredAt must be an ISO 8601 date and time with a time zone/],
+      [
+        { ...ok, occurredAt: '2026-01-01T10:00:00' },
+        400,
+        /occurredAt must be an ISO 8601 date and time with a time zone/,
+      ],
       [{ ...ok, occurredAt: new Date(Date.now() + DAY).toISOString() }, 400, /occurredAt must not be in the future/],
       [{ ...ok, occurredAt: 12 }, 400, /occurredAt/],
       [{ ...ok, purpose: 'unknown-purpose' }, 400, /purpose: no purpose "unknown-purpose"/],
@@ -222,7 +250,12 @@ describe('C8, I5: German telephone-consent proof is kept five years from the gra
     people.unused = await person({ phone: '+4915100000002' }, 'de', [...history]);
     people.french = await person({ phone: '+33612345678' }, 'fr', [...history]);
     // Called yesterday (reported by the site): the five years start again.
-    const res = await post({ subject: { phone: '+4915100000001' }, purpose: 'sms', channel: 'phone', occurredAt: new Date(now - DAY).toISOString() });
+    const res = await post({
+      subject: { phone: '+4915100000001' },
+      purpose: 'sms',
+      channel: 'phone',
+      occurredAt: new Date(now - DAY).toISOString(),
+    });
     expect(res.status).toBe(201);
   });
 
@@ -256,21 +289,37 @@ describe('C8, I5: German telephone-consent proof is kept five years from the gra
   });
 });
 
-describe('I4, N8, N11: the three years count from the person\'s own activity; a click is, a send is not', () => {
+describe("I4, N8, N11: the three years count from the person's own activity; a click is, a send is not", () => {
   const now = Date.now();
   const at = (months: number) => monthsAfter(new Date(now), months);
 
   it('I4/N8: a reported click keeps a prospect; a reported send does not', async () => {
-    const clicker = await person({ email: 'clicker@example.fr' }, 'fr', [{ purpose: 'partners', channel: 'email', action: 'refused', at: new Date(now - DAY) }]);
-    const sentTo = await person({ email: 'sent@example.fr' }, 'fr', [{ purpose: 'partners', channel: 'email', action: 'refused', at: new Date(now - DAY) }]);
+    const clicker = await person({ email: 'clicker@example.fr' }, 'fr', [
+      { purpose: 'partners', channel: 'email', action: 'refused', at: new Date(now - DAY) },
+    ]);
+    const sentTo = await person({ email: 'sent@example.fr' }, 'fr', [
+      { purpose: 'partners', channel: 'email', action: 'refused', at: new Date(now - DAY) },
+    ]);
     // Reported 35 months on (through the service: the route takes no future time).
     const when = at(35).toISOString();
     const ids = await consent()
       .service('contacts')
       .record(
         [
-          { subject: { email: 'clicker@example.fr' }, purpose: 'partners', channel: 'email', occurredAt: when, kind: 'clicked' },
-          { subject: { email: 'sent@example.fr' }, purpose: 'partners', channel: 'email', occurredAt: when, kind: 'sent' },
+          {
+            subject: { email: 'clicker@example.fr' },
+            purpose: 'partners',
+            channel: 'email',
+            occurredAt: when,
+            kind: 'clicked',
+          },
+          {
+            subject: { email: 'sent@example.fr' },
+            purpose: 'partners',
+            channel: 'email',
+            occurredAt: when,
+            kind: 'sent',
+          },
         ],
         'api-token:test'
       );
@@ -291,15 +340,28 @@ describe('I4, N8, N11: the three years count from the person\'s own activity; a 
     await consent()
       .service('contacts')
       .record(
-        [{ subject: { email: 'lecteur@example.fr' }, purpose: 'partners', channel: 'email', occurredAt: at(2).toISOString(), kind: 'clicked' }],
+        [
+          {
+            subject: { email: 'lecteur@example.fr' },
+            purpose: 'partners',
+            channel: 'email',
+            occurredAt: at(2).toISOString(),
+            kind: 'clicked',
+          },
+        ],
         'api-token:test'
       );
     // A month before: the one re-permission request (I4), to abonne only (lecteur's click moved his three years).
-    const asked = await consent().service('retention').requestRepermission(new Date(at(37).getTime() - 31 * DAY));
+    const asked = await consent()
+      .service('retention')
+      .requestRepermission(new Date(at(37).getTime() - 31 * DAY));
     expect(asked).toEqual({ requested: 1, messages: [expect.any(Number)] });
     // Sent by the messages worker, which records the request once the mail left.
     await consent().service('messages').wake();
-    expect(await consent().service('messages').find(asked.messages[0])).toMatchObject({ status: 'done', counts: { sent: 1 } });
+    expect(await consent().service('messages').find(asked.messages[0])).toMatchObject({
+      status: 'done',
+      counts: { sent: 1 },
+    });
     // 37 months after the grant, 35 after lecteur's click: abonne did not answer.
     await consent().service('retention').purgeProspects(at(37));
     expect(await subjectRow(fr)).toMatchObject({ email: null, email_hash: null, erased_at: expect.anything() });

@@ -17,13 +17,16 @@ const ORIGIN = 'https://shop.example';
 beforeAll(async () => {
   smtp = await startSmtp();
   app = await bootStrapi({ env: { CONSENT_TEST_SMTP_PORT: String(smtp.port) } });
-  await app.strapi.plugin('consent').service('purposes').create({
-    key: 'alerts',
-    name: 'Alerts',
-    legalBasis: 'consent',
-    channels: ['email', 'sms'],
-    doubleOptIn: true,
-  });
+  await app.strapi
+    .plugin('consent')
+    .service('purposes')
+    .create({
+      key: 'alerts',
+      name: 'Alerts',
+      legalBasis: 'consent',
+      channels: ['email', 'sms'],
+      doubleOptIn: true,
+    });
   await publishNotice(app.strapi, 'alerts');
   notices = shownNotices(await setupForm(app.strapi, ['doi', 'newsletter', 'alerts'] as never));
   await publishNotice(app.strapi, 'doi', 'de', 'Wöchentliche Übersicht');
@@ -35,11 +38,16 @@ afterAll(async () => {
 
 const consent = () => app.strapi.plugin('consent');
 const submit = (email: string, choices: Record<string, boolean>, extra: Record<string, unknown> = {}) =>
-  app.http().post('/api/consent/submissions').set('Origin', ORIGIN).send({ form: 'signup', subject: { email }, choices, notices, ...extra });
+  app
+    .http()
+    .post('/api/consent/submissions')
+    .set('Origin', ORIGIN)
+    .send({ form: 'signup', subject: { email }, choices, notices, ...extra });
 const eligibility = (email: string, purpose = 'doi', channel = 'email') =>
   consent().service('eligibility').check(purpose, channel, { email });
 const mailTo = (email: string) => smtp.waitFor((m) => m.to.includes(email));
-const stateOf = async (email: string, purpose = 'doi', channel = 'email') => (await eligibility(email, purpose, channel)).state;
+const stateOf = async (email: string, purpose = 'doi', channel = 'email') =>
+  (await eligibility(email, purpose, channel)).state;
 
 describe('B1, B2: pending until confirmed, and a mail that only asks for confirmation', () => {
   it('a ticked double opt-in purpose is pending, not eligible, and a confirmation mail goes out', async () => {
@@ -47,7 +55,11 @@ describe('B1, B2: pending until confirmed, and a mail that only asks for confirm
     expect(res.status).toBe(201);
     expect(res.body.data.states).toMatchObject({ doi: 'pending', newsletter: 'granted' });
     expect(res.body.data.confirmation).toEqual({ mailSent: true });
-    expect(await eligibility('ada@example.com')).toMatchObject({ eligible: false, state: 'pending', reasons: ['pending-confirmation'] });
+    expect(await eligibility('ada@example.com')).toMatchObject({
+      eligible: false,
+      state: 'pending',
+      reasons: ['pending-confirmation'],
+    });
 
     const mail = await mailTo('ada@example.com');
     expect(mail.subject).toBe('Please confirm your request');
@@ -62,7 +74,7 @@ describe('B1, B2: pending until confirmed, and a mail that only asks for confirm
   });
 
   it("the mail is in the person's language (de)", async () => {
-    const res = await submit('bea@example.com', { doi: true }, { locale: 'de', notices: { doi: (await deNotice()) } });
+    const res = await submit('bea@example.com', { doi: true }, { locale: 'de', notices: { doi: await deNotice() } });
     expect(res.status).toBe(201);
     const mail = await mailTo('bea@example.com');
     expect(mail.subject).toBe('Bitte bestätigen Sie Ihre Anfrage');
@@ -103,7 +115,13 @@ describe('spec 4.1 confirm routes: GET changes nothing, POST confirms once', () 
     const event = await app.strapi.db
       .query('plugin::consent.consent-event')
       .findOne({ where: { purpose: 'doi', action: 'confirmed' } });
-    expect(event).toMatchObject({ state: 'granted', method: 'double-opt-in', channel: 'email', noticeVersion: notices.doi.version, noticeHash: notices.doi.hash });
+    expect(event).toMatchObject({
+      state: 'granted',
+      method: 'double-opt-in',
+      channel: 'email',
+      noticeVersion: notices.doi.version,
+      noticeHash: notices.doi.hash,
+    });
     const doi = event.evidence.doubleOptIn;
     expect(doi.tokenHash).toBe(createHash('sha256').update(link.token).digest('hex'));
     expect(new Date(doi.requestedAt).getTime()).toBeLessThanOrEqual(new Date(doi.mailSentAt).getTime());
@@ -141,14 +159,21 @@ describe('tampered, forged and expired links', () => {
     const { token } = confirmationLink(await mailTo('cat@example.com'));
     const [body, signature] = token.split('.');
     const payload = JSON.parse(Buffer.from(body, 'base64url').toString());
-    const otherBody = Buffer.from(JSON.stringify({ ...payload, purposes: ['doi', 'newsletter'] })).toString('base64url');
+    const otherBody = Buffer.from(JSON.stringify({ ...payload, purposes: ['doi', 'newsletter'] })).toString(
+      'base64url'
+    );
     const before = await rowCounts(app.strapi);
     for (const bad of [`${otherBody}.${signature}`, `${body}.${'A'.repeat(43)}`, 'abc.def', `${body}x.${signature}`]) {
       const res = await app.http().post(`/api/consent/confirm/${bad}`);
       expect(res.status).toBe(400);
       expect(res.body.error.name).toBe('ValidationError');
     }
-    const page = await app.http().post(`/api/consent/confirm/${otherBody}.${signature}`).type('form').set('Accept', 'text/html').send('');
+    const page = await app
+      .http()
+      .post(`/api/consent/confirm/${otherBody}.${signature}`)
+      .type('form')
+      .set('Accept', 'text/html')
+      .send('');
     expect(page.status).toBe(400);
     expect(page.text).toContain('not valid');
     expect(await rowCounts(app.strapi)).toEqual(before);
@@ -160,14 +185,24 @@ describe('tampered, forged and expired links', () => {
     await mailTo('dan@example.com');
     const subject = await app.strapi.db.connection('consent_subjects').where({ email: 'dan@example.com' }).first();
     // A request made three days ago: its 48-hour link has expired.
-    const old = await consent().service('confirmations').create({
-      subject: subject.pseudonym,
-      receiptId: 'r-old',
-      formKey: 'signup',
-      language: 'en',
-      purposes: [{ purpose: 'doi', noticeId: null, noticeVersion: notices.doi.version, noticeHash: notices.doi.hash, noticeLanguage: 'en' }],
-      now: new Date(Date.now() - 3 * 86_400_000),
-    });
+    const old = await consent()
+      .service('confirmations')
+      .create({
+        subject: subject.pseudonym,
+        receiptId: 'r-old',
+        formKey: 'signup',
+        language: 'en',
+        purposes: [
+          {
+            purpose: 'doi',
+            noticeId: null,
+            noticeVersion: notices.doi.version,
+            noticeHash: notices.doi.hash,
+            noticeLanguage: 'en',
+          },
+        ],
+        now: new Date(Date.now() - 3 * 86_400_000),
+      });
     const path = `/api/consent/confirm/${old.token}`;
     const res = await app.http().post(path);
     expect(res.status).toBe(410);
@@ -197,7 +232,11 @@ describe('tampered, forged and expired links', () => {
 describe('B5: an email confirmation confirms the email channel only', () => {
   it('a purpose on email and sms: only email waits for the mail; the confirmation adds an event on email only', async () => {
     // With the number the sms consent is about (no consent for a channel without its identifier, A4/N16).
-    const res = await submit('eve@example.com', { alerts: true }, { subject: { email: 'eve@example.com', phone: '+33611223344' } });
+    const res = await submit(
+      'eve@example.com',
+      { alerts: true },
+      { subject: { email: 'eve@example.com', phone: '+33611223344' } }
+    );
     expect(await stateOf('eve@example.com', 'alerts', 'email')).toBe('pending');
     // The sms consent is the tick itself (method form), never "verified" by the email confirmation.
     expect(await stateOf('eve@example.com', 'alerts', 'sms')).toBe('granted');
@@ -208,11 +247,9 @@ describe('B5: an email confirmation confirms the email channel only', () => {
       .connection('consent_events')
       .where({ purpose: 'alerts', subject: res.body.data.receipt.piiPrincipalId })
       .orderBy('seq');
-    expect(events.map((e: { channel: string; action: string; method: string }) => `${e.channel}:${e.action}:${e.method}`)).toEqual([
-      'email:requested:form',
-      'sms:granted:form',
-      'email:confirmed:double-opt-in',
-    ]);
+    expect(
+      events.map((e: { channel: string; action: string; method: string }) => `${e.channel}:${e.action}:${e.method}`)
+    ).toEqual(['email:requested:form', 'sms:granted:form', 'email:confirmed:double-opt-in']);
   });
 });
 
@@ -250,14 +287,19 @@ describe('B4: unconfirmed requests expire and are purged by the retention task',
 });
 
 describe('C4, B1: where double opt-in applies, only the confirmation lifts a person\'s "leave everything" entry', () => {
-  const leaveAll = (email: string) => app.http().post('/api/consent/withdrawals').send({ subject: { email }, purposes: 'all' });
+  const leaveAll = (email: string) =>
+    app.http().post('/api/consent/withdrawals').send({ subject: { email }, purposes: 'all' });
   const pause = () => new Promise((r) => setTimeout(r, 20));
 
   it('C4/B1: the tick leaves them pending and suppressed; the confirmation lifts the entry for that purpose', async () => {
     expect((await leaveAll('zoe@example.com')).status).toBe(202);
     await pause();
     expect((await submit('zoe@example.com', { doi: true })).status).toBe(201);
-    expect(await eligibility('zoe@example.com')).toMatchObject({ eligible: false, state: 'pending', reasons: ['pending-confirmation', 'suppressed'] });
+    expect(await eligibility('zoe@example.com')).toMatchObject({
+      eligible: false,
+      state: 'pending',
+      reasons: ['pending-confirmation', 'suppressed'],
+    });
     await app.http().post(confirmationLink(await mailTo('zoe@example.com')).path);
     expect(await eligibility('zoe@example.com')).toMatchObject({ eligible: true, state: 'granted', reasons: [] });
     expect((await eligibility('zoe@example.com', 'newsletter')).eligible).toBe(false);
@@ -283,13 +325,22 @@ describe('C4, B1: where double opt-in applies, only the confirmation lifts a per
             action: 'granted',
             occurredAt,
             method: 'import',
-            proof: { formVersion: 'paper-v1', timestamp: occurredAt, recipients: ['Example Shop SAS'], uiEvidence: 'scan-1' },
+            proof: {
+              formVersion: 'paper-v1',
+              timestamp: occurredAt,
+              recipients: ['Example Shop SAS'],
+              uiEvidence: 'scan-1',
+            },
           },
         ],
       });
     expect(imported.body.data.events[0]).toMatchObject({ status: 'recorded', warnings: ['suppression-not-lifted'] });
     await new Promise((r) => setTimeout(r, 1100));
     expect((await submit('yan@example.com', { doi: true })).status).toBe(201);
-    expect(await eligibility('yan@example.com')).toMatchObject({ eligible: false, state: 'granted', reasons: ['suppressed'] });
+    expect(await eligibility('yan@example.com')).toMatchObject({
+      eligible: false,
+      state: 'granted',
+      reasons: ['suppressed'],
+    });
   });
 });

@@ -4,7 +4,14 @@
  * Server-to-server, authenticated by a Strapi API token. Every consent here is made through real
  * submissions (`POST /api/consent/submissions`), as a site's forms would make it.
  */
-import { type Notices, publishNotice, PURPOSES, setupForm, shownNotices, submitConsent } from '../harness/consent-setup';
+import {
+  type Notices,
+  publishNotice,
+  PURPOSES,
+  setupForm,
+  shownNotices,
+  submitConsent,
+} from '../harness/consent-setup';
 import { createApiToken } from '../harness/api-token';
 import { replayThenStop } from '../harness/ledger-replay';
 import { bootStrapi, type TestStrapi } from '../harness/strapi';
@@ -29,7 +36,11 @@ afterAll(() => replayThenStop(app));
 const submit = (
   subject: Record<string, string>,
   choices: Record<string, boolean>,
-  { headers = {}, displayed = Object.keys(choices), shown = notices }: { headers?: Record<string, string>; displayed?: string[]; shown?: Notices } = {}
+  {
+    headers = {},
+    displayed = Object.keys(choices),
+    shown = notices,
+  }: { headers?: Record<string, string>; displayed?: string[]; shown?: Notices } = {}
 ) => submitConsent(app, subject, choices, shown, { headers, displayed });
 
 const get = (query: Query, key: string | null = fullKey) => {
@@ -72,12 +83,16 @@ describe('authentication (server-to-server, Strapi API tokens)', () => {
     expect(g.body.data).toEqual({ eligible: true, state: 'granted', basis: 'consent', reasons: [] });
     const p = await post(body);
     expect(p.status).toBe(200);
-    expect(p.body.data).toEqual([{ ref: { email: 'auth@example.com' }, eligible: true, state: 'granted', basis: 'consent', reasons: [] }]);
+    expect(p.body.data).toEqual([
+      { ref: { email: 'auth@example.com' }, eligible: true, state: 'granted', basis: 'consent', reasons: [] },
+    ]);
   });
 
   it('a custom token holding the plugin eligibility actions works; each action covers its own route', async () => {
     const actions = app.strapi.contentAPI.permissions.providers.action.keys();
-    expect(actions).toEqual(expect.arrayContaining(['plugin::consent.eligibility.check', 'plugin::consent.eligibility.checkMany']));
+    expect(actions).toEqual(
+      expect.arrayContaining(['plugin::consent.eligibility.check', 'plugin::consent.eligibility.checkMany'])
+    );
 
     const both = await createToken('eligibility', {
       type: 'custom',
@@ -86,7 +101,10 @@ describe('authentication (server-to-server, Strapi API tokens)', () => {
     expect((await get(query, both)).status).toBe(200);
     expect((await post(body, both)).status).toBe(200);
 
-    const single = await createToken('eligibility single', { type: 'custom', permissions: ['plugin::consent.eligibility.check'] });
+    const single = await createToken('eligibility single', {
+      type: 'custom',
+      permissions: ['plugin::consent.eligibility.check'],
+    });
     expect((await get(query, single)).status).toBe(200);
     expect((await post(body, single)).status).toBe(403);
   });
@@ -181,14 +199,30 @@ describe('one answer per state and legal basis', () => {
   it('C7: contract → eligible only with a current contract on record; known or not, without one → no-contract', async () => {
     await submit({ email: 'customer@example.com' }, { newsletter: false }, { displayed: ['newsletter', 'service'] });
     for (const email of ['customer@example.com', 'never-seen@example.com']) {
-      expect(await check({ purpose: 'service', email })).toEqual({ eligible: false, state: 'none', basis: 'contract', reasons: ['no-contract'] });
+      expect(await check({ purpose: 'service', email })).toEqual({
+        eligible: false,
+        state: 'none',
+        basis: 'contract',
+        reasons: ['no-contract'],
+      });
     }
     await app.strapi
       .plugin('consent')
       .service('relationships')
-      .upsert({ subject: { email: 'customer@example.com' }, reference: 'order-1', startedAt: '2026-01-01T00:00:00Z' }, 'api');
-    expect(await check({ purpose: 'service', email: 'customer@example.com' })).toEqual({ eligible: true, state: 'none', basis: 'contract', reasons: [] });
-    expect(await check({ purpose: 'service', email: 'never-seen@example.com' })).toMatchObject({ eligible: false, reasons: ['no-contract'] });
+      .upsert(
+        { subject: { email: 'customer@example.com' }, reference: 'order-1', startedAt: '2026-01-01T00:00:00Z' },
+        'api'
+      );
+    expect(await check({ purpose: 'service', email: 'customer@example.com' })).toEqual({
+      eligible: true,
+      state: 'none',
+      basis: 'contract',
+      reasons: [],
+    });
+    expect(await check({ purpose: 'service', email: 'never-seen@example.com' })).toMatchObject({
+      eligible: false,
+      reasons: ['no-contract'],
+    });
   });
 });
 
@@ -196,14 +230,31 @@ describe('I7: a grant expires after the purpose lifetime (newsletter: 365 days)'
   it('is granted today and expired 400 days from now, even before any expiry job ran', async () => {
     await submit({ email: 'expiring@example.com' }, { newsletter: true });
     const service = app.strapi.plugin('consent').service('eligibility');
-    expect(await service.check('newsletter', 'email', { email: 'expiring@example.com' })).toMatchObject({ eligible: true, state: 'granted' });
-    expect(await service.check('newsletter', 'email', { email: 'expiring@example.com' }, new Date(Date.now() + 400 * 86400e3))).toEqual({
+    expect(await service.check('newsletter', 'email', { email: 'expiring@example.com' })).toMatchObject({
+      eligible: true,
+      state: 'granted',
+    });
+    expect(
+      await service.check(
+        'newsletter',
+        'email',
+        { email: 'expiring@example.com' },
+        new Date(Date.now() + 400 * 86400e3)
+      )
+    ).toEqual({
       eligible: false,
       state: 'expired',
       basis: 'consent',
       reasons: ['expired'],
     });
-    expect(await service.check('newsletter', 'email', { email: 'expiring@example.com' }, new Date(Date.now() + 300 * 86400e3))).toMatchObject({
+    expect(
+      await service.check(
+        'newsletter',
+        'email',
+        { email: 'expiring@example.com' },
+        new Date(Date.now() + 300 * 86400e3)
+      )
+    ).toMatchObject({
       eligible: true,
       state: 'granted',
     });
@@ -214,11 +265,19 @@ describe('looking a person up', () => {
   it('by phone: a national number is stored in E.164 (jurisdiction fr) and found either way', async () => {
     const res = await submit({ phone: '06 12 34 56 78' }, { sms: true });
     expect(res.states.sms).toBe('granted');
-    const stored = await app.strapi.db.connection('consent_subjects').where({ pseudonym: res.receipt.piiPrincipalId }).first();
+    const stored = await app.strapi.db
+      .connection('consent_subjects')
+      .where({ pseudonym: res.receipt.piiPrincipalId })
+      .first();
     expect(stored.phone).toBe('+33612345678');
     for (const phone of ['+33612345678', '0612345678', '06 12 34 56 78']) {
       for (const channel of ['sms', 'phone']) {
-        expect(await check({ purpose: 'sms', channel, phone })).toEqual({ eligible: true, state: 'granted', basis: 'consent', reasons: [] });
+        expect(await check({ purpose: 'sms', channel, phone })).toEqual({
+          eligible: true,
+          state: 'granted',
+          basis: 'consent',
+          reasons: [],
+        });
       }
     }
   });
@@ -237,11 +296,17 @@ describe('looking a person up', () => {
 
   it('by email, normalised as at capture: " ALICE@Example.com " finds alice@example.com', async () => {
     await submit({ email: 'alice@example.com' }, { newsletter: true });
-    expect(await check({ purpose: 'newsletter', email: ' ALICE@Example.com ' })).toMatchObject({ eligible: true, state: 'granted' });
+    expect(await check({ purpose: 'newsletter', email: ' ALICE@Example.com ' })).toMatchObject({
+      eligible: true,
+      state: 'granted',
+    });
   });
 
   it('an invalid address is a 200 "nobody", not an error', async () => {
-    expect(await check({ purpose: 'newsletter', email: 'not-an-email' })).toMatchObject({ eligible: false, state: 'none' });
+    expect(await check({ purpose: 'newsletter', email: 'not-an-email' })).toMatchObject({
+      eligible: false,
+      state: 'none',
+    });
   });
 
   it('exactly one identifier, and a known purpose, or 400', async () => {
@@ -264,7 +329,9 @@ describe('channels', () => {
 
   it('a purpose on one channel defaults to it', async () => {
     await submit({ email: 'onechannel@example.com' }, { newsletter: true });
-    expect(await check({ purpose: 'newsletter', channel: 'email', email: 'onechannel@example.com' })).toMatchObject({ eligible: true });
+    expect(await check({ purpose: 'newsletter', channel: 'email', email: 'onechannel@example.com' })).toMatchObject({
+      eligible: true,
+    });
     expect(await check({ purpose: 'newsletter', email: 'onechannel@example.com' })).toMatchObject({ eligible: true });
   });
 
@@ -289,7 +356,12 @@ describe('D1: a change is visible to the very next check', () => {
     await submit({ email }, { newsletter: true });
     expect(await check({ purpose: 'newsletter', email })).toMatchObject({ eligible: true, state: 'granted' });
     await submit({ email }, {}, { headers: { 'Sec-GPC': '1' } });
-    expect(await check({ purpose: 'newsletter', email })).toEqual({ eligible: false, state: 'objected', basis: 'consent', reasons: ['objected'] });
+    expect(await check({ purpose: 'newsletter', email })).toEqual({
+      eligible: false,
+      state: 'objected',
+      basis: 'consent',
+      reasons: ['objected'],
+    });
   });
 
   it('the same without a check in between (no cache to warm)', async () => {
@@ -319,7 +391,8 @@ describe('bulk: POST /api/consent/eligibility', () => {
     const subjects: Record<string, string>[] = [];
     for (let i = 0; i < 10_000; i++) {
       if (i % 997 === 3) subjects.push({ email: invalid[subjects.length % invalid.length] });
-      else if (i % 500 === 7) subjects.push({ email: knownEmails[Math.floor(i / 500) % knownEmails.length].toUpperCase() });
+      else if (i % 500 === 7)
+        subjects.push({ email: knownEmails[Math.floor(i / 500) % knownEmails.length].toUpperCase() });
       else if (i === 9_999) subjects.push({ subject: pseudo });
       else if (i % 100 === 1) subjects.push({ email: knownEmails[Math.floor(i / 100) % knownEmails.length] });
       else subjects.push({ email: `unknown-${i}@bulk.example` });
@@ -332,7 +405,13 @@ describe('bulk: POST /api/consent/eligibility', () => {
     console.log(`eligibility bulk (${app.database.engine}): 10,000 subjects in ${took} ms`);
 
     expect(res.status).toBe(200);
-    const data = res.body.data as { ref: Record<string, string>; eligible: boolean; state: string; basis: string; reasons: string[] }[];
+    const data = res.body.data as {
+      ref: Record<string, string>;
+      eligible: boolean;
+      state: string;
+      basis: string;
+      reasons: string[];
+    }[];
     expect(data).toHaveLength(10_000);
     const nobody = { eligible: false, state: 'none', reasons: ['no-consent'] };
     const expected = subjects.map((ref) => ({
@@ -354,7 +433,9 @@ describe('bulk: POST /api/consent/eligibility', () => {
     expect(res.status).toBe(400);
     expect(JSON.stringify(res.body.error)).toContain('10000');
     expect((await post({ purpose: 'newsletter', subjects: [] })).status).toBe(400);
-    expect((await post({ purpose: 'newsletter', subjects: [{ email: 'a@example.com', phone: '+33612345678' }] })).status).toBe(400);
+    expect(
+      (await post({ purpose: 'newsletter', subjects: [{ email: 'a@example.com', phone: '+33612345678' }] })).status
+    ).toBe(400);
     expect((await post({ purpose: 'newsletter', subjects: [{ email: 'a@example.com', name: 'A' }] })).status).toBe(400);
   });
 
@@ -362,7 +443,12 @@ describe('bulk: POST /api/consent/eligibility', () => {
     const res = await post({
       purpose: 'sms',
       channel: 'phone',
-      subjects: [{ phone: '+33612345678' }, { phone: '0612345678' }, { phone: '+33699999999' }, { email: 'alice@example.com' }],
+      subjects: [
+        { phone: '+33612345678' },
+        { phone: '0612345678' },
+        { phone: '+33699999999' },
+        { email: 'alice@example.com' },
+      ],
     });
     expect(res.status).toBe(200);
     expect(res.body.data.map((d: { eligible: boolean; state: string }) => [d.eligible, d.state])).toEqual([
@@ -409,13 +495,23 @@ describe('A11: a material change of the notice requires re-consent', () => {
     expect(fresh.partners.hash).not.toBe(notices.partners.hash);
     const again = await submit({ email }, { partners: true }, { shown: fresh });
     expect(again.states.partners).toBe('granted');
-    expect(await check({ purpose: 'partners', email })).toEqual({ eligible: true, state: 'granted', basis: 'consent', reasons: [] });
+    expect(await check({ purpose: 'partners', email })).toEqual({
+      eligible: true,
+      state: 'granted',
+      basis: 'consent',
+      reasons: [],
+    });
   });
 
   it('a non-material new version does not ask anyone again', async () => {
     const email = 'minor@example.com';
     await submit({ email }, { newsletter: true });
     await publishNotice(app.strapi, 'newsletter', 'en', 'About our newsletter (typo fixed)');
-    expect(await check({ purpose: 'newsletter', email })).toEqual({ eligible: true, state: 'granted', basis: 'consent', reasons: [] });
+    expect(await check({ purpose: 'newsletter', email })).toEqual({
+      eligible: true,
+      state: 'granted',
+      basis: 'consent',
+      reasons: [],
+    });
   });
 });

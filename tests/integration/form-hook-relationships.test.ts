@@ -19,7 +19,13 @@ beforeAll(async () => {
   const purposes = app.strapi.plugin('consent').service('purposes');
   // A service message (contract, not marketing) and an in-contract offer by post (contract, direct marketing).
   await purposes.create({ key: 'service', name: 'Service messages', legalBasis: 'contract', channels: ['email'] });
-  await purposes.create({ key: 'member-offers', name: 'Offers for members', legalBasis: 'contract', channels: ['postal'], directMarketing: true });
+  await purposes.create({
+    key: 'member-offers',
+    name: 'Offers for members',
+    legalBasis: 'contract',
+    channels: ['postal'],
+    directMarketing: true,
+  });
 });
 afterAll(() => app?.stop());
 
@@ -31,7 +37,10 @@ const counts = async () => ({
   relationships: Number((await app.strapi.db.connection('consent_relationships').count({ n: '*' }))[0].n),
   orders: await orders(),
 });
-const order = (email: string, extra: { payment?: string; consent?: Record<string, unknown>; body?: Record<string, unknown> } = {}) =>
+const order = (
+  email: string,
+  extra: { payment?: string; consent?: Record<string, unknown>; body?: Record<string, unknown> } = {}
+) =>
   app
     .http()
     .post('/api/orders')
@@ -46,7 +55,10 @@ const check = (purpose: string, email: string) => consent().service('eligibility
 describe('C7: the form hook records the contract its route created', () => {
   it('C4/C7: before the order the contract purposes answer no-contract; after it they are eligible', async () => {
     expect(await check('service', 'ada@example.com')).toMatchObject({ eligible: false, reasons: ['no-contract'] });
-    expect(await check('member-offers', 'ada@example.com')).toMatchObject({ eligible: false, reasons: ['no-contract'] });
+    expect(await check('member-offers', 'ada@example.com')).toMatchObject({
+      eligible: false,
+      reasons: ['no-contract'],
+    });
 
     const res = await order('ada@example.com');
     expect(res.status).toBe(201);
@@ -99,7 +111,10 @@ describe('C7: the form hook records the contract its route created', () => {
       .http()
       .post('/api/orders')
       .set('Origin', ORIGIN)
-      .send({ data: { email: 'eve@example.com', payment: 'tok_visa' }, consent: { subject: { email: 'eve@example.com' }, choices: {}, notices: {} } });
+      .send({
+        data: { email: 'eve@example.com', payment: 'tok_visa' },
+        consent: { subject: { email: 'eve@example.com' }, choices: {}, notices: {} },
+      });
     expect(res.status).toBe(400);
     expect(await counts()).toEqual(before);
   });
@@ -114,7 +129,13 @@ describe('C4–C7: a visitor cannot vouch for a contract', () => {
       .http()
       .post('/api/consent/submissions')
       .set('Origin', ORIGIN)
-      .send({ form: 'signup', subject: { email: 'fay@example.com' }, choices: { newsletter: true }, notices, relationship: vouched });
+      .send({
+        form: 'signup',
+        subject: { email: 'fay@example.com' },
+        choices: { newsletter: true },
+        notices,
+        relationship: vouched,
+      });
     expect(res.status).toBe(400);
     expect(res.body.error.details.errors[0].path).toEqual(['relationship']);
     expect(res.body.error.message).toMatch(/relationship/);
@@ -163,7 +184,10 @@ describe('C4–C7: a visitor cannot vouch for a contract', () => {
   });
 
   it('C7: the relationships route still needs an API token (server-to-server)', async () => {
-    const anonymous = await app.http().post('/api/consent/relationships').send({ subject: { email: 'jo@example.com' }, ...vouched });
+    const anonymous = await app
+      .http()
+      .post('/api/consent/relationships')
+      .send({ subject: { email: 'jo@example.com' }, ...vouched });
     expect([401, 403]).toContain(anonymous.status);
     const key = await createApiToken(app.strapi, 'crm');
     const res = await app

@@ -15,7 +15,10 @@ let notices: Record<string, { version: number; hash: string }>;
 beforeAll(async () => {
   app = await bootStrapi();
   notices = shownNotices(
-    await setupForm(app.strapi, ['newsletter', 'partners'], { key: 'contact', allowedOrigins: ['https://shop.example'] })
+    await setupForm(app.strapi, ['newsletter', 'partners'], {
+      key: 'contact',
+      allowedOrigins: ['https://shop.example'],
+    })
   );
 });
 afterAll(() => app?.stop());
@@ -27,7 +30,10 @@ const data = { name: 'Ada', email: 'ada@example.com', message: 'Please call me b
 
 describe('spec 5: plugin::consent.capture', () => {
   it('creates the entry and records the consent, linked to the entry', async () => {
-    const res = await post({ data, consent: { subject: { email: 'ada@example.com' }, choices: { newsletter: true }, notices } });
+    const res = await post({
+      data,
+      consent: { subject: { email: 'ada@example.com' }, choices: { newsletter: true }, notices },
+    });
     expect(res.status).toBe(201);
     expect(res.body.data).toMatchObject({ name: 'Ada', documentId: expect.any(String) });
     expect(res.body.data).not.toHaveProperty('consent');
@@ -51,7 +57,10 @@ describe('spec 5: plugin::consent.capture', () => {
 
   it('invalid consent (A1: "yes" is not a tick) → 400 naming the field, and the route never runs', async () => {
     const before = { ...(await rowCounts(app.strapi)), entries: (await entries()).length };
-    const res = await post({ data, consent: { subject: { email: 'ada@example.com' }, choices: { newsletter: 'yes' }, notices } });
+    const res = await post({
+      data,
+      consent: { subject: { email: 'ada@example.com' }, choices: { newsletter: 'yes' }, notices },
+    });
     expect(res.status).toBe(400);
     expect(res.body.error.details.errors[0].path).toEqual(['consent', 'choices', 'newsletter']);
     expect({ ...(await rowCounts(app.strapi)), entries: (await entries()).length }).toEqual(before);
@@ -67,7 +76,11 @@ describe('spec 5: plugin::consent.capture', () => {
     const before = (await entries()).length;
     const res = await post({
       data,
-      consent: { subject: { email: 'ada@example.com' }, choices: { newsletter: true }, notices: { newsletter: { version: 1, hash: 'a'.repeat(64) } } },
+      consent: {
+        subject: { email: 'ada@example.com' },
+        choices: { newsletter: true },
+        notices: { newsletter: { version: 1, hash: 'a'.repeat(64) } },
+      },
     });
     expect(res.status).toBe(400);
     expect(res.body.error.details.errors[0].path).toEqual(['consent', 'notices', 'newsletter']);
@@ -122,7 +135,10 @@ describe('D7: consent events on the event hub and as Strapi webhooks', () => {
 
     await post({ data, consent: { subject: { email: 'grace@example.com' }, choices: { newsletter: true }, notices } });
     // A failed route emits nothing: its events were never committed.
-    await post({ data: { name: 'x' }, consent: { subject: { email: 'mallory@example.com' }, choices: { newsletter: true }, notices } });
+    await post({
+      data: { name: 'x' },
+      consent: { subject: { email: 'mallory@example.com' }, choices: { newsletter: true }, notices },
+    });
 
     for (let i = 0; i < 50 && received.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
     expect(received).toHaveLength(1);
@@ -144,7 +160,11 @@ describe('D7: consent events on the event hub and as Strapi webhooks', () => {
   it('every ledger action is a registered webhook event', () => {
     const allowed = [...app.strapi.get('webhookStore').allowedEvents.values()];
     expect(allowed).toEqual(
-      expect.arrayContaining(['granted', 'refused', 'requested', 'confirmed', 'withdrawn', 'objected', 'expired', 'revoked'].map((a) => `consent.${a}`))
+      expect.arrayContaining(
+        ['granted', 'refused', 'requested', 'confirmed', 'withdrawn', 'objected', 'expired', 'revoked'].map(
+          (a) => `consent.${a}`
+        )
+      )
     );
   });
 });

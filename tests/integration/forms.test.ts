@@ -137,7 +137,13 @@ it('previews an unsaved form exactly as the public route would serve it', async 
 
 it('A7: the preview says, per purpose and language, whether the purpose is offered and why not', async () => {
   // Default language German, but only an English notice: nothing a French or German visitor can read.
-  await api.post('/consent/purposes', { key: 'catalogue', name: 'Catalogue', legalBasis: 'consent', channels: ['postal'], defaultLocale: 'de' });
+  await api.post('/consent/purposes', {
+    key: 'catalogue',
+    name: 'Catalogue',
+    legalBasis: 'consent',
+    channels: ['postal'],
+    defaultLocale: 'de',
+  });
   await publish(notice('catalogue', 'en', 'Catalogue'));
   const res = await api.post('/consent/forms/preview', {
     form: { purposes: ['newsletter', 'calls', 'no-text', 'catalogue'] },

@@ -18,7 +18,12 @@ const today = () => new Date().toISOString().slice(0, 10);
 
 describe('GET /.well-known/gpc.json (F4)', () => {
   it('is 404 while no purpose honours GPC', async () => {
-    await api.post('/consent/purposes', { key: 'newsletter', name: 'Newsletter', legalBasis: 'consent', channels: ['email'] });
+    await api.post('/consent/purposes', {
+      key: 'newsletter',
+      name: 'Newsletter',
+      legalBasis: 'consent',
+      channels: ['email'],
+    });
     const res = await resource();
     expect(res.status).toBe(404);
     expect(res.body.error).toMatchObject({ status: 404, name: 'NotFoundError' });
@@ -43,7 +48,13 @@ describe('GET /.well-known/gpc.json (F4)', () => {
   });
 
   it('is 404 again once no active purpose honours GPC (an archived one does not count)', async () => {
-    await api.post('/consent/purposes', { key: 'tracking', name: 'Tracking', legalBasis: 'consent', channels: ['web'], honorGpc: true });
+    await api.post('/consent/purposes', {
+      key: 'tracking',
+      name: 'Tracking',
+      legalBasis: 'consent',
+      channels: ['web'],
+      honorGpc: true,
+    });
     expect((await resource()).status).toBe(200);
     await api.put('/consent/purposes/newsletter', { honorGpc: false });
     expect((await resource()).status).toBe(200);

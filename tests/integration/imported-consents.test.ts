@@ -23,7 +23,8 @@ beforeAll(async () => {
     .create({
       key: 'customer-offers',
       name: 'Offers for customers',
-      legalBasis: 'legitimate-interest', balancingTest: 'LIA-2026-01',
+      legalBasis: 'legitimate-interest',
+      balancingTest: 'LIA-2026-01',
       channels: ['email', 'sms'],
       softOptIn: true,
     });

@@ -94,15 +94,35 @@ describe('GET /consent/events/export?format=ndjson', () => {
     // Every hashed field, as its hash reads it: the addresses are not among them.
     expect(Object.keys(events[0]).sort()).toEqual(
       [
-        'seq', 'eventId', 'subject', 'purpose', 'channel', 'action', 'state', 'method', 'legalBasis', 'noticeId',
-        'noticeVersion', 'noticeHash', 'noticeLanguage', 'formKey', 'pageUrl', 'context', 'evidence', 'actor',
-        'receiptId', 'occurredAt', 'prevHash', 'hash', 'receipt',
+        'seq',
+        'eventId',
+        'subject',
+        'purpose',
+        'channel',
+        'action',
+        'state',
+        'method',
+        'legalBasis',
+        'noticeId',
+        'noticeVersion',
+        'noticeHash',
+        'noticeLanguage',
+        'formKey',
+        'pageUrl',
+        'context',
+        'evidence',
+        'actor',
+        'receiptId',
+        'occurredAt',
+        'prevHash',
+        'hash',
+        'receipt',
       ].sort()
     );
     expect(text).not.toContain('@example.com');
   });
 
-  it('an unknown format is a 400 naming `format`, as are the CSV filters\' errors', async () => {
+  it("an unknown format is a 400 naming `format`, as are the CSV filters' errors", async () => {
     const bad = await admin.get('/consent/events/export').query({ format: 'xml' });
     expect(bad.status).toBe(400);
     expect(bad.body.error.details.errors[0].path).toEqual(['format']);
@@ -170,7 +190,9 @@ describe('npx strapi-plugin-consent verify', () => {
     const payload = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));
     payload.purposes[0].decision = payload.purposes[0].decision === 'granted' ? 'refused' : 'granted';
     const forged = lines.map((l) =>
-      l.includes(original.receipt) ? l.replace(original.receipt, `${h}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}.${s}`) : l
+      l.includes(original.receipt)
+        ? l.replace(original.receipt, `${h}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}.${s}`)
+        : l
     );
     const { status, stderr } = verify(forged);
     expect(status).toBe(1);
@@ -182,7 +204,7 @@ describe('npx strapi-plugin-consent verify', () => {
     expect(unchecked.stdout).toContain('signatures NOT checked (no --jwks)');
   });
 
-  it('J1: one person\'s export verifies with its gaps, and refuses its events reordered', async () => {
+  it("J1: one person's export verifies with its gaps, and refuses its events reordered", async () => {
     const own = linesOf((await exportText({ format: 'ndjson', email: 'ada@example.com' })).text);
     expect(JSON.parse(own[0]).filter).toEqual({ subject: ada });
     expect(own.slice(1).every((l) => JSON.parse(l).subject === ada)).toBe(true);
@@ -192,18 +214,24 @@ describe('npx strapi-plugin-consent verify', () => {
     const reordered = [own[0], ...own.slice(1).reverse()];
     const bad = verify(reordered);
     expect(bad.status).toBe(1);
-    expect(bad.stderr).toMatch(/^FAILED line 3 \(event seq \d+, [^)]+\): seq \d+ after seq \d+ \(events out of order\)/);
+    expect(bad.stderr).toMatch(
+      /^FAILED line 3 \(event seq \d+, [^)]+\): seq \d+ after seq \d+ \(events out of order\)/
+    );
   });
 
   it('usage errors exit 2 and say how to call it', () => {
     const r = spawnSync(process.execPath, [CLI, 'verify'], { encoding: 'utf8' });
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('usage: strapi-plugin-consent verify');
-    expect(spawnSync(process.execPath, [CLI, 'verify', path.join(dir, 'missing.ndjson')], { encoding: 'utf8' }).status).toBe(2);
+    expect(
+      spawnSync(process.execPath, [CLI, 'verify', path.join(dir, 'missing.ndjson')], { encoding: 'utf8' }).status
+    ).toBe(2);
   });
 
   it('J1: a ledger larger than one page of 1,000 exports and verifies whole', async () => {
-    await ledger().append(Array.from({ length: 1100 }, (_, i) => consentEvent({ subject: `bulk-${i}`, purpose: 'partners' })));
+    await ledger().append(
+      Array.from({ length: 1100 }, (_, i) => consentEvent({ subject: `bulk-${i}`, purpose: 'partners' }))
+    );
     const all = linesOf((await exportText({ format: 'ndjson' })).text);
     expect(all.length - 1).toBe((await ledger().head()).seq);
     const { status, stdout } = verify(all);

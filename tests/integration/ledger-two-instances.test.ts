@@ -59,7 +59,11 @@ describe('two instances, one database', () => {
     const captureA = a.strapi.plugin('consent').service('capture');
     await Promise.all([
       ...Array.from({ length: 10 }, (_, i) => captureA.submit(body(i), request)),
-      b.call('capture', 'submit', Array.from({ length: 10 }, (_, i) => [body(i + 3), request])),
+      b.call(
+        'capture',
+        'submit',
+        Array.from({ length: 10 }, (_, i) => [body(i + 3), request])
+      ),
     ]);
     const subjects = await a.strapi.db.connection(TABLE.subject).select('email', 'pseudonym');
     expect(subjects.map((s: { email: string }) => s.email).sort()).toEqual(
@@ -70,7 +74,10 @@ describe('two instances, one database', () => {
     // One state per person, purpose and channel, whichever instance wrote last.
     const states = await a.strapi.db
       .connection(TABLE.state)
-      .whereIn('subject', subjects.map((s: { pseudonym: string }) => s.pseudonym))
+      .whereIn(
+        'subject',
+        subjects.map((s: { pseudonym: string }) => s.pseudonym)
+      )
       .andWhere({ purpose: 'newsletter' });
     expect(states).toHaveLength(5);
   });
@@ -78,7 +85,11 @@ describe('two instances, one database', () => {
   it('rate limits count the hits of both instances together (spec 2: no state in process memory)', async () => {
     const limits = a.strapi.plugin('consent').service('rate-limits');
     // Five hits on the other instance, then this one: the limit of eight is shared.
-    await b.call('rate-limits', 'window', Array.from({ length: 5 }, () => ['shared-test', 'client-key', 8, 3600]));
+    await b.call(
+      'rate-limits',
+      'window',
+      Array.from({ length: 5 }, () => ['shared-test', 'client-key', 8, 3600])
+    );
     for (let i = 0; i < 3; i++) await limits.window('shared-test', 'client-key', 8, 3600);
     await expect(limits.window('shared-test', 'client-key', 8, 3600)).rejects.toMatchObject({ name: 'RateLimitError' });
   });

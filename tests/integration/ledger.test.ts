@@ -74,7 +74,10 @@ describe('appending', () => {
     expect(new Set(ids).size).toBe(ids.length);
     // And the query engine reads them back like its own.
     const first = await app.strapi.db.query(UID.event).findOne({ where: { seq: 1 } });
-    expect(first).toMatchObject({ documentId: events[0].document_id, context: { ip: '203.0.113.0', userAgent: 'test', nested: { b: 1, a: 2 } } });
+    expect(first).toMatchObject({
+      documentId: events[0].document_id,
+      context: { ip: '203.0.113.0', userAgent: 'test', nested: { b: 1, a: 2 } },
+    });
   });
 
   it('is all or nothing: a failure in the middle writes no event and no state', async () => {
@@ -179,7 +182,8 @@ describe('POST /consent/ledger/verify', () => {
 });
 
 describe('replay: the states equal the ledger (spec 3)', () => {
-  const stateOf = (subject: string) => app.strapi.db.connection(TABLE.state).where({ subject, purpose: 'newsletter', channel: 'email' });
+  const stateOf = (subject: string) =>
+    app.strapi.db.connection(TABLE.state).where({ subject, purpose: 'newsletter', channel: 'email' });
 
   it('finds nothing to report after the appends above', async () => {
     const result = await ledger().replay();
@@ -199,7 +203,11 @@ describe('replay: the states equal the ledger (spec 3)', () => {
         purpose: 'newsletter',
         channel: 'email',
         fields: ['state', 'grantedAt'],
-        expected: expect.objectContaining({ state: 'withdrawn', grantedAt: null, lastEventSeq: Number(original.last_event_seq) }),
+        expected: expect.objectContaining({
+          state: 'withdrawn',
+          grantedAt: null,
+          lastEventSeq: Number(original.last_event_seq),
+        }),
         actual: expect.objectContaining({ state: 'granted', grantedAt: expect.any(String) }),
       },
     ]);
@@ -211,13 +219,25 @@ describe('replay: the states equal the ledger (spec 3)', () => {
     const [kept] = await stateOf('c-3').select('*');
     await stateOf('c-3').del();
     const { id: _id, document_id: _doc, ...copy } = kept;
-    await app.strapi.db.connection(TABLE.state).insert({ ...copy, subject: 'nobody-recorded', document_id: 'ghost00000000000000000000' });
+    await app.strapi.db
+      .connection(TABLE.state)
+      .insert({ ...copy, subject: 'nobody-recorded', document_id: 'ghost00000000000000000000' });
     const result = await ledger().replay();
     expect(result.ok).toBe(false);
     expect(result.mismatches).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ subject: 'c-3', fields: ['state'], expected: expect.objectContaining({ state: 'granted' }), actual: null }),
-        expect.objectContaining({ subject: 'nobody-recorded', fields: ['state'], expected: null, actual: expect.objectContaining({ state: 'granted' }) }),
+        expect.objectContaining({
+          subject: 'c-3',
+          fields: ['state'],
+          expected: expect.objectContaining({ state: 'granted' }),
+          actual: null,
+        }),
+        expect.objectContaining({
+          subject: 'nobody-recorded',
+          fields: ['state'],
+          expected: null,
+          actual: expect.objectContaining({ state: 'granted' }),
+        }),
       ])
     );
     expect(result.mismatches).toHaveLength(2);

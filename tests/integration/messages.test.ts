@@ -41,13 +41,22 @@ const get = (path: string, key: string | null = token) => {
 };
 
 const header = (mail: ReceivedMail, name: string) =>
-  mail.headerLines.filter((h) => h.key === name).map((h) => h.line.slice(h.line.indexOf(':') + 1).replace(/\r?\n\s+/g, ' ').trim());
+  mail.headerLines
+    .filter((h) => h.key === name)
+    .map((h) =>
+      h.line
+        .slice(h.line.indexOf(':') + 1)
+        .replace(/\r?\n\s+/g, ' ')
+        .trim()
+    );
 
 /** People with the given outcome on `newsletter` by email, in one append. */
 const people = async (emails: string[], actions: ('granted' | 'withdrawn')[]) => {
   const resolved = await app.strapi.db.transaction(async () => {
     await consent().service('ledger').lock();
-    return consent().service('subjects').resolveMany(emails.map((email) => ({ identifiers: { email }, profile: {} })));
+    return consent()
+      .service('subjects')
+      .resolveMany(emails.map((email) => ({ identifiers: { email }, profile: {} })));
   });
   const events = resolved.flatMap(({ subject }: { subject: { pseudonym: string } }) =>
     actions.map((action) => ({
@@ -75,7 +84,17 @@ beforeAll(async () => {
   // The worker is started by the tests themselves, so each can look at a job before it is sent.
   app = await bootStrapi({
     env: { CONSENT_TEST_SMTP_PORT: String(smtp.port) },
-    pluginConfig: { publicUrl: PUBLIC_URL, email: { unsubscribeMailto: 'unsubscribe@shop.example', templates: {} }, messages: { worker: false, maxRecipientsPerCall: 1000, maxTemplateBytes: 4096, batchSize: 200, claimTimeoutSeconds: 600 } },
+    pluginConfig: {
+      publicUrl: PUBLIC_URL,
+      email: { unsubscribeMailto: 'unsubscribe@shop.example', templates: {} },
+      messages: {
+        worker: false,
+        maxRecipientsPerCall: 1000,
+        maxTemplateBytes: 4096,
+        batchSize: 200,
+        claimTimeoutSeconds: 600,
+      },
+    },
   });
   await setupForm(app.strapi, ['newsletter', 'sms', 'service']);
   token = await createApiToken(app.strapi, 'messages', {
@@ -99,16 +118,37 @@ const runWorker = async () => {
 };
 
 describe('D4, bad input: a 400 naming the field, nothing stored, nothing sent', () => {
-  const valid = { purpose: 'newsletter', channel: 'email', recipients: [{ email: 'a@example.com' }], template: TEMPLATE };
+  const valid = {
+    purpose: 'newsletter',
+    channel: 'email',
+    recipients: [{ email: 'a@example.com' }],
+    template: TEMPLATE,
+  };
   const cases: [string, Record<string, unknown>, string][] = [
     ['an unknown purpose', { ...valid, purpose: 'nope' }, 'purpose'],
     ['a purpose not on email', { ...valid, purpose: 'sms' }, 'channel'],
     ['a channel other than email', { ...valid, channel: 'sms' }, 'channel'],
-    ['a template over messages.maxTemplateBytes', { ...valid, template: { ...TEMPLATE, html: `${TEMPLATE.html}${'x'.repeat(5000)}` } }, 'template'],
-    ['D4: HTML without {{unsubscribeUrl}}', { ...valid, template: { ...TEMPLATE, html: '<p>Hello {{preferencesUrl}}</p>' } }, 'template.html'],
+    [
+      'a template over messages.maxTemplateBytes',
+      { ...valid, template: { ...TEMPLATE, html: `${TEMPLATE.html}${'x'.repeat(5000)}` } },
+      'template',
+    ],
+    [
+      'D4: HTML without {{unsubscribeUrl}}',
+      { ...valid, template: { ...TEMPLATE, html: '<p>Hello {{preferencesUrl}}</p>' } },
+      'template.html',
+    ],
     ['D4: text without {{unsubscribeUrl}}', { ...valid, template: { ...TEMPLATE, text: 'Hello' } }, 'template.text'],
-    ['an audience that does not exist', { purpose: 'newsletter', channel: 'email', audience: 'nope', template: TEMPLATE }, 'audience'],
-    ['more recipients than messages.maxRecipientsPerCall', { ...valid, recipients: Array.from({ length: 1001 }, (_, i) => ({ email: emailOf(i) })) }, 'recipients'],
+    [
+      'an audience that does not exist',
+      { purpose: 'newsletter', channel: 'email', audience: 'nope', template: TEMPLATE },
+      'audience',
+    ],
+    [
+      'more recipients than messages.maxRecipientsPerCall',
+      { ...valid, recipients: Array.from({ length: 1001 }, (_, i) => ({ email: emailOf(i) })) },
+      'recipients',
+    ],
     ['both recipients and an audience', { ...valid, audience: 'newsletter' }, 'recipients'],
     ['an address that is not one', { ...valid, recipients: [{ email: 'not-an-address' }] }, 'recipients.0.email'],
     ['an unknown field', { ...valid, cc: 'x' }, 'cc'],
@@ -124,7 +164,10 @@ describe('D4, bad input: a 400 naming the field, nothing stored, nothing sent', 
 
   it('server-to-server only: no token 401/403, a token without the action 403, an unknown id 404', async () => {
     expect([401, 403]).toContain((await post(valid, null)).status);
-    const other = await createApiToken(app.strapi, 'contacts-only', { type: 'custom', permissions: ['plugin::consent.contacts.create'] });
+    const other = await createApiToken(app.strapi, 'contacts-only', {
+      type: 'custom',
+      permissions: ['plugin::consent.contacts.create'],
+    });
     expect((await post(valid, other)).status).toBe(403);
     expect((await get('/api/consent/messages/1', other)).status).toBe(403);
     expect((await get('/api/consent/messages/999999')).status).toBe(404);
@@ -153,7 +196,12 @@ describe('D1, D4, E1–E6: a send to 1,000 people reaches exactly those eligible
 
   it('sends only to the eligible, each mail with both headers and its own links; skips the rest with reason codes', async () => {
     // D1: withdrawn after the job was queued, before it is sent: not mailed.
-    await consent().service('opt-out').withdraw({ subject: { email: emailOf(0) }, purposes: ['newsletter'] }, { method: 'form', actor: 'subject', source: 'test' });
+    await consent()
+      .service('opt-out')
+      .withdraw(
+        { subject: { email: emailOf(0) }, purposes: ['newsletter'] },
+        { method: 'form', actor: 'subject', source: 'test' }
+      );
     await runWorker();
 
     const job = (await get(`/api/consent/messages/${id}?pageSize=1000`)).body.data;
@@ -171,7 +219,9 @@ describe('D1, D4, E1–E6: a send to 1,000 people reaches exactly those eligible
       // E1: exactly one of each; the HTTPS one-click URI first, then the configured mailto.
       const [list, ...more] = header(mail, 'list-unsubscribe');
       expect(more).toHaveLength(0);
-      expect(list).toMatch(/^<https:\/\/consent\.example\/api\/consent\/unsubscribe\/[A-Za-z0-9_.-]+>, <mailto:unsubscribe@shop\.example\?subject=unsubscribe>$/);
+      expect(list).toMatch(
+        /^<https:\/\/consent\.example\/api\/consent\/unsubscribe\/[A-Za-z0-9_.-]+>, <mailto:unsubscribe@shop\.example\?subject=unsubscribe>$/
+      );
       expect(header(mail, 'list-unsubscribe-post')).toEqual(['List-Unsubscribe=One-Click']);
       // E6: the same link visible in the body, and the preference centre (D5).
       const url = /<(https:[^>]+)>/.exec(list)![1];
@@ -187,10 +237,18 @@ describe('D1, D4, E1–E6: a send to 1,000 people reaches exactly those eligible
   it('C8, I5: one `contacted` event per mail sent, none for the skipped; states equal the replay', async () => {
     const events = await knex()(TABLE.event).where({ action: 'contacted', purpose: 'newsletter' });
     expect(events).toHaveLength(SUBSCRIBED - 1);
-    const evidence = (e: { evidence: unknown }) => (typeof e.evidence === 'string' ? JSON.parse(e.evidence) : e.evidence);
-    expect(events.every((e: { evidence: unknown; state: string; channel: string }) => evidence(e).message === id && e.state === 'granted' && e.channel === 'email')).toBe(true);
+    const evidence = (e: { evidence: unknown }) =>
+      typeof e.evidence === 'string' ? JSON.parse(e.evidence) : e.evidence;
+    expect(
+      events.every(
+        (e: { evidence: unknown; state: string; channel: string }) =>
+          evidence(e).message === id && e.state === 'granted' && e.channel === 'email'
+      )
+    ).toBe(true);
     expect(await count(TABLE.messageRecipient, { message: id, status: 'sent' })).toBe(SUBSCRIBED - 1);
-    expect(await knex()(TABLE.messageRecipient).where({ message: id, status: 'sent' }).whereNull('recorded_at').first()).toBeUndefined();
+    expect(
+      await knex()(TABLE.messageRecipient).where({ message: id, status: 'sent' }).whereNull('recorded_at').first()
+    ).toBeUndefined();
     await expectStatesEqualReplay(app.strapi);
   });
 
@@ -200,17 +258,25 @@ describe('D1, D4, E1–E6: a send to 1,000 people reaches exactly those eligible
     const res = await app.http().post(url.pathname).type('form').send('List-Unsubscribe=One-Click');
     expect(res.status).toBe(200);
     expect(res.headers.location).toBeUndefined();
-    const after = await consent().service('eligibility').check('newsletter', 'email', { email: emailOf(5) });
+    const after = await consent()
+      .service('eligibility')
+      .check('newsletter', 'email', { email: emailOf(5) });
     expect(after).toMatchObject({ eligible: false, reasons: ['withdrawn'] });
   });
 
   it('GET pages the recipients (?page, ?pageSize) and filters them (?status)', async () => {
     const page = (await get(`/api/consent/messages/${id}?page=2&pageSize=10`)).body.data;
-    expect(page.recipients.map((r: { position: number }) => r.position)).toEqual(Array.from({ length: 10 }, (_, i) => 11 + i));
+    expect(page.recipients.map((r: { position: number }) => r.position)).toEqual(
+      Array.from({ length: 10 }, (_, i) => 11 + i)
+    );
     expect(page.pagination).toEqual({ page: 2, pageSize: 10, total: N, pageCount: 100 });
     const skipped = (await get(`/api/consent/messages/${id}?status=skipped&pageSize=5`)).body.data;
     expect(skipped.pagination.total).toBe(N - SUBSCRIBED + 1);
-    expect(skipped.recipients.every((r: { status: string; reasons: string[] }) => r.status === 'skipped' && r.reasons.length > 0)).toBe(true);
+    expect(
+      skipped.recipients.every(
+        (r: { status: string; reasons: string[] }) => r.status === 'skipped' && r.reasons.length > 0
+      )
+    ).toBe(true);
     expect((await get(`/api/consent/messages/${id}?pageSize=5000`)).status).toBe(400);
   });
 });
@@ -223,7 +289,10 @@ describe('An audience: the people of a purpose, read page by page', () => {
     await messages().wake();
     const job = (await get(`/api/consent/messages/${res.body.data.id}`)).body.data;
     // 0 withdrew before the first send, 5 by one click after it.
-    expect(job).toMatchObject({ status: 'done', counts: { total: SUBSCRIBED - 2, sent: SUBSCRIBED - 2, skipped: 0, failed: 0 } });
+    expect(job).toMatchObject({
+      status: 'done',
+      counts: { total: SUBSCRIBED - 2, sent: SUBSCRIBED - 2, skipped: 0, failed: 0 },
+    });
     expect(smtp.mails).toHaveLength(SUBSCRIBED - 2);
     expect(smtp.mails.some((m) => m.to.includes(emailOf(5)))).toBe(false);
   });
@@ -244,15 +313,30 @@ describe('At most once: a restart never sends a row twice', () => {
     // As a stopped instance leaves it: #1 sent (and recorded), #2 handed to the provider, #3 claimed, #4 queued.
     const long = new Date(Date.now() - 3600_000);
     const rows = await knex()(TABLE.messageRecipient).where({ message: id }).orderBy('position');
-    await knex()(TABLE.messageRecipient).where({ id: rows[0].id }).update({ status: 'sent', claim: 'old', claimed_at: long, sent_at: long, recorded_at: long });
-    await knex()(TABLE.messageRecipient).where({ id: rows[1].id }).update({ status: 'sending', claim: 'old', claimed_at: long });
-    await knex()(TABLE.messageRecipient).where({ id: rows[2].id }).update({ status: 'claimed', claim: 'old', claimed_at: long });
+    await knex()(TABLE.messageRecipient)
+      .where({ id: rows[0].id })
+      .update({ status: 'sent', claim: 'old', claimed_at: long, sent_at: long, recorded_at: long });
+    await knex()(TABLE.messageRecipient)
+      .where({ id: rows[1].id })
+      .update({ status: 'sending', claim: 'old', claimed_at: long });
+    await knex()(TABLE.messageRecipient)
+      .where({ id: rows[2].id })
+      .update({ status: 'claimed', claim: 'old', claimed_at: long });
     await knex()(TABLE.message).where({ id }).update({ status: 'sending', started_at: long });
 
     // Another instance on the same database (its own process): at boot it resumes the job.
     const second = await startChildInstance(app.database, {
       env: { CONSENT_TEST_SMTP_PORT: String(smtp.port) },
-      pluginConfig: { publicUrl: PUBLIC_URL, messages: { worker: true, maxRecipientsPerCall: 1000, maxTemplateBytes: 4096, batchSize: 200, claimTimeoutSeconds: 600 } },
+      pluginConfig: {
+        publicUrl: PUBLIC_URL,
+        messages: {
+          worker: true,
+          maxRecipientsPerCall: 1000,
+          maxTemplateBytes: 4096,
+          batchSize: 200,
+          claimTimeoutSeconds: 600,
+        },
+      },
     });
     try {
       await second.call('messages', 'wake', [[]]);
@@ -271,16 +355,27 @@ describe('At most once: a restart never sends a row twice', () => {
   });
 
   it('Art. 17: erasing a person removes their address from every send; what was still to go to them is skipped (erased)', async () => {
-    const res = await post({ purpose: 'newsletter', channel: 'email', recipients: [{ email: emailOf(20) }, { email: emailOf(21) }], template: TEMPLATE });
+    const res = await post({
+      purpose: 'newsletter',
+      channel: 'email',
+      recipients: [{ email: emailOf(20) }, { email: emailOf(21) }],
+      template: TEMPLATE,
+    });
     const id = res.body.data.id as number;
-    await consent().service('rights').erase({ email: emailOf(20) }, { method: 'api', actor: 'api-token:test' });
+    await consent()
+      .service('rights')
+      .erase({ email: emailOf(20) }, { method: 'api', actor: 'api-token:test' });
     const job = (await get(`/api/consent/messages/${id}`)).body.data;
     expect(job.recipients).toEqual([
       { position: 1, email: null, status: 'skipped', reasons: ['erased'] },
       { position: 2, email: emailOf(21), status: 'queued' },
     ]);
     // Their earlier sends keep the outcome, without the address.
-    expect(await knex()(TABLE.messageRecipient).where({ email: emailOf(20) }).first()).toBeUndefined();
+    expect(
+      await knex()(TABLE.messageRecipient)
+        .where({ email: emailOf(20) })
+        .first()
+    ).toBeUndefined();
   });
 
   it('two workers on one job take disjoint batches: every recipient mailed once', async () => {
@@ -296,7 +391,16 @@ describe('At most once: a restart never sends a row twice', () => {
     app.strapi.config.set('plugin::consent.messages.batchSize', 20);
     const second = await startChildInstance(app.database, {
       env: { CONSENT_TEST_SMTP_PORT: String(smtp.port) },
-      pluginConfig: { publicUrl: PUBLIC_URL, messages: { worker: true, maxRecipientsPerCall: 1000, maxTemplateBytes: 4096, batchSize: 20, claimTimeoutSeconds: 600 } },
+      pluginConfig: {
+        publicUrl: PUBLIC_URL,
+        messages: {
+          worker: true,
+          maxRecipientsPerCall: 1000,
+          maxTemplateBytes: 4096,
+          batchSize: 20,
+          claimTimeoutSeconds: 600,
+        },
+      },
     });
     try {
       await Promise.all([runWorker(), second.call('messages', 'wake', [[]])]);
@@ -315,12 +419,21 @@ describe('At most once: a restart never sends a row twice', () => {
 
 describe('Admin: the jobs and their progress, under plugin::consent.messages.read', () => {
   it('lists jobs with counts for a role holding the action; 403 without it', async () => {
-    const reader = adminApi(app.strapi, await createAdminWithActions(app.strapi, 'messages-reader@consent.test', ['plugin::consent.messages.read']));
-    const other = adminApi(app.strapi, await createAdminWithActions(app.strapi, 'records-reader@consent.test', ['plugin::consent.records.read']));
+    const reader = adminApi(
+      app.strapi,
+      await createAdminWithActions(app.strapi, 'messages-reader@consent.test', ['plugin::consent.messages.read'])
+    );
+    const other = adminApi(
+      app.strapi,
+      await createAdminWithActions(app.strapi, 'records-reader@consent.test', ['plugin::consent.records.read'])
+    );
     const list = await reader.get('/consent/messages');
     expect(list.status).toBe(200);
     expect(list.body.data.length).toBeGreaterThanOrEqual(4);
-    expect(list.body.data[list.body.data.length - 1]).toMatchObject({ status: 'done', counts: { total: N, sent: SUBSCRIBED - 1 } });
+    expect(list.body.data[list.body.data.length - 1]).toMatchObject({
+      status: 'done',
+      counts: { total: N, sent: SUBSCRIBED - 1 },
+    });
     expect((await other.get('/consent/messages')).status).toBe(403);
     expect((await app.http().get('/consent/messages')).status).toBe(401);
   });

@@ -26,7 +26,8 @@ beforeAll(async () => {
   await api.post('/consent/purposes', {
     key: 'catalogue',
     name: 'Catalogue',
-    legalBasis: 'legitimate-interest', balancingTest: 'LIA-2026-01',
+    legalBasis: 'legitimate-interest',
+    balancingTest: 'LIA-2026-01',
     channels: ['postal'],
   });
 });
@@ -231,7 +232,9 @@ describe('a material change (A11)', () => {
     app.strapi
       .plugin('consent')
       .service('ledger')
-      .append([consentEvent({ subject, noticeId: notice.id, noticeVersion: notice.version, noticeLanguage: notice.locale })]);
+      .append([
+        consentEvent({ subject, noticeId: notice.id, noticeVersion: notice.version, noticeLanguage: notice.locale }),
+      ]);
 
   it('marks consents given under older versions of that text as needing re-consent, and only those', async () => {
     const versions = (await api.get('/consent/notices?purpose=newsletter&locale=de')).body.data;
@@ -260,7 +263,10 @@ describe('a material change (A11)', () => {
 
     const reconsent = await app.strapi.plugin('consent').service('catalogue').reconsent(['newsletter']);
     const flags = Object.fromEntries(
-      (await app.strapi.db.query(UID.state).findMany()).map((s: { subject: string; noticeId: number }) => [s.subject, reconsent(s)])
+      (await app.strapi.db.query(UID.state).findMany()).map((s: { subject: string; noticeId: number }) => [
+        s.subject,
+        reconsent(s),
+      ])
     );
     expect(flags).toEqual({ 'under-retired': true, 'under-current': true, 'under-english-draft': false });
 

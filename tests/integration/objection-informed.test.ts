@@ -78,7 +78,13 @@ describe('C3: the first time the right to object was shown', () => {
     expect(evidenceOf(informed)).toEqual({ balancingTest: 'LIA-2026-01' });
     // Proof only: no state row, and the answer for postal contact by legitimate interest is what it was.
     expect(await stateRows(subject, 'postal')).toEqual([]);
-    expect(await eligibility('ina@example.com')).toEqual({ ...before, eligible: true, state: 'none', basis: 'legitimate-interest', reasons: [] });
+    expect(await eligibility('ina@example.com')).toEqual({
+      ...before,
+      eligible: true,
+      state: 'none',
+      basis: 'legitimate-interest',
+      reasons: [],
+    });
   });
 
   it('C3: a second submission does not move the first-shown time (the earliest `informed` event)', async () => {
@@ -114,7 +120,13 @@ describe('C3: the first time the right to object was shown', () => {
       .http()
       .post('/api/consent/submissions')
       .set({ Origin: 'https://shop.example' })
-      .send({ form: 'signup', locale: 'en', subject: { email: 'rcpt@example.com' }, choices: {}, notices: { postal: notices.postal } });
+      .send({
+        form: 'signup',
+        locale: 'en',
+        subject: { email: 'rcpt@example.com' },
+        choices: {},
+        notices: { postal: notices.postal },
+      });
     expect(res.status).toBe(201);
     expect(res.body.data.states.postal).toBe('none');
     for (const email of ['ina@example.com', 'twice@example.com', 'obj@example.com', 'rcpt@example.com']) {

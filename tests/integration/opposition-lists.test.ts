@@ -90,7 +90,12 @@ describe('importing (C6)', () => {
 
   it('phone eligibility finds the entries by keyed hash, on the phone channel only', async () => {
     expect(await suppression().matching([phoneHash('+33612345678')], 'phone')).toEqual([
-      { identifierHash: phoneHash('+33612345678'), reason: 'opposition-list', source: 'bloctel', createdAt: expect.any(Date) },
+      {
+        identifierHash: phoneHash('+33612345678'),
+        reason: 'opposition-list',
+        source: 'bloctel',
+        createdAt: expect.any(Date),
+      },
     ]);
     expect(await suppression().matching([phoneHash('+33612345678')], 'email')).toEqual([]);
     expect(await suppression().matching([phoneHash('+33612345679')], 'phone')).toEqual([]);
@@ -187,7 +192,7 @@ describe('importing (C6)', () => {
   });
 });
 
-describe('mode=replace: the file is the source\'s whole list (issue 15 part 7, C6)', () => {
+describe("mode=replace: the file is the source's whole list (issue 15 part 7, C6)", () => {
   const hashesOf = async (source: string, channel = 'phone') =>
     (await app.strapi.db.connection(TABLE.suppression).where({ source, channel }).pluck('identifier_hash')).sort();
 

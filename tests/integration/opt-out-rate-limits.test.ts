@@ -31,7 +31,13 @@ const grant = (email: string, choices: Record<string, boolean>) =>
   consent()
     .service('capture')
     .submit(
-      { form: 'signup', locale: 'en', subject: { email }, choices, notices: Object.fromEntries(Object.keys(choices).map((k) => [k, notices[k]])) },
+      {
+        form: 'signup',
+        locale: 'en',
+        subject: { email },
+        choices,
+        notices: Object.fromEntries(Object.keys(choices).map((k) => [k, notices[k]])),
+      },
       { origin: 'https://shop.example', ownOrigins: [], gpc: false }
     );
 const linksFor = async (email: string, purpose: string) => {
@@ -44,7 +50,10 @@ const withdraw = (email: string, purposes: string[] | 'all' = ['newsletter']) =>
 const check = (email: string, purpose: string) => consent().service('eligibility').check(purpose, undefined, { email });
 /** This client's counted requests in a scope's current window. */
 const clientHits = async (scope: string) => {
-  const rows = await app.strapi.db.connection('consent_rate_limits').where('bucket', 'like', `${scope}:ip:%`).select('hits');
+  const rows = await app.strapi.db
+    .connection('consent_rate_limits')
+    .where('bucket', 'like', `${scope}:ip:%`)
+    .select('hits');
   return rows.reduce((n: number, r: { hits: number | string }) => n + Number(r.hits), 0);
 };
 /** Made-up, changed and wrong-use tokens for a route taking `valid`'s kind of token. */
@@ -70,7 +79,9 @@ describe('E3, N8: one-click unsubscribe is never rate-limited', () => {
     for (const email of people) {
       expect(await check(email, 'newsletter')).toMatchObject({ eligible: false, state: 'withdrawn' });
     }
-    const events = await app.strapi.db.connection('consent_events').where({ purpose: 'newsletter', action: 'withdrawn', method: 'one-click' });
+    const events = await app.strapi.db
+      .connection('consent_events')
+      .where({ purpose: 'newsletter', action: 'withdrawn', method: 'one-click' });
     expect(events).toHaveLength(12);
     // The same links sent again (a provider retrying) are still answered, and change nothing.
     const again = await Promise.all(urls.slice(0, 6).map(oneClick));
@@ -104,11 +115,19 @@ describe('E3, N8: one-click unsubscribe is never rate-limited', () => {
 
     await grant('prefs@example.com', { newsletter: true });
     const prefs = (await linksFor('prefs@example.com', 'postal')).preferences;
-    const put = await app.http().put(prefs).send({ choices: { newsletter: false, postal: false } });
+    const put = await app
+      .http()
+      .put(prefs)
+      .send({ choices: { newsletter: false, postal: false } });
     expect(put.status).toBe(200);
     expect(put.body.data.states).toMatchObject({ newsletter: 'withdrawn', postal: 'objected' });
     // The page's own form (POST) too.
-    const page = await app.http().post(prefs).set('Accept', 'text/html').type('form').send('shown[]=newsletter&action=leave-all');
+    const page = await app
+      .http()
+      .post(prefs)
+      .set('Accept', 'text/html')
+      .type('form')
+      .send('shown[]=newsletter&action=leave-all');
     expect(page.status).toBe(200);
     // And a forged token is still refused.
     expect((await oneClick('/api/consent/unsubscribe/nonsense.' + 'A'.repeat(43))).status).toBe(429);
@@ -125,11 +144,24 @@ describe('E3, D1: confirmation links are never rate-limited either', () => {
   it('E2: expired links and signed links that lead nowhere (410) are failed checks and count; past the limit an expired one gets 429', async () => {
     const tokens = consent().service('tokens');
     const now = Math.floor(Date.now() / 1000);
-    const unknown = tokens.issue({ use: 'confirm', sub: 'no-such-person', purposes: ['doi'], ref: 'gone', exp: now + 3600 });
-    const expired = tokens.issue({ use: 'confirm', sub: 'no-such-person', purposes: ['doi'], ref: 'old', exp: now - 60 });
+    const unknown = tokens.issue({
+      use: 'confirm',
+      sub: 'no-such-person',
+      purposes: ['doi'],
+      ref: 'gone',
+      exp: now + 3600,
+    });
+    const expired = tokens.issue({
+      use: 'confirm',
+      sub: 'no-such-person',
+      purposes: ['doi'],
+      ref: 'old',
+      exp: now - 60,
+    });
     const before = await rowCounts(app.strapi);
     const statuses: number[] = [];
-    for (const token of [unknown, unknown, expired, expired]) statuses.push((await app.http().get(`/api/consent/confirm/${token}`)).status);
+    for (const token of [unknown, unknown, expired, expired])
+      statuses.push((await app.http().get(`/api/consent/confirm/${token}`)).status);
     expect(statuses).toEqual([410, 410, 410, 429]);
     expect(await clientHits('confirm')).toBe(4);
     const unsubscribe = tokenOf((await linksFor('doi@example.com', 'newsletter')).unsubscribe);
@@ -169,7 +201,8 @@ describe('D2, N8: POST /withdrawals is limited per identifier, never per client'
     await grant('busy@example.com', { newsletter: true });
     const statuses = async (email: string) => {
       const out: number[] = [];
-      for (const variant of [email, email.toUpperCase(), ` ${email}`]) out.push((await withdraw(variant, ['postal'])).status);
+      for (const variant of [email, email.toUpperCase(), ` ${email}`])
+        out.push((await withdraw(variant, ['postal'])).status);
       return out;
     };
     const before = await rowCounts(app.strapi);
@@ -197,12 +230,18 @@ describe('D2, N8: POST /withdrawals is limited per identifier, never per client'
 describe('E2: bad input still gets a clear 4xx and writes nothing', () => {
   it('withdrawals: missing identifier, bad purposes, unknown fields, a bad address → 400; none is counted for the client', async () => {
     const before = await rowCounts(app.strapi);
-    const post = (body: unknown) => app.http().post('/api/consent/withdrawals').send(body as object);
+    const post = (body: unknown) =>
+      app
+        .http()
+        .post('/api/consent/withdrawals')
+        .send(body as object);
     expect((await post({ subject: {}, purposes: 'all' })).status).toBe(400);
     expect((await post({ subject: { email: 'x@example.com' }, purposes: 'some' })).status).toBe(400);
     expect((await post({ subject: { email: 'x@example.com' }, purposes: 'all', extra: 1 })).status).toBe(400);
     expect((await post({ subject: { email: 'not an address' }, purposes: 'all' })).status).toBe(400);
-    expect((await post({ subject: { email: 'x@example.com' }, purposes: ['newsletter'], pad: 'x'.repeat(5000) })).status).toBe(413);
+    expect(
+      (await post({ subject: { email: 'x@example.com' }, purposes: ['newsletter'], pad: 'x'.repeat(5000) })).status
+    ).toBe(413);
     expect(await rowCounts(app.strapi)).toEqual(before);
     expect(await clientHits('withdrawal')).toBe(0);
   });
@@ -213,9 +252,31 @@ describe('E2: bad input still gets a clear 4xx and writes nothing', () => {
     const hits = await clientHits('opt-out');
     const before = await rowCounts(app.strapi);
     expect((await app.http().post(links.unsubscribe).type('form').send('foo=bar')).status).toBe(400);
-    expect((await app.http().put(links.preferences).send({ choices: { newsletter: 'no' } })).status).toBe(400);
-    expect((await app.http().put(links.preferences).send({ choices: { newsletter: false }, pad: 'x'.repeat(17 * 1024) })).status).toBe(413);
-    expect((await app.http().post(links.unsubscribe).type('form').send(`List-Unsubscribe=One-Click&pad=${'x'.repeat(5000)}`)).status).toBe(413);
+    expect(
+      (
+        await app
+          .http()
+          .put(links.preferences)
+          .send({ choices: { newsletter: 'no' } })
+      ).status
+    ).toBe(400);
+    expect(
+      (
+        await app
+          .http()
+          .put(links.preferences)
+          .send({ choices: { newsletter: false }, pad: 'x'.repeat(17 * 1024) })
+      ).status
+    ).toBe(413);
+    expect(
+      (
+        await app
+          .http()
+          .post(links.unsubscribe)
+          .type('form')
+          .send(`List-Unsubscribe=One-Click&pad=${'x'.repeat(5000)}`)
+      ).status
+    ).toBe(413);
     expect(await rowCounts(app.strapi)).toEqual(before);
     expect(await clientHits('opt-out')).toBe(hits);
     expect(await check('careful@example.com', 'newsletter')).toMatchObject({ eligible: true });

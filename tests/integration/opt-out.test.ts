@@ -22,10 +22,15 @@ afterAll(() => replayThenStop(app));
 
 const consent = () => app.strapi.plugin('consent');
 const submit = (email: string, choices: Record<string, boolean>) =>
-  app.http().post('/api/consent/submissions').set('Origin', ORIGIN).send({ form: 'signup', subject: { email }, choices, notices });
+  app
+    .http()
+    .post('/api/consent/submissions')
+    .set('Origin', ORIGIN)
+    .send({ form: 'signup', subject: { email }, choices, notices });
 const headers = (email: string, purpose: string) =>
   app.http().get('/api/consent/headers').query({ email, purpose }).set('Authorization', `Bearer ${token}`);
-const check = (email: string, purpose: string, channel?: string) => consent().service('eligibility').check(purpose, channel, { email });
+const check = (email: string, purpose: string, channel?: string) =>
+  consent().service('eligibility').check(purpose, channel, { email });
 const path = (url: string) => new URL(url).pathname;
 
 describe('E1, E2: List-Unsubscribe header values for an outgoing message', () => {
@@ -39,7 +44,9 @@ describe('E1, E2: List-Unsubscribe header values for an outgoing message', () =>
     expect(unsubscribeUrl).toMatch(/\/api\/consent\/unsubscribe\/[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{43}$/);
     expect(preferencesUrl).toMatch(/\/api\/consent\/preferences\//);
     expect(unsubscribeUrl).not.toContain('ada');
-    expect((await app.http().get('/api/consent/headers').query({ email: 'ada@example.com', purpose: 'newsletter' })).status).toBe(403);
+    expect(
+      (await app.http().get('/api/consent/headers').query({ email: 'ada@example.com', purpose: 'newsletter' })).status
+    ).toBe(403);
   });
 
   it('a recipient unknown to the ledger (legitimate-interest mail) still gets working links', async () => {
@@ -80,7 +87,11 @@ describe('E3, E4: RFC 8058 one-click', () => {
     expect(res.status).toBe(200);
     expect(res.headers.location).toBeUndefined();
     expect(res.headers['set-cookie']).toBeUndefined();
-    expect(await check('ada@example.com', 'newsletter')).toMatchObject({ eligible: false, state: 'withdrawn', reasons: ['withdrawn'] });
+    expect(await check('ada@example.com', 'newsletter')).toMatchObject({
+      eligible: false,
+      state: 'withdrawn',
+      reasons: ['withdrawn'],
+    });
     // The link is list-specific: the other purpose stays (D5).
     expect((await check('ada@example.com', 'partners')).eligible).toBe(true);
     expect(heard).toEqual(['newsletter:one-click']);
@@ -94,8 +105,15 @@ describe('E3, E4: RFC 8058 one-click', () => {
     const link = path((await headers('bob@example.com', 'postal')).body.data.unsubscribeUrl);
     const res = await app.http().post(link).field('List-Unsubscribe', 'One-Click');
     expect(res.status).toBe(200);
-    expect(await check('bob@example.com', 'postal')).toMatchObject({ eligible: false, state: 'objected', basis: 'legitimate-interest' });
-    const event = await app.strapi.db.connection('consent_events').where({ purpose: 'postal', action: 'objected' }).first();
+    expect(await check('bob@example.com', 'postal')).toMatchObject({
+      eligible: false,
+      state: 'objected',
+      basis: 'legitimate-interest',
+    });
+    const event = await app.strapi.db
+      .connection('consent_events')
+      .where({ purpose: 'postal', action: 'objected' })
+      .first();
     expect(event.method).toBe('one-click');
   });
 
@@ -103,11 +121,19 @@ describe('E3, E4: RFC 8058 one-click', () => {
     await submit('cat@example.com', { newsletter: true });
     const good = path((await headers('cat@example.com', 'newsletter')).body.data.unsubscribeUrl);
     const [body, signature] = good.split('/').pop()!.split('.');
-    const other = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(body, 'base64url').toString()), purposes: ['partners'] })).toString('base64url');
-    const preferences = path((await headers('cat@example.com', 'newsletter')).body.data.preferencesUrl).split('/').pop();
+    const other = Buffer.from(
+      JSON.stringify({ ...JSON.parse(Buffer.from(body, 'base64url').toString()), purposes: ['partners'] })
+    ).toString('base64url');
+    const preferences = path((await headers('cat@example.com', 'newsletter')).body.data.preferencesUrl)
+      .split('/')
+      .pop();
     const before = await rowCounts(app.strapi);
     for (const bad of [`${other}.${signature}`, `${body}.${'B'.repeat(43)}`, preferences, 'nonsense']) {
-      const res = await app.http().post(`/api/consent/unsubscribe/${bad}`).type('form').send('List-Unsubscribe=One-Click');
+      const res = await app
+        .http()
+        .post(`/api/consent/unsubscribe/${bad}`)
+        .type('form')
+        .send('List-Unsubscribe=One-Click');
       expect(res.status).toBe(400);
     }
     expect((await app.http().post(good).type('form').send('foo=bar')).status).toBe(400);
@@ -140,13 +166,30 @@ describe('D5: the preference centre', () => {
       .send({ choices: { partners: true, newsletter: false }, notices: { partners: notices.partners } });
     expect(res.status).toBe(200);
     expect(res.body.data.states).toMatchObject({ partners: 'granted', newsletter: 'withdrawn' });
-    const grant = await app.strapi.db.connection('consent_events').where({ purpose: 'partners', action: 'granted', method: 'preference-center' }).first();
+    const grant = await app.strapi.db
+      .connection('consent_events')
+      .where({ purpose: 'partners', action: 'granted', method: 'preference-center' })
+      .first();
     expect(grant.notice_hash).toBe(notices.partners.hash);
   });
 
   it('granting without the notice shown → 400 (A9); an unknown purpose → 400', async () => {
-    expect((await app.http().put(url).send({ choices: { newsletter: true } })).status).toBe(400);
-    expect((await app.http().put(url).send({ choices: { nope: false } })).status).toBe(400);
+    expect(
+      (
+        await app
+          .http()
+          .put(url)
+          .send({ choices: { newsletter: true } })
+      ).status
+    ).toBe(400);
+    expect(
+      (
+        await app
+          .http()
+          .put(url)
+          .send({ choices: { nope: false } })
+      ).status
+    ).toBe(400);
   });
 
   it('the page works without JavaScript: "unsubscribe from everything" leaves every purpose', async () => {
@@ -155,33 +198,56 @@ describe('D5: the preference centre', () => {
     const hidden = [...page.text.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map(
       ([, n, v]) => `${encodeURIComponent(n)}=${encodeURIComponent(v)}`
     );
-    const res = await app.http().post(url).set('Accept', 'text/html').type('form').send([...hidden, 'action=leave-all'].join('&'));
+    const res = await app
+      .http()
+      .post(url)
+      .set('Accept', 'text/html')
+      .type('form')
+      .send([...hidden, 'action=leave-all'].join('&'));
     expect(res.status).toBe(200);
     expect(res.text).toContain('Your choices are saved');
-    for (const purpose of ['newsletter', 'partners', 'postal']) expect((await check('dan@example.com', purpose)).eligible).toBe(false);
+    for (const purpose of ['newsletter', 'partners', 'postal'])
+      expect((await check('dan@example.com', purpose)).eligible).toBe(false);
   });
 });
 
 describe('D2, C5: withdrawal and objection by identifier', () => {
   it('answers the same 202 for a known and an unknown person (no enumeration)', async () => {
     await submit('eve@example.com', { newsletter: true });
-    const known = await app.http().post('/api/consent/withdrawals').send({ subject: { email: 'eve@example.com' }, purposes: ['newsletter'] });
-    const unknown = await app.http().post('/api/consent/withdrawals').send({ subject: { email: 'nobody@example.com' }, purposes: ['newsletter'] });
+    const known = await app
+      .http()
+      .post('/api/consent/withdrawals')
+      .send({ subject: { email: 'eve@example.com' }, purposes: ['newsletter'] });
+    const unknown = await app
+      .http()
+      .post('/api/consent/withdrawals')
+      .send({ subject: { email: 'nobody@example.com' }, purposes: ['newsletter'] });
     expect([known.status, unknown.status]).toEqual([202, 202]);
     expect(known.body).toEqual(unknown.body);
     expect(await check('eve@example.com', 'newsletter')).toMatchObject({ eligible: false, state: 'withdrawn' });
   });
 
   it('C4, D9: an objection by someone never asked is on record before anyone contacts them, whatever the basis', async () => {
-    await app.http().post('/api/consent/withdrawals').send({ subject: { email: 'fay@example.com' }, purposes: ['postal'] });
-    expect(await check('fay@example.com', 'postal')).toMatchObject({ eligible: false, state: 'objected', reasons: ['objected'] });
+    await app
+      .http()
+      .post('/api/consent/withdrawals')
+      .send({ subject: { email: 'fay@example.com' }, purposes: ['postal'] });
+    expect(await check('fay@example.com', 'postal')).toMatchObject({
+      eligible: false,
+      state: 'objected',
+      reasons: ['objected'],
+    });
   });
 
   it('"all" objects to every purpose and puts the address on the suppression list', async () => {
     await submit('gus@example.com', { newsletter: true, partners: true });
-    const res = await app.http().post('/api/consent/withdrawals').send({ subject: { email: 'GUS@example.com ' }, purposes: 'all' });
+    const res = await app
+      .http()
+      .post('/api/consent/withdrawals')
+      .send({ subject: { email: 'GUS@example.com ' }, purposes: 'all' });
     expect(res.status).toBe(202);
-    for (const purpose of ['newsletter', 'partners', 'postal']) expect((await check('gus@example.com', purpose)).eligible).toBe(false);
+    for (const purpose of ['newsletter', 'partners', 'postal'])
+      expect((await check('gus@example.com', purpose)).eligible).toBe(false);
     const hash = consent().service('subjects').hash('email', 'gus@example.com');
     expect(await consent().service('suppression').matching([hash], 'email')).toEqual([
       expect.objectContaining({ identifierHash: hash, reason: 'objection' }),
@@ -190,7 +256,10 @@ describe('D2, C5: withdrawal and objection by identifier', () => {
 
   it('I2: the suppression entry outlives the identifiers (erasure) and still blocks the address', async () => {
     await submit('hal@example.com', { newsletter: true });
-    await app.http().post('/api/consent/withdrawals').send({ subject: { email: 'hal@example.com' }, purposes: 'all' });
+    await app
+      .http()
+      .post('/api/consent/withdrawals')
+      .send({ subject: { email: 'hal@example.com' }, purposes: 'all' });
     // What erasure does to the subject row: identifiers gone, pseudonym kept.
     await app.strapi.db
       .connection('consent_subjects')
@@ -198,12 +267,18 @@ describe('D2, C5: withdrawal and objection by identifier', () => {
       .update({ email: null, email_hash: null, phone: null, phone_hash: null });
     expect(await app.strapi.db.connection('consent_subjects').where({ email: 'hal@example.com' })).toHaveLength(0);
     for (const purpose of ['newsletter', 'postal']) {
-      expect(await check('hal@example.com', purpose)).toMatchObject({ eligible: false, reasons: expect.arrayContaining(['suppressed']) });
+      expect(await check('hal@example.com', purpose)).toMatchObject({
+        eligible: false,
+        reasons: expect.arrayContaining(['suppressed']),
+      });
     }
   });
 
-  it("the person's own later opt-in lifts their \"all\" entry for that consent purpose, and only that one", async () => {
-    await app.http().post('/api/consent/withdrawals').send({ subject: { email: 'ivy@example.com' }, purposes: 'all' });
+  it('the person\'s own later opt-in lifts their "all" entry for that consent purpose, and only that one', async () => {
+    await app
+      .http()
+      .post('/api/consent/withdrawals')
+      .send({ subject: { email: 'ivy@example.com' }, purposes: 'all' });
     expect((await check('ivy@example.com', 'newsletter')).eligible).toBe(false);
     await new Promise((r) => setTimeout(r, 5));
     await submit('ivy@example.com', { newsletter: true });
@@ -214,7 +289,14 @@ describe('D2, C5: withdrawal and objection by identifier', () => {
 
   it('needs nothing but the identifier: missing identifier or a bad body → 400', async () => {
     expect((await app.http().post('/api/consent/withdrawals').send({ subject: {}, purposes: 'all' })).status).toBe(400);
-    expect((await app.http().post('/api/consent/withdrawals').send({ subject: { email: 'x@example.com' }, purposes: 'some' })).status).toBe(400);
+    expect(
+      (
+        await app
+          .http()
+          .post('/api/consent/withdrawals')
+          .send({ subject: { email: 'x@example.com' }, purposes: 'some' })
+      ).status
+    ).toBe(400);
   });
 });
 
@@ -223,16 +305,32 @@ describe('C5: an objection received by letter or phone, entered by an admin', ()
     const { adminApi, createAdminWithActions, createSuperAdmin } = await import('../harness/admin');
     const admin = adminApi(app.strapi, await createSuperAdmin(app.strapi, 'staff@consent.test'));
     await submit('jo@example.com', { newsletter: true });
-    const res = await admin.post('/consent/objections', { subject: { email: 'jo@example.com' }, purposes: 'all', note: 'Letter of 2026-11-20' });
+    const res = await admin.post('/consent/objections', {
+      subject: { email: 'jo@example.com' },
+      purposes: 'all',
+      note: 'Letter of 2026-11-20',
+    });
     expect(res.status).toBe(201);
     expect(res.body.data.changed).toEqual(
-      expect.arrayContaining([{ purpose: 'newsletter', channel: 'email', action: 'withdrawn' }, { purpose: 'postal', channel: 'postal', action: 'objected' }])
+      expect.arrayContaining([
+        { purpose: 'newsletter', channel: 'email', action: 'withdrawn' },
+        { purpose: 'postal', channel: 'postal', action: 'objected' },
+      ])
     );
-    const event = await app.strapi.db.connection('consent_events').where({ action: 'objected', method: 'admin' }).first();
+    const event = await app.strapi.db
+      .connection('consent_events')
+      .where({ action: 'objected', method: 'admin' })
+      .first();
     expect(event.actor).toMatch(/^admin:\d+$/);
-    for (const purpose of ['newsletter', 'partners', 'postal']) expect((await check('jo@example.com', purpose)).eligible).toBe(false);
+    for (const purpose of ['newsletter', 'partners', 'postal'])
+      expect((await check('jo@example.com', purpose)).eligible).toBe(false);
 
-    const reader = adminApi(app.strapi, await createAdminWithActions(app.strapi, 'reader@consent.test', ['plugin::consent.records.read']));
-    expect((await reader.post('/consent/objections', { subject: { email: 'x@example.com' }, purposes: 'all' })).status).toBe(403);
+    const reader = adminApi(
+      app.strapi,
+      await createAdminWithActions(app.strapi, 'reader@consent.test', ['plugin::consent.records.read'])
+    );
+    expect(
+      (await reader.post('/consent/objections', { subject: { email: 'x@example.com' }, purposes: 'all' })).status
+    ).toBe(403);
   });
 });

@@ -33,7 +33,8 @@ const mails: { to: string; text: string }[] = [];
 let smtp: { close: (cb: () => void) => void; server: { address(): AddressInfo } };
 const consoleSpies: jest.SpyInstance[] = [];
 
-const record = (args: unknown[]) => lines.push(format(...args.map((a) => (a instanceof Error ? `${a.message}\n${a.stack}` : a))));
+const record = (args: unknown[]) =>
+  lines.push(format(...args.map((a) => (a instanceof Error ? `${a.message}\n${a.stack}` : a))));
 
 beforeAll(async () => {
   // A real SMTP server that refuses one recipient the way Postfix does, quoting the address back.
@@ -42,10 +43,17 @@ beforeAll(async () => {
     disabledCommands: ['STARTTLS'],
     logger: false,
     onRcptTo(address: { address: string }, _session: unknown, callback: (error?: Error) => void) {
-      if (address.address === REFUSED) return callback(Object.assign(new Error(`<${REFUSED}>: Recipient address rejected: User unknown`), { responseCode: 550 }));
+      if (address.address === REFUSED)
+        return callback(
+          Object.assign(new Error(`<${REFUSED}>: Recipient address rejected: User unknown`), { responseCode: 550 })
+        );
       return callback();
     },
-    onData(stream: NodeJS.ReadableStream, session: { envelope: { rcptTo: { address: string }[] } }, callback: () => void) {
+    onData(
+      stream: NodeJS.ReadableStream,
+      session: { envelope: { rcptTo: { address: string }[] } },
+      callback: () => void
+    ) {
       let text = '';
       stream.on('data', (chunk: Buffer) => (text += chunk.toString()));
       stream.on('end', () => {
@@ -54,10 +62,14 @@ beforeAll(async () => {
       });
     },
   });
-  await new Promise<void>((resolve) => (smtp as unknown as { listen: (p: number, h: string, cb: () => void) => void }).listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) =>
+    (smtp as unknown as { listen: (p: number, h: string, cb: () => void) => void }).listen(0, '127.0.0.1', resolve)
+  );
   for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) {
     const original = console[method].bind(console);
-    consoleSpies.push(jest.spyOn(console, method).mockImplementation((...args: unknown[]) => (record(args), original(...args))));
+    consoleSpies.push(
+      jest.spyOn(console, method).mockImplementation((...args: unknown[]) => (record(args), original(...args)))
+    );
   }
   app = await bootStrapi({
     env: { CONSENT_TEST_SMTP_PORT: String(smtp.server.address().port) },
@@ -84,8 +96,18 @@ const submit = (subject: Record<string, string>, choices: Record<string, boolean
     .http()
     .post('/api/consent/submissions')
     .set('Origin', ORIGIN)
-    .send({ form: 'signup', subject, choices, notices: Object.fromEntries(Object.keys(choices).map((k) => [k, notices[k]])) });
-const api = (path: string, body: unknown) => app.http().post(`/api/consent${path}`).set('Authorization', `Bearer ${key}`).send(body as object);
+    .send({
+      form: 'signup',
+      subject,
+      choices,
+      notices: Object.fromEntries(Object.keys(choices).map((k) => [k, notices[k]])),
+    });
+const api = (path: string, body: unknown) =>
+  app
+    .http()
+    .post(`/api/consent${path}`)
+    .set('Authorization', `Bearer ${key}`)
+    .send(body as object);
 
 describe('spec 4.2: POST /api/consent/eligibility with one subject answers what the GET answers', () => {
   beforeAll(async () => {
@@ -103,11 +125,19 @@ describe('spec 4.2: POST /api/consent/eligibility with one subject answers what 
     expect(byGet.status).toBe(200);
     expect(byPost.status).toBe(200);
     expect(byPost.body).toEqual(byGet.body);
-    expect(byPost.body.data).toEqual({ eligible: expect.any(Boolean), state: expect.any(String), basis: 'consent', reasons: expect.any(Array) });
+    expect(byPost.body.data).toEqual({
+      eligible: expect.any(Boolean),
+      state: expect.any(String),
+      basis: 'consent',
+      reasons: expect.any(Array),
+    });
   });
 
   it('a list in `subjects` still answers one item per person, in order', async () => {
-    const res = await api('/eligibility', { purpose: 'newsletter', subjects: [{ email: PEOPLE.cy }, { email: 'nobody@example.com' }] });
+    const res = await api('/eligibility', {
+      purpose: 'newsletter',
+      subjects: [{ email: PEOPLE.cy }, { email: 'nobody@example.com' }],
+    });
     expect(res.status).toBe(200);
     expect(res.body.data.map((a: { ref: unknown; eligible: boolean }) => [a.ref, a.eligible])).toEqual([
       [{ email: PEOPLE.cy }, true],
@@ -120,29 +150,71 @@ describe('no log line the plugin writes holds an email address or a phone number
   beforeAll(async () => {
     lines.length = 0;
     // Submissions, one with a confirmation mail that goes out and one the SMTP server refuses (B1).
-    expect((await submit({ email: PEOPLE.ada, phone: PHONE.written }, { doi: true, newsletter: true, sms: true })).status).toBe(201);
+    expect(
+      (await submit({ email: PEOPLE.ada, phone: PHONE.written }, { doi: true, newsletter: true, sms: true })).status
+    ).toBe(201);
     const refused = await submit({ email: REFUSED }, { doi: true });
     expect(refused.status).toBe(201);
     expect(refused.body.data.confirmation).toEqual({ mailSent: false });
     // The confirmation from the mail.
-    for (let i = 0; i < 100 && !mails.some((m) => m.to === PEOPLE.ada); i += 1) await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 100 && !mails.some((m) => m.to === PEOPLE.ada); i += 1)
+      await new Promise((r) => setTimeout(r, 50));
     const link = confirmationLink({ text: mails.find((m) => m.to === PEOPLE.ada)!.text } as never);
     expect((await app.http().post(link.path).set('Accept', 'application/json')).status).toBe(200);
     // Checks, one and many, by email and by phone.
     expect((await api('/eligibility', { purpose: 'doi', email: PEOPLE.ada })).body.data.eligible).toBe(true);
     expect((await api('/eligibility', { purpose: 'sms', channel: 'sms', phone: PHONE.written })).status).toBe(200);
-    expect((await api('/eligibility', { purpose: 'newsletter', subjects: [{ email: PEOPLE.ada }, { phone: PHONE.national }] })).status).toBe(200);
+    expect(
+      (
+        await api('/eligibility', {
+          purpose: 'newsletter',
+          subjects: [{ email: PEOPLE.ada }, { phone: PHONE.national }],
+        })
+      ).status
+    ).toBe(200);
     // Withdrawals by email and by phone (D2), an erasure (I1).
-    expect((await app.http().post('/api/consent/withdrawals').send({ subject: { email: PEOPLE.ada }, purposes: ['newsletter'] })).status).toBe(202);
-    expect((await app.http().post('/api/consent/withdrawals').send({ subject: { phone: PHONE.written }, purposes: 'all' })).status).toBe(202);
+    expect(
+      (
+        await app
+          .http()
+          .post('/api/consent/withdrawals')
+          .send({ subject: { email: PEOPLE.ada }, purposes: ['newsletter'] })
+      ).status
+    ).toBe(202);
+    expect(
+      (
+        await app
+          .http()
+          .post('/api/consent/withdrawals')
+          .send({ subject: { phone: PHONE.written }, purposes: 'all' })
+      ).status
+    ).toBe(202);
     expect((await api('/subjects/erase', { email: PEOPLE.ada })).status).toBe(200);
     // Refusals that carry the identifiers in their bodies.
     expect((await submit({ email: `${PEOPLE.ada}\r\nBcc: x@example.com` }, { newsletter: true })).status).toBe(400);
     expect((await submit({ email: PEOPLE.cy, phone: '+999999999999999' }, { newsletter: true })).status).toBe(400);
-    expect((await app.http().post('/api/consent/submissions').set({ Origin: ORIGIN, 'Content-Type': 'application/json' }).send(`{"subject":{"email":"${PEOPLE.cy}"`)).status).toBe(400);
-    expect((await app.http().post('/api/consent/submissions').set('Origin', 'https://evil.example').send({ form: 'signup', subject: { email: PEOPLE.cy }, choices: {}, notices: {} })).status).toBe(403);
+    expect(
+      (
+        await app
+          .http()
+          .post('/api/consent/submissions')
+          .set({ Origin: ORIGIN, 'Content-Type': 'application/json' })
+          .send(`{"subject":{"email":"${PEOPLE.cy}"`)
+      ).status
+    ).toBe(400);
+    expect(
+      (
+        await app
+          .http()
+          .post('/api/consent/submissions')
+          .set('Origin', 'https://evil.example')
+          .send({ form: 'signup', subject: { email: PEOPLE.cy }, choices: {}, notices: {} })
+      ).status
+    ).toBe(403);
     expect((await api('/eligibility', { purpose: 'no-such-purpose', email: PEOPLE.cy })).status).toBe(400);
-    expect((await api('/eligibility', { purpose: 'newsletter', email: PEOPLE.cy, phone: PHONE.e164 })).status).toBe(400);
+    expect((await api('/eligibility', { purpose: 'newsletter', email: PEOPLE.cy, phone: PHONE.e164 })).status).toBe(
+      400
+    );
   });
 
   it('the run was logged: the refused confirmation mail and the erasure are there', () => {

@@ -21,7 +21,9 @@ const ORIGIN = 'https://shop.example';
 
 beforeAll(async () => {
   app = await bootStrapi();
-  notices = shownNotices(await setupForm(app.strapi, ['newsletter', 'sms'], { key: 'de-consumers', jurisdiction: 'de' }));
+  notices = shownNotices(
+    await setupForm(app.strapi, ['newsletter', 'sms'], { key: 'de-consumers', jurisdiction: 'de' })
+  );
   await setupForm(app.strapi, ['newsletter', 'sms'], { key: 'de-pros', jurisdiction: 'de', audience: 'professional' });
   await setupForm(app.strapi, ['newsletter', 'sms'], { key: 'fr-consumers', jurisdiction: 'fr' });
   key = await createApiToken(app.strapi, 'phone-verifications');
@@ -42,7 +44,10 @@ const verify = (body: unknown, token: string | null = key) => {
 };
 const statesOf = async (subject: string, purpose: string) =>
   Object.fromEntries(
-    (await knex()('consent_states').where({ subject, purpose })).map((r: { channel: string; state: string }) => [r.channel, r.state])
+    (await knex()('consent_states').where({ subject, purpose })).map((r: { channel: string; state: string }) => [
+      r.channel,
+      r.state,
+    ])
   );
 
 describe('C8, N16: a German consumer’s phone and SMS consent waits for the number to be verified', () => {
@@ -50,7 +55,11 @@ describe('C8, N16: a German consumer’s phone and SMS consent waits for the num
   let subject: string;
 
   it('C8/N16/B1: a de form: ticked sms → pending on sms and phone, email → pending (double opt-in by default in de)', async () => {
-    const res = await submit('de-consumers', { email: 'jan@example.de', phone: PHONE }, { sms: true, newsletter: true });
+    const res = await submit(
+      'de-consumers',
+      { email: 'jan@example.de', phone: PHONE },
+      { sms: true, newsletter: true }
+    );
     expect(res.status).toBe(201);
     subject = res.body.data.receipt.piiPrincipalId;
     expect(res.body.data.states).toEqual({ newsletter: 'pending', sms: 'pending' });
@@ -70,7 +79,12 @@ describe('C8, N16: a German consumer’s phone and SMS consent waits for the num
   });
 
   it('C8/N16: POST /phone-verifications confirms every pending phone/SMS consent (method api, evidence verification), never email', async () => {
-    const res = await verify({ subject: { phone: PHONE }, method: 'sms-code', reference: 'otp-4711', occurredAt: '2026-12-01T10:00:00Z' });
+    const res = await verify({
+      subject: { phone: PHONE },
+      method: 'sms-code',
+      reference: 'otp-4711',
+      occurredAt: '2026-12-01T10:00:00Z',
+    });
     expect(res.status).toBe(200);
     expect(res.body.data.confirmed).toEqual(
       expect.arrayContaining([
@@ -86,7 +100,9 @@ describe('C8, N16: a German consumer’s phone and SMS consent waits for the num
     for (const e of events) {
       expect(e.method).toBe('api');
       const evidence = typeof e.evidence === 'string' ? JSON.parse(e.evidence) : e.evidence;
-      expect(evidence).toEqual({ verification: { method: 'sms-code', reference: 'otp-4711', verifiedAt: '2026-12-01T10:00:00.000Z' } });
+      expect(evidence).toEqual({
+        verification: { method: 'sms-code', reference: 'otp-4711', verifiedAt: '2026-12-01T10:00:00.000Z' },
+      });
       expect(e.notice_hash ?? e.noticeHash).toBe(notices.sms.hash);
     }
     const answer = await consent().service('eligibility').check('sms', 'sms', { phone: PHONE });
@@ -109,7 +125,11 @@ describe('C8, N16: a German consumer’s phone and SMS consent waits for the num
     const pro = await submit('de-pros', { email: 'kai@firma.de', phone: '+4915112345602' }, { sms: true });
     expect(pro.status).toBe(201);
     expect(await statesOf(pro.body.data.receipt.piiPrincipalId, 'sms')).toEqual({ sms: 'granted', phone: 'granted' });
-    const fr = await submit('fr-consumers', { email: 'luc@example.fr', phone: '+33612345603' }, { sms: true, newsletter: true });
+    const fr = await submit(
+      'fr-consumers',
+      { email: 'luc@example.fr', phone: '+33612345603' },
+      { sms: true, newsletter: true }
+    );
     expect(fr.status).toBe(201);
     expect(fr.body.data.states).toEqual({ newsletter: 'granted', sms: 'granted' });
   });
@@ -125,12 +145,36 @@ describe('C8, N16: a German consumer’s phone and SMS consent waits for the num
 describe('phone verifications: bad input and auth', () => {
   it.each([
     ['no token', { subject: { phone: '+4915112345601' }, method: 'sms-code', reference: 'r' }, null, [401, 403], null],
-    ['an unknown field', { subject: { phone: '+4915112345601' }, method: 'sms-code', reference: 'r', extra: 1 }, 'key', [400], 'extra'],
-    ['an unknown method', { subject: { phone: '+4915112345601' }, method: 'pigeon', reference: 'r' }, 'key', [400], 'method'],
+    [
+      'an unknown field',
+      { subject: { phone: '+4915112345601' }, method: 'sms-code', reference: 'r', extra: 1 },
+      'key',
+      [400],
+      'extra',
+    ],
+    [
+      'an unknown method',
+      { subject: { phone: '+4915112345601' }, method: 'pigeon', reference: 'r' },
+      'key',
+      [400],
+      'method',
+    ],
     ['no reference', { subject: { phone: '+4915112345601' }, method: 'call' }, 'key', [400], 'reference'],
-    ['an email instead of a phone', { subject: { email: 'a@b.de' }, method: 'call', reference: 'r' }, 'key', [400], 'subject'],
+    [
+      'an email instead of a phone',
+      { subject: { email: 'a@b.de' }, method: 'call', reference: 'r' },
+      'key',
+      [400],
+      'subject',
+    ],
     ['a bad number', { subject: { phone: 'abc' }, method: 'call', reference: 'r' }, 'key', [400], 'subject.phone'],
-    ['a date without a time zone', { subject: { phone: '+4915112345601' }, method: 'call', reference: 'r', occurredAt: '2026-12-01T10:00' }, 'key', [400], 'occurredAt'],
+    [
+      'a date without a time zone',
+      { subject: { phone: '+4915112345601' }, method: 'call', reference: 'r', occurredAt: '2026-12-01T10:00' },
+      'key',
+      [400],
+      'occurredAt',
+    ],
   ])('%s → refused, nothing written', async (_what, body, token, statuses, field) => {
     const before = await rowCounts(app.strapi);
     const res = await verify(body, token ? key : null);
@@ -142,10 +186,16 @@ describe('phone verifications: bad input and auth', () => {
 
 describe('B5, N16: an unanswered email confirmation expires the email request only', () => {
   it('B5/N16: after pendingTtlDays the email state expires; the phone/SMS consent still waits for verification', async () => {
-    const res = await submit('de-consumers', { email: 'mia@example.de', phone: '+4915112345604' }, { sms: true, newsletter: true });
+    const res = await submit(
+      'de-consumers',
+      { email: 'mia@example.de', phone: '+4915112345604' },
+      { sms: true, newsletter: true }
+    );
     expect(res.status).toBe(201);
     const subject = res.body.data.receipt.piiPrincipalId;
-    await consent().service('confirmations').expirePending(new Date(Date.now() + 400 * 86_400_000));
+    await consent()
+      .service('confirmations')
+      .expirePending(new Date(Date.now() + 400 * 86_400_000));
     expect(await statesOf(subject, 'newsletter')).toEqual({ email: 'expired' });
     expect(await statesOf(subject, 'sms')).toEqual({ sms: 'pending', phone: 'pending' });
     const verified = await verify({ subject: { phone: '+4915112345604' }, method: 'call', reference: 'call-9' });
@@ -190,35 +240,62 @@ describe('B5, N16: the preference centre and imports hold a German consumer’s 
     expect(signup.status).toBe(201);
     const subject = signup.body.data.receipt.piiPrincipalId;
     const url = preferencesOf(subject);
-    const res = await app.http().put(url).send({ choices: { sms: true }, notices: { sms: notices.sms } });
+    const res = await app
+      .http()
+      .put(url)
+      .send({ choices: { sms: true }, notices: { sms: notices.sms } });
     expect(res.status).toBe(200);
     expect(res.body.data.states.sms).toBe('pending');
     expect(await statesOf(subject, 'sms')).toEqual({ sms: 'pending', phone: 'pending' });
     const requested = await knex()('consent_events').where({ subject, purpose: 'sms', action: 'requested' });
     expect(requested).toHaveLength(2);
     expect(requested.every((e: { method: string }) => e.method === 'preference-center')).toBe(true);
-    expect((await consent().service('eligibility').check('sms', 'sms', { phone })).reasons).toContain('pending-confirmation');
+    expect((await consent().service('eligibility').check('sms', 'sms', { phone })).reasons).toContain(
+      'pending-confirmation'
+    );
     // The view shows what waits.
     const view = await app.http().get(url);
-    expect(view.body.data.purposes.find((p: { key: string }) => p.key === 'sms').states).toEqual({ sms: 'pending', phone: 'pending' });
+    expect(view.body.data.purposes.find((p: { key: string }) => p.key === 'sms').states).toEqual({
+      sms: 'pending',
+      phone: 'pending',
+    });
     // Sending the same choice again adds nothing.
     const events = (await knex()('consent_events').where({ subject })).length;
-    expect((await app.http().put(url).send({ choices: { sms: true }, notices: { sms: notices.sms } })).status).toBe(200);
+    expect(
+      (
+        await app
+          .http()
+          .put(url)
+          .send({ choices: { sms: true }, notices: { sms: notices.sms } })
+      ).status
+    ).toBe(200);
     expect((await knex()('consent_events').where({ subject })).length).toBe(events);
 
     const verified = await verify({ subject: { phone }, method: 'sms-code', reference: 'otp-pc-1' });
     expect(verified.body.data.confirmed).toHaveLength(2);
     expect(await statesOf(subject, 'sms')).toEqual({ sms: 'granted', phone: 'granted' });
-    expect((await consent().service('eligibility').check('sms', 'sms', { phone })).reasons).not.toContain('pending-confirmation');
+    expect((await consent().service('eligibility').check('sms', 'sms', { phone })).reasons).not.toContain(
+      'pending-confirmation'
+    );
     // A verified grant given again stays granted (asking again never un-confirms).
-    expect((await app.http().put(url).send({ choices: { sms: true }, notices: { sms: notices.sms } })).body.data.states.sms).toBe('granted');
+    expect(
+      (
+        await app
+          .http()
+          .put(url)
+          .send({ choices: { sms: true }, notices: { sms: notices.sms } })
+      ).body.data.states.sms
+    ).toBe('granted');
     await expectStatesEqualReplay(app.strapi, subject);
   });
 
   it('B5/N16/C2: a French consumer granting SMS in the preference centre is granted at once', async () => {
     const signup = await submit('fr-consumers', { email: 'zoe@example.fr', phone: '+33612345612' }, { sms: false });
     const subject = signup.body.data.receipt.piiPrincipalId;
-    const res = await app.http().put(preferencesOf(subject)).send({ choices: { sms: true }, notices: { sms: notices.sms } });
+    const res = await app
+      .http()
+      .put(preferencesOf(subject))
+      .send({ choices: { sms: true }, notices: { sms: notices.sms } });
     expect(res.status).toBe(200);
     expect(await statesOf(subject, 'sms')).toEqual({ sms: 'granted', phone: 'granted' });
   });
@@ -228,14 +305,22 @@ describe('B5, N16: the preference centre and imports hold a German consumer’s 
     const res = await importSms(phone, {}, { jurisdiction: 'de' });
     expect(res.status).toBe(201);
     expect(res.body.data).toMatchObject({ recorded: 1, unproven: 0, skipped: 0 });
-    expect(res.body.data.events[0]).toMatchObject({ status: 'recorded', state: 'pending', warnings: ['phone-verification-pending'] });
+    expect(res.body.data.events[0]).toMatchObject({
+      status: 'recorded',
+      state: 'pending',
+      warnings: ['phone-verification-pending'],
+    });
     const subject = res.body.data.events[0].subject;
     expect(await statesOf(subject, 'sms')).toEqual({ sms: 'pending' });
     const [event] = await knex()('consent_events').where({ subject, purpose: 'sms' });
     expect(event).toMatchObject({ action: 'requested', method: 'import' });
-    expect((await consent().service('eligibility').check('sms', 'sms', { phone })).reasons).toContain('pending-confirmation');
+    expect((await consent().service('eligibility').check('sms', 'sms', { phone })).reasons).toContain(
+      'pending-confirmation'
+    );
     // The site's later verification confirms it, like a form's.
-    expect((await verify({ subject: { phone }, method: 'call', reference: 'call-77' })).body.data.confirmed).toEqual([{ purpose: 'sms', channel: 'sms' }]);
+    expect((await verify({ subject: { phone }, method: 'call', reference: 'call-77' })).body.data.confirmed).toEqual([
+      { purpose: 'sms', channel: 'sms' },
+    ]);
     expect(await statesOf(subject, 'sms')).toEqual({ sms: 'granted' });
     await expectStatesEqualReplay(app.strapi, subject);
   });
@@ -243,7 +328,11 @@ describe('B5, N16: the preference centre and imports hold a German consumer’s 
   it('B5/N16/J2: with phoneVerification the imported grant is granted and the verification kept as evidence', async () => {
     const phone = '+4915112345614';
     const verifiedAt = new Date(Date.now() - 120_000).toISOString();
-    const res = await importSms(phone, { phoneVerification: { method: 'sms-code', reference: 'otp-cc-9', verifiedAt } }, { jurisdiction: 'de' });
+    const res = await importSms(
+      phone,
+      { phoneVerification: { method: 'sms-code', reference: 'otp-cc-9', verifiedAt } },
+      { jurisdiction: 'de' }
+    );
     expect(res.status).toBe(201);
     expect(res.body.data.events[0]).toMatchObject({ status: 'recorded', state: 'granted' });
     expect(res.body.data.events[0].warnings).toBeUndefined();
@@ -265,10 +354,22 @@ describe('B5, N16: the preference centre and imports hold a German consumer’s 
   it.each([
     ['on an email grant', { purpose: 'newsletter', channel: 'email' }, 'events.0.phoneVerification'],
     ['on a withdrawal', { action: 'withdrawn' }, 'events.0.phoneVerification'],
-    ['with an unknown method', { phoneVerification: { method: 'pigeon', reference: 'r', verifiedAt: '2026-01-01T10:00:00Z' } }, 'method'],
+    [
+      'with an unknown method',
+      { phoneVerification: { method: 'pigeon', reference: 'r', verifiedAt: '2026-01-01T10:00:00Z' } },
+      'method',
+    ],
     ['without a reference', { phoneVerification: { method: 'call', verifiedAt: '2026-01-01T10:00:00Z' } }, 'reference'],
-    ['in the future', { phoneVerification: { method: 'call', reference: 'r', verifiedAt: '2999-01-01T10:00:00Z' } }, 'verifiedAt'],
-    ['with an unknown field', { phoneVerification: { method: 'call', reference: 'r', verifiedAt: '2026-01-01T10:00:00Z', code: '1234' } }, 'code'],
+    [
+      'in the future',
+      { phoneVerification: { method: 'call', reference: 'r', verifiedAt: '2999-01-01T10:00:00Z' } },
+      'verifiedAt',
+    ],
+    [
+      'with an unknown field',
+      { phoneVerification: { method: 'call', reference: 'r', verifiedAt: '2026-01-01T10:00:00Z', code: '1234' } },
+      'code',
+    ],
   ])('B5/N16: phoneVerification %s → 400 naming it, nothing written', async (_what, extra, field) => {
     const before = await rowCounts(app.strapi);
     const body = {

@@ -62,11 +62,15 @@ it('seeding twice is a no-op (restart keeps one copy)', async () => {
 });
 
 it('serves /favicon.ico (browsers ask every site for it; a missing file was a 500 with a stack trace)', async () => {
-  const res = await app.http().get('/favicon.ico').buffer(true).parse((r, done) => {
-    const chunks: Buffer[] = [];
-    r.on('data', (c: Buffer) => chunks.push(c));
-    r.on('end', () => done(null, Buffer.concat(chunks)));
-  });
+  const res = await app
+    .http()
+    .get('/favicon.ico')
+    .buffer(true)
+    .parse((r, done) => {
+      const chunks: Buffer[] = [];
+      r.on('data', (c: Buffer) => chunks.push(c));
+      r.on('end', () => done(null, Buffer.concat(chunks)));
+    });
   expect(res.status).toBe(200);
   expect(res.headers['content-type']).toBe('image/x-icon');
   // An ICO file (reserved 0, type 1) holding one image.
@@ -96,20 +100,34 @@ describe.each(['en', 'de', 'fr'])('GET /demo?locale=%s', (language) => {
   });
 });
 
-it('the mailbox sends the demo newsletter through the messages service to the newsletter\'s people (D4, E1)', async () => {
+it("the mailbox sends the demo newsletter through the messages service to the newsletter's people (D4, E1)", async () => {
   const consent = app.strapi.plugin('consent');
   const pseudonym = await app.strapi.db.transaction(async () => {
     await consent.service('ledger').lock();
-    return (await consent.service('subjects').resolve({ email: 'demo-reader@example.com' }, {})).subject.pseudonym as string;
+    return (await consent.service('subjects').resolve({ email: 'demo-reader@example.com' }, {})).subject
+      .pseudonym as string;
   });
   await consent.service('ledger').append([
-    { subject: pseudonym, purpose: 'newsletter', channel: 'email', action: 'granted', state: 'granted', method: 'import', legalBasis: 'consent', actor: 'import:test' },
+    {
+      subject: pseudonym,
+      purpose: 'newsletter',
+      channel: 'email',
+      action: 'granted',
+      state: 'granted',
+      method: 'import',
+      legalBasis: 'consent',
+      actor: 'import:test',
+    },
   ]);
   const page = await app.http().get('/demo/mails');
-  expect(page.text).toContain('<form method="post" action="/demo/newsletter"><button type="submit">Send the demo newsletter</button>');
+  expect(page.text).toContain(
+    '<form method="post" action="/demo/newsletter"><button type="submit">Send the demo newsletter</button>'
+  );
   const sent = await app.http().post('/demo/newsletter');
   expect(sent.status).toBe(302);
   const id = /\/demo\/mails\?sent=(\d+)$/.exec(sent.headers.location)![1];
   await consent.service('messages').wake();
-  expect((await app.http().get(`/demo/mails?sent=${id}`)).text).toContain('Newsletter sent: 1 sent, 0 skipped (not eligible at sending), 0 failed, of 1.');
+  expect((await app.http().get(`/demo/mails?sent=${id}`)).text).toContain(
+    'Newsletter sent: 1 sent, 0 skipped (not eligible at sending), 0 failed, of 1.'
+  );
 });

@@ -22,7 +22,20 @@ import { withoutLedgerTriggers } from '../harness/tamper';
 
 const CLI = path.resolve(__dirname, '../harness/verify-cli.js');
 const PERSONAL = ['subject', 'page_url', 'context', 'evidence', 'actor', 'receipt_id'];
-const KEPT = ['id', 'seq', 'event_id', 'purpose', 'channel', 'action', 'state', 'method', 'legal_basis', 'form_key', 'prev_hash', 'hash'];
+const KEPT = [
+  'id',
+  'seq',
+  'event_id',
+  'purpose',
+  'channel',
+  'action',
+  'state',
+  'method',
+  'legal_basis',
+  'form_key',
+  'prev_hash',
+  'hash',
+];
 
 let app: TestStrapi;
 let admin: ReturnType<typeof adminApi>;
@@ -122,7 +135,13 @@ beforeAll(async () => {
   for (const i of [0, 1, 2]) {
     const receiptId = `rcpt-olga@example.fr-${i}`;
     await app.strapi.db.query(UID.receipt).create({
-      data: { receiptId, subject: olga, issuedAt: yearsAgo(7), body: { receiptId }, jws: consent().service('receipts').sign({ receiptId, sub: olga }) },
+      data: {
+        receiptId,
+        subject: olga,
+        issuedAt: yearsAgo(7),
+        body: { receiptId },
+        jws: consent().service('receipts').sign({ receiptId, sub: olga }),
+      },
     });
   }
   // Ended two years ago.
@@ -211,7 +230,16 @@ describe('I5: pruning at the end of the proof period (default 5 years)', () => {
     await consent()
       .service('ledger')
       .append([
-        { subject: olga, purpose: 'newsletter', channel: 'email', action: 'granted', state: 'granted', method: 'form', legalBasis: 'consent', actor: 'subject' },
+        {
+          subject: olga,
+          purpose: 'newsletter',
+          channel: 'email',
+          action: 'granted',
+          state: 'granted',
+          method: 'form',
+          legalBasis: 'consent',
+          actor: 'subject',
+        },
       ]);
     expect((await stateOf(olga, 'newsletter')).state).toBe('granted');
     await expectStatesEqualReplay(app.strapi, olga);
@@ -233,7 +261,15 @@ describe('I5, J1: the NDJSON export and the offline verifier on a pruned ledger'
   it('I5: pruned events are exported with their personal fields null, prunedAt and their seal', () => {
     expect(pruned).toHaveLength(2);
     const e = JSON.parse(lines.find((l) => l.includes(`"seq":${pruned[0]},`))!);
-    expect(e).toMatchObject({ subject: null, pageUrl: null, context: null, evidence: null, actor: null, receiptId: null, receipt: null });
+    expect(e).toMatchObject({
+      subject: null,
+      pageUrl: null,
+      context: null,
+      evidence: null,
+      actor: null,
+      receiptId: null,
+      receipt: null,
+    });
     expect(e.purpose).toBe('newsletter');
     expect(typeof e.pruneSeal).toBe('string');
   });
@@ -271,7 +307,10 @@ describe('I5, J1: the NDJSON export and the offline verifier on a pruned ledger'
     expect(r.status).toBe(1);
     expect(r.stderr).toContain(`event seq ${pruned[0]}`);
     expect(r.stderr).toContain('its hash or prevHash is not the one sealed');
-    const noKeys = verifyFile(edited(lines, pruned[0], (e) => (e.hash = 'a'.repeat(64))), []);
+    const noKeys = verifyFile(
+      edited(lines, pruned[0], (e) => (e.hash = 'a'.repeat(64))),
+      []
+    );
     expect(noKeys.status).toBe(1);
     expect(noKeys.stderr).toContain('does not link to the previous event');
   });
@@ -341,13 +380,20 @@ describe('I5, J1: the database lets exactly the prune update through', () => {
     const original = await knex()(TABLE.event).where({ id: live.id }).first();
     await update(live.id, prune());
     const res = await admin.post('/consent/ledger/verify');
-    expect(res.body.data).toMatchObject({ ok: false, firstBadEvent: { seq: Number(original.seq), problem: expect.stringMatching(/prune seal is not genuine/) } });
+    expect(res.body.data).toMatchObject({
+      ok: false,
+      firstBadEvent: { seq: Number(original.seq), problem: expect.stringMatching(/prune seal is not genuine/) },
+    });
     // Put back as it was (JSON as text: MySQL would read an object as a list of assignments).
     const text = (v: unknown) => (v != null && typeof v === 'object' ? JSON.stringify(v) : v);
     await withoutLedgerTriggers(app.strapi, async () => {
       await knex()(TABLE.event)
         .where({ id: live.id })
-        .update({ ...Object.fromEntries(PERSONAL.map((c) => [c, text(original[c])])), pruned_at: null, prune_seal: null });
+        .update({
+          ...Object.fromEntries(PERSONAL.map((c) => [c, text(original[c])])),
+          pruned_at: null,
+          prune_seal: null,
+        });
     });
     expect((await admin.post('/consent/ledger/verify')).body.data.ok).toBe(true);
   });
@@ -359,7 +405,10 @@ describe('I5, J1: the database lets exactly the prune update through', () => {
     });
     expect((await admin.post('/consent/ledger/verify')).body.data).toMatchObject({
       ok: false,
-      firstBadEvent: { seq: Number(original.seq), problem: 'its remaining fields are not the ones sealed when it was pruned' },
+      firstBadEvent: {
+        seq: Number(original.seq),
+        problem: 'its remaining fields are not the ones sealed when it was pruned',
+      },
     });
     await withoutLedgerTriggers(app.strapi, async () => {
       await knex()(TABLE.event).where({ id: pruned.id }).update({ action: original.action });
@@ -381,10 +430,15 @@ describe('I5, J1: the database lets exactly the prune update through', () => {
     expect(await installLedgerTriggers(app.strapi)).toBe(true);
     const names: string[] =
       client === 'sqlite'
-        ? (await knex().raw(`SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?`, [TABLE.event])).map((r: { name: string }) => r.name)
-        : (await knex().raw('SELECT TRIGGER_NAME AS name FROM information_schema.TRIGGERS WHERE EVENT_OBJECT_SCHEMA = DATABASE() AND EVENT_OBJECT_TABLE = ?', [TABLE.event]))[0].map(
-            (r: { name: string }) => r.name
-          );
+        ? (
+            await knex().raw(`SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?`, [TABLE.event])
+          ).map((r: { name: string }) => r.name)
+        : (
+            await knex().raw(
+              'SELECT TRIGGER_NAME AS name FROM information_schema.TRIGGERS WHERE EVENT_OBJECT_SCHEMA = DATABASE() AND EVENT_OBJECT_TABLE = ?',
+              [TABLE.event]
+            )
+          )[0].map((r: { name: string }) => r.name);
     expect(names).not.toContain('consent_events_no_update');
     expect(names.filter((n) => n.startsWith('consent_events_prune_only_'))).toHaveLength(1);
     await refused(update(live.id, { state: 'refused' }));

@@ -12,7 +12,6 @@ import { type Notices, setupForm, shownNotices, submitConsent } from '../harness
 import { consentEvent } from '../harness/fixtures';
 import { bootStrapi, type TestStrapi } from '../harness/strapi';
 
-
 let app: TestStrapi;
 let admin: ReturnType<typeof adminApi>;
 let notices: Notices;

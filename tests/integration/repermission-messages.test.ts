@@ -26,9 +26,18 @@ const eventsOf = (pseudonym: string) => knex()(TABLE.event).where({ subject: pse
 const evidenceOf = (e: { evidence: unknown }) => (typeof e.evidence === 'string' ? JSON.parse(e.evidence) : e.evidence);
 const eventCount = async () => Number((await knex()(TABLE.event).count({ n: '*' }))[0].n);
 const requestsOf = async (pseudonym: string) =>
-  (await eventsOf(pseudonym)).filter((e: { action: string; evidence: unknown }) => e.action === 'contacted' && evidenceOf(e)?.kind === 're-permission');
+  (await eventsOf(pseudonym)).filter(
+    (e: { action: string; evidence: unknown }) => e.action === 'contacted' && evidenceOf(e)?.kind === 're-permission'
+  );
 const header = (mail: ReceivedMail, name: string) =>
-  mail.headerLines.filter((h) => h.key === name).map((h) => h.line.slice(h.line.indexOf(':') + 1).replace(/\r?\n\s+/g, ' ').trim());
+  mail.headerLines
+    .filter((h) => h.key === name)
+    .map((h) =>
+      h.line
+        .slice(h.line.indexOf(':') + 1)
+        .replace(/\r?\n\s+/g, ' ')
+        .trim()
+    );
 const mailsTo = (email: string) => smtp.mails.filter((m) => m.to.includes(email));
 // The three years of someone whose last own act was `since` end 36 months later.
 const endingIn = (days: number) => new Date(monthsBefore(NOW, 36).getTime() + days * DAY);
@@ -42,7 +51,9 @@ const subscriber = async (email: string, since: Date, purposes: string[], langua
   });
   const events = [];
   for (const purpose of purposes) {
-    const notice = await app.strapi.db.query(UID.notice).findOne({ where: { purpose, language: 'en', status: 'published' } });
+    const notice = await app.strapi.db
+      .query(UID.notice)
+      .findOne({ where: { purpose, language: 'en', status: 'published' } });
     events.push({
       subject: pseudonym,
       purpose,
@@ -97,8 +108,12 @@ beforeAll(async () => {
     pluginConfig: { publicUrl: PUBLIC_URL, email: { unsubscribeMailto: 'unsubscribe@shop.example', templates: {} } },
   });
   await setupForm(app.strapi, ['newsletter', 'partners', 'sms', 'service']);
-  await consent().service('purposes').update('newsletter', { translations: { de: { name: 'Unser Newsletter' } } });
-  await consent().service('purposes').update('partners', { translations: { de: { name: 'Angebote der Partner' } } });
+  await consent()
+    .service('purposes')
+    .update('newsletter', { translations: { de: { name: 'Unser Newsletter' } } });
+  await consent()
+    .service('purposes')
+    .update('partners', { translations: { de: { name: 'Angebote der Partner' } } });
   // Under the French rule, writing German: two purposes, two requests.
   people.lena = await subscriber('lena@example.fr', endingIn(10), ['newsletter', 'partners'], 'de');
   // Silent: her data goes once the request has stood unanswered.
@@ -133,12 +148,18 @@ describe('I4, D10: the re-permission request is a message of the messages servic
     await messages().stop();
     const run = await retention().requestRepermission(new Date(NOW.getTime() + DAY));
     expect(run.requested).toBe(3);
-    expect(await retention().requestRepermission(new Date(NOW.getTime() + 2 * DAY))).toEqual({ requested: 0, messages: [] });
+    expect(await retention().requestRepermission(new Date(NOW.getTime() + 2 * DAY))).toEqual({
+      requested: 0,
+      messages: [],
+    });
     messages().start();
     const jobs = await settled(run.messages);
     expect(jobs.reduce((n, j) => n + j.counts.sent, 0)).toBe(3);
     expect(jobs.map((j) => j.kind)).toEqual(['marketing', 'marketing', 'marketing']);
-    expect(await retention().requestRepermission(new Date(NOW.getTime() + 3 * DAY))).toEqual({ requested: 0, messages: [] });
+    expect(await retention().requestRepermission(new Date(NOW.getTime() + 3 * DAY))).toEqual({
+      requested: 0,
+      messages: [],
+    });
   });
 
   it('D10, E1, I4: two German mails, one per purpose, each with the one-click headers, its own renew link and the opt-out link', async () => {
@@ -149,17 +170,25 @@ describe('I4, D10: the re-permission request is a message of the messages servic
       expect(mail.subject).toBe('Möchten Sie weiterhin von uns hören?');
       expect(mail.text).toContain('Wir haben lange nichts von Ihnen gehört.');
       expect(header(mail, 'list-unsubscribe')).toEqual([
-        expect.stringMatching(/^<https:\/\/consent\.example\/api\/consent\/unsubscribe\/[A-Za-z0-9_.-]+>, <mailto:unsubscribe@shop\.example\?subject=unsubscribe>$/),
+        expect.stringMatching(
+          /^<https:\/\/consent\.example\/api\/consent\/unsubscribe\/[A-Za-z0-9_.-]+>, <mailto:unsubscribe@shop\.example\?subject=unsubscribe>$/
+        ),
       ]);
       expect(header(mail, 'list-unsubscribe-post')).toEqual(['List-Unsubscribe=One-Click']);
-      expect(mail.text).toMatch(/Um diese Nachrichten sofort abzubestellen: https:\/\/consent\.example\/api\/consent\/unsubscribe\/[A-Za-z0-9_.-]+/);
+      expect(mail.text).toMatch(
+        /Um diese Nachrichten sofort abzubestellen: https:\/\/consent\.example\/api\/consent\/unsubscribe\/[A-Za-z0-9_.-]+/
+      );
       expect(mail.html).toContain('https://consent.example/api/consent/unsubscribe/');
       expect(mail.text).not.toContain('{{');
       const name = mail.text.includes('- Unser Newsletter') ? 'newsletter' : 'partners';
       named.set(name, mail);
       // The link asks about this mail's purpose only.
       const page = await app.http().get(renewPath(mail)).expect(200);
-      expect(page.body.data).toEqual({ language: 'de', purposes: [name === 'newsletter' ? 'Unser Newsletter' : 'Angebote der Partner'], renewable: true });
+      expect(page.body.data).toEqual({
+        language: 'de',
+        purposes: [name === 'newsletter' ? 'Unser Newsletter' : 'Angebote der Partner'],
+        renewable: true,
+      });
     }
     expect([...named.keys()].sort()).toEqual(['newsletter', 'partners']);
     expect(mailsTo('otto@example.fr')).toHaveLength(1);
@@ -172,8 +201,15 @@ describe('I4, D10: the re-permission request is a message of the messages servic
     const answerBy = new Date(NOW.getTime() + DAY + 30 * DAY).toISOString();
     const ids = new Set<number>();
     for (const request of requests) {
-      expect(request).toEqual(expect.objectContaining({ channel: 'email', method: 'api', actor: 'system', state: 'granted' }));
-      expect(evidenceOf(request)).toEqual({ kind: 're-permission', tokenHash: expect.stringMatching(/^[0-9a-f]{64}$/), answerBy, message: expect.any(Number) });
+      expect(request).toEqual(
+        expect.objectContaining({ channel: 'email', method: 'api', actor: 'system', state: 'granted' })
+      );
+      expect(evidenceOf(request)).toEqual({
+        kind: 're-permission',
+        tokenHash: expect.stringMatching(/^[0-9a-f]{64}$/),
+        answerBy,
+        message: expect.any(Number),
+      });
       ids.add(evidenceOf(request).message);
     }
     // Two messages: one per purpose.
@@ -188,8 +224,14 @@ describe('I4, D10: the re-permission request is a message of the messages servic
     const res = await app.http().post(renewPath(partners)).expect(200);
     expect(res.body.data).toEqual({ status: 'renewed', purposes: ['Angebote der Partner'] });
     const confirmed = (await eventsOf(people.lena)).filter((e: { action: string }) => e.action === 'confirmed');
-    expect(confirmed).toEqual([expect.objectContaining({ purpose: 'partners', channel: 'email', method: 'link', actor: 'subject' })]);
-    expect(evidenceOf(confirmed[0])).toMatchObject({ kind: 're-permission', tokenHash: evidenceOf((await requestsOf(people.lena)).find((r: { purpose: string }) => r.purpose === 'partners')).tokenHash });
+    expect(confirmed).toEqual([
+      expect.objectContaining({ purpose: 'partners', channel: 'email', method: 'link', actor: 'subject' }),
+    ]);
+    expect(evidenceOf(confirmed[0])).toMatchObject({
+      kind: 're-permission',
+      tokenHash: evidenceOf((await requestsOf(people.lena)).find((r: { purpose: string }) => r.purpose === 'partners'))
+        .tokenHash,
+    });
   });
 
   it('I4: the purge waits for the deadline, then takes the silent; the one who answered stays', async () => {
@@ -197,7 +239,9 @@ describe('I4, D10: the re-permission request is a message of the messages servic
     await retention().purgeProspects(new Date(sentAt.getTime() + 29 * DAY));
     expect((await subjectRow(people.otto)).email).toBe('otto@example.fr');
     await retention().purgeProspects(new Date(sentAt.getTime() + 31 * DAY));
-    expect(await subjectRow(people.otto)).toEqual(expect.objectContaining({ ...ERASED_IDENTIFIERS, erased_at: expect.anything() }));
+    expect(await subjectRow(people.otto)).toEqual(
+      expect.objectContaining({ ...ERASED_IDENTIFIERS, erased_at: expect.anything() })
+    );
     expect((await subjectRow(people.lena)).email).toBe('lena@example.fr');
   });
 
@@ -216,7 +260,12 @@ describe('I4, D10: the re-permission request is a message of the messages servic
           method: 'api',
           legalBasis: 'consent',
           actor: 'system',
-          evidence: { kind: 're-permission', tokenHash: 'f'.repeat(64), answerBy: new Date(NOW.getTime() + 40 * DAY).toISOString(), message: 0 },
+          evidence: {
+            kind: 're-permission',
+            tokenHash: 'f'.repeat(64),
+            answerBy: new Date(NOW.getTime() + 40 * DAY).toISOString(),
+            message: 0,
+          },
           occurredAt: new Date(NOW.getTime() + 10 * DAY),
         },
       ]);
@@ -227,7 +276,10 @@ describe('I4, D10: the re-permission request is a message of the messages servic
     const [job] = await settled(run.messages);
     expect(job).toMatchObject({ purpose: 'partners', counts: { sent: 1 } });
     expect(mailsTo('mia@example.fr')).toHaveLength(1);
-    expect((await requestsOf(people.mia)).map((r: { purpose: string }) => r.purpose)).toEqual(['newsletter', 'partners']);
+    expect((await requestsOf(people.mia)).map((r: { purpose: string }) => r.purpose)).toEqual([
+      'newsletter',
+      'partners',
+    ]);
   });
 
   it('the chain verifies and every state equals a replay of the ledger', async () => {

@@ -25,7 +25,9 @@ const eventsOf = (pseudonym: string) => knex()(TABLE.event).where({ subject: pse
 const evidenceOf = (e: { evidence: unknown }) => (typeof e.evidence === 'string' ? JSON.parse(e.evidence) : e.evidence);
 const eventCount = async () => Number((await knex()(TABLE.event).count({ n: '*' }))[0].n);
 const requestsOf = async (pseudonym: string) =>
-  (await eventsOf(pseudonym)).filter((e: { action: string; evidence: unknown }) => e.action === 'contacted' && evidenceOf(e)?.kind === 're-permission');
+  (await eventsOf(pseudonym)).filter(
+    (e: { action: string; evidence: unknown }) => e.action === 'contacted' && evidenceOf(e)?.kind === 're-permission'
+  );
 
 /**
  * Someone who subscribed `since` and did nothing themselves afterwards: a `granted` event by form at that
@@ -36,7 +38,9 @@ const subscriber = async (
   since: Date,
   { purpose = 'partners', channel = 'email', language = 'en', jurisdiction = 'fr' } = {}
 ): Promise<string> => {
-  const notice = await app.strapi.db.query(UID.notice).findOne({ where: { purpose, language: 'en', status: 'published' } });
+  const notice = await app.strapi.db
+    .query(UID.notice)
+    .findOne({ where: { purpose, language: 'en', status: 'published' } });
   const pseudonym = await app.strapi.db.transaction(async () => {
     await consent().service('ledger').lock();
     const { subject } = await consent().service('subjects').resolve(identifiers, { language, jurisdiction });
@@ -103,7 +107,9 @@ beforeAll(async () => {
   // The defaults: French people's subscriptions too (retention.subscriberJurisdictions ['fr']), asked 30 days ahead.
   app = await bootStrapi({ env: { CONSENT_TEST_SMTP_PORT: String(smtp.port) } });
   await setupForm(app.strapi, ['newsletter', 'partners', 'sms', 'service']);
-  await consent().service('purposes').update('partners', { translations: { fr: { name: 'Offres des partenaires' } } });
+  await consent()
+    .service('purposes')
+    .update('partners', { translations: { fr: { name: 'Offres des partenaires' } } });
   await publishNotice(app.strapi, 'partners', 'fr', 'Offres des partenaires');
 
   // Due: their three years end within 30 days.
@@ -119,14 +125,22 @@ beforeAll(async () => {
   people.cas = await subscriber({ email: 'cas@example.fr' }, endingIn(-400));
   await consent()
     .service('relationships')
-    .upsert({ subject: { email: 'cas@example.fr' }, reference: 'C-1', startedAt: endingIn(-400).toISOString() }, 'test');
+    .upsert(
+      { subject: { email: 'cas@example.fr' }, reference: 'C-1', startedAt: endingIn(-400).toISOString() },
+      'test'
+    );
   // A former customer whose contract ended more than three years ago and who cannot be mailed: purged,
   // and the contract's reference with them.
   people.eve = await subscriber({ phone: '+33698765432' }, endingIn(-600), { purpose: 'sms', channel: 'sms' });
   await consent()
     .service('relationships')
     .upsert(
-      { subject: { phone: '+33698765432' }, reference: 'C-2', startedAt: endingIn(-600).toISOString(), endedAt: endingIn(-5).toISOString() },
+      {
+        subject: { phone: '+33698765432' },
+        reference: 'C-2',
+        startedAt: endingIn(-600).toISOString(),
+        endedAt: endingIn(-5).toISOString(),
+      },
       'test'
     );
 });
@@ -144,7 +158,10 @@ describe('I4: one request, mailed before the three years end', () => {
     // One message per purpose and language: zoe's in French, yan's in English.
     expect(run).toEqual({ requested: 2, messages: [expect.any(Number), expect.any(Number)] });
     const jobs = await settled(run.messages);
-    expect(jobs.map((j) => j.counts)).toEqual([expect.objectContaining({ total: 1, failed: 1, sent: 0 }), expect.objectContaining({ total: 1, failed: 1, sent: 0 })]);
+    expect(jobs.map((j) => j.counts)).toEqual([
+      expect.objectContaining({ total: 1, failed: 1, sent: 0 }),
+      expect.objectContaining({ total: 1, failed: 1, sent: 0 }),
+    ]);
     expect(await eventCount()).toBe(before);
     // Unasked, a subscriber is not purged even past the end of their three years.
     const late = new Date(NOW.getTime() + 45 * DAY);
@@ -162,15 +179,22 @@ describe('I4: one request, mailed before the three years end', () => {
     expect(a.requested + b.requested).toBe(0);
     const jobs = await settled(run.messages);
     expect(jobs.map((j) => j.counts.sent)).toEqual([1, 1]);
-    expect(jobs.map((j) => [j.purpose, j.kind])).toEqual([['partners', 'marketing'], ['partners', 'marketing']]);
+    expect(jobs.map((j) => [j.purpose, j.kind])).toEqual([
+      ['partners', 'marketing'],
+      ['partners', 'marketing'],
+    ]);
 
     const zoe = await smtp.waitFor((m) => m.to.includes('zoe@example.fr'));
     expect(zoe.subject).toBe('Souhaitez-vous continuer à recevoir nos messages ?');
     expect(zoe.text).toContain('Offres des partenaires');
     expect(zoe.text).toContain('Example Shop SAS');
-    const deadline = new Intl.DateTimeFormat('fr', { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(next.getTime() + 30 * DAY));
+    const deadline = new Intl.DateTimeFormat('fr', { dateStyle: 'long', timeZone: 'UTC' }).format(
+      new Date(next.getTime() + 30 * DAY)
+    );
     expect(zoe.text).toContain(deadline);
-    expect(linksOf(zoe)).toEqual(expect.objectContaining({ renew: expect.any(String), preferences: expect.any(String) }));
+    expect(linksOf(zoe)).toEqual(
+      expect.objectContaining({ renew: expect.any(String), preferences: expect.any(String) })
+    );
     const yan = await smtp.waitFor((m) => m.to.includes('yan@example.fr'));
     expect(yan.subject).toBe('Do you still want to hear from us?');
     expect(smtp.mails.filter((m) => m.to.includes('zoe@example.fr'))).toHaveLength(1);
@@ -181,7 +205,13 @@ describe('I4: one request, mailed before the three years end', () => {
     // The request is on the ledger: a `contacted` event by the system (not an act of the person).
     const requests = await requestsOf(people.zoe);
     expect(requests).toEqual([
-      expect.objectContaining({ purpose: 'partners', channel: 'email', method: 'api', actor: 'system', state: 'granted' }),
+      expect.objectContaining({
+        purpose: 'partners',
+        channel: 'email',
+        method: 'api',
+        actor: 'system',
+        state: 'granted',
+      }),
     ]);
     expect(evidenceOf(requests[0])).toEqual({
       kind: 're-permission',
@@ -194,7 +224,10 @@ describe('I4: one request, mailed before the three years end', () => {
   });
 
   it('the next night asks nobody again', async () => {
-    expect(await retention().requestRepermission(new Date(NOW.getTime() + 2 * DAY))).toEqual({ requested: 0, messages: [] });
+    expect(await retention().requestRepermission(new Date(NOW.getTime() + 2 * DAY))).toEqual({
+      requested: 0,
+      messages: [],
+    });
   });
 
   it('kim is asked when his own 30 days come', async () => {
@@ -216,7 +249,9 @@ describe('I4: the answer', () => {
     const page = await app.http().get(yan.renew).set('Accept', 'text/html').expect(200);
     expect(page.text).toContain('Do you still want to hear from us?');
     expect(page.text).toContain('Partner offers');
-    expect(page.text).toMatch(/<form method="post" action="\/api\/consent\/renew\/[^"]+"><button type="submit">Keep me subscribed<\/button>/);
+    expect(page.text).toMatch(
+      /<form method="post" action="\/api\/consent\/renew\/[^"]+"><button type="submit">Keep me subscribed<\/button>/
+    );
     const json = await app.http().get(yan.renew).expect(200);
     expect(json.body.data).toEqual({ language: 'en', purposes: ['Partner offers'], renewable: true });
     expect(await eventCount()).toBe(before);
@@ -230,7 +265,9 @@ describe('I4: the answer', () => {
   });
 
   it('"keep me subscribed" is the person’s own act: a confirmed event by link, the notice they agreed to kept', async () => {
-    const stateBefore = await knex()(TABLE.state).where({ subject: people.yan, purpose: 'partners', channel: 'email' }).first();
+    const stateBefore = await knex()(TABLE.state)
+      .where({ subject: people.yan, purpose: 'partners', channel: 'email' })
+      .first();
     const page = await app.http().post(yan.renew).set('Accept', 'text/html').expect(200);
     expect(page.text).toContain('Thank you: you will go on hearing from us about:');
     expect(page.text).toContain('<h1>You stay subscribed</h1>');
@@ -248,10 +285,14 @@ describe('I4: the answer', () => {
       }),
     ]);
     expect(evidenceOf(confirmed[0])).toMatchObject({ kind: 're-permission' });
-    const stateAfter = await knex()(TABLE.state).where({ subject: people.yan, purpose: 'partners', channel: 'email' }).first();
+    const stateAfter = await knex()(TABLE.state)
+      .where({ subject: people.yan, purpose: 'partners', channel: 'email' })
+      .first();
     expect(stateAfter.state).toBe('granted');
     expect(new Date(stateAfter.granted_at).getTime()).toBeGreaterThan(new Date(stateBefore.granted_at).getTime());
-    expect(await consent().service('eligibility').check('partners', 'email', { email: 'yan@example.fr' })).toMatchObject({ eligible: true });
+    expect(
+      await consent().service('eligibility').check('partners', 'email', { email: 'yan@example.fr' })
+    ).toMatchObject({ eligible: true });
   });
 
   it('a second answer changes nothing', async () => {
@@ -264,8 +305,15 @@ describe('I4: the answer', () => {
   it('a made-up or misused link is a 400 and writes nothing', async () => {
     const before = await eventCount();
     const [body] = yan.token.split('.');
-    await app.http().post(`/api/consent/renew/${body}.${'A'.repeat(43)}`).expect(400);
-    const page = await app.http().get(`/api/consent/renew/${body}.${'A'.repeat(43)}`).set('Accept', 'text/html').expect(400);
+    await app
+      .http()
+      .post(`/api/consent/renew/${body}.${'A'.repeat(43)}`)
+      .expect(400);
+    const page = await app
+      .http()
+      .get(`/api/consent/renew/${body}.${'A'.repeat(43)}`)
+      .set('Accept', 'text/html')
+      .expect(400);
     expect(page.text).toContain('This link is not valid');
     // A preference-centre token is not a re-permission token.
     const preferencesToken = yan.preferences.split('/').pop();
@@ -282,7 +330,9 @@ describe('I4: silence', () => {
 
   it('then the grant expires for inactivity and the data goes; the answered, the German and the customer stay', async () => {
     await retention().purgeProspects(new Date(NOW.getTime() + 32 * DAY));
-    expect(await subjectRow(people.zoe)).toEqual(expect.objectContaining({ ...ERASED_IDENTIFIERS, erased_at: expect.anything() }));
+    expect(await subjectRow(people.zoe)).toEqual(
+      expect.objectContaining({ ...ERASED_IDENTIFIERS, erased_at: expect.anything() })
+    );
     const expired = (await eventsOf(people.zoe)).filter((e: { action: string }) => e.action === 'expired');
     expect(expired).toHaveLength(1);
     expect(evidenceOf(expired[0])).toMatchObject({ reason: 'inactivity' });
@@ -315,12 +365,18 @@ describe('I4: silence', () => {
       material: true,
     });
     // The page offers nothing the button would not do.
-    expect((await app.http().get(kim.renew).expect(200)).body.data).toEqual({ language: 'en', purposes: [], renewable: false });
+    expect((await app.http().get(kim.renew).expect(200)).body.data).toEqual({
+      language: 'en',
+      purposes: [],
+      renewable: false,
+    });
     const before = await eventCount();
     const res = await app.http().post(kim.renew).expect(200);
     expect(res.body.data).toEqual({ status: 'nothing-to-renew', purposes: [] });
     expect(await eventCount()).toBe(before);
-    expect(await consent().service('eligibility').check('partners', 'email', { email: 'kim@example.fr' })).toMatchObject({
+    expect(
+      await consent().service('eligibility').check('partners', 'email', { email: 'kim@example.fr' })
+    ).toMatchObject({
       eligible: false,
       reasons: ['re-consent-required'],
     });

@@ -12,7 +12,14 @@ import { compactVerify, createLocalJWKSet, decodeProtectedHeader } from 'jose';
 import { ACTIONS } from '../../server/src/constants';
 import { reportHash } from '../../server/src/domain/report-rules';
 import { adminApi, createAdminWithActions, createSuperAdmin } from '../harness/admin';
-import { publishNotice, setupForm, shownNotices, submitConsent, withdrawConsent, type Notices } from '../harness/consent-setup';
+import {
+  publishNotice,
+  setupForm,
+  shownNotices,
+  submitConsent,
+  withdrawConsent,
+  type Notices,
+} from '../harness/consent-setup';
 import { consentEvent } from '../harness/fixtures';
 import { replayThenStop } from '../harness/ledger-replay';
 import { pdfText } from '../harness/pdf-text';
@@ -30,13 +37,15 @@ let jwks: { keys: object[] };
 const day = (offset: number) => new Date(Date.now() + offset * DAY_MS).toISOString().slice(0, 10);
 const at = (offset: number, hour = 12) => new Date(`${day(offset)}T${String(hour).padStart(2, '0')}:00:00.000Z`);
 const service = (name: string) => app.strapi.plugin('consent').service(name);
-const reportRows = async () => Number(((await app.strapi.db.connection('consent_reports').count({ n: '*' })) as Array<{ n: number }>)[0].n);
+const reportRows = async () =>
+  Number(((await app.strapi.db.connection('consent_reports').count({ n: '*' })) as Array<{ n: number }>)[0].n);
 
 /** The ledger's events of `purpose` in [since, until), counted here by action from the rows themselves. */
 const ledgerCounts = async (purpose: string, since: Date, until: Date) => {
-  const rows: Array<{ action: string; occurredAt: string | Date; evidence: Record<string, unknown> | null }> = await app.strapi.db
-    .query('plugin::consent.consent-event')
-    .findMany({ select: ['action', 'occurredAt', 'evidence'], where: { purpose } });
+  const rows: Array<{ action: string; occurredAt: string | Date; evidence: Record<string, unknown> | null }> =
+    await app.strapi.db
+      .query('plugin::consent.consent-event')
+      .findMany({ select: ['action', 'occurredAt', 'evidence'], where: { purpose } });
   const inside = rows.filter((r) => new Date(r.occurredAt) >= since && new Date(r.occurredAt) < until);
   const byAction: Record<string, number> = {};
   for (const r of inside) byAction[r.action] = (byAction[r.action] ?? 0) + 1;
@@ -65,14 +74,20 @@ const runVerify = (file: string, extra: string[]) => {
 };
 
 beforeAll(async () => {
-  app = await bootStrapi({ pluginConfig: { reports: { maxSpanDays: 31, sampleSize: 3 }, controller: { name: 'Shop GmbH', address: 'Hauptstr. 1, Berlin', contact: 'privacy@shop.example' } } });
+  app = await bootStrapi({
+    pluginConfig: {
+      reports: { maxSpanDays: 31, sampleSize: 3 },
+      controller: { name: 'Shop GmbH', address: 'Hauptstr. 1, Berlin', contact: 'privacy@shop.example' },
+    },
+  });
   const notices: Notices = shownNotices(await setupForm(app.strapi, ['newsletter', 'partners', 'postal']));
   admin = adminApi(app.strapi, await createSuperAdmin(app.strapi));
 
   // Today: real submissions (with signed receipts), a withdrawal and an erasure.
   await submitConsent(app, { email: 'ada@example.com' }, { newsletter: true, partners: false }, notices);
-  const bob = (await submitConsent(app, { email: 'bob@example.com' }, { newsletter: true, partners: true, postal: true }, notices)).receipt
-    .piiPrincipalId;
+  const bob = (
+    await submitConsent(app, { email: 'bob@example.com' }, { newsletter: true, partners: true, postal: true }, notices)
+  ).receipt.piiPrincipalId;
   await withdrawConsent(app, 'ada@example.com', ['newsletter']);
   expect((await admin.post(`/consent/subjects/${bob}/erase`)).status).toBe(200);
   // A material new version of the newsletter notice retires the first one today: both were in force.
@@ -82,21 +97,71 @@ beforeAll(async () => {
   // the period; events outside it on both sides.
   const ledger = service('ledger');
   await ledger.append([
-    consentEvent({ subject: 'p-1', action: 'requested', state: 'pending', method: 'double-opt-in', occurredAt: at(-20) }),
+    consentEvent({
+      subject: 'p-1',
+      action: 'requested',
+      state: 'pending',
+      method: 'double-opt-in',
+      occurredAt: at(-20),
+    }),
     consentEvent({ subject: 'p-1', action: 'requested', state: 'pending', occurredAt: at(-5, 9) }),
     consentEvent({ subject: 'p-2', action: 'requested', state: 'pending', occurredAt: at(-5, 10) }),
     consentEvent({ subject: 'p-3', action: 'requested', state: 'pending', occurredAt: at(-5, 11) }),
     consentEvent({ subject: 'p-3', action: 'refused', state: 'refused', occurredAt: at(-4, 11) }),
-    consentEvent({ subject: 'p-1', action: 'confirmed', state: 'granted', method: 'double-opt-in', occurredAt: at(-5, 12) }),
-    consentEvent({ subject: 'p-2', action: 'confirmed', state: 'granted', method: 'double-opt-in', occurredAt: at(-4, 12) }),
-    consentEvent({ subject: 'p-2', action: 'expired', state: 'expired', method: 'api', actor: 'system', occurredAt: at(-3, 3) }),
-    consentEvent({ subject: 'p-4', purpose: 'postal', channel: 'postal', action: 'objected', state: 'objected', legalBasis: 'legitimate-interest', occurredAt: at(-3) }),
+    consentEvent({
+      subject: 'p-1',
+      action: 'confirmed',
+      state: 'granted',
+      method: 'double-opt-in',
+      occurredAt: at(-5, 12),
+    }),
+    consentEvent({
+      subject: 'p-2',
+      action: 'confirmed',
+      state: 'granted',
+      method: 'double-opt-in',
+      occurredAt: at(-4, 12),
+    }),
+    consentEvent({
+      subject: 'p-2',
+      action: 'expired',
+      state: 'expired',
+      method: 'api',
+      actor: 'system',
+      occurredAt: at(-3, 3),
+    }),
+    consentEvent({
+      subject: 'p-4',
+      purpose: 'postal',
+      channel: 'postal',
+      action: 'objected',
+      state: 'objected',
+      legalBasis: 'legitimate-interest',
+      occurredAt: at(-3),
+    }),
     // The first second of the day after the period: outside it.
-    consentEvent({ subject: 'p-5', action: 'granted', state: 'granted', occurredAt: new Date(`${day(-2)}T00:00:00.000Z`) }),
+    consentEvent({
+      subject: 'p-5',
+      action: 'granted',
+      state: 'granted',
+      occurredAt: new Date(`${day(-2)}T00:00:00.000Z`),
+    }),
   ]);
   await service('suppression').add([
-    { identifierHash: 'a'.repeat(64), identifierType: 'phone', channel: 'phone', reason: 'opposition-list', source: 'bloctel' },
-    { identifierHash: 'b'.repeat(64), identifierType: 'phone', channel: 'phone', reason: 'opposition-list', source: 'bloctel' },
+    {
+      identifierHash: 'a'.repeat(64),
+      identifierType: 'phone',
+      channel: 'phone',
+      reason: 'opposition-list',
+      source: 'bloctel',
+    },
+    {
+      identifierHash: 'b'.repeat(64),
+      identifierType: 'phone',
+      channel: 'phone',
+      reason: 'opposition-list',
+      source: 'bloctel',
+    },
   ]);
 
   dir = mkdtempSync(path.join(tmpdir(), 'consent-report-'));
@@ -121,7 +186,7 @@ describe('POST /consent/reports, then GET /consent/reports/:id', () => {
     data = res.body.data;
   });
 
-  it('R1: each purpose\'s counts are the ledger\'s own for the period, counted here', async () => {
+  it("R1: each purpose's counts are the ledger's own for the period, counted here", async () => {
     const since = new Date(`${from}T00:00:00.000Z`);
     const until = new Date(new Date(`${to}T00:00:00.000Z`).getTime() + DAY_MS);
     expect(data.report.period).toEqual({ from, to, since: since.toISOString(), until: until.toISOString(), days: 7 });
@@ -143,26 +208,34 @@ describe('POST /consent/reports, then GET /consent/reports/:id', () => {
     expect(newsletter.counts.withdrawn).toBe(2);
     expect(newsletter.counts.expired).toBe(1);
     const postal = data.report.purposes.find((p: any) => p.key === 'postal');
-    expect(postal).toMatchObject({ legalBasis: 'legitimate-interest', mechanism: 'opt-out', balancingTest: 'LIA-2026-01' });
+    expect(postal).toMatchObject({
+      legalBasis: 'legitimate-interest',
+      mechanism: 'opt-out',
+      balancingTest: 'LIA-2026-01',
+    });
     // p-4's objection and Bob's own (an LI box ticked is an objection); his erasure found nothing left to object to.
     expect(postal.counts).toMatchObject({ objected: 2, erasures: 0 });
   });
 
   it('R1: the notice versions in force, with full text, hash, dates and material flag', async () => {
     const newsletter = data.report.purposes.find((p: any) => p.key === 'newsletter');
-    const rows = await app.strapi.db.query('plugin::consent.notice').findMany({ where: { purpose: 'newsletter' }, orderBy: { version: 'asc' } });
+    const rows = await app.strapi.db
+      .query('plugin::consent.notice')
+      .findMany({ where: { purpose: 'newsletter' }, orderBy: { version: 'asc' } });
     expect(newsletter.notices).toEqual(
-      rows.map((n: any) => expect.objectContaining({
-        id: n.id,
-        version: n.version,
-        language: 'en',
-        title: n.title,
-        body: n.body,
-        hash: n.contentHash,
-        material: n.material,
-        publishedAt: new Date(n.effectiveAt).toISOString(),
-        retiredAt: n.retiredAt ? new Date(n.retiredAt).toISOString() : null,
-      }))
+      rows.map((n: any) =>
+        expect.objectContaining({
+          id: n.id,
+          version: n.version,
+          language: 'en',
+          title: n.title,
+          body: n.body,
+          hash: n.contentHash,
+          material: n.material,
+          publishedAt: new Date(n.effectiveAt).toISOString(),
+          retiredAt: n.retiredAt ? new Date(n.retiredAt).toISOString() : null,
+        })
+      )
     );
     expect(newsletter.notices.map((n: any) => [n.version, n.material, n.retiredAt === null])).toEqual([
       [1, false, false],
@@ -174,10 +247,14 @@ describe('POST /consent/reports, then GET /consent/reports/:id', () => {
     const newsletter = data.report.purposes.find((p: any) => p.key === 'newsletter');
     expect(newsletter.sample.proofs).toHaveLength(3);
     for (const { event, receipt } of newsletter.sample.proofs) {
-      const row = await app.strapi.db.query('plugin::consent.consent-event').findOne({ where: { eventId: event.eventId } });
+      const row = await app.strapi.db
+        .query('plugin::consent.consent-event')
+        .findOne({ where: { eventId: event.eventId } });
       expect([event.seq, event.hash, event.purpose]).toEqual([Number(row.seq), row.hash, 'newsletter']);
       if (event.receiptId) {
-        const stored = await app.strapi.db.query('plugin::consent.receipt').findOne({ where: { receiptId: event.receiptId } });
+        const stored = await app.strapi.db
+          .query('plugin::consent.receipt')
+          .findOne({ where: { receiptId: event.receiptId } });
         expect(receipt).toBe(stored.jws);
       } else expect(receipt).toBeNull();
     }
@@ -197,13 +274,22 @@ describe('POST /consent/reports, then GET /consent/reports/:id', () => {
       ])
     );
     expect(data.report.retention).toMatchObject({
-      settings: { prospectMonths: 36, suppressionMinMonths: 36, proofYears: 5, consentLifetimeDays: { newsletter: 365, postal: null } },
+      settings: {
+        prospectMonths: 36,
+        suppressionMinMonths: 36,
+        proofYears: 5,
+        consentLifetimeDays: { newsletter: 365, postal: null },
+      },
       runsRecorded: false,
       ledgerTraces: { systemExpiriesInPeriod: 1, lastSystemExpiryInPeriod: at(-3, 3).toISOString() },
     });
     expect(data.report.retention.jobs.map((j: any) => j.name)).toContain('consent:consent-expiry');
     const record = data.report.processingRecord;
-    expect(record.controller).toEqual({ name: 'Shop GmbH', address: 'Hauptstr. 1, Berlin', contact: 'privacy@shop.example' });
+    expect(record.controller).toEqual({
+      name: 'Shop GmbH',
+      address: 'Hauptstr. 1, Berlin',
+      contact: 'privacy@shop.example',
+    });
     // Every purpose of the catalogue, not only the report's.
     expect(record.activities.map((a: any) => a.purpose).sort()).toEqual(['newsletter', 'partners', 'postal']);
     expect(record.activities.find((a: any) => a.purpose === 'partners')).toMatchObject({
@@ -220,7 +306,11 @@ describe('POST /consent/reports, then GET /consent/reports/:id', () => {
     expect(decodeProtectedHeader(data.jws)).toMatchObject({ alg: 'EdDSA', typ: 'consent-report+jwt' });
     const list = await admin.get('/consent/reports');
     expect(list.status).toBe(200);
-    expect(list.body.meta.purposes.map((p: { key: string }) => p.key).sort()).toEqual(['newsletter', 'partners', 'postal']);
+    expect(list.body.meta.purposes.map((p: { key: string }) => p.key).sort()).toEqual([
+      'newsletter',
+      'partners',
+      'postal',
+    ]);
     expect(list.body.data[0]).toEqual({
       id,
       from,
@@ -232,7 +322,7 @@ describe('POST /consent/reports, then GET /consent/reports/:id', () => {
     });
   });
 
-  it('R3: the PDF is a PDF, states the JSON\'s SHA-256 and how to verify it, and holds the numbers', async () => {
+  it("R3: the PDF is a PDF, states the JSON's SHA-256 and how to verify it, and holds the numbers", async () => {
     const res = await pdfOf(admin, id);
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe('application/pdf');
@@ -240,7 +330,9 @@ describe('POST /consent/reports, then GET /consent/reports/:id', () => {
     // To look at it (pdftoppm, a browser): CONSENT_REPORT_PDF=/tmp/report.pdf npx jest tests/integration/reports.test.ts
     if (process.env.CONSENT_REPORT_PDF) writeFileSync(process.env.CONSENT_REPORT_PDF, pdf);
     expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
-    const hash = reportHash(new TextDecoder().decode((await compactVerify(data.jws, createLocalJWKSet(jwks as never))).payload));
+    const hash = reportHash(
+      new TextDecoder().decode((await compactVerify(data.jws, createLocalJWKSet(jwks as never))).payload)
+    );
     const text = pdfText(pdf);
     expect(text).toContain(hash);
     expect(text).toContain('npx strapi-plugin-consent verify report.json --jwks jwks.json');
@@ -271,7 +363,11 @@ describe('POST /consent/reports, then GET /consent/reports/:id', () => {
 
     // A signature over an edited payload: the JWS itself no longer verifies.
     const [header, , signature] = data.jws.split('.');
-    const forged = { ...data, report: edited.report, jws: `${header}.${Buffer.from(JSON.stringify(edited.report)).toString('base64url')}.${signature}` };
+    const forged = {
+      ...data,
+      report: edited.report,
+      jws: `${header}.${Buffer.from(JSON.stringify(edited.report)).toString('base64url')}.${signature}`,
+    };
     writeFileSync(file, JSON.stringify(forged));
     const forgedRun = runVerify(file, ['--jwks', jwksFile]);
     expect(forgedRun.status).toBe(1);
@@ -296,8 +392,18 @@ describe('POST /consent/reports, then GET /consent/reports/:id', () => {
 describe('R4: bad input is a 400 naming the field, and nothing is stored', () => {
   it.each([
     ['end before start', { from: day(-1), to: day(-3), purposes: ['newsletter'] }, 'to', /to must not be before from/],
-    ['over reports.maxSpanDays', { from: day(-40), to: day(0), purposes: ['newsletter'] }, 'to', /spans 41 days; a report covers at most 31 \(reports.maxSpanDays\)/],
-    ['unknown purpose', { from: day(-3), to: day(0), purposes: ['newsletter', 'nope'] }, 'purposes', /unknown purpose\(s\): nope/],
+    [
+      'over reports.maxSpanDays',
+      { from: day(-40), to: day(0), purposes: ['newsletter'] },
+      'to',
+      /spans 41 days; a report covers at most 31 \(reports.maxSpanDays\)/,
+    ],
+    [
+      'unknown purpose',
+      { from: day(-3), to: day(0), purposes: ['newsletter', 'nope'] },
+      'purposes',
+      /unknown purpose\(s\): nope/,
+    ],
     ['not a day', { from: '2026-02-31', to: day(0), purposes: ['newsletter'] }, 'from', /YYYY-MM-DD/],
     ['a time, not a day', { from: `${day(-1)}T00:00:00Z`, to: day(0), purposes: ['newsletter'] }, 'from', /YYYY-MM-DD/],
     ['in the future', { from: day(3), to: day(4), purposes: ['newsletter'] }, 'from', /future/],
@@ -325,10 +431,14 @@ describe('R4: bad input is a 400 naming the field, and nothing is stored', () =>
 describe('RBAC: reports.manage', () => {
   it('a role with every other action of the plugin gets 403 on every report route, and nothing is stored', async () => {
     const id = await generate({ from: day(-1), to: day(0), purposes: ['partners'] });
-    const others = Object.values(ACTIONS).filter((a) => a !== ACTIONS.reportsManage).map((a) => `plugin::consent.${a}`);
+    const others = Object.values(ACTIONS)
+      .filter((a) => a !== ACTIONS.reportsManage)
+      .map((a) => `plugin::consent.${a}`);
     const api = adminApi(app.strapi, await createAdminWithActions(app.strapi, 'no-reports@consent.test', others));
     const before = await reportRows();
-    expect((await api.post('/consent/reports', { from: day(-1), to: day(0), purposes: ['partners'] })).status).toBe(403);
+    expect((await api.post('/consent/reports', { from: day(-1), to: day(0), purposes: ['partners'] })).status).toBe(
+      403
+    );
     expect((await api.get('/consent/reports')).status).toBe(403);
     expect((await api.get(`/consent/reports/${id}`)).status).toBe(403);
     expect((await pdfOf(api, id)).status).toBe(403);
@@ -336,7 +446,10 @@ describe('RBAC: reports.manage', () => {
   });
 
   it('a role with only reports.manage generates, lists, reads and downloads', async () => {
-    const api = adminApi(app.strapi, await createAdminWithActions(app.strapi, 'reports-only@consent.test', ['plugin::consent.reports.manage']));
+    const api = adminApi(
+      app.strapi,
+      await createAdminWithActions(app.strapi, 'reports-only@consent.test', ['plugin::consent.reports.manage'])
+    );
     const created = await api.post('/consent/reports', { from: day(-1), to: day(0), purposes: ['partners'] });
     expect(created.status).toBe(201);
     expect((await api.get('/consent/reports')).status).toBe(200);
@@ -349,9 +462,15 @@ describe('R3: reports are never changed', () => {
   it('the query engine (under every Strapi path) refuses updates and deletes; the admin API has no such route', async () => {
     const id = await generate({ from: day(-2), to: day(0), purposes: ['newsletter'] });
     const before = await app.strapi.db.query(REPORT_UID).findOne({ where: { reportId: id } });
-    await expect(app.strapi.db.query(REPORT_UID).update({ where: { id: before.id }, data: { body: '{}' } })).rejects.toThrow(/cannot be updated or deleted/);
-    await expect(app.strapi.db.query(REPORT_UID).delete({ where: { id: before.id } })).rejects.toThrow(/cannot be updated or deleted/);
-    await expect(app.strapi.db.query(REPORT_UID).deleteMany({ where: {} })).rejects.toThrow(/cannot be updated or deleted/);
+    await expect(
+      app.strapi.db.query(REPORT_UID).update({ where: { id: before.id }, data: { body: '{}' } })
+    ).rejects.toThrow(/cannot be updated or deleted/);
+    await expect(app.strapi.db.query(REPORT_UID).delete({ where: { id: before.id } })).rejects.toThrow(
+      /cannot be updated or deleted/
+    );
+    await expect(app.strapi.db.query(REPORT_UID).deleteMany({ where: {} })).rejects.toThrow(
+      /cannot be updated or deleted/
+    );
     expect([404, 405]).toContain((await admin.put(`/consent/reports/${id}`, { from: day(-1) })).status);
     expect([404, 405]).toContain((await admin.del(`/consent/reports/${id}`)).status);
     expect(await app.strapi.db.query(REPORT_UID).findOne({ where: { reportId: id } })).toEqual(before);

@@ -170,12 +170,18 @@ describe('I4: prospects inactive for retention.prospectMonths lose their identif
     expect(asked.requested).toBeGreaterThanOrEqual(1);
     // Sent by the messages worker, which records the request once the mail left.
     await app.strapi.plugin('consent').service('messages').wake();
-    for (const id of asked.messages) expect((await app.strapi.plugin('consent').service('messages').find(id)).status).toBe('done');
+    for (const id of asked.messages)
+      expect((await app.strapi.plugin('consent').service('messages').find(id)).status).toBe('done');
     const request = (await eventsOf(people.gus)).filter((e: { action: string }) => e.action === 'contacted');
-    expect(request).toEqual([expect.objectContaining({ method: 'api', actor: 'system', channel: 'email', purpose: 'partners' })]);
+    expect(request).toEqual([
+      expect.objectContaining({ method: 'api', actor: 'system', channel: 'email', purpose: 'partners' }),
+    ]);
     expect(evidenceOf(request[0])).toMatchObject({ kind: 're-permission' });
     // Once: running again asks nobody twice.
-    expect(await retention().requestRepermission(new Date(later().getTime() - 30 * DAY))).toEqual({ requested: 0, messages: [] });
+    expect(await retention().requestRepermission(new Date(later().getTime() - 30 * DAY))).toEqual({
+      requested: 0,
+      messages: [],
+    });
   });
 
   it('purges stale prospects, and French subscribers with no act of their own for 3 years (I4), as erasure clears them; keeps the recently active', async () => {

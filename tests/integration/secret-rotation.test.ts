@@ -47,14 +47,27 @@ const stop = async () => {
 
 const consent = () => app!.strapi.plugin('consent');
 const submit = (email: string, choices: Record<string, boolean>) =>
-  app!.http().post('/api/consent/submissions').set('Origin', ORIGIN).send({ form: 'signup', subject: { email }, choices, notices });
-const check = (email: string, purpose = 'newsletter') => consent().service('eligibility').check(purpose, 'email', { email });
+  app!
+    .http()
+    .post('/api/consent/submissions')
+    .set('Origin', ORIGIN)
+    .send({ form: 'signup', subject: { email }, choices, notices });
+const check = (email: string, purpose = 'newsletter') =>
+  consent().service('eligibility').check(purpose, 'email', { email });
 const links = async (email: string, purpose = 'newsletter') => {
-  const res = await app!.http().get('/api/consent/headers').query({ email, purpose }).set('Authorization', `Bearer ${apiToken}`);
+  const res = await app!
+    .http()
+    .get('/api/consent/headers')
+    .query({ email, purpose })
+    .set('Authorization', `Bearer ${apiToken}`);
   expect(res.status).toBe(200);
-  return { unsubscribe: new URL(res.body.data.unsubscribeUrl).pathname, preferences: new URL(res.body.data.preferencesUrl).pathname };
+  return {
+    unsubscribe: new URL(res.body.data.unsubscribeUrl).pathname,
+    preferences: new URL(res.body.data.preferencesUrl).pathname,
+  };
 };
-const subjectRows = () => app!.strapi.db.connection('consent_subjects').select('pseudonym', 'email', 'email_hash').orderBy('id');
+const subjectRows = () =>
+  app!.strapi.db.connection('consent_subjects').select('pseudonym', 'email', 'email_hash').orderBy('id');
 const jwks = async () => JSON.parse((await app!.http().get('/api/consent/jwks.json')).text);
 const verifiesWithPublishedKeys = async (jws: string) => {
   await compactVerify(jws, createLocalJWKSet(await jwks()));
@@ -67,7 +80,14 @@ beforeAll(async () => {
   notices = shownNotices(await setupForm(app!.strapi, ['newsletter', 'doi']));
   apiToken = await createApiToken(app!.strapi, 'esp');
 
-  for (const email of ['ada@example.com', 'bob@example.com', 'cy@example.com', 'gus@example.com', 'hal@example.com', 'ivy@example.com']) {
+  for (const email of [
+    'ada@example.com',
+    'bob@example.com',
+    'cy@example.com',
+    'gus@example.com',
+    'hal@example.com',
+    'ivy@example.com',
+  ]) {
     const res = await submit(email, { newsletter: true, doi: email === 'ada@example.com' });
     expect(res.status).toBe(201);
     underA.receipts.push(res.body.data.receipt.jws);
@@ -79,7 +99,9 @@ beforeAll(async () => {
   underA.preferencesCy = (await links('cy@example.com')).preferences;
   // Suppression entries under A: gus and ivy keep their identifiers, hal's are erased afterwards (only the entry knows him).
   for (const email of ['gus@example.com', 'hal@example.com', 'ivy@example.com']) {
-    expect((await app!.http().post('/api/consent/withdrawals').send({ subject: { email }, purposes: 'all' })).status).toBe(202);
+    expect(
+      (await app!.http().post('/api/consent/withdrawals').send({ subject: { email }, purposes: 'all' })).status
+    ).toBe(202);
   }
   await app!.strapi.db
     .connection('consent_subjects')
@@ -123,7 +145,9 @@ describe('secret B with previousSecrets [A]', () => {
     expect(adaAfter.email_hash).toBe(consent().service('subjects').hash('email', 'ada@example.com'));
     expect(adaAfter.email_hash).not.toBe(adaBefore.email_hash);
     // Nobody else was touched: bob is still under A until he comes back or the rehash job runs.
-    expect(after.find((r) => r.email === 'bob@example.com')!.email_hash).toBe(before.find((r) => r.email === 'bob@example.com')!.email_hash);
+    expect(after.find((r) => r.email === 'bob@example.com')!.email_hash).toBe(
+      before.find((r) => r.email === 'bob@example.com')!.email_hash
+    );
     expect(await check('bob@example.com')).toMatchObject({ eligible: true });
   });
 
@@ -159,9 +183,17 @@ describe('secret B with previousSecrets [A]', () => {
 
   it('the rehash job moves everyone held in clear and their suppression entries to B, once', async () => {
     const subjects = consent().service('subjects');
-    const entries = () => app!.strapi.db.connection('consent_suppressions').select('identifier_hash', 'reason', 'created_at').orderBy('id');
+    const entries = () =>
+      app!.strapi.db.connection('consent_suppressions').select('identifier_hash', 'reason', 'created_at').orderBy('id');
     // ivy withdraws again under B: her new entry has the same channel, reason and source as her entry under A.
-    expect((await app!.http().post('/api/consent/withdrawals').send({ subject: { email: 'ivy@example.com' }, purposes: 'all' })).status).toBe(202);
+    expect(
+      (
+        await app!
+          .http()
+          .post('/api/consent/withdrawals')
+          .send({ subject: { email: 'ivy@example.com' }, purposes: 'all' })
+      ).status
+    ).toBe(202);
     const [gusBefore, halBefore, , ivyUnderB] = await entries();
     const first = await subjects.rehash({ pageSize: 2 });
     // bob, cy and gus were still under A (ada and ivy came back, dee is new, hal is erased); gus's entry
@@ -191,7 +223,10 @@ describe('secret B alone, after the rehash job', () => {
   it('I2: everyone held in clear is still found, and coming back creates nobody new', async () => {
     expect(await check('bob@example.com')).toMatchObject({ eligible: true, state: 'granted' });
     expect(await check('cy@example.com')).toMatchObject({ eligible: true, state: 'granted' });
-    expect(await check('gus@example.com')).toMatchObject({ eligible: false, reasons: expect.arrayContaining(['suppressed']) });
+    expect(await check('gus@example.com')).toMatchObject({
+      eligible: false,
+      reasons: expect.arrayContaining(['suppressed']),
+    });
     const before = (await subjectRows()).length;
     expect((await submit('bob@example.com', { newsletter: true })).status).toBe(201);
     expect(await subjectRows()).toHaveLength(before);

@@ -22,7 +22,13 @@ const submission = (notices: Notices, email: string) => ({
 });
 
 const eventsOf = async (app: TestStrapi, receiptId: string) =>
-  Number(((await app.strapi.db.connection(TABLE.event).where({ receipt_id: receiptId }).count({ n: '*' })) as { n: number }[])[0].n);
+  Number(
+    (
+      (await app.strapi.db.connection(TABLE.event).where({ receipt_id: receiptId }).count({ n: '*' })) as {
+        n: number;
+      }[]
+    )[0].n
+  );
 
 /** Waits (turn by turn, no fixed delay) until `condition` holds. */
 const until = async (condition: () => boolean) => {
@@ -73,11 +79,13 @@ describe('draining on destroy', () => {
     await drained;
 
     expect(await eventsOf(app, receiptId)).toBeGreaterThan(0);
-    const emails = (await app.strapi.db.connection(TABLE.subject).select('email')).map((r: { email: string }) => r.email);
+    const emails = (await app.strapi.db.connection(TABLE.subject).select('email')).map(
+      (r: { email: string }) => r.email
+    );
     expect(emails).toEqual(['early@example.com']);
   });
 
-  it('a submission reaching the closed group commit is refused whole (503), and so is the form hook\'s route', async () => {
+  it("a submission reaching the closed group commit is refused whole (503), and so is the form hook's route", async () => {
     const capture = app.strapi.plugin('consent').service('capture');
     const plan = await capture.prepare(submission(notices, 'queued@example.com'), { ownOrigins: [], gpc: false });
     await expect(capture.commit(plan)).rejects.toMatchObject({ status: 503, name: 'ServiceUnavailableError' });
@@ -85,7 +93,10 @@ describe('draining on destroy', () => {
     const hooked = await app
       .http()
       .post('/api/contact-requests')
-      .send({ data: { name: 'Q', email: 'queued@example.com', message: 'hi' }, consent: submission(notices, 'queued@example.com') });
+      .send({
+        data: { name: 'Q', email: 'queued@example.com', message: 'hi' },
+        consent: submission(notices, 'queued@example.com'),
+      });
     expect(hooked.status).toBe(503);
     expect(hooked.headers['retry-after']).toBe('5');
     expect(await app.strapi.db.connection('contact_requests')).toHaveLength(0);
@@ -129,7 +140,12 @@ describe('SIGTERM under load', () => {
               body: JSON.stringify(submission(notices, email)),
             });
             const body = (await res.json().catch(() => null)) as { data?: { receipt?: { receiptId?: string } } } | null;
-            outcomes.push({ email, status: res.status, retryAfter: res.headers.get('retry-after'), receiptId: body?.data?.receipt?.receiptId });
+            outcomes.push({
+              email,
+              status: res.status,
+              retryAfter: res.headers.get('retry-after'),
+              receiptId: body?.data?.receipt?.receiptId,
+            });
             if (res.status !== 201) return;
             accepted += 1;
             if (accepted >= SIGNAL_AFTER && !signalled) {
@@ -168,7 +184,10 @@ describe('SIGTERM under load', () => {
       const refusedEmails = new Set(outcomes.filter((o) => o.status === 503).map((o) => o.email));
       expect(subjects.filter((s: { email: string }) => refusedEmails.has(s.email))).toEqual([]);
 
-      expect(await app.strapi.plugin('consent').service('ledger').verify()).toMatchObject({ ok: true, firstBadEvent: null });
+      expect(await app.strapi.plugin('consent').service('ledger').verify()).toMatchObject({
+        ok: true,
+        firstBadEvent: null,
+      });
       await expectStatesEqualReplay(app.strapi);
     } finally {
       await app?.stop();

@@ -33,7 +33,11 @@ describe('simultaneous first boot', () => {
     expect(started.map((s) => (s.status === 'rejected' ? String(s.reason) : 'booted'))).toEqual(['booted', 'booted']);
 
     // Both write to one chain.
-    await Promise.all(instances.map((instance, i) => instance.append(Array.from({ length: 5 }, (_, n) => [consentEvent({ subject: `s${i}-${n}` })]))));
+    await Promise.all(
+      instances.map((instance, i) =>
+        instance.append(Array.from({ length: 5 }, (_, n) => [consentEvent({ subject: `s${i}-${n}` })]))
+      )
+    );
 
     app = await bootStrapi({ database });
     const knex = app.strapi.db.connection;
@@ -46,6 +50,10 @@ describe('simultaneous first boot', () => {
     const heads = (await knex(TABLE.ledgerHead).select('name')).map((r: { name: string }) => r.name).sort();
     expect(heads).toEqual([...new Set(heads)]);
     expect(heads).toContain('main');
-    expect(await app.strapi.plugin('consent').service('ledger').verify()).toMatchObject({ ok: true, checked: 10, firstBadEvent: null });
+    expect(await app.strapi.plugin('consent').service('ledger').verify()).toMatchObject({
+      ok: true,
+      checked: 10,
+      firstBadEvent: null,
+    });
   });
 });

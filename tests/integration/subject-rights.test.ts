@@ -489,7 +489,14 @@ describe('I1, I2: erasure', () => {
     const before = await count('consent_events');
     const preferences = new URL(links.preferencesUrl).pathname;
     expect((await app.http().get(preferences)).status).toBe(410);
-    expect((await app.http().put(preferences).send({ choices: { newsletter: false } })).status).toBe(410);
+    expect(
+      (
+        await app
+          .http()
+          .put(preferences)
+          .send({ choices: { newsletter: false } })
+      ).status
+    ).toBe(410);
     const unsubscribe = new URL(links.unsubscribeUrl).pathname;
     expect((await app.http().post(unsubscribe).type('form').send('List-Unsubscribe=One-Click')).status).toBe(410);
     expect(await count('consent_events')).toBe(before);

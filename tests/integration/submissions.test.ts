@@ -19,14 +19,17 @@ beforeAll(async () => {
 afterAll(() => replayThenStop(app));
 
 const submit = (body: Record<string, unknown>, headers: Record<string, string> = {}) =>
-  app.http().post('/api/consent/submissions').set({ Origin: ORIGIN, ...headers }).send(body);
+  app
+    .http()
+    .post('/api/consent/submissions')
+    .set({ Origin: ORIGIN, ...headers })
+    .send(body);
 
 const states = async (pseudonym: string) =>
   Object.fromEntries(
-    (await app.strapi.db.connection('consent_states').where({ subject: pseudonym })).map((r: { purpose: string; state: string }) => [
-      r.purpose,
-      r.state,
-    ])
+    (await app.strapi.db.connection('consent_states').where({ subject: pseudonym })).map(
+      (r: { purpose: string; state: string }) => [r.purpose, r.state]
+    )
   );
 
 describe('A1, A3, A6: only an explicit tick grants, and nothing is conditional on consent', () => {
@@ -42,7 +45,10 @@ describe('A1, A3, A6: only an explicit tick grants, and nothing is conditional o
     expect(res.status).toBe(201);
     expect(res.body.data.states).toEqual({ newsletter: 'granted', partners: 'refused', postal: 'none' });
     const receipt = res.body.data.receipt;
-    const events = await app.strapi.db.connection('consent_events').where({ receipt_id: receipt.receiptId }).orderBy('seq');
+    const events = await app.strapi.db
+      .connection('consent_events')
+      .where({ receipt_id: receipt.receiptId })
+      .orderBy('seq');
     expect(events.map((e: { purpose: string; action: string }) => [e.purpose, e.action])).toEqual([
       ['newsletter', 'granted'],
       ['partners', 'refused'],
@@ -73,7 +79,12 @@ describe('A1, A3, A6: only an explicit tick grants, and nothing is conditional o
 
 describe('receipts (J3): signed, verifiable with the published keys', () => {
   it('verifies with jose and carries the 27560 / Kantara fields', async () => {
-    const res = await submit({ form: 'signup', subject: { email: 'dave@example.com' }, choices: { partners: true }, notices });
+    const res = await submit({
+      form: 'signup',
+      subject: { email: 'dave@example.com' },
+      choices: { partners: true },
+      notices,
+    });
     const { jws, ...receipt } = res.body.data.receipt;
     const keys = createLocalJWKSet(JSON.parse((await app.http().get('/api/consent/jwks.json')).text));
     const { payload } = await compactVerify(jws, keys);
@@ -97,15 +108,27 @@ describe('receipts (J3): signed, verifiable with the published keys', () => {
 
 describe('GPC (F1–F3, F6)', () => {
   it('Sec-GPC: 1 objects to honour-GPC purposes with method signal, unless ticked in the same request', async () => {
-    const res = await submit({ form: 'signup', subject: { email: 'erin@example.com' }, choices: {}, notices }, { 'Sec-GPC': '1' });
+    const res = await submit(
+      { form: 'signup', subject: { email: 'erin@example.com' }, choices: {}, notices },
+      { 'Sec-GPC': '1' }
+    );
     expect(res.body.data.states.newsletter).toBe('objected');
-    const event = await app.strapi.db.connection('consent_events').where({ receipt_id: res.body.data.receipt.receiptId, purpose: 'newsletter' }).first();
+    const event = await app.strapi.db
+      .connection('consent_events')
+      .where({ receipt_id: res.body.data.receipt.receiptId, purpose: 'newsletter' })
+      .first();
     expect(event.method).toBe('signal');
-    const ticked = await submit({ form: 'signup', subject: { email: 'frank@example.com' }, choices: { newsletter: true }, notices }, { 'Sec-GPC': '1' });
+    const ticked = await submit(
+      { form: 'signup', subject: { email: 'frank@example.com' }, choices: { newsletter: true }, notices },
+      { 'Sec-GPC': '1' }
+    );
     expect(ticked.body.data.states.newsletter).toBe('granted');
   });
   it('any other value is ignored', async () => {
-    const res = await submit({ form: 'signup', subject: { email: 'gina@example.com' }, choices: {}, notices }, { 'Sec-GPC': 'true' });
+    const res = await submit(
+      { form: 'signup', subject: { email: 'gina@example.com' }, choices: {}, notices },
+      { 'Sec-GPC': 'true' }
+    );
     expect(res.body.data.states.newsletter).toBe('refused');
   });
 });
@@ -113,14 +136,20 @@ describe('GPC (F1–F3, F6)', () => {
 describe('origin and notice version', () => {
   it('a foreign origin is refused with 403 and writes nothing', async () => {
     const before = await rowCounts(app.strapi);
-    const res = await submit({ form: 'signup', subject: { email: 'x@example.com' }, choices: {}, notices }, { Origin: 'https://evil.example' });
+    const res = await submit(
+      { form: 'signup', subject: { email: 'x@example.com' }, choices: {}, notices },
+      { Origin: 'https://evil.example' }
+    );
     expect(res.status).toBe(403);
     expect(await rowCounts(app.strapi)).toEqual(before);
   });
 
   it('"Origin: null" (a no-referrer page) is refused with 403 naming the Referrer-Policy to use, and writes nothing', async () => {
     const before = await rowCounts(app.strapi);
-    const res = await submit({ form: 'signup', subject: { email: 'x@example.com' }, choices: {}, notices }, { Origin: 'null' });
+    const res = await submit(
+      { form: 'signup', subject: { email: 'x@example.com' }, choices: {}, notices },
+      { Origin: 'null' }
+    );
     expect(res.status).toBe(403);
     expect(res.body.error.message).toMatch(/Referrer-Policy "same-origin"/);
     expect(await rowCounts(app.strapi)).toEqual(before);
@@ -153,12 +182,21 @@ describe('A9: the notice shown must be the current published version', () => {
     previous = notices.partners;
     const next = await publishNotice(app.strapi, 'partners', 'en', 'Offers from our partners (v2)');
     const before = await rowCounts(app.strapi);
-    const res = await submit({ form: 'signup', subject: { email: 'ivan@example.com' }, choices: { partners: true }, notices });
+    const res = await submit({
+      form: 'signup',
+      subject: { email: 'ivan@example.com' },
+      choices: { partners: true },
+      notices,
+    });
     expect(res.status).toBe(409);
     expect(res.body.error).toMatchObject({
       status: 409,
       name: 'NoticeOutdated',
-      details: { outdated: [{ purpose: 'partners', shown: notices.partners, current: { version: 2, hash: next.hash, locale: 'en' } }] },
+      details: {
+        outdated: [
+          { purpose: 'partners', shown: notices.partners, current: { version: 2, hash: next.hash, locale: 'en' } },
+        ],
+      },
     });
     expect(await rowCounts(app.strapi)).toEqual(before);
 
@@ -169,7 +207,9 @@ describe('A9: the notice shown must be the current published version', () => {
       notices: { ...notices, partners: { version: 2, hash: next.hash } },
     });
     expect(retry.status).toBe(201);
-    expect(retry.body.data.receipt.purposes.find((p: { purpose: string }) => p.purpose === 'partners').notice.version).toBe(2);
+    expect(
+      retry.body.data.receipt.purposes.find((p: { purpose: string }) => p.purpose === 'partners').notice.version
+    ).toBe(2);
     notices = { ...notices, partners: { version: 2, hash: next.hash } };
   });
 
@@ -179,7 +219,9 @@ describe('A9: the notice shown must be the current published version', () => {
       .post('/api/consent/submissions')
       .set({ Origin: ORIGIN, Accept: 'text/html', Referer: 'https://shop.example/join' })
       .type('form')
-      .send(`form=signup&locale=fr&subject%5Bemail%5D=jo%40example.com&choices%5Bnewsletter%5D=on&notices%5Bnewsletter%5D%5Bversion%5D=1&notices%5Bnewsletter%5D%5Bhash%5D=${notices.newsletter.hash}&notices%5Bpartners%5D%5Bversion%5D=1&notices%5Bpartners%5D%5Bhash%5D=${previous.hash}`);
+      .send(
+        `form=signup&locale=fr&subject%5Bemail%5D=jo%40example.com&choices%5Bnewsletter%5D=on&notices%5Bnewsletter%5D%5Bversion%5D=1&notices%5Bnewsletter%5D%5Bhash%5D=${notices.newsletter.hash}&notices%5Bpartners%5D%5Bversion%5D=1&notices%5Bpartners%5D%5Bhash%5D=${previous.hash}`
+      );
     expect(res.status).toBe(409);
     expect(res.headers['content-type']).toMatch(/text\/html/);
     expect(res.text).toContain('Le texte du formulaire a changé');

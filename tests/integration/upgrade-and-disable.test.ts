@@ -25,7 +25,9 @@ const ROOT = path.resolve(__dirname, '../..');
 /** The release's plugin sources, playground app and test shim, with this checkout's node_modules. */
 const extractRelease = (commit: string) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'consent-release-'));
-  execSync(`git -C "${ROOT}" archive --format=tar ${commit} server shared playground tests/plugin-shim | tar -x -C "${dir}"`);
+  execSync(
+    `git -C "${ROOT}" archive --format=tar ${commit} server shared playground tests/plugin-shim | tar -x -C "${dir}"`
+  );
   fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
   return dir;
 };
@@ -36,7 +38,8 @@ const rowCounts = async (app: TestStrapi) => {
   const knex = app.strapi.db.connection;
   const counts: Record<string, number> = {};
   for (const table of consentTables) {
-    if (await knex.schema.hasTable(table)) counts[table] = Number(((await knex(table).count({ n: '*' })) as { n: number }[])[0].n);
+    if (await knex.schema.hasTable(table))
+      counts[table] = Number(((await knex(table).count({ n: '*' })) as { n: number }[])[0].n);
   }
   return counts;
 };
@@ -61,11 +64,23 @@ describe('upgrade from 0.3.0, disable, re-enable', () => {
     if (release) fs.rmSync(release, { recursive: true, force: true });
   });
 
-  const submit = async (port: number, notices: Notices, email: string, over: Record<string, unknown> = {}, headers: Record<string, string> = {}) => {
+  const submit = async (
+    port: number,
+    notices: Notices,
+    email: string,
+    over: Record<string, unknown> = {},
+    headers: Record<string, string> = {}
+  ) => {
     const res = await fetch(`http://127.0.0.1:${port}/api/consent/submissions`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...headers },
-      body: JSON.stringify({ form: 'demo', subject: { email }, choices: { newsletter: true, 'partner-offers': false }, notices, ...over }),
+      body: JSON.stringify({
+        form: 'demo',
+        subject: { email },
+        choices: { newsletter: true, 'partner-offers': false },
+        notices,
+        ...over,
+      }),
     });
     expect(res.status).toBe(201);
     return ((await res.json()) as { data: { receipt: { receiptId: string } } }).data.receipt.receiptId;
@@ -84,7 +99,14 @@ describe('upgrade from 0.3.0, disable, re-enable', () => {
       const notices = shownNotices((form as { data: Parameters<typeof shownNotices>[0] }).data);
       for (let i = 0; i < 8; i++) {
         // Double opt-in requests, partner refusals, a later change of mind, and a GPC signal.
-        receipts.push(await submit(old.port!, notices, `person${i % 6}@example.com`, i >= 6 ? { choices: { 'partner-offers': true } } : {}));
+        receipts.push(
+          await submit(
+            old.port!,
+            notices,
+            `person${i % 6}@example.com`,
+            i >= 6 ? { choices: { 'partner-offers': true } } : {}
+          )
+        );
       }
       receipts.push(await submit(old.port!, notices, 'gpc@example.com', {}, { 'Sec-GPC': '1' }));
       const [verified] = await old.results<{ ok: boolean; checked: number }>('ledger', 'verify', [[]]);
@@ -110,9 +132,18 @@ describe('upgrade from 0.3.0, disable, re-enable', () => {
     await app
       .http()
       .post('/api/consent/submissions')
-      .send({ form: 'demo', subject: { email: 'person1@example.com' }, choices: { 'partner-offers': true }, notices: shownNotices(form.body.data) })
+      .send({
+        form: 'demo',
+        subject: { email: 'person1@example.com' },
+        choices: { 'partner-offers': true },
+        notices: shownNotices(form.body.data),
+      })
       .expect(201);
-    await app.http().post('/api/consent/withdrawals').send({ subject: { email: 'person1@example.com' }, purposes: 'all' }).expect(202);
+    await app
+      .http()
+      .post('/api/consent/withdrawals')
+      .send({ subject: { email: 'person1@example.com' }, purposes: 'all' })
+      .expect(202);
     const after = await ledger.verify();
     expect(after).toMatchObject({ ok: true, firstBadEvent: null });
     expect(after.checked).toBeGreaterThan(events);
@@ -136,14 +167,20 @@ describe('upgrade from 0.3.0, disable, re-enable', () => {
 
     app = await bootStrapi({ database });
     expect(await rowCounts(app)).toEqual(before);
-    expect(await app.strapi.plugin('consent').service('ledger').verify()).toMatchObject({ ok: true, checked: events, firstBadEvent: null });
+    expect(await app.strapi.plugin('consent').service('ledger').verify()).toMatchObject({
+      ok: true,
+      checked: events,
+      firstBadEvent: null,
+    });
     await expectStatesEqualReplay(app.strapi);
     await app.stop();
     app = undefined;
   });
 
   it("with Strapi's default forceMigration: true, one boot without the plugin drops the ledger (why operations.md requires false)", async () => {
-    const off = await startChildInstance(database, { env: { CONSENT_ENABLED: 'false', DATABASE_FORCE_MIGRATION: 'true' } });
+    const off = await startChildInstance(database, {
+      env: { CONSENT_ENABLED: 'false', DATABASE_FORCE_MIGRATION: 'true' },
+    });
     try {
       const counts = await off.count([TABLE.event, TABLE.state, TABLE.receipt]);
       expect(counts).toEqual({ [TABLE.event]: null, [TABLE.state]: null, [TABLE.receipt]: null });

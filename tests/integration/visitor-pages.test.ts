@@ -21,7 +21,9 @@ beforeAll(async () => {
   smtp = await startSmtp();
   app = await bootStrapi({ env: { CONSENT_TEST_SMTP_PORT: String(smtp.port) } });
   en = shownNotices(
-    await setupForm(app.strapi, ['doi', 'newsletter', 'postal'], { successUrl: 'https://shop.example/thanks?from=join' })
+    await setupForm(app.strapi, ['doi', 'newsletter', 'postal'], {
+      successUrl: 'https://shop.example/thanks?from=join',
+    })
   );
   for (const [key, title] of [
     ['doi', 'Le résumé de la semaine'],
@@ -67,7 +69,10 @@ const path = (url: string) => new URL(url).pathname;
 
 describe('point 8: the redirect to the success URL says in which language, and what waits for the mail', () => {
   it('a French sign-up with a double opt-in purpose: receipt, locale=fr and pending=doi; the URL keeps its own parameters', async () => {
-    const res = await htmlPost({ locale: 'fr', 'subject[email]': 'chloe@example.com', 'choices[doi]': 'on', 'choices[newsletter]': 'on' }, fr);
+    const res = await htmlPost(
+      { locale: 'fr', 'subject[email]': 'chloe@example.com', 'choices[doi]': 'on', 'choices[newsletter]': 'on' },
+      fr
+    );
     expect(res.status).toBe(303);
     const target = new URL(res.headers.location);
     expect(`${target.origin}${target.pathname}`).toBe('https://shop.example/thanks');
@@ -103,7 +108,10 @@ describe('point 9: a refused plain HTML form gets a sentence in the visitor’s 
     const none = await htmlPost({ locale: 'fr', 'subject[email]': '', 'choices[newsletter]': 'on' }, en);
     expect(none.status).toBe(400);
     expect(none.text).toContain('Veuillez indiquer votre adresse e-mail ou votre numéro de téléphone.');
-    const phone = await htmlPost({ locale: 'en', 'subject[email]': 'eve@example.com', 'subject[phone]': '12', 'choices[newsletter]': 'on' }, en);
+    const phone = await htmlPost(
+      { locale: 'en', 'subject[email]': 'eve@example.com', 'subject[phone]': '12', 'choices[newsletter]': 'on' },
+      en
+    );
     expect(phone.status).toBe(400);
     expect(phone.text).toContain('The telephone number does not look right.');
     expect(phone.text).not.toContain('subject.phone');
@@ -114,7 +122,13 @@ describe('point 9: a refused plain HTML form gets a sentence in the visitor’s 
       .http()
       .post('/api/consent/submissions')
       .set('Origin', ORIGIN)
-      .send({ form: 'signup', locale: 'de', subject: { email: 'dora-at-example' }, choices: { newsletter: true }, notices: en });
+      .send({
+        form: 'signup',
+        locale: 'de',
+        subject: { email: 'dora-at-example' },
+        choices: { newsletter: true },
+        notices: en,
+      });
     expect(res.status).toBe(400);
     expect(res.body.error.name).toBe('ValidationError');
     expect(res.body.error.details.errors[0].path).toEqual(['subject', 'email']);
@@ -158,7 +172,10 @@ describe('point 10: the mail and the pages of the confirmation name what the for
 describe('point 11: the preference centre says whose preferences these are, and is structured', () => {
   let preferences: string;
   beforeAll(async () => {
-    const done = await app.http().get(confirmationLink(await smtp.waitFor((m) => m.to.includes('chloe@example.com'))).path).set('Accept', 'text/html');
+    const done = await app
+      .http()
+      .get(confirmationLink(await smtp.waitFor((m) => m.to.includes('chloe@example.com'))).path)
+      .set('Accept', 'text/html');
     preferences = path(/href="([^"]*\/api\/consent\/preferences\/[^"]+)"/.exec(done.text)![1]);
   });
 
@@ -176,7 +193,11 @@ describe('point 11: the preference centre says whose preferences these are, and 
     expect(fieldsets).toHaveLength(3);
     const legends = fieldsets.map((f) => /<legend>([^<]*)<\/legend>/.exec(f)?.[1]);
     expect(legends).toEqual(
-      expect.arrayContaining(['Le résumé de la semaine', 'Nos nouvelles par e-mail', 'Je m’oppose : Le catalogue par la poste'])
+      expect.arrayContaining([
+        'Le résumé de la semaine',
+        'Nos nouvelles par e-mail',
+        'Je m’oppose : Le catalogue par la poste',
+      ])
     );
     for (const fieldset of fieldsets) {
       const id = /<input type="checkbox" id="([^"]+)"/.exec(fieldset)?.[1];

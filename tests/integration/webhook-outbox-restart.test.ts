@@ -12,7 +12,13 @@ import type { TestDatabase } from '../harness/database';
 
 const SIGNING_SECRET = 'receiver-signing-secret-0123456789abcdef';
 // A POST timeout far beyond the test's own: shutting down must not wait for it.
-const webhooks = { signingSecret: SIGNING_SECRET, baseDelayMs: 20, maxDelayMs: 100, pollIntervalMs: 50, timeoutMs: 60_000 };
+const webhooks = {
+  signingSecret: SIGNING_SECRET,
+  baseDelayMs: 20,
+  maxDelayMs: 100,
+  pollIntervalMs: 50,
+  timeoutMs: 60_000,
+};
 
 let receiver: Receiver;
 let database: TestDatabase | undefined;
@@ -36,7 +42,9 @@ it('D7: a delivery pending at shutdown is delivered after the next boot on the s
   database = app.database;
   const notices = shownNotices(await setupForm(app.strapi, ['newsletter']));
   const admin = adminApi(app.strapi, await createSuperAdmin(app.strapi));
-  await admin.post('/admin/webhooks', { name: 'slow', url: receiver.url('/slow'), headers: {}, events: ['consent.granted'] }).expect(201);
+  await admin
+    .post('/admin/webhooks', { name: 'slow', url: receiver.url('/slow'), headers: {}, events: ['consent.granted'] })
+    .expect(201);
   await submitConsent(app, { email: 'ada@example.com' }, { newsletter: true }, notices);
   await receiver.until('/slow', 1);
 

@@ -23,7 +23,9 @@ beforeAll(async () => {
   receiver = await startReceiver();
   app = await bootStrapi({
     // Tiny delays so retries happen within the test; four attempts before a delivery is given up.
-    pluginConfig: { webhooks: { signingSecret: SIGNING_SECRET, maxAttempts: 4, baseDelayMs: 20, maxDelayMs: 100, pollIntervalMs: 50 } },
+    pluginConfig: {
+      webhooks: { signingSecret: SIGNING_SECRET, maxAttempts: 4, baseDelayMs: 20, maxDelayMs: 100, pollIntervalMs: 50 },
+    },
   });
   notices = shownNotices(await setupForm(app.strapi, ['newsletter', 'partners']));
   admin = adminApi(app.strapi, await createSuperAdmin(app.strapi));
@@ -33,7 +35,8 @@ afterAll(async () => {
   await receiver?.close();
 });
 
-const deliveries = (where: Record<string, unknown> = {}) => app.strapi.db.connection(DELIVERIES).select('*').where(where);
+const deliveries = (where: Record<string, unknown> = {}) =>
+  app.strapi.db.connection(DELIVERIES).select('*').where(where);
 
 /** Waits until `check` holds (the test's timeout bounds the wait). */
 const eventually = async <T>(read: () => Promise<T>, check: (value: T) => boolean): Promise<T> => {
@@ -45,7 +48,12 @@ const eventually = async <T>(read: () => Promise<T>, check: (value: T) => boolea
 };
 
 const subscribe = async (path: string, events = ['consent.granted']) => {
-  const res = await admin.post('/admin/webhooks', { name: path, url: receiver.url(path), headers: { 'X-Site': 'shop' }, events });
+  const res = await admin.post('/admin/webhooks', {
+    name: path,
+    url: receiver.url(path),
+    headers: { 'X-Site': 'shop' },
+    events,
+  });
   expect(res.status).toBe(201);
   return String(res.body.data.id);
 };
@@ -60,7 +68,13 @@ describe('D7: a committed grant is delivered to each subscribed webhook', () => 
 
     expect(verifySignature(got.headers['x-consent-signature'] as string, SIGNING_SECRET, got.raw)).toBe(true);
     expect(verifySignature(got.headers['x-consent-signature'] as string, 'another-secret', got.raw)).toBe(false);
-    expect(verifySignature(got.headers['x-consent-signature'] as string, SIGNING_SECRET, got.raw.replace('granted', 'refused'))).toBe(false);
+    expect(
+      verifySignature(
+        got.headers['x-consent-signature'] as string,
+        SIGNING_SECRET,
+        got.raw.replace('granted', 'refused')
+      )
+    ).toBe(false);
     expect(got.headers).toMatchObject({
       'x-strapi-event': 'consent.granted',
       'x-consent-attempt': '1',
@@ -82,8 +96,16 @@ describe('D7: a committed grant is delivered to each subscribed webhook', () => 
         notice: expect.objectContaining({ version: notices.newsletter.version, hash: notices.newsletter.hash }),
       }),
     });
-    const [row] = await eventually(() => deliveries({ webhook_id: hook }), (rows) => rows[0]?.status === 'delivered');
-    expect(row).toMatchObject({ delivery_id: got.headers['x-consent-delivery'], event_id: got.body.consent.eventId, status: 'delivered', last_status: 200 });
+    const [row] = await eventually(
+      () => deliveries({ webhook_id: hook }),
+      (rows) => rows[0]?.status === 'delivered'
+    );
+    expect(row).toMatchObject({
+      delivery_id: got.headers['x-consent-delivery'],
+      event_id: got.body.consent.eventId,
+      status: 'delivered',
+      last_status: 200,
+    });
     expect(Number(row.attempts)).toBe(1);
     await unsubscribe(hook);
   });
@@ -97,7 +119,10 @@ describe('D7: a committed grant is delivered to each subscribed webhook', () => 
     await submitConsent(app, { email: 'bob@example.com' }, { newsletter: true }, notices);
     await submitConsent(app, { email: 'cy@example.com' }, { newsletter: true }, notices);
     await receiver.until('/once', 2);
-    await eventually(() => deliveries({ webhook_id: hook }), (rows) => rows.length === 2 && rows.every((r) => r.status === 'delivered'));
+    await eventually(
+      () => deliveries({ webhook_id: hook }),
+      (rows) => rows.length === 2 && rows.every((r) => r.status === 'delivered')
+    );
     // Every request came from the outbox (a runner's post has no delivery id), one per event.
     const got = receiver.at('/once');
     expect(got.map((r) => r.body.consent.subject.email).sort()).toEqual(['bob@example.com', 'cy@example.com']);
@@ -117,12 +142,17 @@ describe('D7: a committed grant is delivered to each subscribed webhook', () => 
     });
     const hook = await subscribe('/flaky');
     await submitConsent(app, { email: 'dee@example.com' }, { newsletter: true }, notices);
-    const [row] = await eventually(() => deliveries({ webhook_id: hook }), (rows) => rows[0]?.status === 'delivered');
+    const [row] = await eventually(
+      () => deliveries({ webhook_id: hook }),
+      (rows) => rows[0]?.status === 'delivered'
+    );
     expect(Number(row.attempts)).toBe(3);
     const got = receiver.at('/flaky');
     expect(got.map((r) => r.headers['x-consent-attempt'])).toEqual(['1', '2', '3']);
     expect(new Set(got.map((r) => r.headers['x-consent-delivery']))).toEqual(new Set([row.delivery_id]));
-    expect(got.every((r) => verifySignature(r.headers['x-consent-signature'] as string, SIGNING_SECRET, r.raw))).toBe(true);
+    expect(got.every((r) => verifySignature(r.headers['x-consent-signature'] as string, SIGNING_SECRET, r.raw))).toBe(
+      true
+    );
     receiver.setResponder((_, res) => res.end('ok'));
     await unsubscribe(hook);
   });
@@ -135,7 +165,10 @@ describe('D7: a committed grant is delivered to each subscribed webhook', () => 
       const hook = await subscribe('/shared');
       const people = Array.from({ length: 12 }, (_, i) => `shared${i}@example.com`);
       await Promise.all(people.map((email) => submitConsent(app, { email }, { newsletter: true }, notices)));
-      await eventually(() => deliveries({ webhook_id: hook }), (rows) => rows.length === 12 && rows.every((r) => r.status === 'delivered'));
+      await eventually(
+        () => deliveries({ webhook_id: hook }),
+        (rows) => rows.length === 12 && rows.every((r) => r.status === 'delivered')
+      );
       const got = receiver.at('/shared');
       expect(got.map((r) => r.body.consent.subject.email).sort()).toEqual([...people].sort());
       expect(new Set(got.map((r) => r.headers['x-consent-delivery'])).size).toBe(12);
@@ -151,7 +184,11 @@ describe('D7: a committed grant is delivered to each subscribed webhook', () => 
     const { name, url, headers, events } = (await admin.get(`/admin/webhooks/${off}`)).body.data;
     await admin.put(`/admin/webhooks/${off}`, { name, url, headers, events, isEnabled: false }).expect(200);
     await submitConsent(app, { email: 'eve@example.com' }, { newsletter: true }, notices);
-    await app.http().post('/api/consent/withdrawals').send({ subject: { email: 'eve@example.com' }, purposes: ['newsletter'] }).expect(202);
+    await app
+      .http()
+      .post('/api/consent/withdrawals')
+      .send({ subject: { email: 'eve@example.com' }, purposes: ['newsletter'] })
+      .expect(202);
     await receiver.until('/withdrawals', 1);
     expect(receiver.at('/withdrawals').map((r) => r.body.event)).toEqual(['consent.withdrawn']);
     expect(await deliveries({ webhook_id: off })).toEqual([]);
@@ -179,7 +216,9 @@ describe('D7: the outbox row is written in the ledger event’s transaction', ()
       app.strapi.db.transaction(async ({ trx }) => {
         await ledger.append([event]);
         // The ledger wrote the event and the outbox its row: both go with the rollback.
-        expect((await app.strapi.db.connection(DELIVERIES).transacting(trx).where({ webhook_id: hook })).length).toBe(before.length + 1);
+        expect((await app.strapi.db.connection(DELIVERIES).transacting(trx).where({ webhook_id: hook })).length).toBe(
+          before.length + 1
+        );
         throw new Error('rolled back');
       })
     ).rejects.toThrow('rolled back');
@@ -187,7 +226,10 @@ describe('D7: the outbox row is written in the ledger event’s transaction', ()
     expect(await app.strapi.db.connection('consent_events').where({ subject: 'pseudonym-tx' })).toEqual([]);
 
     const [stored] = await ledger.append([event]);
-    const rows = await eventually(() => deliveries({ webhook_id: hook }), (r) => r[0]?.status === 'delivered');
+    const rows = await eventually(
+      () => deliveries({ webhook_id: hook }),
+      (r) => r[0]?.status === 'delivered'
+    );
     expect(rows.map((r) => r.event_id)).toEqual([stored.eventId]);
     await unsubscribe(hook);
   });
@@ -204,7 +246,10 @@ describe('D7: failures in the admin, and retrying one (RBAC)', () => {
     });
     hook = await subscribe('/down');
     await submitConsent(app, { email: 'fay@example.com' }, { newsletter: true }, notices);
-    await eventually(() => deliveries({ webhook_id: hook }), (rows) => rows[0]?.status === 'failed');
+    await eventually(
+      () => deliveries({ webhook_id: hook }),
+      (rows) => rows[0]?.status === 'failed'
+    );
   });
   afterAll(() => receiver.setResponder((_, res) => res.end('ok')));
 
@@ -250,12 +295,18 @@ describe('D7: failures in the admin, and retrying one (RBAC)', () => {
     const all = Object.values(ACTIONS).map((a) => `plugin::consent.${a}`);
     const noRead = adminApi(
       app.strapi,
-      await createAdminWithActions(app.strapi, 'no-deliveries@consent.test', all.filter((a) => !a.endsWith('webhook-deliveries.read')))
+      await createAdminWithActions(
+        app.strapi,
+        'no-deliveries@consent.test',
+        all.filter((a) => !a.endsWith('webhook-deliveries.read'))
+      )
     );
     expect((await noRead.get('/consent/webhook-deliveries')).status).toBe(403);
     const reader = adminApi(
       app.strapi,
-      await createAdminWithActions(app.strapi, 'deliveries-reader@consent.test', ['plugin::consent.webhook-deliveries.read'])
+      await createAdminWithActions(app.strapi, 'deliveries-reader@consent.test', [
+        'plugin::consent.webhook-deliveries.read',
+      ])
     );
     expect((await reader.get('/consent/webhook-deliveries')).status).toBe(200);
     expect((await reader.post(`/consent/webhook-deliveries/${failed.id}/retry`)).status).toBe(403);
@@ -265,12 +316,17 @@ describe('D7: failures in the admin, and retrying one (RBAC)', () => {
   it('a retry puts the failed delivery back: the fixed receiver gets it, same delivery id; retrying it again is a 409', async () => {
     const retrier = adminApi(
       app.strapi,
-      await createAdminWithActions(app.strapi, 'deliveries-retrier@consent.test', ['plugin::consent.webhook-deliveries.retry'])
+      await createAdminWithActions(app.strapi, 'deliveries-retrier@consent.test', [
+        'plugin::consent.webhook-deliveries.retry',
+      ])
     );
     receiver.setResponder((_, res) => res.end('ok'));
     const res = await retrier.post(`/consent/webhook-deliveries/${failed.id}/retry`);
     expect(res.status).toBe(200);
-    const [row] = await eventually(() => deliveries({ id: failed.id }), (rows) => rows[0]?.status === 'delivered');
+    const [row] = await eventually(
+      () => deliveries({ id: failed.id }),
+      (rows) => rows[0]?.status === 'delivered'
+    );
     expect(Number(row.attempts)).toBe(1);
     const last = receiver.at('/down').at(-1)!;
     expect(last.headers['x-consent-delivery']).toBe(failed.deliveryId);
@@ -282,12 +338,27 @@ describe('D7: failures in the admin, and retrying one (RBAC)', () => {
     const gone = await subscribe('/gone');
     await app.strapi.db.transaction(async () => {
       // Held back: the row is written, then the webhook is deleted before the worker takes it.
-      await app.strapi.plugin('consent').service('ledger').append([
-        { subject: 'pseudonym-gone', actor: 'test', purpose: 'newsletter', channel: 'email', action: 'granted', state: 'granted', method: 'api', legalBasis: 'consent' },
-      ]);
+      await app.strapi
+        .plugin('consent')
+        .service('ledger')
+        .append([
+          {
+            subject: 'pseudonym-gone',
+            actor: 'test',
+            purpose: 'newsletter',
+            channel: 'email',
+            action: 'granted',
+            state: 'granted',
+            method: 'api',
+            legalBasis: 'consent',
+          },
+        ]);
     });
     await unsubscribe(gone);
-    const [row] = await eventually(() => deliveries({ webhook_id: gone }), (rows) => rows[0]?.status !== 'pending');
+    const [row] = await eventually(
+      () => deliveries({ webhook_id: gone }),
+      (rows) => rows[0]?.status !== 'pending'
+    );
     // Either delivered before the delete landed, or refused after it: never left pending.
     expect(['delivered', 'failed']).toContain(row.status);
     if (row.status === 'failed') expect(row.last_error).toBe('the webhook was deleted');

@@ -26,8 +26,22 @@ const newsletter = optIn();
 const digest = optIn({ key: 'digest', doubleOptIn: true });
 const gpcNewsletter = optIn({ key: 'newsletter', honorGpc: true });
 const tracking = optIn({ key: 'tracking', channels: ['web'], honorGpc: true });
-const postal: RulePurpose = { key: 'postal', legalBasis: 'legitimate-interest', mechanism: 'opt-out', channels: ['postal'], doubleOptIn: false, honorGpc: false };
-const service: RulePurpose = { key: 'service', legalBasis: 'contract', mechanism: 'none', channels: ['email'], doubleOptIn: false, honorGpc: false };
+const postal: RulePurpose = {
+  key: 'postal',
+  legalBasis: 'legitimate-interest',
+  mechanism: 'opt-out',
+  channels: ['postal'],
+  doubleOptIn: false,
+  honorGpc: false,
+};
+const service: RulePurpose = {
+  key: 'service',
+  legalBasis: 'contract',
+  mechanism: 'none',
+  channels: ['email'],
+  doubleOptIn: false,
+  honorGpc: false,
+};
 const sms = optIn({ key: 'sms', channels: ['sms', 'phone'] });
 
 interface Row {
@@ -63,7 +77,10 @@ const run = (row: Row) =>
     jurisdiction: row.jurisdiction,
     audience: row.audience,
     states: new Map<string, CurrentState>(
-      Object.entries(row.states ?? {}).map(([k, v]) => [k, Array.isArray(v) ? { state: v[0], reconsentRequired: v[1] } : { state: v, reconsentRequired: false }])
+      Object.entries(row.states ?? {}).map(([k, v]) => [
+        k,
+        Array.isArray(v) ? { state: v[0], reconsentRequired: v[1] } : { state: v, reconsentRequired: false },
+      ])
     ),
   } satisfies SubmissionFacts);
 
@@ -278,24 +295,20 @@ const rows: Row[] = [
     decisions: { newsletter: 'granted' },
   },
   // Unticked opt-in boxes.
-  ...NO_CONSENT.map(
-    (state): Row => ({
-      rule: `A3: opt-in displayed, unticked, state ${state} → refused`,
-      displayed: ['newsletter'],
-      states: state === 'none' ? {} : { 'newsletter:email': state },
-      events: [['newsletter', 'email', 'refused', 'refused', 'form']],
-      decisions: { newsletter: 'refused' },
-    })
-  ),
-  ...HAS_SOMETHING.map(
-    (state): Row => ({
-      rule: `opt-in displayed, unticked, state ${state} → nothing (withdrawing is its own act)`,
-      displayed: ['newsletter'],
-      states: { 'newsletter:email': state },
-      events: [],
-      decisions: { newsletter: 'unchanged' },
-    })
-  ),
+  ...NO_CONSENT.map((state): Row => ({
+    rule: `A3: opt-in displayed, unticked, state ${state} → refused`,
+    displayed: ['newsletter'],
+    states: state === 'none' ? {} : { 'newsletter:email': state },
+    events: [['newsletter', 'email', 'refused', 'refused', 'form']],
+    decisions: { newsletter: 'refused' },
+  })),
+  ...HAS_SOMETHING.map((state): Row => ({
+    rule: `opt-in displayed, unticked, state ${state} → nothing (withdrawing is its own act)`,
+    displayed: ['newsletter'],
+    states: { 'newsletter:email': state },
+    events: [],
+    decisions: { newsletter: 'unchanged' },
+  })),
   {
     rule: 'opt-in unticked and not displayed → nothing',
     events: [],
@@ -509,7 +522,15 @@ describe('planSubmission', () => {
   });
 
   it('a GPC purpose that is also offered is recorded once, not twice', () => {
-    const plan = run({ rule: '', offered: [gpcNewsletter, postal], gpcPurposes: [gpcNewsletter], displayed: ['newsletter'], gpc: true, events: [], decisions: {} });
+    const plan = run({
+      rule: '',
+      offered: [gpcNewsletter, postal],
+      gpcPurposes: [gpcNewsletter],
+      displayed: ['newsletter'],
+      gpc: true,
+      events: [],
+      decisions: {},
+    });
     expect(plan.events).toHaveLength(1);
     expect(plan.events[0]).toMatchObject({ purpose: 'newsletter', method: 'signal' });
     expect(plan.decisions.get('postal')).toBe('unchanged');
@@ -539,15 +560,31 @@ describe('planSubmission', () => {
   });
 
   it('C3: a ticked objection is recorded without an informed event; GPC objections neither', () => {
-    expect(run({ rule: '', offered: [postal], ticked: ['postal'], events: [], decisions: {} }).events.map((e) => e.action)).toEqual(['objected']);
+    expect(
+      run({ rule: '', offered: [postal], ticked: ['postal'], events: [], decisions: {} }).events.map((e) => e.action)
+    ).toEqual(['objected']);
     const gpcPostal = { ...postal, honorGpc: true };
-    const plan = run({ rule: '', offered: [gpcPostal], gpcPurposes: [gpcPostal], displayed: ['postal'], gpc: true, events: [], decisions: {} });
+    const plan = run({
+      rule: '',
+      offered: [gpcPostal],
+      gpcPurposes: [gpcPostal],
+      displayed: ['postal'],
+      gpc: true,
+      events: [],
+      decisions: {},
+    });
     expect(plan.events.map((e) => [e.action, e.method])).toEqual([['objected', 'signal']]);
   });
 
   it('C3: informed never moves the state (replay skips it like contacted)', () => {
     expect(movesState('informed')).toBe(false);
-    const row = nextState(null, { seq: 3, action: 'informed', state: 'none', legalBasis: 'legitimate-interest', occurredAt: new Date('2026-01-01T00:00:00Z') });
+    const row = nextState(null, {
+      seq: 3,
+      action: 'informed',
+      state: 'none',
+      legalBasis: 'legitimate-interest',
+      occurredAt: new Date('2026-01-01T00:00:00Z'),
+    });
     expect(row).toMatchObject({ state: 'none', lastEventSeq: 0, noticeId: null });
   });
 
@@ -566,10 +603,9 @@ describe('confirmedByPhoneVerification (C8, N16, B5)', () => {
       { purpose: 'calls', channel: 'phone', state: 'refused' },
       { purpose: 'calls', channel: 'sms', state: 'withdrawn' },
     ];
-    expect(confirmedByPhoneVerification(states).map((s: { purpose: string; channel: string }) => `${s.purpose}:${s.channel}`)).toEqual([
-      'sms:sms',
-      'sms:phone',
-    ]);
+    expect(
+      confirmedByPhoneVerification(states).map((s: { purpose: string; channel: string }) => `${s.purpose}:${s.channel}`)
+    ).toEqual(['sms:sms', 'sms:phone']);
   });
 });
 
@@ -577,12 +613,36 @@ describe('grantWaitsForPhoneVerification: one rule for forms, the preference cen
   const { grantWaitsForPhoneVerification } = jest.requireActual('../../server/src/domain/phone-verification');
   it.each([
     ['B5/N16: a de consumer, sms, no state', { channel: 'sms', jurisdiction: 'de', audience: 'consumer' }, true],
-    ['B5/N16/C2: unknown audience counts as a consumer', { channel: 'phone', jurisdiction: 'de', audience: 'any' }, true],
-    ['B5/N16: already pending waits again', { channel: 'sms', jurisdiction: 'de', current: { state: 'pending' } }, true],
-    ['B5/N16: a granted consent needing re-consent waits', { channel: 'sms', jurisdiction: 'de', current: { state: 'granted', reconsentRequired: true } }, true],
-    ['B5/N16: a current grant is never un-confirmed', { channel: 'sms', jurisdiction: 'de', current: { state: 'granted', reconsentRequired: false } }, false],
-    ['B5/N16: a grant carrying its verification (import) does not wait', { channel: 'sms', jurisdiction: 'de', verified: true }, false],
-    ['B5/C2: a professional in de does not wait', { channel: 'sms', jurisdiction: 'de', audience: 'professional' }, false],
+    [
+      'B5/N16/C2: unknown audience counts as a consumer',
+      { channel: 'phone', jurisdiction: 'de', audience: 'any' },
+      true,
+    ],
+    [
+      'B5/N16: already pending waits again',
+      { channel: 'sms', jurisdiction: 'de', current: { state: 'pending' } },
+      true,
+    ],
+    [
+      'B5/N16: a granted consent needing re-consent waits',
+      { channel: 'sms', jurisdiction: 'de', current: { state: 'granted', reconsentRequired: true } },
+      true,
+    ],
+    [
+      'B5/N16: a current grant is never un-confirmed',
+      { channel: 'sms', jurisdiction: 'de', current: { state: 'granted', reconsentRequired: false } },
+      false,
+    ],
+    [
+      'B5/N16: a grant carrying its verification (import) does not wait',
+      { channel: 'sms', jurisdiction: 'de', verified: true },
+      false,
+    ],
+    [
+      'B5/C2: a professional in de does not wait',
+      { channel: 'sms', jurisdiction: 'de', audience: 'professional' },
+      false,
+    ],
     ['B5/C2: a French consumer does not wait', { channel: 'sms', jurisdiction: 'fr', audience: 'consumer' }, false],
     ['B5: email never waits for a number', { channel: 'email', jurisdiction: 'de' }, false],
   ])('%s', (_rule, grant, waits) => {

@@ -25,7 +25,21 @@ const site = { jurisdiction: 'eu' as const, thresholds: DEFAULT_THRESHOLDS, defa
 
 describe('G1: the threshold table and whose threshold a form applies', () => {
   it('G1: the member states named in the requirements, and the GDPR default for any other country', () => {
-    expect(DEFAULT_THRESHOLDS).toMatchObject({ DE: 16, FR: 15, IE: 16, NL: 16, AT: 14, IT: 14, ES: 14, CZ: 15, GR: 15, BE: 13, DK: 13, FI: 13, SE: 13 });
+    expect(DEFAULT_THRESHOLDS).toMatchObject({
+      DE: 16,
+      FR: 15,
+      IE: 16,
+      NL: 16,
+      AT: 14,
+      IT: 14,
+      ES: 14,
+      CZ: 15,
+      GR: 15,
+      BE: 13,
+      DK: 13,
+      FI: 13,
+      SE: 13,
+    });
     for (const age of Object.values(DEFAULT_THRESHOLDS)) expect(age).toBeGreaterThanOrEqual(13);
     for (const age of Object.values(DEFAULT_THRESHOLDS)) expect(age).toBeLessThanOrEqual(16);
     expect(thresholdFor('US', DEFAULT_THRESHOLDS)).toEqual({ threshold: 16, country: null });
@@ -34,9 +48,15 @@ describe('G1: the threshold table and whose threshold a form applies', () => {
   });
 
   it("G1: the form's country, else its jurisdiction's, else the site's; `eu` names none", () => {
-    expect(formAgeThreshold({ childrenCountry: 'AT', jurisdiction: 'fr' }, site)).toEqual({ threshold: 14, country: 'AT' });
+    expect(formAgeThreshold({ childrenCountry: 'AT', jurisdiction: 'fr' }, site)).toEqual({
+      threshold: 14,
+      country: 'AT',
+    });
     expect(formAgeThreshold({ jurisdiction: 'fr' }, site)).toEqual({ threshold: 15, country: 'FR' });
-    expect(formAgeThreshold({ jurisdiction: null }, { ...site, jurisdiction: 'de' })).toEqual({ threshold: 16, country: 'DE' });
+    expect(formAgeThreshold({ jurisdiction: null }, { ...site, jurisdiction: 'de' })).toEqual({
+      threshold: 16,
+      country: 'DE',
+    });
     expect(formAgeThreshold({}, site)).toEqual({ threshold: 16, country: null });
     expect(formAgeThreshold({}, { ...site, defaultAge: 13 })).toEqual({ threshold: 13, country: null });
   });
@@ -49,17 +69,19 @@ describe('G1: the threshold table and whose threshold a form applies', () => {
     [{ DE: 15.5 }, /consent\.children\.thresholds\.DE must be a whole age between 13 and 16/],
     [{ DE: '16' }, /consent\.children\.thresholds\.DE must be a whole age between 13 and 16/],
   ])('G1: boot refuses the table entry %j, naming the key', (thresholds, message) => {
-    expect(() => validateConfig({ ...defaultConfig, children: { ...defaultConfig.children, thresholds } }, 'test')).toThrow(message);
+    expect(() =>
+      validateConfig({ ...defaultConfig, children: { ...defaultConfig.children, thresholds } }, 'test')
+    ).toThrow(message);
   });
 
   it('G1: the defaults pass, and other children keys are checked too', () => {
     expect(() => validateConfig(defaultConfig, 'test')).not.toThrow();
-    expect(() => validateConfig({ ...defaultConfig, children: { ...defaultConfig.children, defaultAge: 18 } }, 'test')).toThrow(
-      /consent\.children\.defaultAge must be less than or equal to 16/
-    );
-    expect(() => validateConfig({ ...defaultConfig, children: { ...defaultConfig.children, directMarketing: 'yes' } }, 'test')).toThrow(
-      /consent\.children\.directMarketing/
-    );
+    expect(() =>
+      validateConfig({ ...defaultConfig, children: { ...defaultConfig.children, defaultAge: 18 } }, 'test')
+    ).toThrow(/consent\.children\.defaultAge must be less than or equal to 16/);
+    expect(() =>
+      validateConfig({ ...defaultConfig, children: { ...defaultConfig.children, directMarketing: 'yes' } }, 'test')
+    ).toThrow(/consent\.children\.directMarketing/);
   });
 });
 
@@ -86,14 +108,24 @@ describe('G1: the outcome of the age question, conservatively, and nothing more'
   it('G1: a later answer never lifts a child flag; the later date stands', () => {
     const child = { child: true, childUntil: day('2029-06-15') };
     expect(mergeChildStatus(child, { child: false, childUntil: null })).toEqual(child);
-    expect(mergeChildStatus(child, { child: true, childUntil: day('2030-01-01') })).toEqual({ child: true, childUntil: day('2030-01-01') });
+    expect(mergeChildStatus(child, { child: true, childUntil: day('2030-01-01') })).toEqual({
+      child: true,
+      childUntil: day('2030-01-01'),
+    });
     expect(mergeChildStatus(null, { child: false, childUntil: null })).toEqual({ child: false, childUntil: null });
     expect(mergeChildStatus({ child: false, childUntil: null }, child)).toEqual(child);
   });
 });
 
 describe('G2: below the threshold, a tick only requests consent', () => {
-  const newsletter: RulePurpose = { key: 'newsletter', legalBasis: 'consent', mechanism: 'opt-in', channels: ['email', 'sms'], doubleOptIn: false, honorGpc: false };
+  const newsletter: RulePurpose = {
+    key: 'newsletter',
+    legalBasis: 'consent',
+    mechanism: 'opt-in',
+    channels: ['email', 'sms'],
+    doubleOptIn: false,
+    honorGpc: false,
+  };
   const plan = (parentalConsent: boolean, state?: 'granted' | 'pending') =>
     planSubmission({
       offered: [newsletter],
@@ -109,7 +141,10 @@ describe('G2: below the threshold, a tick only requests consent', () => {
 
   it('G2: a child on a children’s form: every ticked channel is `requested`, pending, never granted', () => {
     expect(parentalConsentRequired(true, { child: true, childUntil: day('2029-06-15') }, now)).toBe(true);
-    expect(plan(true).events.map((e) => `${e.channel}:${e.action}:${e.state}`)).toEqual(['email:requested:pending', 'sms:requested:pending']);
+    expect(plan(true).events.map((e) => `${e.channel}:${e.action}:${e.state}`)).toEqual([
+      'email:requested:pending',
+      'sms:requested:pending',
+    ]);
     expect(plan(false).events.map((e) => `${e.channel}:${e.action}`)).toEqual(['email:granted', 'sms:granted']);
   });
 
@@ -127,23 +162,51 @@ describe('G2: below the threshold, a tick only requests consent', () => {
 
 describe('G2, G5, G6: what eligibility answers for a child-flagged record', () => {
   const consent = { legalBasis: 'consent' as const, channels: ['email' as const], active: true };
-  const contract = { legalBasis: 'contract' as const, channels: ['email' as const], active: true, directMarketing: false };
+  const contract = {
+    legalBasis: 'contract' as const,
+    channels: ['email' as const],
+    active: true,
+    directMarketing: false,
+  };
   const child = { child: true, childUntil: day('2029-06-15') };
   const grown = { child: true, childUntil: day('2026-06-01') };
-  const ctx = (over: Partial<EligibilityContext>): EligibilityContext => ({ jurisdiction: 'eu', currentContract: true, ...over });
+  const ctx = (over: Partial<EligibilityContext>): EligibilityContext => ({
+    jurisdiction: 'eu',
+    currentContract: true,
+    ...over,
+  });
   const granted = (over = {}) => ({ state: 'granted' as const, expiresAt: null, reconsentRequired: false, ...over });
 
   it('G2, G4: a child’s pending request names the parent it waits for', () => {
-    const verdict = decideEligibility(consent, 'email', { state: 'pending', expiresAt: null, reconsentRequired: false }, now, ctx({ child, childMarketingAllowed: true }));
+    const verdict = decideEligibility(
+      consent,
+      'email',
+      { state: 'pending', expiresAt: null, reconsentRequired: false },
+      now,
+      ctx({ child, childMarketingAllowed: true })
+    );
     expect(verdict).toMatchObject({ eligible: false, reasons: ['parental-consent-pending'] });
   });
 
   it('G6: direct marketing to a person below the threshold is off by default, on when the site owner allows it', () => {
     expect(childMarketingBlocked(child, true, false, now)).toBe(true);
-    expect(decideEligibility(consent, 'email', granted(), now, ctx({ child }))).toMatchObject({ eligible: false, reasons: ['child-marketing-off'] });
-    expect(decideEligibility(consent, 'email', granted(), now, ctx({ child, childMarketingAllowed: true }))).toMatchObject({ eligible: true, reasons: [] });
+    expect(decideEligibility(consent, 'email', granted(), now, ctx({ child }))).toMatchObject({
+      eligible: false,
+      reasons: ['child-marketing-off'],
+    });
+    expect(
+      decideEligibility(consent, 'email', granted(), now, ctx({ child, childMarketingAllowed: true }))
+    ).toMatchObject({ eligible: true, reasons: [] });
     // Not direct marketing (a service message on a contract): not G6's.
-    expect(decideEligibility(contract, 'email', { state: 'none', expiresAt: null, reconsentRequired: false }, now, ctx({ child }))).toMatchObject({ eligible: true });
+    expect(
+      decideEligibility(
+        contract,
+        'email',
+        { state: 'none', expiresAt: null, reconsentRequired: false },
+        now,
+        ctx({ child })
+      )
+    ).toMatchObject({ eligible: true });
     // Past the threshold: no longer a child.
     expect(childMarketingBlocked(grown, true, false, now)).toBe(false);
   });
@@ -153,15 +216,21 @@ describe('G2, G5, G6: what eligibility answers for a child-flagged record', () =
     expect(needsOwnConfirmation(grown, false, now)).toBe(false);
     expect(needsOwnConfirmation(child, true, now)).toBe(false);
     expect(needsOwnConfirmation({ child: false, childUntil: null }, true, now)).toBe(false);
-    expect(decideEligibility(consent, 'email', granted({ grantedByParent: true }), now, ctx({ child: grown }))).toMatchObject({
+    expect(
+      decideEligibility(consent, 'email', granted({ grantedByParent: true }), now, ctx({ child: grown }))
+    ).toMatchObject({
       eligible: false,
       state: 'granted',
       reasons: ['own-confirmation-required'],
     });
-    expect(decideEligibility(consent, 'email', granted(), now, ctx({ child: grown }))).toMatchObject({ eligible: true });
+    expect(decideEligibility(consent, 'email', granted(), now, ctx({ child: grown }))).toMatchObject({
+      eligible: true,
+    });
   });
 
   it('G2, G5, G6: the reason codes are in the catalogue', () => {
-    expect(REASONS).toEqual(expect.arrayContaining(['parental-consent-pending', 'own-confirmation-required', 'child-marketing-off']));
+    expect(REASONS).toEqual(
+      expect.arrayContaining(['parental-consent-pending', 'own-confirmation-required', 'child-marketing-off'])
+    );
   });
 });

@@ -3,7 +3,14 @@
  * ticks (A1), one decision per purpose with the notice shown (A4, A9), the 409 re-ask that never
  * resubmits, field errors, and GPC (F1).
  */
-import { createConsentForm, defaultLabels, needsParent, purposeView, readGpc, type PublicPurpose } from '../../client/src';
+import {
+  createConsentForm,
+  defaultLabels,
+  needsParent,
+  purposeView,
+  readGpc,
+  type PublicPurpose,
+} from '../../client/src';
 import { formDefinition, publicPurpose } from '../harness/public-form';
 
 const HASH = (c: string) => c.repeat(64);
@@ -28,12 +35,20 @@ const fakeServer = (...answers: [number, unknown][]) => {
 };
 
 const TWO = definition([purpose('newsletter', 'opt-in'), purpose('partners', 'opt-in', 1, HASH('b'))]);
-const CREATED = { data: { receipt: { receiptId: 'r1', jws: 'x.y.z' }, states: { newsletter: 'granted', partners: 'refused' } } };
+const CREATED = {
+  data: { receipt: { receiptId: 'r1', jws: 'x.y.z' }, states: { newsletter: 'granted', partners: 'refused' } },
+};
 
 describe('createConsentForm', () => {
   it('A2: loads the definition with every box unticked', async () => {
     const server = fakeServer([200, { data: TWO }]);
-    const form = createConsentForm({ form: 'demo', locale: 'de', baseUrl: 'https://cms.test/', fetch: server.fetch, gpc: false });
+    const form = createConsentForm({
+      form: 'demo',
+      locale: 'de',
+      baseUrl: 'https://cms.test/',
+      fetch: server.fetch,
+      gpc: false,
+    });
     const state = await form.load();
     expect(server.calls[0].url).toBe('https://cms.test/api/consent/forms/demo?locale=de');
     expect(state.status).toBe('ready');
@@ -42,11 +57,19 @@ describe('createConsentForm', () => {
 
   it('A1, A4, A9: sends one boolean per purpose, true only for the ticked one, with every notice shown', async () => {
     const server = fakeServer([200, { data: TWO }], [201, CREATED]);
-    const form = createConsentForm({ form: 'demo', fetch: server.fetch, gpc: false, pageUrl: 'https://shop.test/join?x=1' });
+    const form = createConsentForm({
+      form: 'demo',
+      fetch: server.fetch,
+      gpc: false,
+      pageUrl: 'https://shop.test/join?x=1',
+    });
     await form.load();
     form.setChoice('newsletter', true);
     form.setChoice('partners', 'yes' as unknown as boolean); // anything but an explicit true does not tick
-    const state = await form.submit({ subject: { email: 'ada@example.com', phone: '  ' }, fields: { firstName: 'Ada' } });
+    const state = await form.submit({
+      subject: { email: 'ada@example.com', phone: '  ' },
+      fields: { firstName: 'Ada' },
+    });
 
     const post = server.calls[1];
     expect(post.url).toBe('/api/consent/submissions');
@@ -91,7 +114,10 @@ describe('createConsentForm', () => {
   });
 
   it('A4: a purpose without a choice (contract) is shown with its notice but gets no box and no choice', async () => {
-    const server = fakeServer([200, { data: definition([purpose('orders', 'none'), purpose('postal', 'opt-out')]) }], [201, CREATED]);
+    const server = fakeServer(
+      [200, { data: definition([purpose('orders', 'none'), purpose('postal', 'opt-out')]) }],
+      [201, CREATED]
+    );
     const form = createConsentForm({ form: 'demo', fetch: server.fetch, gpc: false, pageUrl: null });
     await form.load();
     form.setChoice('orders', true);
@@ -103,14 +129,25 @@ describe('createConsentForm', () => {
   });
 
   it('A9: a 409 NoticeOutdated shows the new text, clears only that choice and never resubmits', async () => {
-    const newer = definition([purpose('newsletter', 'opt-in', 2, HASH('c')), purpose('partners', 'opt-in', 1, HASH('b'))]);
+    const newer = definition([
+      purpose('newsletter', 'opt-in', 2, HASH('c')),
+      purpose('partners', 'opt-in', 1, HASH('b')),
+    ]);
     const outdated = {
       data: null,
       error: {
         status: 409,
         name: 'NoticeOutdated',
         message: 'changed',
-        details: { outdated: [{ purpose: 'newsletter', shown: { version: 1, hash: HASH('a') }, current: { id: 2, version: 2, hash: HASH('c'), locale: 'en' } }] },
+        details: {
+          outdated: [
+            {
+              purpose: 'newsletter',
+              shown: { version: 1, hash: HASH('a') },
+              current: { id: 2, version: 2, hash: HASH('c'), locale: 'en' },
+            },
+          ],
+        },
       },
     };
     const server = fakeServer([200, { data: TWO }], [409, outdated], [200, { data: newer }]);
@@ -132,10 +169,24 @@ describe('createConsentForm', () => {
   });
 
   it('A9: after the re-ask the next submission carries the new notice version', async () => {
-    const newer = definition([purpose('newsletter', 'opt-in', 2, HASH('c')), purpose('partners', 'opt-in', 1, HASH('b'))]);
+    const newer = definition([
+      purpose('newsletter', 'opt-in', 2, HASH('c')),
+      purpose('partners', 'opt-in', 1, HASH('b')),
+    ]);
     const server = fakeServer(
       [200, { data: TWO }],
-      [409, { data: null, error: { status: 409, name: 'NoticeOutdated', message: 'm', details: { outdated: [{ purpose: 'newsletter' }] } } }],
+      [
+        409,
+        {
+          data: null,
+          error: {
+            status: 409,
+            name: 'NoticeOutdated',
+            message: 'm',
+            details: { outdated: [{ purpose: 'newsletter' }] },
+          },
+        },
+      ],
       [200, { data: newer }],
       [201, CREATED]
     );
@@ -179,14 +230,21 @@ describe('createConsentForm', () => {
   });
 
   it('reports other refusals and network failures as errors with their name', async () => {
-    const server = fakeServer([200, { data: TWO }], [429, { data: null, error: { status: 429, name: 'RateLimitError', message: 'slow down', details: {} } }]);
+    const server = fakeServer(
+      [200, { data: TWO }],
+      [429, { data: null, error: { status: 429, name: 'RateLimitError', message: 'slow down', details: {} } }]
+    );
     const form = createConsentForm({ form: 'demo', fetch: server.fetch, gpc: false });
     await form.load();
     const state = await form.submit({ subject: { email: 'ada@example.com' } });
     expect(state.status).toBe('error');
     expect(state.error).toMatchObject({ status: 429, name: 'RateLimitError', message: 'slow down' });
 
-    const offline = createConsentForm({ form: 'demo', fetch: () => Promise.reject(new TypeError('Failed to fetch')), gpc: false });
+    const offline = createConsentForm({
+      form: 'demo',
+      fetch: () => Promise.reject(new TypeError('Failed to fetch')),
+      gpc: false,
+    });
     expect((await offline.load()).error).toMatchObject({ status: 0, name: 'NetworkError' });
   });
 
@@ -194,7 +252,10 @@ describe('createConsentForm', () => {
     const server = fakeServer([200, { data: TWO }], [201, CREATED]);
     const form = createConsentForm({ form: 'demo', fetch: server.fetch, gpc: false });
     await form.load();
-    await Promise.all([form.submit({ subject: { email: 'a@example.com' } }), form.submit({ subject: { email: 'a@example.com' } })]);
+    await Promise.all([
+      form.submit({ subject: { email: 'a@example.com' } }),
+      form.submit({ subject: { email: 'a@example.com' } }),
+    ]);
     expect(server.calls).toHaveLength(2);
   });
 
@@ -231,7 +292,15 @@ describe('G1, G2: a form offered to children', () => {
   });
 
   it('G1: an age that is not a number is sent as typed, and the 400 naming it is shown on the field', async () => {
-    const refused = { data: null, error: { status: 400, name: 'ValidationError', message: 'age must be a number', details: { errors: [{ path: ['age'], message: 'age must be a number' }] } } };
+    const refused = {
+      data: null,
+      error: {
+        status: 400,
+        name: 'ValidationError',
+        message: 'age must be a number',
+        details: { errors: [{ path: ['age'], message: 'age must be a number' }] },
+      },
+    };
     const server = fakeServer([200, { data: KIDS }], [400, refused]);
     const form = createConsentForm({ form: 'kids', fetch: server.fetch, gpc: false, pageUrl: null });
     await form.load();
@@ -260,7 +329,8 @@ describe('G1, G2: a form offered to children', () => {
 describe('readGpc', () => {
   it('F1: only navigator.globalPrivacyControl === true counts', () => {
     expect(readGpc({ globalPrivacyControl: true })).toBe(true);
-    for (const value of [false, 1, '1', 'true', undefined, null]) expect(readGpc({ globalPrivacyControl: value })).toBe(false);
+    for (const value of [false, 1, '1', 'true', undefined, null])
+      expect(readGpc({ globalPrivacyControl: value })).toBe(false);
     expect(readGpc(undefined)).toBe(false);
   });
 });

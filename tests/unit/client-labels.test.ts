@@ -22,7 +22,14 @@ describe('labelsFor', () => {
   it.each(['en', 'de', 'fr'])('A8: %s says what the playground’s demo form says', (locale) => {
     const words = labelsFor(locale);
     const page = demo[locale];
-    expect({ object: words.object, data: words.data, recipients: words.recipients, policy: words.policy, submit: words.submit, email: words.email }).toEqual({
+    expect({
+      object: words.object,
+      data: words.data,
+      recipients: words.recipients,
+      policy: words.policy,
+      submit: words.submit,
+      email: words.email,
+    }).toEqual({
       object: page.object,
       data: page.data,
       recipients: page.recipients,

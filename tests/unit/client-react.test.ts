@@ -11,11 +11,12 @@ import { ConsentPurposes, FieldError } from '../../react/src';
 import { formDefinition, publicPurpose } from '../harness/public-form';
 
 const purpose = (key: string, mechanism: PublicPurpose['mechanism'], title: string) =>
-  publicPurpose(
-    key,
-    mechanism,
-    { title, body: `Body of ${title} <b>as text</b>`, withdrawal: 'Withdraw any time.', recipients: key === 'partners' ? ['Example Bank SA'] : [] }
-  );
+  publicPurpose(key, mechanism, {
+    title,
+    body: `Body of ${title} <b>as text</b>`,
+    withdrawal: 'Withdraw any time.',
+    recipients: key === 'partners' ? ['Example Bank SA'] : [],
+  });
 
 const state = (patch: Partial<ConsentFormState> = {}): ConsentFormState => ({
   ...untouchedState(
@@ -31,7 +32,8 @@ const state = (patch: Partial<ConsentFormState> = {}): ConsentFormState => ({
   ...patch,
 });
 
-const render = (s: ConsentFormState) => renderToStaticMarkup(h(ConsentPurposes, { state: s, onChange: () => undefined }));
+const render = (s: ConsentFormState) =>
+  renderToStaticMarkup(h(ConsentPurposes, { state: s, onChange: () => undefined }));
 
 it('A2, A4, A8: one unticked checkbox per purpose, alike, with no accept-all and the notice as text', () => {
   const html = render(state());
@@ -40,7 +42,9 @@ it('A2, A4, A8: one unticked checkbox per purpose, alike, with no accept-all and
   for (const box of boxes) {
     expect(box).toMatch(/type="checkbox"/);
     expect(box).not.toMatch(/checked/);
-    expect(box.replace(/consent-[a-z]+|choices\[[a-z]+\]/g, '')).toBe(boxes[0]!.replace(/consent-[a-z]+|choices\[[a-z]+\]/g, ''));
+    expect(box.replace(/consent-[a-z]+|choices\[[a-z]+\]/g, '')).toBe(
+      boxes[0]!.replace(/consent-[a-z]+|choices\[[a-z]+\]/g, '')
+    );
   }
   expect(html).toContain('<label for="consent-newsletter"><strong>Newsletter</strong></label>');
   expect(html).toContain('Body of Newsletter &lt;b&gt;as text&lt;/b&gt;');
@@ -55,7 +59,9 @@ it('labels an opt-out purpose as the objection', () => {
 
 it('A4: a purpose without a choice (contract) is shown with its notice, without a box', () => {
   const s = state();
-  s.definition!.purposes = [{ ...purpose('orders', 'opt-in', 'Order updates'), legalBasis: 'contract', mechanism: 'none' }];
+  s.definition!.purposes = [
+    { ...purpose('orders', 'opt-in', 'Order updates'), legalBasis: 'contract', mechanism: 'none' },
+  ];
   const html = render(s);
   expect(html).not.toMatch(/<input|<label/);
   expect(html).toContain('<p><strong>Order updates</strong></p>');
@@ -63,14 +69,24 @@ it('A4: a purpose without a choice (contract) is shown with its notice, without 
 });
 
 it('A9: after a 409 the changed purpose says so, unticked; the others keep their choice', () => {
-  const html = render(state({ status: 'notices-changed', changed: ['newsletter'], choices: { newsletter: false, partners: true, postal: false } }));
-  expect(html).toMatch(/data-purpose="newsletter" data-changed="">\s*<p class="consent-changed" role="alert">This text has changed/);
+  const html = render(
+    state({
+      status: 'notices-changed',
+      changed: ['newsletter'],
+      choices: { newsletter: false, partners: true, postal: false },
+    })
+  );
+  expect(html).toMatch(
+    /data-purpose="newsletter" data-changed="">\s*<p class="consent-changed" role="alert">This text has changed/
+  );
   expect(html).toMatch(/id="consent-partners"[^>]*checked=""/);
   expect(html).not.toMatch(/id="consent-newsletter"[^>]*checked/);
 });
 
 it('shows a field error next to its field and links it to the box', () => {
-  const s = state({ fieldErrors: { 'subject.email': 'must be a valid email', 'choices.partners': 'must be true or false' } });
+  const s = state({
+    fieldErrors: { 'subject.email': 'must be a valid email', 'choices.partners': 'must be true or false' },
+  });
   expect(renderToStaticMarkup(h(FieldError, { state: s, path: 'subject.email' }))).toBe(
     '<span class="consent-error" role="alert">must be a valid email</span>'
   );
@@ -79,7 +95,9 @@ it('shows a field error next to its field and links it to the box', () => {
 });
 
 it('F1: says that the Global Privacy Control signal is honoured when the browser sends it', () => {
-  expect(render(state({ gpc: true }))).toContain('<p class="consent-gpc" role="note">Your browser sends a Global Privacy Control signal');
+  expect(render(state({ gpc: true }))).toContain(
+    '<p class="consent-gpc" role="note">Your browser sends a Global Privacy Control signal'
+  );
   expect(render(state())).not.toContain('consent-gpc');
 });
 
@@ -92,7 +110,13 @@ it('A4, N16: a purpose offered per channel renders one labelled checkbox per cha
       { channel: 'sms', label: 'By text message (SMS)' },
     ],
   } as PublicPurpose;
-  const html = render(state({ definition: formDefinition([offers]), choices: { offers: false }, channelChoices: { offers: { email: false, sms: true } } }));
+  const html = render(
+    state({
+      definition: formDefinition([offers]),
+      choices: { offers: false },
+      channelChoices: { offers: { email: false, sms: true } },
+    })
+  );
   const boxes = html.match(/<input[^>]*>/g) ?? [];
   expect(boxes).toHaveLength(2);
   expect(boxes[0]).toMatch(/name="choices\[offers\]\[email\]"/);

@@ -48,8 +48,14 @@ describe('validateConfig', () => {
     [{ http: { bodyTimeoutMs: 50 } }, /consent\.http\.bodyTimeoutMs must be greater than or equal to 100/],
     [{ http: { bodyTimeoutMs: 600_000 } }, /consent\.http\.bodyTimeoutMs must be less than or equal to 300000/],
     [{ http: { bodyTimeoutMs: 1000, headersTimeoutMs: 1000 } }, /consent\.http has unknown key\(s\): headersTimeoutMs/],
-    [{ http: { bodyTimeoutMs: 1000, drainTimeoutMs: -1 } }, /consent\.http\.drainTimeoutMs must be greater than or equal to 0/],
-    [{ http: { bodyTimeoutMs: 1000, drainTimeoutMs: 600_000 } }, /consent\.http\.drainTimeoutMs must be less than or equal to 300000/],
+    [
+      { http: { bodyTimeoutMs: 1000, drainTimeoutMs: -1 } },
+      /consent\.http\.drainTimeoutMs must be greater than or equal to 0/,
+    ],
+    [
+      { http: { bodyTimeoutMs: 1000, drainTimeoutMs: 600_000 } },
+      /consent\.http\.drainTimeoutMs must be less than or equal to 300000/,
+    ],
     [
       { email: { ...defaultConfig.email, templates: { confirmation: { en: { subject: 'Hi' } } } } },
       /consent\.email\.templates must map/,
@@ -71,7 +77,11 @@ describe('validateConfig', () => {
     [
       {
         email: {
-          templates: { repermission: { de: { subject: 'Noch da?', text: '{{link}} {{unsubscribeUrl}}', html: '<a href="{{link}}">Ja</a>' } } },
+          templates: {
+            repermission: {
+              de: { subject: 'Noch da?', text: '{{link}} {{unsubscribeUrl}}', html: '<a href="{{link}}">Ja</a>' },
+            },
+          },
         },
       },
       /consent\.email\.templates\.repermission templates must contain \{\{unsubscribeUrl\}\}/,
@@ -99,10 +109,17 @@ describe('validateConfig', () => {
   });
 
   describe('messages (D4)', () => {
-    const messages = (over: Record<string, unknown>) => withDefaults({ messages: { ...defaultConfig.messages, ...over } });
+    const messages = (over: Record<string, unknown>) =>
+      withDefaults({ messages: { ...defaultConfig.messages, ...over } });
 
     it('defaults: 1,000 listed recipients per call, 256 kB templates, batches of 200, claims stale after 10 minutes, a worker on every instance', () => {
-      expect(defaultConfig.messages).toEqual({ maxRecipientsPerCall: 1000, maxTemplateBytes: 262144, batchSize: 200, claimTimeoutSeconds: 600, worker: true });
+      expect(defaultConfig.messages).toEqual({
+        maxRecipientsPerCall: 1000,
+        maxTemplateBytes: 262144,
+        batchSize: 200,
+        claimTimeoutSeconds: 600,
+        worker: true,
+      });
     });
 
     it.each([
@@ -119,7 +136,8 @@ describe('validateConfig', () => {
   });
 
   describe('retention (I3, I4)', () => {
-    const retention = (over: Record<string, unknown>) => withDefaults({ retention: { ...defaultConfig.retention, ...over } });
+    const retention = (over: Record<string, unknown>) =>
+      withDefaults({ retention: { ...defaultConfig.retention, ...over } });
 
     it('defaults: prospects 36 months, French subscribers too after one re-permission request 30 days ahead (I4), suppression entries at least 36 months and kept forever, proof 5 years after a consent ended (I5)', () => {
       expect(defaultConfig.retention).toEqual({
@@ -137,11 +155,17 @@ describe('validateConfig', () => {
       [{ prospectMonths: 0 }, /consent\.retention\.prospectMonths must be greater than or equal to 1/],
       [{ prospectMonths: 1.5 }, /consent\.retention\.prospectMonths must be an integer/],
       [{ suppressionMinMonths: '36' }, /consent\.retention\.suppressionMinMonths must be a `number`/],
-      [{ suppressionMaxMonths: 24 }, /consent\.retention\.suppressionMaxMonths must be null or at least retention\.suppressionMinMonths \(36\)/],
+      [
+        { suppressionMaxMonths: 24 },
+        /consent\.retention\.suppressionMaxMonths must be null or at least retention\.suppressionMinMonths \(36\)/,
+      ],
       [{ suppressionMaxMonths: undefined }, /consent\.retention\.suppressionMaxMonths must be defined/],
       [{ keepForever: true }, /consent\.retention has unknown key\(s\): keepForever/],
       [{ subscriberJurisdictions: ['us'] }, /consent\.retention\.subscriberJurisdictions\[0\] must be one of/],
-      [{ importBatchDays: 0 }, /consent\.retention\.importBatchDays must be at least 1 \(days an import reference is remembered for retries\)/],
+      [
+        { importBatchDays: 0 },
+        /consent\.retention\.importBatchDays must be at least 1 \(days an import reference is remembered for retries\)/,
+      ],
       [{ importBatchDays: 1.5 }, /consent\.retention\.importBatchDays must be a whole number of days/],
       [{ importBatchDays: '30' }, /consent\.retention\.importBatchDays must be a `number`/],
       [{ importBatchDays: undefined }, /consent\.retention\.importBatchDays is a required field/],
@@ -156,15 +180,20 @@ describe('validateConfig', () => {
       expect(() => validateConfig(retention({ suppressionMaxMonths: 36 }), 'development')).not.toThrow();
       expect(() => validateConfig(retention({ suppressionMaxMonths: 120 }), 'development')).not.toThrow();
       expect(() =>
-        validateConfig({ ...retention({ suppressionMinMonths: 24, suppressionMaxMonths: 24 }), jurisdiction: 'de' }, 'development')
+        validateConfig(
+          { ...retention({ suppressionMinMonths: 24, suppressionMaxMonths: 24 }), jurisdiction: 'de' },
+          'development'
+        )
       ).not.toThrow();
     });
 
     it('I3: with jurisdiction fr, suppression entries are kept at least 36 months', () => {
-      expect(() => validateConfig({ ...retention({ suppressionMinMonths: 12 }), jurisdiction: 'fr' }, 'development')).toThrow(
-        /consent\.retention\.suppressionMinMonths must be at least 36 with jurisdiction "fr"/
-      );
-      expect(() => validateConfig({ ...retention({ suppressionMinMonths: 36 }), jurisdiction: 'fr' }, 'development')).not.toThrow();
+      expect(() =>
+        validateConfig({ ...retention({ suppressionMinMonths: 12 }), jurisdiction: 'fr' }, 'development')
+      ).toThrow(/consent\.retention\.suppressionMinMonths must be at least 36 with jurisdiction "fr"/);
+      expect(() =>
+        validateConfig({ ...retention({ suppressionMinMonths: 36 }), jurisdiction: 'fr' }, 'development')
+      ).not.toThrow();
     });
   });
 

@@ -95,67 +95,167 @@ const ruleFor = (i: Input) =>
   }).id;
 
 const ROW_CASES: [row: string, input: Input, eligible: boolean, reasons: string[]][] = [
-  ['legal-obligation', { jurisdiction: 'de', channel: 'phone', basis: 'legal-obligation', audience: 'consumer' }, true, []],
-  ['fr-phone-consumer-contract', { jurisdiction: 'fr', channel: 'phone', basis: 'contract', audience: 'consumer', at: AFTER_SWITCH, contract: true }, true, []],
-  ['contract', { jurisdiction: 'de', channel: 'email', basis: 'contract', audience: 'consumer', contract: true }, true, []],
-  ['automated-call-fax', { jurisdiction: 'fr', channel: 'automated-call', basis: 'legitimate-interest', audience: 'professional' }, false, ['jurisdiction-rule']],
+  [
+    'legal-obligation',
+    { jurisdiction: 'de', channel: 'phone', basis: 'legal-obligation', audience: 'consumer' },
+    true,
+    [],
+  ],
+  [
+    'fr-phone-consumer-contract',
+    { jurisdiction: 'fr', channel: 'phone', basis: 'contract', audience: 'consumer', at: AFTER_SWITCH, contract: true },
+    true,
+    [],
+  ],
+  [
+    'contract',
+    { jurisdiction: 'de', channel: 'email', basis: 'contract', audience: 'consumer', contract: true },
+    true,
+    [],
+  ],
+  [
+    'automated-call-fax',
+    { jurisdiction: 'fr', channel: 'automated-call', basis: 'legitimate-interest', audience: 'professional' },
+    false,
+    ['jurisdiction-rule'],
+  ],
   ['consent', { jurisdiction: 'de', channel: 'phone', basis: 'consent', audience: 'consumer' }, true, []],
   ['postal', { jurisdiction: 'de', channel: 'postal', basis: 'legitimate-interest', audience: 'consumer' }, true, []],
   [
     'fr-email-professional',
-    { jurisdiction: 'fr', channel: 'email', basis: 'legitimate-interest', audience: 'professional', purposeAudience: 'professional' },
+    {
+      jurisdiction: 'fr',
+      channel: 'email',
+      basis: 'legitimate-interest',
+      audience: 'professional',
+      purposeAudience: 'professional',
+    },
     true,
     [],
   ],
   [
     'eu-email-sms-soft-opt-in',
-    { jurisdiction: 'eu', channel: 'email', basis: 'legitimate-interest', audience: 'consumer', softOptIn: true, evidence: COMPLETE },
+    {
+      jurisdiction: 'eu',
+      channel: 'email',
+      basis: 'legitimate-interest',
+      audience: 'consumer',
+      softOptIn: true,
+      evidence: COMPLETE,
+    },
     true,
     [],
   ],
   [
     'fr-email-sms-soft-opt-in',
-    { jurisdiction: 'fr', channel: 'sms', basis: 'legitimate-interest', audience: 'consumer', softOptIn: true, evidence: COMPLETE },
+    {
+      jurisdiction: 'fr',
+      channel: 'sms',
+      basis: 'legitimate-interest',
+      audience: 'consumer',
+      softOptIn: true,
+      evidence: COMPLETE,
+    },
     true,
     [],
   ],
   [
     'de-email-sms-soft-opt-in',
-    { jurisdiction: 'de', channel: 'email', basis: 'legitimate-interest', audience: 'professional', softOptIn: true, evidence: COMPLETE },
+    {
+      jurisdiction: 'de',
+      channel: 'email',
+      basis: 'legitimate-interest',
+      audience: 'professional',
+      softOptIn: true,
+      evidence: COMPLETE,
+    },
     true,
     [],
   ],
   [
     'eu-email-sms',
-    { jurisdiction: 'eu', channel: 'email', basis: 'legitimate-interest', audience: 'professional', purposeAudience: 'professional' },
+    {
+      jurisdiction: 'eu',
+      channel: 'email',
+      basis: 'legitimate-interest',
+      audience: 'professional',
+      purposeAudience: 'professional',
+    },
     false,
     ['jurisdiction-rule'],
   ],
   [
     'fr-email-sms',
-    { jurisdiction: 'fr', channel: 'sms', basis: 'legitimate-interest', audience: 'professional', purposeAudience: 'professional' },
+    {
+      jurisdiction: 'fr',
+      channel: 'sms',
+      basis: 'legitimate-interest',
+      audience: 'professional',
+      purposeAudience: 'professional',
+    },
     false,
     ['jurisdiction-rule'],
   ],
   [
     'de-email-sms',
-    { jurisdiction: 'de', channel: 'email', basis: 'legitimate-interest', audience: 'professional', purposeAudience: 'professional' },
+    {
+      jurisdiction: 'de',
+      channel: 'email',
+      basis: 'legitimate-interest',
+      audience: 'professional',
+      purposeAudience: 'professional',
+    },
     false,
     ['jurisdiction-rule'],
   ],
-  ['fr-phone-consumer-opt-out', { jurisdiction: 'fr', channel: 'phone', basis: 'legitimate-interest', audience: 'consumer', at: BEFORE_SWITCH }, true, []],
+  [
+    'fr-phone-consumer-opt-out',
+    { jurisdiction: 'fr', channel: 'phone', basis: 'legitimate-interest', audience: 'consumer', at: BEFORE_SWITCH },
+    true,
+    [],
+  ],
   [
     'fr-phone-consumer-consent',
     { jurisdiction: 'fr', channel: 'phone', basis: 'legitimate-interest', audience: 'consumer', at: AFTER_SWITCH },
     false,
     ['jurisdiction-rule'],
   ],
-  ['fr-phone-professional', { jurisdiction: 'fr', channel: 'phone', basis: 'legitimate-interest', audience: 'professional', at: AFTER_SWITCH }, true, []],
-  ['de-phone-consumer', { jurisdiction: 'de', channel: 'phone', basis: 'legitimate-interest', audience: 'consumer' }, false, ['jurisdiction-rule']],
-  ['de-phone-professional', { jurisdiction: 'de', channel: 'phone', basis: 'legitimate-interest', audience: 'professional' }, true, []],
-  ['eu-phone', { jurisdiction: 'eu', channel: 'phone', basis: 'legitimate-interest', audience: 'professional' }, false, ['jurisdiction-rule']],
-  ['push', { jurisdiction: 'fr', channel: 'push', basis: 'legitimate-interest', audience: 'consumer' }, false, ['jurisdiction-rule']],
-  ['web', { jurisdiction: 'de', channel: 'web', basis: 'legitimate-interest', audience: 'consumer' }, false, ['jurisdiction-rule']],
+  [
+    'fr-phone-professional',
+    { jurisdiction: 'fr', channel: 'phone', basis: 'legitimate-interest', audience: 'professional', at: AFTER_SWITCH },
+    true,
+    [],
+  ],
+  [
+    'de-phone-consumer',
+    { jurisdiction: 'de', channel: 'phone', basis: 'legitimate-interest', audience: 'consumer' },
+    false,
+    ['jurisdiction-rule'],
+  ],
+  [
+    'de-phone-professional',
+    { jurisdiction: 'de', channel: 'phone', basis: 'legitimate-interest', audience: 'professional' },
+    true,
+    [],
+  ],
+  [
+    'eu-phone',
+    { jurisdiction: 'eu', channel: 'phone', basis: 'legitimate-interest', audience: 'professional' },
+    false,
+    ['jurisdiction-rule'],
+  ],
+  [
+    'push',
+    { jurisdiction: 'fr', channel: 'push', basis: 'legitimate-interest', audience: 'consumer' },
+    false,
+    ['jurisdiction-rule'],
+  ],
+  [
+    'web',
+    { jurisdiction: 'de', channel: 'web', basis: 'legitimate-interest', audience: 'consumer' },
+    false,
+    ['jurisdiction-rule'],
+  ],
 ];
 
 describe('CONTACT_RULES: one case per row, hitting exactly that row', () => {
@@ -175,7 +275,8 @@ describe('the table itself', () => {
     for (const row of CONTACT_RULES) {
       expect(row.source.trim()).not.toBe('');
       expect(row.rule.trim()).not.toBe('');
-      if (row.outcome === 'not-allowed' || row.outcome === 'soft-opt-in' || row.outcome === 'with-contract') expect(REASONS).toContain(row.reason);
+      if (row.outcome === 'not-allowed' || row.outcome === 'soft-opt-in' || row.outcome === 'with-contract')
+        expect(REASONS).toContain(row.reason);
       expect(row.outcome === 'with-contract').toBe(row.basis === 'contract');
       expect(row.outcome === 'allowed-with-consent').toBe(row.basis === 'consent');
     }
@@ -190,7 +291,15 @@ describe('the table itself', () => {
             for (const date of ['2020-01-01', '2026-08-10', FR_PHONE_CONSENT_FROM, '2030-01-01'])
               for (const softOptInPurpose of [false, true])
                 for (const aboutProfession of [false, true]) {
-                  const c: ContactCase = { jurisdiction, channel, audience, basis, date, softOptInPurpose, aboutProfession };
+                  const c: ContactCase = {
+                    jurisdiction,
+                    channel,
+                    audience,
+                    basis,
+                    date,
+                    softOptInPurpose,
+                    aboutProfession,
+                  };
                   expect([c, findContactRule(c).id]).not.toEqual([c, NO_RULE.id]);
                   cases += 1;
                 }
@@ -217,10 +326,20 @@ describe('C6, C7: French telephone to consumers switches from opt-out to consent
     decide({ jurisdiction: 'fr', channel: 'phone', basis: 'legitimate-interest', audience: 'consumer', at, ...over });
 
   it('10 August 2026: legitimate interest is enough (opt-out)', () => {
-    expect(li('2026-08-10T12:00:00Z')).toEqual({ eligible: true, state: 'none', basis: 'legitimate-interest', reasons: [] });
+    expect(li('2026-08-10T12:00:00Z')).toEqual({
+      eligible: true,
+      state: 'none',
+      basis: 'legitimate-interest',
+      reasons: [],
+    });
   });
   it('11 August 2026: legitimate interest is no longer enough', () => {
-    expect(li('2026-08-11T12:00:00Z')).toEqual({ eligible: false, state: 'none', basis: 'legitimate-interest', reasons: ['jurisdiction-rule'] });
+    expect(li('2026-08-11T12:00:00Z')).toEqual({
+      eligible: false,
+      state: 'none',
+      basis: 'legitimate-interest',
+      reasons: ['jurisdiction-rule'],
+    });
   });
   it('the switch is at midnight in Paris (22:00 UTC in summer), not at midnight UTC', () => {
     expect(li('2026-08-10T21:59:59.999Z')).toMatchObject({ eligible: true });
@@ -238,8 +357,13 @@ describe('C6, C7: French telephone to consumers switches from opt-out to consent
   });
   it('C6: a current contract is enough on both days, Bloctel or not; without one, no-contract', () => {
     for (const at of [BEFORE_SWITCH, AFTER_SWITCH]) {
-      expect(li(at, { basis: 'contract', contract: true, suppressions: ['opposition-list'] })).toMatchObject({ eligible: true, reasons: [] });
-      expect(li(at, { basis: 'contract', contract: true, directMarketing: true, suppressions: ['opposition-list'] })).toMatchObject({
+      expect(li(at, { basis: 'contract', contract: true, suppressions: ['opposition-list'] })).toMatchObject({
+        eligible: true,
+        reasons: [],
+      });
+      expect(
+        li(at, { basis: 'contract', contract: true, directMarketing: true, suppressions: ['opposition-list'] })
+      ).toMatchObject({
         eligible: true,
         reasons: [],
       });
@@ -262,20 +386,31 @@ describe('C6, C7: French telephone to consumers switches from opt-out to consent
     });
   });
   it('after the switch an opposition-list entry still blocks, even a grant (entries are kept until removed deliberately)', () => {
-    expect(li(AFTER_SWITCH, { suppressions: ['opposition-list'] })).toMatchObject({ reasons: ['jurisdiction-rule', 'opposition-list'] });
+    expect(li(AFTER_SWITCH, { suppressions: ['opposition-list'] })).toMatchObject({
+      reasons: ['jurisdiction-rule', 'opposition-list'],
+    });
     expect(li(AFTER_SWITCH, { basis: 'consent', state: 'granted', suppressions: ['opposition-list'] })).toMatchObject({
       eligible: false,
       reasons: ['opposition-list'],
     });
   });
   it('professionals are not concerned by either date', () => {
-    for (const at of [BEFORE_SWITCH, AFTER_SWITCH]) expect(li(at, { audience: 'professional' })).toMatchObject({ eligible: true });
+    for (const at of [BEFORE_SWITCH, AFTER_SWITCH])
+      expect(li(at, { audience: 'professional' })).toMatchObject({ eligible: true });
   });
 });
 
 describe('C1: the soft opt-in needs every element on record', () => {
   const soft = (evidence: SoftOptInEvidence | null, over: Partial<Input> = {}) =>
-    decide({ jurisdiction: 'fr', channel: 'email', basis: 'legitimate-interest', audience: 'consumer', softOptIn: true, evidence, ...over });
+    decide({
+      jurisdiction: 'fr',
+      channel: 'email',
+      basis: 'legitimate-interest',
+      audience: 'consumer',
+      softOptIn: true,
+      evidence,
+      ...over,
+    });
 
   it('all elements recorded, no objection → eligible', () => {
     expect(soft(COMPLETE)).toEqual({ eligible: true, state: 'none', basis: 'legitimate-interest', reasons: [] });
@@ -289,7 +424,12 @@ describe('C1: the soft opt-in needs every element on record', () => {
     ['(c) no objection offered at collection', { sale: true, similarProducts: true }],
     ['(c) objectionOffered false', { sale: true, similarProducts: true, objectionOffered: false }],
   ] as [string, SoftOptInEvidence][])('%s → soft-opt-in-incomplete', (_, evidence) => {
-    expect(soft(evidence)).toEqual({ eligible: false, state: 'none', basis: 'legitimate-interest', reasons: ['soft-opt-in-incomplete'] });
+    expect(soft(evidence)).toEqual({
+      eligible: false,
+      state: 'none',
+      basis: 'legitimate-interest',
+      reasons: ['soft-opt-in-incomplete'],
+    });
   });
   it('no evidence at all → soft-opt-in-incomplete', () => {
     expect(soft(null)).toMatchObject({ eligible: false, reasons: ['soft-opt-in-incomplete'] });
@@ -297,25 +437,41 @@ describe('C1: the soft opt-in needs every element on record', () => {
     expect(missingSoftOptInElements({ sale: 1, similarProducts: true })).toEqual(['objectionOffered']);
   });
   it('(c) the person objected → objected, even with every other element', () => {
-    expect(soft(COMPLETE, { state: 'objected' })).toEqual({ eligible: false, state: 'objected', basis: 'legitimate-interest', reasons: ['objected'] });
+    expect(soft(COMPLETE, { state: 'objected' })).toEqual({
+      eligible: false,
+      state: 'objected',
+      basis: 'legitimate-interest',
+      reasons: ['objected'],
+    });
   });
   it('the same in every jurisdiction, on SMS too', () => {
     for (const jurisdiction of JURISDICTIONS) {
       expect(soft(COMPLETE, { jurisdiction, channel: 'sms' })).toMatchObject({ eligible: true });
-      expect(soft({ sale: true, similarProducts: true }, { jurisdiction, channel: 'sms' })).toMatchObject({ reasons: ['soft-opt-in-incomplete'] });
+      expect(soft({ sale: true, similarProducts: true }, { jurisdiction, channel: 'sms' })).toMatchObject({
+        reasons: ['soft-opt-in-incomplete'],
+      });
     }
   });
   it('without the purpose flag the evidence does not count: consent is needed', () => {
     expect(soft(COMPLETE, { softOptIn: false })).toMatchObject({ eligible: false, reasons: ['jurisdiction-rule'] });
   });
   it('it is an email/SMS exception: it opens no telephone path', () => {
-    expect(soft(COMPLETE, { jurisdiction: 'de', channel: 'phone' })).toMatchObject({ eligible: false, reasons: ['jurisdiction-rule'] });
+    expect(soft(COMPLETE, { jurisdiction: 'de', channel: 'phone' })).toMatchObject({
+      eligible: false,
+      reasons: ['jurisdiction-rule'],
+    });
   });
 });
 
 describe('C2: French B2B email about the recipient’s profession', () => {
   const b2b = (over: Partial<Input>) =>
-    decide({ jurisdiction: 'fr', channel: 'email', basis: 'legitimate-interest', purposeAudience: 'professional', ...over });
+    decide({
+      jurisdiction: 'fr',
+      channel: 'email',
+      basis: 'legitimate-interest',
+      purposeAudience: 'professional',
+      ...over,
+    });
 
   it('a person recorded as a professional → eligible', () => {
     expect(b2b({ audience: 'professional' })).toMatchObject({ eligible: true });
@@ -323,7 +479,15 @@ describe('C2: French B2B email about the recipient’s profession', () => {
   it('C2, N9: a person whose audience is unknown is a consumer, whatever the purpose addresses → consent needed', () => {
     expect(b2b({ audience: 'any' })).toMatchObject({ eligible: false, reasons: ['jurisdiction-rule'] });
     expect(b2b({ audience: null })).toMatchObject({ eligible: false, reasons: ['jurisdiction-rule'] });
-    expect(decide({ jurisdiction: 'de', channel: 'phone', basis: 'legitimate-interest', audience: null, purposeAudience: 'professional' })).toMatchObject({
+    expect(
+      decide({
+        jurisdiction: 'de',
+        channel: 'phone',
+        basis: 'legitimate-interest',
+        audience: null,
+        purposeAudience: 'professional',
+      })
+    ).toMatchObject({
       eligible: false,
       reasons: ['jurisdiction-rule'],
     });
@@ -332,15 +496,24 @@ describe('C2: French B2B email about the recipient’s profession', () => {
     expect(b2b({ audience: 'consumer' })).toMatchObject({ eligible: false, reasons: ['jurisdiction-rule'] });
   });
   it('a purpose not about the profession → consent needed, even for a professional', () => {
-    expect(b2b({ audience: 'professional', purposeAudience: 'any' })).toMatchObject({ eligible: false, reasons: ['jurisdiction-rule'] });
+    expect(b2b({ audience: 'professional', purposeAudience: 'any' })).toMatchObject({
+      eligible: false,
+      reasons: ['jurisdiction-rule'],
+    });
   });
   it('disabled in Germany and in the EU baseline', () => {
-    expect(b2b({ audience: 'professional', jurisdiction: 'de' })).toMatchObject({ eligible: false, reasons: ['jurisdiction-rule'] });
-    expect(b2b({ audience: 'professional', jurisdiction: 'eu' })).toMatchObject({ eligible: false, reasons: ['jurisdiction-rule'] });
+    expect(b2b({ audience: 'professional', jurisdiction: 'de' })).toMatchObject({
+      eligible: false,
+      reasons: ['jurisdiction-rule'],
+    });
+    expect(b2b({ audience: 'professional', jurisdiction: 'eu' })).toMatchObject({
+      eligible: false,
+      reasons: ['jurisdiction-rule'],
+    });
   });
 });
 
-describe('C2, N9: which audience the rules apply to: the person\'s own, unknown is consumer', () => {
+describe("C2, N9: which audience the rules apply to: the person's own, unknown is consumer", () => {
   it.each([
     ['consumer', 'consumer'],
     ['professional', 'professional'],
@@ -357,7 +530,16 @@ describe('C4, D9: an objection beats every basis, in every jurisdiction', () => 
   for (const jurisdiction of JURISDICTIONS)
     for (const basis of LEGAL_BASES)
       for (const channel of ['email', 'phone', 'postal'] as const)
-        cases.push({ jurisdiction, basis, channel, audience: 'professional', purposeAudience: 'professional', softOptIn: true, evidence: COMPLETE, state: 'objected' });
+        cases.push({
+          jurisdiction,
+          basis,
+          channel,
+          audience: 'professional',
+          purposeAudience: 'professional',
+          softOptIn: true,
+          evidence: COMPLETE,
+          state: 'objected',
+        });
 
   it.each(cases.map((c) => [c.jurisdiction, c.basis, c.channel, c] as const))('%s %s %s', (_j, _b, _c, input) => {
     const verdict = decide(input);
@@ -367,9 +549,15 @@ describe('C4, D9: an objection beats every basis, in every jurisdiction', () => 
   });
 
   it('the opt-out rows give exactly objected', () => {
-    expect(decide({ jurisdiction: 'fr', channel: 'postal', basis: 'legitimate-interest', state: 'objected' }).reasons).toEqual(['objected']);
-    expect(decide({ jurisdiction: 'fr', channel: 'phone', basis: 'legitimate-interest', state: 'objected' }).reasons).toEqual(['objected']);
-    expect(decide({ jurisdiction: 'fr', channel: 'email', basis: 'contract', state: 'objected', contract: true }).reasons).toEqual(['objected']);
+    expect(
+      decide({ jurisdiction: 'fr', channel: 'postal', basis: 'legitimate-interest', state: 'objected' }).reasons
+    ).toEqual(['objected']);
+    expect(
+      decide({ jurisdiction: 'fr', channel: 'phone', basis: 'legitimate-interest', state: 'objected' }).reasons
+    ).toEqual(['objected']);
+    expect(
+      decide({ jurisdiction: 'fr', channel: 'email', basis: 'contract', state: 'objected', contract: true }).reasons
+    ).toEqual(['objected']);
   });
 });
 
@@ -377,28 +565,54 @@ describe('suppression beats consent', () => {
   const granted = (suppressions: SuppressionReason[], over: Partial<Input> = {}) =>
     decide({ jurisdiction: 'de', channel: 'email', basis: 'consent', state: 'granted', suppressions, ...over });
 
-  it.each(['unsubscribe', 'objection', 'erasure', 'bounce'] as SuppressionReason[])('a %s entry → suppressed', (reason) => {
-    expect(granted([reason])).toEqual({ eligible: false, state: 'granted', basis: 'consent', reasons: ['suppressed'] });
-  });
+  it.each(['unsubscribe', 'objection', 'erasure', 'bounce'] as SuppressionReason[])(
+    'a %s entry → suppressed',
+    (reason) => {
+      expect(granted([reason])).toEqual({
+        eligible: false,
+        state: 'granted',
+        basis: 'consent',
+        reasons: ['suppressed'],
+      });
+    }
+  );
   it('an opposition-list entry → opposition-list; both kinds → both codes', () => {
     expect(granted(['opposition-list'])).toMatchObject({ eligible: false, reasons: ['opposition-list'] });
-    expect(granted(['bounce', 'opposition-list'])).toMatchObject({ eligible: false, reasons: ['opposition-list', 'suppressed'] });
+    expect(granted(['bounce', 'opposition-list'])).toMatchObject({
+      eligible: false,
+      reasons: ['opposition-list', 'suppressed'],
+    });
   });
   it('legitimate interest is suppressed too; service messages and legal obligation are not marketing and are not', () => {
-    expect(granted(['unsubscribe'], { basis: 'legitimate-interest', channel: 'postal', state: null })).toMatchObject({ reasons: ['suppressed'] });
-    expect(granted(['unsubscribe'], { basis: 'contract', state: null, contract: true })).toMatchObject({ eligible: true, reasons: [] });
-    expect(granted(['opposition-list'], { basis: 'legal-obligation', channel: 'phone', state: null })).toMatchObject({ eligible: true });
+    expect(granted(['unsubscribe'], { basis: 'legitimate-interest', channel: 'postal', state: null })).toMatchObject({
+      reasons: ['suppressed'],
+    });
+    expect(granted(['unsubscribe'], { basis: 'contract', state: null, contract: true })).toMatchObject({
+      eligible: true,
+      reasons: [],
+    });
+    expect(granted(['opposition-list'], { basis: 'legal-obligation', channel: 'phone', state: null })).toMatchObject({
+      eligible: true,
+    });
   });
   it('every reason applies at once, in a stable order: consent state, law, suppression', () => {
     expect(
-      decide({ jurisdiction: 'de', channel: 'phone', basis: 'legitimate-interest', audience: 'consumer', state: 'objected', suppressions: ['erasure'] }).reasons
+      decide({
+        jurisdiction: 'de',
+        channel: 'phone',
+        basis: 'legitimate-interest',
+        audience: 'consumer',
+        state: 'objected',
+        suppressions: ['erasure'],
+      }).reasons
     ).toEqual(['objected', 'jurisdiction-rule', 'suppressed']);
   });
 });
 
 describe('C8: German telephone to consumers needs express consent', () => {
   it('granted consent → eligible; legitimate interest → jurisdiction-rule; pending consent → pending-confirmation', () => {
-    const phone = (over: Partial<Input>) => decide({ jurisdiction: 'de', channel: 'phone', basis: 'consent', audience: 'consumer', ...over });
+    const phone = (over: Partial<Input>) =>
+      decide({ jurisdiction: 'de', channel: 'phone', basis: 'consent', audience: 'consumer', ...over });
     expect(phone({})).toMatchObject({ eligible: true });
     expect(phone({ basis: 'legitimate-interest' })).toMatchObject({ eligible: false, reasons: ['jurisdiction-rule'] });
     expect(phone({ state: 'pending' })).toMatchObject({ eligible: false, reasons: ['pending-confirmation'] });
@@ -414,21 +628,38 @@ describe('C4, C5, C7: a contract basis is not a free pass', () => {
     for (const jurisdiction of JURISDICTIONS)
       for (const channel of CHANNELS) {
         expect(contract({ jurisdiction, channel })).toMatchObject({ eligible: false, reasons: ['no-contract'] });
-        expect(contract({ jurisdiction, channel, directMarketing: true })).toMatchObject({ eligible: false, reasons: ['no-contract'] });
+        expect(contract({ jurisdiction, channel, directMarketing: true })).toMatchObject({
+          eligible: false,
+          reasons: ['no-contract'],
+        });
       }
   });
   it('with a current contract, service messages are allowed and no suppression entry applies to them', () => {
-    expect(contract({ contract: true, suppressions: ['unsubscribe', 'objection', 'opposition-list'] })).toMatchObject({ eligible: true, reasons: [] });
+    expect(contract({ contract: true, suppressions: ['unsubscribe', 'objection', 'opposition-list'] })).toMatchObject({
+      eligible: true,
+      reasons: [],
+    });
   });
   it('C4, C5: a direct-marketing contract purpose honours objections and "everything" suppression entries', () => {
     expect(contract({ contract: true, directMarketing: true })).toMatchObject({ eligible: true, reasons: [] });
-    expect(contract({ contract: true, directMarketing: true, state: 'objected' })).toMatchObject({ eligible: false, reasons: ['objected'] });
+    expect(contract({ contract: true, directMarketing: true, state: 'objected' })).toMatchObject({
+      eligible: false,
+      reasons: ['objected'],
+    });
     for (const reason of ['unsubscribe', 'objection', 'erasure'] as SuppressionReason[]) {
-      expect(contract({ contract: true, directMarketing: true, suppressions: [reason] })).toMatchObject({ eligible: false, reasons: ['suppressed'] });
+      expect(contract({ contract: true, directMarketing: true, suppressions: [reason] })).toMatchObject({
+        eligible: false,
+        reasons: ['suppressed'],
+      });
     }
   });
   it('C6: the opposition list never applies to a call within a current contract; it does to legitimate interest', () => {
-    const call = { jurisdiction: 'fr', channel: 'phone', at: BEFORE_SWITCH, suppressions: ['opposition-list'] as SuppressionReason[] } as const;
+    const call = {
+      jurisdiction: 'fr',
+      channel: 'phone',
+      at: BEFORE_SWITCH,
+      suppressions: ['opposition-list'] as SuppressionReason[],
+    } as const;
     expect(contract({ ...call, contract: true, directMarketing: true })).toMatchObject({ eligible: true });
     expect(decide({ ...call, basis: 'legitimate-interest', audience: 'consumer', contract: true })).toMatchObject({
       eligible: false,
@@ -441,21 +672,36 @@ describe('C4, C5, C7: a contract basis is not a free pass', () => {
 });
 
 describe('C1, C3: automated calling machines and fax need prior consent', () => {
-  it.each(['automated-call', 'fax'] as Channel[])('%s: legitimate interest is never enough, for anyone, anywhere; consent is', (channel) => {
-    for (const jurisdiction of JURISDICTIONS)
-      for (const audience of ['consumer', 'professional'] as const) {
-        expect(decide({ jurisdiction, channel, basis: 'legitimate-interest', audience, at: BEFORE_SWITCH })).toMatchObject({
-          eligible: false,
-          reasons: ['jurisdiction-rule'],
-        });
-        expect(decide({ jurisdiction, channel, basis: 'consent', audience, state: 'granted' })).toMatchObject({ eligible: true });
-      }
-  });
+  it.each(['automated-call', 'fax'] as Channel[])(
+    '%s: legitimate interest is never enough, for anyone, anywhere; consent is',
+    (channel) => {
+      for (const jurisdiction of JURISDICTIONS)
+        for (const audience of ['consumer', 'professional'] as const) {
+          expect(
+            decide({ jurisdiction, channel, basis: 'legitimate-interest', audience, at: BEFORE_SWITCH })
+          ).toMatchObject({
+            eligible: false,
+            reasons: ['jurisdiction-rule'],
+          });
+          expect(decide({ jurisdiction, channel, basis: 'consent', audience, state: 'granted' })).toMatchObject({
+            eligible: true,
+          });
+        }
+    }
+  );
 });
 
 describe('C7: France bans canvassing for energy-renovation works', () => {
   const reno = (over: Partial<Input>) =>
-    decide({ jurisdiction: 'fr', channel: 'phone', basis: 'consent', audience: 'consumer', state: 'granted', sector: 'energy-renovation', ...over });
+    decide({
+      jurisdiction: 'fr',
+      channel: 'phone',
+      basis: 'consent',
+      audience: 'consumer',
+      state: 'granted',
+      sector: 'energy-renovation',
+      ...over,
+    });
 
   it('a call is never eligible, whatever the consent, the audience, the date or a contract', () => {
     for (const channel of ['phone', 'automated-call'] as Channel[])
@@ -464,7 +710,9 @@ describe('C7: France bans canvassing for energy-renovation works', () => {
         const professional = reno({ channel, at, audience: 'professional', basis: 'legitimate-interest', state: null });
         expect(professional.eligible).toBe(false);
         expect(professional.reasons).toContain('sector-ban');
-        expect(reno({ channel, at, basis: 'contract', directMarketing: true, state: null, contract: true })).toMatchObject({
+        expect(
+          reno({ channel, at, basis: 'contract', directMarketing: true, state: null, contract: true })
+        ).toMatchObject({
           eligible: false,
           reasons: ['sector-ban'],
         });
@@ -472,12 +720,16 @@ describe('C7: France bans canvassing for energy-renovation works', () => {
   });
   it('email and SMS are banned too, except within a current contract', () => {
     expect(reno({ channel: 'email' })).toMatchObject({ eligible: false, reasons: ['sector-ban'] });
-    expect(reno({ channel: 'sms', basis: 'contract', directMarketing: true, state: null, contract: true })).toMatchObject({ eligible: true });
+    expect(
+      reno({ channel: 'sms', basis: 'contract', directMarketing: true, state: null, contract: true })
+    ).toMatchObject({ eligible: true });
   });
   it('postal mail is not concerned; other jurisdictions and other sectors are not concerned', () => {
     expect(reno({ channel: 'postal' })).toMatchObject({ eligible: true });
     expect(reno({ jurisdiction: 'de' })).toMatchObject({ eligible: true });
-    expect(decide({ jurisdiction: 'fr', channel: 'phone', basis: 'consent', audience: 'consumer', state: 'granted' })).toMatchObject({ eligible: true });
+    expect(
+      decide({ jurisdiction: 'fr', channel: 'phone', basis: 'consent', audience: 'consumer', state: 'granted' })
+    ).toMatchObject({ eligible: true });
   });
 });
 
@@ -486,19 +738,31 @@ describe('C2: a check that names a jurisdiction can only make the answer stricte
     // French telephone canvassing before 11 August 2026 is opt-out; German law asks for consent.
     const call = { channel: 'phone', basis: 'legitimate-interest', audience: 'consumer', at: BEFORE_SWITCH } as const;
     expect(decide({ ...call, jurisdiction: 'fr' })).toMatchObject({ eligible: true });
-    expect(decide({ ...call, jurisdiction: 'de', asked: 'fr' })).toMatchObject({ eligible: false, reasons: ['jurisdiction-rule'] });
+    expect(decide({ ...call, jurisdiction: 'de', asked: 'fr' })).toMatchObject({
+      eligible: false,
+      reasons: ['jurisdiction-rule'],
+    });
   });
   it('a French professional asked about under German rules gets the German refusal (no B2B exception in Germany)', () => {
-    const mail = { channel: 'email', basis: 'legitimate-interest', audience: 'professional', purposeAudience: 'professional' } as const;
+    const mail = {
+      channel: 'email',
+      basis: 'legitimate-interest',
+      audience: 'professional',
+      purposeAudience: 'professional',
+    } as const;
     expect(decide({ ...mail, jurisdiction: 'fr' })).toMatchObject({ eligible: true });
-    expect(decide({ ...mail, jurisdiction: 'fr', asked: 'de' })).toMatchObject({ eligible: false, reasons: ['jurisdiction-rule'] });
+    expect(decide({ ...mail, jurisdiction: 'fr', asked: 'de' })).toMatchObject({
+      eligible: false,
+      reasons: ['jurisdiction-rule'],
+    });
   });
   it('naming the same jurisdiction, or one that allows as well, changes nothing; reasons are not repeated', () => {
     const consent = { channel: 'email', basis: 'consent', state: 'granted', audience: 'consumer' } as const;
     expect(decide({ ...consent, jurisdiction: 'de', asked: 'de' })).toMatchObject({ eligible: true });
     expect(decide({ ...consent, jurisdiction: 'de', asked: 'fr' })).toMatchObject({ eligible: true });
-    expect(decide({ jurisdiction: 'de', channel: 'email', basis: 'legitimate-interest', audience: 'consumer', asked: 'eu' }).reasons).toEqual([
-      'jurisdiction-rule',
-    ]);
+    expect(
+      decide({ jurisdiction: 'de', channel: 'email', basis: 'legitimate-interest', audience: 'consumer', asked: 'eu' })
+        .reasons
+    ).toEqual(['jurisdiction-rule']);
   });
 });

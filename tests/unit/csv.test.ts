@@ -24,7 +24,7 @@ describe('csvField: spreadsheet formulas', () => {
     ['-2+3', "'-2+3"],
     ['@SUM(A1)', "'@SUM(A1)"],
     ['\t=1', "'\t=1"],
-    ['=cmd|\' /C calc\'!A0@example.com', "'=cmd|' /C calc'!A0@example.com"],
+    ["=cmd|' /C calc'!A0@example.com", "'=cmd|' /C calc'!A0@example.com"],
   ])('%j becomes text: %j', (value, expected) => {
     expect(csvField(value)).toBe(expected);
   });

@@ -28,7 +28,12 @@ const stored = (state: ConsentState, over: Partial<EligibilityState> = {}): Elig
   reconsentRequired: false,
   ...over,
 });
-const decide = (basis: LegalBasis, state: ConsentState | null, over: Partial<EligibilityState> = {}, channel: Channel = 'email') =>
+const decide = (
+  basis: LegalBasis,
+  state: ConsentState | null,
+  over: Partial<EligibilityState> = {},
+  channel: Channel = 'email'
+) =>
   decideEligibility(purpose(basis, { channels: [channel] }), channel, state ? stored(state, over) : null, now, context);
 
 describe('decideEligibility: consent', () => {
@@ -63,48 +68,80 @@ describe('decideEligibility: legitimate interest (only an objection stops contac
   });
 
   it('nobody on record → eligible, state none', () => {
-    expect(decide('legitimate-interest', null, {}, 'postal')).toEqual({ eligible: true, state: 'none', basis: 'legitimate-interest', reasons: [] });
+    expect(decide('legitimate-interest', null, {}, 'postal')).toEqual({
+      eligible: true,
+      state: 'none',
+      basis: 'legitimate-interest',
+      reasons: [],
+    });
   });
 });
 
 describe('C7: decideEligibility: contract needs a current contract on record', () => {
   it.each([null, ...STATES])('state %s, no current contract → not eligible, no-contract', (state) => {
-    const verdict = decideEligibility(purpose('contract'), 'email', state ? stored(state) : null, now, { jurisdiction: 'eu' });
+    const verdict = decideEligibility(purpose('contract'), 'email', state ? stored(state) : null, now, {
+      jurisdiction: 'eu',
+    });
     expect(verdict.eligible).toBe(false);
     expect(verdict.reasons).toContain('no-contract');
   });
 });
 
-describe.each(['contract', 'legal-obligation'] as const)('decideEligibility: %s (no marketing choice; an objection still stops contact, C4)', (basis) => {
-  it.each([null, ...STATES.filter((s) => s !== 'objected')])('state %s → eligible', (state) => {
-    expect(decide(basis, state)).toEqual({ eligible: true, state: state ?? 'none', basis, reasons: [] });
-  });
-  it('state objected → not eligible, objected', () => {
-    expect(decide(basis, 'objected')).toEqual({ eligible: false, state: 'objected', basis, reasons: ['objected'] });
-  });
-});
+describe.each(['contract', 'legal-obligation'] as const)(
+  'decideEligibility: %s (no marketing choice; an objection still stops contact, C4)',
+  (basis) => {
+    it.each([null, ...STATES.filter((s) => s !== 'objected')])('state %s → eligible', (state) => {
+      expect(decide(basis, state)).toEqual({ eligible: true, state: state ?? 'none', basis, reasons: [] });
+    });
+    it('state objected → not eligible, objected', () => {
+      expect(decide(basis, 'objected')).toEqual({ eligible: false, state: 'objected', basis, reasons: ['objected'] });
+    });
+  }
+);
 
 describe('expiry (I7): a grant past its lifetime is expired, even before the expiry job ran', () => {
   const at = (ms: number) => ({ expiresAt: new Date(now.getTime() + ms) });
 
   it('one millisecond before expiry → still granted', () => {
-    expect(decide('consent', 'granted', at(1))).toEqual({ eligible: true, state: 'granted', basis: 'consent', reasons: [] });
+    expect(decide('consent', 'granted', at(1))).toEqual({
+      eligible: true,
+      state: 'granted',
+      basis: 'consent',
+      reasons: [],
+    });
   });
   it('at the exact expiry instant → expired', () => {
-    expect(decide('consent', 'granted', at(0))).toEqual({ eligible: false, state: 'expired', basis: 'consent', reasons: ['expired'] });
+    expect(decide('consent', 'granted', at(0))).toEqual({
+      eligible: false,
+      state: 'expired',
+      basis: 'consent',
+      reasons: ['expired'],
+    });
   });
   it('after expiry → expired', () => {
-    expect(decide('consent', 'granted', at(-1))).toMatchObject({ eligible: false, state: 'expired', reasons: ['expired'] });
+    expect(decide('consent', 'granted', at(-1))).toMatchObject({
+      eligible: false,
+      state: 'expired',
+      reasons: ['expired'],
+    });
   });
   it('no expiry date → never expires', () => {
-    expect(decideEligibility(purpose('consent'), 'email', stored('granted'), new Date('2999-01-01'), context)).toMatchObject({ eligible: true });
+    expect(
+      decideEligibility(purpose('consent'), 'email', stored('granted'), new Date('2999-01-01'), context)
+    ).toMatchObject({ eligible: true });
   });
   it('only a grant expires: another state keeps its own reason', () => {
     expect(decide('consent', 'withdrawn', at(-1000))).toMatchObject({ state: 'withdrawn', reasons: ['withdrawn'] });
-    expect(decide('consent', 'pending', at(-1000))).toMatchObject({ state: 'pending', reasons: ['pending-confirmation'] });
+    expect(decide('consent', 'pending', at(-1000))).toMatchObject({
+      state: 'pending',
+      reasons: ['pending-confirmation'],
+    });
   });
   it('an expired grant needs no re-consent on top: expired says it all', () => {
-    expect(decide('consent', 'granted', { ...at(-1), reconsentRequired: true })).toMatchObject({ state: 'expired', reasons: ['expired'] });
+    expect(decide('consent', 'granted', { ...at(-1), reconsentRequired: true })).toMatchObject({
+      state: 'expired',
+      reasons: ['expired'],
+    });
   });
 });
 
@@ -121,7 +158,9 @@ describe('re-consent (A11)', () => {
     expect(decide('consent', 'refused', { reconsentRequired: true })).toMatchObject({ reasons: ['refused'] });
   });
   it('the flag does not affect legitimate interest', () => {
-    expect(decide('legitimate-interest', 'none', { reconsentRequired: true }, 'postal')).toMatchObject({ eligible: true });
+    expect(decide('legitimate-interest', 'none', { reconsentRequired: true }, 'postal')).toMatchObject({
+      eligible: true,
+    });
   });
 });
 
@@ -129,7 +168,9 @@ describe('archived purposes and channels', () => {
   it('an archived purpose is never eligible, whatever the state or basis', () => {
     for (const basis of ['consent', 'legitimate-interest', 'contract', 'legal-obligation'] as const) {
       const state = basis === 'consent' ? stored('granted') : null;
-      expect(decideEligibility(purpose(basis, { active: false, channels: ['postal'] }), 'postal', state, now, context)).toMatchObject({
+      expect(
+        decideEligibility(purpose(basis, { active: false, channels: ['postal'] }), 'postal', state, now, context)
+      ).toMatchObject({
         eligible: false,
         basis,
         reasons: ['purpose-archived'],
@@ -144,15 +185,16 @@ describe('archived purposes and channels', () => {
       basis: 'consent',
       reasons: ['channel-not-covered'],
     });
-    expect(decideEligibility(purpose('contract'), 'postal', null, now, context)).toMatchObject({ eligible: false, reasons: ['channel-not-covered'] });
+    expect(decideEligibility(purpose('contract'), 'postal', null, now, context)).toMatchObject({
+      eligible: false,
+      reasons: ['channel-not-covered'],
+    });
   });
 
   it('every reason applies at once, in a stable order', () => {
-    expect(decideEligibility(purpose('consent', { active: false }), 'sms', stored('withdrawn'), now, context).reasons).toEqual([
-      'purpose-archived',
-      'channel-not-covered',
-      'withdrawn',
-    ]);
+    expect(
+      decideEligibility(purpose('consent', { active: false }), 'sms', stored('withdrawn'), now, context).reasons
+    ).toEqual(['purpose-archived', 'channel-not-covered', 'withdrawn']);
   });
 
   it('a purpose on several channels is checked per channel', () => {

@@ -15,7 +15,11 @@ const other = deriveSigningKey('another-secret-0123456789abcdef012345');
 const keys: Jwk[] = [{ ...key.publicJwk }];
 
 const receiptFor = (receiptId: string, sub: string) =>
-  signCompact({ receiptId, sub, purposes: [{ purpose: 'newsletter', decision: 'granted' }] }, key, 'consent-receipt+jwt');
+  signCompact(
+    { receiptId, sub, purposes: [{ purpose: 'newsletter', decision: 'granted' }] },
+    key,
+    'consent-receipt+jwt'
+  );
 
 /** A chain of `n` events for two people, every other event under a receipt. */
 const chain = (n: number): LedgerExportEvent[] => {
@@ -49,13 +53,22 @@ const chain = (n: number): LedgerExportEvent[] => {
     });
     const hash = eventHash(fields);
     prevHash = hash;
-    return { ...(fields as Omit<LedgerExportEvent, 'hash' | 'receipt'>), hash, receipt: receiptId ? receiptFor(receiptId, subject) : null };
+    return {
+      ...(fields as Omit<LedgerExportEvent, 'hash' | 'receipt'>),
+      hash,
+      receipt: receiptId ? receiptFor(receiptId, subject) : null,
+    };
   });
 };
 
 const headerOf = (events: LedgerExportEvent[], filter: LedgerExportHeader['filter'] = null): LedgerExportHeader => {
   const last = events[events.length - 1];
-  return { format: LEDGER_EXPORT_FORMAT, exportedAt: '2026-01-02T00:00:00.000Z', head: { seq: last?.seq ?? 0, hash: last?.hash ?? GENESIS_HASH }, filter };
+  return {
+    format: LEDGER_EXPORT_FORMAT,
+    exportedAt: '2026-01-02T00:00:00.000Z',
+    head: { seq: last?.seq ?? 0, hash: last?.hash ?? GENESIS_HASH },
+    filter,
+  };
 };
 
 const check = (header: LedgerExportHeader, events: unknown[], withKeys: typeof keys | null = keys) => {
@@ -73,10 +86,18 @@ describe('an intact export', () => {
     const events = chain(6);
     const { problem, summary } = check(headerOf(events), events);
     expect(problem).toBeNull();
-    expect(summary).toMatchObject({ events: 6, firstSeq: 1, lastSeq: 6, hashesRecomputed: 6, linksChecked: 6, eventsWithReceipt: 3, receiptsVerified: 3 });
+    expect(summary).toMatchObject({
+      events: 6,
+      firstSeq: 1,
+      lastSeq: 6,
+      hashesRecomputed: 6,
+      linksChecked: 6,
+      eventsWithReceipt: 3,
+      receiptsVerified: 3,
+    });
   });
 
-  it('J1: one person\'s events verify with the gaps a filter leaves; links only where seqs are consecutive', () => {
+  it("J1: one person's events verify with the gaps a filter leaves; links only where seqs are consecutive", () => {
     const all = chain(6);
     const ada = all.filter((e) => e.subject === 'p-ada');
     const { problem, summary } = check({ ...headerOf(all), filter: { subject: 'p-ada' } }, ada);
@@ -97,14 +118,23 @@ describe('tampering, named by line (the header is line 1)', () => {
   it('J1: an edited event fails on its own line', () => {
     const events = chain(5);
     events[2] = { ...events[2], action: 'withdrawn' };
-    expect(check(headerOf(events), events).problem).toMatchObject({ line: 4, seq: 3, eventId: 'e-3', problem: expect.stringMatching(/does not match its hash/) });
+    expect(check(headerOf(events), events).problem).toMatchObject({
+      line: 4,
+      seq: 3,
+      eventId: 'e-3',
+      problem: expect.stringMatching(/does not match its hash/),
+    });
   });
 
   it('J1: an edited event whose hash was recomputed breaks the next link', () => {
     const events = chain(5);
     const edited = { ...events[2], action: 'withdrawn' };
     events[2] = { ...edited, hash: eventHash(edited) };
-    expect(check(headerOf(events), events).problem).toMatchObject({ line: 5, seq: 4, problem: expect.stringMatching(/does not link/) });
+    expect(check(headerOf(events), events).problem).toMatchObject({
+      line: 5,
+      seq: 4,
+      problem: expect.stringMatching(/does not link/),
+    });
   });
 
   it('J1: a deleted event fails where the gap is, a deleted tail at the end', () => {
@@ -114,7 +144,10 @@ describe('tampering, named by line (the header is line 1)', () => {
       seq: 4,
       problem: 'expected seq 3, found seq 4 (an event deleted or moved)',
     });
-    expect(check(headerOf(events), events.slice(0, 4)).problem).toMatchObject({ line: 6, problem: expect.stringMatching(/ends at seq 4 but its head is seq 5/) });
+    expect(check(headerOf(events), events.slice(0, 4)).problem).toMatchObject({
+      line: 6,
+      problem: expect.stringMatching(/ends at seq 4 but its head is seq 5/),
+    });
   });
 
   it('J1: two events swapped fail at the first of them, filtered or not', () => {
@@ -122,7 +155,9 @@ describe('tampering, named by line (the header is line 1)', () => {
     const swapped = [events[0], events[2], events[1], events[3], events[4]];
     expect(check(headerOf(events), swapped).problem).toMatchObject({ line: 3, seq: 3 });
     const ada = events.filter((e) => e.subject === 'p-ada');
-    expect(check({ ...headerOf(events), filter: { subject: 'p-ada' } }, [ada[1], ada[0], ada[2]]).problem).toMatchObject({
+    expect(
+      check({ ...headerOf(events), filter: { subject: 'p-ada' } }, [ada[1], ada[0], ada[2]]).problem
+    ).toMatchObject({
       line: 3,
       seq: 1,
       problem: 'seq 1 after seq 3 (events out of order)',
@@ -131,21 +166,39 @@ describe('tampering, named by line (the header is line 1)', () => {
 
   it("J1: a filtered export holding another person's event fails", () => {
     const events = chain(4);
-    expect(check({ ...headerOf(events), filter: { subject: 'p-ada' } }, events).problem).toMatchObject({ line: 3, seq: 2 });
+    expect(check({ ...headerOf(events), filter: { subject: 'p-ada' } }, events).problem).toMatchObject({
+      line: 3,
+      seq: 2,
+    });
   });
 
-  it('J3: a forged receipt (changed payload, another key, another act) fails on its event\'s line', () => {
+  it("J3: a forged receipt (changed payload, another key, another act) fails on its event's line", () => {
     const events = chain(3);
     const [h, , s] = events[0].receipt!.split('.');
-    const changed = base64url(JSON.stringify({ receiptId: 'r-1', sub: 'p-ada', purposes: [{ purpose: 'newsletter', decision: 'refused' }] }));
+    const changed = base64url(
+      JSON.stringify({ receiptId: 'r-1', sub: 'p-ada', purposes: [{ purpose: 'newsletter', decision: 'refused' }] })
+    );
     const forged = [{ ...events[0], receipt: `${h}.${changed}.${s}` }, ...events.slice(1)];
-    expect(check(headerOf(events), forged).problem).toMatchObject({ line: 2, seq: 1, problem: expect.stringMatching(/signature does not verify/) });
+    expect(check(headerOf(events), forged).problem).toMatchObject({
+      line: 2,
+      seq: 1,
+      problem: expect.stringMatching(/signature does not verify/),
+    });
 
-    const foreign = [{ ...events[0], receipt: signCompact({ receiptId: 'r-1', sub: 'p-ada' }, other) }, ...events.slice(1)];
-    expect(check(headerOf(events), foreign).problem).toMatchObject({ line: 2, problem: expect.stringMatching(/no key .* in the JWK set/) });
+    const foreign = [
+      { ...events[0], receipt: signCompact({ receiptId: 'r-1', sub: 'p-ada' }, other) },
+      ...events.slice(1),
+    ];
+    expect(check(headerOf(events), foreign).problem).toMatchObject({
+      line: 2,
+      problem: expect.stringMatching(/no key .* in the JWK set/),
+    });
 
     const moved = [events[0], events[1], { ...events[2], receipt: events[0].receipt }];
-    expect(check(headerOf(events), moved).problem).toMatchObject({ line: 4, problem: expect.stringMatching(/receipt is r-1, not the r-3/) });
+    expect(check(headerOf(events), moved).problem).toMatchObject({
+      line: 4,
+      problem: expect.stringMatching(/receipt is r-1, not the r-3/),
+    });
   });
 
   it('J1: a file that is not an export, or not JSON, is refused on line 1', () => {

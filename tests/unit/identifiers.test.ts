@@ -109,7 +109,10 @@ describe('normalisePhone', () => {
   });
 
   it('refuses invisible characters', () => {
-    expect(normalisePhone('+33\u200b612345678', 'FR')).toEqual({ ok: false, reason: 'contains control or invisible characters' });
+    expect(normalisePhone('+33\u200b612345678', 'FR')).toEqual({
+      ok: false,
+      reason: 'contains control or invisible characters',
+    });
   });
 
   it('reads national numbers in the site jurisdiction; the EU has none', () => {
@@ -142,16 +145,22 @@ describe('identifierHash (HMAC-SHA-256 keyed from the plugin secret)', () => {
   it('is deterministic: 64 hex characters, the same for the same input', () => {
     const h = identifierHash(key, 'email', 'alice@example.com');
     expect(h).toMatch(/^[0-9a-f]{64}$/);
-    expect(identifierHash(identifierKey('secret-one-secret-one-secret-one-0123'), 'email', 'alice@example.com')).toBe(h);
+    expect(identifierHash(identifierKey('secret-one-secret-one-secret-one-0123'), 'email', 'alice@example.com')).toBe(
+      h
+    );
   });
 
   it('differs by identifier type: the same text as email and as external id never collide', () => {
-    expect(identifierHash(key, 'email', 'alice@example.com')).not.toBe(identifierHash(key, 'externalId', 'alice@example.com'));
+    expect(identifierHash(key, 'email', 'alice@example.com')).not.toBe(
+      identifierHash(key, 'externalId', 'alice@example.com')
+    );
     expect(identifierHash(key, 'phone', '+33612345678')).not.toBe(identifierHash(key, 'externalId', '+33612345678'));
   });
 
   it('differs by key', () => {
-    expect(identifierHash(key, 'email', 'alice@example.com')).not.toBe(identifierHash(otherKey, 'email', 'alice@example.com'));
+    expect(identifierHash(key, 'email', 'alice@example.com')).not.toBe(
+      identifierHash(otherKey, 'email', 'alice@example.com')
+    );
   });
 
   it('is not a plain SHA-256 a dictionary could reverse', () => {

@@ -38,15 +38,29 @@ describe('E2: link tokens across a rotation', () => {
   const ring = [tokenKey(B), tokenKey(A)];
 
   it('a token signed with a previous secret still verifies, one signed with the current one too', () => {
-    expect(verifyTokenWithRing(ring, signToken(tokenKey(A), payload), 'unsubscribe')).toEqual({ ok: true, payload, expired: false });
-    expect(verifyTokenWithRing(ring, signToken(tokenKey(B), payload), 'unsubscribe')).toEqual({ ok: true, payload, expired: false });
+    expect(verifyTokenWithRing(ring, signToken(tokenKey(A), payload), 'unsubscribe')).toEqual({
+      ok: true,
+      payload,
+      expired: false,
+    });
+    expect(verifyTokenWithRing(ring, signToken(tokenKey(B), payload), 'unsubscribe')).toEqual({
+      ok: true,
+      payload,
+      expired: false,
+    });
   });
 
   it('a token of a secret outside the ring, or changed, is refused as a bad signature', () => {
-    expect(verifyTokenWithRing(ring, signToken(tokenKey(C), payload), 'unsubscribe')).toEqual({ ok: false, reason: 'signature' });
+    expect(verifyTokenWithRing(ring, signToken(tokenKey(C), payload), 'unsubscribe')).toEqual({
+      ok: false,
+      reason: 'signature',
+    });
     const [, signature] = signToken(tokenKey(A), payload).split('.');
     const changed = Buffer.from(JSON.stringify({ ...payload, sub: 'p-2' })).toString('base64url');
-    expect(verifyTokenWithRing(ring, `${changed}.${signature}`, 'unsubscribe')).toEqual({ ok: false, reason: 'signature' });
+    expect(verifyTokenWithRing(ring, `${changed}.${signature}`, 'unsubscribe')).toEqual({
+      ok: false,
+      reason: 'signature',
+    });
   });
 
   it('the verdict of the key that signed it stands: another use is refused, not tried further', () => {
@@ -69,7 +83,9 @@ describe('I2: keyed hashes a rehash rewrites', () => {
   });
 
   it('only the columns whose stored hash differs from the current one are rewritten', () => {
-    expect(staleHashes({ emailHash: old, phoneHash: 'p' }, { emailHash: now, phoneHash: 'p' })).toEqual({ emailHash: now });
+    expect(staleHashes({ emailHash: old, phoneHash: 'p' }, { emailHash: now, phoneHash: 'p' })).toEqual({
+      emailHash: now,
+    });
     expect(staleHashes({ emailHash: now }, { emailHash: now })).toEqual({});
     // Nothing held in clear (an erased person): nothing to compute, nothing written.
     expect(staleHashes({ emailHash: null }, {})).toEqual({});

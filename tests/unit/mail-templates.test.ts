@@ -14,20 +14,26 @@ describe('D10, I4: the re-permission mail is marketing, sent through the message
   });
 
   it('D4: the HTML part is made from the text, escaped, with every placeholder left for the recipient', () => {
-    const html = prefillForMessages({ subject: 'Hi {{controllerName}}', text: 'A <b> & {{link}}\nnext\n\n{{unsubscribeUrl}}' }, { controllerName: 'Shop & Co' });
+    const html = prefillForMessages(
+      { subject: 'Hi {{controllerName}}', text: 'A <b> & {{link}}\nnext\n\n{{unsubscribeUrl}}' },
+      { controllerName: 'Shop & Co' }
+    );
     expect(html).toEqual({
       subject: 'Hi Shop & Co',
       text: 'A <b> & {{link}}\nnext\n\n{{unsubscribeUrl}}',
       html: '<p>A &lt;b&gt; &amp; {{link}}<br>next</p>\n<p>{{unsubscribeUrl}}</p>',
     });
     // Per-recipient values are escaped in the HTML part when the worker fills them in.
-    expect(renderMessage(html, { link: 'https://x.example/?a=1&b=2', unsubscribeUrl: 'https://x.example/u' }).html).toBe(
-      '<p>A &lt;b&gt; &amp; https://x.example/?a=1&amp;b=2<br>next</p>\n<p>https://x.example/u</p>'
-    );
+    expect(
+      renderMessage(html, { link: 'https://x.example/?a=1&b=2', unsubscribeUrl: 'https://x.example/u' }).html
+    ).toBe('<p>A &lt;b&gt; &amp; https://x.example/?a=1&amp;b=2<br>next</p>\n<p>https://x.example/u</p>');
   });
 
   it('D4: a site template with its own HTML keeps it; shared values are escaped there', () => {
-    const out = prefillForMessages({ subject: 'S', text: '{{link}} {{unsubscribeUrl}}', html: '<p>{{controllerName}} {{link}}</p>' }, { controllerName: '<Shop>' });
+    const out = prefillForMessages(
+      { subject: 'S', text: '{{link}} {{unsubscribeUrl}}', html: '<p>{{controllerName}} {{link}}</p>' },
+      { controllerName: '<Shop>' }
+    );
     expect(out.html).toBe('<p>&lt;Shop&gt; {{link}}</p>');
   });
 });

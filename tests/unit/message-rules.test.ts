@@ -8,7 +8,11 @@ import {
   templateBytes,
 } from '../../server/src/domain/message-rules';
 
-const TEMPLATE = { subject: 'News', html: '<a href="{{unsubscribeUrl}}">Leave</a>', text: 'Leave: {{ unsubscribeUrl }}' };
+const TEMPLATE = {
+  subject: 'News',
+  html: '<a href="{{unsubscribeUrl}}">Leave</a>',
+  text: 'Leave: {{ unsubscribeUrl }}',
+};
 
 describe('D4, E6: a marketing template carries its opt-out link in every body part', () => {
   it('D4: a template with {{unsubscribeUrl}} in html and text passes', () => {
@@ -19,7 +23,7 @@ describe('D4, E6: a marketing template carries its opt-out link in every body pa
     expect(missingOptOut({ html: TEMPLATE.html, text: 'Hi' })).toEqual(['text']);
     expect(missingOptOut({ html: 'unsubscribeUrl', text: '{unsubscribeUrl}' })).toEqual(['html', 'text']);
   });
-  it('D4: a system message (the plugin\'s own caller) names its own placeholders', () => {
+  it("D4: a system message (the plugin's own caller) names its own placeholders", () => {
     expect(missingOptOut({ html: '{{link}}', text: '{{link}}' }, 'system')).toEqual([]);
   });
   it('the size limit counts the three parts in UTF-8 bytes', () => {
@@ -35,7 +39,10 @@ describe('E6: each recipient gets their own links, safe in HTML', () => {
     expect(out.text).toBe('Leave: https://x.example/u/a.b?c=1&d="2" https://x.example/p/z');
   });
   it('leaves unknown placeholders as written and keeps a value from breaking the subject line', () => {
-    const out = renderMessage({ subject: 'Hi {{name}} {{x}}', html: '{{unknown}}', text: '' }, { name: 'A\r\nBcc: b@x', unsubscribeUrl: 'u' });
+    const out = renderMessage(
+      { subject: 'Hi {{name}} {{x}}', html: '{{unknown}}', text: '' },
+      { name: 'A\r\nBcc: b@x', unsubscribeUrl: 'u' }
+    );
     expect(out.subject).toBe('Hi A Bcc: b@x {{x}}');
     expect(out.html).toBe('{{unknown}}');
   });

@@ -12,7 +12,11 @@ describe('noticeOffer (A7)', () => {
   });
 
   it('A7: falls back to the base language, then to the purpose’s default language', () => {
-    expect(noticeOffer(purpose, 'de-AT', ['de', 'en'])).toEqual({ offered: true, noticeLanguage: 'de', fallback: true });
+    expect(noticeOffer(purpose, 'de-AT', ['de', 'en'])).toEqual({
+      offered: true,
+      noticeLanguage: 'de',
+      fallback: true,
+    });
     expect(noticeOffer(purpose, 'fr', ['en'])).toEqual({ offered: true, noticeLanguage: 'en', fallback: true });
   });
 

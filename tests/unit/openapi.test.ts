@@ -26,10 +26,19 @@ describe('the OpenAPI description', () => {
 
   it('every operation answers its errors with the one error body and says whether it needs a token', () => {
     for (const [path, operations] of Object.entries(doc.paths)) {
-      for (const [method, op] of Object.entries(operations) as [string, { security?: unknown[]; responses: Record<string, unknown> }][]) {
-        expect({ at: `${method} ${path}`, security: Array.isArray(op.security) }).toEqual({ at: `${method} ${path}`, security: true });
+      for (const [method, op] of Object.entries(operations) as [
+        string,
+        { security?: unknown[]; responses: Record<string, unknown> },
+      ][]) {
+        expect({ at: `${method} ${path}`, security: Array.isArray(op.security) }).toEqual({
+          at: `${method} ${path}`,
+          security: true,
+        });
         for (const [status, response] of Object.entries(op.responses)) {
-          if (Number(status) >= 400) expect(response).toMatchObject({ content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } });
+          if (Number(status) >= 400)
+            expect(response).toMatchObject({
+              content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+            });
         }
       }
     }
@@ -38,9 +47,13 @@ describe('the OpenAPI description', () => {
   it('every schema compiles as JSON Schema 2020-12 (the dialect of OpenAPI 3.1)', () => {
     const ajv = new Ajv2020({ strict: false });
     addFormats(ajv);
-    expect(() => ajv.compile({ $defs: doc.components.schemas, components: doc.components, type: 'object' })).not.toThrow();
+    expect(() =>
+      ajv.compile({ $defs: doc.components.schemas, components: doc.components, type: 'object' })
+    ).not.toThrow();
     for (const operations of Object.values(doc.paths)) {
-      for (const op of Object.values(operations) as { responses: Record<string, { content?: Record<string, { schema: object }> }> }[]) {
+      for (const op of Object.values(operations) as {
+        responses: Record<string, { content?: Record<string, { schema: object }> }>;
+      }[]) {
         for (const response of Object.values(op.responses)) {
           for (const media of Object.values(response.content ?? {})) {
             expect(() => ajv.compile({ ...media.schema, components: doc.components })).not.toThrow();

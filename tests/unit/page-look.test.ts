@@ -33,7 +33,8 @@ describe('config pages', () => {
       logoUrl: 'https://cdn.example.com/logo.svg',
       accentColor: '#0b6e4f',
       stylesheetUrl: '/uploads/consent.css',
-      template: '<!doctype html><html lang="{{lang}}"><head>{{head}}</head><body><main>{{content}}</main></body></html>',
+      template:
+        '<!doctype html><html lang="{{lang}}"><head>{{head}}</head><body><main>{{content}}</main></body></html>',
     };
     expect(() => validateConfig(withPages(pages), 'test')).not.toThrow();
   });
@@ -41,8 +42,14 @@ describe('config pages', () => {
   it.each([
     [{ accentColor: 'teal' }, /consent\.pages\.accentColor must be a CSS colour written #rrggbb or #rgb/],
     [{ accentColor: '#ffcc00' }, /consent\.pages\.accentColor #ffcc00 has a contrast of 1\.\d\d:1 .* at least 4\.5:1/],
-    [{ siteName: 'Shop', logoUrl: 'http://cdn.example.com/logo.png' }, /consent\.pages\.logoUrl must be an https:\/\/ URL or a path/],
-    [{ siteName: 'Shop', logoUrl: '//cdn.example.com/logo.png' }, /consent\.pages\.logoUrl must be an https:\/\/ URL or a path/],
+    [
+      { siteName: 'Shop', logoUrl: 'http://cdn.example.com/logo.png' },
+      /consent\.pages\.logoUrl must be an https:\/\/ URL or a path/,
+    ],
+    [
+      { siteName: 'Shop', logoUrl: '//cdn.example.com/logo.png' },
+      /consent\.pages\.logoUrl must be an https:\/\/ URL or a path/,
+    ],
     [{ logoUrl: 'https://cdn.example.com/logo.png' }, /consent\.pages\.logoUrl needs pages\.siteName/],
     [{ stylesheetUrl: 'javascript:alert(1)' }, /consent\.pages\.stylesheetUrl must be an https:\/\/ URL/],
     [{ template: '<html><body>{{ content }}</body></html>' }, /consent\.pages\.template must contain \{\{content\}\}/],
@@ -63,7 +70,12 @@ describe('renderPage', () => {
 
   it('K1: the logo and the stylesheet are the only resources, and only when configured', () => {
     const html = renderPage(
-      { siteName: 'Shop & Co', logoUrl: 'https://cdn.example.com/logo.svg', stylesheetUrl: 'https://cdn.example.com/c.css', accentColor: '#0b6e4f' },
+      {
+        siteName: 'Shop & Co',
+        logoUrl: 'https://cdn.example.com/logo.svg',
+        stylesheetUrl: 'https://cdn.example.com/c.css',
+        accentColor: '#0b6e4f',
+      },
       'en',
       'Thank you',
       '<p>Done.</p>'
@@ -76,7 +88,8 @@ describe('renderPage', () => {
   });
 
   it('a template frames the page; its placeholders are filled, the values escaped', () => {
-    const template = '<!doctype html><html lang="{{lang}}"><head>{{head}}</head><body><nav>Shop</nav><main>{{content}}</main><footer>{{title}}</footer></body></html>';
+    const template =
+      '<!doctype html><html lang="{{lang}}"><head>{{head}}</head><body><nav>Shop</nav><main>{{content}}</main><footer>{{title}}</footer></body></html>';
     const html = renderPage({ template, siteName: 'A "B"' }, 'de', 'Danke $& $1', '<p>Gespeichert.</p>');
     expect(html).toMatch(/^<!doctype html><html lang="de"><head><meta charset="utf-8">/);
     expect(html).toContain('<main><h1>Danke $&amp; $1</h1>\n<p>Gespeichert.</p></main>');

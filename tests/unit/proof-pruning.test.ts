@@ -14,8 +14,18 @@ import {
 } from '../../server/src/domain/proof-pruning';
 
 const t = (iso: string) => new Date(iso);
-const ev = (action: 'granted' | 'withdrawn' | 'contacted' | 'expired', at: string, channel: 'email' | 'phone' = 'email') =>
-  ({ action, state: action === 'contacted' ? 'granted' : action, channel, legalBasis: 'consent', occurredAt: t(at) }) as const;
+const ev = (
+  action: 'granted' | 'withdrawn' | 'contacted' | 'expired',
+  at: string,
+  channel: 'email' | 'phone' = 'email'
+) =>
+  ({
+    action,
+    state: action === 'contacted' ? 'granted' : action,
+    channel,
+    legalBasis: 'consent',
+    occurredAt: t(at),
+  }) as const;
 
 const ended = (over: Partial<ProofKeyFacts> = {}): ProofKeyFacts => ({
   state: 'withdrawn',
@@ -62,14 +72,18 @@ describe('proofPrunableFrom / mayPruneProof (I5: proof kept while in use, then f
   it('I5: a German consumer phone consent is kept five years from its last use, even with a shorter period', () => {
     const phone = ended({
       jurisdiction: 'de',
-      events: [ev('granted', '2016-01-01T00:00:00Z', 'phone'), ev('contacted', '2022-03-01T00:00:00Z', 'phone'), ev('withdrawn', '2022-09-01T00:00:00Z', 'phone')],
+      events: [
+        ev('granted', '2016-01-01T00:00:00Z', 'phone'),
+        ev('contacted', '2022-03-01T00:00:00Z', 'phone'),
+        ev('withdrawn', '2022-09-01T00:00:00Z', 'phone'),
+      ],
     });
     expect(proofPrunableFrom(phone, 3)).toEqual(t('2027-03-01T00:00:00Z'));
     expect(mayPruneProof(phone, t('2026-12-01T00:00:00Z'), 3)).toBe(false);
     // The same dates by e-mail, or for a professional: only the period.
-    expect(proofPrunableFrom({ ...phone, events: phone.events.map((e) => ({ ...e, channel: 'email' as const })) }, 3)).toEqual(
-      t('2025-09-01T00:00:00Z')
-    );
+    expect(
+      proofPrunableFrom({ ...phone, events: phone.events.map((e) => ({ ...e, channel: 'email' as const })) }, 3)
+    ).toEqual(t('2025-09-01T00:00:00Z'));
     expect(proofPrunableFrom({ ...phone, audience: 'professional' }, 3)).toEqual(t('2025-09-01T00:00:00Z'));
   });
 });
@@ -100,14 +114,23 @@ describe('what pruning clears and what its seal keeps checkable (I5, J1)', () =>
   };
   const stored = { ...event, hash: eventHash(event) };
   const prunedAt = t('2026-12-06T03:47:00.000Z');
-  const prunedRow = { ...stored, ...Object.fromEntries(PRUNED_FIELDS.map((f) => [f, null])), prunedAt: prunedAt.toISOString() };
+  const prunedRow = {
+    ...stored,
+    ...Object.fromEntries(PRUNED_FIELDS.map((f) => [f, null])),
+    prunedAt: prunedAt.toISOString(),
+  };
   const seal = pruneSealOf(stored, prunedAt);
 
   it('I5: the pseudonym, page address, context, evidence, actor and receipt id go; the rest of the hashed fields stay', () => {
     expect([...PRUNED_FIELDS]).toEqual(['subject', 'pageUrl', 'context', 'evidence', 'actor', 'receiptId']);
     expect([...KEPT_FIELDS, ...PRUNED_FIELDS].sort()).toEqual([...HASHED_FIELDS].sort());
     expect(KEPT_FIELDS).toEqual(expect.arrayContaining(['seq', 'purpose', 'action', 'occurredAt', 'prevHash']));
-    expect(seal).toMatchObject({ seq: 12, hash: stored.hash, prevHash: event.prevHash, prunedAt: prunedAt.toISOString() });
+    expect(seal).toMatchObject({
+      seq: 12,
+      hash: stored.hash,
+      prevHash: event.prevHash,
+      prunedAt: prunedAt.toISOString(),
+    });
     expect(JSON.stringify(seal)).not.toContain('pseudo-1');
     expect(JSON.stringify(seal)).not.toContain('203.0.113.0');
   });
@@ -118,7 +141,9 @@ describe('what pruning clears and what its seal keeps checkable (I5, J1)', () =>
 
   it('I5: an edited kept field, hash or prune time, or a seal of another event, is named', () => {
     expect(prunedEventProblem({ ...prunedRow, action: 'granted' }, seal)).toMatch(/remaining fields/);
-    expect(prunedEventProblem({ ...prunedRow, occurredAt: new Date('2019-05-01T08:00:00.124Z') }, seal)).toMatch(/remaining fields/);
+    expect(prunedEventProblem({ ...prunedRow, occurredAt: new Date('2019-05-01T08:00:00.124Z') }, seal)).toMatch(
+      /remaining fields/
+    );
     expect(prunedEventProblem({ ...prunedRow, hash: 'a'.repeat(64) }, seal)).toMatch(/hash or prevHash/);
     expect(prunedEventProblem({ ...prunedRow, prunedAt: '2030-01-01T00:00:00.000Z' }, seal)).toMatch(/prune time/);
     expect(prunedEventProblem({ ...prunedRow, seq: 13 }, seal)).toMatch(/another event/);
@@ -132,7 +157,10 @@ describe('what pruning clears and what its seal keeps checkable (I5, J1)', () =>
 });
 
 describe('retention.proofYears at boot (I5)', () => {
-  const withYears = (proofYears: unknown) => ({ ...defaultConfig, retention: { ...defaultConfig.retention, proofYears } });
+  const withYears = (proofYears: unknown) => ({
+    ...defaultConfig,
+    retention: { ...defaultConfig.retention, proofYears },
+  });
   it('I5: whole years from 1 to 30, or null', () => {
     for (const ok of [1, 5, 30, null]) expect(() => validateConfig(withYears(ok), 'test')).not.toThrow();
   });

@@ -55,11 +55,23 @@ describe('checkPeriod', () => {
 describe('inForceDuring', () => {
   const period = { since: new Date('2026-06-01T00:00:00Z'), until: new Date('2026-06-08T00:00:00Z') };
   it.each([
-    ['published before, still in force', { status: 'published', effectiveAt: '2026-01-01T00:00:00Z', retiredAt: null }, true],
+    [
+      'published before, still in force',
+      { status: 'published', effectiveAt: '2026-01-01T00:00:00Z', retiredAt: null },
+      true,
+    ],
     ['published during', { status: 'published', effectiveAt: '2026-06-07T23:59:59Z', retiredAt: null }, true],
     ['published after', { status: 'published', effectiveAt: '2026-06-08T00:00:00Z', retiredAt: null }, false],
-    ['retired during', { status: 'retired', effectiveAt: '2026-01-01T00:00:00Z', retiredAt: '2026-06-01T00:00:01Z' }, true],
-    ['retired before', { status: 'retired', effectiveAt: '2026-01-01T00:00:00Z', retiredAt: '2026-06-01T00:00:00Z' }, false],
+    [
+      'retired during',
+      { status: 'retired', effectiveAt: '2026-01-01T00:00:00Z', retiredAt: '2026-06-01T00:00:01Z' },
+      true,
+    ],
+    [
+      'retired before',
+      { status: 'retired', effectiveAt: '2026-01-01T00:00:00Z', retiredAt: '2026-06-01T00:00:00Z' },
+      false,
+    ],
     ['a draft', { status: 'draft', effectiveAt: null, retiredAt: null }, false],
   ])('R1, A9: %s', (_name, notice, expected) => {
     expect(inForceDuring(notice, period)).toBe(expected);
@@ -89,7 +101,13 @@ describe('counts and rates', () => {
   it('R1: a sample has distinct positions within the count, sorted, at most the count', () => {
     let x = 0.3;
     const random = () => (x = (x * 9301 + 0.49297) % 1);
-    for (const [count, size] of [[100, 5], [5, 5], [3, 10], [0, 5], [1, 1]]) {
+    for (const [count, size] of [
+      [100, 5],
+      [5, 5],
+      [3, 10],
+      [0, 5],
+      [1, 1],
+    ]) {
       const picked = samplePositions(count, size, random);
       expect(picked).toHaveLength(Math.min(count, size));
       expect(new Set(picked).size).toBe(picked.length);
@@ -105,8 +123,30 @@ describe('processingRecord', () => {
     const record = processingRecord(
       { name: 'Shop GmbH', address: 'Berlin', contact: 'privacy@shop.example' },
       [
-        { key: 'newsletter', name: 'Newsletter', description: null, legalBasis: 'consent', mechanism: 'opt-in', balancingTest: null, channels: ['email'], audience: 'any', lifetimeDays: 365, active: true },
-        { key: 'postal', name: 'Catalogue', description: 'By post', legalBasis: 'legitimate-interest', mechanism: 'opt-out', balancingTest: 'LIA-1', channels: ['postal'], audience: 'consumer', lifetimeDays: null, active: false },
+        {
+          key: 'newsletter',
+          name: 'Newsletter',
+          description: null,
+          legalBasis: 'consent',
+          mechanism: 'opt-in',
+          balancingTest: null,
+          channels: ['email'],
+          audience: 'any',
+          lifetimeDays: 365,
+          active: true,
+        },
+        {
+          key: 'postal',
+          name: 'Catalogue',
+          description: 'By post',
+          legalBasis: 'legitimate-interest',
+          mechanism: 'opt-out',
+          balancingTest: 'LIA-1',
+          channels: ['postal'],
+          audience: 'consumer',
+          lifetimeDays: null,
+          active: false,
+        },
       ],
       [
         { purpose: 'newsletter', dataCategories: ['email address'], recipients: ['Mailer Ltd'] },
@@ -124,15 +164,26 @@ describe('processingRecord', () => {
       recipients: ['Mailer Ltd'],
     });
     expect(record.activities[0].retention).toMatch(/365 days.*36 months.*14 days/);
-    expect(record.activities[1]).toMatchObject({ legalBasis: 'Legitimate interest, GDPR Art. 6(1)(f)', balancingTest: 'LIA-1', dataSubjects: 'consumers', active: false });
-    expect(record.proofOfConsent.retention).toMatch(/personal fields 5 years after .*; do-not-contact entries at least 36 months, with no maximum/);
+    expect(record.activities[1]).toMatchObject({
+      legalBasis: 'Legitimate interest, GDPR Art. 6(1)(f)',
+      balancingTest: 'LIA-1',
+      dataSubjects: 'consumers',
+      active: false,
+    });
+    expect(record.proofOfConsent.retention).toMatch(
+      /personal fields 5 years after .*; do-not-contact entries at least 36 months, with no maximum/
+    );
   });
 });
 
 describe('verifyReport', () => {
   const key = deriveSigningKey('unit-test-secret-0123456789abcdef0123');
   const other = deriveSigningKey('another-secret-0123456789abcdef012345');
-  const report = { reportId: 'r-1', period: { from: '2026-06-01', to: '2026-06-07' }, purposes: [{ key: 'newsletter', counts: { granted: 3 } }] };
+  const report = {
+    reportId: 'r-1',
+    period: { from: '2026-06-01', to: '2026-06-07' },
+    purposes: [{ key: 'newsletter', counts: { granted: 3 } }],
+  };
   const jws = signCompact(report, key, REPORT_TYP);
   const keys: Jwk[] = [{ ...key.publicJwk }];
 
@@ -151,10 +202,28 @@ describe('verifyReport', () => {
   });
 
   it.each([
-    ['an edited count', { report: { ...report, purposes: [{ key: 'newsletter', counts: { granted: 4 } }] }, jws }, /differs from the signed report/],
+    [
+      'an edited count',
+      { report: { ...report, purposes: [{ key: 'newsletter', counts: { granted: 4 } }] }, jws },
+      /differs from the signed report/,
+    ],
     ['another key', { report, jws: signCompact(report, other, REPORT_TYP) }, /no key .* in the JWK set/],
-    ['a receipt, not a report', { report, jws: signCompact(report, key, 'consent-receipt+jwt') }, /not a compliance report/],
-    ['an edited payload', { report, jws: jws.replace(/\.[^.]+\./, `.${Buffer.from(JSON.stringify({ ...report, reportId: 'r-2' })).toString('base64url')}.`) }, /signature does not verify/],
+    [
+      'a receipt, not a report',
+      { report, jws: signCompact(report, key, 'consent-receipt+jwt') },
+      /not a compliance report/,
+    ],
+    [
+      'an edited payload',
+      {
+        report,
+        jws: jws.replace(
+          /\.[^.]+\./,
+          `.${Buffer.from(JSON.stringify({ ...report, reportId: 'r-2' })).toString('base64url')}.`
+        ),
+      },
+      /signature does not verify/,
+    ],
     ['no JWS', { report, jws: 42 }, /jws is not a string/],
   ])('R3: %s fails', (_name, doc, problem) => {
     const check = verifyReport(doc, keys);

@@ -40,7 +40,9 @@ describe('multipart (E3: RFC 8058 one-click bodies)', () => {
     `--${B}${eol}Content-Disposition: form-data; name="${name}"${eol}${eol}${value}${eol}`;
 
   it('E3: reads the one-click field', () => {
-    expect(parseMultipart(`${part('List-Unsubscribe', 'One-Click')}--${B}--\r\n`, B)).toEqual({ 'List-Unsubscribe': 'One-Click' });
+    expect(parseMultipart(`${part('List-Unsubscribe', 'One-Click')}--${B}--\r\n`, B)).toEqual({
+      'List-Unsubscribe': 'One-Click',
+    });
   });
 
   it('E3: a preamble, a quoted boundary and a field given twice (kept as a list)', () => {
@@ -53,14 +55,38 @@ describe('multipart (E3: RFC 8058 one-click bodies)', () => {
     ['an empty boundary', () => boundaryOf('multipart/form-data; boundary='), /needs a boundary/],
     ['a boundary of 71 characters', () => boundaryOf(`multipart/form-data; boundary=${'b'.repeat(71)}`), /1 to 70/],
     ['a boundary absent from the body', () => parseMultipart(part('a', '1').replace(B, 'other'), B), /does not occur/],
-    ['a body cut short (no closing delimiter)', () => parseMultipart(part('List-Unsubscribe', 'One-Click'), B), /ends before its closing boundary/],
-    ['a body cut inside a part', () => parseMultipart(`--${B}\r\nContent-Disposition: form-data; name="a"\r\n\r\nOne-Cl`, B), /ends before its closing boundary/],
+    [
+      'a body cut short (no closing delimiter)',
+      () => parseMultipart(part('List-Unsubscribe', 'One-Click'), B),
+      /ends before its closing boundary/,
+    ],
+    [
+      'a body cut inside a part',
+      () => parseMultipart(`--${B}\r\nContent-Disposition: form-data; name="a"\r\n\r\nOne-Cl`, B),
+      /ends before its closing boundary/,
+    ],
     ['bare \\n line breaks', () => parseMultipart(`${part('a', '1', '\n')}--${B}--\n`, B), /must be CRLF/],
-    ['a line break inside a part header', () => parseMultipart(`--${B}\r\nContent-Disposition: form-data;\n name="a"\r\n\r\n1\r\n--${B}--`, B), /header contains a line break/],
-    ['a part without a name', () => parseMultipart(`--${B}\r\nContent-Disposition: form-data\r\n\r\n1\r\n--${B}--`, B), /no Content-Disposition form-data name/],
-    ['a part without a blank line', () => parseMultipart(`--${B}\r\nContent-Disposition: form-data; name="a"\r\n--${B}--`, B), /no blank line/],
+    [
+      'a line break inside a part header',
+      () => parseMultipart(`--${B}\r\nContent-Disposition: form-data;\n name="a"\r\n\r\n1\r\n--${B}--`, B),
+      /header contains a line break/,
+    ],
+    [
+      'a part without a name',
+      () => parseMultipart(`--${B}\r\nContent-Disposition: form-data\r\n\r\n1\r\n--${B}--`, B),
+      /no Content-Disposition form-data name/,
+    ],
+    [
+      'a part without a blank line',
+      () => parseMultipart(`--${B}\r\nContent-Disposition: form-data; name="a"\r\n--${B}--`, B),
+      /no blank line/,
+    ],
     ['a "__proto__" field', () => parseMultipart(`${part('__proto__', '1')}--${B}--`, B), /not allowed/],
-    ['21 fields', () => parseMultipart(`${Array.from({ length: 21 }, (_, i) => part(`f${i}`, '1')).join('')}--${B}--`, B), /at most 20/],
+    [
+      '21 fields',
+      () => parseMultipart(`${Array.from({ length: 21 }, (_, i) => part(`f${i}`, '1')).join('')}--${B}--`, B),
+      /at most 20/,
+    ],
   ])('spec 4: %s → 400', (_, run, message) => {
     expect(run).toThrow(MultipartError);
     expect(run).toThrow(message);
@@ -79,8 +105,11 @@ describe('multipart (E3: RFC 8058 one-click bodies)', () => {
 
 describe('log lines without identifiers', () => {
   it('replaces email addresses and phone numbers, keeps the rest', () => {
-    const line = "Can't send mail - all recipients were rejected: 550 5.1.1 <ada.l+news@example.co.uk>: unknown; call +33 6 12 34 56 78";
-    expect(redactIdentifiers(line)).toBe("Can't send mail - all recipients were rejected: 550 5.1.1 <[email]>: unknown; call [phone]");
+    const line =
+      "Can't send mail - all recipients were rejected: 550 5.1.1 <ada.l+news@example.co.uk>: unknown; call +33 6 12 34 56 78";
+    expect(redactIdentifiers(line)).toBe(
+      "Can't send mail - all recipients were rejected: 550 5.1.1 <[email]>: unknown; call [phone]"
+    );
     expect(redactIdentifiers('subject 3f2504e0-4f89-41d3-9a0c-0305e82c3301 erased (12 events)')).toBe(
       'subject 3f2504e0-4f89-41d3-9a0c-0305e82c3301 erased (12 events)'
     );

@@ -32,9 +32,12 @@ describe('truncateIp', () => {
     expect(truncateIp('64:ff9b::203.0.113.77')).toBe('64:ff9b:0::');
   });
 
-  it.each(['', 'not-an-ip', '203.0.113', '203.0.113.256', '::ffff:999.0.0.1'])('%j is not an address → nothing', (ip) => {
-    expect(truncateIp(ip)).toBeUndefined();
-  });
+  it.each(['', 'not-an-ip', '203.0.113', '203.0.113.256', '::ffff:999.0.0.1'])(
+    '%j is not an address → nothing',
+    (ip) => {
+      expect(truncateIp(ip)).toBeUndefined();
+    }
+  );
 });
 
 describe('storedIp (the ipStorage setting)', () => {
@@ -117,7 +120,9 @@ describe('hasGpc (F1: GPC only when Sec-GPC is "1")', () => {
 
 describe('requestContext (A10, F6)', () => {
   it('keeps the truncated IP, the user agent (at most 256 characters) and the GPC signal as received', () => {
-    expect(requestContext({ ip: '203.0.113.77', userAgent: `Mozilla/5.0 ${'x'.repeat(400)}`, gpc: true }, 'truncated')).toEqual({
+    expect(
+      requestContext({ ip: '203.0.113.77', userAgent: `Mozilla/5.0 ${'x'.repeat(400)}`, gpc: true }, 'truncated')
+    ).toEqual({
       ip: '203.0.113.0',
       userAgent: `Mozilla/5.0 ${'x'.repeat(244)}`,
       signal: { name: 'Sec-GPC', value: '1' },

@@ -106,7 +106,9 @@ describe('I4: a stale prospect', () => {
 
   it('a current grant keeps the person outside the subscriber rule: a subscriber, not a prospect', () => {
     expect(isStaleProspect({ ...facts, hasCurrentGrant: true }, clock)).toBe(false);
-    expect(isStaleProspect({ ...facts, hasCurrentGrant: true, subscriberRule: false, askable: true, askedAt: recent }, clock)).toBe(false);
+    expect(
+      isStaleProspect({ ...facts, hasCurrentGrant: true, subscriberRule: false, askable: true, askedAt: recent }, clock)
+    ).toBe(false);
   });
 
   it('already erased: nothing to do', () => {
@@ -116,7 +118,9 @@ describe('I4: a stale prospect', () => {
   it('I4 customers: kept while a contract runs, and 3 years from its end', () => {
     expect(isStaleProspect({ ...facts, contract: { current: true, endedAt: null } }, clock)).toBe(false);
     expect(isStaleProspect({ ...facts, contract: { current: false, endedAt: recent } }, clock)).toBe(false);
-    expect(isStaleProspect({ ...facts, contract: { current: false, endedAt: at('2023-06-01T00:00:00.000Z') } }, clock)).toBe(true);
+    expect(
+      isStaleProspect({ ...facts, contract: { current: false, endedAt: at('2023-06-01T00:00:00.000Z') } }, clock)
+    ).toBe(true);
   });
 });
 
@@ -156,7 +160,11 @@ describe('I4: a subscriber under the three-year rule is asked once before their 
   });
 
   it('an own act after the request (the answer, a click, a form) starts a new period: the old request no longer counts', () => {
-    const answered = { ...subscriber, askedAt: at('2023-10-01T00:00:00.000Z'), lastActivityAt: at('2023-10-05T00:00:00.000Z') };
+    const answered = {
+      ...subscriber,
+      askedAt: at('2023-10-01T00:00:00.000Z'),
+      lastActivityAt: at('2023-10-05T00:00:00.000Z'),
+    };
     // Three years after the answer: asked anew, not purged on the strength of the old request.
     expect(isStaleProspect(answered, clock)).toBe(false);
     expect(repermissionDue(answered, clock)).toBe(true);

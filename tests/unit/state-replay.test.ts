@@ -17,7 +17,8 @@ const e = (seq: number, over: Partial<ReplayEvent> = {}): ReplayEvent => ({
   occurredAt: t(seq),
   ...over,
 });
-const key = (over: Partial<ReplayEvent> = {}) => replayKey({ subject: 's1', purpose: 'newsletter', channel: 'email', ...over });
+const key = (over: Partial<ReplayEvent> = {}) =>
+  replayKey({ subject: 's1', purpose: 'newsletter', channel: 'email', ...over });
 
 describe('replayStates', () => {
   it('J1, C8: events that move no state (contacted, informed) create no key and change none', () => {
@@ -31,7 +32,11 @@ describe('replayStates', () => {
   });
 
   it('J1: each key gets what nextState makes of its events in order, and remembers the last grant', () => {
-    const replayed = replayStates([e(1), e(2, { channel: 'sms' }), e(3, { action: 'withdrawn', state: 'withdrawn', noticeId: null })]);
+    const replayed = replayStates([
+      e(1),
+      e(2, { channel: 'sms' }),
+      e(3, { action: 'withdrawn', state: 'withdrawn', noticeId: null }),
+    ]);
     expect(replayed.get(key())).toEqual({
       row: nextState(nextState(null, e(1)), e(3, { action: 'withdrawn', state: 'withdrawn', noticeId: null })),
       lastGrantAt: t(1),
@@ -48,8 +53,13 @@ describe('stateDifferences', () => {
   });
 
   it('J1: names each field a write behind the ledger changed', () => {
-    expect(stateDifferences(replayed, { ...replayed.row, state: 'granted', lastEventSeq: 9 })).toEqual(['state', 'lastEventSeq']);
-    expect(stateDifferences(replayed, { ...replayed.row, changedAt: new Date(t(2).getTime() + 1) })).toEqual(['changedAt']);
+    expect(stateDifferences(replayed, { ...replayed.row, state: 'granted', lastEventSeq: 9 })).toEqual([
+      'state',
+      'lastEventSeq',
+    ]);
+    expect(stateDifferences(replayed, { ...replayed.row, changedAt: new Date(t(2).getTime() + 1) })).toEqual([
+      'changedAt',
+    ]);
   });
 
   it('J1: a key only one side has differs in its state', () => {
@@ -60,7 +70,9 @@ describe('stateDifferences', () => {
 
   it('I7: an expiry must be a whole number of days after the last grant (the lifetime is not on the event)', () => {
     expect(stateDifferences(replayed, { ...replayed.row, expiresAt: new Date(t(1).getTime() + 30 * DAY) })).toEqual([]);
-    expect(stateDifferences(replayed, { ...replayed.row, expiresAt: new Date(t(1).getTime() + 30 * DAY + 1) })).toEqual(['expiresAt']);
+    expect(stateDifferences(replayed, { ...replayed.row, expiresAt: new Date(t(1).getTime() + 30 * DAY + 1) })).toEqual(
+      ['expiresAt']
+    );
     const never = replayStates([e(1, { action: 'refused', state: 'refused' })]).get(key())!;
     expect(stateDifferences(never, { ...never.row, expiresAt: new Date(t(1).getTime() + DAY) })).toEqual(['expiresAt']);
   });

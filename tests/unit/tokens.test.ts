@@ -18,7 +18,9 @@ describe('verifyToken', () => {
     const changed = Buffer.from(JSON.stringify({ ...payload, purposes: ['partners'] })).toString('base64url');
     expect(verifyToken(key, `${changed}.${signature}`, 'unsubscribe')).toEqual({ ok: false, reason: 'signature' });
     expect(verifyToken(key, `${body}.${'A'.repeat(43)}`, 'unsubscribe')).toEqual({ ok: false, reason: 'signature' });
-    expect(verifyToken(tokenKey('another-secret-of-at-least-thirty-two-chars'), token, 'unsubscribe')).toMatchObject({ ok: false });
+    expect(verifyToken(tokenKey('another-secret-of-at-least-thirty-two-chars'), token, 'unsubscribe')).toMatchObject({
+      ok: false,
+    });
     expect(verifyToken(key, token, 'confirm')).toEqual({ ok: false, reason: 'use' });
   });
 

@@ -57,7 +57,10 @@ describe('delivery signature', () => {
 });
 
 describe('webhooks configuration', () => {
-  const withWebhooks = (over: Record<string, unknown>) => ({ ...defaultConfig, webhooks: { ...defaultConfig.webhooks, ...over } });
+  const withWebhooks = (over: Record<string, unknown>) => ({
+    ...defaultConfig,
+    webhooks: { ...defaultConfig.webhooks, ...over },
+  });
 
   it('accepts the defaults and a long signing secret', () => {
     expect(() => validateConfig(withWebhooks({ signingSecret: 's'.repeat(32) }), 'development')).not.toThrow();
@@ -68,7 +71,10 @@ describe('webhooks configuration', () => {
     [{ maxAttempts: 0 }, /consent\.webhooks\.maxAttempts must be greater than or equal to 1/],
     [{ maxAttempts: 51 }, /consent\.webhooks\.maxAttempts must be less than or equal to 50/],
     [{ baseDelayMs: 1.5 }, /consent\.webhooks\.baseDelayMs must be an integer/],
-    [{ baseDelayMs: 10_000, maxDelayMs: 5_000 }, /consent\.webhooks\.maxDelayMs must be at least webhooks\.baseDelayMs/],
+    [
+      { baseDelayMs: 10_000, maxDelayMs: 5_000 },
+      /consent\.webhooks\.maxDelayMs must be at least webhooks\.baseDelayMs/,
+    ],
     [{ pollIntervalMs: 1 }, /consent\.webhooks\.pollIntervalMs must be greater than or equal to 10/],
     [{ timeoutMs: 120_000 }, /consent\.webhooks\.timeoutMs must be less than or equal to 60000/],
     [{ retries: 3 }, /consent\.webhooks has unknown key\(s\): retries/],

@@ -67,11 +67,18 @@ const FormPreview = ({ preview, names }: { preview: Preview | null; names: Recor
         lang={preview.locale}
       >
         {/* Plain HTML with its own sizes: the admin's stylesheet sets 1rem to 10px and strips margins. */}
-        <form onSubmit={(e) => e.preventDefault()} style={{ fontFamily: 'system-ui, sans-serif', fontSize: 15, lineHeight: 1.45 }}>
+        <form
+          onSubmit={(e) => e.preventDefault()}
+          style={{ fontFamily: 'system-ui, sans-serif', fontSize: 15, lineHeight: 1.45 }}
+        >
           <h3 style={{ fontSize: 20, fontWeight: 600, margin: '0 0 12px' }}>{preview.name}</h3>
           <label style={{ display: 'block', marginBottom: 12 }}>
             {labels.email}{' '}
-            <input type="email" disabled style={{ width: '100%', padding: 6, border: '1px solid #aaa', borderRadius: 4 }} />
+            <input
+              type="email"
+              disabled
+              style={{ width: '100%', padding: 6, border: '1px solid #aaa', borderRadius: 4 }}
+            />
           </label>
           {preview.purposes.map((purpose) => {
             const view = purposeView(state, purpose, labels, 'preview');
@@ -130,7 +137,15 @@ const FormPreview = ({ preview, names }: { preview: Preview | null; names: Recor
           <button
             type="submit"
             disabled
-            style={{ marginTop: 8, padding: '8px 18px', fontSize: 15, border: '1px solid #4945ff', borderRadius: 4, background: '#4945ff', color: '#fff' }}
+            style={{
+              marginTop: 8,
+              padding: '8px 18px',
+              fontSize: 15,
+              border: '1px solid #4945ff',
+              borderRadius: 4,
+              background: '#4945ff',
+              color: '#fff',
+            }}
           >
             {labels.submit}
           </button>

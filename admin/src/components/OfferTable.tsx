@@ -23,9 +23,13 @@ export const useOfferText = () => {
         return t('forms.offer.no-published-notice', 'not offered: no notice is published in any language');
       case 'no-notice-in-language':
         if (language === defaultLocale) {
-          return t('forms.offer.no-notice-in-default', 'not offered: no published notice in {language}, the purpose’s default language', {
-            language,
-          });
+          return t(
+            'forms.offer.no-notice-in-default',
+            'not offered: no published notice in {language}, the purpose’s default language',
+            {
+              language,
+            }
+          );
         }
         return t(
           'forms.offer.no-notice-in-language',
@@ -87,7 +91,9 @@ const OfferTable = ({
                 const offer = offers[key][l];
                 return (
                   <Td key={l} data-language={l} data-offered={offer.offered} style={{ whiteSpace: 'normal' }}>
-                    <Typography textColor={offer.offered ? (offer.fallback ? 'warning700' : 'success700') : 'danger600'}>
+                    <Typography
+                      textColor={offer.offered ? (offer.fallback ? 'warning700' : 'success700') : 'danger600'}
+                    >
                       {offerText(offer, l, defaultLocales[key])}
                     </Typography>
                   </Td>

@@ -37,14 +37,18 @@ const ReplayLedger = () => {
             }),
         lines: result.mismatches.slice(0, SHOWN).map((m) => ({
           key: `${m.subject}|${m.purpose}|${m.channel}`,
-          text: t('ledger.replayMismatch', '{subject} · {purpose} · {channel}: {fields} (ledger says {expected}, state says {actual})', {
-            subject: m.subject,
-            purpose: m.purpose,
-            channel: m.channel,
-            fields: m.fields.join(', '),
-            expected: m.expected?.state ?? '—',
-            actual: m.actual?.state ?? '—',
-          }),
+          text: t(
+            'ledger.replayMismatch',
+            '{subject} · {purpose} · {channel}: {fields} (ledger says {expected}, state says {actual})',
+            {
+              subject: m.subject,
+              purpose: m.purpose,
+              channel: m.channel,
+              fields: m.fields.join(', '),
+              expected: m.expected?.state ?? '—',
+              actual: m.actual?.state ?? '—',
+            }
+          ),
         })),
       })}
     />

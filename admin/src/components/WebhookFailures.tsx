@@ -21,7 +21,9 @@ const WebhookFailures = () => {
   const { toggleNotification } = useNotification();
   const { can: canRead } = useCan(PERMISSIONS.deliveriesRead);
   const { can: canRetry } = useCan(PERMISSIONS.deliveriesRetry);
-  const { data, error, reload } = useResource<WebhookDeliveries.ListResponse['data']>(canRead ? '/consent/webhook-deliveries' : null);
+  const { data, error, reload } = useResource<WebhookDeliveries.ListResponse['data']>(
+    canRead ? '/consent/webhook-deliveries' : null
+  );
   const [busy, setBusy] = useState<number | null>(null);
 
   if (!canRead) return null;
@@ -30,7 +32,11 @@ const WebhookFailures = () => {
     setBusy(id);
     try {
       const { data: done } = await mutate('post', `/consent/webhook-deliveries/${id}/retry`);
-      if (done) toggleNotification({ type: 'success', message: t('deliveries.retried', 'The delivery will be tried again now.') });
+      if (done)
+        toggleNotification({
+          type: 'success',
+          message: t('deliveries.retried', 'The delivery will be tried again now.'),
+        });
       reload();
     } finally {
       setBusy(null);
@@ -59,32 +65,58 @@ const WebhookFailures = () => {
           <Table colCount={6} rowCount={rows.length + 1}>
             <Thead>
               <Tr>
-                <Th><Typography variant="sigma">{t('deliveries.webhook', 'Webhook')}</Typography></Th>
-                <Th><Typography variant="sigma">{t('deliveries.event', 'Event')}</Typography></Th>
-                <Th><Typography variant="sigma">{t('deliveries.status', 'Status')}</Typography></Th>
-                <Th><Typography variant="sigma">{t('deliveries.attempts', 'Attempts')}</Typography></Th>
-                <Th><Typography variant="sigma">{t('deliveries.lastError', 'Last error')}</Typography></Th>
-                <Th><Typography variant="sigma">{t('deliveries.nextAttempt', 'Next attempt')}</Typography></Th>
+                <Th>
+                  <Typography variant="sigma">{t('deliveries.webhook', 'Webhook')}</Typography>
+                </Th>
+                <Th>
+                  <Typography variant="sigma">{t('deliveries.event', 'Event')}</Typography>
+                </Th>
+                <Th>
+                  <Typography variant="sigma">{t('deliveries.status', 'Status')}</Typography>
+                </Th>
+                <Th>
+                  <Typography variant="sigma">{t('deliveries.attempts', 'Attempts')}</Typography>
+                </Th>
+                <Th>
+                  <Typography variant="sigma">{t('deliveries.lastError', 'Last error')}</Typography>
+                </Th>
+                <Th>
+                  <Typography variant="sigma">{t('deliveries.nextAttempt', 'Next attempt')}</Typography>
+                </Th>
               </Tr>
             </Thead>
             <Tbody>
               {rows.map((d) => (
                 <Tr key={d.id} data-testid={`delivery-${d.id}`}>
-                  <Td><Typography>{d.webhookName ?? t('deliveries.deleted', 'deleted webhook')}</Typography></Td>
-                  <Td><Typography>{d.event}</Typography></Td>
+                  <Td>
+                    <Typography>{d.webhookName ?? t('deliveries.deleted', 'deleted webhook')}</Typography>
+                  </Td>
+                  <Td>
+                    <Typography>{d.event}</Typography>
+                  </Td>
                   <Td>
                     <Badge active={d.status === 'failed'}>
                       {d.status === 'failed' ? t('deliveries.failed', 'failed') : t('deliveries.retrying', 'retrying')}
                     </Badge>
                   </Td>
-                  <Td><Typography>{d.attempts}</Typography></Td>
                   <Td>
-                    <Typography variant="pi" style={{ overflowWrap: 'anywhere' }}>{d.lastError ?? '—'}</Typography>
+                    <Typography>{d.attempts}</Typography>
+                  </Td>
+                  <Td>
+                    <Typography variant="pi" style={{ overflowWrap: 'anywhere' }}>
+                      {d.lastError ?? '—'}
+                    </Typography>
                   </Td>
                   <Td>
                     {d.status === 'failed' ? (
                       canRetry ? (
-                        <Button variant="secondary" size="S" startIcon={<ArrowClockwise />} loading={busy === d.id} onClick={() => retry(d.id)}>
+                        <Button
+                          variant="secondary"
+                          size="S"
+                          startIcon={<ArrowClockwise />}
+                          loading={busy === d.id}
+                          onClick={() => retry(d.id)}
+                        >
                           {t('deliveries.retry', 'Retry')}
                         </Button>
                       ) : (

@@ -37,7 +37,8 @@ const Index = () => {
   const records = useCan(PERMISSIONS.recordsRead);
   const reports = useCan(PERMISSIONS.reportsManage);
   const messages = useCan(PERMISSIONS.messagesRead);
-  if (purposes.isLoading || forms.isLoading || records.isLoading || reports.isLoading || messages.isLoading) return <Page.Loading />;
+  if (purposes.isLoading || forms.isLoading || records.isLoading || reports.isLoading || messages.isLoading)
+    return <Page.Loading />;
   const start = purposes.can
     ? 'purposes'
     : forms.can

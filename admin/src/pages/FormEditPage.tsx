@@ -6,7 +6,15 @@ import { JURISDICTIONS, type Jurisdiction } from '../../../shared/contracts/doma
 import type { Form, FormInput } from '../../../shared/contracts/forms';
 import type { Purpose } from '../../../shared/contracts/purposes';
 import { useMutation, useResource, type FieldErrors } from '../api';
-import { CheckboxGroup, linesToList, listToLines, SelectField, TextAreaField, TextField, ToggleField } from '../components/Fields';
+import {
+  CheckboxGroup,
+  linesToList,
+  listToLines,
+  SelectField,
+  TextAreaField,
+  TextField,
+  ToggleField,
+} from '../components/Fields';
 import { FormPreview, useFormPreview } from '../components/FormPreview';
 import { OfferTable } from '../components/OfferTable';
 import { PluginNav } from '../components/PluginNav';
@@ -174,7 +182,10 @@ const FormEditPage = () => {
                   onChange={(v) => set('audience')(v as Draft['audience'])}
                   error={errors.audience}
                   disabled={readOnly}
-                  options={(['none', 'consumer', 'professional'] as const).map((a) => ({ value: a, label: t(`forms.audience.${a}`, a) }))}
+                  options={(['none', 'consumer', 'professional'] as const).map((a) => ({
+                    value: a,
+                    label: t(`forms.audience.${a}`, a),
+                  }))}
                 />
                 <SelectField
                   name="jurisdiction"
@@ -183,7 +194,10 @@ const FormEditPage = () => {
                   onChange={(v) => set('jurisdiction')(v as Draft['jurisdiction'])}
                   error={errors.jurisdiction}
                   disabled={readOnly}
-                  options={(['none', ...JURISDICTIONS] as const).map((j) => ({ value: j, label: t(`forms.jurisdiction.${j}`, j) }))}
+                  options={(['none', ...JURISDICTIONS] as const).map((j) => ({
+                    value: j,
+                    label: t(`forms.jurisdiction.${j}`, j),
+                  }))}
                 />
                 <ToggleField
                   name="offeredToChildren"
@@ -204,7 +218,10 @@ const FormEditPage = () => {
                     onChange={set('childrenCountry')}
                     error={errors.childrenCountry}
                     disabled={readOnly}
-                    hint={t('forms.childrenCountryHint', 'Two-letter code. Empty: the country of the law this form serves, else 16.')}
+                    hint={t(
+                      'forms.childrenCountryHint',
+                      'Two-letter code. Empty: the country of the law this form serves, else 16.'
+                    )}
                   />
                 )}
                 <TextAreaField

@@ -344,7 +344,12 @@ const LedgerPage = () => {
                         // I5: past its proof period the event names nobody any more.
                         <Typography textColor="neutral600">{t('ledger.pruned', 'Pruned')}</Typography>
                       ) : (
-                        <Link tag={NavLink} to={pluginPath(`subjects/${e.subject}`)} title={e.subject} aria-label={e.subject}>
+                        <Link
+                          tag={NavLink}
+                          to={pluginPath(`subjects/${e.subject}`)}
+                          title={e.subject}
+                          aria-label={e.subject}
+                        >
                           {short(e.subject)}
                         </Link>
                       )}

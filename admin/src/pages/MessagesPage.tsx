@@ -1,5 +1,17 @@
 import { useEffect } from 'react';
-import { Badge, EmptyStateLayout, Flex, ProgressBar, Table, Tbody, Td, Th, Thead, Tr, Typography } from '@strapi/design-system';
+import {
+  Badge,
+  EmptyStateLayout,
+  Flex,
+  ProgressBar,
+  Table,
+  Tbody,
+  Td,
+  Th,
+  Thead,
+  Tr,
+  Typography,
+} from '@strapi/design-system';
 import { Layouts, Page } from '@strapi/strapi/admin';
 import { useResource } from '../api';
 import { PluginNav } from '../components/PluginNav';
@@ -36,19 +48,31 @@ const MessagesPage = () => {
 
   const title = t('messages.title', 'Messages');
   const statusLabel = (s: MessageJob['status']) =>
-    s === 'done' ? t('messages.status.done', 'Done') : s === 'sending' ? t('messages.status.sending', 'Sending') : t('messages.status.queued', 'Queued');
+    s === 'done'
+      ? t('messages.status.done', 'Done')
+      : s === 'sending'
+        ? t('messages.status.sending', 'Sending')
+        : t('messages.status.queued', 'Queued');
 
   return (
     <Page.Main>
       <Page.Title>{title}</Page.Title>
       <Layouts.Header
         title={title}
-        subtitle={t('messages.subtitle', 'Mail sent through the plugin: only to people eligible at the moment of sending, each with a one-click unsubscribe')}
+        subtitle={t(
+          'messages.subtitle',
+          'Mail sent through the plugin: only to people eligible at the moment of sending, each with a one-click unsubscribe'
+        )}
       />
       <Layouts.Content>
         <PluginNav />
         {data.length === 0 ? (
-          <EmptyStateLayout content={t('messages.empty', 'Nothing sent yet. Your back end sends with POST /api/consent/messages (see docs/back-ends.md).')} />
+          <EmptyStateLayout
+            content={t(
+              'messages.empty',
+              'Nothing sent yet. Your back end sends with POST /api/consent/messages (see docs/back-ends.md).'
+            )}
+          />
         ) : (
           <Table colCount={5} rowCount={data.length + 1}>
             <Thead>
@@ -89,7 +113,10 @@ const MessagesPage = () => {
                       <Flex gap={2}>
                         <ProgressBar
                           value={percent}
-                          aria-label={t('messages.progressLabel', '{done} of {total} recipients handled', { done, total: job.counts.total })}
+                          aria-label={t('messages.progressLabel', '{done} of {total} recipients handled', {
+                            done,
+                            total: job.counts.total,
+                          })}
                         />
                         <Typography variant="pi">{`${percent} %`}</Typography>
                       </Flex>

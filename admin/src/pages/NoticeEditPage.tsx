@@ -92,7 +92,9 @@ const NoticeEditPage = () => {
   const canPublish = useCan(PERMISSIONS.noticesPublish).can;
   const { data: notice, error, reload } = useResource<Notice>(isNew ? null : `/consent/notices/${id}`);
   const purpose = notice?.purpose ?? search.get('purpose') ?? '';
-  const { data: purposeRow } = useResource<Purpose>(purpose ? `/consent/purposes/${encodeURIComponent(purpose)}` : null);
+  const { data: purposeRow } = useResource<Purpose>(
+    purpose ? `/consent/purposes/${encodeURIComponent(purpose)}` : null
+  );
   const locale = notice?.locale ?? search.get('locale') ?? 'en';
   const { data: versions } = useResource<Notice[]>(
     purpose ? `/consent/notices?purpose=${encodeURIComponent(purpose)}&locale=${encodeURIComponent(locale)}` : null
@@ -197,14 +199,21 @@ const NoticeEditPage = () => {
     editable && purposeRow && checklistContext
       ? missingInformation(
           // A link the API would refuse is not a link yet.
-          { language: locale, ...toInput(draft), privacyPolicyUrl: isWebLink(draft.privacyPolicyUrl.trim()) ? draft.privacyPolicyUrl : null },
+          {
+            language: locale,
+            ...toInput(draft),
+            privacyPolicyUrl: isWebLink(draft.privacyPolicyUrl.trim()) ? draft.privacyPolicyUrl : null,
+          },
           purposeRow.legalBasis,
           checklistContext.controller,
           purposeRow
         )
       : null;
   const missing = liveMissing ?? (isNew ? null : notice!.status === 'draft' ? notice!.missing : []);
-  const unsaved = !isNew && !!notice && JSON.stringify(toInput(draft)) !== JSON.stringify(toInput({ ...fromNotice(notice), material: notice.material }));
+  const unsaved =
+    !isNew &&
+    !!notice &&
+    JSON.stringify(toInput(draft)) !== JSON.stringify(toInput({ ...fromNotice(notice), material: notice.material }));
   // Publishing retires the version in force, if there is one: the first publication retires nothing.
   const inForce = versions?.find((v) => v.status === 'published' && v.id !== notice?.id);
 
@@ -235,7 +244,9 @@ const NoticeEditPage = () => {
             {!isNew && notice!.status === 'draft' && canPublish && (
               <Dialog.Root>
                 <Dialog.Trigger>
-                  <Button disabled={notice!.missing.length > 0 || unsaved || (missing?.length ?? 0) > 0}>{t('notices.publish', 'Publish')}</Button>
+                  <Button disabled={notice!.missing.length > 0 || unsaved || (missing?.length ?? 0) > 0}>
+                    {t('notices.publish', 'Publish')}
+                  </Button>
                 </Dialog.Trigger>
                 <Dialog.Content>
                   <Dialog.Header>

@@ -2,7 +2,15 @@ import { useEffect, useState } from 'react';
 import { Box, Button, Flex, Grid, Typography } from '@strapi/design-system';
 import { Layouts, Page, useNotification } from '@strapi/strapi/admin';
 import { useNavigate, useParams } from 'react-router-dom';
-import { AUDIENCES, CHANNELS, LEGAL_BASES, mechanismOf, SECTORS, type LegalBasis, type Sector } from '../../../shared/contracts/domain';
+import {
+  AUDIENCES,
+  CHANNELS,
+  LEGAL_BASES,
+  mechanismOf,
+  SECTORS,
+  type LegalBasis,
+  type Sector,
+} from '../../../shared/contracts/domain';
 import type { Purpose, PurposeInput } from '../../../shared/contracts/purposes';
 import { useMutation, useResource, type FieldErrors } from '../api';
 import { CheckboxGroup, SelectField, TextAreaField, TextField, ToggleField } from '../components/Fields';
@@ -14,7 +22,9 @@ import { pluginPath } from '../utils/pluginPath';
 import { useT } from '../utils/useT';
 import { useCan } from '../utils/useCan';
 
-type Draft = Required<Omit<PurposeInput, 'minimumAge' | 'lifetimeDays' | 'translations' | 'balancingTest' | 'sector'>> & {
+type Draft = Required<
+  Omit<PurposeInput, 'minimumAge' | 'lifetimeDays' | 'translations' | 'balancingTest' | 'sector'>
+> & {
   balancingTest: string;
   sector: Sector | '';
   minimumAge: string;
@@ -66,7 +76,16 @@ const fromPurpose = (p: Purpose): Draft => ({
   fr: { name: p.translations.fr?.name ?? '', description: p.translations.fr?.description ?? '' },
 });
 
-const toInput = ({ de, fr, minimumAge, lifetimeDays, directMarketing, balancingTest, sector, ...rest }: Draft): PurposeInput => {
+const toInput = ({
+  de,
+  fr,
+  minimumAge,
+  lifetimeDays,
+  directMarketing,
+  balancingTest,
+  sector,
+  ...rest
+}: Draft): PurposeInput => {
   const translations: PurposeInput['translations'] = {};
   for (const [code, tr] of [
     ['de', de],
@@ -212,7 +231,10 @@ const PurposeEditPage = () => {
                   disabled={readOnly || used}
                   options={LEGAL_BASES.map((b) => ({ value: b, label: labels.legalBasis[b] }))}
                   hint={t('purposes.mechanismHint', 'Mechanism: {mechanism}', {
-                    mechanism: labels.mechanism[mechanismOf(draft.legalBasis, draft.legalBasis === 'contract' && draft.directMarketing)],
+                    mechanism:
+                      labels.mechanism[
+                        mechanismOf(draft.legalBasis, draft.legalBasis === 'contract' && draft.directMarketing)
+                      ],
                   })}
                 />
               </Grid.Item>

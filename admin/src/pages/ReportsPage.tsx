@@ -1,5 +1,17 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import { Box, Button, EmptyStateLayout, Flex, Table, Tbody, Td, Th, Thead, Tr, Typography } from '@strapi/design-system';
+import {
+  Box,
+  Button,
+  EmptyStateLayout,
+  Flex,
+  Table,
+  Tbody,
+  Td,
+  Th,
+  Thead,
+  Tr,
+  Typography,
+} from '@strapi/design-system';
 import { Download, Plus } from '@strapi/icons';
 import { Layouts, Page, useFetchClient, useNotification } from '@strapi/strapi/admin';
 import { fieldErrorsOf, messageOf, type FieldErrors } from '../api';
@@ -98,7 +110,10 @@ const ReportsPage = () => {
       <Page.Title>{t('reports.title', 'Reports')}</Page.Title>
       <Layouts.Header
         title={t('reports.title', 'Reports')}
-        subtitle={t('reports.subtitle', 'Signed compliance reports for a period: what a data-protection authority asks for')}
+        subtitle={t(
+          'reports.subtitle',
+          'Signed compliance reports for a period: what a data-protection authority asks for'
+        )}
       />
       <Layouts.Content>
         <PluginNav />
@@ -137,7 +152,12 @@ const ReportsPage = () => {
                 required
               />
               <Box>
-                <Button type="submit" startIcon={<Plus />} loading={busy === 'generate'} disabled={draft.purposes.length === 0}>
+                <Button
+                  type="submit"
+                  startIcon={<Plus />}
+                  loading={busy === 'generate'}
+                  disabled={draft.purposes.length === 0}
+                >
                   {t('reports.generate', 'Generate report')}
                 </Button>
               </Box>
@@ -194,10 +214,22 @@ const ReportsPage = () => {
                     </Td>
                     <Td>
                       <Flex gap={2}>
-                        <Button variant="tertiary" size="S" startIcon={<Download />} loading={busy === `${r.id}:json`} onClick={() => download(r, 'json')}>
+                        <Button
+                          variant="tertiary"
+                          size="S"
+                          startIcon={<Download />}
+                          loading={busy === `${r.id}:json`}
+                          onClick={() => download(r, 'json')}
+                        >
                           JSON
                         </Button>
-                        <Button variant="tertiary" size="S" startIcon={<Download />} loading={busy === `${r.id}:pdf`} onClick={() => download(r, 'pdf')}>
+                        <Button
+                          variant="tertiary"
+                          size="S"
+                          startIcon={<Download />}
+                          loading={busy === `${r.id}:pdf`}
+                          onClick={() => download(r, 'pdf')}
+                        >
                           PDF
                         </Button>
                       </Flex>

@@ -23,22 +23,28 @@ const httpUrl = () =>
 
 /** An address a visitor's browser fetches: https only (no mixed content), or a path on this server. */
 const pageResource = () =>
-  yup.string().test('page-resource', '${path} must be an https:// URL or a path starting with / on this server', (value) => {
-    if (value === undefined) return true;
-    if (/^\/(?![/\\])/.test(value)) return true;
-    try {
-      return new URL(value).protocol === 'https:';
-    } catch {
-      return false;
-    }
-  });
+  yup
+    .string()
+    .test('page-resource', '${path} must be an https:// URL or a path starting with / on this server', (value) => {
+      if (value === undefined) return true;
+      if (/^\/(?![/\\])/.test(value)) return true;
+      try {
+        return new URL(value).protocol === 'https:';
+      } catch {
+        return false;
+      }
+    });
 
 const pages = yup
   .object({
     siteName: yup.string().trim().min(1).max(100),
-    logoUrl: pageResource().test('logo-name', '${path} needs pages.siteName: the name is the logo\'s text alternative', function named(value) {
-      return value === undefined || !!this.parent?.siteName;
-    }),
+    logoUrl: pageResource().test(
+      'logo-name',
+      "${path} needs pages.siteName: the name is the logo's text alternative",
+      function named(value) {
+        return value === undefined || !!this.parent?.siteName;
+      }
+    ),
     accentColor: yup
       .string()
       .matches(HEX_COLOUR, '${path} must be a CSS colour written #rrggbb or #rgb')
@@ -52,7 +58,13 @@ const pages = yup
         });
       }),
     stylesheetUrl: pageResource(),
-    template: yup.string().test('template-content', '${path} must contain {{content}}', (value) => value === undefined || value.includes('{{content}}')),
+    template: yup
+      .string()
+      .test(
+        'template-content',
+        '${path} must contain {{content}}',
+        (value) => value === undefined || value.includes('{{content}}')
+      ),
   })
   .noUnknown(true, '${path} has unknown key(s): ${unknown}');
 
@@ -97,8 +109,13 @@ export const configSchema = (production: boolean) =>
         .of(yup.string().strict().min(SECRET_MIN_LENGTH).required())
         .defined()
         .test('previous-secrets', function distinct(value) {
-          const problem = ringProblem((this.parent as { secret?: string })?.secret, (value ?? []).filter((v): v is string => typeof v === 'string'));
-          return problem ? this.createError({ path: `previousSecrets[${problem.index}]`, message: `\${path} ${problem.reason}` }) : true;
+          const problem = ringProblem(
+            (this.parent as { secret?: string })?.secret,
+            (value ?? []).filter((v): v is string => typeof v === 'string')
+          );
+          return problem
+            ? this.createError({ path: `previousSecrets[${problem.index}]`, message: `\${path} ${problem.reason}` })
+            : true;
         }),
       publicUrl: httpUrl(),
       jurisdiction: yup
@@ -118,20 +135,24 @@ export const configSchema = (production: boolean) =>
         .noUnknown(true, '${path} has unknown key(s): ${unknown}'),
       rateLimit: yup
         .mixed()
-        .test('rate-limit', '${path} must be false or { max, windowSeconds, perIdentifier? } with positive integers', (value) => {
-          if (value === false) return true;
-          if (!value || typeof value !== 'object') return false;
-          const { max, windowSeconds, perIdentifier = 1, ...rest } = value as Record<string, unknown>;
-          return (
-            Object.keys(rest).length === 0 &&
-            Number.isInteger(perIdentifier) &&
-            (perIdentifier as number) > 0 &&
-            Number.isInteger(max) &&
-            (max as number) > 0 &&
-            Number.isInteger(windowSeconds) &&
-            (windowSeconds as number) > 0
-          );
-        }),
+        .test(
+          'rate-limit',
+          '${path} must be false or { max, windowSeconds, perIdentifier? } with positive integers',
+          (value) => {
+            if (value === false) return true;
+            if (!value || typeof value !== 'object') return false;
+            const { max, windowSeconds, perIdentifier = 1, ...rest } = value as Record<string, unknown>;
+            return (
+              Object.keys(rest).length === 0 &&
+              Number.isInteger(perIdentifier) &&
+              (perIdentifier as number) > 0 &&
+              Number.isInteger(max) &&
+              (max as number) > 0 &&
+              Number.isInteger(windowSeconds) &&
+              (windowSeconds as number) > 0
+            );
+          }
+        ),
       http: yup
         .object({
           // Under Node's own requestTimeout (300 s), which would end the request first.
@@ -141,11 +162,17 @@ export const configSchema = (production: boolean) =>
         .noUnknown(true, '${path} has unknown key(s): ${unknown}'),
       webhooks: yup
         .object({
-          signingSecret: yup.string().min(SECRET_MIN_LENGTH, `\${path} must be at least ${SECRET_MIN_LENGTH} characters`),
+          signingSecret: yup
+            .string()
+            .min(SECRET_MIN_LENGTH, `\${path} must be at least ${SECRET_MIN_LENGTH} characters`),
           maxAttempts: yup.number().integer().min(1).max(50).required(),
           // Milliseconds so tests can retry at once; a production value is seconds or more.
           baseDelayMs: yup.number().integer().min(1).required(),
-          maxDelayMs: yup.number().integer().min(yup.ref('baseDelayMs'), '${path} must be at least webhooks.baseDelayMs').required(),
+          maxDelayMs: yup
+            .number()
+            .integer()
+            .min(yup.ref('baseDelayMs'), '${path} must be at least webhooks.baseDelayMs')
+            .required(),
           pollIntervalMs: yup.number().integer().min(10).max(3_600_000).required(),
           // Under the delivery's claim (services/webhook-outbox), so a slow receiver is never posted to twice at once.
           timeoutMs: yup.number().integer().min(100).max(60_000).required(),
@@ -166,16 +193,20 @@ export const configSchema = (production: boolean) =>
                   Object.values(byLocale).every((t) => template.isValidSync(t, { strict: true }))
               )
             )
-            .test('templates-link', '${path}.${name} templates must contain {{link}} in text (and in html when given)', function hasLink(value) {
-              const templates = (value ?? {}) as Record<string, Record<string, { text?: string; html?: string }>>;
-              for (const name of MAIL_TEMPLATES) {
-                const ok = Object.values(templates[name] ?? {}).every(
-                  (t) => !!t?.text?.includes('{{link}}') && (t.html === undefined || t.html.includes('{{link}}'))
-                );
-                if (!ok) return this.createError({ params: { name } });
+            .test(
+              'templates-link',
+              '${path}.${name} templates must contain {{link}} in text (and in html when given)',
+              function hasLink(value) {
+                const templates = (value ?? {}) as Record<string, Record<string, { text?: string; html?: string }>>;
+                for (const name of MAIL_TEMPLATES) {
+                  const ok = Object.values(templates[name] ?? {}).every(
+                    (t) => !!t?.text?.includes('{{link}}') && (t.html === undefined || t.html.includes('{{link}}'))
+                  );
+                  if (!ok) return this.createError({ params: { name } });
+                }
+                return true;
               }
-              return true;
-            })
+            )
             .test(
               'templates-opt-out',
               '${path}.${name} templates must contain {{unsubscribeUrl}} in text (and in html when given): the mail is marketing, sent with its opt-out link (D4, D10)',
@@ -183,7 +214,9 @@ export const configSchema = (production: boolean) =>
                 const templates = (value ?? {}) as Record<string, Record<string, { text?: string; html?: string }>>;
                 for (const name of MARKETING_TEMPLATES) {
                   const ok = Object.values(templates[name] ?? {}).every(
-                    (t) => !!t?.text?.includes('{{unsubscribeUrl}}') && (t.html === undefined || t.html.includes('{{unsubscribeUrl}}'))
+                    (t) =>
+                      !!t?.text?.includes('{{unsubscribeUrl}}') &&
+                      (t.html === undefined || t.html.includes('{{unsubscribeUrl}}'))
                   );
                   if (!ok) return this.createError({ params: { name } });
                 }
@@ -197,7 +230,13 @@ export const configSchema = (production: boolean) =>
         .object({
           maxRecipientsPerCall: yup.number().strict().integer().min(1).max(100_000).required(),
           // A template needs room for its two links; more than 5 MB is a mistake, not a newsletter.
-          maxTemplateBytes: yup.number().strict().integer().min(1024).max(5 * 1024 * 1024).required(),
+          maxTemplateBytes: yup
+            .number()
+            .strict()
+            .integer()
+            .min(1024)
+            .max(5 * 1024 * 1024)
+            .required(),
           batchSize: yup.number().strict().integer().min(1).max(1000).required(),
           claimTimeoutSeconds: yup.number().strict().integer().min(30).required(),
           worker: yup.boolean().strict().required(),
@@ -207,7 +246,16 @@ export const configSchema = (production: boolean) =>
         .object({
           prospectMonths: positiveInt(),
           // Whose subscribers the three-year rule also ends (I4): people of these jurisdictions.
-          subscriberJurisdictions: yup.array().of(yup.string().strict().oneOf([...JURISDICTIONS]).required()).defined(),
+          subscriberJurisdictions: yup
+            .array()
+            .of(
+              yup
+                .string()
+                .strict()
+                .oneOf([...JURISDICTIONS])
+                .required()
+            )
+            .defined(),
           // Days between the re-permission request and the purge (I4): at least a week to answer, at most a year.
           repermissionDays: yup.number().strict().integer().min(7).max(365).required(),
           suppressionMinMonths: positiveInt(),
@@ -217,7 +265,10 @@ export const configSchema = (production: boolean) =>
             .integer()
             .nullable()
             .defined()
-            .min(yup.ref('suppressionMinMonths'), '${path} must be null or at least retention.suppressionMinMonths (${min})'),
+            .min(
+              yup.ref('suppressionMinMonths'),
+              '${path} must be null or at least retention.suppressionMinMonths (${min})'
+            ),
           // How long an import reference guards retries (J2, N7).
           importBatchDays: yup
             .number()

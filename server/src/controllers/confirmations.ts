@@ -13,7 +13,6 @@ import { asLinkPage } from '../utils/link-page';
 import { getService } from '../utils/get-service';
 import { validateTokenParam } from '../validation/token';
 
-
 /** A refused confirmation link as a page (an expired one offers a new link). */
 const asPage = (ctx: Context, token: string, run: () => Promise<void>) =>
   asLinkPage(
@@ -21,7 +20,10 @@ const asPage = (ctx: Context, token: string, run: () => Promise<void>) =>
     {
       invalid: confirmInvalidPage,
       gone: (language, error) =>
-        confirmExpiredPage(language, (error.details as { resend?: boolean }).resend ? `/api/consent/confirm/${token}/resend` : null),
+        confirmExpiredPage(
+          language,
+          (error.details as { resend?: boolean }).resend ? `/api/consent/confirm/${token}/resend` : null
+        ),
     },
     () => pageLanguage(ctx.query.locale ?? ctx.acceptsLanguages('en', 'de', 'fr')),
     run
@@ -55,7 +57,12 @@ const confirmations = () => ({
       const outcome = await getService('confirmations').confirm(token, captureRequest(ctx));
       if (wantsHtml(ctx)) {
         ctx.type = 'html';
-        ctx.body = confirmDonePage(outcome.language, outcome.status, outcome.purposes.map((p) => p.name), outcome.preferencesUrl);
+        ctx.body = confirmDonePage(
+          outcome.language,
+          outcome.status,
+          outcome.purposes.map((p) => p.name),
+          outcome.preferencesUrl
+        );
         return;
       }
       ctx.body = {
@@ -75,7 +82,9 @@ const confirmations = () => ({
       ctx.status = 202;
       if (wantsHtml(ctx)) {
         ctx.type = 'html';
-        ctx.body = confirmResentPage(pageLanguage(language ?? ctx.query.locale ?? ctx.acceptsLanguages('en', 'de', 'fr')));
+        ctx.body = confirmResentPage(
+          pageLanguage(language ?? ctx.query.locale ?? ctx.acceptsLanguages('en', 'de', 'fr'))
+        );
         return;
       }
       // The same answer whether or not a mail went out: a link must not tell who signed up.

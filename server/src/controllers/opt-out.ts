@@ -90,7 +90,10 @@ const optOut = () => ({
       if (wantsHtml(ctx)) {
         const { payload } = getService('tokens').read(token, 'unsubscribe');
         ctx.type = 'html';
-        ctx.body = unsubscribedPage(await personLanguage(ctx, token, ['unsubscribe']), getService('links').preferences(payload.sub));
+        ctx.body = unsubscribedPage(
+          await personLanguage(ctx, token, ['unsubscribe']),
+          getService('links').preferences(payload.sub)
+        );
         return;
       }
       ctx.body = { data: { status: 'unsubscribed', changed: result.changed } };
@@ -117,11 +120,17 @@ const optOut = () => ({
     await linkPage(ctx, async () => {
       const raw = (ctx.request as { body?: unknown }).body;
       const fromPage = !!ctx.is('application/x-www-form-urlencoded', 'multipart/form-data');
-      const change = fromPage ? await fromPreferencesPage(token, (raw ?? {}) as Record<string, unknown>) : await validatePreferences(raw);
+      const change = fromPage
+        ? await fromPreferencesPage(token, (raw ?? {}) as Record<string, unknown>)
+        : await validatePreferences(raw);
       const states = await getService('preferences').update(token, change, captureRequest(ctx));
       if (wantsHtml(ctx)) {
         ctx.type = 'html';
-        ctx.body = preferencesPage(await getService('preferences').view(token), `/api/consent/preferences/${token}`, true);
+        ctx.body = preferencesPage(
+          await getService('preferences').view(token),
+          `/api/consent/preferences/${token}`,
+          true
+        );
         return;
       }
       ctx.body = { data: { states } };
@@ -135,7 +144,12 @@ const optOut = () => ({
   async withdraw(ctx: Context) {
     const input = await validateWithdrawal((ctx.request as { body?: unknown }).body);
     await getService('opt-out').throttle(input.subject);
-    await getService('opt-out').withdraw(input, { method: 'form', actor: 'subject', request: captureRequest(ctx), source: 'withdrawal-route' });
+    await getService('opt-out').withdraw(input, {
+      method: 'form',
+      actor: 'subject',
+      request: captureRequest(ctx),
+      source: 'withdrawal-route',
+    });
     ctx.status = 202;
     ctx.body = { data: { status: 'accepted' } };
   },

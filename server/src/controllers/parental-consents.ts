@@ -1,7 +1,12 @@
 import type { Context } from 'koa';
 import { GoneError } from '../errors';
 import { pageLanguage } from '../pages/layout';
-import { parentalDonePage, parentalExpiredPage, parentalInvalidPage, parentalQuestionPage } from '../pages/parental-consent';
+import {
+  parentalDonePage,
+  parentalExpiredPage,
+  parentalInvalidPage,
+  parentalQuestionPage,
+} from '../pages/parental-consent';
 import { captureRequest, wantsHtml } from '../utils/capture-request';
 import { asLinkPage } from '../utils/link-page';
 import { getService } from '../utils/get-service';
@@ -41,10 +46,16 @@ const parentalConsents = () => ({
       const outcome = await getService('parental-consents').confirm(token, captureRequest(ctx));
       if (wantsHtml(ctx)) {
         ctx.type = 'html';
-        ctx.body = parentalDonePage(outcome.language, outcome.status, outcome.purposes.map((p) => p.name));
+        ctx.body = parentalDonePage(
+          outcome.language,
+          outcome.status,
+          outcome.purposes.map((p) => p.name)
+        );
         return;
       }
-      ctx.body = { data: { status: outcome.status, states: Object.fromEntries(outcome.purposes.map((p) => [p.key, p.state])) } };
+      ctx.body = {
+        data: { status: outcome.status, states: Object.fromEntries(outcome.purposes.map((p) => [p.key, p.state])) },
+      };
     });
   },
 });

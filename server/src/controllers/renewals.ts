@@ -13,7 +13,10 @@ const asPage = (ctx: Context, run: () => Promise<void>) =>
     ctx,
     { invalid: renewInvalidPage, gone: renewGonePage },
     (error) =>
-      pageLanguage((error instanceof GoneError && (error.details as { language?: string }).language) || ctx.acceptsLanguages('en', 'de', 'fr')),
+      pageLanguage(
+        (error instanceof GoneError && (error.details as { language?: string }).language) ||
+          ctx.acceptsLanguages('en', 'de', 'fr')
+      ),
     run
   );
 

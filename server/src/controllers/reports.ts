@@ -37,7 +37,10 @@ const reports = () => ({
     const { kid } = JSON.parse(Buffer.from(jws.split('.')[0], 'base64url').toString('utf8')) as { kid?: string };
     const jwksUrl = `${getService('settings').publicUrl()}/api/consent/jwks.json`;
     ctx.set('Content-Type', 'application/pdf');
-    ctx.set('Content-Disposition', `attachment; filename="consent-report-${report.period && (report.period as { from: string }).from}-${id.slice(0, 8)}.pdf"`);
+    ctx.set(
+      'Content-Disposition',
+      `attachment; filename="consent-report-${report.period && (report.period as { from: string }).from}-${id.slice(0, 8)}.pdf"`
+    );
     ctx.set('Cache-Control', 'no-store');
     ctx.body = reportPdf(report, hash, jwksUrl, kid ?? null);
   },

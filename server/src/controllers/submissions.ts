@@ -10,7 +10,9 @@ const submissions = () => ({
   async create(ctx: Context) {
     const raw = (ctx.request as { body?: unknown }).body;
     const form = !!ctx.is('application/x-www-form-urlencoded', 'multipart/form-data');
-    const body = await validateSubmission(form && raw && typeof raw === 'object' ? fromUrlencoded(raw as Record<string, unknown>) : raw);
+    const body = await validateSubmission(
+      form && raw && typeof raw === 'object' ? fromUrlencoded(raw as Record<string, unknown>) : raw
+    );
     const result = await getService('capture').submit(body, captureRequest(ctx));
 
     if (isHtmlFormPost(ctx)) {

@@ -24,7 +24,7 @@ const MYSQL_WAIT_SECONDS = 600;
 
 const lockName = (strapi: Core.Strapi) => {
   const client = strapi.db.dialect.client;
-  const scope = client === 'postgres' ? strapi.db.getSchemaName() ?? 'public' : '';
+  const scope = client === 'postgres' ? (strapi.db.getSchemaName() ?? 'public') : '';
   return `strapi-plugin-consent:boot:${scope}`;
 };
 
@@ -36,7 +36,9 @@ export const takeBootLock = async (strapi: Core.Strapi) => {
   // wait for it for ever.
   const poolMax = Number((knex.client as { pool?: { max?: number } }).pool?.max ?? 2);
   if (poolMax < 2) {
-    strapi.log.warn('[consent] database pool max is 1: no boot lock, so start instances on an empty database one at a time (docs/operations.md)');
+    strapi.log.warn(
+      '[consent] database pool max is 1: no boot lock, so start instances on an empty database one at a time (docs/operations.md)'
+    );
     return;
   }
   const connection = await knex.client.acquireConnection();
@@ -49,7 +51,8 @@ export const takeBootLock = async (strapi: Core.Strapi) => {
       // The database's name is part of the lock name: GET_LOCK names are server-wide.
       const result = await raw('SELECT GET_LOCK(CONCAT(?, DATABASE()), ?) AS acquired', [name, MYSQL_WAIT_SECONDS]);
       const rows = (Array.isArray(result) ? result[0] : result) as Array<{ acquired: number | null }>;
-      if (Number(rows?.[0]?.acquired) !== 1) throw new Error(`[consent] another instance held the boot lock for ${MYSQL_WAIT_SECONDS} s`);
+      if (Number(rows?.[0]?.acquired) !== 1)
+        throw new Error(`[consent] another instance held the boot lock for ${MYSQL_WAIT_SECONDS} s`);
     }
   } catch (error) {
     await knex.client.releaseConnection(connection);

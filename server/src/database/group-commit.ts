@@ -36,8 +36,7 @@ export const groupCommit = <In, Out>(strapi: Core.Strapi, write: (inputs: In[]) 
   let closed = false;
   let idle: Array<() => void> = [];
 
-  const transaction = (group: Queued<In, Out>[]) =>
-    strapi.db.transaction(() => write(group.map((item) => item.input)));
+  const transaction = (group: Queued<In, Out>[]) => strapi.db.transaction(() => write(group.map((item) => item.input)));
 
   const run = async (group: Queued<In, Out>[]) => {
     try {
@@ -83,7 +82,9 @@ export const groupCommit = <In, Out>(strapi: Core.Strapi, write: (inputs: In[]) 
   const submit = (input: In): Promise<Out> =>
     new Promise<Out>((resolve, reject) => {
       if (closed) {
-        reject(new ServiceUnavailableError('The server is shutting down: send the request again', { retryAfterSeconds: 5 }));
+        reject(
+          new ServiceUnavailableError('The server is shutting down: send the request again', { retryAfterSeconds: 5 })
+        );
         return;
       }
       queue.push({ input, resolve, reject });

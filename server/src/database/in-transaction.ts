@@ -8,7 +8,11 @@ export type QueryBuilder = ReturnType<Knex>;
  * plain `strapi.db.connection(table)` inside a transaction would wait for SQLite's single connection,
  * which that transaction holds, forever.
  */
-export const onTable = async <T>(strapi: Core.Strapi, table: string, build: (query: QueryBuilder) => PromiseLike<T>): Promise<T> =>
+export const onTable = async <T>(
+  strapi: Core.Strapi,
+  table: string,
+  build: (query: QueryBuilder) => PromiseLike<T>
+): Promise<T> =>
   strapi.db.inTransaction()
     ? strapi.db.transaction(({ trx }) => build(strapi.db.connection(table).transacting(trx)))
     : build(strapi.db.connection(table));

@@ -66,7 +66,11 @@ const pruneOnlyCondition = (columns: string[], same: (column: string) => string,
 
 /** Versioned by the guarded column list: a schema change installs a new trigger before the old one goes. */
 const pruneTriggerName = (columns: string[]) =>
-  PRUNE_TRIGGER_PREFIX + createHash('sha256').update([...columns].sort().join(',')).digest('hex').slice(0, 12);
+  PRUNE_TRIGGER_PREFIX +
+  createHash('sha256')
+    .update([...columns].sort().join(','))
+    .digest('hex')
+    .slice(0, 12);
 
 const sqliteQuote = (c: string) => `"${c}"`;
 const sqliteStatements = (table: string, columns: string[]) => [
@@ -115,7 +119,9 @@ const mysqlExistingTriggers = async (knex: Knex, table: string): Promise<Set<str
 
 /** Update triggers of earlier versions (the refuse-all one, prune-only ones for another column list). */
 const staleUpdateTriggers = (existing: Iterable<string>, current: string) =>
-  [...existing].filter((name) => name === OLD_UPDATE_TRIGGER || (name.startsWith(PRUNE_TRIGGER_PREFIX) && name !== current));
+  [...existing].filter(
+    (name) => name === OLD_UPDATE_TRIGGER || (name.startsWith(PRUNE_TRIGGER_PREFIX) && name !== current)
+  );
 
 const sqliteExistingTriggers = async (knex: Knex, table: string): Promise<Set<string>> => {
   const rows = await knex.raw(`SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?`, [table]);

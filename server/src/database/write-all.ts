@@ -27,7 +27,9 @@ const chunks = (w: TableWrite): TableWrite[] => {
 };
 
 const apply = (q: QueryBuilder, w: TableWrite): PromiseLike<unknown> & QueryBuilder =>
-  ('insert' in w ? q.insert(w.insert) : q.where(w.update.where).update(w.update.data)) as unknown as PromiseLike<unknown> & QueryBuilder;
+  ('insert' in w
+    ? q.insert(w.insert)
+    : q.where(w.update.where).update(w.update.data)) as unknown as PromiseLike<unknown> & QueryBuilder;
 
 /**
  * Runs a group's writes in the current transaction. On PostgreSQL they go as one statement (data-modifying
@@ -38,7 +40,8 @@ const apply = (q: QueryBuilder, w: TableWrite): PromiseLike<unknown> & QueryBuil
 export const writeAll = async (strapi: Core.Strapi, writes: TableWrite[]): Promise<void> => {
   const all = writes.flatMap(chunks);
   if (all.length === 0) return;
-  const combine = strapi.db.dialect.client === 'postgres' && all.reduce((n, w) => n + parameters(w), 0) <= MAX_PARAMETERS;
+  const combine =
+    strapi.db.dialect.client === 'postgres' && all.reduce((n, w) => n + parameters(w), 0) <= MAX_PARAMETERS;
   if (!combine) {
     for (const w of all) await onTable(strapi, w.table, (q) => apply(q, w));
     return;

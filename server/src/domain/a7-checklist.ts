@@ -40,7 +40,10 @@ export const missingInformation = (
   if (!notice.title?.trim() || !notice.body?.trim()) missing.push('purpose');
   if (!notice.dataCategories?.length) missing.push('dataCategories');
   // The right to object must be shown at collection for legitimate interest (C2, C3, Art. 21(4)).
-  if (needsWithdrawalText(basis, purpose.directMarketing) && !withdrawalTextFor(notice, basis, purpose.directMarketing)) {
+  if (
+    needsWithdrawalText(basis, purpose.directMarketing) &&
+    !withdrawalTextFor(notice, basis, purpose.directMarketing)
+  ) {
     missing.push('rightToWithdraw');
   }
   // The balancing test behind a legitimate interest is referenced before anyone is told of it (C3).

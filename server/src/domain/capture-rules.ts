@@ -137,7 +137,10 @@ export const planSubmission = (facts: SubmissionFacts): SubmissionPlan => {
   const current = (purpose: string, channel: Channel): CurrentState =>
     facts.states.get(stateKey(purpose, channel)) ?? { state: 'none', reconsentRequired: false };
 
-  const record = (purpose: RulePurpose, decide: (channel: Channel) => Omit<PlannedEvent, 'purpose' | 'channel' | 'legalBasis'> | null) => {
+  const record = (
+    purpose: RulePurpose,
+    decide: (channel: Channel) => Omit<PlannedEvent, 'purpose' | 'channel' | 'legalBasis'> | null
+  ) => {
     let decision: Decision = 'unchanged';
     for (const channel of purpose.channels) {
       const planned = decide(channel);
@@ -163,7 +166,8 @@ export const planSubmission = (facts: SubmissionFacts): SubmissionPlan => {
         if (answer.ticked.includes(channel)) {
           if (facts.identifiers && !channelReachable(channel, facts.identifiers)) return null;
           const alreadyGiven = state === 'granted' && !reconsentRequired;
-          if (facts.parentalConsent) return alreadyGiven ? null : { action: 'requested', state: 'pending', method: 'form' };
+          if (facts.parentalConsent)
+            return alreadyGiven ? null : { action: 'requested', state: 'pending', method: 'form' };
           const waits =
             (doubleOptIn && channel === 'email' && !alreadyGiven) ||
             grantWaitsForPhoneVerification({
@@ -181,8 +185,23 @@ export const planSubmission = (facts: SubmissionFacts): SubmissionPlan => {
     } else if (purpose.mechanism === 'opt-out' && (ticked || shown)) {
       // Told first, then (if ticked) objected: the informed events never change the decision.
       for (const channel of purpose.channels) {
-        if (!informsOfObjection(purpose, shown, facts.states.get(stateKey(purpose.key, channel)), answer.ticked.includes(channel))) continue;
-        events.push({ purpose: purpose.key, channel, legalBasis: purpose.legalBasis, action: 'informed', state: 'none', method: 'form' });
+        if (
+          !informsOfObjection(
+            purpose,
+            shown,
+            facts.states.get(stateKey(purpose.key, channel)),
+            answer.ticked.includes(channel)
+          )
+        )
+          continue;
+        events.push({
+          purpose: purpose.key,
+          channel,
+          legalBasis: purpose.legalBasis,
+          action: 'informed',
+          state: 'none',
+          method: 'form',
+        });
       }
       record(purpose, (channel) =>
         !answer.ticked.includes(channel) || current(purpose.key, channel).state === 'objected'

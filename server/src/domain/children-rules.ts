@@ -156,7 +156,8 @@ export const needsOwnConfirmation = (
   status: Partial<ChildStatus> | null | undefined,
   grantedByParent: boolean | null | undefined,
   now: Date
-): boolean => !!grantedByParent && !!status?.child && !!status.childUntil && status.childUntil.getTime() <= now.getTime();
+): boolean =>
+  !!grantedByParent && !!status?.child && !!status.childUntil && status.childUntil.getTime() <= now.getTime();
 
 /** Past the threshold now (G5 may apply): the record is child-flagged and its date has come. */
 export const reachedThreshold = (status: Partial<ChildStatus> | null | undefined, now: Date): boolean =>
@@ -182,7 +183,11 @@ export const formAgeThreshold = (
   form: { childrenCountry?: string | null; jurisdiction?: Jurisdiction | null },
   site: { jurisdiction: Jurisdiction; thresholds: Readonly<Record<string, number>>; defaultAge: number }
 ): AgeThreshold =>
-  thresholdFor(form.childrenCountry ?? countryOfJurisdiction(form.jurisdiction ?? site.jurisdiction), site.thresholds, site.defaultAge);
+  thresholdFor(
+    form.childrenCountry ?? countryOfJurisdiction(form.jurisdiction ?? site.jurisdiction),
+    site.thresholds,
+    site.defaultAge
+  );
 
 /**
  * G2: a pending consent whose request waits for a parent (its `requested` event carries

@@ -153,8 +153,7 @@ export const CONTACT_RULES: readonly ContactRule[] = [
     basis: 'contract',
     outcome: 'with-contract',
     reason: 'no-contract',
-    rule:
-      'A call within a current contract and related to it: Bloctel does not apply to it, and from 11 August 2026 it is the exception to prior consent. Without a current contract on record, no call.',
+    rule: 'A call within a current contract and related to it: Bloctel does not apply to it, and from 11 August 2026 it is the exception to prior consent. Without a current contract on record, no call.',
     source: 'Code conso. L223-1; Loi 2025-594 art. 13',
   },
   {
@@ -165,8 +164,7 @@ export const CONTACT_RULES: readonly ContactRule[] = [
     basis: 'contract',
     outcome: 'with-contract',
     reason: 'no-contract',
-    rule:
-      'Contract is a basis only while a contract with the person is current. Service messages are not marketing; a contract purpose flagged as direct marketing also honours objections and suppression entries.',
+    rule: 'Contract is a basis only while a contract with the person is current. Service messages are not marketing; a contract purpose flagged as direct marketing also honours objections and suppression entries.',
     source: 'GDPR Art. 6(1)(b), Art. 21(2)–(3)',
   },
 
@@ -178,8 +176,7 @@ export const CONTACT_RULES: readonly ContactRule[] = [
     audience: 'any',
     basis: 'consent',
     outcome: 'allowed-with-consent',
-    rule:
-      'A current consent of the person for this purpose and channel allows contact. The plugin records consent only from an explicit act, so it is also the "express" consent German law asks for.',
+    rule: 'A current consent of the person for this purpose and channel allows contact. The plugin records consent only from an explicit act, so it is also the "express" consent German law asks for.',
     source: 'GDPR Art. 6(1)(a), 7; ePrivacy Art. 13(1); CPCE L34-5; UWG §7(2) Nr. 1–2; Loi 2025-594 art. 13',
   },
 
@@ -204,8 +201,7 @@ export const CONTACT_RULES: readonly ContactRule[] = [
     basis: 'legitimate-interest',
     when: { aboutProfession: true },
     outcome: 'allowed',
-    rule:
-      'Email to a professional about their profession: no prior consent if the person was informed and could object at collection.',
+    rule: 'Email to a professional about their profession: no prior consent if the person was informed and could object at collection.',
     source: 'CNIL B2B guidance (deliberation of 17 Feb 2005); CNIL SAN-2020-018 Nestor',
   },
   {
@@ -252,8 +248,7 @@ export const CONTACT_RULES: readonly ContactRule[] = [
     basis: 'legitimate-interest',
     outcome: 'not-allowed',
     reason: 'jurisdiction-rule',
-    rule:
-      'Email and SMS need prior consent. For professionals the Directive leaves the choice to each member state; without a national rule, consent is assumed.',
+    rule: 'Email and SMS need prior consent. For professionals the Directive leaves the choice to each member state; without a national rule, consent is assumed.',
     source: 'ePrivacy Art. 13(1), 13(5)',
   },
   {
@@ -379,8 +374,7 @@ export const CONTACT_RULES: readonly ContactRule[] = [
     basis: 'legitimate-interest',
     outcome: 'not-allowed',
     reason: 'jurisdiction-rule',
-    rule:
-      'Reading or storing on the device (cookies, trackers) needs consent unless strictly necessary for a service the person asked for; such a purpose is modelled as contract.',
+    rule: 'Reading or storing on the device (cookies, trackers) needs consent unless strictly necessary for a service the person asked for; such a purpose is modelled as contract.',
     source: 'ePrivacy Art. 5(3); Loi I&L art. 82 (FR); §25 TDDDG (DE)',
   },
 ];
@@ -533,10 +527,10 @@ export interface SoftOptInEvidence {
 export const SOFT_OPT_IN_ELEMENTS = ['sale', 'similarProducts', 'objectionOffered'] as const;
 
 /** The elements (a)–(c) the record lacks; empty when the exception is fully evidenced. */
-export const missingSoftOptInElements = (evidence: SoftOptInEvidence | null | undefined): (typeof SOFT_OPT_IN_ELEMENTS)[number][] =>
-  SOFT_OPT_IN_ELEMENTS.filter((element) =>
-    element === 'sale' ? !evidence?.sale : evidence?.[element] !== true
-  );
+export const missingSoftOptInElements = (
+  evidence: SoftOptInEvidence | null | undefined
+): (typeof SOFT_OPT_IN_ELEMENTS)[number][] =>
+  SOFT_OPT_IN_ELEMENTS.filter((element) => (element === 'sale' ? !evidence?.sale : evidence?.[element] !== true));
 
 /** Whether suppression entries and opposition lists screen this purpose: direct marketing only (C4–C6). */
 export const screenedBySuppression = (basis: LegalBasis, directMarketing: boolean | null | undefined): boolean =>

@@ -19,7 +19,9 @@ export const afterFailure = (
   now: Date,
   policy: BackoffPolicy
 ): { status: 'pending'; at: Date } | { status: 'failed' } =>
-  attempts >= policy.maxAttempts ? { status: 'failed' } : { status: 'pending', at: new Date(now.getTime() + retryDelayMs(attempts, policy)) };
+  attempts >= policy.maxAttempts
+    ? { status: 'failed' }
+    : { status: 'pending', at: new Date(now.getTime() + retryDelayMs(attempts, policy)) };
 
 /** The longest a delivery can keep failing before it is given up: what D6's 48 hours must exceed. */
 export const retrySpanMs = (policy: BackoffPolicy): number => {

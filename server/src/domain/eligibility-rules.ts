@@ -1,4 +1,12 @@
-import type { Audience, Channel, ConsentState, Jurisdiction, LegalBasis, Sector, SuppressionReason } from '../../../shared/contracts/domain';
+import type {
+  Audience,
+  Channel,
+  ConsentState,
+  Jurisdiction,
+  LegalBasis,
+  Sector,
+  SuppressionReason,
+} from '../../../shared/contracts/domain';
 import {
   CONTACT_REASONS,
   contactAudience,
@@ -157,16 +165,25 @@ export const decideEligibility = (
     else if (state === 'pending' && belowThreshold(context.child, now)) reasons.push('parental-consent-pending');
     else if (state !== 'granted') reasons.push(CONSENT_REASONS[state] ?? 'no-consent');
     else if (stored?.reconsentRequired) reasons.push('re-consent-required');
-    else if (needsOwnConfirmation(context.child, stored?.grantedByParent, now)) reasons.push('own-confirmation-required');
+    else if (needsOwnConfirmation(context.child, stored?.grantedByParent, now))
+      reasons.push('own-confirmation-required');
   }
-  if (childMarketingBlocked(context.child, isDirectMarketing(basis, purpose.directMarketing), !!context.childMarketingAllowed, now)) {
+  if (
+    childMarketingBlocked(
+      context.child,
+      isDirectMarketing(basis, purpose.directMarketing),
+      !!context.childMarketingAllowed,
+      now
+    )
+  ) {
     reasons.push('child-marketing-off');
   }
 
   // The person's jurisdiction always applies; one the check names can only add its own refusals (C2).
   const currentContract = !!context.currentContract;
   const asked = context.askedJurisdiction;
-  const jurisdictions = asked && asked !== context.jurisdiction ? [context.jurisdiction, asked] : [context.jurisdiction];
+  const jurisdictions =
+    asked && asked !== context.jurisdiction ? [context.jurisdiction, asked] : [context.jurisdiction];
   const lawReasons: ContactReason[] = [];
   const add = (reason: ContactReason) => {
     if (!lawReasons.includes(reason)) lawReasons.push(reason);
@@ -186,7 +203,8 @@ export const decideEligibility = (
       add(rule.reason ?? 'soft-opt-in-incomplete');
     }
     if (rule.outcome === 'with-contract' && !currentContract) add(rule.reason ?? 'no-contract');
-    if (purpose.sector && sectorBan({ jurisdiction, channel, sector: purpose.sector, basis, currentContract })) add('sector-ban');
+    if (purpose.sector && sectorBan({ jurisdiction, channel, sector: purpose.sector, basis, currentContract }))
+      add('sector-ban');
   }
   // In the order of CONTACT_REASONS, so that answers are stable whichever jurisdiction refused first.
   if (lawReasons.length > 1) lawReasons.sort((a, b) => CONTACT_REASONS.indexOf(a) - CONTACT_REASONS.indexOf(b));

@@ -25,7 +25,12 @@ export const normaliseEmail = (input: string): NormaliseResult => {
   const at = trimmed.lastIndexOf('@');
   if (at < 1) return { ok: false, reason: 'is not an email address' };
   const local = trimmed.slice(0, at).toLowerCase();
-  const domain = domainToASCII(trimmed.slice(at + 1).normalize('NFC').toLowerCase());
+  const domain = domainToASCII(
+    trimmed
+      .slice(at + 1)
+      .normalize('NFC')
+      .toLowerCase()
+  );
   if (local.length > 64 || !LOCAL_PART.test(local) || !domain || !DOMAIN.test(domain)) {
     return { ok: false, reason: 'is not an email address' };
   }
@@ -45,7 +50,8 @@ export const normalisePhone = (input: string, country?: CountryCode): NormaliseR
   if (!parsed || !parsed.isValid()) {
     return {
       ok: false,
-      reason: trimmed.startsWith('+') || country ? 'is not a valid phone number' : 'needs the international prefix (+…)',
+      reason:
+        trimmed.startsWith('+') || country ? 'is not a valid phone number' : 'needs the international prefix (+…)',
     };
   }
   return { ok: true, value: parsed.number };

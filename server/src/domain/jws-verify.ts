@@ -43,13 +43,15 @@ export const verifyCompactJws = (jws: string, keys: Jwk[]): JwsCheck => {
       (k.alg === undefined || k.alg === protectedHeader.alg) &&
       (kid === null || k.kid === kid)
   );
-  if (candidates.length === 0) return { ok: false, problem: `no key${kid ? ` ${kid}` : ''} for ${String(protectedHeader.alg)} in the JWK set` };
+  if (candidates.length === 0)
+    return { ok: false, problem: `no key${kid ? ` ${kid}` : ''} for ${String(protectedHeader.alg)} in the JWK set` };
   const data = Buffer.from(`${header}.${body}`);
   const sig = Buffer.from(signature, 'base64url');
   for (const jwk of candidates) {
     try {
       const key = createPublicKey({ key: jwk, format: 'jwk' });
-      if (verify(alg.digest, data, { key, dsaEncoding: 'ieee-p1363' }, sig)) return { ok: true, payload, kid: jwk.kid ?? null };
+      if (verify(alg.digest, data, { key, dsaEncoding: 'ieee-p1363' }, sig))
+        return { ok: true, payload, kid: jwk.kid ?? null };
     } catch {
       // A malformed key verifies nothing; the next candidate may.
     }

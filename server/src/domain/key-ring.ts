@@ -25,10 +25,14 @@ export const secretId = (secret: string) =>
  * Why a ring cannot be used, or null: a previous secret equal to the current one or to another previous
  * one is a configuration mistake (a rotation copied twice), refused rather than silently ignored.
  */
-export const ringProblem = (current: string | undefined, previous: readonly string[]): { index: number; reason: string } | null => {
+export const ringProblem = (
+  current: string | undefined,
+  previous: readonly string[]
+): { index: number; reason: string } | null => {
   const seen = new Set<string>(current ? [current] : []);
   for (const [index, secret] of previous.entries()) {
-    if (current && secret === current) return { index, reason: 'is the current secret: remove it from previousSecrets' };
+    if (current && secret === current)
+      return { index, reason: 'is the current secret: remove it from previousSecrets' };
     if (seen.has(secret)) return { index, reason: 'appears twice in previousSecrets' };
     seen.add(secret);
   }

@@ -203,7 +203,6 @@ export const DEFAULT_TEMPLATES: Record<string, Record<string, EmailTemplate>> = 
   'parental-consent': parentalConsent,
 };
 
-
 const fill = (template: string, values: MailValues, escape: (v: string) => string) =>
   template.replace(/\{\{(\w+)\}\}/g, (whole, name: string) =>
     Object.prototype.hasOwnProperty.call(values, name) ? escape(values[name as keyof MailValues] ?? '') : whole

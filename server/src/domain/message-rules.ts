@@ -32,12 +32,17 @@ const has = (body: string, name: string) => new RegExp(`\\{\\{\\s*${name}\\s*\\}
  * D4, E6: the body parts of a marketing template that lack the visible opt-out link, as request paths
  * (`template.html`, `template.text`). Both parts are checked: a client showing either must show the link.
  */
-export const missingOptOut = (template: Pick<MessageTemplate, 'html' | 'text'>, kind: MessageKind = 'marketing'): ('html' | 'text')[] =>
+export const missingOptOut = (
+  template: Pick<MessageTemplate, 'html' | 'text'>,
+  kind: MessageKind = 'marketing'
+): ('html' | 'text')[] =>
   kind === 'marketing' ? (['html', 'text'] as const).filter((part) => !has(template[part], OPT_OUT_PLACEHOLDER)) : [];
 
 /** The size a template counts against `messages.maxTemplateBytes`: its three parts in UTF-8. */
 export const templateBytes = (template: MessageTemplate): number =>
-  Buffer.byteLength(template.subject, 'utf8') + Buffer.byteLength(template.html, 'utf8') + Buffer.byteLength(template.text, 'utf8');
+  Buffer.byteLength(template.subject, 'utf8') +
+  Buffer.byteLength(template.html, 'utf8') +
+  Buffer.byteLength(template.text, 'utf8');
 
 /**
  * One recipient's mail: every known `{{name}}` replaced (HTML-escaped in the HTML part, so a value can
@@ -46,7 +51,9 @@ export const templateBytes = (template: MessageTemplate): number =>
  */
 export const renderMessage = (template: MessageTemplate, values: Record<string, string>): MessageTemplate => {
   const fill = (body: string, escape: (v: string) => string) =>
-    body.replace(PLACEHOLDER, (whole, name: string) => (Object.prototype.hasOwnProperty.call(values, name) ? escape(values[name]) : whole));
+    body.replace(PLACEHOLDER, (whole, name: string) =>
+      Object.prototype.hasOwnProperty.call(values, name) ? escape(values[name]) : whole
+    );
   return {
     subject: fill(template.subject, (v) => v.replace(/[\r\n]+/g, ' ')),
     html: fill(template.html, escapeHtml),
@@ -59,7 +66,11 @@ export const RECIPIENT_STATUSES = ['queued', 'claimed', 'sending', 'sent', 'skip
 export type RecipientStatus = (typeof RECIPIENT_STATUSES)[number];
 
 /** Why a row failed: the provider refused the mail, or the instance stopped while it was being handed over. */
-export const FAILURE_REASONS = { provider: 'provider-error', interrupted: 'interrupted', noAddress: 'no-address' } as const;
+export const FAILURE_REASONS = {
+  provider: 'provider-error',
+  interrupted: 'interrupted',
+  noAddress: 'no-address',
+} as const;
 
 /**
  * At most once (D1, D10: a mail sent twice to someone who left in between is a mail without a basis).
@@ -74,7 +85,10 @@ export const recoveredStatus = (status: RecipientStatus): { status: RecipientSta
 };
 
 /** The job's status as the API tells it, from its recipients' counts. */
-export const jobStatus = (counts: { total: number; queued: number; inFlight: number }, started: boolean): 'queued' | 'sending' | 'done' => {
+export const jobStatus = (
+  counts: { total: number; queued: number; inFlight: number },
+  started: boolean
+): 'queued' | 'sending' | 'done' => {
   if (counts.queued === 0 && counts.inFlight === 0) return 'done';
   return started || counts.queued < counts.total ? 'sending' : 'queued';
 };

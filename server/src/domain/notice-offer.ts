@@ -16,8 +16,7 @@ export type NotOfferedReason =
   | 'no-notice-in-language';
 
 export type NoticeOffer =
-  | { offered: true; noticeLanguage: string; fallback: boolean }
-  | { offered: false; reason: NotOfferedReason };
+  { offered: true; noticeLanguage: string; fallback: boolean } | { offered: false; reason: NotOfferedReason };
 
 export interface OfferedPurpose {
   active: boolean;

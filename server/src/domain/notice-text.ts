@@ -26,7 +26,12 @@ export interface NoticeFields {
  * NFC strings; see docs/notices.md) is what the content hash covers, so a receipt's hash proves which
  * words, which data categories, which recipients and which controller the person saw (A9).
  */
-export const noticeText = (notice: NoticeFields, basis: LegalBasis, controller: Controller, directMarketing = false) => ({
+export const noticeText = (
+  notice: NoticeFields,
+  basis: LegalBasis,
+  controller: Controller,
+  directMarketing = false
+) => ({
   purpose: notice.purpose,
   language: notice.language,
   version: notice.version,
@@ -40,5 +45,9 @@ export const noticeText = (notice: NoticeFields, basis: LegalBasis, controller: 
   controller: { name: controller.name, address: controller.address, contact: controller.contact },
 });
 
-export const noticeHash = (notice: NoticeFields, basis: LegalBasis, controller: Controller, directMarketing = false): string =>
-  sha256Hex(canonicalJson(noticeText(notice, basis, controller, directMarketing)));
+export const noticeHash = (
+  notice: NoticeFields,
+  basis: LegalBasis,
+  controller: Controller,
+  directMarketing = false
+): string => sha256Hex(canonicalJson(noticeText(notice, basis, controller, directMarketing)));

@@ -13,11 +13,17 @@ interface OptOutPurpose {
  * messages and legal obligations give no choice to take back.
  */
 export const optOutAction = (purpose: OptOutPurpose): 'withdrawn' | 'objected' | null =>
-  purpose.legalBasis === 'consent' ? 'withdrawn' : isDirectMarketing(purpose.legalBasis, purpose.directMarketing) ? 'objected' : null;
+  purpose.legalBasis === 'consent'
+    ? 'withdrawn'
+    : isDirectMarketing(purpose.legalBasis, purpose.directMarketing)
+      ? 'objected'
+      : null;
 
 /**
  * The reason of the suppression entry a "leave everything" records: an objection when it objected to
  * anything (it then also holds against the person's later grants made by others, C4), else an unsubscribe.
  */
-export const everythingSuppressionReason = (purposes: readonly OptOutPurpose[]): Extract<SuppressionReason, 'objection' | 'unsubscribe'> =>
+export const everythingSuppressionReason = (
+  purposes: readonly OptOutPurpose[]
+): Extract<SuppressionReason, 'objection' | 'unsubscribe'> =>
   purposes.some((p) => optOutAction(p) === 'objected') ? 'objection' : 'unsubscribe';

@@ -1,4 +1,11 @@
-import type { Audience, Channel, ConsentAction, ConsentState, Jurisdiction, LegalBasis } from '../../../shared/contracts/domain';
+import type {
+  Audience,
+  Channel,
+  ConsentAction,
+  ConsentState,
+  Jurisdiction,
+  LegalBasis,
+} from '../../../shared/contracts/domain';
 import { canonicalJson } from '../utils/canonical-json';
 import { HASHED_FIELDS, hashedFieldsOf, type HashedEvent } from './event-hash';
 import { monthsAfter, proofKeptUntil } from './retention-rules';
@@ -115,8 +122,11 @@ export const prunedEventProblem = (
   const s = seal as Partial<PruneSeal> | null;
   if (!s || typeof s !== 'object') return 'its prune seal has no payload';
   if (s.seq !== Number(event.seq) || s.eventId !== event.eventId) return 'its prune seal is for another event';
-  if (s.hash !== event.hash || s.prevHash !== event.prevHash) return 'its hash or prevHash is not the one sealed when it was pruned';
-  if (event.prunedAt == null || s.prunedAt !== new Date(event.prunedAt).toISOString()) return 'its prune time is not the one sealed';
-  if (canonicalJson(s.kept ?? null) !== canonicalJson(keptOf(event))) return 'its remaining fields are not the ones sealed when it was pruned';
+  if (s.hash !== event.hash || s.prevHash !== event.prevHash)
+    return 'its hash or prevHash is not the one sealed when it was pruned';
+  if (event.prunedAt == null || s.prunedAt !== new Date(event.prunedAt).toISOString())
+    return 'its prune time is not the one sealed';
+  if (canonicalJson(s.kept ?? null) !== canonicalJson(keptOf(event)))
+    return 'its remaining fields are not the ones sealed when it was pruned';
   return null;
 };

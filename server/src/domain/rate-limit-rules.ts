@@ -34,7 +34,10 @@ export type ClientCharge =
   | { exempt: true; recheck: boolean };
 
 /** Before the route runs: `check` is the link token's signature check on `failed-links` routes. */
-export const chargeBefore = (limit: ClientLimit, check?: Pick<TokenCheck, 'ok'> & { expired?: boolean }): ClientCharge => {
+export const chargeBefore = (
+  limit: ClientLimit,
+  check?: Pick<TokenCheck, 'ok'> & { expired?: boolean }
+): ClientCharge => {
   if (limit === 'never') return { exempt: true, recheck: false };
   if (limit === 'every-request') return 'count';
   // An expired link is a failed check, even though we signed it: it no longer acts for anyone.

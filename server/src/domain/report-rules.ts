@@ -41,7 +41,11 @@ export const checkPeriod = (from: string, to: string, maxSpanDays: number, now: 
   if (since.getTime() > now.getTime()) return { ok: false, field: 'from', message: 'from must not be in the future' };
   const days = Math.round((last.getTime() - since.getTime()) / DAY_MS) + 1;
   if (days > maxSpanDays) {
-    return { ok: false, field: 'to', message: `the period spans ${days} days; a report covers at most ${maxSpanDays} (reports.maxSpanDays)` };
+    return {
+      ok: false,
+      field: 'to',
+      message: `the period spans ${days} days; a report covers at most ${maxSpanDays} (reports.maxSpanDays)`,
+    };
   }
   return { ok: true, period: { from, to, since, until: new Date(last.getTime() + DAY_MS), days } };
 };
@@ -67,7 +71,14 @@ export const inForceDuring = (notice: NoticeVersionFacts, period: Pick<ReportPer
 };
 
 /** The counts a report gives per purpose, named after the ledger's actions (erasures: see `ERASURE_MARK`). */
-export const REPORTED_ACTIONS = ['granted', 'refused', 'confirmed', 'withdrawn', 'objected', 'expired'] as const satisfies readonly ConsentAction[];
+export const REPORTED_ACTIONS = [
+  'granted',
+  'refused',
+  'confirmed',
+  'withdrawn',
+  'objected',
+  'expired',
+] as const satisfies readonly ConsentAction[];
 
 export type ReportCounts = Record<(typeof REPORTED_ACTIONS)[number], number> & {
   /** Withdrawals and objections that an erasure (Art. 17) recorded: a subset of those two counts. */
@@ -80,7 +91,10 @@ export type ReportCounts = Record<(typeof REPORTED_ACTIONS)[number], number> & {
 export const ERASURE_MARK = 'erasure';
 
 export const reportCounts = (byAction: Partial<Record<ConsentAction, number>>, erasures: number): ReportCounts => ({
-  ...(Object.fromEntries(REPORTED_ACTIONS.map((a) => [a, byAction[a] ?? 0])) as Record<(typeof REPORTED_ACTIONS)[number], number>),
+  ...(Object.fromEntries(REPORTED_ACTIONS.map((a) => [a, byAction[a] ?? 0])) as Record<
+    (typeof REPORTED_ACTIONS)[number],
+    number
+  >),
   erasures,
   byAction,
 });
@@ -191,14 +205,21 @@ export const processingRecord = (
   proofOfConsent: {
     purpose: 'Demonstrating consent and objections (GDPR Art. 7(1), 21)',
     legalBasis: LEGAL_BASIS_TEXT['legal-obligation'],
-    dataCategories: ['pseudonymous consent events', 'notice versions shown', 'signed receipts', 'keyed hashes of identifiers on the do-not-contact list'],
+    dataCategories: [
+      'pseudonymous consent events',
+      'notice versions shown',
+      'signed receipts',
+      'keyed hashes of identifiers on the do-not-contact list',
+    ],
     recipients: [],
     retention:
       (retention.proofYears === null
         ? 'the ledger and receipts are kept while the installation runs (append-only)'
         : `the events of an ended consent lose their personal fields ${retention.proofYears} years after its last event (hashes kept), and receipts no event names any more go`) +
       `; do-not-contact entries at least ${retention.suppressionMinMonths} months` +
-      (retention.suppressionMaxMonths === null ? ', with no maximum' : `, at most ${retention.suppressionMaxMonths} months`),
+      (retention.suppressionMaxMonths === null
+        ? ', with no maximum'
+        : `, at most ${retention.suppressionMaxMonths} months`),
   },
 });
 

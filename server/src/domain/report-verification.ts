@@ -34,14 +34,16 @@ export const verifyReport = (doc: { report: unknown; jws: unknown }, keys: Jwk[]
   } catch {
     return { ok: false, problem: 'the JWS header is not JSON' };
   }
-  if (typ !== REPORT_TYP) return { ok: false, problem: `the JWS is a ${String(typ)}, not a compliance report (${REPORT_TYP})` };
+  if (typ !== REPORT_TYP)
+    return { ok: false, problem: `the JWS is a ${String(typ)}, not a compliance report (${REPORT_TYP})` };
   let same: boolean;
   try {
     same = canonicalJson(check.payload) === canonicalJson(doc.report);
   } catch {
     same = false;
   }
-  if (!same) return { ok: false, problem: 'the report in the file differs from the signed report (edited after signing)' };
+  if (!same)
+    return { ok: false, problem: 'the report in the file differs from the signed report (edited after signing)' };
   const report = check.payload as { reportId?: unknown; period?: { from?: unknown; to?: unknown } };
   return {
     ok: true,

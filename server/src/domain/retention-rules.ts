@@ -47,7 +47,13 @@ export interface ProofFacts {
   /** The person's own audience; unknown (`any`, null) is a consumer, the protected side. */
   audience: Audience | null;
   /** Their ledger events that may start the clock (any channel, basis and action; filtered here). */
-  events: readonly { action: ConsentAction; state: ConsentState; channel: Channel; legalBasis: LegalBasis; occurredAt: Date }[];
+  events: readonly {
+    action: ConsentAction;
+    state: ConsentState;
+    channel: Channel;
+    legalBasis: LegalBasis;
+    occurredAt: Date;
+  }[];
 }
 
 /**

@@ -14,18 +14,30 @@ export interface Replayed {
 }
 
 /** The fields a replay decides; `expiresAt` is checked apart (see `stateDifferences`). */
-export const REPLAYED_FIELDS = ['state', 'legalBasis', 'noticeId', 'noticeVersion', 'lastEventSeq', 'changedAt', 'grantedAt'] as const;
+export const REPLAYED_FIELDS = [
+  'state',
+  'legalBasis',
+  'noticeId',
+  'noticeVersion',
+  'lastEventSeq',
+  'changedAt',
+  'grantedAt',
+] as const;
 
 const DAY = 86_400_000;
 
-export const replayKey = (k: { subject: string; purpose: string; channel: string }) => `${k.subject}\u0000${k.purpose}\u0000${k.channel}`;
+export const replayKey = (k: { subject: string; purpose: string; channel: string }) =>
+  `${k.subject}\u0000${k.purpose}\u0000${k.channel}`;
 
 /**
  * Spec 3 ("consent_states always equals replaying the ledger"): the states a run of events leaves, in
  * `seq` order, through the same `nextState` the ledger applies when it appends. Events that move no state
  * (`contacted`, `informed`) create no key, as the ledger creates no row for them.
  */
-export const replayStates = (events: Iterable<ReplayEvent>, into: Map<string, Replayed> = new Map()): Map<string, Replayed> => {
+export const replayStates = (
+  events: Iterable<ReplayEvent>,
+  into: Map<string, Replayed> = new Map()
+): Map<string, Replayed> => {
   for (const event of events) {
     if (!movesState(event.action)) continue;
     const key = replayKey(event);

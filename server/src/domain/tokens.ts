@@ -26,8 +26,7 @@ export interface TokenPayload {
 }
 
 export type TokenCheck =
-  | { ok: true; payload: TokenPayload; expired: boolean }
-  | { ok: false; reason: 'malformed' | 'signature' | 'use' };
+  { ok: true; payload: TokenPayload; expired: boolean } | { ok: false; reason: 'malformed' | 'signature' | 'use' };
 
 export const tokenKey = (secret: string) =>
   Buffer.from(hkdfSync('sha256', secret, 'strapi-plugin-consent', 'link-token-hmac-v1', 32));
@@ -65,7 +64,12 @@ export const verifyToken = (key: Buffer, token: string, use: TokenPurpose, now =
  * working while its secret is among the previous ones. Only a bad signature moves on to the next key; a
  * token signed by one key answers that key's verdict (malformed, wrong use, expired).
  */
-export const verifyTokenWithRing = (keys: readonly Buffer[], token: string, use: TokenPurpose, now = Date.now()): TokenCheck => {
+export const verifyTokenWithRing = (
+  keys: readonly Buffer[],
+  token: string,
+  use: TokenPurpose,
+  now = Date.now()
+): TokenCheck => {
   let check: TokenCheck = { ok: false, reason: 'signature' };
   for (const key of keys) {
     check = verifyToken(key, token, use, now);

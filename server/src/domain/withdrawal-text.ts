@@ -28,7 +28,8 @@ const SENTENCES: Record<string, { withdraw: string; object: string }> = {
 
 /** Whether a purpose on this basis gives a right the notice must state (withdrawal or objection). */
 // `directMarketing`: a contract purpose that sells can be objected to (domain/direct-marketing.ts).
-export const needsWithdrawalText = (basis: LegalBasis, directMarketing = false) => mechanismOf(basis, directMarketing) !== 'none';
+export const needsWithdrawalText = (basis: LegalBasis, directMarketing = false) =>
+  mechanismOf(basis, directMarketing) !== 'none';
 
 export const standardWithdrawalText = (language: string, basis: LegalBasis, directMarketing = false): string | null => {
   const mechanism = mechanismOf(basis, directMarketing);

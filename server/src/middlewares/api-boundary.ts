@@ -23,7 +23,11 @@ const boundMessages = (error: ErrorBody['error']) => {
     if (!item || typeof item !== 'object') continue;
     if (typeof item.message === 'string') item.message = bounded(item.message);
     const { value } = item;
-    if (value !== undefined && value !== null && !(['number', 'boolean'].includes(typeof value) || (typeof value === 'string' && value.length <= MAX_VALUE))) {
+    if (
+      value !== undefined &&
+      value !== null &&
+      !(['number', 'boolean'].includes(typeof value) || (typeof value === 'string' && value.length <= MAX_VALUE))
+    ) {
       delete item.value;
     }
   }
@@ -68,12 +72,22 @@ export const apiBoundary = (strapi: Core.Strapi) => {
     const { message } = body.error;
     if (/prototype property/i.test(message)) {
       const text = 'The body contains the forbidden key "__proto__"';
-      body.error = { ...body.error, name: 'ValidationError', message: text, details: { errors: [{ path: ['__proto__'], message: text }] } };
+      body.error = {
+        ...body.error,
+        name: 'ValidationError',
+        message: text,
+        details: { errors: [{ path: ['__proto__'], message: text }] },
+      };
     } else if (ctx.status === 413) {
       body.error = { ...body.error, name: 'PayloadTooLargeError', details: { errors: [{ path: ['body'], message }] } };
     } else if (ctx.status === 400) {
       const text = `The body is not valid JSON: ${message}`;
-      body.error = { ...body.error, name: 'ValidationError', message: text, details: { errors: [{ path: ['body'], message: text }] } };
+      body.error = {
+        ...body.error,
+        name: 'ValidationError',
+        message: text,
+        details: { errors: [{ path: ['body'], message: text }] },
+      };
     } else {
       body.error = { ...body.error, details: {} };
     }

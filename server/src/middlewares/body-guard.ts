@@ -19,7 +19,8 @@ const refuse = (ctx: Context, { status, name, message, path }: Refusal) => {
   ctx.set('Connection', 'close');
 };
 
-const hasBody = (ctx: Context) => ctx.req.headers['transfer-encoding'] !== undefined || Number(ctx.req.headers['content-length']) > 0;
+const hasBody = (ctx: Context) =>
+  ctx.req.headers['transfer-encoding'] !== undefined || Number(ctx.req.headers['content-length']) > 0;
 
 /** Reads the whole body, up to `maxBytes`, or fails when it stops or is too slow. */
 const readBody = (ctx: Context, maxBytes: number, timeoutMs: number) =>
@@ -43,7 +44,10 @@ const readBody = (ctx: Context, maxBytes: number, timeoutMs: number) =>
     const onEnd = () => finish();
     const onError = (error: Error) => finish(error);
     const onAborted = () => finish(new MultipartError('The body ended before its declared length'));
-    const timer = setTimeout(() => finish(new RequestTimeoutError(`The body did not arrive within ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(
+      () => finish(new RequestTimeoutError(`The body did not arrive within ${timeoutMs} ms`)),
+      timeoutMs
+    );
     req.on('data', onData).on('end', onEnd).on('error', onError).on('aborted', onAborted);
   });
 
@@ -80,11 +84,16 @@ export const bodyGuard = (strapi: Core.Strapi) => {
       }
       try {
         const boundary = boundaryOf(ctx.get('content-type'));
-        (ctx.request as { body?: unknown }).body = parseMultipart(await readBody(ctx, MULTIPART_MAX_BYTES, timeoutMs()), boundary);
+        (ctx.request as { body?: unknown }).body = parseMultipart(
+          await readBody(ctx, MULTIPART_MAX_BYTES, timeoutMs()),
+          boundary
+        );
       } catch (error) {
         const { status = 400, message } = error as { status?: number; message: string };
         if (!(error instanceof MultipartError || error instanceof RequestTimeoutError)) throw error;
-        const name = { 408: 'RequestTimeoutError', 413: 'PayloadTooLargeError', 415: 'UnsupportedMediaTypeError' }[status] ?? 'ValidationError';
+        const name =
+          { 408: 'RequestTimeoutError', 413: 'PayloadTooLargeError', 415: 'UnsupportedMediaTypeError' }[status] ??
+          'ValidationError';
         return refuse(ctx, { status, name, message, path: status === 415 ? 'content-type' : 'body' });
       }
       // koa-body leaves a type it does not parse alone, and the fields stay where the route reads them.
@@ -97,7 +106,12 @@ export const bodyGuard = (strapi: Core.Strapi) => {
     const timer = setTimeout(() => {
       if (ctx.req.complete || ctx.req.listenerCount('error') === 0) return;
       ctx.set('Connection', 'close');
-      ctx.req.emit('error', new RequestTimeoutError(`The body did not arrive within ${ms} ms`, { errors: [{ path: ['body'], message: `The body did not arrive within ${ms} ms` }] }));
+      ctx.req.emit(
+        'error',
+        new RequestTimeoutError(`The body did not arrive within ${ms} ms`, {
+          errors: [{ path: ['body'], message: `The body did not arrive within ${ms} ms` }],
+        })
+      );
     }, ms);
     try {
       await next();

@@ -30,7 +30,9 @@ const capture = (config: CaptureConfig) => {
   if (!config?.form) throw new Error('[consent] plugin::consent.capture needs `config: { form: "<form key>" }`');
   const option = config.relationship;
   if (option !== undefined && option !== true && typeof option !== 'function') {
-    throw new Error('[consent] plugin::consent.capture `relationship` must be true or a function ({ entry, ctx }) => { reference?, startedAt?, endedAt? } | null');
+    throw new Error(
+      '[consent] plugin::consent.capture `relationship` must be true or a function ({ entry, ctx }) => { reference?, startedAt?, endedAt? } | null'
+    );
   }
   const hook = async (ctx: Context, next: Next) => {
     const request = ctx.request as { body?: Record<string, unknown> };
@@ -83,7 +85,9 @@ const capture = (config: CaptureConfig) => {
             now: new Date(),
           })
         : null;
-      const relationship = contract ? await getService('relationships').recordFor(result.subject, contract, 'form-hook') : null;
+      const relationship = contract
+        ? await getService('relationships').recordFor(result.subject, contract, 'form-hook')
+        : null;
       const response = (ctx.body ?? {}) as { meta?: Record<string, unknown> };
       ctx.body = {
         ...response,

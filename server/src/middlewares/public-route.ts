@@ -71,7 +71,8 @@ const recheck = async (ctx: Context, next: Next, scope: string) => {
  */
 const publicRoute = (config: PublicRouteConfig) => {
   const limit = config.limit ?? 'every-request';
-  if (limit === 'failed-links' && !config.token) throw new Error('[consent] public-route: `failed-links` needs `token`');
+  if (limit === 'failed-links' && !config.token)
+    throw new Error('[consent] public-route: `failed-links` needs `token`');
   return async (ctx: Context, next: Next) => {
     try {
       // Before measuring it: JSON.stringify of a chunked body recurses as deep as the body nests.
@@ -81,7 +82,9 @@ const publicRoute = (config: PublicRouteConfig) => {
           maxBytes: config.maxBytes,
         });
       }
-      const check = config.token ? getService('tokens').check(String(ctx.params?.token ?? ''), config.token) : undefined;
+      const check = config.token
+        ? getService('tokens').check(String(ctx.params?.token ?? ''), config.token)
+        : undefined;
       const charge = chargeBefore(limit, check);
       if (charge === 'count') {
         await getService('rate-limits').client(config.scope, ctx.ip);

@@ -31,7 +31,12 @@ export const shutdownGate = (strapi: Core.Strapi) => {
     try {
       done = admitRequest(ctx);
     } catch (error) {
-      const { status = 503, name, message, details } = error as { status?: number; name: string; message: string; details?: unknown };
+      const {
+        status = 503,
+        name,
+        message,
+        details,
+      } = error as { status?: number; name: string; message: string; details?: unknown };
       ctx.status = status;
       ctx.body = { data: null, error: { status, name, message, details } };
       return;

@@ -22,7 +22,11 @@ const bool: Schema = { type: 'boolean' };
 const int = (more: Schema = {}): Schema => ({ type: 'integer', ...more });
 const nullable = (schema: Schema): Schema => ({ oneOf: [schema, { type: 'null' }] });
 const arrayOf = (items: Schema, more: Schema = {}): Schema => ({ type: 'array', items, ...more });
-const object = (properties: Record<string, Schema>, required: string[] = Object.keys(properties), more: Schema = {}): Schema => ({
+const object = (
+  properties: Record<string, Schema>,
+  required: string[] = Object.keys(properties),
+  more: Schema = {}
+): Schema => ({
   type: 'object',
   properties,
   required,
@@ -42,17 +46,33 @@ const errors = (...statuses: (400 | 401 | 403 | 404 | 409 | 410 | 413 | 415 | 42
     404: 'Not found',
     409: 'Conflict (e.g. `NoticeOutdated`: the displayed notice is not the current version)',
     410: 'The link has expired',
-    413: 'The body is over the route\'s size limit',
+    413: "The body is over the route's size limit",
     415: 'Unsupported content type',
     429: 'Too many requests (`Retry-After` says when to try again)',
   };
   return Object.fromEntries(statuses.map((s) => [String(s), error(text[s])]));
 };
 
-const pathParam = (name: string, description: string) => ({ name, in: 'path', required: true, description, schema: str() });
-const queryParam = (name: string, schema: Schema, description: string, required = false) => ({ name, in: 'query', required, description, schema });
-const token = pathParam('token', 'The signed link from a mail (or from a submission\'s answer)');
-const locale = queryParam('locale', str({ examples: ['de'] }), 'The language of the page or text (en, de, fr, or any the notices exist in)');
+const pathParam = (name: string, description: string) => ({
+  name,
+  in: 'path',
+  required: true,
+  description,
+  schema: str(),
+});
+const queryParam = (name: string, schema: Schema, description: string, required = false) => ({
+  name,
+  in: 'query',
+  required,
+  description,
+  schema,
+});
+const token = pathParam('token', "The signed link from a mail (or from a submission's answer)");
+const locale = queryParam(
+  'locale',
+  str({ examples: ['de'] }),
+  'The language of the page or text (en, de, fr, or any the notices exist in)'
+);
 const jsonBody = (schema: Schema, required = true) => ({ required, content: { 'application/json': { schema } } });
 /** A hosted page's answer: HTML to browsers (`Accept: text/html`), `{ data }` JSON otherwise. */
 const pageOrJson = (description: string, schema: Schema) => ({
@@ -65,7 +85,10 @@ const linkAnswer = (question: string, answer: string) => ({
   get: publicOp(`${question} (changes nothing: mail scanners follow GET links)`, {
     parameters: [token, locale],
     responses: {
-      200: pageOrJson('HTML for browsers, JSON otherwise', object({ confirmed: bool, purposes: arrayOf(str(), { description: 'The purposes\' names' }), language: str() })),
+      200: pageOrJson(
+        'HTML for browsers, JSON otherwise',
+        object({ confirmed: bool, purposes: arrayOf(str(), { description: "The purposes' names" }), language: str() })
+      ),
       ...linkErrors,
     },
   }),
@@ -74,7 +97,10 @@ const linkAnswer = (question: string, answer: string) => ({
     responses: {
       200: pageOrJson(
         'Confirmed, or already confirmed',
-        object({ status: enumOf(['confirmed', 'already-confirmed']), states: { type: 'object', additionalProperties: ref('State') } })
+        object({
+          status: enumOf(['confirmed', 'already-confirmed']),
+          states: { type: 'object', additionalProperties: ref('State') },
+        })
       ),
       ...linkErrors,
     },
@@ -92,7 +118,11 @@ const subjectInput = object(
   []
 );
 const subjectRef: Schema = {
-  oneOf: [object({ email: str() }), object({ phone: str() }), object({ subject: str({ description: 'The pseudonym' }) })],
+  oneOf: [
+    object({ email: str() }),
+    object({ phone: str() }),
+    object({ subject: str({ description: 'The pseudonym' }) }),
+  ],
 };
 const eligibilityQuestion = {
   purpose: str(),
@@ -158,14 +188,16 @@ const schemas: Record<string, Schema> = {
       purposes: arrayOf(ref('PublicPurpose')),
       ageQuestion: {
         ...object({ threshold: int({ minimum: 13, maximum: 16 }), country: nullable(str()) }),
-        description: 'On a form offered to children (G1): ask for `age` or `birthYear` before the choices, and below `threshold` for `parentEmail`',
+        description:
+          'On a form offered to children (G1): ask for `age` or `birthYear` before the choices, and below `threshold` for `parentEmail`',
       },
     },
     ['key', 'name', 'locale', 'doubleOptIn', 'purposes']
   ),
   Receipt: {
     type: 'object',
-    description: 'A consent receipt (ISO/IEC TS 27560, Kantara 1.1 fields; docs/receipts.md) and `jws`, the same object signed (EdDSA)',
+    description:
+      'A consent receipt (ISO/IEC TS 27560, Kantara 1.1 fields; docs/receipts.md) and `jws`, the same object signed (EdDSA)',
     required: ['receiptId', 'piiPrincipalId', 'purposes', 'events', 'jws'],
     properties: {
       version: str(),
@@ -173,7 +205,9 @@ const schemas: Record<string, Schema> = {
       piiPrincipalId: str(),
       jurisdiction: enumOf(JURISDICTIONS),
       language: str(),
-      purposes: arrayOf(object({ purpose: str(), state: ref('State'), decision: str() }, ['purpose', 'state', 'decision'])),
+      purposes: arrayOf(
+        object({ purpose: str(), state: ref('State'), decision: str() }, ['purpose', 'state', 'decision'])
+      ),
       events: arrayOf(str()),
       jws: str({ pattern: '^[\\w-]+\\.[\\w-]+\\.[\\w-]+$' }),
     },
@@ -185,7 +219,9 @@ const schemas: Record<string, Schema> = {
     reasons: arrayOf(str(), { description: 'Stable reason codes (docs/eligibility.md)' }),
   }),
   MessageLinks: object({
-    listUnsubscribe: str({ description: '`List-Unsubscribe`: one HTTPS URI, then a mailto where configured (RFC 2369, 8058)' }),
+    listUnsubscribe: str({
+      description: '`List-Unsubscribe`: one HTTPS URI, then a mailto where configured (RFC 2369, 8058)',
+    }),
     listUnsubscribePost: { const: 'List-Unsubscribe=One-Click' },
     unsubscribeUrl: str({ description: 'The same one-click URL, for a visible link in the message (E6)' }),
     preferencesUrl: str({ description: 'The preference centre (D5)' }),
@@ -194,7 +230,10 @@ const schemas: Record<string, Schema> = {
     language: str(),
     addresses: arrayOf(str(), { description: 'Whose preferences these are, partly masked (`a***@example.com`)' }),
     purposes: arrayOf({
-      allOf: [ref('PublicPurpose'), object({ states: { type: 'object', propertyNames: ref('Channel'), additionalProperties: ref('State') } })],
+      allOf: [
+        ref('PublicPurpose'),
+        object({ states: { type: 'object', propertyNames: ref('Channel'), additionalProperties: ref('State') } }),
+      ],
     }),
   }),
 };
@@ -204,7 +243,12 @@ const tags = {
   server: 'Server-to-server (API token or users-permissions JWT)',
 };
 const publicOp = (summary: string, more: Schema) => ({ tags: [tags.public], summary, security: [], ...more });
-const serverOp = (summary: string, more: Schema) => ({ tags: [tags.server], summary, security: [{ bearerAuth: [] }], ...more });
+const serverOp = (summary: string, more: Schema) => ({
+  tags: [tags.server],
+  summary,
+  security: [{ bearerAuth: [] }],
+  ...more,
+});
 
 const paths: Record<string, Record<string, Schema>> = {
   '/consent/jwks.json': {
@@ -212,7 +256,13 @@ const paths: Record<string, Record<string, Schema>> = {
       responses: {
         200: {
           description: 'The JWK set (RFC 7517)',
-          content: { 'application/jwk-set+json': { schema: object({ keys: arrayOf(object({ kty: str(), crv: str(), x: str(), kid: str() }, ['kty', 'kid'])) }) } },
+          content: {
+            'application/jwk-set+json': {
+              schema: object({
+                keys: arrayOf(object({ kty: str(), crv: str(), x: str(), kid: str() }, ['kty', 'kid'])),
+              }),
+            },
+          },
         },
       },
     }),
@@ -220,7 +270,10 @@ const paths: Record<string, Record<string, Schema>> = {
   '/consent/forms/{key}': {
     get: publicOp('The form definition for rendering', {
       parameters: [pathParam('key', 'The form key'), locale],
-      responses: { 200: json(data(ref('PublicForm')), 'The form, its purposes and their current notices'), ...errors(400, 404, 429) },
+      responses: {
+        200: json(data(ref('PublicForm')), 'The form, its purposes and their current notices'),
+        ...errors(400, 404, 429),
+      },
     }),
   },
   '/consent/submissions': {
@@ -237,13 +290,22 @@ const paths: Record<string, Record<string, Schema>> = {
                 form: str(),
                 locale: str(),
                 subject: subjectInput,
-                choices: { type: 'object', additionalProperties: { oneOf: [bool, { type: 'object', additionalProperties: bool }] } },
+                choices: {
+                  type: 'object',
+                  additionalProperties: { oneOf: [bool, { type: 'object', additionalProperties: bool }] },
+                },
                 notices: { type: 'object', additionalProperties: object({ version: int(), hash: str() }) },
                 context: object({ url: str() }, []),
                 fields: { type: 'object' },
-                age: int({ minimum: 0, description: 'On a form offered to children (`ageQuestion`): the age, or `birthYear`' }),
+                age: int({
+                  minimum: 0,
+                  description: 'On a form offered to children (`ageQuestion`): the age, or `birthYear`',
+                }),
                 birthYear: int(),
-                parentEmail: str({ format: 'email', description: 'Below the threshold: the holder of parental responsibility, who confirms (G2)' }),
+                parentEmail: str({
+                  format: 'email',
+                  description: 'Below the threshold: the holder of parental responsibility, who confirms (G2)',
+                }),
               },
               ['form', 'subject']
             ),
@@ -251,8 +313,11 @@ const paths: Record<string, Record<string, Schema>> = {
         },
       },
       responses: {
-        201: json(data(object({ receipt: ref('Receipt'), states: { type: 'object', additionalProperties: ref('State') } })), 'Recorded'),
-        303: { description: 'HTML form: redirect to the form\'s success page' },
+        201: json(
+          data(object({ receipt: ref('Receipt'), states: { type: 'object', additionalProperties: ref('State') } })),
+          'Recorded'
+        ),
+        303: { description: "HTML form: redirect to the form's success page" },
         ...errors(400, 403, 404, 409, 413, 415, 429),
       },
     }),
@@ -275,14 +340,20 @@ const paths: Record<string, Record<string, Schema>> = {
     get: publicOp('The re-permission page (I4; changes nothing)', {
       parameters: [token, locale],
       responses: {
-        200: pageOrJson('HTML for browsers, JSON otherwise', object({ language: str(), purposes: arrayOf(str()), renewable: bool })),
+        200: pageOrJson(
+          'HTML for browsers, JSON otherwise',
+          object({ language: str(), purposes: arrayOf(str()), renewable: bool })
+        ),
         ...linkErrors,
       },
     }),
     post: publicOp('Keeps the person subscribed: an act of their own (I4)', {
       parameters: [token],
       responses: {
-        200: pageOrJson('Renewed (idempotent)', object({ status: enumOf(['renewed', 'already-renewed', 'nothing-to-renew']), purposes: arrayOf(str()) })),
+        200: pageOrJson(
+          'Renewed (idempotent)',
+          object({ status: enumOf(['renewed', 'already-renewed', 'nothing-to-renew']), purposes: arrayOf(str()) })
+        ),
         ...linkErrors,
       },
     }),
@@ -291,7 +362,10 @@ const paths: Record<string, Record<string, Schema>> = {
     get: publicOp('The unsubscribe page with a one-click button (changes nothing)', {
       parameters: [token, locale],
       responses: {
-        200: pageOrJson('HTML for browsers, JSON otherwise', object({ purposes: arrayOf(str()), channel: nullable(str()), preferencesUrl: str() })),
+        200: pageOrJson(
+          'HTML for browsers, JSON otherwise',
+          object({ purposes: arrayOf(str()), channel: nullable(str()), preferencesUrl: str() })
+        ),
         ...errors(400, 410, 429),
       },
     }),
@@ -305,15 +379,21 @@ const paths: Record<string, Record<string, Schema>> = {
         },
       },
       responses: {
-        200: pageOrJson('Unsubscribed (no redirect)', object({ status: { const: 'unsubscribed' }, changed: { type: 'array' } })),
+        200: pageOrJson(
+          'Unsubscribed (no redirect)',
+          object({ status: { const: 'unsubscribed' }, changed: { type: 'array' } })
+        ),
         ...errors(400, 410, 413, 429),
       },
     }),
   },
   '/consent/preferences/{token}': {
-    get: publicOp('The preference centre: the person\'s state per purpose', {
+    get: publicOp("The preference centre: the person's state per purpose", {
       parameters: [token, locale],
-      responses: { 200: pageOrJson('HTML for browsers, JSON otherwise', ref('PreferenceView')), ...errors(400, 410, 429) },
+      responses: {
+        200: pageOrJson('HTML for browsers, JSON otherwise', ref('PreferenceView')),
+        ...errors(400, 410, 429),
+      },
     }),
     put: publicOp('Grants and withdraws per purpose in one call', {
       parameters: [token],
@@ -327,9 +407,12 @@ const paths: Record<string, Record<string, Schema>> = {
           ['choices']
         )
       ),
-      responses: { 200: json(data(object({ states: { type: 'object', additionalProperties: ref('State') } })), 'The new states'), ...errors(400, 409, 410, 413, 429) },
+      responses: {
+        200: json(data(object({ states: { type: 'object', additionalProperties: ref('State') } })), 'The new states'),
+        ...errors(400, 409, 410, 413, 429),
+      },
     }),
-    post: publicOp('The preference centre page\'s form (urlencoded)', {
+    post: publicOp("The preference centre page's form (urlencoded)", {
       parameters: [token],
       responses: { 200: html('The page again, saved'), ...errors(400, 409, 410, 413, 429) },
     }),
@@ -355,7 +438,7 @@ const paths: Record<string, Record<string, Schema>> = {
         queryParam('purpose', str(), 'The purpose key', true),
         queryParam('email', str(), 'The recipient'),
         queryParam('phone', str(), 'The recipient (SMS)'),
-        queryParam('channel', ref('Channel'), 'The message\'s channel'),
+        queryParam('channel', ref('Channel'), "The message's channel"),
       ],
       responses: { 200: json(data(ref('MessageLinks')), 'The headers and links'), ...errors(400, 401, 403) },
     }),
@@ -366,52 +449,103 @@ const paths: Record<string, Record<string, Schema>> = {
       parameters: [
         queryParam('purpose', str(), 'The purpose key', true),
         queryParam('channel', ref('Channel'), 'Required when the purpose has several channels'),
-        queryParam('jurisdiction', enumOf(JURISDICTIONS), 'Overrides the person\'s and the site\'s'),
+        queryParam('jurisdiction', enumOf(JURISDICTIONS), "Overrides the person's and the site's"),
         queryParam('email', str(), 'Exactly one of email, phone, subject'),
         queryParam('phone', str(), 'Exactly one of email, phone, subject'),
         queryParam('subject', str(), 'The pseudonym'),
       ],
       responses: { 200: json(data(ref('Eligibility')), 'The answer and its reasons'), ...errors(400, 401, 403) },
     }),
-    post: serverOp(`The same for one person in the body, or up to ${BULK_ELIGIBILITY_MAX.toLocaleString('en')} in \`subjects\``, {
-      requestBody: jsonBody({
-        oneOf: [
-          { ...object({ ...eligibilityQuestion, subjects: arrayOf(subjectRef, { minItems: 1, maxItems: BULK_ELIGIBILITY_MAX }) }, ['purpose', 'subjects']) },
-          { type: 'object', required: ['purpose'], properties: { ...eligibilityQuestion, email: str(), phone: str(), subject: str() } },
-        ],
-      }),
-      responses: {
-        200: json(data({ oneOf: [ref('Eligibility'), arrayOf({ allOf: [ref('Eligibility'), object({ ref: subjectRef })] })] }), 'One answer, or one per subject in order'),
-        ...errors(400, 401, 403, 413),
-      },
-    }),
+    post: serverOp(
+      `The same for one person in the body, or up to ${BULK_ELIGIBILITY_MAX.toLocaleString('en')} in \`subjects\``,
+      {
+        requestBody: jsonBody({
+          oneOf: [
+            {
+              ...object(
+                {
+                  ...eligibilityQuestion,
+                  subjects: arrayOf(subjectRef, { minItems: 1, maxItems: BULK_ELIGIBILITY_MAX }),
+                },
+                ['purpose', 'subjects']
+              ),
+            },
+            {
+              type: 'object',
+              required: ['purpose'],
+              properties: { ...eligibilityQuestion, email: str(), phone: str(), subject: str() },
+            },
+          ],
+        }),
+        responses: {
+          200: json(
+            data({
+              oneOf: [ref('Eligibility'), arrayOf({ allOf: [ref('Eligibility'), object({ ref: subjectRef })] })],
+            }),
+            'One answer, or one per subject in order'
+          ),
+          ...errors(400, 401, 403, 413),
+        },
+      }
+    ),
   },
   '/consent/subjects/export': {
     get: serverOp('Art. 15/20 export: every event, the notice texts shown, receipts', {
-      parameters: [queryParam('email', str(), 'Exactly one of email, phone, externalId, subject'), queryParam('phone', str(), ''), queryParam('externalId', str(), ''), queryParam('subject', str(), 'The pseudonym')],
-      responses: { 200: json(data({ type: 'object', required: ['events'] }), 'The export'), ...errors(400, 401, 403, 404) },
+      parameters: [
+        queryParam('email', str(), 'Exactly one of email, phone, externalId, subject'),
+        queryParam('phone', str(), ''),
+        queryParam('externalId', str(), ''),
+        queryParam('subject', str(), 'The pseudonym'),
+      ],
+      responses: {
+        200: json(data({ type: 'object', required: ['events'] }), 'The export'),
+        ...errors(400, 401, 403, 404),
+      },
     }),
   },
   '/consent/subjects/erase': {
     post: serverOp('Art. 17 erasure: identifiers removed, pseudonymous proof and suppression kept', {
       requestBody: jsonBody(object({ email: str(), phone: str(), externalId: str(), subject: str() }, [])),
-      responses: { 200: json(data(object({ status: { const: 'erased' }, erasedAt: str({ format: 'date-time' }) })), 'Erased (the same however often asked)'), ...errors(400, 401, 403, 404) },
-    }),
-  },
-  '/consent/events': {
-    post: serverOp(`Records consents captured elsewhere (up to ${IMPORT_MAX_EVENTS} events); unproven imports stay ineligible (J2)`, {
-      requestBody: jsonBody({ type: 'object', required: ['events'], properties: { source: { type: 'object' }, events: arrayOf({ type: 'object' }, { maxItems: IMPORT_MAX_EVENTS }) } }),
       responses: {
-        201: json(data(object({ recorded: int(), unproven: int(), skipped: int(), events: arrayOf({ type: 'object' }) })), 'What was recorded'),
-        ...errors(400, 401, 403, 413),
+        200: json(
+          data(object({ status: { const: 'erased' }, erasedAt: str({ format: 'date-time' }) })),
+          'Erased (the same however often asked)'
+        ),
+        ...errors(400, 401, 403, 404),
       },
     }),
   },
+  '/consent/events': {
+    post: serverOp(
+      `Records consents captured elsewhere (up to ${IMPORT_MAX_EVENTS} events); unproven imports stay ineligible (J2)`,
+      {
+        requestBody: jsonBody({
+          type: 'object',
+          required: ['events'],
+          properties: {
+            source: { type: 'object' },
+            events: arrayOf({ type: 'object' }, { maxItems: IMPORT_MAX_EVENTS }),
+          },
+        }),
+        responses: {
+          201: json(
+            data(object({ recorded: int(), unproven: int(), skipped: int(), events: arrayOf({ type: 'object' }) })),
+            'What was recorded'
+          ),
+          ...errors(400, 401, 403, 413),
+        },
+      }
+    ),
+  },
   '/consent/relationships': {
     post: serverOp('Evidence of a current contract, which contract-basis purposes need (C7)', {
-      description: 'The same `reference` again for the same person updates it (e.g. sets `endedAt`). Several at once: `{ relationships: [...] }`.',
+      description:
+        'The same `reference` again for the same person updates it (e.g. sets `endedAt`). Several at once: `{ relationships: [...] }`.',
       requestBody: jsonBody({
-        oneOf: [ref('RelationshipInput'), object({ relationships: arrayOf(ref('RelationshipInput'), { minItems: 1 }) })],
+        oneOf: [
+          ref('RelationshipInput'),
+          object({ relationships: arrayOf(ref('RelationshipInput'), { minItems: 1 }) }),
+        ],
       }),
       responses: {
         200: json(data({ oneOf: [ref('Relationship'), arrayOf(ref('Relationship'))] }), 'The relationship(s)'),
@@ -423,14 +557,33 @@ const paths: Record<string, Record<string, Schema>> = {
   '/consent/phone-verifications': {
     post: serverOp('A verified phone number confirms pending phone/SMS consent (C8, N16)', {
       requestBody: jsonBody(
-        object({ subject: object({ phone: str() }), method: enumOf(PHONE_VERIFICATION_METHODS), reference: str(), occurredAt: str({ format: 'date-time' }) }, ['subject', 'method', 'reference'])
+        object(
+          {
+            subject: object({ phone: str() }),
+            method: enumOf(PHONE_VERIFICATION_METHODS),
+            reference: str(),
+            occurredAt: str({ format: 'date-time' }),
+          },
+          ['subject', 'method', 'reference']
+        )
       ),
-      responses: { 200: json(data(object({ confirmed: arrayOf(object({ purpose: str(), channel: ref('Channel') })) })), 'The consents confirmed'), ...errors(400, 401, 403) },
+      responses: {
+        200: json(
+          data(object({ confirmed: arrayOf(object({ purpose: str(), channel: ref('Channel') })) })),
+          'The consents confirmed'
+        ),
+        ...errors(400, 401, 403),
+      },
     }),
   },
   '/consent/contacts': {
-    post: serverOp('Uses of a consent (C8) and the person\'s own acts (I4), as `contacted` events', {
-      requestBody: jsonBody({ oneOf: [ref('ContactInput'), object({ contacts: arrayOf(ref('ContactInput'), { minItems: 1, maxItems: MAX_CONTACTS }) })] }),
+    post: serverOp("Uses of a consent (C8) and the person's own acts (I4), as `contacted` events", {
+      requestBody: jsonBody({
+        oneOf: [
+          ref('ContactInput'),
+          object({ contacts: arrayOf(ref('ContactInput'), { minItems: 1, maxItems: MAX_CONTACTS }) }),
+        ],
+      }),
       responses: {
         201: json(data({ oneOf: [object({ eventId: str() }), object({ eventIds: arrayOf(str()) })] }), 'Recorded'),
         ...errors(400, 401, 403, 404, 413),
@@ -448,7 +601,10 @@ const paths: Record<string, Record<string, Schema>> = {
           {
             purpose: str(),
             channel: { const: 'email' },
-            recipients: arrayOf(object({ email: str({ format: 'email' }) }), { minItems: 1, description: 'At most `messages.maxRecipientsPerCall`; or `audience`' }),
+            recipients: arrayOf(object({ email: str({ format: 'email' }) }), {
+              minItems: 1,
+              description: 'At most `messages.maxRecipientsPerCall`; or `audience`',
+            }),
             audience: str({ description: 'A purpose key: everyone eligible for it by email' }),
             template: object({
               subject: str(),
@@ -459,7 +615,10 @@ const paths: Record<string, Record<string, Schema>> = {
           ['purpose', 'channel', 'template']
         ),
       }),
-      responses: { 202: json(data(object({ id: int() })), 'Queued: follow it with GET /consent/messages/{id}'), ...errors(400, 401, 403, 413) },
+      responses: {
+        202: json(data(object({ id: int() })), 'Queued: follow it with GET /consent/messages/{id}'),
+        ...errors(400, 401, 403, 413),
+      },
     }),
   },
   '/consent/messages/{id}': {
@@ -468,7 +627,11 @@ const paths: Record<string, Record<string, Schema>> = {
         pathParam('id', 'The id the POST answered'),
         queryParam('page', str({ pattern: '^[1-9][0-9]*$' }), 'From 1'),
         queryParam('pageSize', str({ pattern: '^[1-9][0-9]*$' }), '1–1000, default 100'),
-        queryParam('status', enumOf(['queued', 'sending', 'sent', 'skipped', 'failed']), 'Only recipients in this state'),
+        queryParam(
+          'status',
+          enumOf(['queued', 'sending', 'sent', 'skipped', 'failed']),
+          'Only recipients in this state'
+        ),
       ],
       responses: {
         200: json(
@@ -479,7 +642,14 @@ const paths: Record<string, Record<string, Schema>> = {
                 purpose: str(),
                 channel: str(),
                 status: enumOf(['queued', 'sending', 'done']),
-                counts: object({ total: int(), sent: int(), skipped: int(), failed: int(), queued: int(), sending: int() }),
+                counts: object({
+                  total: int(),
+                  sent: int(),
+                  skipped: int(),
+                  failed: int(),
+                  queued: int(),
+                  sending: int(),
+                }),
                 recipients: arrayOf(
                   object(
                     {
@@ -509,7 +679,7 @@ const paths: Record<string, Record<string, Schema>> = {
         pathParam('purpose', 'The purpose key'),
         queryParam('channel', ref('Channel'), 'Required when the purpose has several channels'),
         queryParam('format', enumOf(AUDIENCE_FORMATS), 'ndjson (default) or csv'),
-        queryParam('jurisdiction', enumOf(JURISDICTIONS), 'Overrides the people\'s and the site\'s'),
+        queryParam('jurisdiction', enumOf(JURISDICTIONS), "Overrides the people's and the site's"),
       ],
       responses: {
         200: {
@@ -523,14 +693,31 @@ const paths: Record<string, Record<string, Schema>> = {
 };
 
 schemas.ContactInput = object(
-  { subject: subjectInput, purpose: str(), channel: ref('Channel'), occurredAt: str({ format: 'date-time' }), kind: enumOf(CONTACT_KINDS) },
+  {
+    subject: subjectInput,
+    purpose: str(),
+    channel: ref('Channel'),
+    occurredAt: str({ format: 'date-time' }),
+    kind: enumOf(CONTACT_KINDS),
+  },
   ['subject', 'purpose', 'channel', 'occurredAt']
 );
 schemas.RelationshipInput = object(
-  { subject: subjectInput, reference: str(), startedAt: str({ format: 'date-time' }), endedAt: nullable(str({ format: 'date-time' })) },
+  {
+    subject: subjectInput,
+    reference: str(),
+    startedAt: str({ format: 'date-time' }),
+    endedAt: nullable(str({ format: 'date-time' })),
+  },
   ['subject', 'reference', 'startedAt']
 );
-schemas.Relationship = object({ subject: str(), reference: str(), startedAt: str(), endedAt: nullable(str()), current: bool });
+schemas.Relationship = object({
+  subject: str(),
+  reference: str(),
+  startedAt: str(),
+  endedAt: nullable(str()),
+  current: bool,
+});
 
 export const openApiDocument = (version: string) => ({
   openapi: '3.1.0',
@@ -539,15 +726,17 @@ export const openApiDocument = (version: string) => ({
     version,
     description:
       'GDPR consent capture and proof for Strapi 5: the public routes front ends call and the server-to-server routes back ends call. ' +
-      'Success bodies are `{ data }`; errors are Strapi\'s `{ data: null, error: { status, name, message, details } }`.',
+      "Success bodies are `{ data }`; errors are Strapi's `{ data: null, error: { status, name, message, details } }`.",
     license: { name: 'MIT', identifier: 'MIT' },
   },
-  servers: [{ url: '/api', description: 'The Strapi app\'s content API prefix' }],
+  servers: [{ url: '/api', description: "The Strapi app's content API prefix" }],
   tags: Object.values(tags).map((name) => ({ name })),
   paths,
   components: {
     schemas,
-    securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'A Strapi API token, or a users-permissions JWT' } },
+    securitySchemes: {
+      bearerAuth: { type: 'http', scheme: 'bearer', description: 'A Strapi API token, or a users-permissions JWT' },
+    },
   },
 });
 

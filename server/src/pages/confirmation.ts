@@ -5,7 +5,8 @@ const TEXT = {
     title: 'Confirm your request',
     intro: 'Please confirm that you want us to contact you at this address for:',
     button: 'Confirm',
-    afterConfirm: 'Nothing is sent to you before you confirm. Once confirmed, every message we send has a link to unsubscribe.',
+    afterConfirm:
+      'Nothing is sent to you before you confirm. Once confirmed, every message we send has a link to unsubscribe.',
     doneTitle: 'Your request is confirmed',
     confirmed: 'Thank you, your request is confirmed. From now on you will hear from us about:',
     already: 'This request was already confirmed. Nothing else to do. You hear from us about:',
@@ -23,10 +24,12 @@ const TEXT = {
     title: 'Anfrage bestätigen',
     intro: 'Bitte bestätigen Sie, dass wir Sie unter dieser Adresse kontaktieren dürfen für:',
     button: 'Bestätigen',
-    afterConfirm: 'Vor Ihrer Bestätigung senden wir Ihnen nichts. Danach enthält jede unserer Nachrichten einen Link zum Abmelden.',
+    afterConfirm:
+      'Vor Ihrer Bestätigung senden wir Ihnen nichts. Danach enthält jede unserer Nachrichten einen Link zum Abmelden.',
     doneTitle: 'Ihre Anfrage ist bestätigt',
     confirmed: 'Vielen Dank, Ihre Anfrage ist bestätigt. Ab jetzt erhalten Sie Nachrichten von uns über:',
-    already: 'Diese Anfrage wurde bereits bestätigt. Es ist nichts weiter zu tun. Sie erhalten Nachrichten von uns über:',
+    already:
+      'Diese Anfrage wurde bereits bestätigt. Es ist nichts weiter zu tun. Sie erhalten Nachrichten von uns über:',
     next: 'Sie können Ihre Entscheidung jederzeit in Ihren Einstellungen ändern, für ein Thema oder für alle. Jede unserer Nachrichten enthält außerdem einen Link zum Abmelden.',
     preferences: 'Meine Einstellungen verwalten',
     expiredTitle: 'Dieser Link ist abgelaufen',
@@ -34,14 +37,16 @@ const TEXT = {
     resend: 'Neuen Link senden',
     resent: 'Wenn die Anfrage noch offen ist, ist ein neuer Link auf dem Weg in Ihr Postfach.',
     invalidTitle: 'Dieser Link ist ungültig',
-    invalid: 'Der Link ist unvollständig oder wurde verändert. Bitte verwenden Sie den Link aus der E-Mail unverändert.',
+    invalid:
+      'Der Link ist unvollständig oder wurde verändert. Bitte verwenden Sie den Link aus der E-Mail unverändert.',
     gone: 'Diese Anfrage existiert nicht mehr. Bitte melden Sie sich erneut an.',
   },
   fr: {
     title: 'Confirmez votre demande',
     intro: 'Merci de confirmer que vous souhaitez être contacté à cette adresse pour :',
     button: 'Confirmer',
-    afterConfirm: 'Nous ne vous envoyons rien avant votre confirmation. Ensuite, chacun de nos messages contient un lien de désinscription.',
+    afterConfirm:
+      'Nous ne vous envoyons rien avant votre confirmation. Ensuite, chacun de nos messages contient un lien de désinscription.',
     doneTitle: 'Votre demande est confirmée',
     confirmed: 'Merci, votre demande est confirmée. Vous recevrez désormais nos messages pour :',
     already: 'Cette demande a déjà été confirmée. Il n’y a rien d’autre à faire. Vous recevez nos messages pour :',
@@ -88,10 +93,13 @@ export const confirmExpiredPage = (language: string, resendAction: string | null
   page(
     language,
     t(language).expiredTitle,
-    resendAction ? `<p>${t(language).expired}</p>${button(resendAction, t(language).resend)}` : `<p>${t(language).gone}</p>`
+    resendAction
+      ? `<p>${t(language).expired}</p>${button(resendAction, t(language).resend)}`
+      : `<p>${t(language).gone}</p>`
   );
 
-export const confirmResentPage = (language: string) => page(language, t(language).title, `<p>${t(language).resent}</p>`);
+export const confirmResentPage = (language: string) =>
+  page(language, t(language).title, `<p>${t(language).resent}</p>`);
 
 export const confirmInvalidPage = (language: string) =>
   page(language, t(language).invalidTitle, `<p>${t(language).invalid}</p>`);

@@ -39,7 +39,8 @@ export const renderPage = (look: PagesConfig, language: string, title: string, b
 <title>${escapeHtml(fullTitle)}</title>
 <style>${stylesheet(look.accentColor)}</style>${look.stylesheetUrl ? `\n<link rel="stylesheet" href="${escapeHtml(look.stylesheetUrl)}">` : ''}`;
   const content = `<h1>${escapeHtml(title)}</h1>\n${body}`;
-  if (look.template) return fill(look.template, { lang: escapeHtml(language), title: escapeHtml(fullTitle), head, content });
+  if (look.template)
+    return fill(look.template, { lang: escapeHtml(language), title: escapeHtml(fullTitle), head, content });
   return `<!doctype html>
 <html lang="${escapeHtml(language)}">
 <head>${head}</head>
@@ -56,7 +57,8 @@ const configuredLook = (): PagesConfig => {
   return (running?.config.get(`plugin::${PLUGIN_ID}`) as { pages?: PagesConfig } | undefined)?.pages ?? {};
 };
 
-export const page = (language: string, title: string, body: string) => renderPage(configuredLook(), language, title, body);
+export const page = (language: string, title: string, body: string) =>
+  renderPage(configuredLook(), language, title, body);
 
 /** The part of an Accept-Language-like locale this plugin has texts for (en, de, fr). */
 export const pageLanguage = (locale: unknown): 'en' | 'de' | 'fr' => {

@@ -15,12 +15,19 @@ const TEXT = {
     leaveAll: 'Unsubscribe from everything',
     saved: 'Your choices are saved.',
     object: 'I object:',
-    unsubscribedNext: 'This applies from now on. Changed your mind, or want to leave everything? It is all in your preferences.',
+    unsubscribedNext:
+      'This applies from now on. Changed your mind, or want to leave everything? It is all in your preferences.',
     whose: 'Preferences of',
     receive: 'Yes, I want to receive this',
     objectBox: 'I object: do not contact me for this',
     now: 'Now:',
-    states: { granted: 'subscribed', pending: 'waiting for your confirmation', objected: 'you objected', none: 'not subscribed', notObjected: 'you have not objected' },
+    states: {
+      granted: 'subscribed',
+      pending: 'waiting for your confirmation',
+      objected: 'you objected',
+      none: 'not subscribed',
+      notObjected: 'you have not objected',
+    },
     savedNext: 'They apply from now on. You can come back here at any time with the link in our messages.',
     invalid: 'This link is not valid. Please use the link from the message exactly as it is.',
   },
@@ -31,17 +38,25 @@ const TEXT = {
     unsubscribed: 'Erledigt: Sie erhalten diese Nachrichten nicht mehr.',
     preferencesLink: 'Alle Einstellungen verwalten',
     preferencesTitle: 'Ihre Einstellungen',
-    preferencesIntro: 'Haken Sie an, was Sie erhalten möchten. Entfernen Sie den Haken, um es zu beenden; mehr ist nicht nötig.',
+    preferencesIntro:
+      'Haken Sie an, was Sie erhalten möchten. Entfernen Sie den Haken, um es zu beenden; mehr ist nicht nötig.',
     save: 'Auswahl speichern',
     leaveAll: 'Von allem abmelden',
     saved: 'Ihre Auswahl ist gespeichert.',
     object: 'Ich widerspreche:',
-    unsubscribedNext: 'Das gilt ab sofort. Haben Sie es sich anders überlegt oder möchten Sie sich von allem abmelden? Das finden Sie in Ihren Einstellungen.',
+    unsubscribedNext:
+      'Das gilt ab sofort. Haben Sie es sich anders überlegt oder möchten Sie sich von allem abmelden? Das finden Sie in Ihren Einstellungen.',
     whose: 'Einstellungen für',
     receive: 'Ja, das möchte ich erhalten',
     objectBox: 'Ich widerspreche: Bitte kontaktieren Sie mich dafür nicht',
     now: 'Derzeit:',
-    states: { granted: 'angemeldet', pending: 'wartet auf Ihre Bestätigung', objected: 'Sie haben widersprochen', none: 'nicht angemeldet', notObjected: 'Sie haben nicht widersprochen' },
+    states: {
+      granted: 'angemeldet',
+      pending: 'wartet auf Ihre Bestätigung',
+      objected: 'Sie haben widersprochen',
+      none: 'nicht angemeldet',
+      notObjected: 'Sie haben nicht widersprochen',
+    },
     savedNext: 'Sie gilt ab sofort. Über den Link in unseren Nachrichten können Sie jederzeit hierher zurückkehren.',
     invalid: 'Dieser Link ist ungültig. Bitte verwenden Sie den Link aus der Nachricht unverändert.',
   },
@@ -57,12 +72,19 @@ const TEXT = {
     leaveAll: 'Me désinscrire de tout',
     saved: 'Vos choix sont enregistrés.',
     object: 'Je m’oppose :',
-    unsubscribedNext: 'C’est effectif dès maintenant. Vous avez changé d’avis, ou souhaitez tout quitter ? Tout se trouve dans vos préférences.',
+    unsubscribedNext:
+      'C’est effectif dès maintenant. Vous avez changé d’avis, ou souhaitez tout quitter ? Tout se trouve dans vos préférences.',
     whose: 'Préférences de',
     receive: 'Oui, je souhaite recevoir ceci',
     objectBox: 'Je m’oppose : ne me contactez pas pour ceci',
     now: 'Actuellement :',
-    states: { granted: 'abonné(e)', pending: 'en attente de votre confirmation', objected: 'vous vous y êtes opposé(e)', none: 'non abonné(e)', notObjected: 'vous ne vous y êtes pas opposé(e)' },
+    states: {
+      granted: 'abonné(e)',
+      pending: 'en attente de votre confirmation',
+      objected: 'vous vous y êtes opposé(e)',
+      none: 'non abonné(e)',
+      notObjected: 'vous ne vous y êtes pas opposé(e)',
+    },
     savedNext: 'Ils s’appliquent dès maintenant. Vous pouvez revenir ici à tout moment avec le lien de nos messages.',
     invalid: 'Ce lien n’est pas valide. Veuillez utiliser le lien du message tel quel.',
   },
@@ -93,7 +115,10 @@ export const invalidLinkPage = (language: string) =>
   page(language, t(language).unsubscribeTitle, `<p>${t(language).invalid}</p>`);
 
 /** One state a purpose can show; a purpose on several channels shows the most committed one. */
-const shownState = (states: Partial<Record<string, ConsentState>>, mechanism: string): keyof (typeof TEXT)['en']['states'] => {
+const shownState = (
+  states: Partial<Record<string, ConsentState>>,
+  mechanism: string
+): keyof (typeof TEXT)['en']['states'] => {
   const values = Object.values(states);
   for (const state of ['granted', 'pending', 'objected'] as const) if (values.includes(state)) return state;
   // Without an objection a legitimate-interest purpose applies: "not subscribed" would be untrue.

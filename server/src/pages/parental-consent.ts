@@ -7,9 +7,11 @@ import { htmlList, page, postButton } from './layout';
 const TEXT = {
   en: {
     title: 'Consent for your child',
-    intro: 'Your child asked to be contacted about the topics below. Because of their age, the consent of a holder of parental responsibility is needed.',
+    intro:
+      'Your child asked to be contacted about the topics below. Because of their age, the consent of a holder of parental responsibility is needed.',
     button: 'I consent',
-    after: 'Press the button only if you hold parental responsibility for the child. If you do not agree, close this page: the child will not be contacted.',
+    after:
+      'Press the button only if you hold parental responsibility for the child. If you do not agree, close this page: the child will not be contacted.',
     doneTitle: 'Thank you, your consent is recorded',
     confirmed: 'Your consent is recorded. Your child will hear from us about:',
     already: 'Your consent was already recorded. Nothing else to do. Your child hears from us about:',
@@ -21,26 +23,33 @@ const TEXT = {
   },
   de: {
     title: 'Einwilligung für Ihr Kind',
-    intro: 'Ihr Kind möchte zu den folgenden Themen kontaktiert werden. Wegen seines Alters ist die Einwilligung eines Trägers der elterlichen Verantwortung nötig.',
+    intro:
+      'Ihr Kind möchte zu den folgenden Themen kontaktiert werden. Wegen seines Alters ist die Einwilligung eines Trägers der elterlichen Verantwortung nötig.',
     button: 'Ich willige ein',
-    after: 'Klicken Sie nur, wenn Sie die elterliche Verantwortung für das Kind tragen. Wenn Sie nicht einverstanden sind, schließen Sie diese Seite: Das Kind wird nicht kontaktiert.',
+    after:
+      'Klicken Sie nur, wenn Sie die elterliche Verantwortung für das Kind tragen. Wenn Sie nicht einverstanden sind, schließen Sie diese Seite: Das Kind wird nicht kontaktiert.',
     doneTitle: 'Danke, Ihre Einwilligung ist erfasst',
     confirmed: 'Ihre Einwilligung ist erfasst. Ihr Kind erhält Nachrichten von uns über:',
-    already: 'Ihre Einwilligung wurde bereits erfasst. Es ist nichts weiter zu tun. Ihr Kind erhält Nachrichten von uns über:',
+    already:
+      'Ihre Einwilligung wurde bereits erfasst. Es ist nichts weiter zu tun. Ihr Kind erhält Nachrichten von uns über:',
     next: 'Jede Nachricht enthält einen Link zum Abmelden, und die Einwilligung kann jederzeit widerrufen werden.',
     expiredTitle: 'Dieser Link ist abgelaufen',
     expired: 'Dieser Link ist abgelaufen. Ihr Kind kann über das Formular erneut fragen.',
     invalidTitle: 'Dieser Link ist ungültig',
-    invalid: 'Der Link ist unvollständig oder wurde verändert. Bitte verwenden Sie den Link aus der E-Mail unverändert.',
+    invalid:
+      'Der Link ist unvollständig oder wurde verändert. Bitte verwenden Sie den Link aus der E-Mail unverändert.',
   },
   fr: {
     title: 'Consentement pour votre enfant',
-    intro: 'Votre enfant a demandé à être contacté pour les sujets ci-dessous. En raison de son âge, le consentement d’un titulaire de l’autorité parentale est nécessaire.',
+    intro:
+      'Votre enfant a demandé à être contacté pour les sujets ci-dessous. En raison de son âge, le consentement d’un titulaire de l’autorité parentale est nécessaire.',
     button: 'Je consens',
-    after: 'N’appuyez que si vous êtes titulaire de l’autorité parentale sur l’enfant. Si vous n’êtes pas d’accord, fermez cette page : l’enfant ne sera pas contacté.',
+    after:
+      'N’appuyez que si vous êtes titulaire de l’autorité parentale sur l’enfant. Si vous n’êtes pas d’accord, fermez cette page : l’enfant ne sera pas contacté.',
     doneTitle: 'Merci, votre consentement est enregistré',
     confirmed: 'Votre consentement est enregistré. Votre enfant recevra nos messages pour :',
-    already: 'Votre consentement a déjà été enregistré. Il n’y a rien d’autre à faire. Votre enfant reçoit nos messages pour :',
+    already:
+      'Votre consentement a déjà été enregistré. Il n’y a rien d’autre à faire. Votre enfant reçoit nos messages pour :',
     next: 'Chaque message contient un lien de désinscription, et le consentement peut être retiré à tout moment.',
     expiredTitle: 'Ce lien a expiré',
     expired: 'Ce lien a expiré. Votre enfant peut refaire la demande depuis le formulaire.',
@@ -66,6 +75,8 @@ export const parentalDonePage = (language: string, status: 'confirmed' | 'alread
     `<p>${status === 'confirmed' ? t(language).confirmed : t(language).already}</p>${htmlList(purposes)}<p>${t(language).next}</p>`
   );
 
-export const parentalExpiredPage = (language: string) => page(language, t(language).expiredTitle, `<p>${t(language).expired}</p>`);
+export const parentalExpiredPage = (language: string) =>
+  page(language, t(language).expiredTitle, `<p>${t(language).expired}</p>`);
 
-export const parentalInvalidPage = (language: string) => page(language, t(language).invalidTitle, `<p>${t(language).invalid}</p>`);
+export const parentalInvalidPage = (language: string) =>
+  page(language, t(language).invalidTitle, `<p>${t(language).invalid}</p>`);

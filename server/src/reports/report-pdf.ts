@@ -19,7 +19,8 @@ const COUNT_LABELS: Array<[string, string]> = [
 
 const orNone = (v: unknown) => (v === null || v === undefined || v === '' ? '-' : String(v));
 const list = (items: unknown[] | null | undefined) => (items && items.length ? items.join(', ') : 'none');
-const percent = (rate: number | null) => (rate === null ? 'no request in the period' : `${Math.round(rate * 1000) / 10} %`);
+const percent = (rate: number | null) =>
+  rate === null ? 'no request in the period' : `${Math.round(rate * 1000) / 10} %`;
 
 export const reportBlocks = (report: Json, hash: string, jwksUrl: string, kid: string | null): PdfBlock[] => {
   const b: PdfBlock[] = [];
@@ -30,7 +31,9 @@ export const reportBlocks = (report: Json, hash: string, jwksUrl: string, kid: s
   text(`Period: ${report.period.from} to ${report.period.to} (UTC, both days included; ${report.period.days} days)`);
   text(`Purposes: ${report.purposes.map((p: Json) => p.key).join(', ')}`);
   text(`Generated: ${report.generatedAt} by ${orNone(report.generatedBy)}; report id ${report.reportId}`);
-  text(`Controller: ${orNone(report.controller.name)}, ${orNone(report.controller.address)}, ${orNone(report.controller.contact)}`);
+  text(
+    `Controller: ${orNone(report.controller.name)}, ${orNone(report.controller.address)}, ${orNone(report.controller.contact)}`
+  );
 
   b.push({ text: 'How to verify this report', style: 'heading' });
   text('SHA-256 of the signed JSON report:');
@@ -49,10 +52,18 @@ export const reportBlocks = (report: Json, hash: string, jwksUrl: string, kid: s
 
   const { ledger } = report;
   b.push({ text: 'The whole ledger, checked when the report was generated', style: 'heading' });
-  field('Hash chain', ledger.verification.ok ? `intact (${ledger.verification.checked} events recomputed${ledger.verification.pruned ? `, ${ledger.verification.pruned} of them pruned at the end of their proof period` : ''})` : `BROKEN at event ${ledger.verification.firstBadEvent?.seq}: ${ledger.verification.firstBadEvent?.problem}`);
+  field(
+    'Hash chain',
+    ledger.verification.ok
+      ? `intact (${ledger.verification.checked} events recomputed${ledger.verification.pruned ? `, ${ledger.verification.pruned} of them pruned at the end of their proof period` : ''})`
+      : `BROKEN at event ${ledger.verification.firstBadEvent?.seq}: ${ledger.verification.firstBadEvent?.problem}`
+  );
   field('Head', `sequence ${ledger.head.seq}`);
   b.push({ text: ledger.head.hash, style: 'mono', indent: 12 });
-  field('Replay (states equal a replay of the ledger)', ledger.replay.ok ? `yes (${ledger.replay.checked} states)` : `NO: ${ledger.replay.mismatches} difference(s)`);
+  field(
+    'Replay (states equal a replay of the ledger)',
+    ledger.replay.ok ? `yes (${ledger.replay.checked} states)` : `NO: ${ledger.replay.mismatches} difference(s)`
+  );
 
   for (const p of report.purposes) {
     b.push({ text: `Purpose ${p.key}: ${p.name}`, style: 'heading' });
@@ -67,10 +78,16 @@ export const reportBlocks = (report: Json, hash: string, jwksUrl: string, kid: s
 
     b.push({ text: 'Events in the period', style: 'subheading' });
     for (const [key, label] of COUNT_LABELS) field(label, p.counts[key], 12);
-    const others = Object.entries(p.counts.byAction as Record<string, number>).filter(([a]) => !COUNT_LABELS.some(([k]) => k === a));
+    const others = Object.entries(p.counts.byAction as Record<string, number>).filter(
+      ([a]) => !COUNT_LABELS.some(([k]) => k === a)
+    );
     if (others.length) field('Other events', others.map(([a, n]) => `${a} ${n}`).join(', '), 12);
     const doi = p.doubleOptInConfirmation;
-    field('Double opt-in confirmation rate', `${percent(doi.rate)} (${doi.confirmed} confirmations / ${doi.requested} requests)`, 12);
+    field(
+      'Double opt-in confirmation rate',
+      `${percent(doi.rate)} (${doi.confirmed} confirmations / ${doi.requested} requests)`,
+      12
+    );
 
     b.push({ text: `Notice versions in force during the period (${p.notices.length})`, style: 'subheading' });
     if (p.notices.length === 0) text('None.', 12);
@@ -87,12 +104,22 @@ export const reportBlocks = (report: Json, hash: string, jwksUrl: string, kid: s
       if (n.withdrawalText) b.push({ text: n.withdrawalText, style: 'small', indent: 24 });
     }
 
-    b.push({ text: `Random sample of proofs (${p.sample.proofs.length} of ${p.sample.eventsInPeriod} events)`, style: 'subheading' });
+    b.push({
+      text: `Random sample of proofs (${p.sample.proofs.length} of ${p.sample.eventsInPeriod} events)`,
+      style: 'subheading',
+    });
     if (p.sample.proofs.length === 0) text('No event in the period.', 12);
     for (const { event, receipt } of p.sample.proofs) {
-      text(`#${event.seq} ${event.occurredAt} ${event.action} (${event.channel}, ${event.method}, ${event.noticeVersion == null ? 'no notice' : `notice v${event.noticeVersion}`}) subject ${event.subject}`, 12);
+      text(
+        `#${event.seq} ${event.occurredAt} ${event.action} (${event.channel}, ${event.method}, ${event.noticeVersion == null ? 'no notice' : `notice v${event.noticeVersion}`}) subject ${event.subject}`,
+        12
+      );
       b.push({ text: `event ${event.eventId} hash ${event.hash}`, style: 'mono', indent: 24 });
-      b.push({ text: receipt ? `receipt ${receipt}` : 'no receipt (not a form submission)', style: 'mono', indent: 24 });
+      b.push({
+        text: receipt ? `receipt ${receipt}` : 'no receipt (not a form submission)',
+        style: 'mono',
+        indent: 24,
+      });
     }
   }
 
@@ -100,23 +127,42 @@ export const reportBlocks = (report: Json, hash: string, jwksUrl: string, kid: s
   text(report.suppressions.note);
   if (report.suppressions.groups.length === 0) text('None.', 12);
   for (const g of report.suppressions.groups) {
-    text(`${g.reason}, source ${g.source}, channel ${g.channel}: ${g.entries} entries, ${g.firstAddedAt} to ${g.lastAddedAt}`, 12);
+    text(
+      `${g.reason}, source ${g.source}, channel ${g.channel}: ${g.entries} entries, ${g.firstAddedAt} to ${g.lastAddedAt}`,
+      12
+    );
   }
   field('Entries on the list when generated', report.suppressions.totalEntries);
 
   const r = report.retention;
   b.push({ text: 'Retention', style: 'heading' });
   for (const [k, v] of Object.entries(r.settings)) {
-    field(k, typeof v === 'object' && v !== null ? (Array.isArray(v) ? list(v) : Object.entries(v).map(([a, c]) => `${a}: ${c ?? 'none'}`).join(', ')) : (v ?? 'none'), 12);
+    field(
+      k,
+      typeof v === 'object' && v !== null
+        ? Array.isArray(v)
+          ? list(v)
+          : Object.entries(v)
+              .map(([a, c]) => `${a}: ${c ?? 'none'}`)
+              .join(', ')
+        : (v ?? 'none'),
+      12
+    );
   }
-  field('Scheduled jobs', `${r.jobs.map((j: Json) => `${j.name} (${j.schedule})`).join(', ')}; cron ${r.cronEnabled ? 'enabled' : 'DISABLED'} on the generating instance`);
+  field(
+    'Scheduled jobs',
+    `${r.jobs.map((j: Json) => `${j.name} (${j.schedule})`).join(', ')}; cron ${r.cronEnabled ? 'enabled' : 'DISABLED'} on the generating instance`
+  );
   text(r.runs);
   field('Expiries recorded by the jobs in the period', r.ledgerTraces.systemExpiriesInPeriod, 12);
   field('Last one up to the end of the period', r.ledgerTraces.lastSystemExpiryBeforePeriodEnd, 12);
 
   const rec = report.processingRecord;
   b.push({ text: 'Record of processing activities (GDPR Art. 30)', style: 'heading' });
-  field('Controller', `${orNone(rec.controller.name)}, ${orNone(rec.controller.address)}, ${orNone(rec.controller.contact)}`);
+  field(
+    'Controller',
+    `${orNone(rec.controller.name)}, ${orNone(rec.controller.address)}, ${orNone(rec.controller.contact)}`
+  );
   for (const a of rec.activities) {
     b.push({ text: `${a.name} (${a.purpose})${a.active ? '' : ', archived'}`, style: 'subheading' });
     if (a.description) text(a.description, 12);

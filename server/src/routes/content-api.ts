@@ -16,7 +16,8 @@ const guard = (scope: string, maxBytes: number, more: Partial<PublicRouteConfig>
   config: { scope, maxBytes, ...more } satisfies PublicRouteConfig,
 });
 /** A route whose `:token` is a signed link for `token`: only failed token checks are counted. */
-const linkGuard = (scope: string, maxBytes: number, token: TokenPurpose) => guard(scope, maxBytes, { limit: 'failed-links', token });
+const linkGuard = (scope: string, maxBytes: number, token: TokenPurpose) =>
+  guard(scope, maxBytes, { limit: 'failed-links', token });
 
 export default {
   type: 'content-api',

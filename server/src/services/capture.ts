@@ -4,7 +4,14 @@ import type { Audience, Channel, ConsentState, Jurisdiction } from '../../../sha
 import type { CreateSubmission, Receipt } from '../../../shared/contracts/submissions';
 import type { ConsentConfig } from '../config';
 import { PLUGIN_ID, UID } from '../constants';
-import { answeredChannels, doubleOptInApplies, planSubmission, stateKey, type CurrentState, type RulePurpose } from '../domain/capture-rules';
+import {
+  answeredChannels,
+  doubleOptInApplies,
+  planSubmission,
+  stateKey,
+  type CurrentState,
+  type RulePurpose,
+} from '../domain/capture-rules';
 import { movesState } from '../domain/consent-state';
 import { needsReconsent } from '../domain/reconsent';
 import {
@@ -149,7 +156,9 @@ const capture = ({ strapi }: { strapi: Core.Strapi }) => {
         invalid(`notices.${key}`, `notices.${key} is not a published version of the "${key}" notice`);
       }
       if (match.status !== 'published') {
-        const current = rows.find((r) => r.purpose === key && r.language === match.language && r.status === 'published');
+        const current = rows.find(
+          (r) => r.purpose === key && r.language === match.language && r.status === 'published'
+        );
         outdated.push({
           purpose: key,
           shown: { version, hash },
@@ -232,7 +241,12 @@ const capture = ({ strapi }: { strapi: Core.Strapi }) => {
     const people = await getService('subjects').prepareMany(
       items.map(({ plan }) => ({
         identifiers: plan.identifiers,
-        profile: { language: plan.locale, audience: plan.audience, jurisdiction: plan.jurisdiction, childStatus: plan.children?.status },
+        profile: {
+          language: plan.locale,
+          audience: plan.audience,
+          jurisdiction: plan.jurisdiction,
+          childStatus: plan.children?.status,
+        },
       }))
     );
     const resolved = people.resolved;
@@ -258,13 +272,16 @@ const capture = ({ strapi }: { strapi: Core.Strapi }) => {
       const child = childStatusOf(resolved[i].subject);
       const now = new Date();
       // A parent's grant to a person now past the threshold is theirs to confirm (G5): their tick renews it.
-      const parentGrants = reachedThreshold(child, now) ? await grantsByParent(pseudonym, purposesInPlay, ledger) : new Set<number>();
+      const parentGrants = reachedThreshold(child, now)
+        ? await grantsByParent(pseudonym, purposesInPlay, ledger)
+        : new Set<number>();
       for (const purpose of purposesInPlay) {
         for (const channel of purpose.channels) {
           const row = ledger.state(pseudonym, purpose.key, channel);
           if (!row) continue;
           const reconsentRequired =
-            needsReconsent(row.noticeId, plan.outdatedNotices) || needsOwnConfirmation(child, parentGrants.has(Number(row.lastEventSeq)), now);
+            needsReconsent(row.noticeId, plan.outdatedNotices) ||
+            needsOwnConfirmation(child, parentGrants.has(Number(row.lastEventSeq)), now);
           states.set(stateKey(purpose.key, channel), { state: row.state, reconsentRequired });
         }
       }
@@ -293,7 +310,11 @@ const capture = ({ strapi }: { strapi: Core.Strapi }) => {
       // A child's request waits for a parent instead (G2): the parent's confirmation is the mail that counts.
       const requested = plan.children?.parental
         ? []
-        : [...new Set(planned.events.filter((e) => e.action === 'requested' && e.channel === 'email').map((e) => e.purpose))];
+        : [
+            ...new Set(
+              planned.events.filter((e) => e.action === 'requested' && e.channel === 'email').map((e) => e.purpose)
+            ),
+          ];
       let mail: PendingMail | null = null;
       let doubleOptIn: Record<string, unknown> | null = null;
       if (requested.length && plan.identifiers.email) {
@@ -344,7 +365,11 @@ const capture = ({ strapi }: { strapi: Core.Strapi }) => {
           }),
         });
         parentMail = { token: created.token, email: plan.children.parentEmail, language: plan.locale, purposes: keys };
-        parentalConsent = { tokenHash: created.tokenHash, expiresAt: created.expiresAt.toISOString(), parentEmailHash: created.parentEmailHash };
+        parentalConsent = {
+          tokenHash: created.tokenHash,
+          expiresAt: created.expiresAt.toISOString(),
+          parentEmailHash: created.parentEmailHash,
+        };
       }
       // G1: the age gate's outcome, never the age: proof that the question was asked and what it decided.
       const ageCheck = plan.children
@@ -439,7 +464,13 @@ const capture = ({ strapi }: { strapi: Core.Strapi }) => {
           eventIds: stored.map((e) => e.eventId),
         }),
       });
-      results.push({ states: resultStates, subject: pseudonym, eventIds: stored.map((e) => e.eventId), mail, parentMail });
+      results.push({
+        states: resultStates,
+        subject: pseudonym,
+        eventIds: stored.map((e) => e.eventId),
+        mail,
+        parentMail,
+      });
     }
 
     // Every row of the group: people, events, states, head, receipts (one statement on PostgreSQL).
@@ -483,7 +514,10 @@ const capture = ({ strapi }: { strapi: Core.Strapi }) => {
         const purpose = byKey.get(key);
         for (const channel of Object.keys(answer)) {
           if (!purpose?.channels.includes(channel as Channel)) {
-            invalid(`choices.${key}.${channel}`, `choices.${key}.${channel}: purpose "${key}" is not offered on channel "${channel}"`);
+            invalid(
+              `choices.${key}.${channel}`,
+              `choices.${key}.${channel}: purpose "${key}" is not offered on channel "${channel}"`
+            );
           }
         }
         tickedChannels.set(key, Object.keys(answer).filter((c) => answer[c as Channel] === true) as Channel[]);
@@ -492,7 +526,8 @@ const capture = ({ strapi }: { strapi: Core.Strapi }) => {
         Object.keys(choices).filter((k) => choices[k] === true || (tickedChannels.get(k)?.length ?? 0) > 0)
       );
       for (const key of Object.keys(choices)) {
-        if (!shown[key]) invalid(`notices.${key}`, `notices.${key} is required: send the notice version and hash you displayed`);
+        if (!shown[key])
+          invalid(`notices.${key}`, `notices.${key} is required: send the notice version and hash you displayed`);
       }
 
       const offered = offeredKeys.map((k) => byKey.get(k)).filter((p): p is Purpose => !!p && p.active);
@@ -526,7 +561,11 @@ const capture = ({ strapi }: { strapi: Core.Strapi }) => {
             errors: decision.missing.map((field) => ({ path: field.split('.'), message })),
           });
         }
-        if (!needsEmail && doubleOptInApplies(p, form.doubleOptIn, jurisdiction) && decision.channels.includes('email')) {
+        if (
+          !needsEmail &&
+          doubleOptInApplies(p, form.doubleOptIn, jurisdiction) &&
+          decision.channels.includes('email')
+        ) {
           needsEmail = key;
         }
       }
@@ -567,7 +606,12 @@ const capture = ({ strapi }: { strapi: Core.Strapi }) => {
      * their own. A form not offered to children takes no age: it is not asked, so it is not collected.
      */
     async ageGate(
-      form: { key: string; offeredToChildren?: boolean | null; childrenCountry?: string | null; jurisdiction?: Jurisdiction | null },
+      form: {
+        key: string;
+        offeredToChildren?: boolean | null;
+        childrenCountry?: string | null;
+        jurisdiction?: Jurisdiction | null;
+      },
       body: SubmissionBody,
       identifiers: Identifiers,
       ticked: Set<string>,
@@ -575,18 +619,28 @@ const capture = ({ strapi }: { strapi: Core.Strapi }) => {
     ): Promise<CapturePlan['children']> {
       if (!form.offeredToChildren) {
         for (const field of ['age', 'birthYear', 'parentEmail'] as const) {
-          if (body[field] !== undefined) invalid(field, `${field}: form "${form.key}" is not offered to children and does not ask for it`);
+          if (body[field] !== undefined)
+            invalid(field, `${field}: form "${form.key}" is not offered to children and does not ask for it`);
         }
         return null;
       }
-      if (body.age !== undefined && body.birthYear !== undefined) invalid('birthYear', 'birthYear: send age or birthYear, not both');
+      if (body.age !== undefined && body.birthYear !== undefined)
+        invalid('birthYear', 'birthYear: send age or birthYear, not both');
       if (body.age === undefined && body.birthYear === undefined) {
         invalid('age', `age is required: form "${form.key}" is offered to children (send age, or birthYear)`);
       }
       const cfg = config();
-      const threshold = formAgeThreshold(form, { jurisdiction: cfg.jurisdiction, thresholds: cfg.children.thresholds, defaultAge: cfg.children.defaultAge });
+      const threshold = formAgeThreshold(form, {
+        jurisdiction: cfg.jurisdiction,
+        thresholds: cfg.children.thresholds,
+        defaultAge: cfg.children.defaultAge,
+      });
       const now = new Date();
-      const answered = childStatus(body.age !== undefined ? { age: body.age } : { birthYear: body.birthYear! }, threshold.threshold, now);
+      const answered = childStatus(
+        body.age !== undefined ? { age: body.age } : { birthYear: body.birthYear! },
+        threshold.threshold,
+        now
+      );
       // What the person's record already says stands if it is stricter (a child cannot answer their way out).
       const known = await getService('subjects').find(identifiers);
       const status = mergeChildStatus(known ? childStatusOf(known) : null, answered);
@@ -595,7 +649,10 @@ const capture = ({ strapi }: { strapi: Core.Strapi }) => {
       let parentEmail: string | null = null;
       if (parental && asksConsent) {
         if (!body.parentEmail) {
-          invalid('parentEmail', `parentEmail is required: below ${threshold.threshold}, a holder of parental responsibility confirms the consent`);
+          invalid(
+            'parentEmail',
+            `parentEmail is required: below ${threshold.threshold}, a holder of parental responsibility confirms the consent`
+          );
         }
         const normalised = normaliseEmail(body.parentEmail!);
         if (!normalised.ok) invalid('parentEmail', `parentEmail ${normalised.reason}`);
@@ -659,11 +716,17 @@ const capture = ({ strapi }: { strapi: Core.Strapi }) => {
     async submit(
       body: SubmissionBody,
       request: CaptureRequest
-    ): Promise<CaptureResult & { confirmation: { mailSent: boolean } | null; parentalConsent: { mailSent: boolean } | null }> {
+    ): Promise<
+      CaptureResult & { confirmation: { mailSent: boolean } | null; parentalConsent: { mailSent: boolean } | null }
+    > {
       const plan = await this.prepare(body, request);
       await this.throttle(plan);
       const committed = await this.commit(plan);
-      const result = { ...committed, confirmation: await this.deliver(committed), parentalConsent: await this.deliverToParent(committed) };
+      const result = {
+        ...committed,
+        confirmation: await this.deliver(committed),
+        parentalConsent: await this.deliverToParent(committed),
+      };
       strapi.eventHub.emit('consent.submission', {
         form: plan.form.key,
         subject: { id: result.subject, ...plan.identifiers },

@@ -52,7 +52,8 @@ const catalogue = ({ strapi }: { strapi: Core.Strapi }) => {
   const current = async (): Promise<Snapshot> => {
     const row = await onTable(strapi, TABLE.ledgerHead, (q) => q.where({ name: STAMP }).first('hash'));
     const stamp: string = row?.hash ?? '';
-    if (snapshot?.stamp !== stamp) snapshot = { stamp, forms: new Map(), purposes: new Map(), notices: new Map(), outdated: new Map() };
+    if (snapshot?.stamp !== stamp)
+      snapshot = { stamp, forms: new Map(), purposes: new Map(), notices: new Map(), outdated: new Map() };
     return snapshot;
   };
 
@@ -97,7 +98,11 @@ const catalogue = ({ strapi }: { strapi: Core.Strapi }) => {
             where: { purpose: { $in: missing }, status: { $ne: 'draft' } },
             orderBy: { version: 'desc' },
           });
-          for (const k of missing) s.notices.set(k, rows.filter((r) => r.purpose === k));
+          for (const k of missing)
+            s.notices.set(
+              k,
+              rows.filter((r) => r.purpose === k)
+            );
         }
         return keys.flatMap((k) => s.notices.get(k)!);
       },
@@ -120,7 +125,9 @@ const catalogue = ({ strapi }: { strapi: Core.Strapi }) => {
       /** The active purposes that honour Global Privacy Control. */
       async gpcPurposes(): Promise<Purpose[]> {
         if (!s.gpc) {
-          const rows = await strapi.db.query(UID.purpose).findMany({ where: { honorGpc: true, active: true }, select: ['key'] });
+          const rows = await strapi.db
+            .query(UID.purpose)
+            .findMany({ where: { honorGpc: true, active: true }, select: ['key'] });
           s.gpc = [...(await getService('purposes').byKeys(rows.map((r: { key: string }) => r.key))).values()];
         }
         return s.gpc;

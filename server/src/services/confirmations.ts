@@ -91,7 +91,10 @@ const confirmations = ({ strapi }: { strapi: Core.Strapi }) => {
     const rows: { id: number; title: string }[] = ids.length
       ? await strapi.db.query(UID.notice).findMany({ select: ['id', 'title'], where: { id: { $in: ids } } })
       : [];
-    const names = await purposeNames(requested.map((p) => p.purpose), language);
+    const names = await purposeNames(
+      requested.map((p) => p.purpose),
+      language
+    );
     return requested.map((p, i) => rows.find((r) => String(r.id) === String(p.noticeId))?.title || names[i]);
   };
 
@@ -149,7 +152,10 @@ const confirmations = ({ strapi }: { strapi: Core.Strapi }) => {
         about: 'the confirmation mail',
         values: async (language) => ({
           link: `${getService('settings').publicUrl()}/api/consent/confirm/${mail.token}`,
-          purposes: (requested.length ? await titlesOf(requested, language) : await purposeNames(mail.purposes, language))
+          purposes: (requested.length
+            ? await titlesOf(requested, language)
+            : await purposeNames(mail.purposes, language)
+          )
             .map((n) => `- ${n}`)
             .join('\n'),
           expiresHours: String(Math.round(cfg.doubleOptIn.tokenTtlSeconds / 3600)),
@@ -180,7 +186,9 @@ const confirmations = ({ strapi }: { strapi: Core.Strapi }) => {
      * confirms is the domain's (phone-verification.ts). Idempotent: nothing pending, nothing written; an
      * unknown number gets the same empty answer.
      */
-    async verifyPhone(body: CreatePhoneVerification.Request['body']): Promise<CreatePhoneVerification.Response['data']> {
+    async verifyPhone(
+      body: CreatePhoneVerification.Request['body']
+    ): Promise<CreatePhoneVerification.Response['data']> {
       const subjects = getService('subjects');
       const identifiers = subjects.normalise({ phone: body.subject.phone }, 'subject');
       const verifiedAt = body.occurredAt ? new Date(body.occurredAt) : new Date();
@@ -227,7 +235,10 @@ const confirmations = ({ strapi }: { strapi: Core.Strapi }) => {
             lifetimeDays: purposes.get(s.purpose)?.lifetimeDays ?? null,
           };
         });
-        await getService('ledger').append(events, new Map([[subject.pseudonym, { identifiers: identifiersOf(subject), created: false }]]));
+        await getService('ledger').append(
+          events,
+          new Map([[subject.pseudonym, { identifiers: identifiersOf(subject), created: false }]])
+        );
         return { confirmed: pending.map((s) => ({ purpose: s.purpose, channel: s.channel })) };
       });
     },
@@ -246,7 +257,8 @@ const confirmations = ({ strapi }: { strapi: Core.Strapi }) => {
       const result = await strapi.db.transaction(async () => {
         await getService('ledger').lock();
         const row: ConfirmationRow | null = await query().findOne({ where: { id: first.row.id } });
-        if (!row) throw new GoneError('This confirmation request was deleted. Please sign up again.', { resend: false });
+        if (!row)
+          throw new GoneError('This confirmation request was deleted. Please sign up again.', { resend: false });
         if (row.confirmedAt) return 'already-confirmed' as const;
 
         const keys = row.purposes.map((p) => p.purpose);
@@ -255,9 +267,13 @@ const confirmations = ({ strapi }: { strapi: Core.Strapi }) => {
           where: { subject: row.subject, channel: 'email', purpose: { $in: keys } },
         });
         // A child's request that waits for a parent (G2) is not this link's to confirm.
-        const pendingSeqs = states.filter((s: { state: string }) => s.state === 'pending').map((s: { lastEventSeq: unknown }) => s.lastEventSeq);
+        const pendingSeqs = states
+          .filter((s: { state: string }) => s.state === 'pending')
+          .map((s: { lastEventSeq: unknown }) => s.lastEventSeq);
         const requests: { seq: number | string; evidence: unknown }[] = pendingSeqs.length
-          ? await strapi.db.query(UID.event).findMany({ select: ['seq', 'evidence'], where: { seq: { $in: pendingSeqs } } })
+          ? await strapi.db
+              .query(UID.event)
+              .findMany({ select: ['seq', 'evidence'], where: { seq: { $in: pendingSeqs } } })
           : [];
         const forParent = new Set(requests.filter((e) => awaitsParent(json(e.evidence))).map((e) => String(e.seq)));
         const confirmedAt = new Date();
@@ -335,7 +351,12 @@ const confirmations = ({ strapi }: { strapi: Core.Strapi }) => {
       if (!subject?.email) return { sent: false, language };
       await this.throttle(subject.email);
       const still = await strapi.db.query(UID.state).findMany({
-        where: { subject: row.subject, channel: 'email', state: 'pending', purpose: { $in: row.purposes.map((p) => p.purpose) } },
+        where: {
+          subject: row.subject,
+          channel: 'email',
+          state: 'pending',
+          purpose: { $in: row.purposes.map((p) => p.purpose) },
+        },
       });
       const purposes = row.purposes.filter((p) => still.some((s: { purpose: string }) => s.purpose === p.purpose));
       if (purposes.length === 0) return { sent: false, language };
@@ -346,14 +367,27 @@ const confirmations = ({ strapi }: { strapi: Core.Strapi }) => {
         language: row.language ?? 'en',
         purposes,
       });
-      return { language, sent: await this.send({ token: created.token, email: subject.email, language: row.language ?? 'en', purposes: purposes.map((p) => p.purpose) }) };
+      return {
+        language,
+        sent: await this.send({
+          token: created.token,
+          email: subject.email,
+          language: row.language ?? 'en',
+          purposes: purposes.map((p) => p.purpose),
+        }),
+      };
     },
 
     /** One confirmation mail per address per `resendAfterSeconds`, counted like the rate limits. */
     async throttle(email: string) {
       const seconds = config().doubleOptIn.resendAfterSeconds;
       if (seconds <= 0) return;
-      await getService('rate-limits').window('confirmation-mail', getService('subjects').hash('email', email), 1, seconds);
+      await getService('rate-limits').window(
+        'confirmation-mail',
+        getService('subjects').hash('email', email),
+        1,
+        seconds
+      );
     },
 
     /**

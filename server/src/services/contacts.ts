@@ -21,7 +21,11 @@ const contacts = ({ strapi }: { strapi: Core.Strapi }) => ({
     list.forEach((c, i) => {
       const purpose = purposes.get(c.purpose);
       const at = [...path(i)];
-      if (!purpose) problems.push({ path: [...at, 'purpose'], message: `${[...at, 'purpose'].join('.')}: no purpose "${c.purpose}"` });
+      if (!purpose)
+        problems.push({
+          path: [...at, 'purpose'],
+          message: `${[...at, 'purpose'].join('.')}: no purpose "${c.purpose}"`,
+        });
       else if (!purpose.channels.includes(c.channel))
         problems.push({
           path: [...at, 'channel'],

@@ -83,7 +83,8 @@ const SUBJECT_COLUMNS = subjectColumns(
   'childUntil'
 );
 
-const childOf = (subject: SubjectInfo) => childStatusOf({ child: (subject.child ?? null) as boolean | null, childUntil: subject.childUntil ?? null });
+const childOf = (subject: SubjectInfo) =>
+  childStatusOf({ child: (subject.child ?? null) as boolean | null, childUntil: subject.childUntil ?? null });
 
 const toState = (row: StateRow | undefined, outdated: ReadonlySet<number>): EligibilityState | null =>
   row
@@ -135,7 +136,9 @@ const eligibility = ({ strapi }: { strapi: Core.Strapi }) => {
   const subjectsWhere = async (attribute: keyof typeof SUBJECT_COLUMNS, values: string[]): Promise<SubjectInfo[]> => {
     const out: SubjectInfo[] = [];
     for (const part of chunks([...new Set(values)])) {
-      const rows = await onTable(strapi, TABLE.subject, (q) => q.select(SUBJECT_COLUMNS).whereIn(SUBJECT_COLUMNS[attribute], part));
+      const rows = await onTable(strapi, TABLE.subject, (q) =>
+        q.select(SUBJECT_COLUMNS).whereIn(SUBJECT_COLUMNS[attribute], part)
+      );
       out.push(...(rows as unknown as SubjectInfo[]));
     }
     return out;
@@ -164,7 +167,8 @@ const eligibility = ({ strapi }: { strapi: Core.Strapi }) => {
     for (const row of await subjectsWhere('pseudonym', pseudonyms)) byPseudonym.set(row.pseudonym, row);
 
     return refs.map((ref, i) => {
-      if ('subject' in ref) return { pseudonym: ref.subject, askedHashes: [], subject: byPseudonym.get(ref.subject) ?? null };
+      if ('subject' in ref)
+        return { pseudonym: ref.subject, askedHashes: [], subject: byPseudonym.get(ref.subject) ?? null };
       const h = hashes[i];
       // The current secret's hash first: a person recorded under it wins over one under a previous secret.
       const subject = h ? (h.hashes.map((hash) => byHash.get(`${h.type}:${hash}`)).find(Boolean) ?? null) : null;
@@ -185,7 +189,8 @@ const eligibility = ({ strapi }: { strapi: Core.Strapi }) => {
         where: { seq: { $in: part.map((s) => s.lastEventSeq) } },
       });
       const bySeq = new Map(events.map((e) => [String(e.seq), json(e.evidence)]));
-      for (const s of part) s.revokedFor = (bySeq.get(String(s.lastEventSeq)) as { reason?: string } | null)?.reason ?? null;
+      for (const s of part)
+        s.revokedFor = (bySeq.get(String(s.lastEventSeq)) as { reason?: string } | null)?.reason ?? null;
     }
   };
 
@@ -195,7 +200,8 @@ const eligibility = ({ strapi }: { strapi: Core.Strapi }) => {
       const rows = await onTable(strapi, TABLE.state, (q) =>
         q.select(STATE_COLUMNS).where({ purpose, channel }).whereIn('subject', part)
       );
-      for (const row of rows as Record<string, unknown>[]) map.set(row.subject as string, { subject: row.subject as string, ...fromStateColumns(row) });
+      for (const row of rows as Record<string, unknown>[])
+        map.set(row.subject as string, { subject: row.subject as string, ...fromStateColumns(row) });
     }
     await readRevocations([...map.values()]);
     return map;
@@ -221,12 +227,16 @@ const eligibility = ({ strapi }: { strapi: Core.Strapi }) => {
   };
 
   /** Every hash a person is known by: the one asked about (an unknown number may still be on Bloctel) and theirs. */
-  const hashesOf = (r: Resolved): string[] => [...r.askedHashes, ...(r.subject ? getService('subjects').allHashes(r.subject) : [])];
+  const hashesOf = (r: Resolved): string[] => [
+    ...r.askedHashes,
+    ...(r.subject ? getService('subjects').allHashes(r.subject) : []),
+  ];
 
   type Entries = Map<string, { reason: SuppressionReason; createdAt: Date | null }[]>;
   const NONE: { reason: SuppressionReason; createdAt: Date | null }[] = [];
   /** The suppression entries on any of the person's hashes. */
-  const entriesOf = (suppressions: Entries, r: Resolved) => [...new Set(hashesOf(r))].flatMap((h) => suppressions.get(h) ?? []);
+  const entriesOf = (suppressions: Entries, r: Resolved) =>
+    [...new Set(hashesOf(r))].flatMap((h) => suppressions.get(h) ?? []);
 
   const suppressionsOf = async (resolved: Resolved[], channel: Channel) => {
     const map = new Map<string, { reason: SuppressionReason; createdAt: Date | null }[]>();
@@ -245,16 +255,19 @@ const eligibility = ({ strapi }: { strapi: Core.Strapi }) => {
   const softOptInOf = async (pseudonyms: string[], purpose: string, channel: Channel) => {
     const latest = new Map<string, { seq: number; evidence: SoftOptInEvidence }>();
     for (const part of chunks([...new Set(pseudonyms)])) {
-      const rows: { subject: string; seq: number | string; evidence: unknown }[] = await strapi.db.query(UID.event).findMany({
-        select: ['subject', 'seq', 'evidence'],
-        where: { purpose, channel, subject: { $in: part }, evidence: { $notNull: true } },
-      });
+      const rows: { subject: string; seq: number | string; evidence: unknown }[] = await strapi.db
+        .query(UID.event)
+        .findMany({
+          select: ['subject', 'seq', 'evidence'],
+          where: { purpose, channel, subject: { $in: part }, evidence: { $notNull: true } },
+        });
       for (const row of rows) {
         const evidence = json(row.evidence);
         const softOptIn = (evidence as { softOptIn?: unknown } | null)?.softOptIn;
         if (!softOptIn || typeof softOptIn !== 'object') continue;
         const seq = Number(row.seq);
-        if ((latest.get(row.subject)?.seq ?? -1) < seq) latest.set(row.subject, { seq, evidence: softOptIn as SoftOptInEvidence });
+        if ((latest.get(row.subject)?.seq ?? -1) < seq)
+          latest.set(row.subject, { seq, evidence: softOptIn as SoftOptInEvidence });
       }
     }
     return latest;
@@ -336,9 +349,13 @@ const eligibility = ({ strapi }: { strapi: Core.Strapi }) => {
     const suppressions: Entries = screenedBySuppression(purpose.legalBasis, purpose.directMarketing)
       ? await suppressionsOf(resolved, channel)
       : new Map();
-    const softOptInClaimed = purpose.legalBasis === 'legitimate-interest' && purpose.softOptIn && (channel === 'email' || channel === 'sms');
+    const softOptInClaimed =
+      purpose.legalBasis === 'legitimate-interest' && purpose.softOptIn && (channel === 'email' || channel === 'sms');
     const softOptIn = softOptInClaimed ? await softOptInOf(pseudonyms, purpose.key, channel) : new Map();
-    const contracts = purpose.legalBasis === 'contract' ? await getService('relationships').current(pseudonyms, now) : new Set<string>();
+    const contracts =
+      purpose.legalBasis === 'contract'
+        ? await getService('relationships').current(pseudonyms, now)
+        : new Set<string>();
     // Most pages meet no suppression entry: then nothing more is allocated or read per person.
     const entries = suppressions.size ? resolved.map((r) => entriesOf(suppressions, r)) : null;
     const ownGrants = entries ? await ownGrantsOf(purpose, channel, resolved, states, entries) : null;
@@ -361,7 +378,12 @@ const eligibility = ({ strapi }: { strapi: Core.Strapi }) => {
 
   return {
     /** `options` is the check's instant, or `{ now, jurisdiction }`. */
-    async check(purposeKey: string, channel: Channel | undefined, ref: SubjectRef, options?: Date | CheckOptions): Promise<Eligibility> {
+    async check(
+      purposeKey: string,
+      channel: Channel | undefined,
+      ref: SubjectRef,
+      options?: Date | CheckOptions
+    ): Promise<Eligibility> {
       return (await this.checkMany(purposeKey, channel, [ref], options))[0];
     },
 
@@ -379,7 +401,13 @@ const eligibility = ({ strapi }: { strapi: Core.Strapi }) => {
       const states = await statesOf(known, purpose.key, channel);
       const evidence = await evidenceFor(purpose, channel, resolved, known, now, states);
       return resolved.map((r, i) =>
-        decideEligibility(purpose, channel, toState(r.pseudonym ? states.get(r.pseudonym) : undefined, outdated), now, evidence.context(r, i, jurisdiction))
+        decideEligibility(
+          purpose,
+          channel,
+          toState(r.pseudonym ? states.get(r.pseudonym) : undefined, outdated),
+          now,
+          evidence.context(r, i, jurisdiction)
+        )
       );
     },
 
@@ -400,13 +428,23 @@ const eligibility = ({ strapi }: { strapi: Core.Strapi }) => {
       options: CheckOptions & { states?: Map<string, PageState> } = {}
     ): Promise<Eligibility[]> {
       const { now, jurisdiction } = optionsOf(options);
-      const resolved: Resolved[] = people.map((subject) => ({ pseudonym: subject.pseudonym, askedHashes: [], subject }));
+      const resolved: Resolved[] = people.map((subject) => ({
+        pseudonym: subject.pseudonym,
+        askedHashes: [],
+        subject,
+      }));
       const pseudonyms = people.map((p) => p.pseudonym);
       const states = options.states ?? (await statesOf(pseudonyms, purpose.key, channel));
       const evidence = await evidenceFor(purpose, channel, resolved, pseudonyms, now, states);
       const outdated = await (await getService('catalogue').view()).outdatedNotices([purpose.key]);
       return resolved.map((r, i) =>
-        decideEligibility(purpose, channel, toState(states.get(r.pseudonym!), outdated), now, evidence.context(r, i, jurisdiction))
+        decideEligibility(
+          purpose,
+          channel,
+          toState(states.get(r.pseudonym!), outdated),
+          now,
+          evidence.context(r, i, jurisdiction)
+        )
       );
     },
   };

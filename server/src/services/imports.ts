@@ -88,7 +88,13 @@ const evidenceOf = (source: ImportBody['source'], event: ImportEvent) => {
     ...(Object.keys(rest).length ? { proof: rest } : {}),
     ...(softOptIn ? { softOptIn: { ...softOptIn } } : {}),
     ...(verification
-      ? { verification: { method: verification.method, reference: verification.reference, verifiedAt: new Date(verification.verifiedAt).toISOString() } }
+      ? {
+          verification: {
+            method: verification.method,
+            reference: verification.reference,
+            verifiedAt: new Date(verification.verifiedAt).toISOString(),
+          },
+        }
       : {}),
   };
 };
@@ -171,7 +177,10 @@ const imports = ({ strapi }: { strapi: Core.Strapi }) => {
         return problem(at('proof', 'softOptIn'), `soft opt-in evidence is for legitimate-interest purposes`);
       }
       if (event.phoneVerification && !(event.action === 'granted' && PHONE_VERIFIED_CHANNELS.includes(event.channel))) {
-        return problem(at('phoneVerification'), `is evidence for a grant on ${PHONE_VERIFIED_CHANNELS.join(' or ')} only`);
+        return problem(
+          at('phoneVerification'),
+          `is evidence for a grant on ${PHONE_VERIFIED_CHANNELS.join(' or ')} only`
+        );
       }
 
       let notice: NoticeRef | null = null;
@@ -232,14 +241,19 @@ const imports = ({ strapi }: { strapi: Core.Strapi }) => {
    * (`subjects.resolveMany`), with the audience and jurisdiction a row states (the latest row's, C2). Runs
    * under the ledger lock.
    */
-  const resolveAll = async (people: { identifiers: Identifiers; profile: SubjectProfile }[]): Promise<Map<string, Person>> => {
+  const resolveAll = async (
+    people: { identifiers: Identifiers; profile: SubjectProfile }[]
+  ): Promise<Map<string, Person>> => {
     const byKey = new Map<string, { identifiers: Identifiers; profile: SubjectProfile }>();
     for (const { identifiers, profile } of people) {
       const key = JSON.stringify(identifiers);
       const known = byKey.get(key)?.profile ?? {};
       byKey.set(key, {
         identifiers,
-        profile: { audience: profile.audience ?? known.audience, jurisdiction: profile.jurisdiction ?? known.jurisdiction },
+        profile: {
+          audience: profile.audience ?? known.audience,
+          jurisdiction: profile.jurisdiction ?? known.jurisdiction,
+        },
       });
     }
     const resolved = await getService('subjects').resolveMany([...byKey.values()]);
@@ -261,10 +275,12 @@ const imports = ({ strapi }: { strapi: Core.Strapi }) => {
     const out = new Map<string, { reason: SuppressionReason }[]>();
     const unique = [...new Set(hashes)];
     for (let i = 0; i < unique.length; i += CHUNK) {
-      const rows: { identifierHash: string; reason: SuppressionReason }[] = await strapi.db.query(UID.suppression).findMany({
-        select: ['identifierHash', 'reason'],
-        where: { identifierHash: { $in: unique.slice(i, i + CHUNK) }, channel: { $in: [channel, 'all'] } },
-      });
+      const rows: { identifierHash: string; reason: SuppressionReason }[] = await strapi.db
+        .query(UID.suppression)
+        .findMany({
+          select: ['identifierHash', 'reason'],
+          where: { identifierHash: { $in: unique.slice(i, i + CHUNK) }, channel: { $in: [channel, 'all'] } },
+        });
       for (const r of rows) out.set(r.identifierHash, [...(out.get(r.identifierHash) ?? []), { reason: r.reason }]);
     }
     return out;
@@ -278,7 +294,10 @@ const imports = ({ strapi }: { strapi: Core.Strapi }) => {
       where: { source: body.source.name.trim(), reference: body.reference },
     });
     if (!row) return null;
-    return { requestHash: row.requestHash, response: typeof row.response === 'string' ? JSON.parse(row.response) : row.response };
+    return {
+      requestHash: row.requestHash,
+      response: typeof row.response === 'string' ? JSON.parse(row.response) : row.response,
+    };
   };
 
   /** A retry answers what the first call answered; the same reference for another batch is a 409. */
@@ -435,22 +454,32 @@ const imports = ({ strapi }: { strapi: Core.Strapi }) => {
               evidence: { reason: 'proof-incomplete', missing: p.missing },
             });
           }
-          states.set(key, { state: p.missing.length ? 'revoked' : state, changedAt: p.at.getTime(), reconsentRequired: false });
+          states.set(key, {
+            state: p.missing.length ? 'revoked' : state,
+            changedAt: p.at.getTime(),
+            reconsentRequired: false,
+          });
         }
 
         const stored = await getService('ledger').append(events);
 
         // A recorded grant leaves the person's suppression entries as they were: an import never lifts one
         // (C4, J2, N7). Each such row says so.
-        const grants = prepared.filter((p) => p.event.action === 'granted' && outcomes.get(p.index)?.status === 'recorded');
+        const grants = prepared.filter(
+          (p) => p.event.action === 'granted' && outcomes.get(p.index)?.status === 'recorded'
+        );
         const warned = new Set<number>();
         for (const channel of new Set(grants.map((p) => p.event.channel))) {
           const onChannel = grants.filter((p) => p.event.channel === channel);
-          const entries = await suppressionsOf(onChannel.flatMap((p) => personOf(p).hashes), channel);
+          const entries = await suppressionsOf(
+            onChannel.flatMap((p) => personOf(p).hashes),
+            channel
+          );
           for (const p of onChannel) {
             const mine = personOf(p).hashes.flatMap((h) => entries.get(h) ?? []);
             // An import is never the person's own act: no grant time of theirs to lift anything with.
-            if (standingSuppressions(mine, { basis: p.purpose.legalBasis, ownGrantedAt: null }).length) warned.add(p.index);
+            if (standingSuppressions(mine, { basis: p.purpose.legalBasis, ownGrantedAt: null }).length)
+              warned.add(p.index);
           }
         }
 

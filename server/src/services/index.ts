@@ -31,4 +31,37 @@ import parentalConsents from './parental-consents';
 import messages from './messages';
 import shutdown from './shutdown';
 
-export default { forms, ledger, notices, purposes, receipts, secrets, settings, capture, catalogue, eligibility, 'rate-limits': rateLimits, subjects, webhooks, 'webhook-outbox': webhookOutbox, confirmations, suppression, tokens, links, 'opt-out': optOut, preferences, rights, imports, audiences, retention, records, relationships, contacts, repermission, reports, 'parental-consents': parentalConsents, messages, shutdown };
+export default {
+  forms,
+  ledger,
+  notices,
+  purposes,
+  receipts,
+  secrets,
+  settings,
+  capture,
+  catalogue,
+  eligibility,
+  'rate-limits': rateLimits,
+  subjects,
+  webhooks,
+  'webhook-outbox': webhookOutbox,
+  confirmations,
+  suppression,
+  tokens,
+  links,
+  'opt-out': optOut,
+  preferences,
+  rights,
+  imports,
+  audiences,
+  retention,
+  records,
+  relationships,
+  contacts,
+  repermission,
+  reports,
+  'parental-consents': parentalConsents,
+  messages,
+  shutdown,
+};

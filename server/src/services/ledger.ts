@@ -88,7 +88,18 @@ const PAGE = 1000;
 // People per replay batch: their events and states are held in memory at once.
 const REPLAY_PEOPLE = 200;
 const MAX_MISMATCHES = 100;
-const REPLAY_EVENT_COLUMNS = ['seq', 'subject', 'purpose', 'channel', 'action', 'state', 'legal_basis', 'notice_id', 'notice_version', 'occurred_at'];
+const REPLAY_EVENT_COLUMNS = [
+  'seq',
+  'subject',
+  'purpose',
+  'channel',
+  'action',
+  'state',
+  'legal_basis',
+  'notice_id',
+  'notice_version',
+  'occurred_at',
+];
 // People per state lookup.
 const CHUNK = 500;
 
@@ -121,7 +132,8 @@ const toReplayEvent = (r: Record<string, any>): ReplayEvent => ({
   occurredAt: new Date(r.occurred_at),
 });
 
-const stateKey = (r: { subject: string; purpose: string; channel: string }) => `${r.subject}\u0000${r.purpose}\u0000${r.channel}`;
+const stateKey = (r: { subject: string; purpose: string; channel: string }) =>
+  `${r.subject}\u0000${r.purpose}\u0000${r.channel}`;
 
 /** A person × purpose × channel whose proof ends (I5). */
 export interface ProofKey {
@@ -161,7 +173,8 @@ const ledger = ({ strapi }: { strapi: Core.Strapi }) => {
         .whereIn('subject', subjects.slice(i, i + CHUNK))
         .whereIn('purpose', purposes);
       for (const r of rows) {
-        if (!states.has(stateKey(r))) states.set(stateKey(r), { id: Number(r.id), row: fromStateColumns(r), touched: false });
+        if (!states.has(stateKey(r)))
+          states.set(stateKey(r), { id: Number(r.id), row: fromStateColumns(r), touched: false });
       }
     }
   };
@@ -226,7 +239,11 @@ const ledger = ({ strapi }: { strapi: Core.Strapi }) => {
             if (movesState(event.action)) {
               const key = stateKey(event);
               const current = states.get(key);
-              states.set(key, { id: current?.id ?? null, row: nextState(current?.row ?? null, { ...event, lifetimeDays }), touched: true });
+              states.set(key, {
+                id: current?.id ?? null,
+                row: nextState(current?.row ?? null, { ...event, lifetimeDays }),
+                touched: true,
+              });
             }
             added.push(event);
             prevHash = event.hash;
@@ -242,14 +259,20 @@ const ledger = ({ strapi }: { strapi: Core.Strapi }) => {
           // Plain multi-row INSERTs and keyed UPDATEs: the query engine would read every row back after
           // writing it, and these rows are never read through the Document Service.
           const writes: TableWrite[] = [
-            { table: TABLE.event, insert: written.map((e) => ({ ...toEventColumns(e, now), document_id: eventDocumentId() })) },
+            {
+              table: TABLE.event,
+              insert: written.map((e) => ({ ...toEventColumns(e, now), document_id: eventDocumentId() })),
+            },
           ];
           const created: Record<string, unknown>[] = [];
           for (const [key, entry] of states) {
             if (!entry.touched) continue;
             entry.touched = false;
             if (entry.id != null) {
-              writes.push({ table: TABLE.state, update: { where: { id: entry.id }, data: { ...toStateColumns(entry.row), updated_at: now } } });
+              writes.push({
+                table: TABLE.state,
+                update: { where: { id: entry.id }, data: { ...toStateColumns(entry.row), updated_at: now } },
+              });
               continue;
             }
             const [subject, purpose, channel] = key.split('\u0000');
@@ -353,7 +376,11 @@ const ledger = ({ strapi }: { strapi: Core.Strapi }) => {
             .where('seq', '>=', expectedSeq)
             .orderBy('seq', 'asc')
             .limit(PAGE)
-        ).map((r: Record<string, any>) => ({ ...fromEventColumns(r), prunedAt: r.pruned_at ?? null, pruneSeal: r.prune_seal ?? null }));
+        ).map((r: Record<string, any>) => ({
+          ...fromEventColumns(r),
+          prunedAt: r.pruned_at ?? null,
+          pruneSeal: r.prune_seal ?? null,
+        }));
         for (const row of rows) {
           const seq = Number(row.seq);
           if (seq !== expectedSeq) return bad(expectedSeq, null, `event ${expectedSeq} is missing`);
@@ -430,7 +457,10 @@ const ledger = ({ strapi }: { strapi: Core.Strapi }) => {
         const named = new Set<string>();
         const ids = [...receipts];
         for (let i = 0; i < ids.length; i += CHUNK) {
-          const rows = await knex()(TABLE.event).transacting(trx as never).distinct('receipt_id').whereIn('receipt_id', ids.slice(i, i + CHUNK));
+          const rows = await knex()(TABLE.event)
+            .transacting(trx as never)
+            .distinct('receipt_id')
+            .whereIn('receipt_id', ids.slice(i, i + CHUNK));
           for (const r of rows) named.add(r.receipt_id);
         }
         await getService('receipts').forget(
@@ -439,7 +469,10 @@ const ledger = ({ strapi }: { strapi: Core.Strapi }) => {
         );
         for (const key of keys) {
           states += Number(
-            await knex()(TABLE.state).transacting(trx as never).where({ subject: key.subject, purpose: key.purpose, channel: key.channel }).del()
+            await knex()(TABLE.state)
+              .transacting(trx as never)
+              .where({ subject: key.subject, purpose: key.purpose, channel: key.channel })
+              .del()
           );
         }
         return { events, states };
@@ -458,12 +491,21 @@ const ledger = ({ strapi }: { strapi: Core.Strapi }) => {
       const mismatches: ReplayMismatch[] = [];
       let found = 0;
       let checked = 0;
-      const report = (key: { subject: string; purpose: string; channel: string }, expected: Replayed | null, actual: StateRow | null) => {
+      const report = (
+        key: { subject: string; purpose: string; channel: string },
+        expected: Replayed | null,
+        actual: StateRow | null
+      ) => {
         const fields = stateDifferences(expected, actual);
         if (fields.length === 0) return;
         found += 1;
         if (mismatches.length < MAX_MISMATCHES) {
-          mismatches.push({ ...key, fields, expected: expected && snapshot(expected.row), actual: actual && snapshot(actual) });
+          mismatches.push({
+            ...key,
+            fields,
+            expected: expected && snapshot(expected.row),
+            actual: actual && snapshot(actual),
+          });
         }
       };
 
@@ -476,7 +518,10 @@ const ledger = ({ strapi }: { strapi: Core.Strapi }) => {
             .whereIn('subject', people)
             .orderBy('seq', 'asc');
           const replayed = replayStates(events.map(toReplayEvent));
-          const states = await knex()(TABLE.state).transacting(trx as never).select(STATE_COLUMNS).whereIn('subject', people);
+          const states = await knex()(TABLE.state)
+            .transacting(trx as never)
+            .select(STATE_COLUMNS)
+            .whereIn('subject', people);
           const seen = new Set<string>();
           for (const r of states) {
             const key = { subject: r.subject, purpose: r.purpose, channel: r.channel };
@@ -501,7 +546,11 @@ const ledger = ({ strapi }: { strapi: Core.Strapi }) => {
       let after: string | null = null;
       for (;;) {
         // Pruned events (I5) name nobody: they move no state, and their key's state went with them.
-        const q = knex()(TABLE.event).distinct('subject').whereNotNull('subject').orderBy('subject', 'asc').limit(REPLAY_PEOPLE);
+        const q = knex()(TABLE.event)
+          .distinct('subject')
+          .whereNotNull('subject')
+          .orderBy('subject', 'asc')
+          .limit(REPLAY_PEOPLE);
         if (after != null) q.where('subject', '>', after);
         const people: string[] = (await q).map((r: { subject: string }) => r.subject);
         if (people.length === 0) break;
@@ -516,7 +565,9 @@ const ledger = ({ strapi }: { strapi: Core.Strapi }) => {
         const orphans = await knex()({ st: TABLE.state })
           .select(STATE_COLUMNS.map((c) => `st.${c}`))
           .where('st.id', '>', afterId)
-          .whereNotExists((sub) => sub.select('e.id').from({ e: TABLE.event }).where('e.subject', '=', knex().ref('st.subject')))
+          .whereNotExists((sub) =>
+            sub.select('e.id').from({ e: TABLE.event }).where('e.subject', '=', knex().ref('st.subject'))
+          )
           .orderBy('st.id', 'asc')
           .limit(PAGE);
         for (const r of orphans) {

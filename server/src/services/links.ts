@@ -39,7 +39,9 @@ const links = ({ strapi }: { strapi: Core.Strapi }) => {
       const preferencesUrl = this.preferences(pseudonym);
       const mailto = config().email.unsubscribeMailto;
       return {
-        listUnsubscribe: [`<${unsubscribeUrl}>`, ...(mailto ? [`<mailto:${mailto}?subject=unsubscribe>`] : [])].join(', '),
+        listUnsubscribe: [`<${unsubscribeUrl}>`, ...(mailto ? [`<mailto:${mailto}?subject=unsubscribe>`] : [])].join(
+          ', '
+        ),
         listUnsubscribePost: 'List-Unsubscribe=One-Click',
         unsubscribeUrl,
         preferencesUrl,

@@ -133,7 +133,9 @@ const messages = ({ strapi }: { strapi: Core.Strapi }) => {
   let closing = false;
 
   const invalid = (path: string, message: string): never => {
-    throw new errors.ValidationError(`${path}: ${message}`, { errors: [{ path: path.split('.'), message: `${path}: ${message}` }] });
+    throw new errors.ValidationError(`${path}: ${message}`, {
+      errors: [{ path: path.split('.'), message: `${path}: ${message}` }],
+    });
   };
 
   const recipientRows = (message: number, from: number, list: MessageRecipientInput[]) => {
@@ -153,9 +155,13 @@ const messages = ({ strapi }: { strapi: Core.Strapi }) => {
   };
 
   const countsOf = async (ids: number[]): Promise<Map<number, MessageCounts>> => {
-    const out = new Map<number, MessageCounts>(ids.map((id) => [id, { total: 0, queued: 0, sending: 0, sent: 0, skipped: 0, failed: 0 }]));
+    const out = new Map<number, MessageCounts>(
+      ids.map((id) => [id, { total: 0, queued: 0, sending: 0, sent: 0, skipped: 0, failed: 0 }])
+    );
     if (ids.length === 0) return out;
-    const rows: { message: number; status: RecipientStatus; n: number | string }[] = await knex()(TABLE.messageRecipient)
+    const rows: { message: number; status: RecipientStatus; n: number | string }[] = await knex()(
+      TABLE.messageRecipient
+    )
       .select('message', 'status')
       .count({ n: '*' })
       .whereIn('message', ids)
@@ -171,7 +177,9 @@ const messages = ({ strapi }: { strapi: Core.Strapi }) => {
   };
 
   const publicStatus = (job: JobRow, c: MessageCounts) =>
-    job.status === 'preparing' ? 'queued' : jobStatus({ total: c.total, queued: c.queued, inFlight: c.sending }, !!job.startedAt);
+    job.status === 'preparing'
+      ? 'queued'
+      : jobStatus({ total: c.total, queued: c.queued, inFlight: c.sending }, !!job.startedAt);
 
   const summary = (job: JobRow, c: MessageCounts) => ({
     id: job.id,
@@ -181,7 +189,14 @@ const messages = ({ strapi }: { strapi: Core.Strapi }) => {
     subject: job.subject,
     audience: job.audience,
     status: publicStatus(job, c),
-    counts: { total: c.total, sent: c.sent, skipped: c.skipped, failed: c.failed, queued: c.queued, sending: c.sending },
+    counts: {
+      total: c.total,
+      sent: c.sent,
+      skipped: c.skipped,
+      failed: c.failed,
+      queued: c.queued,
+      sending: c.sending,
+    },
     createdAt: dateOf(job.createdAt),
     startedAt: dateOf(job.startedAt),
     finishedAt: dateOf(job.finishedAt),
@@ -206,9 +221,17 @@ const messages = ({ strapi }: { strapi: Core.Strapi }) => {
         await knex()(TABLE.messageRecipient)
           .whereIn('id', ids.slice(i, i + INSERT_PAGE))
           .where({ status })
-          .update({ status: next.status, claim: null, reasons: next.reason ? JSON.stringify([next.reason]) : null, updated_at: new Date() });
+          .update({
+            status: next.status,
+            claim: null,
+            reasons: next.reason ? JSON.stringify([next.reason]) : null,
+            updated_at: new Date(),
+          });
       }
-      if (status === 'sending' && ids.length) strapi.log.warn(`[consent] ${ids.length} message recipient(s) were being sent when an instance stopped: recorded failed (interrupted), not sent again`);
+      if (status === 'sending' && ids.length)
+        strapi.log.warn(
+          `[consent] ${ids.length} message recipient(s) were being sent when an instance stopped: recorded failed (interrupted), not sent again`
+        );
     }
     // Sent, never recorded: the instance stopped between the mail and its ledger batch.
     const unrecorded: Record<string, any>[] = await knex()(TABLE.messageRecipient)
@@ -221,14 +244,27 @@ const messages = ({ strapi }: { strapi: Core.Strapi }) => {
     for (const r of unrecorded) byJob.set(Number(r.message), [...(byJob.get(Number(r.message)) ?? []), r]);
     for (const [id, rows] of byJob) {
       const job = await strapi.db.query(UID.message).findOne({ where: { id } });
-      if (job) await recordContacts(job, rows.map((r) => ({ id: Number(r.id), subject: r.subject, sentAt: r.sent_at ? new Date(r.sent_at) : new Date(), evidence: json(r.evidence) ?? null })));
+      if (job)
+        await recordContacts(
+          job,
+          rows.map((r) => ({
+            id: Number(r.id),
+            subject: r.subject,
+            sentAt: r.sent_at ? new Date(r.sent_at) : new Date(),
+            evidence: json(r.evidence) ?? null,
+          }))
+        );
     }
     // An audience being read when its instance stopped: nothing of it was sent; it is dropped.
-    const abandoned = await strapi.db.query(UID.message).findMany({ where: { status: 'preparing', createdAt: { $lt: cutoff } } });
+    const abandoned = await strapi.db
+      .query(UID.message)
+      .findMany({ where: { status: 'preparing', createdAt: { $lt: cutoff } } });
     for (const job of abandoned as JobRow[]) {
       await knex()(TABLE.messageRecipient).where({ message: job.id }).delete();
       await strapi.db.query(UID.message).delete({ where: { id: job.id } });
-      strapi.log.warn(`[consent] message ${job.id}: its audience was still being read when an instance stopped; nothing was sent, it is dropped`);
+      strapi.log.warn(
+        `[consent] message ${job.id}: its audience was still being read when an instance stopped; nothing was sent, it is dropped`
+      );
     }
   };
 
@@ -268,14 +304,18 @@ const messages = ({ strapi }: { strapi: Core.Strapi }) => {
     const now = new Date();
     for (let i = 0; i < sent.length; i += INSERT_PAGE) {
       await onTable(strapi, TABLE.messageRecipient, (q) =>
-        q.whereIn('id', sent.slice(i, i + INSERT_PAGE).map((s) => s.id)).update({ recorded_at: now, updated_at: now })
+        q
+          .whereIn(
+            'id',
+            sent.slice(i, i + INSERT_PAGE).map((s) => s.id)
+          )
+          .update({ recorded_at: now, updated_at: now })
       );
     }
   };
 
   /** Rows sent but never recorded (their instance stopped in between): their events now. */
-  const recordContacts = (job: JobRow, sent: SentMail[]) =>
-    strapi.db.transaction(() => appendContacts(job, sent));
+  const recordContacts = (job: JobRow, sent: SentMail[]) => strapi.db.transaction(() => appendContacts(job, sent));
 
   /** A slice's outcomes: sent rows with their person and time, failed ones, and the `contacted` events, at once. */
   const settle = (job: JobRow, claim: string, outcomes: (SentMail & { ok: boolean })[]) =>
@@ -284,12 +324,17 @@ const messages = ({ strapi }: { strapi: Core.Strapi }) => {
       const failed = outcomes.filter((o) => !o.ok).map((o) => o.id);
       for (const o of sent) {
         await onTable(strapi, TABLE.messageRecipient, (q) =>
-          q.where({ id: o.id, claim }).update({ status: 'sent', subject: o.subject, sent_at: o.sentAt, updated_at: o.sentAt })
+          q
+            .where({ id: o.id, claim })
+            .update({ status: 'sent', subject: o.subject, sent_at: o.sentAt, updated_at: o.sentAt })
         );
       }
       if (failed.length) {
         await onTable(strapi, TABLE.messageRecipient, (q) =>
-          q.whereIn('id', failed).where({ claim }).update({ status: 'failed', reasons: JSON.stringify([FAILURE_REASONS.provider]), updated_at: new Date() })
+          q
+            .whereIn('id', failed)
+            .where({ claim })
+            .update({ status: 'failed', reasons: JSON.stringify([FAILURE_REASONS.provider]), updated_at: new Date() })
         );
       }
       await appendContacts(job, sent);
@@ -304,23 +349,33 @@ const messages = ({ strapi }: { strapi: Core.Strapi }) => {
       { ...(row.placeholders ?? {}), unsubscribeUrl: links.unsubscribeUrl, preferencesUrl: links.preferencesUrl }
     );
     try {
-      await strapi.plugin('email').service('email').send({
-        to: row.email,
-        ...(cfg.email.from ? { from: cfg.email.from } : {}),
-        ...(cfg.email.replyTo ? { replyTo: cfg.email.replyTo } : {}),
-        ...mail,
-        // E1: one HTTPS URI (then the mailto when configured), and the one-click key (RFC 8058).
-        headers: { 'List-Unsubscribe': links.listUnsubscribe, 'List-Unsubscribe-Post': links.listUnsubscribePost },
-      });
+      await strapi
+        .plugin('email')
+        .service('email')
+        .send({
+          to: row.email,
+          ...(cfg.email.from ? { from: cfg.email.from } : {}),
+          ...(cfg.email.replyTo ? { replyTo: cfg.email.replyTo } : {}),
+          ...mail,
+          // E1: one HTTPS URI (then the mailto when configured), and the one-click key (RFC 8058).
+          headers: { 'List-Unsubscribe': links.listUnsubscribe, 'List-Unsubscribe-Post': links.listUnsubscribePost },
+        });
       return true;
     } catch (error) {
-      strapi.log.error(`[consent] message ${job.id}: a mail (${pseudonym}) could not be sent: ${redactIdentifiers((error as Error).message)}`);
+      strapi.log.error(
+        `[consent] message ${job.id}: a mail (${pseudonym}) could not be sent: ${redactIdentifiers((error as Error).message)}`
+      );
       return false;
     }
   };
 
   const setRows = (ids: number[], data: Record<string, unknown>, where: Record<string, unknown> = {}) =>
-    ids.length ? knex()(TABLE.messageRecipient).whereIn('id', ids).where(where).update({ ...data, updated_at: new Date() }) : Promise.resolve(0);
+    ids.length
+      ? knex()(TABLE.messageRecipient)
+          .whereIn('id', ids)
+          .where(where)
+          .update({ ...data, updated_at: new Date() })
+      : Promise.resolve(0);
 
   /**
    * Takes and sends one batch of `job`. Answers false when the job has nothing left to take (it is then
@@ -329,11 +384,21 @@ const messages = ({ strapi }: { strapi: Core.Strapi }) => {
   const processBatch = async (job: JobRow): Promise<boolean> => {
     const size = config().batchSize;
     const candidates: number[] = (
-      await knex()(TABLE.messageRecipient).select('id').where({ message: job.id, status: 'queued' }).orderBy('position', 'asc').limit(size)
+      await knex()(TABLE.messageRecipient)
+        .select('id')
+        .where({ message: job.id, status: 'queued' })
+        .orderBy('position', 'asc')
+        .limit(size)
     ).map((r: { id: number | string }) => Number(r.id));
     if (candidates.length === 0) {
-      const open = await knex()(TABLE.messageRecipient).where({ message: job.id }).whereIn('status', ['queued', 'claimed', 'sending']).first('id');
-      if (!open) await strapi.db.query(UID.message).update({ where: { id: job.id, status: { $ne: 'done' } }, data: { status: 'done', finishedAt: new Date() } });
+      const open = await knex()(TABLE.messageRecipient)
+        .where({ message: job.id })
+        .whereIn('status', ['queued', 'claimed', 'sending'])
+        .first('id');
+      if (!open)
+        await strapi.db
+          .query(UID.message)
+          .update({ where: { id: job.id, status: { $ne: 'done' } }, data: { status: 'done', finishedAt: new Date() } });
       return false;
     }
     // The claim: a conditional update, so a row another instance took between the read and here is not ours.
@@ -341,18 +406,30 @@ const messages = ({ strapi }: { strapi: Core.Strapi }) => {
     const claimedAt = new Date();
     await setRows(candidates, { status: 'claimed', claim, claimed_at: claimedAt }, { status: 'queued' });
     const rows = (
-      await knex()(TABLE.messageRecipient).select('*').where({ message: job.id, claim, status: 'claimed' }).orderBy('position', 'asc')
+      await knex()(TABLE.messageRecipient)
+        .select('*')
+        .where({ message: job.id, claim, status: 'claimed' })
+        .orderBy('position', 'asc')
     ).map(toRecipient);
     if (rows.length === 0) return true;
     if (job.status === 'queued') {
-      await strapi.db.query(UID.message).updateMany({ where: { id: job.id, status: 'queued' }, data: { status: 'sending', startedAt: claimedAt } });
+      await strapi.db
+        .query(UID.message)
+        .updateMany({ where: { id: job.id, status: 'queued' }, data: { status: 'sending', startedAt: claimedAt } });
       job.status = 'sending';
     }
 
     // Eligibility at the moment of sending (D1): a withdrawal since the job was queued is honoured.
     const addressed = rows.filter((r) => !!r.email);
-    await setRows(rows.filter((r) => !r.email).map((r) => r.id), { status: 'failed', reasons: JSON.stringify([FAILURE_REASONS.noAddress]) });
-    const verdicts = await getService('eligibility').checkMany(job.purpose, 'email', addressed.map((r) => ({ email: r.email! })));
+    await setRows(
+      rows.filter((r) => !r.email).map((r) => r.id),
+      { status: 'failed', reasons: JSON.stringify([FAILURE_REASONS.noAddress]) }
+    );
+    const verdicts = await getService('eligibility').checkMany(
+      job.purpose,
+      'email',
+      addressed.map((r) => ({ email: r.email! }))
+    );
     const eligible: RecipientRow[] = [];
     const skippedBy = new Map<string, number[]>();
     addressed.forEach((r, i) => {
@@ -369,7 +446,9 @@ const messages = ({ strapi }: { strapi: Core.Strapi }) => {
     const subjects = eligible.length
       ? await strapi.db.transaction(async () => {
           await getService('ledger').lock();
-          return getService('subjects').resolveMany(eligible.map((r) => ({ identifiers: { email: r.email! }, profile: {} })));
+          return getService('subjects').resolveMany(
+            eligible.map((r) => ({ identifiers: { email: r.email! }, profile: {} }))
+          );
         })
       : [];
 
@@ -377,8 +456,14 @@ const messages = ({ strapi }: { strapi: Core.Strapi }) => {
     // their `contacted` events in one transaction. Two commits per slice instead of two per mail; if the
     // instance stops in between, at most one slice is recorded `interrupted` (never sent twice).
     for (let from = 0; from < eligible.length; from += SEND_SLICE) {
-      const slice = eligible.slice(from, from + SEND_SLICE).map((row, k) => ({ row, subject: subjects[from + k].subject.pseudonym }));
-      await setRows(slice.map((s) => s.row.id), { status: 'sending', claimed_at: new Date() }, { claim });
+      const slice = eligible
+        .slice(from, from + SEND_SLICE)
+        .map((row, k) => ({ row, subject: subjects[from + k].subject.pseudonym }));
+      await setRows(
+        slice.map((s) => s.row.id),
+        { status: 'sending', claimed_at: new Date() },
+        { claim }
+      );
       const outcomes: (SentMail & { ok: boolean })[] = [];
       let next = 0;
       const worker = async () => {
@@ -427,15 +512,20 @@ const messages = ({ strapi }: { strapi: Core.Strapi }) => {
      */
     async enqueue(input: MessageInput, actor: string): Promise<number> {
       const kind = input.kind ?? 'marketing';
-      for (const part of missingOptOut(input.template, kind)) invalid(`template.${part}`, 'must contain the placeholder {{unsubscribeUrl}} (the opt-out link, D4)');
-      const purposes = await getService('purposes').byKeys([...new Set([input.purpose, ...(input.audience ? [input.audience] : [])])]);
+      for (const part of missingOptOut(input.template, kind))
+        invalid(`template.${part}`, 'must contain the placeholder {{unsubscribeUrl}} (the opt-out link, D4)');
+      const purposes = await getService('purposes').byKeys([
+        ...new Set([input.purpose, ...(input.audience ? [input.audience] : [])]),
+      ]);
       const purpose = purposes.get(input.purpose);
       if (!purpose) invalid('purpose', `no purpose with key "${input.purpose}"`);
-      if (!purpose!.channels.includes('email')) invalid('channel', `purpose "${input.purpose}" is not on email: it is on ${purpose!.channels.join(', ')}`);
+      if (!purpose!.channels.includes('email'))
+        invalid('channel', `purpose "${input.purpose}" is not on email: it is on ${purpose!.channels.join(', ')}`);
       if (input.audience) {
         const audience = purposes.get(input.audience);
         if (!audience) invalid('audience', `no audience "${input.audience}": an audience is named by its purpose key`);
-        if (!audience!.channels.includes('email')) invalid('audience', `the audience of "${input.audience}" is not on email`);
+        if (!audience!.channels.includes('email'))
+          invalid('audience', `the audience of "${input.audience}" is not on email`);
       }
       const subjects = getService('subjects');
       const seen = new Set<string>();
@@ -446,7 +536,11 @@ const messages = ({ strapi }: { strapi: Core.Strapi }) => {
         // The same person listed twice gets one mail.
         if (seen.has(email!)) return;
         seen.add(email!);
-        list.push({ email: email!, ...(r.placeholders ? { placeholders: r.placeholders } : {}), ...(r.evidence ? { evidence: r.evidence } : {}) });
+        list.push({
+          email: email!,
+          ...(r.placeholders ? { placeholders: r.placeholders } : {}),
+          ...(r.evidence ? { evidence: r.evidence } : {}),
+        });
       });
 
       const base = {
@@ -461,7 +555,9 @@ const messages = ({ strapi }: { strapi: Core.Strapi }) => {
       let id: number;
       if (!input.audience) {
         id = await strapi.db.transaction(async () => {
-          const job = await strapi.db.query(UID.message).create({ data: { ...base, status: 'queued', audience: null, total: list.length } });
+          const job = await strapi.db
+            .query(UID.message)
+            .create({ data: { ...base, status: 'queued', audience: null, total: list.length } });
           await writeAll(strapi, [{ table: TABLE.messageRecipient, insert: recipientRows(job.id, 1, list) }]);
           return job.id as number;
         });
@@ -470,7 +566,9 @@ const messages = ({ strapi }: { strapi: Core.Strapi }) => {
         // job no worker takes (`preparing`) until it is complete. The audience's own checks (a 400) come
         // before the answer; its pages are read after it, so the caller does not wait for them.
         const { pages } = await getService('audiences').pages(input.audience, 'email');
-        const job = await strapi.db.query(UID.message).create({ data: { ...base, status: 'preparing', audience: input.audience, total: 0 } });
+        const job = await strapi.db
+          .query(UID.message)
+          .create({ data: { ...base, status: 'preparing', audience: input.audience, total: 0 } });
         id = job.id;
         const fill = (async () => {
           try {
@@ -482,9 +580,13 @@ const messages = ({ strapi }: { strapi: Core.Strapi }) => {
               await writeAll(strapi, [{ table: TABLE.messageRecipient, insert: recipientRows(id, position, page) }]);
               position += page.length;
             }
-            await strapi.db.query(UID.message).update({ where: { id }, data: { status: 'queued', total: position - 1 } });
+            await strapi.db
+              .query(UID.message)
+              .update({ where: { id }, data: { status: 'queued', total: position - 1 } });
           } catch (error) {
-            strapi.log.error(`[consent] message ${id}: its audience could not be read, nothing was sent: ${redactIdentifiers((error as Error).message)}`);
+            strapi.log.error(
+              `[consent] message ${id}: its audience could not be read, nothing was sent: ${redactIdentifiers((error as Error).message)}`
+            );
             await knex()(TABLE.messageRecipient).where({ message: id }).delete();
             await strapi.db.query(UID.message).delete({ where: { id } });
           }
@@ -501,18 +603,30 @@ const messages = ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     /** The job and one page of its recipients (in the order given), or null for an unknown id. */
-    async find(id: number, { page = 1, pageSize = 100, status }: { page?: number; pageSize?: number; status?: string } = {}) {
+    async find(
+      id: number,
+      { page = 1, pageSize = 100, status }: { page?: number; pageSize?: number; status?: string } = {}
+    ) {
       const job = (await strapi.db.query(UID.message).findOne({ where: { id } })) as JobRow | null;
       if (!job) return null;
       const counts = (await countsOf([id])).get(id)!;
       const query = knex()(TABLE.messageRecipient).select('*').where({ message: id });
       // In flight is `sending` to the caller, whichever step it is at.
       if (status) query.whereIn('status', status === 'sending' ? ['claimed', 'sending'] : [status]);
-      const rows = (await query.orderBy('position', 'asc').offset((page - 1) * pageSize).limit(pageSize)).map((r: Record<string, any>) => ({
+      const rows = (
+        await query
+          .orderBy('position', 'asc')
+          .offset((page - 1) * pageSize)
+          .limit(pageSize)
+      ).map((r: Record<string, any>) => ({
         ...toRecipient(r),
         sentAt: dateOf(r.sent_at),
       }));
-      const filtered = status ? (status === 'claimed' || status === 'sending' ? counts.sending : (counts as any)[status] ?? 0) : counts.total;
+      const filtered = status
+        ? status === 'claimed' || status === 'sending'
+          ? counts.sending
+          : ((counts as any)[status] ?? 0)
+        : counts.total;
       return {
         ...summary(job, counts),
         recipients: rows.map((r: RecipientRow & { sentAt: string | null }) => ({
@@ -548,7 +662,9 @@ const messages = ({ strapi }: { strapi: Core.Strapi }) => {
 
     /** The latest jobs and their progress, for the admin. */
     async list({ limit = 50 }: { limit?: number } = {}) {
-      const jobs = (await strapi.db.query(UID.message).findMany({ where: { status: { $ne: 'preparing' } }, orderBy: { id: 'desc' }, limit })) as JobRow[];
+      const jobs = (await strapi.db
+        .query(UID.message)
+        .findMany({ where: { status: { $ne: 'preparing' } }, orderBy: { id: 'desc' }, limit })) as JobRow[];
       const counts = await countsOf(jobs.map((j) => j.id));
       return jobs.map((j) => summary(j, counts.get(j.id)!));
     },
@@ -610,7 +726,11 @@ const messages = ({ strapi }: { strapi: Core.Strapi }) => {
           if (email) w.orWhere({ email });
         });
       await onTable(strapi, TABLE.messageRecipient, (q) =>
-        mine(q.whereIn('status', ['queued'])).update({ status: 'skipped', reasons: JSON.stringify(['erased']), updated_at: now })
+        mine(q.whereIn('status', ['queued'])).update({
+          status: 'skipped',
+          reasons: JSON.stringify(['erased']),
+          updated_at: now,
+        })
       );
       await onTable(strapi, TABLE.messageRecipient, (q) => mine(q).update({ email: null, updated_at: now }));
     },

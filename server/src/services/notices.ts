@@ -23,7 +23,6 @@ interface NoticeRow extends NoticeFields {
   updatedAt: string | Date;
 }
 
-
 /** API field → column attribute (`locale` is reserved by Strapi's i18n on every table). */
 const toRow = (input: Partial<NoticeInput>) => {
   const { locale, ...rest } = input;
@@ -44,7 +43,11 @@ interface PurposeBasis {
   balancingTest: string | null;
 }
 const PURPOSE_BASIS = ['legalBasis', 'directMarketing', 'balancingTest'];
-const toBasis = (row: { legalBasis: LegalBasis; directMarketing?: boolean | null; balancingTest?: string | null }): PurposeBasis => ({
+const toBasis = (row: {
+  legalBasis: LegalBasis;
+  directMarketing?: boolean | null;
+  balancingTest?: string | null;
+}): PurposeBasis => ({
   legalBasis: row.legalBasis,
   directMarketing: isDirectMarketing(row.legalBasis, row.directMarketing),
   balancingTest: row.balancingTest ?? null,
@@ -105,7 +108,8 @@ const notices = ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     /** The canonical content and its hash, for code that renders or checks a notice. */
-    text: (notice: NoticeFields, basis: LegalBasis, directMarketing = false) => noticeText(notice, basis, controller(), directMarketing),
+    text: (notice: NoticeFields, basis: LegalBasis, directMarketing = false) =>
+      noticeText(notice, basis, controller(), directMarketing),
     contentHash: (notice: NoticeFields, basis: LegalBasis, directMarketing = false) =>
       noticeHash(notice, basis, controller(), directMarketing),
 
@@ -219,7 +223,9 @@ const notices = ({ strapi }: { strapi: Core.Strapi }) => {
           const before = outdatedNotices(previous);
           const newly = [...outdatedNotices([...previous, row])].filter((noticeId) => !before.has(noticeId));
           if (newly.length) {
-            reconsentMarked = await strapi.db.query(UID.state).count({ where: { purpose: row.purpose, noticeId: { $in: newly } } });
+            reconsentMarked = await strapi.db
+              .query(UID.state)
+              .count({ where: { purpose: row.purpose, noticeId: { $in: newly } } });
           }
         }
         return { ...toDto(published, purpose), reconsentMarked };

@@ -1,5 +1,11 @@
 import type { Core } from '@strapi/strapi';
-import type { Channel, ConsentAction, ConsentMethod, ConsentState, IdentifierType } from '../../../shared/contracts/domain';
+import type {
+  Channel,
+  ConsentAction,
+  ConsentMethod,
+  ConsentState,
+  IdentifierType,
+} from '../../../shared/contracts/domain';
 import type { Purpose } from '../../../shared/contracts/purposes';
 import type { ConsentConfig } from '../config';
 import { PLUGIN_ID, UID } from '../constants';
@@ -44,13 +50,20 @@ const optOut = ({ strapi }: { strapi: Core.Strapi }) => {
     async record(
       pseudonym: string,
       purposes: Purpose[],
-      options: { channel?: Channel; method: ConsentMethod; actor: string; context?: Record<string, unknown>; evidence?: Record<string, unknown> }
+      options: {
+        channel?: Channel;
+        method: ConsentMethod;
+        actor: string;
+        context?: Record<string, unknown>;
+        evidence?: Record<string, unknown>;
+      }
     ): Promise<OptOutResult> {
       const rows = await strapi.db.query(UID.state).findMany({
         where: { subject: pseudonym, purpose: { $in: purposes.map((p) => p.key) } },
       });
       const current = (purpose: string, channel: Channel): ConsentState =>
-        rows.find((r: { purpose: string; channel: string }) => r.purpose === purpose && r.channel === channel)?.state ?? 'none';
+        rows.find((r: { purpose: string; channel: string }) => r.purpose === purpose && r.channel === channel)?.state ??
+        'none';
       const events: NewEvent[] = [];
       for (const purpose of purposes) {
         const action = optOutAction(purpose);
@@ -76,7 +89,10 @@ const optOut = ({ strapi }: { strapi: Core.Strapi }) => {
         }
       }
       await getService('ledger').append(events);
-      return { subject: pseudonym, changed: events.map((e) => ({ purpose: e.purpose, channel: e.channel, action: e.action })) };
+      return {
+        subject: pseudonym,
+        changed: events.map((e) => ({ purpose: e.purpose, channel: e.channel, action: e.action })),
+      };
     },
 
     /** RFC 8058 one-click (E3): the purpose and channel of the link, nothing else asked. */

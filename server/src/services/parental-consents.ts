@@ -79,7 +79,10 @@ const parentalConsents = ({ strapi }: { strapi: Core.Strapi }) => {
     const rows: { id: number; title: string }[] = ids.length
       ? await strapi.db.query(UID.notice).findMany({ select: ['id', 'title'], where: { id: { $in: ids } } })
       : [];
-    const names = await getService('purposes').namesIn(requested.map((p) => p.purpose), language);
+    const names = await getService('purposes').namesIn(
+      requested.map((p) => p.purpose),
+      language
+    );
     return requested.map((p, i) => rows.find((r) => String(r.id) === String(p.noticeId))?.title || names[i]);
   };
 
@@ -171,45 +174,45 @@ const parentalConsents = ({ strapi }: { strapi: Core.Strapi }) => {
         if (row.confirmedAt) return 'already-confirmed' as const;
         const keys = row.purposes.map((p) => p.purpose);
         const purposes = await getService('purposes').byKeys(keys);
-        const states: { purpose: string; channel: Channel; state: string }[] = await strapi.db.query(UID.state).findMany({
-          where: { subject: row.subject, purpose: { $in: keys }, state: 'pending' },
-        });
+        const states: { purpose: string; channel: Channel; state: string }[] = await strapi.db
+          .query(UID.state)
+          .findMany({
+            where: { subject: row.subject, purpose: { $in: keys }, state: 'pending' },
+          });
         const confirmedAt = new Date();
         const context = requestContext(request, config().ipStorage);
         const events: NewEvent[] = row.purposes.flatMap((p) =>
           p.channels
             .filter((channel) => states.some((s) => s.purpose === p.purpose && s.channel === channel))
-            .map(
-              (channel): NewEvent => ({
-                subject: row.subject,
-                purpose: p.purpose,
-                channel,
-                action: 'confirmed',
-                state: 'granted',
-                method: 'link',
-                legalBasis: purposes.get(p.purpose)?.legalBasis ?? 'consent',
-                actor: PARENT_ACTOR,
-                noticeId: p.noticeId,
-                noticeVersion: p.noticeVersion,
-                noticeHash: p.noticeHash,
-                noticeLanguage: p.noticeLanguage,
-                formKey: row.formKey,
-                context: { ...context },
-                evidence: {
-                  kind: 'parental-confirmation',
-                  verification: PARENTAL_VERIFICATION,
-                  parent: { emailHash: row.parentEmailHash },
-                  ageThreshold: { threshold: row.threshold, country: row.country },
-                  tokenHash: row.tokenHash,
-                  requestedAt: iso(row.requestedAt),
-                  mailSentAt: iso(row.mailSentAt),
-                  confirmedAt: confirmedAt.toISOString(),
-                },
-                receiptId: row.receiptId,
-                lifetimeDays: purposes.get(p.purpose)?.lifetimeDays ?? null,
-                occurredAt: confirmedAt,
-              })
-            )
+            .map((channel): NewEvent => ({
+              subject: row.subject,
+              purpose: p.purpose,
+              channel,
+              action: 'confirmed',
+              state: 'granted',
+              method: 'link',
+              legalBasis: purposes.get(p.purpose)?.legalBasis ?? 'consent',
+              actor: PARENT_ACTOR,
+              noticeId: p.noticeId,
+              noticeVersion: p.noticeVersion,
+              noticeHash: p.noticeHash,
+              noticeLanguage: p.noticeLanguage,
+              formKey: row.formKey,
+              context: { ...context },
+              evidence: {
+                kind: 'parental-confirmation',
+                verification: PARENTAL_VERIFICATION,
+                parent: { emailHash: row.parentEmailHash },
+                ageThreshold: { threshold: row.threshold, country: row.country },
+                tokenHash: row.tokenHash,
+                requestedAt: iso(row.requestedAt),
+                mailSentAt: iso(row.mailSentAt),
+                confirmedAt: confirmedAt.toISOString(),
+              },
+              receiptId: row.receiptId,
+              lifetimeDays: purposes.get(p.purpose)?.lifetimeDays ?? null,
+              occurredAt: confirmedAt,
+            }))
         );
         await getService('ledger').append(events);
         await query().update({ where: { id: row.id }, data: { confirmedAt, parentEmail: null } });
@@ -218,9 +221,11 @@ const parentalConsents = ({ strapi }: { strapi: Core.Strapi }) => {
 
       const keys = first.row.purposes.map((p) => p.purpose);
       const names = await titles(first.row.purposes, language);
-      const states: { purpose: string; channel: Channel; state: ConsentState }[] = await strapi.db.query(UID.state).findMany({
-        where: { subject: first.row.subject, purpose: { $in: keys } },
-      });
+      const states: { purpose: string; channel: Channel; state: ConsentState }[] = await strapi.db
+        .query(UID.state)
+        .findMany({
+          where: { subject: first.row.subject, purpose: { $in: keys } },
+        });
       return {
         status: result,
         language,
@@ -259,14 +264,19 @@ const parentalConsents = ({ strapi }: { strapi: Core.Strapi }) => {
               .query(UID.state)
               .findMany({ where: { subject: row.subject, state: 'pending', purpose: { $in: keys } } });
             const requested: { seq: number | string; evidence: unknown }[] = states.length
-              ? await strapi.db.query(UID.event).findMany({ select: ['seq', 'evidence'], where: { seq: { $in: states.map((s) => s.lastEventSeq) } } })
+              ? await strapi.db
+                  .query(UID.event)
+                  .findMany({ select: ['seq', 'evidence'], where: { seq: { $in: states.map((s) => s.lastEventSeq) } } })
               : [];
             // Only what this request still holds: a newer request (or another kind of wait) is left alone.
             const ours = new Set(
               requested
                 .filter((e) => {
                   const evidence = json(e.evidence);
-                  return awaitsParent(evidence) && (evidence?.parentalConsent as { tokenHash?: string })?.tokenHash === row.tokenHash;
+                  return (
+                    awaitsParent(evidence) &&
+                    (evidence?.parentalConsent as { tokenHash?: string })?.tokenHash === row.tokenHash
+                  );
                 })
                 .map((e) => String(e.seq))
             );
@@ -284,7 +294,11 @@ const parentalConsents = ({ strapi }: { strapi: Core.Strapi }) => {
                 actor: 'system',
                 formKey: row.formKey,
                 receiptId: row.receiptId,
-                evidence: { reason: 'parent-did-not-confirm', requestedAt: iso(row.requestedAt), tokenHash: row.tokenHash },
+                evidence: {
+                  reason: 'parent-did-not-confirm',
+                  requestedAt: iso(row.requestedAt),
+                  tokenHash: row.tokenHash,
+                },
                 occurredAt: now,
               }));
             await getService('ledger').append(events);

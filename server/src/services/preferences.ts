@@ -45,7 +45,9 @@ const preferences = ({ strapi }: { strapi: Core.Strapi }) => {
   };
 
   const choosable = async () => {
-    const rows = await strapi.db.query(UID.purpose).findMany({ select: ['key'], where: { active: true }, orderBy: { key: 'asc' } });
+    const rows = await strapi.db
+      .query(UID.purpose)
+      .findMany({ select: ['key'], where: { active: true }, orderBy: { key: 'asc' } });
     const purposes = await getService('purposes').byKeys(rows.map((r: { key: string }) => r.key));
     return [...purposes.values()].filter((p) => p.mechanism !== 'none');
   };
@@ -56,12 +58,19 @@ const preferences = ({ strapi }: { strapi: Core.Strapi }) => {
       const language = locale ?? subject.language ?? 'en';
       const purposes = await choosable();
       const definition = await getService('forms').render(
-        { key: 'preferences', name: '', purposes: purposes.map((p) => p.key), doubleOptIn: false, privacyPolicyUrl: null },
+        {
+          key: 'preferences',
+          name: '',
+          purposes: purposes.map((p) => p.key),
+          doubleOptIn: false,
+          privacyPolicyUrl: null,
+        },
         language
       );
       const states = await strapi.db.query(UID.state).findMany({ where: { subject: subject.pseudonym } });
       const stateOf = (purpose: string, channel: string): ConsentState =>
-        states.find((s: { purpose: string; channel: string }) => s.purpose === purpose && s.channel === channel)?.state ?? 'none';
+        states.find((s: { purpose: string; channel: string }) => s.purpose === purpose && s.channel === channel)
+          ?.state ?? 'none';
       return {
         language,
         addresses: maskedIdentifiers(subject),
@@ -74,7 +83,13 @@ const preferences = ({ strapi }: { strapi: Core.Strapi }) => {
             if (decision.ok) channels = decision.channels;
             else if (!p.channels.some((c) => ['granted', 'pending'].includes(stateOf(p.key, c)))) return [];
           }
-          return [{ ...p, channels, states: Object.fromEntries(channels.map((channel) => [channel, stateOf(p.key, channel)])) }];
+          return [
+            {
+              ...p,
+              channels,
+              states: Object.fromEntries(channels.map((channel) => [channel, stateOf(p.key, channel)])),
+            },
+          ];
         }),
       };
     },
@@ -97,7 +112,11 @@ const preferences = ({ strapi }: { strapi: Core.Strapi }) => {
       return (await getService('subjects').byPseudonym(pseudonym))?.language ?? null;
     },
 
-    async update(token: string, change: PreferenceChange, request: CaptureRequest): Promise<Record<string, ConsentState>> {
+    async update(
+      token: string,
+      change: PreferenceChange,
+      request: CaptureRequest
+    ): Promise<Record<string, ConsentState>> {
       const subject = await subjectOf(token);
       const purposes = await choosable();
       const byKey = new Map(purposes.map((p) => [p.key, p]));
@@ -108,12 +127,17 @@ const preferences = ({ strapi }: { strapi: Core.Strapi }) => {
           });
         }
       }
-      const grants = Object.keys(change.choices).filter((k) => change.choices[k] && byKey.get(k)!.mechanism === 'opt-in');
+      const grants = Object.keys(change.choices).filter(
+        (k) => change.choices[k] && byKey.get(k)!.mechanism === 'opt-in'
+      );
       const missing = grants.find((k) => !change.notices?.[k]);
       if (missing) {
-        throw new errors.ValidationError(`notices.${missing} is required to grant "${missing}": send the notice shown`, {
-          errors: [{ path: ['notices', missing], message: 'required to grant' }],
-        });
+        throw new errors.ValidationError(
+          `notices.${missing} is required to grant "${missing}": send the notice shown`,
+          {
+            errors: [{ path: ['notices', missing], message: 'required to grant' }],
+          }
+        );
       }
       // No consent for a channel without its identifier (A4, B5, N16): 400 naming the field when the purpose
       // has none of them, else granted on the channels that have one.
@@ -123,7 +147,9 @@ const preferences = ({ strapi }: { strapi: Core.Strapi }) => {
         const decision = grantableChannels(purpose.channels, { email: subject.email, phone: subject.phone });
         if (!decision.ok) {
           const message = `${decision.missing.join(' and ')} ${decision.missing.length > 1 ? 'are' : 'is'} required to grant "${key}" (${purpose.channels.join(', ')}): the person has none on record`;
-          throw new errors.ValidationError(message, { errors: decision.missing.map((field) => ({ path: field.split('.'), message })) });
+          throw new errors.ValidationError(message, {
+            errors: decision.missing.map((field) => ({ path: field.split('.'), message })),
+          });
         }
         grantChannels.set(key, decision.channels);
       }
@@ -147,7 +173,12 @@ const preferences = ({ strapi }: { strapi: Core.Strapi }) => {
           for (const channel of grantChannels.get(key)!) {
             const row = current(key, channel);
             // A German consumer's number is not proven by the link in a mail: pending until verified (B5, N16).
-            const waits = grantWaitsForPhoneVerification({ channel, jurisdiction, audience: subject.audience, current: row });
+            const waits = grantWaitsForPhoneVerification({
+              channel,
+              jurisdiction,
+              audience: subject.audience,
+              current: row,
+            });
             const state = waits ? 'pending' : 'granted';
             if (row?.state === state && !reconsent(row) && row.noticeVersion === notice.version) continue;
             events.push({
@@ -169,16 +200,24 @@ const preferences = ({ strapi }: { strapi: Core.Strapi }) => {
           }
         }
         await getService('ledger').append(events);
-        const leaving = Object.keys(change.choices).filter((k) => change.choices[k] === false).map((k) => byKey.get(k)!);
-        await getService('opt-out').record(subject.pseudonym, leaving, { method: 'preference-center', actor: 'subject', context });
+        const leaving = Object.keys(change.choices)
+          .filter((k) => change.choices[k] === false)
+          .map((k) => byKey.get(k)!);
+        await getService('opt-out').record(subject.pseudonym, leaving, {
+          method: 'preference-center',
+          actor: 'subject',
+          context,
+        });
       });
 
       const after = await strapi.db.query(UID.state).findMany({ where: { subject: subject.pseudonym } });
       return Object.fromEntries(
         purposes.map((p) => [
           p.key,
-          (after.find((s: { purpose: string; channel: string }) => s.purpose === p.key && s.channel === (grantChannels.get(p.key) ?? p.channels)[0])?.state ??
-            'none') as ConsentState,
+          (after.find(
+            (s: { purpose: string; channel: string }) =>
+              s.purpose === p.key && s.channel === (grantChannels.get(p.key) ?? p.channels)[0]
+          )?.state ?? 'none') as ConsentState,
         ])
       );
     },

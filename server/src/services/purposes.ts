@@ -31,7 +31,6 @@ export interface PurposeRow {
   updatedAt: string | Date;
 }
 
-
 const toDto = (row: PurposeRow, used: boolean): Purpose => ({
   key: row.key,
   name: row.name,
@@ -61,7 +60,9 @@ const toDto = (row: PurposeRow, used: boolean): Purpose => ({
 const checkDirectMarketing = (basis: LegalBasis, flag: boolean | undefined) => {
   const problem = directMarketingProblem(basis, flag);
   if (problem) {
-    throw new errors.ValidationError(`directMarketing: ${problem}`, { errors: [{ path: ['directMarketing'], message: problem }] });
+    throw new errors.ValidationError(`directMarketing: ${problem}`, {
+      errors: [{ path: ['directMarketing'], message: problem }],
+    });
   }
 };
 
@@ -162,8 +163,14 @@ const purposes = ({ strapi }: { strapi: Core.Strapi }) => {
         }
         const basis = patch.legalBasis ?? row.legalBasis;
         checkDirectMarketing(basis, patch.directMarketing);
-        const directMarketing = isDirectMarketing(basis, patch.directMarketing ?? (patch.legalBasis ? undefined : row.directMarketing));
-        if (directMarketing !== isDirectMarketing(row.legalBasis, row.directMarketing) && (used || (await hasPublishedNotice(key)))) {
+        const directMarketing = isDirectMarketing(
+          basis,
+          patch.directMarketing ?? (patch.legalBasis ? undefined : row.directMarketing)
+        );
+        if (
+          directMarketing !== isDirectMarketing(row.legalBasis, row.directMarketing) &&
+          (used || (await hasPublishedNotice(key)))
+        ) {
           // An objection recorded against the purpose, and the objection sentence of its notices, keep their meaning.
           throw new ConflictError(
             `Whether purpose "${key}" is direct marketing cannot change once ${used ? 'consent events refer to it' : 'a notice for it is published'}; create a new purpose instead`,
@@ -175,7 +182,10 @@ const purposes = ({ strapi }: { strapi: Core.Strapi }) => {
         }
         const archivedAt =
           patch.active === false && row.active ? new Date() : patch.active === true ? null : row.archivedAt;
-        const updated = await query().update({ where: { id: row.id }, data: { ...toRow(patch), directMarketing, archivedAt } });
+        const updated = await query().update({
+          where: { id: row.id },
+          data: { ...toRow(patch), directMarketing, archivedAt },
+        });
         if (renaming) await renameReferences(key, patch.key!);
         return toDto(updated, used);
       });

@@ -76,7 +76,12 @@ const rateLimits = ({ strapi }: { strapi: Core.Strapi }) => {
     async identifier(scope: string, identifierHash: string) {
       const cfg = config();
       if (!cfg) return;
-      await limit(bucketOf(`${scope}:id`, identifierHash), cfg.perIdentifier, cfg.windowSeconds, 'Too many requests for this address, please try again later');
+      await limit(
+        bucketOf(`${scope}:id`, identifierHash),
+        cfg.perIdentifier,
+        cfg.windowSeconds,
+        'Too many requests for this address, please try again later'
+      );
     },
 
     /** A limit of its own (e.g. one confirmation mail per address per `resendAfterSeconds`). */

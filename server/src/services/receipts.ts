@@ -27,7 +27,9 @@ const receipts = ({ strapi }: { strapi: Core.Strapi }) => {
       const known = ((await store().get({ key: STORE_KEY })) as PublicJwk[] | null) ?? [];
       // The previous secrets' keys too: receipts they signed verify even when the store never saw them
       // (a database restored from before their first boot, or a secret only ever set on another instance).
-      const missing = [current, ...previous].map((k) => k.publicJwk).filter((jwk) => !known.some((k) => k.kid === jwk.kid));
+      const missing = [current, ...previous]
+        .map((k) => k.publicJwk)
+        .filter((jwk) => !known.some((k) => k.kid === jwk.kid));
       if (missing.length) await store().set({ key: STORE_KEY, value: [...missing, ...known] });
     },
 
@@ -50,7 +52,13 @@ const receipts = ({ strapi }: { strapi: Core.Strapi }) => {
      */
     async forget(receiptIds: string[], trx: unknown): Promise<number> {
       if (receiptIds.length === 0) return 0;
-      return Number(await strapi.db.connection(TABLE.receipt).transacting(trx as never).whereIn('receipt_id', receiptIds).del());
+      return Number(
+        await strapi.db
+          .connection(TABLE.receipt)
+          .transacting(trx as never)
+          .whereIn('receipt_id', receiptIds)
+          .del()
+      );
     },
 
     /**
@@ -66,8 +74,14 @@ const receipts = ({ strapi }: { strapi: Core.Strapi }) => {
      * Signs receipts; `writes` keeps them, to be run inside the caller's transaction with the events they
      * cover (knex rather than the query engine, which would read each row back).
      */
-    signMany(list: Array<{ receipt: Receipt; formKey: string | null }>): { signed: Array<Receipt & { jws: string }>; writes: TableWrite[] } {
-      const signed = list.map(({ receipt }) => ({ ...receipt, jws: this.sign(receipt as unknown as Record<string, unknown>) }));
+    signMany(list: Array<{ receipt: Receipt; formKey: string | null }>): {
+      signed: Array<Receipt & { jws: string }>;
+      writes: TableWrite[];
+    } {
+      const signed = list.map(({ receipt }) => ({
+        ...receipt,
+        jws: this.sign(receipt as unknown as Record<string, unknown>),
+      }));
       const now = new Date();
       const rows = signed.map((receipt, i) => ({
         document_id: receiptDocumentId(),

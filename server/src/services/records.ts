@@ -27,7 +27,6 @@ type Row = Record<string, any>;
 const PAGE = 1000;
 const DAY_MS = 86_400_000;
 
-
 const zeroCounts = (): ActionCounts => ({
   ...(Object.fromEntries(ACTIONS.map((a) => [a, 0])) as Record<ConsentAction, number>),
   confirmationRate: null,
@@ -154,7 +153,8 @@ const records = ({ strapi }: { strapi: Core.Strapi }) => {
       const head = await getService('ledger').head();
       const filter: LedgerExportHeader['filter'] = {};
       if (where?.subject ?? selection.subject) filter.subject = where?.subject ?? selection.subject;
-      for (const key of ['purpose', 'channel', 'action', 'method'] as const) if (selection[key]) filter[key] = selection[key];
+      for (const key of ['purpose', 'channel', 'action', 'method'] as const)
+        if (selection[key]) filter[key] = selection[key];
       if (selection.since) filter.since = selection.since.toISOString();
       if (selection.until) filter.until = selection.until.toISOString();
       // An unknown address still says it was filtered (to nobody), never that it is the whole ledger.
@@ -167,7 +167,9 @@ const records = ({ strapi }: { strapi: Core.Strapi }) => {
       };
       const receiptsOf = async (ids: string[]): Promise<Map<string, string>> => {
         const rows: Row[] = ids.length
-          ? await strapi.db.query(UID.receipt).findMany({ select: ['receiptId', 'jws'], where: { receiptId: { $in: ids } } })
+          ? await strapi.db
+              .query(UID.receipt)
+              .findMany({ select: ['receiptId', 'jws'], where: { receiptId: { $in: ids } } })
           : [];
         return new Map(rows.map((r) => [r.receiptId as string, r.jws as string]));
       };
@@ -195,7 +197,8 @@ const records = ({ strapi }: { strapi: Core.Strapi }) => {
                 receipt: (r.receiptId != null && jws.get(r.receiptId)) || null,
               };
               // I5: a pruned event carries its seal, which the verifier checks instead of its hash.
-              if (r.prunedAt != null) Object.assign(line, { prunedAt: new Date(r.prunedAt as string).toISOString(), pruneSeal: r.pruneSeal });
+              if (r.prunedAt != null)
+                Object.assign(line, { prunedAt: new Date(r.prunedAt as string).toISOString(), pruneSeal: r.pruneSeal });
               return `${JSON.stringify(line)}\n`;
             })
             .join('');
@@ -230,19 +233,17 @@ const records = ({ strapi }: { strapi: Core.Strapi }) => {
       ] as number[]);
       return {
         subject: toSubjectRecord(subject),
-        states: states.map(
-          (s): SubjectState => ({
-            purpose: s.purpose,
-            channel: s.channel,
-            state: s.state,
-            legalBasis: s.legalBasis,
-            noticeVersion: num(s.noticeVersion),
-            changedAt: iso(s.changedAt)!,
-            grantedAt: iso(s.grantedAt),
-            expiresAt: iso(s.expiresAt),
-            reconsentRequired: reconsent(s),
-          })
-        ),
+        states: states.map((s): SubjectState => ({
+          purpose: s.purpose,
+          channel: s.channel,
+          state: s.state,
+          legalBasis: s.legalBasis,
+          noticeVersion: num(s.noticeVersion),
+          changedAt: iso(s.changedAt)!,
+          grantedAt: iso(s.grantedAt),
+          expiresAt: iso(s.expiresAt),
+          reconsentRequired: reconsent(s),
+        })),
         timeline: timeline.map((e) => ({
           ...e,
           notice: e.noticeId == null ? null : noticeOf(notices.get(e.noticeId), e.legalBasis),

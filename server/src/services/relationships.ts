@@ -150,7 +150,11 @@ const relationships = ({ strapi }: { strapi: Core.Strapi }) => {
           const endedAt = row.endedAt ? new Date(row.endedAt) : null;
           const facts = out.get(row.subject) ?? { current: false, endedAt: null };
           if (isCurrentContract({ startedAt, endedAt }, now)) facts.current = true;
-          else if (endedAt && endedAt.getTime() <= now.getTime() && (facts.endedAt?.getTime() ?? 0) < endedAt.getTime()) {
+          else if (
+            endedAt &&
+            endedAt.getTime() <= now.getTime() &&
+            (facts.endedAt?.getTime() ?? 0) < endedAt.getTime()
+          ) {
             facts.endedAt = endedAt;
           }
           out.set(row.subject, facts);

@@ -87,7 +87,10 @@ const repermission = ({ strapi }: { strapi: Core.Strapi }) => {
     const person = await getService('subjects').byPseudonym(payload.sub);
     const language = person?.language ?? 'en';
     if (expired || !person || person.erasedAt) {
-      throw new GoneError('This link has expired. To hear from us again, please sign up again.', { resend: false, language });
+      throw new GoneError('This link has expired. To hear from us again, please sign up again.', {
+        resend: false,
+        language,
+      });
     }
     return { payload, person, language, requestedAt: new Date(payload.ref ?? 0) };
   };
@@ -161,9 +164,17 @@ const repermission = ({ strapi }: { strapi: Core.Strapi }) => {
           if (keys.length === 0) return;
           const requests: { purpose: string; evidence: unknown }[] = await strapi.db.query(UID.event).findMany({
             select: ['purpose', 'evidence'],
-            where: { subject: person.pseudonym, action: 'contacted', actor: SYSTEM_ACTOR, purpose: { $in: keys }, occurredAt: { $gt: since } },
+            where: {
+              subject: person.pseudonym,
+              action: 'contacted',
+              actor: SYSTEM_ACTOR,
+              purpose: { $in: keys },
+              occurredAt: { $gt: since },
+            },
           });
-          const asked = new Set(requests.filter((r) => json(r.evidence)?.kind === REPERMISSION_KIND).map((r) => r.purpose));
+          const asked = new Set(
+            requests.filter((r) => json(r.evidence)?.kind === REPERMISSION_KIND).map((r) => r.purpose)
+          );
           const { language } = pickTemplate('repermission', person.language ?? 'en', cfg.email.templates);
           for (const purpose of keys) {
             if (asked.has(purpose)) continue;
@@ -206,7 +217,11 @@ const repermission = ({ strapi }: { strapi: Core.Strapi }) => {
     async describe(token: string, now = new Date()) {
       const { payload, language, person } = await open(token);
       const grants = await renewableGrants(person.pseudonym, now, payload.purposes);
-      return { language, purposes: await getService('purposes').namesIn(uniqueKeys(grants), language), renewable: grants.length > 0 };
+      return {
+        language,
+        purposes: await getService('purposes').namesIn(uniqueKeys(grants), language),
+        renewable: grants.length > 0,
+      };
     },
 
     /**
@@ -223,10 +238,12 @@ const repermission = ({ strapi }: { strapi: Core.Strapi }) => {
         const grants = await renewableGrants(person.pseudonym, now, payload.purposes);
         if (grants.length === 0) return { status: 'nothing-to-renew' as const, keys: [] };
         // Given again since the request (a form, another answer to this link): nothing to renew.
-        const answered: { purpose: string; channel: Channel; evidence: unknown }[] = await strapi.db.query(UID.event).findMany({
-          select: ['purpose', 'channel', 'evidence'],
-          where: { subject: person.pseudonym, action: 'confirmed', method: 'link' },
-        });
+        const answered: { purpose: string; channel: Channel; evidence: unknown }[] = await strapi.db
+          .query(UID.event)
+          .findMany({
+            select: ['purpose', 'channel', 'evidence'],
+            where: { subject: person.pseudonym, action: 'confirmed', method: 'link' },
+          });
         const byThisLink = new Set(
           answered.filter((e) => json(e.evidence)?.tokenHash === hash).map((e) => `${e.purpose}|${e.channel}`)
         );
@@ -237,10 +254,12 @@ const repermission = ({ strapi }: { strapi: Core.Strapi }) => {
         );
         if (due.length === 0) return { status: 'already-renewed' as const, keys: uniqueKeys(grants) };
         const purposes = await getService('purposes').byKeys(uniqueKeys(due));
-        const notices: { id: number; language: string; contentHash: string | null }[] = await strapi.db.query(UID.notice).findMany({
-          select: ['id', 'language', 'contentHash'],
-          where: { id: { $in: due.map((g) => g.noticeId).filter((id): id is number => id != null) } },
-        });
+        const notices: { id: number; language: string; contentHash: string | null }[] = await strapi.db
+          .query(UID.notice)
+          .findMany({
+            select: ['id', 'language', 'contentHash'],
+            where: { id: { $in: due.map((g) => g.noticeId).filter((id): id is number => id != null) } },
+          });
         const context = requestContext(request, config().ipStorage);
         const events: NewEvent[] = due.map((g) => {
           const notice = notices.find((n) => n.id === g.noticeId);
@@ -266,7 +285,11 @@ const repermission = ({ strapi }: { strapi: Core.Strapi }) => {
         await ledger.append(events);
         return { status: 'renewed' as const, keys: uniqueKeys(due) };
       });
-      return { status: renewed.status, language, purposes: await getService('purposes').namesIn(renewed.keys, language) };
+      return {
+        status: renewed.status,
+        language,
+        purposes: await getService('purposes').namesIn(renewed.keys, language),
+      };
     },
   };
 };

@@ -58,7 +58,23 @@ export interface ReportSummary {
   generatedBy: string | null;
 }
 
-const NOTICE_FIELDS = ['id', 'purpose', 'language', 'version', 'status', 'title', 'body', 'withdrawalText', 'dataCategories', 'recipients', 'privacyPolicyUrl', 'material', 'contentHash', 'effectiveAt', 'retiredAt'];
+const NOTICE_FIELDS = [
+  'id',
+  'purpose',
+  'language',
+  'version',
+  'status',
+  'title',
+  'body',
+  'withdrawalText',
+  'dataCategories',
+  'recipients',
+  'privacyPolicyUrl',
+  'material',
+  'contentHash',
+  'effectiveAt',
+  'retiredAt',
+];
 
 /**
  * Compliance reports (issue 22 part 1; R1–R3): the one writer of `consent_reports`. A report is computed
@@ -69,7 +85,8 @@ const reports = ({ strapi }: { strapi: Core.Strapi }) => {
   const knex = (): Knex => strapi.db.connection;
   const config = () => strapi.config.get(`plugin::${PLUGIN_ID}`) as ConsentConfig;
   const client = () => strapi.db.dialect.client as string;
-  const inPeriod = (q: any, period: ReportPeriod, column = 'occurred_at') => q.where(column, '>=', period.since).andWhere(column, '<', period.until);
+  const inPeriod = (q: any, period: ReportPeriod, column = 'occurred_at') =>
+    q.where(column, '>=', period.since).andWhere(column, '<', period.until);
 
   /** Events whose evidence says an erasure recorded them, in each dialect's JSON syntax. */
   const erasureCondition = () => {
@@ -88,7 +105,12 @@ const reports = ({ strapi }: { strapi: Core.Strapi }) => {
     for (const r of rows) byAction.get(r.purpose)![r.action as ConsentAction] = Number(r.n);
     const erased = new Map<string, number>();
     const erasures = await inPeriod(
-      knex()(TABLE.event).select('purpose').count({ n: '*' }).whereIn('purpose', purposes).whereNotNull('evidence').andWhere(erasureCondition()),
+      knex()(TABLE.event)
+        .select('purpose')
+        .count({ n: '*' })
+        .whereIn('purpose', purposes)
+        .whereNotNull('evidence')
+        .andWhere(erasureCondition()),
       period
     ).groupBy('purpose');
     for (const r of erasures) erased.set(r.purpose, Number(r.n));
@@ -132,13 +154,18 @@ const reports = ({ strapi }: { strapi: Core.Strapi }) => {
     const events = [];
     for (const offset of samplePositions(count, size)) {
       // In the (purpose, occurred_at) index's order: the offset is walked in the index, not over the whole ledger.
-      const [row] = await base().select(EVENT_COLUMNS).orderBy([{ column: 'occurred_at' }, { column: 'seq' }]).limit(1).offset(offset);
+      const [row] = await base()
+        .select(EVENT_COLUMNS)
+        .orderBy([{ column: 'occurred_at' }, { column: 'seq' }])
+        .limit(1)
+        .offset(offset);
       if (row) events.push(fromEventColumns(row));
     }
     const receiptIds = [...new Set(events.map((e) => e.receiptId).filter((r): r is string => typeof r === 'string'))];
     const receipts = new Map<string, string>();
     if (receiptIds.length) {
-      for (const r of await knex()(TABLE.receipt).select('receipt_id', 'jws').whereIn('receipt_id', receiptIds)) receipts.set(r.receipt_id, r.jws);
+      for (const r of await knex()(TABLE.receipt).select('receipt_id', 'jws').whereIn('receipt_id', receiptIds))
+        receipts.set(r.receipt_id, r.jws);
     }
     return {
       eventsInPeriod: count,
@@ -156,7 +183,11 @@ const reports = ({ strapi }: { strapi: Core.Strapi }) => {
    */
   const suppressionsOf = async (period: ReportPeriod) => {
     const rows = await inPeriod(
-      knex()(TABLE.suppression).select('reason', 'source', 'channel').count({ n: '*' }).min({ first: 'created_at' }).max({ last: 'created_at' }),
+      knex()(TABLE.suppression)
+        .select('reason', 'source', 'channel')
+        .count({ n: '*' })
+        .min({ first: 'created_at' })
+        .max({ last: 'created_at' }),
       period,
       'created_at'
     )
@@ -264,7 +295,11 @@ const reports = ({ strapi }: { strapi: Core.Strapi }) => {
           active: p.active,
           notices: notices.filter((n) => n.purpose === p.key).map(({ purpose: _purpose, ...n }) => n),
           counts: c,
-          doubleOptInConfirmation: { requested, confirmed: c.confirmed, rate: confirmationRate(requested, c.confirmed) },
+          doubleOptInConfirmation: {
+            requested,
+            confirmed: c.confirmed,
+            rate: confirmationRate(requested, c.confirmed),
+          },
           sample: await sampleOf(p.key, period, options.sampleSize),
         });
       }
@@ -280,7 +315,13 @@ const reports = ({ strapi }: { strapi: Core.Strapi }) => {
         reportId: id,
         generatedAt: new Date().toISOString(),
         generatedBy,
-        period: { from: period.from, to: period.to, since: period.since.toISOString(), until: period.until.toISOString(), days: period.days },
+        period: {
+          from: period.from,
+          to: period.to,
+          since: period.since.toISOString(),
+          until: period.until.toISOString(),
+          days: period.days,
+        },
         controller,
         ledger: await ledgerOf(),
         purposes,
@@ -289,7 +330,11 @@ const reports = ({ strapi }: { strapi: Core.Strapi }) => {
         processingRecord: processingRecord(
           controller,
           all.map((p) => ({ ...p, description: p.description || null })),
-          published.map((n) => ({ purpose: n.purpose, dataCategories: json<string[]>(n.dataCategories), recipients: json<string[]>(n.recipients) })),
+          published.map((n) => ({
+            purpose: n.purpose,
+            dataCategories: json<string[]>(n.dataCategories),
+            recipients: json<string[]>(n.recipients),
+          })),
           { ...retention, pendingTtlDays: config().doubleOptIn.pendingTtlDays }
         ),
       };
@@ -297,7 +342,16 @@ const reports = ({ strapi }: { strapi: Core.Strapi }) => {
       const body = JSON.stringify(report);
       const jws = getService('receipts').signAs(report, REPORT_JWS_TYPE);
       await strapi.db.query(UID.report).create({
-        data: { reportId: id, periodFrom: period.from, periodTo: period.to, purposes: keys, body, hash: reportHash(body), jws, generatedBy },
+        data: {
+          reportId: id,
+          periodFrom: period.from,
+          periodTo: period.to,
+          purposes: keys,
+          body,
+          hash: reportHash(body),
+          jws,
+          generatedBy,
+        },
       });
       return { id };
     },

@@ -72,7 +72,20 @@ export interface SubjectRow {
   createdAt: string | Date;
 }
 
-const SUBJECT_SELECT = ['id', 'pseudonym', 'email', 'phone', 'externalId', 'language', 'emailHash', 'phoneHash', 'externalIdHash', 'jurisdiction', 'audience', 'createdAt'];
+const SUBJECT_SELECT = [
+  'id',
+  'pseudonym',
+  'email',
+  'phone',
+  'externalId',
+  'language',
+  'emailHash',
+  'phoneHash',
+  'externalIdHash',
+  'jurisdiction',
+  'audience',
+  'createdAt',
+];
 
 const HASHES: [IdentifierType, 'emailHash' | 'phoneHash' | 'externalIdHash'][] = [
   ['email', 'emailHash'],
@@ -84,7 +97,6 @@ const IDENTIFIED = {
   erasedAt: { $null: true },
   $or: [{ emailHash: { $notNull: true } }, { phoneHash: { $notNull: true } }, { externalIdHash: { $notNull: true } }],
 };
-
 
 /** The latest `occurredAt` of each subject's rows. */
 const latestBySubject = (rows: { subject: string; occurredAt: string | Date }[]): Map<string, Date> => {
@@ -155,19 +167,28 @@ const retention = ({ strapi }: { strapi: Core.Strapi }) => {
     const held = new Set<string>();
     const german = people.filter((p) => p.jurisdiction === 'de');
     if (german.length === 0) return held;
-    const events: { subject: string; action: ConsentAction; state: ConsentState; channel: Channel; legalBasis: LegalBasis; occurredAt: string | Date }[] =
-      await strapi.db.query(UID.event).findMany({
-        select: ['subject', 'action', 'state', 'channel', 'legalBasis', 'occurredAt'],
-        where: {
-          subject: { $in: german.map((p) => p.pseudonym) },
-          channel: { $in: [...PHONE_PROOF_CHANNELS] },
-          action: { $in: [...PROOF_CLOCK_ACTIONS] },
-          occurredAt: { $gt: monthsBefore(now, PHONE_PROOF_MONTHS) },
-        },
-      });
+    const events: {
+      subject: string;
+      action: ConsentAction;
+      state: ConsentState;
+      channel: Channel;
+      legalBasis: LegalBasis;
+      occurredAt: string | Date;
+    }[] = await strapi.db.query(UID.event).findMany({
+      select: ['subject', 'action', 'state', 'channel', 'legalBasis', 'occurredAt'],
+      where: {
+        subject: { $in: german.map((p) => p.pseudonym) },
+        channel: { $in: [...PHONE_PROOF_CHANNELS] },
+        action: { $in: [...PROOF_CLOCK_ACTIONS] },
+        occurredAt: { $gt: monthsBefore(now, PHONE_PROOF_MONTHS) },
+      },
+    });
     for (const person of german) {
-      const own = events.filter((e) => e.subject === person.pseudonym).map((e) => ({ ...e, occurredAt: new Date(e.occurredAt) }));
-      if (proofMustBeKept({ jurisdiction: person.jurisdiction, audience: person.audience, events: own }, now)) held.add(person.pseudonym);
+      const own = events
+        .filter((e) => e.subject === person.pseudonym)
+        .map((e) => ({ ...e, occurredAt: new Date(e.occurredAt) }));
+      if (proofMustBeKept({ jurisdiction: person.jurisdiction, audience: person.audience, events: own }, now))
+        held.add(person.pseudonym);
     }
     return held;
   };
@@ -184,7 +205,10 @@ const retention = ({ strapi }: { strapi: Core.Strapi }) => {
     });
     const due = rows.filter((r) => currentGrant(r, now));
     await getService('ledger').append(
-      due.map((r) => ({ ...expiryEvent(r, now), evidence: { reason: 'inactivity', grantedAt: iso(r.grantedAt), months: config().prospectMonths } }))
+      due.map((r) => ({
+        ...expiryEvent(r, now),
+        evidence: { reason: 'inactivity', grantedAt: iso(r.grantedAt), months: config().prospectMonths },
+      }))
     );
     return due.length;
   };
@@ -214,7 +238,10 @@ const retention = ({ strapi }: { strapi: Core.Strapi }) => {
     const asked = await askedAtOf(pseudonyms);
     const contracts = await getService('relationships').contractsOf(pseudonyms, now);
     // Acts older than every instant compared below cannot change an answer (retention-rules.ts).
-    const horizon = Math.min(monthsBefore(now, clock.months).getTime(), ...[...asked.values()].flat().map((r) => r.at.getTime()));
+    const horizon = Math.min(
+      monthsBefore(now, clock.months).getTime(),
+      ...[...asked.values()].flat().map((r) => r.at.getTime())
+    );
     const activity: { subject: string; occurredAt: string | Date }[] = await strapi.db.query(UID.event).findMany({
       select: ['subject', 'occurredAt'],
       where: {
@@ -237,13 +264,18 @@ const retention = ({ strapi }: { strapi: Core.Strapi }) => {
         askedAt: null,
       };
       // The request goes by email, one per purpose (D10: only where the person may be mailed about it).
-      const mailable = new Set(current.filter((g) => g.subject === p.pseudonym && g.channel === 'email').map((g) => g.purpose));
+      const mailable = new Set(
+        current.filter((g) => g.subject === p.pseudonym && g.channel === 'email').map((g) => g.purpose)
+      );
       const since = lastOwnAct(facts).getTime();
       const requests = (asked.get(p.pseudonym) ?? []).filter((r) => r.at.getTime() > since);
       // Asked only once every purpose they may be mailed about was asked since their last own act: a
       // purpose whose mail failed keeps them due (and unpurged) until it went out too.
       const complete = [...mailable].every((purpose) => requests.some((r) => r.purpose === purpose));
-      const latest = (asked.get(p.pseudonym) ?? []).reduce<Date | null>((a, r) => (a && a.getTime() >= r.at.getTime() ? a : r.at), null);
+      const latest = (asked.get(p.pseudonym) ?? []).reduce<Date | null>(
+        (a, r) => (a && a.getTime() >= r.at.getTime() ? a : r.at),
+        null
+      );
       out.set(p.pseudonym, {
         ...facts,
         askable: !!p.email && mailable.size > 0,
@@ -255,9 +287,8 @@ const retention = ({ strapi }: { strapi: Core.Strapi }) => {
 
   /** I4: the re-permission requests each of these people was sent (one per purpose), and when. */
   const askedAtOf = async (pseudonyms: string[]): Promise<Map<string, { purpose: string; at: Date }[]>> => {
-    const requests: { subject: string; purpose: string; occurredAt: string | Date; evidence: unknown }[] = await strapi.db
-      .query(UID.event)
-      .findMany({
+    const requests: { subject: string; purpose: string; occurredAt: string | Date; evidence: unknown }[] =
+      await strapi.db.query(UID.event).findMany({
         select: ['subject', 'purpose', 'occurredAt', 'evidence'],
         where: { subject: { $in: pseudonyms }, action: 'contacted', actor: SYSTEM_ACTOR },
       });
@@ -430,7 +461,10 @@ const retention = ({ strapi }: { strapi: Core.Strapi }) => {
             if (purging.length === 0) return { purged: 0, expired: 0 };
             const n =
               (await expireGrantsOf({ subject: { $in: purging.map((p) => p.pseudonym) } }, now)) +
-              (await expireInactiveGrants(purging.map((p) => p.pseudonym), now));
+              (await expireInactiveGrants(
+                purging.map((p) => p.pseudonym),
+                now
+              ));
             await getService('subjects').eraseMany({ id: { $in: purging.map((p) => p.id) } }, now);
             // Only ended contracts reach here (a running one keeps the person): their references go too.
             await getService('relationships').eraseFor(purging.map((p) => p.pseudonym));
@@ -515,7 +549,9 @@ const retention = ({ strapi }: { strapi: Core.Strapi }) => {
         for (const batch of chunks(candidates, BATCH)) {
           const done = await strapi.db.transaction(async () => {
             await getService('ledger').lock();
-            const rows: StateRow[] = await states().findMany({ where: { id: { $in: batch.map((c) => c.id) }, ...due } });
+            const rows: StateRow[] = await states().findMany({
+              where: { id: { $in: batch.map((c) => c.id) }, ...due },
+            });
             if (rows.length === 0) return { keys: 0, events: 0 };
             const pseudonyms = [...new Set(rows.map((r) => r.subject))];
             const people: Pick<SubjectRow, 'pseudonym' | 'jurisdiction' | 'audience'>[] = await subjects().findMany({
@@ -523,11 +559,22 @@ const retention = ({ strapi }: { strapi: Core.Strapi }) => {
               where: { pseudonym: { $in: pseudonyms } },
             });
             const person = new Map(people.map((p) => [p.pseudonym, p]));
-            const history: { subject: string; purpose: string; action: ConsentAction; state: ConsentState; channel: Channel; legalBasis: LegalBasis; occurredAt: string | Date }[] =
-              await strapi.db.query(UID.event).findMany({
-                select: ['subject', 'purpose', 'channel', 'action', 'state', 'legalBasis', 'occurredAt'],
-                where: { subject: { $in: pseudonyms }, purpose: { $in: [...new Set(rows.map((r) => r.purpose))] }, prunedAt: { $null: true } },
-              });
+            const history: {
+              subject: string;
+              purpose: string;
+              action: ConsentAction;
+              state: ConsentState;
+              channel: Channel;
+              legalBasis: LegalBasis;
+              occurredAt: string | Date;
+            }[] = await strapi.db.query(UID.event).findMany({
+              select: ['subject', 'purpose', 'channel', 'action', 'state', 'legalBasis', 'occurredAt'],
+              where: {
+                subject: { $in: pseudonyms },
+                purpose: { $in: [...new Set(rows.map((r) => r.purpose))] },
+                prunedAt: { $null: true },
+              },
+            });
             const ending: ProofKey[] = rows
               .filter((row) =>
                 mayPruneProof(
@@ -537,7 +584,9 @@ const retention = ({ strapi }: { strapi: Core.Strapi }) => {
                     jurisdiction: person.get(row.subject)?.jurisdiction ?? null,
                     audience: person.get(row.subject)?.audience ?? null,
                     events: history
-                      .filter((e) => e.subject === row.subject && e.purpose === row.purpose && e.channel === row.channel)
+                      .filter(
+                        (e) => e.subject === row.subject && e.purpose === row.purpose && e.channel === row.channel
+                      )
                       .map((e) => ({ ...e, occurredAt: new Date(e.occurredAt) })),
                   },
                   now,

@@ -30,7 +30,6 @@ const ERASURE_EVIDENCE = { erasure: true };
 /** Emitted on the event hub (not a webhook) once an erasure is committed; see `erase`. */
 export const ERASURE_EVENT = 'consent.erasure';
 
-
 export interface ErasureBy {
   method: Extract<ConsentMethod, 'api' | 'admin'>;
   /** Who asked: `admin:<id>`, `api-token:<id>` … (never the person's identifiers). */
@@ -185,12 +184,22 @@ const rights = ({ strapi }: { strapi: Core.Strapi }) => {
           reconsentRequired: reconsent(s),
         })),
         events: events.map((row) => {
-          const { subject: _pseudonym, noticeId, noticeVersion, noticeHash, noticeLocale, ...event } = toLedgerEvent(row);
+          const {
+            subject: _pseudonym,
+            noticeId,
+            noticeVersion,
+            noticeHash,
+            noticeLocale,
+            ...event
+          } = toLedgerEvent(row);
           return {
             ...event,
             // Selected by the person's pseudonym: never a pruned event (I5), so the actor is there.
             actor: event.actor ?? '',
-            notice: noticeId == null ? null : { id: noticeId, version: noticeVersion, hash: noticeHash, locale: noticeLocale },
+            notice:
+              noticeId == null
+                ? null
+                : { id: noticeId, version: noticeVersion, hash: noticeHash, locale: noticeLocale },
           };
         }),
         notices: notices.map((n) => ({

@@ -94,7 +94,12 @@ export const identifiersOf = (row: Pick<SubjectRow, IdentifierType>): Identifier
 /** A subject's stored age outcome (G1), or null when the person was never asked. */
 export const childStatusOf = (row: Pick<SubjectRow, 'child' | 'childUntil'>): ChildStatus | null => {
   if (row.child == null) return null;
-  const until = row.childUntil == null ? null : new Date(typeof row.childUntil === 'string' && /^\d+$/.test(row.childUntil) ? Number(row.childUntil) : row.childUntil);
+  const until =
+    row.childUntil == null
+      ? null
+      : new Date(
+          typeof row.childUntil === 'string' && /^\d+$/.test(row.childUntil) ? Number(row.childUntil) : row.childUntil
+        );
   // SQLite gives booleans back as 0/1.
   return { child: !!row.child && String(row.child) !== '0' && String(row.child) !== 'false', childUntil: until };
 };
@@ -103,7 +108,14 @@ const toColumns = (data: Partial<Subject>) =>
   Object.fromEntries(Object.entries(data).map(([k, v]) => [COLUMNS[k as keyof SubjectRow], v]));
 
 /** A subject's identifiers and their keyed hashes, cleared. */
-const NO_IDENTIFIERS = { email: null, emailHash: null, phone: null, phoneHash: null, externalId: null, externalIdHash: null };
+const NO_IDENTIFIERS = {
+  email: null,
+  emailHash: null,
+  phone: null,
+  phoneHash: null,
+  externalId: null,
+  externalIdHash: null,
+};
 
 /**
  * People known to the ledger. The ledger refers to them by pseudonym only; identifiers live here,
@@ -127,7 +139,10 @@ const subjects = ({ strapi }: { strapi: Core.Strapi }) => {
   /** The hashes the current secret gives the identifiers a row holds in clear. */
   const currentHashes = (row: Pick<SubjectRow, IdentifierType>) =>
     Object.fromEntries(
-      ORDER.filter((type) => row[type]).map((type) => [HASH_COLUMN[type], identifierHash(hmacKeys()[0], type, row[type]!)])
+      ORDER.filter((type) => row[type]).map((type) => [
+        HASH_COLUMN[type],
+        identifierHash(hmacKeys()[0], type, row[type]!),
+      ])
     ) as Partial<Record<(typeof HASH_COLUMN)[IdentifierType], string>>;
 
   /** The row as the current secret would have hashed it (in memory); the difference is remembered in `stale`. */
@@ -318,7 +333,8 @@ const subjects = ({ strapi }: { strapi: Core.Strapi }) => {
         const patch: Partial<Subject> = { ...(stale.get(existing as SubjectRow) ?? {}), ...missing };
         if (profile.language && !existing.language) patch.language = profile.language;
         if (profile.audience && profile.audience !== existing.audience) patch.audience = profile.audience;
-        if (profile.jurisdiction && profile.jurisdiction !== existing.jurisdiction) patch.jurisdiction = profile.jurisdiction;
+        if (profile.jurisdiction && profile.jurisdiction !== existing.jurisdiction)
+          patch.jurisdiction = profile.jurisdiction;
         if (profile.childStatus) {
           const before = childStatusOf(existing);
           const merged = mergeChildStatus(before, profile.childStatus);
@@ -398,10 +414,13 @@ const subjects = ({ strapi }: { strapi: Core.Strapi }) => {
               const column = COLUMNS[HASH_COLUMN[type]];
               const list = changes.filter((c) => c.patch[HASH_COLUMN[type]]);
               if (list.length === 0) continue;
-              data[column] = knex().raw(`case ${list.map(() => 'when ?? = ? and ?? = ? then ?').join(' ')} else ?? end`, [
-                ...list.flatMap((c) => ['id', c.row.id, COLUMNS[type], c.row[type], c.patch[HASH_COLUMN[type]]]),
-                column,
-              ]);
+              data[column] = knex().raw(
+                `case ${list.map(() => 'when ?? = ? and ?? = ? then ?').join(' ')} else ?? end`,
+                [
+                  ...list.flatMap((c) => ['id', c.row.id, COLUMNS[type], c.row[type], c.patch[HASH_COLUMN[type]]]),
+                  column,
+                ]
+              );
             }
             const updated = await knex()(TABLE.subject)
               .transacting(trx as never)
@@ -448,7 +467,10 @@ const subjects = ({ strapi }: { strapi: Core.Strapi }) => {
 
     /** `erase` for every subject `where` selects (the prospect purge erases a page of people at once). */
     async eraseMany(where: Record<string, unknown>, erasedAt: Date): Promise<void> {
-      await query().updateMany({ where, data: { ...NO_IDENTIFIERS, language: null, audience: null, child: null, childUntil: null, erasedAt } });
+      await query().updateMany({
+        where,
+        data: { ...NO_IDENTIFIERS, language: null, audience: null, child: null, childUntil: null, erasedAt },
+      });
     },
   };
 };

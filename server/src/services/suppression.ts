@@ -178,7 +178,13 @@ const suppression = ({ strapi }: { strapi: Core.Strapi }) => {
         const old = [...moves.keys()];
         let changed = 0;
         for (let i = 0; i < old.length; i += CHUNK) {
-          const rows: { id: number | string; identifier_hash: string; channel: string; reason: string; source: string }[] = await db()
+          const rows: {
+            id: number | string;
+            identifier_hash: string;
+            channel: string;
+            reason: string;
+            source: string;
+          }[] = await db()
             .select('id', 'identifier_hash', 'channel', 'reason', 'source')
             .whereIn('identifier_hash', old.slice(i, i + CHUNK));
           if (rows.length === 0) continue;
@@ -186,7 +192,8 @@ const suppression = ({ strapi }: { strapi: Core.Strapi }) => {
           const present: { identifier_hash: string; channel: string; reason: string; source: string }[] = await db()
             .select('identifier_hash', 'channel', 'reason', 'source')
             .whereIn('identifier_hash', targets);
-          const key = (hash: string, r: { channel: string; reason: string; source: string }) => `${hash}|${r.channel}|${r.reason}|${r.source}`;
+          const key = (hash: string, r: { channel: string; reason: string; source: string }) =>
+            `${hash}|${r.channel}|${r.reason}|${r.source}`;
           const taken = new Set(present.map((r) => key(r.identifier_hash, r)));
           const merged: (number | string)[] = [];
           const moved: typeof rows = [];
@@ -357,7 +364,8 @@ const suppression = ({ strapi }: { strapi: Core.Strapi }) => {
       if (options.mode !== 'replace') return { ...counts, durationMs: Date.now() - started };
       if (seen.size === 0) {
         // A file without one valid identifier would empty the list: surely the wrong file.
-        const message = 'mode=replace: the file holds no valid identifier, so it cannot replace the list (nothing was removed)';
+        const message =
+          'mode=replace: the file holds no valid identifier, so it cannot replace the list (nothing was removed)';
         throw new errors.ValidationError(message, { errors: [{ path: ['body'], message }] });
       }
       return { ...counts, removed: await removeAbsent(options, seen), durationMs: Date.now() - started };

@@ -1,7 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import { signToken, tokenKey, verifyTokenWithRing, type TokenCheck, type TokenPayload, type TokenPurpose } from '../domain/tokens';
+import {
+  signToken,
+  tokenKey,
+  verifyTokenWithRing,
+  type TokenCheck,
+  type TokenPayload,
+  type TokenPurpose,
+} from '../domain/tokens';
 import { getService } from '../utils/get-service';
 
 /**

@@ -68,7 +68,8 @@ const webhookOutbox = ({ strapi }: { strapi: Core.Strapi }) => {
 
   /** The signing key: the configured one, else one derived from `secret` (stable on every instance). */
   const signingSecret = () =>
-    config().signingSecret ?? createHmac('sha256', getService('secrets').get()).update('consent webhook signing').digest('hex');
+    config().signingSecret ??
+    createHmac('sha256', getService('secrets').get()).update('consent webhook signing').digest('hex');
 
   const schedule = (ms: number) => {
     clearTimeout(timer);
@@ -107,7 +108,12 @@ const webhookOutbox = ({ strapi }: { strapi: Core.Strapi }) => {
     const token = orderedId();
     // The POST's timeout and a margin: the claim outlives any attempt this worker makes.
     const claimedUntil = new Date(now.getTime() + config().timeoutMs + 30_000);
-    await free(knex()(TABLE.webhookDelivery).whereIn('id', due.map((r: Row) => r.id))).update({
+    await free(
+      knex()(TABLE.webhookDelivery).whereIn(
+        'id',
+        due.map((r: Row) => r.id)
+      )
+    ).update({
       claim_token: token,
       claimed_until: claimedUntil,
     });
@@ -143,7 +149,11 @@ const webhookOutbox = ({ strapi }: { strapi: Core.Strapi }) => {
     settle(row, { status: 'failed', next_attempt_at: null, last_status: null, last_error: error });
 
   /** One attempt: the receiver's 2xx status, or undefined once the failure is recorded. */
-  const post = async (row: Row, hook: { url: string; headers: Record<string, string> }, body: string): Promise<number | undefined> => {
+  const post = async (
+    row: Row,
+    hook: { url: string; headers: Record<string, string> },
+    body: string
+  ): Promise<number | undefined> => {
     const attempts = Number(row.attempts) + 1;
     const abort = new AbortController();
     inFlight.add(abort);
@@ -190,11 +200,15 @@ const webhookOutbox = ({ strapi }: { strapi: Core.Strapi }) => {
       const rows = await claim();
       if (rows.length === 0) return;
       const events = new Map<string, Row>(
-        (await knex()(TABLE.event).select(EVENT_COLUMNS).whereIn('event_id', [...new Set(rows.map((r) => r.event_id))])).map(
-          (r: Row) => [r.event_id, fromEventColumns(r)]
-        )
+        (
+          await knex()(TABLE.event)
+            .select(EVENT_COLUMNS)
+            .whereIn('event_id', [...new Set(rows.map((r) => r.event_id))])
+        ).map((r: Row) => [r.event_id, fromEventColumns(r)])
       );
-      const identifiers = await readIdentifiers(strapi, [...new Set([...events.values()].map((e) => e.subject as string))]);
+      const identifiers = await readIdentifiers(strapi, [
+        ...new Set([...events.values()].map((e) => e.subject as string)),
+      ]);
       // One read per webhook, not per delivery: a batch mostly goes to the same few receivers.
       const store = strapi.get('webhookStore');
       const hooks = new Map<string, Awaited<ReturnType<typeof store.findWebhook>>>();
@@ -206,7 +220,8 @@ const webhookOutbox = ({ strapi }: { strapi: Core.Strapi }) => {
           const event = events.get(row.event_id) as PayloadEvent | undefined;
           if (!hook) return refuse(row, 'the webhook was deleted');
           if (!hook.isEnabled) return refuse(row, 'the webhook is disabled');
-          if (!hook.events.includes(row.event)) return refuse(row, `the webhook is no longer subscribed to ${row.event}`);
+          if (!hook.events.includes(row.event))
+            return refuse(row, `the webhook is no longer subscribed to ${row.event}`);
           if (!event) return refuse(row, 'the ledger event is missing');
           // Strapi's webhook body (`event`, `createdAt`, then the payload): the same on every attempt but
           // for identifiers erased in between.
@@ -223,7 +238,10 @@ const webhookOutbox = ({ strapi }: { strapi: Core.Strapi }) => {
       // The successes in one statement per status code (the rows share this batch's claim).
       for (const [status, done] of delivered) {
         await knex()(TABLE.webhookDelivery)
-          .whereIn('id', done.map((r) => r.id))
+          .whereIn(
+            'id',
+            done.map((r) => r.id)
+          )
           .where('claim_token', done[0].claim_token)
           .update({
             status: 'delivered',
@@ -246,7 +264,9 @@ const webhookOutbox = ({ strapi }: { strapi: Core.Strapi }) => {
      * when the events commit. One small query per ledger transaction, whatever it writes.
      */
     async open(trx: unknown): Promise<OpenOutbox> {
-      const hooks = await knex()('strapi_webhooks').transacting(trx as never).select('id', 'events', 'enabled');
+      const hooks = await knex()('strapi_webhooks')
+        .transacting(trx as never)
+        .select('id', 'events', 'enabled');
       const subscriptions: Subscription[] = hooks
         .filter((h: Row) => enabled(h.enabled))
         .map((h: Row) => ({ id: String(h.id), events: new Set(eventsOf(h.events).filter(isConsentEvent)) }))
@@ -312,12 +332,20 @@ const webhookOutbox = ({ strapi }: { strapi: Core.Strapi }) => {
     async list(query: WebhookDeliveries.ListQuery): Promise<WebhookDeliveries.ListResponse['data']> {
       const limit = query.limit ?? LIST_LIMIT;
       const q = knex()(TABLE.webhookDelivery).select('*').orderBy('id', 'desc').limit(limit);
-      if (query.status === 'failing') q.where((w: ReturnType<Knex>) => w.where('status', 'failed').orWhere((p: ReturnType<Knex>) => p.where('status', 'pending').where('attempts', '>', 0)));
+      if (query.status === 'failing')
+        q.where((w: ReturnType<Knex>) =>
+          w
+            .where('status', 'failed')
+            .orWhere((p: ReturnType<Knex>) => p.where('status', 'pending').where('attempts', '>', 0))
+        );
       else if (query.status) q.where('status', query.status);
       const rows: Row[] = await q;
       const counts: Row[] = await knex()(TABLE.webhookDelivery).select('status').count({ n: '*' }).groupBy('status');
       const hooks = new Map<string, string>(
-        (await strapi.get('webhookStore').findWebhooks()).map((h: { id: string; name: string }) => [String(h.id), h.name])
+        (await strapi.get('webhookStore').findWebhooks()).map((h: { id: string; name: string }) => [
+          String(h.id),
+          h.name,
+        ])
       );
       return {
         deliveries: rows.map((r) => ({
@@ -341,9 +369,14 @@ const webhookOutbox = ({ strapi }: { strapi: Core.Strapi }) => {
 
     /** Puts a failed delivery back for a fresh round of attempts, due now. */
     async retry(id: number): Promise<void> {
-      const changed = await knex()(TABLE.webhookDelivery)
-        .where({ id, status: 'failed' })
-        .update({ status: 'pending', attempts: 0, next_attempt_at: new Date(), claim_token: null, claimed_until: null, updated_at: new Date() });
+      const changed = await knex()(TABLE.webhookDelivery).where({ id, status: 'failed' }).update({
+        status: 'pending',
+        attempts: 0,
+        next_attempt_at: new Date(),
+        claim_token: null,
+        claimed_until: null,
+        updated_at: new Date(),
+      });
       if (Number(changed) === 0) {
         const row = await knex()(TABLE.webhookDelivery).select('status').where({ id }).first();
         if (!row) throw new errors.NotFoundError(`No webhook delivery ${id}`);

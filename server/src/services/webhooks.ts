@@ -19,7 +19,20 @@ export const SUBMISSION_EVENT = 'consent.submission';
 /** The fields of a ledger event the payload carries, as the ledger holds them or as they are read back. */
 export type PayloadEvent = Pick<
   StoredEvent,
-  'eventId' | 'subject' | 'purpose' | 'channel' | 'action' | 'state' | 'method' | 'legalBasis' | 'formKey' | 'noticeId' | 'noticeVersion' | 'noticeHash' | 'noticeLanguage' | 'receiptId'
+  | 'eventId'
+  | 'subject'
+  | 'purpose'
+  | 'channel'
+  | 'action'
+  | 'state'
+  | 'method'
+  | 'legalBasis'
+  | 'formKey'
+  | 'noticeId'
+  | 'noticeVersion'
+  | 'noticeHash'
+  | 'noticeLanguage'
+  | 'receiptId'
 > & { seq: number | string; occurredAt: Date | string | number };
 
 /**
@@ -38,7 +51,12 @@ export const consentPayload = (event: PayloadEvent, identifiers: Identifiers | u
   legalBasis: event.legalBasis,
   formKey: event.formKey ?? null,
   notice: event.noticeId
-    ? { id: Number(event.noticeId), version: event.noticeVersion == null ? null : Number(event.noticeVersion), hash: event.noticeHash, locale: event.noticeLanguage }
+    ? {
+        id: Number(event.noticeId),
+        version: event.noticeVersion == null ? null : Number(event.noticeVersion),
+        hash: event.noticeHash,
+        locale: event.noticeLanguage,
+      }
     : null,
   receiptId: event.receiptId ?? null,
   occurredAt: new Date(event.occurredAt).toISOString(),
@@ -88,7 +106,9 @@ const webhooks = ({ strapi }: { strapi: Core.Strapi }) => ({
       const unknown = [...new Set(events.map((e) => e.subject))].filter((p) => !known.has(p));
       const identifiers = new Map([...known, ...(await readIdentifiers(strapi, unknown))]);
       for (const event of events) {
-        strapi.eventHub.emit(`consent.${event.action}`, { consent: consentPayload(event, identifiers.get(event.subject)) });
+        strapi.eventHub.emit(`consent.${event.action}`, {
+          consent: consentPayload(event, identifiers.get(event.subject)),
+        });
       }
     } catch (error) {
       strapi.log.error(`[consent] could not emit ledger events: ${redactIdentifiers((error as Error).message)}`);

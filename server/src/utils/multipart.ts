@@ -23,7 +23,8 @@ export const boundaryOf = (contentType: string): string => {
   const match = /;\s*boundary=(?:"([^"]*)"|([^;\s]*))/i.exec(contentType);
   const boundary = match?.[1] ?? match?.[2];
   if (!boundary) throw new MultipartError('multipart/form-data needs a boundary parameter in Content-Type');
-  if (!BOUNDARY.test(boundary)) throw new MultipartError('The multipart boundary must be 1 to 70 characters allowed by RFC 2046');
+  if (!BOUNDARY.test(boundary))
+    throw new MultipartError('The multipart boundary must be 1 to 70 characters allowed by RFC 2046');
   return boundary;
 };
 
@@ -61,19 +62,23 @@ export const parseMultipart = (body: string, boundary: string): Record<string, s
     while (body[at] === ' ' || body[at] === '\t') at += 1;
     if (body.startsWith('--', at)) return fields;
     if (!body.startsWith(CRLF, at)) {
-      throw new MultipartError(at >= body.length ? 'The multipart body ends before its closing boundary' : 'Multipart line breaks must be CRLF');
+      throw new MultipartError(
+        at >= body.length ? 'The multipart body ends before its closing boundary' : 'Multipart line breaks must be CRLF'
+      );
     }
     if (parts === MAX_PARTS) throw new MultipartError(`A multipart body holds at most ${MAX_PARTS} fields`);
     const headersEnd = body.indexOf(CRLF + CRLF, at + CRLF.length);
     const next = body.indexOf(CRLF + delimiter, at + CRLF.length);
     if (next < 0) throw new MultipartError('The multipart body ends before its closing boundary');
-    if (headersEnd < 0 || headersEnd > next) throw new MultipartError('A part has no blank line between its headers and its value');
+    if (headersEnd < 0 || headersEnd > next)
+      throw new MultipartError('A part has no blank line between its headers and its value');
     const headerText = body.slice(at + CRLF.length, headersEnd);
     // A bare CR or LF inside a header would let one header smuggle another.
     const headers = headerText.split(CRLF);
     if (headers.some((line) => /[\r\n]/.test(line))) throw new MultipartError('A part header contains a line break');
     const name = fieldName(headers);
-    if (name === '__proto__' || name === 'constructor' || name === 'prototype') throw new MultipartError(`The field name "${name}" is not allowed`);
+    if (name === '__proto__' || name === 'constructor' || name === 'prototype')
+      throw new MultipartError(`The field name "${name}" is not allowed`);
     const value = body.slice(headersEnd + 2 * CRLF.length, next);
     const seen = Object.prototype.hasOwnProperty.call(fields, name) ? fields[name] : undefined;
     fields[name] = seen === undefined ? value : [...(Array.isArray(seen) ? seen : [seen]), value];

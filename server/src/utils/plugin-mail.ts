@@ -12,7 +12,13 @@ import { redactIdentifiers } from './redact';
  */
 export const sendPluginMail = async (
   strapi: Core.Strapi,
-  mail: { template: string; to: string; language: string; values: (language: string) => Promise<MailValues> | MailValues; about: string }
+  mail: {
+    template: string;
+    to: string;
+    language: string;
+    values: (language: string) => Promise<MailValues> | MailValues;
+    about: string;
+  }
 ): Promise<boolean> => {
   const cfg = strapi.config.get(`plugin::${PLUGIN_ID}`) as ConsentConfig;
   const { template, language } = pickTemplate(mail.template, mail.language, cfg.email.templates);
@@ -23,12 +29,15 @@ export const sendPluginMail = async (
     ...(await mail.values(language)),
   });
   try {
-    await strapi.plugin('email').service('email').send({
-      to: mail.to,
-      ...(cfg.email.from ? { from: cfg.email.from } : {}),
-      ...(cfg.email.replyTo ? { replyTo: cfg.email.replyTo } : {}),
-      ...rendered,
-    });
+    await strapi
+      .plugin('email')
+      .service('email')
+      .send({
+        to: mail.to,
+        ...(cfg.email.from ? { from: cfg.email.from } : {}),
+        ...(cfg.email.replyTo ? { replyTo: cfg.email.replyTo } : {}),
+        ...rendered,
+      });
     return true;
   } catch (error) {
     strapi.log.error(`[consent] ${mail.about} could not be sent: ${redactIdentifiers((error as Error).message)}`);

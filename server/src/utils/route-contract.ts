@@ -17,7 +17,10 @@ export interface RouteContract {
  */
 export type RelationshipOption =
   | true
-  | ((args: { entry: Record<string, unknown>; ctx: Context }) => RouteContract | null | undefined | Promise<RouteContract | null | undefined>);
+  | ((args: {
+      entry: Record<string, unknown>;
+      ctx: Context;
+    }) => RouteContract | null | undefined | Promise<RouteContract | null | undefined>);
 
 const date = (value: unknown): Date | null => {
   const parsed = value instanceof Date ? value : typeof value === 'string' ? new Date(value) : null;

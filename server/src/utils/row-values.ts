@@ -5,7 +5,8 @@
  */
 
 /** ISO 8601 UTC, or null. */
-export const iso = (d: unknown): string | null => (d == null ? null : new Date(d as string | number | Date).toISOString());
+export const iso = (d: unknown): string | null =>
+  d == null ? null : new Date(d as string | number | Date).toISOString();
 
 /** A number, or null. */
 export const num = (v: unknown): number | null => (v == null ? null : Number(v));

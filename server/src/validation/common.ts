@@ -12,9 +12,17 @@ export const instant = ({ past = false }: { past?: boolean } = {}) => {
   const schema = yup
     .string()
     .strict()
-    .test('instant', '${path} must be an ISO 8601 date and time with a time zone', (v) => v == null || (ISO_INSTANT.test(v) && Number.isFinite(Date.parse(v))));
+    .test(
+      'instant',
+      '${path} must be an ISO 8601 date and time with a time zone',
+      (v) => v == null || (ISO_INSTANT.test(v) && Number.isFinite(Date.parse(v)))
+    );
   return past
-    ? schema.test('past', '${path} must not be in the future', (v) => v == null || !(Date.parse(v) > Date.now() + CLOCK_SKEW_MS))
+    ? schema.test(
+        'past',
+        '${path} must not be in the future',
+        (v) => v == null || !(Date.parse(v) > Date.now() + CLOCK_SKEW_MS)
+      )
     : schema;
 };
 
@@ -22,7 +30,8 @@ export const instant = ({ past = false }: { past?: boolean } = {}) => {
 export const PRINTABLE = /^[^\p{Cc}\p{Cf}]+$/u;
 
 /** A caller's own reference (an order number, a verification id): printable, 1 to 128 characters. */
-export const reference = () => yup.string().strict().trim().min(1).max(128).matches(PRINTABLE, '${path} must be printable text');
+export const reference = () =>
+  yup.string().strict().trim().min(1).max(128).matches(PRINTABLE, '${path} must be printable text');
 
 /** Stable machine keys (purposes, forms): lowercase words joined by hyphens, as used in URLs and form fields. */
 export const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
@@ -84,7 +93,9 @@ export const rejectPrototypeKeys = (value: unknown, path: string[] = []): void =
   for (const key of Object.keys(value)) {
     if (FORBIDDEN_KEYS.has(key)) {
       const at = [...path, key].join('.');
-      throw new errors.ValidationError(`${at}: this key is not allowed`, { errors: [{ path: [...path, key], message: `${at}: this key is not allowed` }] });
+      throw new errors.ValidationError(`${at}: this key is not allowed`, {
+        errors: [{ path: [...path, key], message: `${at}: this key is not allowed` }],
+      });
     }
     rejectPrototypeKeys((value as Record<string, unknown>)[key], [...path, key]);
   }
@@ -95,7 +106,8 @@ export const rejectPrototypeKeys = (value: unknown, path: string[] = []): void =
  * MAX_BODY_DEPTH levels, without prototype keys.
  */
 export const objectBody = <T extends object = Record<string, unknown>>(body: unknown): T => {
-  if (!body || typeof body !== 'object' || Array.isArray(body)) throw new errors.ValidationError('The body must be an object');
+  if (!body || typeof body !== 'object' || Array.isArray(body))
+    throw new errors.ValidationError('The body must be an object');
   rejectDeepBody(body);
   rejectPrototypeKeys(body);
   return body as T;
@@ -119,10 +131,17 @@ export const identifiedSubject = (options: { profile?: boolean } = {}): yup.AnyO
       ...(options.profile
         ? {
             audience: yup.string().strict().oneOf(['consumer', 'professional']),
-            jurisdiction: yup.string().strict().oneOf([...JURISDICTIONS]),
+            jurisdiction: yup
+              .string()
+              .strict()
+              .oneOf([...JURISDICTIONS]),
           }
         : {}),
     })
     .noUnknown(true, noUnknownMessage)
-    .test('one', '${path} needs an email, a phone or an externalId', (v) => !!v && !!(v.email || v.phone || v.externalId))
+    .test(
+      'one',
+      '${path} needs an email, a phone or an externalId',
+      (v) => !!v && !!(v.email || v.phone || v.externalId)
+    )
     .required();

@@ -20,9 +20,16 @@ const contact = () =>
     .object({
       subject: identifiedSubject(),
       purpose: slug().strict().required(),
-      channel: yup.string().strict().oneOf([...CHANNELS]).required(),
+      channel: yup
+        .string()
+        .strict()
+        .oneOf([...CHANNELS])
+        .required(),
       occurredAt: instant({ past: true }).required(),
-      kind: yup.string().strict().oneOf([...CONTACT_KINDS]),
+      kind: yup
+        .string()
+        .strict()
+        .oneOf([...CONTACT_KINDS]),
     })
     .noUnknown(true, noUnknownMessage);
 

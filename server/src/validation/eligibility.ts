@@ -3,7 +3,6 @@ import { CHANNELS, JURISDICTIONS, type Jurisdiction } from '../../../shared/cont
 import { BULK_ELIGIBILITY_MAX, type SubjectRef } from '../../../shared/contracts/eligibility';
 import { NO_UNKNOWN_ROOT, objectBody, PSEUDONYM, pseudonym, slug } from './common';
 
-
 const identifier = {
   email: yup.string().strict().max(254),
   phone: yup.string().strict().max(32),
@@ -18,10 +17,19 @@ const exactlyOne = (path: string) => ({
 });
 
 // Per-check override of the person's and the site's jurisdiction (contact-rules.ts).
-const jurisdiction = () => yup.string().strict().oneOf([...JURISDICTIONS]);
+const jurisdiction = () =>
+  yup
+    .string()
+    .strict()
+    .oneOf([...JURISDICTIONS]);
 
 const querySchema = yup
-  .object({ purpose: slug().required(), channel: yup.string().oneOf([...CHANNELS]), jurisdiction: jurisdiction(), ...identifier })
+  .object({
+    purpose: slug().required(),
+    channel: yup.string().oneOf([...CHANNELS]),
+    jurisdiction: jurisdiction(),
+    ...identifier,
+  })
   .noUnknown(true, NO_UNKNOWN_ROOT)
   .test(exactlyOne('the query'));
 
@@ -29,17 +37,26 @@ const querySchema = yup
 const oneSchema = yup
   .object({
     purpose: slug().strict().required(),
-    channel: yup.string().strict().oneOf([...CHANNELS]),
+    channel: yup
+      .string()
+      .strict()
+      .oneOf([...CHANNELS]),
     jurisdiction: jurisdiction(),
     ...identifier,
   })
   .noUnknown(true, NO_UNKNOWN_ROOT)
-  .test({ ...exactlyOne('the body'), message: 'the body needs exactly one of email, phone or subject, or a list in subjects' });
+  .test({
+    ...exactlyOne('the body'),
+    message: 'the body needs exactly one of email, phone or subject, or a list in subjects',
+  });
 
 const bulkSchema = yup
   .object({
     purpose: slug().strict().required(),
-    channel: yup.string().strict().oneOf([...CHANNELS]),
+    channel: yup
+      .string()
+      .strict()
+      .oneOf([...CHANNELS]),
     jurisdiction: jurisdiction(),
     subjects: yup.array().required(),
   })
@@ -54,10 +71,13 @@ const IDENTIFIER_MAX: Record<string, number> = { email: 254, phone: 32, subject:
 const checkSubjects = (subjects: unknown[]) => {
   const fail = (path: (string | number)[], message: string): never => {
     const at = path.join('.');
-    throw new errors.ValidationError(`${at} ${message}`, { errors: [{ path: path.map(String), message: `${at} ${message}` }] });
+    throw new errors.ValidationError(`${at} ${message}`, {
+      errors: [{ path: path.map(String), message: `${at} ${message}` }],
+    });
   };
   if (subjects.length === 0) fail(['subjects'], 'must hold at least 1 subject');
-  if (subjects.length > BULK_ELIGIBILITY_MAX) fail(['subjects'], `holds at most ${BULK_ELIGIBILITY_MAX} subjects per call`);
+  if (subjects.length > BULK_ELIGIBILITY_MAX)
+    fail(['subjects'], `holds at most ${BULK_ELIGIBILITY_MAX} subjects per call`);
   subjects.forEach((item, i) => {
     if (!item || typeof item !== 'object' || Array.isArray(item)) return fail(['subjects', i], 'must be an object');
     const keys = Object.keys(item);
@@ -67,8 +87,10 @@ const checkSubjects = (subjects: unknown[]) => {
     if (keys.length !== 1) return fail(['subjects', i], 'needs exactly one of email, phone or subject');
     const value = (item as Record<string, unknown>)[keys[0]];
     if (typeof value !== 'string') return fail(['subjects', i, keys[0]], 'must be a string');
-    if (value.length > IDENTIFIER_MAX[keys[0]]) fail(['subjects', i, keys[0]], `must be at most ${IDENTIFIER_MAX[keys[0]]} characters`);
-    if (keys[0] === 'subject' && !PSEUDONYM.test(value)) fail(['subjects', i, 'subject'], 'must be a subject id (a UUID)');
+    if (value.length > IDENTIFIER_MAX[keys[0]])
+      fail(['subjects', i, keys[0]], `must be at most ${IDENTIFIER_MAX[keys[0]]} characters`);
+    if (keys[0] === 'subject' && !PSEUDONYM.test(value))
+      fail(['subjects', i, 'subject'], 'must be a subject id (a UUID)');
   });
 };
 
@@ -81,11 +103,21 @@ const toRef = (v: Record<string, string | undefined>): SubjectRef =>
 
 export const validateEligibilityQuery = async (query: unknown) => {
   const v = (await validateQuery(query)) as Record<string, string | undefined>;
-  return { purpose: v.purpose!, channel: v.channel as never, ref: toRef(v), jurisdiction: v.jurisdiction as Jurisdiction | undefined };
+  return {
+    purpose: v.purpose!,
+    channel: v.channel as never,
+    ref: toRef(v),
+    jurisdiction: v.jurisdiction as Jurisdiction | undefined,
+  };
 };
 
 export const validateEligibilityBulk = async (body: unknown) => {
-  const v = (await validateBulk(objectBody(body))) as { purpose: string; channel?: string; jurisdiction?: Jurisdiction; subjects: Record<string, string>[] };
+  const v = (await validateBulk(objectBody(body))) as {
+    purpose: string;
+    channel?: string;
+    jurisdiction?: Jurisdiction;
+    subjects: Record<string, string>[];
+  };
   checkSubjects(v.subjects);
   return { purpose: v.purpose, channel: v.channel as never, refs: v.subjects.map(toRef), jurisdiction: v.jurisdiction };
 };
@@ -98,12 +130,24 @@ export const validateEligibilityBody = async (body: unknown) => {
   const object = objectBody(body);
   if (!Object.prototype.hasOwnProperty.call(object, 'subjects')) {
     const v = (await validateOne(object)) as Record<string, string | undefined>;
-    return { one: { purpose: v.purpose!, channel: v.channel as never, ref: toRef(v), jurisdiction: v.jurisdiction as Jurisdiction | undefined } };
+    return {
+      one: {
+        purpose: v.purpose!,
+        channel: v.channel as never,
+        ref: toRef(v),
+        jurisdiction: v.jurisdiction as Jurisdiction | undefined,
+      },
+    };
   }
   const mixed = Object.keys(identifier).filter((k) => Object.prototype.hasOwnProperty.call(object, k));
   if (mixed.length) {
     const message = `give either subjects (a list) or one of email, phone or subject, not both: ${mixed.join(', ')}`;
-    throw new errors.ValidationError(message, { errors: [{ path: [mixed[0]], message }, { path: ['subjects'], message }] });
+    throw new errors.ValidationError(message, {
+      errors: [
+        { path: [mixed[0]], message },
+        { path: ['subjects'], message },
+      ],
+    });
   }
   return { many: await validateEligibilityBulk(object) };
 };

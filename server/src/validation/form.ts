@@ -16,7 +16,10 @@ const fields = {
     .test(uniqueItems('purpose')),
   doubleOptIn: yup.boolean(),
   audience: yup.mixed().oneOf(['consumer', 'professional', null]).nullable(),
-  jurisdiction: yup.mixed().oneOf([...JURISDICTIONS, null]).nullable(),
+  jurisdiction: yup
+    .mixed()
+    .oneOf([...JURISDICTIONS, null])
+    .nullable(),
   allowedOrigins: yup.array().of(origin().required()).max(50).test(uniqueItems('origin')),
   successUrl: absoluteUrl().nullable(),
   privacyPolicyUrl: absoluteUrl().nullable(),

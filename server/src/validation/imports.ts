@@ -9,10 +9,18 @@ import {
   type ImportEvents,
 } from '../../../shared/contracts/subjects';
 import { PHONE_VERIFICATION_METHODS } from '../../../shared/contracts/phone-verifications';
-import { identifiedSubject, instant as anyInstant, NO_UNKNOWN_ROOT, noUnknownMessage, objectBody, PRINTABLE, reference, slug } from './common';
+import {
+  identifiedSubject,
+  instant as anyInstant,
+  NO_UNKNOWN_ROOT,
+  noUnknownMessage,
+  objectBody,
+  PRINTABLE,
+  reference,
+  slug,
+} from './common';
 
 const instant = () => anyInstant({ past: true });
-
 
 const text = (max: number) => yup.string().strict().max(max).matches(PRINTABLE, '${path} must be printable text');
 
@@ -74,7 +82,11 @@ const eventSchema = yup
     // The number was verified before the import (B5, N16): the same facts the phone-verifications route takes.
     phoneVerification: yup
       .object({
-        method: yup.string().strict().oneOf([...PHONE_VERIFICATION_METHODS]).required(),
+        method: yup
+          .string()
+          .strict()
+          .oneOf([...PHONE_VERIFICATION_METHODS])
+          .required(),
         reference: reference().required(),
         verifiedAt: instant().required(),
       })

@@ -17,7 +17,9 @@ export interface MessageLimits {
 }
 
 const fail = (path: string, message: string): never => {
-  throw new errors.ValidationError(`${path}: ${message}`, { errors: [{ path: path.split('.'), message: `${path}: ${message}` }] });
+  throw new errors.ValidationError(`${path}: ${message}`, {
+    errors: [{ path: path.split('.'), message: `${path}: ${message}` }],
+  });
 };
 
 const schema = (limits: MessageLimits) =>
@@ -25,7 +27,11 @@ const schema = (limits: MessageLimits) =>
     .object({
       purpose: slug().required(),
       // Any known channel passes the schema: the answer for sms & co. is the clearer "only email" below.
-      channel: yup.string().strict().oneOf([...CHANNELS]).required(),
+      channel: yup
+        .string()
+        .strict()
+        .oneOf([...CHANNELS])
+        .required(),
       recipients: yup
         .array()
         .of(
@@ -35,7 +41,10 @@ const schema = (limits: MessageLimits) =>
             .required()
         )
         .min(1)
-        .max(limits.maxRecipientsPerCall, `\${path} has more than messages.maxRecipientsPerCall (${limits.maxRecipientsPerCall}) recipients; send an audience instead, or several calls`),
+        .max(
+          limits.maxRecipientsPerCall,
+          `\${path} has more than messages.maxRecipientsPerCall (${limits.maxRecipientsPerCall}) recipients; send an audience instead, or several calls`
+        ),
       audience: slug(),
       template: yup
         .object({
@@ -54,21 +63,35 @@ const schema = (limits: MessageLimits) =>
  */
 export const validateMessageRequest = async (body: unknown, limits: MessageLimits): Promise<MessageRequest> => {
   const input = objectBody(body);
-  const value = (await validateYupSchema(schema(limits), { strict: true })(input)) as Omit<MessageRequest, 'channel'> & { channel: string };
+  const value = (await validateYupSchema(schema(limits), { strict: true })(input)) as Omit<
+    MessageRequest,
+    'channel'
+  > & { channel: string };
   if (value.channel !== 'email') fail('channel', `only "email" can be sent by the plugin, not "${value.channel}"`);
-  if (!!value.recipients === !!value.audience) fail('recipients', 'give either recipients (a list of { email }) or audience (a purpose key), not both');
+  if (!!value.recipients === !!value.audience)
+    fail('recipients', 'give either recipients (a list of { email }) or audience (a purpose key), not both');
   const bytes = templateBytes(value.template);
-  if (bytes > limits.maxTemplateBytes) fail('template', `is ${bytes} bytes, over messages.maxTemplateBytes (${limits.maxTemplateBytes})`);
+  if (bytes > limits.maxTemplateBytes)
+    fail('template', `is ${bytes} bytes, over messages.maxTemplateBytes (${limits.maxTemplateBytes})`);
   // D4, E6: no marketing message without its visible way out.
-  for (const part of missingOptOut(value.template)) fail(`template.${part}`, 'must contain the placeholder {{unsubscribeUrl}} (the opt-out link, D4)');
+  for (const part of missingOptOut(value.template))
+    fail(`template.${part}`, 'must contain the placeholder {{unsubscribeUrl}} (the opt-out link, D4)');
   return value as MessageRequest;
 };
 
-const idSchema = yup.object({ id: yup.string().matches(/^[1-9][0-9]{0,15}$/, '${path} must be a message id').required() });
+const idSchema = yup.object({
+  id: yup
+    .string()
+    .matches(/^[1-9][0-9]{0,15}$/, '${path} must be a message id')
+    .required(),
+});
 const pageSchema = yup
   .object({
     page: yup.string().matches(/^[1-9][0-9]{0,6}$/, '${path} must be a whole number from 1'),
-    pageSize: yup.string().matches(/^[1-9][0-9]{0,3}$/, '${path} must be a whole number from 1 to 1000').test('max', '${path} must be at most 1000', (v) => v === undefined || Number(v) <= 1000),
+    pageSize: yup
+      .string()
+      .matches(/^[1-9][0-9]{0,3}$/, '${path} must be a whole number from 1 to 1000')
+      .test('max', '${path} must be at most 1000', (v) => v === undefined || Number(v) <= 1000),
     status: yup.string().oneOf(['queued', 'sending', 'sent', 'skipped', 'failed']),
   })
   .noUnknown(true, NO_UNKNOWN_ROOT);

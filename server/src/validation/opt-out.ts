@@ -9,10 +9,18 @@ const withdrawalSchema = yup
       .mixed()
       .test('purposes', '${path} must be "all" or a list of 1 to 50 purpose keys', (v) => {
         if (v === 'all') return true;
-        return Array.isArray(v) && v.length >= 1 && v.length <= 50 && v.every((k) => typeof k === 'string' && /^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(k));
+        return (
+          Array.isArray(v) &&
+          v.length >= 1 &&
+          v.length <= 50 &&
+          v.every((k) => typeof k === 'string' && /^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(k))
+        );
       })
       .required(),
-    channel: yup.string().strict().oneOf([...CHANNELS]),
+    channel: yup
+      .string()
+      .strict()
+      .oneOf([...CHANNELS]),
   })
   .noUnknown(true, NO_UNKNOWN_ROOT);
 
@@ -77,5 +85,6 @@ export const validateHeadersQuery = validateYupSchema(
     })
     .noUnknown(true, NO_UNKNOWN_ROOT)
     .test('one', 'the query needs an email or a phone', (v) => !!v && (!!v.email || !!v.phone))
-) as (query: unknown) => Promise<{ purpose: string; channel?: (typeof CHANNELS)[number]; email?: string; phone?: string }>;
-
+) as (
+  query: unknown
+) => Promise<{ purpose: string; channel?: (typeof CHANNELS)[number]; email?: string; phone?: string }>;

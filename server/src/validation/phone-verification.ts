@@ -1,5 +1,8 @@
 import { validateYupSchema, yup } from '@strapi/utils';
-import { PHONE_VERIFICATION_METHODS, type CreatePhoneVerification } from '../../../shared/contracts/phone-verifications';
+import {
+  PHONE_VERIFICATION_METHODS,
+  type CreatePhoneVerification,
+} from '../../../shared/contracts/phone-verifications';
 import { instant, noUnknownMessage, NO_UNKNOWN_ROOT, objectBody, reference } from './common';
 
 const schema = yup
@@ -8,7 +11,11 @@ const schema = yup
       .object({ phone: yup.string().strict().trim().min(3).max(32).required() })
       .noUnknown(true, noUnknownMessage)
       .required(),
-    method: yup.string().strict().oneOf([...PHONE_VERIFICATION_METHODS]).required(),
+    method: yup
+      .string()
+      .strict()
+      .oneOf([...PHONE_VERIFICATION_METHODS])
+      .required(),
     reference: reference().required(),
     occurredAt: instant({ past: true }),
   })

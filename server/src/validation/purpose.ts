@@ -40,7 +40,10 @@ const fields = {
   honorGpc: yup.boolean(),
   directMarketing: yup.boolean(),
   balancingTest: yup.string().trim().max(500).nullable(),
-  sector: yup.mixed().oneOf([...SECTORS, null]).nullable(),
+  sector: yup
+    .mixed()
+    .oneOf([...SECTORS, null])
+    .nullable(),
   minimumAge: yup.number().integer().min(13).max(21).nullable(),
   lifetimeDays: yup.number().integer().min(1).max(36500).nullable(),
   defaultLocale: locale(),

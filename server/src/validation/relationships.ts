@@ -35,7 +35,8 @@ const many = validateYupSchema(
 /** One relationship, or `{ relationships: [...] }` (an import from the site's customer system): always a list. */
 export const validateRelationships = async (body: unknown): Promise<{ items: Relationship[]; batch: boolean }> => {
   const object = objectBody(body) as Record<string, unknown>;
-  if ('relationships' in object) return { items: ((await many(object)) as { relationships: Relationship[] }).relationships, batch: true };
+  if ('relationships' in object)
+    return { items: ((await many(object)) as { relationships: Relationship[] }).relationships, batch: true };
   return { items: [(await single(object)) as Relationship], batch: false };
 };
 

@@ -2,7 +2,6 @@ import { validateYupSchema, yup } from '@strapi/utils';
 import type { SubjectLookup } from '../../../shared/contracts/subjects';
 import { identifierFields, NO_UNKNOWN_ROOT, objectBody, pseudonym } from './common';
 
-
 const KEYS = ['email', 'phone', 'externalId', 'subject'] as const;
 
 // Exactly one: a request about "this address and that number" could name two different people, and

@@ -77,24 +77,36 @@ const schema = yup
     subject: yup
       .object({
         ...identifierFields(),
-        audience: yup.string().strict().oneOf(AUDIENCES.filter((a) => a !== 'any')),
-        jurisdiction: yup.string().strict().oneOf([...JURISDICTIONS]),
+        audience: yup
+          .string()
+          .strict()
+          .oneOf(AUDIENCES.filter((a) => a !== 'any')),
+        jurisdiction: yup
+          .string()
+          .strict()
+          .oneOf([...JURISDICTIONS]),
       })
       .noUnknown(true, noUnknownMessage)
       .required(),
     choices: choicesSchema,
     notices: byPurpose(noticeShown, '{ version, hash }'),
-    context: yup
-      .object({ url: yup.string().strict().max(2000) })
-      .noUnknown(true, noUnknownMessage),
+    context: yup.object({ url: yup.string().strict().max(2000) }).noUnknown(true, noUnknownMessage),
     // G1: a number, never guessed from text ("12 years" is refused, naming the field).
     age: yup
       .mixed()
-      .test('age', '${path} must be a number: the age in whole years (0 to 120)', (v) => v === undefined || (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 120)),
+      .test(
+        'age',
+        '${path} must be a number: the age in whole years (0 to 120)',
+        (v) => v === undefined || (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 120)
+      ),
     birthYear: yup
       .mixed()
-      .test('birth-year', '${path} must be a number: a year from 1900 to this year', (v) =>
-        v === undefined || (typeof v === 'number' && Number.isInteger(v) && v >= 1900 && v <= new Date().getUTCFullYear())
+      .test(
+        'birth-year',
+        '${path} must be a number: a year from 1900 to this year',
+        (v) =>
+          v === undefined ||
+          (typeof v === 'number' && Number.isInteger(v) && v >= 1900 && v <= new Date().getUTCFullYear())
       ),
     parentEmail: yup.string().strict().max(254),
     fields: yup
@@ -131,7 +143,10 @@ export const fromUrlencoded = (body: Record<string, unknown>): Record<string, un
       Object.entries(body.notices as Record<string, unknown>).map(([k, v]) => {
         if (!v || typeof v !== 'object') return [k, v];
         const { version, ...rest } = v as Record<string, unknown>;
-        return [k, { ...rest, version: typeof version === 'string' && /^\d{1,9}$/.test(version) ? Number(version) : version }];
+        return [
+          k,
+          { ...rest, version: typeof version === 'string' && /^\d{1,9}$/.test(version) ? Number(version) : version },
+        ];
       })
     );
   }
@@ -144,7 +159,9 @@ export const fromUrlencoded = (body: Record<string, unknown>): Record<string, un
   if (body.parentEmail === '') delete out.parentEmail;
   // Empty text inputs (an optional phone left blank) mean "not given".
   if (body.subject && typeof body.subject === 'object' && !Array.isArray(body.subject)) {
-    out.subject = Object.fromEntries(Object.entries(body.subject as Record<string, unknown>).filter(([, v]) => v !== ''));
+    out.subject = Object.fromEntries(
+      Object.entries(body.subject as Record<string, unknown>).filter(([, v]) => v !== '')
+    );
   }
   return out;
 };

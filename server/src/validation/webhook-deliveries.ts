@@ -13,18 +13,27 @@ const validateListQuery = validateYupSchema(
       limit: yup
         .string()
         .matches(POSITIVE, '${path} must be a positive whole number')
-        .test('max', `\${path} must be at most ${DELIVERIES_LIMIT_MAX}`, (v) => v == null || Number(v) <= DELIVERIES_LIMIT_MAX),
+        .test(
+          'max',
+          `\${path} must be at most ${DELIVERIES_LIMIT_MAX}`,
+          (v) => v == null || Number(v) <= DELIVERIES_LIMIT_MAX
+        ),
     })
     .noUnknown(true, NO_UNKNOWN_ROOT)
 );
 
 export const validateListDeliveries = async (query: unknown): Promise<WebhookDeliveries.ListQuery> => {
-  const { status, limit } = (await validateListQuery(query)) as { status?: WebhookDeliveries.ListQuery['status']; limit?: string };
+  const { status, limit } = (await validateListQuery(query)) as {
+    status?: WebhookDeliveries.ListQuery['status'];
+    limit?: string;
+  };
   return { status: status ?? 'failing', limit: limit == null ? undefined : Number(limit) };
 };
 
 const validateIdParams = validateYupSchema(
-  yup.object({ id: yup.string().required().matches(POSITIVE, '${path} must be a delivery id (a positive whole number)') })
+  yup.object({
+    id: yup.string().required().matches(POSITIVE, '${path} must be a delivery id (a positive whole number)'),
+  })
 );
 
 export const validateDeliveryId = async (params: unknown): Promise<number> =>

@@ -130,15 +130,28 @@ const readReport = (path: string) => {
 };
 
 /** R3: a report file's signature against the key set; exit codes as for an export. */
-const checkReport = (doc: { report: unknown; jws: unknown }, keys: Jwk[], args: { file: string; report?: string }, output: Output): number => {
+const checkReport = (
+  doc: { report: unknown; jws: unknown },
+  keys: Jwk[],
+  args: { file: string; report?: string },
+  output: Output
+): number => {
   const result = verifyReport(doc, keys);
-  if (args.report) writeFileSync(args.report, `${JSON.stringify({ file: args.file, kind: 'compliance-report', ...result }, null, 2)}\n`);
+  if (args.report)
+    writeFileSync(
+      args.report,
+      `${JSON.stringify({ file: args.file, kind: 'compliance-report', ...result }, null, 2)}\n`
+    );
   if (!result.ok) {
     output.err(`FAILED compliance report: ${result.problem}`);
     return 1;
   }
-  output.out(`compliance report ${result.reportId ?? '?'}${result.period ? `, ${result.period.from} to ${result.period.to}` : ''}`);
-  output.out(`signature: verified with key ${result.kid ?? '(no kid)'} of ${keys.length} key(s); the report in the file is the one signed`);
+  output.out(
+    `compliance report ${result.reportId ?? '?'}${result.period ? `, ${result.period.from} to ${result.period.to}` : ''}`
+  );
+  output.out(
+    `signature: verified with key ${result.kid ?? '(no kid)'} of ${keys.length} key(s); the report in the file is the one signed`
+  );
   output.out(`SHA-256 of the signed JSON: ${result.hash} (the PDF states the same)`);
   output.out('OK: the report is genuine and unchanged');
   return 0;

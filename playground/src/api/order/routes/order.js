@@ -12,7 +12,8 @@ const { consentHook } = require('../../../consent-hook');
  * refused, after the order row exists, so the order, the consent and the contract all roll back.
  */
 const charge = (payment) => {
-  if (payment === 'tok_declined') throw new strapiErrors.ApplicationError('The payment was declined', { payment: 'declined' });
+  if (payment === 'tok_declined')
+    throw new strapiErrors.ApplicationError('The payment was declined', { payment: 'declined' });
 };
 
 module.exports = factories.createCoreRouter('api::order.order', {
