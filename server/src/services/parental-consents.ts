@@ -11,6 +11,7 @@ import { sendPluginMail } from '../utils/plugin-mail';
 import { iso, json } from '../utils/row-values';
 import type { CaptureRequest } from './capture';
 import type { NewEvent } from './ledger';
+import { linkRequests, type LinkRequestRow } from './link-requests';
 
 /** One purpose a child asked for, with the channels left pending and the notice shown (B3, G2). */
 export interface ParentalPurpose {
@@ -22,22 +23,12 @@ export interface ParentalPurpose {
   noticeLanguage: string | null;
 }
 
-interface ParentalRow {
-  id: number;
-  tokenHash: string;
-  subject: string;
-  receiptId: string | null;
-  formKey: string | null;
+interface ParentalRow extends LinkRequestRow {
   purposes: ParentalPurpose[];
-  language: string | null;
   parentEmail: string | null;
   parentEmailHash: string;
   threshold: number;
   country: string | null;
-  requestedAt: string | Date;
-  mailSentAt: string | Date | null;
-  confirmedAt: string | Date | null;
-  expiresAt: string | Date;
 }
 
 /** The mail to a parent, sent once the submission that created the request has committed. */
@@ -65,23 +56,14 @@ export interface ParentalOutcome {
  */
 const parentalConsents = ({ strapi }: { strapi: Core.Strapi }) => {
   const config = () => strapi.config.get(`plugin::${PLUGIN_ID}`) as ConsentConfig;
-  const query = () => strapi.db.query(UID.parentalConsent);
-
-  const load = async (token: string) => {
-    const check = getService('tokens').read(token, 'parental');
-    const row: ParentalRow | null = await query().findOne({ where: { tokenHash: tokenHash(token) } });
-    if (!row) throw new GoneError('This link has expired and the request was deleted.', { resend: false });
-    return { row, expired: check.expired || new Date(row.expiresAt).getTime() <= Date.now() };
-  };
-
-  const titles = async (requested: ParentalPurpose[], language: string): Promise<string[]> => {
-    const ids = requested.map((p) => p.noticeId).filter((id): id is number => id != null);
-    const rows: { id: number; title: string }[] = ids.length
-      ? await strapi.db.query(UID.notice).findMany({ select: ['id', 'title'], where: { id: { $in: ids } } })
-      : [];
-    const names = await getService('purposes').namesIn(requested.map((p) => p.purpose), language);
-    return requested.map((p, i) => rows.find((r) => String(r.id) === String(p.noticeId))?.title || names[i]);
-  };
+  const linkRequest = linkRequests<ParentalRow>(strapi, {
+    uid: UID.parentalConsent,
+    use: 'parental',
+    purged: 'This link has expired and the request was deleted.',
+    deleted: 'This request was deleted.',
+    method: 'link',
+  });
+  const { query, load, titlesOf: titles } = linkRequest;
 
   return {
     /** Inside the submission's transaction: the request row and its token. */
@@ -164,17 +146,12 @@ const parentalConsents = ({ strapi }: { strapi: Core.Strapi }) => {
         throw new GoneError('This link has expired.', { resend: false });
       }
       const language = first.row.language ?? 'en';
-      const result = await strapi.db.transaction(async () => {
-        await getService('ledger').lock();
-        const row: ParentalRow | null = await query().findOne({ where: { id: first.row.id } });
-        if (!row) throw new GoneError('This request was deleted.', { resend: false });
-        if (row.confirmedAt) return 'already-confirmed' as const;
+      const result = await linkRequest.confirmOnce(first.row.id, async (row, confirmedAt) => {
         const keys = row.purposes.map((p) => p.purpose);
         const purposes = await getService('purposes').byKeys(keys);
         const states: { purpose: string; channel: Channel; state: string }[] = await strapi.db.query(UID.state).findMany({
           where: { subject: row.subject, purpose: { $in: keys }, state: 'pending' },
         });
-        const confirmedAt = new Date();
         const context = requestContext(request, config().ipStorage);
         const events: NewEvent[] = row.purposes.flatMap((p) =>
           p.channels
@@ -211,9 +188,8 @@ const parentalConsents = ({ strapi }: { strapi: Core.Strapi }) => {
               })
             )
         );
-        await getService('ledger').append(events);
-        await query().update({ where: { id: row.id }, data: { confirmedAt, parentEmail: null } });
-        return 'confirmed' as const;
+        // The parent's address is used: the ledger keeps its keyed hash.
+        return { events, update: { parentEmail: null } };
       });
 
       const keys = first.row.purposes.map((p) => p.purpose);
@@ -240,62 +216,30 @@ const parentalConsents = ({ strapi }: { strapi: Core.Strapi }) => {
      * request is re-read under the ledger lock.
      */
     async expirePending(now = new Date()): Promise<{ expired: number; requests: number }> {
-      let expired = 0;
-      let requests = 0;
-      for (;;) {
-        const rows: ParentalRow[] = await query().findMany({
-          where: { confirmedAt: { $null: true }, expiresAt: { $lte: now } },
-          orderBy: { id: 'asc' },
-          limit: 100,
-        });
-        if (rows.length === 0) break;
-        for (const candidate of rows) {
-          expired += await strapi.db.transaction(async () => {
-            await getService('ledger').lock();
-            const row: ParentalRow | null = await query().findOne({ where: { id: candidate.id } });
-            if (!row || row.confirmedAt) return 0;
-            const keys = row.purposes.map((p) => p.purpose);
-            const states: { purpose: string; channel: Channel; lastEventSeq: number | string }[] = await strapi.db
-              .query(UID.state)
-              .findMany({ where: { subject: row.subject, state: 'pending', purpose: { $in: keys } } });
-            const requested: { seq: number | string; evidence: unknown }[] = states.length
-              ? await strapi.db.query(UID.event).findMany({ select: ['seq', 'evidence'], where: { seq: { $in: states.map((s) => s.lastEventSeq) } } })
-              : [];
-            // Only what this request still holds: a newer request (or another kind of wait) is left alone.
-            const ours = new Set(
-              requested
-                .filter((e) => {
-                  const evidence = json(e.evidence);
-                  return awaitsParent(evidence) && (evidence?.parentalConsent as { tokenHash?: string })?.tokenHash === row.tokenHash;
-                })
-                .map((e) => String(e.seq))
-            );
-            const purposes = await getService('purposes').byKeys(keys);
-            const events: NewEvent[] = states
-              .filter((s) => ours.has(String(s.lastEventSeq)))
-              .map((s) => ({
-                subject: row.subject,
-                purpose: s.purpose,
-                channel: s.channel,
-                action: 'expired',
-                state: 'expired',
-                method: 'link',
-                legalBasis: purposes.get(s.purpose)?.legalBasis ?? 'consent',
-                actor: 'system',
-                formKey: row.formKey,
-                receiptId: row.receiptId,
-                evidence: { reason: 'parent-did-not-confirm', requestedAt: iso(row.requestedAt), tokenHash: row.tokenHash },
-                occurredAt: now,
-              }));
-            await getService('ledger').append(events);
-            await query().delete({ where: { id: row.id } });
-            await getService('subjects').forgetIfUnneeded(row.subject, now);
-            requests += 1;
-            return events.length;
-          });
-        }
-      }
-      return { expired, requests };
+      return linkRequest.expire({
+        now,
+        where: { expiresAt: { $lte: now } },
+        reason: 'parent-did-not-confirm',
+        pending: async (row) => {
+          const keys = row.purposes.map((p) => p.purpose);
+          const states: { purpose: string; channel: Channel; lastEventSeq: number | string }[] = await strapi.db
+            .query(UID.state)
+            .findMany({ where: { subject: row.subject, state: 'pending', purpose: { $in: keys } } });
+          const requested: { seq: number | string; evidence: unknown }[] = states.length
+            ? await strapi.db.query(UID.event).findMany({ select: ['seq', 'evidence'], where: { seq: { $in: states.map((s) => s.lastEventSeq) } } })
+            : [];
+          // Only what this request still holds: a newer request (or another kind of wait) is left alone.
+          const ours = new Set(
+            requested
+              .filter((e) => {
+                const evidence = json(e.evidence);
+                return awaitsParent(evidence) && (evidence?.parentalConsent as { tokenHash?: string })?.tokenHash === row.tokenHash;
+              })
+              .map((e) => String(e.seq))
+          );
+          return states.filter((s) => ours.has(String(s.lastEventSeq)));
+        },
+      });
     },
   };
 };

@@ -1,0 +1,159 @@
+import type { Core } from '@strapi/strapi';
+import type { Channel } from '../../../shared/contracts/domain';
+import type { TokenPurpose } from '../domain/tokens';
+import { tokenHash } from '../domain/tokens';
+import { UID } from '../constants';
+import { GoneError } from '../errors';
+import { getService } from '../utils/get-service';
+import { iso } from '../utils/row-values';
+import type { NewEvent } from './ledger';
+
+/** What every request answered by a mailed link stores (double opt-in B1–B6, parental consent G2/G4). */
+export interface LinkRequestRow {
+  id: number;
+  tokenHash: string;
+  subject: string;
+  receiptId: string | null;
+  formKey: string | null;
+  purposes: { purpose: string; noticeId: number | null }[];
+  language: string | null;
+  requestedAt: string | Date;
+  mailSentAt: string | Date | null;
+  confirmedAt: string | Date | null;
+  expiresAt: string | Date;
+}
+
+/** A pending state an expiry turns into `expired`. */
+export interface PendingState {
+  purpose: string;
+  channel: Channel;
+}
+
+const BATCH = 100;
+
+/**
+ * The part of a link request's life that does not depend on what it asks for: finding it by its token,
+ * naming its purposes as the form did, the confirm transaction's guard, and the expiry job. The owner
+ * service (confirmations, parental-consents) keeps its table and says which events a step writes; this
+ * only reads and writes the owner's table (`uid`) and appends through the ledger service.
+ */
+export const linkRequests = <Row extends LinkRequestRow>(
+  strapi: Core.Strapi,
+  options: {
+    uid: (typeof UID)[keyof typeof UID];
+    use: TokenPurpose;
+    /** The 410 for a token whose request row is gone (purged after expiry, or never kept). */
+    purged: string;
+    /** The 410 for a row deleted between the link's first read and the confirm transaction. */
+    deleted: string;
+    /** The `method` of the events the expiry job writes. */
+    method: NewEvent['method'];
+  }
+) => {
+  const query = () => strapi.db.query(options.uid);
+
+  return {
+    query,
+
+    /** The row a token belongs to; 400 for anything not issued by this plugin, 410 for a purged request. */
+    async load(token: string): Promise<{ row: Row; expired: boolean }> {
+      const check = getService('tokens').read(token, options.use);
+      const row: Row | null = await query().findOne({ where: { tokenHash: tokenHash(token) } });
+      if (!row) throw new GoneError(options.purged, { resend: false });
+      return { row, expired: check.expired || new Date(row.expiresAt).getTime() <= Date.now() };
+    },
+
+    /**
+     * The titles the person saw: the form labels each box with its notice's title, so the mail and pages
+     * name a purpose the same way, from the notice version the request recorded. A request without one
+     * (or whose notice row is gone) falls back to the purpose's name in the person's language.
+     */
+    async titlesOf(requested: { purpose: string; noticeId: number | null }[], language: string): Promise<string[]> {
+      const ids = requested.map((p) => p.noticeId).filter((id): id is number => id != null);
+      const rows: { id: number; title: string }[] = ids.length
+        ? await strapi.db.query(UID.notice).findMany({ select: ['id', 'title'], where: { id: { $in: ids } } })
+        : [];
+      const names = await getService('purposes').namesIn(requested.map((p) => p.purpose), language);
+      return requested.map((p, i) => rows.find((r) => String(r.id) === String(p.noticeId))?.title || names[i]);
+    },
+
+    /**
+     * The confirm transaction: under the ledger lock, the request is re-read (a second press or another
+     * instance may have confirmed it), then `events` says what the confirmation records, appended with the
+     * row's update. Idempotent: an already confirmed request writes nothing.
+     */
+    async confirmOnce(
+      id: number,
+      events: (row: Row, confirmedAt: Date) => Promise<{ events: NewEvent[]; update: Record<string, unknown> }>
+    ): Promise<'confirmed' | 'already-confirmed'> {
+      return strapi.db.transaction(async () => {
+        await getService('ledger').lock();
+        const row: Row | null = await query().findOne({ where: { id } });
+        if (!row) throw new GoneError(options.deleted, { resend: false });
+        if (row.confirmedAt) return 'already-confirmed' as const;
+        const confirmedAt = new Date();
+        const written = await events(row, confirmedAt);
+        await getService('ledger').append(written.events);
+        await query().update({ where: { id: row.id }, data: { confirmedAt, ...written.update } });
+        return 'confirmed' as const;
+      });
+    },
+
+    /**
+     * The expiry job: every unconfirmed request `where` selects is re-read under the ledger lock, the
+     * states `pending` picks become `expired` (actor `system`, `evidence.reason`), the row is deleted and
+     * a person left with nothing to honour loses their identifiers (B4). Idempotent and safe on several
+     * instances.
+     */
+    async expire(input: {
+      now: Date;
+      where: Record<string, unknown>;
+      reason: string;
+      pending: (row: Row) => Promise<PendingState[]>;
+    }): Promise<{ expired: number; requests: number }> {
+      const { now } = input;
+      let expired = 0;
+      let requests = 0;
+      for (;;) {
+        const rows: Row[] = await query().findMany({
+          where: { confirmedAt: { $null: true }, ...input.where },
+          orderBy: { id: 'asc' },
+          limit: BATCH,
+        });
+        if (rows.length === 0) break;
+        for (const candidate of rows) {
+          expired += await strapi.db.transaction(async () => {
+            await getService('ledger').lock();
+            const row: Row | null = await query().findOne({ where: { id: candidate.id } });
+            if (!row || row.confirmedAt) return 0;
+            const pending = await input.pending(row);
+            const purposes = await getService('purposes').byKeys(row.purposes.map((p) => p.purpose));
+            await getService('ledger').append(
+              pending.map(
+                (s): NewEvent => ({
+                  subject: row.subject,
+                  purpose: s.purpose,
+                  channel: s.channel,
+                  action: 'expired',
+                  state: 'expired',
+                  method: options.method,
+                  legalBasis: purposes.get(s.purpose)?.legalBasis ?? 'consent',
+                  actor: 'system',
+                  formKey: row.formKey,
+                  receiptId: row.receiptId,
+                  evidence: { reason: input.reason, requestedAt: iso(row.requestedAt), tokenHash: row.tokenHash },
+                  occurredAt: now,
+                })
+              )
+            );
+            await query().delete({ where: { id: row.id } });
+            await getService('subjects').forgetIfUnneeded(row.subject, now);
+            requests += 1;
+            return pending.length;
+          });
+        }
+      }
+      return { expired, requests };
+    },
+  };
+};
