@@ -14,7 +14,7 @@ import type { CaptureRequest } from './capture';
 import type { NewEvent } from './ledger';
 import { linkRequests, type LinkRequestRow } from './link-requests';
 import { identifiersOf } from './subjects';
-import { iso, json } from '../utils/row-values';
+import { json } from '../utils/row-values';
 
 /** One purpose asked for in a confirmation request, with the notice the person was shown (B3). */
 export interface RequestedPurpose {
@@ -78,29 +78,7 @@ const confirmations = ({ strapi }: { strapi: Core.Strapi }) => {
       purposes: RequestedPurpose[];
       now?: Date;
     }): Promise<{ token: string; tokenHash: string; expiresAt: Date }> {
-      const now = input.now ?? new Date();
-      const expiresAt = new Date(now.getTime() + config().doubleOptIn.tokenTtlSeconds * 1000);
-      const token = getService('tokens').issue({
-        use: 'confirm',
-        sub: input.subject,
-        purposes: input.purposes.map((p) => p.purpose),
-        ref: input.receiptId,
-        exp: Math.floor(expiresAt.getTime() / 1000),
-      });
-      const hash = tokenHash(token);
-      await query().create({
-        data: {
-          tokenHash: hash,
-          subject: input.subject,
-          receiptId: input.receiptId,
-          formKey: input.formKey,
-          purposes: input.purposes,
-          language: input.language,
-          requestedAt: now,
-          expiresAt,
-        },
-      });
-      return { token, tokenHash: hash, expiresAt };
+      return linkRequest.create(input, config().doubleOptIn.tokenTtlSeconds);
     },
 
     /**
@@ -208,65 +186,56 @@ const confirmations = ({ strapi }: { strapi: Core.Strapi }) => {
      * the token hash and the notice agreed to (B3). Idempotent: a second confirmation changes nothing.
      */
     async confirm(token: string, request: CaptureRequest): Promise<ConfirmOutcome> {
-      const first = await load(token);
-      if (first.expired && !first.row.confirmedAt) {
-        throw new GoneError('This confirmation link has expired. You can ask for a new one.', { resend: true });
-      }
-      const language = first.row.language ?? 'en';
-      const result = await linkRequest.confirmOnce(first.row.id, async (row, confirmedAt) => {
-        const keys = row.purposes.map((p) => p.purpose);
-        const purposes = await getService('purposes').byKeys(keys);
-        const states = await strapi.db.query(UID.state).findMany({
-          where: { subject: row.subject, channel: 'email', purpose: { $in: keys } },
-        });
-        // A child's request that waits for a parent (G2) is not this link's to confirm.
-        const pendingSeqs = states.filter((s: { state: string }) => s.state === 'pending').map((s: { lastEventSeq: unknown }) => s.lastEventSeq);
-        const requests: { seq: number | string; evidence: unknown }[] = pendingSeqs.length
-          ? await strapi.db.query(UID.event).findMany({ select: ['seq', 'evidence'], where: { seq: { $in: pendingSeqs } } })
-          : [];
-        const forParent = new Set(requests.filter((e) => awaitsParent(json(e.evidence))).map((e) => String(e.seq)));
-        const context = requestContext(request, config().ipStorage);
-        const events: NewEvent[] = row.purposes
-          .filter((p) =>
-            states.some(
-              (s: { purpose: string; state: string; lastEventSeq: unknown }) =>
-                s.purpose === p.purpose && s.state === 'pending' && !forParent.has(String(s.lastEventSeq))
+      const { row: first, status: result } = await linkRequest.confirmOnce(
+        token,
+        { message: 'This confirmation link has expired. You can ask for a new one.', resend: true },
+        async (row, confirmedAt, purposes) => {
+          const keys = row.purposes.map((p) => p.purpose);
+          const states = await strapi.db.query(UID.state).findMany({
+            where: { subject: row.subject, channel: 'email', purpose: { $in: keys } },
+          });
+          // A child's request that waits for a parent (G2) is not this link's to confirm.
+          const pendingSeqs = states.filter((s: { state: string }) => s.state === 'pending').map((s: { lastEventSeq: unknown }) => s.lastEventSeq);
+          const requests: { seq: number | string; evidence: unknown }[] = pendingSeqs.length
+            ? await strapi.db.query(UID.event).findMany({ select: ['seq', 'evidence'], where: { seq: { $in: pendingSeqs } } })
+            : [];
+          const forParent = new Set(requests.filter((e) => awaitsParent(json(e.evidence))).map((e) => String(e.seq)));
+          const context = requestContext(request, config().ipStorage);
+          const events: NewEvent[] = row.purposes
+            .filter((p) =>
+              states.some(
+                (s: { purpose: string; state: string; lastEventSeq: unknown }) =>
+                  s.purpose === p.purpose && s.state === 'pending' && !forParent.has(String(s.lastEventSeq))
+              )
             )
-          )
-          .map((p) => ({
-            subject: row.subject,
-            purpose: p.purpose,
-            channel: 'email',
-            action: 'confirmed',
-            state: 'granted',
-            method: 'double-opt-in',
-            legalBasis: purposes.get(p.purpose)?.legalBasis ?? 'consent',
-            actor: 'subject',
-            noticeId: p.noticeId,
-            noticeVersion: p.noticeVersion,
-            noticeHash: p.noticeHash,
-            noticeLanguage: p.noticeLanguage,
-            formKey: row.formKey,
-            context: { ...context },
-            evidence: {
-              doubleOptIn: {
-                tokenHash: row.tokenHash,
-                requestedAt: iso(row.requestedAt),
-                mailSentAt: iso(row.mailSentAt),
-                confirmedAt: confirmedAt.toISOString(),
+            .map((p) => ({
+              subject: row.subject,
+              purpose: p.purpose,
+              channel: 'email',
+              action: 'confirmed',
+              state: 'granted',
+              method: 'double-opt-in',
+              legalBasis: purposes.get(p.purpose)?.legalBasis ?? 'consent',
+              actor: 'subject',
+              ...linkRequest.noticeOf(p),
+              formKey: row.formKey,
+              context: { ...context },
+              evidence: {
+                doubleOptIn: linkRequest.linkEvidence(row, confirmedAt),
               },
-            },
-            receiptId: row.receiptId,
-            lifetimeDays: purposes.get(p.purpose)?.lifetimeDays ?? null,
-            occurredAt: confirmedAt,
-          }));
-        return { events, update: {} };
-      });
+              receiptId: row.receiptId,
+              lifetimeDays: purposes.get(p.purpose)?.lifetimeDays ?? null,
+              occurredAt: confirmedAt,
+            }));
+          return { events, update: {} };
+        }
+      );
 
-      const keys = first.row.purposes.map((p) => p.purpose);
-      const names = await titlesOf(first.row.purposes, language);
+      const language = first.language ?? 'en';
+      const keys = first.purposes.map((p) => p.purpose);
+      const names = await titlesOf(first.purposes, language);
       const states = await strapi.db.query(UID.state).findMany({
-        where: { subject: first.row.subject, channel: 'email', purpose: { $in: keys } },
+        where: { subject: first.subject, channel: 'email', purpose: { $in: keys } },
       });
       return {
         status: result,
@@ -276,7 +245,7 @@ const confirmations = ({ strapi }: { strapi: Core.Strapi }) => {
           name: names[i],
           state: (states.find((s: { purpose: string }) => s.purpose === k)?.state ?? 'none') as ConsentState,
         })),
-        preferencesUrl: getService('links').preferences(first.row.subject),
+        preferencesUrl: getService('links').preferences(first.subject),
       };
     },
 

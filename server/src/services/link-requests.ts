@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import type { Channel } from '../../../shared/contracts/domain';
+import type { Purpose } from '../../../shared/contracts/purposes';
 import type { TokenPurpose } from '../domain/tokens';
 import { tokenHash } from '../domain/tokens';
 import { UID } from '../constants';
@@ -52,16 +53,60 @@ export const linkRequests = <Row extends LinkRequestRow>(
 ) => {
   const query = () => strapi.db.query(options.uid);
 
+  /** The row a token belongs to; 400 for anything not issued by this plugin, 410 for a purged request. */
+  const load = async (token: string): Promise<{ row: Row; expired: boolean }> => {
+    const check = getService('tokens').read(token, options.use);
+    const row: Row | null = await query().findOne({ where: { tokenHash: tokenHash(token) } });
+    if (!row) throw new GoneError(options.purged, { resend: false });
+    return { row, expired: check.expired || new Date(row.expiresAt).getTime() <= Date.now() };
+  };
+
   return {
     query,
 
-    /** The row a token belongs to; 400 for anything not issued by this plugin, 410 for a purged request. */
-    async load(token: string): Promise<{ row: Row; expired: boolean }> {
-      const check = getService('tokens').read(token, options.use);
-      const row: Row | null = await query().findOne({ where: { tokenHash: tokenHash(token) } });
-      if (!row) throw new GoneError(options.purged, { resend: false });
-      return { row, expired: check.expired || new Date(row.expiresAt).getTime() <= Date.now() };
+    /**
+     * Inside the submission's transaction: a signed token bound to the person, the purposes and the
+     * receipt, and the request row that stores only its hash (`extra`: the owner's own columns).
+     */
+    async create(
+      input: {
+        subject: string;
+        receiptId: string;
+        formKey: string | null;
+        language: string;
+        purposes: { purpose: string }[];
+        now?: Date;
+      },
+      ttlSeconds: number,
+      extra: Record<string, unknown> = {}
+    ): Promise<{ token: string; tokenHash: string; expiresAt: Date }> {
+      const now = input.now ?? new Date();
+      const expiresAt = new Date(now.getTime() + ttlSeconds * 1000);
+      const token = getService('tokens').issue({
+        use: options.use,
+        sub: input.subject,
+        purposes: input.purposes.map((p) => p.purpose),
+        ref: input.receiptId,
+        exp: Math.floor(expiresAt.getTime() / 1000),
+      });
+      const hash = tokenHash(token);
+      await query().create({
+        data: {
+          tokenHash: hash,
+          subject: input.subject,
+          receiptId: input.receiptId,
+          formKey: input.formKey,
+          purposes: input.purposes,
+          language: input.language,
+          ...extra,
+          requestedAt: now,
+          expiresAt,
+        },
+      });
+      return { token, tokenHash: hash, expiresAt };
     },
+
+    load,
 
     /**
      * The titles the person saw: the form labels each box with its notice's title, so the mail and pages
@@ -73,30 +118,68 @@ export const linkRequests = <Row extends LinkRequestRow>(
       const rows: { id: number; title: string }[] = ids.length
         ? await strapi.db.query(UID.notice).findMany({ select: ['id', 'title'], where: { id: { $in: ids } } })
         : [];
-      const names = await getService('purposes').namesIn(requested.map((p) => p.purpose), language);
+      const names = await getService('purposes').namesIn(
+        requested.map((p) => p.purpose),
+        language
+      );
       return requested.map((p, i) => rows.find((r) => String(r.id) === String(p.noticeId))?.title || names[i]);
     },
 
     /**
-     * The confirm transaction: under the ledger lock, the request is re-read (a second press or another
-     * instance may have confirmed it), then `events` says what the confirmation records, appended with the
-     * row's update. Idempotent: an already confirmed request writes nothing.
+     * The link's button. A link that expired before it was used is a 410 (`expired`: its message and
+     * whether a new mail can be asked for). Then, under the ledger lock, the request is re-read (a second
+     * press or another instance may have confirmed it) and `events` says what the confirmation records,
+     * appended with the row's update. Idempotent: an already confirmed request writes nothing.
      */
     async confirmOnce(
-      id: number,
-      events: (row: Row, confirmedAt: Date) => Promise<{ events: NewEvent[]; update: Record<string, unknown> }>
-    ): Promise<'confirmed' | 'already-confirmed'> {
-      return strapi.db.transaction(async () => {
+      token: string,
+      expired: { message: string; resend: boolean },
+      events: (
+        row: Row,
+        confirmedAt: Date,
+        purposes: Map<string, Purpose>
+      ) => Promise<{ events: NewEvent[]; update: Record<string, unknown> }>
+    ): Promise<{ row: Row; status: 'confirmed' | 'already-confirmed' }> {
+      const first = await load(token);
+      if (first.expired && !first.row.confirmedAt) throw new GoneError(expired.message, { resend: expired.resend });
+      const status = await strapi.db.transaction(async () => {
         await getService('ledger').lock();
-        const row: Row | null = await query().findOne({ where: { id } });
+        const row: Row | null = await query().findOne({ where: { id: first.row.id } });
         if (!row) throw new GoneError(options.deleted, { resend: false });
         if (row.confirmedAt) return 'already-confirmed' as const;
+        const purposes = await getService('purposes').byKeys(row.purposes.map((p) => p.purpose));
         const confirmedAt = new Date();
-        const written = await events(row, confirmedAt);
+        const written = await events(row, confirmedAt, purposes);
         await getService('ledger').append(written.events);
         await query().update({ where: { id: row.id }, data: { confirmedAt, ...written.update } });
         return 'confirmed' as const;
       });
+      return { row: first.row, status };
+    },
+
+    /** The notice version the request recorded for a purpose: what the confirmation agrees to (B3). */
+    noticeOf(p: {
+      noticeId: number | null;
+      noticeVersion: number | null;
+      noticeHash: string | null;
+      noticeLanguage: string | null;
+    }) {
+      return {
+        noticeId: p.noticeId,
+        noticeVersion: p.noticeVersion,
+        noticeHash: p.noticeHash,
+        noticeLanguage: p.noticeLanguage,
+      };
+    },
+
+    /** What a confirmation's evidence says of the link it came by: which request, and when it went and came back. */
+    linkEvidence(row: Row, confirmedAt: Date) {
+      return {
+        tokenHash: row.tokenHash,
+        requestedAt: iso(row.requestedAt),
+        mailSentAt: iso(row.mailSentAt),
+        confirmedAt: confirmedAt.toISOString(),
+      };
     },
 
     /**

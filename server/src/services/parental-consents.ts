@@ -5,10 +5,9 @@ import { PLUGIN_ID, UID } from '../constants';
 import { awaitsParent, PARENT_ACTOR, PARENTAL_VERIFICATION } from '../domain/children-rules';
 import { requestContext } from '../domain/request-context';
 import { tokenHash } from '../domain/tokens';
-import { GoneError } from '../errors';
 import { getService } from '../utils/get-service';
 import { sendPluginMail } from '../utils/plugin-mail';
-import { iso, json } from '../utils/row-values';
+import { json } from '../utils/row-values';
 import type { CaptureRequest } from './capture';
 import type { NewEvent } from './ledger';
 import { linkRequests, type LinkRequestRow } from './link-requests';
@@ -78,34 +77,15 @@ const parentalConsents = ({ strapi }: { strapi: Core.Strapi }) => {
       country: string | null;
       now?: Date;
     }): Promise<{ token: string; tokenHash: string; parentEmailHash: string; expiresAt: Date }> {
-      const now = input.now ?? new Date();
-      const expiresAt = new Date(now.getTime() + config().children.parentalConsentTtlSeconds * 1000);
-      const token = getService('tokens').issue({
-        use: 'parental',
-        sub: input.subject,
-        purposes: input.purposes.map((p) => p.purpose),
-        ref: input.receiptId,
-        exp: Math.floor(expiresAt.getTime() / 1000),
-      });
-      const hash = tokenHash(token);
       const parentEmailHash = getService('subjects').hash('email', input.parentEmail);
-      await query().create({
-        data: {
-          tokenHash: hash,
-          subject: input.subject,
-          receiptId: input.receiptId,
-          formKey: input.formKey,
-          purposes: input.purposes,
-          language: input.language,
-          parentEmail: input.parentEmail,
-          parentEmailHash,
-          threshold: input.threshold,
-          country: input.country,
-          requestedAt: now,
-          expiresAt,
-        },
+      const { subject, receiptId, formKey, language, purposes, now } = input;
+      const created = await linkRequest.create({ subject, receiptId, formKey, language, purposes, now }, config().children.parentalConsentTtlSeconds, {
+        parentEmail: input.parentEmail,
+        parentEmailHash,
+        threshold: input.threshold,
+        country: input.country,
       });
-      return { token, tokenHash: hash, parentEmailHash, expiresAt };
+      return { ...created, parentEmailHash };
     },
 
     /** After the commit; a failed send is logged, not thrown (the request stands). */
@@ -141,66 +121,59 @@ const parentalConsents = ({ strapi }: { strapi: Core.Strapi }) => {
      * used: the ledger keeps its keyed hash.
      */
     async confirm(token: string, request: CaptureRequest): Promise<ParentalOutcome> {
-      const first = await load(token);
-      if (first.expired && !first.row.confirmedAt) {
-        throw new GoneError('This link has expired.', { resend: false });
-      }
-      const language = first.row.language ?? 'en';
-      const result = await linkRequest.confirmOnce(first.row.id, async (row, confirmedAt) => {
-        const keys = row.purposes.map((p) => p.purpose);
-        const purposes = await getService('purposes').byKeys(keys);
-        const states: { purpose: string; channel: Channel; state: string }[] = await strapi.db.query(UID.state).findMany({
-          where: { subject: row.subject, purpose: { $in: keys }, state: 'pending' },
-        });
-        const context = requestContext(request, config().ipStorage);
-        const events: NewEvent[] = row.purposes.flatMap((p) =>
-          p.channels
-            .filter((channel) => states.some((s) => s.purpose === p.purpose && s.channel === channel))
-            .map(
-              (channel): NewEvent => ({
-                subject: row.subject,
-                purpose: p.purpose,
-                channel,
-                action: 'confirmed',
-                state: 'granted',
-                method: 'link',
-                legalBasis: purposes.get(p.purpose)?.legalBasis ?? 'consent',
-                actor: PARENT_ACTOR,
-                noticeId: p.noticeId,
-                noticeVersion: p.noticeVersion,
-                noticeHash: p.noticeHash,
-                noticeLanguage: p.noticeLanguage,
-                formKey: row.formKey,
-                context: { ...context },
-                evidence: {
-                  kind: 'parental-confirmation',
-                  verification: PARENTAL_VERIFICATION,
-                  parent: { emailHash: row.parentEmailHash },
-                  ageThreshold: { threshold: row.threshold, country: row.country },
-                  tokenHash: row.tokenHash,
-                  requestedAt: iso(row.requestedAt),
-                  mailSentAt: iso(row.mailSentAt),
-                  confirmedAt: confirmedAt.toISOString(),
-                },
-                receiptId: row.receiptId,
-                lifetimeDays: purposes.get(p.purpose)?.lifetimeDays ?? null,
-                occurredAt: confirmedAt,
-              })
-            )
-        );
-        // The parent's address is used: the ledger keeps its keyed hash.
-        return { events, update: { parentEmail: null } };
-      });
+      const { row: first, status: result } = await linkRequest.confirmOnce(
+        token,
+        { message: 'This link has expired.', resend: false },
+        async (row, confirmedAt, purposes) => {
+          const keys = row.purposes.map((p) => p.purpose);
+          const states: { purpose: string; channel: Channel; state: string }[] = await strapi.db.query(UID.state).findMany({
+            where: { subject: row.subject, purpose: { $in: keys }, state: 'pending' },
+          });
+          const context = requestContext(request, config().ipStorage);
+          const events: NewEvent[] = row.purposes.flatMap((p) =>
+            p.channels
+              .filter((channel) => states.some((s) => s.purpose === p.purpose && s.channel === channel))
+              .map(
+                (channel): NewEvent => ({
+                  subject: row.subject,
+                  purpose: p.purpose,
+                  channel,
+                  action: 'confirmed',
+                  state: 'granted',
+                  method: 'link',
+                  legalBasis: purposes.get(p.purpose)?.legalBasis ?? 'consent',
+                  actor: PARENT_ACTOR,
+                  ...linkRequest.noticeOf(p),
+                  formKey: row.formKey,
+                  context: { ...context },
+                  evidence: {
+                    kind: 'parental-confirmation',
+                    verification: PARENTAL_VERIFICATION,
+                    parent: { emailHash: row.parentEmailHash },
+                    ageThreshold: { threshold: row.threshold, country: row.country },
+                    ...linkRequest.linkEvidence(row, confirmedAt),
+                  },
+                  receiptId: row.receiptId,
+                  lifetimeDays: purposes.get(p.purpose)?.lifetimeDays ?? null,
+                  occurredAt: confirmedAt,
+                })
+              )
+          );
+          // The parent's address is used: the ledger keeps its keyed hash.
+          return { events, update: { parentEmail: null } };
+        }
+      );
 
-      const keys = first.row.purposes.map((p) => p.purpose);
-      const names = await titles(first.row.purposes, language);
+      const language = first.language ?? 'en';
+      const keys = first.purposes.map((p) => p.purpose);
+      const names = await titles(first.purposes, language);
       const states: { purpose: string; channel: Channel; state: ConsentState }[] = await strapi.db.query(UID.state).findMany({
-        where: { subject: first.row.subject, purpose: { $in: keys } },
+        where: { subject: first.subject, purpose: { $in: keys } },
       });
       return {
         status: result,
         language,
-        purposes: first.row.purposes.map((p, i) => ({
+        purposes: first.purposes.map((p, i) => ({
           key: p.purpose,
           name: names[i],
           state: states.find((s) => s.purpose === p.purpose && s.channel === p.channels[0])?.state ?? 'none',
