@@ -33,10 +33,11 @@ export interface PendingState {
 const BATCH = 100;
 
 /**
- * The part of a link request's life that does not depend on what it asks for: finding it by its token,
- * naming its purposes as the form did, the confirm transaction's guard, and the expiry job. The owner
- * service (confirmations, parental-consents) keeps its table and says which events a step writes; this
- * only reads and writes the owner's table (`uid`) and appends through the ledger service.
+ * The part of a link request's life that does not depend on what it asks for: issuing its token and row,
+ * finding it by its token, naming its purposes as the form did, the confirm transaction's guard, the
+ * evidence of the link, and the expiry job. The owner service (confirmations, parental-consents) keeps its
+ * table and says which events a step writes; this only reads and writes the owner's table (`uid`) and
+ * appends through the ledger service.
  */
 export const linkRequests = <Row extends LinkRequestRow>(
   strapi: Core.Strapi,
@@ -212,22 +213,20 @@ export const linkRequests = <Row extends LinkRequestRow>(
             const pending = await input.pending(row);
             const purposes = await getService('purposes').byKeys(row.purposes.map((p) => p.purpose));
             await getService('ledger').append(
-              pending.map(
-                (s): NewEvent => ({
-                  subject: row.subject,
-                  purpose: s.purpose,
-                  channel: s.channel,
-                  action: 'expired',
-                  state: 'expired',
-                  method: options.method,
-                  legalBasis: purposes.get(s.purpose)?.legalBasis ?? 'consent',
-                  actor: 'system',
-                  formKey: row.formKey,
-                  receiptId: row.receiptId,
-                  evidence: { reason: input.reason, requestedAt: iso(row.requestedAt), tokenHash: row.tokenHash },
-                  occurredAt: now,
-                })
-              )
+              pending.map((s): NewEvent => ({
+                subject: row.subject,
+                purpose: s.purpose,
+                channel: s.channel,
+                action: 'expired',
+                state: 'expired',
+                method: options.method,
+                legalBasis: purposes.get(s.purpose)?.legalBasis ?? 'consent',
+                actor: 'system',
+                formKey: row.formKey,
+                receiptId: row.receiptId,
+                evidence: { reason: input.reason, requestedAt: iso(row.requestedAt), tokenHash: row.tokenHash },
+                occurredAt: now,
+              }))
             );
             await query().delete({ where: { id: row.id } });
             await getService('subjects').forgetIfUnneeded(row.subject, now);
