@@ -12,8 +12,9 @@ import { getService } from '../utils/get-service';
 import { sendPluginMail } from '../utils/plugin-mail';
 import type { CaptureRequest } from './capture';
 import type { NewEvent } from './ledger';
+import { linkRequests, type LinkRequestRow } from './link-requests';
 import { identifiersOf } from './subjects';
-import { iso, json } from '../utils/row-values';
+import { json } from '../utils/row-values';
 
 /** One purpose asked for in a confirmation request, with the notice the person was shown (B3). */
 export interface RequestedPurpose {
@@ -24,18 +25,8 @@ export interface RequestedPurpose {
   noticeLanguage: string | null;
 }
 
-interface ConfirmationRow {
-  id: number;
-  tokenHash: string;
-  subject: string;
-  receiptId: string | null;
-  formKey: string | null;
+interface ConfirmationRow extends LinkRequestRow {
   purposes: RequestedPurpose[];
-  language: string | null;
-  requestedAt: string | Date;
-  mailSentAt: string | Date | null;
-  confirmedAt: string | Date | null;
-  expiresAt: string | Date;
 }
 
 export interface ConfirmOutcome {
@@ -55,8 +46,6 @@ export interface PendingMail {
   purposes: string[];
 }
 
-const BATCH = 100;
-
 /**
  * Email double opt-in (B1–B6). A submission that asks for a double opt-in purpose leaves it `pending` and
  * creates a confirmation request here; the mail carries a signed token bound to the person, the purposes
@@ -65,38 +54,16 @@ const BATCH = 100;
  */
 const confirmations = ({ strapi }: { strapi: Core.Strapi }) => {
   const config = () => strapi.config.get(`plugin::${PLUGIN_ID}`) as ConsentConfig;
-  const query = () => strapi.db.query(UID.confirmation);
-
-  /** The row a token belongs to; 400 for anything not issued by this plugin, 410 for a purged request. */
-  const load = async (token: string) => {
-    const check = getService('tokens').read(token, 'confirm');
-    const row: ConfirmationRow | null = await query().findOne({ where: { tokenHash: tokenHash(token) } });
-    if (!row) {
-      throw new GoneError('This confirmation link has expired and the request was deleted. Please sign up again.', {
-        resend: false,
-      });
-    }
-    return { row, expired: check.expired || new Date(row.expiresAt).getTime() <= Date.now() };
-  };
+  const linkRequest = linkRequests<ConfirmationRow>(strapi, {
+    uid: UID.confirmation,
+    use: 'confirm',
+    purged: 'This confirmation link has expired and the request was deleted. Please sign up again.',
+    deleted: 'This confirmation request was deleted. Please sign up again.',
+    method: 'double-opt-in',
+  });
+  const { query, load, titlesOf } = linkRequest;
 
   const purposeNames = (keys: string[], language: string) => getService('purposes').namesIn(keys, language);
-
-  /**
-   * The titles the person saw: the form labels each box with its notice's title, so the mail and pages
-   * name a purpose the same way, from the notice version the request recorded. A request without one
-   * (or whose notice row is gone) falls back to the purpose's name in the person's language.
-   */
-  const titlesOf = async (requested: RequestedPurpose[], language: string): Promise<string[]> => {
-    const ids = requested.map((p) => p.noticeId).filter((id): id is number => id != null);
-    const rows: { id: number; title: string }[] = ids.length
-      ? await strapi.db.query(UID.notice).findMany({ select: ['id', 'title'], where: { id: { $in: ids } } })
-      : [];
-    const names = await purposeNames(
-      requested.map((p) => p.purpose),
-      language
-    );
-    return requested.map((p, i) => rows.find((r) => String(r.id) === String(p.noticeId))?.title || names[i]);
-  };
 
   return {
     /**
@@ -111,29 +78,7 @@ const confirmations = ({ strapi }: { strapi: Core.Strapi }) => {
       purposes: RequestedPurpose[];
       now?: Date;
     }): Promise<{ token: string; tokenHash: string; expiresAt: Date }> {
-      const now = input.now ?? new Date();
-      const expiresAt = new Date(now.getTime() + config().doubleOptIn.tokenTtlSeconds * 1000);
-      const token = getService('tokens').issue({
-        use: 'confirm',
-        sub: input.subject,
-        purposes: input.purposes.map((p) => p.purpose),
-        ref: input.receiptId,
-        exp: Math.floor(expiresAt.getTime() / 1000),
-      });
-      const hash = tokenHash(token);
-      await query().create({
-        data: {
-          tokenHash: hash,
-          subject: input.subject,
-          receiptId: input.receiptId,
-          formKey: input.formKey,
-          purposes: input.purposes,
-          language: input.language,
-          requestedAt: now,
-          expiresAt,
-        },
-      });
-      return { token, tokenHash: hash, expiresAt };
+      return linkRequest.create(input, config().doubleOptIn.tokenTtlSeconds);
     },
 
     /**
@@ -249,78 +194,60 @@ const confirmations = ({ strapi }: { strapi: Core.Strapi }) => {
      * the token hash and the notice agreed to (B3). Idempotent: a second confirmation changes nothing.
      */
     async confirm(token: string, request: CaptureRequest): Promise<ConfirmOutcome> {
-      const first = await load(token);
-      if (first.expired && !first.row.confirmedAt) {
-        throw new GoneError('This confirmation link has expired. You can ask for a new one.', { resend: true });
-      }
-      const language = first.row.language ?? 'en';
-      const result = await strapi.db.transaction(async () => {
-        await getService('ledger').lock();
-        const row: ConfirmationRow | null = await query().findOne({ where: { id: first.row.id } });
-        if (!row)
-          throw new GoneError('This confirmation request was deleted. Please sign up again.', { resend: false });
-        if (row.confirmedAt) return 'already-confirmed' as const;
-
-        const keys = row.purposes.map((p) => p.purpose);
-        const purposes = await getService('purposes').byKeys(keys);
-        const states = await strapi.db.query(UID.state).findMany({
-          where: { subject: row.subject, channel: 'email', purpose: { $in: keys } },
-        });
-        // A child's request that waits for a parent (G2) is not this link's to confirm.
-        const pendingSeqs = states
-          .filter((s: { state: string }) => s.state === 'pending')
-          .map((s: { lastEventSeq: unknown }) => s.lastEventSeq);
-        const requests: { seq: number | string; evidence: unknown }[] = pendingSeqs.length
-          ? await strapi.db
-              .query(UID.event)
-              .findMany({ select: ['seq', 'evidence'], where: { seq: { $in: pendingSeqs } } })
-          : [];
-        const forParent = new Set(requests.filter((e) => awaitsParent(json(e.evidence))).map((e) => String(e.seq)));
-        const confirmedAt = new Date();
-        const context = requestContext(request, config().ipStorage);
-        const events: NewEvent[] = row.purposes
-          .filter((p) =>
-            states.some(
-              (s: { purpose: string; state: string; lastEventSeq: unknown }) =>
-                s.purpose === p.purpose && s.state === 'pending' && !forParent.has(String(s.lastEventSeq))
+      const { row: first, status: result } = await linkRequest.confirmOnce(
+        token,
+        { message: 'This confirmation link has expired. You can ask for a new one.', resend: true },
+        async (row, confirmedAt, purposes) => {
+          const keys = row.purposes.map((p) => p.purpose);
+          const states = await strapi.db.query(UID.state).findMany({
+            where: { subject: row.subject, channel: 'email', purpose: { $in: keys } },
+          });
+          // A child's request that waits for a parent (G2) is not this link's to confirm.
+          const pendingSeqs = states
+            .filter((s: { state: string }) => s.state === 'pending')
+            .map((s: { lastEventSeq: unknown }) => s.lastEventSeq);
+          const requests: { seq: number | string; evidence: unknown }[] = pendingSeqs.length
+            ? await strapi.db
+                .query(UID.event)
+                .findMany({ select: ['seq', 'evidence'], where: { seq: { $in: pendingSeqs } } })
+            : [];
+          const forParent = new Set(requests.filter((e) => awaitsParent(json(e.evidence))).map((e) => String(e.seq)));
+          const context = requestContext(request, config().ipStorage);
+          const events: NewEvent[] = row.purposes
+            .filter((p) =>
+              states.some(
+                (s: { purpose: string; state: string; lastEventSeq: unknown }) =>
+                  s.purpose === p.purpose && s.state === 'pending' && !forParent.has(String(s.lastEventSeq))
+              )
             )
-          )
-          .map((p) => ({
-            subject: row.subject,
-            purpose: p.purpose,
-            channel: 'email',
-            action: 'confirmed',
-            state: 'granted',
-            method: 'double-opt-in',
-            legalBasis: purposes.get(p.purpose)?.legalBasis ?? 'consent',
-            actor: 'subject',
-            noticeId: p.noticeId,
-            noticeVersion: p.noticeVersion,
-            noticeHash: p.noticeHash,
-            noticeLanguage: p.noticeLanguage,
-            formKey: row.formKey,
-            context: { ...context },
-            evidence: {
-              doubleOptIn: {
-                tokenHash: row.tokenHash,
-                requestedAt: iso(row.requestedAt),
-                mailSentAt: iso(row.mailSentAt),
-                confirmedAt: confirmedAt.toISOString(),
+            .map((p) => ({
+              subject: row.subject,
+              purpose: p.purpose,
+              channel: 'email',
+              action: 'confirmed',
+              state: 'granted',
+              method: 'double-opt-in',
+              legalBasis: purposes.get(p.purpose)?.legalBasis ?? 'consent',
+              actor: 'subject',
+              ...linkRequest.noticeOf(p),
+              formKey: row.formKey,
+              context: { ...context },
+              evidence: {
+                doubleOptIn: linkRequest.linkEvidence(row, confirmedAt),
               },
-            },
-            receiptId: row.receiptId,
-            lifetimeDays: purposes.get(p.purpose)?.lifetimeDays ?? null,
-            occurredAt: confirmedAt,
-          }));
-        await getService('ledger').append(events);
-        await query().update({ where: { id: row.id }, data: { confirmedAt } });
-        return 'confirmed' as const;
-      });
+              receiptId: row.receiptId,
+              lifetimeDays: purposes.get(p.purpose)?.lifetimeDays ?? null,
+              occurredAt: confirmedAt,
+            }));
+          return { events, update: {} };
+        }
+      );
 
-      const keys = first.row.purposes.map((p) => p.purpose);
-      const names = await titlesOf(first.row.purposes, language);
+      const language = first.language ?? 'en';
+      const keys = first.purposes.map((p) => p.purpose);
+      const names = await titlesOf(first.purposes, language);
       const states = await strapi.db.query(UID.state).findMany({
-        where: { subject: first.row.subject, channel: 'email', purpose: { $in: keys } },
+        where: { subject: first.subject, channel: 'email', purpose: { $in: keys } },
       });
       return {
         status: result,
@@ -330,7 +257,7 @@ const confirmations = ({ strapi }: { strapi: Core.Strapi }) => {
           name: names[i],
           state: (states.find((s: { purpose: string }) => s.purpose === k)?.state ?? 'none') as ConsentState,
         })),
-        preferencesUrl: getService('links').preferences(first.row.subject),
+        preferencesUrl: getService('links').preferences(first.subject),
       };
     },
 
@@ -399,55 +326,26 @@ const confirmations = ({ strapi }: { strapi: Core.Strapi }) => {
      */
     async expirePending(now = new Date()): Promise<{ expired: number; requests: number }> {
       const cutoff = new Date(now.getTime() - config().doubleOptIn.pendingTtlDays * 86_400_000);
-      let expired = 0;
-      let requests = 0;
-      for (;;) {
-        const rows: ConfirmationRow[] = await query().findMany({
-          where: { confirmedAt: { $null: true }, requestedAt: { $lt: cutoff } },
-          orderBy: { id: 'asc' },
-          limit: BATCH,
-        });
-        if (rows.length === 0) break;
-        for (const candidate of rows) {
-          expired += await strapi.db.transaction(async () => {
-            await getService('ledger').lock();
-            const row: ConfirmationRow | null = await query().findOne({ where: { id: candidate.id } });
-            if (!row || row.confirmedAt) return 0;
-            const keys = row.purposes.map((p) => p.purpose);
-            const newer = await query().count({
-              where: { subject: row.subject, confirmedAt: { $null: true }, requestedAt: { $gte: cutoff } },
-            });
-            const pending = newer
-              ? []
-              : await strapi.db.query(UID.state).findMany({
-                  // The email requests only: a number waiting for verification is not the mail's (B5, N16).
-                  where: { subject: row.subject, channel: 'email', state: 'pending', purpose: { $in: keys } },
-                });
-            const purposes = await getService('purposes').byKeys(keys);
-            await getService('ledger').append(
-              pending.map((s: { purpose: string; channel: NewEvent['channel'] }) => ({
-                subject: row.subject,
-                purpose: s.purpose,
-                channel: s.channel,
-                action: 'expired',
-                state: 'expired',
-                method: 'double-opt-in',
-                legalBasis: purposes.get(s.purpose)?.legalBasis ?? 'consent',
-                actor: 'system',
-                formKey: row.formKey,
-                receiptId: row.receiptId,
-                evidence: { reason: 'not-confirmed', requestedAt: iso(row.requestedAt), tokenHash: row.tokenHash },
-                occurredAt: now,
-              }))
-            );
-            await query().delete({ where: { id: row.id } });
-            await getService('subjects').forgetIfUnneeded(row.subject, now);
-            requests += 1;
-            return pending.length;
+      return linkRequest.expire({
+        now,
+        where: { requestedAt: { $lt: cutoff } },
+        reason: 'not-confirmed',
+        pending: async (row) => {
+          const newer = await query().count({
+            where: { subject: row.subject, confirmedAt: { $null: true }, requestedAt: { $gte: cutoff } },
           });
-        }
-      }
-      return { expired, requests };
+          if (newer) return [];
+          return strapi.db.query(UID.state).findMany({
+            // The email requests only: a number waiting for verification is not the mail's (B5, N16).
+            where: {
+              subject: row.subject,
+              channel: 'email',
+              state: 'pending',
+              purpose: { $in: row.purposes.map((p) => p.purpose) },
+            },
+          });
+        },
+      });
     },
   };
 };

@@ -5,12 +5,12 @@ import { PLUGIN_ID, UID } from '../constants';
 import { awaitsParent, PARENT_ACTOR, PARENTAL_VERIFICATION } from '../domain/children-rules';
 import { requestContext } from '../domain/request-context';
 import { tokenHash } from '../domain/tokens';
-import { GoneError } from '../errors';
 import { getService } from '../utils/get-service';
 import { sendPluginMail } from '../utils/plugin-mail';
-import { iso, json } from '../utils/row-values';
+import { json } from '../utils/row-values';
 import type { CaptureRequest } from './capture';
 import type { NewEvent } from './ledger';
+import { linkRequests, type LinkRequestRow } from './link-requests';
 
 /** One purpose a child asked for, with the channels left pending and the notice shown (B3, G2). */
 export interface ParentalPurpose {
@@ -22,22 +22,12 @@ export interface ParentalPurpose {
   noticeLanguage: string | null;
 }
 
-interface ParentalRow {
-  id: number;
-  tokenHash: string;
-  subject: string;
-  receiptId: string | null;
-  formKey: string | null;
+interface ParentalRow extends LinkRequestRow {
   purposes: ParentalPurpose[];
-  language: string | null;
   parentEmail: string | null;
   parentEmailHash: string;
   threshold: number;
   country: string | null;
-  requestedAt: string | Date;
-  mailSentAt: string | Date | null;
-  confirmedAt: string | Date | null;
-  expiresAt: string | Date;
 }
 
 /** The mail to a parent, sent once the submission that created the request has committed. */
@@ -65,26 +55,14 @@ export interface ParentalOutcome {
  */
 const parentalConsents = ({ strapi }: { strapi: Core.Strapi }) => {
   const config = () => strapi.config.get(`plugin::${PLUGIN_ID}`) as ConsentConfig;
-  const query = () => strapi.db.query(UID.parentalConsent);
-
-  const load = async (token: string) => {
-    const check = getService('tokens').read(token, 'parental');
-    const row: ParentalRow | null = await query().findOne({ where: { tokenHash: tokenHash(token) } });
-    if (!row) throw new GoneError('This link has expired and the request was deleted.', { resend: false });
-    return { row, expired: check.expired || new Date(row.expiresAt).getTime() <= Date.now() };
-  };
-
-  const titles = async (requested: ParentalPurpose[], language: string): Promise<string[]> => {
-    const ids = requested.map((p) => p.noticeId).filter((id): id is number => id != null);
-    const rows: { id: number; title: string }[] = ids.length
-      ? await strapi.db.query(UID.notice).findMany({ select: ['id', 'title'], where: { id: { $in: ids } } })
-      : [];
-    const names = await getService('purposes').namesIn(
-      requested.map((p) => p.purpose),
-      language
-    );
-    return requested.map((p, i) => rows.find((r) => String(r.id) === String(p.noticeId))?.title || names[i]);
-  };
+  const linkRequest = linkRequests<ParentalRow>(strapi, {
+    uid: UID.parentalConsent,
+    use: 'parental',
+    purged: 'This link has expired and the request was deleted.',
+    deleted: 'This request was deleted.',
+    method: 'link',
+  });
+  const { query, load, titlesOf: titles } = linkRequest;
 
   return {
     /** Inside the submission's transaction: the request row and its token. */
@@ -99,34 +77,19 @@ const parentalConsents = ({ strapi }: { strapi: Core.Strapi }) => {
       country: string | null;
       now?: Date;
     }): Promise<{ token: string; tokenHash: string; parentEmailHash: string; expiresAt: Date }> {
-      const now = input.now ?? new Date();
-      const expiresAt = new Date(now.getTime() + config().children.parentalConsentTtlSeconds * 1000);
-      const token = getService('tokens').issue({
-        use: 'parental',
-        sub: input.subject,
-        purposes: input.purposes.map((p) => p.purpose),
-        ref: input.receiptId,
-        exp: Math.floor(expiresAt.getTime() / 1000),
-      });
-      const hash = tokenHash(token);
       const parentEmailHash = getService('subjects').hash('email', input.parentEmail);
-      await query().create({
-        data: {
-          tokenHash: hash,
-          subject: input.subject,
-          receiptId: input.receiptId,
-          formKey: input.formKey,
-          purposes: input.purposes,
-          language: input.language,
+      const { subject, receiptId, formKey, language, purposes, now } = input;
+      const created = await linkRequest.create(
+        { subject, receiptId, formKey, language, purposes, now },
+        config().children.parentalConsentTtlSeconds,
+        {
           parentEmail: input.parentEmail,
           parentEmailHash,
           threshold: input.threshold,
           country: input.country,
-          requestedAt: now,
-          expiresAt,
-        },
-      });
-      return { token, tokenHash: hash, parentEmailHash, expiresAt };
+        }
+      );
+      return { ...created, parentEmailHash };
     },
 
     /** After the commit; a failed send is logged, not thrown (the request stands). */
@@ -162,74 +125,61 @@ const parentalConsents = ({ strapi }: { strapi: Core.Strapi }) => {
      * used: the ledger keeps its keyed hash.
      */
     async confirm(token: string, request: CaptureRequest): Promise<ParentalOutcome> {
-      const first = await load(token);
-      if (first.expired && !first.row.confirmedAt) {
-        throw new GoneError('This link has expired.', { resend: false });
-      }
-      const language = first.row.language ?? 'en';
-      const result = await strapi.db.transaction(async () => {
-        await getService('ledger').lock();
-        const row: ParentalRow | null = await query().findOne({ where: { id: first.row.id } });
-        if (!row) throw new GoneError('This request was deleted.', { resend: false });
-        if (row.confirmedAt) return 'already-confirmed' as const;
-        const keys = row.purposes.map((p) => p.purpose);
-        const purposes = await getService('purposes').byKeys(keys);
-        const states: { purpose: string; channel: Channel; state: string }[] = await strapi.db
-          .query(UID.state)
-          .findMany({
-            where: { subject: row.subject, purpose: { $in: keys }, state: 'pending' },
-          });
-        const confirmedAt = new Date();
-        const context = requestContext(request, config().ipStorage);
-        const events: NewEvent[] = row.purposes.flatMap((p) =>
-          p.channels
-            .filter((channel) => states.some((s) => s.purpose === p.purpose && s.channel === channel))
-            .map((channel): NewEvent => ({
-              subject: row.subject,
-              purpose: p.purpose,
-              channel,
-              action: 'confirmed',
-              state: 'granted',
-              method: 'link',
-              legalBasis: purposes.get(p.purpose)?.legalBasis ?? 'consent',
-              actor: PARENT_ACTOR,
-              noticeId: p.noticeId,
-              noticeVersion: p.noticeVersion,
-              noticeHash: p.noticeHash,
-              noticeLanguage: p.noticeLanguage,
-              formKey: row.formKey,
-              context: { ...context },
-              evidence: {
-                kind: 'parental-confirmation',
-                verification: PARENTAL_VERIFICATION,
-                parent: { emailHash: row.parentEmailHash },
-                ageThreshold: { threshold: row.threshold, country: row.country },
-                tokenHash: row.tokenHash,
-                requestedAt: iso(row.requestedAt),
-                mailSentAt: iso(row.mailSentAt),
-                confirmedAt: confirmedAt.toISOString(),
-              },
-              receiptId: row.receiptId,
-              lifetimeDays: purposes.get(p.purpose)?.lifetimeDays ?? null,
-              occurredAt: confirmedAt,
-            }))
-        );
-        await getService('ledger').append(events);
-        await query().update({ where: { id: row.id }, data: { confirmedAt, parentEmail: null } });
-        return 'confirmed' as const;
-      });
+      const { row: first, status: result } = await linkRequest.confirmOnce(
+        token,
+        { message: 'This link has expired.', resend: false },
+        async (row, confirmedAt, purposes) => {
+          const keys = row.purposes.map((p) => p.purpose);
+          const states: { purpose: string; channel: Channel; state: string }[] = await strapi.db
+            .query(UID.state)
+            .findMany({
+              where: { subject: row.subject, purpose: { $in: keys }, state: 'pending' },
+            });
+          const context = requestContext(request, config().ipStorage);
+          const events: NewEvent[] = row.purposes.flatMap((p) =>
+            p.channels
+              .filter((channel) => states.some((s) => s.purpose === p.purpose && s.channel === channel))
+              .map((channel): NewEvent => ({
+                subject: row.subject,
+                purpose: p.purpose,
+                channel,
+                action: 'confirmed',
+                state: 'granted',
+                method: 'link',
+                legalBasis: purposes.get(p.purpose)?.legalBasis ?? 'consent',
+                actor: PARENT_ACTOR,
+                ...linkRequest.noticeOf(p),
+                formKey: row.formKey,
+                context: { ...context },
+                evidence: {
+                  kind: 'parental-confirmation',
+                  verification: PARENTAL_VERIFICATION,
+                  parent: { emailHash: row.parentEmailHash },
+                  ageThreshold: { threshold: row.threshold, country: row.country },
+                  ...linkRequest.linkEvidence(row, confirmedAt),
+                },
+                receiptId: row.receiptId,
+                lifetimeDays: purposes.get(p.purpose)?.lifetimeDays ?? null,
+                occurredAt: confirmedAt,
+              }))
+          );
+          // The parent's address is used: the ledger keeps its keyed hash.
+          return { events, update: { parentEmail: null } };
+        }
+      );
 
-      const keys = first.row.purposes.map((p) => p.purpose);
-      const names = await titles(first.row.purposes, language);
+      const language = first.language ?? 'en';
+      const keys = first.purposes.map((p) => p.purpose);
+      const names = await titles(first.purposes, language);
       const states: { purpose: string; channel: Channel; state: ConsentState }[] = await strapi.db
         .query(UID.state)
         .findMany({
-          where: { subject: first.row.subject, purpose: { $in: keys } },
+          where: { subject: first.subject, purpose: { $in: keys } },
         });
       return {
         status: result,
         language,
-        purposes: first.row.purposes.map((p, i) => ({
+        purposes: first.purposes.map((p, i) => ({
           key: p.purpose,
           name: names[i],
           state: states.find((s) => s.purpose === p.purpose && s.channel === p.channels[0])?.state ?? 'none',
@@ -245,71 +195,35 @@ const parentalConsents = ({ strapi }: { strapi: Core.Strapi }) => {
      * request is re-read under the ledger lock.
      */
     async expirePending(now = new Date()): Promise<{ expired: number; requests: number }> {
-      let expired = 0;
-      let requests = 0;
-      for (;;) {
-        const rows: ParentalRow[] = await query().findMany({
-          where: { confirmedAt: { $null: true }, expiresAt: { $lte: now } },
-          orderBy: { id: 'asc' },
-          limit: 100,
-        });
-        if (rows.length === 0) break;
-        for (const candidate of rows) {
-          expired += await strapi.db.transaction(async () => {
-            await getService('ledger').lock();
-            const row: ParentalRow | null = await query().findOne({ where: { id: candidate.id } });
-            if (!row || row.confirmedAt) return 0;
-            const keys = row.purposes.map((p) => p.purpose);
-            const states: { purpose: string; channel: Channel; lastEventSeq: number | string }[] = await strapi.db
-              .query(UID.state)
-              .findMany({ where: { subject: row.subject, state: 'pending', purpose: { $in: keys } } });
-            const requested: { seq: number | string; evidence: unknown }[] = states.length
-              ? await strapi.db
-                  .query(UID.event)
-                  .findMany({ select: ['seq', 'evidence'], where: { seq: { $in: states.map((s) => s.lastEventSeq) } } })
-              : [];
-            // Only what this request still holds: a newer request (or another kind of wait) is left alone.
-            const ours = new Set(
-              requested
-                .filter((e) => {
-                  const evidence = json(e.evidence);
-                  return (
-                    awaitsParent(evidence) &&
-                    (evidence?.parentalConsent as { tokenHash?: string })?.tokenHash === row.tokenHash
-                  );
-                })
-                .map((e) => String(e.seq))
-            );
-            const purposes = await getService('purposes').byKeys(keys);
-            const events: NewEvent[] = states
-              .filter((s) => ours.has(String(s.lastEventSeq)))
-              .map((s) => ({
-                subject: row.subject,
-                purpose: s.purpose,
-                channel: s.channel,
-                action: 'expired',
-                state: 'expired',
-                method: 'link',
-                legalBasis: purposes.get(s.purpose)?.legalBasis ?? 'consent',
-                actor: 'system',
-                formKey: row.formKey,
-                receiptId: row.receiptId,
-                evidence: {
-                  reason: 'parent-did-not-confirm',
-                  requestedAt: iso(row.requestedAt),
-                  tokenHash: row.tokenHash,
-                },
-                occurredAt: now,
-              }));
-            await getService('ledger').append(events);
-            await query().delete({ where: { id: row.id } });
-            await getService('subjects').forgetIfUnneeded(row.subject, now);
-            requests += 1;
-            return events.length;
-          });
-        }
-      }
-      return { expired, requests };
+      return linkRequest.expire({
+        now,
+        where: { expiresAt: { $lte: now } },
+        reason: 'parent-did-not-confirm',
+        pending: async (row) => {
+          const keys = row.purposes.map((p) => p.purpose);
+          const states: { purpose: string; channel: Channel; lastEventSeq: number | string }[] = await strapi.db
+            .query(UID.state)
+            .findMany({ where: { subject: row.subject, state: 'pending', purpose: { $in: keys } } });
+          const requested: { seq: number | string; evidence: unknown }[] = states.length
+            ? await strapi.db
+                .query(UID.event)
+                .findMany({ select: ['seq', 'evidence'], where: { seq: { $in: states.map((s) => s.lastEventSeq) } } })
+            : [];
+          // Only what this request still holds: a newer request (or another kind of wait) is left alone.
+          const ours = new Set(
+            requested
+              .filter((e) => {
+                const evidence = json(e.evidence);
+                return (
+                  awaitsParent(evidence) &&
+                  (evidence?.parentalConsent as { tokenHash?: string })?.tokenHash === row.tokenHash
+                );
+              })
+              .map((e) => String(e.seq))
+          );
+          return states.filter((s) => ours.has(String(s.lastEventSeq)));
+        },
+      });
     },
   };
 };
