@@ -26,6 +26,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { createPgSchema, procStatus } from './database.mjs';
 import { startBenchServer } from './server-process.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -88,8 +89,6 @@ const ensureBuilt = () => {
 
 // ---------------------------------------------------------------- database
 
-const pgConfig = { host: '127.0.0.1', port: 5432, user: 'postgres', database: 'test' };
-
 const createDatabase = async () => {
   if (opts.db === 'sqlite') {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'consent-bench-'));
@@ -98,41 +97,12 @@ const createDatabase = async () => {
       drop: async () => fs.rmSync(dir, { recursive: true, force: true }),
     };
   }
-  const { default: pg } = await import('pg');
-  const schema = `consent_bench_${randomBytes(4).toString('hex')}`;
-  const withClient = async (fn) => {
-    const client = new pg.Client(pgConfig);
-    await client.connect();
-    try {
-      return await fn(client);
-    } finally {
-      await client.end();
-    }
-  };
-  await withClient((c) => c.query(`CREATE SCHEMA "${schema}"`));
-  return {
-    env: {
-      DATABASE_CLIENT: 'postgres',
-      DATABASE_HOST: pgConfig.host,
-      DATABASE_PORT: String(pgConfig.port),
-      DATABASE_NAME: pgConfig.database,
-      DATABASE_USERNAME: pgConfig.user,
-      DATABASE_PASSWORD: '',
-      DATABASE_SCHEMA: schema,
-    },
-    drop: () => withClient((c) => c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)),
-  };
+  return createPgSchema('consent_bench');
 };
 
 // ---------------------------------------------------------------- the server process
 
 const startServer = (database) => startBenchServer(database.env, { execArgv: ['--expose-gc'] });
-
-/** Resident memory of a process, from /proc (kB → bytes). */
-const procStatus = (pid, field) => {
-  const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) * 1024 : NaN;
-};
 
 // ---------------------------------------------------------------- HTTP measures
 

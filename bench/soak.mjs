@@ -9,9 +9,9 @@
  *
  * Options: --minutes <n> (30), --connections <n> (concurrent requests, 8), --timeout <s> (30), --no-build.
  */
-import fs from 'node:fs';
 import http from 'node:http';
 import { randomBytes } from 'node:crypto';
+import { createPgSchema, procStatus } from './database.mjs';
 import { startBenchServer } from './server-process.mjs';
 
 const argv = process.argv.slice(2);
@@ -26,23 +26,7 @@ const opts = {
 };
 const log = (...args) => console.error('[soak]', ...args);
 
-const pgConfig = { host: '127.0.0.1', port: 5432, user: 'postgres', database: 'test' };
-
-const withClient = async (fn) => {
-  const { default: pg } = await import('pg');
-  const client = new pg.Client(pgConfig);
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-};
-
-const rssOf = (pid) => {
-  const m = /^VmRSS:\s+(\d+) kB/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) * 1024 : NaN;
-};
+const rssOf = (pid) => procStatus(pid, 'VmRSS');
 const mb = (bytes) => `${(bytes / 1048576).toFixed(0)} MB`;
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
@@ -86,17 +70,7 @@ const request = (base, method, path, { body, form, headers = {} } = {}) =>
   });
 
 const main = async () => {
-  const schema = `consent_soak_${randomBytes(4).toString('hex')}`;
-  await withClient((c) => c.query(`CREATE SCHEMA "${schema}"`));
-  const env = {
-    DATABASE_CLIENT: 'postgres',
-    DATABASE_HOST: pgConfig.host,
-    DATABASE_PORT: String(pgConfig.port),
-    DATABASE_NAME: pgConfig.database,
-    DATABASE_USERNAME: pgConfig.user,
-    DATABASE_PASSWORD: '',
-    DATABASE_SCHEMA: schema,
-  };
+  const { schema, env, drop } = await createPgSchema('consent_soak');
   const servers = [];
   try {
     servers.push(await startBenchServer(env, { execArgv: ['--expose-gc'] }));
@@ -234,7 +208,7 @@ const main = async () => {
     process.exitCode = passed ? 0 : 1;
   } finally {
     for (const s of servers) await s.call('stop').catch(() => {});
-    await withClient((c) => c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`));
+    await drop();
   }
 };
 
