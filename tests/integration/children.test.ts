@@ -4,6 +4,7 @@
  * the parent's link opens a page and its button grants, with the method recorded. The person reaching
  * the threshold (the stored date back-dated, no clock moved) must confirm a parent's consent themselves.
  */
+import { tokenHash } from '../../server/src/domain/tokens';
 import { publishNotice, rowCounts, setupForm, shownNotices, type Notices } from '../harness/consent-setup';
 import { errorPaths, replayThenStop } from '../harness/ledger-replay';
 import { startSmtp, type ReceivedMail, type SmtpListener } from '../harness/smtp';
@@ -350,6 +351,36 @@ describe('G2: only the parent grants, and an unanswered request lapses', () => {
     expect(check).toMatchObject({ eligible: false, state: 'pending', reasons: ['parental-consent-pending'] });
   });
 
+  it("G2: an older parent's link cannot answer the request a newer one was asked, and names only its own parent", async () => {
+    const ask = (parentEmail: string) =>
+      submit({ subject: { email: 'ava@example.com' }, choices: { newsletter: true }, age: 11, parentEmail });
+    expect((await ask('first.parent@example.com')).status).toBe(201);
+    const first = parentLink(await smtp.waitFor((m) => m.to.includes('first.parent@example.com')));
+    expect((await ask('second.parent@example.com')).status).toBe(201);
+    const second = parentLink(await smtp.waitFor((m) => m.to.includes('second.parent@example.com')));
+    const pseudonym = (await subjectRow('ava@example.com')).pseudonym;
+    const confirmations = async () =>
+      (await eventsOf(pseudonym)).filter((e: { action: string }) => e.action === 'confirmed');
+
+    // The first link's request was taken over by the second: its button grants nothing.
+    const stale = await app.http().post(first.path).set('Accept', 'application/json');
+    expect(stale.status).toBe(200);
+    expect(await confirmations()).toHaveLength(0);
+    allowChildMarketing(true);
+    expect(await eligibility('ava@example.com')).toMatchObject({
+      eligible: false,
+      reasons: ['parental-consent-pending'],
+    });
+
+    const answered = await app.http().post(second.path).set('Accept', 'application/json');
+    expect(answered.body.data).toEqual({ status: 'confirmed', states: { newsletter: 'granted' } });
+    const [grant] = await confirmations();
+    expect(evidence(grant.evidence).parent.emailHash).toBe(
+      consent().service('subjects').hash('email', 'second.parent@example.com')
+    );
+    allowChildMarketing(false);
+  });
+
   it('B4, G2: once the link has expired, the hourly job expires the pending consent and deletes the request', async () => {
     const res = await submit({
       subject: { email: 'eli@example.com' },
@@ -385,5 +416,28 @@ describe('G2: only the parent grants, and an unanswered request lapses', () => {
     expect(evidence(events[events.length - 1].evidence)).toMatchObject({ reason: 'parent-did-not-confirm' });
     expect(await knex()('consent_parental_consents').where({ subject: pseudonym })).toHaveLength(0);
     expect(await service.expirePending(later)).toEqual({ expired: 0, requests: 0 });
+  });
+
+  it('G2: a parent link past its week answers 410 with a page, and grants nothing', async () => {
+    expect(
+      (
+        await submit({
+          subject: { email: 'ivy@example.com' },
+          choices: { newsletter: true },
+          age: 9,
+          parentEmail: 'parent.ivy@example.com',
+        })
+      ).status
+    ).toBe(201);
+    const link = parentLink(await smtp.waitFor((m) => m.to.includes('parent.ivy@example.com')));
+    await knex()('consent_parental_consents')
+      .where({ token_hash: tokenHash(link.token) })
+      .update({ expires_at: new Date(Date.now() - 1000) });
+    expect((await app.http().get(link.path).set('Accept', 'application/json')).status).toBe(410);
+    const page = await app.http().post(link.path).set('Accept', 'text/html');
+    expect(page.status).toBe(410);
+    expect(page.headers['content-type']).toMatch(/text\/html/);
+    const pseudonym = (await subjectRow('ivy@example.com')).pseudonym;
+    expect((await eventsOf(pseudonym)).map((e: { action: string }) => e.action)).toEqual(['requested']);
   });
 });

@@ -64,6 +64,34 @@ const parentalConsents = ({ strapi }: { strapi: Core.Strapi }) => {
   });
   const { query, load, titlesOf: titles } = linkRequest;
 
+  /**
+   * The child's consents this request still holds: pending, and left pending by this very request (its
+   * token in the requesting event's evidence). A newer request to another parent, or a double opt-in
+   * waiting for the child's own click, is not this parent's to answer or to expire.
+   */
+  const heldBy = async (row: ParentalRow) => {
+    const keys = row.purposes.map((p) => p.purpose);
+    const states: { purpose: string; channel: Channel; lastEventSeq: number | string }[] = await strapi.db
+      .query(UID.state)
+      .findMany({ where: { subject: row.subject, state: 'pending', purpose: { $in: keys } } });
+    const requested: { seq: number | string; evidence: unknown }[] = states.length
+      ? await strapi.db
+          .query(UID.event)
+          .findMany({ select: ['seq', 'evidence'], where: { seq: { $in: states.map((s) => s.lastEventSeq) } } })
+      : [];
+    const ours = new Set(
+      requested
+        .filter((e) => {
+          const evidence = json(e.evidence);
+          return (
+            awaitsParent(evidence) && (evidence?.parentalConsent as { tokenHash?: string })?.tokenHash === row.tokenHash
+          );
+        })
+        .map((e) => String(e.seq))
+    );
+    return states.filter((s) => ours.has(String(s.lastEventSeq)));
+  };
+
   return {
     /** Inside the submission's transaction: the request row and its token. */
     async create(input: {
@@ -129,12 +157,7 @@ const parentalConsents = ({ strapi }: { strapi: Core.Strapi }) => {
         token,
         { message: 'This link has expired.', resend: false },
         async (row, confirmedAt, purposes) => {
-          const keys = row.purposes.map((p) => p.purpose);
-          const states: { purpose: string; channel: Channel; state: string }[] = await strapi.db
-            .query(UID.state)
-            .findMany({
-              where: { subject: row.subject, purpose: { $in: keys }, state: 'pending' },
-            });
+          const states = await heldBy(row);
           const context = requestContext(request, config().ipStorage);
           const events: NewEvent[] = row.purposes.flatMap((p) =>
             p.channels
@@ -199,30 +222,7 @@ const parentalConsents = ({ strapi }: { strapi: Core.Strapi }) => {
         now,
         where: { expiresAt: { $lte: now } },
         reason: 'parent-did-not-confirm',
-        pending: async (row) => {
-          const keys = row.purposes.map((p) => p.purpose);
-          const states: { purpose: string; channel: Channel; lastEventSeq: number | string }[] = await strapi.db
-            .query(UID.state)
-            .findMany({ where: { subject: row.subject, state: 'pending', purpose: { $in: keys } } });
-          const requested: { seq: number | string; evidence: unknown }[] = states.length
-            ? await strapi.db
-                .query(UID.event)
-                .findMany({ select: ['seq', 'evidence'], where: { seq: { $in: states.map((s) => s.lastEventSeq) } } })
-            : [];
-          // Only what this request still holds: a newer request (or another kind of wait) is left alone.
-          const ours = new Set(
-            requested
-              .filter((e) => {
-                const evidence = json(e.evidence);
-                return (
-                  awaitsParent(evidence) &&
-                  (evidence?.parentalConsent as { tokenHash?: string })?.tokenHash === row.tokenHash
-                );
-              })
-              .map((e) => String(e.seq))
-          );
-          return states.filter((s) => ours.has(String(s.lastEventSeq)));
-        },
+        pending: heldBy,
       });
     },
   };
