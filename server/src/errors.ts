@@ -70,3 +70,12 @@ export class ServiceUnavailableError extends StatusError {
     super(503, 'ServiceUnavailableError', message, details);
   }
 }
+
+/** What a request refused at shutdown is told to wait: long enough for a load balancer to stop sending here. */
+export const RETRY_AFTER_SECONDS = 5;
+
+/** The one answer to work that arrives while the instance shuts down (the gate, the group commit). */
+export const shuttingDown = () =>
+  new ServiceUnavailableError('The server is shutting down: send the request again', {
+    retryAfterSeconds: RETRY_AFTER_SECONDS,
+  });

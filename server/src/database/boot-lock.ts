@@ -48,8 +48,12 @@ export const takeBootLock = async (strapi: Core.Strapi) => {
     if (client === 'postgres') {
       await raw('SELECT pg_advisory_lock(hashtext(?))', [name]);
     } else {
-      // The database's name is part of the lock name: GET_LOCK names are server-wide.
-      const result = await raw('SELECT GET_LOCK(CONCAT(?, DATABASE()), ?) AS acquired', [name, MYSQL_WAIT_SECONDS]);
+      // The database's name is part of the lock name (GET_LOCK names are server-wide), hashed: GET_LOCK
+      // refuses a name over 64 characters, which a long database name would make.
+      const result = await raw('SELECT GET_LOCK(SHA1(CONCAT(?, DATABASE())), ?) AS acquired', [
+        name,
+        MYSQL_WAIT_SECONDS,
+      ]);
       const rows = (Array.isArray(result) ? result[0] : result) as Array<{ acquired: number | null }>;
       if (Number(rows?.[0]?.acquired) !== 1)
         throw new Error(`[consent] another instance held the boot lock for ${MYSQL_WAIT_SECONDS} s`);
@@ -63,7 +67,7 @@ export const takeBootLock = async (strapi: Core.Strapi) => {
     release: async () => {
       try {
         if (client === 'postgres') await raw('SELECT pg_advisory_unlock(hashtext(?))', [name]);
-        else await raw('SELECT RELEASE_LOCK(CONCAT(?, DATABASE()))', [name]);
+        else await raw('SELECT RELEASE_LOCK(SHA1(CONCAT(?, DATABASE())))', [name]);
       } finally {
         await knex.client.releaseConnection(connection);
       }

@@ -1,5 +1,5 @@
 import type { Core } from '@strapi/strapi';
-import { ServiceUnavailableError } from '../errors';
+import { shuttingDown } from '../errors';
 
 interface Queued<In, Out> {
   input: In;
@@ -82,9 +82,7 @@ export const groupCommit = <In, Out>(strapi: Core.Strapi, write: (inputs: In[]) 
   const submit = (input: In): Promise<Out> =>
     new Promise<Out>((resolve, reject) => {
       if (closed) {
-        reject(
-          new ServiceUnavailableError('The server is shutting down: send the request again', { retryAfterSeconds: 5 })
-        );
+        reject(shuttingDown());
         return;
       }
       queue.push({ input, resolve, reject });

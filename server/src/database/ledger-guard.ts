@@ -2,7 +2,7 @@ import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { createHash } from 'node:crypto';
 import { TABLE, UID } from '../constants';
-import { PRUNED_FIELDS } from '../domain/proof-pruning';
+import { PRUNE_MARKER_COLUMNS, PRUNED_COLUMNS } from './ledger-rows';
 
 /**
  * The ledger is append-only (spec 3, consent-event). Two layers enforce it:
@@ -43,18 +43,13 @@ const TRIGGER = { delete: 'consent_events_no_delete' } as const;
 const OLD_UPDATE_TRIGGER = 'consent_events_no_update';
 const PRUNE_TRIGGER_PREFIX = 'consent_events_prune_only_';
 
-const snake = (field: string) => field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-/** The columns pruning clears (domain/proof-pruning.ts `PRUNED_FIELDS`). */
-export const PRUNED_COLUMNS = PRUNED_FIELDS.map(snake);
-const MARKER_COLUMNS = ['pruned_at', 'prune_seal'];
-
 /**
  * The one UPDATE the triggers let through (I5): an event not yet pruned gets `pruned_at` and its seal, its
  * prunable columns become NULL, and every other column (the table's own, read at boot, so a column added
  * later is guarded too) keeps its value. `same(c)` is the dialect's NULL-safe equality of NEW.c and OLD.c.
  */
 const pruneOnlyCondition = (columns: string[], same: (column: string) => string, quote: (c: string) => string) => {
-  const guarded = columns.filter((c) => !PRUNED_COLUMNS.includes(c) && !MARKER_COLUMNS.includes(c));
+  const guarded = columns.filter((c) => !PRUNED_COLUMNS.includes(c) && !PRUNE_MARKER_COLUMNS.includes(c));
   return [
     `OLD.${quote('pruned_at')} IS NULL`,
     `NEW.${quote('pruned_at')} IS NOT NULL`,

@@ -1,5 +1,6 @@
 import type { StateRow } from '../domain/consent-state';
 import { HASHED_FIELDS } from '../domain/event-hash';
+import { PRUNED_FIELDS } from '../domain/proof-pruning';
 
 /**
  * The rows of `consent_events` and `consent_states` as the ledger writes and reads them with knex: the
@@ -7,7 +8,12 @@ import { HASHED_FIELDS } from '../domain/event-hash';
  * that writes ledger rows in bulk (the benchmark's seed) uses these too, so its rows are the ledger's.
  */
 
-const snake = (field: string) => field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+/** An event or state field's column name (`legalBasis` → `legal_basis`). */
+export const snake = (field: string) => field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+/** The columns pruning clears (domain/proof-pruning.ts `PRUNED_FIELDS`). */
+export const PRUNED_COLUMNS = PRUNED_FIELDS.map(snake);
+/** What a pruned event carries besides its kept fields (I5): when, and the seal over what it kept. */
+export const PRUNE_MARKER_COLUMNS = ['pruned_at', 'prune_seal'];
 const JSON_FIELDS = new Set(['context', 'evidence']);
 
 /** Every field of an event: the hashed ones and the hash itself. */

@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import type { Context, Next } from 'koa';
-import { RETRY_AFTER_SECONDS } from '../services/shutdown';
+import { RETRY_AFTER_SECONDS } from '../errors';
 import { getService } from '../utils/get-service';
 
 /**

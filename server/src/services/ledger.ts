@@ -5,12 +5,14 @@ import { TABLE, UID } from '../constants';
 import { movesState, nextState, type StateRow } from '../domain/consent-state';
 import { eventHash, GENESIS_HASH } from '../domain/event-hash';
 import { verifyCompactJws, type Jwk } from '../domain/jws-verify';
-import { PRUNE_SEAL_TYPE, PRUNED_FIELDS, pruneSealOf, prunedEventProblem } from '../domain/proof-pruning';
+import { PRUNE_SEAL_TYPE, pruneSealOf, prunedEventProblem } from '../domain/proof-pruning';
 import { replayKey, replayStates, stateDifferences, type Replayed, type ReplayEvent } from '../domain/state-replay';
 import {
   EVENT_COLUMNS,
   fromEventColumns,
   fromStateColumns,
+  PRUNE_MARKER_COLUMNS,
+  PRUNED_COLUMNS,
   STATE_COLUMNS,
   toEventColumns,
   toStateColumns,
@@ -141,9 +143,6 @@ export interface ProofKey {
   purpose: string;
   channel: string;
 }
-
-const snake = (field: string) => field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-const PRUNE_MARKER_COLUMNS = ['pruned_at', 'prune_seal'];
 
 type Knex = Core.Strapi['db']['connection'];
 
@@ -428,7 +427,7 @@ const ledger = ({ strapi }: { strapi: Core.Strapi }) => {
         const prunedAt = new Date(Math.floor(now.getTime()));
         const wanted = new Set(keys.map(stateKey));
         const subjects = [...new Set(keys.map((k) => k.subject))];
-        const cleared = Object.fromEntries(PRUNED_FIELDS.map((f) => [snake(f), null]));
+        const cleared = Object.fromEntries(PRUNED_COLUMNS.map((c) => [c, null]));
         let events = 0;
         let states = 0;
         const receipts = new Set<string>();

@@ -1,4 +1,5 @@
 import type { Core } from '@strapi/strapi';
+import { ERASURE_MARK } from '../domain/report-rules';
 import { errors } from '@strapi/utils';
 import type { ConsentMethod, IdentifierType, LegalBasis } from '../../../shared/contracts/domain';
 import type { Purpose } from '../../../shared/contracts/purposes';
@@ -25,7 +26,8 @@ const IDENTIFIERS: { type: IdentifierType; hash: 'emailHash' | 'phoneHash' | 'ex
 const ERASURE_ENTRY = { channel: 'all', reason: 'erasure', source: 'erasure' } as const;
 
 /** Events an erasure writes carry this and nothing else: the request is logged without personal content. */
-const ERASURE_EVIDENCE = { erasure: true };
+// The mark the compliance report counts erasures by (domain/report-rules `ERASURE_MARK`).
+const ERASURE_EVIDENCE = { [ERASURE_MARK]: true };
 
 /** Emitted on the event hub (not a webhook) once an erasure is committed; see `erase`. */
 export const ERASURE_EVENT = 'consent.erasure';

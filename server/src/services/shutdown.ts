@@ -1,11 +1,8 @@
 import type { Core } from '@strapi/strapi';
 import type { ConsentConfig } from '../config';
 import { PLUGIN_ID } from '../constants';
-import { ServiceUnavailableError } from '../errors';
+import { shuttingDown } from '../errors';
 import { getService } from '../utils/get-service';
-
-/** What a refused request is told to wait: long enough for a load balancer to stop sending here. */
-export const RETRY_AFTER_SECONDS = 5;
 
 /**
  * The instance's work in flight, so that a shutdown (SIGTERM, `strapi.destroy()`) loses nothing that was
@@ -33,9 +30,7 @@ const shutdown = ({ strapi }: { strapi: Core.Strapi }) => {
     /** Admits one unit of work; answers the function that marks it done. A 503 once the instance is closing. */
     admit(): () => void {
       if (closing) {
-        throw new ServiceUnavailableError('The server is shutting down: send the request again', {
-          retryAfterSeconds: RETRY_AFTER_SECONDS,
-        });
+        throw shuttingDown();
       }
       inFlight += 1;
       let finished = false;
