@@ -79,6 +79,12 @@ it('the admin sees the send under Consent → Messages: done, its progress bar f
   await row.getByText('Done').waitFor();
   const bar = row.getByRole('progressbar');
   await expect(bar.getAttribute('aria-label')).resolves.toMatch(/^(\d+) of \1 recipients handled$/);
+  // A finished send shows a full bar in a colour that stands out from the white cell.
+  await expect(bar.getAttribute('aria-valuenow')).resolves.toBe('100');
+  const fill = bar.locator('div').first();
+  const [track, filled] = [await bar.boundingBox(), await fill.boundingBox()];
+  expect(Math.round(filled!.width)).toBe(Math.round(track!.width));
+  await expect(fill.evaluate((e) => getComputedStyle(e).backgroundColor)).resolves.not.toBe('rgb(255, 255, 255)');
   await expect(row.innerText()).resolves.toMatch(/[1-9]\d* sent, 0 skipped, 0 failed of [1-9]/);
   const dir = process.env.CONSENT_SCREENSHOT_DIR;
   if (dir) {
