@@ -127,7 +127,11 @@ const setup = async (strapi) => {
     async trace({ method, path: url, body, headers }) {
       const statements = [];
       const started = new Map();
-      const onQuery = (q) => started.set(q.__knexQueryUid, { sql: q.sql, t: process.hrtime.bigint() });
+      // BEGIN and COMMIT have no query id and no response event: listed when sent, without a time.
+      const onQuery = (q) =>
+        q.__knexQueryUid
+          ? started.set(q.__knexQueryUid, { sql: q.sql, t: process.hrtime.bigint() })
+          : statements.push(`   –     ${q.sql}`);
       const onResponse = (_r, q) => {
         const s = started.get(q.__knexQueryUid);
         if (s)
@@ -139,6 +143,37 @@ const setup = async (strapi) => {
         return { status: res.status, statements };
       } finally {
         knex.client.off('query', onQuery).off('query-response', onResponse);
+      }
+    },
+    /**
+     * Round trips of many requests sent `concurrency` at a time (as the load does, so group commit forms
+     * groups): the statements sent, how many were BEGIN, COMMIT and the ledger lock, per request.
+     */
+    async traceMany({ requests, concurrency }) {
+      const kinds = { statements: 0, begin: 0, commit: 0, lock: 0 };
+      const onQuery = (q) => {
+        kinds.statements += 1;
+        const sql = q.sql.trim().toLowerCase();
+        if (sql.startsWith('begin')) kinds.begin += 1;
+        else if (sql.startsWith('commit')) kinds.commit += 1;
+        else if (sql.includes('consent_ledger_heads') && sql.includes('for update')) kinds.lock += 1;
+      };
+      knex.client.on('query', onQuery);
+      const statuses = {};
+      try {
+        let next = 0;
+        const worker = async () => {
+          while (next < requests.length) {
+            const { method, path: url, body, headers } = requests[next++];
+            const res = await fetch(`http://127.0.0.1:${process.env.PORT}${url}`, { method, body, headers });
+            await res.arrayBuffer();
+            statuses[res.status] = (statuses[res.status] ?? 0) + 1;
+          }
+        };
+        await Promise.all(Array.from({ length: concurrency }, worker));
+        return { ...kinds, statuses };
+      } finally {
+        knex.client.off('query', onQuery);
       }
     },
     async stop() {

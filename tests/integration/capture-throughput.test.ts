@@ -93,6 +93,44 @@ describe('group commit (A10, J1)', () => {
     expect(rows[0]).toMatchObject({ email: 'phoned@example.com', phone: '+33612345678' });
   });
 
+  it('a group reads its people under the ledger lock: one created by the writer it waited for is found, not created again', async () => {
+    // On PostgreSQL the lock and this read share a round trip; the read must still see what the writer
+    // holding the lock committed.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let taken!: () => void;
+    const lockTaken = new Promise<void>((resolve) => (taken = resolve));
+    const writer = app.strapi.db.transaction(async () => {
+      await app.strapi.plugin('consent').service('ledger').lock();
+      const [person] = await app.strapi
+        .plugin('consent')
+        .service('subjects')
+        .resolveMany([{ identifiers: { email: 'raced@example.com' }, profile: {} }]);
+      taken();
+      await held;
+      return person.subject.pseudonym as string;
+    });
+    await lockTaken;
+    // The submission's group asks for the lock (PostgreSQL, MySQL) or for SQLite's one connection, and waits.
+    let asked!: () => void;
+    const askedForLock = new Promise<void>((resolve) => (asked = resolve));
+    const onQuery = (q: { sql: string }) => {
+      if (/for update/i.test(q.sql)) asked();
+    };
+    const client = app.strapi.db.connection.client;
+    client.on('query', onQuery);
+    try {
+      const submitted = capture().submit(body('raced@example.com'), request);
+      await Promise.race([askedForLock, new Promise((resolve) => setTimeout(resolve, 500))]);
+      release();
+      const [pseudonym, result] = await Promise.all([writer, submitted]);
+      expect(result.subject).toBe(pseudonym);
+      expect(await app.strapi.db.connection(TABLE.subject).where({ email: 'raced@example.com' })).toHaveLength(1);
+    } finally {
+      client.off('query', onQuery);
+    }
+  });
+
   it('listeners hear of grouped grants once committed, with the address each was given for', async () => {
     const heard: Array<{ subject: { id: string; email?: string } }> = [];
     const listener = async ({ consent }: { consent: { subject: { id: string; email?: string } } }) => {

@@ -236,24 +236,26 @@ const capture = ({ strapi }: { strapi: Core.Strapi }) => {
   const record = async (items: Commit[]): Promise<CaptureResult[]> => {
     const cfg = config();
     const base = getService('settings').publicUrl();
-    // The lock comes first: it makes finding and creating people safe against other instances.
-    await getService('ledger').lock();
-    const people = await getService('subjects').prepareMany(
-      items.map(({ plan }) => ({
-        identifiers: plan.identifiers,
-        profile: {
-          language: plan.locale,
-          audience: plan.audience,
-          jurisdiction: plan.jurisdiction,
-          childStatus: plan.children?.status,
-        },
-      }))
-    );
+    const subjects = getService('subjects');
+    const requests = items.map(({ plan }) => ({
+      identifiers: plan.identifiers,
+      profile: {
+        language: plan.locale,
+        audience: plan.audience,
+        jurisdiction: plan.jurisdiction,
+        childStatus: plan.children?.status,
+      },
+    }));
+    // The lock comes first: it makes finding and creating people safe against other instances. The people
+    // are read under it, in the lock's own round trip where the database allows (PostgreSQL).
+    const lookup = subjects.holdersQuery(requests);
+    const known = new Map<string, KnownSubject>();
+    const ledger = await getService('ledger').batch(known, { readUnderLock: lookup ?? undefined });
+    const people = await subjects.prepareMany(requests, lookup ? ledger.readUnderLock : undefined);
     const resolved = people.resolved;
-    const known = new Map<string, KnownSubject>(
-      resolved.map(({ subject, created }) => [subject.pseudonym, { identifiers: identifiersOf(subject), created }])
-    );
-    const ledger = await getService('ledger').batch(known);
+    for (const { subject, created } of resolved) {
+      known.set(subject.pseudonym, { identifiers: identifiersOf(subject), created });
+    }
     const inPlay = items.map(({ plan }) => [
       ...plan.offered,
       ...plan.gpcPurposes.filter((g) => !plan.offered.some((o) => o.key === g.key)),

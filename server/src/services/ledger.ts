@@ -181,42 +181,73 @@ const ledger = ({ strapi }: { strapi: Core.Strapi }) => {
   // The head as this transaction last locked or moved it. While the transaction holds the row lock no one
   // else can move the head, so a second read (lock() then append(), or two appends) is saved.
   const heads = new WeakMap<object, { seq: number | string; hash: string }>();
+  type QueryBuilder = ReturnType<Knex>;
 
-  /** Takes the chain head's row lock for the current transaction (a no-op for SQLite's single writer). */
-  const lockHead = async (trx: unknown) => {
-    const known = heads.get(trx as object);
-    if (known) return known;
-    const head = await knex()(TABLE.ledgerHead)
-      .transacting(trx as never)
-      .where({ name: HEAD })
-      .forUpdate()
-      .first();
-    if (!head) throw new Error('[consent] the ledger head is missing; was the plugin bootstrapped?');
-    heads.set(trx as object, head);
-    return head;
+  /**
+   * Takes the chain head's row lock for the current transaction (a no-op for SQLite's single writer), then
+   * runs `reads` under it and answers their rows, in order. On PostgreSQL they all go in one round trip
+   * (statements of one simple query): each statement of a READ COMMITTED transaction takes a new snapshot,
+   * so a read sees everything the writer the lock waited for committed (in one statement, a `WITH` taking
+   * the lock, it would not). Every round trip saved under the lock is a shorter wait for every writer
+   * queued behind it.
+   */
+  const lockHead = async (trx: unknown, reads: QueryBuilder[] = []) => {
+    let head = heads.get(trx as object);
+    let rows: Record<string, unknown>[][] | null = null;
+    if (!head) {
+      const lock = knex()(TABLE.ledgerHead).where({ name: HEAD }).forUpdate().limit(1);
+      if (reads.length && strapi.db.dialect.client === 'postgres') {
+        // A simple query takes no parameters, so knex inlines them, escaped: the head's name and, from the
+        // callers, identifier hashes (hex digests), never a value a request sent as such.
+        const results = await (trx as Knex).raw([lock, ...reads].map((q) => q.toString()).join(';\n'));
+        head = results[0].rows[0];
+        rows = results.slice(1).map((r: { rows: Record<string, unknown>[] }) => r.rows);
+      } else {
+        head = await lock.transacting(trx as never).first();
+      }
+      if (!head) throw new Error('[consent] the ledger head is missing; was the plugin bootstrapped?');
+      heads.set(trx as object, head);
+    }
+    if (!rows) {
+      rows = [];
+      for (const q of reads) rows.push((await q.transacting(trx as never)) as Record<string, unknown>[]);
+    }
+    return { head: head!, rows };
   };
 
   /**
    * Starts a batch in the current transaction, holding the head's lock: events added to it are chained
    * and their states moved in memory, then written by `write()` with one INSERT per table, however many
    * submissions they come from. `known` saves reads: the identifiers of the people concerned and which of
-   * them were created in this transaction.
+   * them were created in this transaction; it is read by `load()` and `writes()`, so a caller that finds
+   * its people under the lock (`readUnderLock`) fills it after this call.
    */
-  const batch = async (known: Map<string, KnownSubject> = new Map()): Promise<LedgerBatch> => {
+  const batch = async (
+    known: Map<string, KnownSubject> = new Map(),
+    options: { readUnderLock?: QueryBuilder } = {}
+  ): Promise<LedgerBatch & { readUnderLock: Record<string, unknown>[] }> => {
     if (!strapi.db.inTransaction()) throw new Error('[consent] ledger.batch() needs a surrounding transaction');
     return strapi.db.transaction(async ({ trx, onCommit }) => {
-      // The row lock serialises appends across instances (PostgreSQL, MySQL); SQLite has one writer.
-      const head = await lockHead(trx);
+      // The row lock serialises appends across instances (PostgreSQL, MySQL); SQLite has one writer. The
+      // webhook subscriptions and the caller's read go with it (one round trip on PostgreSQL).
+      const outboxes = getService('webhook-outbox');
+      const reads = [outboxes.subscriptionsQuery(), ...(options.readUnderLock ? [options.readUnderLock] : [])];
+      const {
+        head,
+        rows: [hooks, readUnderLock = []],
+      } = await lockHead(trx, reads);
       // The webhook deliveries of these events are written with them (D7): the outbox owns its rows, the
       // ledger's transaction carries them, so a rolled back event leaves no delivery and a committed one
       // is never lost.
-      const outbox = await getService('webhook-outbox').open(trx);
+      const outbox = await outboxes.open(trx, hooks);
       let seq = Number(head.seq);
       let prevHash: string = head.hash;
       const states = new Map<string, StateEntry>();
       const stored: StoredEvent[] = [];
 
-      const open: LedgerBatch = {
+      const open: LedgerBatch & { readUnderLock: Record<string, unknown>[] } = {
+        readUnderLock,
+
         async load(subjects: string[], purposes: string[]) {
           const stateful = [...new Set(subjects)].filter((p) => !known.get(p)?.created);
           if (stateful.length && purposes.length) await readStates(trx, states, stateful, [...new Set(purposes)]);

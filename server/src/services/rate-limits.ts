@@ -29,11 +29,16 @@ const rateLimits = ({ strapi }: { strapi: Core.Strapi }) => {
     // Outside any surrounding transaction: a refused request must still count, and a rolled-back
     // submission must not hold a lock on a counter row.
     const base = knex();
-    await base(TABLE.rateLimit)
+    const upsert = base(TABLE.rateLimit)
       .insert(row)
       .onConflict('bucket')
       .merge({ hits: base.raw('??.?? + 1', [TABLE.rateLimit, 'hits']) });
-    const stored = await base(TABLE.rateLimit).where({ bucket: row.bucket }).first('hits');
+    // PostgreSQL and SQLite answer the count from the upsert itself (one round trip); MySQL has no
+    // RETURNING, so it reads the row back.
+    const stored: { hits?: number | string } | undefined =
+      strapi.db.dialect.client === 'mysql'
+        ? (await upsert, await base(TABLE.rateLimit).where({ bucket: row.bucket }).first('hits'))
+        : (await upsert.returning('hits'))[0];
     // Roughly once per hundred hits, clear windows that ended; no cron needed and never a large delete.
     if (Math.random() < 0.01) await base(TABLE.rateLimit).where('expires_at', '<', new Date(now)).del();
     return Number(stored?.hits ?? 1);

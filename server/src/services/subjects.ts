@@ -155,6 +155,9 @@ const subjects = ({ strapi }: { strapi: Core.Strapi }) => {
     return out;
   };
 
+  /** A row as read, with its current-secret hashes. */
+  const holderRow = (r: SubjectRow) => current({ ...r, id: Number(r.id) });
+
   /**
    * Every subject holding one of these identifier hashes under any secret of the ring: one query (per 500
    * hashes of a type), each row seen with its current-secret hashes.
@@ -167,7 +170,7 @@ const subjects = ({ strapi }: { strapi: Core.Strapi }) => {
         const found = await onTable(strapi, TABLE.subject, (q) =>
           q.select(COLUMNS).whereIn(COLUMNS[HASH_COLUMN[type]], hashes.slice(i, i + LOOKUP_CHUNK))
         );
-        rows.push(...(found as unknown as SubjectRow[]).map((r) => current({ ...r, id: Number(r.id) })));
+        rows.push(...(found as unknown as SubjectRow[]).map(holderRow));
       }
     }
     return rows;
@@ -286,11 +289,33 @@ const subjects = ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     /**
+     * The read `prepareMany` makes, as one query its caller can send with the ledger lock (on PostgreSQL in
+     * the same round trip: `ledger.batch`'s `readUnderLock`); null when it takes more than one query.
+     */
+    holdersQuery(requests: SubjectRequest[]) {
+      const keys = requests.flatMap((r) => this.keys(r.identifiers));
+      const byType = ORDER.map((type) => ({
+        column: COLUMNS[HASH_COLUMN[type]],
+        hashes: [...new Set(keys.filter((k) => k.type === type).flatMap((k) => k.hashes))],
+      })).filter((t) => t.hashes.length > 0);
+      if (byType.length === 0 || byType.some((t) => t.hashes.length > LOOKUP_CHUNK)) return null;
+      return strapi.db
+        .connection(TABLE.subject)
+        .select(COLUMNS)
+        .where((w) => {
+          for (const t of byType) w.orWhereIn(t.column, t.hashes);
+        });
+    },
+
+    /**
      * `resolveMany` with the insert of the new people left to the caller (`writes`), who sends it with
      * its own writes (group commit). People to update are updated at once (rare: a known person with a
-     * new identifier, language or audience).
+     * new identifier, language or audience). `found`: the rows `holdersQuery` read, already under the lock.
      */
-    async prepareMany(requests: SubjectRequest[]): Promise<{ resolved: ResolvedSubject[]; writes: TableWrite[] }> {
+    async prepareMany(
+      requests: SubjectRequest[],
+      found?: Record<string, unknown>[]
+    ): Promise<{ resolved: ResolvedSubject[]; writes: TableWrite[] }> {
       const keys = requests.map((r) => this.keys(r.identifiers));
       // Who holds each identifier, kept current as people are created or given new identifiers below.
       const byKey = new Map<string, Subject>();
@@ -301,7 +326,8 @@ const subjects = ({ strapi }: { strapi: Core.Strapi }) => {
           if (hash) byKey.set(slot({ type, hash }), subject);
         }
       };
-      for (const row of await holders(keys.flat())) hold(row);
+      for (const row of found ? (found as unknown as SubjectRow[]).map(holderRow) : await holders(keys.flat()))
+        hold(row);
       const fresh = new Set<Subject>();
       const results: ResolvedSubject[] = [];
       for (const [i, { profile }] of requests.entries()) {

@@ -259,15 +259,19 @@ const webhookOutbox = ({ strapi }: { strapi: Core.Strapi }) => {
   };
 
   return {
+    /** The read of the subscriptions, for the ledger to send with its lock (`open`'s `hooks`). */
+    subscriptionsQuery() {
+      return knex()('strapi_webhooks').select('id', 'events', 'enabled');
+    },
+
     /**
      * Reads the subscriptions in the ledger's transaction, so the rows follow the webhooks as they are
-     * when the events commit. One small query per ledger transaction, whatever it writes.
+     * when the events commit. One small query per ledger transaction, whatever it writes; none when the
+     * ledger read them with its lock (`hooks`: the rows of `subscriptionsQuery`).
      */
-    async open(trx: unknown): Promise<OpenOutbox> {
-      const hooks = await knex()('strapi_webhooks')
-        .transacting(trx as never)
-        .select('id', 'events', 'enabled');
-      const subscriptions: Subscription[] = hooks
+    async open(trx: unknown, hooks?: Row[]): Promise<OpenOutbox> {
+      hooks ??= await this.subscriptionsQuery().transacting(trx as never);
+      const subscriptions: Subscription[] = hooks!
         .filter((h: Row) => enabled(h.enabled))
         .map((h: Row) => ({ id: String(h.id), events: new Set(eventsOf(h.events).filter(isConsentEvent)) }))
         .filter((s: Subscription) => s.events.size > 0);
