@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import type { Core } from '@strapi/strapi';
-import { errors } from '@strapi/utils';
 import type { Channel, ConsentState, LegalBasis } from '../../../shared/contracts/domain';
 import type { ConsentConfig } from '../config';
 import { PLUGIN_ID, UID } from '../constants';
@@ -146,16 +145,12 @@ const repermission = ({ strapi }: { strapi: Core.Strapi }) => {
       };
 
       /** Tonight's claim on asking this person about this purpose: false if another instance has it. */
-      const claim = async (pseudonym: string, purpose: string) => {
-        try {
-          const key = createHash('sha256').update(`${pseudonym}:${purpose}:${day}`).digest('hex');
-          await getService('rate-limits').window('re-permission', key, 1, 86_400);
-          return true;
-        } catch (error) {
-          if (error instanceof errors.RateLimitError) return false;
-          throw error;
-        }
-      };
+      const claim = (pseudonym: string, purpose: string) =>
+        getService('rate-limits').once(
+          're-permission',
+          createHash('sha256').update(`${pseudonym}:${purpose}:${day}`).digest('hex'),
+          86_400
+        );
 
       return {
         async add(person: Pick<SubjectRow, 'pseudonym' | 'email' | 'language'>, since: Date): Promise<void> {
