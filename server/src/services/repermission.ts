@@ -61,6 +61,21 @@ const repermission = ({ strapi }: { strapi: Core.Strapi }) => {
 
   const uniqueKeys = (grants: GrantRow[]) => [...new Set(grants.map((g) => g.purpose))];
 
+  /** Among `keys`, the purposes the person was sent a re-permission request about after `since`. */
+  const askedSince = async (pseudonym: string, keys: string[], since: Date): Promise<string[]> => {
+    const requests: { purpose: string; evidence: unknown }[] = await strapi.db.query(UID.event).findMany({
+      select: ['purpose', 'evidence'],
+      where: {
+        subject: pseudonym,
+        action: 'contacted',
+        actor: SYSTEM_ACTOR,
+        purpose: { $in: keys },
+        occurredAt: { $gt: since },
+      },
+    });
+    return requests.filter((r) => json(r.evidence)?.kind === REPERMISSION_KIND).map((r) => r.purpose);
+  };
+
   /**
    * The grants an answer can renew: current, among those the request asked about, and not waiting for
    * re-consent on a materially changed notice (going on is not agreeing to the new text). The page and
@@ -153,23 +168,22 @@ const repermission = ({ strapi }: { strapi: Core.Strapi }) => {
         );
 
       return {
-        async add(person: Pick<SubjectRow, 'pseudonym' | 'email' | 'language'>, since: Date): Promise<void> {
+        /**
+         * `known`: the person's email purposes with a current grant and those they were asked about since
+         * `since`, when the caller already read them for a page of people (services/retention.ts); read
+         * here otherwise.
+         */
+        async add(
+          person: Pick<SubjectRow, 'pseudonym' | 'email' | 'language'>,
+          since: Date,
+          known?: { purposes: string[]; asked: string[] }
+        ): Promise<void> {
           if (!person.email) return;
-          const keys = uniqueKeys((await grantsOf(person.pseudonym, now)).filter((g) => g.channel === 'email'));
+          const keys = known
+            ? [...new Set(known.purposes)]
+            : uniqueKeys((await grantsOf(person.pseudonym, now)).filter((g) => g.channel === 'email'));
           if (keys.length === 0) return;
-          const requests: { purpose: string; evidence: unknown }[] = await strapi.db.query(UID.event).findMany({
-            select: ['purpose', 'evidence'],
-            where: {
-              subject: person.pseudonym,
-              action: 'contacted',
-              actor: SYSTEM_ACTOR,
-              purpose: { $in: keys },
-              occurredAt: { $gt: since },
-            },
-          });
-          const asked = new Set(
-            requests.filter((r) => json(r.evidence)?.kind === REPERMISSION_KIND).map((r) => r.purpose)
-          );
+          const asked = new Set(known ? known.asked : await askedSince(person.pseudonym, keys, since));
           const { language } = pickTemplate('repermission', person.language ?? 'en', cfg.email.templates);
           for (const purpose of keys) {
             if (asked.has(purpose)) continue;
