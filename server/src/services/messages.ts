@@ -800,6 +800,40 @@ const messages = ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     /**
+     * Retention of sends: a job finished more than `retention.messageAddressDays` ago loses its
+     * recipients' addresses and per-recipient placeholders (a re-permission mail's renew link among them);
+     * each row keeps its outcome, reason codes and pseudonym, so the counts and the `contacted` proof stay.
+     * A job is cleared once (`addressesClearedAt`), so a night reads only the jobs that finished since.
+     */
+    async clearAddresses(now = new Date()): Promise<{ messages: number; recipients: number }> {
+      const days = (strapi.config.get(`plugin::${PLUGIN_ID}`) as ConsentConfig).retention.messageAddressDays;
+      if (days == null) return { messages: 0, recipients: 0 };
+      const cutoff = new Date(now.getTime() - days * 86_400_000);
+      const due: { id: number | string }[] = await knex()(TABLE.message)
+        .select('id')
+        .where({ status: 'done' })
+        .where('finished_at', '<', cutoff)
+        .whereNull('addresses_cleared_at');
+      let recipients = 0;
+      for (const { id } of due) {
+        await strapi.db.transaction(async () => {
+          recipients += Number(
+            await onTable(strapi, TABLE.messageRecipient, (q) =>
+              q
+                .where({ message: id })
+                .where((w: any) => w.whereNotNull('email').orWhereNotNull('placeholders'))
+                .update({ email: null, placeholders: null, updated_at: now })
+            )
+          );
+          await onTable(strapi, TABLE.message, (q) =>
+            q.where({ id }).update({ addresses_cleared_at: now, updated_at: now })
+          );
+        });
+      }
+      return { messages: due.length, recipients };
+    },
+
+    /**
      * Erasure (Art. 17): the person's address leaves every send, and what was still to be sent to them is
      * skipped (`erased`). Runs in the eraser's transaction. Their `contacted` events stay (pseudonymous).
      */
