@@ -78,6 +78,28 @@ export const cronTasks = (strapi: Core.Strapi) => ({
     },
     options: { rule: '7 4 * * *' },
   },
+  // Sends keep their recipients' addresses `retention.messageAddressDays` after they finished; the
+  // webhook outbox its delivered rows `retention.webhookDeliveredDays`, its failed ones `webhookFailedDays`.
+  'consent:message-retention': {
+    task: async () => {
+      const { messages, recipients } = await getService('messages').clearAddresses();
+      if (recipients)
+        strapi.log.info(
+          `[consent] ${recipients} recipient address(es) of ${messages} finished send(s) past retention.messageAddressDays cleared`
+        );
+    },
+    options: { rule: '27 4 * * *' },
+  },
+  'consent:webhook-delivery-retention': {
+    task: async () => {
+      const { delivered, failed } = await getService('webhook-outbox').purge();
+      if (delivered || failed)
+        strapi.log.info(
+          `[consent] ${delivered} delivered and ${failed} failed webhook deliver(y/ies) past their retention deleted`
+        );
+    },
+    options: { rule: '37 4 * * *' },
+  },
   // After a secret rotation: people and suppression entries still under a previous secret are rewritten
   // under the current one, so that secret can be retired (docs/operations.md). Nothing to do, and no
   // query, without `previousSecrets`.

@@ -83,6 +83,8 @@ describe('B4, I3, I4, I7, N7: the retention jobs follow server.cron.enabled', ()
     'consent:prospect-purge',
     'consent:suppression-retention',
     'consent:import-batch-retention',
+    'consent:message-retention',
+    'consent:webhook-delivery-retention',
     'consent:identifier-rehash',
   ];
   const bootCapturing = async (cron: 'true' | 'false') => {

@@ -417,6 +417,171 @@ describe('At most once: a restart never sends a row twice', () => {
   });
 });
 
+describe('Recovery after a stop: every mail once, every `contacted` event once', () => {
+  const CHILD_MESSAGES = {
+    worker: true,
+    maxRecipientsPerCall: 1000,
+    maxTemplateBytes: 4096,
+    batchSize: 200,
+    claimTimeoutSeconds: 600,
+  };
+  const long = () => new Date(Date.now() - 3600_000);
+  const hold = async () => {
+    await messages().stop();
+    app.strapi.config.set('plugin::consent.messages.worker', false);
+  };
+  const queue = async (emails: string[]) =>
+    (
+      await post({
+        purpose: 'newsletter',
+        channel: 'email',
+        recipients: emails.map((email) => ({ email })),
+        template: TEMPLATE,
+      })
+    ).body.data.id as number;
+  const contactedBy = async (id: number) =>
+    (await knex()(TABLE.event).where({ action: 'contacted' })).filter(
+      (e: { evidence: unknown }) =>
+        (typeof e.evidence === 'string' ? JSON.parse(e.evidence) : e.evidence)?.message === id
+    );
+
+  it('C8, I5: a mail sent but never recorded (the stop fell between the two) gets its event once, with two instances recovering at once', async () => {
+    await hold();
+    smtp.mails.length = 0;
+    const id = await queue([emailOf(30)]);
+    const pseudonym = (
+      await knex()(TABLE.subject)
+        .where({ email: emailOf(30) })
+        .first()
+    ).pseudonym;
+    await knex()(TABLE.messageRecipient).where({ message: id }).update({
+      status: 'sent',
+      subject: pseudonym,
+      claim: 'old',
+      claimed_at: long(),
+      sent_at: long(),
+      recorded_at: null,
+    });
+    await knex()(TABLE.message).where({ id }).update({ status: 'sending', started_at: long() });
+
+    const second = await startChildInstance(app.database, {
+      env: { CONSENT_TEST_SMTP_PORT: String(smtp.port) },
+      pluginConfig: { publicUrl: PUBLIC_URL, messages: CHILD_MESSAGES },
+    });
+    try {
+      await Promise.all([runWorker(), second.call('messages', 'wake', [[]])]);
+      await second.call('messages', 'wake', [[]]);
+      await runWorker();
+    } finally {
+      await second.stop();
+    }
+    const events = await contactedBy(id);
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ subject: pseudonym, action: 'contacted', actor: expect.any(String) });
+    expect(
+      await knex()(TABLE.messageRecipient).where({ message: id }).whereNull('recorded_at').first()
+    ).toBeUndefined();
+    expect((await get(`/api/consent/messages/${id}`)).body.data).toMatchObject({ status: 'done', counts: { sent: 1 } });
+    // Not mailed again.
+    expect(smtp.mails).toHaveLength(0);
+    await expectStatesEqualReplay(app.strapi);
+  });
+
+  it('a job left `preparing` by a stopped instance is dropped whole by the next worker (nothing sent); one still being read elsewhere is left alone', async () => {
+    await hold();
+    smtp.mails.length = 0;
+    // Abandoned: its reader stopped an hour ago (no heartbeat since).
+    const abandoned = await queue([emailOf(31), emailOf(32)]);
+    await knex()(TABLE.message)
+      .where({ id: abandoned })
+      .update({ status: 'preparing', created_at: long(), updated_at: long() });
+    // Old, but its reader (another instance) wrote a page a moment ago: still alive.
+    const reading = await queue([emailOf(33)]);
+    await knex()(TABLE.message)
+      .where({ id: reading })
+      .update({ status: 'preparing', created_at: long(), updated_at: new Date() });
+
+    const second = await startChildInstance(app.database, {
+      env: { CONSENT_TEST_SMTP_PORT: String(smtp.port) },
+      pluginConfig: { publicUrl: PUBLIC_URL, messages: CHILD_MESSAGES },
+    });
+    try {
+      await Promise.all([runWorker(), second.call('messages', 'wake', [[]])]);
+      expect((await get(`/api/consent/messages/${abandoned}`)).status).toBe(404);
+      expect(await count(TABLE.messageRecipient, { message: abandoned })).toBe(0);
+      expect((await knex()(TABLE.message).where({ id: reading }).first()).status).toBe('preparing');
+      expect(await count(TABLE.messageRecipient, { message: reading })).toBe(1);
+      expect(smtp.mails).toHaveLength(0);
+
+      // Its reader finishes: the job is sent, once, whichever instance takes it.
+      await knex()(TABLE.message).where({ id: reading }).update({ status: 'queued' });
+      await Promise.all([messages().wake(), second.call('messages', 'wake', [[]])]);
+      await messages().wake();
+    } finally {
+      await second.stop();
+    }
+    expect((await get(`/api/consent/messages/${reading}`)).body.data).toMatchObject({
+      status: 'done',
+      counts: { total: 1, sent: 1 },
+    });
+    expect(smtp.mails.flatMap((m) => m.to)).toEqual([emailOf(33)]);
+    expect(await contactedBy(abandoned)).toHaveLength(0);
+  });
+
+  it('one address gets one mail: two people sharing an address in an audience, the same address twice in a list', async () => {
+    smtp.mails.length = 0;
+    // A second person on file with reader40's address (an address given again after a change, a household).
+    const original = await knex()(TABLE.subject)
+      .where({ email: emailOf(40) })
+      .first();
+    const { id: _id, ...copy } = original;
+    const twin = `${original.pseudonym.slice(0, -4)}twin`;
+    await knex()(TABLE.subject).insert({ ...copy, pseudonym: twin, document_id: `${original.document_id}-twin` });
+    await consent()
+      .service('ledger')
+      .append([
+        {
+          subject: twin,
+          purpose: 'newsletter',
+          channel: 'email',
+          action: 'granted',
+          state: 'granted',
+          method: 'import',
+          legalBasis: 'consent',
+          actor: 'import:test',
+        },
+      ]);
+
+    const res = await post({ purpose: 'newsletter', channel: 'email', audience: 'newsletter', template: TEMPLATE });
+    expect(res.status).toBe(202);
+    await runWorker();
+    const job = (await get(`/api/consent/messages/${res.body.data.id}?pageSize=1000`)).body.data;
+    expect(job.status).toBe('done');
+    const rows = job.recipients.map((r: { email: string }) => r.email);
+    expect(new Set(rows).size).toBe(rows.length);
+    const to = smtp.mails.flatMap((m) => m.to);
+    expect(to.filter((a) => a === emailOf(40))).toHaveLength(1);
+    expect(new Set(to).size).toBe(to.length);
+    expect(to).toHaveLength(job.counts.sent);
+
+    // A caller's list: the same address twice (in any case) is one recipient.
+    smtp.mails.length = 0;
+    const listed = await post({
+      purpose: 'newsletter',
+      channel: 'email',
+      recipients: [{ email: emailOf(41) }, { email: emailOf(41).toUpperCase() }],
+      template: TEMPLATE,
+    });
+    await messages().wake();
+    expect((await get(`/api/consent/messages/${listed.body.data.id}`)).body.data).toMatchObject({
+      status: 'done',
+      counts: { total: 1, sent: 1 },
+    });
+    expect(smtp.mails.flatMap((m) => m.to)).toEqual([emailOf(41)]);
+    await expectStatesEqualReplay(app.strapi);
+  });
+});
+
 describe('Admin: the jobs and their progress, under plugin::consent.messages.read', () => {
   it('lists jobs with counts for a role holding the action; 403 without it', async () => {
     const reader = adminApi(

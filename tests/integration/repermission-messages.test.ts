@@ -7,6 +7,7 @@
 import { TABLE, UID } from '../../server/src/constants';
 import { monthsBefore } from '../../server/src/domain/retention-rules';
 import { ERASED_IDENTIFIERS, setupForm } from '../harness/consent-setup';
+import { startChildInstance } from '../harness/child-instance';
 import { expectStatesEqualReplay, replayThenStop } from '../harness/ledger-replay';
 import { startSmtp, type ReceivedMail, type SmtpListener } from '../harness/smtp';
 import { bootStrapi, type TestStrapi } from '../harness/strapi';
@@ -280,6 +281,48 @@ describe('I4, D10: the re-permission request is a message of the messages servic
       'newsletter',
       'partners',
     ]);
+  });
+
+  it('I4: two runs of one night at once (two instances, and twice on one) queue each person once per purpose', async () => {
+    // Due tonight, never asked: a clean night for them.
+    people.noah = await subscriber('noah@example.fr', endingIn(20), ['newsletter', 'partners'], 'de');
+    people.ines = await subscriber('ines@example.fr', endingIn(20), ['newsletter'], 'en');
+    people.lea = await subscriber('lea@example.fr', endingIn(20), ['newsletter'], 'en');
+    smtp.mails.length = 0;
+    const second = await startChildInstance(app.database, {
+      env: { CONSENT_TEST_SMTP_PORT: String(smtp.port) },
+      pluginConfig: { publicUrl: PUBLIC_URL, email: { unsubscribeMailto: 'unsubscribe@shop.example', templates: {} } },
+    });
+    let runs: { requested: number; messages: number[] }[];
+    try {
+      // The default night (now): the child's clock and ours agree on the day.
+      const [[there], ...here] = await Promise.all([
+        second.results<{ requested: number; messages: number[] }>('retention', 'requestRepermission', [[]]),
+        retention().requestRepermission(),
+        retention().requestRepermission(),
+      ]);
+      runs = [there, ...here];
+      await settled(runs.flatMap((r) => r.messages));
+    } finally {
+      await second.stop();
+    }
+    // noah: newsletter and partners (German); ines and lea: newsletter (English). Four requests, once each.
+    expect(runs.reduce((n, r) => n + r.requested, 0)).toBe(4);
+    const jobs = await Promise.all(runs.flatMap((r) => r.messages).map((id) => messages().find(id)));
+    const rows = jobs.flatMap((j) => j.recipients.map((r: { email: string }) => `${j.purpose}|${r.email}`));
+    expect(rows.sort()).toEqual([
+      'newsletter|ines@example.fr',
+      'newsletter|lea@example.fr',
+      'newsletter|noah@example.fr',
+      'partners|noah@example.fr',
+    ]);
+    expect(mailsTo('noah@example.fr')).toHaveLength(2);
+    expect(mailsTo('ines@example.fr')).toHaveLength(1);
+    expect(mailsTo('lea@example.fr')).toHaveLength(1);
+    for (const who of [people.noah, people.ines, people.lea]) {
+      const purposes = (await requestsOf(who)).map((r: { purpose: string }) => r.purpose).sort();
+      expect(purposes).toEqual(who === people.noah ? ['newsletter', 'partners'] : ['newsletter']);
+    }
   });
 
   it('the chain verifies and every state equals a replay of the ledger', async () => {

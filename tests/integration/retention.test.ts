@@ -305,6 +305,9 @@ describe('I3: suppression entries are kept at least suppressionMinMonths, by def
       suppressionMaxMonths: null,
       importBatchDays: 30,
       proofYears: 5,
+      messageAddressDays: 30,
+      webhookDeliveredDays: 7,
+      webhookFailedDays: 90,
     });
     const count = await consent().service('suppression').count();
     expect(await retention().pruneSuppressions(new Date(now.getTime() + 100 * 365 * DAY))).toEqual({ deleted: 0 });

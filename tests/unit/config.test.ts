@@ -148,6 +148,9 @@ describe('validateConfig', () => {
         suppressionMaxMonths: null,
         importBatchDays: 30,
         proofYears: 5,
+        messageAddressDays: 30,
+        webhookDeliveredDays: 7,
+        webhookFailedDays: 90,
       });
     });
 
@@ -172,6 +175,16 @@ describe('validateConfig', () => {
       [{ repermissionDays: 3 }, /consent\.retention\.repermissionDays must be greater than or equal to 7/],
       [{ repermissionDays: 400 }, /consent\.retention\.repermissionDays must be less than or equal to 365/],
       [{ repermissionDays: '30' }, /consent\.retention\.repermissionDays must be a `number`/],
+      [
+        { messageAddressDays: 0 },
+        /consent\.retention\.messageAddressDays must be at least 1 \(days a finished send keeps its addresses\) or null/,
+      ],
+      [{ messageAddressDays: undefined }, /consent\.retention\.messageAddressDays must be defined/],
+      [{ webhookDeliveredDays: 0 }, /consent\.retention\.webhookDeliveredDays must be at least 1/],
+      [
+        { webhookFailedDays: 3 },
+        /consent\.retention\.webhookFailedDays must be null or at least retention\.webhookDeliveredDays \(7\)/,
+      ],
     ])('refuses %j', (over, message) => {
       expect(() => validateConfig(retention(over), 'development')).toThrow(message);
     });

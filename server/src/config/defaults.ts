@@ -127,6 +127,19 @@ export interface ConsentConfig {
      * each use) holds whatever this says. `null` keeps proof forever.
      */
     proofYears: number | null;
+    /**
+     * Days a finished send keeps its recipients' addresses (and their per-recipient placeholders); then the
+     * nightly job clears them, keeping each row's outcome, reason codes and pseudonym (the counts stay).
+     * `null` keeps them until the person's erasure.
+     */
+    messageAddressDays: number | null;
+    /** Days a delivered webhook delivery (`consent_webhook_deliveries`) is kept; then it is deleted. */
+    webhookDeliveredDays: number;
+    /**
+     * Days a failed (given up) webhook delivery is kept after its last attempt, for an admin to see and retry;
+     * then it is deleted. Pending deliveries are never deleted. `null` keeps failed ones forever.
+     */
+    webhookFailedDays: number | null;
   };
   /**
    * Compliance reports (issue 22): `maxSpanDays` is the longest period one report covers (both ends
@@ -204,6 +217,13 @@ export const defaultConfig: ConsentConfig = {
     importBatchDays: 30,
     // I5: the French civil limitation period (C. civ. 2224), which also covers the German 3 years from year-end.
     proofYears: 5,
+    // A month: long enough to answer "did my mail go to X?" after a send, short enough not to keep a
+    // mailing list's addresses beside the subjects table, which already holds them.
+    messageAddressDays: 30,
+    // A week covers a receiver's incident review; a delivered row holds no personal data, only the noise.
+    webhookDeliveredDays: 7,
+    // A quarter: an admin has time to notice a failure, fix the receiver and retry.
+    webhookFailedDays: 90,
   },
   // A year and a day: a calendar year, leap years included, in one report; longer periods take longer to count.
   reports: { maxSpanDays: 366, sampleSize: 5 },

@@ -275,6 +275,28 @@ export const configSchema = (production: boolean) =>
             .integer('${path} must be a whole number of days')
             .min(1, '${path} must be at least 1 (days an import reference is remembered for retries)')
             .required(),
+          // Days a finished send keeps its recipients' addresses; null keeps them until erasure.
+          messageAddressDays: yup
+            .number()
+            .integer('${path} must be a whole number of days')
+            .min(1, '${path} must be at least 1 (days a finished send keeps its addresses) or null')
+            .nullable()
+            .defined(),
+          webhookDeliveredDays: yup
+            .number()
+            .integer('${path} must be a whole number of days')
+            .min(1, '${path} must be at least 1 (days a delivered webhook delivery is kept)')
+            .required(),
+          // Failed deliveries wait for an admin's retry at least as long as delivered ones are kept.
+          webhookFailedDays: yup
+            .number()
+            .integer('${path} must be a whole number of days')
+            .nullable()
+            .defined()
+            .min(
+              yup.ref('webhookDeliveredDays'),
+              '${path} must be null or at least retention.webhookDeliveredDays (${min})'
+            ),
           // I5: years of proof after a consent ended; null keeps it forever.
           proofYears: yup
             .number()

@@ -128,6 +128,8 @@ const messages = ({ strapi }: { strapi: Core.Strapi }) => {
   let running: Promise<void> | null = null;
   let stopped = true;
   let again = false;
+  // When this instance last recovered stale claims (0: not yet, so the first run after start does).
+  let recoveredAt = 0;
   // Audiences being read into recipient rows by this instance (enqueue answers before they are complete).
   const filling = new Set<Promise<void>>();
   let closing = false;
@@ -152,6 +154,25 @@ const messages = ({ strapi }: { strapi: Core.Strapi }) => {
       updated_at: now,
       published_at: now,
     }));
+  };
+
+  /**
+   * The addresses of a page not yet among the job's recipients, each once: two people can share an
+   * address (a household, an address given again after a change), and one address gets one mail. Checked
+   * against the stored rows, so memory stays flat over a large audience.
+   */
+  const newAddresses = async (message: number, emails: string[]): Promise<string[]> => {
+    const unique = [...new Set(emails)];
+    if (unique.length === 0) return [];
+    const taken = new Set<string>();
+    for (let i = 0; i < unique.length; i += INSERT_PAGE) {
+      const rows: { email: string }[] = await knex()(TABLE.messageRecipient)
+        .select('email')
+        .where({ message })
+        .whereIn('email', unique.slice(i, i + INSERT_PAGE));
+      for (const r of rows) taken.add(r.email);
+    }
+    return unique.filter((e) => !taken.has(e));
   };
 
   const countsOf = async (ids: number[]): Promise<Map<number, MessageCounts>> => {
@@ -243,10 +264,11 @@ const messages = ({ strapi }: { strapi: Core.Strapi }) => {
     const byJob = new Map<number, Record<string, any>[]>();
     for (const r of unrecorded) byJob.set(Number(r.message), [...(byJob.get(Number(r.message)) ?? []), r]);
     for (const [id, rows] of byJob) {
-      const job = await strapi.db.query(UID.message).findOne({ where: { id } });
+      const job = (await strapi.db.query(UID.message).findOne({ where: { id } })) as JobRow | null;
       if (job)
         await recordContacts(
           job,
+          await legalBasisOf(job),
           rows.map((r) => ({
             id: Number(r.id),
             subject: r.subject,
@@ -255,15 +277,23 @@ const messages = ({ strapi }: { strapi: Core.Strapi }) => {
           }))
         );
     }
-    // An audience being read when its instance stopped: nothing of it was sent; it is dropped.
-    const abandoned = await strapi.db
-      .query(UID.message)
-      .findMany({ where: { status: 'preparing', createdAt: { $lt: cutoff } } });
-    for (const job of abandoned as JobRow[]) {
-      await knex()(TABLE.messageRecipient).where({ message: job.id }).delete();
-      await strapi.db.query(UID.message).delete({ where: { id: job.id } });
+    // An audience being read when its instance stopped: nothing of it was sent; it is dropped. Judged by
+    // the job's heartbeat (`updated_at`, touched after each page), not its age: a large audience another
+    // live instance is still reading can take longer than the claim timeout.
+    const abandoned: { id: number | string }[] = await knex()(TABLE.message)
+      .select('id')
+      .where({ status: 'preparing' })
+      .where('updated_at', '<', cutoff);
+    for (const { id } of abandoned) {
+      // Conditional: the job that moved on (its reader finished it) or that another instance dropped first is left.
+      const dropped = await knex()(TABLE.message)
+        .where({ id, status: 'preparing' })
+        .where('updated_at', '<', cutoff)
+        .delete();
+      if (!dropped) continue;
+      await knex()(TABLE.messageRecipient).where({ message: id }).delete();
       strapi.log.warn(
-        `[consent] message ${job.id}: its audience was still being read when an instance stopped; nothing was sent, it is dropped`
+        `[consent] message ${id}: its audience was still being read when an instance stopped; nothing was sent, it is dropped`
       );
     }
   };
@@ -272,7 +302,7 @@ const messages = ({ strapi }: { strapi: Core.Strapi }) => {
    * One `contacted` event per mail sent (C8, I5), appended in the caller's transaction under the ledger
    * lock, with the rows it proves marked recorded.
    */
-  const appendContacts = async (job: JobRow, sent: SentMail[]) => {
+  const appendContacts = async (job: JobRow, basis: string, sent: SentMail[]) => {
     if (sent.length === 0) return;
     const ledger = getService('ledger');
     await ledger.lock();
@@ -281,7 +311,6 @@ const messages = ({ strapi }: { strapi: Core.Strapi }) => {
       sent.map((s) => s.subject),
       [job.purpose]
     );
-    const purpose = (await getService('purposes').byKeys([job.purpose])).get(job.purpose);
     open.add(
       sent.map((s): NewEvent => {
         const current = open.state(s.subject, job.purpose, 'email');
@@ -293,7 +322,7 @@ const messages = ({ strapi }: { strapi: Core.Strapi }) => {
           // What the mail relied on, unchanged: a `contacted` event never moves a state.
           state: current?.state ?? 'none',
           method: 'api',
-          legalBasis: current?.legalBasis ?? purpose?.legalBasis ?? 'consent',
+          legalBasis: (current?.legalBasis ?? basis) as NewEvent['legalBasis'],
           actor: job.actor,
           evidence: { kind: 'sent', ...(s.evidence ?? {}), message: job.id },
           occurredAt: s.sentAt,
@@ -314,20 +343,52 @@ const messages = ({ strapi }: { strapi: Core.Strapi }) => {
     }
   };
 
-  /** Rows sent but never recorded (their instance stopped in between): their events now. */
-  const recordContacts = (job: JobRow, sent: SentMail[]) => strapi.db.transaction(() => appendContacts(job, sent));
+  /**
+   * Rows sent but never recorded (their instance stopped in between): their events now, once. Two
+   * instances recovering at once read the same rows; under the ledger lock only those still unrecorded
+   * are recorded, so the second finds them done.
+   */
+  const recordContacts = (job: JobRow, basis: string, sent: SentMail[]) =>
+    strapi.db.transaction(async () => {
+      await getService('ledger').lock();
+      const open = new Set<number>();
+      for (let i = 0; i < sent.length; i += INSERT_PAGE) {
+        const rows: { id: number | string }[] = await onTable(strapi, TABLE.messageRecipient, (q) =>
+          q
+            .select('id')
+            .whereIn(
+              'id',
+              sent.slice(i, i + INSERT_PAGE).map((s) => s.id)
+            )
+            .where({ status: 'sent' })
+            .whereNull('recorded_at')
+        );
+        for (const r of rows) open.add(Number(r.id));
+      }
+      await appendContacts(
+        job,
+        basis,
+        sent.filter((s) => open.has(s.id))
+      );
+    });
+
+  /** The legal basis a `contacted` event names for someone without a state on the job's purpose. */
+  const legalBasisOf = async (job: JobRow): Promise<string> =>
+    (await getService('purposes').byKeys([job.purpose])).get(job.purpose)?.legalBasis ?? 'consent';
 
   /** A slice's outcomes: sent rows with their person and time, failed ones, and the `contacted` events, at once. */
-  const settle = (job: JobRow, claim: string, outcomes: (SentMail & { ok: boolean })[]) =>
+  const settle = (job: JobRow, basis: string, claim: string, outcomes: (SentMail & { ok: boolean })[]) =>
     strapi.db.transaction(async () => {
-      const sent = outcomes.filter((o) => o.ok);
+      const sent: SentMail[] = [];
       const failed = outcomes.filter((o) => !o.ok).map((o) => o.id);
-      for (const o of sent) {
-        await onTable(strapi, TABLE.messageRecipient, (q) =>
+      for (const o of outcomes.filter((x) => x.ok)) {
+        // Still ours: a row another instance recovered meanwhile (recorded `interrupted`) gets no event.
+        const mine = await onTable(strapi, TABLE.messageRecipient, (q) =>
           q
             .where({ id: o.id, claim })
             .update({ status: 'sent', subject: o.subject, sent_at: o.sentAt, updated_at: o.sentAt })
         );
+        if (Number(mine) > 0) sent.push(o);
       }
       if (failed.length) {
         await onTable(strapi, TABLE.messageRecipient, (q) =>
@@ -337,7 +398,7 @@ const messages = ({ strapi }: { strapi: Core.Strapi }) => {
             .update({ status: 'failed', reasons: JSON.stringify([FAILURE_REASONS.provider]), updated_at: new Date() })
         );
       }
-      await appendContacts(job, sent);
+      await appendContacts(job, basis, sent);
     });
 
   /** A mail to one eligible person, with their own links: `true` once the provider accepted it. */
@@ -381,7 +442,7 @@ const messages = ({ strapi }: { strapi: Core.Strapi }) => {
    * Takes and sends one batch of `job`. Answers false when the job has nothing left to take (it is then
    * marked done once no other instance holds a row of it).
    */
-  const processBatch = async (job: JobRow): Promise<boolean> => {
+  const processBatch = async (job: JobRow, basis: string): Promise<boolean> => {
     const size = config().batchSize;
     const candidates: number[] = (
       await knex()(TABLE.messageRecipient)
@@ -474,7 +535,7 @@ const messages = ({ strapi }: { strapi: Core.Strapi }) => {
         }
       };
       await Promise.all(Array.from({ length: Math.min(SEND_CONCURRENCY, slice.length) }, worker));
-      await settle(job, claim, outcomes);
+      await settle(job, basis, claim, outcomes);
     }
     return true;
   };
@@ -482,8 +543,14 @@ const messages = ({ strapi }: { strapi: Core.Strapi }) => {
   /** Works until no job has a row left to take, or the worker is stopped. */
   const drain = async () => {
     await Promise.allSettled([...filling]);
-    await recover();
+    // Recovery reads every stale claim: at start, then once per claim timeout (no claim goes stale sooner),
+    // not on every wake (a wake per enqueued message would otherwise scan the table each time).
+    if (Date.now() - recoveredAt >= config().claimTimeoutSeconds * 1000) {
+      recoveredAt = Date.now();
+      await recover();
+    }
     const finished = new Set<number>();
+    const bases = new Map<number, string>();
     for (;;) {
       if (stopped) return;
       const job = (await strapi.db.query(UID.message).findOne({
@@ -491,7 +558,8 @@ const messages = ({ strapi }: { strapi: Core.Strapi }) => {
         orderBy: { id: 'asc' },
       })) as JobRow | null;
       if (!job) return;
-      const more = await processBatch(job);
+      if (!bases.has(job.id)) bases.set(job.id, await legalBasisOf(job));
+      const more = await processBatch(job, bases.get(job.id)!);
       if (!more) finished.add(job.id);
     }
   };
@@ -576,13 +644,29 @@ const messages = ({ strapi }: { strapi: Core.Strapi }) => {
             for await (const members of pages) {
               // Shutting down: the job is dropped whole (nothing of it was sent) rather than left half read.
               if (closing) throw new Error('the instance is stopping');
-              const page = members.filter((m) => m.email).map((m) => ({ email: m.email! }));
-              await writeAll(strapi, [{ table: TABLE.messageRecipient, insert: recipientRows(id, position, page) }]);
+              const page = await newAddresses(
+                id,
+                members.filter((m) => m.email).map((m) => m.email!)
+              );
+              await writeAll(strapi, [
+                {
+                  table: TABLE.messageRecipient,
+                  insert: recipientRows(
+                    id,
+                    position,
+                    page.map((email) => ({ email }))
+                  ),
+                },
+              ]);
               position += page.length;
+              // The heartbeat recovery judges an abandoned read by (a long audience outlives the claim timeout).
+              await knex()(TABLE.message).where({ id }).update({ updated_at: new Date() });
             }
-            await strapi.db
-              .query(UID.message)
-              .update({ where: { id }, data: { status: 'queued', total: position - 1 } });
+            const queued = await knex()(TABLE.message)
+              .where({ id, status: 'preparing' })
+              .update({ status: 'queued', total: position - 1, updated_at: new Date() });
+            // Dropped meanwhile by another instance's recovery: the rows written since go with it.
+            if (!queued) await knex()(TABLE.messageRecipient).where({ message: id }).delete();
           } catch (error) {
             strapi.log.error(
               `[consent] message ${id}: its audience could not be read, nothing was sent: ${redactIdentifiers((error as Error).message)}`
@@ -672,6 +756,7 @@ const messages = ({ strapi }: { strapi: Core.Strapi }) => {
     /** Starts this instance's worker (bootstrap): unfinished jobs resume at once. */
     start() {
       closing = false;
+      recoveredAt = 0;
       if (!config().worker) return;
       stopped = false;
       void service.wake();
@@ -712,6 +797,40 @@ const messages = ({ strapi }: { strapi: Core.Strapi }) => {
       timer = null;
       await Promise.allSettled([...filling]);
       await running;
+    },
+
+    /**
+     * Retention of sends: a job finished more than `retention.messageAddressDays` ago loses its
+     * recipients' addresses and per-recipient placeholders (a re-permission mail's renew link among them);
+     * each row keeps its outcome, reason codes and pseudonym, so the counts and the `contacted` proof stay.
+     * A job is cleared once (`addressesClearedAt`), so a night reads only the jobs that finished since.
+     */
+    async clearAddresses(now = new Date()): Promise<{ messages: number; recipients: number }> {
+      const days = (strapi.config.get(`plugin::${PLUGIN_ID}`) as ConsentConfig).retention.messageAddressDays;
+      if (days == null) return { messages: 0, recipients: 0 };
+      const cutoff = new Date(now.getTime() - days * 86_400_000);
+      const due: { id: number | string }[] = await knex()(TABLE.message)
+        .select('id')
+        .where({ status: 'done' })
+        .where('finished_at', '<', cutoff)
+        .whereNull('addresses_cleared_at');
+      let recipients = 0;
+      for (const { id } of due) {
+        await strapi.db.transaction(async () => {
+          recipients += Number(
+            await onTable(strapi, TABLE.messageRecipient, (q) =>
+              q
+                .where({ message: id })
+                .where((w: any) => w.whereNotNull('email').orWhereNotNull('placeholders'))
+                .update({ email: null, placeholders: null, updated_at: now })
+            )
+          );
+          await onTable(strapi, TABLE.message, (q) =>
+            q.where({ id }).update({ addresses_cleared_at: now, updated_at: now })
+          );
+        });
+      }
+      return { messages: due.length, recipients };
     },
 
     /**

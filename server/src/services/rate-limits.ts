@@ -89,6 +89,23 @@ const rateLimits = ({ strapi }: { strapi: Core.Strapi }) => {
       );
     },
 
+    /**
+     * A claim: true for exactly one caller per `key` and window, across instances. Not `window(…, 1, …)`:
+     * its count is read after the upsert, so two hits at once both read 2 and both are refused, and a
+     * claim nobody wins is work nobody does. Here the row is created empty and taken by a conditional
+     * update, whose affected-row count only one caller sees as 1.
+     */
+    async once(scope: string, key: string, windowSeconds: number): Promise<boolean> {
+      const window = Math.floor(Date.now() / (windowSeconds * 1000));
+      const bucket = `${bucketOf(scope, key)}:${window}`;
+      const base = knex();
+      await base(TABLE.rateLimit)
+        .insert({ bucket, hits: 0, expires_at: new Date((window + 1) * windowSeconds * 1000) })
+        .onConflict('bucket')
+        .ignore();
+      return Number(await base(TABLE.rateLimit).where({ bucket, hits: 0 }).update({ hits: 1 })) === 1;
+    },
+
     /** A limit of its own (e.g. one confirmation mail per address per `resendAfterSeconds`). */
     async window(scope: string, key: string, max: number, windowSeconds: number) {
       await limit(bucketOf(scope, key), max, windowSeconds, 'Please wait before asking again');

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import type { Core } from '@strapi/strapi';
-import { errors } from '@strapi/utils';
 import type { Channel, ConsentState, LegalBasis } from '../../../shared/contracts/domain';
 import type { ConsentConfig } from '../config';
 import { PLUGIN_ID, UID } from '../constants';
@@ -61,6 +60,21 @@ const repermission = ({ strapi }: { strapi: Core.Strapi }) => {
   };
 
   const uniqueKeys = (grants: GrantRow[]) => [...new Set(grants.map((g) => g.purpose))];
+
+  /** Among `keys`, the purposes the person was sent a re-permission request about after `since`. */
+  const askedSince = async (pseudonym: string, keys: string[], since: Date): Promise<string[]> => {
+    const requests: { purpose: string; evidence: unknown }[] = await strapi.db.query(UID.event).findMany({
+      select: ['purpose', 'evidence'],
+      where: {
+        subject: pseudonym,
+        action: 'contacted',
+        actor: SYSTEM_ACTOR,
+        purpose: { $in: keys },
+        occurredAt: { $gt: since },
+      },
+    });
+    return requests.filter((r) => json(r.evidence)?.kind === REPERMISSION_KIND).map((r) => r.purpose);
+  };
 
   /**
    * The grants an answer can renew: current, among those the request asked about, and not waiting for
@@ -146,35 +160,30 @@ const repermission = ({ strapi }: { strapi: Core.Strapi }) => {
       };
 
       /** Tonight's claim on asking this person about this purpose: false if another instance has it. */
-      const claim = async (pseudonym: string, purpose: string) => {
-        try {
-          const key = createHash('sha256').update(`${pseudonym}:${purpose}:${day}`).digest('hex');
-          await getService('rate-limits').window('re-permission', key, 1, 86_400);
-          return true;
-        } catch (error) {
-          if (error instanceof errors.RateLimitError) return false;
-          throw error;
-        }
-      };
+      const claim = (pseudonym: string, purpose: string) =>
+        getService('rate-limits').once(
+          're-permission',
+          createHash('sha256').update(`${pseudonym}:${purpose}:${day}`).digest('hex'),
+          86_400
+        );
 
       return {
-        async add(person: Pick<SubjectRow, 'pseudonym' | 'email' | 'language'>, since: Date): Promise<void> {
+        /**
+         * `known`: the person's email purposes with a current grant and those they were asked about since
+         * `since`, when the caller already read them for a page of people (services/retention.ts); read
+         * here otherwise.
+         */
+        async add(
+          person: Pick<SubjectRow, 'pseudonym' | 'email' | 'language'>,
+          since: Date,
+          known?: { purposes: string[]; asked: string[] }
+        ): Promise<void> {
           if (!person.email) return;
-          const keys = uniqueKeys((await grantsOf(person.pseudonym, now)).filter((g) => g.channel === 'email'));
+          const keys = known
+            ? [...new Set(known.purposes)]
+            : uniqueKeys((await grantsOf(person.pseudonym, now)).filter((g) => g.channel === 'email'));
           if (keys.length === 0) return;
-          const requests: { purpose: string; evidence: unknown }[] = await strapi.db.query(UID.event).findMany({
-            select: ['purpose', 'evidence'],
-            where: {
-              subject: person.pseudonym,
-              action: 'contacted',
-              actor: SYSTEM_ACTOR,
-              purpose: { $in: keys },
-              occurredAt: { $gt: since },
-            },
-          });
-          const asked = new Set(
-            requests.filter((r) => json(r.evidence)?.kind === REPERMISSION_KIND).map((r) => r.purpose)
-          );
+          const asked = new Set(known ? known.asked : await askedSince(person.pseudonym, keys, since));
           const { language } = pickTemplate('repermission', person.language ?? 'en', cfg.email.templates);
           for (const purpose of keys) {
             if (asked.has(purpose)) continue;

@@ -46,6 +46,14 @@ const BATCH = 100;
 /** The `source` of suppression entries this job writes (an objection kept past a purge). */
 export const RETENTION_SOURCE = 'retention';
 
+/** A person's retention facts, with what the re-permission run needs of them (repermission.ts `add`). */
+interface PersonFacts extends ProspectFacts {
+  /** The purposes of their current email grants. */
+  mailable: string[];
+  /** Those they were sent a re-permission request about since their last own act. */
+  askedFor: string[];
+}
+
 interface StateRow {
   id: number;
   subject: string;
@@ -224,8 +232,8 @@ const retention = ({ strapi }: { strapi: Core.Strapi }) => {
    * I4: the facts the prospect and re-permission rules (retention-rules.ts) judge, for a page of people:
    * a query each for grants, re-permission requests, contracts and the person's own acts.
    */
-  const factsOf = async (people: SubjectRow[], clock: RetentionClock): Promise<Map<string, ProspectFacts>> => {
-    const out = new Map<string, ProspectFacts>();
+  const factsOf = async (people: SubjectRow[], clock: RetentionClock): Promise<Map<string, PersonFacts>> => {
+    const out = new Map<string, PersonFacts>();
     if (people.length === 0) return out;
     const { now } = clock;
     const pseudonyms = people.map((p) => p.pseudonym);
@@ -280,6 +288,8 @@ const retention = ({ strapi }: { strapi: Core.Strapi }) => {
         ...facts,
         askable: !!p.email && mailable.size > 0,
         askedAt: complete ? latest : null,
+        mailable: [...mailable],
+        askedFor: [...new Set(requests.map((r) => r.purpose))],
       });
     }
     return out;
@@ -513,7 +523,9 @@ const retention = ({ strapi }: { strapi: Core.Strapi }) => {
         after = page[page.length - 1].id;
         const facts = await factsOf(page, clock);
         for (const person of page.filter((p) => repermissionDue(facts.get(p.pseudonym)!, clock))) {
-          await run.add(person, lastOwnAct(facts.get(person.pseudonym)!));
+          const known = facts.get(person.pseudonym)!;
+          // What the page's facts already hold (their grants by email, what they were asked since): not read again per person.
+          await run.add(person, lastOwnAct(known), { purposes: known.mailable, asked: known.askedFor });
         }
         if (page.length < PAGE) break;
       }

@@ -2,7 +2,8 @@ import { createHmac } from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import type { WebhookDeliveries } from '../../../shared/contracts/webhooks';
-import { TABLE, UID } from '../constants';
+import type { ConsentConfig } from '../config';
+import { PLUGIN_ID, TABLE, UID } from '../constants';
 import { ConflictError } from '../errors';
 import { EVENT_COLUMNS, fromEventColumns } from '../database/ledger-rows';
 import { documentIds } from '../database/document-id';
@@ -369,6 +370,32 @@ const webhookOutbox = ({ strapi }: { strapi: Core.Strapi }) => {
         })),
         counts: Object.fromEntries(counts.map((c) => [c.status, Number(c.n)])),
       };
+    },
+
+    /**
+     * Retention of the outbox: delivered rows older than `retention.webhookDeliveredDays` (by their
+     * delivery) and failed ones untouched for `retention.webhookFailedDays` (their last attempt, or an
+     * admin's retry that failed again) are deleted. Pending rows are never: they are still to be delivered.
+     */
+    async purge(now = new Date()): Promise<{ delivered: number; failed: number }> {
+      const retention = (strapi.config.get(`plugin::${PLUGIN_ID}`) as ConsentConfig).retention;
+      const before = (days: number) => new Date(now.getTime() - days * 86_400_000);
+      const delivered = Number(
+        await knex()(TABLE.webhookDelivery)
+          .where({ status: 'delivered' })
+          .where('delivered_at', '<', before(retention.webhookDeliveredDays))
+          .delete()
+      );
+      const failed =
+        retention.webhookFailedDays == null
+          ? 0
+          : Number(
+              await knex()(TABLE.webhookDelivery)
+                .where({ status: 'failed' })
+                .where('updated_at', '<', before(retention.webhookFailedDays))
+                .delete()
+            );
+      return { delivered, failed };
     },
 
     /** Puts a failed delivery back for a fresh round of attempts, due now. */

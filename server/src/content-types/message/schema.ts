@@ -32,6 +32,8 @@ export default {
     actor: { type: 'string', required: true, maxLength: 64 },
     startedAt: { type: 'datetime' },
     finishedAt: { type: 'datetime' },
+    /** When the nightly retention job cleared its recipients' addresses (`retention.messageAddressDays` after it finished). */
+    addressesClearedAt: { type: 'datetime' },
   },
   indexes: [{ name: 'consent_messages_status_idx', columns: ['status'] }],
 } as const;
