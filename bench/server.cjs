@@ -2,7 +2,7 @@
  * The Strapi under test, in its own process so the load generator never shares its event loop: the bench
  * app (bench/app) in production mode with the built plugin, listening on PORT. It sets up the editor's
  * content (purposes, published notices, the `bench` form) and an API token, then answers the parent's
- * messages: `seed` (the fast path, bench/seed.cjs), `verify` (ledger.verify()), `replay` (the replay check), `gc`,
+ * messages: `seed` (the fast path, bench/seed.cjs), `verify` (ledger.verify({ from }): 'start' or 'checkpoint'), `replay` (the replay check), `gc`,
  * `counts`, `stop`. With BENCH_JOIN set it joins content an instance on the same database already set up.
  */
 const fs = require('node:fs');
@@ -100,9 +100,9 @@ const setup = async (strapi) => {
       return { file };
     },
     seed: ({ target }) => seeder.seedTo(target),
-    async verify() {
+    async verify({ from = 'start' } = {}) {
       const started = process.hrtime.bigint();
-      const result = await app.plugin('consent').service('ledger').verify();
+      const result = await app.plugin('consent').service('ledger').verify({ from });
       return { ...result, ms: Number(process.hrtime.bigint() - started) / 1e6 };
     },
     async replay() {
