@@ -356,9 +356,11 @@ const measureVerify = async (out, call, scale) => {
     events: verified.checked,
     ms: Math.round(verified.ms),
     eventsPerSecond: Math.round((verified.checked / verified.ms) * 1000),
+    // Events per second of the server's CPU time: what an unloaded core would reach, near enough.
+    eventsPerCpuSecond: verified.cpuMs ? Math.round((verified.checked / verified.cpuMs) * 1000) : null,
   };
   log(
-    `  verify: ${verified.checked.toLocaleString('en')} events in ${out.verify.ms} ms (${out.verify.eventsPerSecond.toLocaleString('en')} events/s)`
+    `  verify: ${verified.checked.toLocaleString('en')} events in ${out.verify.ms} ms (${out.verify.eventsPerSecond.toLocaleString('en')} events/s; ${out.verify.eventsPerCpuSecond?.toLocaleString('en')} per CPU second)`
   );
   const { events } = await call('counts');
   await call('seed', { target: events + INCREMENTAL_EVENTS });

@@ -102,8 +102,15 @@ const setup = async (strapi) => {
     seed: ({ target }) => seeder.seedTo(target),
     async verify({ from = 'start' } = {}) {
       const started = process.hrtime.bigint();
+      const cpu = process.cpuUsage();
       const result = await app.plugin('consent').service('ledger').verify({ from });
-      return { ...result, ms: Number(process.hrtime.bigint() - started) / 1e6 };
+      const used = process.cpuUsage(cpu);
+      // CPU time as well: on a shared machine it says more than the wall clock (SQLite runs in this thread).
+      return {
+        ...result,
+        ms: Number(process.hrtime.bigint() - started) / 1e6,
+        cpuMs: (used.user + used.system) / 1000,
+      };
     },
     async replay() {
       const started = process.hrtime.bigint();

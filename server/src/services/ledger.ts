@@ -539,12 +539,6 @@ const ledger = ({ strapi }: { strapi: Core.Strapi }) => {
       return verified;
     },
 
-    /** The newest checkpoint, its seal unchecked (the admin's view; `verify` checks it). */
-    async latestCheckpoint(): Promise<PublicCheckpoint | null> {
-      const [cp] = await readCheckpoints({ newestFirst: true, limit: 1 });
-      return cp ? publicCheckpoint(cp) : null;
-    },
-
     /**
      * I5: prunes the proof of these keys (person × purpose × channel), whose proof period the caller
      * judged over (services/retention.ts, domain/proof-pruning.ts): every event of the key loses its
