@@ -8,7 +8,7 @@
  *   2. single eligibility checks/s and p50/p99 beside a trivial route (the HTTP floor; ratio);
  *   3. bulk eligibility of 10,000 people: time per call;
  *   4. the audience export of everyone eligible: time and the server's peak RSS growth;
- *   5. ledger verification: time;
+ *   5. ledger verification: the whole chain (events/s), and after 1,000 new events from the signed checkpoint;
  *   6. how 1, 2 and 4 change with the ledger's size;
  *   7. a consent-gated send to the newsletter's audience: recipients per second, peak RSS growth.
  *
@@ -272,7 +272,7 @@ const measureScale = async (server, scale, runId) => {
   // 3. Bulk eligibility of 10,000 people.
   if (want('bulk')) await measureBulk(out, base, auth, someone);
   if (want('export')) await measureExport(out, server, auth);
-  if (want('verify')) await measureVerify(out, call);
+  if (want('verify')) await measureVerify(out, call, scale);
   // Last: a send records `contacted` events, which the figures above should not see.
   if (want('send')) await measureSend(out, server, auth);
   return out;
@@ -343,12 +343,38 @@ const measureExport = async (out, server, auth) => {
   );
 };
 
-// 5. Ledger verification.
-const measureVerify = async (out, call) => {
-  const verified = await call('verify');
+// 5. Ledger verification: the whole chain (events/s), then, the full one having left a signed checkpoint at
+// the head, 1,000 more events through the seed fast path and a verification from that checkpoint.
+const INCREMENTAL_EVENTS = 1000;
+const measureVerify = async (out, call, scale) => {
+  const profile = opts.profile && path.join(RESULTS, 'profiles', `${fmtScale(scale)}-verify.cpuprofile`);
+  if (profile) await call('profileStart');
+  const verified = await call('verify', { from: 'start' });
+  if (profile) log(`  profile: ${path.relative(process.cwd(), (await call('profileStop', { file: profile })).file)}`);
   if (!verified.ok) throw new Error(`the ledger does not verify: ${JSON.stringify(verified.firstBadEvent)}`);
-  out.verify = { events: verified.checked, ms: Math.round(verified.ms) };
-  log(`  verify: ${verified.checked.toLocaleString('en')} events in ${out.verify.ms} ms`);
+  out.verify = {
+    events: verified.checked,
+    ms: Math.round(verified.ms),
+    eventsPerSecond: Math.round((verified.checked / verified.ms) * 1000),
+    // Events per second of the server's CPU time: what an unloaded core would reach, near enough.
+    eventsPerCpuSecond: verified.cpuMs ? Math.round((verified.checked / verified.cpuMs) * 1000) : null,
+  };
+  log(
+    `  verify: ${verified.checked.toLocaleString('en')} events in ${out.verify.ms} ms (${out.verify.eventsPerSecond.toLocaleString('en')} events/s; ${out.verify.eventsPerCpuSecond?.toLocaleString('en')} per CPU second)`
+  );
+  const { events } = await call('counts');
+  await call('seed', { target: events + INCREMENTAL_EVENTS });
+  const incremental = await call('verify', { from: 'checkpoint' });
+  if (!incremental.ok || !incremental.from)
+    throw new Error(`the incremental verification failed: ${JSON.stringify(incremental).slice(0, 300)}`);
+  out.verifyIncremental = {
+    events: incremental.checked,
+    fromSeq: incremental.from.seq,
+    ms: Math.round(incremental.ms),
+  };
+  log(
+    `  verify after ${incremental.checked.toLocaleString('en')} new events (from checkpoint at ${incremental.from.seq.toLocaleString('en')}): ${out.verifyIncremental.ms} ms`
+  );
 };
 
 // 7. Consent-gated sending to the newsletter's whole audience: recipients per second through the worker
@@ -418,6 +444,8 @@ const TARGETS = {
   exportRssMb: { text: 'export peak RSS growth ≤ 100 MB (at the largest scale)', max: 100 },
   submitP99Growth: { text: 'submit p99 growth ≤ 1.5× (smallest → largest scale)', max: 1.5 },
   checkP99Growth: { text: 'check p99 growth ≤ 1.5× (smallest → largest scale)', max: 1.5 },
+  verifyEventsPerSecond: { text: 'full verification ≥ 100,000 events/s (at the largest scale)', min: 100_000 },
+  verifyIncrementalMs: { text: 'verify after 1,000 new events ≤ 1 s (at the largest scale)', max: 1000 },
 };
 
 const summarise = (scales) => {
@@ -432,6 +460,8 @@ const summarise = (scales) => {
     exportRssMb: last.export?.peakRssGrowthMb ?? null,
     submitP99Growth: many ? ratio(last.submit?.p99, first.submit?.p99) : null,
     checkP99Growth: many ? ratio(last.check?.p99, first.check?.p99) : null,
+    verifyEventsPerSecond: last.verify?.eventsPerSecond ?? null,
+    verifyIncrementalMs: last.verifyIncremental?.ms ?? null,
   };
   return Object.fromEntries(
     Object.entries(TARGETS).map(([key, t]) => {
@@ -463,7 +493,14 @@ const printTable = (result) => {
   add('3. bulk 10,000 (median / max ms)', ...s.map((x) => x.bulk && `${x.bulk.medianMs} / ${x.bulk.maxMs}`));
   add('4. export: people, ms', ...s.map((x) => x.export && `${x.export.members}, ${x.export.ms} ms`));
   add('   export peak RSS growth', ...s.map((x) => x.export && `+${x.export.peakRssGrowthMb} MB`));
-  add('5. verify ledger (events, ms)', ...s.map((x) => x.verify && `${x.verify.events}, ${x.verify.ms} ms`));
+  add(
+    '5. verify ledger (events, ms, events/s)',
+    ...s.map((x) => x.verify && `${x.verify.events}, ${x.verify.ms} ms, ${x.verify.eventsPerSecond}/s`)
+  );
+  add(
+    '   verify after 1,000 new events (ms)',
+    ...s.map((x) => x.verifyIncremental && `${x.verifyIncremental.events}, ${x.verifyIncremental.ms} ms`)
+  );
   add('7. send: recipients, per s', ...s.map((x) => x.send && `${x.send.recipients}, ${x.send.perSecond}/s`));
   add('   send peak RSS growth', ...s.map((x) => x.send && `+${x.send.peakRssGrowthMb} MB`));
   if (s.length > 1) {

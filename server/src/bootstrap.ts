@@ -1,4 +1,5 @@
 import type { Core } from '@strapi/strapi';
+import { installCheckpointTriggers } from './database/checkpoint-guard';
 import { installLedgerTriggers } from './database/ledger-guard';
 import { registerPermissions } from './permissions';
 import { scheduleRetention } from './cron-tasks';
@@ -9,6 +10,7 @@ const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
   await getService('secrets').load();
   await getService('receipts').load();
   await installLedgerTriggers(strapi);
+  await installCheckpointTriggers(strapi);
   await getService('ledger').ensureHead();
   await getService('catalogue').ensureStamp();
 

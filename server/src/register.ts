@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { releaseBootLockWhenLoaded, takeBootLock } from './database/boot-lock';
+import { subscribeCheckpointGuard } from './database/checkpoint-guard';
 import { subscribeLedgerGuard } from './database/ledger-guard';
 import { subscribeNoticeGuard } from './database/notice-guard';
 import { subscribeReportGuard } from './database/report-guard';
@@ -14,6 +15,7 @@ const register = ({ strapi }: { strapi: Core.Strapi }) => {
   subscribeLedgerGuard(strapi);
   subscribeNoticeGuard(strapi);
   subscribeReportGuard(strapi);
+  subscribeCheckpointGuard(strapi);
   getService('webhooks').register();
   getService('catalogue').register();
   // One boot at a time on a database, from the schema sync to the end of the load (database/boot-lock).

@@ -274,15 +274,43 @@ export declare namespace ReplayLedger {
   }
 }
 
-/** `POST /consent/ledger/verify` (`records.read`): the hash chain recomputed from the first event. */
+/**
+ * `POST /consent/ledger/verify` (`records.read`): the hash chain recomputed from the newest signed checkpoint,
+ * or with `?full=true` from the first event, every checkpoint checked against the chain.
+ */
 export declare namespace VerifyLedger {
+  export interface Query {
+    /** `true`: from the first event. Otherwise from the newest checkpoint whose seal verifies. */
+    full?: 'true' | 'false';
+  }
+  /** A signed statement that the chain verified from its first event up to `seq` (docs/ledger.md). */
+  export interface Checkpoint {
+    id: number;
+    seq: number;
+    eventId: string;
+    /** The chain's hash at `seq`. */
+    hash: string;
+    /** Events from the first up to `seq`. */
+    count: number;
+    createdAt: string;
+  }
   export interface Response {
     data: {
+      /** The chain and every checkpoint looked at are intact. */
       ok: boolean;
+      /** Events checked: all of them (full), or those after `from`. */
       checked: number;
       /** Of those checked, the events pruned at the end of their proof period (I5): checked by their seal. */
       pruned: number;
       firstBadEvent: null | { seq: number; eventId: string | null; problem: string };
+      /** From the first event, every checkpoint checked too. */
+      full: boolean;
+      /** The checkpoint the verification started from; null from the first event. */
+      from: Checkpoint | null;
+      /** The checkpoint this verification recorded (null when it failed or nothing was new). */
+      checkpoint: Checkpoint | null;
+      /** Checkpoints whose seal does not verify or that do not match the chain: never started from. */
+      badCheckpoints: Array<{ id: number; seq: number; problem: string }>;
     };
   }
 }

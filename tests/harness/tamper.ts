@@ -1,15 +1,20 @@
 import type { Core } from '@strapi/strapi';
+import { installCheckpointTriggers } from '../../server/src/database/checkpoint-guard';
 import { installLedgerTriggers } from '../../server/src/database/ledger-guard';
 import { TABLE } from '../../server/src/constants';
 
 /**
- * Runs `fn` with the ledger's append-only triggers removed, as someone with full database rights could,
- * then puts them back: the way tests tamper with stored events to prove that `verify` notices.
+ * Runs `fn` with a guarded table's triggers removed, as someone with full database rights could, then puts
+ * them back with `reinstall`.
  */
-export const withoutLedgerTriggers = async (strapi: Core.Strapi, fn: () => Promise<void>) => {
+const withoutTriggers = async (
+  strapi: Core.Strapi,
+  table: string,
+  reinstall: (strapi: Core.Strapi) => Promise<boolean>,
+  fn: () => Promise<void>
+) => {
   const knex = strapi.db.connection;
   const client = strapi.db.dialect.client as string;
-  const table = TABLE.event;
   if (client === 'postgres') {
     const schema = strapi.db.getSchemaName?.();
     const q = schema ? `"${schema}"."${table}"` : `"${table}"`;
@@ -21,7 +26,7 @@ export const withoutLedgerTriggers = async (strapi: Core.Strapi, fn: () => Promi
     }
     return;
   }
-  // Every trigger on the table: the update one's name carries a version (database/ledger-guard.ts).
+  // Every trigger on the table: the ledger's update one's name carries a version (database/ledger-guard.ts).
   const names: string[] =
     client === 'sqlite'
       ? (await knex.raw(`SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?`, [table])).map(
@@ -37,6 +42,14 @@ export const withoutLedgerTriggers = async (strapi: Core.Strapi, fn: () => Promi
   try {
     await fn();
   } finally {
-    await installLedgerTriggers(strapi);
+    await reinstall(strapi);
   }
 };
+
+/** The ledger's append-only triggers removed for `fn`: the way tests tamper with stored events to prove that `verify` notices. */
+export const withoutLedgerTriggers = (strapi: Core.Strapi, fn: () => Promise<void>) =>
+  withoutTriggers(strapi, TABLE.event, installLedgerTriggers, fn);
+
+/** The same for the signed checkpoints (database/checkpoint-guard.ts). */
+export const withoutCheckpointTriggers = (strapi: Core.Strapi, fn: () => Promise<void>) =>
+  withoutTriggers(strapi, TABLE.ledgerCheckpoint, installCheckpointTriggers, fn);

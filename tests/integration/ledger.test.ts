@@ -98,7 +98,7 @@ describe('appending', () => {
     await Promise.all(Array.from({ length: 20 }, (_, i) => ledger().append([event({ subject: `c-${i}` })])));
     const seqs = (await rows()).map((r: { seq: number | string }) => Number(r.seq));
     expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => i + 1));
-    expect(await verify()).toEqual({ ok: true, checked: seqs.length, pruned: 0, firstBadEvent: null });
+    expect(await verify()).toMatchObject({ ok: true, checked: seqs.length, pruned: 0, firstBadEvent: null });
   });
 });
 

@@ -18,21 +18,23 @@ interface LedgerCheckProps<T> {
   hint: string;
   testId: string;
   report: (result: T) => CheckReport;
+  /** A second way to run the check (the ledger's full verification): its label and route. */
+  alternative?: { label: string; path: string };
 }
 
 /**
  * A button that runs one of the ledger's checks on the server and shows its answer as a status box:
  * green when all is well, red with the details otherwise (VerifyLedger, ReplayLedger).
  */
-export const LedgerCheck = <T,>({ path, icon, label, hint, testId, report }: LedgerCheckProps<T>) => {
+export const LedgerCheck = <T,>({ path, icon, label, hint, testId, report, alternative }: LedgerCheckProps<T>) => {
   const mutate = useMutation();
   const [result, setResult] = useState<CheckReport | null>(null);
   const [running, setRunning] = useState(false);
 
-  const run = async () => {
+  const run = async (route: string) => {
     setRunning(true);
     setResult(null);
-    const { data } = await mutate<T>('post', path);
+    const { data } = await mutate<T>('post', route);
     setRunning(false);
     if (data) setResult(report(data));
   };
@@ -40,9 +42,14 @@ export const LedgerCheck = <T,>({ path, icon, label, hint, testId, report }: Led
   return (
     <Flex direction="column" alignItems="stretch" gap={3}>
       <Flex gap={4} alignItems="center" wrap="wrap">
-        <Button variant="secondary" startIcon={icon} onClick={run} loading={running}>
+        <Button variant="secondary" startIcon={icon} onClick={() => run(path)} loading={running}>
           {label}
         </Button>
+        {alternative && (
+          <Button variant="tertiary" onClick={() => run(alternative.path)} disabled={running}>
+            {alternative.label}
+          </Button>
+        )}
         <Typography variant="pi" textColor="neutral600">
           {hint}
         </Typography>
@@ -64,7 +71,7 @@ export const LedgerCheck = <T,>({ path, icon, label, hint, testId, report }: Led
                 {result.title}
               </Typography>
               {result.lines.map((line) => (
-                <Typography key={line.key} textColor="danger700" variant="pi">
+                <Typography key={line.key} textColor={result.ok ? 'success700' : 'danger700'} variant="pi">
                   {line.text}
                 </Typography>
               ))}

@@ -6,6 +6,7 @@ import consentEvent from './consent-event';
 import consentState from './consent-state';
 import suppression from './suppression';
 import ledgerHead from './ledger-head';
+import ledgerCheckpoint from './ledger-checkpoint';
 import receipt from './receipt';
 import rateLimit from './rate-limit';
 import confirmation from './confirmation';
@@ -26,6 +27,7 @@ export default {
   'consent-state': consentState,
   suppression,
   'ledger-head': ledgerHead,
+  'ledger-checkpoint': ledgerCheckpoint,
   receipt,
   'rate-limit': rateLimit,
   confirmation,

@@ -1,4 +1,4 @@
-import { createPublicKey, verify, type JsonWebKey } from 'node:crypto';
+import { createPublicKey, verify, type JsonWebKey, type KeyObject } from 'node:crypto';
 
 /**
  * Checks a JWS compact serialisation (RFC 7515) against a JWK set with node:crypto alone, so a receipt can
@@ -16,6 +16,18 @@ export type JwsCheck = { ok: true; payload: unknown; kid: string | null } | { ok
 const ALGORITHMS: Record<string, { kty: string; crv: string; digest: string | null }> = {
   EdDSA: { kty: 'OKP', crv: 'Ed25519', digest: null },
   ES256: { kty: 'EC', crv: 'P-256', digest: 'sha256' },
+};
+
+// Importing a JWK costs more than the signature check: a verifier checking many seals with one key set
+// (the ledger's pruned events, its checkpoints) imports each key once.
+const imported = new WeakMap<Jwk, KeyObject>();
+const keyObjectOf = (jwk: Jwk): KeyObject => {
+  let key = imported.get(jwk);
+  if (!key) {
+    key = createPublicKey({ key: jwk, format: 'jwk' });
+    imported.set(jwk, key);
+  }
+  return key;
 };
 
 const decodeJson = (part: string): unknown => JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
@@ -49,7 +61,7 @@ export const verifyCompactJws = (jws: string, keys: Jwk[]): JwsCheck => {
   const sig = Buffer.from(signature, 'base64url');
   for (const jwk of candidates) {
     try {
-      const key = createPublicKey({ key: jwk, format: 'jwk' });
+      const key = keyObjectOf(jwk);
       if (verify(alg.digest, data, { key, dsaEncoding: 'ieee-p1363' }, sig))
         return { ok: true, payload, kid: jwk.kid ?? null };
     } catch {

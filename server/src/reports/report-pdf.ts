@@ -56,7 +56,9 @@ export const reportBlocks = (report: Json, hash: string, jwksUrl: string, kid: s
     'Hash chain',
     ledger.verification.ok
       ? `intact (${ledger.verification.checked} events recomputed${ledger.verification.pruned ? `, ${ledger.verification.pruned} of them pruned at the end of their proof period` : ''})`
-      : `BROKEN at event ${ledger.verification.firstBadEvent?.seq}: ${ledger.verification.firstBadEvent?.problem}`
+      : ledger.verification.firstBadEvent
+        ? `BROKEN at event ${ledger.verification.firstBadEvent.seq}: ${ledger.verification.firstBadEvent.problem}`
+        : `intact, but ${ledger.verification.badCheckpoints?.length ?? 0} signed checkpoint(s) altered or forged`
   );
   field('Head', `sequence ${ledger.head.seq}`);
   b.push({ text: ledger.head.hash, style: 'mono', indent: 12 });

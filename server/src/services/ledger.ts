@@ -1,10 +1,16 @@
 import type { Core } from '@strapi/strapi';
 import type { EventDecision } from '../../../shared/contracts/events';
-import type { ReplayLedger } from '../../../shared/contracts/records';
+import type { ReplayLedger, VerifyLedger } from '../../../shared/contracts/records';
 import { TABLE, UID } from '../constants';
 import { movesState, nextState, type StateRow } from '../domain/consent-state';
 import { eventHash, GENESIS_HASH } from '../domain/event-hash';
 import { verifyCompactJws, type Jwk } from '../domain/jws-verify';
+import {
+  CHECKPOINT_SEAL_TYPE,
+  checkpointOf,
+  checkpointProblem,
+  type StoredCheckpoint,
+} from '../domain/ledger-checkpoint';
 import { PRUNE_SEAL_TYPE, pruneSealOf, prunedEventProblem } from '../domain/proof-pruning';
 import { replayKey, replayStates, stateDifferences, type Replayed, type ReplayEvent } from '../domain/state-replay';
 import {
@@ -75,18 +81,19 @@ export interface LedgerBatch {
   write(): Promise<void>;
 }
 
-export interface VerifyResult {
-  ok: boolean;
-  checked: number;
-  pruned: number;
-  firstBadEvent: null | { seq: number; eventId: string | null; problem: string };
-}
+export type VerifyResult = VerifyLedger.Response['data'];
+type CheckpointProblem = VerifyResult['badCheckpoints'][number];
+type PublicCheckpoint = NonNullable<VerifyResult['from']>;
 
 export type ReplayMismatch = ReplayLedger.Mismatch;
 export type ReplayResult = ReplayLedger.Response['data'];
 
 const HEAD = 'main';
-const PAGE = 1000;
+// Events per page of a verification: larger pages cost fewer round trips; 5,000 rows stay a few megabytes.
+const PAGE = 5000;
+const VERIFY_COLUMNS = [...EVENT_COLUMNS, ...PRUNE_MARKER_COLUMNS];
+// Checkpoints read at a time while looking for the newest whose seal holds (nearly always the first).
+const CHECKPOINT_PAGE = 20;
 // People per replay batch: their events and states are held in memory at once.
 const REPLAY_PEOPLE = 200;
 const MAX_MISMATCHES = 100;
@@ -111,6 +118,9 @@ interface StateEntry {
   row: StateRow;
   touched: boolean;
 }
+
+/** A checkpoint as the API shows it: what it states, not its seal. */
+const publicCheckpoint = ({ seal: _seal, ...cp }: StoredCheckpoint) => cp;
 
 const isoOrNull = (d: Date | null) => (d ? d.toISOString() : null);
 const snapshot = (row: StateRow): ReplayLedger.State => ({
@@ -158,6 +168,60 @@ const ledger = ({ strapi }: { strapi: Core.Strapi }) => {
 
   /** Creates the head row once (at boot). */
   const ensureHead = () => ensureHeadRow(strapi, HEAD, GENESIS_HASH);
+  const checkpointDocumentId = documentIds(strapi, UID.ledgerCheckpoint);
+
+  /** Checkpoints as stored, oldest first, or the newest first a page at a time. */
+  const readCheckpoints = async (
+    page: { newestFirst?: boolean; offset?: number; limit?: number } = {}
+  ): Promise<StoredCheckpoint[]> => {
+    const q = knex()(TABLE.ledgerCheckpoint).select(['id', 'seq', 'event_id', 'hash', 'count', 'seal', 'created_at']);
+    if (page.newestFirst)
+      q.orderBy([
+        { column: 'seq', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ]);
+    else q.orderBy('id', 'asc');
+    if (page.limit) q.limit(page.limit).offset(page.offset ?? 0);
+    return (await q).map((r: Record<string, any>) => ({
+      id: Number(r.id),
+      seq: Number(r.seq),
+      eventId: r.event_id,
+      hash: r.hash,
+      count: Number(r.count),
+      seal: r.seal,
+      createdAt: new Date(r.created_at).toISOString(),
+    }));
+  };
+
+  /**
+   * Records that the chain verified up to this event: a row never updated or deleted
+   * (database/checkpoint-guard.ts), sealed with the receipt key. Skipped when one already stands there.
+   */
+  const writeCheckpoint = async (
+    event: { seq: number; eventId: string; hash: string },
+    known: Map<number, StoredCheckpoint[]>
+  ): Promise<PublicCheckpoint | null> => {
+    if (known.get(event.seq)?.length) return null;
+    const now = new Date();
+    const checkpoint = checkpointOf(event, now);
+    const seal = getService('receipts').signAs(checkpoint as unknown as Record<string, unknown>, CHECKPOINT_SEAL_TYPE);
+    const at = new Date(checkpoint.createdAt);
+    const [row] = await knex()(TABLE.ledgerCheckpoint)
+      .insert({
+        document_id: checkpointDocumentId(),
+        seq: checkpoint.seq,
+        event_id: checkpoint.eventId,
+        hash: checkpoint.hash,
+        count: checkpoint.count,
+        seal,
+        created_at: at,
+        updated_at: at,
+        published_at: at,
+      })
+      .returning('id');
+    const id = typeof row === 'object' ? Number(row.id) : Number(row);
+    return publicCheckpoint({ ...checkpoint, id, seal });
+  };
 
   /**
    * Reads into `states` the stored states of these people for these purposes, one query per chunk of
@@ -381,63 +445,129 @@ const ledger = ({ strapi }: { strapi: Core.Strapi }) => {
     /**
      * Walks the chain in sequence order and recomputes every link: a changed field, a deleted event or
      * two events swapped break it at the first affected event, and a removed tail no longer reaches the
-     * head. Reads in pages, so memory stays flat whatever the ledger's size.
+     * head. Reads in pages, so memory stays flat whatever the ledger's size. From the first event
+     * (`from: 'start'`, the default here; `?full=true` on the route) every signed checkpoint is checked
+     * too, against its seal and against the chain; from the newest checkpoint whose seal verifies
+     * (`from: 'checkpoint'`) only the events after it are. A verification that passed records a new
+     * checkpoint at the head it reached (docs/ledger.md, "Checkpoints").
      */
-    async verify(): Promise<VerifyResult> {
-      const head = await knex()(TABLE.ledgerHead).where({ name: HEAD }).first();
-      // Prune seals are checked against every key the plugin ever signed with, as receipts are.
+    async verify(options: { from?: 'start' | 'checkpoint' } = {}): Promise<VerifyResult> {
+      const full = options.from !== 'checkpoint';
+      // Seals are checked against every key the plugin ever signed with, as receipts are.
       let keys: Jwk[] | null = null;
+      const keyRing = async () => (keys ??= (await getService('receipts').jwks()).keys as unknown as Jwk[]);
+      const problems: CheckpointProblem[] = [];
+      const sealProblem = async (cp: StoredCheckpoint) => {
+        const problem = checkpointProblem(cp, cp.seal ? verifyCompactJws(cp.seal, await keyRing()) : null);
+        if (problem) problems.push({ id: cp.id, seq: cp.seq, problem });
+        return problem;
+      };
+
+      // Checkpoints before the head: a checkpoint is written after its chain was verified up to a head read
+      // earlier, and the head only grows, so none may lie beyond the head read after them.
+      let start: StoredCheckpoint | null = null;
+      const bySeq = new Map<number, StoredCheckpoint[]>();
+      if (full) {
+        for (const cp of await readCheckpoints()) {
+          if (await sealProblem(cp)) continue;
+          bySeq.set(cp.seq, [...(bySeq.get(cp.seq) ?? []), cp]);
+        }
+      } else {
+        // The newest whose seal holds; newer ones that do not are reported, never started from.
+        for (let offset = 0; !start; offset += CHECKPOINT_PAGE) {
+          const page = await readCheckpoints({ newestFirst: true, offset, limit: CHECKPOINT_PAGE });
+          for (const cp of page) {
+            if (!(await sealProblem(cp))) {
+              start = cp;
+              break;
+            }
+          }
+          if (page.length < CHECKPOINT_PAGE) break;
+        }
+      }
+      const head = await knex()(TABLE.ledgerHead).where({ name: HEAD }).first();
+      const headSeq = Number(head?.seq ?? 0);
+      const headHash: string = head?.hash ?? GENESIS_HASH;
+
       let expectedSeq = 1;
       let prevHash = GENESIS_HASH;
+      let lastEventId: string | null = null;
       let checked = 0;
       let pruned = 0;
-      const bad = (seq: number, eventId: string | null, problem: string): VerifyResult => ({
-        ok: false,
+      const from = start && publicCheckpoint(start);
+      const result = (ok: boolean, firstBadEvent: VerifyResult['firstBadEvent']): VerifyResult => ({
+        ok: ok && problems.length === 0,
         checked,
         pruned,
-        firstBadEvent: { seq, eventId, problem },
+        firstBadEvent,
+        full,
+        from,
+        checkpoint: null,
+        badCheckpoints: problems,
       });
+      const bad = (seq: number, eventId: string | null, problem: string) => result(false, { seq, eventId, problem });
 
-      for (;;) {
-        // Read with knex: hydrating pages through the query engine cost more than hashing them.
-        const rows = (
-          await knex()(TABLE.event)
-            .select([...EVENT_COLUMNS, ...PRUNE_MARKER_COLUMNS])
-            .where('seq', '>=', expectedSeq)
-            .orderBy('seq', 'asc')
-            .limit(PAGE)
-        ).map((r: Record<string, any>) => ({
-          ...fromEventColumns(r),
-          prunedAt: r.pruned_at ?? null,
-          pruneSeal: r.prune_seal ?? null,
-        }));
-        for (const row of rows) {
+      if (start) {
+        if (start.seq > headSeq)
+          return bad(headSeq + 1, null, `the chain ends at ${headSeq} but checkpoint ${start.id} says ${start.seq}`);
+        // The checkpoint's event must still be the one it names: the events after it link to its hash.
+        const at = await knex()(TABLE.event).select(['event_id', 'hash']).where('seq', start.seq).first();
+        if (!at) return bad(start.seq, start.eventId, `event ${start.seq} is missing`);
+        if (at.event_id !== start.eventId || at.hash !== start.hash)
+          return bad(start.seq, at.event_id, `is not the event checkpoint ${start.id} vouches for`);
+        expectedSeq = start.seq + 1;
+        prevHash = start.hash;
+        lastEventId = start.eventId;
+      }
+
+      while (expectedSeq <= headSeq) {
+        // Read with knex: hydrating pages through the query engine cost more than hashing them. Up to the
+        // head read above: events appended meanwhile are the next verification's.
+        const rows = await knex()(TABLE.event)
+          .select(VERIFY_COLUMNS)
+          .where('seq', '>=', expectedSeq)
+          .andWhere('seq', '<=', headSeq)
+          .orderBy('seq', 'asc')
+          .limit(PAGE);
+        for (const r of rows) {
+          const row = fromEventColumns(r);
           const seq = Number(row.seq);
           if (seq !== expectedSeq) return bad(expectedSeq, null, `event ${expectedSeq} is missing`);
           if (row.prevHash !== prevHash) return bad(seq, row.eventId, 'does not link to the previous event');
-          if (row.prunedAt != null) {
+          if (r.pruned_at != null) {
             // I5: its hash cannot be recomputed; the next event's hash covers it (as its prevHash), and the
             // seal covers what remains.
-            keys ??= (await getService('receipts').jwks()).keys as unknown as Jwk[];
-            const seal = typeof row.pruneSeal === 'string' ? verifyCompactJws(row.pruneSeal, keys) : null;
+            const seal = typeof r.prune_seal === 'string' ? verifyCompactJws(r.prune_seal, await keyRing()) : null;
             if (!seal) return bad(seq, row.eventId, 'pruned without a seal');
             if (!seal.ok) return bad(seq, row.eventId, `its prune seal is not genuine (${seal.problem})`);
-            const problem = prunedEventProblem(row, seal.payload);
+            const problem = prunedEventProblem({ ...row, prunedAt: r.pruned_at }, seal.payload);
             if (problem) return bad(seq, row.eventId, problem);
             pruned += 1;
           } else if (eventHash(row) !== row.hash) return bad(seq, row.eventId, 'content does not match its hash');
+          for (const cp of bySeq.get(seq) ?? []) {
+            if (cp.hash !== row.hash || cp.eventId !== row.eventId)
+              problems.push({ id: cp.id, seq: cp.seq, problem: 'does not match the chain at its event' });
+          }
           prevHash = row.hash;
+          lastEventId = row.eventId;
           expectedSeq += 1;
           checked += 1;
         }
         if (rows.length < PAGE) break;
       }
 
-      const headSeq = Number(head?.seq ?? 0);
-      if (headSeq !== checked || (head?.hash ?? GENESIS_HASH) !== prevHash) {
-        return bad(checked + 1, null, `the chain ends at ${checked} but its head says ${headSeq}`);
+      const reached = expectedSeq - 1;
+      if (reached !== headSeq || headHash !== prevHash) {
+        return bad(reached + 1, null, `the chain ends at ${reached} but its head says ${headSeq}`);
       }
-      return { ok: true, checked, pruned, firstBadEvent: null };
+      for (const [seq, cps] of bySeq) {
+        if (seq > headSeq) for (const cp of cps) problems.push({ id: cp.id, seq, problem: 'lies beyond the head' });
+      }
+      const verified = result(true, null);
+      if (verified.ok && headSeq > 0 && headSeq > (start?.seq ?? 0) && lastEventId) {
+        verified.checkpoint = await writeCheckpoint({ seq: headSeq, eventId: lastEventId, hash: headHash }, bySeq);
+      }
+      return verified;
     },
 
     /**

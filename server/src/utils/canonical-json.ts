@@ -1,4 +1,13 @@
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
+
+// Printable ASCII is its own NFC form: most strings skip `normalize`, which dominated the ledger's verification;
+// anything else (control characters included) is normalised as before.
+const NON_ASCII = /[^\x20-\x7e\t\n\r]/;
+const nfc = (s: string) => (NON_ASCII.test(s) ? s.normalize('NFC') : s);
+const byCodeUnit = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** A canonical JSON string: the string NFC-normalised, then JSON-quoted. */
+export const canonicalString = (value: string): string => JSON.stringify(nfc(value));
 
 /**
  * A canonical JSON form, so that the same content always hashes to the same value whatever the key order,
@@ -8,22 +17,41 @@ import { createHash } from 'node:crypto';
  */
 export const canonicalJson = (value: unknown): string => {
   if (value === null) return 'null';
-  if (typeof value === 'string') return JSON.stringify(value.normalize('NFC'));
+  if (typeof value === 'string') return canonicalString(value);
   if (typeof value === 'boolean') return value ? 'true' : 'false';
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) throw new TypeError('canonicalJson: non-finite number');
     return JSON.stringify(value);
   }
   if (value instanceof Date) return JSON.stringify(value.toISOString());
-  if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v === undefined ? null : v)).join(',')}]`;
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) {
+      if (i > 0) out += ',';
+      out += canonicalJson(value[i] === undefined ? null : value[i]);
+    }
+    return `${out}]`;
+  }
   if (typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .map(([k, v]) => [k.normalize('NFC'), v] as const)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+    const object = value as Record<string, unknown>;
+    const members: Array<[string, unknown]> = [];
+    for (const key of Object.keys(object)) {
+      if (object[key] !== undefined) members.push([nfc(key), object[key]]);
+    }
+    members.sort(([a], [b]) => byCodeUnit(a, b));
+    let out = '{';
+    for (let i = 0; i < members.length; i++) {
+      if (i > 0) out += ',';
+      out += `${JSON.stringify(members[i][0])}:${canonicalJson(members[i][1])}`;
+    }
+    return `${out}}`;
   }
   throw new TypeError(`canonicalJson: unsupported ${typeof value}`);
 };
 
-export const sha256Hex = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
+// The one-shot `crypto.hash` (Node ≥ 20.12) skips building a Hash object per call: the ledger's verification
+// hashes every event.
+const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: 'hex') => string }).hash;
+export const sha256Hex: (text: string) => string = oneShot
+  ? (text) => oneShot('sha256', text, 'hex')
+  : (text) => crypto.createHash('sha256').update(text, 'utf8').digest('hex');

@@ -175,3 +175,15 @@ export const validateStats = async (query: unknown, now = new Date()) => {
   if (days > STATS_MAX_DAYS) fail('from', `the period spans at most ${STATS_MAX_DAYS} days`);
   return { from, days };
 };
+
+const validateVerifyQuery = validateYupSchema(
+  yup
+    .object({ full: yup.string().oneOf(['true', 'false'], '${path} must be true or false') })
+    .noUnknown(true, NO_UNKNOWN_ROOT)
+);
+
+/** `POST /consent/ledger/verify`: from the first event with `full=true`, else from the newest checkpoint. */
+export const validateVerify = async (query: unknown) => {
+  const q = (await validateVerifyQuery(query ?? {})) as { full?: string };
+  return { from: q.full === 'true' ? ('start' as const) : ('checkpoint' as const) };
+};
