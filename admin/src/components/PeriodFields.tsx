@@ -25,28 +25,24 @@ export const PeriodFields = ({
   errors: FieldErrors;
 }) => {
   const t = useT();
+  const labels: Record<keyof Period, string> = {
+    from: t('ledger.from', 'From (UTC day)'),
+    to: t('ledger.to', 'To (UTC day, included)'),
+  };
   return (
     <>
-      <Box minWidth="20rem" data-testid="period-from">
-        <TextField
-          name="from"
-          type="date"
-          label={t('ledger.from', 'From (UTC day)')}
-          value={value.from}
-          onChange={(from) => onChange({ ...value, from })}
-          error={errors.from}
-        />
-      </Box>
-      <Box minWidth="20rem" data-testid="period-to">
-        <TextField
-          name="to"
-          type="date"
-          label={t('ledger.to', 'To (UTC day, included)')}
-          value={value.to}
-          onChange={(to) => onChange({ ...value, to })}
-          error={errors.to}
-        />
-      </Box>
+      {(['from', 'to'] as const).map((end) => (
+        <Box key={end} minWidth="20rem" data-testid={`period-${end}`}>
+          <TextField
+            name={end}
+            type="date"
+            label={labels[end]}
+            value={value[end]}
+            onChange={(day) => onChange({ ...value, [end]: day })}
+            error={errors[end]}
+          />
+        </Box>
+      ))}
     </>
   );
 };

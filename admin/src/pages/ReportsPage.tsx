@@ -14,6 +14,7 @@ import {
 } from '@strapi/design-system';
 import { Download, Plus } from '@strapi/icons';
 import { Layouts, Page, useFetchClient, useNotification } from '@strapi/strapi/admin';
+import type { ReportList, ReportSummary } from '../../../shared/contracts/reports';
 import { fieldErrorsOf, messageOf, type FieldErrors } from '../api';
 import { CheckboxGroup } from '../components/Fields';
 import { PeriodFields } from '../components/PeriodFields';
@@ -21,21 +22,6 @@ import { PluginNav } from '../components/PluginNav';
 import { utcDay } from '../utils/recordLabels';
 import { saveFile } from '../utils/saveFile';
 import { useT } from '../utils/useT';
-
-interface ReportSummary {
-  id: string;
-  from: string;
-  to: string;
-  purposes: string[];
-  hash: string;
-  generatedAt: string | null;
-  generatedBy: string | null;
-}
-
-interface ReportList {
-  data: ReportSummary[];
-  meta: { purposes: Array<{ key: string; name: string; active: boolean }> };
-}
 
 /**
  * Compliance reports (issue 22): pick a period and purposes, generate a signed report, download it as
