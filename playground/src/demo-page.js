@@ -5,6 +5,12 @@
  */
 const LANGUAGES = ['en', 'de', 'fr'];
 
+/** The seeded forms a visitor can switch between (playground/src/seed-data.js). */
+const DEMO_FORMS = [
+  ['demo', 'Sign-up'],
+  ['kids-club', 'Kids club'],
+];
+
 const escape = (s) =>
   String(s ?? '').replace(
     /[&<>"']/g,
@@ -15,6 +21,7 @@ const labels = {
   en: {
     title: 'Stay in touch',
     languages: 'Languages',
+    forms: 'Forms',
     email: 'Email',
     phone: 'Telephone (optional)',
     age: 'Your age',
@@ -35,6 +42,7 @@ const labels = {
   de: {
     title: 'In Kontakt bleiben',
     languages: 'Sprachen',
+    forms: 'Formulare',
     email: 'E-Mail',
     phone: 'Telefon (optional)',
     age: 'Dein Alter',
@@ -55,6 +63,7 @@ const labels = {
   fr: {
     title: 'Restons en contact',
     languages: 'Langues',
+    forms: 'Formulaires',
     email: 'E-mail',
     phone: 'Téléphone (facultatif)',
     age: 'Ton âge',
@@ -147,9 +156,15 @@ const renderDemoPage = async (strapi, { language, form: formKey = 'demo' }) => {
     </fieldset>`
     )
     .join('');
+  // The links keep the form shown (the kids club's too), and lead to the other demo forms.
+  const on = (path, l, key) => `${path}?locale=${l}${key === 'demo' ? '' : `&amp;form=${encodeURIComponent(key)}`}`;
   const switcher =
-    LANGUAGES.map((l) => (l === lang ? `<strong>${l}</strong>` : `<a href="/demo?locale=${l}">${l}</a>`)).join(' · ') +
-    ` · <a href="/demo/client?locale=${lang}">JavaScript</a>`;
+    LANGUAGES.map((l) =>
+      l === lang ? `<strong>${l}</strong>` : `<a href="${on('/demo', l, form.key)}">${l}</a>`
+    ).join(' · ') + ` · <a href="${on('/demo/client', lang, form.key)}">JavaScript</a>`;
+  const forms = DEMO_FORMS.map(([key, name]) =>
+    key === form.key ? `<strong>${escape(name)}</strong>` : `<a href="${on('/demo', lang, key)}">${escape(name)}</a>`
+  ).join(' · ');
   // Strapi answers with `Referrer-Policy: no-referrer`, under which a browser posts a form with
   // `Origin: null`, and the plugin refuses a post whose origin it cannot check (403). The page's own
   // policy lets the browser name this origin on the post (and on nothing cross-site).
@@ -163,6 +178,7 @@ const renderDemoPage = async (strapi, { language, form: formKey = 'demo' }) => {
   <header class="site"><p>Example Shop</p></header>
   <main>
   <nav aria-label="${escape(t.languages)}">${switcher}</nav>
+  <nav aria-label="${escape(t.forms)}">${forms}</nav>
   <h1>${escape(t.title)}</h1>
   <form id="consent-demo" method="post" action="/api/consent/submissions" accept-charset="utf-8">
     <input type="hidden" name="form" value="${escape(form.key)}">
@@ -185,17 +201,17 @@ const renderDemoPage = async (strapi, { language, form: formKey = 'demo' }) => {
  * in that language and, when something waits, says to open the mail, naming the purposes by the titles
  * the form showed.
  */
-const renderThanksPage = async (strapi, { language, receipt, pending }) => {
+const renderThanksPage = async (strapi, { language, receipt, pending, form: formKey = 'demo' }) => {
   const lang = LANGUAGES.includes(language) ? language : 'en';
   const t = labels[lang];
   const keys = pending ? String(pending).split(',').filter(Boolean) : [];
   let titles = keys;
   if (keys.length) {
     try {
-      const form = await strapi.plugin('consent').service('forms').definition('demo', lang);
+      const form = await strapi.plugin('consent').service('forms').definition(formKey, lang);
       titles = keys.map((k) => form.purposes.find((p) => p.key === k)?.notice.title ?? k);
     } catch {
-      // The demo form is not seeded: keys are still better than nothing.
+      // The form is not seeded: keys are still better than nothing.
     }
   }
   const waiting = keys.length

@@ -88,6 +88,7 @@ module.exports = {
             language: String(ctx.query.locale ?? 'en'),
             receipt: String(ctx.query.receipt ?? ''),
             pending: ctx.query.pending ? String(ctx.query.pending) : '',
+            form: String(ctx.query.form ?? 'demo'),
           });
         },
         config: { auth: false },
@@ -114,9 +115,12 @@ module.exports = {
           '  strapi-plugin-consent playground',
           `  Demo form:   ${base}/demo   (also ?locale=de, ?locale=fr)`,
           `  Client demo: ${base}/demo/client   (the same form rendered by strapi-plugin-consent/client)`,
+          `  Kids club:   ${base}/demo?form=kids-club   (a form offered to children: age first, a parent confirms under 15)`,
           `  Admin panel: ${base}/admin  (${admin.email} / ${created ? admin.password : 'password as set'})`,
           `  Mailbox:     ${base}/demo/mails  (the mails the playground sends; a button sends the demo newsletter)`,
-          seeded ? '  Demo purposes, notices (en, de, fr) and the forms "demo" and "contact" were seeded.' : '',
+          seeded
+            ? '  Demo purposes, notices (en, de, fr) and the forms "demo", "contact", "checkout" and "kids-club" were seeded.'
+            : '',
           '',
         ].join('\n')
       );

@@ -1,7 +1,8 @@
 /**
  * The playground's demo content (in the shape of the admin API: spec 4.3): four purposes that show the four regimes of the seed article
  * (newsletter by email with double opt-in, partner offers, postal mailing under legitimate interest,
- * telephone prospecting), one notice per purpose in English, German and French, and one form.
+ * telephone prospecting), the kids club's news for its children's form, one notice per purpose in English,
+ * German and French, and the forms.
  */
 const PRIVACY_POLICY_URL = 'http://localhost:1337/demo/privacy';
 
@@ -73,6 +74,30 @@ const purposes = [
     audience: 'consumer',
     lifetimeDays: 730,
   },
+  {
+    // The children's form's one purpose (G1–G6): club news a child may want, nothing shared with partners
+    // and no calls. Consent is direct marketing, so a child's grant is not used until the site owner
+    // allows marketing to children (children.directMarketing).
+    key: 'kids-club-news',
+    name: 'Kids club news',
+    description: 'The kids club’s monthly email: activities, events and competitions.',
+    translations: {
+      de: {
+        name: 'Neues vom Kinderclub',
+        description: 'Die monatliche E-Mail des Kinderclubs: Aktionen, Treffen und Wettbewerbe.',
+      },
+      fr: {
+        name: 'Nouvelles du club des enfants',
+        description: 'L’e-mail mensuel du club des enfants : activités, rencontres et concours.',
+      },
+    },
+    legalBasis: 'consent',
+    channels: ['email'],
+    audience: 'any',
+    doubleOptIn: true,
+    honorGpc: true,
+    lifetimeDays: 365,
+  },
 ];
 
 const texts = {
@@ -120,9 +145,25 @@ const texts = {
       'J’accepte qu’Example Shop SAS m’appelle au sujet de ses offres. Vous pouvez aussi inscrire gratuitement votre numéro sur la liste d’opposition Bloctel.',
     ],
   },
+  // Written for the child who reads it (Art. 12(1), Recital 58: clear and plain language).
+  'kids-club-news': {
+    en: [
+      'Kids club news by email',
+      'Once a month, Example Shop SAS sends you an email about the kids club: new activities, meetings and competitions. We use your email address for nothing else and give it to nobody.',
+    ],
+    de: [
+      'Neues vom Kinderclub per E-Mail',
+      'Einmal im Monat schickt dir die Example Shop SAS eine E-Mail über den Kinderclub: neue Aktionen, Treffen und Wettbewerbe. Deine E-Mail-Adresse nutzen wir für nichts anderes und geben sie niemandem.',
+    ],
+    fr: [
+      'Les nouvelles du club des enfants par e-mail',
+      'Une fois par mois, Example Shop SAS t’envoie un e-mail sur le club des enfants : nouvelles activités, rencontres et concours. Nous n’utilisons ton adresse e-mail pour rien d’autre et ne la donnons à personne.',
+    ],
+  },
 };
 
 const dataCategories = {
+  'kids-club-news': { en: ['email address'], de: ['E-Mail-Adresse'], fr: ['adresse e-mail'] },
   newsletter: { en: ['email address'], de: ['E-Mail-Adresse'], fr: ['adresse e-mail'] },
   'partner-offers': { en: ['email address'], de: ['E-Mail-Adresse'], fr: ['adresse e-mail'] },
   'postal-mailing': { en: ['name', 'postal address'], de: ['Name', 'Postanschrift'], fr: ['nom', 'adresse postale'] },
@@ -148,7 +189,7 @@ const notices = Object.entries(texts).flatMap(([purpose, byLanguage]) =>
 const form = {
   key: 'demo',
   name: 'Demo sign-up form',
-  purposes: purposes.map((p) => p.key),
+  purposes: ['newsletter', 'partner-offers', 'postal-mailing', 'phone-prospecting'],
   allowedOrigins: ['http://localhost:1337', 'http://127.0.0.1:1337'],
   successUrl: 'http://localhost:1337/demo/thanks',
   privacyPolicyUrl: PRIVACY_POLICY_URL,
@@ -173,4 +214,21 @@ const checkoutForm = {
   privacyPolicyUrl: PRIVACY_POLICY_URL,
 };
 
-module.exports = { purposes, notices, forms: [form, contactForm, checkoutForm] };
+/**
+ * A form offered directly to children (G1, G2): it asks for the age first; below France's age of digital
+ * consent (15) a parent confirms from a mail before anything is granted. The thanks page names the form
+ * so it can title the purposes waiting for confirmation.
+ */
+const kidsClubForm = {
+  key: 'kids-club',
+  name: 'Kids club',
+  purposes: ['kids-club-news'],
+  allowedOrigins: form.allowedOrigins,
+  successUrl: 'http://localhost:1337/demo/thanks?form=kids-club',
+  privacyPolicyUrl: PRIVACY_POLICY_URL,
+  doubleOptIn: true,
+  offeredToChildren: true,
+  childrenCountry: 'FR',
+};
+
+module.exports = { purposes, notices, forms: [form, contactForm, checkoutForm, kidsClubForm] };

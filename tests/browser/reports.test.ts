@@ -53,6 +53,27 @@ it('logs into the admin', async () => {
   await page.waitForURL((url) => !url.pathname.includes('/auth/'));
 });
 
+it('shows the period labels whole: no ellipsis, inside their field', async () => {
+  await page.goto(`${base}/admin/plugins/consent/reports`);
+  for (const [cell, label] of [
+    ['period-from', 'From (UTC day)'],
+    ['period-to', 'To (UTC day, included)'],
+  ]) {
+    const text = page.getByTestId(cell).getByText(label, { exact: true });
+    await text.waitFor();
+    // The design system's labels clip with an ellipsis: the text is whole when nothing overflows.
+    const { scrollWidth, clientWidth } = await text.evaluate((el) => ({
+      scrollWidth: el.scrollWidth,
+      clientWidth: el.clientWidth,
+    }));
+    expect({ label, scrollWidth }).toEqual({ label, scrollWidth: clientWidth });
+    const box = (await text.boundingBox())!;
+    const field = (await page.getByTestId(cell).boundingBox())!;
+    expect(box.x).toBeGreaterThanOrEqual(field.x);
+    expect(box.x + box.width).toBeLessThanOrEqual(field.x + field.width + 0.5);
+  }
+});
+
 it('R1: generates a report for a purpose over the default period and lists it', async () => {
   await page.goto(`${base}/admin/plugins/consent/reports`);
   await page.getByRole('heading', { name: 'Reports' }).first().waitFor();

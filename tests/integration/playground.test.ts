@@ -1,6 +1,7 @@
 /**
- * The playground a newcomer starts with `npm run playground`: demo purposes for the four regimes,
- * published notices in English, German and French, its forms (demo, contact, checkout), a first admin account from documented
+ * The playground a newcomer starts with `npm run playground`: demo purposes for the four regimes and the
+ * kids club, published notices in English, German and French, its forms (demo, contact, checkout, and
+ * kids-club, offered to children), a first admin account from documented
  * defaults, and a demo page whose consent boxes are never pre-ticked (A2) and carry the displayed notice
  * version and hash (A9).
  */
@@ -14,9 +15,10 @@ beforeAll(async () => {
 });
 afterAll(() => app?.stop());
 
-it('seeds the four demo purposes with their legal bases', async () => {
+it('seeds the demo purposes with their legal bases', async () => {
   const purposes = await app.strapi.db.query(UID.purpose).findMany({ orderBy: { key: 'asc' } });
   expect(purposes.map((p: { key: string; legalBasis: string }) => [p.key, p.legalBasis])).toEqual([
+    ['kids-club-news', 'consent'],
     ['newsletter', 'consent'],
     ['partner-offers', 'consent'],
     ['phone-prospecting', 'consent'],
@@ -30,7 +32,7 @@ it('seeds the four demo purposes with their legal bases', async () => {
 
 it('publishes one notice per purpose in en, de and fr, each with the hash of its content', async () => {
   const notices = await app.strapi.db.query(UID.notice).findMany({ where: { status: 'published' } });
-  expect(notices).toHaveLength(12);
+  expect(notices).toHaveLength(15);
   const service = app.strapi.plugin('consent').service('notices');
   const bases = Object.fromEntries(
     (await app.strapi.db.query(UID.purpose).findMany()).map((p: { key: string; legalBasis: string }) => [
@@ -43,7 +45,7 @@ it('publishes one notice per purpose in en, de and fr, each with the hash of its
     expect(notice.contentHash).toMatch(/^[0-9a-f]{64}$/);
   }
   for (const language of ['en', 'de', 'fr']) {
-    expect(notices.filter((n: { language: string }) => n.language === language)).toHaveLength(4);
+    expect(notices.filter((n: { language: string }) => n.language === language)).toHaveLength(5);
   }
 });
 
@@ -51,8 +53,8 @@ it('seeding twice is a no-op (restart keeps one copy)', async () => {
   const database = app.database;
   await app.stop({ keepDatabase: true });
   app = await bootStrapi({ seed: true, database });
-  expect(await app.strapi.db.query(UID.purpose).count()).toBe(4);
-  expect(await app.strapi.db.query(UID.form).count()).toBe(3);
+  expect(await app.strapi.db.query(UID.purpose).count()).toBe(5);
+  expect(await app.strapi.db.query(UID.form).count()).toBe(4);
   // This boot reuses the database: drop it with the last stop.
   const stop = app.stop;
   app.stop = async () => {
@@ -92,12 +94,38 @@ describe.each(['en', 'de', 'fr'])('GET /demo?locale=%s', (language) => {
     const boxes = html.match(/<input type="checkbox"[^>]*>/g) ?? [];
     expect(boxes).toHaveLength(4);
     for (const box of boxes) expect(box).not.toMatch(/checked/);
-    const notices = await app.strapi.db.query(UID.notice).findMany({ where: { language, status: 'published' } });
+    const notices = (
+      await app.strapi.db.query(UID.notice).findMany({ where: { language, status: 'published' } })
+    ).filter((n: { purpose: string }) => n.purpose !== 'kids-club-news');
     for (const notice of notices) {
       expect(html).toContain(`name="notices[${notice.purpose}][hash]" value="${notice.contentHash}"`);
     }
     expect(html).toContain('action="/api/consent/submissions"');
   });
+});
+
+describe.each(['en', 'de', 'fr'])('GET /demo?form=kids-club&locale=%s', (language) => {
+  it("G1: serves the children's form: the age first, the parent's address, France's threshold, its one purpose", async () => {
+    const res = await app.http().get(`/demo?form=kids-club&locale=${language}`);
+    expect(res.status).toBe(200);
+    const html: string = res.text;
+    expect(html).toContain('name="form" value="kids-club"');
+    expect(html.indexOf('name="age"')).toBeGreaterThan(0);
+    expect(html.indexOf('name="age"')).toBeLessThan(html.indexOf('type="checkbox"'));
+    expect(html).toContain('name="parentEmail"');
+    expect(html).toContain('15');
+    const boxes = html.match(/<input type="checkbox"[^>]*>/g) ?? [];
+    expect(boxes).toEqual(['<input type="checkbox" name="choices[kids-club-news]" value="on">']);
+    // The language links keep the form.
+    expect(html).toMatch(/href="\/demo\?locale=[a-z]{2}&amp;form=kids-club"/);
+  });
+});
+
+it('the kids club form is the one the playground prints, offered to children in France', async () => {
+  const form = await app.strapi.db.query(UID.form).findOne({ where: { key: 'kids-club' } });
+  expect(form).toMatchObject({ offeredToChildren: true, childrenCountry: 'FR', purposes: ['kids-club-news'] });
+  const definition = await app.http().get('/api/consent/forms/kids-club?locale=en');
+  expect(definition.body.data.ageQuestion).toEqual({ threshold: 15, country: 'FR' });
 });
 
 it("the mailbox sends the demo newsletter through the messages service to the newsletter's people (D4, E1)", async () => {

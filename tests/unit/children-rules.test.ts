@@ -140,7 +140,7 @@ describe('G2: below the threshold, a tick only requests consent', () => {
     });
 
   it('G2: a child on a children’s form: every ticked channel is `requested`, pending, never granted', () => {
-    expect(parentalConsentRequired(true, { child: true, childUntil: day('2029-06-15') }, now)).toBe(true);
+    expect(parentalConsentRequired({ child: true, childUntil: day('2029-06-15') }, now)).toBe(true);
     expect(plan(true).events.map((e) => `${e.channel}:${e.action}:${e.state}`)).toEqual([
       'email:requested:pending',
       'sms:requested:pending',
@@ -152,10 +152,10 @@ describe('G2: below the threshold, a tick only requests consent', () => {
     expect(plan(true, 'granted').events.map((e) => `${e.channel}:${e.action}`)).toEqual(['sms:requested']);
   });
 
-  it('G2: only on a children’s form and only below the threshold', () => {
-    expect(parentalConsentRequired(false, { child: true, childUntil: day('2029-06-15') }, now)).toBe(false);
-    expect(parentalConsentRequired(true, { child: true, childUntil: day('2026-01-01') }, now)).toBe(false);
-    expect(parentalConsentRequired(true, { child: false, childUntil: null }, now)).toBe(false);
+  // A form not offered to children asks no age and refuses one (services/capture.ts): it never gets here.
+  it('G2: only below the threshold', () => {
+    expect(parentalConsentRequired({ child: true, childUntil: day('2026-01-01') }, now)).toBe(false);
+    expect(parentalConsentRequired({ child: false, childUntil: null }, now)).toBe(false);
     expect(belowThreshold(null, now)).toBe(false);
   });
 });

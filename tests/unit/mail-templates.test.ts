@@ -1,4 +1,9 @@
-import { DEFAULT_TEMPLATES, MARKETING_TEMPLATES, prefillForMessages } from '../../server/src/domain/mail-templates';
+import {
+  DEFAULT_TEMPLATES,
+  MARKETING_TEMPLATES,
+  prefillForMessages,
+  renderMail,
+} from '../../server/src/domain/mail-templates';
 import { missingOptOut, renderMessage } from '../../server/src/domain/message-rules';
 
 describe('D10, I4: the re-permission mail is marketing, sent through the messages service', () => {
@@ -35,5 +40,35 @@ describe('D10, I4: the re-permission mail is marketing, sent through the message
       { controllerName: '<Shop>' }
     );
     expect(out.html).toBe('<p>&lt;Shop&gt; {{link}}</p>');
+  });
+});
+
+describe("B2, G4: the plugin's own mails are filled in by the same function as the messages service's", () => {
+  const values = { link: 'https://x.example/c?a=1&b=2', controllerName: 'Shop <&> Co\r\nBcc: x@y' };
+
+  it('B2: a text-only template stays text-only: values raw in the text, on one line in the subject', () => {
+    const out = renderMail(
+      { subject: 'From {{controllerName}}', text: '{{ link }} {{controllerName}} {{other}}' },
+      values
+    );
+    expect(out).toEqual({
+      subject: 'From Shop <&> Co Bcc: x@y',
+      text: 'https://x.example/c?a=1&b=2 Shop <&> Co\r\nBcc: x@y {{other}}',
+    });
+    expect('html' in out).toBe(false);
+  });
+
+  it('B2: a site template with HTML gets its values escaped there, and only there', () => {
+    const out = renderMail(
+      { subject: 'S', text: '{{link}}', html: '<a href="{{link}}">{{controllerName}}</a>' },
+      values
+    );
+    expect(out.html).toBe('<a href="https://x.example/c?a=1&amp;b=2">Shop &lt;&amp;&gt; Co\r\nBcc: x@y</a>');
+    expect(out.text).toBe('https://x.example/c?a=1&b=2');
+  });
+
+  it('B2: renderMail and renderMessage fill alike', () => {
+    const template = { subject: 'Hi {{controllerName}}', text: 'T {{link}}', html: '<p>{{link}}</p>' };
+    expect(renderMail(template, values)).toEqual(renderMessage(template, values));
   });
 });

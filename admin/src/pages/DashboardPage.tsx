@@ -6,7 +6,7 @@ import { Layouts, Page } from '@strapi/strapi/admin';
 import type { ActionCounts, GetStats } from '../../../shared/contracts/records';
 import { fieldErrorsOf, useResource } from '../api';
 import { BarChart } from '../components/Chart';
-import { TextField } from '../components/Fields';
+import { PeriodFields } from '../components/PeriodFields';
 import { PluginNav } from '../components/PluginNav';
 import { grantsOf, utcDay } from '../utils/recordLabels';
 import { useT } from '../utils/useT';
@@ -63,26 +63,7 @@ const DashboardPage = () => {
         <Flex direction="column" alignItems="stretch" gap={4}>
           <Box background="neutral0" hasRadius shadow="filterShadow" padding={6} tag="form" onSubmit={apply}>
             <Flex gap={4} alignItems="flex-end" wrap="wrap">
-              <Box width="14rem">
-                <TextField
-                  name="from"
-                  type="date"
-                  label={t('ledger.from', 'From (UTC day)')}
-                  value={draft.from}
-                  onChange={(from) => setDraft((d) => ({ ...d, from }))}
-                  error={errors.from}
-                />
-              </Box>
-              <Box width="14rem">
-                <TextField
-                  name="to"
-                  type="date"
-                  label={t('ledger.to', 'To (UTC day, included)')}
-                  value={draft.to}
-                  onChange={(to) => setDraft((d) => ({ ...d, to }))}
-                  error={errors.to}
-                />
-              </Box>
+              <PeriodFields value={draft} onChange={setDraft} errors={errors} />
               <Button type="submit" startIcon={<Search />}>
                 {t('dashboard.show', 'Show')}
               </Button>

@@ -14,27 +14,14 @@ import {
 } from '@strapi/design-system';
 import { Download, Plus } from '@strapi/icons';
 import { Layouts, Page, useFetchClient, useNotification } from '@strapi/strapi/admin';
+import type { ReportList, ReportSummary } from '../../../shared/contracts/reports';
 import { fieldErrorsOf, messageOf, type FieldErrors } from '../api';
-import { CheckboxGroup, TextField } from '../components/Fields';
+import { CheckboxGroup } from '../components/Fields';
+import { PeriodFields } from '../components/PeriodFields';
 import { PluginNav } from '../components/PluginNav';
 import { utcDay } from '../utils/recordLabels';
 import { saveFile } from '../utils/saveFile';
 import { useT } from '../utils/useT';
-
-interface ReportSummary {
-  id: string;
-  from: string;
-  to: string;
-  purposes: string[];
-  hash: string;
-  generatedAt: string | null;
-  generatedBy: string | null;
-}
-
-interface ReportList {
-  data: ReportSummary[];
-  meta: { purposes: Array<{ key: string; name: string; active: boolean }> };
-}
 
 /**
  * Compliance reports (issue 22): pick a period and purposes, generate a signed report, download it as
@@ -121,26 +108,11 @@ const ReportsPage = () => {
           <Box background="neutral0" hasRadius shadow="filterShadow" padding={6} tag="form" onSubmit={generate}>
             <Flex direction="column" alignItems="stretch" gap={4}>
               <Flex gap={4} alignItems="flex-end" wrap="wrap">
-                <Box width="14rem">
-                  <TextField
-                    name="from"
-                    type="date"
-                    label={t('ledger.from', 'From (UTC day)')}
-                    value={draft.from}
-                    onChange={(from) => setDraft((d) => ({ ...d, from }))}
-                    error={errors.from}
-                  />
-                </Box>
-                <Box width="14rem">
-                  <TextField
-                    name="to"
-                    type="date"
-                    label={t('ledger.to', 'To (UTC day, included)')}
-                    value={draft.to}
-                    onChange={(to) => setDraft((d) => ({ ...d, to }))}
-                    error={errors.to}
-                  />
-                </Box>
+                <PeriodFields
+                  value={draft}
+                  onChange={(period) => setDraft((d) => ({ ...d, ...period }))}
+                  errors={errors}
+                />
               </Flex>
               <CheckboxGroup
                 name="purposes"

@@ -1,6 +1,7 @@
 import type { Context } from 'koa';
 import type { ConsentConfig } from '../config';
 import { PLUGIN_ID } from '../constants';
+import { jwsHeader } from '../domain/jws-verify';
 import { reportPdf } from '../reports/report-pdf';
 import { getService } from '../utils/get-service';
 import { validateReportId, validateReportRequest } from '../validation/reports';
@@ -34,7 +35,7 @@ const reports = () => ({
   async pdf(ctx: Context) {
     const { id } = (await validateReportId(ctx.params)) as { id: string };
     const { report, jws, hash } = await getService('reports').find(id);
-    const { kid } = JSON.parse(Buffer.from(jws.split('.')[0], 'base64url').toString('utf8')) as { kid?: string };
+    const kid = jwsHeader(jws)?.kid;
     const jwksUrl = `${getService('settings').publicUrl()}/api/consent/jwks.json`;
     ctx.set('Content-Type', 'application/pdf');
     ctx.set(
@@ -42,7 +43,7 @@ const reports = () => ({
       `attachment; filename="consent-report-${report.period && (report.period as { from: string }).from}-${id.slice(0, 8)}.pdf"`
     );
     ctx.set('Cache-Control', 'no-store');
-    ctx.body = reportPdf(report, hash, jwksUrl, kid ?? null);
+    ctx.body = reportPdf(report, hash, jwksUrl, typeof kid === 'string' ? kid : null);
   },
 });
 

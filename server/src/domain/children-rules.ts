@@ -138,11 +138,10 @@ export const belowThreshold = (status: Partial<ChildStatus> | null | undefined, 
   !!status?.child && (!status.childUntil || status.childUntil.getTime() > now.getTime());
 
 /**
- * G2: does this person's own tick only request consent, waiting for a holder of parental responsibility?
- * Yes on a children's form for a person below the threshold.
+ * G2: on a children's form (the only one that asks the age, so the only caller), does this person's own
+ * tick only request consent, waiting for a holder of parental responsibility? Yes below the threshold.
  */
-export const parentalConsentRequired = (childrensForm: boolean, status: ChildStatus | null, now: Date): boolean =>
-  childrensForm && belowThreshold(status, now);
+export const parentalConsentRequired = (status: ChildStatus | null, now: Date): boolean => belowThreshold(status, now);
 
 /** The `actor` of the event a parent's confirmation records (G4). */
 export const PARENT_ACTOR = 'parent';

@@ -30,20 +30,39 @@ const keyObjectOf = (jwk: Jwk): KeyObject => {
   return key;
 };
 
+/** What a JWS's protected header says (unchecked: only a verified signature makes it true). */
+export interface JwsHeader {
+  alg?: unknown;
+  kid?: unknown;
+  typ?: unknown;
+}
+
 const decodeJson = (part: string): unknown => JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
+
+/** The protected header of a JWS compact serialisation, or null when it is not one. */
+export const jwsHeader = (jws: string): JwsHeader | null => {
+  const parts = typeof jws === 'string' ? jws.split('.') : [];
+  if (parts.length !== 3) return null;
+  try {
+    const header = decodeJson(parts[0]);
+    return header && typeof header === 'object' && !Array.isArray(header) ? (header as JwsHeader) : null;
+  } catch {
+    return null;
+  }
+};
 
 export const verifyCompactJws = (jws: string, keys: Jwk[]): JwsCheck => {
   const parts = typeof jws === 'string' ? jws.split('.') : [];
   if (parts.length !== 3) return { ok: false, problem: 'is not a JWS compact serialisation' };
   const [header, body, signature] = parts;
-  let protectedHeader: { alg?: unknown; kid?: unknown };
+  const protectedHeader = jwsHeader(jws);
   let payload: unknown;
   try {
-    protectedHeader = decodeJson(header) as { alg?: unknown; kid?: unknown };
     payload = decodeJson(body);
   } catch {
     return { ok: false, problem: 'header or payload is not base64url JSON' };
   }
+  if (!protectedHeader) return { ok: false, problem: 'header or payload is not base64url JSON' };
   const alg = ALGORITHMS[String(protectedHeader.alg)];
   if (!alg) return { ok: false, problem: `algorithm ${String(protectedHeader.alg)} is not accepted` };
   const kid = typeof protectedHeader.kid === 'string' ? protectedHeader.kid : null;

@@ -44,9 +44,13 @@ export const deriveSigningKey = (secret: string): SigningKey => {
   return { privateKey, publicJwk: { ...base, kid: thumbprint(base), alg: 'EdDSA', use: 'sig' } };
 };
 
-export const signCompact = (payload: unknown, key: SigningKey, typ = 'JWT'): string => {
+/** Signs a payload already serialised as JSON text, byte for byte. */
+export const signCompactJson = (json: string, key: SigningKey, typ = 'JWT'): string => {
   const header = base64url(JSON.stringify({ alg: 'EdDSA', kid: key.publicJwk.kid, typ }));
-  const body = base64url(JSON.stringify(payload));
+  const body = base64url(json);
   const signature = sign(null, Buffer.from(`${header}.${body}`), key.privateKey);
   return `${header}.${body}.${base64url(signature)}`;
 };
+
+export const signCompact = (payload: unknown, key: SigningKey, typ = 'JWT'): string =>
+  signCompactJson(JSON.stringify(payload), key, typ);

@@ -1,5 +1,3 @@
-import { createHash } from 'node:crypto';
-
 /**
  * The plugin's secrets as a ring: the current one makes every new hash, token and receipt; the previous
  * ones (newest first) are kept only to recognise what was made before a rotation. Every key derived from
@@ -13,13 +11,6 @@ export interface KeyRing {
 
 /** Every secret of the ring, the current one first: the order lookups try them in. */
 export const ringSecrets = (ring: KeyRing): string[] => [ring.current, ...ring.previous];
-
-/**
- * A short public name for a secret (logs, the settings view): never the secret, nor enough of a hash of it
- * to test guesses against (8 bytes of SHA-256 over a domain-separated input).
- */
-export const secretId = (secret: string) =>
-  createHash('sha256').update(`strapi-plugin-consent:secret-id:${secret}`).digest('hex').slice(0, 16);
 
 /**
  * Why a ring cannot be used, or null: a previous secret equal to the current one or to another previous

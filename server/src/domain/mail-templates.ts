@@ -1,5 +1,6 @@
 import type { EmailTemplate } from '../config/defaults';
 import { escapeHtml } from '../utils/escape-html';
+import { renderMessage, type MessageTemplate } from './message-rules';
 
 /**
  * The plugin's own mails: `confirmation` (double opt-in) and `repermission` (I4: the one question, before a
@@ -203,11 +204,6 @@ export const DEFAULT_TEMPLATES: Record<string, Record<string, EmailTemplate>> = 
   'parental-consent': parentalConsent,
 };
 
-const fill = (template: string, values: MailValues, escape: (v: string) => string) =>
-  template.replace(/\{\{(\w+)\}\}/g, (whole, name: string) =>
-    Object.prototype.hasOwnProperty.call(values, name) ? escape(values[name as keyof MailValues] ?? '') : whole
-  );
-
 /** The template for a language: the site owner's override, else the plugin's, else English. */
 export const pickTemplate = (
   name: string,
@@ -238,16 +234,11 @@ export const htmlOf = (template: EmailTemplate): string =>
 
 /**
  * Fills in what is the same for every recipient (`values`), leaving every other `{{placeholder}}` for the
- * messages service to fill per recipient. Values are escaped in `html` as in `renderMail`.
+ * messages service to fill per recipient. Escaping as in `renderMail` (message-rules.ts, `renderMessage`).
  */
-export const prefillForMessages = (template: EmailTemplate, values: MailValues) => ({
-  subject: fill(template.subject, values, (v) => v.replace(/[\r\n]+/g, ' ')),
-  text: fill(template.text, values, (v) => v),
-  html: fill(htmlOf(template), values, escapeHtml),
-});
+export const prefillForMessages = (template: EmailTemplate, values: MailValues): MessageTemplate =>
+  renderMessage({ subject: template.subject, text: template.text, html: htmlOf(template) }, values);
 
-export const renderMail = (template: EmailTemplate, values: MailValues) => ({
-  subject: fill(template.subject, values, (v) => v.replace(/[\r\n]+/g, ' ')),
-  text: fill(template.text, values, (v) => v),
-  ...(template.html ? { html: fill(template.html, values, escapeHtml) } : {}),
-});
+/** A plugin mail sent on its own (the confirmation and the parent's mail): the HTML part only if the template has one. */
+export const renderMail = (template: EmailTemplate, values: MailValues) =>
+  renderMessage({ subject: template.subject, text: template.text, html: template.html }, values);

@@ -20,9 +20,8 @@ export interface MessageTemplate {
 export const MESSAGE_KINDS = ['marketing', 'system'] as const;
 export type MessageKind = (typeof MESSAGE_KINDS)[number];
 
-/** The placeholders every marketing template is filled with, per recipient. */
+/** The placeholder every marketing template must carry, filled per recipient (with `preferencesUrl`). */
 export const OPT_OUT_PLACEHOLDER = 'unsubscribeUrl';
-export const MESSAGE_PLACEHOLDERS = [OPT_OUT_PLACEHOLDER, 'preferencesUrl'] as const;
 
 const PLACEHOLDER = /\{\{\s*([A-Za-z][A-Za-z0-9]*)\s*\}\}/g;
 
@@ -45,25 +44,34 @@ export const templateBytes = (template: MessageTemplate): number =>
   Buffer.byteLength(template.text, 'utf8');
 
 /**
- * One recipient's mail: every known `{{name}}` replaced (HTML-escaped in the HTML part, so a value can
- * never open an element or an attribute); unknown placeholders are left as written. The subject is plain
- * text and gets no escaping.
+ * Every mail the plugin sends is filled in here (the messages service per recipient, the plugin's own mails
+ * in mail-templates.ts): each known `{{name}}` (spaces inside the braces allowed) replaced, HTML-escaped in
+ * the HTML part so a value can never open an element or an attribute, raw in the text part, on one line
+ * in the subject (no header injection). Unknown placeholders are left as written (a later pass fills
+ * them); a template without an HTML part gets none.
  */
-export const renderMessage = (template: MessageTemplate, values: Record<string, string>): MessageTemplate => {
+export const renderMessage = <T extends Pick<MessageTemplate, 'subject' | 'text'> & { html?: string }>(
+  template: T,
+  values: Readonly<Record<string, string | undefined>>
+): Pick<T, 'subject' | 'text' | 'html'> => {
   const fill = (body: string, escape: (v: string) => string) =>
     body.replace(PLACEHOLDER, (whole, name: string) =>
-      Object.prototype.hasOwnProperty.call(values, name) ? escape(values[name]) : whole
+      Object.prototype.hasOwnProperty.call(values, name) ? escape(values[name] ?? '') : whole
     );
   return {
     subject: fill(template.subject, (v) => v.replace(/[\r\n]+/g, ' ')),
-    html: fill(template.html, escapeHtml),
     text: fill(template.text, (v) => v),
-  };
+    ...(template.html === undefined ? {} : { html: fill(template.html, escapeHtml) }),
+  } as Pick<T, 'subject' | 'text' | 'html'>;
 };
 
 /** A recipient row's life: queued → claimed (a worker holds it) → sending (handed to SMTP) → sent | failed; or skipped. */
 export const RECIPIENT_STATUSES = ['queued', 'claimed', 'sending', 'sent', 'skipped', 'failed'] as const;
 export type RecipientStatus = (typeof RECIPIENT_STATUSES)[number];
+
+/** The statuses a caller sees and filters by: `claimed` and `sending` are both in flight, `sending`. */
+export const RECIPIENT_FILTERS = ['queued', 'sending', 'sent', 'skipped', 'failed'] as const;
+export type RecipientFilter = (typeof RECIPIENT_FILTERS)[number];
 
 /** Why a row failed: the provider refused the mail, or the instance stopped while it was being handed over. */
 export const FAILURE_REASONS = {

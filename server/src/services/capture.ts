@@ -646,7 +646,7 @@ const capture = ({ strapi }: { strapi: Core.Strapi }) => {
       // What the person's record already says stands if it is stricter (a child cannot answer their way out).
       const known = await getService('subjects').find(identifiers);
       const status = mergeChildStatus(known ? childStatusOf(known) : null, answered);
-      const parental = parentalConsentRequired(true, status, now);
+      const parental = parentalConsentRequired(status, now);
       const asksConsent = [...ticked].some((key) => offered.find((p) => p.key === key)?.mechanism === 'opt-in');
       let parentEmail: string | null = null;
       if (parental && asksConsent) {

@@ -1,5 +1,5 @@
 import type { Core } from '@strapi/strapi';
-import type { Channel, ConsentState } from '../../../shared/contracts/domain';
+import type { ConsentState } from '../../../shared/contracts/domain';
 import type { ConsentConfig } from '../config';
 import { PLUGIN_ID, UID } from '../constants';
 import { requestContext } from '../domain/request-context';
@@ -12,9 +12,8 @@ import { getService } from '../utils/get-service';
 import { sendPluginMail } from '../utils/plugin-mail';
 import type { CaptureRequest } from './capture';
 import type { NewEvent } from './ledger';
-import { linkRequests, type LinkRequestRow } from './link-requests';
+import { linkRequests, pendingRequests, type LinkRequestRow } from './link-requests';
 import { identifiersOf } from './subjects';
-import { json } from '../utils/row-values';
 
 /** One purpose asked for in a confirmation request, with the notice the person was shown (B3). */
 export interface RequestedPurpose {
@@ -141,32 +140,20 @@ const confirmations = ({ strapi }: { strapi: Core.Strapi }) => {
         await getService('ledger').lock();
         const subject = await subjects.find(identifiers);
         if (!subject || !subject.phone) return { confirmed: [] };
-        const states = await strapi.db.query(UID.state).findMany({
-          where: { subject: subject.pseudonym, state: 'pending' },
-        });
-        const candidates = confirmedByPhoneVerification(
-          states as { purpose: string; channel: Channel; state: ConsentState; lastEventSeq: number | string | null }[]
-        );
-        if (candidates.length === 0) return { confirmed: [] };
-        const requests = await strapi.db.query(UID.event).findMany({
-          where: { seq: { $in: candidates.map((s) => s.lastEventSeq).filter((v) => v != null) } },
-        });
-        const requestOf = (seq: number | string | null) =>
-          (requests as Record<string, unknown>[]).find((e) => seq != null && String(e.seq) === String(seq));
+        const candidates = confirmedByPhoneVerification(await pendingRequests(strapi, { subject: subject.pseudonym }));
         // A child's request waits for a parent (G2): a verified number does not grant it.
-        const pending = candidates.filter((s) => !awaitsParent(json(requestOf(s.lastEventSeq)?.evidence)));
+        const pending = candidates.filter((s) => !awaitsParent(s.evidence));
         if (pending.length === 0) return { confirmed: [] };
         const purposes = await getService('purposes').byKeys([...new Set(pending.map((s) => s.purpose))]);
-        const events: NewEvent[] = pending.map((s) => {
-          const request = requestOf(s.lastEventSeq);
+        const events: NewEvent[] = pending.map(({ purpose, channel, request }) => {
           return {
             subject: subject.pseudonym,
-            purpose: s.purpose,
-            channel: s.channel,
+            purpose,
+            channel,
             action: 'confirmed',
             state: 'granted',
             method: 'api',
-            legalBasis: purposes.get(s.purpose)?.legalBasis ?? 'consent',
+            legalBasis: purposes.get(purpose)?.legalBasis ?? 'consent',
             actor: 'api',
             noticeId: (request?.noticeId as number | null) ?? null,
             noticeVersion: (request?.noticeVersion as number | null) ?? null,
@@ -177,7 +164,7 @@ const confirmations = ({ strapi }: { strapi: Core.Strapi }) => {
               verification: { method: body.method, reference: body.reference, verifiedAt: verifiedAt.toISOString() },
             },
             receiptId: (request?.receiptId as string | null) ?? null,
-            lifetimeDays: purposes.get(s.purpose)?.lifetimeDays ?? null,
+            lifetimeDays: purposes.get(purpose)?.lifetimeDays ?? null,
           };
         });
         await getService('ledger').append(
@@ -198,28 +185,21 @@ const confirmations = ({ strapi }: { strapi: Core.Strapi }) => {
         token,
         { message: 'This confirmation link has expired. You can ask for a new one.', resend: true },
         async (row, confirmedAt, purposes) => {
-          const keys = row.purposes.map((p) => p.purpose);
-          const states = await strapi.db.query(UID.state).findMany({
-            where: { subject: row.subject, channel: 'email', purpose: { $in: keys } },
-          });
           // A child's request that waits for a parent (G2) is not this link's to confirm.
-          const pendingSeqs = states
-            .filter((s: { state: string }) => s.state === 'pending')
-            .map((s: { lastEventSeq: unknown }) => s.lastEventSeq);
-          const requests: { seq: number | string; evidence: unknown }[] = pendingSeqs.length
-            ? await strapi.db
-                .query(UID.event)
-                .findMany({ select: ['seq', 'evidence'], where: { seq: { $in: pendingSeqs } } })
-            : [];
-          const forParent = new Set(requests.filter((e) => awaitsParent(json(e.evidence))).map((e) => String(e.seq)));
+          const open = new Set(
+            (
+              await pendingRequests(strapi, {
+                subject: row.subject,
+                channel: 'email',
+                purposes: row.purposes.map((p) => p.purpose),
+              })
+            )
+              .filter((s) => !awaitsParent(s.evidence))
+              .map((s) => s.purpose)
+          );
           const context = requestContext(request, config().ipStorage);
           const events: NewEvent[] = row.purposes
-            .filter((p) =>
-              states.some(
-                (s: { purpose: string; state: string; lastEventSeq: unknown }) =>
-                  s.purpose === p.purpose && s.state === 'pending' && !forParent.has(String(s.lastEventSeq))
-              )
-            )
+            .filter((p) => open.has(p.purpose))
             .map((p) => ({
               subject: row.subject,
               purpose: p.purpose,

@@ -6,7 +6,7 @@ import { tokenHash } from '../domain/tokens';
 import { UID } from '../constants';
 import { GoneError } from '../errors';
 import { getService } from '../utils/get-service';
-import { iso } from '../utils/row-values';
+import { iso, json } from '../utils/row-values';
 import type { NewEvent } from './ledger';
 
 /** What every request answered by a mailed link stores (double opt-in B1–B6, parental consent G2/G4). */
@@ -29,6 +29,46 @@ export interface PendingState {
   purpose: string;
   channel: Channel;
 }
+
+/** A pending state with the event that made it pending (its last event, a `requested`). */
+export interface PendingRequest extends PendingState {
+  state: 'pending';
+  /** The requesting event's row: its notice, form and receipt columns travel onto the confirming event. */
+  request: Record<string, unknown> | null;
+  /** That event's evidence: whose answer the state waits for (a parent's, G2: `awaitsParent`). */
+  evidence: Record<string, unknown> | null;
+}
+
+/**
+ * A person's pending states (of these purposes, on this channel when given), each with its requesting
+ * event: who may answer a pending state (the mailed link, a verified number, a parent) depends on that
+ * event's evidence. The one reader for double opt-in, phone verification and parental consent.
+ */
+export const pendingRequests = async (
+  strapi: Core.Strapi,
+  where: { subject: string; purposes?: string[]; channel?: Channel }
+): Promise<PendingRequest[]> => {
+  const states: { purpose: string; channel: Channel; lastEventSeq: number | string | null }[] = await strapi.db
+    .query(UID.state)
+    .findMany({
+      select: ['purpose', 'channel', 'lastEventSeq'],
+      where: {
+        subject: where.subject,
+        state: 'pending',
+        ...(where.channel ? { channel: where.channel } : {}),
+        ...(where.purposes ? { purpose: { $in: where.purposes } } : {}),
+      },
+    });
+  const seqs = states.map((s) => s.lastEventSeq).filter((seq) => seq != null);
+  const events: Record<string, unknown>[] = seqs.length
+    ? await strapi.db.query(UID.event).findMany({ where: { seq: { $in: seqs } } })
+    : [];
+  const bySeq = new Map(events.map((e) => [String(e.seq), e]));
+  return states.map(({ purpose, channel, lastEventSeq }) => {
+    const request = lastEventSeq == null ? null : (bySeq.get(String(lastEventSeq)) ?? null);
+    return { purpose, channel, state: 'pending' as const, request, evidence: json(request?.evidence) };
+  });
+};
 
 const BATCH = 100;
 

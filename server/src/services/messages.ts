@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { Core } from '@strapi/strapi';
-import { errors } from '@strapi/utils';
 import type { ConsentConfig } from '../config';
 import { PLUGIN_ID, TABLE, UID } from '../constants';
 import { documentIds } from '../database/document-id';
@@ -14,10 +13,12 @@ import {
   renderMessage,
   type MessageKind,
   type MessageTemplate,
+  type RecipientFilter,
   type RecipientStatus,
 } from '../domain/message-rules';
 import { getService } from '../utils/get-service';
 import { redactIdentifiers } from '../utils/redact';
+import { invalid } from '../validation/messages';
 import { json } from '../utils/row-values';
 import type { NewEvent } from './ledger';
 
@@ -133,12 +134,6 @@ const messages = ({ strapi }: { strapi: Core.Strapi }) => {
   // Audiences being read into recipient rows by this instance (enqueue answers before they are complete).
   const filling = new Set<Promise<void>>();
   let closing = false;
-
-  const invalid = (path: string, message: string): never => {
-    throw new errors.ValidationError(`${path}: ${message}`, {
-      errors: [{ path: path.split('.'), message: `${path}: ${message}` }],
-    });
-  };
 
   const recipientRows = (message: number, from: number, list: MessageRecipientInput[]) => {
     const now = new Date();
@@ -689,7 +684,7 @@ const messages = ({ strapi }: { strapi: Core.Strapi }) => {
     /** The job and one page of its recipients (in the order given), or null for an unknown id. */
     async find(
       id: number,
-      { page = 1, pageSize = 100, status }: { page?: number; pageSize?: number; status?: string } = {}
+      { page = 1, pageSize = 100, status }: { page?: number; pageSize?: number; status?: RecipientFilter } = {}
     ) {
       const job = (await strapi.db.query(UID.message).findOne({ where: { id } })) as JobRow | null;
       if (!job) return null;
@@ -706,11 +701,7 @@ const messages = ({ strapi }: { strapi: Core.Strapi }) => {
         ...toRecipient(r),
         sentAt: dateOf(r.sent_at),
       }));
-      const filtered = status
-        ? status === 'claimed' || status === 'sending'
-          ? counts.sending
-          : ((counts as any)[status] ?? 0)
-        : counts.total;
+      const filtered = status ? counts[status] : counts.total;
       return {
         ...summary(job, counts),
         recipients: rows.map((r: RecipientRow & { sentAt: string | null }) => ({

@@ -7,10 +7,9 @@ import { requestContext } from '../domain/request-context';
 import { tokenHash } from '../domain/tokens';
 import { getService } from '../utils/get-service';
 import { sendPluginMail } from '../utils/plugin-mail';
-import { json } from '../utils/row-values';
 import type { CaptureRequest } from './capture';
 import type { NewEvent } from './ledger';
-import { linkRequests, type LinkRequestRow } from './link-requests';
+import { linkRequests, pendingRequests, type LinkRequestRow } from './link-requests';
 
 /** One purpose a child asked for, with the channels left pending and the notice shown (B3, G2). */
 export interface ParentalPurpose {
@@ -69,28 +68,12 @@ const parentalConsents = ({ strapi }: { strapi: Core.Strapi }) => {
    * token in the requesting event's evidence). A newer request to another parent, or a double opt-in
    * waiting for the child's own click, is not this parent's to answer or to expire.
    */
-  const heldBy = async (row: ParentalRow) => {
-    const keys = row.purposes.map((p) => p.purpose);
-    const states: { purpose: string; channel: Channel; lastEventSeq: number | string }[] = await strapi.db
-      .query(UID.state)
-      .findMany({ where: { subject: row.subject, state: 'pending', purpose: { $in: keys } } });
-    const requested: { seq: number | string; evidence: unknown }[] = states.length
-      ? await strapi.db
-          .query(UID.event)
-          .findMany({ select: ['seq', 'evidence'], where: { seq: { $in: states.map((s) => s.lastEventSeq) } } })
-      : [];
-    const ours = new Set(
-      requested
-        .filter((e) => {
-          const evidence = json(e.evidence);
-          return (
-            awaitsParent(evidence) && (evidence?.parentalConsent as { tokenHash?: string })?.tokenHash === row.tokenHash
-          );
-        })
-        .map((e) => String(e.seq))
+  const heldBy = async (row: ParentalRow) =>
+    (await pendingRequests(strapi, { subject: row.subject, purposes: row.purposes.map((p) => p.purpose) })).filter(
+      (s) =>
+        awaitsParent(s.evidence) &&
+        (s.evidence?.parentalConsent as { tokenHash?: string } | undefined)?.tokenHash === row.tokenHash
     );
-    return states.filter((s) => ours.has(String(s.lastEventSeq)));
-  };
 
   return {
     /** Inside the submission's transaction: the request row and its token. */

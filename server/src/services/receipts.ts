@@ -3,7 +3,7 @@ import type { Receipt } from '../../../shared/contracts/submissions';
 import { PLUGIN_ID, TABLE, UID } from '../constants';
 import { documentIds } from '../database/document-id';
 import type { TableWrite } from '../database/write-all';
-import { deriveSigningKey, signCompact, type PublicJwk, type SigningKey } from '../domain/jws';
+import { deriveSigningKey, signCompact, signCompactJson, type PublicJwk, type SigningKey } from '../domain/jws';
 import { getService } from '../utils/get-service';
 
 const STORE_KEY = 'receipt-public-keys';
@@ -63,11 +63,12 @@ const receipts = ({ strapi }: { strapi: Core.Strapi }) => {
 
     /**
      * Another statement of the plugin under the same key and JWK set (a prune seal, I5; a compliance report),
-     * with its own `typ`, so it never passes for a receipt.
+     * with its own `typ`, so it never passes for a receipt. A string is the payload's JSON text, signed as it
+     * is: a caller that stores the text signs exactly what it stores, without serialising twice.
      */
-    signAs(payload: Record<string, unknown>, typ: string): string {
+    signAs(payload: Record<string, unknown> | string, typ: string): string {
       if (!key) throw new Error('[consent] a statement is signed before the plugin bootstrap loaded the key');
-      return signCompact(payload, key, typ);
+      return typeof payload === 'string' ? signCompactJson(payload, key, typ) : signCompact(payload, key, typ);
     },
 
     /**

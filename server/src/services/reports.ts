@@ -3,6 +3,7 @@ import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import type { ConsentAction } from '../../../shared/contracts/domain';
 import type { Purpose } from '../../../shared/contracts/purposes';
+import type { ReportSummary } from '../../../shared/contracts/reports';
 import type { ConsentConfig } from '../config';
 import { PLUGIN_ID, TABLE, UID } from '../constants';
 import { cronTasks } from '../cron-tasks';
@@ -24,7 +25,6 @@ import { iso, json } from '../utils/row-values';
 
 /** What identifies a report's format to a reader and to the offline verifier. */
 export const REPORT_FORMAT = 'strapi-plugin-consent/compliance-report@1';
-export const REPORT_JWS_TYPE = REPORT_TYP;
 
 type Knex = Core.Strapi['db']['connection'];
 
@@ -46,16 +46,6 @@ export interface StoredReport {
   report: Record<string, unknown>;
   jws: string;
   hash: string;
-}
-
-export interface ReportSummary {
-  id: string;
-  from: string;
-  to: string;
-  purposes: string[];
-  hash: string;
-  generatedAt: string | null;
-  generatedBy: string | null;
 }
 
 const NOTICE_FIELDS = [
@@ -269,15 +259,16 @@ const reports = ({ strapi }: { strapi: Core.Strapi }) => {
 
   return {
     /**
-     * Builds, signs and stores a report over `period` for `keys` (known purposes, checked by the caller's
-     * validation). Returns its id.
+     * Builds, signs and stores a report over `period` for `requested` purposes, which the request's
+     * validation found to exist (validation/reports.ts). One deleted since then was never used (only those
+     * can be deleted): it has nothing to report and drops out. Returns its id.
      */
-    async generate(period: ReportPeriod, keys: string[], generatedBy: string | null): Promise<{ id: string }> {
+    async generate(period: ReportPeriod, requested: string[], generatedBy: string | null): Promise<{ id: string }> {
       const all = await getService('purposes').list();
       const byKey = new Map(all.map((p) => [p.key, p]));
-      const chosen = keys.map((k) => byKey.get(k)).filter((p): p is Purpose => !!p);
-      if (chosen.length !== keys.length) throw new errors.ValidationError('purposes names an unknown purpose');
-      const { reports: options, controller } = config();
+      const chosen = requested.flatMap((k) => byKey.get(k) ?? []);
+      const keys = chosen.map((p) => p.key);
+      const { reports: options, controller, retention, doubleOptIn } = config();
 
       const counts = await countsOf(keys, period);
       const notices = await noticesOf(keys, period);
@@ -310,7 +301,6 @@ const reports = ({ strapi }: { strapi: Core.Strapi }) => {
         select: ['purpose', 'dataCategories', 'recipients'],
         where: { status: 'published' },
       });
-      const retention = config().retention;
 
       const id = randomUUID();
       const report = {
@@ -338,12 +328,12 @@ const reports = ({ strapi }: { strapi: Core.Strapi }) => {
             dataCategories: json<string[]>(n.dataCategories),
             recipients: json<string[]>(n.recipients),
           })),
-          { ...retention, pendingTtlDays: config().doubleOptIn.pendingTtlDays }
+          { ...retention, pendingTtlDays: doubleOptIn.pendingTtlDays }
         ),
       };
-      // The JWS payload is this exact text: what is stored, hashed and printed is what was signed.
+      // Serialised once: this exact text is the JWS payload, and what is stored, hashed and printed.
       const body = JSON.stringify(report);
-      const jws = getService('receipts').signAs(report, REPORT_JWS_TYPE);
+      const jws = getService('receipts').signAs(body, REPORT_TYP);
       await strapi.db.query(UID.report).create({
         data: {
           reportId: id,

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import { PLUGIN_ID } from '../constants';
-import { ringSecrets, secretId, type KeyRing } from '../domain/key-ring';
+import { ringSecrets, type KeyRing } from '../domain/key-ring';
 
 const STORE_KEY = 'generated-secret';
 
@@ -53,11 +53,6 @@ const secrets = ({ strapi }: { strapi: Core.Strapi }) => {
     /** Every secret, the current one first: the order lookups and checks try them in. */
     all(): string[] {
       return ringSecrets(this.ring());
-    },
-
-    /** Public names of the ring's secrets (settings view, logs), the current one first. */
-    ids(): string[] {
-      return this.all().map(secretId);
     },
 
     source() {

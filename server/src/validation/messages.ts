@@ -1,6 +1,12 @@
 import { errors, validateYupSchema, yup } from '@strapi/utils';
 import { CHANNELS } from '../../../shared/contracts/domain';
-import { missingOptOut, templateBytes, type MessageTemplate } from '../domain/message-rules';
+import {
+  missingOptOut,
+  RECIPIENT_FILTERS,
+  templateBytes,
+  type MessageTemplate,
+  type RecipientFilter,
+} from '../domain/message-rules';
 import { NO_UNKNOWN_ROOT, noUnknownMessage, objectBody, slug } from './common';
 
 export interface MessageRequest {
@@ -16,7 +22,11 @@ export interface MessageLimits {
   maxTemplateBytes: number;
 }
 
-const fail = (path: string, message: string): never => {
+/**
+ * A 400 naming the field as the messages API does (`path: message`), from the schema here and from the
+ * service's checks against the catalogue alike.
+ */
+export const invalid = (path: string, message: string): never => {
   throw new errors.ValidationError(`${path}: ${message}`, {
     errors: [{ path: path.split('.'), message: `${path}: ${message}` }],
   });
@@ -67,15 +77,15 @@ export const validateMessageRequest = async (body: unknown, limits: MessageLimit
     MessageRequest,
     'channel'
   > & { channel: string };
-  if (value.channel !== 'email') fail('channel', `only "email" can be sent by the plugin, not "${value.channel}"`);
+  if (value.channel !== 'email') invalid('channel', `only "email" can be sent by the plugin, not "${value.channel}"`);
   if (!!value.recipients === !!value.audience)
-    fail('recipients', 'give either recipients (a list of { email }) or audience (a purpose key), not both');
+    invalid('recipients', 'give either recipients (a list of { email }) or audience (a purpose key), not both');
   const bytes = templateBytes(value.template);
   if (bytes > limits.maxTemplateBytes)
-    fail('template', `is ${bytes} bytes, over messages.maxTemplateBytes (${limits.maxTemplateBytes})`);
+    invalid('template', `is ${bytes} bytes, over messages.maxTemplateBytes (${limits.maxTemplateBytes})`);
   // D4, E6: no marketing message without its visible way out.
   for (const part of missingOptOut(value.template))
-    fail(`template.${part}`, 'must contain the placeholder {{unsubscribeUrl}} (the opt-out link, D4)');
+    invalid(`template.${part}`, 'must contain the placeholder {{unsubscribeUrl}} (the opt-out link, D4)');
   return value as MessageRequest;
 };
 
@@ -92,13 +102,17 @@ const pageSchema = yup
       .string()
       .matches(/^[1-9][0-9]{0,3}$/, '${path} must be a whole number from 1 to 1000')
       .test('max', '${path} must be at most 1000', (v) => v === undefined || Number(v) <= 1000),
-    status: yup.string().oneOf(['queued', 'sending', 'sent', 'skipped', 'failed']),
+    status: yup.string().oneOf([...RECIPIENT_FILTERS]),
   })
   .noUnknown(true, NO_UNKNOWN_ROOT);
 
 /** `GET /api/consent/messages/:id?page=&pageSize=&status=`: the recipients in pages of 100 by default. */
 export const validateMessageQuery = async (params: unknown, query: unknown) => {
   const { id } = (await validateYupSchema(idSchema)(params ?? {})) as { id: string };
-  const q = (await validateYupSchema(pageSchema)(query ?? {})) as { page?: string; pageSize?: string; status?: string };
+  const q = (await validateYupSchema(pageSchema)(query ?? {})) as {
+    page?: string;
+    pageSize?: string;
+    status?: RecipientFilter;
+  };
   return { id: Number(id), page: Number(q.page ?? 1), pageSize: Number(q.pageSize ?? 100), status: q.status };
 };
