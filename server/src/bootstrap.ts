@@ -1,12 +1,14 @@
 import type { Core } from '@strapi/strapi';
 import { installCheckpointTriggers } from './database/checkpoint-guard';
 import { installLedgerTriggers } from './database/ledger-guard';
+import { cacheApiTokens } from './auth/api-token-cache';
 import { registerPermissions } from './permissions';
 import { scheduleRetention } from './cron-tasks';
 import { getService } from './utils/get-service';
 
 const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
   await registerPermissions(strapi);
+  cacheApiTokens(strapi);
   await getService('secrets').load();
   await getService('receipts').load();
   await installLedgerTriggers(strapi);

@@ -48,6 +48,8 @@ describe('validateConfig', () => {
     [{ http: { bodyTimeoutMs: 50 } }, /consent\.http\.bodyTimeoutMs must be greater than or equal to 100/],
     [{ http: { bodyTimeoutMs: 600_000 } }, /consent\.http\.bodyTimeoutMs must be less than or equal to 300000/],
     [{ http: { bodyTimeoutMs: 1000, headersTimeoutMs: 1000 } }, /consent\.http has unknown key\(s\): headersTimeoutMs/],
+    [{ tokenCache: { ttlMs: 1000, scope: 'plugin' } }, /consent\.tokenCache\.ttlMs must be less than or equal to 999/],
+    [{ tokenCache: { ttlMs: 500, scope: 'admin' } }, /consent\.tokenCache\.scope must be one of/],
     [
       { http: { bodyTimeoutMs: 1000, drainTimeoutMs: -1 } },
       /consent\.http\.drainTimeoutMs must be greater than or equal to 0/,
@@ -106,6 +108,14 @@ describe('validateConfig', () => {
         'development'
       )
     ).not.toThrow();
+  });
+
+  it('accepts the token cache turned off, or over the whole content API', () => {
+    for (const tokenCache of [
+      { ttlMs: 0, scope: 'plugin' },
+      { ttlMs: 999, scope: 'content-api' },
+    ])
+      expect(() => validateConfig(withDefaults({ tokenCache }), 'development')).not.toThrow();
   });
 
   describe('messages (D4)', () => {

@@ -57,6 +57,13 @@ export interface ConsentConfig {
    */
   http: { bodyTimeoutMs: number; drainTimeoutMs: number };
   /**
+   * API tokens read by Strapi's token check are kept `ttlMs` (at most 999) on each instance, so a revoked,
+   * regenerated, re-dated or re-permissioned token is refused everywhere within that time (auth/api-token-cache).
+   * `scope`: `'plugin'` caches for this plugin's routes only, `'content-api'` for the whole content API.
+   * `ttlMs: 0` turns it off.
+   */
+  tokenCache: { ttlMs: number; scope: 'plugin' | 'content-api' };
+  /**
    * Delivery of `consent.*` webhooks through the outbox (D6, D7; services/webhook-outbox): a failed POST
    * is tried again after `baseDelayMs`, doubling up to `maxDelayMs`, `maxAttempts` times in all, then left
    * failed for an admin to retry. Each POST is signed with `signingSecret` (HMAC-SHA256, docs/back-ends.md);
@@ -180,6 +187,9 @@ export const defaultConfig: ConsentConfig = {
   // The largest body a public route takes is 16 kB: seconds on the slowest mobile link; 10 s is generous.
   // A shutdown waits for the requests in flight at most 10 s: within Kubernetes' 30 s grace period.
   http: { bodyTimeoutMs: 10_000, drainTimeoutMs: 10_000 },
+  // Half a second: a check stream of even a few requests a second reads the token about twice a second,
+  // and a revoked token is refused on every instance well within the one second the plugin promises.
+  tokenCache: { ttlMs: 500, scope: 'plugin' },
   // 12 attempts from 30 s doubling to 6 h apart: about 14.5 hours of retries, inside D6's 48 hours, so an
   // admin still has a day to see the failure and retry it after the receiver is fixed.
   webhooks: {

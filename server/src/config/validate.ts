@@ -160,6 +160,13 @@ export const configSchema = (production: boolean) =>
           drainTimeoutMs: yup.number().integer().min(0).max(300_000).required(),
         })
         .noUnknown(true, '${path} has unknown key(s): ${unknown}'),
+      tokenCache: yup
+        .object({
+          // Below a second: the bound on a revocation's delay that the plugin documents.
+          ttlMs: yup.number().integer().min(0).max(999).required(),
+          scope: yup.string().oneOf(['plugin', 'content-api']).required(),
+        })
+        .noUnknown(true, '${path} has unknown key(s): ${unknown}'),
       webhooks: yup
         .object({
           signingSecret: yup

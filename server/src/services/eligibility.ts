@@ -36,9 +36,10 @@ interface StateRow {
 /** What the rules need to know about a person besides their consent state. */
 interface SubjectInfo {
   pseudonym: string;
-  email: string | null;
-  phone: string | null;
-  externalId: string | null;
+  /** In clear: read only while the key ring holds a previous secret (their hashes under it, see below). */
+  email?: string | null;
+  phone?: string | null;
+  externalId?: string | null;
   emailHash: string | null;
   phoneHash: string | null;
   externalIdHash: string | null;
@@ -68,12 +69,8 @@ export interface CheckOptions {
 }
 
 // Read with knex: a check is on a hot path, and the query engine costs more than the lookup.
-// The identifiers too: after a secret rotation their hashes under every secret are what suppression is checked on.
 const SUBJECT_COLUMNS = subjectColumns(
   'pseudonym',
-  'email',
-  'phone',
-  'externalId',
   'emailHash',
   'phoneHash',
   'externalIdHash',
@@ -82,6 +79,11 @@ const SUBJECT_COLUMNS = subjectColumns(
   'child',
   'childUntil'
 );
+// After a secret rotation the identifiers' hashes under every secret of the ring are what suppression is
+// checked on (subjects.allHashes): only then are the identifiers themselves read.
+const RING_COLUMNS = { ...SUBJECT_COLUMNS, ...subjectColumns('email', 'phone', 'externalId') };
+/** The state's columns beside the person's in one row. */
+const STATE_PREFIX = 'state__';
 
 const childOf = (subject: SubjectInfo) =>
   childStatusOf({ child: (subject.child ?? null) as boolean | null, childUntil: subject.childUntil ?? null });
@@ -133,19 +135,59 @@ const eligibility = ({ strapi }: { strapi: Core.Strapi }) => {
     return { purpose, channel: channel ?? purpose.channels[0], outdated: await view.outdatedNotices([key]) };
   };
 
-  const subjectsWhere = async (attribute: keyof typeof SUBJECT_COLUMNS, values: string[]): Promise<SubjectInfo[]> => {
-    const out: SubjectInfo[] = [];
+  /**
+   * People by one of their columns, each with their state for the purpose and channel checked (null when
+   * they have none): one statement per 500 people for both, where a lookup then a state read made two.
+   */
+  const holdersWhere = async (
+    attribute: keyof typeof SUBJECT_COLUMNS,
+    values: string[],
+    purpose: string,
+    channel: Channel
+  ): Promise<{ subject: SubjectInfo; state: StateRow | null }[]> => {
+    const columns = getService('secrets').all().length > 1 ? RING_COLUMNS : SUBJECT_COLUMNS;
+    const select = {
+      ...Object.fromEntries(Object.entries(columns).map(([alias, column]) => [alias, `s.${column}`])),
+      ...Object.fromEntries(STATE_COLUMNS.map((column) => [`${STATE_PREFIX}${column}`, `st.${column}`])),
+    };
+    const out: { subject: SubjectInfo; state: StateRow | null }[] = [];
     for (const part of chunks([...new Set(values)])) {
-      const rows = await onTable(strapi, TABLE.subject, (q) =>
-        q.select(SUBJECT_COLUMNS).whereIn(SUBJECT_COLUMNS[attribute], part)
+      const rows = await onTable(strapi, `${TABLE.subject} as s`, (q) =>
+        q
+          .select(select)
+          .leftJoin(`${TABLE.state} as st`, (join) =>
+            join
+              .on('st.subject', '=', 's.pseudonym')
+              .andOnVal('st.purpose', '=', purpose)
+              .andOnVal('st.channel', '=', channel)
+          )
+          .whereIn(`s.${SUBJECT_COLUMNS[attribute]}`, part)
       );
-      out.push(...(rows as unknown as SubjectInfo[]));
+      for (const row of rows as Record<string, unknown>[]) {
+        const subject: Record<string, unknown> = {};
+        const state: Record<string, unknown> = {};
+        for (const [key, value] of Object.entries(row)) {
+          if (key.startsWith(STATE_PREFIX)) state[key.slice(STATE_PREFIX.length)] = value;
+          else subject[key] = value;
+        }
+        out.push({
+          subject: subject as unknown as SubjectInfo,
+          state: state.id == null ? null : { subject: subject.pseudonym as string, ...fromStateColumns(state) },
+        });
+      }
     }
     return out;
   };
 
-  /** Identifier references → people (normalised, then looked up by keyed hash), in chunks. */
-  const resolve = async (refs: SubjectRef[]): Promise<Resolved[]> => {
+  /**
+   * Identifier references → people (normalised, then looked up by keyed hash), in chunks, with their states
+   * for this purpose and channel.
+   */
+  const resolve = async (
+    refs: SubjectRef[],
+    purpose: string,
+    channel: Channel
+  ): Promise<{ resolved: Resolved[]; states: Map<string, StateRow> }> => {
     const subjects = getService('subjects');
     const hashes = refs.map((ref) => {
       if ('subject' in ref) return null;
@@ -157,16 +199,29 @@ const eligibility = ({ strapi }: { strapi: Core.Strapi }) => {
         return undefined; // not a valid address: nobody can be eligible under it
       }
     });
+    const states = new Map<string, StateRow>();
     const byHash = new Map<string, SubjectInfo>();
     for (const type of ['email', 'phone'] as const) {
       const wanted = hashes.filter((h) => h && h.type === type).flatMap((h) => h!.hashes);
-      for (const row of await subjectsWhere(`${type}Hash`, wanted)) byHash.set(`${type}:${row[`${type}Hash`]}`, row);
+      if (wanted.length === 0) continue;
+      for (const { subject, state } of await holdersWhere(`${type}Hash`, wanted, purpose, channel)) {
+        byHash.set(`${type}:${subject[`${type}Hash`]}`, subject);
+        if (state) states.set(subject.pseudonym, state);
+      }
     }
     const byPseudonym = new Map<string, SubjectInfo>();
     const pseudonyms = refs.filter((ref): ref is { subject: string } => 'subject' in ref).map((ref) => ref.subject);
-    for (const row of await subjectsWhere('pseudonym', pseudonyms)) byPseudonym.set(row.pseudonym, row);
+    if (pseudonyms.length) {
+      for (const { subject, state } of await holdersWhere('pseudonym', pseudonyms, purpose, channel)) {
+        byPseudonym.set(subject.pseudonym, subject);
+        if (state) states.set(subject.pseudonym, state);
+      }
+      // A state is looked up by pseudonym even for one no row of `consent_subjects` holds, as it always was.
+      const unheld = pseudonyms.filter((p) => !byPseudonym.has(p));
+      if (unheld.length) for (const [p, state] of await statesOf(unheld, purpose, channel)) states.set(p, state);
+    }
 
-    return refs.map((ref, i) => {
+    const resolved = refs.map((ref, i): Resolved => {
       if ('subject' in ref)
         return { pseudonym: ref.subject, askedHashes: [], subject: byPseudonym.get(ref.subject) ?? null };
       const h = hashes[i];
@@ -174,24 +229,7 @@ const eligibility = ({ strapi }: { strapi: Core.Strapi }) => {
       const subject = h ? (h.hashes.map((hash) => byHash.get(`${h.type}:${hash}`)).find(Boolean) ?? null) : null;
       return { pseudonym: subject?.pseudonym ?? null, askedHashes: h?.hashes ?? [], subject };
     });
-  };
-
-  /**
-   * Why the controller revoked a consent, read from the revoking event (the state's last one, by `seq`):
-   * an import without its proof (J2) answers its own reason code. One query per 500 revoked states, and
-   * none when there are none.
-   */
-  const readRevocations = async (states: StateRow[]) => {
-    const revoked = states.filter((s) => s.state === 'revoked' && s.lastEventSeq != null);
-    for (const part of chunks(revoked)) {
-      const events: { seq: number | string; evidence: unknown }[] = await strapi.db.query(UID.event).findMany({
-        select: ['seq', 'evidence'],
-        where: { seq: { $in: part.map((s) => s.lastEventSeq) } },
-      });
-      const bySeq = new Map(events.map((e) => [String(e.seq), json(e.evidence)]));
-      for (const s of part)
-        s.revokedFor = (bySeq.get(String(s.lastEventSeq)) as { reason?: string } | null)?.reason ?? null;
-    }
+    return { resolved, states };
   };
 
   const statesOf = async (pseudonyms: string[], purpose: string, channel: Channel) => {
@@ -203,26 +241,36 @@ const eligibility = ({ strapi }: { strapi: Core.Strapi }) => {
       for (const row of rows as Record<string, unknown>[])
         map.set(row.subject as string, { subject: row.subject as string, ...fromStateColumns(row) });
     }
-    await readRevocations([...map.values()]);
     return map;
   };
 
   /**
-   * G5: whether a grant that stands was a parent's, read from its granting event (the state's last one),
-   * only for people now past the threshold: none on almost every check, one query per 500 otherwise.
+   * What the rules need from the event that last changed a state, read in one query per 500 states, and
+   * none on almost every check: why the controller revoked a consent (the revoking event's
+   * `evidence.reason`: an import without its proof answers its own reason code, J2), and, for people now
+   * past the threshold only, whether a grant that stands was a parent's (its actor, G5).
    */
-  const readParentalGrants = async (resolved: Resolved[], states: Map<string, StateRow>, now: Date) => {
-    const wanted = resolved
+  const readLastEvents = async (resolved: Resolved[], states: Map<string, StateRow>, now: Date) => {
+    const revoked = [...states.values()].filter((s) => s.state === 'revoked' && s.lastEventSeq != null);
+    const parental = resolved
       .filter((r) => r.pseudonym && r.subject && reachedThreshold(childOf(r.subject), now))
       .map((r) => states.get(r.pseudonym!))
       .filter((s): s is StateRow => !!s && s.state === 'granted' && s.lastEventSeq != null);
+    const wanted = [...new Set([...revoked, ...parental])];
     for (const part of chunks(wanted)) {
-      const events: { seq: number | string; actor: string }[] = await strapi.db.query(UID.event).findMany({
-        select: ['seq', 'actor'],
-        where: { seq: { $in: part.map((s) => s.lastEventSeq) } },
-      });
-      const bySeq = new Map(events.map((e) => [String(e.seq), e.actor]));
-      for (const s of part) s.grantedByParent = bySeq.get(String(s.lastEventSeq)) === PARENT_ACTOR;
+      const events: { seq: number | string; evidence: unknown; actor: string }[] = await strapi.db
+        .query(UID.event)
+        .findMany({
+          select: ['seq', 'evidence', 'actor'],
+          where: { seq: { $in: [...new Map(part.map((s) => [String(s.lastEventSeq), s.lastEventSeq])).values()] } },
+        });
+      const bySeq = new Map(events.map((e) => [String(e.seq), e]));
+      for (const s of part) {
+        const event = bySeq.get(String(s.lastEventSeq));
+        if (s.state === 'revoked')
+          s.revokedFor = (json(event?.evidence ?? null) as { reason?: string } | null)?.reason ?? null;
+        else s.grantedByParent = event?.actor === PARENT_ACTOR;
+      }
     }
   };
 
@@ -360,7 +408,7 @@ const eligibility = ({ strapi }: { strapi: Core.Strapi }) => {
     const entries = suppressions.size ? resolved.map((r) => entriesOf(suppressions, r)) : null;
     const ownGrants = entries ? await ownGrantsOf(purpose, channel, resolved, states, entries) : null;
     const siteJurisdiction = config().jurisdiction;
-    await readParentalGrants(resolved, states, now);
+    await readLastEvents(resolved, states, now);
     return {
       context: (r: Resolved, i: number, asked: Jurisdiction | undefined): EligibilityContext => ({
         jurisdiction: r.subject?.jurisdiction ?? siteJurisdiction,
@@ -396,9 +444,8 @@ const eligibility = ({ strapi }: { strapi: Core.Strapi }) => {
     ): Promise<Eligibility[]> {
       const { now, jurisdiction } = optionsOf(options);
       const { purpose, channel, outdated } = await purposeFor(purposeKey, channelAsked);
-      const resolved = await resolve(refs);
+      const { resolved, states } = await resolve(refs, purpose.key, channel);
       const known = resolved.map((r) => r.pseudonym).filter((p): p is string => !!p);
-      const states = await statesOf(known, purpose.key, channel);
       const evidence = await evidenceFor(purpose, channel, resolved, known, now, states);
       return resolved.map((r, i) =>
         decideEligibility(
