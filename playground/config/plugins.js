@@ -35,6 +35,10 @@ module.exports = ({ env }) => ({
       settings: { defaultFrom: 'Example Shop <newsletter@example.com>' },
     },
   },
+  // Swagger UI at /documentation, with the consent routes from the plugin's own OpenAPI description. Off unless
+  // asked for (PLAYGROUND_DOCUMENTATION=true): it writes its generated files into src/extensions/documentation
+  // (ignored by git) at each start, which the tests booting in parallel must not share.
+  documentation: { enabled: env.bool('PLAYGROUND_DOCUMENTATION', false) },
   'users-permissions': {
     config: { jwtSecret: env('JWT_SECRET', 'playground-users-permissions-jwt-secret') },
   },

@@ -15,7 +15,8 @@ const STRAPI = path.join(ROOT, 'node_modules', '@strapi', 'strapi', 'bin', 'stra
 
 export const ADMIN = { email: 'admin@example.com', password: 'Playground1!' };
 
-const freePort = () =>
+/** A port nothing listens on now (the kernel's pick), for a server that must know its URL before it starts. */
+export const freePort = () =>
   new Promise<number>((resolve, reject) => {
     const server = net.createServer();
     server.listen(0, '127.0.0.1', () => {

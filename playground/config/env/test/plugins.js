@@ -1,6 +1,7 @@
 /**
  * Test runs only (NODE_ENV=test): the integration harness passes per-boot overrides of the consent
- * plugin configuration as JSON in CONSENT_TEST_PLUGIN_CONFIG. Strapi merges this file over
+ * plugin configuration as JSON in CONSENT_TEST_PLUGIN_CONFIG (and of the documentation plugin's, enabled by
+ * PLAYGROUND_DOCUMENTATION, in CONSENT_TEST_DOCUMENTATION_CONFIG). Strapi merges this file over
  * config/plugins.js, and reads both from disk at plugin load, so an in-memory override is not possible.
  *
  * Mail goes through Strapi's email plugin with the nodemailer provider: to the SMTP listener a test
@@ -8,6 +9,7 @@
  */
 module.exports = ({ env }) => ({
   consent: { config: JSON.parse(env('CONSENT_TEST_PLUGIN_CONFIG', '{}')) },
+  documentation: { config: JSON.parse(env('CONSENT_TEST_DOCUMENTATION_CONFIG', '{}')) },
   email: {
     config: {
       provider: 'nodemailer',
