@@ -312,6 +312,8 @@ const measureExport = async (out, server, auth) => {
   fs.writeFileSync(`/proc/${pid}/clear_refs`, '5'); // resets VmHWM (peak RSS) to the current RSS
   let peak = rssBefore;
   const sampler = setInterval(() => (peak = Math.max(peak, procStatus(pid, 'VmRSS'))), 10);
+  const profile = opts.profile && path.join(RESULTS, 'profiles', `${fmtScale(out.scale)}-export.cpuprofile`);
+  if (profile) await server.call('profileStart');
   const started = performance.now();
   const exported = await new Promise((resolve, reject) => {
     http
@@ -329,17 +331,20 @@ const measureExport = async (out, server, auth) => {
   });
   const exportMs = performance.now() - started;
   clearInterval(sampler);
+  if (profile)
+    log(`  profile: ${path.relative(process.cwd(), (await server.call('profileStop', { file: profile })).file)}`);
   peak = Math.max(peak, procStatus(pid, 'VmHWM'));
   if (exported.status !== 200) throw new Error(`audience answered ${exported.status}`);
   out.export = {
     members: exported.lines,
     megabytes: Math.round((exported.bytes / 2 ** 20) * 10) / 10,
     ms: Math.round(exportMs),
+    peoplePerSecond: Math.round((exported.lines / exportMs) * 1000),
     rssBeforeMb: Math.round(rssBefore / 2 ** 20),
     peakRssGrowthMb: Math.round(((peak - rssBefore) / 2 ** 20) * 10) / 10,
   };
   log(
-    `  export: ${exported.lines.toLocaleString('en')} people in ${out.export.ms} ms, peak RSS +${out.export.peakRssGrowthMb} MB`
+    `  export: ${exported.lines.toLocaleString('en')} people in ${out.export.ms} ms (${out.export.peoplePerSecond.toLocaleString('en')}/s), peak RSS +${out.export.peakRssGrowthMb} MB`
   );
 };
 
@@ -442,6 +447,7 @@ const TARGETS = {
   checkRatio: { text: 'single check ≥ 0.8× trivial route behind the same API token', min: 0.8 },
   checkUnprotectedRatio: { text: 'single check ≥ 0.5× unprotected trivial route', min: 0.5 },
   bulkMs: { text: 'bulk 10,000 ≤ 1 s', max: 1000 },
+  exportPeoplePerSecond: { text: 'export ≥ 100,000 people/s (at the largest scale)', min: 100_000 },
   exportRssMb: { text: 'export peak RSS growth ≤ 100 MB (at the largest scale)', max: 100 },
   submitP99Growth: { text: 'submit p99 growth ≤ 1.5× (smallest → largest scale)', max: 1.5 },
   checkP99Growth: { text: 'check p99 growth ≤ 1.5× (smallest → largest scale)', max: 1.5 },
@@ -459,6 +465,7 @@ const summarise = (scales) => {
     checkRatio: ratio(last.check?.rps, last.pingAuth?.rps),
     checkUnprotectedRatio: ratio(last.check?.rps, last.ping?.rps),
     bulkMs: bulk.length ? Math.max(...bulk) : null,
+    exportPeoplePerSecond: last.export?.peoplePerSecond ?? null,
     exportRssMb: last.export?.peakRssGrowthMb ?? null,
     submitP99Growth: many ? ratio(last.submit?.p99, first.submit?.p99) : null,
     checkP99Growth: many ? ratio(last.check?.p99, first.check?.p99) : null,
@@ -493,7 +500,10 @@ const printTable = (result) => {
   add('   trivial + API token req/s', ...s.map((x) => rate(x.pingAuth)));
   add('   ratio check / trivial + token', ...s.map((x) => times(ratio(x.check?.rps, x.pingAuth?.rps))));
   add('3. bulk 10,000 (median / max ms)', ...s.map((x) => x.bulk && `${x.bulk.medianMs} / ${x.bulk.maxMs}`));
-  add('4. export: people, ms', ...s.map((x) => x.export && `${x.export.members}, ${x.export.ms} ms`));
+  add(
+    '4. export: people, ms (people/s)',
+    ...s.map((x) => x.export && `${x.export.members}, ${x.export.ms} ms (${x.export.peoplePerSecond ?? '–'}/s)`)
+  );
   add('   export peak RSS growth', ...s.map((x) => x.export && `+${x.export.peakRssGrowthMb} MB`));
   add(
     '5. verify ledger (events, ms, events/s)',

@@ -629,6 +629,94 @@ describe('spec 4.2 audiences: 100,000 people in constant memory', () => {
     }
   });
 
+  /** Which of the seeded people a streamed audience lists (others, from the tests above, are counted). */
+  const seededIn = async (path: string) => {
+    const port = await listening();
+    return new Promise<{ status: number; seen: Uint8Array; others: number; twice: number }>((resolve, reject) => {
+      const req = http.get(
+        { host: '127.0.0.1', port, path, headers: { Authorization: `Bearer ${fullKey}` } },
+        (res) => {
+          const out = { status: res.statusCode ?? 0, seen: new Uint8Array(N), others: 0, twice: 0 };
+          let rest = '';
+          const line = (text: string) => {
+            const i = Number(/^bulk(\d+)@example\.com$/.exec((JSON.parse(text) as Member).email ?? '')?.[1] ?? NaN);
+            if (!Number.isInteger(i)) out.others += 1;
+            else if (out.seen[i]) out.twice += 1;
+            else out.seen[i] = 1;
+          };
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => {
+            const parts = (rest + chunk).split('\n');
+            rest = parts.pop()!;
+            for (const p of parts) line(p);
+          });
+          res.on('end', () => {
+            if (rest) line(rest);
+            resolve(out);
+          });
+          res.on('error', reject);
+        }
+      );
+      req.on('error', reject);
+    });
+  };
+
+  it(
+    'suppressed people spread over many pages are left out, on the channel their entry names, everyone else is listed once',
+    async () => {
+      // Every 997th person: a bounce on email (even ones) or an opposition-list entry on every channel (odd
+      // ones); 500 further on, a bounce on SMS, which bars nobody here. Spread over all 100 pages.
+      const subjects = consent().service('subjects');
+      const barred = new Map<number, 'email' | 'all'>();
+      const entries = [];
+      for (let i = 0; i < N; i += 997) {
+        const channel = (i / 997) % 2 === 0 ? 'email' : 'all';
+        barred.set(i, channel);
+        const identifierHash = subjects.hash('email', emailOf(i));
+        entries.push(
+          channel === 'email'
+            ? { identifierHash, identifierType: 'email', channel, reason: 'bounce', source: 'esp' }
+            : { identifierHash, identifierType: 'email', channel, reason: 'opposition-list', source: 'list' }
+        );
+        if (i + 500 < N) {
+          const sms = subjects.hash('email', emailOf(i + 500));
+          entries.push({
+            identifierHash: sms,
+            identifierType: 'email',
+            channel: 'sms',
+            reason: 'bounce',
+            source: 'esp',
+          });
+        }
+      }
+      await consent().service('suppression').add(entries);
+      expect(barred.size).toBe(101);
+
+      // Consent: the granted states, by state id.
+      const bulk = await seededIn('/api/consent/audiences/bulk');
+      expect([bulk.status, bulk.others, bulk.twice]).toEqual([200, 0, 0]);
+      const missing = [...bulk.seen.keys()].filter((i) => !bulk.seen[i]);
+      expect(missing).toEqual([...barred.keys()]);
+
+      // Legitimate interest: everyone known, by person id; only the entries on every channel bar the post.
+      const postal = await seededIn('/api/consent/audiences/postal');
+      expect([postal.status, postal.twice]).toEqual([200, 0]);
+      expect(postal.others).toBeGreaterThan(0);
+      const notPosted = [...postal.seen.keys()].filter((i) => !postal.seen[i]);
+      expect(notPosted).toEqual([...barred].filter(([, channel]) => channel === 'all').map(([i]) => i));
+
+      // The same people the eligibility service names (checked in bulk, 10,000 at a time).
+      for (let from = 0; from < N; from += 10_000) {
+        const refs = Array.from({ length: 10_000 }, (_, k) => ({ email: emailOf(from + k) }));
+        const answers: { eligible: boolean }[] = await consent()
+          .service('eligibility')
+          .checkMany('bulk', 'email', refs);
+        expect(answers.map((a) => a.eligible)).toEqual(refs.map((_, k) => bulk.seen[from + k] === 1));
+      }
+    },
+    10 * 60_000
+  );
+
   it(
     'the seeded ledger is a valid chain (the fast path wrote what the ledger writes)',
     async () => {

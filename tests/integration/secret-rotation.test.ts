@@ -211,6 +211,43 @@ describe('secret B with previousSecrets [A]', () => {
     expect(halAfter).toEqual(halBefore);
     expect(await subjects.rehash()).toMatchObject({ rehashed: 0, suppressionsRekeyed: 0 });
   });
+
+  it('I2: an audience leaves out a person whose suppression entry is under A while their own hash is under B', async () => {
+    const subjects = consent().service('subjects');
+    const audience = async () => {
+      const res = await app!
+        .http()
+        .get('/api/consent/audiences/newsletter')
+        .set('Authorization', `Bearer ${apiToken}`)
+        .buffer(true)
+        .parse((r, cb) => {
+          let text = '';
+          r.setEncoding('utf8');
+          r.on('data', (chunk: string) => (text += chunk));
+          r.on('end', () => cb(null, text));
+        });
+      expect(res.status).toBe(200);
+      return (res.body as string)
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line).email as string);
+    };
+    expect((await submit('kim@example.com', { newsletter: true })).status).toBe(201);
+    expect(await audience()).toEqual(expect.arrayContaining(['bob@example.com', 'kim@example.com']));
+    // Only the hash derived from kim's address under A, which no column holds, finds this entry.
+    const [underB, underAOfKim] = subjects.hashes('email', 'kim@example.com');
+    const [kim] = await app!.strapi.db.connection('consent_subjects').where({ email: 'kim@example.com' });
+    expect(kim.email_hash).toBe(underB);
+    await consent()
+      .service('suppression')
+      .add([
+        { identifierHash: underAOfKim, identifierType: 'email', channel: 'email', reason: 'bounce', source: 'esp' },
+      ]);
+    expect(await check('kim@example.com')).toMatchObject({ eligible: false, reasons: ['suppressed'] });
+    const listed = await audience();
+    expect(listed).toContain('bob@example.com');
+    expect(listed).not.toContain('kim@example.com');
+  });
 });
 
 describe('secret B alone, after the rehash job', () => {

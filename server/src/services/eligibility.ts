@@ -392,10 +392,11 @@ const eligibility = ({ strapi }: { strapi: Core.Strapi }) => {
     resolved: Resolved[],
     pseudonyms: string[],
     now: Date,
-    states: Map<string, StateRow>
+    states: Map<string, StateRow>,
+    screened: Resolved[] = resolved
   ) => {
     const suppressions: Entries = screenedBySuppression(purpose.legalBasis, purpose.directMarketing)
-      ? await suppressionsOf(resolved, channel)
+      ? await suppressionsOf(screened, channel)
       : new Map();
     const softOptInClaimed =
       purpose.legalBasis === 'legitimate-interest' && purpose.softOptIn && (channel === 'email' || channel === 'sms');
@@ -467,12 +468,17 @@ const eligibility = ({ strapi }: { strapi: Core.Strapi }) => {
      * checkMany's rules for a page of people already read from `consent_subjects` (audiences): no lookup
      * by identifier, and `states` may be given when the caller read them with the page. A handful of
      * queries per page whatever its size (states, suppression entries, soft opt-in evidence).
+     * `mayBeSuppressed`, when given, names the only people whose suppression entries are read: the
+     * caller knows the others have none (it read that with the page, on the same hashes).
      */
     async checkPage(
       purpose: Awaited<ReturnType<typeof purposeFor>>['purpose'],
       channel: Channel,
       people: PagePerson[],
-      options: CheckOptions & { states?: Map<string, PageState> } = {}
+      options: CheckOptions & {
+        states?: Map<string, PageState>;
+        mayBeSuppressed?: (person: PagePerson) => boolean;
+      } = {}
     ): Promise<Eligibility[]> {
       const { now, jurisdiction } = optionsOf(options);
       const resolved: Resolved[] = people.map((subject) => ({
@@ -482,7 +488,9 @@ const eligibility = ({ strapi }: { strapi: Core.Strapi }) => {
       }));
       const pseudonyms = people.map((p) => p.pseudonym);
       const states = options.states ?? (await statesOf(pseudonyms, purpose.key, channel));
-      const evidence = await evidenceFor(purpose, channel, resolved, pseudonyms, now, states);
+      const { mayBeSuppressed } = options;
+      const screened = mayBeSuppressed ? resolved.filter((r) => mayBeSuppressed(r.subject!)) : resolved;
+      const evidence = await evidenceFor(purpose, channel, resolved, pseudonyms, now, states, screened);
       const outdated = await (await getService('catalogue').view()).outdatedNotices([purpose.key]);
       return resolved.map((r, i) =>
         decideEligibility(
