@@ -29,11 +29,11 @@ module.exports = {
   // A failing test can leave a Strapi instance running; exit instead of waiting for it forever.
   forceExit: true,
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/tests/unit/**/*.test.ts'] },
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
     {
       ...common,
       displayName: 'integration',
-      testMatch: ['<rootDir>/tests/integration/**/*.test.ts'],
+      testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
       // Several Strapi processes on one database need a server database; SQLite has one writer process.
       testPathIgnorePatterns: sqlite
         ? ['/node_modules/', 'ledger-two-instances', 'simultaneous-boot']
@@ -46,10 +46,10 @@ module.exports = {
           {
             ...common,
             displayName: 'browser',
-            testMatch: ['<rootDir>/tests/browser/**/*.test.ts'],
+            testMatch: ['<rootDir>/test/browser/**/*.test.ts'],
             // One build for all browser files (they run in parallel and share dist/ and playground/build).
-            globalSetup: '<rootDir>/tests/browser/global-setup.js',
-            globalTeardown: '<rootDir>/tests/browser/global-teardown.js',
+            globalSetup: '<rootDir>/test/browser/global-setup.js',
+            globalTeardown: '<rootDir>/test/browser/global-teardown.js',
           },
         ]
       : []),

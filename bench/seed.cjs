@@ -4,7 +4,7 @@
  * with the ledger's own `eventHash` (seq and prevHash continuing the head), the states are what
  * `nextState` makes of them, and the head moves on, so `ledger.verify()` over the seeded ledger is a real
  * verification and eligibility reads real states. Through `ledger.append` a million events would take
- * hours on SQLite (about 8 ms per event, tests/integration/audiences.test.ts).
+ * hours on SQLite (about 8 ms per event, test/integration/audiences.test.ts).
  *
  * The mix, per person (deterministic, seeded PRNG): every person has an email, 40 % a phone number;
  * a sign-up form showed the newsletter and partner offers (75 % of people), the newsletter ticked by 65 %

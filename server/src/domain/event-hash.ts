@@ -56,7 +56,7 @@ const SORTED_FIELDS = [...HASHED_FIELDS]
 const NUMERIC_FIELDS = new Set<string>(['seq', 'noticeId', 'noticeVersion']);
 
 /**
- * `canonicalJson(hashedFieldsOf(event))`, byte for byte (tests/unit/event-hash.test.ts), in one pass:
+ * `canonicalJson(hashedFieldsOf(event))`, byte for byte (test/unit/event-hash.test.ts), in one pass:
  * verification hashes every event of the ledger, and the generic form spent most of its time there.
  */
 export const canonicalEventJson = (event: Partial<HashedEvent>): string => {

@@ -9,7 +9,7 @@ import { MAX_CONTACTS } from '../validation/contacts';
 /**
  * The OpenAPI 3.1 description of the public and server-to-server routes under `/api/consent` (spec 4.1,
  * 4.2). It is built from the same vocabularies the server validates with, so an enum cannot drift; the
- * integration tests validate real answers against it (tests/integration/openapi.test.ts) and a unit test
+ * integration tests validate real answers against it (test/integration/openapi.test.ts) and a unit test
  * checks that every route of routes/content-api.ts is described. `npm run build` writes it to
  * `dist/openapi.json` (the package's `./openapi.json`); with `@strapi/plugin-documentation` installed the
  * routes appear in its Swagger UI (register.ts).

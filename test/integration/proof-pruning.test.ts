@@ -4,7 +4,7 @@
  * `retention.proofYears` ago (default 5) and removes its state; hashes stay, so the chain, the replay,
  * the NDJSON export and the offline verifier still hold, and tampering is still found. Events are appended
  * back-dated, as an import would. The database triggers let exactly that update through, nothing else.
- * A bad `retention.proofYears` stopping the boot: configuration.test.ts and tests/unit/proof-pruning.test.ts.
+ * A bad `retention.proofYears` stopping the boot: configuration.test.ts and test/unit/proof-pruning.test.ts.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';

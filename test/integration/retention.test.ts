@@ -164,7 +164,7 @@ describe('I4: prospects inactive for retention.prospectMonths lose their identif
     expect((await subjectRow(people.pia)).email).toBe('pia@example.com');
   });
 
-  it('I4: the re-permission request goes out to French subscribers before the purge (tests/integration/repermission.test.ts: the whole path)', async () => {
+  it('I4: the re-permission request goes out to French subscribers before the purge (test/integration/repermission.test.ts: the whole path)', async () => {
     // 31 days before `later`: asked (a `contacted` event by the system, never the person's act).
     const asked = await retention().requestRepermission(new Date(later().getTime() - 31 * DAY));
     expect(asked.requested).toBeGreaterThanOrEqual(1);

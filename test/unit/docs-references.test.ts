@@ -31,7 +31,7 @@ describe('documentation references', () => {
   const documented = new Set([...compliance.matchAll(REQUIREMENT_ID)].map((m) => m[1]));
 
   it('every requirement id cited in the code and the tests has an entry in docs/compliance.md', () => {
-    const sources = ['server/src', 'admin/src', 'client/src', 'react/src', 'tests'].flatMap((d) =>
+    const sources = ['server/src', 'admin/src', 'client/src', 'react/src', 'test'].flatMap((d) =>
       filesUnder(d, /\.(ts|tsx)$/)
     );
     const missing = new Map<string, string>();

@@ -2,7 +2,7 @@
  * Verifying the proof without the server (issue 22, part 2): `GET /consent/events/export?format=ndjson`
  * exports the ledger, or one person's events, with every hashed field and receipt, and the package's
  * command `strapi-plugin-consent verify` checks it with nothing but the file and the JWK set. The command
- * runs in a child process from the TypeScript sources (tests/harness/verify-cli.js: the bin's own `run()`,
+ * runs in a child process from the TypeScript sources (test/harness/verify-cli.js: the bin's own `run()`,
  * compiled as jest compiles it), so no build is needed; scripts/tarball-smoke.mjs runs the built bin.
  */
 import { spawnSync } from 'node:child_process';

@@ -1,6 +1,6 @@
 /**
  * The compliance report's rules (domain/report-rules.ts, domain/report-verification.ts) and its PDF writer
- * (reports/pdf.ts), read back with the tests' own extractor (tests/harness/pdf-text.ts).
+ * (reports/pdf.ts), read back with the tests' own extractor (test/harness/pdf-text.ts).
  */
 import { deriveSigningKey, signCompact } from '../../server/src/domain/jws';
 import {

@@ -2,7 +2,7 @@
  * The consent routes in the documentation plugin's Swagger UI (issue 18), in headless Chromium: the page
  * `/documentation/v1.0.0` of an app with `@strapi/plugin-documentation` lists them under our tags, and an
  * opened route shows its request body. The app boots in-process from the sources (no build needed); the
- * document itself is checked in tests/integration/documentation-plugin.test.ts.
+ * document itself is checked in test/integration/documentation-plugin.test.ts.
  */
 import type { Browser } from 'playwright-core';
 import { bootWithDocumentation, type DocumentedStrapi } from '../harness/documentation';

@@ -4,8 +4,8 @@ import request from 'supertest';
 import { createTestDatabase, type TestDatabase } from './database';
 
 /**
- * Boots the playground app (tests/../playground, JavaScript config) in-process with the plugin's
- * TypeScript sources (tests/plugin-shim), on a throwaway database, and tears it down again.
+ * Boots the playground app (test/../playground, JavaScript config) in-process with the plugin's
+ * TypeScript sources (test/plugin-shim), on a throwaway database, and tears it down again.
  * One instance per test file: boot is the expensive part (a few seconds).
  */
 export const APP_DIR = path.resolve(__dirname, '../../playground');

@@ -1,7 +1,7 @@
 /**
  * The compliance report (issue 22 part 1; R1–R4): `POST /consent/reports` over a seeded period, its numbers
  * checked against the ledger counted here, its JWS verified with `jose` and the JWK set, its PDF read back
- * with a text extractor (tests/harness/pdf-text.ts), the offline verifier run on it, bad input refused with
+ * with a text extractor (test/harness/pdf-text.ts), the offline verifier run on it, bad input refused with
  * nothing stored, RBAC, and reports that cannot be changed.
  */
 import { spawnSync } from 'node:child_process';
@@ -327,7 +327,7 @@ describe('POST /consent/reports, then GET /consent/reports/:id', () => {
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe('application/pdf');
     const pdf = res.body as Buffer;
-    // To look at it (pdftoppm, a browser): CONSENT_REPORT_PDF=/tmp/report.pdf npx jest tests/integration/reports.test.ts
+    // To look at it (pdftoppm, a browser): CONSENT_REPORT_PDF=/tmp/report.pdf npx jest test/integration/reports.test.ts
     if (process.env.CONSENT_REPORT_PDF) writeFileSync(process.env.CONSENT_REPORT_PDF, pdf);
     expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
     const hash = reportHash(

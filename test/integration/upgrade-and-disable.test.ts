@@ -21,6 +21,8 @@ import { bootStrapi, type TestStrapi } from '../harness/strapi';
 /** The commit that released 0.3.0 (package.json's version since; the repository has no tags). */
 const RELEASE_0_3_0 = 'ca61b90bcf60865e2def3135f035ae35d6193087';
 const ROOT = path.resolve(__dirname, '../..');
+/** Where 0.3.0 kept its test shim: the test folder was named `tests/` then. */
+const RELEASE_SHIM = 'tests/plugin-shim';
 
 /** The release's plugin sources, playground app and test shim, with this checkout's node_modules. */
 const extractRelease = (commit: string) => {
@@ -89,7 +91,7 @@ describe('upgrade from 0.3.0, disable, re-enable', () => {
   it('0.3.0 records consent; this version boots on its database: the chain verifies, states equal the replay, nothing is lost', async () => {
     const old = await startChildInstance(database, {
       appDir: path.join(release, 'playground'),
-      env: { CONSENT_PLUGIN_PATH: path.join(release, 'tests/plugin-shim') },
+      env: { CONSENT_PLUGIN_PATH: path.join(release, RELEASE_SHIM) },
       seed: true,
       listen: true,
     });
