@@ -184,7 +184,11 @@ const http = require('node:http');
   const refused = await call('POST', '/api/contact-requests', { data: { name: 'Ada', message: 'Hello' }, consent: { ...consentPart, choices: { newsletter: 'yes' } } });
   assert.equal(refused.status, 400, 'form hook refuses invalid consent');
   assert.equal(await strapi.db.connection('contact_requests').count({ n: '*' }).then((r) => Number(r[0].n)), 1);
-  assert.deepEqual(await consent.service('ledger').verify(), { ok: true, checked: 2, firstBadEvent: null, pruned: 0 });
+  const verified0 = await consent.service('ledger').verify();
+  assert.deepEqual({ ok: verified0.ok, checked: verified0.checked, firstBadEvent: verified0.firstBadEvent, pruned: verified0.pruned, full: verified0.full, badCheckpoints: verified0.badCheckpoints }, { ok: true, checked: 2, firstBadEvent: null, pruned: 0, full: true, badCheckpoints: [] });
+  assert.equal(verified0.checkpoint && verified0.checkpoint.count, 2, 'a passing verification leaves a signed checkpoint at the head');
+  const again = await consent.service('ledger').verify({ from: 'checkpoint' });
+  assert.deepEqual({ ok: again.ok, checked: again.checked }, { ok: true, checked: 0 }, 'a verification from the checkpoint reads nothing when nothing is new');
 
   // Audiences, then the person's rights: export (H1) and erasure (I1), which leaves them ineligible.
   const bearer = { authorization: 'Bearer ' + token };
