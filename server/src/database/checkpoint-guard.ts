@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
-import { errors } from '@strapi/utils';
 import { TABLE, UID } from '../constants';
+import { refuseChanges } from './immutable-rows';
 
 /**
  * A ledger checkpoint is a signed statement that the chain verified up to it (docs/ledger.md,
@@ -12,19 +12,8 @@ import { TABLE, UID } from '../constants';
  */
 export const CHECKPOINT_IMMUTABLE_MESSAGE = 'Ledger checkpoints are kept as signed: they cannot be updated or deleted';
 
-const refuse = () => {
-  throw new errors.ForbiddenError(CHECKPOINT_IMMUTABLE_MESSAGE);
-};
-
-export const subscribeCheckpointGuard = (strapi: Core.Strapi) => {
-  strapi.db.lifecycles.subscribe({
-    models: [UID.ledgerCheckpoint],
-    beforeUpdate: refuse,
-    beforeUpdateMany: refuse,
-    beforeDelete: refuse,
-    beforeDeleteMany: refuse,
-  });
-};
+export const subscribeCheckpointGuard = (strapi: Core.Strapi) =>
+  refuseChanges(strapi, UID.ledgerCheckpoint, CHECKPOINT_IMMUTABLE_MESSAGE);
 
 const TRIGGERS = { update: 'consent_ledger_checkpoints_no_update', delete: 'consent_ledger_checkpoints_no_delete' };
 

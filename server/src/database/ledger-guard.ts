@@ -1,7 +1,7 @@
 import type { Core } from '@strapi/strapi';
-import { errors } from '@strapi/utils';
 import { createHash } from 'node:crypto';
 import { TABLE, UID } from '../constants';
+import { refuseChanges } from './immutable-rows';
 import { PRUNE_MARKER_COLUMNS, PRUNED_COLUMNS } from './ledger-rows';
 
 /**
@@ -22,19 +22,8 @@ import { PRUNE_MARKER_COLUMNS, PRUNED_COLUMNS } from './ledger-rows';
  */
 export const LEDGER_APPEND_ONLY_MESSAGE = 'The consent ledger is append-only: events cannot be updated or deleted';
 
-const refuse = () => {
-  throw new errors.ForbiddenError(LEDGER_APPEND_ONLY_MESSAGE);
-};
-
-export const subscribeLedgerGuard = (strapi: Core.Strapi) => {
-  strapi.db.lifecycles.subscribe({
-    models: [UID.event],
-    beforeUpdate: refuse,
-    beforeUpdateMany: refuse,
-    beforeDelete: refuse,
-    beforeDeleteMany: refuse,
-  });
-};
+export const subscribeLedgerGuard = (strapi: Core.Strapi) =>
+  refuseChanges(strapi, UID.event, LEDGER_APPEND_ONLY_MESSAGE);
 
 type Knex = Core.Strapi['db']['connection'];
 

@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
-import { errors } from '@strapi/utils';
 import { UID } from '../constants';
+import { refuseChanges } from './immutable-rows';
 
 /**
  * A compliance report is signed evidence of what the ledger said when it was made (R3): like the ledger
@@ -10,16 +10,5 @@ import { UID } from '../constants';
  */
 export const REPORT_IMMUTABLE_MESSAGE = 'Compliance reports are kept as generated: they cannot be updated or deleted';
 
-const refuse = () => {
-  throw new errors.ForbiddenError(REPORT_IMMUTABLE_MESSAGE);
-};
-
-export const subscribeReportGuard = (strapi: Core.Strapi) => {
-  strapi.db.lifecycles.subscribe({
-    models: [UID.report],
-    beforeUpdate: refuse,
-    beforeUpdateMany: refuse,
-    beforeDelete: refuse,
-    beforeDeleteMany: refuse,
-  });
-};
+export const subscribeReportGuard = (strapi: Core.Strapi) =>
+  refuseChanges(strapi, UID.report, REPORT_IMMUTABLE_MESSAGE);
