@@ -184,6 +184,12 @@ export interface SubjectRecord {
   /** Null once erased. */
   audience: Audience | null;
   jurisdiction: Jurisdiction | null;
+  /**
+   * Recorded as below the age of digital consent on a form offered to children (G1): only the outcome and
+   * the day it ends are kept, never the age. `childUntil` null when not a child.
+   */
+  child: boolean;
+  childUntil: string | null;
   createdAt: string | null;
   erasedAt: string | null;
 }

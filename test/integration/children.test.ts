@@ -184,6 +184,13 @@ describe('G2, G4: below the threshold, the parent confirms', () => {
     expect(JSON.stringify(requested)).not.toMatch(/"age":|parent\.mia/);
   });
 
+  it('G1, Art. 15: the export and the admin record say the person is recorded as a child, and until when', async () => {
+    const exported = await consent().service('rights').export(pseudonym);
+    expect(exported.subject).toMatchObject({ child: true, childUntil: expect.stringMatching(/^\d{4}-/) });
+    expect(exported.subject.childUntil!.slice(0, 10)).toBe(dateIn(3).toISOString().slice(0, 10));
+    expect(JSON.stringify(exported)).not.toMatch(/"age":|birth/i);
+  });
+
   it('opening the link changes nothing; the button grants, recorded as the parent with its method', async () => {
     const link = parentLink(mail);
     const page = await app.http().get(link.path).set('Accept', 'text/html');

@@ -36,6 +36,9 @@ export const toSubjectRecord = (r: Record<string, any>): SubjectRecord => ({
   language: r.language ?? null,
   audience: r.audience ?? null,
   jurisdiction: r.jurisdiction ?? null,
+  // SQLite and MySQL answer booleans as 0/1.
+  child: r.child === true || r.child === 1 || r.child === '1',
+  childUntil: iso(r.childUntil),
   createdAt: iso(r.createdAt),
   erasedAt: iso(r.erasedAt),
 });
