@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { TABLE, UID } from '../constants';
 import { refuseChanges } from './immutable-rows';
+import { installTriggers, type TriggerSet } from './triggers';
 
 /**
  * A ledger checkpoint is a signed statement that the chain verified up to it (docs/ledger.md,
@@ -16,73 +17,38 @@ export const subscribeCheckpointGuard = (strapi: Core.Strapi) =>
   refuseChanges(strapi, UID.ledgerCheckpoint, CHECKPOINT_IMMUTABLE_MESSAGE);
 
 const TRIGGERS = { update: 'consent_ledger_checkpoints_no_update', delete: 'consent_ledger_checkpoints_no_delete' };
+const REFUSE = `'${CHECKPOINT_IMMUTABLE_MESSAGE}'`;
+
+const checkpointTriggers = (table: string): TriggerSet => ({
+  sqlite: (['UPDATE', 'DELETE'] as const).map(
+    (op) =>
+      `CREATE TRIGGER IF NOT EXISTS ${op === 'UPDATE' ? TRIGGERS.update : TRIGGERS.delete} BEFORE ${op} ON ${table} ` +
+      `BEGIN SELECT RAISE(ABORT, ${REFUSE}); END`
+  ),
+  postgres: (q) => {
+    const fn = q('consent_ledger_checkpoints_immutable');
+    return [
+      `CREATE OR REPLACE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $$ ` +
+        `BEGIN RAISE EXCEPTION ${REFUSE} USING ERRCODE = 'insufficient_privilege'; END $$`,
+      `CREATE OR REPLACE TRIGGER consent_ledger_checkpoints_immutable BEFORE UPDATE OR DELETE ON ${q(table)} ` +
+        `FOR EACH ROW EXECUTE FUNCTION ${fn}()`,
+      `CREATE OR REPLACE TRIGGER consent_ledger_checkpoints_no_truncate BEFORE TRUNCATE ON ${q(table)} ` +
+        `FOR EACH STATEMENT EXECUTE FUNCTION ${fn}()`,
+    ];
+  },
+  mysql: Object.fromEntries(
+    (['UPDATE', 'DELETE'] as const).map((op) => {
+      const name = op === 'UPDATE' ? TRIGGERS.update : TRIGGERS.delete;
+      return [
+        name,
+        `CREATE TRIGGER ${name} BEFORE ${op} ON \`${table}\` FOR EACH ROW SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = ${REFUSE}`,
+      ];
+    })
+  ),
+  // As for the ledger's triggers: the lifecycles and the seals still hold.
+  otherwise: 'checkpoints are protected inside Strapi and by their seals only.',
+});
 
 /** Installs the triggers (idempotent); false when the database refused them or has none. */
-export const installCheckpointTriggers = async (strapi: Core.Strapi): Promise<boolean> => {
-  const knex = strapi.db.connection;
-  const client = strapi.db.dialect.client as string;
-  const table = TABLE.ledgerCheckpoint;
-  try {
-    if (client === 'sqlite') {
-      for (const [op, name] of [
-        ['UPDATE', TRIGGERS.update],
-        ['DELETE', TRIGGERS.delete],
-      ]) {
-        await knex.raw(
-          `CREATE TRIGGER IF NOT EXISTS ${name} BEFORE ${op} ON ${table} ` +
-            `BEGIN SELECT RAISE(ABORT, '${CHECKPOINT_IMMUTABLE_MESSAGE}'); END`
-        );
-      }
-    } else if (client === 'postgres') {
-      const schema = strapi.db.getSchemaName?.() || undefined;
-      const q = (name: string) => (schema ? `"${schema}"."${name}"` : `"${name}"`);
-      const fn = q('consent_ledger_checkpoints_immutable');
-      await knex.raw(
-        `CREATE OR REPLACE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $$ ` +
-          `BEGIN RAISE EXCEPTION '${CHECKPOINT_IMMUTABLE_MESSAGE}' USING ERRCODE = 'insufficient_privilege'; END $$`
-      );
-      await knex.raw(
-        `CREATE OR REPLACE TRIGGER consent_ledger_checkpoints_immutable BEFORE UPDATE OR DELETE ON ${q(table)} ` +
-          `FOR EACH ROW EXECUTE FUNCTION ${fn}()`
-      );
-      await knex.raw(
-        `CREATE OR REPLACE TRIGGER consent_ledger_checkpoints_no_truncate BEFORE TRUNCATE ON ${q(table)} ` +
-          `FOR EACH STATEMENT EXECUTE FUNCTION ${fn}()`
-      );
-    } else if (client === 'mysql') {
-      const existing = async () => {
-        const [rows] = await knex.raw(
-          'SELECT TRIGGER_NAME AS name FROM information_schema.TRIGGERS WHERE EVENT_OBJECT_SCHEMA = DATABASE() AND EVENT_OBJECT_TABLE = ?',
-          [table]
-        );
-        return new Set((rows as Array<{ name: string }>).map((r) => r.name));
-      };
-      const have = await existing();
-      for (const [op, name] of [
-        ['UPDATE', TRIGGERS.update],
-        ['DELETE', TRIGGERS.delete],
-      ]) {
-        if (have.has(name)) continue;
-        try {
-          await knex.raw(
-            `CREATE TRIGGER ${name} BEFORE ${op} ON \`${table}\` FOR EACH ROW ` +
-              `SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = '${CHECKPOINT_IMMUTABLE_MESSAGE}'`
-          );
-        } catch (error) {
-          // Another instance booting at the same time may have created it first.
-          if (!(await existing()).has(name)) throw error;
-        }
-      }
-    } else {
-      return false;
-    }
-    return true;
-  } catch (error) {
-    // As for the ledger's triggers: the lifecycles and the seals still hold; say so instead of not starting.
-    strapi.log.warn(
-      `[consent] could not install the triggers on ${table} (${(error as Error).message}); ` +
-        'checkpoints are protected inside Strapi and by their seals only.'
-    );
-    return false;
-  }
-};
+export const installCheckpointTriggers = (strapi: Core.Strapi): Promise<boolean> =>
+  installTriggers(strapi, TABLE.ledgerCheckpoint, checkpointTriggers(TABLE.ledgerCheckpoint));

@@ -2,6 +2,7 @@ import type { Core } from '@strapi/strapi';
 import { createHash } from 'node:crypto';
 import { TABLE, UID } from '../constants';
 import { refuseChanges } from './immutable-rows';
+import { installTriggers, type TriggerSet } from './triggers';
 import { PRUNE_MARKER_COLUMNS, PRUNED_COLUMNS } from './ledger-rows';
 
 /**
@@ -24,8 +25,6 @@ export const LEDGER_APPEND_ONLY_MESSAGE = 'The consent ledger is append-only: ev
 
 export const subscribeLedgerGuard = (strapi: Core.Strapi) =>
   refuseChanges(strapi, UID.event, LEDGER_APPEND_ONLY_MESSAGE);
-
-type Knex = Core.Strapi['db']['connection'];
 
 const TRIGGER = { delete: 'consent_events_no_delete' } as const;
 /** Before 0.x (I5) every UPDATE was refused by this trigger; it is replaced by the prune-only one. */
@@ -57,49 +56,7 @@ const pruneTriggerName = (columns: string[]) =>
     .slice(0, 12);
 
 const sqliteQuote = (c: string) => `"${c}"`;
-const sqliteStatements = (table: string, columns: string[]) => [
-  `CREATE TRIGGER IF NOT EXISTS ${TRIGGER.delete} BEFORE DELETE ON ${table} ` +
-    `BEGIN SELECT RAISE(ABORT, '${LEDGER_APPEND_ONLY_MESSAGE}'); END`,
-  `CREATE TRIGGER IF NOT EXISTS ${pruneTriggerName(columns)} BEFORE UPDATE ON ${table} ` +
-    `WHEN NOT (${pruneOnlyCondition(columns, (c) => `NEW.${sqliteQuote(c)} IS OLD.${sqliteQuote(c)}`, sqliteQuote)}) ` +
-    `BEGIN SELECT RAISE(ABORT, '${LEDGER_APPEND_ONLY_MESSAGE}'); END`,
-];
-
-const postgresStatements = (schema: string | undefined, table: string, columns: string[]) => {
-  const q = (name: string) => (schema ? `"${schema}"."${name}"` : `"${name}"`);
-  const c = (name: string) => `"${name}"`;
-  const fn = q('consent_ledger_append_only');
-  const allowed = pruneOnlyCondition(columns, (col) => `NEW.${c(col)} IS NOT DISTINCT FROM OLD.${c(col)}`, c);
-  return [
-    // NEW is NULL for DELETE and TRUNCATE: only an UPDATE reaches the prune test.
-    `CREATE OR REPLACE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $$ ` +
-      `BEGIN IF TG_OP = 'UPDATE' THEN IF ${allowed} THEN RETURN NEW; END IF; END IF; ` +
-      `RAISE EXCEPTION '${LEDGER_APPEND_ONLY_MESSAGE}' USING ERRCODE = 'insufficient_privilege'; END $$`,
-    `CREATE OR REPLACE TRIGGER consent_events_append_only BEFORE UPDATE OR DELETE ON ${q(table)} ` +
-      `FOR EACH ROW EXECUTE FUNCTION ${fn}()`,
-    `CREATE OR REPLACE TRIGGER consent_events_no_truncate BEFORE TRUNCATE ON ${q(table)} ` +
-      `FOR EACH STATEMENT EXECUTE FUNCTION ${fn}()`,
-  ];
-};
-
 const mysqlQuote = (c: string) => `\`${c}\``;
-const mysqlStatements = (table: string, columns: string[]): Record<string, string> => ({
-  [TRIGGER.delete]:
-    `CREATE TRIGGER ${TRIGGER.delete} BEFORE DELETE ON \`${table}\` FOR EACH ROW ` +
-    `SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = '${LEDGER_APPEND_ONLY_MESSAGE}'`,
-  [pruneTriggerName(columns)]:
-    `CREATE TRIGGER ${pruneTriggerName(columns)} BEFORE UPDATE ON \`${table}\` FOR EACH ROW BEGIN ` +
-    `IF NOT (${pruneOnlyCondition(columns, (c) => `NEW.${mysqlQuote(c)} <=> OLD.${mysqlQuote(c)}`, mysqlQuote)}) THEN ` +
-    `SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = '${LEDGER_APPEND_ONLY_MESSAGE}'; END IF; END`,
-});
-
-const mysqlExistingTriggers = async (knex: Knex, table: string): Promise<Set<string>> => {
-  const [rows] = await knex.raw(
-    'SELECT TRIGGER_NAME AS name FROM information_schema.TRIGGERS WHERE EVENT_OBJECT_SCHEMA = DATABASE() AND EVENT_OBJECT_TABLE = ?',
-    [table]
-  );
-  return new Set((rows as Array<{ name: string }>).map((r) => r.name));
-};
 
 /** Update triggers of earlier versions (the refuse-all one, prune-only ones for another column list). */
 const staleUpdateTriggers = (existing: Iterable<string>, current: string) =>
@@ -107,53 +64,52 @@ const staleUpdateTriggers = (existing: Iterable<string>, current: string) =>
     (name) => name === OLD_UPDATE_TRIGGER || (name.startsWith(PRUNE_TRIGGER_PREFIX) && name !== current)
   );
 
-const sqliteExistingTriggers = async (knex: Knex, table: string): Promise<Set<string>> => {
-  const rows = await knex.raw(`SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?`, [table]);
-  return new Set((rows as Array<{ name: string }>).map((r) => r.name));
+const ledgerTriggers = (table: string, columns: string[]): TriggerSet => {
+  const prune = pruneTriggerName(columns);
+  const refuse = `'${LEDGER_APPEND_ONLY_MESSAGE}'`;
+  return {
+    sqlite: [
+      `CREATE TRIGGER IF NOT EXISTS ${TRIGGER.delete} BEFORE DELETE ON ${table} BEGIN SELECT RAISE(ABORT, ${refuse}); END`,
+      `CREATE TRIGGER IF NOT EXISTS ${prune} BEFORE UPDATE ON ${table} ` +
+        `WHEN NOT (${pruneOnlyCondition(columns, (c) => `NEW.${sqliteQuote(c)} IS OLD.${sqliteQuote(c)}`, sqliteQuote)}) ` +
+        `BEGIN SELECT RAISE(ABORT, ${refuse}); END`,
+    ],
+    postgres: (q) => {
+      const fn = q('consent_ledger_append_only');
+      const allowed = pruneOnlyCondition(
+        columns,
+        (c) => `NEW."${c}" IS NOT DISTINCT FROM OLD."${c}"`,
+        (c) => `"${c}"`
+      );
+      return [
+        // NEW is NULL for DELETE and TRUNCATE: only an UPDATE reaches the prune test.
+        `CREATE OR REPLACE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $$ ` +
+          `BEGIN IF TG_OP = 'UPDATE' THEN IF ${allowed} THEN RETURN NEW; END IF; END IF; ` +
+          `RAISE EXCEPTION ${refuse} USING ERRCODE = 'insufficient_privilege'; END $$`,
+        `CREATE OR REPLACE TRIGGER consent_events_append_only BEFORE UPDATE OR DELETE ON ${q(table)} ` +
+          `FOR EACH ROW EXECUTE FUNCTION ${fn}()`,
+        `CREATE OR REPLACE TRIGGER consent_events_no_truncate BEFORE TRUNCATE ON ${q(table)} ` +
+          `FOR EACH STATEMENT EXECUTE FUNCTION ${fn}()`,
+      ];
+    },
+    mysql: {
+      [TRIGGER.delete]:
+        `CREATE TRIGGER ${TRIGGER.delete} BEFORE DELETE ON \`${table}\` FOR EACH ROW ` +
+        `SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = ${refuse}`,
+      [prune]:
+        `CREATE TRIGGER ${prune} BEFORE UPDATE ON \`${table}\` FOR EACH ROW BEGIN ` +
+        `IF NOT (${pruneOnlyCondition(columns, (c) => `NEW.${mysqlQuote(c)} <=> OLD.${mysqlQuote(c)}`, mysqlQuote)}) THEN ` +
+        `SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = ${refuse}; END IF; END`,
+    },
+    // The new trigger is in place before the old one goes: no instant without a guard.
+    stale: (existing) => staleUpdateTriggers(existing, prune),
+    otherwise: 'the ledger is protected inside Strapi only. Grant the TRIGGER privilege to close direct SQL access.',
+  };
 };
 
 export const installLedgerTriggers = async (strapi: Core.Strapi): Promise<boolean> => {
-  const knex = strapi.db.connection;
-  const client = strapi.db.dialect.client as string;
   const table = TABLE.event;
-  try {
-    const columns = Object.keys(await knex(table).columnInfo());
-    const current = pruneTriggerName(columns);
-    if (client === 'sqlite') {
-      for (const sql of sqliteStatements(table, columns)) await knex.raw(sql);
-      // The new trigger is in place before the old one goes: no instant without a guard.
-      for (const name of staleUpdateTriggers(await sqliteExistingTriggers(knex, table), current)) {
-        await knex.raw(`DROP TRIGGER IF EXISTS ${name}`);
-      }
-    } else if (client === 'postgres') {
-      const schema = strapi.db.getSchemaName?.() || undefined;
-      for (const sql of postgresStatements(schema, table, columns)) await knex.raw(sql);
-    } else if (client === 'mysql') {
-      const existing = await mysqlExistingTriggers(knex, table);
-      for (const [name, sql] of Object.entries(mysqlStatements(table, columns))) {
-        if (existing.has(name)) continue;
-        try {
-          await knex.raw(sql);
-        } catch (error) {
-          // Another instance booting at the same time may have created it first.
-          if (!(await mysqlExistingTriggers(knex, table)).has(name)) throw error;
-        }
-      }
-      for (const name of staleUpdateTriggers(await mysqlExistingTriggers(knex, table), current)) {
-        await knex.raw(`DROP TRIGGER IF EXISTS \`${name}\``);
-      }
-    } else {
-      strapi.log.warn(`[consent] no ledger trigger for database client "${client}"; relying on Strapi lifecycles only`);
-      return false;
-    }
-    return true;
-  } catch (error) {
-    // Managed databases may deny CREATE TRIGGER (e.g. MySQL with binary logging and no SUPER privilege).
-    // The lifecycle guard still protects every Strapi path, so say so loudly instead of refusing to start.
-    strapi.log.warn(
-      `[consent] could not install the append-only triggers on ${table} (${(error as Error).message}); ` +
-        'the ledger is protected inside Strapi only. Grant the TRIGGER privilege to close direct SQL access.'
-    );
-    return false;
-  }
+  // The guarded column list is the table's own, read at boot: a column added later is guarded too.
+  const columns = Object.keys(await strapi.db.connection(table).columnInfo());
+  return installTriggers(strapi, table, ledgerTriggers(table, columns));
 };
