@@ -97,7 +97,7 @@ describe('under secret A', () => {
     const full = await reader.post('/consent/ledger/verify?full=true');
     expect(full.body.data).toMatchObject({ ok: true, checked: await headSeq(), full: true, from: null });
     const before = (await checkpoints()).length;
-    for (const query of ['full=yes', 'from=1']) {
+    for (const query of ['full=yes', 'from=1', 'full=true&full=false', 'full[a]=true']) {
       const res = await reader.post(`/consent/ledger/verify?${query}`);
       expect(res.status).toBe(400);
     }
