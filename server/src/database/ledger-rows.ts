@@ -1,5 +1,5 @@
 import type { StateRow } from '../domain/consent-state';
-import { HASHED_FIELDS } from '../domain/event-hash';
+import { CANONICAL_FIELDS, HASHED_FIELDS } from '../domain/event-hash';
 import { PRUNED_FIELDS } from '../domain/proof-pruning';
 
 /**
@@ -19,6 +19,9 @@ const JSON_FIELDS = new Set(['context', 'evidence']);
 /** Every field of an event: the hashed ones and the hash itself. */
 const EVENT_FIELDS = [...HASHED_FIELDS, 'hash'] as const;
 export const EVENT_COLUMNS = EVENT_FIELDS.map(snake);
+
+/** The hashed columns in the order `eventHashOfValues` reads a row's values (domain/event-hash.ts). */
+export const CANONICAL_EVENT_COLUMNS = CANONICAL_FIELDS.map(snake);
 
 type EventFields = Record<(typeof EVENT_FIELDS)[number], unknown>;
 

@@ -3,7 +3,7 @@ import type { EventDecision } from '../../../shared/contracts/events';
 import type { ReplayLedger, VerifyLedger } from '../../../shared/contracts/records';
 import { TABLE, UID } from '../constants';
 import { movesState, nextState, type StateRow } from '../domain/consent-state';
-import { eventHash, GENESIS_HASH } from '../domain/event-hash';
+import { eventHash, eventHashOfValues, GENESIS_HASH } from '../domain/event-hash';
 import { verifyCompactJws, type Jwk } from '../domain/jws-verify';
 import {
   CHECKPOINT_SEAL_TYPE,
@@ -14,6 +14,7 @@ import {
 import { PRUNE_SEAL_TYPE, pruneSealOf, prunedEventProblem } from '../domain/proof-pruning';
 import { replayKey, replayStates, stateDifferences, type Replayed, type ReplayEvent } from '../domain/state-replay';
 import {
+  CANONICAL_EVENT_COLUMNS,
   EVENT_COLUMNS,
   fromEventColumns,
   fromStateColumns,
@@ -26,6 +27,7 @@ import {
 import { documentIds } from '../database/document-id';
 import { ensureHeadRow } from '../database/head-row';
 import { orderedId } from '../database/ordered-id';
+import { rowArrays } from '../database/row-arrays';
 import { writeAll, type TableWrite } from '../database/write-all';
 import { getService } from '../utils/get-service';
 import type { Identifiers } from './subjects';
@@ -91,7 +93,19 @@ export type ReplayResult = ReplayLedger.Response['data'];
 const HEAD = 'main';
 // Events per page of a verification: larger pages cost fewer round trips; 5,000 rows stay a few megabytes.
 const PAGE = 5000;
-const VERIFY_COLUMNS = [...EVENT_COLUMNS, ...PRUNE_MARKER_COLUMNS];
+// A verification reads rows as arrays: the hashed columns first, in the order their hash reads them.
+const VERIFY_COLUMNS = [...CANONICAL_EVENT_COLUMNS, 'hash', ...PRUNE_MARKER_COLUMNS];
+const at = (column: string) => VERIFY_COLUMNS.indexOf(column);
+const V = {
+  seq: at('seq'),
+  eventId: at('event_id'),
+  prevHash: at('prev_hash'),
+  hash: at('hash'),
+  prunedAt: at('pruned_at'),
+  pruneSeal: at('prune_seal'),
+};
+const verifyRowObject = (values: unknown[]) =>
+  Object.fromEntries(VERIFY_COLUMNS.map((column, i) => [column, values[i]])) as Record<string, any>;
 // Checkpoints read at a time while looking for the newest whose seal holds (nearly always the first).
 const CHECKPOINT_PAGE = 20;
 // People per replay batch: their events and states are held in memory at once.
@@ -520,36 +534,51 @@ const ledger = ({ strapi }: { strapi: Core.Strapi }) => {
         lastEventId = start.eventId;
       }
 
-      while (expectedSeq <= headSeq) {
-        // Read with knex: hydrating pages through the query engine cost more than hashing them. Up to the
-        // head read above: events appended meanwhile are the next verification's.
-        const rows = await knex()(TABLE.event)
-          .select(VERIFY_COLUMNS)
-          .where('seq', '>=', expectedSeq)
-          .andWhere('seq', '<=', headSeq)
-          .orderBy('seq', 'asc')
-          .limit(PAGE);
-        for (const r of rows) {
-          const row = fromEventColumns(r);
-          const seq = Number(row.seq);
+      // Read a page with knex, as arrays: hydrating pages through the query engine, and then the drivers'
+      // objects per row, cost more than hashing them. Up to the head read above: events appended meanwhile
+      // are the next verification's.
+      const readPage = (fromSeq: number) =>
+        rowArrays(
+          strapi,
+          knex()(TABLE.event)
+            .select(VERIFY_COLUMNS)
+            .where('seq', '>=', fromSeq)
+            .andWhere('seq', '<=', headSeq)
+            .orderBy('seq', 'asc')
+            .limit(PAGE)
+        );
+      let next = expectedSeq <= headSeq ? readPage(expectedSeq) : null;
+      while (next) {
+        const rows = await next;
+        // The next page is read while this one is hashed (PostgreSQL and MySQL answer on their own time).
+        // It starts after this page's last row: if this page breaks the chain, it is never looked at.
+        const last = rows.length === PAGE ? Number(rows[PAGE - 1][V.seq]) : headSeq;
+        next = last < headSeq ? readPage(last + 1) : null;
+        next?.catch(() => undefined);
+        for (const v of rows) {
+          const seq = Number(v[V.seq]);
+          const eventId = v[V.eventId] as string;
+          const hash = v[V.hash] as string;
           if (seq !== expectedSeq) return bad(expectedSeq, null, `event ${expectedSeq} is missing`);
-          if (row.prevHash !== prevHash) return bad(seq, row.eventId, 'does not link to the previous event');
-          if (r.pruned_at != null) {
+          if (v[V.prevHash] !== prevHash) return bad(seq, eventId, 'does not link to the previous event');
+          if (v[V.prunedAt] != null) {
             // I5: its hash cannot be recomputed; the next event's hash covers it (as its prevHash), and the
             // seal covers what remains.
-            const seal = typeof r.prune_seal === 'string' ? verifyCompactJws(r.prune_seal, await keyRing()) : null;
-            if (!seal) return bad(seq, row.eventId, 'pruned without a seal');
-            if (!seal.ok) return bad(seq, row.eventId, `its prune seal is not genuine (${seal.problem})`);
-            const problem = prunedEventProblem({ ...row, prunedAt: r.pruned_at }, seal.payload);
-            if (problem) return bad(seq, row.eventId, problem);
+            const row = fromEventColumns(verifyRowObject(v));
+            const sealText = v[V.pruneSeal];
+            const seal = typeof sealText === 'string' ? verifyCompactJws(sealText, await keyRing()) : null;
+            if (!seal) return bad(seq, eventId, 'pruned without a seal');
+            if (!seal.ok) return bad(seq, eventId, `its prune seal is not genuine (${seal.problem})`);
+            const problem = prunedEventProblem({ ...row, prunedAt: v[V.prunedAt] as string | Date }, seal.payload);
+            if (problem) return bad(seq, eventId, problem);
             pruned += 1;
-          } else if (eventHash(row) !== row.hash) return bad(seq, row.eventId, 'content does not match its hash');
+          } else if (eventHashOfValues(v) !== hash) return bad(seq, eventId, 'content does not match its hash');
           for (const cp of bySeq.get(seq) ?? []) {
-            if (cp.hash !== row.hash || cp.eventId !== row.eventId)
+            if (cp.hash !== hash || cp.eventId !== eventId)
               problems.push({ id: cp.id, seq: cp.seq, problem: 'does not match the chain at its event' });
           }
-          prevHash = row.hash;
-          lastEventId = row.eventId;
+          prevHash = hash;
+          lastEventId = eventId;
           expectedSeq += 1;
           checked += 1;
         }

@@ -6,8 +6,12 @@ const NON_ASCII = /[^\x20-\x7e\t\n\r]/;
 const nfc = (s: string) => (NON_ASCII.test(s) ? s.normalize('NFC') : s);
 const byCodeUnit = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
+// Printable ASCII without a quote or a backslash: JSON.stringify would only add the quotes.
+const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+
 /** A canonical JSON string: the string NFC-normalised, then JSON-quoted. */
-export const canonicalString = (value: string): string => JSON.stringify(nfc(value));
+export const canonicalString = (value: string): string =>
+  PLAIN.test(value) ? `"${value}"` : JSON.stringify(nfc(value));
 
 /**
  * A canonical JSON form, so that the same content always hashes to the same value whatever the key order,
