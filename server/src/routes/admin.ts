@@ -1,7 +1,8 @@
 import type { ActionKey } from '../constants';
+import type { Handler, PluginRoute, PluginRouter } from './handler';
 import { requireAction } from './policies';
 
-const route = (method: string, path: string, handler: string, action: ActionKey) => ({
+const route = (method: PluginRoute['method'], path: string, handler: Handler, action: ActionKey) => ({
   method,
   path,
   handler,
@@ -57,4 +58,4 @@ export default {
     route('GET', '/reports/:id/pdf', 'reports.pdf', 'reportsManage'),
     route('GET', '/messages', 'messages.list', 'messagesRead'),
   ],
-};
+} satisfies PluginRouter;

@@ -1,5 +1,6 @@
 import type { TokenPurpose } from '../domain/tokens';
 import type { PublicRouteConfig } from '../middlewares/public-route';
+import type { PluginRouter } from './handler';
 
 /**
  * Public and server-to-server routes under /api/consent (spec 4.1 and 4.2).
@@ -159,4 +160,4 @@ export default {
       handler: 'audiences.stream',
     },
   ],
-};
+} satisfies PluginRouter;

@@ -1,3 +1,5 @@
+import type { PluginRouter } from './handler';
+
 /**
  * Routes at the site's root (RFC 8615 well-known URIs), outside the plugin's `/consent` and
  * `/api/consent` prefixes: Strapi registers a plugin router with the prefix it declares, and the admin
@@ -15,4 +17,4 @@ export default {
       config: { auth: false },
     },
   ],
-};
+} satisfies PluginRouter;
