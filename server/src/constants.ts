@@ -51,8 +51,12 @@ export const TABLE = {
   messageRecipient: 'consent_message_recipients',
 } as const;
 
-/** RBAC action uids (without the `plugin::consent.` prefix), one per guarded capability of spec 4.3. */
-export const ACTIONS = {
+/**
+ * RBAC action uids (without the `plugin::consent.` prefix), one per guarded capability of spec 4.3. Strapi
+ * calls them actions; here they are PERMISSIONS, so that `ACTIONS` means only the ledger's consent actions
+ * (shared/contracts/domain.ts).
+ */
+export const PERMISSIONS = {
   purposesRead: 'purposes.read',
   purposesManage: 'purposes.manage',
   noticesRead: 'notices.read',
@@ -71,6 +75,6 @@ export const ACTIONS = {
   messagesRead: 'messages.read',
 } as const;
 
-export type ActionKey = keyof typeof ACTIONS;
+export type PermissionKey = keyof typeof PERMISSIONS;
 
-export const actionId = (key: ActionKey) => `plugin::${PLUGIN_ID}.${ACTIONS[key]}` as const;
+export const permissionId = (key: PermissionKey) => `plugin::${PLUGIN_ID}.${PERMISSIONS[key]}` as const;

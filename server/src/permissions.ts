@@ -1,5 +1,5 @@
 import type { Core } from '@strapi/strapi';
-import { ACTIONS, PLUGIN_ID } from './constants';
+import { PERMISSIONS, PLUGIN_ID } from './constants';
 
 /**
  * The plugin's RBAC actions (spec 4.3). Each admin route names the one it needs; a role without it gets 403
@@ -14,27 +14,27 @@ const pluginAction = (uid: string, displayName: string, subCategory: string) => 
 });
 
 export const RBAC_ACTIONS = [
-  pluginAction(ACTIONS.purposesRead, 'Read purposes', 'purposes'),
-  pluginAction(ACTIONS.purposesManage, 'Create, edit and archive purposes', 'purposes'),
-  pluginAction(ACTIONS.noticesRead, 'Read notices', 'notices'),
-  pluginAction(ACTIONS.noticesManage, 'Write notice drafts', 'notices'),
-  pluginAction(ACTIONS.noticesPublish, 'Publish notices', 'notices'),
-  pluginAction(ACTIONS.formsRead, 'Read forms', 'forms'),
-  pluginAction(ACTIONS.formsManage, 'Create and edit forms', 'forms'),
-  pluginAction(ACTIONS.recordsRead, 'Read consent records', 'records'),
-  pluginAction(ACTIONS.recordsExport, 'Export consent records', 'records'),
-  pluginAction(ACTIONS.subjectsErase, 'Erase data subjects', 'subjects'),
-  pluginAction(ACTIONS.suppressionsManage, 'Import opposition lists (do-not-contact)', 'suppressions'),
-  pluginAction(ACTIONS.deliveriesRead, 'Read webhook deliveries and their failures', 'webhooks'),
-  pluginAction(ACTIONS.deliveriesRetry, 'Retry failed webhook deliveries', 'webhooks'),
-  pluginAction(ACTIONS.reportsManage, 'Generate and read compliance reports', 'reports'),
-  pluginAction(ACTIONS.messagesRead, 'Read messages and their progress', 'messages'),
+  pluginAction(PERMISSIONS.purposesRead, 'Read purposes', 'purposes'),
+  pluginAction(PERMISSIONS.purposesManage, 'Create, edit and archive purposes', 'purposes'),
+  pluginAction(PERMISSIONS.noticesRead, 'Read notices', 'notices'),
+  pluginAction(PERMISSIONS.noticesManage, 'Write notice drafts', 'notices'),
+  pluginAction(PERMISSIONS.noticesPublish, 'Publish notices', 'notices'),
+  pluginAction(PERMISSIONS.formsRead, 'Read forms', 'forms'),
+  pluginAction(PERMISSIONS.formsManage, 'Create and edit forms', 'forms'),
+  pluginAction(PERMISSIONS.recordsRead, 'Read consent records', 'records'),
+  pluginAction(PERMISSIONS.recordsExport, 'Export consent records', 'records'),
+  pluginAction(PERMISSIONS.subjectsErase, 'Erase data subjects', 'subjects'),
+  pluginAction(PERMISSIONS.suppressionsManage, 'Import opposition lists (do-not-contact)', 'suppressions'),
+  pluginAction(PERMISSIONS.deliveriesRead, 'Read webhook deliveries and their failures', 'webhooks'),
+  pluginAction(PERMISSIONS.deliveriesRetry, 'Retry failed webhook deliveries', 'webhooks'),
+  pluginAction(PERMISSIONS.reportsManage, 'Generate and read compliance reports', 'reports'),
+  pluginAction(PERMISSIONS.messagesRead, 'Read messages and their progress', 'messages'),
   {
     section: 'settings',
     category: 'consent',
     pluginName: PLUGIN_ID,
     displayName: 'Read consent settings',
-    uid: ACTIONS.settingsRead,
+    uid: PERMISSIONS.settingsRead,
   },
 ];
 

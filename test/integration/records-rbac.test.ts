@@ -3,7 +3,7 @@
  * erasure (`subjects.erase`) and the settings (`settings.read`) are each their own action. A role holding
  * every other action of the plugin gets 403 on a route; a role holding only its action gets 200.
  */
-import { ACTIONS } from '../../server/src/constants';
+import { PERMISSIONS } from '../../server/src/constants';
 import { adminApi, createAdminWithActions } from '../harness/admin';
 import { type Notices, setupForm, shownNotices, submitConsent } from '../harness/consent-setup';
 import { bootStrapi, type TestStrapi } from '../harness/strapi';
@@ -39,7 +39,7 @@ const routes = (): Array<[Method, string, string]> => [
   ['get', '/consent/settings', 'settings.read'],
 ];
 
-const ALL = Object.values(ACTIONS).map((a) => `plugin::consent.${a}`);
+const ALL = Object.values(PERMISSIONS).map((a) => `plugin::consent.${a}`);
 const call = (api: ReturnType<typeof adminApi>, method: Method, path: string) =>
   method === 'post' ? api.post(path) : api.get(path);
 

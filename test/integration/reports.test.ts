@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { compactVerify, createLocalJWKSet, decodeProtectedHeader } from 'jose';
-import { ACTIONS } from '../../server/src/constants';
+import { PERMISSIONS } from '../../server/src/constants';
 import { reportHash } from '../../server/src/domain/report-rules';
 import { adminApi, createAdminWithActions, createSuperAdmin } from '../harness/admin';
 import {
@@ -431,8 +431,8 @@ describe('R4: bad input is a 400 naming the field, and nothing is stored', () =>
 describe('RBAC: reports.manage', () => {
   it('a role with every other action of the plugin gets 403 on every report route, and nothing is stored', async () => {
     const id = await generate({ from: day(-1), to: day(0), purposes: ['partners'] });
-    const others = Object.values(ACTIONS)
-      .filter((a) => a !== ACTIONS.reportsManage)
+    const others = Object.values(PERMISSIONS)
+      .filter((a) => a !== PERMISSIONS.reportsManage)
       .map((a) => `plugin::consent.${a}`);
     const api = adminApi(app.strapi, await createAdminWithActions(app.strapi, 'no-reports@consent.test', others));
     const before = await reportRows();

@@ -3,7 +3,7 @@
  * subscribed to is written to the outbox in the ledger's transaction, posted after commit, signed, tried
  * again with backoff, and shown to admins when it fails. A real HTTP receiver in the test gets them.
  */
-import { ACTIONS } from '../../server/src/constants';
+import { PERMISSIONS } from '../../server/src/constants';
 import webhookOutbox from '../../server/src/services/webhook-outbox';
 import { verifySignature } from '../../server/src/domain/webhook-signature';
 import { adminApi, createAdminWithActions, createSuperAdmin } from '../harness/admin';
@@ -292,7 +292,7 @@ describe('D7: failures in the admin, and retrying one (RBAC)', () => {
   });
 
   it('RBAC: reading needs webhook-deliveries.read, retrying webhook-deliveries.retry', async () => {
-    const all = Object.values(ACTIONS).map((a) => `plugin::consent.${a}`);
+    const all = Object.values(PERMISSIONS).map((a) => `plugin::consent.${a}`);
     const noRead = adminApi(
       app.strapi,
       await createAdminWithActions(

@@ -1,15 +1,15 @@
-import type { ActionKey } from '../constants';
+import type { PermissionKey } from '../constants';
 import type { Handler, PluginRoute, PluginRouter } from './handler';
-import { requireAction } from './policies';
+import { requirePermission } from './policies';
 
-const route = (method: PluginRoute['method'], path: string, handler: Handler, action: ActionKey) => ({
+const route = (method: PluginRoute['method'], path: string, handler: Handler, permission: PermissionKey) => ({
   method,
   path,
   handler,
-  config: requireAction(action),
+  config: requirePermission(permission),
 });
 
-/** Admin API (spec 4.3), under /consent. Every route names the RBAC action it needs. */
+/** Admin API (spec 4.3), under /consent. Every route names the RBAC permission it needs (`PERMISSIONS`). */
 export default {
   type: 'admin',
   routes: [
