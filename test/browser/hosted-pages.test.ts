@@ -10,10 +10,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { renderPage } from '../../server/src/pages/layout';
-import { invalidLinkPage, unsubscribedPage, unsubscribePage } from '../../server/src/pages/opt-out';
-import { renewDonePage, renewGonePage, renewQuestionPage } from '../../server/src/pages/renewal';
-import { submissionAcceptedPage, submissionErrorPage } from '../../server/src/pages/submission';
+import { renderPage } from '../../server/src/hosted-pages/layout';
+import { invalidLinkPage, unsubscribedPage, unsubscribePage } from '../../server/src/hosted-pages/opt-out';
+import { renewDonePage, renewGonePage, renewQuestionPage } from '../../server/src/hosted-pages/renewal';
+import { submissionAcceptedPage, submissionErrorPage } from '../../server/src/hosted-pages/submission';
 import { launchBrowser } from './browser';
 import { startPlayground, type PlaygroundServer } from './playground-server';
 

@@ -5,8 +5,8 @@
  */
 import { defaultConfig } from '../../server/src/config/defaults';
 import { validateConfig } from '../../server/src/config/validate';
-import { page, renderPage } from '../../server/src/pages/layout';
-import { DEFAULT_ACCENT } from '../../server/src/pages/stylesheet';
+import { page, renderPage } from '../../server/src/hosted-pages/layout';
+import { DEFAULT_ACCENT } from '../../server/src/hosted-pages/stylesheet';
 import { contrastRatio } from '../../server/src/utils/contrast';
 
 const withPages = (pages: Record<string, unknown>) => ({ ...defaultConfig, pages });

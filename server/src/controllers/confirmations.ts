@@ -1,13 +1,13 @@
 import type { Context } from 'koa';
 import { GoneError } from '../errors';
-import { pageLanguage } from '../pages/layout';
+import { pageLanguage } from '../hosted-pages/layout';
 import {
   confirmDonePage,
   confirmExpiredPage,
   confirmInvalidPage,
   confirmQuestionPage,
   confirmResentPage,
-} from '../pages/confirmation';
+} from '../hosted-pages/confirmation';
 import { captureRequest, wantsHtml } from '../utils/capture-request';
 import { asLinkPage } from '../utils/link-page';
 import { getService } from '../utils/get-service';

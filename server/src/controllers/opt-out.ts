@@ -1,6 +1,6 @@
 import type { Context } from 'koa';
-import { pageLanguage } from '../pages/layout';
-import { invalidLinkPage, preferencesPage, unsubscribedPage, unsubscribePage } from '../pages/opt-out';
+import { pageLanguage } from '../hosted-pages/layout';
+import { invalidLinkPage, preferencesPage, unsubscribedPage, unsubscribePage } from '../hosted-pages/opt-out';
 import { captureRequest, wantsHtml } from '../utils/capture-request';
 import { asLinkPage } from '../utils/link-page';
 import { getService } from '../utils/get-service';

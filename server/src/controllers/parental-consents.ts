@@ -1,12 +1,12 @@
 import type { Context } from 'koa';
 import { GoneError } from '../errors';
-import { pageLanguage } from '../pages/layout';
+import { pageLanguage } from '../hosted-pages/layout';
 import {
   parentalDonePage,
   parentalExpiredPage,
   parentalInvalidPage,
   parentalQuestionPage,
-} from '../pages/parental-consent';
+} from '../hosted-pages/parental-consent';
 import { captureRequest, wantsHtml } from '../utils/capture-request';
 import { asLinkPage } from '../utils/link-page';
 import { getService } from '../utils/get-service';

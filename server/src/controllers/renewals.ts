@@ -1,7 +1,7 @@
 import type { Context } from 'koa';
 import { GoneError } from '../errors';
-import { pageLanguage } from '../pages/layout';
-import { renewDonePage, renewGonePage, renewInvalidPage, renewQuestionPage } from '../pages/renewal';
+import { pageLanguage } from '../hosted-pages/layout';
+import { renewDonePage, renewGonePage, renewInvalidPage, renewQuestionPage } from '../hosted-pages/renewal';
 import { captureRequest, wantsHtml } from '../utils/capture-request';
 import { asLinkPage } from '../utils/link-page';
 import { getService } from '../utils/get-service';

@@ -1,6 +1,6 @@
 import type { Context } from 'koa';
-import { pageLanguage } from '../pages/layout';
-import { submissionAcceptedPage } from '../pages/submission';
+import { pageLanguage } from '../hosted-pages/layout';
+import { submissionAcceptedPage } from '../hosted-pages/submission';
 import { captureRequest, isHtmlFormPost } from '../utils/capture-request';
 import { getService } from '../utils/get-service';
 import { fromUrlencoded, validateSubmission } from '../validation/submission';
