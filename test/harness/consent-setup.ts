@@ -51,21 +51,27 @@ export const publishNotice = async (
   return service(strapi, 'notices').publish(draft.id);
 };
 
+/**
+ * Creates the form (`signup` unless `form` names another) offering `purposes`: keys of PURPOSES, or a
+ * file's own purpose. Each purpose not there yet is created with an English notice, published.
+ */
 export const setupForm = async (
   strapi: Core.Strapi,
-  purposeKeys: (keyof typeof PURPOSES)[] = ['newsletter', 'partners', 'postal'],
+  purposes: (keyof typeof PURPOSES | PurposeInput)[] = ['newsletter', 'partners', 'postal'],
   form: Partial<FormInput> = {}
 ) => {
-  for (const key of purposeKeys) {
-    if (!(await service(strapi, 'purposes').byKeys([key])).get(key)) {
-      await service(strapi, 'purposes').create(PURPOSES[key]);
-      await publishNotice(strapi, key);
+  const keys = purposes.map((p) => (typeof p === 'string' ? p : p.key));
+  for (const purpose of purposes) {
+    const input = typeof purpose === 'string' ? PURPOSES[purpose] : purpose;
+    if (!(await service(strapi, 'purposes').byKeys([input.key])).get(input.key)) {
+      await service(strapi, 'purposes').create(input);
+      await publishNotice(strapi, input.key);
     }
   }
   const input: FormInput = {
     key: 'signup',
     name: 'Sign-up',
-    purposes: purposeKeys,
+    purposes: keys,
     allowedOrigins: ['https://shop.example'],
     successUrl: 'https://shop.example/thanks',
     ...form,
@@ -124,6 +130,19 @@ export const submitConsent = async (
   if (res.status !== 201) throw new Error(`submission failed (${res.status}): ${JSON.stringify(res.body)}`);
   return res.body.data;
 };
+
+/**
+ * `POST /api/consent/submissions` from the form's origin, as it is: for the tests about what the route
+ * refuses (submitConsent is for the fixtures that must be recorded).
+ */
+export const postSubmission = (app: TestStrapi, body: Record<string, unknown>) =>
+  app.http().post('/api/consent/submissions').set('Origin', FORM_ORIGIN).send(body);
+
+/** `POST /api/contact-requests`: the playground's contact form, with the consent form hook, from the form's origin. */
+export const postContactRequest = (
+  app: TestStrapi,
+  body: { data: Record<string, unknown>; consent: Record<string, unknown>; [extra: string]: unknown }
+) => app.http().post('/api/contact-requests').set('Origin', FORM_ORIGIN).send(body);
 
 /** `POST /api/consent/withdrawals` for an email, expecting it accepted. */
 export const withdrawConsent = (app: TestStrapi, email: string, purposes: string[] | 'all') =>

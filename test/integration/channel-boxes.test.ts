@@ -6,38 +6,26 @@
  * keys and channels the purpose does not have are a 400 naming `choices.<purpose>.<channel>`, with nothing
  * written. The identifier rule applies per ticked box.
  */
-import { publishNotice, rowCounts, setupForm, shownNotices } from '../harness/consent-setup';
+import { FORM_ORIGIN, postSubmission, rowCounts, setupForm, shownNotices } from '../harness/consent-setup';
 import { errorPaths, statesByChannel } from '../harness/ledger-replay';
 import { bootStrapi, type TestStrapi } from '../harness/strapi';
 
 let app: TestStrapi;
 let notices: Record<string, { version: number; hash: string }>;
-const ORIGIN = 'https://shop.example';
 
 beforeAll(async () => {
   app = await bootStrapi();
-  await app.strapi
-    .plugin('consent')
-    .service('purposes')
-    .create({
-      key: 'omni',
-      name: 'Offers by mail and phone',
-      legalBasis: 'consent',
-      channels: ['email', 'sms', 'phone'],
-    });
-  await publishNotice(app.strapi, 'omni');
-  notices = shownNotices(await setupForm(app.strapi, ['newsletter', 'omni', 'postal']));
+  const omni = { key: 'omni', name: 'Offers by mail and phone', legalBasis: 'consent' as const };
+  notices = shownNotices(
+    await setupForm(app.strapi, ['newsletter', { ...omni, channels: ['email', 'sms', 'phone'] }, 'postal'])
+  );
 });
 afterAll(() => app?.stop());
 
 const knex = () => app.strapi.db.connection;
 const only = (keys: string[]) => Object.fromEntries(keys.map((k) => [k, notices[k]]));
 const submit = (subject: Record<string, string>, choices: Record<string, unknown>) =>
-  app
-    .http()
-    .post('/api/consent/submissions')
-    .set('Origin', ORIGIN)
-    .send({ form: 'signup', subject, choices, notices: only(Object.keys(choices)) });
+  postSubmission(app, { form: 'signup', subject, choices, notices: only(Object.keys(choices)) });
 const paths = errorPaths;
 const statesOf = (subject: string, purpose: string) => statesByChannel(app.strapi, subject, purpose);
 
@@ -114,7 +102,7 @@ describe('A4, B5, N16: each box is recorded on its own', () => {
     const res = await app
       .http()
       .post('/api/consent/submissions')
-      .set({ Origin: ORIGIN, Accept: 'text/html' })
+      .set({ Origin: FORM_ORIGIN, Accept: 'text/html' })
       .type('form')
       .send(
         `form=signup&locale=en&subject%5Bemail%5D=eli%40example.com&subject%5Bphone%5D=%2B33612340003` +

@@ -6,26 +6,21 @@
  * chosen, server/src/domain/channel-identifiers.ts). The preference centre offers a channel only when
  * the person has its identifier, and refuses a grant without it.
  */
-import { publishNotice, rowCounts, setupForm, shownNotices } from '../harness/consent-setup';
+import { postContactRequest, postSubmission, rowCounts, setupForm, shownNotices } from '../harness/consent-setup';
 import { errorPaths, statesByChannel } from '../harness/ledger-replay';
 import { bootStrapi, type TestStrapi } from '../harness/strapi';
 
 let app: TestStrapi;
 let notices: Record<string, { version: number; hash: string }>;
 let hookNotices: Record<string, { version: number; hash: string }>;
-const ORIGIN = 'https://shop.example';
 
 beforeAll(async () => {
   app = await bootStrapi();
-  await app.strapi
-    .plugin('consent')
-    .service('purposes')
-    .create({ key: 'omni', name: 'Offers by mail and phone', legalBasis: 'consent', channels: ['email', 'phone'] });
-  await publishNotice(app.strapi, 'omni');
-  notices = shownNotices(await setupForm(app.strapi, ['newsletter', 'sms', 'omni', 'postal']));
-  hookNotices = shownNotices(
-    await setupForm(app.strapi, ['newsletter', 'sms'], { key: 'contact', allowedOrigins: [ORIGIN] })
+  const omni = { key: 'omni', name: 'Offers by mail and phone', legalBasis: 'consent' as const };
+  notices = shownNotices(
+    await setupForm(app.strapi, ['newsletter', 'sms', { ...omni, channels: ['email', 'phone'] }, 'postal'])
   );
+  hookNotices = shownNotices(await setupForm(app.strapi, ['newsletter', 'sms'], { key: 'contact' }));
 });
 afterAll(() => app?.stop());
 
@@ -33,11 +28,7 @@ const consent = () => app.strapi.plugin('consent');
 const knex = () => app.strapi.db.connection;
 const only = (keys: string[]) => Object.fromEntries(keys.map((k) => [k, notices[k]]));
 const submit = (subject: Record<string, string>, choices: Record<string, boolean>) =>
-  app
-    .http()
-    .post('/api/consent/submissions')
-    .set('Origin', ORIGIN)
-    .send({ form: 'signup', subject, choices, notices: only(Object.keys(choices)) });
+  postSubmission(app, { form: 'signup', subject, choices, notices: only(Object.keys(choices)) });
 const counts = async () => ({
   ...(await rowCounts(app.strapi)),
   entries: Number((await knex()('contact_requests').count({ n: '*' }))[0].n),
@@ -99,14 +90,10 @@ describe('A4, B5, N16: a ticked purpose needs the identifier of its channel', ()
 
   it('A4/B5/N16: the form hook refuses a ticked SMS purpose without a phone number: 400 naming consent.subject.phone, no entry', async () => {
     const before = await counts();
-    const res = await app
-      .http()
-      .post('/api/contact-requests')
-      .set('Origin', ORIGIN)
-      .send({
-        data: { name: 'Eve', email: 'eve@example.com', message: 'Call me.' },
-        consent: { subject: { email: 'eve@example.com' }, choices: { sms: true }, notices: { sms: hookNotices.sms } },
-      });
+    const res = await postContactRequest(app, {
+      data: { name: 'Eve', email: 'eve@example.com', message: 'Call me.' },
+      consent: { subject: { email: 'eve@example.com' }, choices: { sms: true }, notices: { sms: hookNotices.sms } },
+    });
     expect(res.status).toBe(400);
     expect(paths(res)).toEqual(['consent.subject.phone']);
     expect(await counts()).toEqual(before);

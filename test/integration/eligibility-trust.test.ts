@@ -10,14 +10,14 @@
  */
 import { adminApi, createSuperAdmin } from '../harness/admin';
 import { createApiToken } from '../harness/api-token';
-import { publishNotice } from '../harness/consent-setup';
+import { FORM_ORIGIN, postSubmission, publishNotice } from '../harness/consent-setup';
+import { checkEligibility } from '../harness/eligibility';
 import { bootStrapi, type TestStrapi } from '../harness/strapi';
 
 let app: TestStrapi;
 let key: string;
 let admin: ReturnType<typeof adminApi>;
 
-const ORIGIN = 'https://shop.example';
 const service = (name: string) => app.strapi.plugin('consent').service(name);
 
 const PURPOSES = [
@@ -75,7 +75,7 @@ beforeAll(async () => {
     { key: 'pro-signup', name: 'Trade sign-up', purposes: ['newsletter', 'b2b-news'], audience: 'professional' },
     { key: 'de-signup', name: 'Anmeldung', purposes: ['newsletter', 'sales-calls'], jurisdiction: 'de' },
   ];
-  for (const form of forms) await service('forms').create({ ...form, allowedOrigins: [ORIGIN] });
+  for (const form of forms) await service('forms').create({ ...form, allowedOrigins: [FORM_ORIGIN] });
 });
 afterAll(() => app?.stop());
 
@@ -90,22 +90,24 @@ const submit = async (form: string, subject: Record<string, string>, choices: Re
         { version: p.notice.version, hash: p.notice.hash },
       ])
   );
-  return app
-    .http()
-    .post('/api/consent/submissions')
-    .set('Origin', ORIGIN)
-    .send({ form, locale: 'en', subject, choices, notices });
+  return postSubmission(app, { form, locale: 'en', subject, choices, notices });
 };
 const submitted = async (...args: Parameters<typeof submit>) => {
   const res = await submit(...args);
   if (res.status !== 201) throw new Error(`submission ${res.status}: ${JSON.stringify(res.body)}`);
   return res.body.data;
 };
-const check = async (query: Record<string, string>) => {
-  const res = await app.http().get('/api/consent/eligibility').set('Authorization', `Bearer ${key}`).query(query);
-  if (res.status !== 200) throw new Error(`eligibility ${res.status}: ${JSON.stringify(res.body)}`);
-  return res.body.data as { eligible: boolean; state: string; basis: string; reasons: string[] };
-};
+const check = (query: Record<string, string>) => checkEligibility(app, key, query);
+/** `POST /api/consent/events` from the CRM: rows on email, as of 1 January 2026, by import. */
+const importRows = (rows: { subject: Record<string, string>; purpose: string; action: string }[]) =>
+  app
+    .http()
+    .post('/api/consent/events')
+    .set('Authorization', `Bearer ${key}`)
+    .send({
+      source: { type: 'first-party', name: 'crm' },
+      events: rows.map((row) => ({ ...row, channel: 'email', occurredAt: '2026-01-01T00:00:00Z', method: 'import' })),
+    });
 const relationship = (body: unknown, token: string | null = key) => {
   const req = app.http().post('/api/consent/relationships');
   return (token ? req.set('Authorization', `Bearer ${token}`) : req).send(body as object);
@@ -362,31 +364,18 @@ describe('C2, N9: the audience is the person’s, recorded at collection; unknow
     });
   });
   it('an import row or a relationship may state the audience (and the jurisdiction)', async () => {
-    const imported = await app
-      .http()
-      .post('/api/consent/events')
-      .set('Authorization', `Bearer ${key}`)
-      .send({
-        source: { type: 'first-party', name: 'crm' },
-        events: [
-          {
-            subject: { email: 'imported-pro@corp.example', audience: 'professional' },
-            purpose: 'b2b-news',
-            channel: 'email',
-            action: 'objected',
-            occurredAt: '2026-01-01T00:00:00Z',
-            method: 'import',
-          },
-          {
-            subject: { email: 'imported-de-pro@corp.example', audience: 'professional', jurisdiction: 'de' },
-            purpose: 'newsletter',
-            channel: 'email',
-            action: 'withdrawn',
-            occurredAt: '2026-01-01T00:00:00Z',
-            method: 'import',
-          },
-        ],
-      });
+    const imported = await importRows([
+      {
+        subject: { email: 'imported-pro@corp.example', audience: 'professional' },
+        purpose: 'b2b-news',
+        action: 'objected',
+      },
+      {
+        subject: { email: 'imported-de-pro@corp.example', audience: 'professional', jurisdiction: 'de' },
+        purpose: 'newsletter',
+        action: 'withdrawn',
+      },
+    ]);
     expect([imported.status, JSON.stringify(imported.body.error ?? null)]).toEqual([201, 'null']);
     // Recorded as a professional, then objected: the objection answers, not the audience.
     expect(await check({ purpose: 'b2b-news', email: 'imported-pro@corp.example' })).toMatchObject({
@@ -403,23 +392,9 @@ describe('C2, N9: the audience is the person’s, recorded at collection; unknow
       startedAt: '2026-01-01T00:00:00Z',
     }).expect(201);
     expect(await check({ purpose: 'b2b-news', email: 'rel-pro@corp.example' })).toMatchObject({ eligible: true });
-    const bad = await app
-      .http()
-      .post('/api/consent/events')
-      .set('Authorization', `Bearer ${key}`)
-      .send({
-        source: { type: 'first-party', name: 'crm' },
-        events: [
-          {
-            subject: { email: 'x@corp.example', audience: 'any' },
-            purpose: 'b2b-news',
-            channel: 'email',
-            action: 'objected',
-            occurredAt: '2026-01-01T00:00:00Z',
-            method: 'import',
-          },
-        ],
-      });
+    const bad = await importRows([
+      { subject: { email: 'x@corp.example', audience: 'any' }, purpose: 'b2b-news', action: 'objected' },
+    ]);
     expect(bad.status).toBe(400);
     expect(JSON.stringify(bad.body.error)).toContain('audience');
   });

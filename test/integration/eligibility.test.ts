@@ -13,6 +13,7 @@ import {
   submitConsent,
 } from '../harness/consent-setup';
 import { createApiToken } from '../harness/api-token';
+import { checkEligibility } from '../harness/eligibility';
 import { replayThenStop } from '../harness/ledger-replay';
 import { bootStrapi, type TestStrapi } from '../harness/strapi';
 
@@ -53,11 +54,7 @@ const post = (body: object, key: string | null = fullKey) => {
 };
 
 /** The answer for one person, asserting the call succeeded. */
-const check = async (query: Query) => {
-  const res = await get(query);
-  if (res.status !== 200) throw new Error(`eligibility failed (${res.status}): ${JSON.stringify(res.body)}`);
-  return res.body.data as { eligible: boolean; state: string; basis: string; reasons: string[] };
-};
+const check = (query: Query) => checkEligibility(app, fullKey, query);
 
 describe('authentication (server-to-server, Strapi API tokens)', () => {
   beforeAll(() => submit({ email: 'auth@example.com' }, { newsletter: true }));

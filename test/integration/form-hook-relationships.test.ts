@@ -5,7 +5,7 @@
  * (the route's config), never from the request: a `relationship` in a public body is a 400 naming it.
  */
 import { createApiToken } from '../harness/api-token';
-import { rowCounts, setupForm, shownNotices } from '../harness/consent-setup';
+import { postContactRequest, postSubmission, rowCounts, setupForm, shownNotices } from '../harness/consent-setup';
 import { bootStrapi, type TestStrapi } from '../harness/strapi';
 
 let app: TestStrapi;
@@ -86,11 +86,12 @@ describe('C7: the form hook records the contract its route created', () => {
     );
 
     // The plugin's own public sign-up route has no such option: the person stays without a contract.
-    const signup = await app
-      .http()
-      .post('/api/consent/submissions')
-      .set('Origin', ORIGIN)
-      .send({ form: 'signup', subject: { email: 'cyd@example.com' }, choices: { newsletter: true }, notices });
+    const signup = await postSubmission(app, {
+      form: 'signup',
+      subject: { email: 'cyd@example.com' },
+      choices: { newsletter: true },
+      notices,
+    });
     expect(signup.status).toBe(201);
     expect(await relationshipsOf(signup.body.data.receipt.piiPrincipalId)).toHaveLength(0);
     expect(await check('service', 'cyd@example.com')).toMatchObject({ eligible: false, reasons: ['no-contract'] });
@@ -125,17 +126,13 @@ describe('C4–C7: a visitor cannot vouch for a contract', () => {
 
   it('C7: POST /api/consent/submissions with a relationship → 400 naming it, nothing written', async () => {
     const before = await counts();
-    const res = await app
-      .http()
-      .post('/api/consent/submissions')
-      .set('Origin', ORIGIN)
-      .send({
-        form: 'signup',
-        subject: { email: 'fay@example.com' },
-        choices: { newsletter: true },
-        notices,
-        relationship: vouched,
-      });
+    const res = await postSubmission(app, {
+      form: 'signup',
+      subject: { email: 'fay@example.com' },
+      choices: { newsletter: true },
+      notices,
+      relationship: vouched,
+    });
     expect(res.status).toBe(400);
     expect(res.body.error.details.errors[0].path).toEqual(['relationship']);
     expect(res.body.error.message).toMatch(/relationship/);
@@ -169,15 +166,11 @@ describe('C4–C7: a visitor cannot vouch for a contract', () => {
   it('C7: the contact form hook (no relationship option) refuses one too', async () => {
     await setupForm(app.strapi, ['newsletter'], { key: 'contact', allowedOrigins: [ORIGIN] });
     const before = await counts();
-    const res = await app
-      .http()
-      .post('/api/contact-requests')
-      .set('Origin', ORIGIN)
-      .send({
-        data: { name: 'Ivy', email: 'ivy@example.com', message: 'Hello' },
-        consent: { subject: { email: 'ivy@example.com' }, choices: { newsletter: true }, notices },
-        relationship: vouched,
-      });
+    const res = await postContactRequest(app, {
+      data: { name: 'Ivy', email: 'ivy@example.com', message: 'Hello' },
+      consent: { subject: { email: 'ivy@example.com' }, choices: { newsletter: true }, notices },
+      relationship: vouched,
+    });
     expect(res.status).toBe(400);
     expect(res.body.error.details.errors[0].path).toEqual(['relationship']);
     expect(await counts()).toEqual(before);

@@ -13,6 +13,7 @@ import { LEDGER_EXPORT_FORMAT } from '../../shared/contracts/records';
 import { adminApi, createSuperAdmin } from '../harness/admin';
 import { setupForm, shownNotices, submitConsent, withdrawConsent, type Notices } from '../harness/consent-setup';
 import { consentEvent } from '../harness/fixtures';
+import { EXPORTED_EVENT_FIELDS } from '../harness/ledger-format';
 import { bootStrapi, type TestStrapi } from '../harness/strapi';
 
 const CLI = path.resolve(__dirname, '../harness/verify-cli.js');
@@ -92,33 +93,7 @@ describe('GET /consent/events/export?format=ndjson', () => {
     }
     expect(events.filter((e) => e.receiptId === null).every((e) => e.receipt === null)).toBe(true);
     // Every hashed field, as its hash reads it: the addresses are not among them.
-    expect(Object.keys(events[0]).sort()).toEqual(
-      [
-        'seq',
-        'eventId',
-        'subject',
-        'purpose',
-        'channel',
-        'action',
-        'state',
-        'method',
-        'legalBasis',
-        'noticeId',
-        'noticeVersion',
-        'noticeHash',
-        'noticeLanguage',
-        'formKey',
-        'pageUrl',
-        'context',
-        'evidence',
-        'actor',
-        'receiptId',
-        'occurredAt',
-        'prevHash',
-        'hash',
-        'receipt',
-      ].sort()
-    );
+    expect(Object.keys(events[0]).sort()).toEqual([...EXPORTED_EVENT_FIELDS].sort());
     expect(text).not.toContain('@example.com');
   });
 

@@ -5,7 +5,7 @@
  */
 import type { Response } from 'supertest';
 import { createApiToken } from '../harness/api-token';
-import { FORM_ORIGIN, setupForm, shownNotices, type Notices } from '../harness/consent-setup';
+import { postSubmission, setupForm, shownNotices, type Notices } from '../harness/consent-setup';
 import { replayThenStop } from '../harness/ledger-replay';
 import { undescribed } from '../harness/openapi';
 import { confirmationLink, startSmtp, type SmtpListener } from '../harness/smtp';
@@ -37,11 +37,7 @@ const api = (method: 'get' | 'post' | 'put', url: string, token: string | null =
   return token ? req.set('Authorization', `Bearer ${token}`) : req;
 };
 const submit = (email: string, choices: Record<string, boolean>) =>
-  app
-    .http()
-    .post('/api/consent/submissions')
-    .set('Origin', FORM_ORIGIN)
-    .send({ form: 'signup', subject: { email }, choices, notices });
+  postSubmission(app, { form: 'signup', subject: { email }, choices, notices });
 const path = (url: string) => new URL(url).pathname;
 const tokens = () => app.strapi.plugin('consent').service('tokens');
 
@@ -55,16 +51,12 @@ describe('public routes answer what the OpenAPI description says', () => {
   it('submissions: recorded, invalid, outdated notice', async () => {
     described(await submit('ada@example.com', { newsletter: true, doi: true, postal: false }), 201);
     described(await submit('not-an-address', { newsletter: true }), 400);
-    const stale = await app
-      .http()
-      .post('/api/consent/submissions')
-      .set('Origin', FORM_ORIGIN)
-      .send({
-        form: 'signup',
-        subject: { email: 'bo@example.com' },
-        choices: { newsletter: true },
-        notices: { newsletter: { ...notices.newsletter, version: 99 } },
-      });
+    const stale = await postSubmission(app, {
+      form: 'signup',
+      subject: { email: 'bo@example.com' },
+      choices: { newsletter: true },
+      notices: { newsletter: { ...notices.newsletter, version: 99 } },
+    });
     described(stale, stale.status === 409 ? 409 : 400);
   });
 
@@ -81,18 +73,14 @@ describe('public routes answer what the OpenAPI description says', () => {
   it("children (G1, G2): the age question, the parent's page and confirmation", async () => {
     await setupForm(app.strapi, ['newsletter'], { key: 'kids', name: 'Kids club', offeredToChildren: true });
     described(await app.http().get('/api/consent/forms/kids'), 200);
-    const kid = await app
-      .http()
-      .post('/api/consent/submissions')
-      .set('Origin', FORM_ORIGIN)
-      .send({
-        form: 'kids',
-        subject: { email: 'kid@example.com' },
-        age: 12,
-        parentEmail: 'mum@example.com',
-        choices: { newsletter: true },
-        notices: { newsletter: notices.newsletter },
-      });
+    const kid = await postSubmission(app, {
+      form: 'kids',
+      subject: { email: 'kid@example.com' },
+      age: 12,
+      parentEmail: 'mum@example.com',
+      choices: { newsletter: true },
+      notices: { newsletter: notices.newsletter },
+    });
     described(kid, 201);
     const mail = await smtp.waitFor((m) => m.to.includes('mum@example.com'));
     const link = /\/api\/consent\/parental-consent\/[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+/.exec(mail.text)![0];

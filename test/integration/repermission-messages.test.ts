@@ -4,11 +4,11 @@
  * one-click headers, the opt-out link and a renew link for that purpose only; the `contacted` event the
  * worker records carries the re-permission evidence and the message's id. Real SMTP listener, real worker.
  */
-import { TABLE, UID } from '../../server/src/constants';
 import { monthsBefore } from '../../server/src/domain/retention-rules';
 import { ERASED_IDENTIFIERS, setupForm } from '../harness/consent-setup';
 import { startChildInstance } from '../harness/child-instance';
 import { expectStatesEqualReplay, replayThenStop } from '../harness/ledger-replay';
+import { repermissionKit } from '../harness/repermission';
 import { startSmtp, type ReceivedMail, type SmtpListener } from '../harness/smtp';
 import { bootStrapi, type TestStrapi } from '../harness/strapi';
 
@@ -21,15 +21,9 @@ const PUBLIC_URL = 'https://consent.example';
 const consent = () => app.strapi.plugin('consent');
 const retention = () => consent().service('retention');
 const messages = () => consent().service('messages');
-const knex = () => app.strapi.db.connection;
-const subjectRow = (pseudonym: string) => knex()(TABLE.subject).where({ pseudonym }).first();
-const eventsOf = (pseudonym: string) => knex()(TABLE.event).where({ subject: pseudonym }).orderBy('seq');
-const evidenceOf = (e: { evidence: unknown }) => (typeof e.evidence === 'string' ? JSON.parse(e.evidence) : e.evidence);
-const eventCount = async () => Number((await knex()(TABLE.event).count({ n: '*' }))[0].n);
-const requestsOf = async (pseudonym: string) =>
-  (await eventsOf(pseudonym)).filter(
-    (e: { action: string; evidence: unknown }) => e.action === 'contacted' && evidenceOf(e)?.kind === 're-permission'
-  );
+const { subjectRow, eventsOf, evidenceOf, eventCount, requestsOf, subscriber, settled } = repermissionKit(
+  () => app.strapi
+);
 const header = (mail: ReceivedMail, name: string) =>
   mail.headerLines
     .filter((h) => h.key === name)
@@ -42,57 +36,6 @@ const header = (mail: ReceivedMail, name: string) =>
 const mailsTo = (email: string) => smtp.mails.filter((m) => m.to.includes(email));
 // The three years of someone whose last own act was `since` end 36 months later.
 const endingIn = (days: number) => new Date(monthsBefore(NOW, 36).getTime() + days * DAY);
-
-/** A French-rule subscriber who granted `purposes` by email at `since` and did nothing themselves afterwards. */
-const subscriber = async (email: string, since: Date, purposes: string[], language: string): Promise<string> => {
-  const pseudonym = await app.strapi.db.transaction(async () => {
-    await consent().service('ledger').lock();
-    const { subject } = await consent().service('subjects').resolve({ email }, { language, jurisdiction: 'fr' });
-    return subject.pseudonym as string;
-  });
-  const events = [];
-  for (const purpose of purposes) {
-    const notice = await app.strapi.db
-      .query(UID.notice)
-      .findOne({ where: { purpose, language: 'en', status: 'published' } });
-    events.push({
-      subject: pseudonym,
-      purpose,
-      channel: 'email',
-      action: 'granted',
-      state: 'granted',
-      method: 'form',
-      legalBasis: 'consent',
-      actor: 'subject',
-      noticeId: notice.id,
-      noticeVersion: notice.version,
-      noticeHash: notice.contentHash,
-      noticeLanguage: 'en',
-      formKey: 'signup',
-      occurredAt: since,
-    });
-  }
-  await consent().service('ledger').append(events);
-  await knex()(TABLE.subject).where({ pseudonym }).update({ created_at: since });
-  return pseudonym;
-};
-
-/** The messages a run queued, once the worker is done with them. */
-const settled = async (ids: number[]) => {
-  const jobs = [];
-  for (const id of ids) {
-    await messages().wake();
-    let job = await messages().find(id);
-    for (let tries = 0; job.status !== 'done' && tries < 200; tries++) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      await messages().wake();
-      job = await messages().find(id);
-    }
-    expect(job.status).toBe('done');
-    jobs.push(job);
-  }
-  return jobs;
-};
 
 const renewPath = (mail: ReceivedMail) => {
   const match = /https:\/\/consent\.example(\/api\/consent\/renew\/[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)/.exec(mail.text);
@@ -116,9 +59,15 @@ beforeAll(async () => {
     .service('purposes')
     .update('partners', { translations: { de: { name: 'Angebote der Partner' } } });
   // Under the French rule, writing German: two purposes, two requests.
-  people.lena = await subscriber('lena@example.fr', endingIn(10), ['newsletter', 'partners'], 'de');
+  people.lena = await subscriber({ email: 'lena@example.fr' }, endingIn(10), {
+    purposes: ['newsletter', 'partners'],
+    language: 'de',
+  });
   // Silent: her data goes once the request has stood unanswered.
-  people.otto = await subscriber('otto@example.fr', endingIn(15), ['newsletter'], 'en');
+  people.otto = await subscriber({ email: 'otto@example.fr' }, endingIn(15), {
+    purposes: ['newsletter'],
+    language: 'en',
+  });
 });
 afterAll(async () => {
   await replayThenStop(app);
@@ -247,7 +196,10 @@ describe('I4, D10: the re-permission request is a message of the messages servic
   });
 
   it('I4: asked about one purpose only (the other mail failed), a person is due for the other and not purged meanwhile', async () => {
-    people.mia = await subscriber('mia@example.fr', endingIn(5), ['newsletter', 'partners'], 'en');
+    people.mia = await subscriber({ email: 'mia@example.fr' }, endingIn(5), {
+      purposes: ['newsletter', 'partners'],
+      language: 'en',
+    });
     // As the worker records a request that went out: the newsletter's only.
     await consent()
       .service('ledger')
@@ -285,9 +237,18 @@ describe('I4, D10: the re-permission request is a message of the messages servic
 
   it('I4: two runs of one night at once (two instances, and twice on one) queue each person once per purpose', async () => {
     // Due tonight, never asked: a clean night for them.
-    people.noah = await subscriber('noah@example.fr', endingIn(20), ['newsletter', 'partners'], 'de');
-    people.ines = await subscriber('ines@example.fr', endingIn(20), ['newsletter'], 'en');
-    people.lea = await subscriber('lea@example.fr', endingIn(20), ['newsletter'], 'en');
+    people.noah = await subscriber({ email: 'noah@example.fr' }, endingIn(20), {
+      purposes: ['newsletter', 'partners'],
+      language: 'de',
+    });
+    people.ines = await subscriber({ email: 'ines@example.fr' }, endingIn(20), {
+      purposes: ['newsletter'],
+      language: 'en',
+    });
+    people.lea = await subscriber({ email: 'lea@example.fr' }, endingIn(20), {
+      purposes: ['newsletter'],
+      language: 'en',
+    });
     smtp.mails.length = 0;
     const second = await startChildInstance(app.database, {
       env: { CONSENT_TEST_SMTP_PORT: String(smtp.port) },

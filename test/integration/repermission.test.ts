@@ -5,10 +5,11 @@
  * "old" the way the ledger allows: their grant is appended with an earlier `occurredAt` and their
  * subject row's creation moved back; nothing on the ledger is ever changed.
  */
-import { TABLE, UID } from '../../server/src/constants';
+import { TABLE } from '../../server/src/constants';
 import { monthsBefore } from '../../server/src/domain/retention-rules';
 import { ERASED_IDENTIFIERS, publishNotice, setupForm } from '../harness/consent-setup';
 import { expectStatesEqualReplay, replayThenStop } from '../harness/ledger-replay';
+import { repermissionKit } from '../harness/repermission';
 import { startSmtp, type ReceivedMail, type SmtpListener } from '../harness/smtp';
 import { bootStrapi, type TestStrapi } from '../harness/strapi';
 
@@ -20,55 +21,9 @@ const NOW = new Date();
 const consent = () => app.strapi.plugin('consent');
 const retention = () => consent().service('retention');
 const knex = () => app.strapi.db.connection;
-const subjectRow = (pseudonym: string) => knex()(TABLE.subject).where({ pseudonym }).first();
-const eventsOf = (pseudonym: string) => knex()(TABLE.event).where({ subject: pseudonym }).orderBy('seq');
-const evidenceOf = (e: { evidence: unknown }) => (typeof e.evidence === 'string' ? JSON.parse(e.evidence) : e.evidence);
-const eventCount = async () => Number((await knex()(TABLE.event).count({ n: '*' }))[0].n);
-const requestsOf = async (pseudonym: string) =>
-  (await eventsOf(pseudonym)).filter(
-    (e: { action: string; evidence: unknown }) => e.action === 'contacted' && evidenceOf(e)?.kind === 're-permission'
-  );
-
-/**
- * Someone who subscribed `since` and did nothing themselves afterwards: a `granted` event by form at that
- * instant, with the notice of the time, and the subject row created then.
- */
-const subscriber = async (
-  identifiers: { email?: string; phone?: string },
-  since: Date,
-  { purpose = 'partners', channel = 'email', language = 'en', jurisdiction = 'fr' } = {}
-): Promise<string> => {
-  const notice = await app.strapi.db
-    .query(UID.notice)
-    .findOne({ where: { purpose, language: 'en', status: 'published' } });
-  const pseudonym = await app.strapi.db.transaction(async () => {
-    await consent().service('ledger').lock();
-    const { subject } = await consent().service('subjects').resolve(identifiers, { language, jurisdiction });
-    return subject.pseudonym as string;
-  });
-  await consent()
-    .service('ledger')
-    .append([
-      {
-        subject: pseudonym,
-        purpose,
-        channel,
-        action: 'granted',
-        state: 'granted',
-        method: 'form',
-        legalBasis: 'consent',
-        actor: 'subject',
-        noticeId: notice.id,
-        noticeVersion: notice.version,
-        noticeHash: notice.contentHash,
-        noticeLanguage: 'en',
-        formKey: 'signup',
-        occurredAt: since,
-      },
-    ]);
-  await knex()(TABLE.subject).where({ pseudonym }).update({ created_at: since });
-  return pseudonym;
-};
+const { subjectRow, eventsOf, evidenceOf, eventCount, requestsOf, subscriber, settled } = repermissionKit(
+  () => app.strapi
+);
 
 /** The re-permission link and the preference-centre link in a mail's text. */
 const linksOf = (mail: ReceivedMail) => {
@@ -76,26 +31,6 @@ const linksOf = (mail: ReceivedMail) => {
   const preferences = /https?:\/\/\S+(\/api\/consent\/preferences\/[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)/.exec(mail.text);
   if (!renew || !preferences) throw new Error(`links missing in: ${mail.text}`);
   return { renew: renew[1], token: renew[2], preferences: preferences[1] };
-};
-
-/**
- * The messages the nightly run queued, once the worker sent them: the request goes through the messages
- * service (consent-gated sending), not synchronously.
- */
-const settled = async (ids: number[]) => {
-  await consent().service('messages').wake();
-  const jobs = [];
-  for (const id of ids) {
-    let job = await consent().service('messages').find(id);
-    for (let tries = 0; job.status !== 'done' && tries < 200; tries++) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      await consent().service('messages').wake();
-      job = await consent().service('messages').find(id);
-    }
-    expect(job.status).toBe('done');
-    jobs.push(job);
-  }
-  return jobs;
 };
 
 const people: Record<string, string> = {};
@@ -118,7 +53,7 @@ beforeAll(async () => {
   // Not yet: 60 days left.
   people.kim = await subscriber({ email: 'kim@example.fr' }, endingIn(60));
   // Past their three years, but nobody can mail them: purged at the end without a request.
-  people.ola = await subscriber({ phone: '+33612345678' }, endingIn(-5), { purpose: 'sms', channel: 'sms' });
+  people.ola = await subscriber({ phone: '+33612345678' }, endingIn(-5), { purposes: ['sms'], channel: 'sms' });
   // Outside the rule: a German subscriber keeps their subscription however long they are silent.
   people.dirk = await subscriber({ email: 'dirk@example.de' }, endingIn(-400), { jurisdiction: 'de' });
   // A customer: the contract keeps them while it runs (I4, customer data).
@@ -131,7 +66,7 @@ beforeAll(async () => {
     );
   // A former customer whose contract ended more than three years ago and who cannot be mailed: purged,
   // and the contract's reference with them.
-  people.eve = await subscriber({ phone: '+33698765432' }, endingIn(-600), { purpose: 'sms', channel: 'sms' });
+  people.eve = await subscriber({ phone: '+33698765432' }, endingIn(-600), { purposes: ['sms'], channel: 'sms' });
   await consent()
     .service('relationships')
     .upsert(

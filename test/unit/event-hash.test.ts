@@ -9,6 +9,12 @@ import {
   HASHED_FIELDS,
 } from '../../server/src/domain/event-hash';
 import { canonicalJson, canonicalString, sha256Hex } from '../../server/src/utils/canonical-json';
+import { HASHED_EVENT_FIELDS } from '../harness/ledger-format';
+
+// The proof format's list is kept apart from the code on purpose (test/harness/ledger-format.ts).
+it('J1: the hash covers exactly the fields of the proof format, no more, no fewer', () => {
+  expect([...HASHED_FIELDS].sort()).toEqual([...HASHED_EVENT_FIELDS].sort());
+});
 
 /** The one-pass form must be the generic canonical JSON of the hashed fields, byte for byte: stored hashes depend on it. */
 describe('canonicalEventJson', () => {
