@@ -135,6 +135,12 @@ const json = (base, method, urlPath, body, headers = {}) =>
     req.end();
   });
 
+/** User and system CPU time of a process so far, in ms (Linux: /proc/<pid>/stat, in clock ticks of 10 ms). */
+const cpuMsOf = (pid) => {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+};
+
 /** One autocannon run; `next()` gives each request its own body or path. Non-2xx answers are failures. */
 const load = async (label, { url, method = 'GET', headers = {}, next, duration = opts.duration, server, scale }) => {
   let failure;
@@ -163,7 +169,9 @@ const load = async (label, { url, method = 'GET', headers = {}, next, duration =
       `${fmtScale(scale)}-${label.replace(/[^a-z0-9]+/gi, '-').replace(/-$/, '')}.cpuprofile`
     );
   if (profile) await server.call('profileStart');
+  const cpuBefore = cpuMsOf(server.child.pid);
   const r = await run(duration);
+  const cpuMs = cpuMsOf(server.child.pid) - cpuBefore;
   if (profile)
     log(`  profile: ${path.relative(process.cwd(), (await server.call('profileStop', { file: profile })).file)}`);
   const out = {
@@ -172,12 +180,17 @@ const load = async (label, { url, method = 'GET', headers = {}, next, duration =
     p50: r.latency.p50,
     p99: r.latency.p99,
     requests: r.requests.total,
+    // The server's CPU time per request: on a shared machine far steadier than req/s (the database's own
+    // CPU is not in it).
+    cpuMsPerRequest: r.requests.total ? Math.round((cpuMs / r.requests.total) * 100) / 100 : null,
     non2xx: r.non2xx,
     errors: r.errors + r.timeouts,
   };
   if (out.non2xx || out.errors)
     log(`  ! ${label}: ${out.non2xx} non-2xx answers, ${out.errors} errors; first: ${failure}`);
-  log(`  ${label}: ${out.rps} req/s, p50 ${out.p50} ms, p99 ${out.p99} ms`);
+  log(
+    `  ${label}: ${out.rps} req/s, p50 ${out.p50} ms, p99 ${out.p99} ms, ${out.cpuMsPerRequest} ms server CPU per request`
+  );
   return out;
 };
 

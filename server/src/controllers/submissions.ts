@@ -1,7 +1,7 @@
 import type { Context } from 'koa';
 import { pageLanguage } from '../hosted-pages/layout';
 import { submissionAcceptedPage } from '../hosted-pages/submission';
-import { captureRequest, isHtmlFormPost } from '../utils/capture-request';
+import { captureRequest, isFormBody, isHtmlFormPost } from '../utils/capture-request';
 import { getService } from '../utils/get-service';
 import { fromUrlencoded, validateSubmission } from '../validation/submission';
 
@@ -9,7 +9,7 @@ import { fromUrlencoded, validateSubmission } from '../validation/submission';
 const submissions = () => ({
   async create(ctx: Context) {
     const raw = (ctx.request as { body?: unknown }).body;
-    const form = !!ctx.is('application/x-www-form-urlencoded', 'multipart/form-data');
+    const form = isFormBody(ctx);
     const body = await validateSubmission(
       form && raw && typeof raw === 'object' ? fromUrlencoded(raw as Record<string, unknown>) : raw
     );
