@@ -131,3 +131,37 @@ it('the dashboard', async () => {
   await page.getByText('Newsletter (newsletter)').waitFor();
   await shoot('admin-dashboard');
 });
+
+/**
+ * Every text (label, hint, value) inside `testId`'s box is whole: the design system clips a label with an
+ * ellipsis instead of wrapping it, and the admin's rem is 10px (root font size 62.5%), so a box sized in rem
+ * can be narrower than a translation.
+ */
+const expectWhole = async (testId: string, language: string) => {
+  const box = page.getByTestId(testId);
+  await box.waitFor();
+  const clipped = await box.evaluate((root) =>
+    [root, ...root.querySelectorAll('*')]
+      .filter((el) => el.children.length === 0 && el.textContent?.trim())
+      .filter((el) => el.scrollWidth > el.clientWidth)
+      .map((el) => `${el.textContent}: ${el.scrollWidth} > ${el.clientWidth}`)
+  );
+  expect({ testId, language, clipped }).toEqual({ testId, language, clipped: [] });
+};
+
+it('the boxes sized in rem show their texts whole in English, German and French', async () => {
+  try {
+    for (const language of ['en', 'de', 'fr']) {
+      // The interface language as Strapi keeps it for the user (Profile → Interface language).
+      await page.evaluate((l) => localStorage.setItem('strapi-admin-language', l), language);
+      await page.goto(`${base}/admin/plugins/consent/purposes/newsletter`);
+      await expectWhole('new-notice-locale', language);
+      await page.goto(`${base}/admin/plugins/consent/forms/demo`);
+      await expectWhole('preview-locale', language);
+      await page.goto(`${base}/admin/plugins/consent/ledger`);
+      await expectWhole('ledger-page-size', language);
+    }
+  } finally {
+    await page.evaluate(() => localStorage.setItem('strapi-admin-language', 'en'));
+  }
+});
