@@ -1,8 +1,9 @@
 /**
  * The main admin views as an editor first meets them on the playground's demo content (issue 17, "Done
- * when": screenshots in docs/images): the purposes list, a purpose, its notice, the demo form, the ledger
- * after a sign-up and the dashboard. Each view is checked to show the demo content, not a spinner or an
- * error, before it is captured. Set CONSENT_SCREENSHOT_DIR (e.g. docs/images) to keep the screenshots.
+ * when": screenshots in docs/images): the purposes list, a purpose, its notice, the demo form, the kids
+ * club's form (offered to children), the ledger after a sign-up and the dashboard. Each view is checked
+ * to show the demo content, not a spinner or an error, before it is captured. Set CONSENT_SCREENSHOT_DIR
+ * (e.g. docs/images) to keep the screenshots.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -112,6 +113,14 @@ it('the form editor opens the demo form', async () => {
   await page.goto(`${base}/admin/plugins/consent/forms/demo`);
   await page.getByRole('heading', { name: /demo/i }).first().waitFor();
   await shoot('admin-form-editor');
+});
+
+it('the form editor opens the kids club’s form, offered to children', async () => {
+  await page.goto(`${base}/admin/plugins/consent/forms/kids-club`);
+  await page.getByRole('heading', { name: 'Kids club', exact: true }).first().waitFor();
+  // The purpose loaded into the form and its preview, not only the page around it.
+  await page.getByText('Kids club news').first().waitFor();
+  await shoot('admin-form-kids-club');
 });
 
 it('the ledger lists the sign-up’s events', async () => {
