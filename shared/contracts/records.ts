@@ -112,6 +112,22 @@ export interface LedgerExportHeader {
     since?: string;
     until?: string;
   };
+  /**
+   * The ledger's signed checkpoints up to the head, oldest first (absent from exports made before
+   * checkpoints were exported): the verifier checks each seal and that the chain it recomputes holds, at
+   * the checkpoint's seq, the event and hash the checkpoint states.
+   */
+  checkpoints?: LedgerExportCheckpoint[];
+}
+
+/** A checkpoint as stored (docs/ledger.md, "Checkpoints"): what it states and its seal (a JWS over that). */
+export interface LedgerExportCheckpoint {
+  seq: number;
+  eventId: string;
+  hash: string;
+  count: number;
+  createdAt: string;
+  seal: string;
 }
 
 export interface LedgerExportEvent {

@@ -1,8 +1,9 @@
 /**
  * The main admin views as an editor first meets them on the playground's demo content (issue 17, "Done
- * when": screenshots in docs/images): the purposes list, a purpose, its notice, the demo form, the ledger
- * after a sign-up and the dashboard. Each view is checked to show the demo content, not a spinner or an
- * error, before it is captured. Set CONSENT_SCREENSHOT_DIR (e.g. docs/images) to keep the screenshots.
+ * when": screenshots in docs/images): the purposes list, a purpose, its notice, the demo form, the kids
+ * club's form (offered to children), the ledger after a sign-up and the dashboard. Each view is checked
+ * to show the demo content, not a spinner or an error, before it is captured. Set CONSENT_SCREENSHOT_DIR
+ * (e.g. docs/images) to keep the screenshots.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -114,6 +115,14 @@ it('the form editor opens the demo form', async () => {
   await shoot('admin-form-editor');
 });
 
+it('the form editor opens the kids club’s form, offered to children', async () => {
+  await page.goto(`${base}/admin/plugins/consent/forms/kids-club`);
+  await page.getByRole('heading', { name: 'Kids club', exact: true }).first().waitFor();
+  // The purpose loaded into the form and its preview, not only the page around it.
+  await page.getByText('Kids club news').first().waitFor();
+  await shoot('admin-form-kids-club');
+});
+
 it('the ledger lists the sign-up’s events', async () => {
   await page.goto(`${base}/admin/plugins/consent/ledger`);
   await page.locator('tbody').getByText('newsletter', { exact: true }).first().waitFor();
@@ -130,4 +139,38 @@ it('the dashboard', async () => {
   await page.getByRole('heading', { name: 'Dashboard' }).first().waitFor();
   await page.getByText('Newsletter (newsletter)').waitFor();
   await shoot('admin-dashboard');
+});
+
+/**
+ * Every text (label, hint, value) inside `testId`'s box is whole: the design system clips a label with an
+ * ellipsis instead of wrapping it, and the admin's rem is 10px (root font size 62.5%), so a box sized in rem
+ * can be narrower than a translation.
+ */
+const expectWhole = async (testId: string, language: string) => {
+  const box = page.getByTestId(testId);
+  await box.waitFor();
+  const clipped = await box.evaluate((root) =>
+    [root, ...root.querySelectorAll('*')]
+      .filter((el) => el.children.length === 0 && el.textContent?.trim())
+      .filter((el) => el.scrollWidth > el.clientWidth)
+      .map((el) => `${el.textContent}: ${el.scrollWidth} > ${el.clientWidth}`)
+  );
+  expect({ testId, language, clipped }).toEqual({ testId, language, clipped: [] });
+};
+
+it('the boxes sized in rem show their texts whole in English, German and French', async () => {
+  try {
+    for (const language of ['en', 'de', 'fr']) {
+      // The interface language as Strapi keeps it for the user (Profile → Interface language).
+      await page.evaluate((l) => localStorage.setItem('strapi-admin-language', l), language);
+      await page.goto(`${base}/admin/plugins/consent/purposes/newsletter`);
+      await expectWhole('new-notice-locale', language);
+      await page.goto(`${base}/admin/plugins/consent/forms/demo`);
+      await expectWhole('preview-locale', language);
+      await page.goto(`${base}/admin/plugins/consent/ledger`);
+      await expectWhole('ledger-page-size', language);
+    }
+  } finally {
+    await page.evaluate(() => localStorage.setItem('strapi-admin-language', 'en'));
+  }
 });

@@ -12,6 +12,7 @@ import path from 'node:path';
 import { LEDGER_EXPORT_FORMAT } from '../../shared/contracts/records';
 import { adminApi, createSuperAdmin } from '../harness/admin';
 import { setupForm, shownNotices, submitConsent, withdrawConsent, type Notices } from '../harness/consent-setup';
+import { eventHash } from '../../server/src/domain/event-hash';
 import { consentEvent } from '../harness/fixtures';
 import { EXPORTED_EVENT_FIELDS } from '../harness/ledger-format';
 import { bootStrapi, type TestStrapi } from '../harness/strapi';
@@ -79,7 +80,14 @@ describe('GET /consent/events/export?format=ndjson', () => {
     expect(headers['cache-control']).toBe('no-store');
     const [header, ...events] = linesOf(text).map((l) => JSON.parse(l));
     const head = await ledger().head();
-    expect(header).toEqual({ format: LEDGER_EXPORT_FORMAT, exportedAt: expect.any(String), head, filter: null });
+    // No verification has run yet, so no checkpoint (the field is there all the same).
+    expect(header).toEqual({
+      format: LEDGER_EXPORT_FORMAT,
+      exportedAt: expect.any(String),
+      head,
+      filter: null,
+      checkpoints: [],
+    });
     expect(events.map((e) => e.seq)).toEqual(Array.from({ length: head.seq }, (_, i) => i + 1));
     // The stored receipts, each on the events that name it.
     const receipts: Array<{ receiptId: string; jws: string }> = await app.strapi.db
@@ -192,6 +200,62 @@ describe('npx strapi-plugin-consent verify', () => {
     expect(bad.stderr).toMatch(
       /^FAILED line 3 \(event seq \d+, [^)]+\): seq \d+ after seq \d+ \(events out of order\)/
     );
+  });
+
+  it('J1: the export carries the signed checkpoints; the command checks their seals and finds each at its event', async () => {
+    // The verification above left a checkpoint at the head; this one leaves none new (same head).
+    await ledger().verify();
+    const withCheckpoint = linesOf((await exportText({ format: 'ndjson' })).text);
+    const header = JSON.parse(withCheckpoint[0]);
+    const head = await ledger().head();
+    expect(header.checkpoints).toEqual([
+      {
+        seq: head.seq,
+        eventId: expect.any(String),
+        hash: head.hash,
+        count: head.seq,
+        createdAt: expect.any(String),
+        seal: expect.any(String),
+      },
+    ]);
+    const [cp] = header.checkpoints;
+    const ok = verify(withCheckpoint);
+    expect(ok).toMatchObject({ status: 0, stderr: '' });
+    expect(ok.stdout).toContain('checkpoints: 1, 1 seals verified, 1 found at their event in the recomputed chain');
+    // A person's export carries them too; one whose event is not in the file is not matched, and passes.
+    expect(verify(linesOf((await exportText({ format: 'ndjson', email: 'ada@example.com' })).text)).status).toBe(0);
+
+    // An edited checkpoint: reported on line 1, by its seal.
+    const edited = [
+      JSON.stringify({ ...header, checkpoints: [{ ...cp, hash: 'f'.repeat(64) }] }),
+      ...withCheckpoint.slice(1),
+    ];
+    const bad = verify(edited);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toContain(
+      `FAILED line 1 (event seq ${cp.seq}, ${cp.eventId}): checkpoint 1 of the header does not state what its seal signed (edited or forged)`
+    );
+    // Without the key set, by the chain: the event at its seq is not the one it names.
+    expect(verify(edited, []).stderr).toContain(`FAILED line ${cp.seq + 1} (event seq ${cp.seq}`);
+
+    // The chain rewritten from event 2 and rehashed up to a new head: every link holds again, but the
+    // checkpoint sealed before names the old event at its seq.
+    const events = withCheckpoint.slice(1).map((l) => JSON.parse(l));
+    events[1] = { ...events[1], action: 'granted', state: 'granted' };
+    for (let i = 1; i < events.length; i += 1) {
+      events[i].prevHash = events[i - 1].hash;
+      events[i].hash = eventHash(events[i]);
+    }
+    const last = events[events.length - 1];
+    const forgedHead = { ...header, head: { seq: last.seq, hash: last.hash } };
+    const rewritten = verify([JSON.stringify(forgedHead), ...events.map((e) => JSON.stringify(e))]);
+    expect(rewritten.status).toBe(1);
+    expect(rewritten.stderr).toContain(
+      `FAILED line ${cp.seq + 1} (event seq ${cp.seq}, ${last.eventId}): is not the event its checkpoint of ${cp.createdAt} vouches for`
+    );
+    // Without the checkpoints, the same rewrite would pass: they are what shows it.
+    const { checkpoints: _dropped, ...older } = forgedHead;
+    expect(verify([JSON.stringify(older), ...events.map((e) => JSON.stringify(e))]).status).toBe(0);
   });
 
   it('usage errors exit 2 and say how to call it', () => {

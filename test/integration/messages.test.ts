@@ -17,6 +17,8 @@ import { bootStrapi, type TestStrapi } from '../harness/strapi';
 let app: TestStrapi;
 let smtp: SmtpListener;
 let token: string;
+// The send the recovery test leaves failed, looked for again in the admin list.
+let abandonedJob: number | undefined;
 const PUBLIC_URL = 'https://consent.example';
 
 const consent = () => app.strapi.plugin('consent');
@@ -487,7 +489,7 @@ describe('Recovery after a stop: every mail once, every `contacted` event once',
     await expectStatesEqualReplay(app.strapi);
   });
 
-  it('a job left `preparing` by a stopped instance is dropped whole by the next worker (nothing sent); one still being read elsewhere is left alone', async () => {
+  it('a job left `preparing` by a stopped instance fails whole at the next worker (nothing sent, its job still answered); one still being read elsewhere is left alone', async () => {
     await hold();
     smtp.mails.length = 0;
     // Abandoned: its reader stopped an hour ago (no heartbeat since).
@@ -507,7 +509,17 @@ describe('Recovery after a stop: every mail once, every `contacted` event once',
     });
     try {
       await Promise.all([runWorker(), second.call('messages', 'wake', [[]])]);
-      expect((await get(`/api/consent/messages/${abandoned}`)).status).toBe(404);
+      // Not a 404: whoever queued it learns that it failed and that nothing of it went out.
+      const answer = await get(`/api/consent/messages/${abandoned}`);
+      expect(answer.status).toBe(200);
+      expect(answer.body.data).toMatchObject({
+        id: abandoned,
+        status: 'failed',
+        counts: { total: 0, sent: 0, queued: 0, sending: 0 },
+        finishedAt: expect.any(String),
+        recipients: [],
+      });
+      abandonedJob = abandoned;
       expect(await count(TABLE.messageRecipient, { message: abandoned })).toBe(0);
       expect((await knex()(TABLE.message).where({ id: reading }).first()).status).toBe('preparing');
       expect(await count(TABLE.messageRecipient, { message: reading })).toBe(1);
@@ -599,6 +611,8 @@ describe('Admin: the jobs and their progress, under plugin::consent.messages.rea
       status: 'done',
       counts: { total: N, sent: SUBSCRIBED - 1 },
     });
+    // The send whose audience was never read whole is listed, failed, not hidden.
+    expect(list.body.data.find((j: { id: number }) => j.id === abandonedJob)).toMatchObject({ status: 'failed' });
     expect((await other.get('/consent/messages')).status).toBe(403);
     expect((await app.http().get('/consent/messages')).status).toBe(401);
   });

@@ -278,6 +278,9 @@ describe('POST /consent/reports, then GET /consent/reports/:id', () => {
         prospectMonths: 36,
         suppressionMinMonths: 36,
         proofYears: 5,
+        messageAddressDays: 30,
+        webhookDeliveredDays: 7,
+        webhookFailedDays: 90,
         consentLifetimeDays: { newsletter: 365, postal: null },
       },
       runsRecorded: false,
@@ -342,6 +345,8 @@ describe('POST /consent/reports, then GET /consent/reports/:id', () => {
     expect(text).toContain('Record of processing activities (GDPR Art. 30)');
     expect(text).toContain('Hauptstr. 1, Berlin');
     expect(text).toContain('About the newsletter, v2');
+    expect(text).toContain('messageAddressDays: 30');
+    expect(text).toContain('webhookFailedDays: 90');
     expect(text).toMatch(/page 1 of \d+/);
   });
 

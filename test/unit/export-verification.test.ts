@@ -4,11 +4,17 @@
  * names for each kind of tampering.
  */
 import { generateKeyPairSync, sign } from 'node:crypto';
-import { LEDGER_EXPORT_FORMAT, type LedgerExportEvent, type LedgerExportHeader } from '../../shared/contracts/records';
+import {
+  LEDGER_EXPORT_FORMAT,
+  type LedgerExportCheckpoint,
+  type LedgerExportEvent,
+  type LedgerExportHeader,
+} from '../../shared/contracts/records';
 import { exportVerifier } from '../../server/src/domain/export-verification';
 import { eventHash, GENESIS_HASH, hashedFieldsOf } from '../../server/src/domain/event-hash';
 import { base64url, deriveSigningKey, signCompact } from '../../server/src/domain/jws';
 import { verifyCompactJws, type Jwk } from '../../server/src/domain/jws-verify';
+import { CHECKPOINT_SEAL_TYPE, checkpointOf } from '../../server/src/domain/ledger-checkpoint';
 
 const key = deriveSigningKey('unit-test-secret-0123456789abcdef0123');
 const other = deriveSigningKey('another-secret-0123456789abcdef012345');
@@ -223,5 +229,72 @@ describe('verifyCompactJws', () => {
 
     const none = `${base64url(JSON.stringify({ alg: 'none' }))}.${body}.`;
     expect(verifyCompactJws(none, [...keys, jwk])).toEqual({ ok: false, problem: 'algorithm none is not accepted' });
+  });
+});
+
+describe("the ledger's signed checkpoints in the header", () => {
+  const sealed = (event: LedgerExportEvent, signer = key): LedgerExportCheckpoint => {
+    const cp = checkpointOf(event, new Date(Date.UTC(2026, 0, 1, 1)));
+    return { ...cp, seal: signCompact({ ...cp }, signer, CHECKPOINT_SEAL_TYPE) };
+  };
+  /** The chain rewritten from `seq` on: every hash recomputed, every link remade, the head moved. */
+  const rewritten = (events: LedgerExportEvent[], seq: number) => {
+    const out = events.map((e) => ({ ...e }));
+    out[seq - 1] = { ...out[seq - 1], action: 'withdrawn', state: 'withdrawn' };
+    for (let i = seq - 1; i < out.length; i += 1) {
+      if (i > 0) out[i].prevHash = out[i - 1].hash;
+      out[i].hash = eventHash(out[i]);
+    }
+    return out;
+  };
+
+  it('J1: each seal is verified and each checkpoint found at its event; an export without any still verifies', () => {
+    const events = chain(6);
+    const header = { ...headerOf(events), checkpoints: [sealed(events[2]), sealed(events[5])] };
+    const { problem, summary } = check(header, events);
+    expect(problem).toBeNull();
+    expect(summary).toMatchObject({ checkpoints: 2, checkpointSealsVerified: 2, checkpointsMatched: 2 });
+    // Older exports have no checkpoints field.
+    expect(check(headerOf(events), events)).toMatchObject({ problem: null, summary: { checkpoints: 0 } });
+  });
+
+  it('J1: a chain rewritten and rehashed to its head links again, but its checkpoint names the old event', () => {
+    const events = chain(6);
+    const checkpoints = [sealed(events[3])];
+    const forged = rewritten(events, 2);
+    // Without the checkpoint the rewrite is invisible.
+    expect(check(headerOf(forged), forged).problem).toBeNull();
+    for (const withKeys of [keys, null])
+      expect(check({ ...headerOf(forged), checkpoints }, forged, withKeys).problem).toMatchObject({
+        line: 5,
+        seq: 4,
+        problem: expect.stringMatching(/not the event its checkpoint .* vouches for/),
+      });
+  });
+
+  it('J1: an edited checkpoint (its hash, its seq, its time) or one sealed with another key is reported on line 1', () => {
+    const events = chain(6);
+    const cp = sealed(events[2]);
+    const edits: LedgerExportCheckpoint[] = [
+      { ...cp, hash: events[4].hash },
+      { ...cp, seq: 5, count: 5, eventId: 'e-5', hash: events[4].hash },
+      { ...cp, createdAt: '2026-01-01T02:00:00.000Z' },
+      sealed(events[2], other),
+    ];
+    for (const edited of edits)
+      expect(check({ ...headerOf(events), checkpoints: [edited] }, events).problem).toMatchObject({
+        line: 1,
+        problem: expect.stringMatching(/^checkpoint 1 of the header .*\(edited or forged\)$/),
+      });
+    // Without a key set its seal is not checked, but a checkpoint that does not match the chain still fails.
+    expect(check({ ...headerOf(events), checkpoints: [edits[0]] }, events, null).problem).toMatchObject({
+      line: 4,
+      seq: 3,
+    });
+    expect(check({ ...headerOf(events), checkpoints: [{ ...cp, seq: 9 }] }, events).problem).toMatchObject({
+      line: 1,
+      problem: expect.stringMatching(/after the export's head/),
+    });
+    expect(check({ ...headerOf(events), checkpoints: {} } as never, events).problem).toMatchObject({ line: 1 });
   });
 });

@@ -84,7 +84,7 @@ const NoticeVersions = ({ purpose }: { purpose: string }) => {
       )}
       {canManage && (
         <Flex gap={2} alignItems="flex-end">
-          <Box width="12rem">
+          <Box minWidth="12rem" data-testid="new-notice-locale">
             <TextField
               name="newNoticeLocale"
               label={t('notices.locale', 'Language')}

@@ -269,7 +269,7 @@ const FormEditPage = () => {
               <Typography variant="delta" tag="h2">
                 {t('forms.preview', 'Preview')}
               </Typography>
-              <Box width="8rem">
+              <Box minWidth="8rem" data-testid="preview-locale">
                 <TextField
                   name="previewLocale"
                   label={t('forms.previewLocale', 'Language')}

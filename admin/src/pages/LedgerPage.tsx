@@ -386,7 +386,7 @@ const LedgerPage = () => {
 
           {pagination && pagination.total > 0 && (
             <Flex justifyContent="space-between" alignItems="flex-end" gap={4} wrap="wrap">
-              <Box width="10rem">
+              <Box minWidth="10rem" data-testid="ledger-page-size">
                 <SelectField
                   name="pageSize"
                   label={t('ledger.pageSize', 'Per page')}

@@ -10,7 +10,7 @@ interface MessageJob {
   purpose: string;
   subject: string;
   audience: string | null;
-  status: 'queued' | 'sending' | 'done';
+  status: 'queued' | 'sending' | 'done' | 'failed';
   counts: { total: number; sent: number; skipped: number; failed: number; queued: number; sending: number };
   createdAt: string | null;
   finishedAt: string | null;
@@ -23,7 +23,7 @@ const REFRESH_MS = 3000;
 const MessagesPage = () => {
   const t = useT();
   const { data, error, reload } = useResource<MessageJob[]>('/consent/messages');
-  const active = !!data?.some((j) => j.status !== 'done');
+  const active = !!data?.some((j) => j.status === 'queued' || j.status === 'sending');
 
   useEffect(() => {
     if (!active) return undefined;
@@ -38,9 +38,11 @@ const MessagesPage = () => {
   const statusLabel = (s: MessageJob['status']) =>
     s === 'done'
       ? t('messages.status.done', 'Done')
-      : s === 'sending'
-        ? t('messages.status.sending', 'Sending')
-        : t('messages.status.queued', 'Queued');
+      : s === 'failed'
+        ? t('messages.status.failed', 'Failed')
+        : s === 'sending'
+          ? t('messages.status.sending', 'Sending')
+          : t('messages.status.queued', 'Queued');
 
   return (
     <Page.Main>
@@ -95,7 +97,9 @@ const MessagesPage = () => {
                       <Typography>{job.purpose}</Typography>
                     </Td>
                     <Td>
-                      <Badge active={job.status !== 'done'}>{statusLabel(job.status)}</Badge>
+                      <Badge active={job.status === 'queued' || job.status === 'sending'}>
+                        {statusLabel(job.status)}
+                      </Badge>
                     </Td>
                     <Td>
                       <Flex gap={2} alignItems="center">

@@ -1,10 +1,12 @@
 import {
   LEDGER_EXPORT_FORMAT,
+  type LedgerExportCheckpoint,
   type LedgerExportEvent,
   type LedgerExportHeader,
 } from '../../../shared/contracts/records';
 import { eventHash, GENESIS_HASH } from './event-hash';
 import { verifyCompactJws, type Jwk, type JwsCheck } from './jws-verify';
+import { checkpointProblem } from './ledger-checkpoint';
 import { personalFieldsLeft, prunedEventProblem } from './proof-pruning';
 
 /**
@@ -19,6 +21,11 @@ import { personalFieldsLeft, prunedEventProblem } from './proof-pruning';
  * An event pruned at the end of its proof period (I5: `prunedAt` set, personal fields null) cannot have
  * its hash recomputed: the next event's hash covers it (as its prevHash), and its seal, signed with the
  * receipts' key, covers what it keeps. With a key set the seal is checked; without one only its shape.
+ *
+ * The header's signed checkpoints (J1) are what makes a rewritten chain show: a chain edited and rehashed
+ * from the edit to the head links again, but a checkpoint sealed before the edit still names the old hash
+ * at its seq. With a key set each seal is checked against what the checkpoint states; with or without,
+ * each checkpoint whose event is in the file must name that event and the hash recomputed there.
  */
 
 export interface ExportProblem {
@@ -44,6 +51,10 @@ export interface ExportSummary {
   /** Events pruned at the end of their proof period (I5), and how many of their seals were verified. */
   prunedEvents: number;
   prunedSealsVerified: number;
+  /** The header's checkpoints, those whose seal was verified, and those found at their event in the file. */
+  checkpoints: number;
+  checkpointSealsVerified: number;
+  checkpointsMatched: number;
 }
 
 const HEX64 = /^[0-9a-f]{64}$/;
@@ -69,6 +80,50 @@ export const exportVerifier = (keys: Jwk[] | null) => {
     keys: keys?.length ?? 0,
     prunedEvents: 0,
     prunedSealsVerified: 0,
+    checkpoints: 0,
+    checkpointSealsVerified: 0,
+    checkpointsMatched: 0,
+  };
+  // The header's checkpoints by seq, each waiting for its event's line.
+  const checkpointsAt = new Map<number, LedgerExportCheckpoint[]>();
+
+  /** J1: the header's checkpoints, their shape and (with a key set) their seals. */
+  const readCheckpoints = (value: unknown, headSeq: number, line: number): ExportProblem | null => {
+    if (value === undefined) return null;
+    if (!Array.isArray(value))
+      return { line, seq: null, eventId: null, problem: 'the header checkpoints are not a list' };
+    for (const [i, raw] of value.entries()) {
+      const cp = raw as Partial<LedgerExportCheckpoint> | null;
+      const seq = cp && Number.isInteger(cp.seq) ? cp.seq! : null;
+      const fail = (problem: string): ExportProblem => ({
+        line,
+        seq,
+        eventId: typeof cp?.eventId === 'string' ? cp.eventId : null,
+        problem: `checkpoint ${i + 1} of the header ${problem}`,
+      });
+      if (
+        !cp ||
+        typeof cp !== 'object' ||
+        seq === null ||
+        seq < 1 ||
+        typeof cp.eventId !== 'string' ||
+        typeof cp.hash !== 'string' ||
+        !HEX64.test(cp.hash) ||
+        !Number.isInteger(cp.count) ||
+        typeof cp.createdAt !== 'string' ||
+        typeof cp.seal !== 'string'
+      )
+        return fail('is not a checkpoint { seq, eventId, hash, count, createdAt, seal }');
+      if (seq > headSeq) return fail(`is at seq ${seq}, after the export's head (seq ${headSeq})`);
+      if (keys) {
+        const problem = checkpointProblem(cp as LedgerExportCheckpoint, verifyCompactJws(cp.seal, keys));
+        if (problem) return fail(`${problem} (edited or forged)`);
+        summary.checkpointSealsVerified += 1;
+      }
+      summary.checkpoints += 1;
+      checkpointsAt.set(seq, [...(checkpointsAt.get(seq) ?? []), cp as LedgerExportCheckpoint]);
+    }
+    return null;
   };
 
   /** I5: a pruned event, checked against its seal instead of its hash. */
@@ -102,7 +157,7 @@ export const exportVerifier = (keys: Jwk[] | null) => {
     }
     header = h as LedgerExportHeader;
     summary.header = header;
-    return null;
+    return readCheckpoints(h.checkpoints, h.head.seq, line);
   };
 
   const checkReceipt = (event: LedgerExportEvent, fail: (p: string) => ExportProblem): ExportProblem | null => {
@@ -163,6 +218,11 @@ export const exportVerifier = (keys: Jwk[] | null) => {
     if (seq === h.head.seq && e.hash !== h.head.hash) return fail("is the head's seq but not the head's hash");
     const receiptProblem = checkReceipt(e, fail);
     if (receiptProblem) return receiptProblem;
+    for (const cp of checkpointsAt.get(seq) ?? []) {
+      if (cp.eventId !== e.eventId || cp.hash !== e.hash)
+        return fail(`is not the event its checkpoint of ${cp.createdAt} vouches for (the chain was rewritten)`);
+      summary.checkpointsMatched += 1;
+    }
 
     prev = { seq, hash: e.hash };
     summary.events += 1;

@@ -641,7 +641,7 @@ const paths: Record<string, Record<string, Schema>> = {
                 id: int(),
                 purpose: str(),
                 channel: str(),
-                status: enumOf(['queued', 'sending', 'done']),
+                status: enumOf(['queued', 'sending', 'done', 'failed']),
                 counts: object({
                   total: int(),
                   sent: int(),

@@ -441,6 +441,14 @@ const ledger = ({ strapi }: { strapi: Core.Strapi }) => {
       return { seq: Number(head?.seq ?? 0), hash: head?.hash ?? GENESIS_HASH };
     },
 
+    /**
+     * The signed checkpoints up to `seq`, oldest first, with their seals: an export carries them for the
+     * offline verifier (services/records.ts `ndjson`).
+     */
+    async checkpoints(seq: number): Promise<Omit<StoredCheckpoint, 'id'>[]> {
+      return (await readCheckpoints()).filter((cp) => cp.seq <= seq).map(({ id: _id, ...cp }) => cp);
+    },
+
     /** Appends events in order and updates their states, all or nothing. */
     async append(events: NewEvent[], known: Map<string, KnownSubject> = new Map()): Promise<StoredEvent[]> {
       if (events.length === 0) return [];

@@ -195,7 +195,12 @@ const messages = ({ strapi }: { strapi: Core.Strapi }) => {
   const publicStatus = (job: JobRow, c: MessageCounts) =>
     job.status === 'preparing'
       ? 'queued'
-      : jobStatus({ total: c.total, queued: c.queued, inFlight: c.sending }, !!job.startedAt);
+      : job.status === 'failed'
+        ? 'failed'
+        : jobStatus({ total: c.total, queued: c.queued, inFlight: c.sending }, !!job.startedAt);
+
+  /** A job whose audience was never read whole: none of it was sent, and no worker takes it. */
+  const failedJob = () => ({ status: 'failed', total: 0, finished_at: new Date(), updated_at: new Date() });
 
   const summary = (job: JobRow, c: MessageCounts) => ({
     id: job.id,
@@ -272,9 +277,10 @@ const messages = ({ strapi }: { strapi: Core.Strapi }) => {
           }))
         );
     }
-    // An audience being read when its instance stopped: nothing of it was sent; it is dropped. Judged by
-    // the job's heartbeat (`updated_at`, touched after each page), not its age: a large audience another
-    // live instance is still reading can take longer than the claim timeout.
+    // An audience being read when its instance stopped: nothing of it was sent; its rows are dropped and
+    // the job stays, `failed`, so whoever queued it learns what became of it (a 404 would say it never
+    // existed). Judged by the job's heartbeat (`updated_at`, touched after each page), not its age: a large
+    // audience another live instance is still reading can take longer than the claim timeout.
     const abandoned: { id: number | string }[] = await knex()(TABLE.message)
       .select('id')
       .where({ status: 'preparing' })
@@ -284,11 +290,11 @@ const messages = ({ strapi }: { strapi: Core.Strapi }) => {
       const dropped = await knex()(TABLE.message)
         .where({ id, status: 'preparing' })
         .where('updated_at', '<', cutoff)
-        .delete();
+        .update(failedJob());
       if (!dropped) continue;
       await knex()(TABLE.messageRecipient).where({ message: id }).delete();
       strapi.log.warn(
-        `[consent] message ${id}: its audience was still being read when an instance stopped; nothing was sent, it is dropped`
+        `[consent] message ${id}: its audience was still being read when an instance stopped; nothing was sent, it is recorded failed`
       );
     }
   };
@@ -637,7 +643,7 @@ const messages = ({ strapi }: { strapi: Core.Strapi }) => {
           try {
             let position = 1;
             for await (const members of pages) {
-              // Shutting down: the job is dropped whole (nothing of it was sent) rather than left half read.
+              // Shutting down: the job fails whole (nothing of it was sent) rather than being left half read.
               if (closing) throw new Error('the instance is stopping');
               const page = await newAddresses(
                 id,
@@ -655,7 +661,7 @@ const messages = ({ strapi }: { strapi: Core.Strapi }) => {
               ]);
               position += page.length;
               // The heartbeat recovery judges an abandoned read by (a long audience outlives the claim timeout).
-              await knex()(TABLE.message).where({ id }).update({ updated_at: new Date() });
+              await knex()(TABLE.message).where({ id, status: 'preparing' }).update({ updated_at: new Date() });
             }
             const queued = await knex()(TABLE.message)
               .where({ id, status: 'preparing' })
@@ -666,8 +672,8 @@ const messages = ({ strapi }: { strapi: Core.Strapi }) => {
             strapi.log.error(
               `[consent] message ${id}: its audience could not be read, nothing was sent: ${redactIdentifiers((error as Error).message)}`
             );
+            await knex()(TABLE.message).where({ id, status: 'preparing' }).update(failedJob());
             await knex()(TABLE.messageRecipient).where({ message: id }).delete();
-            await strapi.db.query(UID.message).delete({ where: { id } });
           }
         })();
         filling.add(fill);

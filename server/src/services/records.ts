@@ -164,6 +164,9 @@ const records = ({ strapi }: { strapi: Core.Strapi }) => {
         exportedAt: new Date().toISOString(),
         head,
         filter: Object.keys(filter).length ? filter : null,
+        // Every export, filtered or not: a checkpoint names no person, and one whose event is in the file is
+        // checked against it.
+        checkpoints: await getService('ledger').checkpoints(head.seq),
       };
       const receiptsOf = async (ids: string[]): Promise<Map<string, string>> => {
         const rows: Row[] = ids.length

@@ -216,6 +216,11 @@ const reports = ({ strapi }: { strapi: Core.Strapi }) => {
         suppressionMaxMonths: retention.suppressionMaxMonths,
         importBatchDays: retention.importBatchDays,
         proofYears: retention.proofYears,
+        // The sends' recipient addresses and the webhook outbox's rows: personal data, or its traces, that
+        // the nightly jobs also clear.
+        messageAddressDays: retention.messageAddressDays,
+        webhookDeliveredDays: retention.webhookDeliveredDays,
+        webhookFailedDays: retention.webhookFailedDays,
         doubleOptInPendingTtlDays: doubleOptIn.pendingTtlDays,
         consentLifetimeDays: Object.fromEntries(purposes.map((p) => [p.key, p.lifetimeDays])),
       },

@@ -20,7 +20,7 @@ export default {
     purpose: { type: 'string', required: true, maxLength: 64 },
     channel: { type: 'string', required: true, maxLength: 16 },
     kind: { type: 'string', required: true, maxLength: 16 },
-    /** `preparing` while an audience is being read into recipient rows (not yet visible to workers), then `queued`, `sending`, `done`. */
+    /** `preparing` while an audience is being read into recipient rows (not yet visible to workers), then `queued`, `sending`, `done`; `failed` when the audience was never read whole (nothing sent). */
     status: { type: 'string', required: true, maxLength: 16 },
     subject: { type: 'text', required: true },
     html: { type: 'text', required: true },
