@@ -98,6 +98,55 @@ describe('spec 5: plugin::consent.capture', () => {
   });
 });
 
+describe('consent.submission: the form hook settles as the public route does', () => {
+  it('emits the same consent.submission event as POST /api/consent/submissions, once committed, and none for a failed route', async () => {
+    const heard: Record<string, any>[] = [];
+    const listener = async (payload: Record<string, any>) => {
+      heard.push(payload);
+    };
+    app.strapi.eventHub.on('consent.submission', listener);
+    try {
+      const consent = (email: string) => ({
+        subject: { email },
+        choices: { newsletter: true },
+        notices,
+        fields: { topic: 'callback' },
+      });
+      const hooked = await post({ data, consent: consent('hook@example.com') });
+      expect(hooked.status).toBe(201);
+      const failed = await post({ data: { name: 'x' }, consent: consent('failed-hook@example.com') });
+      expect(failed.status).toBe(400);
+      const routed = await app
+        .http()
+        .post('/api/consent/submissions')
+        .set('Origin', 'https://shop.example')
+        .send({ form: 'contact', ...consent('route@example.com') });
+      expect(routed.status).toBe(201);
+
+      expect(heard.map((h) => h.subject.email)).toEqual(['hook@example.com', 'route@example.com']);
+      const [fromHook, fromRoute] = heard;
+      expect(Object.keys(fromHook).sort()).toEqual(Object.keys(fromRoute).sort());
+      expect(fromHook).toEqual({
+        form: 'contact',
+        subject: { id: expect.any(String), email: 'hook@example.com' },
+        receipt: hooked.body.meta.consent.receipt,
+        states: { newsletter: 'granted', partners: 'refused' },
+        fields: { topic: 'callback' },
+      });
+      expect(fromHook.receipt.collectionMethod).toBe('web-form-hook');
+      expect(fromRoute).toMatchObject({
+        form: 'contact',
+        subject: { id: expect.any(String), email: 'route@example.com' },
+        receipt: routed.body.data.receipt,
+        states: { newsletter: 'granted', partners: 'refused' },
+        fields: { topic: 'callback' },
+      });
+    } finally {
+      app.strapi.eventHub.off('consent.submission', listener);
+    }
+  });
+});
+
 describe('D7: consent events on the event hub and as Strapi webhooks', () => {
   let server: Server;
   const received: { event: string; consent: Record<string, unknown> }[] = [];

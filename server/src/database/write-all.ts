@@ -32,6 +32,29 @@ const apply = (q: QueryBuilder, w: TableWrite): PromiseLike<unknown> & QueryBuil
     : q.where(w.update.where).update(w.update.data)) as unknown as PromiseLike<unknown> & QueryBuilder;
 
 /**
+ * Inserts into one table folded into one write (at the place of the first), so rows that several
+ * submissions of a group add to a table go in one statement. Updates stay as they are, in order.
+ */
+export const mergeInserts = (writes: TableWrite[]): TableWrite[] => {
+  const out: TableWrite[] = [];
+  const byTable = new Map<string, Record<string, unknown>[]>();
+  for (const w of writes) {
+    if (!('insert' in w)) {
+      out.push(w);
+      continue;
+    }
+    const rows = byTable.get(w.table);
+    if (rows) rows.push(...w.insert);
+    else {
+      const merged = { table: w.table, insert: [...w.insert] };
+      byTable.set(w.table, merged.insert);
+      out.push(merged);
+    }
+  }
+  return out;
+};
+
+/**
  * Runs a group's writes in the current transaction. On PostgreSQL they go as one statement (data-modifying
  * WITH clauses), so a group costs one round trip to write whatever it holds; a group's time under the
  * ledger lock is what limits submissions there. Elsewhere (SQLite, MySQL, which have no data-modifying

@@ -98,11 +98,9 @@ const capture = (config: CaptureConfig) => {
       };
       return result;
     });
-    // Mail only once the entry and the consent are committed.
-    if (result) {
-      await service.deliver(result);
-      await service.deliverToParent(result);
-    }
+    // Mail and tell `consent.submission` listeners only once the entry and the consent are committed, as
+    // the public route does.
+    if (result) await service.settle(plan, result);
   };
   // Work a shutdown waits for, like the plugin's own routes (middlewares/shutdown-gate); 503 once closing.
   return async (ctx: Context, next: Next) => {

@@ -3,22 +3,19 @@ import { errors } from '@strapi/utils';
 import type { Audience, Channel, ConsentState, Jurisdiction } from '../../../shared/contracts/domain';
 import type { CreateSubmission, Receipt } from '../../../shared/contracts/submissions';
 import type { ConsentConfig } from '../config';
-import { PLUGIN_ID, UID } from '../constants';
+import { PLUGIN_ID } from '../constants';
+import { answeredChannels, doubleOptInApplies } from '../domain/capture-rules';
 import {
-  answeredChannels,
-  doubleOptInApplies,
-  planSubmission,
-  stateKey,
-  type CurrentState,
-  type RulePurpose,
-} from '../domain/capture-rules';
-import { movesState } from '../domain/consent-state';
-import { needsReconsent } from '../domain/reconsent';
+  planCapture,
+  purposesInPlay,
+  withLinks,
+  type CaptureDecision,
+  type LinkEvidence,
+} from '../domain/capture-plan';
 import {
   childStatus,
   formAgeThreshold,
   mergeChildStatus,
-  needsOwnConfirmation,
   PARENT_ACTOR,
   parentalConsentRequired,
   reachedThreshold,
@@ -27,14 +24,15 @@ import {
 } from '../domain/children-rules';
 import { normaliseEmail } from '../domain/identifiers';
 import { grantableChannels } from '../domain/channel-identifiers';
-import { buildReceipt, type ReceiptPurpose, type VerifiedNotice } from '../domain/receipt';
+import { buildReceipt, type VerifiedNotice } from '../domain/receipt';
 import { minimisePageUrl, requestContext, type RequestContext } from '../domain/request-context';
 import { standardWithdrawalText } from '../domain/withdrawal-text';
 import { groupCommit } from '../database/group-commit';
 import { orderedId } from '../database/ordered-id';
-import { writeAll } from '../database/write-all';
+import { mergeInserts, writeAll, type TableWrite } from '../database/write-all';
 import { ConflictError, ForbiddenRequestError } from '../errors';
 import { getService } from '../utils/get-service';
+import { SUBMISSION_EVENT } from './webhooks';
 import type { Purpose } from '../../../shared/contracts/purposes';
 import type { CatalogueView } from './catalogue';
 import type { PendingMail } from './confirmations';
@@ -110,15 +108,6 @@ export interface CaptureResult {
   /** The mail to a parent to send once committed (G2), if a child below the threshold ticked. */
   parentMail: ParentalMail | null;
 }
-
-const toRulePurpose = (p: Purpose, channels: Channel[] = p.channels): RulePurpose => ({
-  key: p.key,
-  legalBasis: p.legalBasis,
-  mechanism: p.mechanism,
-  channels,
-  doubleOptIn: p.doubleOptIn,
-  honorGpc: p.honorGpc,
-});
 
 const originOf = (url: string | undefined) => {
   if (!url) return undefined;
@@ -207,35 +196,11 @@ const capture = ({ strapi }: { strapi: Core.Strapi }) => {
   };
 
   /**
-   * G5: the granting events (by `seq`) of this person's grants that a parent gave. Read only for a person
-   * past the threshold, which almost no submission is.
+   * Load: the ledger's lock, the people (found or created under it), their states of the purposes in play
+   * and, for a person past the age threshold (G5, almost no submission), which of their grants a parent
+   * gave: everything the plans read, read once for the group.
    */
-  const grantsByParent = async (
-    pseudonym: string,
-    purposes: Purpose[],
-    ledger: { state(subject: string, purpose: string, channel: string): { state: string; lastEventSeq: number } | null }
-  ): Promise<Set<number>> => {
-    const seqs = purposes
-      .flatMap((p) => p.channels.map((c) => ledger.state(pseudonym, p.key, c)))
-      .filter((row) => row?.state === 'granted')
-      .map((row) => row!.lastEventSeq);
-    if (!seqs.length) return new Set();
-    const events: { seq: number | string; actor: string }[] = await strapi.db.query(UID.event).findMany({
-      select: ['seq', 'actor'],
-      where: { seq: { $in: seqs } },
-    });
-    return new Set(events.filter((e) => e.actor === PARENT_ACTOR).map((e) => Number(e.seq)));
-  };
-
-  /**
-   * Records plans in the current transaction, in order: subjects, events, states and receipts, with one
-   * read of the people and one INSERT per table for all of them (group commit). Each plan is decided
-   * against the states the plans before it left, so two submissions of one person in a group are
-   * recorded as if one after the other.
-   */
-  const record = async (items: Commit[]): Promise<CaptureResult[]> => {
-    const cfg = config();
-    const base = getService('settings').publicUrl();
+  const load = async (items: Commit[]) => {
     const subjects = getService('subjects');
     const requests = items.map(({ plan }) => ({
       identifiers: plan.identifiers,
@@ -252,196 +217,105 @@ const capture = ({ strapi }: { strapi: Core.Strapi }) => {
     const known = new Map<string, KnownSubject>();
     const ledger = await getService('ledger').batch(known, { readUnderLock: lookup ?? undefined });
     const people = await subjects.prepareMany(requests, lookup ? ledger.readUnderLock : undefined);
-    const resolved = people.resolved;
-    for (const { subject, created } of resolved) {
+    for (const { subject, created } of people.resolved) {
       known.set(subject.pseudonym, { identifiers: identifiersOf(subject), created });
     }
-    const inPlay = items.map(({ plan }) => [
-      ...plan.offered,
-      ...plan.gpcPurposes.filter((g) => !plan.offered.some((o) => o.key === g.key)),
-    ]);
+    const inPlay = items.map(({ plan }) => purposesInPlay(plan));
     await ledger.load(
-      resolved.map((r) => r.subject.pseudonym),
+      people.resolved.map((r) => r.subject.pseudonym),
       inPlay.flat().map((p) => p.key)
     );
+    const now = new Date();
+    // A state the group moves later points at an event of this group, which no parent gave: the grants
+    // read before the loop are the ones that can be a parent's.
+    const granted = people.resolved.flatMap(({ subject }, i) =>
+      reachedThreshold(childStatusOf(subject), now)
+        ? inPlay[i].flatMap((p) =>
+            p.channels
+              .map((c) => ledger.state(subject.pseudonym, p.key, c))
+              .filter((row) => row?.state === 'granted')
+              .map((row) => Number(row!.lastEventSeq))
+          )
+        : []
+    );
+    const actors = await getService('ledger').actors(granted);
+    const parentGrants = new Set([...actors].filter(([, actor]) => actor === PARENT_ACTOR).map(([seq]) => seq));
+    return { ledger, people, parentGrants, now };
+  };
 
-    const results: Omit<CaptureResult, 'receipt'>[] = [];
+  /**
+   * The links a decision asks for (B1–B3, G2, G4): their tokens and rows, and the evidence the events
+   * carry of them. The rows join the group's write; the mails go once it committed.
+   */
+  const issueLinks = (decision: CaptureDecision, plan: CapturePlan, subject: string, receiptId: string) => {
+    const writes: TableWrite[] = [];
+    const links: LinkEvidence = { doubleOptIn: null, parentalConsent: null };
+    let mail: PendingMail | null = null;
+    let parentMail: ParentalMail | null = null;
+    const request = { subject, receiptId, formKey: plan.form.key, language: plan.locale };
+    if (decision.confirmation) {
+      const { purposes, email } = decision.confirmation;
+      const issued = getService('confirmations').issue({ ...request, purposes });
+      writes.push(issued.write);
+      mail = { token: issued.token, email, language: plan.locale, purposes: purposes.map((p) => p.purpose) };
+      links.doubleOptIn = { tokenHash: issued.tokenHash, expiresAt: issued.expiresAt.toISOString() };
+    }
+    if (decision.parental) {
+      const { purposes, parentEmail, threshold, country } = decision.parental;
+      const issued = getService('parental-consents').issue({ ...request, purposes, parentEmail, threshold, country });
+      writes.push(issued.write);
+      const keys = purposes.map((p) => p.purpose);
+      parentMail = { token: issued.token, email: parentEmail, language: plan.locale, purposes: keys };
+      links.parentalConsent = {
+        tokenHash: issued.tokenHash,
+        expiresAt: issued.expiresAt.toISOString(),
+        parentEmailHash: issued.parentEmailHash,
+      };
+    }
+    return { writes, links, mail, parentMail };
+  };
+
+  /**
+   * Records plans in the current transaction: load once for the group, plan each submission (domain/
+   * capture-plan.ts), sign, then write every row (people, events, states, head, deliveries, link requests,
+   * receipts) in one group write: one INSERT per table, one statement on PostgreSQL. Each plan is decided
+   * against the states the plans before it left (the ledger moves them in memory), so two submissions of
+   * one person in a group are recorded as if one after the other.
+   */
+  const record = async (items: Commit[]): Promise<CaptureResult[]> => {
+    const cfg = config();
+    const base = getService('settings').publicUrl();
+    const { ledger, people, parentGrants, now } = await load(items);
+
+    const linkWrites: TableWrite[] = [];
     const receipts: Array<{ receipt: Receipt; formKey: string }> = [];
-    for (const [i, { plan, options }] of items.entries()) {
-      const { pseudonym } = resolved[i].subject;
-      const purposesInPlay = inPlay[i];
-      const states = new Map<string, CurrentState>();
-      const child = childStatusOf(resolved[i].subject);
-      const now = new Date();
-      // A parent's grant to a person now past the threshold is theirs to confirm (G5): their tick renews it.
-      const parentGrants = reachedThreshold(child, now)
-        ? await grantsByParent(pseudonym, purposesInPlay, ledger)
-        : new Set<number>();
-      for (const purpose of purposesInPlay) {
-        for (const channel of purpose.channels) {
-          const row = ledger.state(pseudonym, purpose.key, channel);
-          if (!row) continue;
-          const reconsentRequired =
-            needsReconsent(row.noticeId, plan.outdatedNotices) ||
-            needsOwnConfirmation(child, parentGrants.has(Number(row.lastEventSeq)), now);
-          states.set(stateKey(purpose.key, channel), { state: row.state, reconsentRequired });
-        }
-      }
-
-      const planned = planSubmission({
-        offered: plan.offered.map((p) => toRulePurpose(p)),
-        gpcPurposes: plan.gpcPurposes.map((p) => toRulePurpose(p)),
-        ticked: plan.ticked,
-        tickedChannels: plan.tickedChannels,
-        identifiers: plan.identifiers,
-        // What the person's record says (C2): the form's declaration, else the submission's, else the site's.
-        jurisdiction: resolved[i].subject.jurisdiction ?? plan.jurisdiction ?? cfg.jurisdiction,
-        audience: resolved[i].subject.audience ?? plan.audience ?? null,
-        displayed: new Set(plan.notices.keys()),
-        formDoubleOptIn: plan.form.doubleOptIn,
-        gpc: plan.gpc,
-        parentalConsent: !!plan.children?.parental,
-        states,
-      });
-
+    const results = items.map(({ plan, options }, i): Omit<CaptureResult, 'receipt'> => {
+      const { subject } = people.resolved[i];
       const receiptId = orderedId();
-      const byKey = new Map(purposesInPlay.map((p) => [p.key, p]));
-
-      // Double opt-in: one confirmation request for every purpose this submission left pending on email
-      // (a phone number waiting for verification is not confirmed by mail: B5, N16).
-      // A child's request waits for a parent instead (G2): the parent's confirmation is the mail that counts.
-      const requested = plan.children?.parental
-        ? []
-        : [
-            ...new Set(
-              planned.events.filter((e) => e.action === 'requested' && e.channel === 'email').map((e) => e.purpose)
-            ),
-          ];
-      let mail: PendingMail | null = null;
-      let doubleOptIn: Record<string, unknown> | null = null;
-      if (requested.length && plan.identifiers.email) {
-        const created = await getService('confirmations').create({
-          subject: pseudonym,
-          receiptId,
+      const decision = planCapture({
+        submission: {
+          ...plan,
           formKey: plan.form.key,
-          language: plan.locale,
-          purposes: requested.map((purpose) => {
-            const notice = plan.notices.get(purpose);
-            return {
-              purpose,
-              noticeId: notice?.id ?? null,
-              noticeVersion: notice?.version ?? null,
-              noticeHash: notice?.hash ?? null,
-              noticeLanguage: notice?.language ?? null,
-            };
-          }),
-        });
-        mail = { token: created.token, email: plan.identifiers.email, language: plan.locale, purposes: requested };
-        doubleOptIn = { tokenHash: created.tokenHash, expiresAt: created.expiresAt.toISOString() };
-      }
-
-      // G2, G4: one request to the parent for every channel the child's ticks left pending.
-      let parentMail: ParentalMail | null = null;
-      let parentalConsent: Record<string, unknown> | null = null;
-      const forParent = plan.children?.parental ? planned.events.filter((e) => e.action === 'requested') : [];
-      if (forParent.length && plan.children?.parentEmail) {
-        const keys = [...new Set(forParent.map((e) => e.purpose))];
-        const created = await getService('parental-consents').create({
-          subject: pseudonym,
-          receiptId,
-          formKey: plan.form.key,
-          language: plan.locale,
-          parentEmail: plan.children.parentEmail,
-          threshold: plan.children.threshold.threshold,
-          country: plan.children.threshold.country,
-          purposes: keys.map((purpose) => {
-            const notice = plan.notices.get(purpose);
-            return {
-              purpose,
-              channels: forParent.filter((e) => e.purpose === purpose).map((e) => e.channel),
-              noticeId: notice?.id ?? null,
-              noticeVersion: notice?.version ?? null,
-              noticeHash: notice?.hash ?? null,
-              noticeLanguage: notice?.language ?? null,
-            };
-          }),
-        });
-        parentMail = { token: created.token, email: plan.children.parentEmail, language: plan.locale, purposes: keys };
-        parentalConsent = {
-          tokenHash: created.tokenHash,
-          expiresAt: created.expiresAt.toISOString(),
-          parentEmailHash: created.parentEmailHash,
-        };
-      }
-      // G1: the age gate's outcome, never the age: proof that the question was asked and what it decided.
-      const ageCheck = plan.children
-        ? {
-            child: plan.children.status.child,
-            reachesThresholdOn: plan.children.status.childUntil?.toISOString().slice(0, 10) ?? null,
-            threshold: plan.children.threshold.threshold,
-            country: plan.children.threshold.country,
-          }
-        : null;
-
-      const stored = ledger.add(
-        planned.events.map((e) => {
-          const notice = plan.notices.get(e.purpose);
-          const purpose = byKey.get(e.purpose);
-          // C3: every record of an opt-out purpose (being told of the right to object, objecting) names
-          // the balancing test the purpose relies on, next to the form hook's evidence.
-          const base =
-            e.action === 'requested' && e.channel === 'email' && doubleOptIn
-              ? { ...options.evidence, doubleOptIn }
-              : (e.action === 'informed' || e.action === 'objected') && purpose?.mechanism === 'opt-out'
-                ? { ...options.evidence, balancingTest: purpose.balancingTest ?? null }
-                : options.evidence;
-          const evidence = ageCheck
-            ? { ...base, ageCheck, ...(e.action === 'requested' && parentalConsent ? { parentalConsent } : {}) }
-            : base;
-          return {
-            ...e,
-            subject: pseudonym,
-            actor: e.method === 'signal' ? 'signal' : 'subject',
-            noticeId: notice?.id ?? null,
-            noticeVersion: notice?.version ?? null,
-            noticeHash: notice?.hash ?? null,
-            noticeLanguage: notice?.language ?? null,
-            formKey: plan.form.key,
-            pageUrl: plan.pageUrl,
-            context: { ...plan.context },
-            evidence: evidence ?? null,
-            receiptId,
-            lifetimeDays: purpose?.lifetimeDays ?? null,
-          };
-        })
-      );
-
-      const resultStates: Record<string, ConsentState> = {};
-      const receiptPurposes: ReceiptPurpose[] = [];
-      for (const purpose of purposesInPlay) {
-        const decision = planned.decisions.get(purpose.key) ?? 'unchanged';
-        if (!plan.offered.includes(purpose) && decision === 'unchanged') continue;
-        // The state shown for the purpose: its first channel this submission recorded, else its first channel.
-        // An `informed` event (C3) is proof only: it decides neither the state nor the method shown.
-        const decided = stored.filter((e) => e.purpose === purpose.key && movesState(e.action));
-        const channel = decided[0]?.channel ?? purpose.channels[0];
-        const latest = decided.filter((e) => e.channel === channel).pop();
-        const state = latest?.state ?? states.get(stateKey(purpose.key, channel))?.state ?? 'none';
-        resultStates[purpose.key] = state;
-        receiptPurposes.push({
-          key: purpose.key,
-          name: purpose.name,
-          legalBasis: purpose.legalBasis,
-          directMarketing: purpose.directMarketing,
-          channels: purpose.channels,
-          lifetimeDays: purpose.lifetimeDays,
-          decision,
-          state,
-          method: latest ? (latest.method === 'signal' ? 'signal' : 'form') : null,
-          notice: plan.notices.get(purpose.key) ?? null,
-        });
-      }
-
+          formDoubleOptIn: plan.form.doubleOptIn,
+          context: { ...plan.context },
+          evidence: options.evidence,
+        },
+        person: {
+          pseudonym: subject.pseudonym,
+          jurisdiction: subject.jurisdiction ?? null,
+          audience: subject.audience ?? null,
+          childStatus: childStatusOf(subject),
+        },
+        siteJurisdiction: cfg.jurisdiction,
+        state: (purpose, channel) => ledger.state(subject.pseudonym, purpose, channel),
+        parentGrants,
+        receiptId,
+        now,
+      });
+      const { writes, links, mail, parentMail } = issueLinks(decision, plan, subject.pseudonym, receiptId);
+      linkWrites.push(...writes);
+      const stored = ledger.add(withLinks(decision.events, links, plan.children));
+      const eventIds = stored.map((e) => e.eventId);
       receipts.push({
         formKey: plan.form.key,
         receipt: buildReceipt({
@@ -450,7 +324,7 @@ const capture = ({ strapi }: { strapi: Core.Strapi }) => {
           issuer: base,
           jurisdiction: cfg.jurisdiction,
           language: plan.locale,
-          pseudonym,
+          pseudonym: subject.pseudonym,
           controller: cfg.controller,
           policyUrl: plan.form.privacyPolicyUrl,
           collectionMethod: options.collectionMethod ?? 'web-form',
@@ -462,22 +336,16 @@ const capture = ({ strapi }: { strapi: Core.Strapi }) => {
           ]
             .filter(Boolean)
             .join(' '),
-          purposes: receiptPurposes,
-          eventIds: stored.map((e) => e.eventId),
+          purposes: decision.receiptPurposes,
+          eventIds,
         }),
       });
-      results.push({
-        states: resultStates,
-        subject: pseudonym,
-        eventIds: stored.map((e) => e.eventId),
-        mail,
-        parentMail,
-      });
-    }
+      return { states: decision.states, subject: subject.pseudonym, eventIds, mail, parentMail };
+    });
 
-    // Every row of the group: people, events, states, head, receipts (one statement on PostgreSQL).
+    // Signed between plan and write: the key ring is the receipts service's.
     const { signed, writes } = getService('receipts').signMany(receipts);
-    await writeAll(strapi, [...people.writes, ...ledger.writes(), ...writes]);
+    await writeAll(strapi, [...people.writes, ...ledger.writes(), ...mergeInserts(linkWrites), ...writes]);
     return results.map((result, i) => ({ ...result, receipt: signed[i] }));
   };
 
@@ -714,22 +582,22 @@ const capture = ({ strapi }: { strapi: Core.Strapi }) => {
       return { mailSent: await getService('parental-consents').send(result.parentMail) };
     },
 
-    /** The public route: prepare, throttle, commit, mail; then tell `consent.submission` listeners. */
-    async submit(
-      body: SubmissionBody,
-      request: CaptureRequest
+    /**
+     * After the commit, the same for the public route and the form hook: the mails, then the
+     * `consent.submission` event with the form's other fields (never stored by the plugin).
+     */
+    async settle(
+      plan: CapturePlan,
+      committed: CaptureResult
     ): Promise<
       CaptureResult & { confirmation: { mailSent: boolean } | null; parentalConsent: { mailSent: boolean } | null }
     > {
-      const plan = await this.prepare(body, request);
-      await this.throttle(plan);
-      const committed = await this.commit(plan);
       const result = {
         ...committed,
         confirmation: await this.deliver(committed),
         parentalConsent: await this.deliverToParent(committed),
       };
-      strapi.eventHub.emit('consent.submission', {
+      strapi.eventHub.emit(SUBMISSION_EVENT, {
         form: plan.form.key,
         subject: { id: result.subject, ...plan.identifiers },
         receipt: result.receipt,
@@ -737,6 +605,13 @@ const capture = ({ strapi }: { strapi: Core.Strapi }) => {
         fields: plan.fields,
       });
       return result;
+    },
+
+    /** The public route: prepare, throttle, commit, then settle (mails, `consent.submission`). */
+    async submit(body: SubmissionBody, request: CaptureRequest) {
+      const plan = await this.prepare(body, request);
+      await this.throttle(plan);
+      return this.settle(plan, await this.commit(plan));
     },
   };
 };

@@ -1,7 +1,8 @@
 import type { Core } from '@strapi/strapi';
 import type { ConsentState } from '../../../shared/contracts/domain';
 import type { ConsentConfig } from '../config';
-import { PLUGIN_ID, UID } from '../constants';
+import { PLUGIN_ID, TABLE, UID } from '../constants';
+import type { TableWrite } from '../database/write-all';
 import { requestContext } from '../domain/request-context';
 import { tokenHash } from '../domain/tokens';
 import { confirmedByPhoneVerification } from '../domain/phone-verification';
@@ -66,9 +67,22 @@ const confirmations = ({ strapi }: { strapi: Core.Strapi }) => {
 
   return {
     /**
-     * Creates a confirmation request for the `requested` purposes of a submission (inside its
-     * transaction) and returns the token, whose hash the `requested` events carry as evidence.
+     * A confirmation request for the `requested` purposes of a submission: the token, whose hash the
+     * `requested` events carry as evidence, and the request's row for the submission's group write.
      */
+    issue(input: {
+      subject: string;
+      receiptId: string;
+      formKey: string | null;
+      language: string;
+      purposes: RequestedPurpose[];
+      now?: Date;
+    }): { token: string; tokenHash: string; expiresAt: Date; write: TableWrite } {
+      const { row, ...issued } = linkRequest.issue(input, config().doubleOptIn.tokenTtlSeconds);
+      return { ...issued, write: { table: TABLE.confirmation, insert: [row] } };
+    },
+
+    /** A new confirmation request for these purposes, written now (a resent mail), with its token. */
     async create(input: {
       subject: string;
       receiptId: string;

@@ -4,6 +4,7 @@ import type { Purpose } from '../../../shared/contracts/purposes';
 import type { TokenPurpose } from '../domain/tokens';
 import { tokenHash } from '../domain/tokens';
 import { UID } from '../constants';
+import { documentIds } from '../database/document-id';
 import { GoneError } from '../errors';
 import { getService } from '../utils/get-service';
 import { iso, json } from '../utils/row-values';
@@ -93,6 +94,7 @@ export const linkRequests = <Row extends LinkRequestRow>(
   }
 ) => {
   const query = () => strapi.db.query(options.uid);
+  const documentId = documentIds(strapi, options.uid);
 
   /** The row a token belongs to; 400 for anything not issued by this plugin, 410 for a purged request. */
   const load = async (token: string): Promise<{ row: Row; expired: boolean }> => {
@@ -106,7 +108,52 @@ export const linkRequests = <Row extends LinkRequestRow>(
     query,
 
     /**
-     * Inside the submission's transaction: a signed token bound to the person, the purposes and the
+     * A signed token bound to the person, the purposes and the receipt, and its request row (storing only
+     * the token's hash; `extra`: the owner's own columns, by column name) as a row of the caller's group
+     * write (database/write-all.ts), so a group of submissions inserts all its requests in one statement.
+     */
+    issue(
+      input: {
+        subject: string;
+        receiptId: string;
+        formKey: string | null;
+        language: string;
+        purposes: { purpose: string }[];
+        now?: Date;
+      },
+      ttlSeconds: number,
+      extra: Record<string, unknown> = {}
+    ): { token: string; tokenHash: string; expiresAt: Date; row: Record<string, unknown> } {
+      const now = input.now ?? new Date();
+      const expiresAt = new Date(now.getTime() + ttlSeconds * 1000);
+      const token = getService('tokens').issue({
+        use: options.use,
+        sub: input.subject,
+        purposes: input.purposes.map((p) => p.purpose),
+        ref: input.receiptId,
+        exp: Math.floor(expiresAt.getTime() / 1000),
+      });
+      const hash = tokenHash(token);
+      // The columns the query engine's create would write (it adds no published_at to these models).
+      const row = {
+        document_id: documentId(),
+        token_hash: hash,
+        subject: input.subject,
+        receipt_id: input.receiptId,
+        form_key: input.formKey,
+        purposes: JSON.stringify(input.purposes),
+        language: input.language,
+        ...extra,
+        requested_at: now,
+        expires_at: expiresAt,
+        created_at: now,
+        updated_at: now,
+      };
+      return { token, tokenHash: hash, expiresAt, row };
+    },
+
+    /**
+     * Inside the caller's transaction: a signed token bound to the person, the purposes and the
      * receipt, and the request row that stores only its hash (`extra`: the owner's own columns).
      */
     async create(

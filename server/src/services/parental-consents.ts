@@ -1,7 +1,8 @@
 import type { Core } from '@strapi/strapi';
 import type { Channel, ConsentState } from '../../../shared/contracts/domain';
 import type { ConsentConfig } from '../config';
-import { PLUGIN_ID, UID } from '../constants';
+import { PLUGIN_ID, TABLE, UID } from '../constants';
+import type { TableWrite } from '../database/write-all';
 import { awaitsParent, PARENT_ACTOR, PARENTAL_VERIFICATION } from '../domain/children-rules';
 import { requestContext } from '../domain/request-context';
 import { tokenHash } from '../domain/tokens';
@@ -76,8 +77,8 @@ const parentalConsents = ({ strapi }: { strapi: Core.Strapi }) => {
     );
 
   return {
-    /** Inside the submission's transaction: the request row and its token. */
-    async create(input: {
+    /** The request's token and its row, for the submission's group write. */
+    issue(input: {
       subject: string;
       receiptId: string;
       formKey: string;
@@ -87,20 +88,20 @@ const parentalConsents = ({ strapi }: { strapi: Core.Strapi }) => {
       threshold: number;
       country: string | null;
       now?: Date;
-    }): Promise<{ token: string; tokenHash: string; parentEmailHash: string; expiresAt: Date }> {
+    }): { token: string; tokenHash: string; parentEmailHash: string; expiresAt: Date; write: TableWrite } {
       const parentEmailHash = getService('subjects').hash('email', input.parentEmail);
       const { subject, receiptId, formKey, language, purposes, now } = input;
-      const created = await linkRequest.create(
+      const { row, ...issued } = linkRequest.issue(
         { subject, receiptId, formKey, language, purposes, now },
         config().children.parentalConsentTtlSeconds,
         {
-          parentEmail: input.parentEmail,
-          parentEmailHash,
+          parent_email: input.parentEmail,
+          parent_email_hash: parentEmailHash,
           threshold: input.threshold,
           country: input.country,
         }
       );
-      return { ...created, parentEmailHash };
+      return { ...issued, parentEmailHash, write: { table: TABLE.parentalConsent, insert: [row] } };
     },
 
     /** After the commit; a failed send is logged, not thrown (the request stands). */
