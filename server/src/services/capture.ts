@@ -32,7 +32,6 @@ import { minimisePageUrl, requestContext, type RequestContext } from '../domain/
 import { standardWithdrawalText } from '../domain/withdrawal-text';
 import { groupCommit } from '../database/group-commit';
 import { orderedId } from '../database/ordered-id';
-import { writeAll } from '../database/write-all';
 import { ConflictError, ForbiddenRequestError } from '../errors';
 import { getService } from '../utils/get-service';
 import type { Purpose } from '../../../shared/contracts/purposes';
@@ -477,7 +476,7 @@ const capture = ({ strapi }: { strapi: Core.Strapi }) => {
 
     // Every row of the group: people, events, states, head, receipts (one statement on PostgreSQL).
     const { signed, writes } = getService('receipts').signMany(receipts);
-    await writeAll(strapi, [...people.writes, ...ledger.writes(), ...writes]);
+    await getService('ledger').bulkWrite([...people.writes, ...ledger.writes(), ...writes]);
     return results.map((result, i) => ({ ...result, receipt: signed[i] }));
   };
 
