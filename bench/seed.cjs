@@ -1,6 +1,6 @@
 /**
- * The seeding fast path: ledger events written in bulk (multi-row INSERTs, one transaction per 20,000
- * events under the ledger lock), yet exactly the rows `ledger.append` would write. Events are chained
+ * The seeding fast path: ledger events written in bulk (the ledger's `bulkWrite`, one transaction per
+ * 20,000 events under the ledger lock), yet exactly the rows `ledger.append` would write. Events are chained
  * with the ledger's own `eventHash` (seq and prevHash continuing the head), the states are what
  * `nextState` makes of them, and the head moves on, so `ledger.verify()` over the seeded ledger is a real
  * verification and eligibility reads real states. Through `ledger.append` a million events would take
@@ -32,8 +32,6 @@ const loadDomain = () => {
 };
 
 const EVENTS_PER_TRANSACTION = 20_000;
-// SQLite binds at most 32,766 parameters per statement.
-const MAX_PARAMS = 30_000;
 const DAY = 86_400_000;
 
 /** mulberry32: small, fast, deterministic. */
@@ -62,24 +60,6 @@ const createSeeder = (strapi, { engine, notices, purposes }) => {
   const subjects = consent.service('subjects');
   const random = prng(42);
   let nextSubject = 0;
-
-  const insertRows = async (trx, table, rows) => {
-    if (rows.length === 0) return;
-    const columns = Object.keys(rows[0]);
-    const per = Math.floor(MAX_PARAMS / columns.length);
-    for (let i = 0; i < rows.length; i += per) {
-      const part = rows.slice(i, i + per);
-      const tuple = `(${columns.map(() => '?').join(', ')})`;
-      // One multi-row INSERT … VALUES on every engine (knex writes SQLite's as a slower compound SELECT).
-      await knex
-        .raw(`insert into ?? (${columns.map(() => '??').join(', ')}) values ${part.map(() => tuple).join(', ')}`, [
-          table,
-          ...columns,
-          ...part.flatMap((row) => columns.map((c) => row[c] ?? null)),
-        ])
-        .transacting(trx);
-    }
-  };
 
   /** The events one person's history is made of, oldest first. */
   const historyOf = (i, pseudonym, start) => {
@@ -242,10 +222,13 @@ const createSeeder = (strapi, { engine, notices, purposes }) => {
             }
             people += 1;
           }
-          await insertRows(trx, TABLE.subject, subjectRows);
-          await insertRows(trx, TABLE.event, eventRows);
-          await insertRows(trx, TABLE.state, stateRows);
-          await knex(TABLE.ledgerHead).transacting(trx).where({ name: 'main' }).update({ seq, hash: prevHash });
+          // The ledger's own bulk writer (multi-row INSERT … VALUES), as its groups of submissions are written.
+          await ledger.bulkWrite([
+            { table: TABLE.subject, insert: subjectRows },
+            { table: TABLE.event, insert: eventRows },
+            { table: TABLE.state, insert: stateRows },
+            { table: TABLE.ledgerHead, update: { where: { name: 'main' }, data: { seq, hash: prevHash } } },
+          ]);
           written += eventRows.length;
         });
       }

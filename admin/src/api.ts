@@ -5,15 +5,21 @@ import { useFetchClient, useNotification } from '@strapi/strapi/admin';
 export type FieldErrors = Record<string, string>;
 
 interface ApiErrorBody {
-  error?: { message?: string; details?: { errors?: Array<{ path: string[]; message: string }>; field?: string } };
+  error?: { message?: string; details?: { errors?: Array<{ path?: unknown; message?: unknown }> } };
 }
 
+/**
+ * The one shape every refusal naming fields has, admin or public, 400 or 409 (server/src/errors.ts
+ * `fieldErrors`): Strapi's `details.errors[]`, each a `path` (an array; a dotted string is read too) and a
+ * `message`.
+ */
 export const fieldErrorsOf = (error: unknown): FieldErrors => {
-  const body = (error as { response?: { data?: ApiErrorBody } })?.response?.data;
+  const list = (error as { response?: { data?: ApiErrorBody } })?.response?.data?.error?.details?.errors;
   const out: FieldErrors = {};
-  for (const e of body?.error?.details?.errors ?? []) out[e.path.join('.')] = e.message;
-  const field = body?.error?.details?.field;
-  if (field && body?.error?.message) out[field] = body.error.message;
+  for (const e of Array.isArray(list) ? list : []) {
+    const path = Array.isArray(e?.path) ? e.path.join('.') : typeof e?.path === 'string' ? e.path : '';
+    if (typeof e?.message === 'string') out[path] = e.message;
+  }
   return out;
 };
 

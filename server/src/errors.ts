@@ -21,10 +21,19 @@ class StatusError extends Error {
 
 Object.setPrototypeOf(StatusError.prototype, errors.HttpError.prototype);
 
-/** 409: the request is valid but contradicts the current state (a used key, a published notice …). */
+/**
+ * 409: the request is valid but contradicts the current state (a used key, a published notice …). One
+ * that names its `field` names it in `errors[]` too, the shape of every field error (`fieldErrors`).
+ */
 export class ConflictError extends StatusError {
   constructor(message: string, details: Record<string, unknown> = {}, name = 'ConflictError') {
-    super(409, name, message, details);
+    const { field } = details;
+    super(
+      409,
+      name,
+      message,
+      typeof field === 'string' && !('errors' in details) ? fieldErrors([{ path: field, message }], details) : details
+    );
   }
 }
 
@@ -79,3 +88,20 @@ export const shuttingDown = () =>
   new ServiceUnavailableError('The server is shutting down: send the request again', {
     retryAfterSeconds: RETRY_AFTER_SECONDS,
   });
+
+/**
+ * The one shape of field errors in every refusal that names fields (400s, and the 409s of a field that
+ * cannot take that value): Strapi's, which its yup validation produces, `details.errors[]` of
+ * `{ path: string[], message }`; the admin reads only that. `extra` keeps a route's documented details
+ * beside it (a notice's `missing`, a conflict's `field`).
+ */
+export const fieldErrors = (
+  fields: { path: string | (string | number)[]; message: string }[],
+  extra: Record<string, unknown> = {}
+) => ({
+  ...extra,
+  errors: fields.map(({ path, message }) => ({
+    path: Array.isArray(path) ? path.map(String) : path ? path.split('.') : [],
+    message,
+  })),
+});

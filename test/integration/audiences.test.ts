@@ -340,22 +340,6 @@ describe('spec 4.2 audiences: 100,000 people in constant memory', () => {
   const emailOf = (i: number) => `bulk${i}@example.com`;
 
   /**
-   * One multi-row `INSERT … VALUES` on every engine: knex writes SQLite's as a compound SELECT, limited
-   * to 500 rows and several times slower.
-   */
-  const insertRows = async (trx: unknown, table: string, rows: Record<string, unknown>[]) => {
-    const columns = Object.keys(rows[0]);
-    const tuple = `(${columns.map(() => '?').join(', ')})`;
-    await app.strapi.db.connection
-      .raw(`insert into ?? (${columns.map(() => '??').join(', ')}) values ${rows.map(() => tuple).join(', ')}`, [
-        table,
-        ...columns,
-        ...rows.flatMap((row) => columns.map((c) => row[c])),
-      ])
-      .transacting(trx as never);
-  };
-
-  /**
    * The fast path: 100,000 `granted` events appended through `ledger.append` take about 8 ms each on
    * SQLite (measured: 5,000 in 42 s, so a quarter of an hour). This writes the same rows the ledger writes,
    * built with its own functions: chained events (`eventHash`, seq and prevHash continuing the head), the
@@ -370,7 +354,8 @@ describe('spec 4.2 audiences: 100,000 people in constant memory', () => {
     const at = new Date(Math.floor(Date.now()));
     for (let from = 0; from < N; from += PER_TRANSACTION) {
       await strapi.db.transaction(async ({ trx }) => {
-        await consent().service('ledger').lock();
+        const ledger = consent().service('ledger');
+        await ledger.lock();
         const head = await knex(TABLE.ledgerHead).transacting(trx).where({ name: 'main' }).first();
         let seq = Number(head.seq);
         let prevHash: string = head.hash;
@@ -441,11 +426,15 @@ describe('spec 4.2 audiences: 100,000 people in constant memory', () => {
               updated_at: at,
             });
           }
-          await insertRows(trx, TABLE.subject, subjectRows);
-          await insertRows(trx, TABLE.event, eventRows);
-          await insertRows(trx, TABLE.state, stateRows);
+          await ledger.bulkWrite([
+            { table: TABLE.subject, insert: subjectRows },
+            { table: TABLE.event, insert: eventRows },
+            { table: TABLE.state, insert: stateRows },
+          ]);
         }
-        await knex(TABLE.ledgerHead).transacting(trx).where({ name: 'main' }).update({ seq, hash: prevHash });
+        await ledger.bulkWrite([
+          { table: TABLE.ledgerHead, update: { where: { name: 'main' }, data: { seq, hash: prevHash } } },
+        ]);
       });
     }
     // What autovacuum (PostgreSQL) and InnoDB's persistent statistics do on their own within a minute of

@@ -1,6 +1,6 @@
 import type { Context } from 'koa';
 import { GoneError } from '../errors';
-import { pageLanguage } from '../hosted-pages/layout';
+import { linkRefusals, visitorLanguage, withErrorPage } from '../hosted-pages/error-page';
 import {
   confirmDonePage,
   confirmExpiredPage,
@@ -9,23 +9,22 @@ import {
   confirmResentPage,
 } from '../hosted-pages/confirmation';
 import { captureRequest, wantsHtml } from '../utils/capture-request';
-import { asLinkPage } from '../utils/link-page';
 import { getService } from '../utils/get-service';
 import { validateTokenParam } from '../validation/token';
 
 /** A refused confirmation link as a page (an expired one offers a new link). */
 const asPage = (ctx: Context, token: string, run: () => Promise<void>) =>
-  asLinkPage(
+  withErrorPage(
     ctx,
-    {
+    linkRefusals({
       invalid: confirmInvalidPage,
       gone: (language, error) =>
         confirmExpiredPage(
           language,
           (error.details as { resend?: boolean }).resend ? `/api/consent/confirm/${token}/resend` : null
         ),
-    },
-    () => pageLanguage(ctx.query.locale ?? ctx.acceptsLanguages('en', 'de', 'fr')),
+    }),
+    undefined,
     run
   );
 
@@ -82,9 +81,7 @@ const confirmations = () => ({
       ctx.status = 202;
       if (wantsHtml(ctx)) {
         ctx.type = 'html';
-        ctx.body = confirmResentPage(
-          pageLanguage(language ?? ctx.query.locale ?? ctx.acceptsLanguages('en', 'de', 'fr'))
-        );
+        ctx.body = confirmResentPage(visitorLanguage(ctx, language));
         return;
       }
       // The same answer whether or not a mail went out: a link must not tell who signed up.

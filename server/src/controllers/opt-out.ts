@@ -1,34 +1,34 @@
 import type { Context } from 'koa';
-import { pageLanguage } from '../hosted-pages/layout';
+import { linkRefusals, visitorLanguage, withErrorPage } from '../hosted-pages/error-page';
 import { invalidLinkPage, preferencesPage, unsubscribedPage, unsubscribePage } from '../hosted-pages/opt-out';
 import { captureRequest, wantsHtml } from '../utils/capture-request';
-import { asLinkPage } from '../utils/link-page';
 import { getService } from '../utils/get-service';
 import { validateTokenParam } from '../validation/token';
 import { validateHeadersQuery, validateOneClick, validatePreferences, validateWithdrawal } from '../validation/opt-out';
 
-const language = (ctx: Context, known?: string | null) =>
-  pageLanguage(ctx.query.locale ?? known ?? ctx.acceptsLanguages('en', 'de', 'fr'));
-
-/** The person a link was issued for writes in the language of their form; their link pages follow it. */
-const personLanguage = async (ctx: Context, token: string, uses: ('unsubscribe' | 'preferences')[]) => {
+/** The language of the form the link's person used, when the token names someone. */
+const personOf = async (token: string, uses: ('unsubscribe' | 'preferences')[]) => {
   for (const use of uses) {
     try {
       const { payload } = getService('tokens').read(token, use);
-      return language(ctx, await getService('preferences').languageOf(payload.sub));
+      return await getService('preferences').languageOf(payload.sub);
     } catch {
       // not a link of this use: try the next one
     }
   }
-  return language(ctx);
+  return null;
 };
+
+/** The person a link was issued for writes in the language of their form; their link pages follow it. */
+const personLanguage = async (ctx: Context, token: string, uses: ('unsubscribe' | 'preferences')[]) =>
+  visitorLanguage(ctx, await personOf(token, uses));
 
 /** Browsers get a page for a bad link, in the person's language when the token names them. */
 const linkPage = (ctx: Context, run: () => Promise<void>) =>
-  asLinkPage(
+  withErrorPage(
     ctx,
-    { invalid: invalidLinkPage },
-    () => personLanguage(ctx, String(ctx.params?.token ?? ''), ['unsubscribe', 'preferences']),
+    linkRefusals({ invalid: invalidLinkPage }),
+    () => personOf(String(ctx.params?.token ?? ''), ['unsubscribe', 'preferences']),
     run
   );
 

@@ -1,6 +1,6 @@
 import type { Context } from 'koa';
 import { GoneError } from '../errors';
-import { pageLanguage } from '../hosted-pages/layout';
+import { linkRefusals, withErrorPage } from '../hosted-pages/error-page';
 import {
   parentalDonePage,
   parentalExpiredPage,
@@ -8,15 +8,14 @@ import {
   parentalQuestionPage,
 } from '../hosted-pages/parental-consent';
 import { captureRequest, wantsHtml } from '../utils/capture-request';
-import { asLinkPage } from '../utils/link-page';
 import { getService } from '../utils/get-service';
 import { validateTokenParam } from '../validation/token';
 
 const asPage = (ctx: Context, run: () => Promise<void>) =>
-  asLinkPage(
+  withErrorPage(
     ctx,
-    { invalid: parentalInvalidPage, gone: (language) => parentalExpiredPage(language) },
-    () => pageLanguage(ctx.query.locale ?? ctx.acceptsLanguages('en', 'de', 'fr')),
+    linkRefusals({ invalid: parentalInvalidPage, gone: (language) => parentalExpiredPage(language) }),
+    undefined,
     run
   );
 

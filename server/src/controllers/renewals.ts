@@ -1,22 +1,17 @@
 import type { Context } from 'koa';
 import { GoneError } from '../errors';
-import { pageLanguage } from '../hosted-pages/layout';
+import { linkRefusals, withErrorPage } from '../hosted-pages/error-page';
 import { renewDonePage, renewGonePage, renewInvalidPage, renewQuestionPage } from '../hosted-pages/renewal';
 import { captureRequest, wantsHtml } from '../utils/capture-request';
-import { asLinkPage } from '../utils/link-page';
 import { getService } from '../utils/get-service';
 import { validateTokenParam } from '../validation/token';
 
 /** A refused re-permission link as a page, in the person's language when the link still names them. */
 const asPage = (ctx: Context, run: () => Promise<void>) =>
-  asLinkPage(
+  withErrorPage(
     ctx,
-    { invalid: renewInvalidPage, gone: renewGonePage },
-    (error) =>
-      pageLanguage(
-        (error instanceof GoneError && (error.details as { language?: string }).language) ||
-          ctx.acceptsLanguages('en', 'de', 'fr')
-      ),
+    linkRefusals({ invalid: renewInvalidPage, gone: renewGonePage }),
+    (error) => (error instanceof GoneError ? (error.details as { language?: string }).language : null),
     run
   );
 

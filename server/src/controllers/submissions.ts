@@ -1,5 +1,5 @@
 import type { Context } from 'koa';
-import { pageLanguage } from '../hosted-pages/layout';
+import { visitorLanguage } from '../hosted-pages/error-page';
 import { submissionAcceptedPage } from '../hosted-pages/submission';
 import { captureRequest, isFormBody, isHtmlFormPost } from '../utils/capture-request';
 import { getService } from '../utils/get-service';
@@ -32,7 +32,7 @@ const submissions = () => ({
       }
       ctx.status = 201;
       ctx.type = 'html';
-      ctx.body = submissionAcceptedPage(pageLanguage(body.locale), result.receipt.receiptId, result.states);
+      ctx.body = submissionAcceptedPage(visitorLanguage(ctx, body.locale), result.receipt.receiptId, result.states);
       return;
     }
     ctx.status = 201;

@@ -26,6 +26,30 @@ const chunks = (w: TableWrite): TableWrite[] => {
   return out;
 };
 
+/**
+ * An insert of more rows than knex's SQLite insert takes at once (a compound SELECT of MAX_ROWS terms), as
+ * multi-row `INSERT … VALUES` statements, which SQLite does not limit that way and writes several times
+ * faster: what seeding a large ledger needs (bench/seed.cjs, the audience tests). A group of submissions
+ * never has that many rows; its statements stay those knex writes.
+ */
+const insertValues = async (strapi: Core.Strapi, table: string, rows: Record<string, unknown>[]) => {
+  const columns = [...new Set(rows.flatMap((row) => Object.keys(row)))];
+  const per = Math.max(1, Math.floor(MAX_PARAMETERS / Math.max(1, columns.length)));
+  const tuple = `(${columns.map(() => '?').join(', ')})`;
+  const run = async (trx?: unknown) => {
+    for (let i = 0; i < rows.length; i += per) {
+      const part = rows.slice(i, i + per);
+      const raw = strapi.db.connection.raw(
+        `insert into ?? (${columns.map(() => '??').join(', ')}) values ${part.map(() => tuple).join(', ')}`,
+        [table, ...columns, ...part.flatMap((row) => columns.map((c) => row[c] ?? null))]
+      );
+      await (trx ? raw.transacting(trx as never) : raw);
+    }
+  };
+  if (strapi.db.inTransaction()) await strapi.db.transaction(({ trx }) => run(trx));
+  else await run();
+};
+
 const apply = (q: QueryBuilder, w: TableWrite): PromiseLike<unknown> & QueryBuilder =>
   ('insert' in w
     ? q.insert(w.insert)
@@ -61,6 +85,13 @@ export const mergeInserts = (writes: TableWrite[]): TableWrite[] => {
  * WITH), one statement per write, in order.
  */
 export const writeAll = async (strapi: Core.Strapi, writes: TableWrite[]): Promise<void> => {
+  if (strapi.db.dialect.client === 'sqlite' && writes.some((w) => 'insert' in w && w.insert.length > MAX_ROWS)) {
+    for (const w of writes) {
+      if ('insert' in w && w.insert.length > MAX_ROWS) await insertValues(strapi, w.table, w.insert);
+      else for (const part of chunks(w)) await onTable(strapi, part.table, (q) => apply(q, part));
+    }
+    return;
+  }
   const all = writes.flatMap(chunks);
   if (all.length === 0) return;
   const combine =

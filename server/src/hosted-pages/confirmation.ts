@@ -1,4 +1,5 @@
 import { escapeHtml, htmlList, page, postButton } from './layout';
+import { pageLanguage } from '../domain/page-language';
 
 const TEXT = {
   en: {
@@ -62,8 +63,7 @@ const TEXT = {
   },
 } as const;
 
-type Language = keyof typeof TEXT;
-const t = (language: string) => TEXT[(language in TEXT ? language : 'en') as Language];
+const t = (language: string) => TEXT[pageLanguage(language)];
 const list = htmlList;
 const button = postButton;
 

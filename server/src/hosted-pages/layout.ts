@@ -59,9 +59,3 @@ const configuredLook = (): PagesConfig => {
 
 export const page = (language: string, title: string, body: string) =>
   renderPage(configuredLook(), language, title, body);
-
-/** The part of an Accept-Language-like locale this plugin has texts for (en, de, fr). */
-export const pageLanguage = (locale: unknown): 'en' | 'de' | 'fr' => {
-  const base = typeof locale === 'string' ? locale.slice(0, 2) : '';
-  return base === 'de' || base === 'fr' ? base : 'en';
-};

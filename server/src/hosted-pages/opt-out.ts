@@ -1,6 +1,7 @@
 import type { ConsentState } from '../../../shared/contracts/domain';
 import type { PreferenceView } from '../services/preferences';
 import { escapeHtml, page } from './layout';
+import { pageLanguage } from '../domain/page-language';
 
 const TEXT = {
   en: {
@@ -90,7 +91,7 @@ const TEXT = {
   },
 } as const;
 
-const t = (language: string) => TEXT[(language.slice(0, 2) in TEXT ? language.slice(0, 2) : 'en') as keyof typeof TEXT];
+const t = (language: string) => TEXT[pageLanguage(language)];
 
 /** GET of a one-click link (E4): a button that POSTs `List-Unsubscribe=One-Click`, and the preference centre. */
 export const unsubscribePage = (language: string, action: string, purposes: string[], preferencesUrl: string | null) =>

@@ -1,4 +1,5 @@
 import { htmlList, page, postButton } from './layout';
+import { pageLanguage } from '../domain/page-language';
 
 /**
  * The page a parent's link opens (G2, G4): who asks, for what, and a button. Opening it changes nothing
@@ -58,8 +59,7 @@ const TEXT = {
   },
 } as const;
 
-type Language = keyof typeof TEXT;
-const t = (language: string) => TEXT[(language in TEXT ? language : 'en') as Language];
+const t = (language: string) => TEXT[pageLanguage(language)];
 
 export const parentalQuestionPage = (language: string, action: string, purposes: string[]) =>
   page(

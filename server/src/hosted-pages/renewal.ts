@@ -1,4 +1,5 @@
 import { htmlList, page, postButton } from './layout';
+import { pageLanguage } from '../domain/page-language';
 
 /** The pages of the re-permission link (I4): a question with one button, then what was done. */
 const TEXT = {
@@ -57,8 +58,7 @@ const TEXT = {
   },
 } as const;
 
-type Language = keyof typeof TEXT;
-const t = (language: string) => TEXT[(language in TEXT ? language : 'en') as Language];
+const t = (language: string) => TEXT[pageLanguage(language)];
 const list = htmlList;
 
 /** GET: the question and a button that POSTs; opening the link changes nothing. */

@@ -1,5 +1,6 @@
 import type { ConsentState } from '../../../shared/contracts/domain';
 import { escapeHtml, page } from './layout';
+import type { PageLanguage } from '../domain/page-language';
 
 const TEXT = {
   en: {
@@ -85,7 +86,7 @@ const TEXT = {
   },
 } as const;
 
-export type PageLanguage = keyof typeof TEXT;
+export type { PageLanguage };
 
 /** Shown after a plain HTML form was posted and the form has no success URL to redirect to. */
 export const submissionAcceptedPage = (

@@ -2,7 +2,7 @@ import { errors } from '@strapi/utils';
 import type { Context, Next } from 'koa';
 import { chargeBefore, failedAfter, type ClientLimit } from '../domain/rate-limit-rules';
 import type { TokenPurpose } from '../domain/tokens';
-import { pageLanguage } from '../hosted-pages/layout';
+import { clientStatusOf, errorPage, type ErrorPages } from '../hosted-pages/error-page';
 import { submissionErrorPage } from '../hosted-pages/submission';
 import { rejectDeepBody } from '../utils/body-depth';
 import { isHtmlFormPost } from '../utils/capture-request';
@@ -29,26 +29,6 @@ const bodySize = (ctx: Context) => {
   return body && typeof body === 'object' ? Buffer.byteLength(JSON.stringify(body)) : 0;
 };
 
-// The statuses Strapi's error middleware gives its own error classes.
-const STATUS_BY_NAME: Record<string, number> = {
-  ValidationError: 400,
-  YupValidationError: 400,
-  PaginationError: 400,
-  UnauthorizedError: 401,
-  ForbiddenError: 403,
-  PolicyError: 403,
-  NotFoundError: 404,
-  PayloadTooLargeError: 413,
-  RateLimitError: 429,
-};
-
-/** A client error's status, or undefined for anything that is (or may be) a server error. */
-const statusOf = (error: unknown): number | undefined => {
-  const { status, name } = (error ?? {}) as { status?: unknown; name?: string };
-  const code = typeof status === 'number' ? status : name ? STATUS_BY_NAME[name] : undefined;
-  return code !== undefined && code >= 400 && code < 500 ? code : undefined;
-};
-
 /** Runs the route, then counts a link that the route found to lead nowhere (domain/rate-limit-rules). */
 const recheck = async (ctx: Context, next: Next, scope: string) => {
   let status: number | undefined;
@@ -56,12 +36,37 @@ const recheck = async (ctx: Context, next: Next, scope: string) => {
     await next();
     status = ctx.status;
   } catch (error) {
-    status = statusOf(error);
+    status = clientStatusOf(error);
     throw error;
   } finally {
     if (failedAfter(status)) await getService('rate-limits').countClient(scope, ctx.ip);
   }
 };
+
+type PostedForm = { locale?: unknown; subject?: Record<string, unknown> } | undefined;
+
+const postedLocale = (ctx: Context) => {
+  const { locale } = ((ctx.request as { body?: PostedForm }).body ?? {}) as { locale?: unknown };
+  return typeof locale === 'string' ? locale : null;
+};
+
+/** A refused plain HTML form: the field to fix, told in the visitor's words, and the way back to the form. */
+const formRefusal =
+  (ctx: Context): ErrorPages =>
+  (error, language) => {
+    const status = clientStatusOf(error) ?? 400;
+    const { name = 'Error', details } = error as { name?: string; details?: { errors?: { path?: unknown }[] } };
+    const body = (ctx.request as { body?: PostedForm }).body;
+    const paths = (details?.errors ?? []).map((e) =>
+      Array.isArray(e.path) ? e.path.map(String) : typeof e.path === 'string' ? e.path.split('.') : []
+    );
+    const typed = (field: string) => typeof body?.subject?.[field] === 'string' && body.subject[field] !== '';
+    return submissionErrorPage(
+      language,
+      { status, name, paths, given: { email: typed('email'), phone: typed('phone') } },
+      ctx.get('referer') || undefined
+    );
+  };
 
 /**
  * The guard of every public (`auth: false`) route: a size limit far below Strapi's 1 MB default, then the
@@ -95,21 +100,9 @@ const publicRoute = (config: PublicRouteConfig) => {
         await next();
       }
     } catch (error) {
-      const status = statusOf(error);
-      if (!isHtmlFormPost(ctx) || status === undefined) throw error;
-      const { name = 'Error', details } = error as { name?: string; details?: { errors?: { path?: unknown }[] } };
-      const body = (ctx.request as { body?: { locale?: unknown; subject?: Record<string, unknown> } }).body;
-      const paths = (details?.errors ?? []).map((e) =>
-        Array.isArray(e.path) ? e.path.map(String) : typeof e.path === 'string' ? e.path.split('.') : []
-      );
-      const typed = (field: string) => typeof body?.subject?.[field] === 'string' && body.subject[field] !== '';
-      ctx.status = status;
-      ctx.type = 'html';
-      ctx.body = submissionErrorPage(
-        pageLanguage(body?.locale),
-        { status, name, paths, given: { email: typed('email'), phone: typed('phone') } },
-        ctx.get('referer') || undefined
-      );
+      if (!isHtmlFormPost(ctx) || !(await errorPage(ctx, error, formRefusal(ctx), () => postedLocale(ctx)))) {
+        throw error;
+      }
     }
   };
 };

@@ -29,7 +29,7 @@ import { minimisePageUrl, requestContext, type RequestContext } from '../domain/
 import { standardWithdrawalText } from '../domain/withdrawal-text';
 import { groupCommit } from '../database/group-commit';
 import { orderedId } from '../database/ordered-id';
-import { mergeInserts, writeAll, type TableWrite } from '../database/write-all';
+import { mergeInserts, type TableWrite } from '../database/write-all';
 import { ConflictError, ForbiddenRequestError } from '../errors';
 import { getService } from '../utils/get-service';
 import { SUBMISSION_EVENT } from './webhooks';
@@ -345,7 +345,12 @@ const capture = ({ strapi }: { strapi: Core.Strapi }) => {
 
     // Signed between plan and write: the key ring is the receipts service's.
     const { signed, writes } = getService('receipts').signMany(receipts);
-    await writeAll(strapi, [...people.writes, ...ledger.writes(), ...mergeInserts(linkWrites), ...writes]);
+    await getService('ledger').bulkWrite([
+      ...people.writes,
+      ...ledger.writes(),
+      ...mergeInserts(linkWrites),
+      ...writes,
+    ]);
     return results.map((result, i) => ({ ...result, receipt: signed[i] }));
   };
 

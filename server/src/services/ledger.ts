@@ -294,6 +294,18 @@ const ledger = ({ strapi }: { strapi: Core.Strapi }) => {
   };
 
   /**
+   * The ledger's one bulk writer: rows built as `batch().writes()` builds them (chained events, the
+   * states they make, the head moved on, and other owners' rows handed to the same write), written in
+   * the caller's transaction, which holds the ledger lock (`lock()`). Submissions, messages and `append`
+   * write their groups with it; the bench seed (bench/seed.cjs) and the tests that seed a large ledger
+   * write through it too, so that no other code inserts into the ledger's tables.
+   */
+  const bulkWrite = async (writes: TableWrite[]): Promise<void> => {
+    if (!strapi.db.inTransaction()) throw new Error('[consent] ledger.bulkWrite() needs a surrounding transaction');
+    await writeAll(strapi, writes);
+  };
+
+  /**
    * Starts a batch in the current transaction, holding the head's lock: events added to it are chained
    * and their states moved in memory, then written by `write()` with one INSERT per table, however many
    * submissions they come from. `known` saves reads: the identifiers of the people concerned and which of
@@ -411,7 +423,7 @@ const ledger = ({ strapi }: { strapi: Core.Strapi }) => {
         },
 
         write() {
-          return writeAll(strapi, open.writes());
+          return bulkWrite(open.writes());
         },
       };
       return open;
@@ -444,6 +456,7 @@ const ledger = ({ strapi }: { strapi: Core.Strapi }) => {
       });
       return new Map(rows.map((r) => [Number(r.seq), r.actor]));
     },
+    bulkWrite,
 
     /** The chain's last sequence number and hash: what an export stops at and a verifier compares with. */
     async head(): Promise<{ seq: number; hash: string }> {

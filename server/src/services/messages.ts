@@ -330,7 +330,7 @@ const messages = ({ strapi }: { strapi: Core.Strapi }) => {
         };
       })
     );
-    await writeAll(strapi, open.writes());
+    await getService('ledger').bulkWrite(open.writes());
     const now = new Date();
     for (let i = 0; i < sent.length; i += INSERT_PAGE) {
       await onTable(strapi, TABLE.messageRecipient, (q) =>

@@ -9,7 +9,7 @@ import { noticeHash, noticeText, type NoticeFields } from '../domain/notice-text
 import { withdrawalTextFor } from '../domain/withdrawal-text';
 import { isDirectMarketing } from '../domain/direct-marketing';
 import { outdatedNotices } from '../domain/reconsent';
-import { ConflictError } from '../errors';
+import { ConflictError, fieldErrors } from '../errors';
 import { iso } from '../utils/row-values';
 
 interface NoticeRow extends NoticeFields {
@@ -59,7 +59,11 @@ const notices = ({ strapi }: { strapi: Core.Strapi }) => {
 
   const basisOf = async (purpose: string): Promise<PurposeBasis> => {
     const row = await strapi.db.query(UID.purpose).findOne({ select: PURPOSE_BASIS, where: { key: purpose } });
-    if (!row) throw new errors.ValidationError(`purpose: no purpose with key "${purpose}"`, { field: 'purpose' });
+    if (!row)
+      throw new errors.ValidationError(
+        `purpose: no purpose with key "${purpose}"`,
+        fieldErrors([{ path: 'purpose', message: `no purpose with key "${purpose}"` }])
+      );
     return toBasis(row);
   };
 
@@ -194,9 +198,13 @@ const notices = ({ strapi }: { strapi: Core.Strapi }) => {
         const purpose = await basisOf(row.purpose);
         const missing = missingInformation(row, purpose.legalBasis, controller(), purpose);
         if (missing.length) {
-          throw new errors.ValidationError(`The notice cannot be published: missing ${missing.join(', ')} (A7)`, {
-            missing,
-          });
+          throw new errors.ValidationError(
+            `The notice cannot be published: missing ${missing.join(', ')} (A7)`,
+            fieldErrors(
+              missing.map((field) => ({ path: field, message: 'is required to publish (A7)' })),
+              { missing }
+            )
+          );
         }
         const now = new Date();
         const previous: NoticeRow[] = await query().findMany({

@@ -9,6 +9,7 @@ import {
   type TokenPayload,
   type TokenPurpose,
 } from '../domain/tokens';
+import { fieldErrors } from '../errors';
 import { getService } from '../utils/get-service';
 
 /**
@@ -37,7 +38,11 @@ const tokens = ({ strapi }: { strapi: Core.Strapi }) => {
     /** The payload of a valid token for `use`; 400 for anything else (changed, made up, another use). */
     read(token: string, use: TokenPurpose): { payload: TokenPayload; expired: boolean } {
       const check = verifyTokenWithRing(hmacKeys(), token, use);
-      if (!check.ok) throw new errors.ValidationError('This link is not valid', { reason: check.reason });
+      if (!check.ok)
+        throw new errors.ValidationError(
+          'This link is not valid',
+          fieldErrors([{ path: 'token', message: 'is not a valid link' }], { reason: check.reason })
+        );
       return { payload: check.payload, expired: check.expired };
     },
   };

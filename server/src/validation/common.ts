@@ -1,5 +1,6 @@
 import { errors, yup } from '@strapi/utils';
 import { JURISDICTIONS } from '../../../shared/contracts/domain';
+import { fieldErrors } from '../errors';
 import { rejectDeepBody } from '../utils/body-depth';
 
 /** An ISO 8601 instant with a time zone: "2024-03-01T10:00" means a different instant in Paris and in Berlin. */
@@ -107,7 +108,10 @@ export const rejectPrototypeKeys = (value: unknown, path: string[] = []): void =
  */
 export const objectBody = <T extends object = Record<string, unknown>>(body: unknown): T => {
   if (!body || typeof body !== 'object' || Array.isArray(body))
-    throw new errors.ValidationError('The body must be an object');
+    throw new errors.ValidationError(
+      'The body must be an object',
+      fieldErrors([{ path: 'body', message: 'must be an object' }])
+    );
   rejectDeepBody(body);
   rejectPrototypeKeys(body);
   return body as T;
