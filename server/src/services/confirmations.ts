@@ -65,6 +65,16 @@ const confirmations = ({ strapi }: { strapi: Core.Strapi }) => {
   const purposeNames = (keys: string[], language: string) => getService('purposes').namesIn(keys, language);
 
   return {
+    /** A person's double opt-in requests as stored, oldest first (the person's export, H1). */
+    async ofSubject(subject: string): Promise<Record<string, unknown>[]> {
+      return query().findMany({ where: { subject }, orderBy: { requestedAt: 'asc' } });
+    },
+
+    /** Erasure (rights.erase, in its transaction): the person's double opt-in requests go. */
+    async eraseFor(subject: string) {
+      await query().deleteMany({ where: { subject } });
+    },
+
     /**
      * Creates a confirmation request for the `requested` purposes of a submission (inside its
      * transaction) and returns the token, whose hash the `requested` events carry as evidence.

@@ -25,6 +25,7 @@ import {
 } from '../database/ledger-rows';
 import { documentIds } from '../database/document-id';
 import { ensureHeadRow } from '../database/head-row';
+import { onTable } from '../database/in-transaction';
 import { orderedId } from '../database/ordered-id';
 import { writeAll, type TableWrite } from '../database/write-all';
 import { getService } from '../utils/get-service';
@@ -89,6 +90,8 @@ export type ReplayMismatch = ReplayLedger.Mismatch;
 export type ReplayResult = ReplayLedger.Response['data'];
 
 const HEAD = 'main';
+/** The catalogue's stamp row (services/catalogue.ts), beside the chain's head. */
+const CATALOGUE_STAMP = 'catalogue';
 // Events per page of a verification: larger pages cost fewer round trips; 5,000 rows stay a few megabytes.
 const PAGE = 5000;
 const VERIFY_COLUMNS = [...EVENT_COLUMNS, ...PRUNE_MARKER_COLUMNS];
@@ -425,6 +428,56 @@ const ledger = ({ strapi }: { strapi: Core.Strapi }) => {
     async head(): Promise<{ seq: number; hash: string }> {
       const head = await knex()(TABLE.ledgerHead).where({ name: HEAD }).first();
       return { seq: Number(head?.seq ?? 0), hash: head?.hash ?? GENESIS_HASH };
+    },
+
+    /**
+     * The catalogue's cache stamp (services/catalogue.ts), kept as the `catalogue` row of the heads table
+     * beside `main`, where it has always been: the ledger owns the table, the catalogue only asks. The
+     * stamp is no link of the chain; nothing here hashes or locks it.
+     */
+    catalogueStamp: {
+      /** Creates the row once (at boot). */
+      ensure: (hash: string) => ensureHeadRow(strapi, CATALOGUE_STAMP, hash),
+      /** The current stamp, '' before the row exists. One primary-key read, in the caller's transaction if any. */
+      async read(): Promise<string> {
+        const row = await onTable(strapi, TABLE.ledgerHead, (q) => q.where({ name: CATALOGUE_STAMP }).first('hash'));
+        return row?.hash ?? '';
+      },
+      /** Replaces the stamp; joins the writer's transaction, so it changes exactly when the data does. */
+      async replace(hash: string): Promise<void> {
+        await onTable(strapi, TABLE.ledgerHead, (q) => q.where({ name: CATALOGUE_STAMP }).update({ hash }));
+      },
+    },
+
+    /** Which of these purposes any event names (their key and basis are then frozen: purposes.ts). */
+    async purposesInUse(keys: string[]): Promise<Set<string>> {
+      if (keys.length === 0) return new Set();
+      const rows: { purpose: string }[] = await strapi.db
+        .query(UID.event)
+        .findMany({ select: ['purpose'], where: { purpose: { $in: keys } } });
+      return new Set(rows.map((r) => r.purpose));
+    },
+
+    /** A person's events in chain order, as stored (the person's export, H1). */
+    async eventsOf(subject: string): Promise<Record<string, unknown>[]> {
+      return strapi.db.query(UID.event).findMany({ where: { subject }, orderBy: { seq: 'asc' } });
+    },
+
+    /** A person's states by purpose and channel, as stored (the person's export, H1). */
+    async statesOfSubject(subject: string): Promise<Record<string, unknown>[]> {
+      return strapi.db
+        .query(UID.state)
+        .findMany({ where: { subject }, orderBy: [{ purpose: 'asc' }, { channel: 'asc' }] });
+    },
+
+    /** How many states of this purpose rest on these notice versions (notices.publish: re-consent, A11). */
+    async countStatesUnder(purpose: string, noticeIds: number[]): Promise<number> {
+      return strapi.db.query(UID.state).count({ where: { purpose, noticeId: { $in: noticeIds } } });
+    },
+
+    /** Whether any event names this purpose. */
+    async purposeInUse(key: string): Promise<boolean> {
+      return (await strapi.db.query(UID.event).count({ where: { purpose: key } })) > 0;
     },
 
     /** Appends events in order and updates their states, all or nothing. */
