@@ -73,20 +73,12 @@ const EXCEPTIONS: Record<string, Key[]> = {
   // TODO(issue 19 part 2, reads left): each a read of another owner's table, to become a named read of
   // that owner (same statements, same transaction). Hot paths first checked with `node bench/trace.mjs`.
   'services/audiences.ts': ['state', 'subject', 'suppression'],
-  'services/confirmations.ts': ['state'],
   'services/eligibility.ts': ['event', 'form', 'state', 'subject'],
   'services/imports.ts': ['notice', 'state', 'suppression'],
-  'services/link-requests.ts': ['event', 'notice', 'state'],
-  'services/opt-out.ts': ['purpose', 'state'],
-  'services/parental-consents.ts': ['state'],
-  'services/preferences.ts': ['purpose', 'state'],
   'services/records.ts': ['event', 'notice', 'purpose', 'receipt', 'state'],
   'services/repermission.ts': ['event', 'notice', 'state'],
   'services/reports.ts': ['event', 'notice', 'receipt', 'suppression'],
   'services/retention.ts': ['event', 'state', 'subject'],
-  'services/subjects.ts': ['state'],
-  'services/webhook-outbox.ts': ['event'],
-  'services/webhooks.ts': ['subject'],
 };
 
 const sources = (dir = SRC): string[] =>

@@ -236,9 +236,7 @@ const confirmations = ({ strapi }: { strapi: Core.Strapi }) => {
       const language = first.language ?? 'en';
       const keys = first.purposes.map((p) => p.purpose);
       const names = await titlesOf(first.purposes, language);
-      const states = await strapi.db.query(UID.state).findMany({
-        where: { subject: first.subject, channel: 'email', purpose: { $in: keys } },
-      });
+      const states = await getService('ledger').statesOf(first.subject, { channel: 'email', purposes: keys });
       return {
         status: result,
         language,
@@ -267,13 +265,10 @@ const confirmations = ({ strapi }: { strapi: Core.Strapi }) => {
       const subject = await getService('subjects').byPseudonym(row.subject);
       if (!subject?.email) return { sent: false, language };
       await this.throttle(subject.email);
-      const still = await strapi.db.query(UID.state).findMany({
-        where: {
-          subject: row.subject,
-          channel: 'email',
-          state: 'pending',
-          purpose: { $in: row.purposes.map((p) => p.purpose) },
-        },
+      const still = await getService('ledger').statesOf(row.subject, {
+        channel: 'email',
+        state: 'pending',
+        purposes: row.purposes.map((p) => p.purpose),
       });
       const purposes = row.purposes.filter((p) => still.some((s: { purpose: string }) => s.purpose === p.purpose));
       if (purposes.length === 0) return { sent: false, language };
@@ -325,14 +320,11 @@ const confirmations = ({ strapi }: { strapi: Core.Strapi }) => {
             where: { subject: row.subject, confirmedAt: { $null: true }, requestedAt: { $gte: cutoff } },
           });
           if (newer) return [];
-          return strapi.db.query(UID.state).findMany({
-            // The email requests only: a number waiting for verification is not the mail's (B5, N16).
-            where: {
-              subject: row.subject,
-              channel: 'email',
-              state: 'pending',
-              purpose: { $in: row.purposes.map((p) => p.purpose) },
-            },
+          // The email requests only: a number waiting for verification is not the mail's (B5, N16).
+          return getService('ledger').statesOf(row.subject, {
+            channel: 'email',
+            state: 'pending',
+            purposes: row.purposes.map((p) => p.purpose),
           });
         },
       });

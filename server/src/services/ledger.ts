@@ -470,6 +470,41 @@ const ledger = ({ strapi }: { strapi: Core.Strapi }) => {
         .findMany({ where: { subject }, orderBy: [{ purpose: 'asc' }, { channel: 'asc' }] });
     },
 
+    /**
+     * A person's state rows as stored, narrowed by purpose, channel or state when given (`select`: these
+     * columns only). One query, in the caller's transaction when there is one.
+     */
+    async statesOf(
+      subject: string,
+      filter: { purposes?: string[]; channel?: string; state?: string; select?: string[] } = {}
+      // The query engine's rows, as each caller has always typed them.
+    ): Promise<any[]> {
+      return strapi.db.query(UID.state).findMany({
+        ...(filter.select ? { select: filter.select } : {}),
+        where: {
+          subject,
+          ...(filter.state ? { state: filter.state } : {}),
+          ...(filter.channel ? { channel: filter.channel } : {}),
+          ...(filter.purposes ? { purpose: { $in: filter.purposes } } : {}),
+        },
+      });
+    },
+
+    /** How many of a person's states are in one of these states (subjects.forgetIfUnneeded). */
+    async countStatesOf(subject: string, states: string[]): Promise<number> {
+      return strapi.db.query(UID.state).count({ where: { subject, state: { $in: states } } });
+    },
+
+    /** The events with these sequence numbers, as stored (the request behind a pending state). */
+    async eventsBySeq(seqs: (number | string)[]): Promise<Record<string, unknown>[]> {
+      return seqs.length ? strapi.db.query(UID.event).findMany({ where: { seq: { $in: seqs } } }) : [];
+    },
+
+    /** The events with these ids in the ledger's column form (database/ledger-rows), for the webhook outbox. */
+    async eventRowsById(eventIds: string[]): Promise<Record<string, any>[]> {
+      return knex()(TABLE.event).select(EVENT_COLUMNS).whereIn('event_id', eventIds);
+    },
+
     /** How many states of this purpose rest on these notice versions (notices.publish: re-consent, A11). */
     async countStatesUnder(purpose: string, noticeIds: number[]): Promise<number> {
       return strapi.db.query(UID.state).count({ where: { purpose, noticeId: { $in: noticeIds } } });

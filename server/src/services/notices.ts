@@ -155,6 +155,11 @@ const notices = ({ strapi }: { strapi: Core.Strapi }) => {
       });
     },
 
+    /** The title of each of these versions, by id (absent when the row is gone). */
+    async titlesOf(ids: number[]): Promise<{ id: number; title: string }[]> {
+      return ids.length ? query().findMany({ select: ['id', 'title'], where: { id: { $in: ids } } }) : [];
+    },
+
     /** These versions as stored, by id (the person's export: the exact texts shown, H1). */
     async byIds(ids: number[]): Promise<Record<string, unknown>[]> {
       return ids.length ? query().findMany({ where: { id: { $in: ids } }, orderBy: { id: 'asc' } }) : [];

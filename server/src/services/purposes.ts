@@ -112,6 +112,16 @@ const purposes = ({ strapi }: { strapi: Core.Strapi }) => {
       return rows.map((r) => r.key);
     },
 
+    /** The active purposes' keys (`byKey`: in key order, for a page that lists them). */
+    async activeKeys(options: { byKey?: boolean } = {}): Promise<string[]> {
+      const rows: { key: string }[] = await query().findMany({
+        select: ['key'],
+        where: { active: true },
+        ...(options.byKey ? { orderBy: { key: 'asc' } } : {}),
+      });
+      return rows.map((r) => r.key);
+    },
+
     /** Every purpose's key, archived ones included (an erasure withdraws them all). */
     async allKeys(): Promise<string[]> {
       const rows: { key: string }[] = await query().findMany({ select: ['key'] });
