@@ -1,9 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import type { Purpose } from '../../../shared/contracts/purposes';
-import { TABLE, UID } from '../constants';
-import { ensureHeadRow } from '../database/head-row';
-import { onTable } from '../database/in-transaction';
 import { needsReconsent, outdatedNotices } from '../domain/reconsent';
 import type { FormRow } from './forms';
 import { getService } from '../utils/get-service';
@@ -31,11 +28,6 @@ interface Snapshot {
   gpc?: Purpose[];
 }
 
-/** The stamp's row in the heads table, beside the ledger's own head (`main`). */
-const STAMP = 'catalogue';
-const MODELS = [UID.form, UID.purpose, UID.notice];
-const WRITES = ['Create', 'CreateMany', 'Update', 'UpdateMany', 'Delete', 'DeleteMany'] as const;
-
 /**
  * What the editors define and every submission is checked against: forms, purposes and notice versions.
  * Read from memory instead of three queries per submission, and trusted only while the catalogue stamp
@@ -43,15 +35,15 @@ const WRITES = ['Create', 'CreateMany', 'Update', 'UpdateMany', 'Delete', 'Delet
  * Strapi path, replaces in the same transaction (query-engine lifecycles), so an edit made on any instance
  * is seen by every instance at its next submission. One primary-key read per submission checks it.
  */
-const catalogue = ({ strapi }: { strapi: Core.Strapi }) => {
+// The catalogue reads through the owners of forms, purposes and notices; it needs no handle of its own.
+const catalogue = (_: { strapi: Core.Strapi }) => {
   let snapshot: Snapshot | null = null;
 
   const newStamp = () => randomBytes(16).toString('hex');
 
   /** The current snapshot. The stamp is read before anything is cached under it, never after. */
   const current = async (): Promise<Snapshot> => {
-    const row = await onTable(strapi, TABLE.ledgerHead, (q) => q.where({ name: STAMP }).first('hash'));
-    const stamp: string = row?.hash ?? '';
+    const stamp = await getService('ledger').catalogueStamp.read();
     if (snapshot?.stamp !== stamp)
       snapshot = { stamp, forms: new Map(), purposes: new Map(), notices: new Map(), outdated: new Map() };
     return snapshot;
@@ -60,7 +52,7 @@ const catalogue = ({ strapi }: { strapi: Core.Strapi }) => {
   const bump = async () => {
     snapshot = null;
     // Joins the writer's transaction when there is one, so the stamp changes exactly when the data does.
-    await onTable(strapi, TABLE.ledgerHead, (q) => q.where({ name: STAMP }).update({ hash: newStamp() }));
+    await getService('ledger').catalogueStamp.replace(newStamp());
   };
 
   /**
@@ -76,7 +68,7 @@ const catalogue = ({ strapi }: { strapi: Core.Strapi }) => {
        */
       async form(key: string): Promise<FormRow | null> {
         if (s.forms.has(key)) return s.forms.get(key)!;
-        const row: FormRow | null = await strapi.db.query(UID.form).findOne({ where: { key, active: true } });
+        const row = await getService('forms').activeRow(key);
         if (row) s.forms.set(key, row);
         return row;
       },
@@ -94,10 +86,7 @@ const catalogue = ({ strapi }: { strapi: Core.Strapi }) => {
       async notices(keys: string[]): Promise<NoticeVersionRow[]> {
         const missing = keys.filter((k) => !s.notices.has(k));
         if (missing.length) {
-          const rows: NoticeVersionRow[] = await strapi.db.query(UID.notice).findMany({
-            where: { purpose: { $in: missing }, status: { $ne: 'draft' } },
-            orderBy: { version: 'desc' },
-          });
+          const rows = await getService('notices').versionsOf(missing);
           for (const k of missing)
             s.notices.set(
               k,
@@ -125,10 +114,7 @@ const catalogue = ({ strapi }: { strapi: Core.Strapi }) => {
       /** The active purposes that honour Global Privacy Control. */
       async gpcPurposes(): Promise<Purpose[]> {
         if (!s.gpc) {
-          const rows = await strapi.db
-            .query(UID.purpose)
-            .findMany({ where: { honorGpc: true, active: true }, select: ['key'] });
-          s.gpc = [...(await getService('purposes').byKeys(rows.map((r: { key: string }) => r.key))).values()];
+          s.gpc = [...(await getService('purposes').byKeys(await getService('purposes').gpcKeys())).values()];
         }
         return s.gpc;
       },
@@ -137,16 +123,13 @@ const catalogue = ({ strapi }: { strapi: Core.Strapi }) => {
   };
 
   return {
-    /** Subscribes to every write of forms, purposes and notices. */
+    /** Subscribes to every write of forms, purposes and notices, through their owners. */
     register() {
-      strapi.db.lifecycles.subscribe({
-        models: MODELS,
-        ...Object.fromEntries(WRITES.map((w) => [`after${w}`, bump])),
-      });
+      for (const owner of ['forms', 'purposes', 'notices'] as const) getService(owner).onWrite(bump);
     },
 
     /** Creates the stamp row once (at boot). */
-    ensureStamp: () => ensureHeadRow(strapi, STAMP, newStamp()),
+    ensureStamp: () => getService('ledger').catalogueStamp.ensure(newStamp()),
 
     view,
 

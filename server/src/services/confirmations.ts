@@ -66,6 +66,16 @@ const confirmations = ({ strapi }: { strapi: Core.Strapi }) => {
   const purposeNames = (keys: string[], language: string) => getService('purposes').namesIn(keys, language);
 
   return {
+    /** A person's double opt-in requests as stored, oldest first (the person's export, H1). */
+    async ofSubject(subject: string): Promise<Record<string, unknown>[]> {
+      return query().findMany({ where: { subject }, orderBy: { requestedAt: 'asc' } });
+    },
+
+    /** Erasure (rights.erase, in its transaction): the person's double opt-in requests go. */
+    async eraseFor(subject: string) {
+      await query().deleteMany({ where: { subject } });
+    },
+
     /**
      * A confirmation request for the `requested` purposes of a submission: the token, whose hash the
      * `requested` events carry as evidence, and the request's row for the submission's group write.
@@ -240,9 +250,7 @@ const confirmations = ({ strapi }: { strapi: Core.Strapi }) => {
       const language = first.language ?? 'en';
       const keys = first.purposes.map((p) => p.purpose);
       const names = await titlesOf(first.purposes, language);
-      const states = await strapi.db.query(UID.state).findMany({
-        where: { subject: first.subject, channel: 'email', purpose: { $in: keys } },
-      });
+      const states = await getService('ledger').statesOf(first.subject, { channel: 'email', purposes: keys });
       return {
         status: result,
         language,
@@ -271,13 +279,10 @@ const confirmations = ({ strapi }: { strapi: Core.Strapi }) => {
       const subject = await getService('subjects').byPseudonym(row.subject);
       if (!subject?.email) return { sent: false, language };
       await this.throttle(subject.email);
-      const still = await strapi.db.query(UID.state).findMany({
-        where: {
-          subject: row.subject,
-          channel: 'email',
-          state: 'pending',
-          purpose: { $in: row.purposes.map((p) => p.purpose) },
-        },
+      const still = await getService('ledger').statesOf(row.subject, {
+        channel: 'email',
+        state: 'pending',
+        purposes: row.purposes.map((p) => p.purpose),
       });
       const purposes = row.purposes.filter((p) => still.some((s: { purpose: string }) => s.purpose === p.purpose));
       if (purposes.length === 0) return { sent: false, language };
@@ -329,14 +334,11 @@ const confirmations = ({ strapi }: { strapi: Core.Strapi }) => {
             where: { subject: row.subject, confirmedAt: { $null: true }, requestedAt: { $gte: cutoff } },
           });
           if (newer) return [];
-          return strapi.db.query(UID.state).findMany({
-            // The email requests only: a number waiting for verification is not the mail's (B5, N16).
-            where: {
-              subject: row.subject,
-              channel: 'email',
-              state: 'pending',
-              purpose: { $in: row.purposes.map((p) => p.purpose) },
-            },
+          // The email requests only: a number waiting for verification is not the mail's (B5, N16).
+          return getService('ledger').statesOf(row.subject, {
+            channel: 'email',
+            state: 'pending',
+            purposes: row.purposes.map((p) => p.purpose),
           });
         },
       });

@@ -6,6 +6,7 @@ import { errors } from '@strapi/utils';
 import type { Form, FormInput, GetPublicForm, PreviewForm, PublicPurpose } from '../../../shared/contracts/forms';
 import type { ConsentConfig } from '../config';
 import { PLUGIN_ID, UID } from '../constants';
+import { onWrite } from '../database/on-write';
 import { ConflictError } from '../errors';
 import { getService } from '../utils/get-service';
 
@@ -75,9 +76,7 @@ const forms = ({ strapi }: { strapi: Core.Strapi }) => {
   const publishedLanguages = async (keys: string[]): Promise<Map<string, string[]>> => {
     const out = new Map<string, string[]>(keys.map((k) => [k, []]));
     if (!keys.length) return out;
-    const rows: { purpose: string; language: string }[] = await strapi.db
-      .query(UID.notice)
-      .findMany({ select: ['purpose', 'language'], where: { purpose: { $in: keys }, status: 'published' } });
+    const rows = await getService('notices').publishedLanguagesOf(keys);
     for (const row of rows) out.get(row.purpose)?.push(row.language);
     return out;
   };
@@ -88,6 +87,32 @@ const forms = ({ strapi }: { strapi: Core.Strapi }) => {
   return {
     async list(): Promise<Form[]> {
       return (await query().findMany({ orderBy: { key: 'asc' } })).map(toDto);
+    },
+
+    /** Calls `listener` after every write of a form, in the writer's transaction (the catalogue's stamp). */
+    onWrite: (listener: () => Promise<void>) => onWrite(strapi, UID.form, listener),
+
+    /** The active form with this key as stored, or null: what a submission is checked against (catalogue). */
+    async activeRow(key: string): Promise<FormRow | null> {
+      return query().findOne({ where: { key, active: true } });
+    },
+
+    /** The keys of the forms that offer this purpose (purposes.remove refuses while any does). */
+    async offering(purpose: string): Promise<string[]> {
+      const rows: { key: string; purposes: string[] }[] = await query().findMany({ select: ['key', 'purposes'] });
+      return rows.filter((f) => f.purposes.includes(purpose)).map((f) => f.key);
+    },
+
+    /** A renamed purpose follows in every form that offers it (purposes.update, in its transaction). */
+    async renamePurpose(from: string, to: string): Promise<void> {
+      const rows: { id: number; purposes: string[] }[] = await query().findMany({ select: ['id', 'purposes'] });
+      for (const form of rows) {
+        if (!form.purposes.includes(from)) continue;
+        await query().update({
+          where: { id: form.id },
+          data: { purposes: form.purposes.map((p) => (p === from ? to : p)) },
+        });
+      }
     },
 
     /** Where a plain HTML form post is sent after it was recorded (null: show the plugin's own page). */

@@ -26,6 +26,7 @@ import {
 } from '../database/ledger-rows';
 import { documentIds } from '../database/document-id';
 import { ensureHeadRow } from '../database/head-row';
+import { onTable } from '../database/in-transaction';
 import { orderedId } from '../database/ordered-id';
 import { rowArrays } from '../database/row-arrays';
 import { writeAll, type TableWrite } from '../database/write-all';
@@ -91,6 +92,8 @@ export type ReplayMismatch = ReplayLedger.Mismatch;
 export type ReplayResult = ReplayLedger.Response['data'];
 
 const HEAD = 'main';
+/** The catalogue's stamp row (services/catalogue.ts), beside the chain's head. */
+const CATALOGUE_STAMP = 'catalogue';
 // Events per page of a verification: larger pages cost fewer round trips; 5,000 rows stay a few megabytes.
 const PAGE = 5000;
 // A verification reads rows as arrays: the hashed columns first, in the order their hash reads them.
@@ -470,6 +473,91 @@ const ledger = ({ strapi }: { strapi: Core.Strapi }) => {
      */
     async checkpoints(seq: number): Promise<Omit<StoredCheckpoint, 'id'>[]> {
       return (await readCheckpoints()).filter((cp) => cp.seq <= seq).map(({ id: _id, ...cp }) => cp);
+    },
+
+    /**
+     * The catalogue's cache stamp (services/catalogue.ts), kept as the `catalogue` row of the heads table
+     * beside `main`, where it has always been: the ledger owns the table, the catalogue only asks. The
+     * stamp is no link of the chain; nothing here hashes or locks it.
+     */
+    catalogueStamp: {
+      /** Creates the row once (at boot). */
+      ensure: (hash: string) => ensureHeadRow(strapi, CATALOGUE_STAMP, hash),
+      /** The current stamp, '' before the row exists. One primary-key read, in the caller's transaction if any. */
+      async read(): Promise<string> {
+        const row = await onTable(strapi, TABLE.ledgerHead, (q) => q.where({ name: CATALOGUE_STAMP }).first('hash'));
+        return row?.hash ?? '';
+      },
+      /** Replaces the stamp; joins the writer's transaction, so it changes exactly when the data does. */
+      async replace(hash: string): Promise<void> {
+        await onTable(strapi, TABLE.ledgerHead, (q) => q.where({ name: CATALOGUE_STAMP }).update({ hash }));
+      },
+    },
+
+    /** Which of these purposes any event names (their key and basis are then frozen: purposes.ts). */
+    async purposesInUse(keys: string[]): Promise<Set<string>> {
+      if (keys.length === 0) return new Set();
+      const rows: { purpose: string }[] = await strapi.db
+        .query(UID.event)
+        .findMany({ select: ['purpose'], where: { purpose: { $in: keys } } });
+      return new Set(rows.map((r) => r.purpose));
+    },
+
+    /** A person's events in chain order, as stored (the person's export, H1). */
+    async eventsOf(subject: string): Promise<Record<string, unknown>[]> {
+      return strapi.db.query(UID.event).findMany({ where: { subject }, orderBy: { seq: 'asc' } });
+    },
+
+    /** A person's states by purpose and channel, as stored (the person's export, H1). */
+    async statesOfSubject(subject: string): Promise<Record<string, unknown>[]> {
+      return strapi.db
+        .query(UID.state)
+        .findMany({ where: { subject }, orderBy: [{ purpose: 'asc' }, { channel: 'asc' }] });
+    },
+
+    /**
+     * A person's state rows as stored, narrowed by purpose, channel or state when given (`select`: these
+     * columns only). One query, in the caller's transaction when there is one.
+     */
+    async statesOf(
+      subject: string,
+      filter: { purposes?: string[]; channel?: string; state?: string; select?: string[] } = {}
+      // The query engine's rows, as each caller has always typed them.
+    ): Promise<any[]> {
+      return strapi.db.query(UID.state).findMany({
+        ...(filter.select ? { select: filter.select } : {}),
+        where: {
+          subject,
+          ...(filter.state ? { state: filter.state } : {}),
+          ...(filter.channel ? { channel: filter.channel } : {}),
+          ...(filter.purposes ? { purpose: { $in: filter.purposes } } : {}),
+        },
+      });
+    },
+
+    /** How many of a person's states are in one of these states (subjects.forgetIfUnneeded). */
+    async countStatesOf(subject: string, states: string[]): Promise<number> {
+      return strapi.db.query(UID.state).count({ where: { subject, state: { $in: states } } });
+    },
+
+    /** The events with these sequence numbers, as stored (the request behind a pending state). */
+    async eventsBySeq(seqs: (number | string)[]): Promise<Record<string, unknown>[]> {
+      return seqs.length ? strapi.db.query(UID.event).findMany({ where: { seq: { $in: seqs } } }) : [];
+    },
+
+    /** The events with these ids in the ledger's column form (database/ledger-rows), for the webhook outbox. */
+    async eventRowsById(eventIds: string[]): Promise<Record<string, any>[]> {
+      return knex()(TABLE.event).select(EVENT_COLUMNS).whereIn('event_id', eventIds);
+    },
+
+    /** How many states of this purpose rest on these notice versions (notices.publish: re-consent, A11). */
+    async countStatesUnder(purpose: string, noticeIds: number[]): Promise<number> {
+      return strapi.db.query(UID.state).count({ where: { purpose, noticeId: { $in: noticeIds } } });
+    },
+
+    /** Whether any event names this purpose. */
+    async purposeInUse(key: string): Promise<boolean> {
+      return (await strapi.db.query(UID.event).count({ where: { purpose: key } })) > 0;
     },
 
     /** Appends events in order and updates their states, all or nothing. */

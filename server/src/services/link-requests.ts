@@ -49,21 +49,14 @@ export const pendingRequests = async (
   strapi: Core.Strapi,
   where: { subject: string; purposes?: string[]; channel?: Channel }
 ): Promise<PendingRequest[]> => {
-  const states: { purpose: string; channel: Channel; lastEventSeq: number | string | null }[] = await strapi.db
-    .query(UID.state)
-    .findMany({
-      select: ['purpose', 'channel', 'lastEventSeq'],
-      where: {
-        subject: where.subject,
-        state: 'pending',
-        ...(where.channel ? { channel: where.channel } : {}),
-        ...(where.purposes ? { purpose: { $in: where.purposes } } : {}),
-      },
-    });
-  const seqs = states.map((s) => s.lastEventSeq).filter((seq) => seq != null);
-  const events: Record<string, unknown>[] = seqs.length
-    ? await strapi.db.query(UID.event).findMany({ where: { seq: { $in: seqs } } })
-    : [];
+  const states = (await getService('ledger').statesOf(where.subject, {
+    select: ['purpose', 'channel', 'lastEventSeq'],
+    state: 'pending',
+    channel: where.channel,
+    purposes: where.purposes,
+  })) as { purpose: string; channel: Channel; lastEventSeq: number | string | null }[];
+  const seqs = states.flatMap((s) => (s.lastEventSeq != null ? [s.lastEventSeq] : []));
+  const events = await getService('ledger').eventsBySeq(seqs);
   const bySeq = new Map(events.map((e) => [String(e.seq), e]));
   return states.map(({ purpose, channel, lastEventSeq }) => {
     const request = lastEventSeq == null ? null : (bySeq.get(String(lastEventSeq)) ?? null);
@@ -203,9 +196,7 @@ export const linkRequests = <Row extends LinkRequestRow>(
      */
     async titlesOf(requested: { purpose: string; noticeId: number | null }[], language: string): Promise<string[]> {
       const ids = requested.map((p) => p.noticeId).filter((id): id is number => id != null);
-      const rows: { id: number; title: string }[] = ids.length
-        ? await strapi.db.query(UID.notice).findMany({ select: ['id', 'title'], where: { id: { $in: ids } } })
-        : [];
+      const rows = await getService('notices').titlesOf(ids);
       const names = await getService('purposes').namesIn(
         requested.map((p) => p.purpose),
         language

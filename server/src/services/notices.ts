@@ -10,7 +10,10 @@ import { withdrawalTextFor } from '../domain/withdrawal-text';
 import { isDirectMarketing } from '../domain/direct-marketing';
 import { outdatedNotices } from '../domain/reconsent';
 import { ConflictError, fieldErrors } from '../errors';
+import { onWrite } from '../database/on-write';
+import { getService } from '../utils/get-service';
 import { iso } from '../utils/row-values';
+import type { NoticeVersionRow } from './catalogue';
 
 interface NoticeRow extends NoticeFields {
   id: number;
@@ -58,7 +61,7 @@ const notices = ({ strapi }: { strapi: Core.Strapi }) => {
   const controller = () => (strapi.config.get(`plugin::${PLUGIN_ID}`) as ConsentConfig).controller;
 
   const basisOf = async (purpose: string): Promise<PurposeBasis> => {
-    const row = await strapi.db.query(UID.purpose).findOne({ select: PURPOSE_BASIS, where: { key: purpose } });
+    const row = await getService('purposes').columnsOf(purpose, PURPOSE_BASIS);
     if (!row)
       throw new errors.ValidationError(
         `purpose: no purpose with key "${purpose}"`,
@@ -126,7 +129,7 @@ const notices = ({ strapi }: { strapi: Core.Strapi }) => {
         orderBy: [{ purpose: 'asc' }, { language: 'asc' }, { version: 'desc' }],
       });
       const bases = new Map<string, PurposeBasis>();
-      for (const p of await strapi.db.query(UID.purpose).findMany({ select: ['key', ...PURPOSE_BASIS] })) {
+      for (const p of await getService('purposes').columnsOfAll(['key', ...PURPOSE_BASIS])) {
         bases.set(p.key, toBasis(p));
       }
       return rows.map((r) => toDto(r, bases.get(r.purpose) ?? toBasis({ legalBasis: 'consent' })));
@@ -135,6 +138,50 @@ const notices = ({ strapi }: { strapi: Core.Strapi }) => {
     async find(id: number): Promise<Notice> {
       const row = await findRow(id);
       return toDto(row, await basisOf(row.purpose));
+    },
+
+    /** Calls `listener` after every write of a notice, in the writer's transaction (the catalogue's stamp). */
+    onWrite: (listener: () => Promise<void>) => onWrite(strapi, UID.notice, listener),
+
+    /** Every published or retired version of these purposes' notices, newest first (the catalogue's read). */
+    async versionsOf(purposes: string[]): Promise<NoticeVersionRow[]> {
+      return query().findMany({
+        where: { purpose: { $in: purposes }, status: { $ne: 'draft' } },
+        orderBy: { version: 'desc' },
+      });
+    },
+
+    /** The purpose and language of every published version of these purposes (forms: what is in force). */
+    async publishedLanguagesOf(purposes: string[]): Promise<{ purpose: string; language: string }[]> {
+      return query().findMany({
+        select: ['purpose', 'language'],
+        where: { purpose: { $in: purposes }, status: 'published' },
+      });
+    },
+
+    /** The title of each of these versions, by id (absent when the row is gone). */
+    async titlesOf(ids: number[]): Promise<{ id: number; title: string }[]> {
+      return ids.length ? query().findMany({ select: ['id', 'title'], where: { id: { $in: ids } } }) : [];
+    },
+
+    /** These versions as stored, by id (the person's export: the exact texts shown, H1). */
+    async byIds(ids: number[]): Promise<Record<string, unknown>[]> {
+      return ids.length ? query().findMany({ where: { id: { $in: ids } }, orderBy: { id: 'asc' } }) : [];
+    },
+
+    /** Whether a purpose has a published or retired version, kept as proof (purposes.remove refuses). */
+    async hasPublished(purpose: string): Promise<boolean> {
+      return (await query().count({ where: { purpose, status: { $ne: 'draft' } } })) > 0;
+    },
+
+    /** A removed purpose's drafts go with it (purposes.remove, in its transaction). */
+    async removeDraftsOf(purpose: string): Promise<void> {
+      await query().deleteMany({ where: { purpose, status: 'draft' } });
+    },
+
+    /** A renamed purpose's notices follow it (purposes.update; only drafts exist then, nothing published). */
+    async renamePurpose(from: string, to: string): Promise<void> {
+      await query().updateMany({ where: { purpose: from }, data: { purpose: to } });
     },
 
     /** The published version of a purpose's notice in one language, if any. */
@@ -231,9 +278,7 @@ const notices = ({ strapi }: { strapi: Core.Strapi }) => {
           const before = outdatedNotices(previous);
           const newly = [...outdatedNotices([...previous, row])].filter((noticeId) => !before.has(noticeId));
           if (newly.length) {
-            reconsentMarked = await strapi.db
-              .query(UID.state)
-              .count({ where: { purpose: row.purpose, noticeId: { $in: newly } } });
+            reconsentMarked = await getService('ledger').countStatesUnder(row.purpose, newly);
           }
         }
         return { ...toDto(published, purpose), reconsentMarked };

@@ -8,7 +8,7 @@ import type {
 } from '../../../shared/contracts/domain';
 import type { Purpose } from '../../../shared/contracts/purposes';
 import type { ConsentConfig } from '../config';
-import { PLUGIN_ID, UID } from '../constants';
+import { PLUGIN_ID } from '../constants';
 import { everythingSuppressionReason, optOutAction } from '../domain/opt-out-rules';
 import { WITHDRAWAL_LIMIT } from '../domain/rate-limit-rules';
 import { requestContext } from '../domain/request-context';
@@ -37,8 +37,7 @@ const optOut = ({ strapi }: { strapi: Core.Strapi }) => {
 
   const activePurposes = async (keys?: string[]): Promise<Purpose[]> => {
     if (keys) return [...(await getService('purposes').byKeys(keys)).values()];
-    const rows = await strapi.db.query(UID.purpose).findMany({ select: ['key'], where: { active: true } });
-    return [...(await getService('purposes').byKeys(rows.map((r: { key: string }) => r.key))).values()];
+    return [...(await getService('purposes').byKeys(await getService('purposes').activeKeys())).values()];
   };
 
   return {
@@ -58,9 +57,7 @@ const optOut = ({ strapi }: { strapi: Core.Strapi }) => {
         evidence?: Record<string, unknown>;
       }
     ): Promise<OptOutResult> {
-      const rows = await strapi.db.query(UID.state).findMany({
-        where: { subject: pseudonym, purpose: { $in: purposes.map((p) => p.key) } },
-      });
+      const rows = await getService('ledger').statesOf(pseudonym, { purposes: purposes.map((p) => p.key) });
       const current = (purpose: string, channel: Channel): ConsentState =>
         rows.find((r: { purpose: string; channel: string }) => r.purpose === purpose && r.channel === channel)?.state ??
         'none';

@@ -178,11 +178,11 @@ const parentalConsents = ({ strapi }: { strapi: Core.Strapi }) => {
       const language = first.language ?? 'en';
       const keys = first.purposes.map((p) => p.purpose);
       const names = await titles(first.purposes, language);
-      const states: { purpose: string; channel: Channel; state: ConsentState }[] = await strapi.db
-        .query(UID.state)
-        .findMany({
-          where: { subject: first.subject, purpose: { $in: keys } },
-        });
+      const states = (await getService('ledger').statesOf(first.subject, { purposes: keys })) as {
+        purpose: string;
+        channel: Channel;
+        state: ConsentState;
+      }[];
       return {
         status: result,
         language,

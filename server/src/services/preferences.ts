@@ -3,7 +3,7 @@ import { errors } from '@strapi/utils';
 import type { Channel, ConsentState } from '../../../shared/contracts/domain';
 import type { PublicPurpose } from '../../../shared/contracts/forms';
 import type { ConsentConfig } from '../config';
-import { PLUGIN_ID, UID } from '../constants';
+import { PLUGIN_ID } from '../constants';
 import { grantableChannels } from '../domain/channel-identifiers';
 import { maskedIdentifiers } from '../domain/masked-identifier';
 import { grantWaitsForPhoneVerification } from '../domain/phone-verification';
@@ -45,10 +45,7 @@ const preferences = ({ strapi }: { strapi: Core.Strapi }) => {
   };
 
   const choosable = async () => {
-    const rows = await strapi.db
-      .query(UID.purpose)
-      .findMany({ select: ['key'], where: { active: true }, orderBy: { key: 'asc' } });
-    const purposes = await getService('purposes').byKeys(rows.map((r: { key: string }) => r.key));
+    const purposes = await getService('purposes').byKeys(await getService('purposes').activeKeys({ byKey: true }));
     return [...purposes.values()].filter((p) => p.mechanism !== 'none');
   };
 
@@ -67,7 +64,7 @@ const preferences = ({ strapi }: { strapi: Core.Strapi }) => {
         },
         language
       );
-      const states = await strapi.db.query(UID.state).findMany({ where: { subject: subject.pseudonym } });
+      const states = await getService('ledger').statesOf(subject.pseudonym);
       const stateOf = (purpose: string, channel: string): ConsentState =>
         states.find((s: { purpose: string; channel: string }) => s.purpose === purpose && s.channel === channel)
           ?.state ?? 'none';
@@ -162,7 +159,7 @@ const preferences = ({ strapi }: { strapi: Core.Strapi }) => {
 
       await strapi.db.transaction(async () => {
         await getService('ledger').lock();
-        const rows = await strapi.db.query(UID.state).findMany({ where: { subject: subject.pseudonym } });
+        const rows = await getService('ledger').statesOf(subject.pseudonym);
         const reconsent = await getService('catalogue').reconsent(grants);
         const current = (purpose: string, channel: string) =>
           rows.find((r: { purpose: string; channel: string }) => r.purpose === purpose && r.channel === channel);
@@ -210,7 +207,7 @@ const preferences = ({ strapi }: { strapi: Core.Strapi }) => {
         });
       });
 
-      const after = await strapi.db.query(UID.state).findMany({ where: { subject: subject.pseudonym } });
+      const after = await getService('ledger').statesOf(subject.pseudonym);
       return Object.fromEntries(
         purposes.map((p) => [
           p.key,

@@ -5,6 +5,8 @@ import { directMarketingProblem, isDirectMarketing } from '../domain/direct-mark
 import type { Purpose, PurposeInput } from '../../../shared/contracts/purposes';
 import { UID } from '../constants';
 import { ConflictError } from '../errors';
+import { onWrite } from '../database/on-write';
+import { getService } from '../utils/get-service';
 import { iso } from '../utils/row-values';
 
 export interface PurposeRow {
@@ -82,14 +84,12 @@ const purposes = ({ strapi }: { strapi: Core.Strapi }) => {
 
   const usedKeys = async (keys: string[]): Promise<Set<string>> => {
     if (keys.length === 0) return new Set();
-    const rows = await strapi.db.query(UID.event).findMany({ select: ['purpose'], where: { purpose: { $in: keys } } });
-    return new Set(rows.map((r: { purpose: string }) => r.purpose));
+    return getService('ledger').purposesInUse(keys);
   };
 
-  const isUsed = async (key: string) => (await strapi.db.query(UID.event).count({ where: { purpose: key } })) > 0;
+  const isUsed = (key: string) => getService('ledger').purposeInUse(key);
 
-  const hasPublishedNotice = async (key: string) =>
-    (await strapi.db.query(UID.notice).count({ where: { purpose: key, status: { $ne: 'draft' } } })) > 0;
+  const hasPublishedNotice = (key: string) => getService('notices').hasPublished(key);
 
   const findRow = async (key: string): Promise<PurposeRow> => {
     const row = await query().findOne({ where: { key } });
@@ -99,6 +99,44 @@ const purposes = ({ strapi }: { strapi: Core.Strapi }) => {
 
   return {
     isUsed,
+
+    /** Calls `listener` after every write of a purpose, in the writer's transaction (the catalogue's stamp). */
+    onWrite: (listener: () => Promise<void>) => onWrite(strapi, UID.purpose, listener),
+
+    /** The keys of the active purposes that honour Global Privacy Control (the catalogue's read). */
+    async gpcKeys(): Promise<string[]> {
+      const rows: { key: string }[] = await query().findMany({
+        where: { honorGpc: true, active: true },
+        select: ['key'],
+      });
+      return rows.map((r) => r.key);
+    },
+
+    /** The active purposes' keys (`byKey`: in key order, for a page that lists them). */
+    async activeKeys(options: { byKey?: boolean } = {}): Promise<string[]> {
+      const rows: { key: string }[] = await query().findMany({
+        select: ['key'],
+        where: { active: true },
+        ...(options.byKey ? { orderBy: { key: 'asc' } } : {}),
+      });
+      return rows.map((r) => r.key);
+    },
+
+    /** Every purpose's key, archived ones included (an erasure withdraws them all). */
+    async allKeys(): Promise<string[]> {
+      const rows: { key: string }[] = await query().findMany({ select: ['key'] });
+      return rows.map((r) => r.key);
+    },
+
+    /** These columns of one purpose's row as stored, or null (notices: the basis a text is written for). */
+    async columnsOf(key: string, columns: string[]) {
+      return query().findOne({ select: columns, where: { key } });
+    },
+
+    /** These columns of every purpose's row as stored. */
+    async columnsOfAll(columns: string[]) {
+      return query().findMany({ select: columns });
+    },
 
     async list(): Promise<Purpose[]> {
       const rows: PurposeRow[] = await query().findMany({ orderBy: [{ active: 'desc' }, { key: 'asc' }] });
@@ -208,15 +246,11 @@ const purposes = ({ strapi }: { strapi: Core.Strapi }) => {
             }
           );
         }
-        const forms = (await strapi.db.query(UID.form).findMany({ select: ['key', 'purposes'] })).filter(
-          (f: { purposes: string[] }) => f.purposes.includes(key)
-        );
+        const forms = await getService('forms').offering(key);
         if (forms.length) {
-          throw new ConflictError(`Purpose "${key}" is offered by forms; remove it from them first`, {
-            forms: forms.map((f: { key: string }) => f.key),
-          });
+          throw new ConflictError(`Purpose "${key}" is offered by forms; remove it from them first`, { forms });
         }
-        await strapi.db.query(UID.notice).deleteMany({ where: { purpose: key, status: 'draft' } });
+        await getService('notices').removeDraftsOf(key);
         await query().delete({ where: { id: row.id } });
       });
     },
@@ -224,15 +258,8 @@ const purposes = ({ strapi }: { strapi: Core.Strapi }) => {
 
   /** A purpose with no event and no published notice may be renamed; its drafts and forms follow. */
   async function renameReferences(from: string, to: string) {
-    await strapi.db.query(UID.notice).updateMany({ where: { purpose: from }, data: { purpose: to } });
-    const forms = await strapi.db.query(UID.form).findMany({ select: ['id', 'purposes'] });
-    for (const form of forms as Array<{ id: number; purposes: string[] }>) {
-      if (!form.purposes.includes(from)) continue;
-      await strapi.db.query(UID.form).update({
-        where: { id: form.id },
-        data: { purposes: form.purposes.map((p) => (p === from ? to : p)) },
-      });
-    }
+    await getService('notices').renamePurpose(from, to);
+    await getService('forms').renamePurpose(from, to);
   }
 };
 

@@ -111,6 +111,19 @@ const rateLimits = ({ strapi }: { strapi: Core.Strapi }) => {
       return Number(await base(TABLE.rateLimit).where({ bucket, hits: 0 }).update({ hits: 1 })) === 1;
     },
 
+    /**
+     * Erasure (rights.erase, in its transaction): deletes every counter keyed by these identifier hashes,
+     * whatever their scope and window, so no bucket outlives the person it counted.
+     */
+    async forgetIdentifiers(trx: Knex, identifierHashes: string[]) {
+      for (const hash of identifierHashes) {
+        await knex()(TABLE.rateLimit)
+          .transacting(trx as never)
+          .where('bucket', 'like', `%:${hash.slice(0, 40)}:%`)
+          .del();
+      }
+    },
+
     /** A limit of its own (e.g. one confirmation mail per address per `resendAfterSeconds`). */
     async window(scope: string, key: string, max: number, windowSeconds: number) {
       await limit(bucketOf(scope, key), max, windowSeconds, 'Please wait before asking again');

@@ -33,6 +33,11 @@ const receipts = ({ strapi }: { strapi: Core.Strapi }) => {
       if (missing.length) await store().set({ key: STORE_KEY, value: [...missing, ...known] });
     },
 
+    /** A person's receipts as stored, oldest first (the person's export, H1). */
+    async ofSubject(subject: string): Promise<Record<string, unknown>[]> {
+      return strapi.db.query(UID.receipt).findMany({ where: { subject }, orderBy: { issuedAt: 'asc' } });
+    },
+
     /** The JWK set: the current key first, then earlier ones. */
     async jwks(): Promise<{ keys: PublicJwk[] }> {
       const known = ((await store().get({ key: STORE_KEY })) as PublicJwk[] | null) ?? [];

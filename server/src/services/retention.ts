@@ -7,7 +7,6 @@ import type {
   Jurisdiction,
   IdentifierType,
   LegalBasis,
-  SuppressionReason,
 } from '../../../shared/contracts/domain';
 import type { ConsentConfig } from '../config';
 import { PLUGIN_ID, UID } from '../constants';
@@ -627,27 +626,18 @@ const retention = ({ strapi }: { strapi: Core.Strapi }) => {
       const { suppressionMinMonths, suppressionMaxMonths } = config();
       const before = suppressionDeleteBefore(now, { minMonths: suppressionMinMonths, maxMonths: suppressionMaxMonths });
       if (!before) return { deleted: 0 };
-      const query = () => strapi.db.query(UID.suppression);
+      const entries = getService('suppression');
       let deleted = 0;
       let after = 0;
       for (;;) {
-        const candidates: { id: number }[] = await query().findMany({
-          select: ['id'],
-          where: { id: { $gt: after }, reason: { $ne: 'opposition-list' }, createdAt: { $lt: before } },
-          orderBy: { id: 'asc' },
-          limit: PAGE,
-        });
+        const candidates = await entries.olderThan(before, { after, limit: PAGE });
         if (candidates.length === 0) break;
         after = candidates[candidates.length - 1].id;
         deleted += await strapi.db.transaction(async () => {
           // A withdrawal appends under this lock before it adds its entry: either it is seen here (and the
           // entry kept), or its entry is written after this delete, as a new row.
           await getService('ledger').lock();
-          const rows: { id: number; identifierHash: string; reason: SuppressionReason; createdAt: string | Date }[] =
-            await query().findMany({
-              select: ['id', 'identifierHash', 'reason', 'createdAt'],
-              where: { id: { $in: candidates.map((c) => c.id) } },
-            });
+          const rows = await entries.byIds(candidates.map((c) => c.id));
           const reaffirmed = await lastOptOutByHash(rows.map((r) => r.identifierHash));
           const ids = rows
             .filter((r) =>
@@ -657,7 +647,7 @@ const retention = ({ strapi }: { strapi: Core.Strapi }) => {
               )
             )
             .map((r) => r.id);
-          if (ids.length) await query().deleteMany({ where: { id: { $in: ids } } });
+          await entries.removeIds(ids);
           return ids.length;
         });
         if (candidates.length < PAGE) break;

@@ -5,7 +5,7 @@ import type { ConsentMethod, IdentifierType, LegalBasis } from '../../../shared/
 import type { Purpose } from '../../../shared/contracts/purposes';
 import type { ErasureResult, SubjectExport, SubjectLookup } from '../../../shared/contracts/subjects';
 import type { ConsentConfig } from '../config';
-import { PLUGIN_ID, TABLE, UID } from '../constants';
+import { PLUGIN_ID } from '../constants';
 import { withdrawalTextFor } from '../domain/withdrawal-text';
 import { toLedgerEvent, toSubjectRecord } from '../utils/record-rows';
 import { getService } from '../utils/get-service';
@@ -21,9 +21,6 @@ const IDENTIFIERS: { type: IdentifierType; hash: 'emailHash' | 'phoneHash' | 'ex
   { type: 'phone', hash: 'phoneHash' },
   { type: 'externalId', hash: 'externalIdHash' },
 ];
-
-/** The suppression entry erasure leaves (one per identifier hash, every channel). */
-const ERASURE_ENTRY = { channel: 'all', reason: 'erasure', source: 'erasure' } as const;
 
 /** Events an erasure writes carry this and nothing else: the request is logged without personal content. */
 // The mark the compliance report counts erasures by (domain/report-rules `ERASURE_MARK`).
@@ -44,7 +41,6 @@ export interface ErasureBy {
  * pseudonymous proof and the suppression entries stay (legal-requirements §4).
  */
 const rights = ({ strapi }: { strapi: Core.Strapi }) => {
-  const knex = (): Knex => strapi.db.connection;
   const config = () => strapi.config.get(`plugin::${PLUGIN_ID}`) as ConsentConfig;
 
   /** A lookup's identifier, normalised like every other route; a bad one is a 400 naming its field. */
@@ -77,39 +73,16 @@ const rights = ({ strapi }: { strapi: Core.Strapi }) => {
     }));
 
   const allPurposes = async (): Promise<Purpose[]> => {
-    const rows: { key: string }[] = await strapi.db.query(UID.purpose).findMany({ select: ['key'] });
-    return [...(await getService('purposes').byKeys(rows.map((r) => r.key))).values()];
-  };
-
-  /**
-   * The erasure entry for each hash: created once, its `updated_at` moved to the latest erasure (a person
-   * erased, signing up again and erased again keeps one entry): unlike `suppression.add`, which ignores an
-   * existing entry, the erasure date must move.
-   */
-  const suppress = async (trx: Knex, hashes: { type: IdentifierType; hash: string }[], at: Date) => {
-    for (const { type, hash } of hashes) {
-      const key = { identifier_hash: hash, ...ERASURE_ENTRY };
-      const existing = await knex()(TABLE.suppression)
-        .transacting(trx as never)
-        .where(key)
-        .first('id');
-      const table = () => knex()(TABLE.suppression).transacting(trx as never);
-      if (existing) await table().where({ id: existing.id }).update({ updated_at: at });
-      else await table().insert({ ...key, identifier_type: type, created_at: at, updated_at: at });
-    }
+    return [...(await getService('purposes').byKeys(await getService('purposes').allKeys())).values()];
   };
 
   /** When an identifier nobody holds any more was erased, from its erasure entry (idempotent answers). */
   const erasedUnder = async (trx: Knex, lookup: SubjectLookup): Promise<string | null> => {
     const id = normalised(lookup);
     if (!id) return null;
-    const row = await knex()(TABLE.suppression)
-      .transacting(trx as never)
-      .where(ERASURE_ENTRY)
-      // Under any secret of the ring: an erasure from before a rotation still answers.
-      .whereIn('identifier_hash', getService('subjects').hashes(id.type, id.value))
-      .first('updated_at');
-    return row ? iso(row.updated_at) : null;
+    // Under any secret of the ring: an erasure from before a rotation still answers.
+    const at = await getService('suppression').erasedAt(trx, getService('subjects').hashes(id.type, id.value));
+    return at ? iso(at) : null;
   };
 
   return {
@@ -126,17 +99,14 @@ const rights = ({ strapi }: { strapi: Core.Strapi }) => {
     async export(pseudonym: string): Promise<SubjectExport> {
       const subject = await getService('subjects').byPseudonym(pseudonym);
       if (!subject) throw new errors.NotFoundError('No person with this subject id', { subject: pseudonym });
-      const where = { subject: pseudonym };
       const [events, states, receipts, confirmations]: Row[][] = await Promise.all([
-        strapi.db.query(UID.event).findMany({ where, orderBy: { seq: 'asc' } }),
-        strapi.db.query(UID.state).findMany({ where, orderBy: [{ purpose: 'asc' }, { channel: 'asc' }] }),
-        strapi.db.query(UID.receipt).findMany({ where, orderBy: { issuedAt: 'asc' } }),
-        strapi.db.query(UID.confirmation).findMany({ where, orderBy: { requestedAt: 'asc' } }),
+        getService('ledger').eventsOf(pseudonym),
+        getService('ledger').statesOfSubject(pseudonym),
+        getService('receipts').ofSubject(pseudonym),
+        getService('confirmations').ofSubject(pseudonym),
       ]);
       const hashes = getService('subjects').allHashes(subject);
-      const suppressions: Row[] = hashes.length
-        ? await knex()(TABLE.suppression).whereIn('identifier_hash', hashes).orderBy('id', 'asc')
-        : [];
+      const suppressions: Row[] = await getService('suppression').ofHashes(hashes);
 
       // Every notice version any record points to: the exact texts shown (H1).
       const noticeIds = new Set<number>();
@@ -147,9 +117,7 @@ const rights = ({ strapi }: { strapi: Core.Strapi }) => {
         json<{ purposes?: { notice?: { id?: number } | null }[] }>(r.body)?.purposes?.forEach((p) => add(p.notice?.id))
       );
       confirmations.forEach((c) => json<{ noticeId?: number }[]>(c.purposes)?.forEach((p) => add(p.noticeId)));
-      const notices: Row[] = noticeIds.size
-        ? await strapi.db.query(UID.notice).findMany({ where: { id: { $in: [...noticeIds] } }, orderBy: { id: 'asc' } })
-        : [];
+      const notices: Row[] = await getService('notices').byIds([...noticeIds]);
 
       const purposeKeys = new Set<string>([
         ...events.map((e) => e.purpose),
@@ -283,15 +251,12 @@ const rights = ({ strapi }: { strapi: Core.Strapi }) => {
           evidence: ERASURE_EVIDENCE,
         });
         const hashes = hashesOf(subject);
-        await suppress(trx as Knex, hashes, at);
-        await strapi.db.query(UID.confirmation).deleteMany({ where: { subject: subject.pseudonym } });
-        // Rate-limit buckets are `<scope>:<first 40 hex of the identifier hash>:<window>` (services/rate-limits).
-        for (const { hash } of hashes) {
-          await knex()(TABLE.rateLimit)
-            .transacting(trx as never)
-            .where('bucket', 'like', `%:${hash.slice(0, 40)}:%`)
-            .del();
-        }
+        await getService('suppression').markErased(trx as Knex, hashes, at);
+        await getService('confirmations').eraseFor(subject.pseudonym);
+        await getService('rate-limits').forgetIdentifiers(
+          trx as Knex,
+          hashes.map((h) => h.hash)
+        );
         // A contract reference (an order or customer number) may identify the person as well as an address.
         const contracts = await getService('relationships').eraseFor(subject.pseudonym);
         await getService('messages').eraseFor(subject.pseudonym, subject.email);

@@ -470,10 +470,21 @@ const subjects = ({ strapi }: { strapi: Core.Strapi }) => {
      * kept), no proof that must still be kept (C8, I5). The pseudonym and the ledger stay; a later sign-up
      * makes a new subject.
      */
+    /** The identifier columns of these people as stored now (none once erased): webhook payloads. */
+    async identifiersOf(pseudonyms: string[]): Promise<SubjectRow[]> {
+      return query().findMany({
+        select: ['pseudonym', 'email', 'phone', 'externalId'],
+        where: { pseudonym: { $in: pseudonyms } },
+      });
+    },
+
     async forgetIfUnneeded(pseudonym: string, now = new Date()): Promise<boolean> {
-      const needed = await strapi.db
-        .query(UID.state)
-        .count({ where: { subject: pseudonym, state: { $in: ['granted', 'pending', 'objected', 'withdrawn'] } } });
+      const needed = await getService('ledger').countStatesOf(pseudonym, [
+        'granted',
+        'pending',
+        'objected',
+        'withdrawn',
+      ]);
       if (needed > 0) return false;
       // Proof of a German telephone consent keeps its link to the number for five years (C8, I5).
       if ((await getService('retention').proofHeld([pseudonym], now)).size > 0) return false;

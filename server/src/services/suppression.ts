@@ -3,7 +3,7 @@ import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import type { Channel, IdentifierType, SuppressionChannel, SuppressionReason } from '../../../shared/contracts/domain';
 import type { ConsentConfig } from '../config';
-import { PLUGIN_ID, TABLE } from '../constants';
+import { PLUGIN_ID, TABLE, UID } from '../constants';
 import { defaultPhoneCountry, normaliseEmail, normalisePhone } from '../domain/identifiers';
 import {
   HashPrefixSet,
@@ -67,6 +67,9 @@ const COLUMNS = ['identifier_hash', 'identifier_type', 'channel', 'reason', 'sou
 const UNIQUE = ['identifier_hash', 'channel', 'reason', 'source'] as const;
 type Knex = Core.Strapi['db']['connection'];
 type Row = Record<(typeof COLUMNS)[number], string | null>;
+
+/** The suppression entry erasure leaves (one per identifier hash, every channel). */
+const ERASURE_ENTRY = { channel: 'all', reason: 'erasure', source: 'erasure' } as const;
 
 const kindOfChannel = (channel: SuppressionChannel): IdentifierKind | undefined =>
   channel === 'email' ? 'email' : channel === 'phone' || channel === 'sms' ? 'phone' : undefined;
@@ -224,6 +227,67 @@ const suppression = ({ strapi }: { strapi: Core.Strapi }) => {
         }
         return changed;
       });
+    },
+
+    /**
+     * The erasure entry for each hash (rights.erase, in its transaction): created once, its `updated_at`
+     * moved to the latest erasure (a person erased, signing up again and erased again keeps one entry):
+     * unlike `add`, which ignores an existing entry, the erasure date must move.
+     */
+    async markErased(trx: Knex, hashes: { type: IdentifierType; hash: string }[], at: Date) {
+      for (const { type, hash } of hashes) {
+        const key = { identifier_hash: hash, ...ERASURE_ENTRY };
+        const existing = await knex()(TABLE.suppression)
+          .transacting(trx as never)
+          .where(key)
+          .first('id');
+        const table = () => knex()(TABLE.suppression).transacting(trx as never);
+        if (existing) await table().where({ id: existing.id }).update({ updated_at: at });
+        else await table().insert({ ...key, identifier_type: type, created_at: at, updated_at: at });
+      }
+    },
+
+    /** The latest erasure of any of these hashes (`updated_at` of its erasure entry), or null. */
+    async erasedAt(trx: Knex, hashes: string[]): Promise<string | Date | null> {
+      const row = await knex()(TABLE.suppression)
+        .transacting(trx as never)
+        .where(ERASURE_ENTRY)
+        .whereIn('identifier_hash', hashes)
+        .first('updated_at');
+      return row ? row.updated_at : null;
+    },
+
+    /** Every entry on these hashes, as stored (column names), oldest first: the person's export (H1). */
+    async ofHashes(hashes: string[]): Promise<Record<string, unknown>[]> {
+      return hashes.length ? knex()(TABLE.suppression).whereIn('identifier_hash', hashes).orderBy('id', 'asc') : [];
+    },
+
+    /**
+     * A page of the entries created before `before`, except opposition-list entries (replaced by importing
+     * the list again): what retention.pruneSuppressions (I3) weighs, by id after `after`.
+     */
+    async olderThan(before: Date, page: { after: number; limit: number }): Promise<{ id: number }[]> {
+      return strapi.db.query(UID.suppression).findMany({
+        select: ['id'],
+        where: { id: { $gt: page.after }, reason: { $ne: 'opposition-list' }, createdAt: { $lt: before } },
+        orderBy: { id: 'asc' },
+        limit: page.limit,
+      });
+    },
+
+    /** These entries as retention weighs them (in its transaction, under the ledger's lock). */
+    async byIds(
+      ids: number[]
+    ): Promise<{ id: number; identifierHash: string; reason: SuppressionReason; createdAt: string | Date }[]> {
+      return strapi.db.query(UID.suppression).findMany({
+        select: ['id', 'identifierHash', 'reason', 'createdAt'],
+        where: { id: { $in: ids } },
+      });
+    },
+
+    /** Deletes these entries (retention, once their minimum period is over: I3). */
+    async removeIds(ids: number[]): Promise<void> {
+      if (ids.length) await strapi.db.query(UID.suppression).deleteMany({ where: { id: { $in: ids } } });
     },
 
     async count(): Promise<number> {

@@ -5,7 +5,7 @@ import type { WebhookDeliveries } from '../../../shared/contracts/webhooks';
 import type { ConsentConfig } from '../config';
 import { PLUGIN_ID, TABLE, UID } from '../constants';
 import { ConflictError } from '../errors';
-import { EVENT_COLUMNS, fromEventColumns } from '../database/ledger-rows';
+import { fromEventColumns } from '../database/ledger-rows';
 import { documentIds } from '../database/document-id';
 import { orderedId } from '../database/ordered-id';
 import type { TableWrite } from '../database/write-all';
@@ -201,11 +201,9 @@ const webhookOutbox = ({ strapi }: { strapi: Core.Strapi }) => {
       const rows = await claim();
       if (rows.length === 0) return;
       const events = new Map<string, Row>(
-        (
-          await knex()(TABLE.event)
-            .select(EVENT_COLUMNS)
-            .whereIn('event_id', [...new Set(rows.map((r) => r.event_id))])
-        ).map((r: Row) => [r.event_id, fromEventColumns(r)])
+        (await getService('ledger').eventRowsById([...new Set(rows.map((r) => r.event_id as string))])).map(
+          (r: Row) => [r.event_id, fromEventColumns(r)]
+        )
       );
       const identifiers = await readIdentifiers(strapi, [
         ...new Set([...events.values()].map((e) => e.subject as string)),

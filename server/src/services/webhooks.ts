@@ -1,8 +1,8 @@
 import type { Core } from '@strapi/strapi';
 import { WEBHOOK_EVENT_NAMES } from '../../../shared/contracts/webhooks';
-import { UID } from '../constants';
 import type { StoredEvent } from './ledger';
-import { identifiersOf, type Identifiers, type SubjectRow } from './subjects';
+import { identifiersOf, type Identifiers } from './subjects';
+import { getService } from '../utils/get-service';
 import { redactIdentifiers } from '../utils/redact';
 
 /** `consent.granted`, `consent.withdrawn`, …: one event name per ledger action (spec 5). */
@@ -66,11 +66,7 @@ export const consentPayload = (event: PayloadEvent, identifiers: Identifiers | u
 export const readIdentifiers = async (strapi: Core.Strapi, pseudonyms: string[]): Promise<Map<string, Identifiers>> => {
   const out = new Map<string, Identifiers>();
   if (pseudonyms.length === 0) return out;
-  const subjects = await strapi.db.query(UID.subject).findMany({
-    select: ['pseudonym', 'email', 'phone', 'externalId'],
-    where: { pseudonym: { $in: pseudonyms } },
-  });
-  for (const s of subjects as SubjectRow[]) out.set(s.pseudonym, identifiersOf(s));
+  for (const s of await getService('subjects').identifiersOf(pseudonyms)) out.set(s.pseudonym, identifiersOf(s));
   return out;
 };
 
