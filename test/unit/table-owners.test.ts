@@ -68,8 +68,6 @@ const DEFINITIONS = [/^content-types\//, /^constants\.ts$/];
  * entry is no longer needed, so the list only shrinks.
  */
 const EXCEPTIONS: Record<string, Key[]> = {
-  // TODO(issue 19 part 3): capture.ts is being rewritten; its read of the event table moves to the ledger then.
-  'services/capture.ts': ['event'],
   // TODO(issue 19 part 2, reads left): each a read of another owner's table, to become a named read of
   // that owner (same statements, same transaction). Hot paths first checked with `node bench/trace.mjs`.
   'services/audiences.ts': ['state', 'subject', 'suppression'],
