@@ -62,11 +62,12 @@ export const setupForm = async (
 ) => {
   const keys = purposes.map((p) => (typeof p === 'string' ? p : p.key));
   for (const purpose of purposes) {
+    const key = typeof purpose === 'string' ? purpose : purpose.key;
+    if ((await service(strapi, 'purposes').byKeys([key])).get(key)) continue;
+    // A key the file created itself before (not in PURPOSES) is taken as it stands, as it always was.
     const input = typeof purpose === 'string' ? PURPOSES[purpose] : purpose;
-    if (!(await service(strapi, 'purposes').byKeys([input.key])).get(input.key)) {
-      await service(strapi, 'purposes').create(input);
-      await publishNotice(strapi, input.key);
-    }
+    await service(strapi, 'purposes').create(input);
+    await publishNotice(strapi, key);
   }
   const input: FormInput = {
     key: 'signup',
