@@ -76,7 +76,6 @@ const EXCEPTIONS: Record<string, Key[]> = {
   'services/records.ts': ['event', 'notice', 'purpose', 'receipt', 'state'],
   'services/repermission.ts': ['event', 'notice', 'state'],
   'services/reports.ts': ['event', 'notice', 'receipt', 'suppression'],
-  'services/retention.ts': ['event', 'state', 'subject'],
 };
 
 const sources = (dir = SRC): string[] =>

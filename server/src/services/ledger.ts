@@ -555,6 +555,130 @@ const ledger = ({ strapi }: { strapi: Core.Strapi }) => {
       return strapi.db.query(UID.state).count({ where: { purpose, noticeId: { $in: noticeIds } } });
     },
 
+    // The retention jobs' reads (services/retention.ts): each one query, in the caller's transaction when
+    // there is one; rows as the query engine gives them, as each caller has always typed them.
+    /** The grants `where` selects (ids or subjects) whose `expiresAt` is at or before `now`, by id (I7). */
+    async grantsExpiringBy(
+      where: { id: { $in: number[] } } | { subject: { $in: string[] } },
+      now: Date
+    ): Promise<any[]> {
+      return strapi.db.query(UID.state).findMany({
+        where: { ...where, state: 'granted', expiresAt: { $lte: now } },
+        orderBy: { id: 'asc' },
+      });
+    },
+
+    /** A page of the ids of grants whose `expiresAt` is at or before `now`, after `after` by id (I7). */
+    async expiringGrantIds(now: Date, page: { after: number; limit: number }): Promise<{ id: number }[]> {
+      return strapi.db.query(UID.state).findMany({
+        select: ['id'],
+        where: { id: { $gt: page.after }, state: 'granted', expiresAt: { $lte: now } },
+        orderBy: { id: 'asc' },
+        limit: page.limit,
+      });
+    },
+
+    /** These people's grants, whole rows by id. */
+    async grantsOf(pseudonyms: string[]): Promise<any[]> {
+      return strapi.db.query(UID.state).findMany({
+        where: { subject: { $in: pseudonyms }, state: 'granted' },
+        orderBy: { id: 'asc' },
+      });
+    },
+
+    /** These people's grants: subject, purpose, channel, state and `expiresAt` (I4 facts). */
+    async grantKeysOf(pseudonyms: string[]): Promise<any[]> {
+      return strapi.db.query(UID.state).findMany({
+        select: ['subject', 'purpose', 'channel', 'state', 'expiresAt'],
+        where: { subject: { $in: pseudonyms }, state: 'granted' },
+      });
+    },
+
+    /** The subject and channel of each of these people's objections. */
+    async objectionsOf(pseudonyms: string[]): Promise<{ subject: string; channel: string }[]> {
+      return strapi.db.query(UID.state).findMany({
+        select: ['subject', 'channel'],
+        where: { subject: { $in: pseudonyms }, state: 'objected' },
+      });
+    },
+
+    /** A page of the ids of states `ended` selects (I5 candidates), after `after` by id. */
+    async endedStateIds(
+      ended: Record<string, unknown>,
+      page: { after: number; limit: number }
+    ): Promise<{ id: number }[]> {
+      return strapi.db.query(UID.state).findMany({
+        select: ['id'],
+        where: { id: { $gt: page.after }, ...ended },
+        orderBy: { id: 'asc' },
+        limit: page.limit,
+      });
+    },
+
+    /** Those of these states `ended` still selects, whole rows (I5, re-read under the lock). */
+    async endedStatesAmong(ids: number[], ended: Record<string, unknown>): Promise<any[]> {
+      return strapi.db.query(UID.state).findMany({ where: { id: { $in: ids }, ...ended } });
+    },
+
+    /** These people's events on these channels with these actions after `after` (C8, I5: the proof clock). */
+    async eventsAfter(
+      pseudonyms: string[],
+      filter: { channels: string[]; actions: string[]; after: Date }
+    ): Promise<any[]> {
+      return strapi.db.query(UID.event).findMany({
+        select: ['subject', 'action', 'state', 'channel', 'legalBasis', 'occurredAt'],
+        where: {
+          subject: { $in: pseudonyms },
+          channel: { $in: filter.channels },
+          action: { $in: filter.actions },
+          occurredAt: { $gt: filter.after },
+        },
+      });
+    },
+
+    /** When these people acted by these methods, by anyone but `notBy`, since `since` (I4 activity). */
+    async actsSince(
+      pseudonyms: string[],
+      filter: { methods: string[]; notBy: string; since: Date }
+    ): Promise<{ subject: string; occurredAt: string | Date }[]> {
+      return strapi.db.query(UID.event).findMany({
+        select: ['subject', 'occurredAt'],
+        where: {
+          subject: { $in: pseudonyms },
+          method: { $in: filter.methods },
+          actor: { $ne: filter.notBy },
+          occurredAt: { $gte: filter.since },
+        },
+      });
+    },
+
+    /** The `contacted` events `actor` recorded for these people, with their evidence (I4 requests). */
+    async contactsBy(
+      actor: string,
+      pseudonyms: string[]
+    ): Promise<{ subject: string; purpose: string; occurredAt: string | Date; evidence: unknown }[]> {
+      return strapi.db.query(UID.event).findMany({
+        select: ['subject', 'purpose', 'occurredAt', 'evidence'],
+        where: { subject: { $in: pseudonyms }, action: 'contacted', actor },
+      });
+    },
+
+    /** When each of these people withdrew or objected (I3: an entry's period runs from the latest). */
+    async optOutsOf(pseudonyms: string[]): Promise<{ subject: string; occurredAt: string | Date }[]> {
+      return strapi.db.query(UID.event).findMany({
+        select: ['subject', 'occurredAt'],
+        where: { subject: { $in: pseudonyms }, action: { $in: ['withdrawn', 'objected'] } },
+      });
+    },
+
+    /** The events not yet pruned of these people and purposes (I5: a key's history). */
+    async unprunedEventsOf(pseudonyms: string[], purposes: string[]): Promise<any[]> {
+      return strapi.db.query(UID.event).findMany({
+        select: ['subject', 'purpose', 'channel', 'action', 'state', 'legalBasis', 'occurredAt'],
+        where: { subject: { $in: pseudonyms }, purpose: { $in: purposes }, prunedAt: { $null: true } },
+      });
+    },
+
     /** Whether any event names this purpose. */
     async purposeInUse(key: string): Promise<boolean> {
       return (await strapi.db.query(UID.event).count({ where: { purpose: key } })) > 0;
