@@ -74,7 +74,6 @@ const EXCEPTIONS: Record<string, Key[]> = {
   'services/eligibility.ts': ['event', 'form', 'state', 'subject'],
   'services/imports.ts': ['notice', 'state', 'suppression'],
   'services/records.ts': ['event', 'notice', 'purpose', 'receipt', 'state'],
-  'services/repermission.ts': ['event', 'notice', 'state'],
   'services/reports.ts': ['event', 'notice', 'receipt', 'suppression'],
 };
 

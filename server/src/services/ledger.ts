@@ -517,11 +517,11 @@ const ledger = ({ strapi }: { strapi: Core.Strapi }) => {
 
     /**
      * A person's state rows as stored, narrowed by purpose, channel or state when given (`select`: these
-     * columns only). One query, in the caller's transaction when there is one.
+     * columns only; `byId`: in id order). One query, in the caller's transaction when there is one.
      */
     async statesOf(
       subject: string,
-      filter: { purposes?: string[]; channel?: string; state?: string; select?: string[] } = {}
+      filter: { purposes?: string[]; channel?: string; state?: string; select?: string[]; byId?: boolean } = {}
       // The query engine's rows, as each caller has always typed them.
     ): Promise<any[]> {
       return strapi.db.query(UID.state).findMany({
@@ -532,6 +532,7 @@ const ledger = ({ strapi }: { strapi: Core.Strapi }) => {
           ...(filter.channel ? { channel: filter.channel } : {}),
           ...(filter.purposes ? { purpose: { $in: filter.purposes } } : {}),
         },
+        ...(filter.byId ? { orderBy: { id: 'asc' } } : {}),
       });
     },
 
@@ -676,6 +677,27 @@ const ledger = ({ strapi }: { strapi: Core.Strapi }) => {
       return strapi.db.query(UID.event).findMany({
         select: ['subject', 'purpose', 'channel', 'action', 'state', 'legalBasis', 'occurredAt'],
         where: { subject: { $in: pseudonyms }, purpose: { $in: purposes }, prunedAt: { $null: true } },
+      });
+    },
+
+    /** The `contacted` events `actor` recorded for one person about these purposes after `since` (I4). */
+    async contactsSince(
+      actor: string,
+      subject: string,
+      purposes: string[],
+      since: Date
+    ): Promise<{ purpose: string; evidence: unknown }[]> {
+      return strapi.db.query(UID.event).findMany({
+        select: ['purpose', 'evidence'],
+        where: { subject, action: 'contacted', actor, purpose: { $in: purposes }, occurredAt: { $gt: since } },
+      });
+    },
+
+    /** A person's confirmations by link, with their evidence (an answer to a re-permission link, I4). */
+    async linkConfirmationsOf(subject: string): Promise<{ purpose: string; channel: string; evidence: unknown }[]> {
+      return strapi.db.query(UID.event).findMany({
+        select: ['purpose', 'channel', 'evidence'],
+        where: { subject, action: 'confirmed', method: 'link' },
       });
     },
 

@@ -164,6 +164,11 @@ const notices = ({ strapi }: { strapi: Core.Strapi }) => {
       return ids.length ? query().findMany({ select: ['id', 'title'], where: { id: { $in: ids } } }) : [];
     },
 
+    /** The language and content hash of these versions (what a renewed grant's event cites, I4). */
+    async textHashesOf(ids: number[]): Promise<{ id: number; language: string; contentHash: string | null }[]> {
+      return query().findMany({ select: ['id', 'language', 'contentHash'], where: { id: { $in: ids } } });
+    },
+
     /** These versions as stored, by id (the person's export: the exact texts shown, H1). */
     async byIds(ids: number[]): Promise<Record<string, unknown>[]> {
       return ids.length ? query().findMany({ where: { id: { $in: ids } }, orderBy: { id: 'asc' } }) : [];
