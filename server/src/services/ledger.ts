@@ -701,6 +701,23 @@ const ledger = ({ strapi }: { strapi: Core.Strapi }) => {
       });
     },
 
+    /** The state of each key of these people, when it changed and whether it waits for re-consent (imports). */
+    async currentStatesOf(pseudonyms: string[]): Promise<
+      {
+        subject: string;
+        purpose: string;
+        channel: string;
+        state: string;
+        changedAt: string | Date;
+        reconsentRequired: boolean | null;
+      }[]
+    > {
+      return strapi.db.query(UID.state).findMany({
+        select: ['subject', 'purpose', 'channel', 'state', 'changedAt', 'reconsentRequired'],
+        where: { subject: { $in: pseudonyms } },
+      });
+    },
+
     /** Whether any event names this purpose. */
     async purposeInUse(key: string): Promise<boolean> {
       return (await strapi.db.query(UID.event).count({ where: { purpose: key } })) > 0;

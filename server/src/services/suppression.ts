@@ -296,6 +296,20 @@ const suppression = ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     /**
+     * The hash and reason of each entry on these hashes for `channel` or `all`: one query, through the query
+     * engine so that it joins the caller's transaction (an import reads under the ledger lock).
+     */
+    async reasonsOn(
+      hashes: string[],
+      channel: string
+    ): Promise<{ identifierHash: string; reason: SuppressionReason }[]> {
+      return strapi.db.query(UID.suppression).findMany({
+        select: ['identifierHash', 'reason'],
+        where: { identifierHash: { $in: hashes }, channel: { $in: [channel, 'all'] } },
+      });
+    },
+
+    /**
      * The entries that block contacting any of these identifier hashes on `channel` (entries for that
      * channel or for `all`).
      */
