@@ -133,7 +133,7 @@ const imports = ({ strapi }: { strapi: Core.Strapi }) => {
       contentHash: string | null;
       language: string;
       status: string;
-    }[] = await getService('notices').byIdsOrHashes(ids, hashes);
+    }[] = [...(await getService('notices').withIds(ids)), ...(await getService('notices').withContentHashes(hashes))];
     return rows.filter((r) => r.status !== 'draft' && r.contentHash);
   };
 

@@ -718,6 +718,72 @@ const ledger = ({ strapi }: { strapi: Core.Strapi }) => {
       });
     },
 
+    // The admins' reads of the ledger (services/records.ts). `where` is a query-engine filter of events.
+    /** A page of the events `where` selects, newest first by sequence number. */
+    async eventsPage(where: Record<string, unknown>, page: { offset: number; limit: number }): Promise<any[]> {
+      return strapi.db
+        .query(UID.event)
+        .findMany({ where, orderBy: { seq: 'desc' }, offset: page.offset, limit: page.limit });
+    },
+
+    /** How many events `where` selects. */
+    async countEvents(where: Record<string, unknown>): Promise<number> {
+      return strapi.db.query(UID.event).count({ where });
+    },
+
+    /**
+     * The next `limit` events `where` selects after sequence number `after` (up to `upTo` when given), in
+     * chain order (`select`: these columns only): one page of an export that reads the ledger page by page.
+     */
+    async eventsAfterSeq(
+      where: Record<string, unknown>,
+      page: { after: number; upTo?: number; limit: number; select?: string[] }
+    ): Promise<any[]> {
+      return strapi.db.query(UID.event).findMany({
+        ...(page.select ? { select: page.select } : {}),
+        where: { ...where, seq: page.upTo === undefined ? { $gt: page.after } : { $gt: page.after, $lte: page.upTo } },
+        orderBy: { seq: 'asc' },
+        limit: page.limit,
+      });
+    },
+
+    /** A person's events as stored, oldest first by `occurredAt`, then by sequence number (their timeline). */
+    async timelineOf(subject: string): Promise<Record<string, unknown>[]> {
+      return strapi.db
+        .query(UID.event)
+        .findMany({ where: { subject }, orderBy: [{ occurredAt: 'asc' }, { seq: 'asc' }] });
+    },
+
+    /**
+     * How many events of these purposes in [from, end) each action counts, per purpose and day: `dayStarts`
+     * are the boundaries after the first day, bound as Dates so the driver converts them exactly as it
+     * converted the stored value (no per-dialect date function). One grouped query; none without purposes.
+     */
+    async actionCountsByDay(
+      purposes: string[],
+      from: Date,
+      end: Date,
+      dayStarts: Date[]
+    ): Promise<{ bucket: number | string; purpose: string; action: string; n: number | string }[]> {
+      if (purposes.length === 0) return [];
+      const db = knex();
+      const bucket = dayStarts.length
+        ? `CASE ${dayStarts.map((_, i) => `WHEN occurred_at < ? THEN ${i}`).join(' ')} ELSE ${dayStarts.length} END`
+        : '0';
+      return db
+        .select('bucket', 'purpose', 'action')
+        .count({ n: '*' })
+        .from(
+          db(TABLE.event)
+            .select(db.raw(`${bucket} as bucket`, dayStarts), 'purpose', 'action')
+            .whereIn('purpose', purposes)
+            .andWhere('occurred_at', '>=', from)
+            .andWhere('occurred_at', '<', end)
+            .as('e')
+        )
+        .groupBy('bucket', 'purpose', 'action');
+    },
+
     /** Whether any event names this purpose. */
     async purposeInUse(key: string): Promise<boolean> {
       return (await strapi.db.query(UID.event).count({ where: { purpose: key } })) > 0;

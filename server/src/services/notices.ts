@@ -169,15 +169,14 @@ const notices = ({ strapi }: { strapi: Core.Strapi }) => {
       return query().findMany({ select: ['id', 'language', 'contentHash'], where: { id: { $in: ids } } });
     },
 
-    /**
-     * The versions with these ids, then those with these content hashes, as stored (what an import's
-     * proof may cite): a query for each list that is not empty.
-     */
-    async byIdsOrHashes(ids: number[], hashes: string[]): Promise<any[]> {
-      const rows = [];
-      if (ids.length) rows.push(...(await query().findMany({ where: { id: { $in: ids } } })));
-      if (hashes.length) rows.push(...(await query().findMany({ where: { contentHash: { $in: hashes } } })));
-      return rows;
+    /** The versions with these ids as stored, in no set order; no query for none. */
+    async withIds(ids: number[]): Promise<any[]> {
+      return ids.length ? query().findMany({ where: { id: { $in: ids } } }) : [];
+    },
+
+    /** The versions with these content hashes as stored (what an import's proof may cite); no query for none. */
+    async withContentHashes(hashes: string[]): Promise<any[]> {
+      return hashes.length ? query().findMany({ where: { contentHash: { $in: hashes } } }) : [];
     },
 
     /** These versions as stored, by id (the person's export: the exact texts shown, H1). */
