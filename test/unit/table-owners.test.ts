@@ -72,7 +72,6 @@ const EXCEPTIONS: Record<string, Key[]> = {
   // that owner (same statements, same transaction). Hot paths first checked with `node bench/trace.mjs`.
   'services/audiences.ts': ['state', 'subject', 'suppression'],
   'services/eligibility.ts': ['event', 'form', 'state', 'subject'],
-  'services/reports.ts': ['event', 'notice', 'receipt', 'suppression'],
 };
 
 const sources = (dir = SRC): string[] =>

@@ -12,6 +12,7 @@ import {
   type StoredCheckpoint,
 } from '../domain/ledger-checkpoint';
 import { PRUNE_SEAL_TYPE, pruneSealOf, prunedEventProblem } from '../domain/proof-pruning';
+import { ERASURE_MARK, type ReportPeriod } from '../domain/report-rules';
 import { replayKey, replayStates, stateDifferences, type Replayed, type ReplayEvent } from '../domain/state-replay';
 import {
   CANONICAL_EVENT_COLUMNS,
@@ -180,6 +181,9 @@ type Knex = Core.Strapi['db']['connection'];
  */
 const ledger = ({ strapi }: { strapi: Core.Strapi }) => {
   const knex = (): Knex => strapi.db.connection;
+  /** Narrows a knex query to the report period's events. */
+  const inPeriod = (q: any, period: ReportPeriod) =>
+    q.where('occurred_at', '>=', period.since).andWhere('occurred_at', '<', period.until);
   const eventDocumentId = documentIds(strapi, UID.event);
   const stateDocumentId = documentIds(strapi, UID.state);
 
@@ -782,6 +786,79 @@ const ledger = ({ strapi }: { strapi: Core.Strapi }) => {
             .as('e')
         )
         .groupBy('bucket', 'purpose', 'action');
+    },
+
+    // The compliance report's aggregates (services/reports.ts, R1): computed in the database, never by
+    // loading the period's events; `occurred_at` in [since, until).
+    /** Per purpose and action, how many events of these purposes the period holds. */
+    async actionCountsIn(
+      purposes: string[],
+      period: ReportPeriod
+    ): Promise<{ purpose: string; action: string; n: number | string }[]> {
+      return inPeriod(
+        knex()(TABLE.event).select('purpose', 'action').count({ n: '*' }).whereIn('purpose', purposes),
+        period
+      ).groupBy('purpose', 'action');
+    },
+
+    /** Per purpose, how many of the period's events an erasure recorded (their evidence's mark, each dialect's JSON). */
+    async erasureCountsIn(
+      purposes: string[],
+      period: ReportPeriod
+    ): Promise<{ purpose: string; n: number | string }[]> {
+      const client = strapi.db.dialect.client as string;
+      const marked =
+        client === 'postgres'
+          ? knex().raw(`(evidence->>'${ERASURE_MARK}') = 'true'`)
+          : client === 'mysql'
+            ? knex().raw(`JSON_UNQUOTE(JSON_EXTRACT(evidence, '$.${ERASURE_MARK}')) = 'true'`)
+            : knex().raw(`json_extract(evidence, '$.${ERASURE_MARK}') = 1`);
+      return inPeriod(
+        knex()(TABLE.event)
+          .select('purpose')
+          .count({ n: '*' })
+          .whereIn('purpose', purposes)
+          .whereNotNull('evidence')
+          .andWhere(marked),
+        period
+      ).groupBy('purpose');
+    },
+
+    /** How many events of the purpose the period holds. */
+    async countOfPurposeIn(purpose: string, period: ReportPeriod): Promise<number> {
+      const [{ n }] = await inPeriod(knex()(TABLE.event).where('purpose', purpose), period).count({ n: '*' });
+      return Number(n);
+    },
+
+    /**
+     * The purpose's event at this offset of the period, by `occurredAt` then sequence number, in the
+     * ledger's column form (database/ledger-rows): the (purpose, occurred_at) index walks the offset.
+     */
+    async eventOfPurposeAt(
+      purpose: string,
+      period: ReportPeriod,
+      offset: number
+    ): Promise<Record<string, any> | undefined> {
+      const [row] = await inPeriod(knex()(TABLE.event).where('purpose', purpose), period)
+        .select(EVENT_COLUMNS)
+        .orderBy([{ column: 'occurred_at' }, { column: 'seq' }])
+        .limit(1)
+        .offset(offset);
+      return row;
+    },
+
+    /**
+     * The retention jobs' traces in the ledger (their `expired` events as actor `system`): how many and
+     * the last in the period, then the last before its end.
+     */
+    async systemExpiries(
+      actor: string,
+      period: ReportPeriod
+    ): Promise<{ inside?: { n?: number | string; last?: unknown }; before?: { last?: unknown } }> {
+      const expiries = () => knex()(TABLE.event).where({ action: 'expired', actor });
+      const [inside] = await inPeriod(expiries().count({ n: '*' }).max({ last: 'occurred_at' }), period);
+      const [before] = await expiries().where('occurred_at', '<', period.until).max({ last: 'occurred_at' });
+      return { inside, before };
     },
 
     /** Whether any event names this purpose. */

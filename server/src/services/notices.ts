@@ -179,6 +179,20 @@ const notices = ({ strapi }: { strapi: Core.Strapi }) => {
       return hashes.length ? query().findMany({ where: { contentHash: { $in: hashes } } }) : [];
     },
 
+    /** These columns of every published or retired version of these purposes, by language then version. */
+    async versionsByLanguage(purposes: string[], select: string[]): Promise<any[]> {
+      return query().findMany({
+        select,
+        where: { purpose: { $in: purposes }, status: { $ne: 'draft' } },
+        orderBy: [{ language: 'asc' }, { version: 'asc' }],
+      });
+    },
+
+    /** The purpose, data categories and recipients of every published version (the record of processing). */
+    async publishedCategories(): Promise<{ purpose: string; dataCategories: unknown; recipients: unknown }[]> {
+      return query().findMany({ select: ['purpose', 'dataCategories', 'recipients'], where: { status: 'published' } });
+    },
+
     /** These versions as stored, by id (the person's export: the exact texts shown, H1). */
     async byIds(ids: number[]): Promise<Record<string, unknown>[]> {
       return ids.length ? query().findMany({ where: { id: { $in: ids } }, orderBy: { id: 'asc' } }) : [];
