@@ -684,6 +684,7 @@ const ledger = ({ strapi }: { strapi: Core.Strapi }) => {
       });
     },
 
+    // Re-permission (services/repermission.ts) and imports (services/imports.ts).
     /** The `contacted` events `actor` recorded for one person about these purposes after `since` (I4). */
     async contactsSince(
       actor: string,
@@ -801,7 +802,7 @@ const ledger = ({ strapi }: { strapi: Core.Strapi }) => {
       ).groupBy('purpose', 'action');
     },
 
-    /** Per purpose, how many of the period's events an erasure recorded (their evidence's mark, each dialect's JSON). */
+    /** Per purpose, how many of the period's events an erasure recorded (a mark in their evidence). */
     async erasureCountsIn(
       purposes: string[],
       period: ReportPeriod
