@@ -72,11 +72,6 @@ const EXCEPTIONS: Record<string, Key[]> = {
   // that owner (same statements, same transaction). Hot paths first checked with `node bench/trace.mjs`.
   'services/audiences.ts': ['state', 'subject', 'suppression'],
   'services/eligibility.ts': ['event', 'form', 'state', 'subject'],
-  'services/imports.ts': ['notice', 'state', 'suppression'],
-  'services/records.ts': ['event', 'notice', 'purpose', 'receipt', 'state'],
-  'services/repermission.ts': ['event', 'notice', 'state'],
-  'services/reports.ts': ['event', 'notice', 'receipt', 'suppression'],
-  'services/retention.ts': ['event', 'state', 'subject'],
 };
 
 const sources = (dir = SRC): string[] =>

@@ -133,10 +133,7 @@ const imports = ({ strapi }: { strapi: Core.Strapi }) => {
       contentHash: string | null;
       language: string;
       status: string;
-    }[] = [];
-    if (ids.length) rows.push(...(await strapi.db.query(UID.notice).findMany({ where: { id: { $in: ids } } })));
-    if (hashes.length)
-      rows.push(...(await strapi.db.query(UID.notice).findMany({ where: { contentHash: { $in: hashes } } })));
+    }[] = [...(await getService('notices').withIds(ids)), ...(await getService('notices').withContentHashes(hashes))];
     return rows.filter((r) => r.status !== 'draft' && r.contentHash);
   };
 
@@ -275,12 +272,7 @@ const imports = ({ strapi }: { strapi: Core.Strapi }) => {
     const out = new Map<string, { reason: SuppressionReason }[]>();
     const unique = [...new Set(hashes)];
     for (let i = 0; i < unique.length; i += CHUNK) {
-      const rows: { identifierHash: string; reason: SuppressionReason }[] = await strapi.db
-        .query(UID.suppression)
-        .findMany({
-          select: ['identifierHash', 'reason'],
-          where: { identifierHash: { $in: unique.slice(i, i + CHUNK) }, channel: { $in: [channel, 'all'] } },
-        });
+      const rows = await getService('suppression').reasonsOn(unique.slice(i, i + CHUNK), channel);
       for (const r of rows) out.set(r.identifierHash, [...(out.get(r.identifierHash) ?? []), { reason: r.reason }]);
     }
     return out;
@@ -316,20 +308,10 @@ const imports = ({ strapi }: { strapi: Core.Strapi }) => {
     const map = new Map<string, { state: ConsentState; changedAt: number; reconsentRequired?: boolean }>();
     const unique = [...new Set(pseudonyms)];
     for (let i = 0; i < unique.length; i += CHUNK) {
-      const rows: {
-        subject: string;
-        purpose: string;
-        channel: string;
-        state: ConsentState;
-        changedAt: string | Date;
-        reconsentRequired: boolean | null;
-      }[] = await strapi.db.query(UID.state).findMany({
-        select: ['subject', 'purpose', 'channel', 'state', 'changedAt', 'reconsentRequired'],
-        where: { subject: { $in: unique.slice(i, i + CHUNK) } },
-      });
+      const rows = await getService('ledger').currentStatesOf(unique.slice(i, i + CHUNK));
       for (const r of rows)
         map.set(`${r.subject}|${r.purpose}|${r.channel}`, {
-          state: r.state,
+          state: r.state as ConsentState,
           changedAt: new Date(r.changedAt).getTime(),
           reconsentRequired: !!r.reconsentRequired,
         });

@@ -164,6 +164,35 @@ const notices = ({ strapi }: { strapi: Core.Strapi }) => {
       return ids.length ? query().findMany({ select: ['id', 'title'], where: { id: { $in: ids } } }) : [];
     },
 
+    /** The language and content hash of these versions (what a renewed grant's event cites, I4). */
+    async textHashesOf(ids: number[]): Promise<{ id: number; language: string; contentHash: string | null }[]> {
+      return query().findMany({ select: ['id', 'language', 'contentHash'], where: { id: { $in: ids } } });
+    },
+
+    /** The versions with these ids as stored, in no set order; no query for none. */
+    async withIds(ids: number[]): Promise<any[]> {
+      return ids.length ? query().findMany({ where: { id: { $in: ids } } }) : [];
+    },
+
+    /** The versions with these content hashes as stored (what an import's proof may cite); no query for none. */
+    async withContentHashes(hashes: string[]): Promise<any[]> {
+      return hashes.length ? query().findMany({ where: { contentHash: { $in: hashes } } }) : [];
+    },
+
+    /** These columns of every published or retired version of these purposes, by language then version. */
+    async versionsByLanguage(purposes: string[], select: string[]): Promise<any[]> {
+      return query().findMany({
+        select,
+        where: { purpose: { $in: purposes }, status: { $ne: 'draft' } },
+        orderBy: [{ language: 'asc' }, { version: 'asc' }],
+      });
+    },
+
+    /** The purpose, data categories and recipients of every published version (the record of processing). */
+    async publishedCategories(): Promise<{ purpose: string; dataCategories: unknown; recipients: unknown }[]> {
+      return query().findMany({ select: ['purpose', 'dataCategories', 'recipients'], where: { status: 'published' } });
+    },
+
     /** These versions as stored, by id (the person's export: the exact texts shown, H1). */
     async byIds(ids: number[]): Promise<Record<string, unknown>[]> {
       return ids.length ? query().findMany({ where: { id: { $in: ids } }, orderBy: { id: 'asc' } }) : [];

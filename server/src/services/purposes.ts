@@ -138,6 +138,11 @@ const purposes = ({ strapi }: { strapi: Core.Strapi }) => {
       return query().findMany({ select: columns });
     },
 
+    /** Every purpose's key and name, by key (the admins' counts per purpose). */
+    async namesByKey(): Promise<{ key: string; name: string | null }[]> {
+      return query().findMany({ select: ['key', 'name'], orderBy: { key: 'asc' } });
+    },
+
     async list(): Promise<Purpose[]> {
       const rows: PurposeRow[] = await query().findMany({ orderBy: [{ active: 'desc' }, { key: 'asc' }] });
       const used = await usedKeys(rows.map((r) => r.key));

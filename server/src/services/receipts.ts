@@ -38,6 +38,28 @@ const receipts = ({ strapi }: { strapi: Core.Strapi }) => {
       return strapi.db.query(UID.receipt).findMany({ where: { subject }, orderBy: { issuedAt: 'asc' } });
     },
 
+    /** The JWS of each of these receipts, by receipt id; no query for none (the ledger export, J1). */
+    async jwsOf(receiptIds: string[]): Promise<{ receiptId: string; jws: string }[]> {
+      return receiptIds.length
+        ? strapi.db
+            .query(UID.receipt)
+            .findMany({ select: ['receiptId', 'jws'], where: { receiptId: { $in: receiptIds } } })
+        : [];
+    },
+
+    /** The JWS of each of these receipts by receipt id, read with knex (the compliance report's sample, R1). */
+    async jwsById(receiptIds: string[]): Promise<Map<string, string>> {
+      const out = new Map<string, string>();
+      if (receiptIds.length) {
+        for (const r of await strapi.db
+          .connection(TABLE.receipt)
+          .select('receipt_id', 'jws')
+          .whereIn('receipt_id', receiptIds))
+          out.set(r.receipt_id, r.jws);
+      }
+      return out;
+    },
+
     /** The JWK set: the current key first, then earlier ones. */
     async jwks(): Promise<{ keys: PublicJwk[] }> {
       const known = ((await store().get({ key: STORE_KEY })) as PublicJwk[] | null) ?? [];

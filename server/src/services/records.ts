@@ -13,7 +13,6 @@ import {
   type ListEvents,
   type SubjectState,
 } from '../../../shared/contracts/records';
-import { TABLE, UID } from '../constants';
 import { HASHED_FIELDS, hashedFieldsOf } from '../domain/event-hash';
 import { withdrawalTextFor } from '../domain/withdrawal-text';
 import { toLedgerEvent as toEvent, toSubjectRecord } from '../utils/record-rows';
@@ -40,8 +39,8 @@ const withRate = (c: ActionCounts) => {
  * Reading the ledger for admins: search and CSV export of events, one person's record with the notice
  * text behind each event, and counts per purpose and day. Read-only; the ledger service writes.
  */
-const records = ({ strapi }: { strapi: Core.Strapi }) => {
-  const events = () => strapi.db.query(UID.event);
+const records = (_: { strapi: Core.Strapi }) => {
+  const ledger = () => getService('ledger');
 
   /** The pseudonym an identifier belongs to, looked up by keyed hash as everywhere else. */
   const pseudonymOf = async (type: IdentifierType, value: string): Promise<string | null> => {
@@ -74,7 +73,7 @@ const records = ({ strapi }: { strapi: Core.Strapi }) => {
   };
 
   const noticesById = async (ids: number[]): Promise<Map<number, Row>> => {
-    const rows: Row[] = ids.length ? await strapi.db.query(UID.notice).findMany({ where: { id: { $in: ids } } }) : [];
+    const rows: Row[] = await getService('notices').withIds(ids);
     return new Map(rows.map((r) => [Number(r.id), r]));
   };
 
@@ -100,8 +99,8 @@ const records = ({ strapi }: { strapi: Core.Strapi }) => {
       const where = await whereOf(selection);
       const [rows, total] = where
         ? await Promise.all([
-            events().findMany({ where, orderBy: { seq: 'desc' }, offset: (page - 1) * pageSize, limit: pageSize }),
-            events().count({ where }),
+            ledger().eventsPage(where, { offset: (page - 1) * pageSize, limit: pageSize }),
+            ledger().countEvents(where),
           ])
         : [[], 0];
       return {
@@ -123,11 +122,7 @@ const records = ({ strapi }: { strapi: Core.Strapi }) => {
         if (!where) return;
         let after = 0;
         for (;;) {
-          const rows: Row[] = await events().findMany({
-            where: { ...where, seq: { $gt: after } },
-            orderBy: { seq: 'asc' },
-            limit: PAGE,
-          });
+          const rows: Row[] = await ledger().eventsAfterSeq(where, { after, limit: PAGE });
           if (rows.length === 0) return;
           yield rows
             .map(toEvent)
@@ -169,23 +164,19 @@ const records = ({ strapi }: { strapi: Core.Strapi }) => {
         checkpoints: await getService('ledger').checkpoints(head.seq),
       };
       const receiptsOf = async (ids: string[]): Promise<Map<string, string>> => {
-        const rows: Row[] = ids.length
-          ? await strapi.db
-              .query(UID.receipt)
-              .findMany({ select: ['receiptId', 'jws'], where: { receiptId: { $in: ids } } })
-          : [];
-        return new Map(rows.map((r) => [r.receiptId as string, r.jws as string]));
+        const rows = await getService('receipts').jwsOf(ids);
+        return new Map(rows.map((r) => [r.receiptId, r.jws]));
       };
       return (async function* lines() {
         yield `${JSON.stringify(header)}\n`;
         if (!where) return;
         let after = 0;
         for (;;) {
-          const rows: Row[] = await events().findMany({
-            select: [...HASHED_FIELDS, 'hash', 'prunedAt', 'pruneSeal'],
-            where: { ...where, seq: { $gt: after, $lte: head.seq } },
-            orderBy: { seq: 'asc' },
+          const rows: Row[] = await ledger().eventsAfterSeq(where, {
+            after,
+            upTo: head.seq,
             limit: PAGE,
+            select: [...HASHED_FIELDS, 'hash', 'prunedAt', 'pruneSeal'],
           });
           if (rows.length === 0) return;
           const jws = await receiptsOf([...new Set(rows.map((r) => r.receiptId).filter((id) => id != null))]);
@@ -223,11 +214,8 @@ const records = ({ strapi }: { strapi: Core.Strapi }) => {
       const subject = (await getService('subjects').byPseudonym(pseudonym)) as Row | null;
       if (!subject) throw new errors.NotFoundError(`No subject with pseudonym ${pseudonym}`);
       const [states, rows]: [Row[], Row[]] = await Promise.all([
-        strapi.db.query(UID.state).findMany({
-          where: { subject: pseudonym },
-          orderBy: [{ purpose: 'asc' }, { channel: 'asc' }],
-        }),
-        events().findMany({ where: { subject: pseudonym }, orderBy: [{ occurredAt: 'asc' }, { seq: 'asc' }] }),
+        ledger().statesOfSubject(pseudonym),
+        ledger().timelineOf(pseudonym),
       ]);
       const timeline = rows.map(toEvent);
       const reconsent = await getService('catalogue').reconsent([...new Set(states.map((s) => s.purpose as string))]);
@@ -262,36 +250,17 @@ const records = ({ strapi }: { strapi: Core.Strapi }) => {
      * boundaries bound as Dates: the driver converts those exactly as it converted the stored value.
      */
     async stats(from: Date, days: number): Promise<GetStats.Response['data']> {
-      const knex = strapi.db.connection;
       const dayKeys = Array.from({ length: days }, (_, i) =>
         new Date(from.getTime() + i * DAY_MS).toISOString().slice(0, 10)
       );
       const bounds = dayKeys.slice(1).map((d) => new Date(`${d}T00:00:00.000Z`));
       const end = new Date(from.getTime() + days * DAY_MS);
-      const bucket = bounds.length
-        ? `CASE ${bounds.map((_, i) => `WHEN occurred_at < ? THEN ${i}`).join(' ')} ELSE ${bounds.length} END`
-        : '0';
 
-      const purposes: Row[] = await strapi.db
-        .query(UID.purpose)
-        .findMany({ select: ['key', 'name'], orderBy: { key: 'asc' } });
+      const purposes: Row[] = await getService('purposes').namesByKey();
       const keys = purposes.map((p) => p.key as string);
       // Purposes in use are never deleted, so every event's purpose is listed; filtering on them lets
       // the (purpose, occurred_at) index serve the query.
-      const grouped: Row[] = keys.length
-        ? await knex
-            .select('bucket', 'purpose', 'action')
-            .count({ n: '*' })
-            .from(
-              knex(TABLE.event)
-                .select(knex.raw(`${bucket} as bucket`, bounds), 'purpose', 'action')
-                .whereIn('purpose', keys)
-                .andWhere('occurred_at', '>=', from)
-                .andWhere('occurred_at', '<', end)
-                .as('e')
-            )
-            .groupBy('bucket', 'purpose', 'action')
-        : [];
+      const grouped: Row[] = await ledger().actionCountsByDay(keys, from, end, bounds);
 
       const totals = zeroCounts();
       const byPurpose = new Map(

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import type { Channel, ConsentState, LegalBasis } from '../../../shared/contracts/domain';
 import type { ConsentConfig } from '../config';
-import { PLUGIN_ID, UID } from '../constants';
+import { PLUGIN_ID } from '../constants';
 import { requestContext } from '../domain/request-context';
 import { pickTemplate, prefillForMessages } from '../domain/mail-templates';
 import { currentGrant, REPERMISSION_KIND, SYSTEM_ACTOR } from '../domain/retention-rules';
@@ -52,10 +52,7 @@ const repermission = ({ strapi }: { strapi: Core.Strapi }) => {
 
   /** The person's grants still current at `now`, among `purposes` when given. */
   const grantsOf = async (pseudonym: string, now: Date, purposes?: string[]): Promise<GrantRow[]> => {
-    const rows: GrantRow[] = await strapi.db.query(UID.state).findMany({
-      where: { subject: pseudonym, state: 'granted', ...(purposes ? { purpose: { $in: purposes } } : {}) },
-      orderBy: { id: 'asc' },
-    });
+    const rows: GrantRow[] = await getService('ledger').statesOf(pseudonym, { state: 'granted', purposes, byId: true });
     return rows.filter((r) => currentGrant(r, now));
   };
 
@@ -63,16 +60,7 @@ const repermission = ({ strapi }: { strapi: Core.Strapi }) => {
 
   /** Among `keys`, the purposes the person was sent a re-permission request about after `since`. */
   const askedSince = async (pseudonym: string, keys: string[], since: Date): Promise<string[]> => {
-    const requests: { purpose: string; evidence: unknown }[] = await strapi.db.query(UID.event).findMany({
-      select: ['purpose', 'evidence'],
-      where: {
-        subject: pseudonym,
-        action: 'contacted',
-        actor: SYSTEM_ACTOR,
-        purpose: { $in: keys },
-        occurredAt: { $gt: since },
-      },
-    });
+    const requests = await getService('ledger').contactsSince(SYSTEM_ACTOR, pseudonym, keys, since);
     return requests.filter((r) => json(r.evidence)?.kind === REPERMISSION_KIND).map((r) => r.purpose);
   };
 
@@ -247,12 +235,7 @@ const repermission = ({ strapi }: { strapi: Core.Strapi }) => {
         const grants = await renewableGrants(person.pseudonym, now, payload.purposes);
         if (grants.length === 0) return { status: 'nothing-to-renew' as const, keys: [] };
         // Given again since the request (a form, another answer to this link): nothing to renew.
-        const answered: { purpose: string; channel: Channel; evidence: unknown }[] = await strapi.db
-          .query(UID.event)
-          .findMany({
-            select: ['purpose', 'channel', 'evidence'],
-            where: { subject: person.pseudonym, action: 'confirmed', method: 'link' },
-          });
+        const answered = await ledger.linkConfirmationsOf(person.pseudonym);
         const byThisLink = new Set(
           answered.filter((e) => json(e.evidence)?.tokenHash === hash).map((e) => `${e.purpose}|${e.channel}`)
         );
@@ -263,12 +246,9 @@ const repermission = ({ strapi }: { strapi: Core.Strapi }) => {
         );
         if (due.length === 0) return { status: 'already-renewed' as const, keys: uniqueKeys(grants) };
         const purposes = await getService('purposes').byKeys(uniqueKeys(due));
-        const notices: { id: number; language: string; contentHash: string | null }[] = await strapi.db
-          .query(UID.notice)
-          .findMany({
-            select: ['id', 'language', 'contentHash'],
-            where: { id: { $in: due.map((g) => g.noticeId).filter((id): id is number => id != null) } },
-          });
+        const notices = await getService('notices').textHashesOf(
+          due.map((g) => g.noticeId).filter((id): id is number => id != null)
+        );
         const context = requestContext(request, config().ipStorage);
         const events: NewEvent[] = due.map((g) => {
           const notice = notices.find((n) => n.id === g.noticeId);

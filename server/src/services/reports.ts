@@ -5,12 +5,11 @@ import type { ConsentAction } from '../../../shared/contracts/domain';
 import type { Purpose } from '../../../shared/contracts/purposes';
 import type { ReportSummary } from '../../../shared/contracts/reports';
 import type { ConsentConfig } from '../config';
-import { PLUGIN_ID, TABLE, UID } from '../constants';
+import { PLUGIN_ID, UID } from '../constants';
 import { cronTasks } from '../cron-tasks';
-import { EVENT_COLUMNS, fromEventColumns } from '../database/ledger-rows';
+import { fromEventColumns } from '../database/ledger-rows';
 import {
   confirmationRate,
-  ERASURE_MARK,
   inForceDuring,
   processingRecord,
   reportCounts,
@@ -25,8 +24,6 @@ import { iso, json } from '../utils/row-values';
 
 /** What identifies a report's format to a reader and to the offline verifier. */
 export const REPORT_FORMAT = 'strapi-plugin-consent/compliance-report@1';
-
-type Knex = Core.Strapi['db']['connection'];
 
 interface ReportRow {
   id: number;
@@ -72,48 +69,23 @@ const NOTICE_FIELDS = [
  * stored as signed; reads give back exactly what was signed.
  */
 const reports = ({ strapi }: { strapi: Core.Strapi }) => {
-  const knex = (): Knex => strapi.db.connection;
   const config = () => strapi.config.get(`plugin::${PLUGIN_ID}`) as ConsentConfig;
-  const client = () => strapi.db.dialect.client as string;
-  const inPeriod = (q: any, period: ReportPeriod, column = 'occurred_at') =>
-    q.where(column, '>=', period.since).andWhere(column, '<', period.until);
-
-  /** Events whose evidence says an erasure recorded them, in each dialect's JSON syntax. */
-  const erasureCondition = () => {
-    if (client() === 'postgres') return knex().raw(`(evidence->>'${ERASURE_MARK}') = 'true'`);
-    if (client() === 'mysql') return knex().raw(`JSON_UNQUOTE(JSON_EXTRACT(evidence, '$.${ERASURE_MARK}')) = 'true'`);
-    return knex().raw(`json_extract(evidence, '$.${ERASURE_MARK}') = 1`);
-  };
+  const ledger = () => getService('ledger');
 
   /** R1: per purpose, the period's events counted by action in the database, and the erasures among them. */
   const countsOf = async (purposes: string[], period: ReportPeriod) => {
     const byAction = new Map<string, Partial<Record<ConsentAction, number>>>(purposes.map((p) => [p, {}]));
-    const rows = await inPeriod(
-      knex()(TABLE.event).select('purpose', 'action').count({ n: '*' }).whereIn('purpose', purposes),
-      period
-    ).groupBy('purpose', 'action');
+    const rows = await ledger().actionCountsIn(purposes, period);
     for (const r of rows) byAction.get(r.purpose)![r.action as ConsentAction] = Number(r.n);
     const erased = new Map<string, number>();
-    const erasures = await inPeriod(
-      knex()(TABLE.event)
-        .select('purpose')
-        .count({ n: '*' })
-        .whereIn('purpose', purposes)
-        .whereNotNull('evidence')
-        .andWhere(erasureCondition()),
-      period
-    ).groupBy('purpose');
+    const erasures = await ledger().erasureCountsIn(purposes, period);
     for (const r of erasures) erased.set(r.purpose, Number(r.n));
     return new Map(purposes.map((p) => [p, reportCounts(byAction.get(p)!, erased.get(p) ?? 0)]));
   };
 
   /** R1: every notice version of the purpose in force at some time during the period, oldest first. */
   const noticesOf = async (purposes: string[], period: ReportPeriod) => {
-    const rows: any[] = await strapi.db.query(UID.notice).findMany({
-      select: NOTICE_FIELDS,
-      where: { purpose: { $in: purposes }, status: { $ne: 'draft' } },
-      orderBy: [{ language: 'asc' }, { version: 'asc' }],
-    });
+    const rows: any[] = await getService('notices').versionsByLanguage(purposes, NOTICE_FIELDS);
     return rows
       .filter((n) => inForceDuring(n, period))
       .map((n) => ({
@@ -139,24 +111,14 @@ const reports = ({ strapi }: { strapi: Core.Strapi }) => {
    * it when there is one: one count and one keyed read per event drawn, whatever the period's size.
    */
   const sampleOf = async (purpose: string, period: ReportPeriod, size: number) => {
-    const base = () => inPeriod(knex()(TABLE.event).where('purpose', purpose), period);
-    const count = Number(((await base().count({ n: '*' })) as Array<{ n: number | string }>)[0].n);
+    const count = await ledger().countOfPurposeIn(purpose, period);
     const events = [];
     for (const offset of samplePositions(count, size)) {
-      // In the (purpose, occurred_at) index's order: the offset is walked in the index, not over the whole ledger.
-      const [row] = await base()
-        .select(EVENT_COLUMNS)
-        .orderBy([{ column: 'occurred_at' }, { column: 'seq' }])
-        .limit(1)
-        .offset(offset);
+      const row = await ledger().eventOfPurposeAt(purpose, period, offset);
       if (row) events.push(fromEventColumns(row));
     }
     const receiptIds = [...new Set(events.map((e) => e.receiptId).filter((r): r is string => typeof r === 'string'))];
-    const receipts = new Map<string, string>();
-    if (receiptIds.length) {
-      for (const r of await knex()(TABLE.receipt).select('receipt_id', 'jws').whereIn('receipt_id', receiptIds))
-        receipts.set(r.receipt_id, r.jws);
-    }
+    const receipts = await getService('receipts').jwsById(receiptIds);
     return {
       eventsInPeriod: count,
       proofs: events.map((e) => ({
@@ -172,17 +134,7 @@ const reports = ({ strapi }: { strapi: Core.Strapi }) => {
    * found already listed (or a later `replace` removed) are not in it.
    */
   const suppressionsOf = async (period: ReportPeriod) => {
-    const rows = await inPeriod(
-      knex()(TABLE.suppression)
-        .select('reason', 'source', 'channel')
-        .count({ n: '*' })
-        .min({ first: 'created_at' })
-        .max({ last: 'created_at' }),
-      period,
-      'created_at'
-    )
-      .groupBy('reason', 'source', 'channel')
-      .orderBy([{ column: 'reason' }, { column: 'source' }, { column: 'channel' }]);
+    const rows = await getService('suppression').addedIn(period);
     return {
       note: 'Entries added during the period, grouped by reason, source and channel; the plugin keeps no separate log of each import run.',
       groups: rows.map((r: any) => ({
@@ -193,7 +145,7 @@ const reports = ({ strapi }: { strapi: Core.Strapi }) => {
         firstAddedAt: iso(r.first),
         lastAddedAt: iso(r.last),
       })),
-      totalEntries: Number(((await knex()(TABLE.suppression).count({ n: '*' })) as Array<{ n: number | string }>)[0].n),
+      totalEntries: await getService('suppression').count(),
     };
   };
 
@@ -204,9 +156,7 @@ const reports = ({ strapi }: { strapi: Core.Strapi }) => {
    */
   const retentionOf = async (purposes: Purpose[], period: ReportPeriod) => {
     const { retention, doubleOptIn } = config();
-    const expiries = () => knex()(TABLE.event).where({ action: 'expired', actor: SYSTEM_ACTOR });
-    const [inside] = await inPeriod(expiries().count({ n: '*' }).max({ last: 'occurred_at' }), period);
-    const [before] = await expiries().where('occurred_at', '<', period.until).max({ last: 'occurred_at' });
+    const { inside, before } = await ledger().systemExpiries(SYSTEM_ACTOR, period);
     return {
       settings: {
         prospectMonths: retention.prospectMonths,
@@ -238,13 +188,12 @@ const reports = ({ strapi }: { strapi: Core.Strapi }) => {
 
   /** J1: the whole ledger, checked now: the chain, its head and the replay of the states. */
   const ledgerOf = async () => {
-    const ledger = getService('ledger');
     // From the first event (every checkpoint checked too); the report keeps the fields it always had, and
     // names the checkpoints found altered only when there are some.
-    const { ok, checked, pruned, firstBadEvent, badCheckpoints } = await ledger.verify({ from: 'start' });
+    const { ok, checked, pruned, firstBadEvent, badCheckpoints } = await ledger().verify({ from: 'start' });
     const verification = { ok, checked, pruned, firstBadEvent, ...(badCheckpoints.length ? { badCheckpoints } : {}) };
-    const head = await ledger.head();
-    const replay = await ledger.replay();
+    const head = await ledger().head();
+    const replay = await ledger().replay();
     return {
       head,
       verification,
@@ -302,10 +251,7 @@ const reports = ({ strapi }: { strapi: Core.Strapi }) => {
           sample: await sampleOf(p.key, period, options.sampleSize),
         });
       }
-      const published: any[] = await strapi.db.query(UID.notice).findMany({
-        select: ['purpose', 'dataCategories', 'recipients'],
-        where: { status: 'published' },
-      });
+      const published: any[] = await getService('notices').publishedCategories();
 
       const id = randomUUID();
       const report = {

@@ -9,7 +9,7 @@ import type {
   LegalBasis,
 } from '../../../shared/contracts/domain';
 import type { ConsentConfig } from '../config';
-import { PLUGIN_ID, UID } from '../constants';
+import { PLUGIN_ID } from '../constants';
 import {
   ACTIVITY_METHODS,
   REPERMISSION_KIND,
@@ -130,8 +130,8 @@ const chunks = <T>(items: T[], size: number): T[][] => {
  */
 const retention = ({ strapi }: { strapi: Core.Strapi }) => {
   const config = () => (strapi.config.get(`plugin::${PLUGIN_ID}`) as ConsentConfig).retention;
-  const states = () => strapi.db.query(UID.state);
-  const subjects = () => strapi.db.query(UID.subject);
+  const ledger = () => getService('ledger');
+  const subjects = () => getService('subjects');
 
   /**
    * The `expired` event of a grant past its lifetime (I7). The ledger has no "system" method: `api`
@@ -152,11 +152,11 @@ const retention = ({ strapi }: { strapi: Core.Strapi }) => {
   });
 
   /** Inside the lock: appends `expired` for those of the pseudonyms' grants that are past their lifetime. */
-  const expireGrantsOf = async (where: Record<string, unknown>, now: Date): Promise<number> => {
-    const rows: StateRow[] = await states().findMany({
-      where: { ...where, state: 'granted', expiresAt: { $lte: now } },
-      orderBy: { id: 'asc' },
-    });
+  const expireGrantsOf = async (
+    where: { id: { $in: number[] } } | { subject: { $in: string[] } },
+    now: Date
+  ): Promise<number> => {
+    const rows: StateRow[] = await ledger().grantsExpiringBy(where, now);
     const due = rows.filter((r) => lifetimeOver(r, now));
     await getService('ledger').append(due.map((r) => expiryEvent(r, now)));
     return due.length;
@@ -181,15 +181,14 @@ const retention = ({ strapi }: { strapi: Core.Strapi }) => {
       channel: Channel;
       legalBasis: LegalBasis;
       occurredAt: string | Date;
-    }[] = await strapi.db.query(UID.event).findMany({
-      select: ['subject', 'action', 'state', 'channel', 'legalBasis', 'occurredAt'],
-      where: {
-        subject: { $in: german.map((p) => p.pseudonym) },
-        channel: { $in: [...PHONE_PROOF_CHANNELS] },
-        action: { $in: [...PROOF_CLOCK_ACTIONS] },
-        occurredAt: { $gt: monthsBefore(now, PHONE_PROOF_MONTHS) },
-      },
-    });
+    }[] = await ledger().eventsAfter(
+      german.map((p) => p.pseudonym),
+      {
+        channels: [...PHONE_PROOF_CHANNELS],
+        actions: [...PROOF_CLOCK_ACTIONS],
+        after: monthsBefore(now, PHONE_PROOF_MONTHS),
+      }
+    );
     for (const person of german) {
       const own = events
         .filter((e) => e.subject === person.pseudonym)
@@ -206,10 +205,7 @@ const retention = ({ strapi }: { strapi: Core.Strapi }) => {
    */
   const expireInactiveGrants = async (pseudonyms: string[], now: Date): Promise<number> => {
     if (pseudonyms.length === 0) return 0;
-    const rows: StateRow[] = await states().findMany({
-      where: { subject: { $in: pseudonyms }, state: 'granted' },
-      orderBy: { id: 'asc' },
-    });
+    const rows: StateRow[] = await ledger().grantsOf(pseudonyms);
     const due = rows.filter((r) => currentGrant(r, now));
     await getService('ledger').append(
       due.map((r) => ({
@@ -236,10 +232,7 @@ const retention = ({ strapi }: { strapi: Core.Strapi }) => {
     if (people.length === 0) return out;
     const { now } = clock;
     const pseudonyms = people.map((p) => p.pseudonym);
-    const grants: StateRow[] = await states().findMany({
-      select: ['subject', 'purpose', 'channel', 'state', 'expiresAt'],
-      where: { subject: { $in: pseudonyms }, state: 'granted' },
-    });
+    const grants: StateRow[] = await ledger().grantKeysOf(pseudonyms);
     const current = grants.filter((g) => currentGrant(g, now));
     const granted = new Set(current.map((g) => g.subject));
     const asked = await askedAtOf(pseudonyms);
@@ -249,14 +242,10 @@ const retention = ({ strapi }: { strapi: Core.Strapi }) => {
       monthsBefore(now, clock.months).getTime(),
       ...[...asked.values()].flat().map((r) => r.at.getTime())
     );
-    const activity: { subject: string; occurredAt: string | Date }[] = await strapi.db.query(UID.event).findMany({
-      select: ['subject', 'occurredAt'],
-      where: {
-        subject: { $in: pseudonyms },
-        method: { $in: [...ACTIVITY_METHODS] },
-        actor: { $ne: SYSTEM_ACTOR },
-        occurredAt: { $gte: new Date(horizon) },
-      },
+    const activity = await ledger().actsSince(pseudonyms, {
+      methods: [...ACTIVITY_METHODS],
+      notBy: SYSTEM_ACTOR,
+      since: new Date(horizon),
     });
     const last = latestBySubject(activity);
     for (const p of people) {
@@ -296,11 +285,7 @@ const retention = ({ strapi }: { strapi: Core.Strapi }) => {
 
   /** I4: the re-permission requests each of these people was sent (one per purpose), and when. */
   const askedAtOf = async (pseudonyms: string[]): Promise<Map<string, { purpose: string; at: Date }[]>> => {
-    const requests: { subject: string; purpose: string; occurredAt: string | Date; evidence: unknown }[] =
-      await strapi.db.query(UID.event).findMany({
-        select: ['subject', 'purpose', 'occurredAt', 'evidence'],
-        where: { subject: { $in: pseudonyms }, action: 'contacted', actor: SYSTEM_ACTOR },
-      });
+    const requests = await ledger().contactsBy(SYSTEM_ACTOR, pseudonyms);
     const out = new Map<string, { purpose: string; at: Date }[]>();
     for (const r of requests.filter((e) => json(e.evidence)?.kind === REPERMISSION_KIND)) {
       out.set(r.subject, [...(out.get(r.subject) ?? []), { purpose: r.purpose, at: new Date(r.occurredAt) }]);
@@ -326,10 +311,10 @@ const retention = ({ strapi }: { strapi: Core.Strapi }) => {
   const objectionEntries = async (people: SubjectRow[]): Promise<Map<string, SuppressionEntry[]>> => {
     const out = new Map<string, SuppressionEntry[]>();
     if (people.length === 0) return out;
-    const objected: { subject: string; channel: Channel }[] = await states().findMany({
-      select: ['subject', 'channel'],
-      where: { subject: { $in: people.map((p) => p.pseudonym) }, state: 'objected' },
-    });
+    const objected = (await ledger().objectionsOf(people.map((p) => p.pseudonym))) as {
+      subject: string;
+      channel: Channel;
+    }[];
     for (const person of people) {
       const channels = [...new Set(objected.filter((o) => o.subject === person.pseudonym).map((o) => o.channel))];
       const entries: SuppressionEntry[] = [];
@@ -359,15 +344,9 @@ const retention = ({ strapi }: { strapi: Core.Strapi }) => {
     const out = new Map<string, Date>();
     const unique = [...new Set(hashes)];
     if (unique.length === 0) return out;
-    const holders: Omit<SubjectRow, 'id' | 'createdAt'>[] = await subjects().findMany({
-      select: ['pseudonym', 'emailHash', 'phoneHash', 'externalIdHash'],
-      where: { $or: HASHES.map(([, column]) => ({ [column]: { $in: unique } })) },
-    });
+    const holders: Omit<SubjectRow, 'id' | 'createdAt'>[] = await subjects().holdersOfHashes(unique);
     if (holders.length === 0) return out;
-    const events: { subject: string; occurredAt: string | Date }[] = await strapi.db.query(UID.event).findMany({
-      select: ['subject', 'occurredAt'],
-      where: { subject: { $in: holders.map((h) => h.pseudonym) }, action: { $in: ['withdrawn', 'objected'] } },
-    });
+    const events = await ledger().optOutsOf(holders.map((h) => h.pseudonym));
     const latest = new Map<string, Date>();
     for (const e of events) {
       const at = new Date(e.occurredAt);
@@ -388,10 +367,7 @@ const retention = ({ strapi }: { strapi: Core.Strapi }) => {
     /** C8, I5: the pseudonyms among these whose telephone-consent proof must still be kept at `now`. */
     async proofHeld(pseudonyms: string[], now = new Date()): Promise<Set<string>> {
       if (pseudonyms.length === 0) return new Set();
-      const people = await subjects().findMany({
-        select: ['pseudonym', 'jurisdiction', 'audience'],
-        where: { pseudonym: { $in: [...new Set(pseudonyms)] } },
-      });
+      const people = await subjects().profilesOf([...new Set(pseudonyms)]);
       return proofHeldOf(people, now);
     },
 
@@ -404,12 +380,7 @@ const retention = ({ strapi }: { strapi: Core.Strapi }) => {
       let expired = 0;
       let after = 0;
       for (;;) {
-        const candidates: { id: number }[] = await states().findMany({
-          select: ['id'],
-          where: { id: { $gt: after }, state: 'granted', expiresAt: { $lte: now } },
-          orderBy: { id: 'asc' },
-          limit: BATCH,
-        });
+        const candidates = await ledger().expiringGrantIds(now, { after, limit: BATCH });
         if (candidates.length === 0) break;
         after = candidates[candidates.length - 1].id;
         expired += await strapi.db.transaction(async () => {
@@ -438,10 +409,9 @@ const retention = ({ strapi }: { strapi: Core.Strapi }) => {
       let expired = 0;
       let after = 0;
       for (;;) {
-        const page: SubjectRow[] = await subjects().findMany({
+        const page: SubjectRow[] = await subjects().collectedBefore(cutoff, IDENTIFIED, {
           select: SUBJECT_SELECT,
-          where: { id: { $gt: after }, createdAt: { $lt: cutoff }, ...IDENTIFIED },
-          orderBy: { id: 'asc' },
+          after,
           limit: PAGE,
         });
         if (page.length === 0) break;
@@ -454,10 +424,11 @@ const retention = ({ strapi }: { strapi: Core.Strapi }) => {
           await getService('suppression').add([...planned.values()].flat());
           const done = await strapi.db.transaction(async () => {
             await getService('ledger').lock();
-            const fresh: SubjectRow[] = await subjects().findMany({
-              select: SUBJECT_SELECT,
-              where: { id: { $in: batch.map((b) => b.id) }, ...IDENTIFIED },
-            });
+            const fresh: SubjectRow[] = await subjects().subjectsAmong(
+              batch.map((b) => b.id),
+              IDENTIFIED,
+              SUBJECT_SELECT
+            );
             const stale = await staleOf(fresh, now);
             const needed = await objectionEntries(stale);
             // Someone who objected again or gained an identifier since the entries were written waits for
@@ -506,18 +477,11 @@ const retention = ({ strapi }: { strapi: Core.Strapi }) => {
       const run = getService('repermission').run(now);
       let after = 0;
       for (;;) {
-        const page: SubjectRow[] = await subjects().findMany({
-          select: SUBJECT_SELECT,
-          where: {
-            id: { $gt: after },
-            createdAt: { $lt: collectedBefore },
-            erasedAt: { $null: true },
-            email: { $notNull: true },
-            jurisdiction: { $in: jurisdictions },
-          },
-          orderBy: { id: 'asc' },
-          limit: PAGE,
-        });
+        const page: SubjectRow[] = await subjects().collectedBefore(
+          collectedBefore,
+          { erasedAt: { $null: true }, email: { $notNull: true }, jurisdiction: { $in: jurisdictions } },
+          { select: SUBJECT_SELECT, after, limit: PAGE }
+        );
         if (page.length === 0) break;
         after = page[page.length - 1].id;
         const facts = await factsOf(page, clock);
@@ -549,26 +513,20 @@ const retention = ({ strapi }: { strapi: Core.Strapi }) => {
       let events = 0;
       let after = 0;
       for (;;) {
-        const candidates: { id: number }[] = await states().findMany({
-          select: ['id'],
-          where: { id: { $gt: after }, ...due },
-          orderBy: { id: 'asc' },
-          limit: PAGE,
-        });
+        const candidates = await ledger().endedStateIds(due, { after, limit: PAGE });
         if (candidates.length === 0) break;
         after = candidates[candidates.length - 1].id;
         for (const batch of chunks(candidates, BATCH)) {
           const done = await strapi.db.transaction(async () => {
             await getService('ledger').lock();
-            const rows: StateRow[] = await states().findMany({
-              where: { id: { $in: batch.map((c) => c.id) }, ...due },
-            });
+            const rows: StateRow[] = await ledger().endedStatesAmong(
+              batch.map((c) => c.id),
+              due
+            );
             if (rows.length === 0) return { keys: 0, events: 0 };
             const pseudonyms = [...new Set(rows.map((r) => r.subject))];
-            const people: Pick<SubjectRow, 'pseudonym' | 'jurisdiction' | 'audience'>[] = await subjects().findMany({
-              select: ['pseudonym', 'jurisdiction', 'audience'],
-              where: { pseudonym: { $in: pseudonyms } },
-            });
+            const people: Pick<SubjectRow, 'pseudonym' | 'jurisdiction' | 'audience'>[] =
+              await subjects().profilesOf(pseudonyms);
             const person = new Map(people.map((p) => [p.pseudonym, p]));
             const history: {
               subject: string;
@@ -578,14 +536,7 @@ const retention = ({ strapi }: { strapi: Core.Strapi }) => {
               channel: Channel;
               legalBasis: LegalBasis;
               occurredAt: string | Date;
-            }[] = await strapi.db.query(UID.event).findMany({
-              select: ['subject', 'purpose', 'channel', 'action', 'state', 'legalBasis', 'occurredAt'],
-              where: {
-                subject: { $in: pseudonyms },
-                purpose: { $in: [...new Set(rows.map((r) => r.purpose))] },
-                prunedAt: { $null: true },
-              },
-            });
+            }[] = await ledger().unprunedEventsOf(pseudonyms, [...new Set(rows.map((r) => r.purpose))]);
             const ending: ProofKey[] = rows
               .filter((row) =>
                 mayPruneProof(

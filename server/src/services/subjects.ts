@@ -478,6 +478,43 @@ const subjects = ({ strapi }: { strapi: Core.Strapi }) => {
       });
     },
 
+    // The retention jobs' reads (services/retention.ts): each one query, in the caller's transaction when
+    // there is one; rows as the query engine gives them, as each caller has always typed them.
+    /** These people's jurisdiction and audience (C8, I5: whose proof is held). */
+    async profilesOf(pseudonyms: string[]): Promise<any[]> {
+      return query().findMany({
+        select: ['pseudonym', 'jurisdiction', 'audience'],
+        where: { pseudonym: { $in: pseudonyms } },
+      });
+    },
+
+    /** Whoever holds any of these hashes, with their hashes (I3). */
+    async holdersOfHashes(hashes: string[]): Promise<any[]> {
+      return query().findMany({
+        select: ['pseudonym', 'emailHash', 'phoneHash', 'externalIdHash'],
+        where: { $or: Object.values(HASH_COLUMN).map((column) => ({ [column]: { $in: hashes } })) },
+      });
+    },
+
+    /** A page (by id, after `after`) of the people collected before `before` that `where` selects. */
+    async collectedBefore(
+      before: Date,
+      where: Record<string, unknown>,
+      page: { select: string[]; after: number; limit: number }
+    ): Promise<any[]> {
+      return query().findMany({
+        select: page.select,
+        where: { id: { $gt: page.after }, createdAt: { $lt: before }, ...where },
+        orderBy: { id: 'asc' },
+        limit: page.limit,
+      });
+    },
+
+    /** Those of these people `where` still selects (re-read under the lock). */
+    async subjectsAmong(ids: number[], where: Record<string, unknown>, select: string[]): Promise<any[]> {
+      return query().findMany({ select, where: { id: { $in: ids }, ...where } });
+    },
+
     async forgetIfUnneeded(pseudonym: string, now = new Date()): Promise<boolean> {
       const needed = await getService('ledger').countStatesOf(pseudonym, [
         'granted',

@@ -290,9 +290,39 @@ const suppression = ({ strapi }: { strapi: Core.Strapi }) => {
       if (ids.length) await strapi.db.query(UID.suppression).deleteMany({ where: { id: { $in: ids } } });
     },
 
+    /**
+     * The entries created in [since, until), per reason, source and channel, with the first and last
+     * creation time of each group (the compliance report, R1).
+     */
+    async addedIn(period: { since: Date; until: Date }): Promise<any[]> {
+      return knex()(TABLE.suppression)
+        .select('reason', 'source', 'channel')
+        .count({ n: '*' })
+        .min({ first: 'created_at' })
+        .max({ last: 'created_at' })
+        .where('created_at', '>=', period.since)
+        .andWhere('created_at', '<', period.until)
+        .groupBy('reason', 'source', 'channel')
+        .orderBy([{ column: 'reason' }, { column: 'source' }, { column: 'channel' }]);
+    },
+
     async count(): Promise<number> {
       const [{ n }] = (await knex()(TABLE.suppression).count({ n: '*' })) as { n: number | string }[];
       return Number(n);
+    },
+
+    /**
+     * The hash and reason of each entry on these hashes for `channel` or `all`: one query, through the query
+     * engine so that it joins the caller's transaction (an import reads under the ledger lock).
+     */
+    async reasonsOn(
+      hashes: string[],
+      channel: string
+    ): Promise<{ identifierHash: string; reason: SuppressionReason }[]> {
+      return strapi.db.query(UID.suppression).findMany({
+        select: ['identifierHash', 'reason'],
+        where: { identifierHash: { $in: hashes }, channel: { $in: [channel, 'all'] } },
+      });
     },
 
     /**
