@@ -46,6 +46,16 @@ export interface PendingMail {
   purposes: string[];
 }
 
+/** Who and what a confirmation request is for: the `requested` purposes of one submission. */
+export interface ConfirmationInput {
+  subject: string;
+  receiptId: string;
+  formKey: string | null;
+  language: string;
+  purposes: RequestedPurpose[];
+  now?: Date;
+}
+
 /**
  * Email double opt-in (B1–B6). A submission that asks for a double opt-in purpose leaves it `pending` and
  * creates a confirmation request here; the mail carries a signed token bound to the person, the purposes
@@ -80,27 +90,13 @@ const confirmations = ({ strapi }: { strapi: Core.Strapi }) => {
      * A confirmation request for the `requested` purposes of a submission: the token, whose hash the
      * `requested` events carry as evidence, and the request's row for the submission's group write.
      */
-    issue(input: {
-      subject: string;
-      receiptId: string;
-      formKey: string | null;
-      language: string;
-      purposes: RequestedPurpose[];
-      now?: Date;
-    }): { token: string; tokenHash: string; expiresAt: Date; write: TableWrite } {
+    issue(input: ConfirmationInput): { token: string; tokenHash: string; expiresAt: Date; write: TableWrite } {
       const { row, ...issued } = linkRequest.issue(input, config().doubleOptIn.tokenTtlSeconds);
       return { ...issued, write: { table: TABLE.confirmation, insert: [row] } };
     },
 
     /** A new confirmation request for these purposes, written now (a resent mail), with its token. */
-    async create(input: {
-      subject: string;
-      receiptId: string;
-      formKey: string | null;
-      language: string;
-      purposes: RequestedPurpose[];
-      now?: Date;
-    }): Promise<{ token: string; tokenHash: string; expiresAt: Date }> {
+    async create(input: ConfirmationInput): Promise<{ token: string; tokenHash: string; expiresAt: Date }> {
       return linkRequest.create(input, config().doubleOptIn.tokenTtlSeconds);
     },
 

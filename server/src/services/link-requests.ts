@@ -66,6 +66,16 @@ export const pendingRequests = async (
 
 const BATCH = 100;
 
+/** Who and what a new request is for. */
+export interface RequestInput {
+  subject: string;
+  receiptId: string;
+  formKey: string | null;
+  language: string;
+  purposes: { purpose: string }[];
+  now?: Date;
+}
+
 /**
  * The part of a link request's life that does not depend on what it asks for: issuing its token and row,
  * finding it by its token, naming its purposes as the form did, the confirm transaction's guard, the
@@ -97,6 +107,20 @@ export const linkRequests = <Row extends LinkRequestRow>(
     return { row, expired: check.expired || new Date(row.expiresAt).getTime() <= Date.now() };
   };
 
+  /** The signed token of a request (bound to the person, the purposes and the receipt) and its times. */
+  const mint = (input: RequestInput, ttlSeconds: number) => {
+    const now = input.now ?? new Date();
+    const expiresAt = new Date(now.getTime() + ttlSeconds * 1000);
+    const token = getService('tokens').issue({
+      use: options.use,
+      sub: input.subject,
+      purposes: input.purposes.map((p) => p.purpose),
+      ref: input.receiptId,
+      exp: Math.floor(expiresAt.getTime() / 1000),
+    });
+    return { now, expiresAt, token, hash: tokenHash(token) };
+  };
+
   return {
     query,
 
@@ -106,27 +130,11 @@ export const linkRequests = <Row extends LinkRequestRow>(
      * write (database/write-all.ts), so a group of submissions inserts all its requests in one statement.
      */
     issue(
-      input: {
-        subject: string;
-        receiptId: string;
-        formKey: string | null;
-        language: string;
-        purposes: { purpose: string }[];
-        now?: Date;
-      },
+      input: RequestInput,
       ttlSeconds: number,
       extra: Record<string, unknown> = {}
     ): { token: string; tokenHash: string; expiresAt: Date; row: Record<string, unknown> } {
-      const now = input.now ?? new Date();
-      const expiresAt = new Date(now.getTime() + ttlSeconds * 1000);
-      const token = getService('tokens').issue({
-        use: options.use,
-        sub: input.subject,
-        purposes: input.purposes.map((p) => p.purpose),
-        ref: input.receiptId,
-        exp: Math.floor(expiresAt.getTime() / 1000),
-      });
-      const hash = tokenHash(token);
+      const { now, expiresAt, token, hash } = mint(input, ttlSeconds);
       // The columns the query engine's create would write (it adds no published_at to these models).
       const row = {
         document_id: documentId(),
@@ -150,27 +158,11 @@ export const linkRequests = <Row extends LinkRequestRow>(
      * receipt, and the request row that stores only its hash (`extra`: the owner's own columns).
      */
     async create(
-      input: {
-        subject: string;
-        receiptId: string;
-        formKey: string | null;
-        language: string;
-        purposes: { purpose: string }[];
-        now?: Date;
-      },
+      input: RequestInput,
       ttlSeconds: number,
       extra: Record<string, unknown> = {}
     ): Promise<{ token: string; tokenHash: string; expiresAt: Date }> {
-      const now = input.now ?? new Date();
-      const expiresAt = new Date(now.getTime() + ttlSeconds * 1000);
-      const token = getService('tokens').issue({
-        use: options.use,
-        sub: input.subject,
-        purposes: input.purposes.map((p) => p.purpose),
-        ref: input.receiptId,
-        exp: Math.floor(expiresAt.getTime() / 1000),
-      });
-      const hash = tokenHash(token);
+      const { now, expiresAt, token, hash } = mint(input, ttlSeconds);
       await query().create({
         data: {
           tokenHash: hash,
