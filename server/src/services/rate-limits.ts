@@ -29,21 +29,16 @@ const rateLimits = ({ strapi }: { strapi: Core.Strapi }) => {
     // Outside any surrounding transaction: a refused request must still count, and a rolled-back
     // submission must not hold a lock on a counter row.
     const base = knex();
-    const upsert = (db: Knex) =>
-      db(TABLE.rateLimit)
-        .insert(row)
-        .onConflict('bucket')
-        .merge({ hits: db.raw('??.?? + 1', [TABLE.rateLimit, 'hits']) });
-    // PostgreSQL and SQLite answer the count from the upsert itself (one atomic statement). MySQL has no
-    // RETURNING: the read-back shares the upsert's transaction, whose row lock keeps every other hit out
-    // until the count is read, so two hits at once never read the same count.
+    const upsert = base(TABLE.rateLimit)
+      .insert(row)
+      .onConflict('bucket')
+      .merge({ hits: base.raw('??.?? + 1', [TABLE.rateLimit, 'hits']) });
+    // PostgreSQL and SQLite answer the count from the upsert itself (one round trip); MySQL has no
+    // RETURNING, so it reads the row back.
     const stored: { hits?: number | string } | undefined =
       strapi.db.dialect.client === 'mysql'
-        ? await base.transaction(async (trx) => {
-            await upsert(trx);
-            return trx(TABLE.rateLimit).where({ bucket: row.bucket }).forUpdate().first('hits');
-          })
-        : (await upsert(base).returning('hits'))[0];
+        ? (await upsert, await base(TABLE.rateLimit).where({ bucket: row.bucket }).first('hits'))
+        : (await upsert.returning('hits'))[0];
     // Roughly once per hundred hits, clear windows that ended; no cron needed and never a large delete.
     if (Math.random() < 0.01) await base(TABLE.rateLimit).where('expires_at', '<', new Date(now)).del();
     return Number(stored?.hits ?? 1);
