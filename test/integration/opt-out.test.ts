@@ -334,3 +334,25 @@ describe('C5: an objection received by letter or phone, entered by an admin', ()
     ).toBe(403);
   });
 });
+
+describe('a mailed link cut short or mangled', () => {
+  it('E2, B1: opened in a browser it is the invalid-link page in the browser’s language (400), never JSON; an API client still gets JSON', async () => {
+    const before = await rowCounts(app.strapi);
+    for (const link of ['unsubscribe', 'preferences', 'confirm', 'renew', 'parental-consent']) {
+      const page = await app
+        .http()
+        .get(`/api/consent/${link}/not-a-token`)
+        .set('Accept', 'text/html')
+        .set('Accept-Language', 'de');
+      expect({ link, status: page.status, type: page.type }).toEqual({ link, status: 400, type: 'text/html' });
+      expect(page.text).toContain('<html lang="de"');
+      const api = await app.http().get(`/api/consent/${link}/not-a-token`).set('Accept', 'application/json');
+      expect({ link, status: api.status, path: api.body.error?.details?.errors?.[0]?.path }).toEqual({
+        link,
+        status: 400,
+        path: ['token'],
+      });
+    }
+    expect(await rowCounts(app.strapi)).toEqual(before);
+  });
+});

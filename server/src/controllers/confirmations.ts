@@ -32,8 +32,8 @@ const asPage = (ctx: Context, token: string, run: () => Promise<void>) =>
 const confirmations = () => ({
   /** GET: shows the question; changes nothing, because mail scanners open links too. */
   async show(ctx: Context) {
-    const { token } = await validateTokenParam(ctx.params);
-    await asPage(ctx, token, async () => {
+    await asPage(ctx, String(ctx.params.token), async () => {
+      const { token } = await validateTokenParam(ctx.params);
       const view = await getService('confirmations').describe(token);
       if (view.expired && !view.confirmed) {
         throw new GoneError('This confirmation link has expired. You can ask for a new one.', { resend: true });
@@ -51,8 +51,8 @@ const confirmations = () => ({
 
   /** POST: confirms. A second confirmation answers 200 "already confirmed". */
   async confirm(ctx: Context) {
-    const { token } = await validateTokenParam(ctx.params);
-    await asPage(ctx, token, async () => {
+    await asPage(ctx, String(ctx.params.token), async () => {
+      const { token } = await validateTokenParam(ctx.params);
       const outcome = await getService('confirmations').confirm(token, captureRequest(ctx));
       if (wantsHtml(ctx)) {
         ctx.type = 'html';
@@ -75,8 +75,8 @@ const confirmations = () => ({
 
   /** POST: a new link for the same request, throttled per address (429). */
   async resend(ctx: Context) {
-    const { token } = await validateTokenParam(ctx.params);
-    await asPage(ctx, token, async () => {
+    await asPage(ctx, String(ctx.params.token), async () => {
+      const { token } = await validateTokenParam(ctx.params);
       const { language } = await getService('confirmations').resend(token);
       ctx.status = 202;
       if (wantsHtml(ctx)) {

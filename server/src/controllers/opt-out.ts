@@ -62,8 +62,8 @@ const fromPreferencesPage = async (token: string, body: Record<string, unknown>)
 const optOut = () => ({
   /** GET of the one-click link: a page with the button; changes nothing (E4). */
   async unsubscribePage(ctx: Context) {
-    const { token } = await validateTokenParam(ctx.params);
     await linkPage(ctx, async () => {
+      const { token } = await validateTokenParam(ctx.params);
       const { payload } = getService('tokens').read(token, 'unsubscribe');
       const preferencesUrl = getService('links').preferences(payload.sub);
       if (!wantsHtml(ctx)) {
@@ -82,8 +82,8 @@ const optOut = () => ({
    * CSRF or Origin check; 200 without a redirect (E3).
    */
   async unsubscribe(ctx: Context) {
-    const { token } = await validateTokenParam(ctx.params);
     await linkPage(ctx, async () => {
+      const { token } = await validateTokenParam(ctx.params);
       validateOneClick((ctx.request as { body?: unknown }).body);
       const result = await getService('opt-out').unsubscribe(token, captureRequest(ctx));
       ctx.status = 200;
@@ -101,8 +101,8 @@ const optOut = () => ({
   },
 
   async preferences(ctx: Context) {
-    const { token } = await validateTokenParam(ctx.params);
     await linkPage(ctx, async () => {
+      const { token } = await validateTokenParam(ctx.params);
       const locale = typeof ctx.query.locale === 'string' ? ctx.query.locale : undefined;
       const view = await getService('preferences').view(token, locale);
       if (wantsHtml(ctx)) {
@@ -116,8 +116,8 @@ const optOut = () => ({
 
   /** PUT (JSON) or POST (the page's form): grants and withdrawals in one call. */
   async updatePreferences(ctx: Context) {
-    const { token } = await validateTokenParam(ctx.params);
     await linkPage(ctx, async () => {
+      const { token } = await validateTokenParam(ctx.params);
       const raw = (ctx.request as { body?: unknown }).body;
       const fromPage = !!ctx.is('application/x-www-form-urlencoded', 'multipart/form-data');
       const change = fromPage

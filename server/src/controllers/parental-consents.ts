@@ -23,8 +23,8 @@ const asPage = (ctx: Context, run: () => Promise<void>) =>
 const parentalConsents = () => ({
   /** GET: the question; changes nothing, because mail scanners open links too. */
   async show(ctx: Context) {
-    const { token } = await validateTokenParam(ctx.params);
     await asPage(ctx, async () => {
+      const { token } = await validateTokenParam(ctx.params);
       const view = await getService('parental-consents').describe(token);
       if (view.expired && !view.confirmed) throw new GoneError('This link has expired.', { resend: false });
       if (wantsHtml(ctx)) {
@@ -40,8 +40,8 @@ const parentalConsents = () => ({
 
   /** POST: the parent consents. A second press answers 200 "already confirmed". */
   async confirm(ctx: Context) {
-    const { token } = await validateTokenParam(ctx.params);
     await asPage(ctx, async () => {
+      const { token } = await validateTokenParam(ctx.params);
       const outcome = await getService('parental-consents').confirm(token, captureRequest(ctx));
       if (wantsHtml(ctx)) {
         ctx.type = 'html';

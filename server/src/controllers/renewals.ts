@@ -19,8 +19,8 @@ const asPage = (ctx: Context, run: () => Promise<void>) =>
 const renewals = () => ({
   /** GET: the question; changes nothing, because mail scanners open links too. */
   async show(ctx: Context) {
-    const { token } = await validateTokenParam(ctx.params);
     await asPage(ctx, async () => {
+      const { token } = await validateTokenParam(ctx.params);
       const view = await getService('repermission').describe(token);
       if (wantsHtml(ctx)) {
         ctx.type = 'html';
@@ -33,8 +33,8 @@ const renewals = () => ({
 
   /** POST: the person's answer, "keep me subscribed". A second answer changes nothing. */
   async renew(ctx: Context) {
-    const { token } = await validateTokenParam(ctx.params);
     await asPage(ctx, async () => {
+      const { token } = await validateTokenParam(ctx.params);
       const outcome = await getService('repermission').renew(token, captureRequest(ctx));
       if (wantsHtml(ctx)) {
         ctx.type = 'html';
