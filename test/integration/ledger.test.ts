@@ -164,6 +164,55 @@ describe('verify detects tampering through raw SQL', () => {
   });
 });
 
+describe('verify reads the chain in pages (A10)', () => {
+  // The verification reads 1,000 events a page (services/ledger.ts PAGE): a ledger of a few pages, with the
+  // damage on a later page and at a page's edge, is found as on the first one.
+  const at = (seq: number) => app.strapi.db.connection(TABLE.event).where({ seq });
+  let total = 0;
+
+  beforeAll(async () => {
+    for (let batch = 0; batch < 5; batch += 1) {
+      await ledger().append(
+        Array.from({ length: 500 }, (_, i) => event({ subject: `paged-${batch}-${i}`, purpose: 'partners' }))
+      );
+    }
+    total = Number((await app.strapi.db.connection(TABLE.event).max({ seq: 'seq' }))[0].seq);
+    expect(total).toBeGreaterThan(2000);
+  });
+
+  it('passes over every page, then finds an edit on a later page', async () => {
+    expect(await verify()).toMatchObject({ ok: true, checked: total, firstBadEvent: null });
+    const target = total - 3;
+    const [original] = await at(target).select('subject');
+    await withoutLedgerTriggers(app.strapi, async () => {
+      await at(target).update({ subject: 'someone-else' });
+    });
+    expect(await verify()).toMatchObject({
+      ok: false,
+      firstBadEvent: { seq: target, problem: 'content does not match its hash' },
+    });
+    await withoutLedgerTriggers(app.strapi, async () => {
+      await at(target).update({ subject: original.subject });
+    });
+    expect((await verify()).ok).toBe(true);
+  });
+
+  it('finds an event missing at the edge of a page', async () => {
+    for (const target of [1000, 1001, 2000]) {
+      const [row] = await at(target).select('*');
+      await withoutLedgerTriggers(app.strapi, async () => {
+        await at(target).del();
+      });
+      expect(await verify()).toMatchObject({
+        ok: false,
+        firstBadEvent: { seq: target, problem: `event ${target} is missing` },
+      });
+      await app.strapi.db.connection(TABLE.event).insert(row);
+    }
+    expect((await verify()).ok).toBe(true);
+  });
+});
+
 describe('POST /consent/ledger/verify', () => {
   it('answers { ok, checked, firstBadEvent } to a role with records.read, 403 otherwise', async () => {
     const reader = adminApi(
