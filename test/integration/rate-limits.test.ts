@@ -42,3 +42,31 @@ it('a client is limited to max requests per window, whatever the address; the co
   // Keyed hashes only: no address or IP in clear.
   expect(JSON.stringify(rows)).not.toMatch(/example\.com|127\.0\.0\.1|10\.0\.0\.1/);
 });
+
+it('hits at once count exactly: of twelve simultaneous calls on a limit of five, five pass and seven get 429', async () => {
+  // Each hit must read its own count (one atomic upsert; on MySQL the count comes back in the upsert's
+  // own reply through LAST_INSERT_ID): two hits reading the same count would let a sixth through or
+  // refuse a fifth.
+  const limits = app.strapi.plugin('consent').service('rate-limits');
+  const results = await Promise.allSettled(
+    Array.from({ length: 12 }, () => limits.window('concurrent-test', 'one-key', 5, 3600))
+  );
+  expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(5);
+  const refused = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+  expect(refused).toHaveLength(7);
+  for (const r of refused) expect(r.reason).toMatchObject({ name: 'RateLimitError' });
+  const [row] = await app.strapi.db
+    .connection('consent_rate_limits')
+    .where('bucket', 'like', 'concurrent-test:one-key:%')
+    .select('hits');
+  expect(Number(row.hits)).toBe(12);
+});
+
+it('on a limit of one, exactly one of several simultaneous calls passes (the confirmation-mail throttle)', async () => {
+  // Two hits reading the same count would refuse them all: a mail nobody sends.
+  const limits = app.strapi.plugin('consent').service('rate-limits');
+  const results = await Promise.allSettled(
+    Array.from({ length: 4 }, () => limits.window('concurrent-test', 'limit-one', 1, 3600))
+  );
+  expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+});

@@ -29,19 +29,28 @@ const rateLimits = ({ strapi }: { strapi: Core.Strapi }) => {
     // Outside any surrounding transaction: a refused request must still count, and a rolled-back
     // submission must not hold a lock on a counter row.
     const base = knex();
-    const upsert = base(TABLE.rateLimit)
-      .insert(row)
-      .onConflict('bucket')
-      .merge({ hits: base.raw('??.?? + 1', [TABLE.rateLimit, 'hits']) });
-    // PostgreSQL and SQLite answer the count from the upsert itself (one round trip); MySQL has no
-    // RETURNING, so it reads the row back.
-    const stored: { hits?: number | string } | undefined =
-      strapi.db.dialect.client === 'mysql'
-        ? (await upsert, await base(TABLE.rateLimit).where({ bucket: row.bucket }).first('hits'))
-        : (await upsert.returning('hits'))[0];
+    const upsert = (hits: ReturnType<Knex['raw']>) =>
+      base(TABLE.rateLimit).insert(row).onConflict('bucket').merge({ hits });
+    const count = async (): Promise<number> => {
+      if (strapi.db.dialect.client !== 'mysql') {
+        // PostgreSQL and SQLite answer the count from the upsert itself (one atomic statement).
+        const [stored] = await upsert(base.raw('??.?? + 1', [TABLE.rateLimit, 'hits'])).returning('hits');
+        return Number((stored as { hits?: number | string } | undefined)?.hits ?? 1);
+      }
+      // MySQL has no RETURNING, and a read-back in a second statement can see a later hit's count (two
+      // hits at once both read 2). LAST_INSERT_ID(expr) makes the server report the row's new count as
+      // the statement's insert id, in the upsert's own reply: one statement, one connection, no
+      // transaction (a transaction per hit broke capture's group commit, 23128b8). Run as raw for the
+      // whole reply: knex's insert keeps only the insert id, and a fresh row (affectedRows 1, not 2)
+      // reports its auto-increment id there instead; its count is 1.
+      const { sql, bindings } = upsert(base.raw('LAST_INSERT_ID(??.?? + 1)', [TABLE.rateLimit, 'hits'])).toSQL();
+      const [reply] = (await base.raw(sql, bindings)) as [{ affectedRows: number; insertId: number | string }];
+      return reply.affectedRows === 1 ? 1 : Number(reply.insertId);
+    };
+    const hits = await count();
     // Roughly once per hundred hits, clear windows that ended; no cron needed and never a large delete.
     if (Math.random() < 0.01) await base(TABLE.rateLimit).where('expires_at', '<', new Date(now)).del();
-    return Number(stored?.hits ?? 1);
+    return hits;
   };
 
   const keyed = (value: string) =>
@@ -90,10 +99,10 @@ const rateLimits = ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     /**
-     * A claim: true for exactly one caller per `key` and window, across instances. Not `window(…, 1, …)`:
-     * its count is read after the upsert, so two hits at once both read 2 and both are refused, and a
-     * claim nobody wins is work nobody does. Here the row is created empty and taken by a conditional
-     * update, whose affected-row count only one caller sees as 1.
+     * A claim: true for exactly one caller per `key` and window, across instances, answered as a boolean
+     * rather than a RateLimitError. The row is created empty and taken by a conditional update, whose
+     * affected-row count only one caller sees as 1 (the update locks the row and rereads `hits`), so no
+     * count is read back here.
      */
     async once(scope: string, key: string, windowSeconds: number): Promise<boolean> {
       const window = Math.floor(Date.now() / (windowSeconds * 1000));
