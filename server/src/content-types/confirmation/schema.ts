@@ -1,21 +1,16 @@
-import { hiddenFromEditors } from '../visibility';
+import { defineContentType } from '../define';
 
 /**
  * Double opt-in requests (B1–B4): one per confirmation mail. The token itself is never stored, only its
  * hash; the row keeps the times the ledger's `confirmed` event will carry (request, mail sent,
  * confirmation) and which purposes and notices the person asked for.
  */
-export default {
-  kind: 'collectionType',
+export default defineContentType({
   collectionName: 'consent_confirmations',
-  info: {
-    singularName: 'confirmation',
-    pluralName: 'confirmations',
-    displayName: 'Double opt-in request',
-    description: 'Pending and answered confirmation mails (token hashes only).',
-  },
-  options: { draftAndPublish: false },
-  pluginOptions: hiddenFromEditors,
+  singularName: 'confirmation',
+  pluralName: 'confirmations',
+  displayName: 'Double opt-in request',
+  description: 'Pending and answered confirmation mails (token hashes only).',
   attributes: {
     tokenHash: { type: 'string', required: true, maxLength: 64 },
     subject: { type: 'string', required: true, maxLength: 64 },
@@ -35,4 +30,4 @@ export default {
     { name: 'consent_confirmations_subject_idx', columns: ['subject'] },
     { name: 'consent_confirmations_requested_idx', columns: ['requested_at'] },
   ],
-} as const;
+});

@@ -1,4 +1,4 @@
-import { hiddenFromEditors } from '../visibility';
+import { defineContentType } from '../define';
 
 /**
  * Requests to a holder of parental responsibility (G2, G4): one per mail sent because a child below the
@@ -6,17 +6,12 @@ import { hiddenFromEditors } from '../visibility';
  * hash. The parent's address is kept only while the request is open (to send and resend the mail) and
  * cleared once it is answered or expired; the ledger keeps its keyed hash as proof of where the mail went.
  */
-export default {
-  kind: 'collectionType',
+export default defineContentType({
   collectionName: 'consent_parental_consents',
-  info: {
-    singularName: 'parental-consent',
-    pluralName: 'parental-consents',
-    displayName: 'Parental consent request',
-    description: 'Confirmation mails to a parent for a child below the age of digital consent (token hashes only).',
-  },
-  options: { draftAndPublish: false },
-  pluginOptions: hiddenFromEditors,
+  singularName: 'parental-consent',
+  pluralName: 'parental-consents',
+  displayName: 'Parental consent request',
+  description: 'Confirmation mails to a parent for a child below the age of digital consent (token hashes only).',
   attributes: {
     tokenHash: { type: 'string', required: true, maxLength: 64 },
     subject: { type: 'string', required: true, maxLength: 64 },
@@ -40,4 +35,4 @@ export default {
     { name: 'consent_parental_consents_token_uq', columns: ['token_hash'], type: 'unique' },
     { name: 'consent_parental_consents_subject_idx', columns: ['subject'] },
   ],
-} as const;
+});
