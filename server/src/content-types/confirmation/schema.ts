@@ -1,4 +1,5 @@
 import { defineContentType } from '../define';
+import { linkRequestAttributes } from '../link-request';
 
 /**
  * Double opt-in requests (B1–B4): one per confirmation mail. The token itself is never stored, only its
@@ -11,19 +12,7 @@ export default defineContentType({
   pluralName: 'confirmations',
   displayName: 'Double opt-in request',
   description: 'Pending and answered confirmation mails (token hashes only).',
-  attributes: {
-    tokenHash: { type: 'string', required: true, maxLength: 64 },
-    subject: { type: 'string', required: true, maxLength: 64 },
-    receiptId: { type: 'string', maxLength: 64 },
-    formKey: { type: 'string', maxLength: 64 },
-    // [{ purpose, noticeId, noticeVersion, noticeHash, noticeLanguage }]
-    purposes: { type: 'json', required: true },
-    language: { type: 'string', maxLength: 16 },
-    requestedAt: { type: 'datetime', required: true },
-    mailSentAt: { type: 'datetime' },
-    confirmedAt: { type: 'datetime' },
-    expiresAt: { type: 'datetime', required: true },
-  },
+  attributes: { ...linkRequestAttributes.request, ...linkRequestAttributes.times },
   // Experimental Strapi key (also used by @strapi/upload): column names, not attribute names.
   indexes: [
     { name: 'consent_confirmations_token_uq', columns: ['token_hash'], type: 'unique' },

@@ -1,4 +1,5 @@
 import { defineContentType } from '../define';
+import { linkRequestAttributes } from '../link-request';
 
 /**
  * Requests to a holder of parental responsibility (G2, G4): one per mail sent because a child below the
@@ -13,22 +14,13 @@ export default defineContentType({
   displayName: 'Parental consent request',
   description: 'Confirmation mails to a parent for a child below the age of digital consent (token hashes only).',
   attributes: {
-    tokenHash: { type: 'string', required: true, maxLength: 64 },
-    subject: { type: 'string', required: true, maxLength: 64 },
-    receiptId: { type: 'string', maxLength: 64 },
-    formKey: { type: 'string', maxLength: 64 },
-    // [{ purpose, channels, noticeId, noticeVersion, noticeHash, noticeLanguage }]
-    purposes: { type: 'json', required: true },
-    language: { type: 'string', maxLength: 16 },
+    ...linkRequestAttributes.request,
     parentEmail: { type: 'string', private: true },
     parentEmailHash: { type: 'string', required: true, maxLength: 64 },
     // The threshold applied and whose law it is (G1), for the proof the confirming event carries.
     threshold: { type: 'integer', required: true },
     country: { type: 'string', maxLength: 2 },
-    requestedAt: { type: 'datetime', required: true },
-    mailSentAt: { type: 'datetime' },
-    confirmedAt: { type: 'datetime' },
-    expiresAt: { type: 'datetime', required: true },
+    ...linkRequestAttributes.times,
   },
   // Experimental Strapi key (also used by @strapi/upload): column names, not attribute names.
   indexes: [
