@@ -33,34 +33,26 @@ const querySchema = yup
   .noUnknown(true, NO_UNKNOWN_ROOT)
   .test(exactlyOne('the query'));
 
-// The GET's question in a body (spec 4.2): the same fields, typed as JSON, so no identifier is in the URL.
+// The GET's question in a body (spec 4.2): the same fields, typed as JSON, so no identifier is in the URL;
+// one person's (by identifier) or a list's (bulk, by `subjects`).
+const bodyQuestion = {
+  purpose: slug().strict().required(),
+  channel: yup
+    .string()
+    .strict()
+    .oneOf([...CHANNELS]),
+  jurisdiction: jurisdiction(),
+};
+
 const oneSchema = yup
-  .object({
-    purpose: slug().strict().required(),
-    channel: yup
-      .string()
-      .strict()
-      .oneOf([...CHANNELS]),
-    jurisdiction: jurisdiction(),
-    ...identifier,
-  })
+  .object({ ...bodyQuestion, ...identifier })
   .noUnknown(true, NO_UNKNOWN_ROOT)
   .test({
     ...exactlyOne('the body'),
     message: 'the body needs exactly one of email, phone or subject, or a list in subjects',
   });
 
-const bulkSchema = yup
-  .object({
-    purpose: slug().strict().required(),
-    channel: yup
-      .string()
-      .strict()
-      .oneOf([...CHANNELS]),
-    jurisdiction: jurisdiction(),
-    subjects: yup.array().required(),
-  })
-  .noUnknown(true, NO_UNKNOWN_ROOT);
+const bulkSchema = yup.object({ ...bodyQuestion, subjects: yup.array().required() }).noUnknown(true, NO_UNKNOWN_ROOT);
 
 const IDENTIFIER_MAX: Record<string, number> = { email: 254, phone: 32, subject: 36 };
 
