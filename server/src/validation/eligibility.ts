@@ -1,7 +1,7 @@
 import { errors, validateYupSchema, yup } from '@strapi/utils';
 import { CHANNELS, JURISDICTIONS, type Jurisdiction } from '../../../shared/contracts/domain';
 import { BULK_ELIGIBILITY_MAX, type SubjectRef } from '../../../shared/contracts/eligibility';
-import { NO_UNKNOWN_ROOT, objectBody, PSEUDONYM, pseudonym, slug } from './common';
+import { NO_UNKNOWN_ROOT, objectBody, PSEUDONYM, pseudonym, slug, oneOf } from './common';
 
 const identifier = {
   email: yup.string().strict().max(254),
@@ -17,11 +17,7 @@ const exactlyOne = (path: string) => ({
 });
 
 // Per-check override of the person's and the site's jurisdiction (contact-rules.ts).
-const jurisdiction = () =>
-  yup
-    .string()
-    .strict()
-    .oneOf([...JURISDICTIONS]);
+const jurisdiction = () => oneOf(JURISDICTIONS);
 
 const querySchema = yup
   .object({
@@ -37,10 +33,7 @@ const querySchema = yup
 // one person's (by identifier) or a list's (bulk, by `subjects`).
 const bodyQuestion = {
   purpose: slug().strict().required(),
-  channel: yup
-    .string()
-    .strict()
-    .oneOf([...CHANNELS]),
+  channel: oneOf(CHANNELS),
   jurisdiction: jurisdiction(),
 };
 
