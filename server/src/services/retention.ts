@@ -1,10 +1,8 @@
 import type { Core } from '@strapi/strapi';
 import type {
-  Audience,
   Channel,
   ConsentAction,
   ConsentState,
-  Jurisdiction,
   IdentifierType,
   LegalBasis,
 } from '../../../shared/contracts/domain';
@@ -32,6 +30,7 @@ import {
 import { ENDED_STATES, mayPruneProof } from '../domain/proof-pruning';
 import { getService } from '../utils/get-service';
 import type { NewEvent, ProofKey } from './ledger';
+import type { SubjectRow as StoredSubject } from './subjects';
 import type { SuppressionEntry } from './suppression';
 import { iso, json } from '../utils/row-values';
 
@@ -64,20 +63,8 @@ interface StateRow {
   expiresAt: string | Date | null;
 }
 
-export interface SubjectRow {
-  id: number;
-  pseudonym: string;
-  email: string | null;
-  phone: string | null;
-  externalId: string | null;
-  language: string | null;
-  emailHash: string | null;
-  phoneHash: string | null;
-  externalIdHash: string | null;
-  jurisdiction: Jurisdiction | null;
-  audience: Audience | null;
-  createdAt: string | Date;
-}
+/** A person as the sweeps read them (SUBJECT_SELECT): the subjects table's row without the age columns. */
+export type SubjectRow = Omit<StoredSubject, 'child' | 'childUntil' | 'erasedAt'> & { createdAt: string | Date };
 
 const SUBJECT_SELECT = [
   'id',
