@@ -2,6 +2,18 @@ import type { Core } from '@strapi/strapi';
 import { getService } from './utils/get-service';
 
 /**
+ * A retention job on cron `rule`: `run` does the work and answers the line to log, or null when there was
+ * nothing to do (a night without work logs nothing).
+ */
+const sweep = (strapi: Core.Strapi, rule: string, run: () => Promise<string | null>) => ({
+  task: async () => {
+    const line = await run();
+    if (line) strapi.log.info(`[consent] ${line}`);
+  },
+  options: { rule },
+});
+
+/**
  * The plugin's scheduled work: retention (B4, I7, I4, I5, I3) and the expiry of unconfirmed double opt-in
  * requests. Each task is idempotent and safe on every instance at once.
  */
@@ -24,96 +36,58 @@ export const cronTasks = (strapi: Core.Strapi) => ({
   // Retention (I7, I4, I3): nightly at quiet hours (server time), staggered so the expiry of grants
   // comes before the prospect purge. Eligibility never waits for them (a grant past its lifetime answers
   // `expired` at once); each is idempotent and safe on every instance at once (services/retention.ts).
-  'consent:consent-expiry': {
-    task: async () => {
-      const { expired } = await getService('retention').expireConsents();
-      if (expired) strapi.log.info(`[consent] ${expired} grant(s) past their lifetime expired`);
-    },
-    options: { rule: '17 3 * * *' },
-  },
+  'consent:consent-expiry': sweep(strapi, '17 3 * * *', async () => {
+    const { expired } = await getService('retention').expireConsents();
+    return expired ? `${expired} grant(s) past their lifetime expired` : null;
+  }),
   // I4: a month (retention.repermissionDays) before a French subscriber's three years end, the one
   // question whether they want to go on; the purge below acts only once it has stood unanswered that long.
-  'consent:re-permission': {
-    task: async () => {
-      // Sent by the messages worker: a mail that fails records nothing and is asked again the next night.
-      const { requested, messages } = await getService('retention').requestRepermission();
-      if (requested)
-        strapi.log.info(`[consent] ${requested} re-permission request(s) queued (message(s) ${messages.join(', ')})`);
-    },
-    options: { rule: '27 3 * * *' },
-  },
-  'consent:prospect-purge': {
-    task: async () => {
-      const { purged, expired } = await getService('retention').purgeProspects();
-      if (purged)
-        strapi.log.info(`[consent] ${purged} inactive prospect(s) purged (${expired} grant(s) expired first)`);
-    },
-    options: { rule: '37 3 * * *' },
-  },
+  'consent:re-permission': sweep(strapi, '27 3 * * *', async () => {
+    // Sent by the messages worker: a mail that fails records nothing and is asked again the next night.
+    const { requested, messages } = await getService('retention').requestRepermission();
+    return requested ? `${requested} re-permission request(s) queued (message(s) ${messages.join(', ')})` : null;
+  }),
+  'consent:prospect-purge': sweep(strapi, '37 3 * * *', async () => {
+    const { purged, expired } = await getService('retention').purgeProspects();
+    return purged ? `${purged} inactive prospect(s) purged (${expired} grant(s) expired first)` : null;
+  }),
   // I5: proof of consents ended more than retention.proofYears ago loses its personal fields (hashes stay).
-  'consent:proof-pruning': {
-    task: async () => {
-      const { keys, events } = await getService('retention').pruneProof();
-      if (keys)
-        strapi.log.info(
-          `[consent] proof of ${keys} ended consent(s) past retention.proofYears pruned (${events} event(s))`
-        );
-    },
-    options: { rule: '47 3 * * *' },
-  },
-  'consent:suppression-retention': {
-    task: async () => {
-      const { deleted } = await getService('retention').pruneSuppressions();
-      if (deleted)
-        strapi.log.info(`[consent] ${deleted} suppression entr(y/ies) past retention.suppressionMaxMonths deleted`);
-    },
-    options: { rule: '57 3 * * *' },
-  },
+  'consent:proof-pruning': sweep(strapi, '47 3 * * *', async () => {
+    const { keys, events } = await getService('retention').pruneProof();
+    return keys ? `proof of ${keys} ended consent(s) past retention.proofYears pruned (${events} event(s))` : null;
+  }),
+  'consent:suppression-retention': sweep(strapi, '57 3 * * *', async () => {
+    const { deleted } = await getService('retention').pruneSuppressions();
+    return deleted ? `${deleted} suppression entr(y/ies) past retention.suppressionMaxMonths deleted` : null;
+  }),
   // Import batch references (J2, N7) guard retries for days, not forever: `retention.importBatchDays`.
-  'consent:import-batch-retention': {
-    task: async () => {
-      const { deleted } = await getService('imports').purgeBatches();
-      if (deleted)
-        strapi.log.info(`[consent] ${deleted} import batch reference(s) past retention.importBatchDays deleted`);
-    },
-    options: { rule: '7 4 * * *' },
-  },
+  'consent:import-batch-retention': sweep(strapi, '7 4 * * *', async () => {
+    const { deleted } = await getService('imports').purgeBatches();
+    return deleted ? `${deleted} import batch reference(s) past retention.importBatchDays deleted` : null;
+  }),
   // Sends keep their recipients' addresses `retention.messageAddressDays` after they finished; the
   // webhook outbox its delivered rows `retention.webhookDeliveredDays`, its failed ones `webhookFailedDays`.
-  'consent:message-retention': {
-    task: async () => {
-      const { messages, recipients } = await getService('messages').clearAddresses();
-      if (recipients)
-        strapi.log.info(
-          `[consent] ${recipients} recipient address(es) of ${messages} finished send(s) past retention.messageAddressDays cleared`
-        );
-    },
-    options: { rule: '27 4 * * *' },
-  },
-  'consent:webhook-delivery-retention': {
-    task: async () => {
-      const { delivered, failed } = await getService('webhook-outbox').purge();
-      if (delivered || failed)
-        strapi.log.info(
-          `[consent] ${delivered} delivered and ${failed} failed webhook deliver(y/ies) past their retention deleted`
-        );
-    },
-    options: { rule: '37 4 * * *' },
-  },
+  'consent:message-retention': sweep(strapi, '27 4 * * *', async () => {
+    const { messages, recipients } = await getService('messages').clearAddresses();
+    return recipients
+      ? `${recipients} recipient address(es) of ${messages} finished send(s) past retention.messageAddressDays cleared`
+      : null;
+  }),
+  'consent:webhook-delivery-retention': sweep(strapi, '37 4 * * *', async () => {
+    const { delivered, failed } = await getService('webhook-outbox').purge();
+    return delivered || failed
+      ? `${delivered} delivered and ${failed} failed webhook deliver(y/ies) past their retention deleted`
+      : null;
+  }),
   // After a secret rotation: people and suppression entries still under a previous secret are rewritten
   // under the current one, so that secret can be retired (docs/operations.md). Nothing to do, and no
   // query, without `previousSecrets`.
-  'consent:identifier-rehash': {
-    task: async () => {
-      const { scanned, rehashed, suppressionsRekeyed } = await getService('subjects').rehash();
-      if (rehashed || suppressionsRekeyed) {
-        strapi.log.info(
-          `[consent] ${rehashed} of ${scanned} person(s) and ${suppressionsRekeyed} suppression entr(y/ies) rehashed under the current secret`
-        );
-      }
-    },
-    options: { rule: '17 4 * * *' },
-  },
+  'consent:identifier-rehash': sweep(strapi, '17 4 * * *', async () => {
+    const { scanned, rehashed, suppressionsRekeyed } = await getService('subjects').rehash();
+    return rehashed || suppressionsRekeyed
+      ? `${rehashed} of ${scanned} person(s) and ${suppressionsRekeyed} suppression entr(y/ies) rehashed under the current secret`
+      : null;
+  }),
 });
 
 /**

@@ -72,6 +72,25 @@ const template = yup
   .object({ subject: yup.string().required(), text: yup.string().required(), html: yup.string() })
   .noUnknown(true, '${path} has unknown key(s): ${unknown}');
 
+/**
+ * A test of the mail templates: every locale of each template in `names` holds `placeholder` in its text,
+ * and in its html when it has one. The message names the first template that does not (`${name}`).
+ */
+const holdsPlaceholder = (testName: string, placeholder: string, names: readonly string[], message: string) => ({
+  name: testName,
+  message,
+  test(this: yup.TestContext, value: unknown) {
+    const templates = (value ?? {}) as Record<string, Record<string, { text?: string; html?: string }>>;
+    for (const name of names) {
+      const ok = Object.values(templates[name] ?? {}).every(
+        (t) => !!t?.text?.includes(placeholder) && (t.html === undefined || t.html.includes(placeholder))
+      );
+      if (!ok) return this.createError({ params: { name } });
+    }
+    return true;
+  },
+});
+
 /** G1: every entry an ISO country code (upper case) with an age Art. 8(1) allows; the message names the key. */
 const thresholds = yup.object().test('thresholds', function valid(value) {
   for (const [key, age] of Object.entries((value ?? {}) as Record<string, unknown>)) {
@@ -201,34 +220,20 @@ export const configSchema = (production: boolean) =>
               )
             )
             .test(
-              'templates-link',
-              '${path}.${name} templates must contain {{link}} in text (and in html when given)',
-              function hasLink(value) {
-                const templates = (value ?? {}) as Record<string, Record<string, { text?: string; html?: string }>>;
-                for (const name of MAIL_TEMPLATES) {
-                  const ok = Object.values(templates[name] ?? {}).every(
-                    (t) => !!t?.text?.includes('{{link}}') && (t.html === undefined || t.html.includes('{{link}}'))
-                  );
-                  if (!ok) return this.createError({ params: { name } });
-                }
-                return true;
-              }
+              holdsPlaceholder(
+                'templates-link',
+                '{{link}}',
+                MAIL_TEMPLATES,
+                '${path}.${name} templates must contain {{link}} in text (and in html when given)'
+              )
             )
             .test(
-              'templates-opt-out',
-              '${path}.${name} templates must contain {{unsubscribeUrl}} in text (and in html when given): the mail is marketing, sent with its opt-out link (D4, D10)',
-              function hasOptOut(value) {
-                const templates = (value ?? {}) as Record<string, Record<string, { text?: string; html?: string }>>;
-                for (const name of MARKETING_TEMPLATES) {
-                  const ok = Object.values(templates[name] ?? {}).every(
-                    (t) =>
-                      !!t?.text?.includes('{{unsubscribeUrl}}') &&
-                      (t.html === undefined || t.html.includes('{{unsubscribeUrl}}'))
-                  );
-                  if (!ok) return this.createError({ params: { name } });
-                }
-                return true;
-              }
+              holdsPlaceholder(
+                'templates-opt-out',
+                '{{unsubscribeUrl}}',
+                MARKETING_TEMPLATES,
+                '${path}.${name} templates must contain {{unsubscribeUrl}} in text (and in html when given): the mail is marketing, sent with its opt-out link (D4, D10)'
+              )
             ),
         })
         .noUnknown(true, '${path} has unknown key(s): ${unknown}'),

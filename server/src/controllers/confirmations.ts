@@ -8,8 +8,9 @@ import {
   confirmQuestionPage,
   confirmResentPage,
 } from '../hosted-pages/confirmation';
-import { captureRequest, wantsHtml } from '../utils/capture-request';
+import { captureRequest } from '../utils/capture-request';
 import { getService } from '../utils/get-service';
+import { pageOrData } from '../utils/page-or-data';
 import { validateTokenParam } from '../validation/token';
 
 /** A refused confirmation link as a page (an expired one offers a new link). */
@@ -38,14 +39,14 @@ const confirmations = () => ({
       if (view.expired && !view.confirmed) {
         throw new GoneError('This confirmation link has expired. You can ask for a new one.', { resend: true });
       }
-      if (wantsHtml(ctx)) {
-        ctx.type = 'html';
-        ctx.body = view.confirmed
-          ? confirmDonePage(view.language, 'already-confirmed', view.purposes, view.preferencesUrl)
-          : confirmQuestionPage(view.language, `/api/consent/confirm/${token}`, view.purposes);
-        return;
-      }
-      ctx.body = { data: { confirmed: view.confirmed, purposes: view.purposes, language: view.language } };
+      await pageOrData(
+        ctx,
+        () =>
+          view.confirmed
+            ? confirmDonePage(view.language, 'already-confirmed', view.purposes, view.preferencesUrl)
+            : confirmQuestionPage(view.language, `/api/consent/confirm/${token}`, view.purposes),
+        { confirmed: view.confirmed, purposes: view.purposes, language: view.language }
+      );
     });
   },
 
@@ -54,22 +55,17 @@ const confirmations = () => ({
     await asPage(ctx, String(ctx.params.token), async () => {
       const { token } = await validateTokenParam(ctx.params);
       const outcome = await getService('confirmations').confirm(token, captureRequest(ctx));
-      if (wantsHtml(ctx)) {
-        ctx.type = 'html';
-        ctx.body = confirmDonePage(
-          outcome.language,
-          outcome.status,
-          outcome.purposes.map((p) => p.name),
-          outcome.preferencesUrl
-        );
-        return;
-      }
-      ctx.body = {
-        data: {
-          status: outcome.status,
-          states: Object.fromEntries(outcome.purposes.map((p) => [p.key, p.state])),
-        },
-      };
+      await pageOrData(
+        ctx,
+        () =>
+          confirmDonePage(
+            outcome.language,
+            outcome.status,
+            outcome.purposes.map((p) => p.name),
+            outcome.preferencesUrl
+          ),
+        { status: outcome.status, states: Object.fromEntries(outcome.purposes.map((p) => [p.key, p.state])) }
+      );
     });
   },
 
@@ -79,13 +75,8 @@ const confirmations = () => ({
       const { token } = await validateTokenParam(ctx.params);
       const { language } = await getService('confirmations').resend(token);
       ctx.status = 202;
-      if (wantsHtml(ctx)) {
-        ctx.type = 'html';
-        ctx.body = confirmResentPage(visitorLanguage(ctx, language));
-        return;
-      }
       // The same answer whether or not a mail went out: a link must not tell who signed up.
-      ctx.body = { data: { status: 'accepted' } };
+      await pageOrData(ctx, () => confirmResentPage(visitorLanguage(ctx, language)), { status: 'accepted' });
     });
   },
 });

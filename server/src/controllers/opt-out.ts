@@ -3,6 +3,7 @@ import { linkRefusals, visitorLanguage, withErrorPage } from '../hosted-pages/er
 import { invalidLinkPage, preferencesPage, unsubscribedPage, unsubscribePage } from '../hosted-pages/opt-out';
 import { captureRequest, wantsHtml } from '../utils/capture-request';
 import { getService } from '../utils/get-service';
+import { pageOrData } from '../utils/page-or-data';
 import { validateTokenParam } from '../validation/token';
 import { validateHeadersQuery, validateOneClick, validatePreferences, validateWithdrawal } from '../validation/opt-out';
 
@@ -87,16 +88,17 @@ const optOut = () => ({
       validateOneClick((ctx.request as { body?: unknown }).body);
       const result = await getService('opt-out').unsubscribe(token, captureRequest(ctx));
       ctx.status = 200;
-      if (wantsHtml(ctx)) {
-        const { payload } = getService('tokens').read(token, 'unsubscribe');
-        ctx.type = 'html';
-        ctx.body = unsubscribedPage(
-          await personLanguage(ctx, token, ['unsubscribe']),
-          getService('links').preferences(payload.sub)
-        );
-        return;
-      }
-      ctx.body = { data: { status: 'unsubscribed', changed: result.changed } };
+      await pageOrData(
+        ctx,
+        async () => {
+          const { payload } = getService('tokens').read(token, 'unsubscribe');
+          return unsubscribedPage(
+            await personLanguage(ctx, token, ['unsubscribe']),
+            getService('links').preferences(payload.sub)
+          );
+        },
+        { status: 'unsubscribed', changed: result.changed }
+      );
     });
   },
 
@@ -105,12 +107,7 @@ const optOut = () => ({
       const { token } = await validateTokenParam(ctx.params);
       const locale = typeof ctx.query.locale === 'string' ? ctx.query.locale : undefined;
       const view = await getService('preferences').view(token, locale);
-      if (wantsHtml(ctx)) {
-        ctx.type = 'html';
-        ctx.body = preferencesPage(view, `/api/consent/preferences/${token}`);
-        return;
-      }
-      ctx.body = { data: view };
+      await pageOrData(ctx, () => preferencesPage(view, `/api/consent/preferences/${token}`), view);
     });
   },
 
@@ -124,16 +121,12 @@ const optOut = () => ({
         ? await fromPreferencesPage(token, (raw ?? {}) as Record<string, unknown>)
         : await validatePreferences(raw);
       const states = await getService('preferences').update(token, change, captureRequest(ctx));
-      if (wantsHtml(ctx)) {
-        ctx.type = 'html';
-        ctx.body = preferencesPage(
-          await getService('preferences').view(token),
-          `/api/consent/preferences/${token}`,
-          true
-        );
-        return;
-      }
-      ctx.body = { data: { states } };
+      await pageOrData(
+        ctx,
+        async () =>
+          preferencesPage(await getService('preferences').view(token), `/api/consent/preferences/${token}`, true),
+        { states }
+      );
     });
   },
 

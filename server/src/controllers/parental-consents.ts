@@ -7,8 +7,9 @@ import {
   parentalInvalidPage,
   parentalQuestionPage,
 } from '../hosted-pages/parental-consent';
-import { captureRequest, wantsHtml } from '../utils/capture-request';
+import { captureRequest } from '../utils/capture-request';
 import { getService } from '../utils/get-service';
+import { pageOrData } from '../utils/page-or-data';
 import { validateTokenParam } from '../validation/token';
 
 const asPage = (ctx: Context, run: () => Promise<void>) =>
@@ -27,14 +28,14 @@ const parentalConsents = () => ({
       const { token } = await validateTokenParam(ctx.params);
       const view = await getService('parental-consents').describe(token);
       if (view.expired && !view.confirmed) throw new GoneError('This link has expired.', { resend: false });
-      if (wantsHtml(ctx)) {
-        ctx.type = 'html';
-        ctx.body = view.confirmed
-          ? parentalDonePage(view.language, 'already-confirmed', view.purposes)
-          : parentalQuestionPage(view.language, `/api/consent/parental-consent/${token}`, view.purposes);
-        return;
-      }
-      ctx.body = { data: { confirmed: view.confirmed, purposes: view.purposes, language: view.language } };
+      await pageOrData(
+        ctx,
+        () =>
+          view.confirmed
+            ? parentalDonePage(view.language, 'already-confirmed', view.purposes)
+            : parentalQuestionPage(view.language, `/api/consent/parental-consent/${token}`, view.purposes),
+        { confirmed: view.confirmed, purposes: view.purposes, language: view.language }
+      );
     });
   },
 
@@ -43,18 +44,16 @@ const parentalConsents = () => ({
     await asPage(ctx, async () => {
       const { token } = await validateTokenParam(ctx.params);
       const outcome = await getService('parental-consents').confirm(token, captureRequest(ctx));
-      if (wantsHtml(ctx)) {
-        ctx.type = 'html';
-        ctx.body = parentalDonePage(
-          outcome.language,
-          outcome.status,
-          outcome.purposes.map((p) => p.name)
-        );
-        return;
-      }
-      ctx.body = {
-        data: { status: outcome.status, states: Object.fromEntries(outcome.purposes.map((p) => [p.key, p.state])) },
-      };
+      await pageOrData(
+        ctx,
+        () =>
+          parentalDonePage(
+            outcome.language,
+            outcome.status,
+            outcome.purposes.map((p) => p.name)
+          ),
+        { status: outcome.status, states: Object.fromEntries(outcome.purposes.map((p) => [p.key, p.state])) }
+      );
     });
   },
 });

@@ -2,8 +2,9 @@ import type { Context } from 'koa';
 import { GoneError } from '../errors';
 import { linkRefusals, withErrorPage } from '../hosted-pages/error-page';
 import { renewDonePage, renewGonePage, renewInvalidPage, renewQuestionPage } from '../hosted-pages/renewal';
-import { captureRequest, wantsHtml } from '../utils/capture-request';
+import { captureRequest } from '../utils/capture-request';
 import { getService } from '../utils/get-service';
+import { pageOrData } from '../utils/page-or-data';
 import { validateTokenParam } from '../validation/token';
 
 /** A refused re-permission link as a page, in the person's language when the link still names them. */
@@ -22,12 +23,7 @@ const renewals = () => ({
     await asPage(ctx, async () => {
       const { token } = await validateTokenParam(ctx.params);
       const view = await getService('repermission').describe(token);
-      if (wantsHtml(ctx)) {
-        ctx.type = 'html';
-        ctx.body = renewQuestionPage(view.language, `/api/consent/renew/${token}`, view.purposes);
-        return;
-      }
-      ctx.body = { data: view };
+      await pageOrData(ctx, () => renewQuestionPage(view.language, `/api/consent/renew/${token}`, view.purposes), view);
     });
   },
 
@@ -36,12 +32,10 @@ const renewals = () => ({
     await asPage(ctx, async () => {
       const { token } = await validateTokenParam(ctx.params);
       const outcome = await getService('repermission').renew(token, captureRequest(ctx));
-      if (wantsHtml(ctx)) {
-        ctx.type = 'html';
-        ctx.body = renewDonePage(outcome.language, outcome.status, outcome.purposes);
-        return;
-      }
-      ctx.body = { data: { status: outcome.status, purposes: outcome.purposes } };
+      await pageOrData(ctx, () => renewDonePage(outcome.language, outcome.status, outcome.purposes), {
+        status: outcome.status,
+        purposes: outcome.purposes,
+      });
     });
   },
 });

@@ -23,29 +23,49 @@ export interface StoredState {
   lastEventSeq: number | string;
 }
 
+/**
+ * What a checked submission answered, as both the capture service's plan and the facts here hold it: the
+ * purposes offered and ticked, the notices shown, the age question (capture.prepare fills it).
+ */
+export interface CheckedSubmission {
+  locale: string;
+  offered: Purpose[];
+  gpcPurposes: Purpose[];
+  ticked: Set<string>;
+  /**
+   * Purposes answered box by box (`choices.<purpose>` = `{ "<channel>": boolean }`; A4, B5, N16): the
+   * channels ticked. Absent: a tick covers every channel.
+   */
+  tickedChannels: Map<string, Channel[]>;
+  notices: Map<string, VerifiedNotice>;
+  /** The notice versions of the purposes in play that a material change outdated (A11, domain/reconsent.ts). */
+  outdatedNotices: ReadonlySet<number>;
+  pageUrl: string | null;
+  gpc: boolean;
+  /**
+   * A form offered to children (G1): the outcome of the age question (merged with what the person's
+   * record already said), whether a tick waits for a parent (G2), and the parent's address to mail.
+   */
+  children: {
+    threshold: AgeThreshold;
+    status: ChildStatus;
+    parental: boolean;
+    parentEmail: string | null;
+  } | null;
+}
+
 export interface CaptureFacts {
   /** The submission as the service checked it (capture.prepare). */
-  submission: {
+  submission: CheckedSubmission & {
     formKey: string;
     formDoubleOptIn: boolean;
-    locale: string;
     identifiers: { email?: string | null; phone?: string | null; externalId?: string | null };
     /** What the form declares, else what the page sent (C2). */
     jurisdiction?: Jurisdiction;
     audience?: Audience;
-    offered: Purpose[];
-    gpcPurposes: Purpose[];
-    ticked: Set<string>;
-    tickedChannels: Map<string, Channel[]>;
-    notices: Map<string, VerifiedNotice>;
-    /** Notice ids a material change outdated (A11). */
-    outdatedNotices: ReadonlySet<number>;
-    pageUrl: string | null;
     context: Record<string, unknown>;
-    gpc: boolean;
     /** Stored with every event (the form hook's link to its entry). */
     evidence?: Record<string, unknown>;
-    children: { threshold: AgeThreshold; status: ChildStatus; parental: boolean; parentEmail: string | null } | null;
   };
   /** The person the submission is recorded for, as their record says now (C2). */
   person: {

@@ -10,6 +10,7 @@ import {
   purposesInPlay,
   withLinks,
   type CaptureDecision,
+  type CheckedSubmission,
   type LinkEvidence,
 } from '../domain/capture-plan';
 import {
@@ -19,8 +20,6 @@ import {
   PARENT_ACTOR,
   parentalConsentRequired,
   reachedThreshold,
-  type AgeThreshold,
-  type ChildStatus,
 } from '../domain/children-rules';
 import { normaliseEmail } from '../domain/identifiers';
 import { grantableChannels } from '../domain/channel-identifiers';
@@ -54,37 +53,13 @@ export interface CaptureRequest {
 export type SubmissionBody = CreateSubmission.Request['body'];
 
 /** A validated submission, ready to be recorded: everything the database was asked is in here. */
-export interface CapturePlan {
+export interface CapturePlan extends CheckedSubmission {
   form: { key: string; doubleOptIn: boolean; privacyPolicyUrl: string | null };
-  locale: string;
   identifiers: Identifiers;
   audience?: Exclude<Audience, 'any'>;
   jurisdiction?: Jurisdiction;
-  offered: Purpose[];
-  gpcPurposes: Purpose[];
-  ticked: Set<string>;
-  /**
-   * Purposes answered box by box (`choices.<purpose>` = `{ "<channel>": boolean }`; A4, B5, N16): the
-   * channels ticked. Absent: a tick covers every channel.
-   */
-  tickedChannels: Map<string, Channel[]>;
-  notices: Map<string, VerifiedNotice>;
-  /** The notice versions of the purposes in play that a material change outdated (A11, domain/reconsent.ts). */
-  outdatedNotices: ReadonlySet<number>;
-  pageUrl: string | null;
   context: RequestContext;
-  gpc: boolean;
   fields: Record<string, unknown>;
-  /**
-   * A form offered to children (G1): the outcome of the age question (merged with what the person's
-   * record already said), whether a tick waits for a parent (G2), and the parent's address to mail.
-   */
-  children: {
-    threshold: AgeThreshold;
-    status: ChildStatus;
-    parental: boolean;
-    parentEmail: string | null;
-  } | null;
 }
 
 export interface CommitOptions {

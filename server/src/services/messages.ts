@@ -18,6 +18,7 @@ import {
 } from '../domain/message-rules';
 import { getService } from '../utils/get-service';
 import { redactIdentifiers } from '../utils/redact';
+import { sendMail } from '../utils/plugin-mail';
 import { invalid } from '../validation/messages';
 import { json } from '../utils/row-values';
 import type { NewEvent } from './ledger';
@@ -404,31 +405,21 @@ const messages = ({ strapi }: { strapi: Core.Strapi }) => {
 
   /** A mail to one eligible person, with their own links: `true` once the provider accepted it. */
   const deliver = async (job: JobRow, row: RecipientRow, pseudonym: string): Promise<boolean> => {
-    const cfg = strapi.config.get(`plugin::${PLUGIN_ID}`) as ConsentConfig;
     const links = getService('links').forSubject(pseudonym, job.purpose, 'email');
     const mail = renderMessage(
       { subject: job.subject, html: job.html, text: job.text },
       { ...(row.placeholders ?? {}), unsubscribeUrl: links.unsubscribeUrl, preferencesUrl: links.preferencesUrl }
     );
-    try {
-      await strapi
-        .plugin('email')
-        .service('email')
-        .send({
-          to: row.email,
-          ...(cfg.email.from ? { from: cfg.email.from } : {}),
-          ...(cfg.email.replyTo ? { replyTo: cfg.email.replyTo } : {}),
-          ...mail,
-          // E1: one HTTPS URI (then the mailto when configured), and the one-click key (RFC 8058).
-          headers: { 'List-Unsubscribe': links.listUnsubscribe, 'List-Unsubscribe-Post': links.listUnsubscribePost },
-        });
-      return true;
-    } catch (error) {
-      strapi.log.error(
-        `[consent] message ${job.id}: a mail (${pseudonym}) could not be sent: ${redactIdentifiers((error as Error).message)}`
-      );
-      return false;
-    }
+    return sendMail(
+      strapi,
+      {
+        to: row.email!, // eligible rows have an address (see send)
+        ...mail,
+        // E1: one HTTPS URI (then the mailto when configured), and the one-click key (RFC 8058).
+        headers: { 'List-Unsubscribe': links.listUnsubscribe, 'List-Unsubscribe-Post': links.listUnsubscribePost },
+      },
+      `message ${job.id}: a mail (${pseudonym})`
+    );
   };
 
   const setRows = (ids: number[], data: Record<string, unknown>, where: Record<string, unknown> = {}) =>

@@ -1,10 +1,8 @@
 import type { Core } from '@strapi/strapi';
 import type {
-  Audience,
   Channel,
   ConsentAction,
   ConsentState,
-  Jurisdiction,
   IdentifierType,
   LegalBasis,
 } from '../../../shared/contracts/domain';
@@ -30,8 +28,10 @@ import {
   type RetentionClock,
 } from '../domain/retention-rules';
 import { ENDED_STATES, mayPruneProof } from '../domain/proof-pruning';
+import { keysetPages } from '../database/keyset-pages';
 import { getService } from '../utils/get-service';
 import type { NewEvent, ProofKey } from './ledger';
+import type { SubjectRow as StoredSubject } from './subjects';
 import type { SuppressionEntry } from './suppression';
 import { iso, json } from '../utils/row-values';
 
@@ -64,20 +64,8 @@ interface StateRow {
   expiresAt: string | Date | null;
 }
 
-export interface SubjectRow {
-  id: number;
-  pseudonym: string;
-  email: string | null;
-  phone: string | null;
-  externalId: string | null;
-  language: string | null;
-  emailHash: string | null;
-  phoneHash: string | null;
-  externalIdHash: string | null;
-  jurisdiction: Jurisdiction | null;
-  audience: Audience | null;
-  createdAt: string | Date;
-}
+/** A person as the sweeps read them (SUBJECT_SELECT): the subjects table's row without the age columns. */
+export type SubjectRow = Omit<StoredSubject, 'child' | 'childUntil' | 'erasedAt'> & { createdAt: string | Date };
 
 const SUBJECT_SELECT = [
   'id',
@@ -378,11 +366,7 @@ const retention = ({ strapi }: { strapi: Core.Strapi }) => {
      */
     async expireConsents(now = new Date()): Promise<{ expired: number }> {
       let expired = 0;
-      let after = 0;
-      for (;;) {
-        const candidates = await ledger().expiringGrantIds(now, { after, limit: BATCH });
-        if (candidates.length === 0) break;
-        after = candidates[candidates.length - 1].id;
+      for await (const candidates of keysetPages((after) => ledger().expiringGrantIds(now, { after, limit: BATCH }))) {
         expired += await strapi.db.transaction(async () => {
           await getService('ledger').lock();
           return expireGrantsOf({ id: { $in: candidates.map((c) => c.id) } }, now);
@@ -407,16 +391,10 @@ const retention = ({ strapi }: { strapi: Core.Strapi }) => {
       const cutoff = monthsBefore(now, config().prospectMonths);
       let purged = 0;
       let expired = 0;
-      let after = 0;
-      for (;;) {
-        const page: SubjectRow[] = await subjects().collectedBefore(cutoff, IDENTIFIED, {
-          select: SUBJECT_SELECT,
-          after,
-          limit: PAGE,
-        });
-        if (page.length === 0) break;
-        after = page[page.length - 1].id;
-
+      const pages = keysetPages((after): Promise<SubjectRow[]> =>
+        subjects().collectedBefore(cutoff, IDENTIFIED, { select: SUBJECT_SELECT, after, limit: PAGE })
+      );
+      for await (const page of pages) {
         for (const batch of chunks(await staleOf(page, now), BATCH)) {
           // Suppression writes go through their own connection, so they cannot sit inside the transaction
           // (SQLite has one): written first, idempotent, and checked again under the lock below.
@@ -475,15 +453,14 @@ const retention = ({ strapi }: { strapi: Core.Strapi }) => {
       // Collected at least (prospectMonths − repermissionDays) ago: nobody younger can be due.
       const collectedBefore = new Date(monthsBefore(now, clock.months).getTime() + clock.repermissionDays * 86_400_000);
       const run = getService('repermission').run(now);
-      let after = 0;
-      for (;;) {
-        const page: SubjectRow[] = await subjects().collectedBefore(
+      const pages = keysetPages((after): Promise<SubjectRow[]> =>
+        subjects().collectedBefore(
           collectedBefore,
           { erasedAt: { $null: true }, email: { $notNull: true }, jurisdiction: { $in: jurisdictions } },
           { select: SUBJECT_SELECT, after, limit: PAGE }
-        );
-        if (page.length === 0) break;
-        after = page[page.length - 1].id;
+        )
+      );
+      for await (const page of pages) {
         const facts = await factsOf(page, clock);
         for (const person of page.filter((p) => repermissionDue(facts.get(p.pseudonym)!, clock))) {
           const known = facts.get(person.pseudonym)!;
@@ -511,11 +488,7 @@ const retention = ({ strapi }: { strapi: Core.Strapi }) => {
       const due = { legalBasis: 'consent', state: { $in: [...ENDED_STATES] }, changedAt: { $lt: changedBefore } };
       let keys = 0;
       let events = 0;
-      let after = 0;
-      for (;;) {
-        const candidates = await ledger().endedStateIds(due, { after, limit: PAGE });
-        if (candidates.length === 0) break;
-        after = candidates[candidates.length - 1].id;
+      for await (const candidates of keysetPages((after) => ledger().endedStateIds(due, { after, limit: PAGE }))) {
         for (const batch of chunks(candidates, BATCH)) {
           const done = await strapi.db.transaction(async () => {
             await getService('ledger').lock();
@@ -579,11 +552,7 @@ const retention = ({ strapi }: { strapi: Core.Strapi }) => {
       if (!before) return { deleted: 0 };
       const entries = getService('suppression');
       let deleted = 0;
-      let after = 0;
-      for (;;) {
-        const candidates = await entries.olderThan(before, { after, limit: PAGE });
-        if (candidates.length === 0) break;
-        after = candidates[candidates.length - 1].id;
+      for await (const candidates of keysetPages((after) => entries.olderThan(before, { after, limit: PAGE }))) {
         deleted += await strapi.db.transaction(async () => {
           // A withdrawal appends under this lock before it adds its entry: either it is seen here (and the
           // entry kept), or its entry is written after this delete, as a new row.

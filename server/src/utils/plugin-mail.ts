@@ -28,19 +28,33 @@ export const sendPluginMail = async (
     controllerContact: cfg.controller.contact,
     ...(await mail.values(language)),
   });
+  return sendMail(strapi, { to: mail.to, ...rendered }, mail.about);
+};
+
+/**
+ * Hands one mail to Strapi's email plugin, from `email.from` and `email.replyTo` when set: the plugin's
+ * own mails (above) and the messages of a send (services/messages.ts). A failure is logged without
+ * identifiers, as "`about` could not be sent", and answered `false`.
+ */
+export const sendMail = async (
+  strapi: Core.Strapi,
+  { to, ...content }: { to: string } & Record<string, unknown>,
+  about: string
+): Promise<boolean> => {
+  const cfg = strapi.config.get(`plugin::${PLUGIN_ID}`) as ConsentConfig;
   try {
     await strapi
       .plugin('email')
       .service('email')
       .send({
-        to: mail.to,
+        to,
         ...(cfg.email.from ? { from: cfg.email.from } : {}),
         ...(cfg.email.replyTo ? { replyTo: cfg.email.replyTo } : {}),
-        ...rendered,
+        ...content,
       });
     return true;
   } catch (error) {
-    strapi.log.error(`[consent] ${mail.about} could not be sent: ${redactIdentifiers((error as Error).message)}`);
+    strapi.log.error(`[consent] ${about} could not be sent: ${redactIdentifiers((error as Error).message)}`);
     return false;
   }
 };

@@ -34,6 +34,13 @@ export const PRINTABLE = /^[^\p{Cc}\p{Cf}]+$/u;
 export const reference = () =>
   yup.string().strict().trim().min(1).max(128).matches(PRINTABLE, '${path} must be printable text');
 
+/** One of a fixed list of codes (a channel, a jurisdiction, an action), as a string: no coercion. */
+export const oneOf = <T extends string>(values: readonly T[]) =>
+  yup
+    .string()
+    .strict()
+    .oneOf([...values]);
+
 /** Stable machine keys (purposes, forms): lowercase words joined by hyphens, as used in URLs and form fields. */
 export const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 export const slug = () =>
@@ -135,10 +142,7 @@ export const identifiedSubject = (options: { profile?: boolean } = {}): yup.AnyO
       ...(options.profile
         ? {
             audience: yup.string().strict().oneOf(['consumer', 'professional']),
-            jurisdiction: yup
-              .string()
-              .strict()
-              .oneOf([...JURISDICTIONS]),
+            jurisdiction: oneOf(JURISDICTIONS),
           }
         : {}),
     })

@@ -2,7 +2,7 @@ import { validateYupSchema, yup } from '@strapi/utils';
 import { CHANNELS } from '../../../shared/contracts/domain';
 import { CONTACT_KINDS, type ContactKind } from '../domain/retention-rules';
 import type { Identifiers } from '../services/subjects';
-import { identifiedSubject, instant, NO_UNKNOWN_ROOT, noUnknownMessage, objectBody, slug } from './common';
+import { identifiedSubject, instant, NO_UNKNOWN_ROOT, noUnknownMessage, objectBody, slug, oneOf } from './common';
 
 export interface ContactInput {
   subject: Identifiers;
@@ -20,16 +20,9 @@ const contact = () =>
     .object({
       subject: identifiedSubject(),
       purpose: slug().strict().required(),
-      channel: yup
-        .string()
-        .strict()
-        .oneOf([...CHANNELS])
-        .required(),
+      channel: oneOf(CHANNELS).required(),
       occurredAt: instant({ past: true }).required(),
-      kind: yup
-        .string()
-        .strict()
-        .oneOf([...CONTACT_KINDS]),
+      kind: oneOf(CONTACT_KINDS),
     })
     .noUnknown(true, noUnknownMessage);
 

@@ -1,7 +1,7 @@
 import { errors, validateYupSchema, yup } from '@strapi/utils';
 import { CHANNELS, JURISDICTIONS, type Jurisdiction } from '../../../shared/contracts/domain';
 import { BULK_ELIGIBILITY_MAX, type SubjectRef } from '../../../shared/contracts/eligibility';
-import { NO_UNKNOWN_ROOT, objectBody, PSEUDONYM, pseudonym, slug } from './common';
+import { NO_UNKNOWN_ROOT, objectBody, PSEUDONYM, pseudonym, slug, oneOf } from './common';
 
 const identifier = {
   email: yup.string().strict().max(254),
@@ -17,11 +17,7 @@ const exactlyOne = (path: string) => ({
 });
 
 // Per-check override of the person's and the site's jurisdiction (contact-rules.ts).
-const jurisdiction = () =>
-  yup
-    .string()
-    .strict()
-    .oneOf([...JURISDICTIONS]);
+const jurisdiction = () => oneOf(JURISDICTIONS);
 
 const querySchema = yup
   .object({
@@ -33,34 +29,23 @@ const querySchema = yup
   .noUnknown(true, NO_UNKNOWN_ROOT)
   .test(exactlyOne('the query'));
 
-// The GET's question in a body (spec 4.2): the same fields, typed as JSON, so no identifier is in the URL.
+// The GET's question in a body (spec 4.2): the same fields, typed as JSON, so no identifier is in the URL;
+// one person's (by identifier) or a list's (bulk, by `subjects`).
+const bodyQuestion = {
+  purpose: slug().strict().required(),
+  channel: oneOf(CHANNELS),
+  jurisdiction: jurisdiction(),
+};
+
 const oneSchema = yup
-  .object({
-    purpose: slug().strict().required(),
-    channel: yup
-      .string()
-      .strict()
-      .oneOf([...CHANNELS]),
-    jurisdiction: jurisdiction(),
-    ...identifier,
-  })
+  .object({ ...bodyQuestion, ...identifier })
   .noUnknown(true, NO_UNKNOWN_ROOT)
   .test({
     ...exactlyOne('the body'),
     message: 'the body needs exactly one of email, phone or subject, or a list in subjects',
   });
 
-const bulkSchema = yup
-  .object({
-    purpose: slug().strict().required(),
-    channel: yup
-      .string()
-      .strict()
-      .oneOf([...CHANNELS]),
-    jurisdiction: jurisdiction(),
-    subjects: yup.array().required(),
-  })
-  .noUnknown(true, NO_UNKNOWN_ROOT);
+const bulkSchema = yup.object({ ...bodyQuestion, subjects: yup.array().required() }).noUnknown(true, NO_UNKNOWN_ROOT);
 
 const IDENTIFIER_MAX: Record<string, number> = { email: 254, phone: 32, subject: 36 };
 

@@ -18,6 +18,7 @@ import {
   PRINTABLE,
   reference,
   slug,
+  oneOf,
 } from './common';
 
 const instant = () => anyInstant({ past: true });
@@ -62,31 +63,15 @@ const eventSchema = yup
   .object({
     subject: identifiedSubject({ profile: true }),
     purpose: slug().strict().required(),
-    channel: yup
-      .string()
-      .strict()
-      .oneOf([...CHANNELS])
-      .required(),
-    action: yup
-      .string()
-      .strict()
-      .oneOf([...IMPORT_ACTIONS])
-      .required(),
+    channel: oneOf(CHANNELS).required(),
+    action: oneOf(IMPORT_ACTIONS).required(),
     occurredAt: instant().required(),
-    method: yup
-      .string()
-      .strict()
-      .oneOf([...IMPORT_METHODS])
-      .required(),
+    method: oneOf(IMPORT_METHODS).required(),
     proof: proofSchema,
     // The number was verified before the import (B5, N16): the same facts the phone-verifications route takes.
     phoneVerification: yup
       .object({
-        method: yup
-          .string()
-          .strict()
-          .oneOf([...PHONE_VERIFICATION_METHODS])
-          .required(),
+        method: oneOf(PHONE_VERIFICATION_METHODS).required(),
         reference: reference().required(),
         verifiedAt: instant().required(),
       })
@@ -99,11 +84,7 @@ const importSchema = yup
   .object({
     source: yup
       .object({
-        type: yup
-          .string()
-          .strict()
-          .oneOf([...IMPORT_SOURCE_TYPES])
-          .required(),
+        type: oneOf(IMPORT_SOURCE_TYPES).required(),
         name: text(64)
           .test('name', '${path} must not be blank', (v) => v === undefined || v.trim().length > 0)
           .required(),

@@ -7,7 +7,7 @@ import {
   type MessageTemplate,
   type RecipientFilter,
 } from '../domain/message-rules';
-import { NO_UNKNOWN_ROOT, noUnknownMessage, objectBody, slug } from './common';
+import { NO_UNKNOWN_ROOT, noUnknownMessage, objectBody, slug, oneOf } from './common';
 
 export interface MessageRequest {
   purpose: string;
@@ -37,11 +37,7 @@ const schema = (limits: MessageLimits) =>
     .object({
       purpose: slug().required(),
       // Any known channel passes the schema: the answer for sms & co. is the clearer "only email" below.
-      channel: yup
-        .string()
-        .strict()
-        .oneOf([...CHANNELS])
-        .required(),
+      channel: oneOf(CHANNELS).required(),
       recipients: yup
         .array()
         .of(

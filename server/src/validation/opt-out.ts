@@ -1,6 +1,6 @@
 import { errors, validateYupSchema, yup } from '@strapi/utils';
 import { CHANNELS } from '../../../shared/contracts/domain';
-import { identifiedSubject, locale, NO_UNKNOWN_ROOT, objectBody, slug } from './common';
+import { identifiedSubject, locale, NO_UNKNOWN_ROOT, objectBody, slug, oneOf } from './common';
 
 const withdrawalSchema = yup
   .object({
@@ -17,10 +17,7 @@ const withdrawalSchema = yup
         );
       })
       .required(),
-    channel: yup
-      .string()
-      .strict()
-      .oneOf([...CHANNELS]),
+    channel: oneOf(CHANNELS),
   })
   .noUnknown(true, NO_UNKNOWN_ROOT);
 

@@ -3,7 +3,7 @@ import {
   PHONE_VERIFICATION_METHODS,
   type CreatePhoneVerification,
 } from '../../../shared/contracts/phone-verifications';
-import { instant, noUnknownMessage, NO_UNKNOWN_ROOT, objectBody, reference } from './common';
+import { instant, noUnknownMessage, NO_UNKNOWN_ROOT, objectBody, reference, oneOf } from './common';
 
 const schema = yup
   .object({
@@ -11,11 +11,7 @@ const schema = yup
       .object({ phone: yup.string().strict().trim().min(3).max(32).required() })
       .noUnknown(true, noUnknownMessage)
       .required(),
-    method: yup
-      .string()
-      .strict()
-      .oneOf([...PHONE_VERIFICATION_METHODS])
-      .required(),
+    method: oneOf(PHONE_VERIFICATION_METHODS).required(),
     reference: reference().required(),
     occurredAt: instant({ past: true }),
   })

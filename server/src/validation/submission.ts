@@ -1,7 +1,7 @@
 import { errors, validateYupSchema, yup } from '@strapi/utils';
 import { AUDIENCES, CHANNELS, JURISDICTIONS } from '../../../shared/contracts/domain';
 import type { CreateSubmission } from '../../../shared/contracts/submissions';
-import { identifierFields, locale, NO_UNKNOWN_ROOT, noUnknownMessage, objectBody, slug } from './common';
+import { identifierFields, locale, NO_UNKNOWN_ROOT, noUnknownMessage, objectBody, slug, oneOf } from './common';
 
 const HASH = /^[0-9a-f]{64}$/;
 
@@ -97,10 +97,7 @@ const schema = yup
           .string()
           .strict()
           .oneOf(AUDIENCES.filter((a) => a !== 'any')),
-        jurisdiction: yup
-          .string()
-          .strict()
-          .oneOf([...JURISDICTIONS]),
+        jurisdiction: oneOf(JURISDICTIONS),
       })
       .noUnknown(true, noUnknownMessage)
       .required(),

@@ -1,38 +1,22 @@
-import { hiddenFromEditors } from '../visibility';
+import { defineContentType } from '../define';
+import { linkRequestAttributes } from '../link-request';
 
 /**
  * Double opt-in requests (B1–B4): one per confirmation mail. The token itself is never stored, only its
  * hash; the row keeps the times the ledger's `confirmed` event will carry (request, mail sent,
  * confirmation) and which purposes and notices the person asked for.
  */
-export default {
-  kind: 'collectionType',
+export default defineContentType({
   collectionName: 'consent_confirmations',
-  info: {
-    singularName: 'confirmation',
-    pluralName: 'confirmations',
-    displayName: 'Double opt-in request',
-    description: 'Pending and answered confirmation mails (token hashes only).',
-  },
-  options: { draftAndPublish: false },
-  pluginOptions: hiddenFromEditors,
-  attributes: {
-    tokenHash: { type: 'string', required: true, maxLength: 64 },
-    subject: { type: 'string', required: true, maxLength: 64 },
-    receiptId: { type: 'string', maxLength: 64 },
-    formKey: { type: 'string', maxLength: 64 },
-    // [{ purpose, noticeId, noticeVersion, noticeHash, noticeLanguage }]
-    purposes: { type: 'json', required: true },
-    language: { type: 'string', maxLength: 16 },
-    requestedAt: { type: 'datetime', required: true },
-    mailSentAt: { type: 'datetime' },
-    confirmedAt: { type: 'datetime' },
-    expiresAt: { type: 'datetime', required: true },
-  },
+  singularName: 'confirmation',
+  pluralName: 'confirmations',
+  displayName: 'Double opt-in request',
+  description: 'Pending and answered confirmation mails (token hashes only).',
+  attributes: { ...linkRequestAttributes.request, ...linkRequestAttributes.times },
   // Experimental Strapi key (also used by @strapi/upload): column names, not attribute names.
   indexes: [
     { name: 'consent_confirmations_token_uq', columns: ['token_hash'], type: 'unique' },
     { name: 'consent_confirmations_subject_idx', columns: ['subject'] },
     { name: 'consent_confirmations_requested_idx', columns: ['requested_at'] },
   ],
-} as const;
+});

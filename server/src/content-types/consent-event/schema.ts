@@ -1,17 +1,12 @@
 import { ACTIONS, CHANNELS, LEGAL_BASES, METHODS, STATES } from '../../../../shared/contracts/domain';
-import { hiddenFromEditors } from '../visibility';
+import { defineContentType } from '../define';
 
-export default {
-  kind: 'collectionType',
+export default defineContentType({
   collectionName: 'consent_events',
-  info: {
-    singularName: 'consent-event',
-    pluralName: 'consent-events',
-    displayName: 'Consent event',
-    description: 'The append-only, hash-chained consent ledger.',
-  },
-  options: { draftAndPublish: false },
-  pluginOptions: hiddenFromEditors,
+  singularName: 'consent-event',
+  pluralName: 'consent-events',
+  displayName: 'Consent event',
+  description: 'The append-only, hash-chained consent ledger.',
   attributes: {
     seq: { type: 'biginteger', required: true },
     eventId: { type: 'string', required: true, maxLength: 64 },
@@ -50,4 +45,4 @@ export default {
     // The ledger explorer's date filters and the dashboard's counts span every purpose.
     { name: 'consent_events_time_idx', columns: ['occurred_at'] },
   ],
-} as const;
+});

@@ -1,17 +1,12 @@
 import { CHANNELS, LEGAL_BASES, STATES } from '../../../../shared/contracts/domain';
-import { hiddenFromEditors } from '../visibility';
+import { defineContentType } from '../define';
 
-export default {
-  kind: 'collectionType',
+export default defineContentType({
   collectionName: 'consent_states',
-  info: {
-    singularName: 'consent-state',
-    pluralName: 'consent-states',
-    displayName: 'Consent state',
-    description: 'Current state per subject, purpose and channel, derived from the ledger.',
-  },
-  options: { draftAndPublish: false },
-  pluginOptions: hiddenFromEditors,
+  singularName: 'consent-state',
+  pluralName: 'consent-states',
+  displayName: 'Consent state',
+  description: 'Current state per subject, purpose and channel, derived from the ledger.',
   attributes: {
     subject: { type: 'string', required: true, maxLength: 64 },
     purpose: { type: 'string', required: true, maxLength: 64 },
@@ -36,4 +31,4 @@ export default {
     // start. InnoDB and SQLite carry the key in every index anyway.
     { name: 'consent_states_purpose_idx', columns: ['purpose', 'channel', 'state'] },
   ],
-} as const;
+});

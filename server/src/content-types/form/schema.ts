@@ -1,17 +1,12 @@
 import { JURISDICTIONS } from '../../../../shared/contracts/domain';
-import { hiddenFromEditors } from '../visibility';
+import { defineContentType } from '../define';
 
-export default {
-  kind: 'collectionType',
+export default defineContentType({
   collectionName: 'consent_forms',
-  info: {
-    singularName: 'form',
-    pluralName: 'forms',
-    displayName: 'Consent form',
-    description: 'A collection point: the purposes a web form offers.',
-  },
-  options: { draftAndPublish: false },
-  pluginOptions: hiddenFromEditors,
+  singularName: 'form',
+  pluralName: 'forms',
+  displayName: 'Consent form',
+  description: 'A collection point: the purposes a web form offers.',
   attributes: {
     key: { type: 'string', required: true, unique: true, maxLength: 64 },
     name: { type: 'string', required: true },
@@ -33,4 +28,4 @@ export default {
   },
   // Experimental Strapi key (also used by @strapi/upload): column names, not attribute names.
   indexes: [{ name: 'consent_forms_key_uq', columns: ['key'], type: 'unique' }],
-} as const;
+});

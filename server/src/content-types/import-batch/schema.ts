@@ -1,21 +1,16 @@
-import { hiddenFromEditors } from '../visibility';
+import { defineContentType } from '../define';
 
 /**
  * Imports already recorded under a client reference (`POST /api/consent/events` with `reference`): a
  * retried call with the same source and reference writes nothing again and gets the first answer back
  * (J2, N7). Written in the same transaction as the import's events, under the ledger lock.
  */
-export default {
-  kind: 'collectionType',
+export default defineContentType({
   collectionName: 'consent_import_batches',
-  info: {
-    singularName: 'import-batch',
-    pluralName: 'import-batches',
-    displayName: 'Import batch',
-    description: 'Client references of recorded imports and their answers (idempotent retries).',
-  },
-  options: { draftAndPublish: false },
-  pluginOptions: hiddenFromEditors,
+  singularName: 'import-batch',
+  pluralName: 'import-batches',
+  displayName: 'Import batch',
+  description: 'Client references of recorded imports and their answers (idempotent retries).',
   attributes: {
     source: { type: 'string', required: true, maxLength: 64 },
     reference: { type: 'string', required: true, maxLength: 128 },
@@ -25,4 +20,4 @@ export default {
   },
   // Experimental Strapi key (also used by @strapi/upload): column names, not attribute names.
   indexes: [{ name: 'consent_import_batches_ref_uq', columns: ['source', 'reference'], type: 'unique' }],
-} as const;
+});

@@ -1,4 +1,4 @@
-import { hiddenFromEditors } from '../visibility';
+import { defineContentType } from '../define';
 
 /**
  * Signed checkpoints of the hash chain (docs/ledger.md, "Checkpoints"): after a verification that passed,
@@ -7,17 +7,12 @@ import { hiddenFromEditors } from '../visibility';
  * later verification starts from the newest checkpoint whose seal verifies instead of the first event.
  * Never updated or deleted (database/checkpoint-guard.ts); owned by the ledger service. No personal data.
  */
-export default {
-  kind: 'collectionType',
+export default defineContentType({
   collectionName: 'consent_ledger_checkpoints',
-  info: {
-    singularName: 'ledger-checkpoint',
-    pluralName: 'ledger-checkpoints',
-    displayName: 'Ledger checkpoint',
-    description: 'Signed positions of the verified hash chain (never changed).',
-  },
-  options: { draftAndPublish: false },
-  pluginOptions: hiddenFromEditors,
+  singularName: 'ledger-checkpoint',
+  pluralName: 'ledger-checkpoints',
+  displayName: 'Ledger checkpoint',
+  description: 'Signed positions of the verified hash chain (never changed).',
   attributes: {
     seq: { type: 'biginteger', required: true },
     eventId: { type: 'string', required: true, maxLength: 64 },
@@ -27,4 +22,4 @@ export default {
   },
   // The newest checkpoint is the one with the highest seq: one index lookup.
   indexes: [{ name: 'consent_ledger_checkpoints_seq_idx', columns: ['seq'] }],
-} as const;
+});

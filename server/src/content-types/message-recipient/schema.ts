@@ -1,4 +1,4 @@
-import { hiddenFromEditors } from '../visibility';
+import { defineContentType } from '../define';
 
 /**
  * One recipient of a message and what became of them (services/messages.ts, its only writer):
@@ -7,17 +7,12 @@ import { hiddenFromEditors } from '../visibility';
  * The claim is a conditional update, so two instances never take the same row; a row left `sending` by a
  * stopped instance is never sent again (domain/message-rules `recoveredStatus`).
  */
-export default {
-  kind: 'collectionType',
+export default defineContentType({
   collectionName: 'consent_message_recipients',
-  info: {
-    singularName: 'message-recipient',
-    pluralName: 'message-recipients',
-    displayName: 'Message recipient',
-    description: 'Recipients of consent-gated sends and their outcome.',
-  },
-  options: { draftAndPublish: false },
-  pluginOptions: hiddenFromEditors,
+  singularName: 'message-recipient',
+  pluralName: 'message-recipients',
+  displayName: 'Message recipient',
+  description: 'Recipients of consent-gated sends and their outcome.',
   attributes: {
     /** The message's id (a plain column, not a relation: read and written in pages with knex). */
     message: { type: 'integer', required: true },
@@ -47,4 +42,4 @@ export default {
     { name: 'consent_message_recipients_email_idx', columns: ['email'] },
     { name: 'consent_message_recipients_subject_idx', columns: ['subject'] },
   ],
-} as const;
+});

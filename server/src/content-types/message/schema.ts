@@ -1,21 +1,16 @@
-import { hiddenFromEditors } from '../visibility';
+import { defineContentType } from '../define';
 
 /**
  * A consent-gated send (`POST /api/consent/messages`, services/messages.ts, its only writer): the
  * template, the purpose it relies on, and who asked. Its recipients are rows of `consent_message_recipients`;
  * the counts are read from them, so a restart can never leave them out of step.
  */
-export default {
-  kind: 'collectionType',
+export default defineContentType({
   collectionName: 'consent_messages',
-  info: {
-    singularName: 'message',
-    pluralName: 'messages',
-    displayName: 'Message',
-    description: 'A consent-gated send and its template; one row per recipient in consent_message_recipients.',
-  },
-  options: { draftAndPublish: false },
-  pluginOptions: hiddenFromEditors,
+  singularName: 'message',
+  pluralName: 'messages',
+  displayName: 'Message',
+  description: 'A consent-gated send and its template; one row per recipient in consent_message_recipients.',
   attributes: {
     purpose: { type: 'string', required: true, maxLength: 64 },
     channel: { type: 'string', required: true, maxLength: 16 },
@@ -36,4 +31,4 @@ export default {
     addressesClearedAt: { type: 'datetime' },
   },
   indexes: [{ name: 'consent_messages_status_idx', columns: ['status'] }],
-} as const;
+});

@@ -1,17 +1,12 @@
 import { NOTICE_STATUSES } from '../../../../shared/contracts/domain';
-import { hiddenFromEditors } from '../visibility';
+import { defineContentType } from '../define';
 
-export default {
-  kind: 'collectionType',
+export default defineContentType({
   collectionName: 'consent_notices',
-  info: {
-    singularName: 'notice',
-    pluralName: 'notices',
-    displayName: 'Consent notice',
-    description: 'One version of the text shown for a purpose in one language.',
-  },
-  options: { draftAndPublish: false },
-  pluginOptions: hiddenFromEditors,
+  singularName: 'notice',
+  pluralName: 'notices',
+  displayName: 'Consent notice',
+  description: 'One version of the text shown for a purpose in one language.',
   attributes: {
     purpose: { type: 'string', required: true, maxLength: 64 },
     language: { type: 'string', required: true, maxLength: 16 },
@@ -33,4 +28,4 @@ export default {
     { name: 'consent_notices_version_uq', columns: ['purpose', 'language', 'version'], type: 'unique' },
     { name: 'consent_notices_status_idx', columns: ['purpose', 'language', 'status'] },
   ],
-} as const;
+});

@@ -1,17 +1,12 @@
 import { AUDIENCES, LEGAL_BASES, SECTORS } from '../../../../shared/contracts/domain';
-import { hiddenFromEditors } from '../visibility';
+import { defineContentType } from '../define';
 
-export default {
-  kind: 'collectionType',
+export default defineContentType({
   collectionName: 'consent_purposes',
-  info: {
-    singularName: 'purpose',
-    pluralName: 'purposes',
-    displayName: 'Consent purpose',
-    description: 'A reason for processing or contacting a person.',
-  },
-  options: { draftAndPublish: false },
-  pluginOptions: hiddenFromEditors,
+  singularName: 'purpose',
+  pluralName: 'purposes',
+  displayName: 'Consent purpose',
+  description: 'A reason for processing or contacting a person.',
   attributes: {
     key: { type: 'string', required: true, unique: true, maxLength: 64 },
     name: { type: 'string', required: true },
@@ -35,4 +30,4 @@ export default {
   },
   // Experimental Strapi key (also used by @strapi/upload): column names, not attribute names.
   indexes: [{ name: 'consent_purposes_key_uq', columns: ['key'], type: 'unique' }],
-} as const;
+});

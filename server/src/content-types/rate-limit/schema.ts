@@ -1,20 +1,15 @@
-import { hiddenFromEditors } from '../visibility';
+import { defineContentType } from '../define';
 
 /**
  * Hit counters of the public routes' rate limits, one row per bucket and time window. They live in the
  * database, not in process memory, so every Strapi instance behind a load balancer counts the same hits.
  */
-export default {
-  kind: 'collectionType',
+export default defineContentType({
   collectionName: 'consent_rate_limits',
-  info: {
-    singularName: 'rate-limit',
-    pluralName: 'rate-limits',
-    displayName: 'Rate limit window',
-    description: 'Hit counters of the public routes (shared by every instance).',
-  },
-  options: { draftAndPublish: false },
-  pluginOptions: hiddenFromEditors,
+  singularName: 'rate-limit',
+  pluralName: 'rate-limits',
+  displayName: 'Rate limit window',
+  description: 'Hit counters of the public routes (shared by every instance).',
   attributes: {
     // `<scope>:<keyed hash of the client or identifier>:<window number>`; 191 keeps it indexable on MySQL.
     bucket: { type: 'string', required: true, maxLength: 191 },
@@ -26,4 +21,4 @@ export default {
     { name: 'consent_rate_limits_bucket_uq', columns: ['bucket'], type: 'unique' },
     { name: 'consent_rate_limits_expiry_idx', columns: ['expires_at'] },
   ],
-} as const;
+});

@@ -1,16 +1,11 @@
-import { hiddenFromEditors } from '../visibility';
+import { defineContentType } from '../define';
 
-export default {
-  kind: 'collectionType',
+export default defineContentType({
   collectionName: 'consent_relationships',
-  info: {
-    singularName: 'relationship',
-    pluralName: 'relationships',
-    displayName: 'Consent relationship',
-    description: 'Evidence of a contract with a person: what a contract-basis purpose rests on.',
-  },
-  options: { draftAndPublish: false },
-  pluginOptions: hiddenFromEditors,
+  singularName: 'relationship',
+  pluralName: 'relationships',
+  displayName: 'Consent relationship',
+  description: 'Evidence of a contract with a person: what a contract-basis purpose rests on.',
   attributes: {
     subject: { type: 'string', required: true, maxLength: 64 },
     reference: { type: 'string', required: true, maxLength: 128 },
@@ -20,4 +15,4 @@ export default {
   },
   // Experimental Strapi key (also used by @strapi/upload): column names, not attribute names.
   indexes: [{ name: 'consent_relationships_subject_ref_uq', columns: ['subject', 'reference'], type: 'unique' }],
-} as const;
+});

@@ -1,21 +1,16 @@
-import { hiddenFromEditors } from '../visibility';
+import { defineContentType } from '../define';
 
 /**
  * Compliance reports as generated and signed (issue 22, R3). A report is evidence of what the ledger said
  * on the day it was made: never changed, never deleted (database/report-guard.ts). `body` is the JSON
  * exactly as signed, kept as text so its bytes, and so its SHA-256, survive every database.
  */
-export default {
-  kind: 'collectionType',
+export default defineContentType({
   collectionName: 'consent_reports',
-  info: {
-    singularName: 'report',
-    pluralName: 'reports',
-    displayName: 'Compliance report',
-    description: 'Signed compliance reports over a period and purposes (never changed).',
-  },
-  options: { draftAndPublish: false },
-  pluginOptions: hiddenFromEditors,
+  singularName: 'report',
+  pluralName: 'reports',
+  displayName: 'Compliance report',
+  description: 'Signed compliance reports over a period and purposes (never changed).',
   attributes: {
     reportId: { type: 'string', required: true, maxLength: 36 },
     periodFrom: { type: 'string', required: true, maxLength: 10 },
@@ -29,4 +24,4 @@ export default {
   },
   // Experimental Strapi key (also used by @strapi/upload): column names, not attribute names.
   indexes: [{ name: 'consent_reports_report_id_uq', columns: ['report_id'], type: 'unique' }],
-} as const;
+});

@@ -1,17 +1,12 @@
 import { AUDIENCES, JURISDICTIONS } from '../../../../shared/contracts/domain';
-import { hiddenFromEditors } from '../visibility';
+import { defineContentType } from '../define';
 
-export default {
-  kind: 'collectionType',
+export default defineContentType({
   collectionName: 'consent_subjects',
-  info: {
-    singularName: 'subject',
-    pluralName: 'subjects',
-    displayName: 'Consent subject',
-    description: 'A person known to the ledger, by pseudonym.',
-  },
-  options: { draftAndPublish: false },
-  pluginOptions: hiddenFromEditors,
+  singularName: 'subject',
+  pluralName: 'subjects',
+  displayName: 'Consent subject',
+  description: 'A person known to the ledger, by pseudonym.',
   attributes: {
     pseudonym: { type: 'string', required: true, unique: true, maxLength: 64 },
     emailHash: { type: 'string', maxLength: 64 },
@@ -36,4 +31,4 @@ export default {
     { name: 'consent_subjects_phone_idx', columns: ['phone_hash'] },
     { name: 'consent_subjects_external_idx', columns: ['external_id_hash'] },
   ],
-} as const;
+});

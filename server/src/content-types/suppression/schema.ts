@@ -1,17 +1,12 @@
 import { IDENTIFIER_TYPES, SUPPRESSION_CHANNELS, SUPPRESSION_REASONS } from '../../../../shared/contracts/domain';
-import { hiddenFromEditors } from '../visibility';
+import { defineContentType } from '../define';
 
-export default {
-  kind: 'collectionType',
+export default defineContentType({
   collectionName: 'consent_suppressions',
-  info: {
-    singularName: 'suppression',
-    pluralName: 'suppressions',
-    displayName: 'Suppression',
-    description: 'Do-not-contact entries by keyed hash of an identifier.',
-  },
-  options: { draftAndPublish: false },
-  pluginOptions: hiddenFromEditors,
+  singularName: 'suppression',
+  pluralName: 'suppressions',
+  displayName: 'Suppression',
+  description: 'Do-not-contact entries by keyed hash of an identifier.',
   attributes: {
     identifierHash: { type: 'string', required: true, maxLength: 64 },
     identifierType: { type: 'enumeration', enum: [...IDENTIFIER_TYPES], required: true },
@@ -28,4 +23,4 @@ export default {
       type: 'unique',
     },
   ],
-} as const;
+});

@@ -1,4 +1,4 @@
-import { hiddenFromEditors } from '../visibility';
+import { defineContentType } from '../define';
 
 /**
  * The webhook outbox (D6, D7): one row per committed ledger event and webhook subscribed to its
@@ -7,17 +7,12 @@ import { hiddenFromEditors } from '../visibility';
  * identifier: the body is built from the ledger and the subject at delivery time, so an erasure needs
  * nothing here.
  */
-export default {
-  kind: 'collectionType',
+export default defineContentType({
   collectionName: 'consent_webhook_deliveries',
-  info: {
-    singularName: 'webhook-delivery',
-    pluralName: 'webhook-deliveries',
-    displayName: 'Webhook delivery',
-    description: 'Outbox of consent webhook deliveries: pending, delivered or failed, with their attempts.',
-  },
-  options: { draftAndPublish: false },
-  pluginOptions: hiddenFromEditors,
+  singularName: 'webhook-delivery',
+  pluralName: 'webhook-deliveries',
+  displayName: 'Webhook delivery',
+  description: 'Outbox of consent webhook deliveries: pending, delivered or failed, with their attempts.',
   attributes: {
     /** Sent as `X-Consent-Delivery`, the same on every attempt: receivers dedupe on it (at-least-once). */
     deliveryId: { type: 'string', required: true, maxLength: 36 },
@@ -43,4 +38,4 @@ export default {
     { name: 'consent_webhook_deliveries_uq', columns: ['webhook_id', 'event_id'], type: 'unique' },
     { name: 'consent_webhook_deliveries_claim_idx', columns: ['claim_token'] },
   ],
-} as const;
+});
