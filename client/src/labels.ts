@@ -68,6 +68,10 @@ const TRANSLATED: Record<string, ConsentLabels> = {
   },
 };
 
+/** The hint under the parent's address, with the form's age of digital consent in it (G2). */
+export const parentHintFor = (labels: Pick<ConsentLabels, 'parentHint'>, threshold: number): string =>
+  labels.parentHint.replace('{threshold}', String(threshold));
+
 /** The labels for a form's locale (`de-AT` reads German). */
 export const labelsFor = (locale: string): ConsentLabels =>
   TRANSLATED[locale] ?? TRANSLATED[locale.split('-')[0]] ?? defaultLabels;

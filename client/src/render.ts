@@ -1,5 +1,5 @@
 import { needsParent, type ConsentForm, type ConsentFormState } from './consent-form';
-import { defaultLabels, type ConsentLabels } from './labels';
+import { defaultLabels, parentHintFor, type ConsentLabels } from './labels';
 import { purposeView, type PurposeView } from './view';
 
 const el = (tag: string, attrs: Record<string, string> = {}, text?: string | null) => {
@@ -98,11 +98,7 @@ const ageNode = (state: ConsentFormState, form: ConsentForm, words: ConsentLabel
     form.setParentEmail
   );
   parent.append(
-    el(
-      'span',
-      { class: 'consent-small' },
-      ` ${words.parentHint.replace('{threshold}', String(state.definition!.ageQuestion!.threshold))}`
-    )
+    el('span', { class: 'consent-small' }, ` ${parentHintFor(words, state.definition!.ageQuestion!.threshold)}`)
   );
   parent.hidden = !needsParent(state);
   const age = field('consent-age', 'number', words.age, state.age, state.fieldErrors.age, (value) => {

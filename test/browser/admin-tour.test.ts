@@ -120,7 +120,32 @@ it('the form editor opens the kids club’s form, offered to children', async ()
   await page.getByRole('heading', { name: 'Kids club', exact: true }).first().waitFor();
   // The purpose loaded into the form and its preview, not only the page around it.
   await page.getByText('Kids club news').first().waitFor();
+  // G1, G2: the preview asks what the children's form asks: the age, then a parent's address and when.
+  const preview = page.getByTestId('form-preview');
+  await preview.getByLabel('Your age', { exact: true }).waitFor({ state: 'visible' });
+  await preview.getByLabel('Email address of a parent or guardian', { exact: true }).waitFor({ state: 'visible' });
+  await preview.getByText('Under 15, a parent or guardian must agree', { exact: false }).waitFor();
   await shoot('admin-form-kids-club');
+});
+
+it('the kids club’s preview in German has the fields and labels of the German form, the age first', async () => {
+  await page.goto(`${base}/demo?form=kids-club&locale=de`);
+  const labels = (await page.locator('fieldset.age label').allTextContents()).map((l) => l.trim());
+  expect(labels).toEqual(['Dein Alter', 'E-Mail-Adresse eines Elternteils']);
+  const hint = (await page.locator('fieldset.age p').textContent())!.trim();
+
+  await page.goto(`${base}/admin/plugins/consent/forms/kids-club`);
+  await page.getByLabel(/^Language\*?$/).fill('de');
+  const preview = page.getByTestId('form-preview').and(page.locator('[lang="de"]'));
+  await preview.getByText('Kids club', { exact: false }).first().waitFor();
+  for (const label of labels) await preview.getByLabel(label, { exact: true }).waitFor({ state: 'visible' });
+  await preview.getByText(hint, { exact: true }).waitFor();
+  // The age is asked before the choices, as on the form.
+  const order = await preview.evaluate((root) =>
+    [...root.querySelectorAll('input[name="age"], input[type="checkbox"]')].map((input) => input.getAttribute('name'))
+  );
+  expect(order[0]).toBe('age');
+  expect(order.length).toBeGreaterThan(1);
 });
 
 it('the ledger lists the sign-up’s events', async () => {

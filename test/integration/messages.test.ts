@@ -204,7 +204,16 @@ describe('D1, D4, E1–E6: a send to 1,000 people reaches exactly those eligible
         { subject: { email: emailOf(0) }, purposes: ['newsletter'] },
         { method: 'form', actor: 'subject', source: 'test' }
       );
-    await runWorker();
+    // The UPDATEs marking rows `sent`: one per slice of mails handed to the provider together, not one per mail.
+    let sentUpdates = 0;
+    const listen = (q: { sql: string; bindings?: unknown[] }) => {
+      if (/^update/i.test(q.sql) && q.sql.includes(TABLE.messageRecipient) && q.bindings?.[0] === 'sent')
+        sentUpdates += 1;
+    };
+    knex().on('query', listen);
+    await runWorker().finally(() => knex().off('query', listen));
+    // Batches of 200 by position, sent in slices of 25: 199 eligible (reader0 withdrew), 200, 200, then 50.
+    expect(sentUpdates).toBe(8 + 8 + 8 + 2);
 
     const job = (await get(`/api/consent/messages/${id}?pageSize=1000`)).body.data;
     expect(job.status).toBe('done');
@@ -248,6 +257,12 @@ describe('D1, D4, E1–E6: a send to 1,000 people reaches exactly those eligible
       )
     ).toBe(true);
     expect(await count(TABLE.messageRecipient, { message: id, status: 'sent' })).toBe(SUBSCRIBED - 1);
+    // Each sent row names its own person and time, those of its event (one statement marks a slice).
+    const at = (v: unknown) => new Date(v as string).getTime();
+    const rows = await knex()(TABLE.messageRecipient).where({ message: id, status: 'sent' });
+    expect(rows.map((r: { subject: string; sent_at: unknown }) => `${r.subject} ${at(r.sent_at)}`).sort()).toEqual(
+      events.map((e: { subject: string; occurred_at: unknown }) => `${e.subject} ${at(e.occurred_at)}`).sort()
+    );
     expect(
       await knex()(TABLE.messageRecipient).where({ message: id, status: 'sent' }).whereNull('recorded_at').first()
     ).toBeUndefined();
@@ -416,6 +431,53 @@ describe('At most once: a restart never sends a row twice', () => {
       await second.stop();
       app.strapi.config.set('plugin::consent.messages.batchSize', 200);
     }
+  });
+
+  it('C8: a row another instance took back while its mail was out is left failed, without an event; the rest of its slice is recorded sent', async () => {
+    smtp.mails.length = 0;
+    // While the mail to reader31 is out, a recovering instance finds the row stale: `interrupted`, unclaimed.
+    // In place before the send is queued: queuing wakes this instance's worker.
+    const email = app.strapi.plugin('email').service('email');
+    const send = email.send;
+    email.send = async (options: { to: string }) => {
+      if (options.to === emailOf(31))
+        await knex()(TABLE.messageRecipient)
+          .where({ email: emailOf(31), status: 'sending' })
+          .update({ status: 'failed', claim: null, reasons: JSON.stringify(['interrupted']) });
+      return send.call(email, options);
+    };
+    let id: number;
+    try {
+      const res = await post({
+        purpose: 'newsletter',
+        channel: 'email',
+        recipients: [30, 31, 32].map((i) => ({ email: emailOf(i) })),
+        template: TEMPLATE,
+      });
+      id = res.body.data.id as number;
+      await runWorker();
+    } finally {
+      email.send = send;
+    }
+    const job = (await get(`/api/consent/messages/${id}`)).body.data;
+    expect(job).toMatchObject({ status: 'done', counts: { total: 3, sent: 2, skipped: 0, failed: 1 } });
+    expect(job.recipients.map((r: { status: string; reasons?: string[] }) => [r.status, r.reasons ?? null])).toEqual([
+      ['sent', null],
+      ['failed', ['interrupted']],
+      ['sent', null],
+    ]);
+    const evidence = (e: { evidence: unknown }) =>
+      typeof e.evidence === 'string' ? JSON.parse(e.evidence) : e.evidence;
+    const events = (await knex()(TABLE.event).where({ action: 'contacted', purpose: 'newsletter' })).filter(
+      (e: { evidence: unknown }) => evidence(e).message === id
+    );
+    const sent = await knex()(TABLE.messageRecipient)
+      .where({ message: id, status: 'sent' })
+      .whereNotNull('recorded_at');
+    expect(sent).toHaveLength(2);
+    expect(events.map((e: { subject: string }) => e.subject).sort()).toEqual(
+      sent.map((r: { subject: string }) => r.subject).sort()
+    );
   });
 });
 

@@ -36,3 +36,9 @@ it('every literal message id used in the admin code is in en.json', () => {
   }
   expect([...used].filter((id) => !(id in en))).toEqual([]);
 });
+
+it('German names the ledger one way, "Register" as on its page, never "Ledger"', () => {
+  const de: Record<string, string> = load('de');
+  expect(de['ledger.title']).toBe('Register');
+  expect(Object.entries(de).filter(([, text]) => /ledger/i.test(text))).toEqual([]);
+});

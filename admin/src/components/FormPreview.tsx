@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { Box, Flex, Typography } from '@strapi/design-system';
 import { useFetchClient } from '@strapi/strapi/admin';
 import type { FormInput, PreviewForm } from '../../../shared/contracts/forms';
-import { labelsFor } from '../../../client/src/labels';
+import { labelsFor, parentHintFor } from '../../../client/src/labels';
 import { purposeView } from '../../../client/src/view';
 import { untouchedState } from '../../../client/src/consent-form';
 import { useOfferText } from './OfferTable';
@@ -80,6 +80,41 @@ const FormPreview = ({ preview, names }: { preview: Preview | null; names: Recor
               style={{ width: '100%', padding: 6, border: '1px solid #aaa', borderRadius: 4 }}
             />
           </label>
+          {/*
+           * A form offered to children (G1, G2): the age before the choices, then the parent's address with
+           * its hint, in the client's words. The public client shows the address once a typed age is below
+           * the threshold; the preview's fields take no input, so it shows both, as the hosted demo page does.
+           */}
+          {preview.ageQuestion && (
+            <fieldset
+              data-testid="preview-age"
+              style={{ border: '1px solid #ccc', borderRadius: 6, margin: '0 0 12px', padding: '8px 12px' }}
+            >
+              <label style={{ display: 'block', marginBottom: 8 }}>
+                {labels.age}{' '}
+                <input
+                  type="number"
+                  name="age"
+                  min={0}
+                  max={120}
+                  disabled
+                  style={{ width: '6em', padding: 6, border: '1px solid #aaa', borderRadius: 4 }}
+                />
+              </label>
+              <label style={{ display: 'block' }}>
+                {labels.parentEmail}{' '}
+                <input
+                  type="email"
+                  name="parentEmail"
+                  disabled
+                  style={{ width: '100%', padding: 6, border: '1px solid #aaa', borderRadius: 4 }}
+                />
+              </label>
+              <p style={{ ...gap, fontSize: 13, color: '#555' }}>
+                {parentHintFor(labels, preview.ageQuestion.threshold)}
+              </p>
+            </fieldset>
+          )}
           {preview.purposes.map((purpose) => {
             const view = purposeView(state, purpose, labels, 'preview');
             const single = view.choosable && !view.boxes;

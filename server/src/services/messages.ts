@@ -378,24 +378,55 @@ const messages = ({ strapi }: { strapi: Core.Strapi }) => {
   const legalBasisOf = async (job: JobRow): Promise<string> =>
     (await getService('purposes').byKeys([job.purpose])).get(job.purpose)?.legalBasis ?? 'consent';
 
-  /** A slice's outcomes: sent rows with their person and time, failed ones, and the `contacted` events, at once. */
+  /**
+   * Marks `sent` the rows of `page` still held by `claim`, each with its own person and time, in one
+   * statement: the per-row values are `CASE id WHEN … THEN …` (its `ELSE` the column itself, so PostgreSQL
+   * types the bound values as the column's, as it would in a plain update). Answers the mails whose row it
+   * marked. A row another instance recovered meanwhile (claim cleared, recorded `interrupted`) is not
+   * matched; when the count says some were not, the rows that now hold `claim` as `sent` are read back, in
+   * this transaction, which keeps the ones it marked locked until it commits.
+   */
+  const markSent = async (page: SentMail[], claim: string): Promise<SentMail[]> => {
+    const byId = (column: string, value: (o: SentMail) => unknown) =>
+      knex().raw(`CASE id ${page.map(() => 'WHEN ? THEN ?').join(' ')} ELSE ${column} END`, [
+        ...page.flatMap((o) => [o.id, value(o)]),
+      ]);
+    const ids = page.map((o) => o.id);
+    const marked = await onTable(strapi, TABLE.messageRecipient, (q) =>
+      q
+        .whereIn('id', ids)
+        .where({ claim })
+        .update({
+          status: 'sent',
+          subject: byId('subject', (o) => o.subject),
+          sent_at: byId('sent_at', (o) => o.sentAt),
+          updated_at: new Date(),
+        })
+    );
+    if (Number(marked) === page.length) return page;
+    const mine: { id: number | string }[] = await onTable(strapi, TABLE.messageRecipient, (q) =>
+      q.select('id').whereIn('id', ids).where({ claim, status: 'sent' })
+    );
+    const kept = new Set(mine.map((r) => Number(r.id)));
+    return page.filter((o) => kept.has(o.id));
+  };
+
+  /**
+   * A slice's outcomes: sent rows with their person and time, failed ones, and the `contacted` events, at
+   * once, in this order. One UPDATE per status (per 500 rows), not one per mail.
+   */
   const settle = (job: JobRow, basis: string, claim: string, outcomes: (SentMail & { ok: boolean })[]) =>
     strapi.db.transaction(async () => {
       const sent: SentMail[] = [];
+      const delivered = outcomes.filter((o) => o.ok);
       const failed = outcomes.filter((o) => !o.ok).map((o) => o.id);
-      for (const o of outcomes.filter((x) => x.ok)) {
-        // Still ours: a row another instance recovered meanwhile (recorded `interrupted`) gets no event.
-        const mine = await onTable(strapi, TABLE.messageRecipient, (q) =>
-          q
-            .where({ id: o.id, claim })
-            .update({ status: 'sent', subject: o.subject, sent_at: o.sentAt, updated_at: o.sentAt })
-        );
-        if (Number(mine) > 0) sent.push(o);
-      }
-      if (failed.length) {
+      // Still ours: a row another instance recovered meanwhile (recorded `interrupted`) gets no event.
+      for (let i = 0; i < delivered.length; i += INSERT_PAGE)
+        sent.push(...(await markSent(delivered.slice(i, i + INSERT_PAGE), claim)));
+      for (let i = 0; i < failed.length; i += INSERT_PAGE) {
         await onTable(strapi, TABLE.messageRecipient, (q) =>
           q
-            .whereIn('id', failed)
+            .whereIn('id', failed.slice(i, i + INSERT_PAGE))
             .where({ claim })
             .update({ status: 'failed', reasons: JSON.stringify([FAILURE_REASONS.provider]), updated_at: new Date() })
         );
