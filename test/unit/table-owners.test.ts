@@ -63,17 +63,6 @@ export const tablesNamed = (source: string): Set<Key> => {
 /** Files (under server/src) that may name every table: the definitions themselves. */
 const DEFINITIONS = [/^content-types\//, /^constants\.ts$/];
 
-/**
- * Reads (and one write) not yet behind their owner: each a TODO of issue 19. The test also fails when an
- * entry is no longer needed, so the list only shrinks.
- */
-const EXCEPTIONS: Record<string, Key[]> = {
-  // TODO(issue 19 part 2, reads left): each a read of another owner's table, to become a named read of
-  // that owner (same statements, same transaction). Hot paths first checked with `node bench/trace.mjs`.
-  'services/audiences.ts': ['state', 'subject', 'suppression'],
-  'services/eligibility.ts': ['event', 'form', 'state', 'subject'],
-};
-
 const sources = (dir = SRC): string[] =>
   fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const file = path.join(dir, entry.name);
@@ -81,18 +70,14 @@ const sources = (dir = SRC): string[] =>
     return /\.tsx?$/.test(entry.name) ? [path.relative(SRC, file).split(path.sep).join('/')] : [];
   });
 
-/** Every naming of a table by a module that neither owns it, helps its owner, nor is an exception. */
-export const offences = (
-  files: { file: string; source: string }[],
-  owners: Ownership[],
-  exceptions: Record<string, Key[]> = {}
-): string[] =>
+/** Every naming of a table by a module that neither owns it nor helps its owner. */
+export const offences = (files: { file: string; source: string }[], owners: Ownership[]): string[] =>
   files.flatMap(({ file, source }) => {
     if (DEFINITIONS.some((d) => d.test(file))) return [];
     return [...tablesNamed(source)].flatMap((key) => {
       const row = owners.find((o) => o.key === key);
       if (!row) return [`${file} names ${TABLE[key]}, which has no row in docs/architecture.md`];
-      if (row.owners.includes(file) || exceptions[file]?.includes(key)) return [];
+      if (row.owners.includes(file)) return [];
       return [`${file} names ${row.table}, owned by ${row.owners[0]}: call the owner instead`];
     });
   });
@@ -109,17 +94,7 @@ describe('each table has one owner (issue 19 part 2)', () => {
   });
 
   it('no module other than its owner names a table', () => {
-    expect(offences(files, owners, EXCEPTIONS)).toEqual([]);
-  });
-
-  it('every remaining exception is still needed (the list only shrinks)', () => {
-    const stale = Object.entries(EXCEPTIONS).flatMap(([file, keys]) => {
-      const source = files.find((f) => f.file === file)?.source;
-      if (source === undefined) return [`${file}: no such file`];
-      const named = tablesNamed(source);
-      return keys.filter((k) => !named.has(k)).map((k) => `${file}: ${k}`);
-    });
-    expect(stale).toEqual([]);
+    expect(offences(files, owners)).toEqual([]);
   });
 
   describe('the checker', () => {

@@ -9,7 +9,6 @@ import {
 } from '../../../shared/contracts/audiences';
 import type { Channel, Jurisdiction } from '../../../shared/contracts/domain';
 import type { Eligibility } from '../../../shared/contracts/eligibility';
-import { TABLE } from '../constants';
 import { rowArrays } from '../database/row-arrays';
 import { screenedBySuppression } from '../domain/contact-rules';
 import { csvRow } from '../utils/csv';
@@ -128,8 +127,6 @@ export const formatMember = (member: AudienceMember, format: AudienceFormat): st
  * Erased people, and people whose unconfirmed address was forgotten, have no identifier: never listed.
  */
 const audiences = ({ strapi }: { strapi: Core.Strapi }) => {
-  const knex = () => strapi.db.connection;
-
   /**
    * Whether the person `s` has a suppression entry on any stored hash for this channel (or all channels),
    * read in the page's own query: three index probes in the database per person, where asking for the
@@ -137,27 +134,13 @@ const audiences = ({ strapi }: { strapi: Core.Strapi }) => {
    * all the hashes they are known by, that is with a single secret: after a rotation, hashes under the
    * previous secrets are derived from the identifiers in clear, which SQL cannot do.
    */
-  const suppressedColumn = (channel: Channel) =>
-    knex().raw('exists (select 1 from ?? as x where x.identifier_hash in (??, ??, ??) and x.channel in (?, ?))', [
-      TABLE.suppression,
-      ...HASH_COLUMNS,
-      channel,
-      'all',
-    ]);
+  const suppressedColumn = (channel: Channel) => getService('suppression').existsOn(HASH_COLUMNS, channel);
 
   /** The stored hashes of the people a page flagged, for checkPage to read their entries by. */
   const readHashes = async (rows: PageRow[]) => {
     const wanted = rows.filter((r) => r.suppressed);
     if (wanted.length === 0) return;
-    const found = await rowArrays(
-      strapi,
-      knex()({ s: TABLE.subject })
-        .select(['s.pseudonym', ...HASH_COLUMNS])
-        .whereIn(
-          's.pseudonym',
-          wanted.map((r) => r.pseudonym)
-        )
-    );
+    const found = await getService('subjects').storedHashesOf(wanted.map((r) => r.pseudonym));
     const byPseudonym = new Map(found.map((f) => [f[0] as string, f]));
     for (const row of wanted) {
       const f = byPseudonym.get(row.pseudonym);
@@ -182,17 +165,12 @@ const audiences = ({ strapi }: { strapi: Core.Strapi }) => {
     screening: Screening,
     after: number | string
   ): Promise<PageRow[]> => {
+    const subjects = getService('subjects');
     const query = consent
-      ? knex()({ st: TABLE.state })
-          .join({ s: TABLE.subject }, 's.pseudonym', 'st.subject')
+      ? subjects
+          .joinHolders(getService('ledger').grantedStatesPage('st', purpose, channel, after), 'st.subject')
           .select([...PERSON_COLUMNS, 'st.id', ...STATE_COLUMNS])
-          .where({ 'st.purpose': purpose, 'st.channel': channel, 'st.state': 'granted' })
-          .andWhere('st.id', '>', after)
-          .orderBy('st.id', 'asc')
-      : knex()({ s: TABLE.subject })
-          .select([...PERSON_COLUMNS, 's.id'])
-          .where('s.id', '>', after)
-          .orderBy('s.id', 'asc');
+      : subjects.pageAfter(after).select([...PERSON_COLUMNS, 's.id']);
     query
       .whereNull('s.erased_at')
       .where((q) => q.whereNotNull('s.email').orWhereNotNull('s.phone').orWhereNotNull('s.external_id'))

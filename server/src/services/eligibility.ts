@@ -3,8 +3,7 @@ import { errors } from '@strapi/utils';
 import type { Audience, Channel, Jurisdiction, SuppressionReason } from '../../../shared/contracts/domain';
 import type { Eligibility, SubjectRef } from '../../../shared/contracts/eligibility';
 import type { ConsentConfig } from '../config';
-import { PLUGIN_ID, TABLE, UID } from '../constants';
-import { onTable } from '../database/in-transaction';
+import { PLUGIN_ID } from '../constants';
 import { fromStateColumns, STATE_COLUMNS } from '../database/ledger-rows';
 import { subjectColumns } from '../database/subject-rows';
 import { screenedBySuppression, type SoftOptInEvidence } from '../domain/contact-rules';
@@ -151,17 +150,10 @@ const eligibility = ({ strapi }: { strapi: Core.Strapi }) => {
       ...Object.fromEntries(STATE_COLUMNS.map((column) => [`${STATE_PREFIX}${column}`, `st.${column}`])),
     };
     const out: { subject: SubjectInfo; state: StateRow | null }[] = [];
+    const ledger = getService('ledger');
     for (const part of chunks([...new Set(values)])) {
-      const rows = await onTable(strapi, `${TABLE.subject} as s`, (q) =>
-        q
-          .select(select)
-          .leftJoin(`${TABLE.state} as st`, (join) =>
-            join
-              .on('st.subject', '=', 's.pseudonym')
-              .andOnVal('st.purpose', '=', purpose)
-              .andOnVal('st.channel', '=', channel)
-          )
-          .whereIn(`s.${SUBJECT_COLUMNS[attribute]}`, part)
+      const rows = await getService('subjects').readWhere(attribute, part, (q) =>
+        ledger.joinStates(q.select(select), 'st', 's.pseudonym', purpose, channel)
       );
       for (const row of rows as Record<string, unknown>[]) {
         const subject: Record<string, unknown> = {};
@@ -235,10 +227,8 @@ const eligibility = ({ strapi }: { strapi: Core.Strapi }) => {
   const statesOf = async (pseudonyms: string[], purpose: string, channel: Channel) => {
     const map = new Map<string, StateRow>();
     for (const part of chunks([...new Set(pseudonyms)])) {
-      const rows = await onTable(strapi, TABLE.state, (q) =>
-        q.select(STATE_COLUMNS).where({ purpose, channel }).whereIn('subject', part)
-      );
-      for (const row of rows as Record<string, unknown>[])
+      const rows = await getService('ledger').statesFor(part, purpose, channel);
+      for (const row of rows)
         map.set(row.subject as string, { subject: row.subject as string, ...fromStateColumns(row) });
     }
     return map;
@@ -258,12 +248,9 @@ const eligibility = ({ strapi }: { strapi: Core.Strapi }) => {
       .filter((s): s is StateRow => !!s && s.state === 'granted' && s.lastEventSeq != null);
     const wanted = [...new Set([...revoked, ...parental])];
     for (const part of chunks(wanted)) {
-      const events: { seq: number | string; evidence: unknown; actor: string }[] = await strapi.db
-        .query(UID.event)
-        .findMany({
-          select: ['seq', 'evidence', 'actor'],
-          where: { seq: { $in: [...new Map(part.map((s) => [String(s.lastEventSeq), s.lastEventSeq])).values()] } },
-        });
+      const events = await getService('ledger').lastEventFacts([
+        ...new Map(part.map((s) => [String(s.lastEventSeq), s.lastEventSeq!])).values(),
+      ]);
       const bySeq = new Map(events.map((e) => [String(e.seq), e]));
       for (const s of part) {
         const event = bySeq.get(String(s.lastEventSeq));
@@ -303,12 +290,7 @@ const eligibility = ({ strapi }: { strapi: Core.Strapi }) => {
   const softOptInOf = async (pseudonyms: string[], purpose: string, channel: Channel) => {
     const latest = new Map<string, { seq: number; evidence: SoftOptInEvidence }>();
     for (const part of chunks([...new Set(pseudonyms)])) {
-      const rows: { subject: string; seq: number | string; evidence: unknown }[] = await strapi.db
-        .query(UID.event)
-        .findMany({
-          select: ['subject', 'seq', 'evidence'],
-          where: { purpose, channel, subject: { $in: part }, evidence: { $notNull: true } },
-        });
+      const rows = await getService('ledger').evidenceOf(part, purpose, channel);
       for (const row of rows) {
         const evidence = json(row.evidence);
         const softOptIn = (evidence as { softOptIn?: unknown } | null)?.softOptIn;
@@ -345,23 +327,14 @@ const eligibility = ({ strapi }: { strapi: Core.Strapi }) => {
     if (wanted.size === 0) return out;
     const rows: (Record<string, unknown> & { subject: string })[] = [];
     for (const part of chunks([...wanted])) {
-      rows.push(
-        ...(await strapi.db.query(UID.event).findMany({
-          select: ['subject', 'seq', 'action', 'state', 'method', 'channel', 'noticeId', 'formKey', 'occurredAt'],
-          where: { purpose: purpose.key, channel, subject: { $in: part } },
-        }))
-      );
+      rows.push(...(await getService('ledger').grantEvidenceOf(part, purpose.key, channel)));
     }
     // Double opt-in applies to a form grant by the purpose's setting or its form's (an unknown form: assume it did).
     const formKeys = [...new Set(rows.map((r) => r.formKey as string | null).filter((k): k is string => !!k))];
-    const formDoi = new Map<string, boolean>();
-    if (formKeys.length && channel === 'email' && !purpose.doubleOptIn) {
-      const forms: { key: string; doubleOptIn: boolean }[] = await strapi.db.query(UID.form).findMany({
-        select: ['key', 'doubleOptIn'],
-        where: { key: { $in: formKeys } },
-      });
-      for (const f of forms) formDoi.set(f.key, !!f.doubleOptIn);
-    }
+    const formDoi =
+      formKeys.length && channel === 'email' && !purpose.doubleOptIn
+        ? await getService('forms').doubleOptInOf(formKeys)
+        : new Map<string, boolean>();
     const bySubject = new Map<string, GrantEvidenceEvent[]>();
     for (const r of rows) {
       const formKey = r.formKey as string | null;

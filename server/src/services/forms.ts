@@ -115,6 +115,16 @@ const forms = ({ strapi }: { strapi: Core.Strapi }) => {
       }
     },
 
+    /** Whether each of these forms asks for double opt-in, by key (a key no form has is left out). */
+    async doubleOptInOf(keys: string[]): Promise<Map<string, boolean>> {
+      if (keys.length === 0) return new Map();
+      const rows: { key: string; doubleOptIn: boolean }[] = await query().findMany({
+        select: ['key', 'doubleOptIn'],
+        where: { key: { $in: keys } },
+      });
+      return new Map(rows.map((f) => [f.key, !!f.doubleOptIn]));
+    },
+
     /** Where a plain HTML form post is sent after it was recorded (null: show the plugin's own page). */
     async successUrl(key: string): Promise<string | null> {
       return (await query().findOne({ where: { key }, select: ['successUrl'] }))?.successUrl ?? null;

@@ -544,6 +544,79 @@ const ledger = ({ strapi }: { strapi: Core.Strapi }) => {
       });
     },
 
+    // Eligibility's and audiences' reads (services/eligibility.ts, services/audiences.ts): a check's hot
+    // path, so knex in the caller's transaction, one statement per call (callers send at most 500 people).
+
+    /**
+     * Adds each person's state for this purpose and channel to a query of people, as `alias`, matched on
+     * the column `on` (a left join: a person without one keeps nulls). A check reads a person and their
+     * state in one statement this way, where a lookup then a state read made two.
+     */
+    joinStates(query: QueryBuilder, alias: string, on: string, purpose: string, channel: string): QueryBuilder {
+      return query.leftJoin(`${TABLE.state} as ${alias}`, (join) =>
+        join
+          .on(`${alias}.subject`, '=', on)
+          .andOnVal(`${alias}.purpose`, '=', purpose)
+          .andOnVal(`${alias}.channel`, '=', channel)
+      );
+    },
+
+    /** These people's states for one purpose and channel, in column form (database/ledger-rows STATE_COLUMNS). */
+    async statesFor(pseudonyms: string[], purpose: string, channel: string): Promise<Record<string, unknown>[]> {
+      if (pseudonyms.length === 0) return [];
+      return onTable(strapi, TABLE.state, (q) =>
+        q.select(STATE_COLUMNS).where({ purpose, channel }).whereIn('subject', pseudonyms)
+      );
+    },
+
+    /**
+     * A page of the `granted` states of one purpose and channel, as `alias`, in id order after `after`
+     * (audiences: the planner walks the states by id, so each page costs the same however far in). The
+     * caller selects the columns and joins the people (subjects.joinHolders).
+     */
+    grantedStatesPage(alias: string, purpose: string, channel: string, after: number | string): QueryBuilder {
+      return knex()({ [alias]: TABLE.state })
+        .where({ [`${alias}.purpose`]: purpose, [`${alias}.channel`]: channel, [`${alias}.state`]: 'granted' })
+        .andWhere(`${alias}.id`, '>', after)
+        .orderBy(`${alias}.id`, 'asc');
+    },
+
+    /** What eligibility reads of the event that last changed a state: its evidence and actor, by `seq`. */
+    async lastEventFacts(
+      seqs: (number | string)[]
+    ): Promise<{ seq: number | string; evidence: unknown; actor: string }[]> {
+      if (seqs.length === 0) return [];
+      return strapi.db
+        .query(UID.event)
+        .findMany({ select: ['seq', 'evidence', 'actor'], where: { seq: { $in: seqs } } });
+    },
+
+    /** These people's events for one purpose and channel that carry evidence (soft opt-in, C1). */
+    async evidenceOf(
+      pseudonyms: string[],
+      purpose: string,
+      channel: string
+    ): Promise<{ subject: string; seq: number | string; evidence: unknown }[]> {
+      if (pseudonyms.length === 0) return [];
+      return strapi.db.query(UID.event).findMany({
+        select: ['subject', 'seq', 'evidence'],
+        where: { purpose, channel, subject: { $in: pseudonyms }, evidence: { $notNull: true } },
+      });
+    },
+
+    /** These people's events for one purpose and channel, with what `ownGrantAt` weighs (domain/suppression-rules). */
+    async grantEvidenceOf(
+      pseudonyms: string[],
+      purpose: string,
+      channel: string
+    ): Promise<(Record<string, unknown> & { subject: string })[]> {
+      if (pseudonyms.length === 0) return [];
+      return strapi.db.query(UID.event).findMany({
+        select: ['subject', 'seq', 'action', 'state', 'method', 'channel', 'noticeId', 'formKey', 'occurredAt'],
+        where: { purpose, channel, subject: { $in: pseudonyms } },
+      });
+    },
+
     /** How many of a person's states are in one of these states (subjects.forgetIfUnneeded). */
     async countStatesOf(subject: string, states: string[]): Promise<number> {
       return strapi.db.query(UID.state).count({ where: { subject, state: { $in: states } } });

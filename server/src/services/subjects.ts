@@ -5,7 +5,8 @@ import type { ConsentConfig } from '../config';
 import { PLUGIN_ID, TABLE, UID } from '../constants';
 import { documentIds } from '../database/document-id';
 import { orderedId } from '../database/ordered-id';
-import { onTable } from '../database/in-transaction';
+import { onTable, type QueryBuilder } from '../database/in-transaction';
+import { rowArrays } from '../database/row-arrays';
 import { SUBJECT_COLUMNS as COLUMNS } from '../database/subject-rows';
 import { writeAll, type TableWrite } from '../database/write-all';
 import { staleHashes } from '../domain/key-ring';
@@ -476,6 +477,43 @@ const subjects = ({ strapi }: { strapi: Core.Strapi }) => {
         select: ['pseudonym', 'email', 'phone', 'externalId'],
         where: { pseudonym: { $in: pseudonyms } },
       });
+    },
+
+    // Eligibility's and audiences' reads: knex, in the caller's transaction, one statement each.
+
+    /**
+     * The people whose attribute `by` is one of `values`, as `s`, with what `extend` selects and adds to
+     * the same statement (eligibility joins each one's state: ledger.joinStates).
+     */
+    async readWhere(
+      by: keyof typeof COLUMNS,
+      values: string[],
+      extend: (query: QueryBuilder) => QueryBuilder
+    ): Promise<Record<string, unknown>[]> {
+      if (values.length === 0) return [];
+      return onTable(strapi, `${TABLE.subject} as s`, (q) => extend(q.whereIn(`s.${COLUMNS[by]}`, values)));
+    },
+
+    /** Every person, as `s`, in id order after `after`: a page of audiences for a purpose nobody opts in to. */
+    pageAfter(after: number | string): QueryBuilder {
+      return strapi.db.connection({ s: TABLE.subject }).where('s.id', '>', after).orderBy('s.id', 'asc');
+    },
+
+    /** Joins to `query` the person its column `on` names, as `s` (audiences: a granted state's holder). */
+    joinHolders(query: QueryBuilder, on: string): QueryBuilder {
+      return query.join({ s: TABLE.subject }, 's.pseudonym', on);
+    },
+
+    /** These people's stored hashes as arrays: pseudonym, email hash, phone hash, external id hash. */
+    async storedHashesOf(pseudonyms: string[]): Promise<unknown[][]> {
+      if (pseudonyms.length === 0) return [];
+      return rowArrays(
+        strapi,
+        strapi.db
+          .connection({ s: TABLE.subject })
+          .select(['s.pseudonym', 's.email_hash', 's.phone_hash', 's.external_id_hash'])
+          .whereIn('s.pseudonym', pseudonyms)
+      );
     },
 
     // The retention jobs' reads (services/retention.ts): each one query, in the caller's transaction when

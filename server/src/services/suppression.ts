@@ -326,6 +326,18 @@ const suppression = ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     /**
+     * A column for a query of people (as `s`): whether any of the hash columns named has an entry for this
+     * channel or all. Audiences read it in the page's own statement: three index probes per person in the
+     * database, where asking for the page's hashes afterwards costs a bound parameter per hash.
+     */
+    existsOn(hashColumns: string[], channel: Channel) {
+      return knex().raw(
+        `exists (select 1 from ?? as x where x.identifier_hash in (${hashColumns.map(() => '??').join(', ')}) and x.channel in (?, ?))`,
+        [TABLE.suppression, ...hashColumns, channel, 'all']
+      );
+    },
+
+    /**
      * The entries that block contacting any of these identifier hashes on `channel` (entries for that
      * channel or for `all`).
      */
