@@ -4,6 +4,8 @@ export interface ConsentLabels {
   object: string;
   data: string;
   recipients: string;
+  /** Between a label and what it names ("Data: email address"); French puts a no-break space before it. */
+  colon?: string;
   policy: string;
   /** Beside a purpose whose notice changed while the page was open (after a 409). */
   changed: string;
@@ -56,6 +58,7 @@ const TRANSLATED: Record<string, ConsentLabels> = {
     object: 'Je m’oppose :',
     data: 'Données',
     recipients: 'Destinataires',
+    colon: '\u00a0: ',
     policy: 'Politique de confidentialité',
     changed: 'Ce texte a changé depuis l’ouverture de la page. Merci de le relire et de choisir à nouveau.',
     gpc: 'Votre navigateur envoie le signal Global Privacy Control : nous l’enregistrons comme votre opposition aux usages concernés, sauf si vous les cochez ici.',

@@ -56,6 +56,7 @@ export const purposeView = (
   const { key, notice } = purpose;
   const id = `${idPrefix}-${key}`;
   const changed = state.changed.includes(key);
+  const colon = labels.colon ?? ': ';
   return {
     key,
     inputId: id,
@@ -66,8 +67,8 @@ export const purposeView = (
     title: notice.title,
     body: notice.body,
     withdrawal: notice.withdrawal,
-    data: notice.dataCategories.length ? `${labels.data}: ${notice.dataCategories.join(', ')}` : null,
-    recipients: notice.recipients.length ? `${labels.recipients}: ${notice.recipients.join(', ')}` : null,
+    data: notice.dataCategories.length ? `${labels.data}${colon}${notice.dataCategories.join(', ')}` : null,
+    recipients: notice.recipients.length ? `${labels.recipients}${colon}${notice.recipients.join(', ')}` : null,
     policyUrl: notice.privacyPolicyUrl,
     policyLabel: labels.policy,
     choosable: isChoosable(purpose),

@@ -73,6 +73,7 @@ const labels = {
     submit: 'Envoyer',
     recipients: 'Destinataires',
     data: 'Données',
+    colon: '\u00a0: ',
     policy: 'Politique de confidentialité',
     controller: 'Responsable du traitement',
     object: 'Je m’oppose :',
@@ -148,8 +149,8 @@ const renderDemoPage = async (strapi, { language, form: formKey = 'demo' }) => {
       }
       <p>${escape(notice.body)}</p>
       <p>${escape(notice.withdrawal)}</p>
-      <p class="small">${t.data}: ${escape(notice.dataCategories.join(', '))}${
-        notice.recipients.length ? ` · ${t.recipients}: ${escape(notice.recipients.join(', '))}` : ''
+      <p class="small">${t.data}${t.colon ?? ': '}${escape(notice.dataCategories.join(', '))}${
+        notice.recipients.length ? ` · ${t.recipients}${t.colon ?? ': '}${escape(notice.recipients.join(', '))}` : ''
       }</p>
       <input type="hidden" name="notices[${escape(key)}][version]" value="${notice.version}">
       <input type="hidden" name="notices[${escape(key)}][hash]" value="${escape(notice.hash)}">

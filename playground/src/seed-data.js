@@ -174,6 +174,16 @@ const recipients = {
   'partner-offers': ['Example Bank SA', 'Example Travel GmbH'],
 };
 
+// The kids club's notices speak to the child (du, tu): so does its sentence on withdrawal, where the
+// standard one (domain/withdrawal-text.ts) addresses an adult.
+const withdrawalTexts = {
+  'kids-club-news': {
+    en: 'You can stop these emails whenever you like, for free: click the link at the bottom of each email, or ask a parent to do it. Stopping does not undo the emails you already got.',
+    de: 'Du kannst diese E-Mails jederzeit kostenlos abbestellen: Klick auf den Link unten in jeder E-Mail, oder bitte einen Elternteil darum. Die E-Mails, die du schon bekommen hast, bleiben davon unberührt.',
+    fr: 'Tu peux arrêter ces e-mails quand tu veux, gratuitement : clique sur le lien en bas de chaque e-mail, ou demande à un parent de le faire. Arrêter n’efface pas les e-mails que tu as déjà reçus.',
+  },
+};
+
 const notices = Object.entries(texts).flatMap(([purpose, byLanguage]) =>
   Object.entries(byLanguage).map(([locale, [title, body]]) => ({
     purpose,
@@ -183,6 +193,7 @@ const notices = Object.entries(texts).flatMap(([purpose, byLanguage]) =>
     dataCategories: dataCategories[purpose][locale],
     recipients: recipients[purpose] ?? [],
     privacyPolicyUrl: PRIVACY_POLICY_URL,
+    ...(withdrawalTexts[purpose] ? { withdrawalText: withdrawalTexts[purpose][locale] } : {}),
   }))
 );
 

@@ -119,6 +119,18 @@ describe.each(['en', 'de', 'fr'])('GET /demo?form=kids-club&locale=%s', (languag
     // The language links keep the form.
     expect(html).toMatch(/href="\/demo\?locale=[a-z]{2}&amp;form=kids-club"/);
   });
+
+  it('A7, Art. 12(1): the sentence on withdrawal speaks to the child, as the notice does', async () => {
+    const html: string = (await app.http().get(`/demo?form=kids-club&locale=${language}`)).text;
+    const own = { en: 'You can stop these emails', de: 'Du kannst diese E-Mails', fr: 'Tu peux arrêter ces e-mails' };
+    const adult = {
+      en: 'You can withdraw your consent',
+      de: 'Sie können Ihre Einwilligung',
+      fr: 'Vous pouvez retirer',
+    };
+    expect(html).toContain(own[language as 'en']);
+    expect(html).not.toContain(adult[language as 'en']);
+  });
 });
 
 it('the kids club form is the one the playground prints, offered to children in France', async () => {

@@ -3,6 +3,7 @@
  * preview and the public forms take them from here, so they cannot drift apart (issue 17 point 4).
  */
 import { defaultLabels, labelsFor } from '../../client/src/labels';
+import { purposeView } from '../../client/src/view';
 // The playground's no-JavaScript demo form, the page a visitor of the playground sees.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { labels: demo } = require('../../playground/src/demo-page');
@@ -26,6 +27,7 @@ describe('labelsFor', () => {
       object: words.object,
       data: words.data,
       recipients: words.recipients,
+      colon: words.colon,
       policy: words.policy,
       submit: words.submit,
       email: words.email,
@@ -33,9 +35,29 @@ describe('labelsFor', () => {
       object: page.object,
       data: page.data,
       recipients: page.recipients,
+      colon: page.colon,
       policy: page.policy,
       submit: page.submit,
       email: page.email,
     });
+  });
+
+  it('A8: a label and what it names are set apart as the language writes it (French: a no-break space)', () => {
+    const purpose = {
+      key: 'newsletter',
+      channels: ['email'],
+      mechanism: 'opt-in',
+      notice: { title: 'T', body: 'B', dataCategories: ['adresse e-mail'], recipients: ['Example Bank SA'] },
+    };
+    const view = (locale: string) =>
+      purposeView(
+        { changed: [], choices: {}, channelChoices: {}, fieldErrors: {} } as any,
+        purpose as any,
+        labelsFor(locale)
+      );
+    expect(view('fr').data).toBe('Données\u00a0: adresse e-mail');
+    expect(view('fr').recipients).toBe('Destinataires\u00a0: Example Bank SA');
+    expect(view('en').data).toBe('Data: adresse e-mail');
+    expect(view('de').recipients).toBe('Empfänger: Example Bank SA');
   });
 });
