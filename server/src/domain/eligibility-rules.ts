@@ -32,7 +32,8 @@ import { isDirectMarketing } from './direct-marketing';
  * | -------------------- | ------------------------------------------------------ |
  * | consent              | state `granted`, not expired, no re-consent required   |
  * | legitimate interest  | no objection (`objected`) on record                    |
- * | contract             | a current contract on record, no objection             |
+ * | contract             | a current contract on record, no objection; if it      |
+ * |                      | sells, consent where the channel's law asks for it     |
  * | legal obligation     | no objection (`objected`) on record                    |
  *
  * An objection is absolute (Art. 21(2)–(3), C4): whatever the basis, `objected` refuses contact. A consent
@@ -168,14 +169,8 @@ export const decideEligibility = (
     else if (needsOwnConfirmation(context.child, stored?.grantedByParent, now))
       reasons.push('own-confirmation-required');
   }
-  if (
-    childMarketingBlocked(
-      context.child,
-      isDirectMarketing(basis, purpose.directMarketing),
-      !!context.childMarketingAllowed,
-      now
-    )
-  ) {
+  const directMarketing = isDirectMarketing(basis, purpose.directMarketing);
+  if (childMarketingBlocked(context.child, directMarketing, !!context.childMarketingAllowed, now)) {
     reasons.push('child-marketing-off');
   }
 
@@ -197,12 +192,14 @@ export const decideEligibility = (
       date: legalDate(now, jurisdiction),
       softOptInPurpose: !!purpose.softOptIn,
       aboutProfession: purpose.audience === 'professional',
+      directMarketing,
     });
     if (rule.outcome === 'not-allowed') add(rule.reason ?? 'jurisdiction-rule');
     if (rule.outcome === 'soft-opt-in' && missingSoftOptInElements(context.softOptIn).length > 0) {
       add(rule.reason ?? 'soft-opt-in-incomplete');
     }
-    if (rule.outcome === 'with-contract' && !currentContract) add(rule.reason ?? 'no-contract');
+    // A contract purpose rests on a current contract (C7), also where the row refuses it for selling.
+    if (basis === 'contract' && !currentContract) add('no-contract');
     if (purpose.sector && sectorBan({ jurisdiction, channel, sector: purpose.sector, basis, currentContract }))
       add('sector-ban');
   }
