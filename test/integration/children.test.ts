@@ -448,3 +448,26 @@ describe('G2: only the parent grants, and an unanswered request lapses', () => {
     expect((await eventsOf(pseudonym)).map((e: { action: string }) => e.action)).toEqual(['requested']);
   });
 });
+
+describe("G2: a child's own grant, given where no age is asked, is not consent", () => {
+  beforeAll(() => allowChildMarketing(true));
+  afterAll(() => allowChildMarketing(false));
+
+  it('the kids club found Zoe to be 12; her tick on the adults’ form is recorded, and eligibility waits for a parent', async () => {
+    const asked = await submit({ subject: { email: 'zoe@example.com' }, choices: { newsletter: false }, age: 12 });
+    expect(asked.status).toBe(201);
+    const own = await submit({
+      form: 'adults',
+      subject: { email: 'zoe@example.com' },
+      choices: { newsletter: true },
+      notices: { newsletter: notices.newsletter },
+    });
+    expect(own.status).toBe(201);
+    expect(own.body.data.states).toMatchObject({ newsletter: 'granted' });
+    expect(await eligibility('zoe@example.com')).toMatchObject({
+      eligible: false,
+      state: 'granted',
+      reasons: ['parental-consent-pending'],
+    });
+  });
+});

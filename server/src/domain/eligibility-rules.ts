@@ -19,7 +19,13 @@ import {
   type SoftOptInEvidence,
 } from './contact-rules';
 import { standingSuppressions } from './suppression-rules';
-import { belowThreshold, childMarketingBlocked, needsOwnConfirmation, type ChildStatus } from './children-rules';
+import {
+  belowThreshold,
+  childMarketingBlocked,
+  childsOwnGrant,
+  needsOwnConfirmation,
+  type ChildStatus,
+} from './children-rules';
 import { isDirectMarketing } from './direct-marketing';
 
 /**
@@ -64,7 +70,10 @@ export const REASONS = [
   'unproven-import',
   /** The notice changed materially since the grant (A11). */
   're-consent-required',
-  /** A child below the age of digital consent asked; a holder of parental responsibility has not confirmed (G2). */
+  /**
+   * A child below the age of digital consent asked, or the consent on record is their own; a holder of
+   * parental responsibility has not confirmed (G2).
+   */
   'parental-consent-pending',
   /** A parent gave this consent and the person has since reached the age of digital consent: theirs to confirm (G5). */
   'own-confirmation-required',
@@ -101,7 +110,10 @@ export interface EligibilityState {
   grantedAt?: Date | null;
   /** For a revoked state, why: `proof-incomplete` is an import without its proof (J2). */
   revokedFor?: string | null;
-  /** The grant that stands was a parent's confirmation (G4), read from the granting event. */
+  /**
+   * The grant that stands was a parent's confirmation (G4), read from the granting event: for a person
+   * below the threshold only such a grant counts (G2); past it, such a grant needs their own (G5).
+   */
   grantedByParent?: boolean;
 }
 
@@ -165,6 +177,7 @@ export const decideEligibility = (
     if (state === 'revoked' && stored?.revokedFor === 'proof-incomplete') reasons.push('unproven-import');
     else if (state === 'pending' && belowThreshold(context.child, now)) reasons.push('parental-consent-pending');
     else if (state !== 'granted') reasons.push(CONSENT_REASONS[state] ?? 'no-consent');
+    else if (childsOwnGrant(context.child, stored?.grantedByParent, now)) reasons.push('parental-consent-pending');
     else if (stored?.reconsentRequired) reasons.push('re-consent-required');
     else if (needsOwnConfirmation(context.child, stored?.grantedByParent, now))
       reasons.push('own-confirmation-required');
