@@ -518,6 +518,40 @@ export const legalDate = (now: Date, jurisdiction: Jurisdiction): string => {
   return date;
 };
 
+const clocks = new Map<Jurisdiction, Intl.DateTimeFormat>();
+
+/** The legal time zone's offset from UTC at `instant`, in milliseconds. */
+const offsetAt = (instant: number, jurisdiction: Jurisdiction): number => {
+  let format = clocks.get(jurisdiction);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone: TIME_ZONES[jurisdiction],
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+    clocks.set(jurisdiction, format);
+  }
+  const p = Object.fromEntries(format.formatToParts(new Date(instant)).map((part) => [part.type, Number(part.value)]));
+  return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - Math.floor(instant / 1000) * 1000;
+};
+
+/**
+ * The instant a calendar date (YYYY-MM-DD) begins in the jurisdiction's legal time zone: midnight in
+ * Berlin for `de`. European clocks change at 01:00 UTC, never at a local midnight, so the zone's offset at
+ * that midnight is its offset one step later.
+ */
+export const legalDayStart = (date: string, jurisdiction: Jurisdiction): Date => {
+  const [year, month, day] = date.split('-').map(Number);
+  const midnightUtc = Date.UTC(year, month - 1, day);
+  const guess = midnightUtc - offsetAt(midnightUtc, jurisdiction);
+  return new Date(midnightUtc - offsetAt(guess, jurisdiction));
+};
+
 /**
  * The audience the rules apply to: the person's own, as recorded at collection; unknown is consumer (the
  * more protected group: a wrong "consumer" only asks for more than the law does). The purpose's audience

@@ -8,6 +8,9 @@ import type {
   LegalBasis,
   SuppressionReason,
 } from '../../../shared/contracts/domain';
+import { legalDate, legalDayStart } from './contact-rules';
+
+const DAY = 86_400_000;
 
 /**
  * The date rules of the retention jobs (I3, I4, I7), pure so they can be reviewed and tested on their
@@ -57,10 +60,32 @@ export interface ProofFacts {
 }
 
 /**
+ * The end of a German period of `months` that an event starts (C8, I5). German law counts it in German
+ * days (BGB §§187(1), 188(2)–(3), which §7a UWG's "fünf Jahre" follows): the day of the event does not
+ * count, and the period ends when the day of the same date `months` on ends in Germany, the month's last
+ * day when that date does not exist (29 February). The same UTC instant five years on could end it up to
+ * a day earlier than a German court would, so this is the end of that Berlin day.
+ */
+export const germanPeriodEnd = (event: Date, months: number): Date => {
+  const [year, month, day] = legalDate(event, 'de').split('-').map(Number);
+  const lastDay = new Date(Date.UTC(year, month - 1 + months + 1, 0)).getUTCDate();
+  const nextDay = new Date(Date.UTC(year, month - 1 + months, Math.min(day, lastDay) + 1));
+  return legalDayStart(nextDay.toISOString().slice(0, 10), 'de');
+};
+
+/**
+ * The earliest grant or use whose proof can still be held at `now`: a reader that loads the events from
+ * here misses none (two days before the UTC instant `months` ago cover the German day and its end).
+ */
+export const proofClockFrom = (now: Date, months = PHONE_PROOF_MONTHS): Date =>
+  new Date(monthsBefore(now, months).getTime() - 2 * DAY);
+
+/**
  * Until when the proof of this person's consent must be kept (C8, I5): five years after the latest grant,
  * confirmation or use (`contacted`) of a consent for telephone contact (phone or automated calling
- * machine), for a consumer whose jurisdiction is `de`. `null` when no such rule holds the proof.
- * `contacted` counts whatever the state at the time (a use after a withdrawal is still a use to answer for).
+ * machine), for a consumer whose jurisdiction is `de`, to the end of that German day (`germanPeriodEnd`).
+ * `null` when no such rule holds the proof. `contacted` counts whatever the state at the time (a use
+ * after a withdrawal is still a use to answer for).
  */
 export const proofKeptUntil = (facts: ProofFacts, months = PHONE_PROOF_MONTHS): Date | null => {
   if (facts.jurisdiction !== 'de' || facts.audience === 'professional') return null;
@@ -71,7 +96,7 @@ export const proofKeptUntil = (facts: ProofFacts, months = PHONE_PROOF_MONTHS): 
     if (e.action !== 'contacted' && e.state !== 'granted') continue;
     latest = Math.max(latest, e.occurredAt.getTime());
   }
-  return latest ? monthsAfter(new Date(latest), months) : null;
+  return latest ? germanPeriodEnd(new Date(latest), months) : null;
 };
 
 /** Whether a purge at `now` must leave this person's identifiers alone (C8, I5). */
@@ -172,8 +197,6 @@ export interface RetentionClock {
   /** `retention.repermissionDays`: how long before the end the request goes out, and the least time to answer. */
   repermissionDays: number;
 }
-
-const DAY = 86_400_000;
 
 /**
  * Where the person's three years start: their collection, their latest own act, or the end of their last
