@@ -182,7 +182,7 @@ describe('G2: below the threshold, a tick only requests consent', () => {
     doubleOptIn: false,
     honorGpc: false,
   };
-  const plan = (parentalConsent: boolean, state?: 'granted' | 'pending') =>
+  const plan = (parentalConsent: boolean, state?: 'granted' | 'pending', grantedByParent?: boolean) =>
     planSubmission({
       offered: [newsletter],
       gpcPurposes: [],
@@ -192,7 +192,7 @@ describe('G2: below the threshold, a tick only requests consent', () => {
       gpc: false,
       parentalConsent,
       identifiers: { email: 'kid@example.com', phone: '+33612345678' },
-      states: new Map(state ? [['newsletter:email', { state, reconsentRequired: false }]] : []),
+      states: new Map(state ? [['newsletter:email', { state, reconsentRequired: false, grantedByParent }]] : []),
     });
 
   it('G2: a child on a children’s form: every ticked channel is `requested`, pending, never granted', () => {
@@ -205,7 +205,20 @@ describe('G2: below the threshold, a tick only requests consent', () => {
   });
 
   it("G2: a grant a parent already gave is left as it is by the child's tick", () => {
-    expect(plan(true, 'granted').events.map((e) => `${e.channel}:${e.action}`)).toEqual(['sms:requested']);
+    expect(plan(true, 'granted', true).events.map((e) => `${e.channel}:${e.action}`)).toEqual(['sms:requested']);
+  });
+
+  it("G2: a child's own standing grant does not stop their tick from asking a parent: it is not consent", () => {
+    for (const own of [false, undefined])
+      expect(plan(true, 'granted', own).events.map((e) => `${e.channel}:${e.action}:${e.state}`)).toEqual([
+        'email:requested:pending',
+        'sms:requested:pending',
+      ]);
+    // Not a child's tick (a form that asks no age): a standing grant is re-granted as before.
+    expect(plan(false, 'granted', false).events.map((e) => `${e.channel}:${e.action}`)).toEqual([
+      'email:granted',
+      'sms:granted',
+    ]);
   });
 
   // A form not offered to children asks no age and refuses one (services/capture.ts): it never gets here.
