@@ -254,6 +254,13 @@ export const REPERMISSION_KIND = 're-permission';
 
 // ── I3: suppression entries ─────────────────────────────────────────────────────────────────────────────
 
+/**
+ * I3: a suppression entry is kept at least three years from the objection (CNIL, référentiel 2021-131),
+ * whatever the configuration. The entry holds a keyed hash and no jurisdiction, and any site may hold
+ * French people (the person's jurisdiction decides, C2), so the floor holds for every entry.
+ */
+export const SUPPRESSION_FLOOR_MONTHS = 36;
+
 export interface SuppressionRetention {
   minMonths: number;
   /** `null`: entries are kept forever. */
@@ -262,14 +269,12 @@ export interface SuppressionRetention {
 
 /**
  * Entries created before this instant may be deleted; `null` when nothing may be (no maximum set). Never
- * later than `minMonths` ago, even if a configuration slipped past validation with max < min: an entry
- * is kept at least 3 years from the objection in France (I3).
+ * later than `minMonths` ago, nor than `SUPPRESSION_FLOOR_MONTHS` ago (I3), even if a configuration
+ * slipped past validation (max < min, or a minimum below the floor set at run time).
  */
 export const suppressionDeleteBefore = (now: Date, retention: SuppressionRetention): Date | null => {
   if (retention.maxMonths == null) return null;
-  const byMax = monthsBefore(now, retention.maxMonths);
-  const byMin = monthsBefore(now, retention.minMonths);
-  return byMax.getTime() < byMin.getTime() ? byMax : byMin;
+  return monthsBefore(now, Math.max(retention.maxMonths, retention.minMonths, SUPPRESSION_FLOOR_MONTHS));
 };
 
 /**
