@@ -448,3 +448,46 @@ describe('G2: only the parent grants, and an unanswered request lapses', () => {
     expect((await eventsOf(pseudonym)).map((e: { action: string }) => e.action)).toEqual(['requested']);
   });
 });
+
+describe("G2: a child's own grant, given where no age is asked, is not consent", () => {
+  beforeAll(() => allowChildMarketing(true));
+  afterAll(() => allowChildMarketing(false));
+
+  it('the kids club found Zoe to be 12; her tick on the adults’ form is recorded, and eligibility waits for a parent', async () => {
+    const asked = await submit({ subject: { email: 'zoe@example.com' }, choices: { newsletter: false }, age: 12 });
+    expect(asked.status).toBe(201);
+    const own = await submit({
+      form: 'adults',
+      subject: { email: 'zoe@example.com' },
+      choices: { newsletter: true },
+      notices: { newsletter: notices.newsletter },
+    });
+    expect(own.status).toBe(201);
+    expect(own.body.data.states).toMatchObject({ newsletter: 'granted' });
+    expect(await eligibility('zoe@example.com')).toMatchObject({
+      eligible: false,
+      state: 'granted',
+      reasons: ['parental-consent-pending'],
+    });
+  });
+
+  it('her tick on the kids’ form still asks her parent, whose confirmation then grants', async () => {
+    const res = await submit({
+      subject: { email: 'zoe@example.com' },
+      choices: { newsletter: true },
+      age: 12,
+      parentEmail: 'parent.zoe@example.com',
+    });
+    expect(res.status).toBe(201);
+    expect(res.body.data.states).toMatchObject({ newsletter: 'pending' });
+    expect(res.body.data.parentalConsent).toEqual({ mailSent: true });
+    const pseudonym = (await subjectRow('zoe@example.com')).pseudonym;
+    const events = await eventsOf(pseudonym);
+    expect(events[events.length - 1]).toMatchObject({ action: 'requested', state: 'pending', actor: 'subject' });
+
+    const link = parentLink(await smtp.waitFor((m) => m.to.includes('parent.zoe@example.com')));
+    const confirmed = await app.http().post(link.path).set('Accept', 'application/json');
+    expect(confirmed.body.data).toEqual({ status: 'confirmed', states: { newsletter: 'granted' } });
+    expect(await eligibility('zoe@example.com')).toMatchObject({ eligible: true, state: 'granted', reasons: [] });
+  });
+});

@@ -377,3 +377,27 @@ describe("I4, N8, N11: the three years count from the person's own activity; a c
     expect(await consent().service('ledger').verify()).toMatchObject({ ok: true });
   });
 });
+
+describe('C8, I5: the five years end with the German day, not at the same UTC instant', () => {
+  it('C8/I5: a grant at 23:30 UTC (the next day in Berlin) keeps its proof until that Berlin day ends, five years on', async () => {
+    // Granted 23 months ago: its five years end 37 months from now, when the person (known since today)
+    // is an inactive prospect the purge would clear (I4) but for the proof.
+    const base = monthsAfter(new Date(), -23);
+    // 23:30 UTC is 00:30 (winter) or 01:30 (summer) in Berlin: the German date of the grant is the next one.
+    const granted = new Date(Date.UTC(base.getUTCFullYear(), base.getUTCMonth(), base.getUTCDate(), 23, 30));
+    const lena = await person({ phone: '+4915100000009' }, 'de', [
+      { purpose: 'sms', channel: 'phone', action: 'granted', at: granted },
+      { purpose: 'sms', channel: 'phone', action: 'withdrawn', at: new Date(granted.getTime() + 60_000) },
+    ]);
+    const sameInstant = monthsAfter(granted, 60);
+    // Twelve hours past the same UTC instant five years on, that German day has not ended: the proof stays.
+    await consent()
+      .service('retention')
+      .purgeProspects(new Date(sameInstant.getTime() + DAY / 2));
+    expect((await subjectRow(lena)).phone).toBe('+4915100000009');
+    await consent()
+      .service('retention')
+      .purgeProspects(new Date(sameInstant.getTime() + 2 * DAY));
+    expect((await subjectRow(lena)).phone).toBeNull();
+  });
+});

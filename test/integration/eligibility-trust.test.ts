@@ -284,13 +284,18 @@ describe('C4, C5: a contract purpose that sells honours objections and "everythi
   it('the purpose is offered as an objection (opt-out) and recorded as one on the form', async () => {
     const def = await definition('signup');
     expect(def.purposes.find((p: { key: string }) => p.key === 'upsell-calls')).toMatchObject({ mechanism: 'opt-out' });
-    expect(await check({ purpose: 'upsell-calls', channel: 'email', email: 'dora@example.com' })).toMatchObject({
+    expect(await check({ purpose: 'upsell-calls', channel: 'phone', email: 'dora@example.com' })).toMatchObject({
       eligible: true,
+    });
+    // C1: selling by email needs consent, a customer's too; the contract is not it (CNIL Accor).
+    expect(await check({ purpose: 'upsell-calls', channel: 'email', email: 'dora@example.com' })).toMatchObject({
+      eligible: false,
+      reasons: ['jurisdiction-rule'],
     });
     const res = await submit('signup', { email: 'dora@example.com' }, { 'upsell-calls': true });
     expect(res.status).toBe(201);
     expect(res.body.data.states['upsell-calls']).toBe('objected');
-    expect(await check({ purpose: 'upsell-calls', channel: 'email', email: 'dora@example.com' })).toMatchObject({
+    expect(await check({ purpose: 'upsell-calls', channel: 'phone', email: 'dora@example.com' })).toMatchObject({
       eligible: false,
       state: 'objected',
       reasons: ['objected'],
@@ -303,7 +308,7 @@ describe('C4, C5: a contract purpose that sells honours objections and "everythi
       .post('/api/consent/withdrawals')
       .send({ subject: { email: 'emil@example.com' }, purposes: ['upsell-calls'] })
       .expect(202);
-    expect(await check({ purpose: 'upsell-calls', channel: 'email', email: 'emil@example.com' })).toMatchObject({
+    expect(await check({ purpose: 'upsell-calls', channel: 'phone', email: 'emil@example.com' })).toMatchObject({
       eligible: false,
       reasons: ['objected'],
     });
@@ -316,7 +321,7 @@ describe('C4, C5: a contract purpose that sells honours objections and "everythi
       .post('/api/consent/withdrawals')
       .send({ subject: { email: 'fritz@example.com' }, purposes: 'all' })
       .expect(202);
-    const upsell = await check({ purpose: 'upsell-calls', channel: 'email', email: 'fritz@example.com' });
+    const upsell = await check({ purpose: 'upsell-calls', channel: 'phone', email: 'fritz@example.com' });
     expect(upsell.eligible).toBe(false);
     expect(upsell.reasons).toEqual(expect.arrayContaining(['objected', 'suppressed']));
     expect(await check({ purpose: 'orders', email: 'fritz@example.com' })).toMatchObject({

@@ -334,4 +334,14 @@ describe('I3: suppression entries are kept at least suppressionMinMonths, by def
     expect(await present(hashes.young)).toBe(true);
     expect(await present(hashes.bloctel)).toBe(true);
   });
+
+  it('I3: never an entry younger than 36 months, even with a shorter period set at run time (past validation)', async () => {
+    setRetention({ suppressionMinMonths: 12, suppressionMaxMonths: 12 });
+    try {
+      expect(await retention().pruneSuppressions(now)).toEqual({ deleted: 0 });
+      expect(await present(hashes.young)).toBe(true);
+    } finally {
+      setRetention({ suppressionMinMonths: 36 });
+    }
+  });
 });

@@ -176,6 +176,27 @@ describe('planCapture: what one submission records', () => {
     expect(actions(parents)).toEqual(['digest:email:requested']);
   });
 
+  it("G2: a child's own standing grant does not stop their tick from asking a parent; a parent's grant does", () => {
+    const children = {
+      threshold: { threshold: 16, country: 'DE' },
+      status: { child: true, childUntil: new Date('2029-03-01T00:00:00Z') },
+      parental: true,
+      parentEmail: 'parent@example.com',
+    };
+    const stored = { 'offers:email': { state: 'granted' as const, noticeId: 10, lastEventSeq: 41 } };
+    const person = { childStatus: children.status };
+    const own = planCapture(facts({ offered: [offers], ticked: new Set(['offers']), children, stored, person }));
+    expect(actions(own)).toEqual(['offers:email:requested']);
+    expect(own.parental?.purposes.map((p) => p.purpose)).toEqual(['offers']);
+    expect(own.states).toEqual({ offers: 'pending' });
+    const parents = planCapture(
+      facts({ offered: [offers], ticked: new Set(['offers']), children, stored, person, parentGrants: [41] })
+    );
+    expect(actions(parents)).toEqual([]);
+    expect(parents.parental).toBeNull();
+    expect(parents.states).toEqual({ offers: 'granted' });
+  });
+
   it("G1, G2, G4: a child's tick waits for a parent: no confirmation mail, a request to the parent, the age gate's outcome on every event", () => {
     const children = {
       threshold: { threshold: 16, country: 'DE' },

@@ -21,6 +21,7 @@ import { decideEligibility, REASONS, type EligibilityContext } from '../../serve
 
 const now = new Date('2026-06-15T10:00:00.000Z');
 const day = (iso: string) => new Date(`${iso}T00:00:00.000Z`);
+const at = (iso: string) => new Date(iso);
 const site = { jurisdiction: 'eu' as const, thresholds: DEFAULT_THRESHOLDS, defaultAge: 16 };
 
 describe('G1: the threshold table and whose threshold a form applies', () => {
@@ -86,9 +87,9 @@ describe('G1: the threshold table and whose threshold a form applies', () => {
 });
 
 describe('G1: the outcome of the age question, conservatively, and nothing more', () => {
-  it('G1: an age below the threshold: a child until threshold − age years from today', () => {
-    expect(childStatus({ age: 12 }, 15, now)).toEqual({ child: true, childUntil: day('2029-06-15') });
-    expect(childStatus({ age: 15 }, 16, now)).toEqual({ child: true, childUntil: day('2027-06-15') });
+  it('G1: an age below the threshold: a child until threshold − age years from now (someone whose birthday began just now)', () => {
+    expect(childStatus({ age: 12 }, 15, now)).toEqual({ child: true, childUntil: at('2029-06-15T10:00:00Z') });
+    expect(childStatus({ age: 15 }, 16, now)).toEqual({ child: true, childUntil: at('2027-06-15T10:00:00Z') });
   });
 
   it('G1: an age at or over the threshold is not a child, and keeps no date', () => {
@@ -96,9 +97,64 @@ describe('G1: the outcome of the age question, conservatively, and nothing more'
     expect(childStatus({ age: 40 }, 16, now)).toEqual({ child: false, childUntil: null });
   });
 
-  it('G1: a birth year counts as born on 31 December: a child until the end of the year they turn the threshold', () => {
-    expect(childStatus({ birthYear: 2011 }, 15, now)).toEqual({ child: true, childUntil: day('2026-12-31') });
+  it('G1: a birth year counts as born on 31 December: a child until that day has begun everywhere, the year they turn the threshold', () => {
+    expect(childStatus({ birthYear: 2011 }, 15, now)).toEqual({ child: true, childUntil: at('2026-12-31T12:00:00Z') });
     expect(childStatus({ birthYear: 2010 }, 15, now)).toEqual({ child: false, childUntil: null });
+  });
+
+  it('G1, G2: a German child who answers 12 just after midnight in Berlin is a child until midnight in Berlin four years on, not midnight UTC', () => {
+    // 10 January 2026, 23:30 UTC is 11 January 00:30 in Berlin: a child who turned 12 that day turns 16
+    // on 11 January 2030, at 00:00 in Berlin (10 January, 23:00 UTC).
+    const asked = at('2026-01-10T23:30:00Z');
+    const status = childStatus({ age: 12 }, 16, asked);
+    expect(status.childUntil!.getTime()).toBeGreaterThanOrEqual(at('2030-01-10T23:00:00Z').getTime());
+    expect(belowThreshold(status, at('2030-01-10T22:59:59Z'))).toBe(true);
+    expect(parentalConsentRequired(status, at('2030-01-10T22:59:59Z'))).toBe(true);
+  });
+
+  it('G1, G2: a birth year makes nobody of age before 31 December has begun in every time zone (UTC−12)', () => {
+    const status = childStatus({ birthYear: 2014 }, 16, now);
+    // 31 December 2030, 05:00 UTC is still 30 December in New York and Honolulu.
+    expect(belowThreshold(status, at('2030-12-31T05:00:00Z'))).toBe(true);
+    expect(belowThreshold(status, at('2030-12-31T11:59:59Z'))).toBe(true);
+    expect(belowThreshold(status, at('2030-12-31T12:00:00Z'))).toBe(false);
+  });
+
+  it('G1, G2: at any instant, in every time zone from UTC−12 to UTC+14, the youngest person of that age is a child until their own midnight', () => {
+    const MINUTE = 60_000;
+    const instants = [
+      '2026-01-10T23:30:00Z',
+      '2026-06-15T10:00:00Z',
+      '2026-03-01T11:45:00Z',
+      '2027-12-31T13:00:00Z',
+      '2028-02-29T00:10:00Z',
+      '2026-07-04T00:00:00Z',
+    ].map(at);
+    for (const asked of instants)
+      for (const [age, threshold] of [
+        [12, 15],
+        [13, 16],
+        [15, 16],
+        [16, 16],
+        [20, 16],
+      ]) {
+        const status = childStatus({ age }, threshold, asked);
+        let latest = -Infinity;
+        for (let offset = -12 * 60; offset <= 14 * 60; offset += 15) {
+          // The local date at `asked` in this zone; the youngest person of `age` was born on it, `age` years ago.
+          const local = new Date(asked.getTime() + offset * MINUTE);
+          const birthday = Date.UTC(local.getUTCFullYear() + threshold - age, local.getUTCMonth(), local.getUTCDate());
+          latest = Math.max(latest, birthday - offset * MINUTE);
+        }
+        if (latest > asked.getTime()) {
+          expect(status.child).toBe(true);
+          expect(status.childUntil!.getTime()).toBeGreaterThanOrEqual(latest);
+          // Conservative, not more: the latest midnight of all, within a quarter of an hour (offsets step by 15 min).
+          expect(status.childUntil!.getTime() - latest).toBeLessThanOrEqual(15 * MINUTE);
+        } else {
+          expect(status).toEqual({ child: false, childUntil: null });
+        }
+      }
   });
 
   it('G1: the stored outcome holds no age and no birth date', () => {
@@ -126,7 +182,7 @@ describe('G2: below the threshold, a tick only requests consent', () => {
     doubleOptIn: false,
     honorGpc: false,
   };
-  const plan = (parentalConsent: boolean, state?: 'granted' | 'pending') =>
+  const plan = (parentalConsent: boolean, state?: 'granted' | 'pending', grantedByParent?: boolean) =>
     planSubmission({
       offered: [newsletter],
       gpcPurposes: [],
@@ -136,7 +192,7 @@ describe('G2: below the threshold, a tick only requests consent', () => {
       gpc: false,
       parentalConsent,
       identifiers: { email: 'kid@example.com', phone: '+33612345678' },
-      states: new Map(state ? [['newsletter:email', { state, reconsentRequired: false }]] : []),
+      states: new Map(state ? [['newsletter:email', { state, reconsentRequired: false, grantedByParent }]] : []),
     });
 
   it('G2: a child on a children’s form: every ticked channel is `requested`, pending, never granted', () => {
@@ -149,7 +205,20 @@ describe('G2: below the threshold, a tick only requests consent', () => {
   });
 
   it("G2: a grant a parent already gave is left as it is by the child's tick", () => {
-    expect(plan(true, 'granted').events.map((e) => `${e.channel}:${e.action}`)).toEqual(['sms:requested']);
+    expect(plan(true, 'granted', true).events.map((e) => `${e.channel}:${e.action}`)).toEqual(['sms:requested']);
+  });
+
+  it("G2: a child's own standing grant does not stop their tick from asking a parent: it is not consent", () => {
+    for (const own of [false, undefined])
+      expect(plan(true, 'granted', own).events.map((e) => `${e.channel}:${e.action}:${e.state}`)).toEqual([
+        'email:requested:pending',
+        'sms:requested:pending',
+      ]);
+    // Not a child's tick (a form that asks no age): a standing grant is re-granted as before.
+    expect(plan(false, 'granted', false).events.map((e) => `${e.channel}:${e.action}`)).toEqual([
+      'email:granted',
+      'sms:granted',
+    ]);
   });
 
   // A form not offered to children asks no age and refuses one (services/capture.ts): it never gets here.
@@ -190,12 +259,18 @@ describe('G2, G5, G6: what eligibility answers for a child-flagged record', () =
 
   it('G6: direct marketing to a person below the threshold is off by default, on when the site owner allows it', () => {
     expect(childMarketingBlocked(child, true, false, now)).toBe(true);
-    expect(decideEligibility(consent, 'email', granted(), now, ctx({ child }))).toMatchObject({
+    expect(decideEligibility(consent, 'email', granted({ grantedByParent: true }), now, ctx({ child }))).toMatchObject({
       eligible: false,
       reasons: ['child-marketing-off'],
     });
     expect(
-      decideEligibility(consent, 'email', granted(), now, ctx({ child, childMarketingAllowed: true }))
+      decideEligibility(
+        consent,
+        'email',
+        granted({ grantedByParent: true }),
+        now,
+        ctx({ child, childMarketingAllowed: true })
+      )
     ).toMatchObject({ eligible: true, reasons: [] });
     // Not direct marketing (a service message on a contract): not G6's.
     expect(
@@ -209,6 +284,32 @@ describe('G2, G5, G6: what eligibility answers for a child-flagged record', () =
     ).toMatchObject({ eligible: true });
     // Past the threshold: no longer a child.
     expect(childMarketingBlocked(grown, true, false, now)).toBe(false);
+  });
+
+  it('G2: below the threshold a grant of the child’s own never counts, whatever the site allows; a parent’s does', () => {
+    const allowed = ctx({ child, childMarketingAllowed: true });
+    expect(decideEligibility(consent, 'email', granted(), now, allowed)).toEqual({
+      eligible: false,
+      state: 'granted',
+      basis: 'consent',
+      reasons: ['parental-consent-pending'],
+    });
+    expect(decideEligibility(consent, 'email', granted({ grantedByParent: false }), now, ctx({ child }))).toMatchObject(
+      {
+        eligible: false,
+        reasons: ['parental-consent-pending', 'child-marketing-off'],
+      }
+    );
+    expect(decideEligibility(consent, 'email', granted({ grantedByParent: true }), now, allowed)).toMatchObject({
+      eligible: true,
+    });
+    // Past the threshold their own grant is theirs to give (G5), and a person never found a child is not concerned.
+    expect(decideEligibility(consent, 'email', granted(), now, ctx({ child: grown }))).toMatchObject({
+      eligible: true,
+    });
+    expect(
+      decideEligibility(consent, 'email', granted(), now, ctx({ child: { child: false, childUntil: null } }))
+    ).toMatchObject({ eligible: true });
   });
 
   it('G5: a parent’s grant needs the person’s own confirmation once they reached the threshold; their own grant does not', () => {

@@ -199,25 +199,27 @@ describe('validateConfig', () => {
       expect(() => validateConfig(retention(over), 'development')).toThrow(message);
     });
 
-    it('accepts a maximum at or above the minimum, and a shorter minimum outside France', () => {
+    it('accepts a maximum at or above the minimum', () => {
       expect(() => validateConfig(retention({ suppressionMaxMonths: 36 }), 'development')).not.toThrow();
       expect(() => validateConfig(retention({ suppressionMaxMonths: 120 }), 'development')).not.toThrow();
       expect(() =>
-        validateConfig(
-          { ...retention({ suppressionMinMonths: 24, suppressionMaxMonths: 24 }), jurisdiction: 'de' },
-          'development'
-        )
+        validateConfig(retention({ suppressionMinMonths: 48, suppressionMaxMonths: 48 }), 'development')
       ).not.toThrow();
     });
 
-    it('I3: with jurisdiction fr, suppression entries are kept at least 36 months', () => {
-      expect(() =>
-        validateConfig({ ...retention({ suppressionMinMonths: 12 }), jurisdiction: 'fr' }, 'development')
-      ).toThrow(/consent\.retention\.suppressionMinMonths must be at least 36 with jurisdiction "fr"/);
-      expect(() =>
-        validateConfig({ ...retention({ suppressionMinMonths: 36 }), jurisdiction: 'fr' }, 'development')
-      ).not.toThrow();
-    });
+    it.each(['fr', 'de', 'eu'])(
+      'I3: with jurisdiction %s, suppression entries are kept at least 36 months (a shorter minimum is refused)',
+      (jurisdiction) => {
+        for (const over of [{ suppressionMinMonths: 12 }, { suppressionMinMonths: 24, suppressionMaxMonths: 24 }]) {
+          expect(() => validateConfig({ ...retention(over), jurisdiction }, 'development')).toThrow(
+            /consent\.retention\.suppressionMinMonths must be at least 36 \(an objection is kept 3 years/
+          );
+        }
+        expect(() =>
+          validateConfig({ ...retention({ suppressionMinMonths: 36 }), jurisdiction }, 'development')
+        ).not.toThrow();
+      }
+    );
   });
 
   it('reports every problem at once', () => {

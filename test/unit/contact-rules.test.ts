@@ -26,6 +26,7 @@ import {
   type ContactCase,
   type SoftOptInEvidence,
 } from '../../server/src/domain/contact-rules';
+import { isDirectMarketing } from '../../server/src/domain/direct-marketing';
 import { decideEligibility, REASONS } from '../../server/src/domain/eligibility-rules';
 
 interface Input {
@@ -92,6 +93,7 @@ const ruleFor = (i: Input) =>
     date: legalDate(new Date(i.at ?? BEFORE_SWITCH), i.jurisdiction),
     softOptInPurpose: !!i.softOptIn,
     aboutProfession: i.purposeAudience === 'professional',
+    directMarketing: isDirectMarketing(i.basis, i.directMarketing),
   }).id;
 
 const ROW_CASES: [row: string, input: Input, eligible: boolean, reasons: string[]][] = [
@@ -106,6 +108,72 @@ const ROW_CASES: [row: string, input: Input, eligible: boolean, reasons: string[
     { jurisdiction: 'fr', channel: 'phone', basis: 'contract', audience: 'consumer', at: AFTER_SWITCH, contract: true },
     true,
     [],
+  ],
+  [
+    'fr-email-professional-contract-marketing',
+    {
+      jurisdiction: 'fr',
+      channel: 'email',
+      basis: 'contract',
+      audience: 'professional',
+      purposeAudience: 'professional',
+      directMarketing: true,
+      contract: true,
+    },
+    true,
+    [],
+  ],
+  [
+    'contract-marketing-email-sms',
+    {
+      jurisdiction: 'fr',
+      channel: 'email',
+      basis: 'contract',
+      audience: 'consumer',
+      directMarketing: true,
+      contract: true,
+    },
+    false,
+    ['jurisdiction-rule'],
+  ],
+  [
+    'de-phone-consumer-contract-marketing',
+    {
+      jurisdiction: 'de',
+      channel: 'phone',
+      basis: 'contract',
+      audience: 'consumer',
+      directMarketing: true,
+      contract: true,
+    },
+    false,
+    ['jurisdiction-rule'],
+  ],
+  [
+    'eu-phone-contract-marketing',
+    {
+      jurisdiction: 'eu',
+      channel: 'phone',
+      basis: 'contract',
+      audience: 'professional',
+      directMarketing: true,
+      contract: true,
+    },
+    false,
+    ['jurisdiction-rule'],
+  ],
+  [
+    'contract-marketing-device',
+    {
+      jurisdiction: 'de',
+      channel: 'push',
+      basis: 'contract',
+      audience: 'consumer',
+      directMarketing: true,
+      contract: true,
+    },
+    false,
+    ['jurisdiction-rule'],
   ],
   [
     'contract',
@@ -277,7 +345,9 @@ describe('the table itself', () => {
       expect(row.rule.trim()).not.toBe('');
       if (row.outcome === 'not-allowed' || row.outcome === 'soft-opt-in' || row.outcome === 'with-contract')
         expect(REASONS).toContain(row.reason);
-      expect(row.outcome === 'with-contract').toBe(row.basis === 'contract');
+      if (row.outcome === 'with-contract') expect(row.basis).toBe('contract');
+      // A contract row refuses only a purpose that sells (C1, C8); service messages need only the contract.
+      if (row.basis === 'contract' && !row.when?.directMarketing) expect(row.outcome).toBe('with-contract');
       expect(row.outcome === 'allowed-with-consent').toBe(row.basis === 'consent');
     }
   });
@@ -290,20 +360,22 @@ describe('the table itself', () => {
           for (const basis of LEGAL_BASES)
             for (const date of ['2020-01-01', '2026-08-10', FR_PHONE_CONSENT_FROM, '2030-01-01'])
               for (const softOptInPurpose of [false, true])
-                for (const aboutProfession of [false, true]) {
-                  const c: ContactCase = {
-                    jurisdiction,
-                    channel,
-                    audience,
-                    basis,
-                    date,
-                    softOptInPurpose,
-                    aboutProfession,
-                  };
-                  expect([c, findContactRule(c).id]).not.toEqual([c, NO_RULE.id]);
-                  cases += 1;
-                }
-    expect(cases).toBe(JURISDICTIONS.length * CHANNELS.length * 2 * 4 * 4 * 2 * 2);
+                for (const aboutProfession of [false, true])
+                  for (const directMarketing of [false, true]) {
+                    const c: ContactCase = {
+                      jurisdiction,
+                      channel,
+                      audience,
+                      basis,
+                      date,
+                      softOptInPurpose,
+                      aboutProfession,
+                      directMarketing,
+                    };
+                    expect([c, findContactRule(c).id]).not.toEqual([c, NO_RULE.id]);
+                    cases += 1;
+                  }
+    expect(cases).toBe(JURISDICTIONS.length * CHANNELS.length * 2 * 4 * 4 * 2 * 2 * 2);
   });
 
   it('an unmapped case is refused with jurisdiction-rule (the safety net)', () => {
@@ -315,6 +387,7 @@ describe('the table itself', () => {
       date: '2026-09-01',
       softOptInPurpose: false,
       aboutProfession: false,
+      directMarketing: true,
     };
     expect(findContactRule(c, [])).toBe(NO_RULE);
     expect(NO_RULE).toMatchObject({ outcome: 'not-allowed', reason: 'jurisdiction-rule' });
@@ -628,10 +701,9 @@ describe('C4, C5, C7: a contract basis is not a free pass', () => {
     for (const jurisdiction of JURISDICTIONS)
       for (const channel of CHANNELS) {
         expect(contract({ jurisdiction, channel })).toMatchObject({ eligible: false, reasons: ['no-contract'] });
-        expect(contract({ jurisdiction, channel, directMarketing: true })).toMatchObject({
-          eligible: false,
-          reasons: ['no-contract'],
-        });
+        const selling = contract({ jurisdiction, channel, directMarketing: true });
+        expect(selling.eligible).toBe(false);
+        expect(selling.reasons).toContain('no-contract');
       }
   });
   it('with a current contract, service messages are allowed and no suppression entry applies to them', () => {
@@ -641,13 +713,14 @@ describe('C4, C5, C7: a contract basis is not a free pass', () => {
     });
   });
   it('C4, C5: a direct-marketing contract purpose honours objections and "everything" suppression entries', () => {
-    expect(contract({ contract: true, directMarketing: true })).toMatchObject({ eligible: true, reasons: [] });
-    expect(contract({ contract: true, directMarketing: true, state: 'objected' })).toMatchObject({
+    const post = { channel: 'postal', contract: true, directMarketing: true } as const;
+    expect(contract(post)).toMatchObject({ eligible: true, reasons: [] });
+    expect(contract({ ...post, state: 'objected' })).toMatchObject({
       eligible: false,
       reasons: ['objected'],
     });
     for (const reason of ['unsubscribe', 'objection', 'erasure'] as SuppressionReason[]) {
-      expect(contract({ contract: true, directMarketing: true, suppressions: [reason] })).toMatchObject({
+      expect(contract({ ...post, suppressions: [reason] })).toMatchObject({
         eligible: false,
         reasons: ['suppressed'],
       });
@@ -710,19 +783,17 @@ describe('C7: France bans canvassing for energy-renovation works', () => {
         const professional = reno({ channel, at, audience: 'professional', basis: 'legitimate-interest', state: null });
         expect(professional.eligible).toBe(false);
         expect(professional.reasons).toContain('sector-ban');
-        expect(
-          reno({ channel, at, basis: 'contract', directMarketing: true, state: null, contract: true })
-        ).toMatchObject({
-          eligible: false,
-          reasons: ['sector-ban'],
-        });
+        const selling = reno({ channel, at, basis: 'contract', directMarketing: true, state: null, contract: true });
+        expect(selling.eligible).toBe(false);
+        expect(selling.reasons).toContain('sector-ban');
       }
   });
-  it('email and SMS are banned too, except within a current contract', () => {
+  it('email and SMS are banned too, except within a current contract (where selling still needs consent, C1)', () => {
     expect(reno({ channel: 'email' })).toMatchObject({ eligible: false, reasons: ['sector-ban'] });
+    expect(reno({ channel: 'sms', basis: 'contract', state: null, contract: true })).toMatchObject({ eligible: true });
     expect(
       reno({ channel: 'sms', basis: 'contract', directMarketing: true, state: null, contract: true })
-    ).toMatchObject({ eligible: true });
+    ).toMatchObject({ eligible: false, reasons: ['jurisdiction-rule'] });
   });
   it('postal mail is not concerned; other jurisdictions and other sectors are not concerned', () => {
     expect(reno({ channel: 'postal' })).toMatchObject({ eligible: true });
@@ -764,5 +835,79 @@ describe('C2: a check that names a jurisdiction can only make the answer stricte
       decide({ jurisdiction: 'de', channel: 'email', basis: 'legitimate-interest', audience: 'consumer', asked: 'eu' })
         .reasons
     ).toEqual(['jurisdiction-rule']);
+  });
+});
+
+describe('C1, C8: a contract purpose that sells needs consent where direct marketing does (CNIL Accor)', () => {
+  const selling = (over: Partial<Input>) =>
+    decide({ basis: 'contract', directMarketing: true, contract: true, state: null, ...over } as Input);
+
+  it('C1: email and SMS, to consumers and professionals, in every jurisdiction: a contract is not consent', () => {
+    for (const jurisdiction of JURISDICTIONS)
+      for (const channel of ['email', 'sms'] as const)
+        for (const audience of ['consumer', 'professional'] as const) {
+          expect(selling({ jurisdiction, channel, audience })).toEqual({
+            eligible: false,
+            state: 'none',
+            basis: 'contract',
+            reasons: ['jurisdiction-rule'],
+          });
+        }
+  });
+  it('C1: the purpose flag and complete soft opt-in evidence do not open it: the exception is a legitimate-interest purpose’s', () => {
+    expect(
+      selling({ jurisdiction: 'fr', channel: 'email', audience: 'consumer', softOptIn: true, evidence: COMPLETE })
+    ).toMatchObject({ eligible: false, reasons: ['jurisdiction-rule'] });
+  });
+  it('C8: a sales call to a German consumer needs express consent; to a German professional, presumed consent is enough', () => {
+    expect(selling({ jurisdiction: 'de', channel: 'phone', audience: 'consumer' })).toMatchObject({
+      eligible: false,
+      reasons: ['jurisdiction-rule'],
+    });
+    expect(selling({ jurisdiction: 'de', channel: 'phone', audience: null })).toMatchObject({
+      eligible: false,
+      reasons: ['jurisdiction-rule'],
+    });
+    expect(selling({ jurisdiction: 'de', channel: 'phone', audience: 'professional' })).toMatchObject({
+      eligible: true,
+    });
+  });
+  it('calling machines, fax, push and the device need consent; postal mail does not', () => {
+    for (const channel of ['automated-call', 'fax', 'push', 'web'] as const)
+      expect(selling({ jurisdiction: 'fr', channel, audience: 'professional' })).toMatchObject({
+        eligible: false,
+        reasons: ['jurisdiction-rule'],
+      });
+    expect(selling({ jurisdiction: 'de', channel: 'postal', audience: 'consumer' })).toMatchObject({ eligible: true });
+  });
+  it('C7: a French call within a current contract is the statutory exception, before and after 11 August 2026', () => {
+    for (const at of [BEFORE_SWITCH, AFTER_SWITCH])
+      expect(selling({ jurisdiction: 'fr', channel: 'phone', audience: 'consumer', at })).toMatchObject({
+        eligible: true,
+      });
+  });
+  it('C2: French B2B email about the profession needs no consent, as for legitimate interest', () => {
+    const b2b = { jurisdiction: 'fr', channel: 'email', audience: 'professional', purposeAudience: 'professional' };
+    expect(selling(b2b as Partial<Input>)).toMatchObject({ eligible: true });
+    expect(selling({ ...b2b, jurisdiction: 'de' } as Partial<Input>)).toMatchObject({
+      eligible: false,
+      reasons: ['jurisdiction-rule'],
+    });
+  });
+  it('without a current contract both reasons are given; service messages of a contract are not concerned', () => {
+    expect(selling({ jurisdiction: 'de', channel: 'email', contract: false })).toMatchObject({
+      eligible: false,
+      reasons: ['jurisdiction-rule', 'no-contract'],
+    });
+    expect(
+      decide({
+        jurisdiction: 'de',
+        channel: 'email',
+        basis: 'contract',
+        audience: 'consumer',
+        contract: true,
+        state: null,
+      })
+    ).toMatchObject({ eligible: true, reasons: [] });
   });
 });

@@ -78,8 +78,11 @@ describe('proofPrunableFrom / mayPruneProof (I5: proof kept while in use, then f
         ev('withdrawn', '2022-09-01T00:00:00Z', 'phone'),
       ],
     });
-    expect(proofPrunableFrom(phone, 3)).toEqual(t('2027-03-01T00:00:00Z'));
+    // Five years from the use, to the end of 1 March 2027 in Berlin (23:00 UTC), not the same UTC instant.
+    expect(proofPrunableFrom(phone, 3)).toEqual(t('2027-03-01T23:00:00Z'));
     expect(mayPruneProof(phone, t('2026-12-01T00:00:00Z'), 3)).toBe(false);
+    expect(mayPruneProof(phone, t('2027-03-01T12:00:00Z'), 3)).toBe(false);
+    expect(mayPruneProof(phone, t('2027-03-01T23:00:00Z'), 3)).toBe(true);
     // The same dates by e-mail, or for a professional: only the period.
     expect(
       proofPrunableFrom({ ...phone, events: phone.events.map((e) => ({ ...e, channel: 'email' as const })) }, 3)

@@ -4,6 +4,7 @@ import {
   isPersonActivity,
   isStaleProspect,
   monthsAfter,
+  proofClockFrom,
   proofKeptUntil,
   proofMustBeKept,
 } from '../../server/src/domain/retention-rules';
@@ -13,13 +14,52 @@ const grant = { action: 'granted', state: 'granted', channel: 'phone', legalBasi
 const use = { action: 'contacted', state: 'granted', channel: 'phone', legalBasis: 'consent' } as const;
 
 describe('proofKeptUntil (C8, I5: §7a UWG, five years from the grant and from each use)', () => {
-  it('C8/I5: five years from the grant of a German consumer phone consent', () => {
+  it('C8/I5: five years from the grant of a German consumer phone consent, to the end of that German day', () => {
     const facts = {
       jurisdiction: 'de',
       audience: 'consumer',
       events: [{ ...grant, occurredAt: t('2021-03-15T10:00:00Z') }],
     } as const;
-    expect(proofKeptUntil(facts)).toEqual(t('2026-03-15T10:00:00Z'));
+    // 15 March 2026 ends at midnight in Berlin (CET): 23:00 UTC.
+    expect(proofKeptUntil(facts)).toEqual(t('2026-03-15T23:00:00Z'));
+    expect(proofMustBeKept(facts, t('2026-03-15T20:00:00Z'))).toBe(true);
+  });
+
+  it('C8/I5: the German day of the grant counts, not the UTC one: a grant at 00:30 in Berlin is kept to the end of that Berlin date', () => {
+    // 10 June 2021, 22:30 UTC is 11 June, 00:30 in Berlin (CEST): the five years end with 11 June 2026 in
+    // Berlin (22:00 UTC), a day after the same UTC instant five years on.
+    const facts = {
+      jurisdiction: 'de',
+      audience: 'consumer',
+      events: [{ ...grant, occurredAt: t('2021-06-10T22:30:00Z') }],
+    } as const;
+    expect(proofKeptUntil(facts)).toEqual(t('2026-06-11T22:00:00Z'));
+    expect(proofMustBeKept(facts, t('2026-06-11T12:00:00Z'))).toBe(true);
+    expect(proofMustBeKept(facts, t('2026-06-11T21:59:59Z'))).toBe(true);
+    expect(proofMustBeKept(facts, t('2026-06-11T22:00:00Z'))).toBe(false);
+  });
+
+  it('C8/I5: a reader that loads grants and uses from proofClockFrom(now) misses none that still holds proof', () => {
+    const HOUR = 3_600_000;
+    for (
+      let start = t('2021-01-01T00:00:00Z').getTime();
+      start < t('2021-12-31T00:00:00Z').getTime();
+      start += 7 * HOUR + 13 * 60_000
+    ) {
+      const facts = {
+        jurisdiction: 'de',
+        audience: 'consumer',
+        events: [{ ...grant, occurredAt: new Date(start) }],
+      } as const;
+      const until = proofKeptUntil(facts)!;
+      // Just before the end the proof is held, and the event is inside the window read at that instant.
+      const now = new Date(until.getTime() - 1);
+      expect(proofMustBeKept(facts, now)).toBe(true);
+      expect(start).toBeGreaterThanOrEqual(proofClockFrom(now).getTime());
+      // Never earlier than the same UTC instant five years on (the old reading), never more than two days later.
+      expect(until.getTime()).toBeGreaterThan(monthsAfter(new Date(start), 60).getTime());
+      expect(until.getTime() - monthsAfter(new Date(start), 60).getTime()).toBeLessThanOrEqual(2 * 24 * HOUR);
+    }
   });
 
   it('C8/I5: each use starts the five years again, whatever the state at the time', () => {
@@ -31,8 +71,8 @@ describe('proofKeptUntil (C8, I5: §7a UWG, five years from the grant and from e
         { ...use, state: 'withdrawn', occurredAt: t('2024-02-29T09:00:00Z') },
       ],
     } as const;
-    // 29 February plus five years is the last day of February.
-    expect(proofKeptUntil(facts)).toEqual(t('2029-02-28T09:00:00Z'));
+    // 29 February plus five years is the last day of February, to its end in Berlin.
+    expect(proofKeptUntil(facts)).toEqual(t('2029-02-28T23:00:00Z'));
     expect(proofMustBeKept(facts, t('2029-02-27T00:00:00Z'))).toBe(true);
     expect(proofMustBeKept(facts, t('2029-03-01T00:00:00Z'))).toBe(false);
   });
@@ -41,7 +81,7 @@ describe('proofKeptUntil (C8, I5: §7a UWG, five years from the grant and from e
     const base = { jurisdiction: 'de', audience: 'consumer' } as const;
     const at = t('2022-01-01T00:00:00Z');
     expect(proofKeptUntil({ ...base, events: [{ ...grant, channel: 'automated-call', occurredAt: at }] })).toEqual(
-      t('2027-01-01T00:00:00Z')
+      t('2027-01-01T23:00:00Z')
     );
     expect(proofKeptUntil({ ...base, events: [{ ...grant, channel: 'email', occurredAt: at }] })).toBeNull();
     expect(

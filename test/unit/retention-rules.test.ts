@@ -9,6 +9,7 @@ import {
   maySuppressionGo,
   monthsBefore,
   repermissionDue,
+  SUPPRESSION_FLOOR_MONTHS,
   suppressionDeleteBefore,
 } from '../../server/src/domain/retention-rules';
 import { METHODS } from '../../shared/contracts/domain';
@@ -204,6 +205,18 @@ describe('I3: suppression entries', () => {
 
   it('never younger than the minimum, even if max < min slipped past validation', () => {
     expect(suppressionDeleteBefore(now, { minMonths: 36, maxMonths: 12 })).toEqual(at('2023-11-29T00:00:00.000Z'));
+    expect(suppressionDeleteBefore(now, { minMonths: 48, maxMonths: 40 })).toEqual(at('2022-11-29T00:00:00.000Z'));
+  });
+
+  it('I3: never an entry younger than 36 months from the objection, whatever the configuration says', () => {
+    // A configuration set at run time (strapi.config.set) is not validated: the rule holds the floor itself.
+    expect(SUPPRESSION_FLOOR_MONTHS).toBe(36);
+    expect(suppressionDeleteBefore(now, { minMonths: 12, maxMonths: 12 })).toEqual(at('2023-11-29T00:00:00.000Z'));
+    expect(suppressionDeleteBefore(now, { minMonths: 1, maxMonths: 24 })).toEqual(at('2023-11-29T00:00:00.000Z'));
+    const objected = at('2024-01-15T00:00:00.000Z');
+    const before = suppressionDeleteBefore(now, { minMonths: 12, maxMonths: 12 });
+    expect(maySuppressionGo({ reason: 'objection', createdAt: objected }, before)).toBe(false);
+    expect(maySuppressionGo({ reason: 'objection', createdAt: at('2023-11-28T00:00:00.000Z') }, before)).toBe(true);
   });
 
   it.each(['unsubscribe', 'objection', 'erasure', 'bounce'] as const)(

@@ -89,8 +89,8 @@ export interface ConsentConfig {
   /**
    * The retention jobs (I3, I4): `prospectMonths` after a person's last own activity (or their collection),
    * someone with no current grant loses their identifiers; suppression entries are kept at least
-   * `suppressionMinMonths` and, when `suppressionMaxMonths` is set, deleted after it (opposition lists
-   * excepted); `null` keeps them forever.
+   * `suppressionMinMonths` (never below 36, I3) and, when `suppressionMaxMonths` is set, deleted after it
+   * (opposition lists excepted); `null` keeps them forever.
    */
   pages: PagesConfig;
   /**

@@ -4,10 +4,9 @@ import { ringProblem } from '../domain/key-ring';
 import { COUNTRY_CODE, isThreshold, MAX_THRESHOLD, MIN_THRESHOLD } from '../domain/children-rules';
 import { MAIL_TEMPLATES, MARKETING_TEMPLATES } from '../domain/mail-templates';
 import { MAX_PROOF_YEARS } from '../domain/proof-pruning';
+import { SUPPRESSION_FLOOR_MONTHS } from '../domain/retention-rules';
 import { contrastRatio, HEX_COLOUR, MIN_TEXT_CONTRAST } from '../utils/contrast';
 import { SECRET_MIN_LENGTH, type ConsentConfig } from './defaults';
-
-const FR_SUPPRESSION_MIN_MONTHS = 36;
 
 const positiveInt = () => yup.number().integer().min(1).required();
 const httpUrl = () =>
@@ -270,7 +269,17 @@ export const configSchema = (production: boolean) =>
             .defined(),
           // Days between the re-permission request and the purge (I4): at least a week to answer, at most a year.
           repermissionDays: yup.number().strict().integer().min(7).max(365).required(),
-          suppressionMinMonths: positiveInt(),
+          // I3: an objection is honoured at least 3 years (CNIL), whatever the site's jurisdiction: entries
+          // carry none, and the person's own decides. Refused rather than raised: the file would say less
+          // than the plugin does.
+          suppressionMinMonths: yup
+            .number()
+            .integer()
+            .min(
+              SUPPRESSION_FLOOR_MONTHS,
+              '${path} must be at least ${min} (an objection is kept 3 years from the objection, CNIL)'
+            )
+            .required(),
           // null (the default) keeps suppression entries forever.
           suppressionMaxMonths: yup
             .number()
@@ -335,18 +344,7 @@ export const configSchema = (production: boolean) =>
         })
         .noUnknown(true, '${path} has unknown key(s): ${unknown}'),
     })
-    .noUnknown(true, '${path} has unknown key(s): ${unknown}')
-    .test('fr-suppression-minimum', function frSuppressionMinimum(value) {
-      // CNIL: a French objection is honoured at least 3 years (I3); a shorter minimum would let the job
-      // (with a maximum set) forget objections too early.
-      const config = value as { jurisdiction?: string; retention?: { suppressionMinMonths?: unknown } } | undefined;
-      const min = config?.retention?.suppressionMinMonths;
-      if (config?.jurisdiction !== 'fr' || typeof min !== 'number' || min >= FR_SUPPRESSION_MIN_MONTHS) return true;
-      return this.createError({
-        path: 'retention.suppressionMinMonths',
-        message: `\${path} must be at least ${FR_SUPPRESSION_MIN_MONTHS} with jurisdiction "fr" (3 years from the objection, CNIL)`,
-      });
-    });
+    .noUnknown(true, '${path} has unknown key(s): ${unknown}');
 
 /**
  * Strapi calls this with the merged configuration at load; throwing stops the boot. The message names

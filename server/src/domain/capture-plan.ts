@@ -78,7 +78,7 @@ export interface CaptureFacts {
   siteJurisdiction: Jurisdiction;
   /** The person's stored state of a purpose on a channel (after the submissions before this one in its group). */
   state: (purpose: string, channel: Channel) => StoredState | null;
-  /** G5: the `seq` of the granting events a parent gave, of this person's grants. */
+  /** G2, G5: the `seq` of the granting events a parent gave, of this person's grants (child-flagged people). */
   parentGrants: ReadonlySet<number>;
   receiptId: string;
   now: Date;
@@ -165,16 +165,18 @@ export const planCapture = (facts: CaptureFacts): CaptureDecision => {
   const inPlay = purposesInPlay(plan);
   const byKey = new Map(inPlay.map((p) => [p.key, p]));
 
-  // A11: a grant under an outdated notice asks again; G5: so does a parent's grant once the person is of age.
+  // A11: a grant under an outdated notice asks again; G5: so does a parent's grant once the person is of
+  // age; G2: below it, a grant that is not a parent's does not count (capture-rules.ts).
   const states = new Map<string, CurrentState>();
   for (const purpose of inPlay) {
     for (const channel of purpose.channels) {
       const row = facts.state(purpose.key, channel);
       if (!row) continue;
+      const grantedByParent = facts.parentGrants.has(Number(row.lastEventSeq));
       const reconsentRequired =
         needsReconsent(row.noticeId, plan.outdatedNotices) ||
-        needsOwnConfirmation(person.childStatus, facts.parentGrants.has(Number(row.lastEventSeq)), now);
-      states.set(stateKey(purpose.key, channel), { state: row.state, reconsentRequired });
+        needsOwnConfirmation(person.childStatus, grantedByParent, now);
+      states.set(stateKey(purpose.key, channel), { state: row.state, reconsentRequired, grantedByParent });
     }
   }
 

@@ -30,8 +30,9 @@ import { grantWaitsForPhoneVerification } from './phone-verification';
  * - Purposes without a choice (contract, legal obligation) cannot be ticked (the caller refuses that).
  * - Children (G2, children-rules.ts): on a form offered to children, the tick of a person below the age of
  *   digital consent only requests consent: every ticked channel waits as `pending` for a holder of
- *   parental responsibility, whatever double opt-in says, and a consent already granted (by a parent) is
- *   left as it is. Refusing needs nobody's consent and is recorded as for anyone.
+ *   parental responsibility, whatever double opt-in says. A consent a parent granted is left as it is; a
+ *   grant of the child's own (given where no age was asked) is not consent, so the tick asks the parent
+ *   as if there were none. Refusing needs nobody's consent and is recorded as for anyone.
  * - GPC (F1–F3): the signal objects, with method `signal`, to every purpose flagged "honour GPC", on the
  *   form or not, unless the same request explicitly ticks that purpose. A purpose already objected to is
  *   left alone, so a repeated signal adds nothing.
@@ -48,6 +49,8 @@ export interface RulePurpose {
 export interface CurrentState {
   state: ConsentState;
   reconsentRequired: boolean;
+  /** G2: the grant that stands was a parent's confirmation (known for child-flagged people only). */
+  grantedByParent?: boolean;
 }
 
 export interface SubmissionFacts {
@@ -162,12 +165,13 @@ export const planSubmission = (facts: SubmissionFacts): SubmissionPlan => {
     if (purpose.mechanism === 'opt-in' && (ticked || shown)) {
       const doubleOptIn = doubleOptInApplies(purpose, facts.formDoubleOptIn, facts.jurisdiction);
       record(purpose, (channel) => {
-        const { state, reconsentRequired } = current(purpose.key, channel);
+        const { state, reconsentRequired, grantedByParent } = current(purpose.key, channel);
         if (answer.ticked.includes(channel)) {
           if (facts.identifiers && !channelReachable(channel, facts.identifiers)) return null;
           const alreadyGiven = state === 'granted' && !reconsentRequired;
+          // Below the threshold only a parent's grant is consent (G2): the child's own grant asks again.
           if (facts.parentalConsent)
-            return alreadyGiven ? null : { action: 'requested', state: 'pending', method: 'form' };
+            return alreadyGiven && grantedByParent ? null : { action: 'requested', state: 'pending', method: 'form' };
           const waits =
             (doubleOptIn && channel === 'email' && !alreadyGiven) ||
             grantWaitsForPhoneVerification({

@@ -11,8 +11,11 @@ import type { Jurisdiction } from '../../../shared/contracts/domain';
  * confirmation are both on the ledger, so French joint consent under 15 (G3) has both parties' events.
  *
  * Only the outcome is stored (minimisation, Art. 5(1)(c), Art. 8(2) "reasonable efforts"): whether the
- * person was below the threshold, and the date they reach it, computed conservatively (the latest date
- * consistent with the answer), never the age or a birth date.
+ * person was below the threshold, and when they reach it, computed conservatively (the latest instant
+ * consistent with the answer, in whichever time zone the person lives), never the age or a birth date.
+ *
+ * Below the threshold only a parent's grant counts (G2): a grant of the child's own, from a form not
+ * offered to children, the preference centre or an import, is not consent.
  *
  * Once that date has passed, a consent a parent gave needs the person's own confirmation (G5), derived
  * when read like re-consent (reconsent.ts), so `consent_states` stays a replay of the ledger. Until then,
@@ -101,24 +104,52 @@ export type AgeAnswer = { age: number } | { birthYear: number };
 export interface ChildStatus {
   /** Below the threshold when asked. */
   child: boolean;
-  /** The day (00:00 UTC) the person reaches the threshold, at the latest; null when not a child. */
+  /**
+   * The instant from which the person has reached the threshold wherever they live, at the latest; null
+   * when not a child.
+   */
   childUntil: Date | null;
 }
 
-const utcDay = (year: number, month: number, day: number) => new Date(Date.UTC(year, month, day));
+const DAY = 86_400_000;
+const HOUR = 3_600_000;
+/** The UTC offsets a person can live at: a date begins last at UTC−12 and first at UTC+14. */
+const WESTMOST = -12 * HOUR;
+const EASTMOST = 14 * HOUR;
+
+/** The UTC midnight `years` calendar years after `date` (a UTC midnight); 29 February gives 1 March, later. */
+const yearsAfter = (date: number, years: number): number => {
+  const d = new Date(date);
+  return Date.UTC(d.getUTCFullYear() + years, d.getUTCMonth(), d.getUTCDate());
+};
 
 /**
- * G1: the outcome of an age answer, conservatively. An age of A completed years means a birthday at the
- * latest today A years ago, so the threshold T is reached at the latest T − A years from today. A birth
- * year Y means a birthday at the latest on 31 December Y, so T is reached at the latest on 31 December
- * Y + T: a person born that year counts as a child until then, whatever their real birthday.
+ * G1, G2: the outcome of an age answer, conservatively. A person becomes of age at the midnight that
+ * begins their birthday where they live, which the plugin does not know; so the child stays a child
+ * until the latest such midnight in any time zone, never earlier than a court in the person's own zone
+ * would count.
+ *
+ * An age of A completed years at `now` means, in a zone where today is D, a birthday at the latest on
+ * D − A years: the threshold T is then reached at that zone's midnight of D + (T − A) years. `now` falls
+ * on up to three dates around the world; the latest of those midnights is the answer (about `now`
+ * T − A years on: someone whose birthday began just now somewhere). A birth year Y means a birthday at
+ * the latest on 31 December Y: T is reached at the latest when 31 December Y + T begins at UTC−12.
  */
 export const childStatus = (answer: AgeAnswer, threshold: number, now: Date): ChildStatus => {
-  const until =
-    'age' in answer
-      ? utcDay(now.getUTCFullYear() + (threshold - answer.age), now.getUTCMonth(), now.getUTCDate())
-      : utcDay(answer.birthYear + threshold, 11, 31);
-  return until.getTime() > now.getTime() ? { child: true, childUntil: until } : { child: false, childUntil: null };
+  const at = now.getTime();
+  let until = -Infinity;
+  if ('age' in answer) {
+    const today = Math.floor(at / DAY) * DAY;
+    for (const date of [today - DAY, today, today + DAY]) {
+      // The offsets at which `date` is the local date at `now`; the smallest has the latest midnight.
+      const west = Math.max(WESTMOST, date - at);
+      const east = Math.min(EASTMOST, date + DAY - 1 - at);
+      if (west <= east) until = Math.max(until, yearsAfter(date, threshold - answer.age) - west);
+    }
+  } else {
+    until = Date.UTC(answer.birthYear + threshold, 11, 31) - WESTMOST;
+  }
+  return until > at ? { child: true, childUntil: new Date(until) } : { child: false, childUntil: null };
 };
 
 /**
@@ -157,6 +188,17 @@ export const needsOwnConfirmation = (
   now: Date
 ): boolean =>
   !!grantedByParent && !!status?.child && !!status.childUntil && status.childUntil.getTime() <= now.getTime();
+
+/**
+ * G2: a consent that stands for a person below the threshold counts only if a parent gave it (the granting
+ * event's actor is `parent`). The child's own grant, on a form not offered to children, in the preference
+ * centre or by an import, is not consent: it waits for a parent like the child's tick on a children's form.
+ */
+export const childsOwnGrant = (
+  status: Partial<ChildStatus> | null | undefined,
+  grantedByParent: boolean | null | undefined,
+  now: Date
+): boolean => !grantedByParent && belowThreshold(status, now);
 
 /** Past the threshold now (G5 may apply): the record is child-flagged and its date has come. */
 export const reachedThreshold = (status: Partial<ChildStatus> | null | undefined, now: Date): boolean =>

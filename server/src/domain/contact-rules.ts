@@ -62,7 +62,9 @@ import { isDirectMarketing } from './direct-marketing';
  *     `no-contract` (C7). Service messages (not direct marketing, direct-marketing.ts) are then allowed and
  *     no suppression list applies to them. A contract purpose flagged as direct marketing (in-contract sales
  *     calls) also honours objections and suppression entries, like every direct-marketing purpose (C4, C5);
- *     the French opposition list does not apply to a call within a current contract (C6).
+ *     the French opposition list does not apply to a call within a current contract (C6). Where the law of
+ *     the channel asks for consent to marketing (email, SMS, a German consumer's telephone …), selling on
+ *     a contract is `jurisdiction-rule`: a contract is not consent (C1, C8, CNIL Accor).
  *   - Legal obligation: messages the law requires are not direct marketing.
  */
 
@@ -117,6 +119,8 @@ export interface ContactRule {
     softOptInPurpose?: true;
     /** The purpose's messages concern the recipient's profession (purpose audience `professional`). */
     aboutProfession?: true;
+    /** The purpose's messages sell (a contract purpose flagged direct marketing, direct-marketing.ts). */
+    directMarketing?: true;
   };
   outcome: Outcome;
   reason?: ContactReason;
@@ -156,6 +160,70 @@ export const CONTACT_RULES: readonly ContactRule[] = [
     rule: 'A call within a current contract and related to it: Bloctel does not apply to it, and from 11 August 2026 it is the exception to prior consent. Without a current contract on record, no call.',
     source: 'Code conso. L223-1; Loi 2025-594 art. 13',
   },
+
+  // ── Contract purposes that sell: a contract is not consent ────────────────────────────────────────────
+  // The ePrivacy rules on unsolicited marketing (C1, C8) ask for the person's consent, whatever the GDPR
+  // basis: a customer's contract lifts that only where a row above or the `contract` row below says so.
+  {
+    id: 'fr-email-professional-contract-marketing',
+    jurisdictions: ['fr'],
+    channels: ['email'],
+    audience: 'professional',
+    basis: 'contract',
+    when: { directMarketing: true, aboutProfession: true },
+    outcome: 'with-contract',
+    reason: 'no-contract',
+    rule: 'Selling by email to a professional about their profession needs no prior consent (informed, able to object at collection); the contract must be current.',
+    source: 'CNIL B2B guidance (deliberation of 17 Feb 2005); GDPR Art. 6(1)(b)',
+  },
+  {
+    id: 'contract-marketing-email-sms',
+    jurisdictions: ANYWHERE,
+    channels: EMAIL_SMS,
+    audience: 'any',
+    basis: 'contract',
+    when: { directMarketing: true },
+    outcome: 'not-allowed',
+    reason: 'jurisdiction-rule',
+    rule: "Selling by email or SMS needs prior consent, a customer's too: a contract is not consent, and the existing-customer exception is claimed by a legitimate-interest purpose flagged soft opt-in, with its evidence.",
+    source: 'ePrivacy Art. 13(1)–(2); CPCE L34-5; UWG §7(2) Nr. 2, §7(3); CNIL SAN-2022-017 Accor',
+  },
+  {
+    id: 'de-phone-consumer-contract-marketing',
+    jurisdictions: ['de'],
+    channels: ['phone'],
+    audience: 'consumer',
+    basis: 'contract',
+    when: { directMarketing: true },
+    outcome: 'not-allowed',
+    reason: 'jurisdiction-rule',
+    rule: 'Sales calls to consumers need prior express consent, customers included: German law has no contract exception.',
+    source: 'UWG §7(2) Nr. 1, §7a',
+  },
+  {
+    id: 'eu-phone-contract-marketing',
+    jurisdictions: ['eu'],
+    channels: ['phone'],
+    audience: 'any',
+    basis: 'contract',
+    when: { directMarketing: true },
+    outcome: 'not-allowed',
+    reason: 'jurisdiction-rule',
+    rule: 'The Directive leaves calls to each member state; without a national rule, consent is assumed, for sales calls to customers too.',
+    source: 'ePrivacy Art. 13(3)',
+  },
+  {
+    id: 'contract-marketing-device',
+    jurisdictions: ANYWHERE,
+    channels: ['automated-call', 'fax', 'push', 'web'],
+    audience: 'any',
+    basis: 'contract',
+    when: { directMarketing: true },
+    outcome: 'not-allowed',
+    reason: 'jurisdiction-rule',
+    rule: 'Selling by calling machine, fax or push, or reading the device for it, needs prior consent of every addressee; a contract is not consent, and selling is never strictly necessary.',
+    source: 'ePrivacy Art. 13(1), 5(3); CPCE L34-5 (FR); UWG §7(2) Nr. 2, §25 TDDDG (DE)',
+  },
   {
     id: 'contract',
     jurisdictions: ANYWHERE,
@@ -164,7 +232,7 @@ export const CONTACT_RULES: readonly ContactRule[] = [
     basis: 'contract',
     outcome: 'with-contract',
     reason: 'no-contract',
-    rule: 'Contract is a basis only while a contract with the person is current. Service messages are not marketing; a contract purpose flagged as direct marketing also honours objections and suppression entries.',
+    rule: 'Contract is a basis only while a contract with the person is current. Service messages are not marketing; a contract purpose flagged as direct marketing reaches this row only on channels where the law asks no consent (postal mail, calls to professionals) and also honours objections and suppression entries.',
     source: 'GDPR Art. 6(1)(b), Art. 21(2)–(3)',
   },
 
@@ -405,6 +473,8 @@ export interface ContactCase {
   date: string;
   softOptInPurpose: boolean;
   aboutProfession: boolean;
+  /** The purpose's messages sell (`isDirectMarketing`): always for consent and legitimate interest. */
+  directMarketing: boolean;
 }
 
 const matches = (row: ContactRule, c: ContactCase): boolean =>
@@ -415,7 +485,8 @@ const matches = (row: ContactRule, c: ContactCase): boolean =>
   (!row.when?.from || c.date >= row.when.from) &&
   (!row.when?.until || c.date <= row.when.until) &&
   (!row.when?.softOptInPurpose || c.softOptInPurpose) &&
-  (!row.when?.aboutProfession || c.aboutProfession);
+  (!row.when?.aboutProfession || c.aboutProfession) &&
+  (!row.when?.directMarketing || c.directMarketing);
 
 /** The first row that matches: rows are ordered from the most specific to the most general. */
 export const findContactRule = (c: ContactCase, rules: readonly ContactRule[] = CONTACT_RULES): ContactRule =>
@@ -445,6 +516,40 @@ export const legalDate = (now: Date, jurisdiction: Jurisdiction): string => {
   const date = `${parts.year}-${parts.month}-${parts.day}`;
   Object.assign(lastDate, { time: now.getTime(), jurisdiction, date });
   return date;
+};
+
+const clocks = new Map<Jurisdiction, Intl.DateTimeFormat>();
+
+/** The legal time zone's offset from UTC at `instant`, in milliseconds. */
+const offsetAt = (instant: number, jurisdiction: Jurisdiction): number => {
+  let format = clocks.get(jurisdiction);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone: TIME_ZONES[jurisdiction],
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+    clocks.set(jurisdiction, format);
+  }
+  const p = Object.fromEntries(format.formatToParts(new Date(instant)).map((part) => [part.type, Number(part.value)]));
+  return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - Math.floor(instant / 1000) * 1000;
+};
+
+/**
+ * The instant a calendar date (YYYY-MM-DD) begins in the jurisdiction's legal time zone: midnight in
+ * Berlin for `de`. European clocks change at 01:00 UTC, never at a local midnight, so the zone's offset at
+ * that midnight is its offset one step later.
+ */
+export const legalDayStart = (date: string, jurisdiction: Jurisdiction): Date => {
+  const [year, month, day] = date.split('-').map(Number);
+  const midnightUtc = Date.UTC(year, month - 1, day);
+  const guess = midnightUtc - offsetAt(midnightUtc, jurisdiction);
+  return new Date(midnightUtc - offsetAt(guess, jurisdiction));
 };
 
 /**

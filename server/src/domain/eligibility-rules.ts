@@ -19,7 +19,13 @@ import {
   type SoftOptInEvidence,
 } from './contact-rules';
 import { standingSuppressions } from './suppression-rules';
-import { belowThreshold, childMarketingBlocked, needsOwnConfirmation, type ChildStatus } from './children-rules';
+import {
+  belowThreshold,
+  childMarketingBlocked,
+  childsOwnGrant,
+  needsOwnConfirmation,
+  type ChildStatus,
+} from './children-rules';
 import { isDirectMarketing } from './direct-marketing';
 
 /**
@@ -32,7 +38,8 @@ import { isDirectMarketing } from './direct-marketing';
  * | -------------------- | ------------------------------------------------------ |
  * | consent              | state `granted`, not expired, no re-consent required   |
  * | legitimate interest  | no objection (`objected`) on record                    |
- * | contract             | a current contract on record, no objection             |
+ * | contract             | a current contract on record, no objection; if it      |
+ * |                      | sells, consent where the channel's law asks for it     |
  * | legal obligation     | no objection (`objected`) on record                    |
  *
  * An objection is absolute (Art. 21(2)–(3), C4): whatever the basis, `objected` refuses contact. A consent
@@ -63,7 +70,10 @@ export const REASONS = [
   'unproven-import',
   /** The notice changed materially since the grant (A11). */
   're-consent-required',
-  /** A child below the age of digital consent asked; a holder of parental responsibility has not confirmed (G2). */
+  /**
+   * A child below the age of digital consent asked, or the consent on record is their own; a holder of
+   * parental responsibility has not confirmed (G2).
+   */
   'parental-consent-pending',
   /** A parent gave this consent and the person has since reached the age of digital consent: theirs to confirm (G5). */
   'own-confirmation-required',
@@ -100,7 +110,10 @@ export interface EligibilityState {
   grantedAt?: Date | null;
   /** For a revoked state, why: `proof-incomplete` is an import without its proof (J2). */
   revokedFor?: string | null;
-  /** The grant that stands was a parent's confirmation (G4), read from the granting event. */
+  /**
+   * The grant that stands was a parent's confirmation (G4), read from the granting event: for a person
+   * below the threshold only such a grant counts (G2); past it, such a grant needs their own (G5).
+   */
   grantedByParent?: boolean;
 }
 
@@ -164,18 +177,13 @@ export const decideEligibility = (
     if (state === 'revoked' && stored?.revokedFor === 'proof-incomplete') reasons.push('unproven-import');
     else if (state === 'pending' && belowThreshold(context.child, now)) reasons.push('parental-consent-pending');
     else if (state !== 'granted') reasons.push(CONSENT_REASONS[state] ?? 'no-consent');
+    else if (childsOwnGrant(context.child, stored?.grantedByParent, now)) reasons.push('parental-consent-pending');
     else if (stored?.reconsentRequired) reasons.push('re-consent-required');
     else if (needsOwnConfirmation(context.child, stored?.grantedByParent, now))
       reasons.push('own-confirmation-required');
   }
-  if (
-    childMarketingBlocked(
-      context.child,
-      isDirectMarketing(basis, purpose.directMarketing),
-      !!context.childMarketingAllowed,
-      now
-    )
-  ) {
+  const directMarketing = isDirectMarketing(basis, purpose.directMarketing);
+  if (childMarketingBlocked(context.child, directMarketing, !!context.childMarketingAllowed, now)) {
     reasons.push('child-marketing-off');
   }
 
@@ -197,12 +205,14 @@ export const decideEligibility = (
       date: legalDate(now, jurisdiction),
       softOptInPurpose: !!purpose.softOptIn,
       aboutProfession: purpose.audience === 'professional',
+      directMarketing,
     });
     if (rule.outcome === 'not-allowed') add(rule.reason ?? 'jurisdiction-rule');
     if (rule.outcome === 'soft-opt-in' && missingSoftOptInElements(context.softOptIn).length > 0) {
       add(rule.reason ?? 'soft-opt-in-incomplete');
     }
-    if (rule.outcome === 'with-contract' && !currentContract) add(rule.reason ?? 'no-contract');
+    // A contract purpose rests on a current contract (C7), also where the row refuses it for selling.
+    if (basis === 'contract' && !currentContract) add('no-contract');
     if (purpose.sector && sectorBan({ jurisdiction, channel, sector: purpose.sector, basis, currentContract }))
       add('sector-ban');
   }

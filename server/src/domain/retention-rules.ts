@@ -8,6 +8,9 @@ import type {
   LegalBasis,
   SuppressionReason,
 } from '../../../shared/contracts/domain';
+import { legalDate, legalDayStart } from './contact-rules';
+
+const DAY = 86_400_000;
 
 /**
  * The date rules of the retention jobs (I3, I4, I7), pure so they can be reviewed and tested on their
@@ -57,10 +60,32 @@ export interface ProofFacts {
 }
 
 /**
+ * The end of a German period of `months` that an event starts (C8, I5). German law counts it in German
+ * days (BGB §§187(1), 188(2)–(3), which §7a UWG's "fünf Jahre" follows): the day of the event does not
+ * count, and the period ends when the day of the same date `months` on ends in Germany, the month's last
+ * day when that date does not exist (29 February). The same UTC instant five years on could end it up to
+ * a day earlier than a German court would, so this is the end of that Berlin day.
+ */
+export const germanPeriodEnd = (event: Date, months: number): Date => {
+  const [year, month, day] = legalDate(event, 'de').split('-').map(Number);
+  const lastDay = new Date(Date.UTC(year, month - 1 + months + 1, 0)).getUTCDate();
+  const nextDay = new Date(Date.UTC(year, month - 1 + months, Math.min(day, lastDay) + 1));
+  return legalDayStart(nextDay.toISOString().slice(0, 10), 'de');
+};
+
+/**
+ * The earliest grant or use whose proof can still be held at `now`: a reader that loads the events from
+ * here misses none (two days before the UTC instant `months` ago cover the German day and its end).
+ */
+export const proofClockFrom = (now: Date, months = PHONE_PROOF_MONTHS): Date =>
+  new Date(monthsBefore(now, months).getTime() - 2 * DAY);
+
+/**
  * Until when the proof of this person's consent must be kept (C8, I5): five years after the latest grant,
  * confirmation or use (`contacted`) of a consent for telephone contact (phone or automated calling
- * machine), for a consumer whose jurisdiction is `de`. `null` when no such rule holds the proof.
- * `contacted` counts whatever the state at the time (a use after a withdrawal is still a use to answer for).
+ * machine), for a consumer whose jurisdiction is `de`, to the end of that German day (`germanPeriodEnd`).
+ * `null` when no such rule holds the proof. `contacted` counts whatever the state at the time (a use
+ * after a withdrawal is still a use to answer for).
  */
 export const proofKeptUntil = (facts: ProofFacts, months = PHONE_PROOF_MONTHS): Date | null => {
   if (facts.jurisdiction !== 'de' || facts.audience === 'professional') return null;
@@ -71,7 +96,7 @@ export const proofKeptUntil = (facts: ProofFacts, months = PHONE_PROOF_MONTHS): 
     if (e.action !== 'contacted' && e.state !== 'granted') continue;
     latest = Math.max(latest, e.occurredAt.getTime());
   }
-  return latest ? monthsAfter(new Date(latest), months) : null;
+  return latest ? germanPeriodEnd(new Date(latest), months) : null;
 };
 
 /** Whether a purge at `now` must leave this person's identifiers alone (C8, I5). */
@@ -173,8 +198,6 @@ export interface RetentionClock {
   repermissionDays: number;
 }
 
-const DAY = 86_400_000;
-
 /**
  * Where the person's three years start: their collection, their latest own act, or the end of their last
  * contract (I4: customer data is kept 3 years after the relationship ends), whichever is latest.
@@ -231,6 +254,13 @@ export const REPERMISSION_KIND = 're-permission';
 
 // ── I3: suppression entries ─────────────────────────────────────────────────────────────────────────────
 
+/**
+ * I3: a suppression entry is kept at least three years from the objection (CNIL, référentiel 2021-131),
+ * whatever the configuration. The entry holds a keyed hash and no jurisdiction, and any site may hold
+ * French people (the person's jurisdiction decides, C2), so the floor holds for every entry.
+ */
+export const SUPPRESSION_FLOOR_MONTHS = 36;
+
 export interface SuppressionRetention {
   minMonths: number;
   /** `null`: entries are kept forever. */
@@ -239,14 +269,12 @@ export interface SuppressionRetention {
 
 /**
  * Entries created before this instant may be deleted; `null` when nothing may be (no maximum set). Never
- * later than `minMonths` ago, even if a configuration slipped past validation with max < min: an entry
- * is kept at least 3 years from the objection in France (I3).
+ * later than `minMonths` ago, nor than `SUPPRESSION_FLOOR_MONTHS` ago (I3), even if a configuration
+ * slipped past validation (max < min, or a minimum below the floor set at run time).
  */
 export const suppressionDeleteBefore = (now: Date, retention: SuppressionRetention): Date | null => {
   if (retention.maxMonths == null) return null;
-  const byMax = monthsBefore(now, retention.maxMonths);
-  const byMin = monthsBefore(now, retention.minMonths);
-  return byMax.getTime() < byMin.getTime() ? byMax : byMin;
+  return monthsBefore(now, Math.max(retention.maxMonths, retention.minMonths, SUPPRESSION_FLOOR_MONTHS));
 };
 
 /**

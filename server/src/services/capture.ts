@@ -19,7 +19,6 @@ import {
   mergeChildStatus,
   PARENT_ACTOR,
   parentalConsentRequired,
-  reachedThreshold,
 } from '../domain/children-rules';
 import { normaliseEmail } from '../domain/identifiers';
 import { grantableChannels } from '../domain/channel-identifiers';
@@ -172,8 +171,8 @@ const capture = ({ strapi }: { strapi: Core.Strapi }) => {
 
   /**
    * Load: the ledger's lock, the people (found or created under it), their states of the purposes in play
-   * and, for a person past the age threshold (G5, almost no submission), which of their grants a parent
-   * gave: everything the plans read, read once for the group.
+   * and, for a person the age question found to be a child (G2, G5, almost no submission), which of
+   * their grants a parent gave: everything the plans read, read once for the group.
    */
   const load = async (items: Commit[]) => {
     const subjects = getService('subjects');
@@ -202,9 +201,10 @@ const capture = ({ strapi }: { strapi: Core.Strapi }) => {
     );
     const now = new Date();
     // A state the group moves later points at an event of this group, which no parent gave: the grants
-    // read before the loop are the ones that can be a parent's.
+    // read before the loop are the ones that can be a parent's. Read for child-flagged people only, below
+    // the threshold (G2: only a parent's grant stands against the child's tick) and past it (G5).
     const granted = people.resolved.flatMap(({ subject }, i) =>
-      reachedThreshold(childStatusOf(subject), now)
+      childStatusOf(subject)?.child || items[i].plan.children?.parental
         ? inPlay[i].flatMap((p) =>
             p.channels
               .map((c) => ledger.state(subject.pseudonym, p.key, c))

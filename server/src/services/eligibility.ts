@@ -14,7 +14,7 @@ import type { Purpose } from '../../../shared/contracts/purposes';
 import { getService } from '../utils/get-service';
 import { json } from '../utils/row-values';
 import { childStatusOf } from './subjects';
-import { PARENT_ACTOR, reachedThreshold } from '../domain/children-rules';
+import { PARENT_ACTOR } from '../domain/children-rules';
 
 const CHUNK = 500;
 
@@ -28,7 +28,7 @@ interface StateRow {
   lastEventSeq?: number | string | null;
   /** For a revoked state: the revoking event's `evidence.reason` (`proof-incomplete` for an unproven import, J2). */
   revokedFor?: string | null;
-  /** G5: the granting event was a parent's confirmation (read only for people past the threshold). */
+  /** G2, G5: the granting event was a parent's confirmation (read only for child-flagged people). */
   grantedByParent?: boolean;
 }
 
@@ -237,13 +237,14 @@ const eligibility = ({ strapi }: { strapi: Core.Strapi }) => {
   /**
    * What the rules need from the event that last changed a state, read in one query per 500 states, and
    * none on almost every check: why the controller revoked a consent (the revoking event's
-   * `evidence.reason`: an import without its proof answers its own reason code, J2), and, for people now
-   * past the threshold only, whether a grant that stands was a parent's (its actor, G5).
+   * `evidence.reason`: an import without its proof answers its own reason code, J2), and, for people the
+   * age question found to be children only, whether a grant that stands was a parent's (its actor): below
+   * the threshold only a parent's counts (G2), past it a parent's needs their own (G5).
    */
-  const readLastEvents = async (resolved: Resolved[], states: Map<string, StateRow>, now: Date) => {
+  const readLastEvents = async (resolved: Resolved[], states: Map<string, StateRow>) => {
     const revoked = [...states.values()].filter((s) => s.state === 'revoked' && s.lastEventSeq != null);
     const parental = resolved
-      .filter((r) => r.pseudonym && r.subject && reachedThreshold(childOf(r.subject), now))
+      .filter((r) => r.pseudonym && r.subject && childOf(r.subject)?.child)
       .map((r) => states.get(r.pseudonym!))
       .filter((s): s is StateRow => !!s && s.state === 'granted' && s.lastEventSeq != null);
     const wanted = [...new Set([...revoked, ...parental])];
@@ -382,7 +383,7 @@ const eligibility = ({ strapi }: { strapi: Core.Strapi }) => {
     const entries = suppressions.size ? resolved.map((r) => entriesOf(suppressions, r)) : null;
     const ownGrants = entries ? await ownGrantsOf(purpose, channel, resolved, states, entries) : null;
     const siteJurisdiction = config().jurisdiction;
-    await readLastEvents(resolved, states, now);
+    await readLastEvents(resolved, states);
     return {
       context: (r: Resolved, i: number, asked: Jurisdiction | undefined): EligibilityContext => ({
         jurisdiction: r.subject?.jurisdiction ?? siteJurisdiction,

@@ -19,8 +19,8 @@ import {
   maySuppressionGo,
   monthsBefore,
   PHONE_PROOF_CHANNELS,
-  PHONE_PROOF_MONTHS,
   PROOF_CLOCK_ACTIONS,
+  proofClockFrom,
   proofMustBeKept,
   repermissionDue,
   suppressionDeleteBefore,
@@ -153,7 +153,8 @@ const retention = ({ strapi }: { strapi: Core.Strapi }) => {
   /**
    * C8, I5: those of these people whose proof of a German telephone consent must still be kept at `now`
    * (retention-rules.ts `proofMustBeKept`): their identifiers, the link of the proof to the number, stay.
-   * One query for the page: only grants and uses of the last five years can hold anything.
+   * One query for the page: only grants and uses of the last five years (and two days: the German day's
+   * end, `proofClockFrom`) can hold anything.
    */
   const proofHeldOf = async (
     people: Pick<SubjectRow, 'pseudonym' | 'jurisdiction' | 'audience'>[],
@@ -174,7 +175,7 @@ const retention = ({ strapi }: { strapi: Core.Strapi }) => {
       {
         channels: [...PHONE_PROOF_CHANNELS],
         actions: [...PROOF_CLOCK_ACTIONS],
-        after: monthsBefore(now, PHONE_PROOF_MONTHS),
+        after: proofClockFrom(now),
       }
     );
     for (const person of german) {
