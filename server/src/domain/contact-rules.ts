@@ -494,7 +494,31 @@ export const findContactRule = (c: ContactCase, rules: readonly ContactRule[] = 
 
 // Legal dates are local dates: a French law in force "from 11 August" applies from midnight in Paris.
 const TIME_ZONES: Record<Jurisdiction, string> = { fr: 'Europe/Paris', de: 'Europe/Berlin', eu: 'Europe/Brussels' };
-const formatters = new Map<Jurisdiction, Intl.DateTimeFormat>();
+const formatters = new Map<string, Intl.DateTimeFormat>();
+/** One formatter per jurisdiction and kind, made once: constructing one costs far more than formatting. */
+const formatterOf = (jurisdiction: Jurisdiction, kind: 'date' | 'clock'): Intl.DateTimeFormat => {
+  const key = `${jurisdiction}:${kind}`;
+  let format = formatters.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat(
+      'en-US',
+      kind === 'date'
+        ? { timeZone: TIME_ZONES[jurisdiction], year: 'numeric', month: '2-digit', day: '2-digit' }
+        : {
+            timeZone: TIME_ZONES[jurisdiction],
+            hourCycle: 'h23',
+            year: 'numeric',
+            month: 'numeric',
+            day: 'numeric',
+            hour: 'numeric',
+            minute: 'numeric',
+            second: 'numeric',
+          }
+    );
+    formatters.set(key, format);
+  }
+  return format;
+};
 
 /** The calendar date (YYYY-MM-DD) of `now` in the jurisdiction's legal time zone. */
 // A bulk check or an audience judges every person at one instant: formatToParts is the costly part.
@@ -502,40 +526,19 @@ const lastDate = { time: NaN, jurisdiction: '', date: '' };
 
 export const legalDate = (now: Date, jurisdiction: Jurisdiction): string => {
   if (now.getTime() === lastDate.time && jurisdiction === lastDate.jurisdiction) return lastDate.date;
-  let format = formatters.get(jurisdiction);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-US', {
-      timeZone: TIME_ZONES[jurisdiction],
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-    });
-    formatters.set(jurisdiction, format);
-  }
-  const parts = Object.fromEntries(format.formatToParts(now).map((p) => [p.type, p.value]));
+  const parts = Object.fromEntries(
+    formatterOf(jurisdiction, 'date')
+      .formatToParts(now)
+      .map((p) => [p.type, p.value])
+  );
   const date = `${parts.year}-${parts.month}-${parts.day}`;
   Object.assign(lastDate, { time: now.getTime(), jurisdiction, date });
   return date;
 };
 
-const clocks = new Map<Jurisdiction, Intl.DateTimeFormat>();
-
 /** The legal time zone's offset from UTC at `instant`, in milliseconds. */
 const offsetAt = (instant: number, jurisdiction: Jurisdiction): number => {
-  let format = clocks.get(jurisdiction);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-US', {
-      timeZone: TIME_ZONES[jurisdiction],
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    clocks.set(jurisdiction, format);
-  }
+  const format = formatterOf(jurisdiction, 'clock');
   const p = Object.fromEntries(format.formatToParts(new Date(instant)).map((part) => [part.type, Number(part.value)]));
   return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - Math.floor(instant / 1000) * 1000;
 };
