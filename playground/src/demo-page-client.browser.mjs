@@ -14,6 +14,7 @@ mountConsentPurposes(purposes, form, {
   object: t.object,
   data: t.data,
   recipients: t.recipients,
+  colon: t.colon,
   policy: t.policy,
   changed: t.changed,
   gpc: t.gpc,
@@ -31,7 +32,8 @@ let last = null;
 
 /** What was recorded, per purpose, in the words the person read: the notice title and what happens next. */
 const summary = ({ result, definition }) => {
-  const receipt = line('p', `${t.receipt}: `);
+  const colon = t.colon ?? ': ';
+  const receipt = line('p', `${t.receipt}${colon}`);
   receipt.append(line('code', result.receipt.receiptId, { id: 'receipt' }));
   const list = document.createElement('ul');
   for (const [purpose, state] of Object.entries(result.states)) {
@@ -42,7 +44,7 @@ const summary = ({ result, definition }) => {
           ? t.result.pending
           : t.result.pendingUnsent
         : (t.result[state] ?? t.result.other);
-    list.append(line('li', `${title}: ${said}`, { 'data-state': purpose }));
+    list.append(line('li', `${title}${colon}${said}`, { 'data-state': purpose }));
   }
   return [line('h2', t.thanks), list, receipt];
 };

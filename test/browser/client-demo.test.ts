@@ -47,10 +47,10 @@ const expectNothingStored = async (context: BrowserContext, page: Page) => {
   ).toEqual({ cookie: '', local: 0, session: 0 });
 };
 
-const openClientDemo = async (context: BrowserContext, form = 'contact') => {
+const openClientDemo = async (context: BrowserContext, form = 'contact', locale = 'en') => {
   const page = await context.newPage();
   page.setDefaultTimeout(20_000);
-  await page.goto(`${base}/demo/client?form=${form}&locale=en`);
+  await page.goto(`${base}/demo/client?form=${form}&locale=${locale}`);
   await page.locator('fieldset.consent-purpose').first().waitFor();
   return page;
 };
@@ -143,6 +143,15 @@ it('issue 17: a purpose with double opt-in says the confirmation mail is sent, i
     await page.screenshot({ path: `${dir}/client-demo-result-de.png`, fullPage: true });
   }
   expect(await decisions(email)).toEqual({ newsletter: 'requested/form', 'partner-offers': 'refused/form' });
+  await context.close();
+});
+
+it('A8: in French, a label and what it names are set apart as French writes it (no-break space, colon)', async () => {
+  const context = await browser.newContext();
+  const page = await openClientDemo(context, 'demo', 'fr');
+  const small = await page.locator('fieldset.consent-purpose .consent-small').allTextContents();
+  expect(small).toContain('Données\u00a0: adresse e-mail');
+  expect(small.join(' ')).not.toMatch(/\S: /);
   await context.close();
 });
 
