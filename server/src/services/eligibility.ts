@@ -249,9 +249,8 @@ const eligibility = ({ strapi }: { strapi: Core.Strapi }) => {
       .filter((s): s is StateRow => !!s && s.state === 'granted' && s.lastEventSeq != null);
     const wanted = [...new Set([...revoked, ...parental])];
     for (const part of chunks(wanted)) {
-      const events = await getService('ledger').lastEventFacts([
-        ...new Map(part.map((s) => [String(s.lastEventSeq), s.lastEventSeq!])).values(),
-      ]);
+      const seqs = [...new Map(part.map((s) => [String(s.lastEventSeq), s.lastEventSeq!])).values()];
+      const events = await getService('ledger').eventsBySeq(seqs, ['seq', 'evidence', 'actor']);
       const bySeq = new Map(events.map((e) => [String(e.seq), e]));
       for (const s of part) {
         const event = bySeq.get(String(s.lastEventSeq));

@@ -16,6 +16,12 @@ export const ledgerReads = (strapi: Core.Strapi) => {
   const inPeriod = (q: any, period: ReportPeriod) =>
     q.where('occurred_at', '>=', period.since).andWhere('occurred_at', '<', period.until);
 
+  /** The events with these sequence numbers, as stored (`select`: these columns only). */
+  const eventsBySeq = async (seqs: (number | string)[], select?: string[]): Promise<Record<string, unknown>[]> => {
+    if (seqs.length === 0) return [];
+    return strapi.db.query(UID.event).findMany({ ...(select ? { select } : {}), where: { seq: { $in: seqs } } });
+  };
+
   return {
     /** Which of these purposes any event names (their key and basis are then frozen: purposes.ts). */
     async purposesInUse(keys: string[]): Promise<Set<string>> {
@@ -96,16 +102,6 @@ export const ledgerReads = (strapi: Core.Strapi) => {
         .orderBy(`${alias}.id`, 'asc');
     },
 
-    /** What eligibility reads of the event that last changed a state: its evidence and actor, by `seq`. */
-    async lastEventFacts(
-      seqs: (number | string)[]
-    ): Promise<{ seq: number | string; evidence: unknown; actor: string }[]> {
-      if (seqs.length === 0) return [];
-      return strapi.db
-        .query(UID.event)
-        .findMany({ select: ['seq', 'evidence', 'actor'], where: { seq: { $in: seqs } } });
-    },
-
     /** These people's events for one purpose and channel that carry evidence (soft opt-in, C1). */
     async evidenceOf(
       pseudonyms: string[],
@@ -137,9 +133,13 @@ export const ledgerReads = (strapi: Core.Strapi) => {
       return strapi.db.query(UID.state).count({ where: { subject, state: { $in: states } } });
     },
 
-    /** The events with these sequence numbers, as stored (the request behind a pending state). */
-    async eventsBySeq(seqs: (number | string)[]): Promise<Record<string, unknown>[]> {
-      return seqs.length ? strapi.db.query(UID.event).findMany({ where: { seq: { $in: seqs } } }) : [];
+    /** The request behind a pending state (link requests); eligibility reads a last event's evidence and actor (J2, G2, G5). */
+    eventsBySeq,
+
+    /** Who recorded these events (their `actor`), by `seq`: capture asks it of a person's grants (G2, G5). */
+    async actors(seqs: number[]): Promise<Map<number, string>> {
+      const rows = await eventsBySeq(seqs, ['seq', 'actor']);
+      return new Map(rows.map((r) => [Number(r.seq), r.actor as string]));
     },
 
     /** The events with these ids in the ledger's column form (database/ledger-rows), for the webhook outbox. */

@@ -455,15 +455,6 @@ const ledger = ({ strapi }: { strapi: Core.Strapi }) => {
 
     batch,
 
-    /** Who recorded these events (their `actor`), by `seq`: capture asks it of a person's grants (G5). */
-    async actors(seqs: number[]): Promise<Map<number, string>> {
-      if (seqs.length === 0) return new Map();
-      const rows: { seq: number | string; actor: string }[] = await strapi.db.query(UID.event).findMany({
-        select: ['seq', 'actor'],
-        where: { seq: { $in: seqs } },
-      });
-      return new Map(rows.map((r) => [Number(r.seq), r.actor]));
-    },
     bulkWrite,
 
     /** The chain's last sequence number and hash: what an export stops at and a verifier compares with. */

@@ -511,7 +511,9 @@ const subjects = ({ strapi }: { strapi: Core.Strapi }) => {
         strapi,
         strapi.db
           .connection({ s: TABLE.subject })
-          .select(['s.pseudonym', 's.email_hash', 's.phone_hash', 's.external_id_hash'])
+          .select(
+            [COLUMNS.pseudonym, COLUMNS.emailHash, COLUMNS.phoneHash, COLUMNS.externalIdHash].map((c) => `s.${c}`)
+          )
           .whereIn('s.pseudonym', pseudonyms)
       );
     },
