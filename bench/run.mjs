@@ -60,6 +60,7 @@ const opts = {
   // For profiling one figure: e.g. --only submit,create (submit, create, check, ping, bulk, export, verify).
   only: option('only', null)?.split(','),
   out: option('out', null),
+  keep: flag('keep'),
 };
 if (!['sqlite', 'postgres'].includes(opts.db)) throw new Error('--db must be sqlite or postgres');
 
@@ -603,7 +604,9 @@ const main = async () => {
   } finally {
     if (server) await server.call('stop').catch(() => server.child.kill());
     if (server && server.child.exitCode === null) await new Promise((r) => server.child.once('exit', r));
-    await database.drop();
+    // --keep leaves the seeded database for EXPLAIN and the like: the schema or file it names.
+    if (opts.keep) log('kept:', database.env.DATABASE_SCHEMA ?? database.env.DATABASE_FILENAME);
+    else await database.drop();
   }
 };
 

@@ -71,9 +71,17 @@ const setup = async (strapi) => {
   const app = createStrapi({ appDir: APP_DIR, distDir: APP_DIR, autoReload: false });
   app.log.level = process.env.BENCH_LOG ?? 'warn';
   await app.start();
-  // A second instance on the same database (the soak benchmark) joins the first one's content and token.
+  // A second instance on the same database (the soak benchmark, or a database kept by `--keep`) joins the
+  // first one's content, with an API token of its own.
   const { token, notices } = process.env.BENCH_JOIN
-    ? { token: null, notices: await currentNotices(app) }
+    ? {
+        token: (
+          await app
+            .service('admin::api-token-content-api')
+            .create({ name: `bench-${process.pid}-${Date.now()}`, description: '', type: 'full-access', lifespan: null })
+        ).accessKey,
+        notices: await currentNotices(app),
+      }
     : await setup(app);
   const engine = app.config.get('database.connection.client') === 'sqlite' ? 'sqlite' : 'postgres';
   const seeder = createSeeder(app, { engine, notices, purposes: PURPOSES });
