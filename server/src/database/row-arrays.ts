@@ -12,7 +12,7 @@ import type { QueryBuilder } from './in-transaction';
 export const rowArrays = async (strapi: Core.Strapi, query: QueryBuilder): Promise<unknown[][]> => {
   const client = strapi.db.connection.client;
   if (strapi.db.dialect.client === 'postgres') {
-    return (await query.options({ rowMode: 'array', types: pgTypesOf(client.driver.types) })) as unknown as unknown[][];
+    return (await fastTimestamps(strapi, query).options({ rowMode: 'array' })) as unknown as unknown[][];
   }
   if (strapi.db.dialect.client !== 'sqlite') {
     return (await query.options({ rowsAsArray: true })) as unknown as unknown[][];
@@ -25,6 +25,12 @@ export const rowArrays = async (strapi: Core.Strapi, query: QueryBuilder): Promi
     await client.releaseConnection(connection);
   }
 };
+
+/** `query` reading PostgreSQL's timestamps with `parsePgTimestamp`; unchanged on other databases. */
+export const fastTimestamps = (strapi: Core.Strapi, query: QueryBuilder): QueryBuilder =>
+  strapi.db.dialect.client === 'postgres'
+    ? query.options({ types: pgTypesOf(strapi.db.connection.client.driver.types) })
+    : query;
 
 const TIMESTAMP = 1114; // PostgreSQL's `timestamp without time zone`, Strapi's datetime column there
 

@@ -5,6 +5,7 @@ import type { Eligibility, SubjectRef } from '../../../shared/contracts/eligibil
 import type { ConsentConfig } from '../config';
 import { PLUGIN_ID } from '../constants';
 import { fromStateColumns, STATE_COLUMNS } from '../database/ledger-rows';
+import { fastTimestamps } from '../database/row-arrays';
 import { subjectColumns } from '../database/subject-rows';
 import { screenedBySuppression, type SoftOptInEvidence } from '../domain/contact-rules';
 import { decideEligibility, type EligibilityContext, type EligibilityState } from '../domain/eligibility-rules';
@@ -12,6 +13,7 @@ import { needsReconsent } from '../domain/reconsent';
 import { LIFTABLE_REASONS, ownGrantAt, type GrantEvidenceEvent } from '../domain/suppression-rules';
 import type { Purpose } from '../../../shared/contracts/purposes';
 import { getService } from '../utils/get-service';
+import { overlapped } from '../utils/overlapped';
 import { json } from '../utils/row-values';
 import { childStatusOf } from './subjects';
 import { PARENT_ACTOR } from '../domain/children-rules';
@@ -151,10 +153,12 @@ const eligibility = ({ strapi }: { strapi: Core.Strapi }) => {
     };
     const out: { subject: SubjectInfo; state: StateRow | null }[] = [];
     const ledger = getService('ledger');
-    for (const part of chunks([...new Set(values)])) {
-      const rows = await getService('subjects').readWhere(attribute, part, (q) =>
-        ledger.joinStates(q.select(select), 'st', 's.pseudonym', purpose, channel)
-      );
+    const pages = await overlapped(chunks([...new Set(values)]), (part) =>
+      getService('subjects').readWhere(attribute, part, (q) =>
+        fastTimestamps(strapi, ledger.joinStates(q.select(select), 'st', 's.pseudonym', purpose, channel))
+      )
+    );
+    for (const rows of pages) {
       for (const row of rows as Record<string, unknown>[]) {
         const subject: Record<string, unknown> = {};
         const state: Record<string, unknown> = {};
