@@ -422,6 +422,14 @@ describe('C6, C7: French telephone to consumers switches from opt-out to consent
     expect(legalDate(new Date('2026-01-10T23:30:00Z'), 'de')).toBe('2026-01-11');
     expect(legalDate(new Date('2026-01-10T22:59:59Z'), 'de')).toBe('2026-01-10');
   });
+  it('the date kept for a second never outlives that second (checks in a row share it)', () => {
+    expect(legalDate(new Date('2026-08-10T21:59:59.000Z'), 'fr')).toBe('2026-08-10');
+    expect(legalDate(new Date('2026-08-10T21:59:59.999Z'), 'fr')).toBe('2026-08-10');
+    expect(legalDate(new Date('2026-08-10T22:00:00.000Z'), 'fr')).toBe('2026-08-11');
+    // Paris kept local mean time (+00:09:21) until 1911: its midnight fell at 23:50:39 UTC, still a second's start.
+    expect(legalDate(new Date('1900-06-01T23:50:38.999Z'), 'fr')).toBe('1900-06-01');
+    expect(legalDate(new Date('1900-06-01T23:50:39.000Z'), 'fr')).toBe('1900-06-02');
+  });
   it('a consent grant is enough on both days; without a grant, consent is missing on both days', () => {
     for (const at of [BEFORE_SWITCH, AFTER_SWITCH]) {
       expect(li(at, { basis: 'consent', state: 'granted' })).toMatchObject({ eligible: true, reasons: [] });

@@ -521,18 +521,21 @@ const formatterOf = (jurisdiction: Jurisdiction, kind: 'date' | 'clock'): Intl.D
 };
 
 /** The calendar date (YYYY-MM-DD) of `now` in the jurisdiction's legal time zone. */
-// A bulk check or an audience judges every person at one instant: formatToParts is the costly part.
-const lastDate = { time: NaN, jurisdiction: '', date: '' };
+// formatToParts is the costly part, and a bulk check or an audience judges every person at one instant. Kept
+// per UTC second: time zone offsets are whole seconds, so a local midnight always falls on a second's start,
+// and single checks arriving within the same second (hundreds under load) share one date.
+const lastDate = { second: NaN, jurisdiction: '', date: '' };
 
 export const legalDate = (now: Date, jurisdiction: Jurisdiction): string => {
-  if (now.getTime() === lastDate.time && jurisdiction === lastDate.jurisdiction) return lastDate.date;
+  const second = Math.floor(now.getTime() / 1000);
+  if (second === lastDate.second && jurisdiction === lastDate.jurisdiction) return lastDate.date;
   const parts = Object.fromEntries(
     formatterOf(jurisdiction, 'date')
       .formatToParts(now)
       .map((p) => [p.type, p.value])
   );
   const date = `${parts.year}-${parts.month}-${parts.day}`;
-  Object.assign(lastDate, { time: now.getTime(), jurisdiction, date });
+  Object.assign(lastDate, { second, jurisdiction, date });
   return date;
 };
 

@@ -83,8 +83,17 @@ const SUBJECT_COLUMNS = subjectColumns(
 // After a secret rotation the identifiers' hashes under every secret of the ring are what suppression is
 // checked on (subjects.allHashes): only then are the identifiers themselves read.
 const RING_COLUMNS = { ...SUBJECT_COLUMNS, ...subjectColumns('email', 'phone', 'externalId') };
+
 /** The state's columns beside the person's in one row. */
 const STATE_PREFIX = 'state__';
+
+/** What holdersWhere selects (person as `s`, state as `st`), built once rather than on every check. */
+const holderSelect = (columns: Record<string, string>) => ({
+  ...Object.fromEntries(Object.entries(columns).map(([alias, column]) => [alias, `s.${column}`])),
+  ...Object.fromEntries(STATE_COLUMNS.map((column) => [`${STATE_PREFIX}${column}`, `st.${column}`])),
+});
+const SUBJECT_SELECT = holderSelect(SUBJECT_COLUMNS);
+const RING_SELECT = holderSelect(RING_COLUMNS);
 
 const childOf = (subject: SubjectInfo) =>
   childStatusOf({ child: (subject.child ?? null) as boolean | null, childUntil: subject.childUntil ?? null });
@@ -146,11 +155,7 @@ const eligibility = ({ strapi }: { strapi: Core.Strapi }) => {
     purpose: string,
     channel: Channel
   ): Promise<{ subject: SubjectInfo; state: StateRow | null }[]> => {
-    const columns = getService('secrets').all().length > 1 ? RING_COLUMNS : SUBJECT_COLUMNS;
-    const select = {
-      ...Object.fromEntries(Object.entries(columns).map(([alias, column]) => [alias, `s.${column}`])),
-      ...Object.fromEntries(STATE_COLUMNS.map((column) => [`${STATE_PREFIX}${column}`, `st.${column}`])),
-    };
+    const select = getService('secrets').all().length > 1 ? RING_SELECT : SUBJECT_SELECT;
     const out: { subject: SubjectInfo; state: StateRow | null }[] = [];
     const ledger = getService('ledger');
     const pages = await overlapped(chunks([...new Set(values)]), (part) =>
