@@ -5,7 +5,7 @@
  * `process.env` is a copy), given the function's source.
  */
 import { execFileSync } from 'node:child_process';
-import { parsePgTimestamp } from '../../server/src/database/row-arrays';
+import { parsePgTimestamp, pgTypesOf } from '../../server/src/database/row-arrays';
 
 const EDGES = [
   '2026-03-29 02:30:00', // inside Europe's spring-forward gap
@@ -62,4 +62,25 @@ describe('parsePgTimestamp (issue 21: audience export and verification on Postgr
       expect(out.fallbacks).toBe(7);
     });
   }
+});
+
+describe('pgTypesOf: the fast parser only stands in for a driver parser that gives the same Dates', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const pgTypes = require('pg').types;
+
+  it("replaces pg's default timestamp parser and leaves every other type to the driver", () => {
+    const types = pgTypesOf(pgTypes);
+    expect(types.getTypeParser(1114, 'text')).not.toBe(pgTypes.getTypeParser(1114, 'text'));
+    expect(types.getTypeParser(1184, 'text')).toBe(pgTypes.getTypeParser(1184, 'text'));
+    expect(types.getTypeParser(23, 'text')).toBe(pgTypes.getTypeParser(23, 'text'));
+  });
+
+  it('keeps an app’s own timestamp parser (timestamps kept as text, here)', () => {
+    const asText = (text: string) => text;
+    const custom = {
+      getTypeParser: (oid: number, format?: string) => (oid === 1114 ? asText : pgTypes.getTypeParser(oid, format)),
+    };
+    expect(pgTypesOf(custom).getTypeParser(1114, 'text')).toBe(asText);
+    expect(pgTypesOf(custom).getTypeParser(1114, 'text')('2026-07-01 12:00:00')).toBe('2026-07-01 12:00:00');
+  });
 });

@@ -71,13 +71,25 @@ export const parsePgTimestamp = (fallback: (text: string) => unknown) => (text: 
 interface PgTypes {
   getTypeParser(oid: number, format?: string): (text: string) => unknown;
 }
-let pgTypes: { of: PgTypes; types: PgTypes } | undefined;
-/** The driver's type parsers (with Strapi's own settings), timestamps read by `parsePgTimestamp`. */
-const pgTypesOf = (driverTypes: PgTypes): PgTypes => {
-  if (pgTypes?.of !== driverTypes) {
-    const timestamp = parsePgTimestamp(driverTypes.getTypeParser(TIMESTAMP, 'text'));
+const SAMPLES = ['2026-07-01 12:34:56.789012', '1999-12-31 23:59:59', '2026-03-29 02:30:00.5'];
+let pgTypes: { driver: (text: string) => unknown; types: PgTypes } | undefined;
+/**
+ * The driver's type parsers (with Strapi's settings and the host's), timestamps read by `parsePgTimestamp`
+ * only while the driver's own timestamp parser is one that gives the same Dates: an app that set its own
+ * (timestamps read as UTC, say) keeps it.
+ */
+export const pgTypesOf = (driverTypes: PgTypes): PgTypes => {
+  const driver = driverTypes.getTypeParser(TIMESTAMP, 'text');
+  if (pgTypes?.driver !== driver) {
+    const fast = parsePgTimestamp(driver);
+    const same = SAMPLES.every((text) => {
+      const a = fast(text);
+      const b = driver(text);
+      return a instanceof Date && b instanceof Date && a.getTime() === b.getTime();
+    });
+    const timestamp = same ? fast : driver;
     pgTypes = {
-      of: driverTypes,
+      driver,
       types: {
         getTypeParser: (oid, format = 'text') =>
           oid === TIMESTAMP && format === 'text' ? timestamp : driverTypes.getTypeParser(oid, format),
