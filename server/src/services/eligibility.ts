@@ -158,10 +158,14 @@ const eligibility = ({ strapi }: { strapi: Core.Strapi }) => {
     const select = getService('secrets').all().length > 1 ? RING_SELECT : SUBJECT_SELECT;
     const out: { subject: SubjectInfo; state: StateRow | null }[] = [];
     const ledger = getService('ledger');
-    const pages = await overlapped(chunks([...new Set(values)]), (part) =>
-      getService('subjects').readWhere(attribute, part, (q) =>
-        fastTimestamps(strapi, ledger.joinStates(q.select(select), 'st', 's.pseudonym', purpose, channel))
-      )
+    // Two chunks in flight on a client/server database; SQLite runs each query in this thread anyway.
+    const pages = await overlapped(
+      chunks([...new Set(values)]),
+      (part) =>
+        getService('subjects').readWhere(attribute, part, (q) =>
+          fastTimestamps(strapi, ledger.joinStates(q.select(select), 'st', 's.pseudonym', purpose, channel))
+        ),
+      strapi.db.dialect.client === 'sqlite' ? 1 : 2
     );
     for (const rows of pages) {
       for (const row of rows as Record<string, unknown>[]) {
