@@ -78,7 +78,12 @@ const setup = async (strapi) => {
         token: (
           await app
             .service('admin::api-token-content-api')
-            .create({ name: `bench-${process.pid}-${Date.now()}`, description: '', type: 'full-access', lifespan: null })
+            .create({
+              name: `bench-${process.pid}-${Date.now()}`,
+              description: '',
+              type: 'full-access',
+              lifespan: null,
+            })
         ).accessKey,
         notices: await currentNotices(app),
       }
