@@ -76,14 +76,12 @@ const setup = async (strapi) => {
   const { token, notices } = process.env.BENCH_JOIN
     ? {
         token: (
-          await app
-            .service('admin::api-token-content-api')
-            .create({
-              name: `bench-${process.pid}-${Date.now()}`,
-              description: '',
-              type: 'full-access',
-              lifespan: null,
-            })
+          await app.service('admin::api-token-content-api').create({
+            name: `bench-${process.pid}-${Date.now()}`,
+            description: '',
+            type: 'full-access',
+            lifespan: null,
+          })
         ).accessKey,
         notices: await currentNotices(app),
       }
