@@ -571,7 +571,7 @@ describe('spec 4.2 audiences: 100,000 people in constant memory', () => {
       });
       expect(seen.every((b) => b === 1)).toBe(true);
       // Held at once, the rows, members and lines of 100,000 people take about 67 MB (measured with plain
-      // objects shaped like them); one page is held at a time. Allocation includes garbage not yet
+      // objects shaped like them); one page is held at a time (two on a client/server database, which reads ahead). Allocation includes garbage not yet
       // collected: the loose bound, which follows V8's collection heuristics (Node 22 peaked
       // at +16 MB, Node 24 at +66 MB: it lets more garbage build up between collections); what stays alive: the
       // tight one, which is what tells a stream from a list held in memory.

@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { shuttingDown } from '../errors';
+import { queriesInFlight } from './in-flight';
 
 interface Queued<In, Out> {
   input: In;
@@ -30,8 +31,8 @@ const MAX_WAIT_MS = 5;
 export const groupCommit = <In, Out>(strapi: Core.Strapi, write: (inputs: In[]) => Promise<Out[]>) => {
   const queue: Queued<In, Out>[] = [];
   // Groups in flight at once. A second one overlaps its start (BEGIN, waiting for the ledger lock in the
-  // database) with the first one's commit; SQLite has a single connection, so it would only wait for it.
-  const lanes = () => (strapi.db.dialect.client === 'sqlite' ? 1 : 2);
+  // database) with the first one's commit.
+  const lanes = () => queriesInFlight(strapi);
   let running = 0;
   let closed = false;
   let idle: Array<() => void> = [];

@@ -9,6 +9,7 @@ import {
 } from '../../../shared/contracts/audiences';
 import type { Channel, Jurisdiction } from '../../../shared/contracts/domain';
 import type { Eligibility } from '../../../shared/contracts/eligibility';
+import { queriesInFlight } from '../database/in-flight';
 import { rowArrays } from '../database/row-arrays';
 import { screenedBySuppression } from '../domain/contact-rules';
 import { csvRow } from '../utils/csv';
@@ -208,7 +209,7 @@ const audiences = ({ strapi }: { strapi: Core.Strapi }) => {
           ? 'flag'
           : 'hashes';
 
-      const readAhead = strapi.db.dialect.client !== 'sqlite';
+      const readAhead = queriesInFlight(strapi) > 1;
       const read = (after: number | string) => {
         const page = readPage(purpose.key, channel, consent, screening, after);
         // Awaited on the next turn of the loop, or never if the client leaves first: not an unhandled rejection.
@@ -222,9 +223,9 @@ const audiences = ({ strapi }: { strapi: Core.Strapi }) => {
           const people: PageRow[] = await next;
           if (people.length === 0) return;
           const after = people.length < PAGE ? null : people[people.length - 1].key;
-          // On a client/server database the next page is asked for before this one is judged, so its query
-          // runs while this thread works (PostgreSQL: a third of an export's time was spent waiting for it).
-          // SQLite runs its queries in this thread: there it is read after, as before.
+          // Where two queries can be in flight (database/in-flight), the next page is asked for before this
+          // one is judged, so its query runs while this thread works (PostgreSQL: a third of an export's
+          // time was spent waiting for it). On SQLite it is read after, as before.
           next = after !== null && readAhead ? read(after) : null;
           // For consent purposes the page holds each person's state: checkPage does not read it again.
           let states: Map<string, PageState> | undefined;

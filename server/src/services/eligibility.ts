@@ -5,6 +5,7 @@ import type { Eligibility, SubjectRef } from '../../../shared/contracts/eligibil
 import type { ConsentConfig } from '../config';
 import { PLUGIN_ID } from '../constants';
 import { fromStateColumns, STATE_COLUMNS } from '../database/ledger-rows';
+import { queriesInFlight } from '../database/in-flight';
 import { fastTimestamps } from '../database/row-arrays';
 import { subjectColumns } from '../database/subject-rows';
 import { screenedBySuppression, type SoftOptInEvidence } from '../domain/contact-rules';
@@ -158,14 +159,13 @@ const eligibility = ({ strapi }: { strapi: Core.Strapi }) => {
     const select = getService('secrets').all().length > 1 ? RING_SELECT : SUBJECT_SELECT;
     const out: { subject: SubjectInfo; state: StateRow | null }[] = [];
     const ledger = getService('ledger');
-    // Two chunks in flight on a client/server database; SQLite runs each query in this thread anyway.
     const pages = await overlapped(
       chunks([...new Set(values)]),
       (part) =>
         getService('subjects').readWhere(attribute, part, (q) =>
           fastTimestamps(strapi, ledger.joinStates(q.select(select), 'st', 's.pseudonym', purpose, channel))
         ),
-      strapi.db.dialect.client === 'sqlite' ? 1 : 2
+      queriesInFlight(strapi)
     );
     for (const rows of pages) {
       for (const row of rows as Record<string, unknown>[]) {
