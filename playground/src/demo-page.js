@@ -216,11 +216,11 @@ const renderThanksPage = async (strapi, { language, receipt, pending, form: form
     }
   }
   const waiting = keys.length
-    ? `<p id="check-mail"><strong>${escape(t.checkMail)}:</strong></p><ul>${titles.map((x) => `<li>${escape(x)}</li>`).join('')}</ul><p>${escape(t.untilConfirmed)}</p>`
+    ? `<p id="check-mail"><strong>${escape(t.checkMail)}${escape((t.colon ?? ': ').trimEnd())}</strong></p><ul>${titles.map((x) => `<li>${escape(x)}</li>`).join('')}</ul><p>${escape(t.untilConfirmed)}</p>`
     : '';
   return `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escape(t.title)}</title><style>${STYLE}</style></head>
 <body><header class="site"><p>Example Shop</p></header><main>
-<h1>${escape(t.thanks)}</h1>${waiting}<p>${escape(t.next)}</p><p>${escape(t.receipt)}: <code id="receipt">${escape(receipt)}</code></p>
+<h1>${escape(t.thanks)}</h1>${waiting}<p>${escape(t.next)}</p><p>${escape(t.receipt)}${escape(t.colon ?? ': ')}<code id="receipt">${escape(receipt)}</code></p>
 <p><a href="/demo?locale=${lang}">${escape(t.title)}</a></p></main></body></html>`;
 };
 

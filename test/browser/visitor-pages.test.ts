@@ -55,6 +55,9 @@ it('point 8: after a French sign-up the thanks page is French and says to confir
   await expect(page.locator('html').getAttribute('lang')).resolves.toBe('fr');
   await expect(page.locator('h1').textContent()).resolves.toBe('Merci : vos choix sont enregistrés.');
   await expect(page.locator('#check-mail').textContent()).resolves.toContain('consultez votre boîte aux lettres');
+  // French typography: a no-break space before every colon, the receipt's and the mail line's too.
+  await expect(page.locator('#check-mail').textContent()).resolves.toMatch(/pour confirmer\u00a0:$/);
+  await expect(page.locator('#receipt').locator('xpath=..').textContent()).resolves.toMatch(/^Reçu\u00a0: \S+$/);
   await expect(page.locator('li').allTextContents()).resolves.toEqual(['Lettre d’information par e-mail']);
   await shot(page, 'thanks-fr');
   await context.close();

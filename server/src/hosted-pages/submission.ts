@@ -9,7 +9,8 @@ const TEXT = {
     pending:
       'Please check your mailbox: we have just sent you a link. Open it and press "Confirm"; until then we will not write to you.',
     next: 'Every message we send has a link to unsubscribe or to change your choices.',
-    receipt: 'Receipt',
+    // The label with its colon: French puts a no-break space before it.
+    receipt: 'Receipt:',
     error: 'Your form could not be sent',
     outdated:
       'The text of the form has changed since you opened it. Please reload the page, read it again and send it again.',
@@ -35,7 +36,7 @@ const TEXT = {
     pending:
       'Bitte sehen Sie in Ihr Postfach: Wir haben Ihnen soeben einen Link gesendet. Öffnen Sie ihn und klicken Sie auf „Bestätigen“; bis dahin schreiben wir Ihnen nicht.',
     next: 'Jede unserer Nachrichten enthält einen Link, um sich abzumelden oder Ihre Auswahl zu ändern.',
-    receipt: 'Beleg',
+    receipt: 'Beleg:',
     error: 'Ihr Formular konnte nicht gesendet werden',
     outdated:
       'Der Text des Formulars hat sich geändert, seit Sie es geöffnet haben. Bitte laden Sie die Seite neu, lesen Sie ihn erneut und senden Sie das Formular noch einmal.',
@@ -63,7 +64,7 @@ const TEXT = {
     pending:
       'Consultez votre boîte aux lettres : nous venons de vous envoyer un lien. Ouvrez-le et cliquez sur « Confirmer » ; d’ici là, nous ne vous écrirons pas.',
     next: 'Chacun de nos messages contient un lien pour vous désinscrire ou modifier vos choix.',
-    receipt: 'Reçu',
+    receipt: 'Reçu\u00a0:',
     error: 'Votre formulaire n’a pas pu être envoyé',
     outdated:
       'Le texte du formulaire a changé depuis que vous l’avez ouvert. Veuillez recharger la page, le relire et l’envoyer de nouveau.',
@@ -100,7 +101,7 @@ export const submissionAcceptedPage = (
     language,
     t.thanks,
     `<p>${t.saved}</p>${pending ? `<p><strong>${t.pending}</strong></p>` : ''}<p>${t.next}</p>` +
-      `<p class="small">${t.receipt}: <code>${escapeHtml(receiptId)}</code></p>`
+      `<p class="small">${t.receipt} <code>${escapeHtml(receiptId)}</code></p>`
   );
 };
 
